@@ -1,0 +1,423 @@
+//! Validation errors: each names the record it is about, by position and id.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::{
+    ActivityId, ActivityScope, ConditionId, ConsultationId, CriterionId, IncidentId, InterventionId, MemberId, PhaseId,
+    PlaybookId, ProposalId, RuleReviewId, SuccessCaseId, SurveyId, TaskCategory, UnitId,
+};
+
+/// A record of a document, by its position in its list (from 0) and its id where it has one.
+///
+/// ```
+/// use teichaku_model::{MemberId, Record};
+/// let r = Record::Member { index: 3, id: MemberId::from_u128(7) };
+/// assert_eq!(r.to_string(), "member #3 `00000000-0000-0000-0000-000000000007`");
+/// ```
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(tag = "record", rename_all = "snake_case")]
+#[non_exhaustive]
+#[allow(missing_docs, reason = "the variants' fields are the record's position and id, named alike throughout")]
+pub enum Record {
+    /// The organisation itself.
+    Organisation,
+    /// `organisation.units[index]`.
+    Unit { index: usize, id: UnitId },
+    /// `organisation.members[index]`.
+    Member { index: usize, id: MemberId },
+    /// `organisation.waves[index]`.
+    Wave { index: usize },
+    /// `organisation.task_baselines[index]`.
+    TaskBaseline { index: usize, task: TaskCategory },
+    /// `organisation.hourly_rate`.
+    HourlyRate,
+    /// The playbook itself.
+    Playbook { id: PlaybookId },
+    /// `playbook.phases[index]`.
+    Phase { index: usize, id: PhaseId },
+    /// `playbook.phases[phase].gate.criteria[index]`.
+    Criterion { phase: PhaseId, index: usize, id: CriterionId },
+    /// `playbook.activities[index]`.
+    Activity { index: usize, id: ActivityId },
+    /// `playbook.kpi_targets[index]`.
+    KpiTarget { index: usize },
+    /// `playbook.interventions[index]`.
+    Intervention { index: usize, id: InterventionId },
+    /// `playbook.scoring.components[index]`.
+    ScoreComponent { index: usize },
+    /// `playbook.scoring.absolute_conditions[index]`.
+    AbsoluteCondition { index: usize, id: ConditionId },
+    /// `playbook.scoring`.
+    ScoringModel,
+    /// `playbook.metrics`.
+    MetricSettings,
+    /// `playbook.urgency`.
+    Urgency,
+    /// `playbook.task_baselines[index]`.
+    PlaybookTaskBaseline { index: usize, task: TaskCategory },
+    /// `observations.completions[index]`.
+    Completion { index: usize, activity: ActivityId },
+    /// `observations.usage[index]`.
+    UsageEvent { index: usize, member: MemberId },
+    /// `observations.trainings[index]`.
+    Training { index: usize, member: MemberId },
+    /// `observations.surveys[index]`.
+    Survey { index: usize, id: SurveyId },
+    /// `observations.proposals[index]`.
+    Proposal { index: usize, id: ProposalId },
+    /// `observations.consultations[index]`.
+    Consultation { index: usize, id: ConsultationId },
+    /// `observations.incidents[index]`.
+    Incident { index: usize, id: IncidentId },
+    /// `observations.rule_reviews[index]`.
+    RuleReview { index: usize, id: RuleReviewId },
+    /// `observations.success_cases[index]`.
+    SuccessCase { index: usize, id: SuccessCaseId },
+}
+
+impl fmt::Display for Record {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Record::Organisation => write!(f, "the organisation"),
+            Record::Unit { index, id } => write!(f, "unit #{index} `{id}`"),
+            Record::Member { index, id } => write!(f, "member #{index} `{id}`"),
+            Record::Wave { index } => write!(f, "wave #{index}"),
+            Record::TaskBaseline { index, task } => write!(f, "task baseline #{index} `{task}`"),
+            Record::HourlyRate => write!(f, "the hourly rate"),
+            Record::Playbook { id } => write!(f, "playbook `{id}`"),
+            Record::Phase { index, id } => write!(f, "phase #{index} `{id}`"),
+            Record::Criterion { phase, index, id } => write!(f, "criterion #{index} `{id}` of phase `{phase}`"),
+            Record::Activity { index, id } => write!(f, "activity #{index} `{id}`"),
+            Record::KpiTarget { index } => write!(f, "KPI target #{index}"),
+            Record::Intervention { index, id } => write!(f, "intervention #{index} `{id}`"),
+            Record::ScoreComponent { index } => write!(f, "score component #{index}"),
+            Record::AbsoluteCondition { index, id } => write!(f, "absolute condition #{index} `{id}`"),
+            Record::ScoringModel => write!(f, "the scoring model"),
+            Record::MetricSettings => write!(f, "the metric settings"),
+            Record::Urgency => write!(f, "the urgency coefficients"),
+            Record::PlaybookTaskBaseline { index, task } => write!(f, "playbook task baseline #{index} `{task}`"),
+            Record::Completion { index, activity } => write!(f, "completion #{index} of `{activity}`"),
+            Record::UsageEvent { index, member } => write!(f, "usage event #{index} of member `{member}`"),
+            Record::Training { index, member } => write!(f, "training #{index} of member `{member}`"),
+            Record::Survey { index, id } => write!(f, "survey response #{index} `{id}`"),
+            Record::Proposal { index, id } => write!(f, "proposal #{index} `{id}`"),
+            Record::Consultation { index, id } => write!(f, "consultation #{index} `{id}`"),
+            Record::Incident { index, id } => write!(f, "incident #{index} `{id}`"),
+            Record::RuleReview { index, id } => write!(f, "rule review #{index} `{id}`"),
+            Record::SuccessCase { index, id } => write!(f, "success case #{index} `{id}`"),
+        }
+    }
+}
+
+/// What is wrong with a number.
+///
+/// ```
+/// use teichaku_model::NumberProblem;
+/// assert_eq!(NumberProblem::Negative.to_string(), "is negative");
+/// ```
+#[derive(Clone, Copy, PartialEq, Debug, Serialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum NumberProblem {
+    /// NaN or infinite.
+    NotFinite,
+    /// Below zero.
+    Negative,
+    /// Zero or below where only positive values make sense.
+    NotPositive,
+    /// Outside `[min, max]`.
+    OutOfRange {
+        /// The smallest value allowed.
+        min: f64,
+        /// The largest value allowed.
+        max: f64,
+    },
+}
+
+impl fmt::Display for NumberProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NumberProblem::NotFinite => write!(f, "is not a finite number"),
+            NumberProblem::Negative => write!(f, "is negative"),
+            NumberProblem::NotPositive => write!(f, "must be greater than zero"),
+            NumberProblem::OutOfRange { min, max } => write!(f, "lies outside {min} to {max}"),
+        }
+    }
+}
+
+/// One problem found by [`crate::validate`].
+///
+/// ```
+/// use teichaku_model::{MemberId, Record, UnitId, ValidationError};
+/// let e = ValidationError::UnknownUnit {
+///     record: Record::Member { index: 0, id: MemberId::from_u128(1) },
+///     unit: UnitId::from_u128(9),
+/// };
+/// assert_eq!(
+///     e.to_string(),
+///     "member #0 `00000000-0000-0000-0000-000000000001` names unknown unit `00000000-0000-0000-0000-000000000009`",
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[serde(tag = "error", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ValidationError {
+    /// The document names a playbook the catalog does not have.
+    #[error("the document follows unknown playbook `{id}`")]
+    UnknownPlaybook {
+        /// The id asked for.
+        id: PlaybookId,
+    },
+    /// A document of a version this build cannot read.
+    #[error("{record} has format version {found}; this build reads versions 1 to {supported}")]
+    UnsupportedVersion {
+        /// The document.
+        record: Record,
+        /// The version found.
+        found: u32,
+        /// The newest version this build reads.
+        supported: u32,
+    },
+    /// Two records of one list share an id.
+    #[error("{record} repeats the id of record #{first_index}")]
+    DuplicateId {
+        /// The later record.
+        record: Record,
+        /// The position of the first record with that id.
+        first_index: usize,
+    },
+    /// A reference to a unit that does not exist.
+    #[error("{record} names unknown unit `{unit}`")]
+    UnknownUnit {
+        /// The record holding the reference.
+        record: Record,
+        /// The unit named.
+        unit: UnitId,
+    },
+    /// A reference to a member who does not exist.
+    #[error("{record} names unknown member `{member}`")]
+    UnknownMember {
+        /// The record holding the reference.
+        record: Record,
+        /// The member named.
+        member: MemberId,
+    },
+    /// A reference to an activity the playbook does not have.
+    #[error("{record} names unknown activity `{activity}`")]
+    UnknownActivity {
+        /// The record holding the reference.
+        record: Record,
+        /// The activity named.
+        activity: ActivityId,
+    },
+    /// A reference to a phase the playbook does not have.
+    #[error("{record} names unknown phase `{phase}`")]
+    UnknownPhase {
+        /// The record holding the reference.
+        record: Record,
+        /// The phase named.
+        phase: PhaseId,
+    },
+    /// Units whose parents form a loop.
+    #[error("units form a parent cycle: {}", list(.units))]
+    UnitCycle {
+        /// Every unit on the cycle, sorted.
+        units: Vec<UnitId>,
+    },
+    /// Activities whose dependencies (timing anchors included) form a loop.
+    #[error("activities form a dependency cycle: {}", list(.activities))]
+    DependencyCycle {
+        /// Every activity on the cycle, sorted.
+        activities: Vec<ActivityId>,
+    },
+    /// An activity waits for an activity of a later phase.
+    #[error("{record} in phase `{phase}` depends on `{dependency}` of the later phase `{dependency_phase}`")]
+    DependsOnLaterPhase {
+        /// The activity.
+        record: Record,
+        /// Its phase.
+        phase: PhaseId,
+        /// The activity it waits for.
+        dependency: ActivityId,
+        /// That activity's phase.
+        dependency_phase: PhaseId,
+    },
+    /// The same member listed twice, in different units.
+    #[error("member `{member}` is placed twice: in unit `{first_unit}` (#{first_index}) and in unit `{second_unit}` (#{second_index})")]
+    MemberPlacedTwice {
+        /// The member.
+        member: MemberId,
+        /// The first listing's position.
+        first_index: usize,
+        /// The first listing's unit.
+        first_unit: UnitId,
+        /// The second listing's position.
+        second_index: usize,
+        /// The second listing's unit.
+        second_unit: UnitId,
+    },
+    /// The same unit in two rollout waves.
+    #[error("unit `{unit}` is in wave #{first_wave} and again in wave #{second_wave}")]
+    UnitInTwoWaves {
+        /// The unit.
+        unit: UnitId,
+        /// The first wave.
+        first_wave: usize,
+        /// The second wave.
+        second_wave: usize,
+    },
+    /// A date earlier than the date it must follow (left before joined, resolved before opened, ...).
+    #[error("{record} has {field} {date}, before its {earlier_field} {earlier}")]
+    DatesOutOfOrder {
+        /// The record.
+        record: Record,
+        /// The later field, such as `left`.
+        field: &'static str,
+        /// Its value.
+        date: NaiveDate,
+        /// The field it must not precede, such as `joined`.
+        earlier_field: &'static str,
+        /// Its value.
+        earlier: NaiveDate,
+    },
+    /// A number that makes no sense where it stands.
+    #[error("{record}: `{field}` = {value} {problem}")]
+    InvalidNumber {
+        /// The record.
+        record: Record,
+        /// The field.
+        field: &'static str,
+        /// The value found.
+        value: f64,
+        /// What is wrong with it.
+        problem: NumberProblem,
+    },
+    /// A survey answer outside its scale.
+    #[error("{record}: `{field}` = {value} lies outside the scale {min} to {max}")]
+    SurveyAnswerOutOfRange {
+        /// The survey response.
+        record: Record,
+        /// The question.
+        field: &'static str,
+        /// The answer found.
+        value: u8,
+        /// The lowest answer.
+        min: u8,
+        /// The highest answer.
+        max: u8,
+    },
+    /// A timestamp that cannot be read.
+    #[error("{record}: unreadable timestamp {text:?}: expected RFC 3339 such as 2026-04-01T09:30:00+09:00")]
+    UnreadableTimestamp {
+        /// The record.
+        record: Record,
+        /// The text found (at most 64 characters of it).
+        text: String,
+    },
+    /// A completion that names a unit for an organisation-wide activity, or none for a per-unit one.
+    #[error("{record}: activity `{activity}` is {} but the completion {}", scope_word(*.scope), if *.scope == ActivityScope::PerUnit { "names no unit" } else { "names a unit" })]
+    CompletionScope {
+        /// The completion.
+        record: Record,
+        /// The activity.
+        activity: ActivityId,
+        /// The activity's scope.
+        scope: ActivityScope,
+    },
+    /// A condition nested deeper than [`crate::MAX_CONDITION_DEPTH`].
+    #[error("{record}: condition nests {depth} deep, deeper than the limit of {limit}")]
+    ConditionTooDeep {
+        /// The record holding the condition.
+        record: Record,
+        /// The depth found.
+        depth: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A playbook without phases, or a gate whose criteria weigh nothing in total.
+    #[error("{record} is empty: {what}")]
+    Empty {
+        /// The record.
+        record: Record,
+        /// What is missing.
+        what: &'static str,
+    },
+}
+
+fn list<T: fmt::Display>(items: &[T]) -> String {
+    items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(" -> ")
+}
+
+fn scope_word(scope: ActivityScope) -> &'static str {
+    match scope {
+        ActivityScope::Organisation => "organisation-wide",
+        ActivityScope::PerUnit => "per unit",
+    }
+}
+
+/// Every problem [`crate::validate`] found, in the order of the document.
+///
+/// ```
+/// use teichaku_model::{PlaybookId, ValidationError, ValidationErrors};
+/// let errs = ValidationErrors::from(vec![ValidationError::UnknownPlaybook { id: PlaybookId::new("x")? }]);
+/// assert_eq!(errs.len(), 1);
+/// assert_eq!(errs.to_string(), "the document follows unknown playbook `x`");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct ValidationErrors(Vec<ValidationError>);
+
+impl ValidationErrors {
+    /// How many problems.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none (never, for a value returned by `validate`).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The problems.
+    pub fn iter(&self) -> std::slice::Iter<'_, ValidationError> {
+        self.0.iter()
+    }
+
+    /// The problems, owned.
+    pub fn into_vec(self) -> Vec<ValidationError> {
+        self.0
+    }
+}
+
+impl From<Vec<ValidationError>> for ValidationErrors {
+    fn from(errors: Vec<ValidationError>) -> Self {
+        Self(errors)
+    }
+}
+
+impl<'a> IntoIterator for &'a ValidationErrors {
+    type Item = &'a ValidationError;
+    type IntoIter = std::slice::Iter<'a, ValidationError>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationErrors {}

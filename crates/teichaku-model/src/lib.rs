@@ -1,0 +1,71 @@
+//! The teichaku domain model: organisations, playbooks and observations, the versioned JSON
+//! documents that carry them, and their validation.
+//!
+//! Everything else in teichaku starts from a [`ValidSnapshot`]: an organisation, the playbook it
+//! follows and what was observed, with every reference checked.
+//!
+//! ```
+//! use teichaku_model::{parse_document, validate, Snapshot, PlaybookSource};
+//! let doc = parse_document(r#"{
+//!   "version": 1,
+//!   "organisation": {
+//!     "name": "Example Ltd", "utc_offset": "+09:00", "launch_date": "2026-04-01",
+//!     "deployment_pattern": "hybrid",
+//!     "units": [{ "id": "00000000-0000-0000-0000-000000000001", "name": "Sales" }],
+//!     "members": [{ "id": "00000000-0000-0000-0000-000000000007",
+//!                   "unit": "00000000-0000-0000-0000-000000000009",
+//!                   "roles": ["staff"], "joined": "2020-04-01" }]
+//!   },
+//!   "playbook": { "inline": {
+//!     "version": 1, "id": "tiny", "revision": 1,
+//!     "title": { "en": "Tiny", "ja": "小" }, "summary": { "en": "", "ja": "" },
+//!     "phases": [{ "id": "start", "title": { "en": "Start", "ja": "開始" },
+//!                  "summary": { "en": "", "ja": "" }, "gate": { "criteria": [] } }],
+//!     "activities": [] } }
+//! }"#)?;
+//! let PlaybookSource::Inline(playbook) = doc.playbook else { unreachable!() };
+//! let errors = validate(Snapshot {
+//!     organisation: doc.organisation, playbook: *playbook, observations: doc.observations,
+//! }).unwrap_err();
+//! assert_eq!(errors.len(), 1);
+//! assert!(errors.to_string().contains("unknown unit"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![forbid(unsafe_code)]
+
+mod id;
+mod text;
+mod time;
+mod organisation;
+mod playbook;
+mod observation;
+mod document;
+mod error;
+mod validate;
+mod snapshot;
+
+pub use document::{
+    AssessmentDocument, DocumentError, FORMAT_VERSION, PlaybookCatalog, PlaybookSource, parse_document, parse_playbook,
+};
+pub use error::{NumberProblem, Record, ValidationError, ValidationErrors};
+pub use id::{
+    ActivityId, ConditionId, ConsultationId, CriterionId, IncidentId, InterventionId, MAX_SLUG_LEN, MemberId, PhaseId,
+    PlaybookId, ProposalId, RuleReviewId, SlugError, SuccessCaseId, SurveyId, TaskCategory, ToolId, UnitId,
+};
+pub use observation::{
+    Adkar, AdkarElement, Completion, Consultation, NonUserReason, Observations, Proposal, RuleIncident, RuleReview,
+    Severity, SuccessCase, SurveyResponse, TrainingRecord, TrainingTrack, UsageEvent,
+};
+pub use organisation::{
+    AgeBand, DeploymentPattern, HourlyRate, LiteracyTier, Member, Organisation, Role, TaskBaseline, Unit, Wave,
+};
+pub use playbook::{
+    AbsoluteCondition, Activity, ActivityScope, Anchor, Audience, Check, CompareOp, Comparison, Condition, CycleLength,
+    FailingRule, Gate, GateCriterion, HabitRule, Intervention, Kpi, KpiTarget, MAX_CONDITION_DEPTH, MetricSettings,
+    Phase, Playbook, Recurrence, ScoreComponent, ScoreComponentKind, ScoringModel, Timing, UrgencyCoefficients,
+};
+pub use snapshot::ValidSnapshot;
+pub use text::{Lang, Localized};
+pub use time::{MAX_OFFSET_MINUTES, OffsetError, Timestamp, TimestampError, UtcOffset};
+pub use validate::{Snapshot, validate, validate_document, validate_playbook};

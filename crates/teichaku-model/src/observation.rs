@@ -1,0 +1,446 @@
+//! Observations: what happened in the organisation, as exported by its tools.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    ActivityId, ConsultationId, IncidentId, MemberId, ProposalId, RuleReviewId, SuccessCaseId, SurveyId, TaskCategory,
+    Timestamp, ToolId, UnitId,
+};
+
+/// Everything observed up to the moment of export; records after `as_of` are ignored by each
+/// computation, not rejected, so one export can be assessed at several dates.
+///
+/// ```
+/// use teichaku_model::Observations;
+/// let o: Observations = serde_json::from_str("{}")?;
+/// assert!(o.usage.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Observations {
+    /// Activities completed.
+    #[serde(default)]
+    pub completions: Vec<Completion>,
+    /// Uses of an AI tool.
+    #[serde(default)]
+    pub usage: Vec<UsageEvent>,
+    /// Training sessions members completed.
+    #[serde(default)]
+    pub trainings: Vec<TrainingRecord>,
+    /// Survey answers.
+    #[serde(default)]
+    pub surveys: Vec<SurveyResponse>,
+    /// Improvement proposals.
+    #[serde(default)]
+    pub proposals: Vec<Proposal>,
+    /// Questions asked to the desk or an ambassador.
+    #[serde(default)]
+    pub consultations: Vec<Consultation>,
+    /// Breaches of the usage rules.
+    #[serde(default)]
+    pub incidents: Vec<RuleIncident>,
+    /// Reviews of the usage rules.
+    #[serde(default)]
+    pub rule_reviews: Vec<RuleReview>,
+    /// Success cases shared.
+    #[serde(default)]
+    pub success_cases: Vec<SuccessCase>,
+}
+
+/// An activity completed, once for the organisation or in one unit.
+///
+/// A recurring activity is completed many times: each occurrence is its own record.
+///
+/// ```
+/// use teichaku_model::{ActivityId, Completion};
+/// let c = Completion { activity: ActivityId::new("kick-off")?, unit: None, date: "2026-04-01".parse()?, by: None };
+/// assert!(c.unit.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Completion {
+    /// The activity.
+    pub activity: ActivityId,
+    /// The unit it was done in: required for a per-unit activity, absent for an organisation-wide one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<UnitId>,
+    /// The day it was finished.
+    pub date: NaiveDate,
+    /// Who did it, if recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<MemberId>,
+}
+
+/// One use of an AI tool by a member.
+///
+/// ```
+/// use teichaku_model::{MemberId, UsageEvent};
+/// let e: UsageEvent = serde_json::from_str(r#"{
+///   "member": "00000000-0000-0000-0000-000000000007",
+///   "at": "2026-04-01T09:30:00+09:00", "minutes": 6, "task": "email", "saved_minutes": 10
+/// }"#)?;
+/// assert_eq!(e.member, MemberId::from_u128(7));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UsageEvent {
+    /// Who used it.
+    pub member: MemberId,
+    /// When.
+    pub at: Timestamp,
+    /// Minutes spent with the tool; finite and not negative.
+    #[serde(default)]
+    pub minutes: f64,
+    /// The kind of task, if the tool records it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<TaskCategory>,
+    /// The tool used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool: Option<ToolId>,
+    /// Minutes saved, when measured or self-reported; finite and not negative.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saved_minutes: Option<f64>,
+}
+
+/// A training session a member completed.
+///
+/// ```
+/// use teichaku_model::{MemberId, TrainingRecord, TrainingTrack};
+/// let t = TrainingRecord { member: MemberId::from_u128(1), date: "2026-04-10".parse()?, track: TrainingTrack::Basics, activity: None };
+/// assert_eq!(t.track, TrainingTrack::Basics);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingRecord {
+    /// Who took it.
+    pub member: MemberId,
+    /// The day it was completed.
+    pub date: NaiveDate,
+    /// Which track.
+    pub track: TrainingTrack,
+    /// The playbook activity the session belonged to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<ActivityId>,
+}
+
+/// A training track, tailored by literacy, generation or role.
+///
+/// ```
+/// use teichaku_model::TrainingTrack;
+/// assert_eq!(serde_json::to_string(&TrainingTrack::Manager)?, "\"manager\"");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum TrainingTrack {
+    /// Basics first: what AI is, the rules, first prompts.
+    Basics,
+    /// Hands-on practice on real tasks.
+    Practice,
+    /// Advanced, task-specific flows.
+    Advanced,
+    /// For managers: leading, reviewing and appraising AI use.
+    Manager,
+    /// The usage rules and security.
+    Rules,
+}
+
+/// One survey answer.
+///
+/// ```
+/// use teichaku_model::SurveyResponse;
+/// let s: SurveyResponse = serde_json::from_str(r#"{
+///   "id": "00000000-0000-0000-0000-000000000001", "date": "2026-05-01",
+///   "member": "00000000-0000-0000-0000-000000000007",
+///   "uses_ai": false, "non_user_reason": "anxious",
+///   "adkar": { "awareness": 4, "desire": 2, "knowledge": 3, "ability": 2, "reinforcement": 1 }
+/// }"#)?;
+/// assert_eq!(s.adkar.map(|a| a.desire), Some(2));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyResponse {
+    /// The answer's id.
+    pub id: SurveyId,
+    /// The day it was given.
+    pub date: NaiveDate,
+    /// Who answered; `None` for an anonymous survey.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<MemberId>,
+    /// The unit of an anonymous answer (a named member's unit is known already).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<UnitId>,
+    /// Satisfaction with AI in their work, 1 to 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub satisfaction: Option<u8>,
+    /// How good AI-assisted output is, 1 to 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality: Option<u8>,
+    /// Whether they use AI in their work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uses_ai: Option<bool>,
+    /// Why not, for a non-user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub non_user_reason: Option<NonUserReason>,
+    /// Where they stand on each element of ADKAR.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adkar: Option<Adkar>,
+}
+
+/// Why a member does not use AI; each calls for a different approach.
+///
+/// ```
+/// use teichaku_model::NonUserReason;
+/// assert_eq!(serde_json::from_str::<NonUserReason>("\"skeptical\"")?, NonUserReason::Skeptical);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum NonUserReason {
+    /// Fears leaks, mistakes or blame: needs a clear guideline and a no-blame promise.
+    Anxious,
+    /// Doubts the benefit: needs success cases from people like them.
+    Skeptical,
+    /// Sees no reason to change: needs one small task done with their ambassador.
+    Uninterested,
+}
+
+/// ADKAR answers, each 1 (not at all) to 5 (fully): awareness, desire, knowledge, ability,
+/// reinforcement.
+///
+/// ```
+/// use teichaku_model::{Adkar, AdkarElement};
+/// let a = Adkar { awareness: 5, desire: 4, knowledge: 3, ability: 2, reinforcement: 1 };
+/// assert_eq!(a.barrier(), Some(AdkarElement::Knowledge));
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Adkar {
+    /// Knows why the change is needed.
+    pub awareness: u8,
+    /// Wants to take part.
+    pub desire: u8,
+    /// Knows how.
+    pub knowledge: u8,
+    /// Can do it in their work.
+    pub ability: u8,
+    /// Keeps doing it.
+    pub reinforcement: u8,
+}
+
+impl Adkar {
+    /// The answers in ADKAR order.
+    pub fn answers(&self) -> [(AdkarElement, u8); 5] {
+        [
+            (AdkarElement::Awareness, self.awareness),
+            (AdkarElement::Desire, self.desire),
+            (AdkarElement::Knowledge, self.knowledge),
+            (AdkarElement::Ability, self.ability),
+            (AdkarElement::Reinforcement, self.reinforcement),
+        ]
+    }
+
+    /// The person's barrier point: the first element scored 3 or lower, if any.
+    pub fn barrier(&self) -> Option<AdkarElement> {
+        self.answers().into_iter().find(|&(_, v)| v <= 3).map(|(e, _)| e)
+    }
+}
+
+/// An element of ADKAR.
+///
+/// ```
+/// use teichaku_model::AdkarElement;
+/// assert!(AdkarElement::Awareness < AdkarElement::Reinforcement);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AdkarElement {
+    /// Awareness of the need.
+    Awareness,
+    /// Desire to take part.
+    Desire,
+    /// Knowledge of how.
+    Knowledge,
+    /// Ability to do it.
+    Ability,
+    /// Reinforcement that keeps it going.
+    Reinforcement,
+}
+
+/// An improvement proposal that came out of using AI.
+///
+/// ```
+/// use teichaku_model::{MemberId, Proposal, ProposalId};
+/// let p = Proposal {
+///     id: ProposalId::from_u128(1), member: MemberId::from_u128(7), title: None,
+///     submitted: "2026-05-01".parse()?, implemented: Some("2026-05-20".parse()?),
+/// };
+/// assert!(p.implemented.is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Proposal {
+    /// The proposal's id.
+    pub id: ProposalId,
+    /// Who proposed it.
+    pub member: MemberId,
+    /// A short title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The day it was submitted.
+    pub submitted: NaiveDate,
+    /// The day it was put into practice, if it was; not before `submitted`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub implemented: Option<NaiveDate>,
+}
+
+/// A question asked to the consultation desk or an ambassador.
+///
+/// ```
+/// use teichaku_model::{Consultation, ConsultationId, MemberId};
+/// let c = Consultation {
+///     id: ConsultationId::from_u128(1), member: MemberId::from_u128(7), answered_by: None,
+///     opened: "2026-05-01".parse()?, resolved: None,
+/// };
+/// assert!(c.resolved.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Consultation {
+    /// The consultation's id.
+    pub id: ConsultationId,
+    /// Who asked.
+    pub member: MemberId,
+    /// Who answered, if recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_by: Option<MemberId>,
+    /// The day it was asked.
+    pub opened: NaiveDate,
+    /// The day it was resolved, if it was; not before `opened`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<NaiveDate>,
+}
+
+/// A breach of the usage rules, such as confidential data pasted into a public tool.
+///
+/// ```
+/// use teichaku_model::{IncidentId, RuleIncident, Severity};
+/// let i = RuleIncident { id: IncidentId::from_u128(1), date: "2026-05-01".parse()?, member: None, unit: None, severity: Severity::Low, summary: None };
+/// assert_eq!(i.severity, Severity::Low);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleIncident {
+    /// The incident's id.
+    pub id: IncidentId,
+    /// The day it happened.
+    pub date: NaiveDate,
+    /// Who was involved, if recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<MemberId>,
+    /// The unit it happened in, if no member is named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<UnitId>,
+    /// How serious it was.
+    pub severity: Severity,
+    /// What happened, to share as a lesson.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+}
+
+/// How serious a rule incident was.
+///
+/// ```
+/// use teichaku_model::Severity;
+/// assert!(Severity::Low < Severity::High);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Severity {
+    /// A near miss or a minor slip.
+    Low,
+    /// A breach with limited effect.
+    Medium,
+    /// Confidential or personal data exposed, or harm done.
+    High,
+}
+
+/// A review of the usage rules.
+///
+/// ```
+/// use teichaku_model::{RuleReview, RuleReviewId};
+/// let r = RuleReview { id: RuleReviewId::from_u128(1), date: "2026-06-30".parse()?, by: None, changes: None };
+/// assert!(r.changes.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleReview {
+    /// The review's id.
+    pub id: RuleReviewId,
+    /// The day it was held.
+    pub date: NaiveDate,
+    /// Who led it, if recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<MemberId>,
+    /// What changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<String>,
+}
+
+/// A success case shared with colleagues, ideally with all four fields filled.
+///
+/// ```
+/// use teichaku_model::{MemberId, SuccessCase, SuccessCaseId};
+/// let s = SuccessCase {
+///     id: SuccessCaseId::from_u128(1), member: MemberId::from_u128(7), date: "2026-05-01".parse()?,
+///     problem: Some("Minutes took an hour".into()), measure: Some("Transcript summary".into()),
+///     effect: Some("15 minutes".into()), how: Some("Template #3".into()),
+/// };
+/// assert!(s.is_complete());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuccessCase {
+    /// The case's id.
+    pub id: SuccessCaseId,
+    /// Who shared it.
+    pub member: MemberId,
+    /// The day it was shared.
+    pub date: NaiveDate,
+    /// The problem before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+    /// What was done with AI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measure: Option<String>,
+    /// The effect, ideally in numbers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect: Option<String>,
+    /// How, so others can repeat it (the prompt, the steps).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub how: Option<String>,
+}
+
+impl SuccessCase {
+    /// Whether all four fields are filled with something other than blanks.
+    pub fn is_complete(&self) -> bool {
+        [&self.problem, &self.measure, &self.effect, &self.how]
+            .into_iter()
+            .all(|f| f.as_deref().is_some_and(|s| !s.trim().is_empty()))
+    }
+}

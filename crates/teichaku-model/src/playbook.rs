@@ -1,0 +1,932 @@
+//! Playbooks: a rollout method as data.
+//!
+//! A playbook has ordered [`Phase`]s, each closed by a [`Gate`]; [`Activity`]s that belong to a
+//! phase, with owners, dependencies, timing and recurrence; KPI targets; [`Intervention`]s that
+//! fire when a [`Condition`] holds; the [`ScoringModel`] of the retention score; and the
+//! [`UrgencyCoefficients`] that rank next actions.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    ActivityId, AgeBand, ConditionId, CriterionId, InterventionId, LiteracyTier, Localized, PhaseId,
+    PlaybookId, Role, TaskBaseline,
+};
+
+/// A rollout method as data.
+///
+/// Read one from JSON with [`crate::parse_playbook`]; built-in ones come from the
+/// `teichaku-playbooks` crate.
+///
+/// ```
+/// let json = r#"{
+///   "version": 1, "id": "tiny", "revision": 1,
+///   "title": { "en": "Tiny", "ja": "小さな手順" },
+///   "summary": { "en": "One phase.", "ja": "一段階。" },
+///   "phases": [{ "id": "start", "title": { "en": "Start", "ja": "開始" },
+///                "summary": { "en": "", "ja": "" }, "gate": { "criteria": [] } }],
+///   "activities": [{ "id": "kick-off", "phase": "start",
+///                    "title": { "en": "Kick-off", "ja": "キックオフ" },
+///                    "owner": "promotion_lead", "scope": "organisation", "duration_days": 1 }]
+/// }"#;
+/// let playbook = teichaku_model::parse_playbook(json)?;
+/// assert_eq!(playbook.activities[0].id.as_str(), "kick-off");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Playbook {
+    /// The document format version; this build reads version 1.
+    pub version: u32,
+    /// The playbook's name, such as `sme-five-step`.
+    pub id: PlaybookId,
+    /// The revision of this playbook's content; bump it whenever the content changes.
+    pub revision: u32,
+    /// The playbook's title.
+    pub title: Localized,
+    /// What the method is and when to choose it.
+    pub summary: Localized,
+    /// How long one cycle of the method lasts before it repeats (new hires, new tools).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cycle: Option<CycleLength>,
+    /// The phases, in the order they are passed.
+    pub phases: Vec<Phase>,
+    /// The activities of every phase.
+    pub activities: Vec<Activity>,
+    /// Targets the method sets for its KPIs.
+    #[serde(default)]
+    pub kpi_targets: Vec<KpiTarget>,
+    /// Rules that propose an action when a condition holds.
+    #[serde(default)]
+    pub interventions: Vec<Intervention>,
+    /// How usage is turned into habit figures.
+    #[serde(default)]
+    pub metrics: MetricSettings,
+    /// How the retention score is computed.
+    #[serde(default)]
+    pub scoring: ScoringModel,
+    /// How next actions are ranked.
+    #[serde(default)]
+    pub urgency: UrgencyCoefficients,
+    /// Minutes tasks took before AI, used when the organisation gives no baseline of its own.
+    #[serde(default)]
+    pub task_baselines: Vec<TaskBaseline>,
+}
+
+impl Playbook {
+    /// The phase with id `id`.
+    pub fn phase(&self, id: &PhaseId) -> Option<&Phase> {
+        self.phases.iter().find(|p| &p.id == id)
+    }
+
+    /// The activity with id `id`.
+    pub fn activity(&self, id: &ActivityId) -> Option<&Activity> {
+        self.activities.iter().find(|a| &a.id == id)
+    }
+}
+
+/// How long one cycle of a method lasts, in months.
+///
+/// ```
+/// use teichaku_model::CycleLength;
+/// let c = CycleLength { min_months: 3, max_months: 6 };
+/// assert!(c.min_months <= c.max_months);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CycleLength {
+    /// The shortest cycle.
+    pub min_months: u32,
+    /// The longest cycle.
+    pub max_months: u32,
+}
+
+/// An ordered stage of a rollout, left when its gate holds.
+///
+/// ```
+/// use teichaku_model::{Gate, Localized, Phase, PhaseId};
+/// let p = Phase {
+///     id: PhaseId::new("trial")?,
+///     title: Localized::new("Trial", "試行"),
+///     summary: Localized::default(),
+///     gate: Gate { criteria: vec![] },
+/// };
+/// assert!(p.gate.criteria.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    /// The phase's id.
+    pub id: PhaseId,
+    /// The phase's title.
+    pub title: Localized,
+    /// What the phase achieves.
+    pub summary: Localized,
+    /// The exit gate: what must hold to leave the phase.
+    pub gate: Gate,
+}
+
+/// Weighted criteria that must hold to leave a phase.
+///
+/// Readiness is the met weight over the total weight; every mandatory criterion must hold.
+///
+/// ```
+/// use teichaku_model::Gate;
+/// let gate: Gate = serde_json::from_str(r#"{ "criteria": [{
+///   "id": "kick-off-held", "title": { "en": "Kick-off held", "ja": "キックオフ実施" },
+///   "weight": 1.0, "mandatory": true,
+///   "check": { "kind": "activity_done", "activity": "kick-off" } }] }"#)?;
+/// assert!(gate.criteria[0].mandatory);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Gate {
+    /// The criteria, in the order they are examined for the barrier point.
+    pub criteria: Vec<GateCriterion>,
+}
+
+/// One weighted criterion of a gate.
+///
+/// ```
+/// use teichaku_model::{Check, Comparison, CriterionId, GateCriterion, Kpi, Localized};
+/// let c = GateCriterion {
+///     id: CriterionId::new("weekly-active-40")?,
+///     title: Localized::new("Weekly-active 40%", "週次利用率40%"),
+///     weight: 2.0,
+///     mandatory: false,
+///     check: Check::Kpi { kpi: Kpi::WeeklyActiveRate, op: Comparison::AtLeast, threshold: 0.4 },
+/// };
+/// assert_eq!(c.weight, 2.0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GateCriterion {
+    /// The criterion's id, unique within its gate.
+    pub id: CriterionId,
+    /// What the criterion asks for.
+    pub title: Localized,
+    /// Its weight in the gate's readiness; finite and positive.
+    pub weight: f64,
+    /// Whether it must hold for the phase to be left, whatever the readiness.
+    #[serde(default)]
+    pub mandatory: bool,
+    /// What is checked.
+    pub check: Check,
+}
+
+/// What a gate criterion checks.
+///
+/// ```
+/// use teichaku_model::{Check, Role};
+/// let c: Check = serde_json::from_str(r#"{ "kind": "role_present", "role": "ambassador", "per_unit": true }"#)?;
+/// assert_eq!(c, Check::RolePresent { role: Role::Ambassador, min_count: 1, per_unit: true });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum Check {
+    /// The activity is done: once for an organisation-wide activity, in every unit in scope for a
+    /// per-unit one.
+    ActivityDone {
+        /// The activity.
+        activity: ActivityId,
+    },
+    /// A KPI reaches a threshold; short of it, the criterion earns partial credit.
+    Kpi {
+        /// The KPI.
+        kpi: Kpi,
+        /// Which side of the threshold passes.
+        op: Comparison,
+        /// The threshold, in the KPI's own unit (rates are fractions: 0.4 is 40%).
+        threshold: f64,
+    },
+    /// Enough members hold a role, in the scope or in every unit of it.
+    RolePresent {
+        /// The role.
+        role: Role,
+        /// How many members must hold it.
+        #[serde(default = "one")]
+        min_count: u32,
+        /// Whether every unit in scope needs them, rather than the scope as a whole.
+        #[serde(default)]
+        per_unit: bool,
+    },
+}
+
+const fn one() -> u32 {
+    1
+}
+
+/// Which side of a threshold passes.
+///
+/// ```
+/// use teichaku_model::Comparison;
+/// assert!(Comparison::AtLeast.holds(0.5, 0.4));
+/// assert!(!Comparison::AtMost.holds(0.5, 0.4));
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Comparison {
+    /// The value must be at least the threshold.
+    AtLeast,
+    /// The value must be at most the threshold.
+    AtMost,
+}
+
+impl Comparison {
+    /// Whether `value` passes `threshold`.
+    pub fn holds(self, value: f64, threshold: f64) -> bool {
+        match self {
+            Comparison::AtLeast => value >= threshold,
+            Comparison::AtMost => value <= threshold,
+        }
+    }
+}
+
+/// An operator of a [`Condition::Compare`].
+///
+/// ```
+/// use teichaku_model::CompareOp;
+/// assert!(CompareOp::Lt.holds(0.1, 0.2));
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CompareOp {
+    /// Less than.
+    Lt,
+    /// Less than or equal.
+    Le,
+    /// Greater than.
+    Gt,
+    /// Greater than or equal.
+    Ge,
+}
+
+impl CompareOp {
+    /// Whether `left op right` holds.
+    pub fn holds(self, left: f64, right: f64) -> bool {
+        match self {
+            CompareOp::Lt => left < right,
+            CompareOp::Le => left <= right,
+            CompareOp::Gt => left > right,
+            CompareOp::Ge => left >= right,
+        }
+    }
+}
+
+/// The KPIs a playbook can name in gates, targets, conditions and the scoring model.
+///
+/// Rates and shares are fractions in `[0, 1]`; counts are cumulative from launch to `as_of`
+/// unless the name gives a window; `days_since_*` count from the last such event, or from launch
+/// when there was none. `docs/metrics.md` defines each one exactly.
+///
+/// ```
+/// use teichaku_model::Kpi;
+/// assert_eq!(serde_json::to_string(&Kpi::WeeklyActiveRate)?, "\"weekly_active_rate\"");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Kpi {
+    /// Members with a usage day in the trailing 7 days over headcount.
+    WeeklyActiveRate,
+    /// Members with a usage day in the trailing 28 days over headcount.
+    MonthlyActiveRate,
+    /// Members meeting the playbook's habit definition over headcount.
+    HabitRate,
+    /// Members active in both the previous and the trailing 7 days over those active in the previous 7.
+    ReturningRate,
+    /// Members who used AI before but not in the trailing 28 days, over headcount.
+    LapsedShare,
+    /// Members who never used AI, over headcount.
+    NeverShare,
+    /// Usage minutes per active member in the trailing 7 days.
+    MinutesPerActiveMember,
+    /// Executives with a usage day in the trailing 7 days over executives.
+    ExecutiveActiveShare,
+    /// Days since an executive last used AI.
+    DaysSinceExecutiveUse,
+    /// Mean satisfaction (1 to 5) of survey answers in the trailing 28 days.
+    SatisfactionMean,
+    /// Mean self-rated output quality (1 to 5) of survey answers in the trailing 28 days.
+    QualityMean,
+    /// Share of non-users giving "anxious" as their reason, in the trailing 28 days of surveys.
+    NonUserShareAnxious,
+    /// Share of non-users giving "skeptical" as their reason.
+    NonUserShareSkeptical,
+    /// Share of non-users giving "uninterested" as their reason.
+    NonUserShareUninterested,
+    /// Improvement proposals submitted.
+    ProposalsSubmitted,
+    /// Improvement proposals implemented.
+    ProposalsImplemented,
+    /// Implemented over submitted proposals.
+    ImplementationRate,
+    /// Consultations opened.
+    ConsultationsOpened,
+    /// Consultations not yet resolved on `as_of`.
+    ConsultationsUnresolved,
+    /// Median days from opening to resolving a consultation.
+    MedianDaysToResolve,
+    /// Rule incidents in the trailing 28 days.
+    IncidentsLast28Days,
+    /// Days since the usage rules were last reviewed.
+    DaysSinceRuleReview,
+    /// Success cases shared.
+    SuccessCasesShared,
+    /// Success cases shared with all four fields (problem, measure, effect, how).
+    SuccessCasesComplete,
+    /// Days since a success case was last shared.
+    DaysSinceSuccessCase,
+    /// Hours saved, from events that measured it or a task baseline.
+    TimeSavedHours,
+    /// Members who completed at least one training, over headcount.
+    TrainedShare,
+    /// Beginners aged 60 or over who have completed no training.
+    UntrainedSeniorBeginners,
+    /// Days from launch to `as_of`.
+    DaysSinceLaunch,
+    /// The retention score, 0 to 100.
+    RetentionScore,
+}
+
+/// A target the method sets for a KPI, optionally by a number of days after launch.
+///
+/// ```
+/// use teichaku_model::{Comparison, Kpi, KpiTarget};
+/// let t = KpiTarget { kpi: Kpi::WeeklyActiveRate, op: Comparison::AtLeast, value: 0.6, by_day: Some(90) };
+/// assert_eq!(t.by_day, Some(90));
+/// ```
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KpiTarget {
+    /// The KPI.
+    pub kpi: Kpi,
+    /// Which side of the value is on target.
+    pub op: Comparison,
+    /// The target value.
+    pub value: f64,
+    /// Days after launch by which the target should hold; `None` means at all times.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_day: Option<u32>,
+}
+
+/// A unit of rollout work.
+///
+/// ```
+/// use teichaku_model::{Activity, ActivityScope, Role};
+/// let a: Activity = serde_json::from_str(r#"{
+///   "id": "practice-task", "phase": "education",
+///   "title": { "en": "Practice task", "ja": "実務課題" },
+///   "owner": "manager", "scope": "per_unit", "duration_days": 5,
+///   "depends_on": ["training"],
+///   "timing": { "after": { "activity": "training" }, "due_within_days": 7 }
+/// }"#)?;
+/// assert_eq!(a.scope, ActivityScope::PerUnit);
+/// assert_eq!(a.owner, Role::Manager);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Activity {
+    /// The activity's id.
+    pub id: ActivityId,
+    /// The phase it belongs to.
+    pub phase: PhaseId,
+    /// What is done.
+    pub title: Localized,
+    /// How to do it well.
+    #[serde(default)]
+    pub summary: Localized,
+    /// The role that owns it.
+    pub owner: Role,
+    /// Whether it is done once for the organisation or once in every unit.
+    pub scope: ActivityScope,
+    /// Activities that must be done first.
+    #[serde(default)]
+    pub depends_on: Vec<ActivityId>,
+    /// A window relative to launch or to another activity's completion; an anchor activity is also
+    /// a dependency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timing: Option<Timing>,
+    /// Whether and how often it repeats once first done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<Recurrence>,
+    /// The estimated working time from start to finish, in days.
+    pub duration_days: u32,
+    /// Who the activity is for, when not everyone (a training track, say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<Audience>,
+    /// KPIs the activity reports on, such as the measures of a proof-of-concept review.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reports: Vec<Kpi>,
+}
+
+impl Activity {
+    /// Every activity this one waits for: its dependencies and its timing anchor, sorted, once each.
+    ///
+    /// ```
+    /// # use teichaku_model::Activity;
+    /// let a: Activity = serde_json::from_str(r#"{
+    ///   "id": "check-30", "phase": "p", "title": { "en": "", "ja": "" },
+    ///   "owner": "promotion_lead", "scope": "organisation", "duration_days": 1,
+    ///   "depends_on": ["training"],
+    ///   "timing": { "after": { "activity": "training" }, "not_before_days": 30 }
+    /// }"#)?;
+    /// assert_eq!(a.prerequisites().len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn prerequisites(&self) -> BTreeSet<&ActivityId> {
+        let mut all: BTreeSet<&ActivityId> = self.depends_on.iter().collect();
+        if let Some(Timing { after: Anchor::Activity(anchor), .. }) = &self.timing {
+            all.insert(anchor);
+        }
+        all
+    }
+}
+
+/// Whether an activity is done once or once per unit.
+///
+/// ```
+/// use teichaku_model::ActivityScope;
+/// assert_eq!(serde_json::to_string(&ActivityScope::PerUnit)?, "\"per_unit\"");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ActivityScope {
+    /// Once, for the whole organisation.
+    Organisation,
+    /// Once in every unit, as the unit's wave reaches it.
+    PerUnit,
+}
+
+/// When an activity may start and when it is due, relative to an anchor.
+///
+/// ```
+/// use teichaku_model::{Anchor, Timing};
+/// let t: Timing = serde_json::from_str(r#"{ "after": "launch", "not_before_days": 85, "due_within_days": 95 }"#)?;
+/// assert_eq!(t.after, Anchor::Launch);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Timing {
+    /// What the days count from.
+    pub after: Anchor,
+    /// The activity should not start before this many days after the anchor.
+    #[serde(default)]
+    pub not_before_days: u32,
+    /// The activity is overdue once this many days after the anchor have passed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_within_days: Option<u32>,
+}
+
+/// What a [`Timing`] counts from.
+///
+/// ```
+/// use teichaku_model::{ActivityId, Anchor};
+/// let a: Anchor = serde_json::from_str(r#"{ "activity": "training" }"#)?;
+/// assert_eq!(a, Anchor::Activity(ActivityId::new("training")?));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Anchor {
+    /// The organisation's launch date.
+    Launch,
+    /// The completion of another activity (in the same unit, for per-unit activities).
+    Activity(ActivityId),
+}
+
+/// How often an activity repeats once first done.
+///
+/// ```
+/// use teichaku_model::Recurrence;
+/// let weekly_then_monthly = Recurrence { every_days: 7, once_retained_every_days: Some(30) };
+/// assert_eq!(weekly_then_monthly.every_days, 7);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Recurrence {
+    /// Days between occurrences; at least 1.
+    pub every_days: u32,
+    /// Days between occurrences once the retention score reaches "retained".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub once_retained_every_days: Option<u32>,
+}
+
+/// Who an activity is for; an empty set means everyone.
+///
+/// ```
+/// use std::collections::BTreeSet;
+/// use teichaku_model::{AgeBand, Audience, LiteracyTier};
+/// let basics = Audience {
+///     roles: BTreeSet::new(),
+///     age_bands: BTreeSet::from([AgeBand::Age60Plus]),
+///     literacy: BTreeSet::from([LiteracyTier::Beginner]),
+/// };
+/// assert!(basics.roles.is_empty());
+/// ```
+#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Audience {
+    /// Roles the activity is for.
+    #[serde(default)]
+    pub roles: BTreeSet<Role>,
+    /// Generations the activity is for.
+    #[serde(default)]
+    pub age_bands: BTreeSet<AgeBand>,
+    /// Literacy tiers the activity is for.
+    #[serde(default)]
+    pub literacy: BTreeSet<LiteracyTier>,
+}
+
+/// A structured condition over KPIs, roles and activities, evaluated in a scope.
+///
+/// ```
+/// use teichaku_model::Condition;
+/// let failing: Condition = serde_json::from_str(r#"{ "kind": "all", "of": [
+///   { "kind": "compare", "kpi": "weekly_active_rate", "op": "lt", "value": 0.2 },
+///   { "kind": "compare", "kpi": "days_since_launch", "op": "ge", "value": 90 }
+/// ] }"#)?;
+/// assert_eq!(failing.depth(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum Condition {
+    /// Every condition holds (true when empty).
+    All {
+        /// The conditions.
+        of: Vec<Condition>,
+    },
+    /// At least one condition holds (false when empty).
+    Any {
+        /// The conditions.
+        of: Vec<Condition>,
+    },
+    /// The condition does not hold.
+    Not {
+        /// The condition.
+        condition: Box<Condition>,
+    },
+    /// A KPI compared with a value; an undefined KPI makes the comparison false.
+    Compare {
+        /// The KPI.
+        kpi: Kpi,
+        /// The operator.
+        op: CompareOp,
+        /// The value, in the KPI's own unit.
+        value: f64,
+    },
+    /// The number of members holding a role in the scope compared with a value.
+    RoleCount {
+        /// The role.
+        role: Role,
+        /// The operator.
+        op: CompareOp,
+        /// The value.
+        value: f64,
+    },
+    /// The activity is done in the scope.
+    ActivityDone {
+        /// The activity.
+        activity: ActivityId,
+    },
+}
+
+/// The deepest nesting of conditions accepted.
+pub const MAX_CONDITION_DEPTH: usize = 16;
+
+impl Condition {
+    /// How deeply the condition nests: 1 for a leaf.
+    pub fn depth(&self) -> usize {
+        match self {
+            Condition::All { of } | Condition::Any { of } => 1 + of.iter().map(Condition::depth).max().unwrap_or(0),
+            Condition::Not { condition } => 1 + condition.depth(),
+            Condition::Compare { .. } | Condition::RoleCount { .. } | Condition::ActivityDone { .. } => 1,
+        }
+    }
+
+    /// Calls `f` on every leaf and inner node, parents first.
+    pub fn walk<'a>(&'a self, f: &mut impl FnMut(&'a Condition)) {
+        f(self);
+        match self {
+            Condition::All { of } | Condition::Any { of } => of.iter().for_each(|c| c.walk(f)),
+            Condition::Not { condition } => condition.walk(f),
+            Condition::Compare { .. } | Condition::RoleCount { .. } | Condition::ActivityDone { .. } => {}
+        }
+    }
+}
+
+/// A rule that proposes an action when its condition holds in a scope.
+///
+/// ```
+/// use teichaku_model::Intervention;
+/// let i: Intervention = serde_json::from_str(r#"{
+///   "id": "executive-silent",
+///   "title": { "en": "Executives: use AI where staff can see it", "ja": "経営層が率先して使う" },
+///   "scope": "organisation", "owner": "executive", "severity": 0.8,
+///   "when": { "kind": "compare", "kpi": "days_since_executive_use", "op": "ge", "value": 14 }
+/// }"#)?;
+/// assert_eq!(i.severity, 0.8);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Intervention {
+    /// The intervention's id; also the stable code of the action it proposes.
+    pub id: InterventionId,
+    /// The action proposed.
+    pub title: Localized,
+    /// Why and how to do it.
+    #[serde(default)]
+    pub summary: Localized,
+    /// Whether the condition is evaluated for the organisation or in every unit.
+    pub scope: ActivityScope,
+    /// When the intervention fires.
+    pub when: Condition,
+    /// The role that should act.
+    pub owner: Role,
+    /// An activity the action (re)runs, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<ActivityId>,
+    /// How serious the situation is, from 0 (cosmetic) to 1 (the rollout is failing).
+    pub severity: f64,
+    /// Days from firing within which the action is due.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_within_days: Option<u32>,
+}
+
+/// How usage becomes habit figures.
+///
+/// ```
+/// use teichaku_model::{HabitRule, MetricSettings};
+/// let m = MetricSettings::default();
+/// assert_eq!(m.habit, HabitRule::DaysInWindow { days: 4, window: 7 });
+/// assert_eq!(m.min_group_size, 5);
+/// ```
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MetricSettings {
+    /// What counts as a habit.
+    #[serde(default = "default_habit")]
+    pub habit: HabitRule,
+    /// Aggregates over fewer members than this are suppressed.
+    #[serde(default = "default_min_group_size")]
+    pub min_group_size: u32,
+    /// Days without use after which a former user counts as lapsed.
+    #[serde(default = "default_lapsed_after_days")]
+    pub lapsed_after_days: u32,
+}
+
+impl Default for MetricSettings {
+    fn default() -> Self {
+        Self {
+            habit: default_habit(),
+            min_group_size: default_min_group_size(),
+            lapsed_after_days: default_lapsed_after_days(),
+        }
+    }
+}
+
+const fn default_habit() -> HabitRule {
+    HabitRule::DaysInWindow { days: 4, window: 7 }
+}
+
+const fn default_min_group_size() -> u32 {
+    5
+}
+
+const fn default_lapsed_after_days() -> u32 {
+    28
+}
+
+/// What counts as a usage habit.
+///
+/// ```
+/// use teichaku_model::HabitRule;
+/// let r: HabitRule = serde_json::from_str(r#"{ "kind": "weeks_in_window", "weeks": 9, "window": 12 }"#)?;
+/// assert_eq!(r, HabitRule::WeeksInWindow { weeks: 9, window: 12 });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum HabitRule {
+    /// At least `days` distinct usage days in the trailing `window` days.
+    DaysInWindow {
+        /// Usage days needed.
+        days: u32,
+        /// The window, in days.
+        window: u32,
+    },
+    /// Active in at least `weeks` of the trailing `window` ISO weeks.
+    WeeksInWindow {
+        /// Active weeks needed.
+        weeks: u32,
+        /// The window, in weeks.
+        window: u32,
+    },
+}
+
+/// How the retention score is computed.
+///
+/// The defaults follow the seeds: seven components, a cap of 59 when an absolute condition of
+/// retention is absent, and a failing flag under 20% weekly-active at 90 days.
+///
+/// ```
+/// use teichaku_model::ScoringModel;
+/// let m = ScoringModel::default();
+/// assert_eq!(m.components.len(), 7);
+/// assert_eq!(m.cap_without_absolute, 59.0);
+/// ```
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScoringModel {
+    /// The weighted components.
+    pub components: Vec<ScoreComponent>,
+    /// Conditions without which use has not taken root; any absent caps the score.
+    pub absolute_conditions: Vec<AbsoluteCondition>,
+    /// The highest score allowed while an absolute condition is absent.
+    pub cap_without_absolute: f64,
+    /// When the rollout is flagged as failing.
+    pub failing: FailingRule,
+}
+
+/// One weighted component of the retention score.
+///
+/// ```
+/// use teichaku_model::{Kpi, ScoreComponent, ScoreComponentKind, Comparison};
+/// let c = ScoreComponent {
+///     component: ScoreComponentKind::HabitRate, kpi: Kpi::HabitRate,
+///     op: Comparison::AtLeast, target: 0.5, weight: 25.0,
+/// };
+/// assert_eq!(c.weight, 25.0);
+/// ```
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreComponent {
+    /// Which component this is.
+    pub component: ScoreComponentKind,
+    /// The KPI that measures it.
+    pub kpi: Kpi,
+    /// Whether higher (`at_least`) or lower (`at_most`) values are better.
+    pub op: Comparison,
+    /// The value that earns full points.
+    pub target: f64,
+    /// The points at full achievement; weights need not sum to 100, the score is normalised.
+    pub weight: f64,
+}
+
+/// The components of the retention score.
+///
+/// ```
+/// use teichaku_model::ScoreComponentKind;
+/// assert_eq!(serde_json::to_string(&ScoreComponentKind::RuleHygiene)?, "\"rule_hygiene\"");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ScoreComponentKind {
+    /// Daily use has become a habit.
+    HabitRate,
+    /// People use AI at least weekly.
+    WeeklyActiveRate,
+    /// Users come back week after week.
+    ReturningRate,
+    /// Executives use AI themselves.
+    ExecutiveCommitment,
+    /// There is a place to ask, and questions get answers.
+    ConsultationEnvironment,
+    /// Success cases are shared.
+    KnowledgeSharing,
+    /// The rules are reviewed and kept.
+    RuleHygiene,
+}
+
+/// An absolute condition of retention: while it does not hold, the score is capped.
+///
+/// ```
+/// use teichaku_model::AbsoluteCondition;
+/// let c: AbsoluteCondition = serde_json::from_str(r#"{
+///   "id": "place-to-ask", "title": { "en": "A place to ask", "ja": "相談できる場" },
+///   "when": { "kind": "role_count", "role": "ambassador", "op": "ge", "value": 1 }
+/// }"#)?;
+/// assert_eq!(c.id.as_str(), "place-to-ask");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AbsoluteCondition {
+    /// The condition's id.
+    pub id: ConditionId,
+    /// What it asks for.
+    pub title: Localized,
+    /// When it is present.
+    pub when: Condition,
+}
+
+/// When a rollout is flagged as failing: weekly-active under `below` at `after_days` or more
+/// after launch.
+///
+/// ```
+/// use teichaku_model::FailingRule;
+/// assert_eq!(FailingRule::default(), FailingRule { below: 0.2, after_days: 90 });
+/// ```
+#[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FailingRule {
+    /// The weekly-active rate under which the rollout is failing.
+    pub below: f64,
+    /// Days after launch from which the rule applies.
+    pub after_days: u32,
+}
+
+impl Default for FailingRule {
+    fn default() -> Self {
+        Self { below: 0.2, after_days: 90 }
+    }
+}
+
+impl Default for ScoringModel {
+    fn default() -> Self {
+        use ScoreComponentKind as C;
+        let component = |component, kpi, op, target, weight| ScoreComponent { component, kpi, op, target, weight };
+        let slug = |s: &str| ConditionId::new(s).unwrap_or_else(|_| unreachable!("INVARIANT: literal slug"));
+        Self {
+            components: vec![
+                component(C::HabitRate, Kpi::HabitRate, Comparison::AtLeast, 0.5, 25.0),
+                component(C::WeeklyActiveRate, Kpi::WeeklyActiveRate, Comparison::AtLeast, 0.7, 20.0),
+                component(C::ReturningRate, Kpi::ReturningRate, Comparison::AtLeast, 0.8, 10.0),
+                component(C::ExecutiveCommitment, Kpi::ExecutiveActiveShare, Comparison::AtLeast, 1.0, 15.0),
+                component(C::ConsultationEnvironment, Kpi::MedianDaysToResolve, Comparison::AtMost, 2.0, 10.0),
+                component(C::KnowledgeSharing, Kpi::DaysSinceSuccessCase, Comparison::AtMost, 14.0, 10.0),
+                component(C::RuleHygiene, Kpi::DaysSinceRuleReview, Comparison::AtMost, 90.0, 10.0),
+            ],
+            absolute_conditions: vec![
+                AbsoluteCondition {
+                    id: slug("daily-habit"),
+                    title: Localized::new("A daily-use habit", "毎日使う習慣"),
+                    when: Condition::Compare { kpi: Kpi::HabitRate, op: CompareOp::Ge, value: 0.2 },
+                },
+                AbsoluteCondition {
+                    id: slug("executive-commitment"),
+                    title: Localized::new("Executives use AI themselves", "経営層のコミットメント"),
+                    when: Condition::Compare { kpi: Kpi::DaysSinceExecutiveUse, op: CompareOp::Lt, value: 14.0 },
+                },
+                AbsoluteCondition {
+                    id: slug("place-to-ask"),
+                    title: Localized::new("A place to ask questions", "相談できる場"),
+                    when: Condition::RoleCount { role: Role::Ambassador, op: CompareOp::Ge, value: 1.0 },
+                },
+            ],
+            cap_without_absolute: 59.0,
+            failing: FailingRule::default(),
+        }
+    }
+}
+
+/// The coefficients of the urgency sum that ranks next actions.
+///
+/// `urgency = overdue_per_day × days late + blocking_per_instance × instances waiting downstream
+/// + gate_weight × the gate weight it serves + kpi_severity × severity − phase_distance × phases ahead`.
+///
+/// ```
+/// use teichaku_model::UrgencyCoefficients;
+/// let u = UrgencyCoefficients::default();
+/// assert!(u.overdue_per_day > 0.0);
+/// ```
+#[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UrgencyCoefficients {
+    /// Points per day an action is late.
+    pub overdue_per_day: f64,
+    /// Points per activity instance waiting on it downstream.
+    pub blocking_per_instance: f64,
+    /// Points per unit of gate weight the action serves in the current phase.
+    pub gate_weight: f64,
+    /// Points per unit of severity of a fired intervention.
+    pub kpi_severity: f64,
+    /// Points taken off per phase between the action's phase and the current one.
+    pub phase_distance: f64,
+}
+
+impl Default for UrgencyCoefficients {
+    fn default() -> Self {
+        Self { overdue_per_day: 2.0, blocking_per_instance: 1.0, gate_weight: 5.0, kpi_severity: 20.0, phase_distance: 3.0 }
+    }
+}

@@ -1,0 +1,156 @@
+//! The validated snapshot: references resolved, lookups built once.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+
+use crate::error::{Record, ValidationError};
+use crate::validate::Snapshot;
+use crate::{Activity, ActivityId, Member, MemberId, Observations, Organisation, Playbook, Unit, UnitId};
+
+/// A snapshot that passed [`crate::validate`]: every id is unique, every reference resolves, the
+/// unit tree and the activity dependencies have no cycle, and every timestamp is readable.
+///
+/// Queries over it need not return `Result` for references.
+///
+/// ```
+/// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
+/// # if false {
+/// let snapshot = valid();
+/// for unit in snapshot.organisation().units.iter() {
+///     println!("{} has {} units under it", unit.name, snapshot.units_under(unit.id).len());
+/// }
+/// # }
+/// ```
+#[derive(Clone, PartialEq, Debug)]
+pub struct ValidSnapshot {
+    snapshot: Snapshot,
+    units: BTreeMap<UnitId, usize>,
+    members: BTreeMap<MemberId, usize>,
+    children: Vec<Vec<usize>>,
+    activities: BTreeMap<ActivityId, usize>,
+    activity_order: Vec<usize>,
+    usage_local: Vec<NaiveDateTime>,
+}
+
+impl ValidSnapshot {
+    pub(crate) fn build(snapshot: Snapshot) -> Result<Self, Vec<ValidationError>> {
+        let org = &snapshot.organisation;
+        let units: BTreeMap<UnitId, usize> = org.units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
+        let members = org.members.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
+        let mut children = vec![Vec::new(); org.units.len()];
+        for (i, u) in org.units.iter().enumerate() {
+            if let Some(&p) = u.parent.as_ref().and_then(|p| units.get(p)) {
+                children[p].push(i);
+            }
+        }
+        for c in &mut children {
+            c.sort_by_key(|&i| org.units[i].id);
+        }
+        let pb = &snapshot.playbook;
+        let activities: BTreeMap<ActivityId, usize> =
+            pb.activities.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
+        let activity_order = topological_order(pb, &activities);
+        let offset = org.utc_offset.to_fixed_offset();
+        let mut usage_local = Vec::with_capacity(snapshot.observations.usage.len());
+        let mut errors = Vec::new();
+        for (index, e) in snapshot.observations.usage.iter().enumerate() {
+            match e.at.resolve(org.utc_offset) {
+                Ok(at) => usage_local.push(at.with_timezone(&offset).naive_local()),
+                Err(err) => errors.push(ValidationError::UnreadableTimestamp {
+                    record: Record::UsageEvent { index, member: e.member },
+                    text: err.text,
+                }),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Self { snapshot, units, members, children, activities, activity_order, usage_local })
+    }
+
+    /// The organisation.
+    pub fn organisation(&self) -> &Organisation {
+        &self.snapshot.organisation
+    }
+
+    /// The playbook it follows.
+    pub fn playbook(&self) -> &Playbook {
+        &self.snapshot.playbook
+    }
+
+    /// What was observed.
+    pub fn observations(&self) -> &Observations {
+        &self.snapshot.observations
+    }
+
+    /// The unit with id `id`.
+    pub fn unit(&self, id: UnitId) -> Option<&Unit> {
+        self.units.get(&id).map(|&i| &self.snapshot.organisation.units[i])
+    }
+
+    /// The member with id `id`.
+    pub fn member(&self, id: MemberId) -> Option<&Member> {
+        self.members.get(&id).map(|&i| &self.snapshot.organisation.members[i])
+    }
+
+    /// The activity with id `id`.
+    pub fn activity(&self, id: &ActivityId) -> Option<&Activity> {
+        self.activities.get(id).map(|&i| &self.snapshot.playbook.activities[i])
+    }
+
+    /// The unit `id` and every unit below it, in depth-first order, children sorted by id.
+    pub fn units_under(&self, id: UnitId) -> Vec<UnitId> {
+        let mut out = Vec::new();
+        let Some(&root) = self.units.get(&id) else { return out };
+        let mut stack = vec![root];
+        while let Some(i) = stack.pop() {
+            out.push(self.snapshot.organisation.units[i].id);
+            stack.extend(self.children[i].iter().rev());
+        }
+        out
+    }
+
+    /// The activities in an order where each comes after everything it waits for; ties keep the
+    /// playbook's order.
+    pub fn activities_in_order(&self) -> impl Iterator<Item = &Activity> {
+        self.activity_order.iter().map(|&i| &self.snapshot.playbook.activities[i])
+    }
+
+    /// The local date and time of `observations().usage[index]`, in the organisation's offset.
+    pub fn usage_local_time(&self, index: usize) -> Option<NaiveDateTime> {
+        self.usage_local.get(index).copied()
+    }
+
+    /// Gives the snapshot back.
+    pub fn into_snapshot(self) -> Snapshot {
+        self.snapshot
+    }
+}
+
+/// Kahn's algorithm, always taking the ready activity that comes first in the playbook.
+fn topological_order(pb: &Playbook, index: &BTreeMap<ActivityId, usize>) -> Vec<usize> {
+    let n = pb.activities.len();
+    let mut waiting = vec![0usize; n];
+    let mut dependents = vec![Vec::new(); n];
+    for (i, a) in pb.activities.iter().enumerate() {
+        for dep in a.prerequisites() {
+            if let Some(&d) = index.get(dep) {
+                waiting[i] += 1;
+                dependents[d].push(i);
+            }
+        }
+    }
+    let mut ready: std::collections::BTreeSet<usize> = (0..n).filter(|&i| waiting[i] == 0).collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(i) = ready.pop_first() {
+        order.push(i);
+        for &d in &dependents[i] {
+            waiting[d] -= 1;
+            if waiting[d] == 0 {
+                ready.insert(d);
+            }
+        }
+    }
+    order
+}

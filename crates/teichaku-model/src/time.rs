@@ -1,0 +1,221 @@
+//! Fixed UTC offsets and the timestamps of usage events.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, FixedOffset, NaiveDateTime, Offset, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A fixed offset from UTC, written `+09:00`, `-05:30` or `Z`; within ±14:00.
+///
+/// The organisation's offset turns event timestamps into local days; teichaku never consults a
+/// time-zone database, so the same document gives the same days on every machine.
+///
+/// ```
+/// use teichaku_model::UtcOffset;
+/// let tokyo: UtcOffset = "+09:00".parse()?;
+/// assert_eq!(tokyo.minutes(), 540);
+/// assert_eq!(tokyo.to_string(), "+09:00");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Default)]
+pub struct UtcOffset(i16);
+
+/// The largest offset accepted, in minutes (14 hours, as on Kiritimati).
+pub const MAX_OFFSET_MINUTES: i16 = 14 * 60;
+
+impl UtcOffset {
+    /// UTC itself.
+    pub const UTC: Self = Self(0);
+
+    /// An offset of `minutes` east of UTC.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`OffsetError::OutOfRange`] beyond ±14 hours.
+    pub fn from_minutes(minutes: i16) -> Result<Self, OffsetError> {
+        if minutes.abs() > MAX_OFFSET_MINUTES {
+            Err(OffsetError::OutOfRange { minutes })
+        } else {
+            Ok(Self(minutes))
+        }
+    }
+
+    /// Minutes east of UTC.
+    pub const fn minutes(self) -> i16 {
+        self.0
+    }
+
+    /// The same offset as a chrono [`FixedOffset`].
+    pub fn to_fixed_offset(self) -> FixedOffset {
+        // INVARIANT: |minutes| <= 14 h, well inside chrono's ±24 h range, so the fallback is never taken.
+        FixedOffset::east_opt(i32::from(self.0) * 60).unwrap_or_else(|| Utc.fix())
+    }
+}
+
+impl fmt::Display for UtcOffset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { '-' } else { '+' };
+        let abs = self.0.unsigned_abs();
+        write!(f, "{sign}{:02}:{:02}", abs / 60, abs % 60)
+    }
+}
+
+impl FromStr for UtcOffset {
+    type Err = OffsetError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "Z" || s == "z" {
+            return Ok(Self::UTC);
+        }
+        let bad = || OffsetError::Unreadable { text: s.chars().take(32).collect() };
+        let b = s.as_bytes();
+        if b.len() != 6 || b[3] != b':' {
+            return Err(bad());
+        }
+        let sign: i16 = match b[0] {
+            b'+' => 1,
+            b'-' => -1,
+            _ => return Err(bad()),
+        };
+        let digit = |i: usize| -> Result<i16, OffsetError> {
+            let c = b[i];
+            if c.is_ascii_digit() { Ok(i16::from(c - b'0')) } else { Err(bad()) }
+        };
+        let hours = digit(1)? * 10 + digit(2)?;
+        let minutes = digit(4)? * 10 + digit(5)?;
+        if minutes >= 60 {
+            return Err(bad());
+        }
+        Self::from_minutes(sign * (hours * 60 + minutes))
+    }
+}
+
+impl Serialize for UtcOffset {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for UtcOffset {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl schemars::JsonSchema for UtcOffset {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "UtcOffset".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^(Z|[+-][0-9]{2}:[0-9]{2})$",
+            "description": "A fixed offset from UTC such as +09:00, within ±14:00."
+        })
+    }
+}
+
+/// Why a text is not a UTC offset.
+///
+/// ```
+/// use teichaku_model::{OffsetError, UtcOffset};
+/// assert!(matches!("+15:00".parse::<UtcOffset>(), Err(OffsetError::OutOfRange { .. })));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OffsetError {
+    /// Not of the form `+HH:MM`, `-HH:MM` or `Z`.
+    #[error("expected a UTC offset such as `+09:00`, found {text:?}")]
+    Unreadable {
+        /// The text (at most 32 characters of it).
+        text: String,
+    },
+    /// Beyond ±14 hours.
+    #[error("a UTC offset lies within ±14:00, found {minutes} minutes")]
+    OutOfRange {
+        /// The offset found, in minutes.
+        minutes: i16,
+    },
+}
+
+/// The moment a usage event happened, as the exporting tool wrote it.
+///
+/// Accepted forms are RFC 3339 with an offset (`2026-04-01T09:30:00+09:00`, `...Z`) and a local
+/// date-time without one (`2026-04-01T09:30:00`), which is read in the organisation's offset.
+/// The text is kept as given and parsed during validation, so an unreadable timestamp is
+/// reported with the record that holds it instead of failing the whole document.
+///
+/// ```
+/// use teichaku_model::{Timestamp, UtcOffset};
+/// let ts = Timestamp::from("2026-04-01T09:30:00");
+/// let at = ts.resolve(UtcOffset::from_minutes(540)?)?;
+/// assert_eq!(at.to_rfc3339(), "2026-04-01T09:30:00+09:00");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(transparent)]
+pub struct Timestamp(
+    /// RFC 3339 with or without an offset.
+    String,
+);
+
+impl Timestamp {
+    /// The text as given.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Reads the timestamp, taking `local` as the offset when the text carries none.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`TimestampError`] when the text is neither RFC 3339 nor a local date-time.
+    pub fn resolve(&self, local: UtcOffset) -> Result<DateTime<FixedOffset>, TimestampError> {
+        if let Ok(at) = DateTime::parse_from_rfc3339(&self.0) {
+            return Ok(at);
+        }
+        for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
+            if let Ok(naive) = NaiveDateTime::parse_from_str(&self.0, format) {
+                if let Some(at) = naive.and_local_timezone(local.to_fixed_offset()).single() {
+                    return Ok(at);
+                }
+            }
+        }
+        Err(TimestampError { text: self.0.chars().take(64).collect() })
+    }
+}
+
+impl From<&str> for Timestamp {
+    fn from(s: &str) -> Self {
+        Self(s.to_owned())
+    }
+}
+
+impl From<String> for Timestamp {
+    fn from(s: String) -> Self {
+        Self(s)
+    }
+}
+
+impl From<DateTime<FixedOffset>> for Timestamp {
+    fn from(at: DateTime<FixedOffset>) -> Self {
+        Self(at.to_rfc3339())
+    }
+}
+
+/// A timestamp that is neither RFC 3339 nor a local date-time.
+///
+/// ```
+/// use teichaku_model::{Timestamp, UtcOffset};
+/// let err = Timestamp::from("yesterday").resolve(UtcOffset::UTC).unwrap_err();
+/// assert_eq!(err.text, "yesterday");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unreadable timestamp {text:?}: expected RFC 3339 such as 2026-04-01T09:30:00+09:00")]
+pub struct TimestampError {
+    /// The text (at most 64 characters of it).
+    pub text: String,
+}

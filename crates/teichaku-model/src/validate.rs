@@ -1,0 +1,660 @@
+//! Validation: from a document to a [`ValidSnapshot`], or every problem found.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use petgraph::graph::DiGraph;
+
+use crate::error::{NumberProblem, Record, ValidationError, ValidationErrors};
+use crate::{
+    ActivityScope, AssessmentDocument, Check, Condition, FORMAT_VERSION, HabitRule, MAX_CONDITION_DEPTH, MemberId,
+    Observations, Organisation, Playbook, PlaybookCatalog, PlaybookSource, TaskBaseline, UnitId, ValidSnapshot,
+};
+
+/// An organisation, the playbook it follows and what was observed, before validation.
+///
+/// ```
+/// use teichaku_model::{Snapshot, validate};
+/// # fn get() -> Snapshot { unimplemented!() }
+/// # if false {
+/// let snapshot: Snapshot = get();
+/// let valid = validate(snapshot)?;
+/// # }
+/// # Ok::<(), teichaku_model::ValidationErrors>(())
+/// ```
+#[derive(Clone, PartialEq, Debug)]
+pub struct Snapshot {
+    /// The organisation.
+    pub organisation: Organisation,
+    /// The playbook it follows.
+    pub playbook: Playbook,
+    /// What was observed.
+    pub observations: Observations,
+}
+
+/// Resolves the document's playbook in `catalog` and validates the result.
+///
+/// # Errors
+///
+/// Every problem found, as [`validate`] reports them, plus an unknown playbook or document
+/// version.
+///
+/// ```
+/// use teichaku_model::{parse_document, validate_document, Playbook, PlaybookCatalog, PlaybookId, ValidationError};
+/// struct Empty;
+/// impl PlaybookCatalog for Empty {
+///     fn playbook(&self, _: &PlaybookId) -> Option<&Playbook> { None }
+/// }
+/// let doc = parse_document(r#"{ "version": 1,
+///   "organisation": { "name": "X", "utc_offset": "Z", "launch_date": "2026-04-01",
+///                     "deployment_pattern": "hybrid", "units": [], "members": [] },
+///   "playbook": { "builtin": "nowhere" } }"#)?;
+/// let errors = validate_document(doc, &Empty).unwrap_err();
+/// assert!(matches!(errors.iter().next(), Some(ValidationError::UnknownPlaybook { .. })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn validate_document(
+    document: AssessmentDocument,
+    catalog: &dyn PlaybookCatalog,
+) -> Result<ValidSnapshot, ValidationErrors> {
+    if document.version == 0 || document.version > FORMAT_VERSION {
+        return Err(vec![ValidationError::UnsupportedVersion {
+            record: Record::Organisation,
+            found: document.version,
+            supported: FORMAT_VERSION,
+        }]
+        .into());
+    }
+    let playbook = match document.playbook {
+        PlaybookSource::Inline(playbook) => *playbook,
+        PlaybookSource::Builtin(id) => match catalog.playbook(&id) {
+            Some(playbook) => playbook.clone(),
+            None => return Err(vec![ValidationError::UnknownPlaybook { id }].into()),
+        },
+    };
+    validate(Snapshot { organisation: document.organisation, playbook, observations: document.observations })
+}
+
+/// Checks a snapshot: every id unique, every reference resolved, no cycle, every number sensible.
+///
+/// # Errors
+///
+/// Every problem found, each naming its record, in the order of the document.
+///
+/// ```
+/// use teichaku_model::{validate, Snapshot, ValidationError};
+/// # fn broken() -> Snapshot { unimplemented!() }
+/// # if false {
+/// match validate(broken()) {
+///     Ok(valid) => println!("{} members", valid.organisation().members.len()),
+///     Err(errors) => errors.iter().for_each(|e| eprintln!("{e}")),
+/// }
+/// # }
+/// ```
+pub fn validate(snapshot: Snapshot) -> Result<ValidSnapshot, ValidationErrors> {
+    let mut errors = Vec::new();
+    check_organisation(&snapshot.organisation, &mut errors);
+    check_playbook_into(&snapshot.playbook, &mut errors);
+    check_observations(&snapshot, &mut errors);
+    if errors.is_empty() { ValidSnapshot::build(snapshot).map_err(Into::into) } else { Err(errors.into()) }
+}
+
+/// Checks a playbook on its own, as `teichaku validate` does for a playbook document.
+///
+/// # Errors
+///
+/// Every problem found in the playbook.
+///
+/// ```
+/// let playbook = teichaku_model::parse_playbook(r#"{
+///   "version": 1, "id": "empty", "revision": 1,
+///   "title": { "en": "", "ja": "" }, "summary": { "en": "", "ja": "" },
+///   "phases": [], "activities": [] }"#)?;
+/// assert!(teichaku_model::validate_playbook(&playbook).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn validate_playbook(playbook: &Playbook) -> Result<(), ValidationErrors> {
+    let mut errors = Vec::new();
+    check_playbook_into(playbook, &mut errors);
+    if errors.is_empty() { Ok(()) } else { Err(errors.into()) }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Organisation
+
+fn check_organisation(org: &Organisation, errors: &mut Vec<ValidationError>) {
+    let units = first_positions(org.units.iter().map(|u| u.id), |index, first_index| {
+        errors.push(ValidationError::DuplicateId {
+            record: Record::Unit { index, id: org.units[index].id },
+            first_index,
+        });
+    });
+    for (index, unit) in org.units.iter().enumerate() {
+        if let Some(parent) = unit.parent {
+            if !units.contains_key(&parent) {
+                errors.push(ValidationError::UnknownUnit { record: Record::Unit { index, id: unit.id }, unit: parent });
+            }
+        }
+    }
+    for cycle in cycles(
+        org.units.len(),
+        org.units.iter().enumerate().filter_map(|(child, u)| Some((*units.get(&u.parent?)?, child))),
+    ) {
+        let mut ids: Vec<UnitId> = cycle.into_iter().map(|i| org.units[i].id).collect();
+        ids.sort();
+        errors.push(ValidationError::UnitCycle { units: ids });
+    }
+
+    let mut seen: BTreeMap<MemberId, usize> = BTreeMap::new();
+    for (index, member) in org.members.iter().enumerate() {
+        let record = Record::Member { index, id: member.id };
+        if let Some(&first_index) = seen.get(&member.id) {
+            let first_unit = org.members[first_index].unit;
+            errors.push(if first_unit == member.unit {
+                ValidationError::DuplicateId { record: record.clone(), first_index }
+            } else {
+                ValidationError::MemberPlacedTwice {
+                    member: member.id,
+                    first_index,
+                    first_unit,
+                    second_index: index,
+                    second_unit: member.unit,
+                }
+            });
+        } else {
+            seen.insert(member.id, index);
+        }
+        if !units.contains_key(&member.unit) {
+            errors.push(ValidationError::UnknownUnit { record: record.clone(), unit: member.unit });
+        }
+        if let Some(left) = member.left {
+            dates_in_order(errors, &record, ("joined", member.joined), ("left", left));
+        }
+    }
+
+    let mut waved: BTreeMap<UnitId, usize> = BTreeMap::new();
+    for (wave_index, wave) in org.waves.iter().enumerate() {
+        for &unit in &wave.units {
+            if !units.contains_key(&unit) {
+                errors.push(ValidationError::UnknownUnit { record: Record::Wave { index: wave_index }, unit });
+            } else if let Some(&first_wave) = waved.get(&unit) {
+                errors.push(ValidationError::UnitInTwoWaves { unit, first_wave, second_wave: wave_index });
+            } else {
+                waved.insert(unit, wave_index);
+            }
+        }
+    }
+
+    check_baselines(&org.task_baselines, errors, |index, task| Record::TaskBaseline { index, task });
+    if let Some(rate) = &org.hourly_rate {
+        non_negative(errors, &Record::HourlyRate, "amount", rate.amount);
+    }
+}
+
+fn check_baselines(
+    baselines: &[TaskBaseline],
+    errors: &mut Vec<ValidationError>,
+    record: impl Fn(usize, crate::TaskCategory) -> Record,
+) {
+    let _ = first_positions(baselines.iter().map(|b| b.task.clone()), |index, first_index| {
+        errors.push(ValidationError::DuplicateId { record: record(index, baselines[index].task.clone()), first_index });
+    });
+    for (index, b) in baselines.iter().enumerate() {
+        non_negative(errors, &record(index, b.task.clone()), "minutes", b.minutes);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Playbook
+
+fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
+    let pb_record = Record::Playbook { id: pb.id.clone() };
+    if pb.version == 0 || pb.version > FORMAT_VERSION {
+        errors.push(ValidationError::UnsupportedVersion {
+            record: pb_record.clone(),
+            found: pb.version,
+            supported: FORMAT_VERSION,
+        });
+    }
+    if pb.phases.is_empty() {
+        errors.push(ValidationError::Empty { record: pb_record.clone(), what: "a playbook needs at least one phase" });
+    }
+
+    let phases = first_positions(pb.phases.iter().map(|p| p.id.clone()), |index, first_index| {
+        errors.push(ValidationError::DuplicateId {
+            record: Record::Phase { index, id: pb.phases[index].id.clone() },
+            first_index,
+        });
+    });
+    let activities = first_positions(pb.activities.iter().map(|a| a.id.clone()), |index, first_index| {
+        errors.push(ValidationError::DuplicateId {
+            record: Record::Activity { index, id: pb.activities[index].id.clone() },
+            first_index,
+        });
+    });
+
+    for phase in &pb.phases {
+        let _ = first_positions(phase.gate.criteria.iter().map(|c| c.id.clone()), |index, first_index| {
+            errors.push(ValidationError::DuplicateId {
+                record: Record::Criterion { phase: phase.id.clone(), index, id: phase.gate.criteria[index].id.clone() },
+                first_index,
+            });
+        });
+        for (index, c) in phase.gate.criteria.iter().enumerate() {
+            let record = Record::Criterion { phase: phase.id.clone(), index, id: c.id.clone() };
+            positive(errors, &record, "weight", c.weight);
+            match &c.check {
+                Check::ActivityDone { activity } => {
+                    if !activities.contains_key(activity) {
+                        errors.push(ValidationError::UnknownActivity { record, activity: activity.clone() });
+                    }
+                }
+                Check::Kpi { threshold, .. } => finite(errors, &record, "threshold", *threshold),
+                Check::RolePresent { .. } => {}
+            }
+        }
+    }
+
+    for (index, a) in pb.activities.iter().enumerate() {
+        let record = Record::Activity { index, id: a.id.clone() };
+        if !phases.contains_key(&a.phase) {
+            errors.push(ValidationError::UnknownPhase { record: record.clone(), phase: a.phase.clone() });
+        }
+        for dep in a.prerequisites() {
+            match activities.get(dep) {
+                None => errors.push(ValidationError::UnknownActivity { record: record.clone(), activity: dep.clone() }),
+                Some(&d) => {
+                    let dep_phase = &pb.activities[d].phase;
+                    if let (Some(mine), Some(theirs)) = (phases.get(&a.phase), phases.get(dep_phase)) {
+                        if theirs > mine {
+                            errors.push(ValidationError::DependsOnLaterPhase {
+                                record: record.clone(),
+                                phase: a.phase.clone(),
+                                dependency: dep.clone(),
+                                dependency_phase: dep_phase.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(r) = &a.recurrence {
+            positive(errors, &record, "recurrence.every_days", f64::from(r.every_days));
+            if let Some(days) = r.once_retained_every_days {
+                positive(errors, &record, "recurrence.once_retained_every_days", f64::from(days));
+            }
+        }
+        if let Some(t) = &a.timing {
+            if let Some(due) = t.due_within_days {
+                if due < t.not_before_days {
+                    errors.push(ValidationError::InvalidNumber {
+                        record: record.clone(),
+                        field: "timing.due_within_days",
+                        value: f64::from(due),
+                        problem: NumberProblem::OutOfRange { min: f64::from(t.not_before_days), max: f64::from(u32::MAX) },
+                    });
+                }
+            }
+        }
+    }
+    let edges = pb.activities.iter().enumerate().flat_map(|(i, a)| {
+        a.prerequisites().into_iter().filter_map(|dep| activities.get(dep).map(|&d| (d, i))).collect::<Vec<_>>()
+    });
+    for cycle in cycles(pb.activities.len(), edges) {
+        let mut ids: Vec<_> = cycle.into_iter().map(|i| pb.activities[i].id.clone()).collect();
+        ids.sort();
+        errors.push(ValidationError::DependencyCycle { activities: ids });
+    }
+
+    for (index, t) in pb.kpi_targets.iter().enumerate() {
+        finite(errors, &Record::KpiTarget { index }, "value", t.value);
+    }
+
+    let _ = first_positions(pb.interventions.iter().map(|i| i.id.clone()), |index, first_index| {
+        errors.push(ValidationError::DuplicateId {
+            record: Record::Intervention { index, id: pb.interventions[index].id.clone() },
+            first_index,
+        });
+    });
+    for (index, i) in pb.interventions.iter().enumerate() {
+        let record = Record::Intervention { index, id: i.id.clone() };
+        check_condition(&i.when, &record, &activities, errors);
+        in_range(errors, &record, "severity", i.severity, 0.0, 1.0);
+        if let Some(activity) = &i.activity {
+            if !activities.contains_key(activity) {
+                errors.push(ValidationError::UnknownActivity { record, activity: activity.clone() });
+            }
+        }
+    }
+
+    let m = &pb.metrics;
+    match m.habit {
+        HabitRule::DaysInWindow { days, window } => {
+            in_range(errors, &Record::MetricSettings, "habit.window", f64::from(window), 1.0, 366.0);
+            in_range(errors, &Record::MetricSettings, "habit.days", f64::from(days), 1.0, f64::from(window.max(1)));
+        }
+        HabitRule::WeeksInWindow { weeks, window } => {
+            in_range(errors, &Record::MetricSettings, "habit.window", f64::from(window), 1.0, 53.0);
+            in_range(errors, &Record::MetricSettings, "habit.weeks", f64::from(weeks), 1.0, f64::from(window.max(1)));
+        }
+    }
+    positive(errors, &Record::MetricSettings, "min_group_size", f64::from(m.min_group_size));
+    positive(errors, &Record::MetricSettings, "lapsed_after_days", f64::from(m.lapsed_after_days));
+
+    let s = &pb.scoring;
+    for (index, c) in s.components.iter().enumerate() {
+        let record = Record::ScoreComponent { index };
+        positive(errors, &record, "weight", c.weight);
+        match c.op {
+            crate::Comparison::AtLeast => positive(errors, &record, "target", c.target),
+            crate::Comparison::AtMost => non_negative(errors, &record, "target", c.target),
+        }
+    }
+    let _ = first_positions(s.absolute_conditions.iter().map(|c| c.id.clone()), |index, first_index| {
+        errors.push(ValidationError::DuplicateId {
+            record: Record::AbsoluteCondition { index, id: s.absolute_conditions[index].id.clone() },
+            first_index,
+        });
+    });
+    for (index, c) in s.absolute_conditions.iter().enumerate() {
+        check_condition(&c.when, &Record::AbsoluteCondition { index, id: c.id.clone() }, &activities, errors);
+    }
+    in_range(errors, &Record::ScoringModel, "cap_without_absolute", s.cap_without_absolute, 0.0, 100.0);
+    in_range(errors, &Record::ScoringModel, "failing.below", s.failing.below, 0.0, 1.0);
+
+    let u = &pb.urgency;
+    for (field, value) in [
+        ("overdue_per_day", u.overdue_per_day),
+        ("blocking_per_instance", u.blocking_per_instance),
+        ("gate_weight", u.gate_weight),
+        ("kpi_severity", u.kpi_severity),
+        ("phase_distance", u.phase_distance),
+    ] {
+        non_negative(errors, &Record::Urgency, field, value);
+    }
+
+    check_baselines(&pb.task_baselines, errors, |index, task| Record::PlaybookTaskBaseline { index, task });
+}
+
+fn check_condition(
+    condition: &Condition,
+    record: &Record,
+    activities: &BTreeMap<crate::ActivityId, usize>,
+    errors: &mut Vec<ValidationError>,
+) {
+    let depth = condition.depth();
+    if depth > MAX_CONDITION_DEPTH {
+        errors.push(ValidationError::ConditionTooDeep { record: record.clone(), depth, limit: MAX_CONDITION_DEPTH });
+        return;
+    }
+    condition.walk(&mut |c| match c {
+        Condition::Compare { value, .. } | Condition::RoleCount { value, .. } => finite(errors, record, "value", *value),
+        Condition::ActivityDone { activity } => {
+            if !activities.contains_key(activity) {
+                errors.push(ValidationError::UnknownActivity { record: record.clone(), activity: activity.clone() });
+            }
+        }
+        _ => {}
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Observations
+
+fn check_observations(snapshot: &Snapshot, errors: &mut Vec<ValidationError>) {
+    let org = &snapshot.organisation;
+    let pb = &snapshot.playbook;
+    let obs = &snapshot.observations;
+    let units: BTreeSet<UnitId> = org.units.iter().map(|u| u.id).collect();
+    let members: BTreeSet<MemberId> = org.members.iter().map(|m| m.id).collect();
+    let activities: BTreeMap<_, _> = pb.activities.iter().map(|a| (&a.id, a)).collect();
+
+    let member_known = |errors: &mut Vec<ValidationError>, record: &Record, member: MemberId| {
+        if !members.contains(&member) {
+            errors.push(ValidationError::UnknownMember { record: record.clone(), member });
+        }
+    };
+    let unit_known = |errors: &mut Vec<ValidationError>, record: &Record, unit: UnitId| {
+        if !units.contains(&unit) {
+            errors.push(ValidationError::UnknownUnit { record: record.clone(), unit });
+        }
+    };
+
+    for (index, c) in obs.completions.iter().enumerate() {
+        let record = Record::Completion { index, activity: c.activity.clone() };
+        match activities.get(&c.activity) {
+            None => errors.push(ValidationError::UnknownActivity { record: record.clone(), activity: c.activity.clone() }),
+            Some(a) => {
+                if (a.scope == ActivityScope::PerUnit) != c.unit.is_some() {
+                    errors.push(ValidationError::CompletionScope {
+                        record: record.clone(),
+                        activity: c.activity.clone(),
+                        scope: a.scope,
+                    });
+                }
+            }
+        }
+        if let Some(unit) = c.unit {
+            unit_known(errors, &record, unit);
+        }
+        if let Some(by) = c.by {
+            member_known(errors, &record, by);
+        }
+    }
+
+    for (index, e) in obs.usage.iter().enumerate() {
+        let record = Record::UsageEvent { index, member: e.member };
+        member_known(errors, &record, e.member);
+        if e.at.resolve(org.utc_offset).is_err() {
+            errors.push(ValidationError::UnreadableTimestamp {
+                record: record.clone(),
+                text: e.at.as_str().chars().take(64).collect(),
+            });
+        }
+        non_negative(errors, &record, "minutes", e.minutes);
+        if let Some(saved) = e.saved_minutes {
+            non_negative(errors, &record, "saved_minutes", saved);
+        }
+    }
+
+    for (index, t) in obs.trainings.iter().enumerate() {
+        let record = Record::Training { index, member: t.member };
+        member_known(errors, &record, t.member);
+        if let Some(activity) = &t.activity {
+            if !activities.contains_key(activity) {
+                errors.push(ValidationError::UnknownActivity { record, activity: activity.clone() });
+            }
+        }
+    }
+
+    let _ = first_positions(obs.surveys.iter().map(|s| s.id), |index, first_index| {
+        errors.push(ValidationError::DuplicateId { record: Record::Survey { index, id: obs.surveys[index].id }, first_index });
+    });
+    for (index, s) in obs.surveys.iter().enumerate() {
+        let record = Record::Survey { index, id: s.id };
+        if let Some(member) = s.member {
+            member_known(errors, &record, member);
+        }
+        if let Some(unit) = s.unit {
+            unit_known(errors, &record, unit);
+        }
+        let mut answers = vec![("satisfaction", s.satisfaction), ("quality", s.quality)];
+        if let Some(a) = &s.adkar {
+            answers.extend([
+                ("adkar.awareness", Some(a.awareness)),
+                ("adkar.desire", Some(a.desire)),
+                ("adkar.knowledge", Some(a.knowledge)),
+                ("adkar.ability", Some(a.ability)),
+                ("adkar.reinforcement", Some(a.reinforcement)),
+            ]);
+        }
+        for (field, value) in answers {
+            if let Some(value) = value.filter(|v| !(1..=5).contains(v)) {
+                errors.push(ValidationError::SurveyAnswerOutOfRange { record: record.clone(), field, value, min: 1, max: 5 });
+            }
+        }
+    }
+
+    let _ = first_positions(obs.proposals.iter().map(|p| p.id), |index, first_index| {
+        errors.push(ValidationError::DuplicateId { record: Record::Proposal { index, id: obs.proposals[index].id }, first_index });
+    });
+    for (index, p) in obs.proposals.iter().enumerate() {
+        let record = Record::Proposal { index, id: p.id };
+        member_known(errors, &record, p.member);
+        if let Some(implemented) = p.implemented {
+            dates_in_order(errors, &record, ("submitted", p.submitted), ("implemented", implemented));
+        }
+    }
+
+    let _ = first_positions(obs.consultations.iter().map(|c| c.id), |index, first_index| {
+        errors.push(ValidationError::DuplicateId {
+            record: Record::Consultation { index, id: obs.consultations[index].id },
+            first_index,
+        });
+    });
+    for (index, c) in obs.consultations.iter().enumerate() {
+        let record = Record::Consultation { index, id: c.id };
+        member_known(errors, &record, c.member);
+        if let Some(by) = c.answered_by {
+            member_known(errors, &record, by);
+        }
+        if let Some(resolved) = c.resolved {
+            dates_in_order(errors, &record, ("opened", c.opened), ("resolved", resolved));
+        }
+    }
+
+    let _ = first_positions(obs.incidents.iter().map(|i| i.id), |index, first_index| {
+        errors.push(ValidationError::DuplicateId { record: Record::Incident { index, id: obs.incidents[index].id }, first_index });
+    });
+    for (index, i) in obs.incidents.iter().enumerate() {
+        let record = Record::Incident { index, id: i.id };
+        if let Some(member) = i.member {
+            member_known(errors, &record, member);
+        }
+        if let Some(unit) = i.unit {
+            unit_known(errors, &record, unit);
+        }
+    }
+
+    let _ = first_positions(obs.rule_reviews.iter().map(|r| r.id), |index, first_index| {
+        errors.push(ValidationError::DuplicateId {
+            record: Record::RuleReview { index, id: obs.rule_reviews[index].id },
+            first_index,
+        });
+    });
+    for (index, r) in obs.rule_reviews.iter().enumerate() {
+        if let Some(by) = r.by {
+            member_known(errors, &Record::RuleReview { index, id: r.id }, by);
+        }
+    }
+
+    let _ = first_positions(obs.success_cases.iter().map(|s| s.id), |index, first_index| {
+        errors.push(ValidationError::DuplicateId {
+            record: Record::SuccessCase { index, id: obs.success_cases[index].id },
+            first_index,
+        });
+    });
+    for (index, s) in obs.success_cases.iter().enumerate() {
+        member_known(errors, &Record::SuccessCase { index, id: s.id }, s.member);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/// Maps each id to the position of its first record, calling `duplicate(index, first_index)` for
+/// every later record that repeats one.
+fn first_positions<K: Ord>(ids: impl Iterator<Item = K>, mut duplicate: impl FnMut(usize, usize)) -> BTreeMap<K, usize> {
+    let mut first = BTreeMap::new();
+    for (index, id) in ids.enumerate() {
+        match first.entry(id) {
+            std::collections::btree_map::Entry::Occupied(e) => duplicate(index, *e.get()),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(index);
+            }
+        }
+    }
+    first
+}
+
+/// The node sets of every cycle among `n` nodes joined by `edges`: strongly connected components
+/// of two or more nodes, and nodes with an edge to themselves; ordered by their smallest node.
+pub(crate) fn cycles(n: usize, edges: impl IntoIterator<Item = (usize, usize)>) -> Vec<Vec<usize>> {
+    let mut graph = DiGraph::<(), ()>::with_capacity(n, 0);
+    let nodes: Vec<_> = (0..n).map(|_| graph.add_node(())).collect();
+    let mut self_loops = BTreeSet::new();
+    for (from, to) in edges {
+        if from == to {
+            self_loops.insert(from);
+        }
+        if let (Some(&a), Some(&b)) = (nodes.get(from), nodes.get(to)) {
+            graph.add_edge(a, b, ());
+        }
+    }
+    let mut found: Vec<Vec<usize>> = petgraph::algo::tarjan_scc(&graph)
+        .into_iter()
+        .map(|scc| {
+            let mut scc: Vec<usize> = scc.into_iter().map(|i| i.index()).collect();
+            scc.sort_unstable();
+            scc
+        })
+        .filter(|scc| scc.len() > 1 || scc.first().is_some_and(|i| self_loops.contains(i)))
+        .collect();
+    found.sort();
+    found
+}
+
+fn dates_in_order(errors: &mut Vec<ValidationError>, record: &Record, earlier: (&'static str, NaiveDate), later: (&'static str, NaiveDate)) {
+    if later.1 < earlier.1 {
+        errors.push(ValidationError::DatesOutOfOrder {
+            record: record.clone(),
+            field: later.0,
+            date: later.1,
+            earlier_field: earlier.0,
+            earlier: earlier.1,
+        });
+    }
+}
+
+fn number_problem(errors: &mut Vec<ValidationError>, record: &Record, field: &'static str, value: f64, problem: Option<NumberProblem>) {
+    if let Some(problem) = problem {
+        errors.push(ValidationError::InvalidNumber { record: record.clone(), field, value, problem });
+    }
+}
+
+fn finite(errors: &mut Vec<ValidationError>, record: &Record, field: &'static str, value: f64) {
+    number_problem(errors, record, field, value, (!value.is_finite()).then_some(NumberProblem::NotFinite));
+}
+
+fn non_negative(errors: &mut Vec<ValidationError>, record: &Record, field: &'static str, value: f64) {
+    let problem = if !value.is_finite() {
+        Some(NumberProblem::NotFinite)
+    } else if value < 0.0 {
+        Some(NumberProblem::Negative)
+    } else {
+        None
+    };
+    number_problem(errors, record, field, value, problem);
+}
+
+fn positive(errors: &mut Vec<ValidationError>, record: &Record, field: &'static str, value: f64) {
+    let problem = if !value.is_finite() {
+        Some(NumberProblem::NotFinite)
+    } else if value <= 0.0 {
+        Some(NumberProblem::NotPositive)
+    } else {
+        None
+    };
+    number_problem(errors, record, field, value, problem);
+}
+
+fn in_range(errors: &mut Vec<ValidationError>, record: &Record, field: &'static str, value: f64, min: f64, max: f64) {
+    let problem = if !value.is_finite() {
+        Some(NumberProblem::NotFinite)
+    } else if !(min..=max).contains(&value) {
+        Some(NumberProblem::OutOfRange { min, max })
+    } else {
+        None
+    };
+    number_problem(errors, record, field, value, problem);
+}

@@ -1,0 +1,2 @@
+//! teichaku facade (filled below).
+#![forbid(unsafe_code)]
