@@ -1,1 +1,216 @@
-fn main() {}
+//! The `teichaku` command line: reads documents, validates them, draws playbooks and prints
+//! reports, in JSON for programs and text (English or Japanese) for people.
+//!
+//! This is the only teichaku crate that touches files, standard input or the terminal.
+
+#![forbid(unsafe_code)]
+
+mod input;
+mod render;
+mod schema;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use teichaku::model::{Lang, PlaybookCatalog, PlaybookId};
+use teichaku::{Catalog, demo, overview};
+
+/// Make generative-AI use take root: playbooks, validation and reports.
+#[derive(Parser, Debug)]
+#[command(name = "teichaku", version, about, long_about = None)]
+struct Cli {
+    /// Language of text output.
+    #[arg(long, global = true, value_enum, default_value_t = LangArg::En)]
+    lang: LangArg,
+    /// A playbook document to add to the built-in ones (replacing a built-in one of the same id);
+    /// may be given several times.
+    #[arg(long = "with-playbook", global = true, value_name = "FILE")]
+    with_playbook: Vec<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// List the playbooks.
+    Playbooks {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Show one playbook: phases, activities, gates and interventions.
+    Show {
+        /// The playbook's id, such as `sme-five-step`.
+        playbook: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Draw a playbook's activity graph.
+    Graph {
+        /// The playbook's id.
+        playbook: String,
+        /// Graph language.
+        #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+        format: GraphFormat,
+    },
+    /// Check an assessment or playbook document; exit 1 with every problem, one per line.
+    Validate {
+        /// The document, or `-` for standard input.
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Print the JSON Schema of a document kind, or of all of them.
+    Schema {
+        /// Which document.
+        #[arg(value_enum)]
+        document: Option<schema::DocumentKind>,
+    },
+    /// Summarise the built-in demo organisation, or print its input document.
+    Demo {
+        /// Print the demo's input document as JSON instead.
+        #[arg(long)]
+        document: bool,
+        /// Output format of the summary.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum LangArg {
+    En,
+    Ja,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::En => Lang::En,
+            LangArg::Ja => Lang::Ja,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum GraphFormat {
+    Mermaid,
+    Dot,
+}
+
+/// A failure that ends the command: what to print and the exit code.
+struct Failure {
+    message: String,
+    code: u8,
+}
+
+impl Failure {
+    fn input(message: impl Into<String>) -> Self {
+        Self { message: message.into(), code: 1 }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut out = String::new();
+    let code = match run(cli, &mut out) {
+        Ok(code) => code,
+        Err(failure) => {
+            let mut stderr = std::io::stderr().lock();
+            let _ = writeln!(stderr, "{}", failure.message.trim_end());
+            failure.code
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()).is_err() {
+        return ExitCode::from(3);
+    }
+    ExitCode::from(code)
+}
+
+fn run(cli: Cli, out: &mut String) -> Result<u8, Failure> {
+    let lang = Lang::from(cli.lang);
+    let mut catalog = Catalog::builtin();
+    for path in &cli.with_playbook {
+        let text = input::read(path)?;
+        let playbook = teichaku::model::parse_playbook(&text)
+            .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
+        teichaku::model::validate_playbook(&playbook)
+            .map_err(|e| Failure::input(prefix_lines(&path.display().to_string(), &e.to_string())))?;
+        catalog.insert(playbook);
+    }
+    match cli.command {
+        Command::Playbooks { format } => match format {
+            Format::Json => *out = json(&render::playbook_list(&catalog))?,
+            Format::Text => render::playbooks_text(&catalog, lang, out),
+        },
+        Command::Show { playbook, format } => {
+            let playbook = find(&catalog, &playbook)?;
+            match format {
+                Format::Json => *out = json(playbook)?,
+                Format::Text => render::show_text(playbook, lang, out),
+            }
+        }
+        Command::Graph { playbook, format } => {
+            let playbook = find(&catalog, &playbook)?;
+            *out = match format {
+                GraphFormat::Mermaid => teichaku::rollout::playbook_mermaid(playbook, lang),
+                GraphFormat::Dot => teichaku::rollout::playbook_dot(playbook, lang),
+            };
+        }
+        Command::Validate { file, format } => {
+            let text = input::read(&file)?;
+            let report = input::validate(&text, &catalog);
+            match format {
+                Format::Json => *out = json(&report)?,
+                Format::Text => render::validation_text(&report, lang, out),
+            }
+            return Ok(if report.valid { 0 } else { 1 });
+        }
+        Command::Schema { document } => *out = json(&schema::schemas(document))?,
+        Command::Demo { document, format } => {
+            if document {
+                *out = json(&demo::document())?;
+            } else {
+                let snapshot = demo::snapshot();
+                let report = overview(&snapshot, demo::AS_OF);
+                match format {
+                    Format::Json => *out = json(&report)?,
+                    Format::Text => render::overview_text(&snapshot, &report, lang, out),
+                }
+            }
+        }
+    }
+    Ok(0)
+}
+
+fn find<'a>(catalog: &'a Catalog, id: &str) -> Result<&'a teichaku::model::Playbook, Failure> {
+    let known = || catalog.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", ");
+    PlaybookId::new(id)
+        .ok()
+        .and_then(|id| catalog.playbook(&id))
+        .ok_or_else(|| Failure::input(format!("unknown playbook `{id}`: known playbooks are {}", known())))
+}
+
+fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, Failure> {
+    serde_json::to_string_pretty(value)
+        .map(|mut s| {
+            s.push('\n');
+            s
+        })
+        .map_err(|e| Failure { message: format!("cannot write JSON: {e}"), code: 3 })
+}
+
+fn prefix_lines(prefix: &str, text: &str) -> String {
+    text.lines().map(|l| format!("{prefix}: {l}")).collect::<Vec<_>>().join("\n")
+}

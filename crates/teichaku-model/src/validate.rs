@@ -389,10 +389,8 @@ fn check_condition(
     }
     condition.walk(&mut |c| match c {
         Condition::Compare { value, .. } | Condition::RoleCount { value, .. } => finite(errors, record, "value", *value),
-        Condition::ActivityDone { activity } => {
-            if !activities.contains_key(activity) {
-                errors.push(ValidationError::UnknownActivity { record: record.clone(), activity: activity.clone() });
-            }
+        Condition::ActivityDone { activity } if !activities.contains_key(activity) => {
+            errors.push(ValidationError::UnknownActivity { record: record.clone(), activity: activity.clone() });
         }
         _ => {}
     });

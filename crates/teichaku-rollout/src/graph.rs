@@ -1,1 +1,167 @@
-//! graph
+//! A playbook drawn as a graph: phases as clusters, activities as nodes, dependencies as edges.
+//!
+//! Per-unit activities are drawn as double-bordered boxes, recurring ones carry `↻` and their
+//! cadence, and an edge from a timing anchor is labelled with its window (`≤7d`, `30–37d`).
+//! Node names come from the playbook's order, so the text is the same for the same playbook.
+
+use std::fmt::Write as _;
+
+use teichaku_model::{Activity, ActivityScope, Anchor, Lang, Playbook, Timing};
+
+/// The playbook as a Mermaid flowchart.
+///
+/// ```
+/// use teichaku_model::{Lang, parse_playbook};
+/// let playbook = parse_playbook(r#"{
+///   "version": 1, "id": "tiny", "revision": 1,
+///   "title": { "en": "Tiny", "ja": "小" }, "summary": { "en": "", "ja": "" },
+///   "phases": [{ "id": "start", "title": { "en": "Start", "ja": "開始" },
+///                "summary": { "en": "", "ja": "" }, "gate": { "criteria": [] } }],
+///   "activities": [
+///     { "id": "train", "phase": "start", "title": { "en": "Training", "ja": "研修" },
+///       "owner": "promotion_lead", "scope": "per_unit", "duration_days": 1 },
+///     { "id": "practice", "phase": "start", "title": { "en": "Practice task", "ja": "実務課題" },
+///       "owner": "manager", "scope": "per_unit", "duration_days": 5,
+///       "timing": { "after": { "activity": "train" }, "due_within_days": 7 } }] }"#)?;
+/// let text = teichaku_rollout::playbook_mermaid(&playbook, Lang::En);
+/// assert!(text.contains(r#"a0 -- "≤7d" --> a1"#));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn playbook_mermaid(playbook: &Playbook, lang: Lang) -> String {
+    let mut out = String::from("flowchart TD\n");
+    for (p, phase) in playbook.phases.iter().enumerate() {
+        let _ = writeln!(out, "  subgraph p{p}[\"{}\"]", mermaid_text(&phase_label(p, phase.title.get(lang))));
+        for (i, a) in activities_of(playbook, &phase.id) {
+            let label = mermaid_text(&activity_label(a, lang));
+            let _ = match a.scope {
+                ActivityScope::PerUnit => writeln!(out, "    a{i}[[\"{label}\"]]"),
+                _ => writeln!(out, "    a{i}[\"{label}\"]"),
+            };
+        }
+        out.push_str("  end\n");
+    }
+    for (p, _) in playbook.phases.iter().enumerate().skip(1) {
+        let _ = writeln!(out, "  p{} ~~~ p{p}", p - 1);
+    }
+    for (from, to, window) in edges(playbook) {
+        let _ = match window {
+            Some(w) => writeln!(out, "  a{from} -- \"{w}\" --> a{to}"),
+            None => writeln!(out, "  a{from} --> a{to}"),
+        };
+    }
+    out
+}
+
+/// The playbook as a Graphviz DOT digraph.
+///
+/// ```
+/// # use teichaku_model::{Lang, parse_playbook};
+/// # let playbook = parse_playbook(r#"{
+/// #   "version": 1, "id": "tiny", "revision": 1,
+/// #   "title": { "en": "Tiny", "ja": "小" }, "summary": { "en": "", "ja": "" },
+/// #   "phases": [{ "id": "start", "title": { "en": "Start", "ja": "開始" },
+/// #                "summary": { "en": "", "ja": "" }, "gate": { "criteria": [] } }],
+/// #   "activities": [] }"#)?;
+/// let dot = teichaku_rollout::playbook_dot(&playbook, Lang::Ja);
+/// assert!(dot.starts_with("digraph \"tiny\" {"));
+/// assert!(dot.contains("label=\"1. 開始\""));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn playbook_dot(playbook: &Playbook, lang: Lang) -> String {
+    let mut out = format!("digraph {} {{\n  rankdir=TB;\n  node [shape=box, fontsize=10];\n", dot_text(playbook.id.as_str()));
+    for (p, phase) in playbook.phases.iter().enumerate() {
+        let _ = writeln!(out, "  subgraph cluster_p{p} {{\n    label={};", dot_text(&phase_label(p, phase.title.get(lang))));
+        for (i, a) in activities_of(playbook, &phase.id) {
+            let peripheries = if a.scope == ActivityScope::PerUnit { ", peripheries=2" } else { "" };
+            let _ = writeln!(out, "    a{i} [label={}{peripheries}];", dot_text(&activity_label(a, lang)));
+        }
+        out.push_str("  }\n");
+    }
+    for (from, to, window) in edges(playbook) {
+        let _ = match window {
+            Some(w) => writeln!(out, "  a{from} -> a{to} [label={}, style=dashed];", dot_text(&w)),
+            None => writeln!(out, "  a{from} -> a{to};"),
+        };
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn phase_label(index: usize, title: &str) -> String {
+    format!("{}. {title}", index + 1)
+}
+
+fn activity_label(a: &Activity, lang: Lang) -> String {
+    let mut label = format!("{}\n{}", a.id, a.title.get(lang));
+    if let Some(r) = &a.recurrence {
+        let _ = write!(label, "\n↻ {}d", r.every_days);
+        if let Some(later) = r.once_retained_every_days {
+            let _ = write!(label, " → {later}d");
+        }
+    }
+    if let Some(Timing { after: Anchor::Launch, not_before_days, due_within_days }) = &a.timing {
+        let _ = write!(label, "\nlaunch {}", window(*not_before_days, *due_within_days));
+    }
+    label
+}
+
+fn activities_of<'a>(playbook: &'a Playbook, phase: &'a teichaku_model::PhaseId) -> impl Iterator<Item = (usize, &'a Activity)> {
+    playbook.activities.iter().enumerate().filter(move |(_, a)| &a.phase == phase)
+}
+
+/// Every dependency edge as (from, to, window label), in playbook order; unknown ids are skipped.
+fn edges(playbook: &Playbook) -> Vec<(usize, usize, Option<String>)> {
+    let position = |id| playbook.activities.iter().position(|a| &a.id == id);
+    let mut out = Vec::new();
+    for (to, a) in playbook.activities.iter().enumerate() {
+        let anchor = match &a.timing {
+            Some(Timing { after: Anchor::Activity(anchor), not_before_days, due_within_days }) => {
+                Some((anchor, window(*not_before_days, *due_within_days)))
+            }
+            _ => None,
+        };
+        for dep in a.prerequisites() {
+            let Some(from) = position(dep) else { continue };
+            let label = anchor.as_ref().filter(|(id, _)| *id == dep).map(|(_, w)| w.clone());
+            out.push((from, to, label));
+        }
+    }
+    out
+}
+
+fn window(not_before: u32, due: Option<u32>) -> String {
+    match (not_before, due) {
+        (0, Some(due)) => format!("≤{due}d"),
+        (from, Some(due)) => format!("{from}–{due}d"),
+        (from, None) => format!("≥{from}d"),
+    }
+}
+
+fn mermaid_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '\n' => out.push_str("<br/>"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn dot_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

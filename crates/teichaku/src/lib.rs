@@ -1,2 +1,43 @@
-//! teichaku facade (filled below).
+//! teichaku (定着, "taking root") makes generative-AI use stick in an organisation.
+//!
+//! Give it an organisation, the playbook it follows, what was observed (usage events, completed
+//! activities, surveys, proposals, incidents) and a date `as_of`; it answers with pure functions:
+//! the same input always gives the same output, and nothing reads a clock, a file or the
+//! environment.
+//!
+//! This crate is the one most users add: it re-exports the model, the built-in playbooks, the
+//! metrics and the rollout engine, and offers [`load`] and [`overview`].
+//!
+//! ```
+//! use teichaku::{Catalog, load, overview};
+//! let json = serde_json::to_string(&teichaku::demo::document())?;
+//! let snapshot = load(&json, &Catalog::builtin())?;
+//! let report = overview(&snapshot, teichaku::demo::AS_OF);
+//! println!("{} of {} members used AI this week", report.total.active.unwrap_or(0), report.total.headcount);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The crates behind it, each usable alone:
+//! - [`model`]: organisations, playbooks, observations, documents and validation;
+//! - [`playbooks`]: the five built-in playbooks and the [`Catalog`];
+//! - [`metrics`]: KPIs per scope;
+//! - [`rollout`]: the playbook graph;
+//! - [`rules`]: evaluation rubrics for HR systems.
+
 #![forbid(unsafe_code)]
+
+pub mod demo;
+mod load;
+mod overview;
+
+pub use load::{LoadError, load};
+pub use overview::{ActiveFigure, ObservedCounts, OverviewReport, PhaseProgress, UnitOverview, WeekPoint, overview};
+pub use teichaku_metrics as metrics;
+pub use teichaku_model as model;
+pub use teichaku_playbooks as playbooks;
+pub use teichaku_playbooks::Catalog;
+pub use teichaku_rollout as rollout;
+pub use teichaku_rules as rules;
+
+/// The version of the teichaku engine, recorded in every report.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
