@@ -45,8 +45,8 @@ enum Command {
         /// The playbook's id, such as `sme-five-step`.
         playbook: String,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+        format: ShowFormat,
     },
     /// Draw a playbook's activity graph.
     Graph {
@@ -100,6 +100,13 @@ impl From<LangArg> for Lang {
 enum Format {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ShowFormat {
+    Text,
+    Json,
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -157,8 +164,9 @@ fn run(cli: Cli, out: &mut String) -> Result<u8, Failure> {
         Command::Show { playbook, format } => {
             let playbook = find(&catalog, &playbook)?;
             match format {
-                Format::Json => *out = json(playbook)?,
-                Format::Text => render::show_text(playbook, lang, out),
+                ShowFormat::Json => *out = json(playbook)?,
+                ShowFormat::Markdown => *out = teichaku::playbooks::describe_markdown(playbook, lang),
+                ShowFormat::Text => render::show_text(playbook, lang, out),
             }
         }
         Command::Graph { playbook, format } => {

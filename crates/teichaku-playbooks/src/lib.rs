@@ -12,9 +12,13 @@
 
 #![forbid(unsafe_code)]
 
+mod markdown;
+
 use std::collections::BTreeMap;
 
 use teichaku_model::{Playbook, PlaybookCatalog, PlaybookId, parse_playbook};
+
+pub use markdown::describe_markdown;
 
 /// The built-in playbooks' ids and JSON texts, in the order they are listed.
 pub const BUILTIN_SOURCES: [(&str, &str); 5] = [

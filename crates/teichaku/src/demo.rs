@@ -318,18 +318,52 @@ fn observations(org: &Organisation, rng: &mut SplitMix64) -> Observations {
     }
 }
 
-/// The activities the demo organisation has done: the first phase in full and the start of the
-/// second, with the pilot unit ahead of the others.
+/// The activities the demo organisation has done: the first phase of `sme-five-step` in full,
+/// part of the second and third, with the pilot unit ahead of the others.
 fn completions(org: &Organisation) -> Vec<Completion> {
-    let day = |n: u64| LAUNCH + Days::new(n);
     let lead = org.members.iter().find(|m| m.has_role(Role::PromotionLead)).map(|m| m.id);
     let pilot = unit_id(1);
-    let done = |activity: &str, unit: Option<UnitId>, d: u64| Completion { activity: slug(activity), unit, date: day(d), by: lead };
-    DEMO_COMPLETIONS.iter().map(|&(a, per_unit, d)| done(a, per_unit.then_some(pilot), d)).collect()
+    DEMO_COMPLETIONS
+        .iter()
+        .map(|&(activity, per_unit, days)| Completion {
+            activity: slug(activity),
+            unit: per_unit.then_some(pilot),
+            date: LAUNCH.checked_add_signed(chrono::TimeDelta::days(days)).unwrap_or(LAUNCH),
+            by: lead,
+        })
+        .collect()
 }
 
 /// (activity, done in the pilot unit rather than organisation-wide, days after launch).
-const DEMO_COMPLETIONS: [(&str, bool, u64); 0] = [];
+const DEMO_COMPLETIONS: [(&str, bool, i64); 27] = [
+    ("choose-deployment-pattern", false, -20),
+    ("executive-state-aim", false, -14),
+    ("appoint-promotion-lead", false, -12),
+    ("executive-secure-budget", false, -10),
+    ("map-work-and-pick-tasks", false, -5),
+    ("draft-trial-rules", false, -2),
+    ("announce-rollout", false, 1),
+    ("kick-off", false, 3),
+    ("executive-visible-use", false, 7),
+    ("daily-ai-task", true, 8),
+    ("set-up-consultation-desk", false, 10),
+    ("regular-meeting", false, 10),
+    ("executive-visible-use", false, 14),
+    ("regular-meeting", false, 17),
+    ("name-unit-ai-contact", true, 20),
+    ("executive-visible-use", false, 21),
+    ("regular-meeting", false, 24),
+    ("collect-success-case", true, 25),
+    ("run-poc", false, 31),
+    ("regular-meeting", false, 31),
+    ("poc-review", false, 38),
+    ("collect-success-case", true, 39),
+    ("publish-success-cases", false, 42),
+    ("publish-usage-rules", false, 45),
+    ("training-20s-30s", true, 50),
+    ("training-40s-50s", true, 52),
+    ("publish-success-cases", false, 56),
+];
 
 fn slug<T: std::str::FromStr>(s: &str) -> T
 where

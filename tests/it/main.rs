@@ -1,0 +1,9 @@
+//! The teichaku integration tests, in one binary: validation, robustness, playbooks and the demo.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly by design")]
+
+mod demo;
+mod playbooks;
+mod robustness;
+mod support;
+mod validation;
