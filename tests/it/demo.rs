@@ -17,8 +17,10 @@ fn the_demo_is_valid_and_the_same_every_time() {
 #[test]
 fn the_demo_has_thirteen_weeks_of_usage() {
     let snapshot = demo::snapshot();
-    let days: BTreeSet<_> =
-        (0..snapshot.observations().usage.len()).filter_map(|i| snapshot.usage_local_time(i)).map(|t| t.date()).collect();
+    let days: BTreeSet<_> = (0..snapshot.observations().usage.len())
+        .filter_map(|i| snapshot.usage_local_time(i))
+        .map(|t| t.date())
+        .collect();
     let first = *days.first().unwrap();
     let last = *days.last().unwrap();
     assert!(first >= demo::LAUNCH && last <= demo::AS_OF);

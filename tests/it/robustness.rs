@@ -7,7 +7,6 @@ use teichaku::LoadError;
 
 use crate::support::{SMALL, small};
 
-
 /// Values a broken exporter might write anywhere.
 fn odd_value(pick: u64) -> Value {
     match pick % 14 {

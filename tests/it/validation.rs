@@ -53,7 +53,10 @@ fn member_in_unknown_unit() {
     let mut doc = small();
     set(&mut doc, "/organisation/members/4/unit", json!("00000000-0000-0000-0000-000000000009"));
     let found = errors(&doc);
-    assert_eq!(found, [ValidationError::UnknownUnit { record: Record::Member { index: 4, id: member(0x105) }, unit: unit(9) }]);
+    assert_eq!(
+        found,
+        [ValidationError::UnknownUnit { record: Record::Member { index: 4, id: member(0x105) }, unit: unit(9) }]
+    );
     assert_eq!(
         found[0].to_string(),
         "member #4 `00000000-0000-0000-0000-000000000105` names unknown unit `00000000-0000-0000-0000-000000000009`"
@@ -128,7 +131,11 @@ fn dependency_cycle_names_every_activity_on_it() {
 #[test]
 fn a_timing_anchor_on_itself_is_a_cycle() {
     let mut doc = small();
-    set(&mut doc, "/playbook/inline/activities/1/timing", json!({ "after": { "activity": "training" }, "due_within_days": 7 }));
+    set(
+        &mut doc,
+        "/playbook/inline/activities/1/timing",
+        json!({ "after": { "activity": "training" }, "due_within_days": 7 }),
+    );
     assert_eq!(errors(&doc), [ValidationError::DependencyCycle { activities: vec![activity("training")] }]);
 }
 
@@ -193,7 +200,10 @@ fn resolved_before_opened() {
     let mut doc = small();
     set(&mut doc, "/observations/consultations/0/resolved", json!("2026-05-01"));
     let found = errors(&doc);
-    assert!(matches!(&found[..], [ValidationError::DatesOutOfOrder { field: "resolved", earlier_field: "opened", .. }]));
+    assert!(matches!(
+        &found[..],
+        [ValidationError::DatesOutOfOrder { field: "resolved", earlier_field: "opened", .. }]
+    ));
 }
 
 #[test]
@@ -288,7 +298,10 @@ fn unreadable_timestamp() {
 fn unknown_version() {
     let mut doc = small();
     set(&mut doc, "/version", json!(2));
-    assert!(matches!(load(&doc), Err(LoadError::Document(DocumentError::UnsupportedVersion { found: 2, supported: 1 }))));
+    assert!(matches!(
+        load(&doc),
+        Err(LoadError::Document(DocumentError::UnsupportedVersion { found: 2, supported: 1 }))
+    ));
     set(&mut doc, "/version", json!("one"));
     assert!(matches!(load(&doc), Err(LoadError::Document(DocumentError::MissingVersion))));
 }
@@ -305,7 +318,9 @@ fn unknown_playbook_version() {
 
 #[test]
 fn unknown_fields_are_rejected_not_ignored() {
-    for pointer in ["/organisation", "/organisation/members/0", "/playbook/inline/activities/0", "/observations/usage/0"] {
+    for pointer in
+        ["/organisation", "/organisation/members/0", "/playbook/inline/activities/0", "/observations/usage/0"]
+    {
         let mut doc = small();
         doc.pointer_mut(pointer).unwrap().as_object_mut().unwrap().insert("colour".into(), json!("blue"));
         match load(&doc) {

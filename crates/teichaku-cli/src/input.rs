@@ -5,7 +5,9 @@ use std::path::Path;
 
 use serde::Serialize;
 use teichaku::Catalog;
-use teichaku::model::{DocumentError, ValidationError, parse_document, parse_playbook, validate_document, validate_playbook};
+use teichaku::model::{
+    DocumentError, ValidationError, parse_document, parse_playbook, validate_document, validate_playbook,
+};
 
 use crate::Failure;
 

@@ -150,8 +150,8 @@ fn run(cli: Cli, out: &mut String) -> Result<u8, Failure> {
     let mut catalog = Catalog::builtin();
     for path in &cli.with_playbook {
         let text = input::read(path)?;
-        let playbook = teichaku::model::parse_playbook(&text)
-            .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
+        let playbook =
+            teichaku::model::parse_playbook(&text).map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
         teichaku::model::validate_playbook(&playbook)
             .map_err(|e| Failure::input(prefix_lines(&path.display().to_string(), &e.to_string())))?;
         catalog.insert(playbook);

@@ -77,7 +77,14 @@ pub(crate) fn show_text(p: &Playbook, lang: Lang, out: &mut String) {
     let _ = writeln!(out, "{} (rev {}): {}", p.id, p.revision, p.title.get(lang));
     let _ = writeln!(out, "{}", p.summary.get(lang));
     if let Some(c) = &p.cycle {
-        let _ = writeln!(out, "{}: {}–{} {}", t(lang, "Cycle", "サイクル"), c.min_months, c.max_months, t(lang, "months", "か月"));
+        let _ = writeln!(
+            out,
+            "{}: {}–{} {}",
+            t(lang, "Cycle", "サイクル"),
+            c.min_months,
+            c.max_months,
+            t(lang, "months", "か月")
+        );
     }
     for (i, phase) in p.phases.iter().enumerate() {
         let _ = writeln!(out, "\n{}. {} [{}]", i + 1, phase.title.get(lang), phase.id);
@@ -239,7 +246,14 @@ pub(crate) fn overview_text(snapshot: &ValidSnapshot, r: &OverviewReport, lang: 
         r.days_since_launch,
         t(lang, "after launch", "日目"),
     );
-    let _ = writeln!(out, "{}: {} (rev {}) {}", t(lang, "Playbook", "プレイブック"), pb.id, pb.revision, pb.title.get(lang));
+    let _ = writeln!(
+        out,
+        "{}: {} (rev {}) {}",
+        t(lang, "Playbook", "プレイブック"),
+        pb.id,
+        pb.revision,
+        pb.title.get(lang)
+    );
     let (active, rate) = figure(&r.total, lang);
     let _ = writeln!(
         out,

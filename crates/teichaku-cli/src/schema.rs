@@ -16,11 +16,13 @@ pub(crate) enum DocumentKind {
 
 /// The schema of one document kind, or of each keyed by name.
 pub(crate) fn schemas(kind: Option<DocumentKind>) -> serde_json::Value {
-    let one = |k: DocumentKind| match k {
-        DocumentKind::Assessment => serde_json::to_value(schemars::schema_for!(AssessmentDocument)),
-        DocumentKind::Playbook => serde_json::to_value(schemars::schema_for!(Playbook)),
-    }
-    .unwrap_or(serde_json::Value::Null);
+    let one = |k: DocumentKind| {
+        match k {
+            DocumentKind::Assessment => serde_json::to_value(schemars::schema_for!(AssessmentDocument)),
+            DocumentKind::Playbook => serde_json::to_value(schemars::schema_for!(Playbook)),
+        }
+        .unwrap_or(serde_json::Value::Null)
+    };
     let mut value = match kind {
         Some(k) => one(k),
         None => {

@@ -246,7 +246,9 @@ pub enum ValidationError {
         dependency_phase: PhaseId,
     },
     /// The same member listed twice, in different units.
-    #[error("member `{member}` is placed twice: in unit `{first_unit}` (#{first_index}) and in unit `{second_unit}` (#{second_index})")]
+    #[error(
+        "member `{member}` is placed twice: in unit `{first_unit}` (#{first_index}) and in unit `{second_unit}` (#{second_index})"
+    )]
     MemberPlacedTwice {
         /// The member.
         member: MemberId,

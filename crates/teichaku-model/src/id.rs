@@ -345,10 +345,7 @@ fn check_slug(s: &str) -> Result<(), SlugError> {
     if s.len() > MAX_SLUG_LEN {
         return Err(SlugError::TooLong { len: s.len() });
     }
-    match s
-        .char_indices()
-        .find(|&(_, c)| !matches!(c, 'a'..='z' | '0'..='9' | '-' | '_' | '.'))
-    {
+    match s.char_indices().find(|&(_, c)| !matches!(c, 'a'..='z' | '0'..='9' | '-' | '_' | '.')) {
         Some((at, found)) => Err(SlugError::BadCharacter { found, at }),
         None => Ok(()),
     }

@@ -34,16 +34,16 @@
 
 #![forbid(unsafe_code)]
 
-mod id;
-mod text;
-mod time;
-mod organisation;
-mod playbook;
-mod observation;
 mod document;
 mod error;
-mod validate;
+mod id;
+mod observation;
+mod organisation;
+mod playbook;
 mod snapshot;
+mod text;
+mod time;
+mod validate;
 
 pub use document::{
     AssessmentDocument, DocumentError, FORMAT_VERSION, PlaybookCatalog, PlaybookSource, parse_document, parse_playbook,

@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    ActivityId, AgeBand, ConditionId, CriterionId, InterventionId, LiteracyTier, Localized, PhaseId,
-    PlaybookId, Role, TaskBaseline,
+    ActivityId, AgeBand, ConditionId, CriterionId, InterventionId, LiteracyTier, Localized, PhaseId, PlaybookId, Role,
+    TaskBaseline,
 };
 
 /// A rollout method as data.
@@ -927,6 +927,12 @@ pub struct UrgencyCoefficients {
 
 impl Default for UrgencyCoefficients {
     fn default() -> Self {
-        Self { overdue_per_day: 2.0, blocking_per_instance: 1.0, gate_weight: 5.0, kpi_severity: 20.0, phase_distance: 3.0 }
+        Self {
+            overdue_per_day: 2.0,
+            blocking_per_instance: 1.0,
+            gate_weight: 5.0,
+            kpi_severity: 20.0,
+            phase_distance: 3.0,
+        }
     }
 }

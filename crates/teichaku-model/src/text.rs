@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 /// use teichaku_model::Lang;
 /// assert_eq!("ja".parse::<Lang>(), Ok(Lang::Ja));
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Lang {

@@ -34,11 +34,7 @@ impl UtcOffset {
     ///
     /// Returns [`OffsetError::OutOfRange`] beyond ±14 hours.
     pub fn from_minutes(minutes: i16) -> Result<Self, OffsetError> {
-        if minutes.abs() > MAX_OFFSET_MINUTES {
-            Err(OffsetError::OutOfRange { minutes })
-        } else {
-            Ok(Self(minutes))
-        }
+        if minutes.abs() > MAX_OFFSET_MINUTES { Err(OffsetError::OutOfRange { minutes }) } else { Ok(Self(minutes)) }
     }
 
     /// Minutes east of UTC.

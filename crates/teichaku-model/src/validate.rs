@@ -291,7 +291,10 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
                         record: record.clone(),
                         field: "timing.due_within_days",
                         value: f64::from(due),
-                        problem: NumberProblem::OutOfRange { min: f64::from(t.not_before_days), max: f64::from(u32::MAX) },
+                        problem: NumberProblem::OutOfRange {
+                            min: f64::from(t.not_before_days),
+                            max: f64::from(u32::MAX),
+                        },
                     });
                 }
             }
@@ -388,7 +391,9 @@ fn check_condition(
         return;
     }
     condition.walk(&mut |c| match c {
-        Condition::Compare { value, .. } | Condition::RoleCount { value, .. } => finite(errors, record, "value", *value),
+        Condition::Compare { value, .. } | Condition::RoleCount { value, .. } => {
+            finite(errors, record, "value", *value)
+        }
         Condition::ActivityDone { activity } if !activities.contains_key(activity) => {
             errors.push(ValidationError::UnknownActivity { record: record.clone(), activity: activity.clone() });
         }
@@ -421,7 +426,9 @@ fn check_observations(snapshot: &Snapshot, errors: &mut Vec<ValidationError>) {
     for (index, c) in obs.completions.iter().enumerate() {
         let record = Record::Completion { index, activity: c.activity.clone() };
         match activities.get(&c.activity) {
-            None => errors.push(ValidationError::UnknownActivity { record: record.clone(), activity: c.activity.clone() }),
+            None => {
+                errors.push(ValidationError::UnknownActivity { record: record.clone(), activity: c.activity.clone() })
+            }
             Some(a) => {
                 if (a.scope == ActivityScope::PerUnit) != c.unit.is_some() {
                     errors.push(ValidationError::CompletionScope {
@@ -466,7 +473,10 @@ fn check_observations(snapshot: &Snapshot, errors: &mut Vec<ValidationError>) {
     }
 
     let _ = first_positions(obs.surveys.iter().map(|s| s.id), |index, first_index| {
-        errors.push(ValidationError::DuplicateId { record: Record::Survey { index, id: obs.surveys[index].id }, first_index });
+        errors.push(ValidationError::DuplicateId {
+            record: Record::Survey { index, id: obs.surveys[index].id },
+            first_index,
+        });
     });
     for (index, s) in obs.surveys.iter().enumerate() {
         let record = Record::Survey { index, id: s.id };
@@ -488,13 +498,22 @@ fn check_observations(snapshot: &Snapshot, errors: &mut Vec<ValidationError>) {
         }
         for (field, value) in answers {
             if let Some(value) = value.filter(|v| !(1..=5).contains(v)) {
-                errors.push(ValidationError::SurveyAnswerOutOfRange { record: record.clone(), field, value, min: 1, max: 5 });
+                errors.push(ValidationError::SurveyAnswerOutOfRange {
+                    record: record.clone(),
+                    field,
+                    value,
+                    min: 1,
+                    max: 5,
+                });
             }
         }
     }
 
     let _ = first_positions(obs.proposals.iter().map(|p| p.id), |index, first_index| {
-        errors.push(ValidationError::DuplicateId { record: Record::Proposal { index, id: obs.proposals[index].id }, first_index });
+        errors.push(ValidationError::DuplicateId {
+            record: Record::Proposal { index, id: obs.proposals[index].id },
+            first_index,
+        });
     });
     for (index, p) in obs.proposals.iter().enumerate() {
         let record = Record::Proposal { index, id: p.id };
@@ -522,7 +541,10 @@ fn check_observations(snapshot: &Snapshot, errors: &mut Vec<ValidationError>) {
     }
 
     let _ = first_positions(obs.incidents.iter().map(|i| i.id), |index, first_index| {
-        errors.push(ValidationError::DuplicateId { record: Record::Incident { index, id: obs.incidents[index].id }, first_index });
+        errors.push(ValidationError::DuplicateId {
+            record: Record::Incident { index, id: obs.incidents[index].id },
+            first_index,
+        });
     });
     for (index, i) in obs.incidents.iter().enumerate() {
         let record = Record::Incident { index, id: i.id };
@@ -562,7 +584,10 @@ fn check_observations(snapshot: &Snapshot, errors: &mut Vec<ValidationError>) {
 
 /// Maps each id to the position of its first record, calling `duplicate(index, first_index)` for
 /// every later record that repeats one.
-fn first_positions<K: Ord>(ids: impl Iterator<Item = K>, mut duplicate: impl FnMut(usize, usize)) -> BTreeMap<K, usize> {
+fn first_positions<K: Ord>(
+    ids: impl Iterator<Item = K>,
+    mut duplicate: impl FnMut(usize, usize),
+) -> BTreeMap<K, usize> {
     let mut first = BTreeMap::new();
     for (index, id) in ids.enumerate() {
         match first.entry(id) {
@@ -602,7 +627,12 @@ pub(crate) fn cycles(n: usize, edges: impl IntoIterator<Item = (usize, usize)>) 
     found
 }
 
-fn dates_in_order(errors: &mut Vec<ValidationError>, record: &Record, earlier: (&'static str, NaiveDate), later: (&'static str, NaiveDate)) {
+fn dates_in_order(
+    errors: &mut Vec<ValidationError>,
+    record: &Record,
+    earlier: (&'static str, NaiveDate),
+    later: (&'static str, NaiveDate),
+) {
     if later.1 < earlier.1 {
         errors.push(ValidationError::DatesOutOfOrder {
             record: record.clone(),
@@ -614,7 +644,13 @@ fn dates_in_order(errors: &mut Vec<ValidationError>, record: &Record, earlier: (
     }
 }
 
-fn number_problem(errors: &mut Vec<ValidationError>, record: &Record, field: &'static str, value: f64, problem: Option<NumberProblem>) {
+fn number_problem(
+    errors: &mut Vec<ValidationError>,
+    record: &Record,
+    field: &'static str,
+    value: f64,
+    problem: Option<NumberProblem>,
+) {
     if let Some(problem) = problem {
         errors.push(ValidationError::InvalidNumber { record: record.clone(), field, value, problem });
     }

@@ -68,9 +68,14 @@ pub fn playbook_mermaid(playbook: &Playbook, lang: Lang) -> String {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn playbook_dot(playbook: &Playbook, lang: Lang) -> String {
-    let mut out = format!("digraph {} {{\n  rankdir=TB;\n  node [shape=box, fontsize=10];\n", dot_text(playbook.id.as_str()));
+    let mut out =
+        format!("digraph {} {{\n  rankdir=TB;\n  node [shape=box, fontsize=10];\n", dot_text(playbook.id.as_str()));
     for (p, phase) in playbook.phases.iter().enumerate() {
-        let _ = writeln!(out, "  subgraph cluster_p{p} {{\n    label={};", dot_text(&phase_label(p, phase.title.get(lang))));
+        let _ = writeln!(
+            out,
+            "  subgraph cluster_p{p} {{\n    label={};",
+            dot_text(&phase_label(p, phase.title.get(lang)))
+        );
         for (i, a) in activities_of(playbook, &phase.id) {
             let peripheries = if a.scope == ActivityScope::PerUnit { ", peripheries=2" } else { "" };
             let _ = writeln!(out, "    a{i} [label={}{peripheries}];", dot_text(&activity_label(a, lang)));
@@ -105,7 +110,10 @@ fn activity_label(a: &Activity, lang: Lang) -> String {
     label
 }
 
-fn activities_of<'a>(playbook: &'a Playbook, phase: &'a teichaku_model::PhaseId) -> impl Iterator<Item = (usize, &'a Activity)> {
+fn activities_of<'a>(
+    playbook: &'a Playbook,
+    phase: &'a teichaku_model::PhaseId,
+) -> impl Iterator<Item = (usize, &'a Activity)> {
     playbook.activities.iter().enumerate().filter(move |(_, a)| &a.phase == phase)
 }
 

@@ -9,10 +9,10 @@ use std::collections::BTreeSet;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use teichaku_model::{
-    Adkar, AgeBand, AssessmentDocument, Completion, Consultation, ConsultationId, DeploymentPattern,
-    FORMAT_VERSION, HourlyRate, IncidentId, LiteracyTier, Member, MemberId, NonUserReason, Observations, Organisation,
-    PlaybookSource, Proposal, ProposalId, Role, RuleIncident, RuleReview, RuleReviewId, Severity,
-    SuccessCase, SuccessCaseId, SurveyId, SurveyResponse, TaskBaseline, Timestamp, TrainingRecord, TrainingTrack, Unit, UnitId, UsageEvent, UtcOffset, Wave,
+    Adkar, AgeBand, AssessmentDocument, Completion, Consultation, ConsultationId, DeploymentPattern, FORMAT_VERSION,
+    HourlyRate, IncidentId, LiteracyTier, Member, MemberId, NonUserReason, Observations, Organisation, PlaybookSource,
+    Proposal, ProposalId, Role, RuleIncident, RuleReview, RuleReviewId, Severity, SuccessCase, SuccessCaseId, SurveyId,
+    SurveyResponse, TaskBaseline, Timestamp, TrainingRecord, TrainingTrack, Unit, UnitId, UsageEvent, UtcOffset, Wave,
 };
 
 /// The day the demo organisation launched its AI tools (a Monday).
@@ -200,11 +200,7 @@ fn observations(org: &Organisation, rng: &mut SplitMix64) -> Observations {
                 let saved = (rng.below(3) == 0).then(|| 5.0 + rng.below(26) as f64);
                 usage.push(UsageEvent {
                     member: m.id,
-                    at: Timestamp::from(format!(
-                        "{d}T{:02}:{:02}:00+09:00",
-                        minute_of_day / 60,
-                        minute_of_day % 60
-                    )),
+                    at: Timestamp::from(format!("{d}T{:02}:{:02}:00+09:00", minute_of_day / 60, minute_of_day % 60)),
                     minutes,
                     task: Some(slug(task)),
                     tool: Some(slug(if rng.below(4) == 0 { "copilot" } else { "chatgpt" })),

@@ -170,17 +170,15 @@ pub fn overview(snapshot: &ValidSnapshot, as_of: NaiveDate) -> OverviewReport {
             PhaseProgress {
                 phase: phase.id.clone(),
                 activities: activities.len(),
-                done: activities
-                    .iter()
-                    .filter(|a| done.contains(&a.id))
-                    .map(|a| a.id.clone())
-                    .collect(),
+                done: activities.iter().filter(|a| done.contains(&a.id)).map(|a| a.id.clone()).collect(),
             }
         })
         .collect();
     let upto = |d: NaiveDate| d <= as_of;
     let observed = ObservedCounts {
-        usage_events: (0..obs.usage.len()).filter(|&i| snapshot.usage_local_time(i).is_some_and(|t| upto(t.date()))).count(),
+        usage_events: (0..obs.usage.len())
+            .filter(|&i| snapshot.usage_local_time(i).is_some_and(|t| upto(t.date())))
+            .count(),
         completions: obs.completions.iter().filter(|c| upto(c.date)).count(),
         trainings: obs.trainings.iter().filter(|t| upto(t.date)).count(),
         surveys: obs.surveys.iter().filter(|s| upto(s.date)).count(),

@@ -1,0 +1,150 @@
+//! The `teichaku` command as a caller sees it: exit codes, output formats and languages.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly by design")]
+
+use assert_cmd::Command;
+
+const SMALL: &str = include_str!("../../../tests/data/small.json");
+
+fn teichaku() -> Command {
+    Command::cargo_bin("teichaku").unwrap()
+}
+
+fn stdout(cmd: &mut Command) -> String {
+    String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
+}
+
+#[test]
+fn a_valid_document_exits_zero() {
+    let out = stdout(teichaku().args(["validate", "-"]).write_stdin(SMALL));
+    assert_eq!(out, "valid assessment document\n");
+}
+
+#[test]
+fn an_invalid_document_exits_one_with_every_problem_on_its_own_line() {
+    let broken = SMALL
+        .replace(r#""minutes": 7.5"#, r#""minutes": -7.5"#)
+        .replace(r#""at": "2026-04-15 10:00:00""#, r#""at": "last Tuesday""#)
+        .replace(
+            r#""unit": "00000000-0000-0000-0000-000000000002", "roles": ["staff"], "joined": "2026-05-07""#,
+            r#""unit": "00000000-0000-0000-0000-000000000009", "roles": ["staff"], "joined": "2026-05-07""#,
+        );
+    let output = teichaku().args(["validate", "-"]).write_stdin(broken).assert().code(1).get_output().stdout.clone();
+    let text = String::from_utf8(output).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "member #4 `00000000-0000-0000-0000-000000000105` names unknown unit `00000000-0000-0000-0000-000000000009`",
+            "usage event #1 of member `00000000-0000-0000-0000-000000000104`: `minutes` = -7.5 is negative",
+            "usage event #3 of member `00000000-0000-0000-0000-000000000103`: unreadable timestamp \"last Tuesday\": expected RFC 3339 such as 2026-04-01T09:30:00+09:00",
+        ]
+    );
+}
+
+#[test]
+fn validation_problems_as_json_name_their_records() {
+    let broken = SMALL.replace(r#""minutes": 7.5"#, r#""minutes": -7.5"#);
+    let output = teichaku()
+        .args(["validate", "-", "--format", "json"])
+        .write_stdin(broken)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    assert_eq!(report["valid"], false);
+    assert_eq!(report["problems"][0]["error"], "invalid_number");
+    assert_eq!(report["problems"][0]["record"]["record"], "usage_event");
+    assert_eq!(report["problems"][0]["record"]["index"], 1);
+}
+
+#[test]
+fn an_unreadable_document_exits_one() {
+    let output =
+        teichaku().args(["validate", "-"]).write_stdin("{\"version\": 1,").assert().code(1).get_output().stdout.clone();
+    assert!(String::from_utf8(output).unwrap().starts_with("line 1, column"));
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let out = stdout(teichaku().args(["validate", "-"]).write_stdin(format!("\u{feff}{SMALL}")));
+    assert_eq!(out, "valid assessment document\n");
+}
+
+#[test]
+fn the_demo_document_validates() {
+    let document = stdout(teichaku().args(["demo", "--document"]));
+    let out = stdout(teichaku().args(["validate", "-"]).write_stdin(document));
+    assert_eq!(out, "valid assessment document\n");
+}
+
+#[test]
+fn the_demo_summary_reads_in_english_and_japanese() {
+    let en = stdout(teichaku().arg("demo"));
+    assert!(en.starts_with("Demo Manufacturing Co. — as of 2026-11-01 (day 90 after launch)\n"), "{en}");
+    for unit in ["Sales", "General affairs", "Development", "Customer support", "Management"] {
+        assert!(en.contains(unit), "{unit}");
+    }
+    let ja = stdout(teichaku().args(["demo", "--lang", "ja"]));
+    assert!(ja.contains("週次アクティブ（直近7日）"), "{ja}");
+    assert!(ja.contains("フェーズ別の進捗"));
+}
+
+#[test]
+fn the_demo_summary_as_json_is_the_same_every_time() {
+    let a = stdout(teichaku().args(["demo", "--format", "json"]));
+    let b = stdout(teichaku().args(["demo", "--format", "json"]));
+    assert_eq!(a, b);
+    let report: serde_json::Value = serde_json::from_str(&a).unwrap();
+    assert_eq!(report["as_of"], "2026-11-01");
+    assert_eq!(report["playbook"], "sme-five-step");
+}
+
+#[test]
+fn playbooks_are_listed_in_text_and_json() {
+    let listed: serde_json::Value =
+        serde_json::from_str(&stdout(teichaku().args(["playbooks", "--format", "json"]))).unwrap();
+    let ids: Vec<&str> = listed.as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        ["exec-led-design", "five-step-self-driving", "seven-step-motivation", "sme-five-step", "three-phase-cycle"]
+    );
+    let ja = stdout(teichaku().args(["playbooks", "--lang", "ja"]));
+    assert!(ja.contains("フェーズ"));
+}
+
+#[test]
+fn a_playbook_is_shown_and_drawn() {
+    let shown = stdout(teichaku().args(["show", "sme-five-step"]));
+    assert!(shown.contains("kick-off"));
+    let dot = stdout(teichaku().args(["graph", "sme-five-step", "--format", "dot"]));
+    assert!(dot.starts_with("digraph \"sme-five-step\" {"));
+    let mermaid = stdout(teichaku().args(["graph", "three-phase-cycle", "--lang", "ja"]));
+    assert!(mermaid.starts_with("flowchart TD\n"));
+}
+
+#[test]
+fn an_unknown_playbook_is_an_error_naming_the_known_ones() {
+    let err = teichaku().args(["show", "nope"]).assert().code(1).get_output().stderr.clone();
+    let err = String::from_utf8(err).unwrap();
+    assert!(err.starts_with("unknown playbook `nope`: known playbooks are exec-led-design,"), "{err}");
+}
+
+#[test]
+fn schemas_describe_each_document() {
+    let all: serde_json::Value = serde_json::from_str(&stdout(teichaku().arg("schema"))).unwrap();
+    assert!(all["assessment"]["properties"]["organisation"].is_object());
+    assert!(all["playbook"]["properties"]["phases"].is_object());
+    assert_eq!(all["playbook"]["additionalProperties"], false, "unknown fields are rejected");
+}
+
+#[test]
+fn a_playbook_document_validates_on_its_own() {
+    let json = stdout(teichaku().args(["show", "seven-step-motivation", "--format", "json"]));
+    assert_eq!(stdout(teichaku().args(["validate", "-"]).write_stdin(json.clone())), "valid playbook document\n");
+    let broken = json.replacen("\"weight\": 1.0", "\"weight\": -1.0", 1);
+    assert_ne!(broken, json, "the playbook has a criterion of weight 1");
+    teichaku().args(["validate", "-"]).write_stdin(broken).assert().code(1);
+}
