@@ -39,5 +39,10 @@ pub use teichaku_playbooks::Catalog;
 pub use teichaku_rollout as rollout;
 pub use teichaku_rules as rules;
 
+/// The README's examples, compiled and run as doc tests so they cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
+
 /// The version of the teichaku engine, recorded in every report.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
