@@ -375,3 +375,13 @@ fn three_problems_are_reported_together() {
         ]
     );
 }
+
+#[test]
+fn a_cycle_that_ends_before_it_starts() {
+    let mut doc = small();
+    set(&mut doc, "/playbook/inline/cycle", json!({ "min_months": 6, "max_months": 3 }));
+    assert!(matches!(
+        &errors(&doc)[..],
+        [ValidationError::InvalidNumber { record: Record::Playbook { .. }, field: "cycle.max_months", value: 3.0, .. }]
+    ));
+}

@@ -22,6 +22,8 @@ use crate::{
 #[non_exhaustive]
 #[allow(missing_docs, reason = "the variants' fields are the record's position and id, named alike throughout")]
 pub enum Record {
+    /// The document as a whole.
+    Document,
     /// The organisation itself.
     Organisation,
     /// `organisation.units[index]`.
@@ -81,6 +83,7 @@ pub enum Record {
 impl fmt::Display for Record {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Record::Document => write!(f, "the document"),
             Record::Organisation => write!(f, "the organisation"),
             Record::Unit { index, id } => write!(f, "unit #{index} `{id}`"),
             Record::Member { index, id } => write!(f, "member #{index} `{id}`"),
@@ -339,7 +342,7 @@ pub enum ValidationError {
         /// The limit.
         limit: usize,
     },
-    /// A playbook without phases, or a gate whose criteria weigh nothing in total.
+    /// A playbook without phases.
     #[error("{record} is empty: {what}")]
     Empty {
         /// The record.

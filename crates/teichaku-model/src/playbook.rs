@@ -285,7 +285,7 @@ impl CompareOp {
 ///
 /// Rates and shares are fractions in `[0, 1]`; counts are cumulative from launch to `as_of`
 /// unless the name gives a window; `days_since_*` count from the last such event, or from launch
-/// when there was none. `docs/metrics.md` defines each one exactly.
+/// when there was none.
 ///
 /// ```
 /// use teichaku_model::Kpi;
@@ -304,7 +304,7 @@ pub enum Kpi {
     HabitRate,
     /// Members active in both the previous and the trailing 7 days over those active in the previous 7.
     ReturningRate,
-    /// Members who used AI before but not in the trailing 28 days, over headcount.
+    /// Members who used AI before but not in the trailing `lapsed_after_days` (28 by default), over headcount.
     LapsedShare,
     /// Members who never used AI, over headcount.
     NeverShare,
@@ -337,6 +337,7 @@ pub enum Kpi {
     /// Median days from opening to resolving a consultation.
     MedianDaysToResolve,
     /// Rule incidents in the trailing 28 days.
+    #[serde(rename = "incidents_last_28_days")]
     IncidentsLast28Days,
     /// Days since the usage rules were last reviewed.
     DaysSinceRuleReview,

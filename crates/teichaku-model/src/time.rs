@@ -61,7 +61,7 @@ impl FromStr for UtcOffset {
     type Err = OffsetError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if s == "Z" || s == "z" {
+        if s == "Z" {
             return Ok(Self::UTC);
         }
         let bad = || OffsetError::Unreadable { text: s.chars().take(32).collect() };

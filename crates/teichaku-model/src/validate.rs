@@ -59,7 +59,7 @@ pub fn validate_document(
 ) -> Result<ValidSnapshot, ValidationErrors> {
     if document.version == 0 || document.version > FORMAT_VERSION {
         return Err(vec![ValidationError::UnsupportedVersion {
-            record: Record::Organisation,
+            record: Record::Document,
             found: document.version,
             supported: FORMAT_VERSION,
         }]
@@ -215,6 +215,16 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
             found: pb.version,
             supported: FORMAT_VERSION,
         });
+    }
+    if let Some(c) = &pb.cycle {
+        if c.max_months < c.min_months || c.min_months == 0 {
+            errors.push(ValidationError::InvalidNumber {
+                record: pb_record.clone(),
+                field: "cycle.max_months",
+                value: f64::from(c.max_months),
+                problem: NumberProblem::OutOfRange { min: f64::from(c.min_months.max(1)), max: f64::from(u32::MAX) },
+            });
+        }
     }
     if pb.phases.is_empty() {
         errors.push(ValidationError::Empty { record: pb_record.clone(), what: "a playbook needs at least one phase" });
