@@ -1,23 +1,48 @@
-//! Adoption KPIs over a validated snapshot at a date `as_of`.
+//! Adoption KPIs and the retention score, over a validated snapshot at a date `as_of`.
 //!
-//! The first figures are headcount and active members per scope; the full KPI set, the retention
-//! score and the mergeable aggregation build on the same [`Scope`] and day rules.
+//! Usage events go into a compact [`EventStore`] (16 bytes an event, sorted, exact duplicates
+//! removed); one pass gathers a [`UsageAggregate`] per member, which merges exactly, so the work
+//! splits across threads or shards; [`kpis`] turns it into a [`KpiReport`] for every scope (the
+//! organisation, each unit with its descendants, each role), each with its retention score and
+//! explanation. Groups smaller than the minimum group size are [`Figure::Suppressed`], never
+//! shown as a number. `docs/metrics.md` defines every figure.
 //!
 //! ```
 //! # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
 //! # if false {
-//! use teichaku_metrics::{active_members, headcount, Scope};
 //! let snapshot = valid();
-//! let as_of = "2026-06-30".parse()?;
-//! let from = as_of - chrono::Days::new(6);
-//! let rate = active_members(&snapshot, &Scope::Organisation, from, as_of) as f64
-//!     / headcount(&snapshot, &Scope::Organisation, as_of) as f64;
+//! let report = teichaku_metrics::kpis(&snapshot, "2026-11-01".parse()?, &Default::default())?;
+//! for scope in &report.scopes {
+//!     if let teichaku_metrics::Figure::Value(score) = &scope.score {
+//!         println!("{:?}: {:.1} ({:?})", scope.scope, score.score, score.level);
+//!     }
+//! }
 //! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 #![forbid(unsafe_code)]
 
+mod activity;
+mod aggregate;
+mod calendar;
+mod figure;
+mod kpis;
 mod scope;
+mod score;
+mod store;
+mod weekly;
 
+pub use aggregate::{AggregateSpec, HORIZON_DAYS, MAX_SERIES_WEEKS, MergeError, UsageAggregate};
+pub use figure::{Figure, Rate};
+pub use kpis::{
+    Consultations, EventCounts, Executives, FirstUse, Incidents, KpiError, KpiOptions, KpiReport, KpiSettings,
+    MemberKpis, Proposals, ScopeFigures, ScopeKpis, Segment, Segments, SuccessCases, Surveys, TimeSaved, Training,
+    Usage, WeekFigures, kpis, kpis_from_aggregate, kpis_with_store,
+};
 pub use scope::{Scope, active_members, headcount, members_in_scope};
+pub use score::{AbsoluteCheck, ComponentPoints, Level, ScoreReport};
+pub use store::{
+    EventError, EventStore, EventStoreBuilder, MAX_DAY_SPAN, MAX_EVENT_MINUTES, MAX_KINDS, StoreError,
+};
+pub use weekly::{UnitActivity, UnitWeek, unit_weekly_activity};

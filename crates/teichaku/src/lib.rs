@@ -33,6 +33,7 @@ mod overview;
 pub use load::{LoadError, load};
 pub use overview::{ActiveFigure, ObservedCounts, OverviewReport, PhaseProgress, UnitOverview, WeekPoint, overview};
 pub use teichaku_metrics as metrics;
+pub use teichaku_metrics::{KpiOptions, KpiReport, kpis};
 pub use teichaku_model as model;
 pub use teichaku_playbooks as playbooks;
 pub use teichaku_playbooks::Catalog;

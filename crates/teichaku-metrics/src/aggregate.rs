@@ -1,0 +1,391 @@
+//! The mergeable aggregation state: what each member did, gathered in one pass over the events.
+//!
+//! A [`UsageAggregate`] holds, per member, the days they used AI in a horizon of
+//! [`HORIZON_DAYS`] days ending on `as_of`, their first and last day of use, minutes per ISO week,
+//! and (in full detail) events, minutes, time saved and the kinds of task in the trailing windows.
+//! Every field combines by a bitwise or, a minimum, a maximum, a sum or a set union, so
+//! [`UsageAggregate::merge`] is associative and commutative and exact: aggregating any split of
+//! the events and merging gives the same state, bit for bit, as aggregating them all at once.
+
+use std::ops::Range;
+
+use chrono::NaiveDate;
+use teichaku_model::ValidSnapshot;
+
+use crate::calendar::{day_number, week_start};
+use crate::store::EventStore;
+
+/// Words of 64 days in the horizon.
+pub(crate) const WORDS: usize = 6;
+
+/// Days of usage history kept per member, ending on `as_of`: 384 (enough for a 53-week habit).
+pub const HORIZON_DAYS: i32 = (WORDS * 64) as i32;
+
+/// The most ISO weeks a weekly series holds.
+pub const MAX_SERIES_WEEKS: u32 = 53;
+
+/// What to aggregate: the day that counts last, who counts when, and how much detail.
+///
+/// ```
+/// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
+/// # if false {
+/// let snapshot = valid();
+/// let store = teichaku_metrics::EventStore::from_snapshot(&snapshot)?;
+/// let spec = teichaku_metrics::AggregateSpec::new(&snapshot, &store, "2026-11-01".parse()?, 13);
+/// let whole = teichaku_metrics::UsageAggregate::compute(&store, &spec, 0..store.len());
+/// # }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct AggregateSpec {
+    as_of: i32,
+    series_weeks: u32,
+    detail: bool,
+    joined: Vec<i32>,
+    left: Vec<i32>,
+    baseline_centi: Vec<Option<u32>>,
+}
+
+impl AggregateSpec {
+    /// Everything the KPIs need, for the snapshot's members, with a weekly series of
+    /// `series_weeks` ISO weeks (at most [`MAX_SERIES_WEEKS`]).
+    pub fn new(snapshot: &ValidSnapshot, store: &EventStore, as_of: NaiveDate, series_weeks: u32) -> Self {
+        let members = &snapshot.organisation().members;
+        let org_baselines = &snapshot.organisation().task_baselines;
+        let pb_baselines = &snapshot.playbook().task_baselines;
+        let baseline_centi = (0..store.kind_count())
+            .map(|k| {
+                let task = store.kind(k as u16).and_then(|(task, _)| task.as_ref())?;
+                let minutes = org_baselines
+                    .iter()
+                    .chain(pb_baselines)
+                    .find(|b| &b.task == task)
+                    .map(|b| b.minutes)?;
+                Some((minutes * 100.0).round().clamp(0.0, f64::from(u32::MAX - 1)) as u32)
+            })
+            .collect();
+        Self {
+            as_of: day_number(as_of),
+            series_weeks: series_weeks.min(MAX_SERIES_WEEKS),
+            detail: true,
+            joined: members.iter().map(|m| day_number(m.joined)).collect(),
+            left: members.iter().map(|m| m.left.map_or(i32::MAX, day_number)).collect(),
+            baseline_centi,
+        }
+    }
+
+    /// Only usage days, first and last use and weekly minutes, for `members` members present
+    /// throughout: the lean pass behind per-unit weekly activity.
+    pub fn core(as_of: NaiveDate, members: usize, series_weeks: u32) -> Self {
+        Self {
+            as_of: day_number(as_of),
+            series_weeks: series_weeks.min(MAX_SERIES_WEEKS),
+            detail: false,
+            joined: vec![i32::MIN; members],
+            left: vec![i32::MAX; members],
+            baseline_centi: Vec::new(),
+        }
+    }
+}
+
+/// The aggregation state over some of the events: mergeable, exact, in integers.
+///
+/// ```
+/// # fn setup() -> (teichaku_metrics::EventStore, teichaku_metrics::AggregateSpec) { unimplemented!() }
+/// # if false {
+/// use teichaku_metrics::UsageAggregate;
+/// let (store, spec) = setup();
+/// let half = store.len() / 2;
+/// let mut left = UsageAggregate::compute(&store, &spec, 0..half);
+/// left.merge(&UsageAggregate::compute(&store, &spec, half..store.len()))?;
+/// assert_eq!(left, UsageAggregate::compute(&store, &spec, 0..store.len()));
+/// # }
+/// # Ok::<(), teichaku_metrics::MergeError>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct UsageAggregate {
+    as_of: i32,
+    series_weeks: u32,
+    detail: bool,
+    pub(crate) days: Vec<[u64; WORDS]>,
+    pub(crate) first_day: Vec<i32>,
+    pub(crate) last_day: Vec<i32>,
+    pub(crate) week_minutes: Vec<u64>,
+    pub(crate) events_7: Vec<u32>,
+    pub(crate) minutes_7: Vec<u64>,
+    pub(crate) saved_measured: Vec<u64>,
+    pub(crate) saved_estimated: Vec<u64>,
+    pub(crate) unmeasured: Vec<u32>,
+    pub(crate) kinds_28: Vec<Vec<u16>>,
+    pub(crate) counted: u64,
+    pub(crate) after_as_of: u64,
+    pub(crate) outside_membership: u64,
+}
+
+/// Two aggregates of different shapes cannot be merged.
+///
+/// ```
+/// let e = teichaku_metrics::MergeError;
+/// assert_eq!(e.to_string(), "aggregates over different dates, members or detail cannot be merged");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("aggregates over different dates, members or detail cannot be merged")]
+pub struct MergeError;
+
+impl UsageAggregate {
+    /// The state before any event.
+    pub fn empty(spec: &AggregateSpec) -> Self {
+        let n = spec.joined.len();
+        let detail = |len: usize| if spec.detail { len } else { 0 };
+        Self {
+            as_of: spec.as_of,
+            series_weeks: spec.series_weeks,
+            detail: spec.detail,
+            days: vec![[0; WORDS]; n],
+            first_day: vec![i32::MAX; n],
+            last_day: vec![i32::MIN; n],
+            week_minutes: vec![0; n * spec.series_weeks as usize],
+            events_7: vec![0; detail(n)],
+            minutes_7: vec![0; detail(n)],
+            saved_measured: vec![0; detail(n)],
+            saved_estimated: vec![0; detail(n)],
+            unmeasured: vec![0; detail(n)],
+            kinds_28: vec![Vec::new(); detail(n)],
+            counted: 0,
+            after_as_of: 0,
+            outside_membership: 0,
+        }
+    }
+
+    /// Aggregates the events at positions `range` of `store` (clamped to the store).
+    pub fn compute(store: &EventStore, spec: &AggregateSpec, range: Range<usize>) -> Self {
+        let mut state = Self::empty(spec);
+        let range = range.start.min(store.len())..range.end.min(store.len());
+        if spec.detail {
+            state.add_detailed(store, spec, range);
+        } else {
+            state.add_core(store, spec, range);
+        }
+        state
+    }
+
+    /// Aggregates every event of `store` on up to `threads` threads, each over a contiguous slice,
+    /// merged in order; the result is identical whatever the number of threads.
+    pub fn compute_parallel(store: &EventStore, spec: &AggregateSpec, threads: usize) -> Self {
+        let threads = threads.clamp(1, 64);
+        let n = store.len();
+        if threads == 1 || n < 100_000 {
+            return Self::compute(store, spec, 0..n);
+        }
+        let chunk = n.div_ceil(threads);
+        let parts: Vec<Self> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| scope.spawn(move || Self::compute(store, spec, t * chunk..((t + 1) * chunk).min(n))))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Self::empty(spec))).collect()
+        });
+        let mut parts = parts.into_iter();
+        let mut whole = parts.next().unwrap_or_else(|| Self::empty(spec));
+        for part in parts {
+            // INVARIANT: every part was made from the same spec, so the shapes agree.
+            let _ = whole.merge(&part);
+        }
+        whole
+    }
+
+    /// Adds `other` into `self`.
+    ///
+    /// # Errors
+    ///
+    /// [`MergeError`] when the two were made for different dates, members, series or detail.
+    pub fn merge(&mut self, other: &Self) -> Result<(), MergeError> {
+        if self.as_of != other.as_of
+            || self.series_weeks != other.series_weeks
+            || self.detail != other.detail
+            || self.days.len() != other.days.len()
+        {
+            return Err(MergeError);
+        }
+        for (a, b) in self.days.iter_mut().zip(&other.days) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x |= y;
+            }
+        }
+        self.first_day.iter_mut().zip(&other.first_day).for_each(|(a, b)| *a = (*a).min(*b));
+        self.last_day.iter_mut().zip(&other.last_day).for_each(|(a, b)| *a = (*a).max(*b));
+        add_all(&mut self.week_minutes, &other.week_minutes);
+        add_all(&mut self.events_7, &other.events_7);
+        add_all(&mut self.minutes_7, &other.minutes_7);
+        add_all(&mut self.saved_measured, &other.saved_measured);
+        add_all(&mut self.saved_estimated, &other.saved_estimated);
+        add_all(&mut self.unmeasured, &other.unmeasured);
+        for (a, b) in self.kinds_28.iter_mut().zip(&other.kinds_28) {
+            if !b.is_empty() {
+                a.extend_from_slice(b);
+                a.sort_unstable();
+                a.dedup();
+            }
+        }
+        self.counted += other.counted;
+        self.after_as_of += other.after_as_of;
+        self.outside_membership += other.outside_membership;
+        Ok(())
+    }
+
+    /// Events that counted: on or before `as_of`, within the member's membership.
+    pub fn events_counted(&self) -> u64 {
+        self.counted
+    }
+
+    /// Events after `as_of`, left out.
+    pub fn events_after_as_of(&self) -> u64 {
+        self.after_as_of
+    }
+
+    /// Events before the member joined or from the day they left, left out.
+    pub fn events_outside_membership(&self) -> u64 {
+        self.outside_membership
+    }
+
+    /// The lean pass: usage days, first and last use, weekly minutes.
+    fn add_core(&mut self, store: &EventStore, spec: &AggregateSpec, range: Range<usize>) {
+        let (base, members, days, minutes) = store.core_columns();
+        let as_of = spec.as_of;
+        let as_of_week = week_start(as_of);
+        let weeks = spec.series_weeks as usize;
+        let (members, days, minutes) = (&members[range.clone()], &days[range.clone()], &minutes[range]);
+        for ((&m, &d), &mins) in members.iter().zip(days).zip(minutes) {
+            let m = m as usize;
+            let day = base + i32::from(d);
+            if day > as_of {
+                self.after_as_of += 1;
+                continue;
+            }
+            let (Some(&joined), Some(&left)) = (spec.joined.get(m), spec.left.get(m)) else {
+                self.outside_membership += 1;
+                continue;
+            };
+            if day < joined || day >= left {
+                self.outside_membership += 1;
+                continue;
+            }
+            self.record_day(m, day, as_of);
+            let week = ((as_of_week + 6 - day) / 7) as usize;
+            if week < weeks {
+                self.week_minutes[m * weeks + week] += u64::from(mins);
+            }
+        }
+    }
+
+    /// The full pass: the core plus trailing-window counts, time saved and kinds of task.
+    fn add_detailed(&mut self, store: &EventStore, spec: &AggregateSpec, range: Range<usize>) {
+        let as_of = spec.as_of;
+        let as_of_week = week_start(as_of);
+        let weeks = spec.series_weeks as usize;
+        for i in range {
+            let e = store.get(i);
+            let m = e.member as usize;
+            if e.day > as_of {
+                self.after_as_of += 1;
+                continue;
+            }
+            let (Some(&joined), Some(&left)) = (spec.joined.get(m), spec.left.get(m)) else {
+                self.outside_membership += 1;
+                continue;
+            };
+            if e.day < joined || e.day >= left {
+                self.outside_membership += 1;
+                continue;
+            }
+            self.record_day(m, e.day, as_of);
+            let week = ((as_of_week + 6 - e.day) / 7) as usize;
+            if week < weeks {
+                self.week_minutes[m * weeks + week] += u64::from(e.minutes_centi);
+            }
+            let back = as_of - e.day;
+            if back < 7 {
+                self.events_7[m] += 1;
+                self.minutes_7[m] += u64::from(e.minutes_centi);
+            }
+            if back < 28 {
+                let kinds = &mut self.kinds_28[m];
+                if let Err(at) = kinds.binary_search(&e.kind) {
+                    kinds.insert(at, e.kind);
+                }
+            }
+            match (e.saved_centi, spec.baseline_centi.get(usize::from(e.kind)).copied().flatten()) {
+                (Some(saved), _) => self.saved_measured[m] += u64::from(saved),
+                (None, Some(baseline)) => self.saved_estimated[m] += u64::from(baseline.saturating_sub(e.minutes_centi)),
+                (None, None) => self.unmeasured[m] += 1,
+            }
+        }
+    }
+
+    #[inline]
+    fn record_day(&mut self, m: usize, day: i32, as_of: i32) {
+        self.counted += 1;
+        if day < self.first_day[m] {
+            self.first_day[m] = day;
+        }
+        if day > self.last_day[m] {
+            self.last_day[m] = day;
+        }
+        let back = as_of - day;
+        if back < HORIZON_DAYS {
+            self.days[m][(back / 64) as usize] |= 1u64 << (back % 64);
+        }
+    }
+
+    /// Whether member `m` used AI on the day `back` days before `as_of`.
+    #[inline]
+    pub(crate) fn used(&self, m: usize, back: i32) -> bool {
+        (0..HORIZON_DAYS).contains(&back) && self.days[m][(back / 64) as usize] >> (back % 64) & 1 == 1
+    }
+
+    /// Usage days of member `m` in `[as_of - from_back - len + 1, as_of - from_back]`.
+    pub(crate) fn days_in(&self, m: usize, from_back: i32, len: i32) -> u32 {
+        let from = from_back.max(0);
+        let to = (from_back + len).min(HORIZON_DAYS);
+        if from >= to {
+            return 0;
+        }
+        let mut count = 0;
+        let words = &self.days[m];
+        for (w, word) in words.iter().enumerate() {
+            let lo = (w as i32) * 64;
+            let hi = lo + 64;
+            let a = from.max(lo);
+            let b = to.min(hi);
+            if a < b {
+                let width = (b - a) as u32;
+                let mask = if width == 64 { u64::MAX } else { ((1u64 << width) - 1) << (a - lo) };
+                count += (word & mask).count_ones();
+            }
+        }
+        count
+    }
+
+    /// The as-of day number.
+    pub(crate) fn as_of_day(&self) -> i32 {
+        self.as_of
+    }
+
+    /// Members covered.
+    pub(crate) fn member_count(&self) -> usize {
+        self.days.len()
+    }
+
+    /// Whether the detailed fields were gathered.
+    pub(crate) fn is_detailed(&self) -> bool {
+        self.detail
+    }
+
+    /// Weeks in the series.
+    pub(crate) fn series_weeks(&self) -> u32 {
+        self.series_weeks
+    }
+}
+
+fn add_all<T: Copy + std::ops::AddAssign>(a: &mut [T], b: &[T]) {
+    a.iter_mut().zip(b).for_each(|(x, y)| *x += *y);
+}

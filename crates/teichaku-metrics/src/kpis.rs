@@ -1,0 +1,956 @@
+//! Every KPI of a scope on `as_of`, from the aggregate and the other observations.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use teichaku_model::{
+    AdkarElement, AgeBand, HabitRule, HourlyRate, Kpi, LiteracyTier, Member, NonUserReason, PlaybookId, Role,
+    TaskBaseline, UnitId, ValidSnapshot,
+};
+
+use crate::activity::{is_habitual, streaks};
+use crate::aggregate::{AggregateSpec, UsageAggregate};
+use crate::calendar::{date_of, day_number, week_start};
+use crate::figure::{Figure, Rate, rate_figure};
+use crate::score::{ScoreReport, retention_score};
+use crate::store::{EventStore, StoreError};
+use crate::{Scope, members_in_scope};
+
+/// Knobs of a KPI computation that are not in the playbook.
+///
+/// ```
+/// let options = teichaku_metrics::KpiOptions::default();
+/// assert_eq!(options.series_weeks, 13);
+/// assert_eq!(options.threads, 1);
+/// ```
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[non_exhaustive]
+pub struct KpiOptions {
+    /// ISO weeks in the weekly series, ending with the week holding `as_of` (at most 53).
+    pub series_weeks: u32,
+    /// Threads to aggregate events on; the result does not depend on it.
+    pub threads: usize,
+    /// Overrides the playbook's minimum group size.
+    pub min_group_size: Option<u32>,
+    /// Overrides the playbook's habit rule.
+    pub habit: Option<HabitRule>,
+    /// Only these scopes; every scope when empty.
+    pub scopes: Vec<Scope>,
+    /// Adds per-person figures to the report; off unless the caller asks.
+    pub per_member: bool,
+}
+
+impl Default for KpiOptions {
+    fn default() -> Self {
+        Self { series_weeks: 13, threads: 1, min_group_size: None, habit: None, scopes: Vec::new(), per_member: false }
+    }
+}
+
+/// The KPIs of every scope on `as_of`.
+///
+/// ```
+/// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
+/// # if false {
+/// let snapshot = valid();
+/// let report = teichaku_metrics::kpis(&snapshot, "2026-11-01".parse()?, &Default::default())?;
+/// let org = &report.scopes[0];
+/// if let teichaku_metrics::Figure::Value(f) = &org.figures {
+///     println!("{:?}", f.weekly_active);
+/// }
+/// # }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct KpiReport {
+    /// The last day that counts.
+    pub as_of: NaiveDate,
+    /// The playbook whose settings were used.
+    pub playbook: PlaybookId,
+    /// Its revision.
+    pub playbook_revision: u32,
+    /// The settings the figures depend on, shown beside them.
+    pub settings: KpiSettings,
+    /// What happened to the usage events.
+    pub events: EventCounts,
+    /// Each scope's figures: the organisation, each unit in document order, each role.
+    pub scopes: Vec<ScopeKpis>,
+    /// Per-person figures, only when asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<MemberKpis>>,
+}
+
+/// The settings behind the figures.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct KpiSettings {
+    /// What counts as a habit.
+    pub habit: HabitRule,
+    /// Groups smaller than this are suppressed.
+    pub min_group_size: u32,
+    /// Days without use after which a former user is lapsed.
+    pub lapsed_after_days: u32,
+    /// Weeks in the weekly series.
+    pub series_weeks: u32,
+    /// Task baselines used to estimate time saved (the organisation's first, then the playbook's).
+    pub task_baselines: Vec<TaskBaseline>,
+    /// The hourly rate that values time saved.
+    pub hourly_rate: Option<HourlyRate>,
+}
+
+/// What happened to the usage events.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EventCounts {
+    /// Events in the store, after exact duplicates were dropped.
+    pub stored: u64,
+    /// Exact duplicates dropped.
+    pub duplicates_dropped: u64,
+    /// Events that counted.
+    pub counted: u64,
+    /// Events after `as_of`, left out.
+    pub after_as_of: u64,
+    /// Events before the member joined or from the day they left, left out.
+    pub outside_membership: u64,
+}
+
+/// One scope's figures.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScopeKpis {
+    /// The scope.
+    pub scope: Scope,
+    /// Members present on `as_of`.
+    pub headcount: u64,
+    /// The figures; suppressed when the headcount is under the minimum group size.
+    pub figures: Figure<ScopeFigures>,
+    /// The retention score; suppressed with the figures.
+    pub score: Figure<ScoreReport>,
+}
+
+/// The figures of a scope large enough to show.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScopeFigures {
+    /// Members with a usage day in the trailing 7 days over headcount.
+    pub weekly_active: Figure<Rate>,
+    /// Members with a usage day in the trailing 28 days over headcount.
+    pub monthly_active: Figure<Rate>,
+    /// Members meeting the habit rule over headcount.
+    pub habit: Figure<Rate>,
+    /// Members active in both the previous 7 days and the trailing 7, over those active in the previous 7.
+    pub returning: Figure<Rate>,
+    /// Where members stand.
+    pub segments: Segments,
+    /// How much and how broadly AI is used.
+    pub usage: Usage,
+    /// Time from joining (or launch) to first use.
+    pub first_use: FirstUse,
+    /// What the scope's executives do.
+    pub executives: Executives,
+    /// Survey answers.
+    pub surveys: Surveys,
+    /// Improvement proposals.
+    pub proposals: Proposals,
+    /// Consultations.
+    pub consultations: Consultations,
+    /// Rule incidents.
+    pub incidents: Incidents,
+    /// Success cases.
+    pub success_cases: SuccessCases,
+    /// Days since the usage rules were last reviewed (or since launch).
+    pub days_since_rule_review: i64,
+    /// Training coverage.
+    pub training: Training,
+    /// Time saved and its value.
+    pub time_saved: TimeSaved,
+    /// The weekly series, newest week first.
+    pub weekly: Vec<WeekFigures>,
+    /// Days from launch to `as_of`.
+    pub days_since_launch: i64,
+}
+
+/// Members present on `as_of` by segment; the five add up to the headcount.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Segments {
+    /// Meet the habit rule.
+    pub habitual: u64,
+    /// Active in the trailing 7 days, not habitual.
+    pub regular: u64,
+    /// Active within the lapse window, not in the trailing 7 days.
+    pub occasional: u64,
+    /// Used AI before, not within the lapse window.
+    pub lapsed: u64,
+    /// Never used AI.
+    pub never: u64,
+}
+
+/// How much and how broadly AI is used in the trailing windows.
+#[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Usage {
+    /// Minutes in the trailing 7 days.
+    pub minutes_7: f64,
+    /// Minutes per active member in the trailing 7 days.
+    pub minutes_per_active_member: Figure<f64>,
+    /// Events per active member per active day in the trailing 7 days.
+    pub intensity: Figure<f64>,
+    /// Distinct task categories per member active in the trailing 28 days.
+    pub breadth_tasks: Figure<f64>,
+    /// Distinct tools per member active in the trailing 28 days.
+    pub breadth_tools: Figure<f64>,
+    /// Mean current streak of working days with use, over headcount.
+    pub mean_current_streak: Figure<f64>,
+    /// Mean longest streak of working days with use in the horizon, over headcount.
+    pub mean_longest_streak: Figure<f64>,
+}
+
+/// Time from joining (or launch, if later) to first use.
+#[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FirstUse {
+    /// Present members who have used AI.
+    pub used: u64,
+    /// Present members who have not.
+    pub not_yet: u64,
+    /// The median days to first use among those who have.
+    pub median_days: Figure<f64>,
+}
+
+/// The scope's executives.
+#[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Executives {
+    /// Executives present.
+    pub present: u64,
+    /// Executives with a usage day in the trailing 7 days, over executives.
+    pub active_7: Figure<Rate>,
+    /// Executives with a usage day in the trailing 28 days, over executives.
+    pub active_28: Figure<Rate>,
+    /// Days since an executive last used AI (or since launch); undefined without executives.
+    pub days_since_use: Option<i64>,
+}
+
+/// Survey answers in the trailing 28 days (the latest per member).
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Surveys {
+    /// Answers counted.
+    pub respondents: u64,
+    /// Mean satisfaction, 1 to 5.
+    pub satisfaction_mean: Figure<f64>,
+    /// Mean output quality, 1 to 5.
+    pub quality_mean: Figure<f64>,
+    /// Answers from non-users.
+    pub non_users: u64,
+    /// Share of non-users giving each reason.
+    pub non_user_reasons: Figure<BTreeMap<NonUserReason, f64>>,
+    /// Members stuck at each ADKAR element (latest answer per member, any date), `none` past all.
+    pub adkar_barriers: Figure<BTreeMap<String, u64>>,
+}
+
+/// Improvement proposals up to `as_of`.
+#[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Proposals {
+    /// Submitted.
+    pub submitted: u64,
+    /// Implemented.
+    pub implemented: u64,
+    /// Implemented over submitted.
+    pub implementation_rate: Figure<Rate>,
+}
+
+/// Consultations up to `as_of`.
+#[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Consultations {
+    /// Opened.
+    pub opened: u64,
+    /// Resolved.
+    pub resolved: u64,
+    /// Open on `as_of`.
+    pub unresolved: u64,
+    /// Median days from opening to resolving.
+    pub median_days_to_resolve: Figure<f64>,
+}
+
+/// Rule incidents.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Incidents {
+    /// In the trailing 28 days.
+    pub last_28_days: u64,
+    /// Up to `as_of`.
+    pub total: u64,
+}
+
+/// Success cases shared up to `as_of`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SuccessCases {
+    /// Shared.
+    pub shared: u64,
+    /// With all four fields.
+    pub complete: u64,
+    /// Days since the last one (or since launch).
+    pub days_since_last: i64,
+}
+
+/// Training coverage.
+#[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Training {
+    /// Present members with a training record, over headcount.
+    pub trained: Figure<Rate>,
+    /// Present beginners aged 60 or over without one.
+    pub untrained_senior_beginners: u64,
+}
+
+/// Time saved up to `as_of`: a model whose inputs are shown beside it.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TimeSaved {
+    /// Minutes saved as the events recorded them.
+    pub measured_minutes: f64,
+    /// Minutes estimated as the task baseline minus the minutes spent (never below zero).
+    pub estimated_minutes: f64,
+    /// Events with neither, counted and not guessed.
+    pub unmeasured_events: u64,
+    /// Measured and estimated, in hours.
+    pub hours: f64,
+    /// The hours at the hourly rate, when one is given.
+    pub value: Option<f64>,
+    /// The rate's currency.
+    pub currency: Option<String>,
+}
+
+/// One ISO week of the weekly series.
+#[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WeekFigures {
+    /// The week's Monday.
+    pub week_start: NaiveDate,
+    /// The last day counted: the Sunday, or `as_of` for the current week.
+    pub until: NaiveDate,
+    /// Members present on `until` with a usage day in the week, over those present.
+    pub weekly_active: Figure<Rate>,
+    /// Members present on `until` meeting the habit rule on `until`, over those present.
+    pub habit: Figure<Rate>,
+    /// Minutes in the week.
+    pub minutes: f64,
+}
+
+/// One person's figures, for callers who ask for them.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct MemberKpis {
+    /// The member.
+    pub member: teichaku_model::MemberId,
+    /// Usage days in the trailing 7 days.
+    pub days_7: u32,
+    /// Usage days in the trailing 28 days.
+    pub days_28: u32,
+    /// The member's segment.
+    pub segment: Segment,
+    /// Current working-day streak.
+    pub current_streak: u32,
+    /// Longest working-day streak in the horizon.
+    pub longest_streak: u32,
+    /// The first day of use.
+    pub first_use: Option<NaiveDate>,
+}
+
+/// Where a member stands.
+///
+/// ```
+/// assert_eq!(serde_json::to_string(&teichaku_metrics::Segment::Habitual)?, "\"habitual\"");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Segment {
+    /// Meets the habit rule.
+    Habitual,
+    /// Active in the trailing 7 days.
+    Regular,
+    /// Active within the lapse window.
+    Occasional,
+    /// Used before, not within the lapse window.
+    Lapsed,
+    /// Never used.
+    Never,
+}
+
+/// Why the KPIs cannot be computed.
+///
+/// ```
+/// let e = teichaku_metrics::KpiError::UnknownUnit(teichaku_model::UnitId::from_u128(9));
+/// assert!(e.to_string().starts_with("unknown unit"));
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KpiError {
+    /// The usage events cannot be stored.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A scope names a unit the organisation does not have.
+    #[error("unknown unit `{0}`")]
+    UnknownUnit(UnitId),
+}
+
+/// The KPIs of `snapshot` on `as_of`, over the usage events in the snapshot.
+///
+/// # Errors
+///
+/// [`KpiError`] when the events cannot be stored or a requested scope names an unknown unit.
+pub fn kpis(snapshot: &ValidSnapshot, as_of: NaiveDate, options: &KpiOptions) -> Result<KpiReport, KpiError> {
+    let store = EventStore::from_snapshot(snapshot)?;
+    kpis_with_store(snapshot, &store, as_of, options)
+}
+
+/// The KPIs of `snapshot` on `as_of`, over the events of `store` (built from the snapshot's
+/// events, streamed files, or both).
+///
+/// # Errors
+///
+/// [`KpiError::UnknownUnit`] when a requested scope names an unknown unit.
+pub fn kpis_with_store(
+    snapshot: &ValidSnapshot,
+    store: &EventStore,
+    as_of: NaiveDate,
+    options: &KpiOptions,
+) -> Result<KpiReport, KpiError> {
+    let spec = AggregateSpec::new(snapshot, store, as_of, options.series_weeks);
+    let agg = UsageAggregate::compute_parallel(store, &spec, options.threads);
+    kpis_from_aggregate(snapshot, store, &agg, options)
+}
+
+/// The KPIs from an aggregate already computed (and possibly merged from shards).
+///
+/// # Errors
+///
+/// [`KpiError::UnknownUnit`] when a requested scope names an unknown unit.
+pub fn kpis_from_aggregate(
+    snapshot: &ValidSnapshot,
+    store: &EventStore,
+    agg: &UsageAggregate,
+    options: &KpiOptions,
+) -> Result<KpiReport, KpiError> {
+    let pb = snapshot.playbook();
+    let org = snapshot.organisation();
+    let ctx = Ctx::new(snapshot, store, agg, options);
+    let scopes = if options.scopes.is_empty() {
+        let mut all = vec![Scope::Organisation];
+        all.extend(org.units.iter().map(|u| Scope::Unit(u.id)));
+        all.extend(Role::ALL.iter().map(|r| Scope::Role(*r)));
+        all
+    } else {
+        for s in &options.scopes {
+            if let Scope::Unit(u) = s {
+                if snapshot.unit(*u).is_none() {
+                    return Err(KpiError::UnknownUnit(*u));
+                }
+            }
+        }
+        options.scopes.clone()
+    };
+    let scopes = scopes.into_iter().map(|scope| ctx.scope_kpis(scope)).collect();
+    let members = options.per_member.then(|| ctx.member_kpis());
+    let mut task_baselines = org.task_baselines.clone();
+    task_baselines.extend(pb.task_baselines.iter().filter(|b| !org.task_baselines.iter().any(|o| o.task == b.task)).cloned());
+    Ok(KpiReport {
+        as_of: ctx.as_of_date,
+        playbook: pb.id.clone(),
+        playbook_revision: pb.revision,
+        settings: KpiSettings {
+            habit: ctx.habit,
+            min_group_size: ctx.min_group,
+            lapsed_after_days: pb.metrics.lapsed_after_days,
+            series_weeks: agg.series_weeks(),
+            task_baselines,
+            hourly_rate: org.hourly_rate.clone(),
+        },
+        events: EventCounts {
+            stored: store.len() as u64,
+            duplicates_dropped: store.duplicates_dropped(),
+            counted: agg.events_counted(),
+            after_as_of: agg.events_after_as_of(),
+            outside_membership: agg.events_outside_membership(),
+        },
+        scopes,
+        members,
+    })
+}
+
+/// Everything shared by the scopes of one computation.
+pub(crate) struct Ctx<'a> {
+    pub(crate) snapshot: &'a ValidSnapshot,
+    store: &'a EventStore,
+    pub(crate) agg: &'a UsageAggregate,
+    pub(crate) as_of: i32,
+    pub(crate) as_of_date: NaiveDate,
+    pub(crate) habit: HabitRule,
+    pub(crate) min_group: u32,
+    lapsed_after: i32,
+    launch: i32,
+    member_index: BTreeMap<teichaku_model::MemberId, usize>,
+    trained: BTreeSet<teichaku_model::MemberId>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(snapshot: &'a ValidSnapshot, store: &'a EventStore, agg: &'a UsageAggregate, options: &KpiOptions) -> Self {
+        let pb = snapshot.playbook();
+        let as_of = agg.as_of_day();
+        let as_of_date = date_of(as_of).unwrap_or_default();
+        Self {
+            snapshot,
+            store,
+            agg,
+            as_of,
+            as_of_date,
+            habit: options.habit.unwrap_or(pb.metrics.habit),
+            min_group: options.min_group_size.unwrap_or(pb.metrics.min_group_size),
+            lapsed_after: pb.metrics.lapsed_after_days.max(1) as i32,
+            launch: day_number(snapshot.organisation().launch_date),
+            member_index: snapshot.organisation().members.iter().enumerate().map(|(i, m)| (m.id, i)).collect(),
+            trained: snapshot
+                .observations()
+                .trainings
+                .iter()
+                .filter(|t| t.date <= as_of_date)
+                .map(|t| t.member)
+                .collect(),
+        }
+    }
+
+    fn scope_kpis(&self, scope: Scope) -> ScopeKpis {
+        let members = members_in_scope(self.snapshot, &scope);
+        let present: Vec<&Member> = members.iter().copied().filter(|m| m.is_present_on(self.as_of_date)).collect();
+        let headcount = present.len() as u64;
+        if headcount < u64::from(self.min_group) {
+            return ScopeKpis { scope, headcount, figures: Figure::Suppressed, score: Figure::Suppressed };
+        }
+        let raw = self.figures(&scope, &members, &present, 0);
+        let shown = self.figures(&scope, &members, &present, self.min_group);
+        let score = retention_score(self.snapshot, &raw, &scope, self);
+        ScopeKpis { scope, headcount, figures: Figure::Value(shown), score: Figure::Value(score) }
+    }
+
+    fn index(&self, m: &Member) -> usize {
+        self.member_index.get(&m.id).copied().unwrap_or(usize::MAX)
+    }
+
+    /// The figures of a scope, withholding groups under `min_group` (0 for the raw values the
+    /// score and conditions use).
+    fn figures(&self, scope: &Scope, members: &[&Member], present: &[&Member], min_group: u32) -> ScopeFigures {
+        let agg = self.agg;
+        let n = present.len() as u64;
+        let idx: Vec<usize> = present.iter().map(|m| self.index(m)).filter(|&i| i < agg.member_count()).collect();
+        let active7 = idx.iter().filter(|&&m| agg.days_in(m, 0, 7) > 0).count() as u64;
+        let active28 = idx.iter().filter(|&&m| agg.days_in(m, 0, 28) > 0).count() as u64;
+        let habitual = idx.iter().filter(|&&m| is_habitual(agg, m, 0, self.habit)).count() as u64;
+        let earlier: Vec<usize> = idx.iter().copied().filter(|&m| agg.days_in(m, 7, 7) > 0).collect();
+        let returned = earlier.iter().filter(|&&m| agg.days_in(m, 0, 7) > 0).count() as u64;
+
+        let mut segments = Segments::default();
+        for &m in &idx {
+            match self.segment(m) {
+                Segment::Habitual => segments.habitual += 1,
+                Segment::Regular => segments.regular += 1,
+                Segment::Occasional => segments.occasional += 1,
+                Segment::Lapsed => segments.lapsed += 1,
+                _ => segments.never += 1,
+            }
+        }
+
+        let active_in_28: Vec<usize> = idx.iter().copied().filter(|&m| agg.days_in(m, 0, 28) > 0).collect();
+        let usage = if agg.is_detailed() {
+            let minutes_7: u64 = idx.iter().map(|&m| agg.minutes_7[m]).sum();
+            let events_7: u64 = idx.iter().map(|&m| u64::from(agg.events_7[m])).sum();
+            let active_days_7: u64 = idx.iter().map(|&m| u64::from(agg.days_in(m, 0, 7))).sum();
+            let (mut tasks, mut tools) = (0u64, 0u64);
+            for &m in &active_in_28 {
+                let kinds = &agg.kinds_28[m];
+                let t: BTreeSet<_> = kinds.iter().filter_map(|&k| self.store.kind(k)?.0.as_ref()).collect();
+                let o: BTreeSet<_> = kinds.iter().filter_map(|&k| self.store.kind(k)?.1.as_ref()).collect();
+                tasks += t.len() as u64;
+                tools += o.len() as u64;
+            }
+            let (mut current, mut longest) = (0u64, 0u64);
+            for &m in &idx {
+                let (c, l) = streaks(agg, m);
+                current += u64::from(c);
+                longest += u64::from(l);
+            }
+            let per = |x: u64, d: u64, group: u64| Figure::of_group((d > 0).then(|| x as f64 / d as f64), group, min_group);
+            Usage {
+                minutes_7: minutes_7 as f64 / 100.0,
+                minutes_per_active_member: per(minutes_7, active7 * 100, active7),
+                intensity: per(events_7, active_days_7, active7),
+                breadth_tasks: per(tasks, active_in_28.len() as u64, active_in_28.len() as u64),
+                breadth_tools: per(tools, active_in_28.len() as u64, active_in_28.len() as u64),
+                mean_current_streak: per(current, n, n),
+                mean_longest_streak: per(longest, n, n),
+            }
+        } else {
+            Usage {
+                minutes_7: 0.0,
+                minutes_per_active_member: Figure::Undefined,
+                intensity: Figure::Undefined,
+                breadth_tasks: Figure::Undefined,
+                breadth_tools: Figure::Undefined,
+                mean_current_streak: Figure::Undefined,
+                mean_longest_streak: Figure::Undefined,
+            }
+        };
+
+        let mut to_first: Vec<i32> = Vec::new();
+        for (m, member) in idx.iter().zip(present) {
+            let first = agg.first_day[*m];
+            if first <= self.as_of {
+                let start = day_number(member.joined).max(self.launch);
+                to_first.push((first - start).max(0));
+            }
+        }
+        let first_use = FirstUse {
+            used: to_first.len() as u64,
+            not_yet: n - to_first.len() as u64,
+            median_days: Figure::of_group(median(&mut to_first), to_first.len() as u64, min_group),
+        };
+
+        let execs: Vec<usize> = present
+            .iter()
+            .zip(&idx)
+            .filter(|(m, _)| m.has_role(Role::Executive))
+            .map(|(_, &i)| i)
+            .collect();
+        let exec_n = execs.len() as u64;
+        let last_exec_use = execs.iter().map(|&m| agg.last_day[m]).filter(|&d| d <= self.as_of).max();
+        let executives = Executives {
+            present: exec_n,
+            active_7: rate_figure(execs.iter().filter(|&&m| agg.days_in(m, 0, 7) > 0).count() as u64, exec_n, min_group),
+            active_28: rate_figure(execs.iter().filter(|&&m| agg.days_in(m, 0, 28) > 0).count() as u64, exec_n, min_group),
+            days_since_use: (exec_n > 0).then(|| i64::from(self.as_of - last_exec_use.unwrap_or(self.launch).max(self.launch.min(self.as_of)))),
+        };
+
+        let in_scope: BTreeSet<teichaku_model::MemberId> = members.iter().map(|m| m.id).collect();
+        let units_in_scope: BTreeSet<UnitId> = match scope {
+            Scope::Organisation => self.snapshot.organisation().units.iter().map(|u| u.id).collect(),
+            Scope::Unit(u) => self.snapshot.units_under(*u).into_iter().collect(),
+            _ => BTreeSet::new(),
+        };
+        let obs = self.snapshot.observations();
+        let as_of = self.as_of_date;
+        let since = |days: i64| as_of.checked_sub_days(chrono::Days::new(days as u64)).unwrap_or(NaiveDate::MIN);
+        let days_since = |last: Option<NaiveDate>| {
+            let launch = self.snapshot.organisation().launch_date;
+            (as_of - last.unwrap_or(launch).max(launch.min(as_of))).num_days()
+        };
+
+        // Surveys: the latest answer per member in the trailing 28 days; anonymous ones each count.
+        let window_start = since(27);
+        let mut latest: BTreeMap<Option<teichaku_model::MemberId>, Vec<&teichaku_model::SurveyResponse>> = BTreeMap::new();
+        for s in &obs.surveys {
+            let in_window = s.date >= window_start && s.date <= as_of;
+            let belongs = match (s.member, s.unit) {
+                (Some(m), _) => in_scope.contains(&m),
+                (None, Some(u)) => units_in_scope.contains(&u),
+                (None, None) => matches!(scope, Scope::Organisation),
+            };
+            if in_window && belongs {
+                let entry = latest.entry(s.member).or_default();
+                match s.member {
+                    Some(_) => {
+                        if entry.first().is_none_or(|old| (old.date, old.id) < (s.date, s.id)) {
+                            *entry = vec![s];
+                        }
+                    }
+                    None => entry.push(s),
+                }
+            }
+        }
+        let answers: Vec<&teichaku_model::SurveyResponse> = latest.into_values().flatten().collect();
+        let respondents = answers.len() as u64;
+        let mean = |values: Vec<u8>| {
+            let k = values.len() as u64;
+            Figure::of_group((k > 0).then(|| values.iter().map(|&v| f64::from(v)).sum::<f64>() / k as f64), k, min_group)
+        };
+        let non_users: Vec<_> = answers.iter().filter(|s| s.uses_ai == Some(false) || s.non_user_reason.is_some()).collect();
+        let nu = non_users.len() as u64;
+        let reasons = (nu > 0).then(|| {
+            [NonUserReason::Anxious, NonUserReason::Skeptical, NonUserReason::Uninterested]
+                .into_iter()
+                .map(|r| (r, non_users.iter().filter(|s| s.non_user_reason == Some(r)).count() as f64 / nu as f64))
+                .collect::<BTreeMap<_, _>>()
+        });
+        let mut adkar_latest: BTreeMap<teichaku_model::MemberId, &teichaku_model::SurveyResponse> = BTreeMap::new();
+        for s in obs.surveys.iter().filter(|s| s.date <= as_of && s.adkar.is_some()) {
+            if let Some(m) = s.member.filter(|m| in_scope.contains(m)) {
+                let keep = adkar_latest.get(&m).is_none_or(|old| (old.date, old.id) < (s.date, s.id));
+                if keep {
+                    adkar_latest.insert(m, s);
+                }
+            }
+        }
+        let mut barriers: BTreeMap<String, u64> =
+            ["awareness", "desire", "knowledge", "ability", "reinforcement", "none"].iter().map(|k| ((*k).to_owned(), 0)).collect();
+        for s in adkar_latest.values() {
+            let key = match s.adkar.and_then(|a| a.barrier()) {
+                Some(AdkarElement::Awareness) => "awareness",
+                Some(AdkarElement::Desire) => "desire",
+                Some(AdkarElement::Knowledge) => "knowledge",
+                Some(AdkarElement::Ability) => "ability",
+                Some(_) => "reinforcement",
+                None => "none",
+            };
+            *barriers.entry(key.to_owned()).or_default() += 1;
+        }
+        let surveys = Surveys {
+            respondents,
+            satisfaction_mean: mean(answers.iter().filter_map(|s| s.satisfaction).collect()),
+            quality_mean: mean(answers.iter().filter_map(|s| s.quality).collect()),
+            non_users: nu,
+            non_user_reasons: Figure::of_group(reasons, nu, min_group),
+            adkar_barriers: Figure::of_group(Some(barriers), adkar_latest.len() as u64, min_group),
+        };
+
+        let submitted = obs.proposals.iter().filter(|p| in_scope.contains(&p.member) && p.submitted <= as_of);
+        let submitted_n = submitted.clone().count() as u64;
+        let implemented_n = submitted.filter(|p| p.implemented.is_some_and(|d| d <= as_of)).count() as u64;
+        let opened: Vec<_> = obs.consultations.iter().filter(|c| in_scope.contains(&c.member) && c.opened <= as_of).collect();
+        let mut resolve_days: Vec<i32> = opened
+            .iter()
+            .filter_map(|c| c.resolved.filter(|&r| r <= as_of).map(|r| (r - c.opened).num_days() as i32))
+            .collect();
+        let resolved_n = resolve_days.len() as u64;
+        let consultations = Consultations {
+            opened: opened.len() as u64,
+            resolved: resolved_n,
+            unresolved: opened.len() as u64 - resolved_n,
+            median_days_to_resolve: Figure::of_group(median(&mut resolve_days), u64::MAX, 0),
+        };
+        let incident_in_scope = |i: &&teichaku_model::RuleIncident| match (i.member, i.unit) {
+            (Some(m), _) => in_scope.contains(&m),
+            (None, Some(u)) => units_in_scope.contains(&u),
+            (None, None) => matches!(scope, Scope::Organisation),
+        };
+        let incidents: Vec<_> = obs.incidents.iter().filter(incident_in_scope).filter(|i| i.date <= as_of).collect();
+        let cases: Vec<_> = obs.success_cases.iter().filter(|c| in_scope.contains(&c.member) && c.date <= as_of).collect();
+
+        let mut measured = 0u64;
+        let mut estimated = 0u64;
+        let mut unmeasured = 0u64;
+        if agg.is_detailed() {
+            for &m in &idx_all(members, self, agg) {
+                measured += agg.saved_measured[m];
+                estimated += agg.saved_estimated[m];
+                unmeasured += u64::from(agg.unmeasured[m]);
+            }
+        }
+        let hours = (measured + estimated) as f64 / 6000.0;
+        let rate = self.snapshot.organisation().hourly_rate.as_ref();
+
+        ScopeFigures {
+            weekly_active: rate_figure(active7, n, min_group),
+            monthly_active: rate_figure(active28, n, min_group),
+            habit: rate_figure(habitual, n, min_group),
+            returning: if earlier.is_empty() {
+                Figure::Undefined
+            } else {
+                rate_figure(returned, earlier.len() as u64, min_group)
+            },
+            segments,
+            usage,
+            first_use,
+            executives,
+            surveys,
+            proposals: Proposals {
+                submitted: submitted_n,
+                implemented: implemented_n,
+                implementation_rate: Figure::of_group(Rate::new(implemented_n, submitted_n), u64::MAX, 0),
+            },
+            consultations,
+            incidents: Incidents {
+                last_28_days: incidents.iter().filter(|i| i.date >= window_start).count() as u64,
+                total: incidents.len() as u64,
+            },
+            success_cases: SuccessCases {
+                shared: cases.len() as u64,
+                complete: cases.iter().filter(|c| c.is_complete()).count() as u64,
+                days_since_last: days_since(cases.iter().map(|c| c.date).max()),
+            },
+            days_since_rule_review: days_since(obs.rule_reviews.iter().map(|r| r.date).filter(|&d| d <= as_of).max()),
+            training: Training {
+                trained: rate_figure(present.iter().filter(|m| self.trained.contains(&m.id)).count() as u64, n, min_group),
+                untrained_senior_beginners: present
+                    .iter()
+                    .filter(|m| {
+                        m.age_band == Some(AgeBand::Age60Plus)
+                            && m.literacy == Some(LiteracyTier::Beginner)
+                            && !self.trained.contains(&m.id)
+                    })
+                    .count() as u64,
+            },
+            time_saved: TimeSaved {
+                measured_minutes: measured as f64 / 100.0,
+                estimated_minutes: estimated as f64 / 100.0,
+                unmeasured_events: unmeasured,
+                hours,
+                value: rate.map(|r| hours * r.amount),
+                currency: rate.map(|r| r.currency.clone()),
+            },
+            weekly: self.weekly(members, min_group),
+            days_since_launch: i64::from(self.as_of - self.launch),
+        }
+    }
+
+    /// The segment of member `m` on `as_of`.
+    fn segment(&self, m: usize) -> Segment {
+        let agg = self.agg;
+        if agg.first_day[m] > self.as_of {
+            Segment::Never
+        } else if agg.days_in(m, 0, self.lapsed_after) == 0 {
+            Segment::Lapsed
+        } else if is_habitual(agg, m, 0, self.habit) {
+            Segment::Habitual
+        } else if agg.days_in(m, 0, 7) > 0 {
+            Segment::Regular
+        } else {
+            Segment::Occasional
+        }
+    }
+
+    fn weekly(&self, members: &[&Member], min_group: u32) -> Vec<WeekFigures> {
+        let agg = self.agg;
+        let weeks = agg.series_weeks() as i32;
+        let this_week = week_start(self.as_of);
+        (0..weeks)
+            .map(|w| {
+                let start = this_week - 7 * w;
+                let until = (start + 6).min(self.as_of);
+                let until_date = date_of(until).unwrap_or_default();
+                let back = self.as_of - until;
+                let present: Vec<usize> = members
+                    .iter()
+                    .filter(|m| m.is_present_on(until_date))
+                    .map(|m| self.index(m))
+                    .filter(|&i| i < agg.member_count())
+                    .collect();
+                let n = present.len() as u64;
+                let active = present.iter().filter(|&&m| agg.days_in(m, back, until - start + 1) > 0).count() as u64;
+                let habitual = present.iter().filter(|&&m| is_habitual(agg, m, back, self.habit)).count() as u64;
+                let minutes: u64 = members
+                    .iter()
+                    .map(|m| self.index(m))
+                    .filter(|&i| i < agg.member_count())
+                    .map(|i| agg.week_minutes[i * weeks as usize + w as usize])
+                    .sum();
+                WeekFigures {
+                    week_start: date_of(start).unwrap_or_default(),
+                    until: until_date,
+                    weekly_active: rate_figure(active, n, min_group),
+                    habit: rate_figure(habitual, n, min_group),
+                    minutes: minutes as f64 / 100.0,
+                }
+            })
+            .collect()
+    }
+
+    fn member_kpis(&self) -> Vec<MemberKpis> {
+        let agg = self.agg;
+        let mut out: Vec<MemberKpis> = self
+            .snapshot
+            .organisation()
+            .members
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i < agg.member_count())
+            .map(|(m, member)| {
+                let (current_streak, longest_streak) = streaks(agg, m);
+                MemberKpis {
+                    member: member.id,
+                    days_7: agg.days_in(m, 0, 7),
+                    days_28: agg.days_in(m, 0, 28),
+                    segment: self.segment(m),
+                    current_streak,
+                    longest_streak,
+                    first_use: (agg.first_day[m] <= self.as_of).then(|| date_of(agg.first_day[m])).flatten(),
+                }
+            })
+            .collect();
+        out.sort_by_key(|k| k.member);
+        out
+    }
+
+    /// The value of `kpi` in raw figures, for conditions and the score.
+    pub(crate) fn kpi_value(&self, raw: &ScopeFigures, kpi: Kpi) -> Option<f64> {
+        let rate = |f: &Figure<Rate>| f.value().map(|r| r.rate);
+        let value = |f: &Figure<f64>| f.value().copied();
+        let share = |r: NonUserReason| raw.surveys.non_user_reasons.value().and_then(|m| m.get(&r).copied());
+        let n = (raw.segments.habitual + raw.segments.regular + raw.segments.occasional + raw.segments.lapsed + raw.segments.never) as f64;
+        match kpi {
+            Kpi::WeeklyActiveRate => rate(&raw.weekly_active),
+            Kpi::MonthlyActiveRate => rate(&raw.monthly_active),
+            Kpi::HabitRate => rate(&raw.habit),
+            Kpi::ReturningRate => rate(&raw.returning),
+            Kpi::LapsedShare => (n > 0.0).then(|| raw.segments.lapsed as f64 / n),
+            Kpi::NeverShare => (n > 0.0).then(|| raw.segments.never as f64 / n),
+            Kpi::MinutesPerActiveMember => value(&raw.usage.minutes_per_active_member),
+            Kpi::ExecutiveActiveShare => rate(&raw.executives.active_7),
+            Kpi::DaysSinceExecutiveUse => raw.executives.days_since_use.map(|d| d as f64),
+            Kpi::SatisfactionMean => value(&raw.surveys.satisfaction_mean),
+            Kpi::QualityMean => value(&raw.surveys.quality_mean),
+            Kpi::NonUserShareAnxious => share(NonUserReason::Anxious),
+            Kpi::NonUserShareSkeptical => share(NonUserReason::Skeptical),
+            Kpi::NonUserShareUninterested => share(NonUserReason::Uninterested),
+            Kpi::ProposalsSubmitted => Some(raw.proposals.submitted as f64),
+            Kpi::ProposalsImplemented => Some(raw.proposals.implemented as f64),
+            Kpi::ImplementationRate => rate(&raw.proposals.implementation_rate),
+            Kpi::ConsultationsOpened => Some(raw.consultations.opened as f64),
+            Kpi::ConsultationsUnresolved => Some(raw.consultations.unresolved as f64),
+            Kpi::MedianDaysToResolve => value(&raw.consultations.median_days_to_resolve),
+            Kpi::IncidentsLast28Days => Some(raw.incidents.last_28_days as f64),
+            Kpi::DaysSinceRuleReview => Some(raw.days_since_rule_review as f64),
+            Kpi::SuccessCasesShared => Some(raw.success_cases.shared as f64),
+            Kpi::SuccessCasesComplete => Some(raw.success_cases.complete as f64),
+            Kpi::DaysSinceSuccessCase => Some(raw.success_cases.days_since_last as f64),
+            Kpi::TimeSavedHours => Some(raw.time_saved.hours),
+            Kpi::TrainedShare => rate(&raw.training.trained),
+            Kpi::UntrainedSeniorBeginners => Some(raw.training.untrained_senior_beginners as f64),
+            Kpi::DaysSinceLaunch => Some(raw.days_since_launch as f64),
+            _ => None,
+        }
+    }
+
+    /// Members of the scope holding `role`, present on `as_of`.
+    pub(crate) fn role_count(&self, scope: &Scope, role: Role) -> u64 {
+        members_in_scope(self.snapshot, scope)
+            .into_iter()
+            .filter(|m| m.is_present_on(self.as_of_date) && m.has_role(role))
+            .count() as u64
+    }
+}
+
+/// Every member of the scope (present or not) as an aggregate index: time saved counts all
+/// events that counted, including those of members who have since left.
+fn idx_all(members: &[&Member], ctx: &Ctx<'_>, agg: &UsageAggregate) -> Vec<usize> {
+    members.iter().map(|m| ctx.index(m)).filter(|&i| i < agg.member_count()).collect()
+}
+
+/// The median of `values` (the mean of the middle two for an even count), `None` when empty.
+fn median(values: &mut [i32]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let mid = values.len() / 2;
+    Some(if values.len() % 2 == 0 {
+        (f64::from(values[mid - 1]) + f64::from(values[mid])) / 2.0
+    } else {
+        f64::from(values[mid])
+    })
+}

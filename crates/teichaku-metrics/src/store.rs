@@ -1,0 +1,361 @@
+//! The event store: usage events in 16 bytes each, sorted, with exact duplicates removed.
+//!
+//! Events arrive from the document, from streamed CSV or JSON Lines files, or from generated data;
+//! an [`EventStoreBuilder`] checks each one, and [`EventStoreBuilder::finish`] sorts them by member
+//! and time, drops exact duplicates and lays them out column by column:
+//! member (`u32`), local day (`u16` from the store's first day), task-and-tool kind (`u16`),
+//! minutes and saved minutes (`u32` hundredths of a minute).
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, Timelike};
+use teichaku_model::{MemberId, TaskCategory, Timestamp, ToolId, UsageEvent, UtcOffset, ValidSnapshot};
+
+use crate::calendar::{date_of, day_number};
+
+/// Marks an event without saved minutes.
+const NO_SAVED: u32 = u32::MAX;
+
+/// The largest span of days a store holds (about 179 years).
+pub const MAX_DAY_SPAN: i32 = u16::MAX as i32;
+
+/// The most distinct (task, tool) pairs a store holds.
+pub const MAX_KINDS: usize = u16::MAX as usize;
+
+/// The largest minutes (or saved minutes) one event may carry: 30 days.
+pub const MAX_EVENT_MINUTES: f64 = 30.0 * 24.0 * 60.0;
+
+/// Usage events, compact and sorted by member, day and time; exact duplicates removed.
+///
+/// ```
+/// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
+/// # if false {
+/// let snapshot = valid();
+/// let store = teichaku_metrics::EventStore::from_snapshot(&snapshot)?;
+/// assert!(store.bytes_per_event() <= 16.0);
+/// # }
+/// # Ok::<(), teichaku_metrics::StoreError>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct EventStore {
+    base_day: i32,
+    member: Vec<u32>,
+    day: Vec<u16>,
+    kind: Vec<u16>,
+    minutes: Vec<u32>,
+    saved: Vec<u32>,
+    kinds: Vec<(Option<TaskCategory>, Option<ToolId>)>,
+    duplicates_dropped: u64,
+}
+
+/// One event as stored, for reading back.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct StoredEvent {
+    pub(crate) member: u32,
+    pub(crate) day: i32,
+    pub(crate) kind: u16,
+    pub(crate) minutes_centi: u32,
+    pub(crate) saved_centi: Option<u32>,
+}
+
+impl EventStore {
+    /// The usage events of a validated snapshot.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when the events span more than [`MAX_DAY_SPAN`] days, use more than
+    /// [`MAX_KINDS`] task-and-tool pairs, or carry more than [`MAX_EVENT_MINUTES`].
+    pub fn from_snapshot(snapshot: &ValidSnapshot) -> Result<Self, StoreError> {
+        let mut builder = EventStoreBuilder::new(snapshot);
+        for (index, event) in snapshot.observations().usage.iter().enumerate() {
+            builder.push(event).map_err(|error| StoreError::Event { index, error })?;
+        }
+        builder.finish()
+    }
+
+    /// How many events the store holds.
+    pub fn len(&self) -> usize {
+        self.member.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.member.is_empty()
+    }
+
+    /// Exact duplicates dropped while building.
+    pub fn duplicates_dropped(&self) -> u64 {
+        self.duplicates_dropped
+    }
+
+    /// Heap bytes per event of the event columns (at most 16).
+    pub fn bytes_per_event(&self) -> f64 {
+        let bytes = self.member.capacity() * 4
+            + self.day.capacity() * 2
+            + self.kind.capacity() * 2
+            + self.minutes.capacity() * 4
+            + self.saved.capacity() * 4;
+        bytes as f64 / self.len().max(1) as f64
+    }
+
+    /// The first and last local day holding an event.
+    pub fn day_range(&self) -> Option<(NaiveDate, NaiveDate)> {
+        let first = self.day.iter().min()?;
+        let last = self.day.iter().max()?;
+        Some((date_of(self.base_day + i32::from(*first))?, date_of(self.base_day + i32::from(*last))?))
+    }
+
+    /// The task and tool of kind `kind`.
+    pub(crate) fn kind(&self, kind: u16) -> Option<&(Option<TaskCategory>, Option<ToolId>)> {
+        self.kinds.get(usize::from(kind))
+    }
+
+    /// How many kinds there are.
+    pub(crate) fn kind_count(&self) -> usize {
+        self.kinds.len()
+    }
+
+    /// The event at `i`.
+    #[inline]
+    pub(crate) fn get(&self, i: usize) -> StoredEvent {
+        let saved = self.saved[i];
+        StoredEvent {
+            member: self.member[i],
+            day: self.base_day + i32::from(self.day[i]),
+            kind: self.kind[i],
+            minutes_centi: self.minutes[i],
+            saved_centi: (saved != NO_SAVED).then_some(saved),
+        }
+    }
+
+    /// The columns the core pass reads: member, day offset from the base, minutes.
+    #[inline]
+    pub(crate) fn core_columns(&self) -> (i32, &[u32], &[u16], &[u32]) {
+        (self.base_day, &self.member, &self.day, &self.minutes)
+    }
+}
+
+/// Collects usage events, checking each, then builds an [`EventStore`].
+///
+/// ```
+/// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
+/// # if false {
+/// use teichaku_metrics::EventStoreBuilder;
+/// let snapshot = valid();
+/// let mut builder = EventStoreBuilder::new(&snapshot);
+/// for event in &snapshot.observations().usage {
+///     builder.push(event)?;
+/// }
+/// let store = builder.finish()?;
+/// # }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct EventStoreBuilder {
+    members: BTreeMap<MemberId, u32>,
+    offset: UtcOffset,
+    rows: Vec<Row>,
+    kinds: BTreeMap<(Option<TaskCategory>, Option<ToolId>), u32>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+struct Row {
+    member: u32,
+    day: i32,
+    millis: u32,
+    minutes: u32,
+    saved: u32,
+    kind: u32,
+}
+
+impl EventStoreBuilder {
+    /// A builder for events of the snapshot's members, read in its organisation's offset.
+    pub fn new(snapshot: &ValidSnapshot) -> Self {
+        let members = snapshot.organisation().members.iter().enumerate().map(|(i, m)| (m.id, i as u32)).collect();
+        Self::with_members(members, snapshot.organisation().utc_offset)
+    }
+
+    /// A builder for members numbered by the caller, read in `offset`.
+    pub fn with_members(members: BTreeMap<MemberId, u32>, offset: UtcOffset) -> Self {
+        Self { members, offset, rows: Vec::new(), kinds: BTreeMap::new() }
+    }
+
+    /// Reserves room for `n` more events.
+    pub fn reserve(&mut self, n: usize) {
+        self.rows.reserve(n);
+    }
+
+    /// Adds one event.
+    ///
+    /// # Errors
+    ///
+    /// [`EventError`] when the member is unknown, the timestamp unreadable, or a number negative,
+    /// not finite or larger than [`MAX_EVENT_MINUTES`]; the builder is unchanged.
+    pub fn push(&mut self, event: &UsageEvent) -> Result<(), EventError> {
+        let member = *self.members.get(&event.member).ok_or(EventError::UnknownMember(event.member))?;
+        self.push_parts(member, &event.at, event.minutes, event.saved_minutes, event.task.as_ref(), event.tool.as_ref())
+    }
+
+    /// Adds one event from its parts, as a streaming reader has them.
+    ///
+    /// # Errors
+    ///
+    /// As [`EventStoreBuilder::push`], except that the member is given by number.
+    pub fn push_parts(
+        &mut self,
+        member: u32,
+        at: &Timestamp,
+        minutes: f64,
+        saved_minutes: Option<f64>,
+        task: Option<&TaskCategory>,
+        tool: Option<&ToolId>,
+    ) -> Result<(), EventError> {
+        let at = at.resolve(self.offset).map_err(|e| EventError::UnreadableTimestamp(e.text))?;
+        let local = at.with_timezone(&self.offset.to_fixed_offset()).naive_local();
+        let millis = local.time().num_seconds_from_midnight() * 1000 + local.time().nanosecond() / 1_000_000;
+        let minutes = centi("minutes", minutes)?;
+        let saved = match saved_minutes {
+            Some(s) => centi("saved_minutes", s)?,
+            None => NO_SAVED,
+        };
+        let key = (task.cloned(), tool.cloned());
+        let next = self.kinds.len() as u32;
+        let kind = *self.kinds.entry(key).or_insert(next);
+        self.rows.push(Row { member, day: day_number(local.date()), millis: millis.min(86_399_999), minutes, saved, kind });
+        Ok(())
+    }
+
+    /// Adds one event already in local days and hundredths of a minute (generated data).
+    pub fn push_local(&mut self, member: u32, day: NaiveDate, millis_of_day: u32, minutes_centi: u32) {
+        let next = self.kinds.len() as u32;
+        let kind = *self.kinds.entry((None, None)).or_insert(next);
+        self.rows.push(Row {
+            member,
+            day: day_number(day),
+            millis: millis_of_day.min(86_399_999),
+            minutes: minutes_centi.min(NO_SAVED - 1),
+            saved: NO_SAVED,
+            kind,
+        });
+    }
+
+    /// Sorts, removes exact duplicates and lays the events out in columns.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::DaySpan`] or [`StoreError::TooManyKinds`].
+    pub fn finish(self) -> Result<EventStore, StoreError> {
+        if self.kinds.len() > MAX_KINDS {
+            return Err(StoreError::TooManyKinds { kinds: self.kinds.len() });
+        }
+        // Kinds are numbered in sorted order, so the store does not depend on the input order.
+        let mut kinds = Vec::with_capacity(self.kinds.len());
+        let mut renumber = vec![0u16; self.kinds.len()];
+        for (sorted, (key, first_seen)) in self.kinds.into_iter().enumerate() {
+            renumber[first_seen as usize] = sorted as u16;
+            kinds.push(key);
+        }
+        let mut rows = self.rows;
+        for r in &mut rows {
+            r.kind = u32::from(renumber[r.kind as usize]);
+        }
+        rows.sort_unstable();
+        let before = rows.len();
+        rows.dedup();
+        let duplicates_dropped = (before - rows.len()) as u64;
+        let base_day = rows.iter().map(|r| r.day).min().unwrap_or(0);
+        let last_day = rows.iter().map(|r| r.day).max().unwrap_or(0);
+        if i64::from(last_day) - i64::from(base_day) > i64::from(MAX_DAY_SPAN) {
+            return Err(StoreError::DaySpan {
+                first: date_of(base_day).unwrap_or_default(),
+                last: date_of(last_day).unwrap_or_default(),
+            });
+        }
+        let n = rows.len();
+        let mut store = EventStore {
+            base_day,
+            member: Vec::with_capacity(n),
+            day: Vec::with_capacity(n),
+            kind: Vec::with_capacity(n),
+            minutes: Vec::with_capacity(n),
+            saved: Vec::with_capacity(n),
+            kinds,
+            duplicates_dropped,
+        };
+        for r in rows {
+            store.member.push(r.member);
+            store.day.push((r.day - base_day) as u16);
+            store.kind.push(r.kind as u16);
+            store.minutes.push(r.minutes);
+            store.saved.push(r.saved);
+        }
+        Ok(store)
+    }
+}
+
+fn centi(field: &'static str, minutes: f64) -> Result<u32, EventError> {
+    if !(0.0..=MAX_EVENT_MINUTES).contains(&minutes) {
+        return Err(EventError::BadMinutes { field, value: minutes });
+    }
+    Ok((minutes * 100.0).round() as u32)
+}
+
+/// Why one event cannot be stored.
+///
+/// ```
+/// use teichaku_metrics::EventError;
+/// let e = EventError::BadMinutes { field: "minutes", value: -1.0 };
+/// assert_eq!(e.to_string(), "`minutes` = -1 must be a finite number from 0 to 43200");
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EventError {
+    /// The member is not in the organisation.
+    #[error("unknown member `{0}`")]
+    UnknownMember(MemberId),
+    /// The timestamp cannot be read.
+    #[error("unreadable timestamp {0:?}: expected RFC 3339 such as 2026-04-01T09:30:00+09:00")]
+    UnreadableTimestamp(String),
+    /// Minutes negative, not finite or too large.
+    #[error("`{field}` = {value} must be a finite number from 0 to {MAX_EVENT_MINUTES}")]
+    BadMinutes {
+        /// `minutes` or `saved_minutes`.
+        field: &'static str,
+        /// The value found.
+        value: f64,
+    },
+}
+
+/// Why a store cannot be built.
+///
+/// ```
+/// use teichaku_metrics::StoreError;
+/// let e = StoreError::TooManyKinds { kinds: 70_000 };
+/// assert!(e.to_string().contains("70000"));
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// Usage event `index` of the document is unusable.
+    #[error("usage event #{index}: {error}")]
+    Event {
+        /// Its position in `observations.usage`.
+        index: usize,
+        /// What is wrong.
+        error: EventError,
+    },
+    /// The events span more days than a store holds.
+    #[error("usage events span {first} to {last}, more than {MAX_DAY_SPAN} days")]
+    DaySpan {
+        /// The first day.
+        first: NaiveDate,
+        /// The last day.
+        last: NaiveDate,
+    },
+    /// More distinct (task, tool) pairs than a store holds.
+    #[error("usage events use {kinds} distinct task-and-tool pairs, more than {MAX_KINDS}")]
+    TooManyKinds {
+        /// How many were found.
+        kinds: usize,
+    },
+}

@@ -1,0 +1,106 @@
+//! Per-unit weekly activity: the lean job behind dashboards, and the benchmark against peers.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use teichaku_model::HabitRule;
+
+use crate::activity::is_habitual;
+use crate::aggregate::UsageAggregate;
+use crate::calendar::{date_of, week_start};
+
+/// One unit's activity: each ISO week of the series, and its habit rate on `as_of`.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UnitActivity {
+    /// The unit's number, as the caller gave it.
+    pub unit: u32,
+    /// Members of the unit.
+    pub headcount: u64,
+    /// Members meeting the habit rule on `as_of`.
+    pub habitual: u64,
+    /// The weeks, oldest first.
+    pub weeks: Vec<UnitWeek>,
+}
+
+/// One unit in one ISO week.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UnitWeek {
+    /// The week's Monday.
+    pub week_start: NaiveDate,
+    /// Distinct members with a usage day in the week.
+    pub active: u64,
+    /// Minutes in the week, in hundredths.
+    pub minutes_centi: u64,
+}
+
+/// Per unit: distinct active members and minutes in each ISO week of the aggregate's series, and
+/// members meeting `habit` on `as_of`. Member `m` belongs to unit `unit_of[m]`, one of `0..units`;
+/// members beyond `unit_of` are left out.
+///
+/// ```
+/// use teichaku_metrics::{AggregateSpec, EventStoreBuilder, UsageAggregate, unit_weekly_activity};
+/// use teichaku_model::{HabitRule, UtcOffset};
+/// let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 8, d).expect("a date");
+/// let mut b = EventStoreBuilder::with_members(Default::default(), UtcOffset::UTC);
+/// for d in [3, 4, 5, 6] {
+///     b.push_local(0, day(d), 9 * 3_600_000, 500); // member 0: four days, 5 minutes each
+/// }
+/// b.push_local(1, day(4), 0, 100);
+/// let store = b.finish()?;
+/// let spec = AggregateSpec::core(day(9), 2, 1);
+/// let agg = UsageAggregate::compute(&store, &spec, 0..store.len());
+/// let units = unit_weekly_activity(&agg, &[0, 0], 1, HabitRule::DaysInWindow { days: 4, window: 7 });
+/// assert_eq!(units[0].weeks[0].active, 2);
+/// assert_eq!(units[0].weeks[0].minutes_centi, 2_100);
+/// assert_eq!(units[0].habitual, 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn unit_weekly_activity(agg: &UsageAggregate, unit_of: &[u32], units: usize, habit: HabitRule) -> Vec<UnitActivity> {
+    let weeks = agg.series_weeks() as usize;
+    let as_of = agg.as_of_day();
+    let this_week = week_start(as_of);
+    let mut active = vec![0u64; units * weeks];
+    let mut minutes = vec![0u64; units * weeks];
+    let mut headcount = vec![0u64; units];
+    let mut habitual = vec![0u64; units];
+    // The horizon bit of each week: week w covers `back` in [w_lo, w_hi).
+    let bounds: Vec<(i32, i32)> = (0..weeks as i32)
+        .map(|w| {
+            let start = this_week - 7 * w;
+            let end = (start + 6).min(as_of);
+            (as_of - end, end - start + 1)
+        })
+        .collect();
+    for (m, &u) in unit_of.iter().enumerate().take(agg.member_count()) {
+        let u = u as usize;
+        if u >= units {
+            continue;
+        }
+        headcount[u] += 1;
+        if is_habitual(agg, m, 0, habit) {
+            habitual[u] += 1;
+        }
+        for (w, &(back, len)) in bounds.iter().enumerate() {
+            if agg.days_in(m, back, len) > 0 {
+                active[u * weeks + w] += 1;
+            }
+            minutes[u * weeks + w] += agg.week_minutes[m * weeks + w];
+        }
+    }
+    (0..units)
+        .map(|u| UnitActivity {
+            unit: u as u32,
+            headcount: headcount[u],
+            habitual: habitual[u],
+            weeks: (0..weeks)
+                .rev()
+                .map(|w| UnitWeek {
+                    week_start: date_of(this_week - 7 * w as i32).unwrap_or_default(),
+                    active: active[u * weeks + w],
+                    minutes_centi: minutes[u * weeks + w],
+                })
+                .collect(),
+        })
+        .collect()
+}
