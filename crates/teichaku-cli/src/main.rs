@@ -5,7 +5,9 @@
 
 #![forbid(unsafe_code)]
 
+mod events;
 mod input;
+mod kpis;
 mod render;
 mod schema;
 
@@ -60,6 +62,38 @@ enum Command {
     Validate {
         /// The document, or `-` for standard input.
         file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Compute the KPIs and retention score of every scope (or one) on a date.
+    Kpis {
+        /// The assessment document, or `-` for standard input.
+        file: PathBuf,
+        /// The last day that counts, such as 2026-11-01.
+        #[arg(long = "as-of", value_name = "DATE")]
+        as_of: chrono::NaiveDate,
+        /// Only this scope: `organisation`, a unit id, or a role such as `manager`.
+        #[arg(long)]
+        scope: Option<String>,
+        /// A CSV or JSON Lines file of further usage events; may be given several times.
+        #[arg(long = "events", value_name = "FILE")]
+        events: Vec<PathBuf>,
+        /// Compute the KPIs even when some event lines are malformed (they are reported).
+        #[arg(long)]
+        skip_bad_lines: bool,
+        /// Override the playbook's minimum group size.
+        #[arg(long, value_name = "N")]
+        min_group_size: Option<u32>,
+        /// ISO weeks in the weekly series.
+        #[arg(long, default_value_t = 13, value_name = "N")]
+        weeks: u32,
+        /// Add per-person figures (off by default, for privacy).
+        #[arg(long)]
+        per_member: bool,
+        /// Threads to aggregate on (default: the machine's cores); the result does not depend on it.
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -185,6 +219,32 @@ fn run(cli: Cli, out: &mut String) -> Result<u8, Failure> {
             }
             return Ok(if report.valid { 0 } else { 1 });
         }
+        Command::Kpis {
+            file,
+            as_of,
+            scope,
+            events,
+            skip_bad_lines,
+            min_group_size,
+            weeks,
+            per_member,
+            threads,
+            format,
+        } => {
+            let request = kpis::Request {
+                file,
+                as_of,
+                scope,
+                events,
+                skip_bad_lines,
+                min_group_size,
+                weeks,
+                per_member,
+                threads,
+                json: format == Format::Json,
+            };
+            return kpis::run(&request, &catalog, lang, out);
+        }
         Command::Schema { document } => *out = json(&schema::schemas(document))?,
         Command::Demo { document, format } => {
             if document {
@@ -210,7 +270,7 @@ fn find<'a>(catalog: &'a Catalog, id: &str) -> Result<&'a teichaku::model::Playb
         .ok_or_else(|| Failure::input(format!("unknown playbook `{id}`: known playbooks are {}", known())))
 }
 
-fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, Failure> {
+pub(crate) fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, Failure> {
     serde_json::to_string_pretty(value)
         .map(|mut s| {
             s.push('\n');

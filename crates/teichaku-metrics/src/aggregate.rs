@@ -56,11 +56,7 @@ impl AggregateSpec {
         let baseline_centi = (0..store.kind_count())
             .map(|k| {
                 let task = store.kind(k as u16).and_then(|(task, _)| task.as_ref())?;
-                let minutes = org_baselines
-                    .iter()
-                    .chain(pb_baselines)
-                    .find(|b| &b.task == task)
-                    .map(|b| b.minutes)?;
+                let minutes = org_baselines.iter().chain(pb_baselines).find(|b| &b.task == task).map(|b| b.minutes)?;
                 Some((minutes * 100.0).round().clamp(0.0, f64::from(u32::MAX - 1)) as u32)
             })
             .collect();
@@ -315,7 +311,9 @@ impl UsageAggregate {
             }
             match (e.saved_centi, spec.baseline_centi.get(usize::from(e.kind)).copied().flatten()) {
                 (Some(saved), _) => self.saved_measured[m] += u64::from(saved),
-                (None, Some(baseline)) => self.saved_estimated[m] += u64::from(baseline.saturating_sub(e.minutes_centi)),
+                (None, Some(baseline)) => {
+                    self.saved_estimated[m] += u64::from(baseline.saturating_sub(e.minutes_centi))
+                }
                 (None, None) => self.unmeasured[m] += 1,
             }
         }

@@ -45,11 +45,7 @@ impl<T> Figure<T> {
 
     /// `value` for a group of `group` members, withheld under `min_group`.
     pub(crate) fn of_group(value: Option<T>, group: u64, min_group: u32) -> Self {
-        if group < u64::from(min_group) {
-            Figure::Suppressed
-        } else {
-            value.map_or(Figure::Undefined, Figure::Value)
-        }
+        if group < u64::from(min_group) { Figure::Suppressed } else { value.map_or(Figure::Undefined, Figure::Value) }
     }
 }
 

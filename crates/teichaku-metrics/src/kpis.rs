@@ -461,7 +461,8 @@ pub fn kpis_from_aggregate(
     let scopes = scopes.into_iter().map(|scope| ctx.scope_kpis(scope)).collect();
     let members = options.per_member.then(|| ctx.member_kpis());
     let mut task_baselines = org.task_baselines.clone();
-    task_baselines.extend(pb.task_baselines.iter().filter(|b| !org.task_baselines.iter().any(|o| o.task == b.task)).cloned());
+    task_baselines
+        .extend(pb.task_baselines.iter().filter(|b| !org.task_baselines.iter().any(|o| o.task == b.task)).cloned());
     Ok(KpiReport {
         as_of: ctx.as_of_date,
         playbook: pb.id.clone(),
@@ -499,6 +500,8 @@ pub(crate) struct Ctx<'a> {
     launch: i32,
     member_index: BTreeMap<teichaku_model::MemberId, usize>,
     trained: BTreeSet<teichaku_model::MemberId>,
+    /// The organisation's executives: executive commitment is judged organisation-wide, whatever the scope.
+    org_executives: Option<Executives>,
 }
 
 impl<'a> Ctx<'a> {
@@ -524,6 +527,34 @@ impl<'a> Ctx<'a> {
                 .filter(|t| t.date <= as_of_date)
                 .map(|t| t.member)
                 .collect(),
+            org_executives: None,
+        }
+        .with_org_executives()
+    }
+
+    fn with_org_executives(mut self) -> Self {
+        let members = members_in_scope(self.snapshot, &Scope::Organisation);
+        let present: Vec<&Member> = members.iter().copied().filter(|m| m.is_present_on(self.as_of_date)).collect();
+        self.org_executives = Some(self.executives(&present, 0));
+        self
+    }
+
+    fn executives(&self, present: &[&Member], min_group: u32) -> Executives {
+        let agg = self.agg;
+        let execs: Vec<usize> = present
+            .iter()
+            .filter(|m| m.has_role(Role::Executive))
+            .map(|m| self.index(m))
+            .filter(|&i| i < agg.member_count())
+            .collect();
+        let n = execs.len() as u64;
+        let last_use = execs.iter().map(|&m| agg.last_day[m]).filter(|&d| d <= self.as_of).max();
+        let since = last_use.unwrap_or(self.launch).max(self.launch.min(self.as_of));
+        Executives {
+            present: n,
+            active_7: rate_figure(execs.iter().filter(|&&m| agg.days_in(m, 0, 7) > 0).count() as u64, n, min_group),
+            active_28: rate_figure(execs.iter().filter(|&&m| agg.days_in(m, 0, 28) > 0).count() as u64, n, min_group),
+            days_since_use: (n > 0).then(|| i64::from(self.as_of - since)),
         }
     }
 
@@ -586,7 +617,8 @@ impl<'a> Ctx<'a> {
                 current += u64::from(c);
                 longest += u64::from(l);
             }
-            let per = |x: u64, d: u64, group: u64| Figure::of_group((d > 0).then(|| x as f64 / d as f64), group, min_group);
+            let per =
+                |x: u64, d: u64, group: u64| Figure::of_group((d > 0).then(|| x as f64 / d as f64), group, min_group);
             Usage {
                 minutes_7: minutes_7 as f64 / 100.0,
                 minutes_per_active_member: per(minutes_7, active7 * 100, active7),
@@ -622,20 +654,7 @@ impl<'a> Ctx<'a> {
             median_days: Figure::of_group(median(&mut to_first), to_first.len() as u64, min_group),
         };
 
-        let execs: Vec<usize> = present
-            .iter()
-            .zip(&idx)
-            .filter(|(m, _)| m.has_role(Role::Executive))
-            .map(|(_, &i)| i)
-            .collect();
-        let exec_n = execs.len() as u64;
-        let last_exec_use = execs.iter().map(|&m| agg.last_day[m]).filter(|&d| d <= self.as_of).max();
-        let executives = Executives {
-            present: exec_n,
-            active_7: rate_figure(execs.iter().filter(|&&m| agg.days_in(m, 0, 7) > 0).count() as u64, exec_n, min_group),
-            active_28: rate_figure(execs.iter().filter(|&&m| agg.days_in(m, 0, 28) > 0).count() as u64, exec_n, min_group),
-            days_since_use: (exec_n > 0).then(|| i64::from(self.as_of - last_exec_use.unwrap_or(self.launch).max(self.launch.min(self.as_of)))),
-        };
+        let executives = self.executives(present, min_group);
 
         let in_scope: BTreeSet<teichaku_model::MemberId> = members.iter().map(|m| m.id).collect();
         let units_in_scope: BTreeSet<UnitId> = match scope {
@@ -653,7 +672,8 @@ impl<'a> Ctx<'a> {
 
         // Surveys: the latest answer per member in the trailing 28 days; anonymous ones each count.
         let window_start = since(27);
-        let mut latest: BTreeMap<Option<teichaku_model::MemberId>, Vec<&teichaku_model::SurveyResponse>> = BTreeMap::new();
+        let mut latest: BTreeMap<Option<teichaku_model::MemberId>, Vec<&teichaku_model::SurveyResponse>> =
+            BTreeMap::new();
         for s in &obs.surveys {
             let in_window = s.date >= window_start && s.date <= as_of;
             let belongs = match (s.member, s.unit) {
@@ -677,9 +697,14 @@ impl<'a> Ctx<'a> {
         let respondents = answers.len() as u64;
         let mean = |values: Vec<u8>| {
             let k = values.len() as u64;
-            Figure::of_group((k > 0).then(|| values.iter().map(|&v| f64::from(v)).sum::<f64>() / k as f64), k, min_group)
+            Figure::of_group(
+                (k > 0).then(|| values.iter().map(|&v| f64::from(v)).sum::<f64>() / k as f64),
+                k,
+                min_group,
+            )
         };
-        let non_users: Vec<_> = answers.iter().filter(|s| s.uses_ai == Some(false) || s.non_user_reason.is_some()).collect();
+        let non_users: Vec<_> =
+            answers.iter().filter(|s| s.uses_ai == Some(false) || s.non_user_reason.is_some()).collect();
         let nu = non_users.len() as u64;
         let reasons = (nu > 0).then(|| {
             [NonUserReason::Anxious, NonUserReason::Skeptical, NonUserReason::Uninterested]
@@ -697,7 +722,10 @@ impl<'a> Ctx<'a> {
             }
         }
         let mut barriers: BTreeMap<String, u64> =
-            ["awareness", "desire", "knowledge", "ability", "reinforcement", "none"].iter().map(|k| ((*k).to_owned(), 0)).collect();
+            ["awareness", "desire", "knowledge", "ability", "reinforcement", "none"]
+                .iter()
+                .map(|k| ((*k).to_owned(), 0))
+                .collect();
         for s in adkar_latest.values() {
             let key = match s.adkar.and_then(|a| a.barrier()) {
                 Some(AdkarElement::Awareness) => "awareness",
@@ -721,7 +749,8 @@ impl<'a> Ctx<'a> {
         let submitted = obs.proposals.iter().filter(|p| in_scope.contains(&p.member) && p.submitted <= as_of);
         let submitted_n = submitted.clone().count() as u64;
         let implemented_n = submitted.filter(|p| p.implemented.is_some_and(|d| d <= as_of)).count() as u64;
-        let opened: Vec<_> = obs.consultations.iter().filter(|c| in_scope.contains(&c.member) && c.opened <= as_of).collect();
+        let opened: Vec<_> =
+            obs.consultations.iter().filter(|c| in_scope.contains(&c.member) && c.opened <= as_of).collect();
         let mut resolve_days: Vec<i32> = opened
             .iter()
             .filter_map(|c| c.resolved.filter(|&r| r <= as_of).map(|r| (r - c.opened).num_days() as i32))
@@ -739,7 +768,8 @@ impl<'a> Ctx<'a> {
             (None, None) => matches!(scope, Scope::Organisation),
         };
         let incidents: Vec<_> = obs.incidents.iter().filter(incident_in_scope).filter(|i| i.date <= as_of).collect();
-        let cases: Vec<_> = obs.success_cases.iter().filter(|c| in_scope.contains(&c.member) && c.date <= as_of).collect();
+        let cases: Vec<_> =
+            obs.success_cases.iter().filter(|c| in_scope.contains(&c.member) && c.date <= as_of).collect();
 
         let mut measured = 0u64;
         let mut estimated = 0u64;
@@ -785,7 +815,11 @@ impl<'a> Ctx<'a> {
             },
             days_since_rule_review: days_since(obs.rule_reviews.iter().map(|r| r.date).filter(|&d| d <= as_of).max()),
             training: Training {
-                trained: rate_figure(present.iter().filter(|m| self.trained.contains(&m.id)).count() as u64, n, min_group),
+                trained: rate_figure(
+                    present.iter().filter(|m| self.trained.contains(&m.id)).count() as u64,
+                    n,
+                    min_group,
+                ),
                 untrained_senior_beginners: present
                     .iter()
                     .filter(|m| {
@@ -891,7 +925,11 @@ impl<'a> Ctx<'a> {
         let rate = |f: &Figure<Rate>| f.value().map(|r| r.rate);
         let value = |f: &Figure<f64>| f.value().copied();
         let share = |r: NonUserReason| raw.surveys.non_user_reasons.value().and_then(|m| m.get(&r).copied());
-        let n = (raw.segments.habitual + raw.segments.regular + raw.segments.occasional + raw.segments.lapsed + raw.segments.never) as f64;
+        let n = (raw.segments.habitual
+            + raw.segments.regular
+            + raw.segments.occasional
+            + raw.segments.lapsed
+            + raw.segments.never) as f64;
         match kpi {
             Kpi::WeeklyActiveRate => rate(&raw.weekly_active),
             Kpi::MonthlyActiveRate => rate(&raw.monthly_active),
@@ -900,8 +938,8 @@ impl<'a> Ctx<'a> {
             Kpi::LapsedShare => (n > 0.0).then(|| raw.segments.lapsed as f64 / n),
             Kpi::NeverShare => (n > 0.0).then(|| raw.segments.never as f64 / n),
             Kpi::MinutesPerActiveMember => value(&raw.usage.minutes_per_active_member),
-            Kpi::ExecutiveActiveShare => rate(&raw.executives.active_7),
-            Kpi::DaysSinceExecutiveUse => raw.executives.days_since_use.map(|d| d as f64),
+            Kpi::ExecutiveActiveShare => self.org_executives.as_ref().and_then(|e| rate(&e.active_7)),
+            Kpi::DaysSinceExecutiveUse => self.org_executives.as_ref().and_then(|e| e.days_since_use).map(|d| d as f64),
             Kpi::SatisfactionMean => value(&raw.surveys.satisfaction_mean),
             Kpi::QualityMean => value(&raw.surveys.quality_mean),
             Kpi::NonUserShareAnxious => share(NonUserReason::Anxious),

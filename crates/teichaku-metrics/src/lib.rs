@@ -42,7 +42,5 @@ pub use kpis::{
 };
 pub use scope::{Scope, active_members, headcount, members_in_scope};
 pub use score::{AbsoluteCheck, ComponentPoints, Level, ScoreReport};
-pub use store::{
-    EventError, EventStore, EventStoreBuilder, MAX_DAY_SPAN, MAX_EVENT_MINUTES, MAX_KINDS, StoreError,
-};
+pub use store::{EventError, EventStore, EventStoreBuilder, MAX_DAY_SPAN, MAX_EVENT_MINUTES, MAX_KINDS, StoreError};
 pub use weekly::{UnitActivity, UnitWeek, unit_weekly_activity};

@@ -104,7 +104,12 @@ impl Level {
     }
 }
 
-pub(crate) fn retention_score(snapshot: &ValidSnapshot, raw: &ScopeFigures, scope: &Scope, ctx: &Ctx<'_>) -> ScoreReport {
+pub(crate) fn retention_score(
+    snapshot: &ValidSnapshot,
+    raw: &ScopeFigures,
+    scope: &Scope,
+    ctx: &Ctx<'_>,
+) -> ScoreReport {
     let model = &snapshot.playbook().scoring;
     let components: Vec<ComponentPoints> = model
         .components

@@ -221,7 +221,14 @@ impl EventStoreBuilder {
         let key = (task.cloned(), tool.cloned());
         let next = self.kinds.len() as u32;
         let kind = *self.kinds.entry(key).or_insert(next);
-        self.rows.push(Row { member, day: day_number(local.date()), millis: millis.min(86_399_999), minutes, saved, kind });
+        self.rows.push(Row {
+            member,
+            day: day_number(local.date()),
+            millis: millis.min(86_399_999),
+            minutes,
+            saved,
+            kind,
+        });
         Ok(())
     }
 

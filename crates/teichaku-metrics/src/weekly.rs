@@ -56,7 +56,12 @@ pub struct UnitWeek {
 /// assert_eq!(units[0].habitual, 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn unit_weekly_activity(agg: &UsageAggregate, unit_of: &[u32], units: usize, habit: HabitRule) -> Vec<UnitActivity> {
+pub fn unit_weekly_activity(
+    agg: &UsageAggregate,
+    unit_of: &[u32],
+    units: usize,
+    habit: HabitRule,
+) -> Vec<UnitActivity> {
     let weeks = agg.series_weeks() as usize;
     let as_of = agg.as_of_day();
     let this_week = week_start(as_of);

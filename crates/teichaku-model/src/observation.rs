@@ -26,6 +26,10 @@ pub struct Observations {
     /// Uses of an AI tool.
     #[serde(default)]
     pub usage: Vec<UsageEvent>,
+    /// Files of further usage events (CSV or JSON Lines, by extension), relative to the
+    /// document; the command line streams them, the engine reads no files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub usage_files: Vec<String>,
     /// Training sessions members completed.
     #[serde(default)]
     pub trainings: Vec<TrainingRecord>,

@@ -304,6 +304,7 @@ fn observations(org: &Organisation, rng: &mut SplitMix64) -> Observations {
     Observations {
         completions: completions(org),
         usage,
+        usage_files: Vec::new(),
         trainings,
         surveys,
         proposals,

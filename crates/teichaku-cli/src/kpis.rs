@@ -1,0 +1,277 @@
+//! `teichaku kpis`: the document, its event files and the command line's own, into a KPI report.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use teichaku::Catalog;
+use teichaku::metrics::{EventStoreBuilder, Figure, KpiOptions, KpiReport, Rate, Scope, ScopeKpis, kpis_with_store};
+use teichaku::model::{Lang, MemberId, Role, ValidSnapshot, parse_document, validate_document};
+
+use crate::events::{StreamReport, stream_file};
+use crate::{Failure, input, json};
+
+pub(crate) struct Request {
+    pub(crate) file: PathBuf,
+    pub(crate) as_of: NaiveDate,
+    pub(crate) scope: Option<String>,
+    pub(crate) events: Vec<PathBuf>,
+    pub(crate) skip_bad_lines: bool,
+    pub(crate) min_group_size: Option<u32>,
+    pub(crate) weeks: u32,
+    pub(crate) per_member: bool,
+    pub(crate) threads: Option<usize>,
+    pub(crate) json: bool,
+}
+
+#[derive(Serialize)]
+struct Output<'a> {
+    engine_version: &'static str,
+    document_version: u32,
+    #[serde(flatten)]
+    report: &'a KpiReport,
+    event_files: &'a StreamReport,
+}
+
+pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String) -> Result<u8, Failure> {
+    let text = input::read(&req.file)?;
+    let document = parse_document(&text).map_err(|e| Failure::input(format!("{}: {e}", req.file.display())))?;
+    let files = document.observations.usage_files.clone();
+    let snapshot = validate_document(document, catalog).map_err(|e| Failure::input(e.to_string()))?;
+
+    let members: BTreeMap<MemberId, u32> =
+        snapshot.organisation().members.iter().enumerate().map(|(i, m)| (m.id, i as u32)).collect();
+    let mut builder = EventStoreBuilder::new(&snapshot);
+    for (index, event) in snapshot.observations().usage.iter().enumerate() {
+        builder.push(event).map_err(|e| Failure::input(format!("usage event #{index}: {e}")))?;
+    }
+    let base = req.file.parent().filter(|_| req.file.as_os_str() != "-").unwrap_or(Path::new("."));
+    let mut streamed = StreamReport::default();
+    for path in files.iter().map(|f| base.join(f)).chain(req.events.iter().cloned()) {
+        stream_file(&path, &members, &mut builder, &mut streamed)?;
+    }
+    if streamed.bad_line_count > 0 && !req.skip_bad_lines {
+        let mut message: Vec<String> = streamed.bad_lines.iter().map(ToString::to_string).collect();
+        if streamed.bad_line_count > streamed.bad_lines.len() as u64 {
+            message.push(format!(
+                "… and {} more malformed lines",
+                streamed.bad_line_count - streamed.bad_lines.len() as u64
+            ));
+        }
+        message.push(format!("{} malformed lines; fix them or pass --skip-bad-lines", streamed.bad_line_count));
+        return Err(Failure::input(message.join("\n")));
+    }
+    let store = builder.finish().map_err(|e| Failure::input(e.to_string()))?;
+
+    let mut options = KpiOptions::default();
+    options.series_weeks = req.weeks;
+    options.min_group_size = req.min_group_size;
+    options.per_member = req.per_member;
+    options.threads = req.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    if let Some(scope) = &req.scope {
+        options.scopes = vec![parse_scope(scope)?];
+    }
+    let report = kpis_with_store(&snapshot, &store, req.as_of, &options).map_err(|e| Failure::input(e.to_string()))?;
+    if req.json {
+        *out = json(&Output {
+            engine_version: teichaku::ENGINE_VERSION,
+            document_version: teichaku::model::FORMAT_VERSION,
+            report: &report,
+            event_files: &streamed,
+        })?;
+    } else {
+        render(&snapshot, &report, &streamed, lang, out);
+    }
+    Ok(0)
+}
+
+fn parse_scope(s: &str) -> Result<Scope, Failure> {
+    if s == "organisation" {
+        return Ok(Scope::Organisation);
+    }
+    if let Some(role) = Role::ALL.iter().find(|r| r.as_str() == s) {
+        return Ok(Scope::Role(*role));
+    }
+    s.parse()
+        .map(Scope::Unit)
+        .map_err(|_| Failure::input(format!("unknown scope `{s}`: expected `organisation`, a role or a unit id")))
+}
+
+fn t(lang: Lang, en: &'static str, ja: &'static str) -> &'static str {
+    if lang == Lang::Ja { ja } else { en }
+}
+
+fn pct(f: &Figure<Rate>) -> String {
+    match f {
+        Figure::Value(r) => format!("{:.1}%", r.rate * 100.0),
+        Figure::Undefined => "n/a".to_owned(),
+        _ => "–".to_owned(),
+    }
+}
+
+fn scope_name(snapshot: &ValidSnapshot, scope: &Scope, lang: Lang) -> String {
+    match scope {
+        Scope::Organisation => t(lang, "Organisation", "全社").to_owned(),
+        Scope::Unit(u) => snapshot.unit(*u).map_or_else(|| u.to_string(), |u| u.name.clone()),
+        Scope::Role(r) => format!("{}: {}", t(lang, "role", "役割"), r.as_str()),
+        _ => String::new(),
+    }
+}
+
+fn render(snapshot: &ValidSnapshot, report: &KpiReport, streamed: &StreamReport, lang: Lang, out: &mut String) {
+    let org = snapshot.organisation();
+    let _ = writeln!(
+        out,
+        "{} — {} {} ({} {} rev {})",
+        org.name,
+        t(lang, "KPIs as of", "KPI 基準日"),
+        report.as_of,
+        t(lang, "playbook", "プレイブック"),
+        report.playbook,
+        report.playbook_revision
+    );
+    let e = &report.events;
+    let _ = writeln!(
+        out,
+        "{}: {} {}, {} {}, {} {}, {} {}",
+        t(lang, "Events", "利用イベント"),
+        e.counted,
+        t(lang, "counted", "件を集計"),
+        e.after_as_of,
+        t(lang, "after as-of", "件は基準日後"),
+        e.outside_membership,
+        t(lang, "outside membership", "件は在籍期間外"),
+        e.duplicates_dropped,
+        t(lang, "duplicates dropped", "件の重複を除外"),
+    );
+    if streamed.bad_line_count > 0 {
+        let _ = writeln!(
+            out,
+            "{}: {}",
+            t(lang, "Malformed event lines skipped", "読めなかった行（除外）"),
+            streamed.bad_line_count
+        );
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "{:<28} {:>6} {:>8} {:>8} {:>8} {:>6}  {}",
+        t(lang, "Scope", "範囲"),
+        t(lang, "people", "人数"),
+        t(lang, "weekly", "週次"),
+        t(lang, "habit", "習慣"),
+        t(lang, "return", "継続"),
+        t(lang, "score", "スコア"),
+        t(lang, "level", "段階")
+    );
+    for s in &report.scopes {
+        let _ = writeln!(out, "{}", scope_line(snapshot, s, lang));
+    }
+    if let Some(org) = report.scopes.first() {
+        if let (Figure::Value(f), Figure::Value(score)) = (&org.figures, &org.score) {
+            let _ = writeln!(
+                out,
+                "\n{} ({}):",
+                t(lang, "Score explained", "スコアの内訳"),
+                scope_name(snapshot, &org.scope, lang)
+            );
+            for c in &score.components {
+                let value = c.value.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.3}"));
+                let _ = writeln!(
+                    out,
+                    "  {:<26} {:>9} / {:<6} {} {:>5.1} × {:.2} = {:>5.2}",
+                    format!("{:?}", c.component),
+                    value,
+                    c.target,
+                    t(lang, "weight", "重み"),
+                    c.weight,
+                    c.achievement,
+                    c.points
+                );
+            }
+            for a in &score.absolute_conditions {
+                let _ = writeln!(out, "  {} {}", if a.holds { "✓" } else { "✗" }, a.title.get(lang));
+            }
+            if let Some(cap) = score.cap {
+                let _ = writeln!(
+                    out,
+                    "  {} {cap} ({} {:.1})",
+                    t(lang, "capped at", "上限"),
+                    t(lang, "uncapped", "上限前"),
+                    score.uncapped
+                );
+            }
+            if score.failing {
+                let _ = writeln!(
+                    out,
+                    "  {}",
+                    t(
+                        lang,
+                        "FAILING: weekly-active under 20% three months after launch",
+                        "要注意: 導入3か月後も週次利用率が20%未満"
+                    )
+                );
+            }
+            let _ = writeln!(
+                out,
+                "\n{}: {} {} / {} {} / {} {} / {} {} / {} {}",
+                t(lang, "Segments", "利用区分"),
+                f.segments.habitual,
+                t(lang, "habitual", "習慣"),
+                f.segments.regular,
+                t(lang, "regular", "定期"),
+                f.segments.occasional,
+                t(lang, "occasional", "時々"),
+                f.segments.lapsed,
+                t(lang, "lapsed", "離脱"),
+                f.segments.never,
+                t(lang, "never", "未利用"),
+            );
+            let _ = writeln!(
+                out,
+                "{}: {:.1} h ({} {:.0} min, {} {:.0} min, {} {})",
+                t(lang, "Time saved", "削減時間"),
+                f.time_saved.hours,
+                t(lang, "measured", "実測"),
+                f.time_saved.measured_minutes,
+                t(lang, "estimated", "推計"),
+                f.time_saved.estimated_minutes,
+                f.time_saved.unmeasured_events,
+                t(lang, "events unmeasured", "件は未計測")
+            );
+            let _ = writeln!(out, "\n{}:", t(lang, "Weekly-active by ISO week", "ISO週ごとの週次利用率"));
+            for w in f.weekly.iter().rev() {
+                let _ = writeln!(out, "  {}  {:>7}  {:>7}", w.week_start, pct(&w.weekly_active), pct(&w.habit));
+            }
+        }
+    }
+}
+
+fn scope_line(snapshot: &ValidSnapshot, s: &ScopeKpis, lang: Lang) -> String {
+    let name: String = scope_name(snapshot, &s.scope, lang).chars().take(28).collect();
+    match (&s.figures, &s.score) {
+        (Figure::Value(f), Figure::Value(score)) => format!(
+            "{:<28} {:>6} {:>8} {:>8} {:>8} {:>6.1}  {:?}{}",
+            name,
+            s.headcount,
+            pct(&f.weekly_active),
+            pct(&f.habit),
+            pct(&f.returning),
+            score.score,
+            score.level,
+            if score.failing { " !" } else { "" }
+        ),
+        _ => format!(
+            "{:<28} {:>6} {}",
+            name,
+            s.headcount,
+            t(
+                lang,
+                "(suppressed: fewer members than the minimum group size)",
+                "（人数が最小グループ未満のため非表示）"
+            )
+        ),
+    }
+}
