@@ -244,32 +244,87 @@ impl UsageAggregate {
     }
 
     /// The lean pass: usage days, first and last use, weekly minutes.
+    ///
+    /// Events are sorted by member and day, so each member's run is handled with the member's
+    /// state in registers, and the run stops at the first day after `as_of`.
     fn add_core(&mut self, store: &EventStore, spec: &AggregateSpec, range: Range<usize>) {
         let (base, members, days, minutes) = store.core_columns();
         let as_of = spec.as_of;
         let as_of_week = week_start(as_of);
         let weeks = spec.series_weeks as usize;
         let (members, days, minutes) = (&members[range.clone()], &days[range.clone()], &minutes[range]);
-        for ((&m, &d), &mins) in members.iter().zip(days).zip(minutes) {
-            let m = m as usize;
-            let day = base + i32::from(d);
-            if day > as_of {
-                self.after_as_of += 1;
-                continue;
+        let n = members.len();
+        let mut i = 0;
+        while i < n {
+            let member = members[i];
+            let mut end = i + 1;
+            while end < n && members[end] == member {
+                end += 1;
             }
-            let (Some(&joined), Some(&left)) = (spec.joined.get(m), spec.left.get(m)) else {
-                self.outside_membership += 1;
+            let m = member as usize;
+            let (Some(&joined), Some(&left), Some(mask)) = (spec.joined.get(m), spec.left.get(m), self.days.get(m))
+            else {
+                self.outside_membership += (end - i) as u64;
+                i = end;
                 continue;
             };
-            if day < joined || day >= left {
-                self.outside_membership += 1;
-                continue;
+            // The run is sorted by day: find the days that count by binary search, so the inner
+            // loop has no branch on membership or `as_of`.
+            let run = &days[i..end];
+            let (first_run, last_run) = (base + i32::from(run[0]), base + i32::from(run[run.len() - 1]));
+            let (lo, hi, hi_as_of) = if joined <= first_run && last_run < left && last_run <= as_of {
+                // The usual case: every event of the run counts.
+                (0, run.len(), run.len())
+            } else {
+                let hi_as_of = run.partition_point(|&d| base + i32::from(d) <= as_of);
+                let lo = run.partition_point(|&d| base + i32::from(d) < joined).min(hi_as_of);
+                let hi_member = run.partition_point(|&d| base + i32::from(d) < left);
+                (lo, hi_member.min(hi_as_of).max(lo), hi_as_of)
+            };
+            self.after_as_of += (run.len() - hi_as_of) as u64;
+            self.outside_membership += (hi_as_of - (hi - lo)) as u64;
+            if hi > lo {
+                let (first, last) = (base + i32::from(run[lo]), base + i32::from(run[hi - 1]));
+                self.first_day[m] = self.first_day[m].min(first);
+                self.last_day[m] = self.last_day[m].max(last);
+                self.counted += (hi - lo) as u64;
+                let mut mask = *mask;
+                let week_minutes = &mut self.week_minutes[m * weeks..(m + 1) * weeks];
+                // Days ascend, so the word of the horizon and the week change rarely: accumulate
+                // in registers and write back when they change.
+                let (mut word, mut bits) = (usize::MAX, 0u64);
+                let (mut week, mut sum) = (usize::MAX, 0u64);
+                for (&d, &mins) in run[lo..hi].iter().zip(&minutes[i + lo..i + hi]) {
+                    let day = base + i32::from(d);
+                    let back = (as_of - day) as u32;
+                    if back < HORIZON_DAYS as u32 {
+                        let w = (back >> 6) as usize;
+                        if w != word {
+                            if let Some(slot) = mask.get_mut(word) {
+                                *slot |= bits;
+                            }
+                            (word, bits) = (w, 0);
+                        }
+                        bits |= 1u64 << (back & 63);
+                    }
+                    let wk = ((as_of_week + 6 - day) / 7) as usize;
+                    if wk != week {
+                        if let Some(slot) = week_minutes.get_mut(week) {
+                            *slot += sum;
+                        }
+                        (week, sum) = (wk, 0);
+                    }
+                    sum += u64::from(mins);
+                }
+                if let Some(slot) = mask.get_mut(word) {
+                    *slot |= bits;
+                }
+                if let Some(slot) = week_minutes.get_mut(week) {
+                    *slot += sum;
+                }
+                self.days[m] = mask;
             }
-            self.record_day(m, day, as_of);
-            let week = ((as_of_week + 6 - day) / 7) as usize;
-            if week < weeks {
-                self.week_minutes[m * weeks + week] += u64::from(mins);
-            }
+            i = end;
         }
     }
 
@@ -363,6 +418,14 @@ impl UsageAggregate {
         count
     }
 
+    /// The usage days of member `m` in `[as_of - from_back - len + 1, as_of - from_back]`
+    /// under a precomputed [`WindowMask`].
+    #[inline]
+    pub(crate) fn count_in(&self, m: usize, window: &WindowMask) -> u32 {
+        let d = &self.days[m];
+        window.parts.iter().map(|&(w, mask)| (d[w] & mask).count_ones()).sum()
+    }
+
     /// The as-of day number.
     pub(crate) fn as_of_day(&self) -> i32 {
         self.as_of
@@ -386,4 +449,29 @@ impl UsageAggregate {
 
 fn add_all<T: Copy + std::ops::AddAssign>(a: &mut [T], b: &[T]) {
     a.iter_mut().zip(b).for_each(|(x, y)| *x += *y);
+}
+
+/// A window of days as masks over the horizon words, built once and applied to every member.
+#[derive(Clone, Debug)]
+pub(crate) struct WindowMask {
+    parts: Vec<(usize, u64)>,
+}
+
+impl WindowMask {
+    /// The days `[as_of - from_back - len + 1, as_of - from_back]`, clipped to the horizon.
+    pub(crate) fn new(from_back: i32, len: i32) -> Self {
+        let from = from_back.max(0);
+        let to = (from_back + len).min(HORIZON_DAYS);
+        let mut parts = Vec::new();
+        for w in 0..WORDS {
+            let lo = (w as i32) * 64;
+            let (a, b) = (from.max(lo), to.min(lo + 64));
+            if a < b {
+                let width = (b - a) as u32;
+                let mask = if width == 64 { u64::MAX } else { ((1u64 << width) - 1) << (a - lo) };
+                parts.push((w, mask));
+            }
+        }
+        Self { parts }
+    }
 }

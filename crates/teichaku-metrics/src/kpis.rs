@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use teichaku_model::{
-    AdkarElement, AgeBand, HabitRule, HourlyRate, Kpi, LiteracyTier, Member, NonUserReason, PlaybookId, Role,
-    TaskBaseline, UnitId, ValidSnapshot,
+    AdkarElement, AgeBand, HabitRule, HourlyRate, Kpi, LiteracyTier, NonUserReason, PlaybookId, Role, TaskBaseline,
+    UnitId, ValidSnapshot,
 };
 
 use crate::activity::{is_habitual, streaks};
@@ -15,7 +15,7 @@ use crate::calendar::{date_of, day_number, week_start};
 use crate::figure::{Figure, Rate, rate_figure};
 use crate::score::{ScoreReport, retention_score};
 use crate::store::{EventStore, StoreError};
-use crate::{Scope, members_in_scope};
+use crate::{Scope, member_positions};
 
 /// Knobs of a KPI computation that are not in the playbook.
 ///
@@ -499,9 +499,30 @@ pub(crate) struct Ctx<'a> {
     lapsed_after: i32,
     launch: i32,
     member_index: BTreeMap<teichaku_model::MemberId, usize>,
-    trained: BTreeSet<teichaku_model::MemberId>,
+    /// By member position: whether the member completed a training by `as_of`.
+    trained: Vec<bool>,
     /// The organisation's executives: executive commitment is judged organisation-wide, whatever the scope.
     org_executives: Option<Executives>,
+    /// What each member did, worked out once for every scope.
+    facts: Vec<MemberFacts>,
+}
+
+/// One member's standing on `as_of`, shared by every scope the member is in.
+#[derive(Clone, Copy, Debug, Default)]
+struct MemberFacts {
+    days_7: u32,
+    active_28: bool,
+    active_previous_7: bool,
+    habitual: bool,
+    segment: Option<Segment>,
+    current_streak: u32,
+    longest_streak: u32,
+    tasks_28: u32,
+    tools_28: u32,
+    /// Bit `w`: a usage day in week `w` of the series (0 is the week holding `as_of`).
+    week_active: u64,
+    /// Bit `w`: habitual on the last counted day of week `w`.
+    week_habitual: u64,
 }
 
 impl<'a> Ctx<'a> {
@@ -520,33 +541,92 @@ impl<'a> Ctx<'a> {
             lapsed_after: pb.metrics.lapsed_after_days.max(1) as i32,
             launch: day_number(snapshot.organisation().launch_date),
             member_index: snapshot.organisation().members.iter().enumerate().map(|(i, m)| (m.id, i)).collect(),
-            trained: snapshot
-                .observations()
-                .trainings
-                .iter()
-                .filter(|t| t.date <= as_of_date)
-                .map(|t| t.member)
-                .collect(),
+            trained: {
+                let done: BTreeSet<_> = snapshot
+                    .observations()
+                    .trainings
+                    .iter()
+                    .filter(|t| t.date <= as_of_date)
+                    .map(|t| t.member)
+                    .collect();
+                snapshot.organisation().members.iter().map(|m| done.contains(&m.id)).collect()
+            },
             org_executives: None,
+            facts: Vec::new(),
         }
+        .with_facts()
         .with_org_executives()
     }
 
+    fn with_facts(mut self) -> Self {
+        let agg = self.agg;
+        let weeks = agg.series_weeks().min(64) as i32;
+        let this_week = week_start(self.as_of);
+        let week_windows: Vec<(i32, i32)> = (0..weeks)
+            .map(|w| {
+                let start = this_week - 7 * w;
+                let until = (start + 6).min(self.as_of);
+                (self.as_of - until, until - start + 1)
+            })
+            .collect();
+        self.facts = (0..agg.member_count())
+            .map(|m| {
+                let segment = self.segment(m);
+                if segment == Segment::Never {
+                    return MemberFacts { segment: Some(segment), ..MemberFacts::default() };
+                }
+                let (current_streak, longest_streak) = streaks(agg, m);
+                let (mut tasks_28, mut tools_28) = (0, 0);
+                if agg.is_detailed() {
+                    let kinds = &agg.kinds_28[m];
+                    let t: BTreeSet<_> = kinds.iter().filter_map(|&k| self.store.kind(k)?.0.as_ref()).collect();
+                    let o: BTreeSet<_> = kinds.iter().filter_map(|&k| self.store.kind(k)?.1.as_ref()).collect();
+                    (tasks_28, tools_28) = (t.len() as u32, o.len() as u32);
+                }
+                let (mut week_active, mut week_habitual) = (0u64, 0u64);
+                for (w, &(back, len)) in week_windows.iter().enumerate() {
+                    if agg.days_in(m, back, len) > 0 {
+                        week_active |= 1 << w;
+                    }
+                    if is_habitual(agg, m, back, self.habit) {
+                        week_habitual |= 1 << w;
+                    }
+                }
+                MemberFacts {
+                    days_7: agg.days_in(m, 0, 7),
+                    active_28: agg.days_in(m, 0, 28) > 0,
+                    active_previous_7: agg.days_in(m, 7, 7) > 0,
+                    habitual: is_habitual(agg, m, 0, self.habit),
+                    segment: Some(segment),
+                    current_streak,
+                    longest_streak,
+                    tasks_28,
+                    tools_28,
+                    week_active,
+                    week_habitual,
+                }
+            })
+            .collect();
+        self
+    }
+
     fn with_org_executives(mut self) -> Self {
-        let members = members_in_scope(self.snapshot, &Scope::Organisation);
-        let present: Vec<&Member> = members.iter().copied().filter(|m| m.is_present_on(self.as_of_date)).collect();
+        let present = self.present(&member_positions(self.snapshot, &Scope::Organisation));
         self.org_executives = Some(self.executives(&present, 0));
         self
     }
 
-    fn executives(&self, present: &[&Member], min_group: u32) -> Executives {
+    /// The positions among `members` of those present on `as_of`.
+    fn present(&self, members: &[usize]) -> Vec<usize> {
+        let all = &self.snapshot.organisation().members;
+        members.iter().copied().filter(|&i| all[i].is_present_on(self.as_of_date)).collect()
+    }
+
+    fn executives(&self, present: &[usize], min_group: u32) -> Executives {
         let agg = self.agg;
-        let execs: Vec<usize> = present
-            .iter()
-            .filter(|m| m.has_role(Role::Executive))
-            .map(|m| self.index(m))
-            .filter(|&i| i < agg.member_count())
-            .collect();
+        let all = &self.snapshot.organisation().members;
+        let execs: Vec<usize> =
+            present.iter().copied().filter(|&i| all[i].has_role(Role::Executive) && i < agg.member_count()).collect();
         let n = execs.len() as u64;
         let last_use = execs.iter().map(|&m| agg.last_day[m]).filter(|&d| d <= self.as_of).max();
         let since = last_use.unwrap_or(self.launch).max(self.launch.min(self.as_of));
@@ -559,8 +639,8 @@ impl<'a> Ctx<'a> {
     }
 
     fn scope_kpis(&self, scope: Scope) -> ScopeKpis {
-        let members = members_in_scope(self.snapshot, &scope);
-        let present: Vec<&Member> = members.iter().copied().filter(|m| m.is_present_on(self.as_of_date)).collect();
+        let members = member_positions(self.snapshot, &scope);
+        let present = self.present(&members);
         let headcount = present.len() as u64;
         if headcount < u64::from(self.min_group) {
             return ScopeKpis { scope, headcount, figures: Figure::Suppressed, score: Figure::Suppressed };
@@ -571,25 +651,23 @@ impl<'a> Ctx<'a> {
         ScopeKpis { scope, headcount, figures: Figure::Value(shown), score: Figure::Value(score) }
     }
 
-    fn index(&self, m: &Member) -> usize {
-        self.member_index.get(&m.id).copied().unwrap_or(usize::MAX)
-    }
-
     /// The figures of a scope, withholding groups under `min_group` (0 for the raw values the
     /// score and conditions use).
-    fn figures(&self, scope: &Scope, members: &[&Member], present: &[&Member], min_group: u32) -> ScopeFigures {
+    fn figures(&self, scope: &Scope, members: &[usize], present: &[usize], min_group: u32) -> ScopeFigures {
         let agg = self.agg;
+        let all = &self.snapshot.organisation().members;
         let n = present.len() as u64;
-        let idx: Vec<usize> = present.iter().map(|m| self.index(m)).filter(|&i| i < agg.member_count()).collect();
-        let active7 = idx.iter().filter(|&&m| agg.days_in(m, 0, 7) > 0).count() as u64;
-        let active28 = idx.iter().filter(|&&m| agg.days_in(m, 0, 28) > 0).count() as u64;
-        let habitual = idx.iter().filter(|&&m| is_habitual(agg, m, 0, self.habit)).count() as u64;
-        let earlier: Vec<usize> = idx.iter().copied().filter(|&m| agg.days_in(m, 7, 7) > 0).collect();
-        let returned = earlier.iter().filter(|&&m| agg.days_in(m, 0, 7) > 0).count() as u64;
+        let idx: Vec<usize> = present.iter().copied().filter(|&i| i < agg.member_count()).collect();
+        let facts = |m: usize| self.facts.get(m).copied().unwrap_or_default();
+        let active7 = idx.iter().filter(|&&m| facts(m).days_7 > 0).count() as u64;
+        let active28 = idx.iter().filter(|&&m| facts(m).active_28).count() as u64;
+        let habitual = idx.iter().filter(|&&m| facts(m).habitual).count() as u64;
+        let earlier: Vec<usize> = idx.iter().copied().filter(|&m| facts(m).active_previous_7).collect();
+        let returned = earlier.iter().filter(|&&m| facts(m).days_7 > 0).count() as u64;
 
         let mut segments = Segments::default();
         for &m in &idx {
-            match self.segment(m) {
+            match facts(m).segment.unwrap_or(Segment::Never) {
                 Segment::Habitual => segments.habitual += 1,
                 Segment::Regular => segments.regular += 1,
                 Segment::Occasional => segments.occasional += 1,
@@ -598,25 +676,15 @@ impl<'a> Ctx<'a> {
             }
         }
 
-        let active_in_28: Vec<usize> = idx.iter().copied().filter(|&m| agg.days_in(m, 0, 28) > 0).collect();
+        let active_in_28: Vec<usize> = idx.iter().copied().filter(|&m| facts(m).active_28).collect();
         let usage = if agg.is_detailed() {
             let minutes_7: u64 = idx.iter().map(|&m| agg.minutes_7[m]).sum();
             let events_7: u64 = idx.iter().map(|&m| u64::from(agg.events_7[m])).sum();
-            let active_days_7: u64 = idx.iter().map(|&m| u64::from(agg.days_in(m, 0, 7))).sum();
-            let (mut tasks, mut tools) = (0u64, 0u64);
-            for &m in &active_in_28 {
-                let kinds = &agg.kinds_28[m];
-                let t: BTreeSet<_> = kinds.iter().filter_map(|&k| self.store.kind(k)?.0.as_ref()).collect();
-                let o: BTreeSet<_> = kinds.iter().filter_map(|&k| self.store.kind(k)?.1.as_ref()).collect();
-                tasks += t.len() as u64;
-                tools += o.len() as u64;
-            }
-            let (mut current, mut longest) = (0u64, 0u64);
-            for &m in &idx {
-                let (c, l) = streaks(agg, m);
-                current += u64::from(c);
-                longest += u64::from(l);
-            }
+            let active_days_7: u64 = idx.iter().map(|&m| u64::from(facts(m).days_7)).sum();
+            let tasks: u64 = active_in_28.iter().map(|&m| u64::from(facts(m).tasks_28)).sum();
+            let tools: u64 = active_in_28.iter().map(|&m| u64::from(facts(m).tools_28)).sum();
+            let current: u64 = idx.iter().map(|&m| u64::from(facts(m).current_streak)).sum();
+            let longest: u64 = idx.iter().map(|&m| u64::from(facts(m).longest_streak)).sum();
             let per =
                 |x: u64, d: u64, group: u64| Figure::of_group((d > 0).then(|| x as f64 / d as f64), group, min_group);
             Usage {
@@ -641,8 +709,9 @@ impl<'a> Ctx<'a> {
         };
 
         let mut to_first: Vec<i32> = Vec::new();
-        for (m, member) in idx.iter().zip(present) {
-            let first = agg.first_day[*m];
+        for &m in &idx {
+            let member = &all[m];
+            let first = agg.first_day[m];
             if first <= self.as_of {
                 let start = day_number(member.joined).max(self.launch);
                 to_first.push((first - start).max(0));
@@ -656,7 +725,11 @@ impl<'a> Ctx<'a> {
 
         let executives = self.executives(present, min_group);
 
-        let in_scope: BTreeSet<teichaku_model::MemberId> = members.iter().map(|m| m.id).collect();
+        let mut in_scope_at = vec![false; all.len()];
+        for &i in members {
+            in_scope_at[i] = true;
+        }
+        let in_scope = InScope { index: &self.member_index, at: &in_scope_at };
         let units_in_scope: BTreeSet<UnitId> = match scope {
             Scope::Organisation => self.snapshot.organisation().units.iter().map(|u| u.id).collect(),
             Scope::Unit(u) => self.snapshot.units_under(*u).into_iter().collect(),
@@ -775,7 +848,7 @@ impl<'a> Ctx<'a> {
         let mut estimated = 0u64;
         let mut unmeasured = 0u64;
         if agg.is_detailed() {
-            for &m in &idx_all(members, self, agg) {
+            for &m in members.iter().filter(|&&i| i < agg.member_count()) {
                 measured += agg.saved_measured[m];
                 estimated += agg.saved_estimated[m];
                 unmeasured += u64::from(agg.unmeasured[m]);
@@ -816,16 +889,16 @@ impl<'a> Ctx<'a> {
             days_since_rule_review: days_since(obs.rule_reviews.iter().map(|r| r.date).filter(|&d| d <= as_of).max()),
             training: Training {
                 trained: rate_figure(
-                    present.iter().filter(|m| self.trained.contains(&m.id)).count() as u64,
+                    present.iter().filter(|&&i| self.trained.get(i).copied().unwrap_or(false)).count() as u64,
                     n,
                     min_group,
                 ),
                 untrained_senior_beginners: present
                     .iter()
-                    .filter(|m| {
-                        m.age_band == Some(AgeBand::Age60Plus)
-                            && m.literacy == Some(LiteracyTier::Beginner)
-                            && !self.trained.contains(&m.id)
+                    .filter(|&&i| {
+                        all[i].age_band == Some(AgeBand::Age60Plus)
+                            && all[i].literacy == Some(LiteracyTier::Beginner)
+                            && !self.trained.get(i).copied().unwrap_or(false)
                     })
                     .count() as u64,
             },
@@ -858,7 +931,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn weekly(&self, members: &[&Member], min_group: u32) -> Vec<WeekFigures> {
+    fn weekly(&self, members: &[usize], min_group: u32) -> Vec<WeekFigures> {
         let agg = self.agg;
         let weeks = agg.series_weeks() as i32;
         let this_week = week_start(self.as_of);
@@ -867,19 +940,21 @@ impl<'a> Ctx<'a> {
                 let start = this_week - 7 * w;
                 let until = (start + 6).min(self.as_of);
                 let until_date = date_of(until).unwrap_or_default();
-                let back = self.as_of - until;
+                let all = &self.snapshot.organisation().members;
                 let present: Vec<usize> = members
                     .iter()
-                    .filter(|m| m.is_present_on(until_date))
-                    .map(|m| self.index(m))
-                    .filter(|&i| i < agg.member_count())
+                    .copied()
+                    .filter(|&i| i < agg.member_count() && all[i].is_present_on(until_date))
                     .collect();
                 let n = present.len() as u64;
-                let active = present.iter().filter(|&&m| agg.days_in(m, back, until - start + 1) > 0).count() as u64;
-                let habitual = present.iter().filter(|&&m| is_habitual(agg, m, back, self.habit)).count() as u64;
+                let fact = |m: usize, bits: fn(&MemberFacts) -> u64| {
+                    self.facts.get(m).is_some_and(|f| w < 64 && bits(f) >> w & 1 == 1)
+                };
+                let active = present.iter().filter(|&&m| fact(m, |f| f.week_active)).count() as u64;
+                let habitual = present.iter().filter(|&&m| fact(m, |f| f.week_habitual)).count() as u64;
                 let minutes: u64 = members
                     .iter()
-                    .map(|m| self.index(m))
+                    .copied()
                     .filter(|&i| i < agg.member_count())
                     .map(|i| agg.week_minutes[i * weeks as usize + w as usize])
                     .sum();
@@ -904,14 +979,14 @@ impl<'a> Ctx<'a> {
             .enumerate()
             .filter(|(i, _)| *i < agg.member_count())
             .map(|(m, member)| {
-                let (current_streak, longest_streak) = streaks(agg, m);
+                let facts = self.facts.get(m).copied().unwrap_or_default();
                 MemberKpis {
                     member: member.id,
-                    days_7: agg.days_in(m, 0, 7),
+                    days_7: facts.days_7,
                     days_28: agg.days_in(m, 0, 28),
-                    segment: self.segment(m),
-                    current_streak,
-                    longest_streak,
+                    segment: facts.segment.unwrap_or(Segment::Never),
+                    current_streak: facts.current_streak,
+                    longest_streak: facts.longest_streak,
                     first_use: (agg.first_day[m] <= self.as_of).then(|| date_of(agg.first_day[m])).flatten(),
                 }
             })
@@ -966,17 +1041,24 @@ impl<'a> Ctx<'a> {
 
     /// Members of the scope holding `role`, present on `as_of`.
     pub(crate) fn role_count(&self, scope: &Scope, role: Role) -> u64 {
-        members_in_scope(self.snapshot, scope)
+        let all = &self.snapshot.organisation().members;
+        member_positions(self.snapshot, scope)
             .into_iter()
-            .filter(|m| m.is_present_on(self.as_of_date) && m.has_role(role))
+            .filter(|&i| all[i].is_present_on(self.as_of_date) && all[i].has_role(role))
             .count() as u64
     }
 }
 
-/// Every member of the scope (present or not) as an aggregate index: time saved counts all
-/// events that counted, including those of members who have since left.
-fn idx_all(members: &[&Member], ctx: &Ctx<'_>, agg: &UsageAggregate) -> Vec<usize> {
-    members.iter().map(|m| ctx.index(m)).filter(|&i| i < agg.member_count()).collect()
+/// Whether a member (by id) is in the scope: ids resolve through the snapshot's index.
+struct InScope<'a> {
+    index: &'a BTreeMap<teichaku_model::MemberId, usize>,
+    at: &'a [bool],
+}
+
+impl InScope<'_> {
+    fn contains(&self, id: &teichaku_model::MemberId) -> bool {
+        self.index.get(id).is_some_and(|&i| self.at.get(i).copied().unwrap_or(false))
+    }
 }
 
 /// The median of `values` (the mean of the middle two for an even count), `None` when empty.

@@ -26,6 +26,27 @@ pub enum Scope {
     Role(Role),
 }
 
+/// The positions (in the organisation's member list) of the members a scope holds, whether
+/// present or not, in list order.
+///
+/// ```
+/// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
+/// # if false {
+/// let all = teichaku_metrics::member_positions(&valid(), &teichaku_metrics::Scope::Organisation);
+/// # }
+/// ```
+pub fn member_positions(snapshot: &ValidSnapshot, scope: &Scope) -> Vec<usize> {
+    let members = &snapshot.organisation().members;
+    match scope {
+        Scope::Organisation => (0..members.len()).collect(),
+        Scope::Unit(unit) => {
+            let units: BTreeSet<UnitId> = snapshot.units_under(*unit).into_iter().collect();
+            (0..members.len()).filter(|&i| units.contains(&members[i].unit)).collect()
+        }
+        Scope::Role(role) => (0..members.len()).filter(|&i| members[i].has_role(*role)).collect(),
+    }
+}
+
 /// The members a scope holds, whether present or not, sorted by id.
 ///
 /// ```

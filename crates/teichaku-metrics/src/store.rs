@@ -115,6 +115,21 @@ impl EventStore {
         self.kinds.len()
     }
 
+    /// A plain sequential pass over the member, day and minutes columns, summing them: the floor
+    /// any per-event computation is measured against.
+    ///
+    /// ```
+    /// let store = teichaku_metrics::EventStore::default();
+    /// assert_eq!(store.column_checksum(), 0);
+    /// ```
+    pub fn column_checksum(&self) -> u64 {
+        let mut sum = 0u64;
+        for ((&m, &d), &mins) in self.member.iter().zip(&self.day).zip(&self.minutes) {
+            sum = sum.wrapping_add(u64::from(m)).wrapping_add(u64::from(d)).wrapping_add(u64::from(mins));
+        }
+        sum
+    }
+
     /// The event at `i`.
     #[inline]
     pub(crate) fn get(&self, i: usize) -> StoredEvent {

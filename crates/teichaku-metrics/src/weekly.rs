@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use teichaku_model::HabitRule;
 
 use crate::activity::is_habitual;
-use crate::aggregate::UsageAggregate;
+use crate::aggregate::{UsageAggregate, WindowMask};
 use crate::calendar::{date_of, week_start};
 
 /// One unit's activity: each ISO week of the series, and its habit rate on `as_of`.
@@ -69,28 +69,33 @@ pub fn unit_weekly_activity(
     let mut minutes = vec![0u64; units * weeks];
     let mut headcount = vec![0u64; units];
     let mut habitual = vec![0u64; units];
-    // The horizon bit of each week: week w covers `back` in [w_lo, w_hi).
-    let bounds: Vec<(i32, i32)> = (0..weeks as i32)
+    // Each week as masks over the horizon words, built once for every member.
+    let bounds: Vec<WindowMask> = (0..weeks as i32)
         .map(|w| {
             let start = this_week - 7 * w;
             let end = (start + 6).min(as_of);
-            (as_of - end, end - start + 1)
+            WindowMask::new(as_of - end, end - start + 1)
         })
         .collect();
+    let habit_window = match habit {
+        HabitRule::DaysInWindow { days, window } => Some((days, WindowMask::new(0, window as i32))),
+        _ => None,
+    };
     for (m, &u) in unit_of.iter().enumerate().take(agg.member_count()) {
         let u = u as usize;
         if u >= units {
             continue;
         }
         headcount[u] += 1;
-        if is_habitual(agg, m, 0, habit) {
-            habitual[u] += 1;
-        }
-        for (w, &(back, len)) in bounds.iter().enumerate() {
-            if agg.days_in(m, back, len) > 0 {
-                active[u * weeks + w] += 1;
-            }
-            minutes[u * weeks + w] += agg.week_minutes[m * weeks + w];
+        let is = match &habit_window {
+            Some((days, window)) => agg.count_in(m, window) >= *days,
+            None => is_habitual(agg, m, 0, habit),
+        };
+        habitual[u] += u64::from(is);
+        let member_minutes = &agg.week_minutes[m * weeks..(m + 1) * weeks];
+        for (w, window) in bounds.iter().enumerate() {
+            active[u * weeks + w] += u64::from(agg.count_in(m, window) > 0);
+            minutes[u * weeks + w] += member_minutes[w];
         }
     }
     (0..units)

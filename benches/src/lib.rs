@@ -1,0 +1,77 @@
+//! Shared pieces of the teichaku benchmarks: the synthetic data set and how teichaku loads it.
+
+pub mod synthetic;
+
+use std::collections::BTreeSet;
+
+use teichaku::metrics::{EventStore, EventStoreBuilder};
+use teichaku::model::{
+    DeploymentPattern, FORMAT_VERSION, Member, MemberId, Observations, Organisation, Role, Snapshot, Unit, UnitId,
+    UtcOffset, ValidSnapshot,
+};
+
+/// The local date of a day number of the synthetic set (days since 1970-01-01).
+pub fn date(day: i32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_num_days_from_ce_opt(day + 719_163).unwrap_or_default()
+}
+
+/// The synthetic events in a teichaku event store (member `i` of the data set is member `i`).
+pub fn store(data: &synthetic::Dataset) -> EventStore {
+    let mut builder = EventStoreBuilder::with_members(Default::default(), UtcOffset::UTC);
+    builder.reserve(data.events.len());
+    for e in &data.events {
+        builder.push_local(e.member, date(e.day), u32::from(e.minute_of_day) * 60_000, e.minutes_centi);
+    }
+    builder.finish().unwrap_or_default()
+}
+
+/// The synthetic organisation as a validated snapshot following `sme-five-step`: one unit per
+/// synthetic unit, members in the same order, present throughout, no observations but usage.
+pub fn snapshot(data: &synthetic::Dataset) -> Option<ValidSnapshot> {
+    let units: Vec<Unit> = (0..data.units)
+        .map(|u| Unit { id: UnitId::from_u128(u128::from(u) + 1), name: format!("Unit {u}"), parent: None })
+        .collect();
+    let members = data
+        .members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| Member {
+            id: MemberId::from_u128(1_000_000 + i as u128),
+            name: None,
+            unit: UnitId::from_u128(u128::from(m.unit) + 1),
+            roles: BTreeSet::from([if i % 1000 == 0 {
+                Role::Executive
+            } else if i % 50 == 1 {
+                Role::Ambassador
+            } else {
+                Role::Staff
+            }]),
+            age_band: None,
+            literacy: None,
+            joined: date(data.first_day - 365),
+            left: None,
+        })
+        .collect();
+    let organisation = Organisation {
+        name: "Synthetic".into(),
+        utc_offset: UtcOffset::UTC,
+        launch_date: date(data.first_day),
+        deployment_pattern: DeploymentPattern::Hybrid,
+        units,
+        members,
+        waves: Vec::new(),
+        task_baselines: Vec::new(),
+        hourly_rate: None,
+    };
+    let catalog = teichaku::Catalog::builtin();
+    let id = teichaku::model::PlaybookId::new("sme-five-step").ok()?;
+    let playbook = teichaku::model::PlaybookCatalog::playbook(&catalog, &id)?.clone();
+    let _ = FORMAT_VERSION;
+    teichaku::model::validate(Snapshot { organisation, playbook, observations: Observations::default() }).ok()
+}
+
+/// A plain sequential pass over the event columns the weekly job reads (member, day, minutes),
+/// summing them: the memory-bandwidth floor the job is measured against.
+pub fn sequential_scan(store: &EventStore) -> u64 {
+    store.column_checksum()
+}
