@@ -11,14 +11,13 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use teichaku::metrics::{
-    AggregateSpec, EventStore, Figure, KpiReport, Level, MemberKpis, Rate, ScopeFigures, ScopeKpis, ScoreReport,
+    AggregateSpec, EventStore, Figure, KpiReport, Level, MemberKpis, Rate, Scope, ScopeFigures, ScopeKpis, ScoreReport,
     Segment, Segments, UsageAggregate,
 };
 use teichaku::model::{HabitRule, Kpi, NonUserReason, Role, ScoreComponentKind};
 use teichaku::{KpiOptions, kpis};
 
 use crate::support::{load, member, push, set, small, unit};
-use teichaku::metrics::Scope;
 
 // Members and units of the hand-built documents.
 const A: u128 = 0x101;

@@ -290,10 +290,13 @@ impl UsageAggregate {
                 self.counted += (hi - lo) as u64;
                 let mut mask = *mask;
                 let week_minutes = &mut self.week_minutes[m * weeks..(m + 1) * weeks];
-                // Days ascend, so the word of the horizon and the week change rarely: accumulate
-                // in registers and write back when they change.
+                // Days ascend, so the word of the horizon changes rarely: accumulate it in a
+                // register. Minutes go into a running total stored (not added) under the event's
+                // week, so the loop carries no dependency through memory; the week totals are the
+                // differences of those stores afterwards.
                 let (mut word, mut bits) = (usize::MAX, 0u64);
-                let (mut week, mut sum) = (usize::MAX, 0u64);
+                let mut cumulative = [0u64; 64];
+                let (mut seen, mut total) = (0u64, 0u64);
                 for (&d, &mins) in run[lo..hi].iter().zip(&minutes[i + lo..i + hi]) {
                     let day = base + i32::from(d);
                     let back = (as_of - day) as u32;
@@ -307,20 +310,24 @@ impl UsageAggregate {
                         }
                         bits |= 1u64 << (back & 63);
                     }
-                    let wk = ((as_of_week + 6 - day) / 7) as usize;
-                    if wk != week {
-                        if let Some(slot) = week_minutes.get_mut(week) {
-                            *slot += sum;
-                        }
-                        (week, sum) = (wk, 0);
-                    }
-                    sum += u64::from(mins);
+                    let wk = (((as_of_week + 6 - day) / 7) as usize).min(63);
+                    total += u64::from(mins);
+                    cumulative[wk] = total;
+                    seen |= 1u64 << wk;
                 }
                 if let Some(slot) = mask.get_mut(word) {
                     *slot |= bits;
                 }
-                if let Some(slot) = week_minutes.get_mut(week) {
-                    *slot += sum;
+                // Oldest week first (the highest index), each week's total is its running total
+                // minus the running total of the week before it.
+                let mut before = 0u64;
+                while seen != 0 {
+                    let wk = 63 - seen.leading_zeros() as usize;
+                    seen &= !(1u64 << wk);
+                    if let Some(slot) = week_minutes.get_mut(wk) {
+                        *slot += cumulative[wk] - before;
+                    }
+                    before = cumulative[wk];
                 }
                 self.days[m] = mask;
             }
