@@ -14,7 +14,7 @@ use teichaku::metrics::{
     AggregateSpec, EventStore, Figure, KpiReport, Level, MemberKpis, Rate, Scope, ScopeFigures, ScopeKpis, ScoreReport,
     Segment, Segments, UsageAggregate,
 };
-use teichaku::model::{HabitRule, Kpi, NonUserReason, Role, ScoreComponentKind};
+use teichaku::model::{HabitRule, NonUserReason, Role, ScoreComponentKind};
 use teichaku::{KpiOptions, kpis};
 
 use crate::support::{load, member, push, set, small, unit};
@@ -214,11 +214,14 @@ fn returning_rate_and_its_undefined_case() {
     assert_eq!(org(&r).weekly_active, rate(3, 6));
 
     // With the default minimum group of 5, three earlier-active members are too few to show,
-    // though the scope (6) is shown; the score still uses the value.
+    // though the scope (6) is shown; the score still uses the value (10 × (1/3) / 0.8 points)
+    // and its explanation withholds it.
     let r = report(&d, "2026-04-23", None);
     assert_eq!(org(&r).returning, Figure::Suppressed);
     assert_eq!(org(&r).weekly_active, rate(3, 6));
-    assert_eq!(points(&score(&r, &Scope::Organisation), ScoreComponentKind::ReturningRate).0, Some(1.0 / 3.0));
+    let (value, earned) = points(&score(&r, &Scope::Organisation), ScoreComponentKind::ReturningRate);
+    assert_eq!(value, None);
+    assert!((earned - 10.0 / 3.0 / 0.8).abs() < 1e-12, "{earned}");
 
     // On 2026-04-09 the earlier window is 03-27..04-02: nobody, so undefined (not 0, not suppressed),
     // while D is active in the trailing window 04-03..04-09.
@@ -301,18 +304,13 @@ fn small_groups_and_zero_headcount_are_suppressed() {
     let r = report(&d, "2026-04-20", Some(1));
     assert_eq!(figures(&r, &Scope::Unit(unit(SALES))).weekly_active, rate(2, 2));
     assert_eq!(figures(&r, &Scope::Role(Role::Executive)).weekly_active, rate(1, 1));
-    // Zero headcount is under any minimum group of 1 or more.
-    assert_eq!(scope(&r, &Scope::Unit(unit(4))).figures, Figure::Suppressed);
-
-    // A minimum group of 0 (possible through the options only) shows the empty unit: rates over nobody are undefined.
-    let r = report(&d, "2026-04-20", Some(0));
-    let empty = figures(&r, &Scope::Unit(unit(4)));
-    assert_eq!(
-        (empty.weekly_active, empty.habit, empty.returning),
-        (Figure::Undefined, Figure::Undefined, Figure::Undefined)
-    );
-    assert_eq!(empty.usage.mean_current_streak, Figure::Undefined);
-    assert_eq!(segments(&empty.segments), [0; 5]);
+    // Zero headcount has nothing to hide and nothing to show: undefined, whatever the minimum
+    // group (0 through the options counts as 1).
+    for min_group in [Some(1), Some(0), None] {
+        let r = report(&d, "2026-04-20", min_group);
+        let empty = scope(&r, &Scope::Unit(unit(4)));
+        assert_eq!((&empty.figures, &empty.score, empty.headcount), (&Figure::Undefined, &Figure::Undefined, 0));
+    }
 }
 
 #[test]
@@ -322,14 +320,11 @@ fn empty_groups_inside_a_shown_scope() {
     let r = report(&small(), "2026-04-20", Some(1));
     let sales = figures(&r, &Scope::Unit(unit(SALES)));
     assert_eq!(sales.executives.present, 0);
-    assert_eq!(sales.executives.days_since_use, None);
-    // FIXME: a rate over nobody should be `Figure::Undefined` (as `returning` is when nobody was
-    // active earlier, and as figure.rs documents), but `Figure::of_group` checks the group size
-    // first, so an empty group (0 < min group 1) comes out `Suppressed`.
-    assert_eq!(sales.executives.active_7, Figure::Suppressed);
+    assert_eq!(sales.executives.days_since_use, Figure::Undefined);
+    // A rate over nobody is undefined, not suppressed: an empty group has nothing to hide.
+    assert_eq!(sales.executives.active_7, Figure::Undefined);
     assert_eq!(sales.surveys.respondents, 0);
-    // FIXME: same: no answers at all should be `Undefined`, not `Suppressed`.
-    assert_eq!(sales.surveys.satisfaction_mean, Figure::Suppressed);
+    assert_eq!(sales.surveys.satisfaction_mean, Figure::Undefined);
     // Record-based figures are never suppressed: no consultation resolved is undefined.
     assert_eq!(sales.consultations.median_days_to_resolve, Figure::Undefined);
 }
@@ -397,10 +392,8 @@ fn the_active_members_helper_and_events_before_joining() {
     let snapshot = load(&d).unwrap();
     let active =
         teichaku::metrics::active_members(&snapshot, &Scope::Organisation, date("2026-04-17"), date("2026-04-23"));
-    // FIXME: `active_members` (behind `teichaku::overview`) filters members present on `to` but not
-    // events outside membership, so E's event before joining makes E active: it should be 1, as
-    // the KPI report's weekly_active says.
-    assert_eq!(active, 2);
+    // E's event before joining does not make E active, as in the KPI report's weekly_active.
+    assert_eq!(active, 1);
 }
 
 #[test]
@@ -797,12 +790,9 @@ fn members_who_left_still_count_in_surveys() {
     let r = report(&d, "2026-05-20", Some(1));
     let s = &org(&r).surveys;
     assert_eq!(scope(&r, &Scope::Organisation).headcount, 5);
-    // FIXME: G is no longer a member on as_of, yet G's answer counts: respondents, non-users and the
-    // ADKAR distribution ("how many members are stuck", DESIGN.md §3.3) should hold present members
-    // only, giving 0 respondents, 0 non-users and an ADKAR distribution over nobody.
-    assert_eq!((s.respondents, s.non_users), (1, 1));
-    let stuck = s.adkar_barriers.value().map(|b| b["awareness"]);
-    assert_eq!(stuck, Some(1));
+    // G is no longer a member on as_of: G's answer counts nowhere ("how many members are stuck").
+    assert_eq!((s.respondents, s.non_users), (0, 0));
+    assert_eq!(s.adkar_barriers, Figure::Undefined);
 }
 
 /// Five members of Sales, A an executive in Head office, each using AI on 04-10 (the earlier
@@ -932,8 +922,9 @@ fn the_failing_flag_at_90_days() {
 }
 
 #[test]
-fn the_retention_score_kpi_has_no_value() {
-    // A score component naming `retention_score` (accepted by validation).
+fn the_scoring_model_cannot_use_the_retention_score() {
+    // A score component or absolute condition naming `retention_score` would compute the score
+    // from itself: validation rejects both.
     let mut d = doc_of(&[A, B, C, D, E]);
     set(
         &mut d,
@@ -941,15 +932,26 @@ fn the_retention_score_kpi_has_no_value() {
         json!({
             "components": [{ "component": "habit_rate", "kpi": "retention_score",
                              "op": "at_least", "target": 50, "weight": 1 }],
-            "absolute_conditions": [], "cap_without_absolute": 59, "failing": { "below": 0.2, "after_days": 90 }
+            "absolute_conditions": [{ "id": "self", "title": { "en": "", "ja": "" },
+                "when": { "kind": "compare", "kpi": "retention_score", "op": "ge", "value": 60 } }],
+            "cap_without_absolute": 59, "failing": { "below": 0.2, "after_days": 90 }
         }),
     );
-    let s = score(&report(&d, "2026-04-23", None), &Scope::Organisation);
-    // FIXME: `Ctx::kpi_value` maps `Kpi::RetentionScore` to `None`, so any condition, gate or target
-    // on `retention_score` (docs/format.md lists it) is never met. Conditions should see the scope's
-    // score; inside the scoring model itself it is circular and validation should reject it.
-    assert_eq!(points(&s, ScoreComponentKind::HabitRate), (None, 0.0));
-    assert_eq!(s.components[0].kpi, Kpi::RetentionScore);
+    let errors = crate::support::errors(&d);
+    assert!(
+        matches!(
+            &errors[..],
+            [
+                teichaku::model::ValidationError::CircularScore {
+                    record: teichaku::model::Record::ScoreComponent { index: 0 }
+                },
+                teichaku::model::ValidationError::CircularScore {
+                    record: teichaku::model::Record::AbsoluteCondition { index: 0, .. }
+                },
+            ]
+        ),
+        "{errors:?}"
+    );
 }
 
 #[test]
@@ -960,16 +962,14 @@ fn the_score_explanation_shows_values_the_figures_suppress() {
     // One executive (101) and one member active in 04-07..04-13 (104): both groups are under 5.
     assert_eq!((f.executives.present, f.executives.active_7), (1, Figure::Suppressed));
     assert_eq!(f.returning, Figure::Suppressed);
-    // FIXME: the lone executive's last use (04-14) can be read off `days_since_use`, which is never
-    // suppressed; under the minimum group it should be withheld like `active_7` (conditions can
-    // keep using the raw value).
-    assert_eq!(f.executives.days_since_use, Some(6));
-    // FIXME: the score's explanation carries the raw values of the figures withheld above
-    // (executive commitment 1/1, returning 1/1), so suppression can be undone by reading the score;
-    // a component over a group under the minimum should show no value.
+    // The lone executive's last use cannot be read off `days_since_use` either.
+    assert_eq!(f.executives.days_since_use, Figure::Suppressed);
+    // The explanation withholds the same values (executive commitment 1/1, returning 1/1) but
+    // still counts their points: 15 × 1 and 10 × 1.
     let s = score(&r, &Scope::Organisation);
-    assert_eq!(points(&s, ScoreComponentKind::ExecutiveCommitment).0, Some(1.0));
-    assert_eq!(points(&s, ScoreComponentKind::ReturningRate).0, Some(1.0));
+    assert_eq!(points(&s, ScoreComponentKind::ExecutiveCommitment), (None, 15.0));
+    assert_eq!(points(&s, ScoreComponentKind::ReturningRate), (None, 10.0));
+    assert!(s.components.iter().filter(|c| c.withheld).count() == 2);
 }
 
 #[test]
@@ -1178,5 +1178,27 @@ proptest! {
                 + right.events_counted() + right.events_after_as_of() + right.events_outside_membership(),
             n as u64
         );
+    }
+}
+
+#[test]
+fn cohort_transitions_between_two_dates() {
+    // Earlier date 04-09 (window 04-03..04-09), as_of 04-23 (window 04-17..04-23).
+    let mut d = doc_of(&[A, B, C, D, E, F]);
+    use_on(&mut d, A, &["2026-04-08", "2026-04-20"]); // active on both: retained
+    use_on(&mut d, B, &["2026-04-05"]); // active earlier only: lapsed
+    use_on(&mut d, C, &["2026-04-01", "2026-04-22"]); // used before 04-03, idle in the window, back: reactivated
+    use_on(&mut d, D, &["2026-04-12", "2026-04-21"]); // first use after 04-09: newly activated
+    use_on(&mut d, E, &["2026-04-12"]); // first use after 04-09, idle now: inactive on both dates
+    // F never uses AI: inactive.
+    let mut o = options(Some(1));
+    o.compare_with = Some(date("2026-04-09"));
+    let r = report_with(&d, "2026-04-23", &o);
+    let Some(Figure::Value(c)) = org(&r).cohort else { panic!("a cohort") };
+    assert_eq!((c.members, c.retained, c.lapsed, c.reactivated, c.newly_activated, c.inactive), (6, 1, 1, 1, 1, 2));
+    // An earlier date beyond the 384-day horizon, or not before as_of, has no cohort.
+    for from in ["2025-01-01", "2026-04-23"] {
+        o.compare_with = Some(date(from));
+        assert_eq!(org(&report_with(&d, "2026-04-23", &o)).cohort, Some(Figure::Undefined));
     }
 }

@@ -22,6 +22,7 @@ pub(crate) struct Request {
     pub(crate) min_group_size: Option<u32>,
     pub(crate) weeks: u32,
     pub(crate) per_member: bool,
+    pub(crate) compare_with: Option<NaiveDate>,
     pub(crate) threads: Option<usize>,
     pub(crate) json: bool,
 }
@@ -69,6 +70,7 @@ pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String
     options.series_weeks = req.weeks;
     options.min_group_size = req.min_group_size;
     options.per_member = req.per_member;
+    options.compare_with = req.compare_with;
     options.threads = req.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
     if let Some(scope) = &req.scope {
         options.scopes = vec![parse_scope(scope)?];

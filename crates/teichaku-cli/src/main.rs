@@ -91,6 +91,9 @@ enum Command {
         /// Add per-person figures (off by default, for privacy).
         #[arg(long)]
         per_member: bool,
+        /// Add cohort transitions (retained, lapsed, reactivated, newly activated) from this date.
+        #[arg(long, value_name = "DATE")]
+        compare_with: Option<chrono::NaiveDate>,
         /// Threads to aggregate on (default: the machine's cores); the result does not depend on it.
         #[arg(long, value_name = "N")]
         threads: Option<usize>,
@@ -228,6 +231,7 @@ fn run(cli: Cli, out: &mut String) -> Result<u8, Failure> {
             min_group_size,
             weeks,
             per_member,
+            compare_with,
             threads,
             format,
         } => {
@@ -240,6 +244,7 @@ fn run(cli: Cli, out: &mut String) -> Result<u8, Failure> {
                 min_group_size,
                 weeks,
                 per_member,
+                compare_with,
                 threads,
                 json: format == Format::Json,
             };

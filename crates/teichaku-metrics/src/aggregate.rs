@@ -47,6 +47,21 @@ pub struct AggregateSpec {
 }
 
 impl AggregateSpec {
+    /// A fingerprint of everything besides the events that the state depends on, so aggregates
+    /// made under different memberships or baselines refuse to merge (FNV-1a, stable everywhere).
+    fn fingerprint(&self) -> u64 {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut eat = |x: u64| {
+            for b in x.to_le_bytes() {
+                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            }
+        };
+        eat(u64::from(self.detail));
+        self.joined.iter().chain(&self.left).for_each(|&d| eat(d as u64));
+        self.baseline_centi.iter().for_each(|b| eat(b.map_or(u64::MAX, u64::from)));
+        h
+    }
+
     /// Everything the KPIs need, for the snapshot's members, with a weekly series of
     /// `series_weeks` ISO weeks (at most [`MAX_SERIES_WEEKS`]).
     pub fn new(snapshot: &ValidSnapshot, store: &EventStore, as_of: NaiveDate, series_weeks: u32) -> Self {
@@ -100,6 +115,7 @@ impl AggregateSpec {
 /// ```
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct UsageAggregate {
+    fingerprint: u64,
     as_of: i32,
     series_weeks: u32,
     detail: bool,
@@ -122,10 +138,10 @@ pub struct UsageAggregate {
 ///
 /// ```
 /// let e = teichaku_metrics::MergeError;
-/// assert_eq!(e.to_string(), "aggregates over different dates, members or detail cannot be merged");
+/// assert_eq!(e.to_string(), "aggregates over different dates, members, baselines or detail cannot be merged");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("aggregates over different dates, members or detail cannot be merged")]
+#[error("aggregates over different dates, members, baselines or detail cannot be merged")]
 pub struct MergeError;
 
 impl UsageAggregate {
@@ -134,6 +150,7 @@ impl UsageAggregate {
         let n = spec.joined.len();
         let detail = |len: usize| if spec.detail { len } else { 0 };
         Self {
+            fingerprint: spec.fingerprint(),
             as_of: spec.as_of,
             series_weeks: spec.series_weeks,
             detail: spec.detail,
@@ -193,9 +210,11 @@ impl UsageAggregate {
     ///
     /// # Errors
     ///
-    /// [`MergeError`] when the two were made for different dates, members, series or detail.
+    /// [`MergeError`] when the two were made for different dates, members (or their joining and
+    /// leaving dates), baselines, series or detail.
     pub fn merge(&mut self, other: &Self) -> Result<(), MergeError> {
-        if self.as_of != other.as_of
+        if self.fingerprint != other.fingerprint
+            || self.as_of != other.as_of
             || self.series_weeks != other.series_weeks
             || self.detail != other.detail
             || self.days.len() != other.days.len()

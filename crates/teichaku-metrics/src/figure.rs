@@ -43,9 +43,16 @@ impl<T> Figure<T> {
         }
     }
 
-    /// `value` for a group of `group` members, withheld under `min_group`.
+    /// `value` for a group of `group` members: undefined for an empty group (nothing to hide),
+    /// withheld under `min_group`.
     pub(crate) fn of_group(value: Option<T>, group: u64, min_group: u32) -> Self {
-        if group < u64::from(min_group) { Figure::Suppressed } else { value.map_or(Figure::Undefined, Figure::Value) }
+        if group == 0 {
+            Figure::Undefined
+        } else if group < u64::from(min_group) {
+            Figure::Suppressed
+        } else {
+            value.map_or(Figure::Undefined, Figure::Value)
+        }
     }
 }
 

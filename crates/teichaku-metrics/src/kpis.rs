@@ -39,11 +39,21 @@ pub struct KpiOptions {
     pub scopes: Vec<Scope>,
     /// Adds per-person figures to the report; off unless the caller asks.
     pub per_member: bool,
+    /// Adds cohort transitions from this earlier date to `as_of`.
+    pub compare_with: Option<NaiveDate>,
 }
 
 impl Default for KpiOptions {
     fn default() -> Self {
-        Self { series_weeks: 13, threads: 1, min_group_size: None, habit: None, scopes: Vec::new(), per_member: false }
+        Self {
+            series_weeks: 13,
+            threads: 1,
+            min_group_size: None,
+            habit: None,
+            scopes: Vec::new(),
+            per_member: false,
+            compare_with: None,
+        }
     }
 }
 
@@ -169,6 +179,30 @@ pub struct ScopeFigures {
     pub weekly: Vec<WeekFigures>,
     /// Days from launch to `as_of`.
     pub days_since_launch: i64,
+    /// How members moved between an earlier date and `as_of`, when asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cohort: Option<Figure<Cohort>>,
+}
+
+/// How members present on both dates moved between being active (a usage day in the 7 days
+/// ending on the date) on an earlier date and on `as_of`; the five add up to the group.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Cohort {
+    /// The earlier date.
+    pub from: NaiveDate,
+    /// Members present on both dates.
+    pub members: u64,
+    /// Active on both dates.
+    pub retained: u64,
+    /// Active on the earlier date, not on `as_of`.
+    pub lapsed: u64,
+    /// Not active on the earlier date though they had used AI by then; active on `as_of`.
+    pub reactivated: u64,
+    /// First used AI after the earlier date; active on `as_of`.
+    pub newly_activated: u64,
+    /// Active on neither date.
+    pub inactive: u64,
 }
 
 /// Members present on `as_of` by segment; the five add up to the headcount.
@@ -229,8 +263,9 @@ pub struct Executives {
     pub active_7: Figure<Rate>,
     /// Executives with a usage day in the trailing 28 days, over executives.
     pub active_28: Figure<Rate>,
-    /// Days since an executive last used AI (or since launch); undefined without executives.
-    pub days_since_use: Option<i64>,
+    /// Days since an executive last used AI (or since launch, if none has); undefined without
+    /// executives, withheld under the minimum group size.
+    pub days_since_use: Figure<i64>,
 }
 
 /// Survey answers in the trailing 28 days (the latest per member).
@@ -503,6 +538,10 @@ pub(crate) struct Ctx<'a> {
     trained: Vec<bool>,
     /// The organisation's executives: executive commitment is judged organisation-wide, whatever the scope.
     org_executives: Option<Executives>,
+    /// The earlier date of cohort transitions.
+    compare_with: Option<NaiveDate>,
+    /// The same, withheld under the minimum group size, for what reports show.
+    org_executives_shown: Option<Executives>,
     /// What each member did, worked out once for every scope.
     facts: Vec<MemberFacts>,
 }
@@ -537,7 +576,7 @@ impl<'a> Ctx<'a> {
             as_of,
             as_of_date,
             habit: options.habit.unwrap_or(pb.metrics.habit),
-            min_group: options.min_group_size.unwrap_or(pb.metrics.min_group_size),
+            min_group: options.min_group_size.unwrap_or(pb.metrics.min_group_size).max(1),
             lapsed_after: pb.metrics.lapsed_after_days.max(1) as i32,
             launch: day_number(snapshot.organisation().launch_date),
             member_index: snapshot.organisation().members.iter().enumerate().map(|(i, m)| (m.id, i)).collect(),
@@ -552,6 +591,8 @@ impl<'a> Ctx<'a> {
                 snapshot.organisation().members.iter().map(|m| done.contains(&m.id)).collect()
             },
             org_executives: None,
+            compare_with: options.compare_with,
+            org_executives_shown: None,
             facts: Vec::new(),
         }
         .with_facts()
@@ -613,7 +654,16 @@ impl<'a> Ctx<'a> {
     fn with_org_executives(mut self) -> Self {
         let present = self.present(&member_positions(self.snapshot, &Scope::Organisation));
         self.org_executives = Some(self.executives(&present, 0));
+        self.org_executives_shown = Some(self.executives(&present, self.min_group));
         self
+    }
+
+    /// Whether the member with id `id` is present on `as_of`.
+    fn present_on_as_of(&self, id: &teichaku_model::MemberId) -> bool {
+        self.member_index
+            .get(id)
+            .and_then(|&i| self.snapshot.organisation().members.get(i))
+            .is_some_and(|m| m.is_present_on(self.as_of_date))
     }
 
     /// The positions among `members` of those present on `as_of`.
@@ -634,7 +684,7 @@ impl<'a> Ctx<'a> {
             present: n,
             active_7: rate_figure(execs.iter().filter(|&&m| agg.days_in(m, 0, 7) > 0).count() as u64, n, min_group),
             active_28: rate_figure(execs.iter().filter(|&&m| agg.days_in(m, 0, 28) > 0).count() as u64, n, min_group),
-            days_since_use: (n > 0).then(|| i64::from(self.as_of - since)),
+            days_since_use: Figure::of_group(Some(i64::from((self.as_of - since).max(0))), n, min_group),
         }
     }
 
@@ -642,12 +692,22 @@ impl<'a> Ctx<'a> {
         let members = member_positions(self.snapshot, &scope);
         let present = self.present(&members);
         let headcount = present.len() as u64;
+        if headcount == 0 {
+            return ScopeKpis { scope, headcount, figures: Figure::Undefined, score: Figure::Undefined };
+        }
         if headcount < u64::from(self.min_group) {
             return ScopeKpis { scope, headcount, figures: Figure::Suppressed, score: Figure::Suppressed };
         }
         let raw = self.figures(&scope, &members, &present, 0);
         let shown = self.figures(&scope, &members, &present, self.min_group);
-        let score = retention_score(self.snapshot, &raw, &scope, self);
+        let mut score = retention_score(self.snapshot, &raw, &scope, self);
+        // The explanation shows no value the figures withhold; the points still count.
+        for c in &mut score.components {
+            if c.value.is_some() && self.kpi_value(&shown, c.kpi, true).is_none() {
+                c.value = None;
+                c.withheld = true;
+            }
+        }
         ScopeKpis { scope, headcount, figures: Figure::Value(shown), score: Figure::Value(score) }
     }
 
@@ -740,7 +800,7 @@ impl<'a> Ctx<'a> {
         let since = |days: i64| as_of.checked_sub_days(chrono::Days::new(days as u64)).unwrap_or(NaiveDate::MIN);
         let days_since = |last: Option<NaiveDate>| {
             let launch = self.snapshot.organisation().launch_date;
-            (as_of - last.unwrap_or(launch).max(launch.min(as_of))).num_days()
+            (as_of - last.unwrap_or(launch).max(launch.min(as_of))).num_days().max(0)
         };
 
         // Surveys: the latest answer per member in the trailing 28 days; anonymous ones each count.
@@ -750,7 +810,7 @@ impl<'a> Ctx<'a> {
         for s in &obs.surveys {
             let in_window = s.date >= window_start && s.date <= as_of;
             let belongs = match (s.member, s.unit) {
-                (Some(m), _) => in_scope.contains(&m),
+                (Some(m), _) => in_scope.contains(&m) && self.present_on_as_of(&m),
                 (None, Some(u)) => units_in_scope.contains(&u),
                 (None, None) => matches!(scope, Scope::Organisation),
             };
@@ -787,7 +847,7 @@ impl<'a> Ctx<'a> {
         });
         let mut adkar_latest: BTreeMap<teichaku_model::MemberId, &teichaku_model::SurveyResponse> = BTreeMap::new();
         for s in obs.surveys.iter().filter(|s| s.date <= as_of && s.adkar.is_some()) {
-            if let Some(m) = s.member.filter(|m| in_scope.contains(m)) {
+            if let Some(m) = s.member.filter(|m| in_scope.contains(m) && self.present_on_as_of(m)) {
                 let keep = adkar_latest.get(&m).is_none_or(|old| (old.date, old.id) < (s.date, s.id));
                 if keep {
                     adkar_latest.insert(m, s);
@@ -912,7 +972,37 @@ impl<'a> Ctx<'a> {
             },
             weekly: self.weekly(members, min_group),
             days_since_launch: i64::from(self.as_of - self.launch),
+            cohort: self.compare_with.map(|from| self.cohort(from, &idx, min_group)),
         }
+    }
+
+    /// Cohort transitions from `from` to `as_of` among `present` (members present on `as_of`).
+    fn cohort(&self, from: NaiveDate, present: &[usize], min_group: u32) -> Figure<Cohort> {
+        let agg = self.agg;
+        let back = i64::from(self.as_of) - i64::from(day_number(from));
+        if back <= 0 || back + 7 > i64::from(crate::HORIZON_DAYS) {
+            return Figure::Undefined;
+        }
+        let back = back as i32;
+        let all = &self.snapshot.organisation().members;
+        let from_day = day_number(from);
+        let mut c =
+            Cohort { from, members: 0, retained: 0, lapsed: 0, reactivated: 0, newly_activated: 0, inactive: 0 };
+        for &m in present.iter().filter(|&&m| all[m].is_present_on(from)) {
+            c.members += 1;
+            let before = agg.days_in(m, back, 7) > 0;
+            let now = agg.days_in(m, 0, 7) > 0;
+            let used_by_then = agg.first_day[m] <= from_day;
+            match (before, now) {
+                (true, true) => c.retained += 1,
+                (true, false) => c.lapsed += 1,
+                (false, true) if used_by_then => c.reactivated += 1,
+                (false, true) => c.newly_activated += 1,
+                (false, false) => c.inactive += 1,
+            }
+        }
+        let members = c.members;
+        Figure::of_group(Some(c), members, min_group)
     }
 
     /// The segment of member `m` on `as_of`.
@@ -995,8 +1085,10 @@ impl<'a> Ctx<'a> {
         out
     }
 
-    /// The value of `kpi` in raw figures, for conditions and the score.
-    pub(crate) fn kpi_value(&self, raw: &ScopeFigures, kpi: Kpi) -> Option<f64> {
+    /// The value of `kpi` in `raw` figures (for conditions and the score), or in shown figures
+    /// when `shown` (for what a report may show).
+    pub(crate) fn kpi_value(&self, raw: &ScopeFigures, kpi: Kpi, shown: bool) -> Option<f64> {
+        let org_executives = if shown { &self.org_executives_shown } else { &self.org_executives };
         let rate = |f: &Figure<Rate>| f.value().map(|r| r.rate);
         let value = |f: &Figure<f64>| f.value().copied();
         let share = |r: NonUserReason| raw.surveys.non_user_reasons.value().and_then(|m| m.get(&r).copied());
@@ -1013,8 +1105,10 @@ impl<'a> Ctx<'a> {
             Kpi::LapsedShare => (n > 0.0).then(|| raw.segments.lapsed as f64 / n),
             Kpi::NeverShare => (n > 0.0).then(|| raw.segments.never as f64 / n),
             Kpi::MinutesPerActiveMember => value(&raw.usage.minutes_per_active_member),
-            Kpi::ExecutiveActiveShare => self.org_executives.as_ref().and_then(|e| rate(&e.active_7)),
-            Kpi::DaysSinceExecutiveUse => self.org_executives.as_ref().and_then(|e| e.days_since_use).map(|d| d as f64),
+            Kpi::ExecutiveActiveShare => org_executives.as_ref().and_then(|e| rate(&e.active_7)),
+            Kpi::DaysSinceExecutiveUse => {
+                org_executives.as_ref().and_then(|e| e.days_since_use.value().copied()).map(|d| d as f64)
+            }
             Kpi::SatisfactionMean => value(&raw.surveys.satisfaction_mean),
             Kpi::QualityMean => value(&raw.surveys.quality_mean),
             Kpi::NonUserShareAnxious => share(NonUserReason::Anxious),

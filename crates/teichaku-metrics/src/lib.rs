@@ -36,7 +36,7 @@ mod weekly;
 pub use aggregate::{AggregateSpec, HORIZON_DAYS, MAX_SERIES_WEEKS, MergeError, UsageAggregate};
 pub use figure::{Figure, Rate};
 pub use kpis::{
-    Consultations, EventCounts, Executives, FirstUse, Incidents, KpiError, KpiOptions, KpiReport, KpiSettings,
+    Cohort, Consultations, EventCounts, Executives, FirstUse, Incidents, KpiError, KpiOptions, KpiReport, KpiSettings,
     MemberKpis, Proposals, ScopeFigures, ScopeKpis, Segment, Segments, SuccessCases, Surveys, TimeSaved, Training,
     Usage, WeekFigures, kpis, kpis_from_aggregate, kpis_with_store,
 };

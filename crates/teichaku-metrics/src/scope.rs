@@ -83,7 +83,7 @@ pub fn headcount(snapshot: &ValidSnapshot, scope: &Scope, day: NaiveDate) -> usi
 }
 
 /// Members of the scope, present on `to`, with at least one usage event on a local day in
-/// `[from, to]`.
+/// `[from, to]` while they were members (events before joining do not count).
 ///
 /// ```
 /// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
@@ -102,8 +102,11 @@ pub fn active_members(snapshot: &ValidSnapshot, scope: &Scope, from: NaiveDate, 
         .iter()
         .enumerate()
         .filter(|(_, e)| present.contains(&e.member))
-        .filter(|(i, _)| snapshot.usage_local_time(*i).is_some_and(|t| (from..=to).contains(&t.date())))
-        .map(|(_, e)| e.member)
+        .filter_map(|(i, e)| {
+            let day = snapshot.usage_local_time(i)?.date();
+            let member = snapshot.member(e.member)?;
+            ((from..=to).contains(&day) && member.is_present_on(day)).then_some(e.member)
+        })
         .collect();
     active.len()
 }

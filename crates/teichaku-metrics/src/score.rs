@@ -44,8 +44,11 @@ pub struct ComponentPoints {
     pub kpi: Kpi,
     /// Whether higher or lower is better.
     pub op: Comparison,
-    /// The KPI's value; `None` when it has none (it then earns no points).
+    /// The KPI's value; `None` when it has none (it then earns no points) or when it is withheld.
     pub value: Option<f64>,
+    /// Whether the value is withheld because its group is under the minimum group size; its
+    /// points still count.
+    pub withheld: bool,
     /// The value earning full points.
     pub target: f64,
     /// The component's weight.
@@ -115,13 +118,14 @@ pub(crate) fn retention_score(
         .components
         .iter()
         .map(|c| {
-            let value = ctx.kpi_value(raw, c.kpi);
+            let value = ctx.kpi_value(raw, c.kpi, false);
             let achievement = value.map_or(0.0, |v| achievement(v, c.target, c.op));
             ComponentPoints {
                 component: c.component,
                 kpi: c.kpi,
                 op: c.op,
                 value,
+                withheld: false,
                 target: c.target,
                 weight: c.weight,
                 achievement,
@@ -139,7 +143,7 @@ pub(crate) fn retention_score(
         .collect();
     let cap = absolute_conditions.iter().any(|a| !a.holds).then_some(model.cap_without_absolute);
     let score = cap.map_or(uncapped, |c| uncapped.min(c));
-    let weekly_active = ctx.kpi_value(raw, Kpi::WeeklyActiveRate);
+    let weekly_active = ctx.kpi_value(raw, Kpi::WeeklyActiveRate, false);
     let failing = raw.days_since_launch >= i64::from(model.failing.after_days)
         && weekly_active.is_some_and(|w| w < model.failing.below);
     ScoreReport { score, uncapped, level: Level::of(score), failing, components, absolute_conditions, cap }
@@ -163,7 +167,7 @@ pub(crate) fn holds(condition: &Condition, raw: &ScopeFigures, scope: &Scope, ct
         Condition::All { of } => of.iter().all(|c| holds(c, raw, scope, ctx)),
         Condition::Any { of } => of.iter().any(|c| holds(c, raw, scope, ctx)),
         Condition::Not { condition } => !holds(condition, raw, scope, ctx),
-        Condition::Compare { kpi, op, value } => ctx.kpi_value(raw, *kpi).is_some_and(|v| op.holds(v, *value)),
+        Condition::Compare { kpi, op, value } => ctx.kpi_value(raw, *kpi, false).is_some_and(|v| op.holds(v, *value)),
         Condition::RoleCount { role, op, value } => op.holds(ctx.role_count(scope, *role) as f64, *value),
         Condition::ActivityDone { activity } => {
             let per_unit = ctx.snapshot.activity(activity).is_some_and(|a| a.scope == ActivityScope::PerUnit);

@@ -342,6 +342,12 @@ pub enum ValidationError {
         /// The limit.
         limit: usize,
     },
+    /// The scoring model uses the retention score to compute the retention score.
+    #[error("{record} uses the retention score, which it helps compute")]
+    CircularScore {
+        /// The component or absolute condition.
+        record: Record,
+    },
     /// A playbook without phases.
     #[error("{record} is empty: {what}")]
     Empty {

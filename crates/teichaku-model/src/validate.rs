@@ -355,8 +355,16 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
     positive(errors, &Record::MetricSettings, "lapsed_after_days", f64::from(m.lapsed_after_days));
 
     let s = &pb.scoring;
+    let uses_score = |c: &Condition| {
+        let mut found = false;
+        c.walk(&mut |n| found |= matches!(n, Condition::Compare { kpi: crate::Kpi::RetentionScore, .. }));
+        found
+    };
     for (index, c) in s.components.iter().enumerate() {
         let record = Record::ScoreComponent { index };
+        if c.kpi == crate::Kpi::RetentionScore {
+            errors.push(ValidationError::CircularScore { record: record.clone() });
+        }
         positive(errors, &record, "weight", c.weight);
         match c.op {
             crate::Comparison::AtLeast => positive(errors, &record, "target", c.target),
@@ -370,7 +378,11 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
         });
     });
     for (index, c) in s.absolute_conditions.iter().enumerate() {
-        check_condition(&c.when, &Record::AbsoluteCondition { index, id: c.id.clone() }, &activities, errors);
+        let record = Record::AbsoluteCondition { index, id: c.id.clone() };
+        if uses_score(&c.when) {
+            errors.push(ValidationError::CircularScore { record: record.clone() });
+        }
+        check_condition(&c.when, &record, &activities, errors);
     }
     in_range(errors, &Record::ScoringModel, "cap_without_absolute", s.cap_without_absolute, 0.0, 100.0);
     in_range(errors, &Record::ScoringModel, "failing.below", s.failing.below, 0.0, 1.0);
