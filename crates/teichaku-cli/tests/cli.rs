@@ -148,3 +148,121 @@ fn a_playbook_document_validates_on_its_own() {
     assert_ne!(broken, json, "the playbook has a criterion of weight 1");
     teichaku().args(["validate", "-"]).write_stdin(broken).assert().code(1);
 }
+
+/// A folder holding small.json (naming `extra.csv` among its usage files when `named`) and files.
+fn folder(files: &[(&str, &str)], named: bool) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(SMALL).unwrap();
+    if named {
+        doc["observations"]["usage_files"] = serde_json::json!(["extra.csv"]);
+    }
+    std::fs::write(dir.path().join("doc.json"), doc.to_string()).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+fn kpis_json(dir: &tempfile::TempDir, extra: &[&str]) -> serde_json::Value {
+    let mut cmd = teichaku();
+    cmd.current_dir(dir.path()).args([
+        "kpis",
+        "doc.json",
+        "--as-of",
+        "2026-04-20",
+        "--format",
+        "json",
+        "--min-group-size",
+        "1",
+    ]);
+    cmd.args(extra);
+    serde_json::from_str(&stdout(&mut cmd)).unwrap()
+}
+
+const CSV: &str = "\u{feff}member,at,minutes,task,tool,saved_minutes\n\
+00000000-0000-0000-0000-000000000105,2026-05-08T09:00:00+09:00,4,minutes,chatgpt,\n\
+00000000-0000-0000-0000-000000000108,2026-04-16T10:00:00,2.5,,,10\n";
+
+#[test]
+fn kpis_from_the_document_alone() {
+    let dir = folder(&[], false);
+    let report = kpis_json(&dir, &[]);
+    assert_eq!(report["events"]["counted"], 4);
+    assert_eq!(report["scopes"][0]["headcount"], 7);
+    assert_eq!(report["playbook"], "small");
+    assert!(report["engine_version"].is_string());
+}
+
+#[test]
+fn kpis_stream_csv_events_with_a_byte_order_mark() {
+    let dir = folder(&[("events.csv", CSV)], false);
+    let report = kpis_json(&dir, &["--events", "events.csv"]);
+    // 105's event (05-08) is after as_of; 108's (04-16, local time) counts with the document's four.
+    assert_eq!(report["events"]["stored"], 6);
+    assert_eq!(report["events"]["counted"], 5);
+    assert_eq!(report["events"]["after_as_of"], 1);
+    assert_eq!(report["event_files"]["events"], 2);
+}
+
+#[test]
+fn kpis_read_the_event_files_the_document_names() {
+    let dir = folder(&[("extra.csv", CSV)], true);
+    let report = kpis_json(&dir, &[]);
+    assert_eq!(report["events"]["stored"], 6);
+}
+
+#[test]
+fn a_malformed_event_line_is_reported_with_its_number() {
+    let bad =
+        format!("{CSV}00000000-0000-0000-0000-000000000108,yesterday,1,,,\nnot-a-uuid,2026-04-16T10:00:00Z,1,,,\n");
+    let dir = folder(&[("events.csv", &bad)], false);
+    let err = teichaku()
+        .current_dir(dir.path())
+        .args(["kpis", "doc.json", "--as-of", "2026-04-20", "--events", "events.csv"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(err).unwrap();
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(lines[0].starts_with("events.csv:4: unreadable timestamp \"yesterday\""), "{err}");
+    assert!(lines[1].starts_with("events.csv:5: member: "), "{err}");
+    assert_eq!(lines[2], "2 malformed lines; fix them or pass --skip-bad-lines");
+
+    let report = kpis_json(&dir, &["--events", "events.csv", "--skip-bad-lines"]);
+    assert_eq!(report["event_files"]["bad_line_count"], 2);
+    assert_eq!(report["event_files"]["events"], 2);
+}
+
+#[test]
+fn json_lines_events_stream_and_report_bad_lines() {
+    let lines = "{\"member\": \"00000000-0000-0000-0000-000000000108\", \"at\": \"2026-04-16T10:00:00+09:00\", \"minutes\": 3}\n\
+\n\
+{\"member\": \"00000000-0000-0000-0000-000000000108\", \"at\": \"2026-04-17T10:00:00+09:00\", \"colour\": \"blue\"}\n";
+    let dir = folder(&[("events.jsonl", lines)], false);
+    let err = teichaku()
+        .current_dir(dir.path())
+        .args(["kpis", "doc.json", "--as-of", "2026-04-20", "--events", "events.jsonl"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(String::from_utf8(err).unwrap().starts_with("events.jsonl:3: unknown field `colour`"));
+    let report = kpis_json(&dir, &["--events", "events.jsonl", "--skip-bad-lines"]);
+    assert_eq!(report["event_files"]["events"], 1);
+}
+
+#[test]
+fn kpis_as_text_in_both_languages() {
+    let dir = folder(&[], false);
+    let en = stdout(teichaku().current_dir(dir.path()).args(["kpis", "doc.json", "--as-of", "2026-04-20"]));
+    assert!(
+        en.contains("Organisation") && en.contains("(suppressed: fewer members than the minimum group size)"),
+        "{en}"
+    );
+    let ja =
+        stdout(teichaku().current_dir(dir.path()).args(["kpis", "doc.json", "--as-of", "2026-04-20", "--lang", "ja"]));
+    assert!(ja.contains("全社"), "{ja}");
+}
