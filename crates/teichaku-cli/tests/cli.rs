@@ -150,6 +150,7 @@ fn a_playbook_document_validates_on_its_own() {
 }
 
 /// A folder holding small.json (naming `extra.csv` among its usage files when `named`) and files.
+#[expect(clippy::disallowed_methods, reason = "command-line tests give the command files to read")]
 fn folder(files: &[(&str, &str)], named: bool) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let mut doc: serde_json::Value = serde_json::from_str(SMALL).unwrap();
