@@ -21,6 +21,9 @@ pub(crate) const WORDS: usize = 6;
 /// Days of usage history kept per member, ending on `as_of`: 384 (enough for a 53-week habit).
 pub const HORIZON_DAYS: i32 = (WORDS * 64) as i32;
 
+/// A `back` past the horizon: its word (7) is a spare one that is dropped.
+const OUTSIDE_HORIZON: i32 = (WORDS as i32 + 1) * 64;
+
 /// The most ISO weeks a weekly series holds.
 pub const MAX_SERIES_WEEKS: u32 = 53;
 
@@ -272,7 +275,23 @@ impl UsageAggregate {
         let as_of_week = week_start(as_of);
         let weeks = spec.series_weeks as usize;
         let (members, days, minutes) = (&members[range.clone()], &days[range.clone()], &minutes[range]);
+        // One entry per stored day offset: the day's position in the horizon (`back`, or past
+        // the horizon's last word) and its week of the series (63 when outside it), so the loop
+        // does table look-ups instead of date arithmetic.
+        // The table covers every `u16` offset, so indexing it by one needs no bounds check.
+        let span = days.iter().copied().max().map_or(0, |d| usize::from(d) + 1);
+        let mut table: Box<[u32; 1 << 16]> = vec![OUTSIDE_HORIZON as u32 | 63 << 16; 1 << 16]
+            .into_boxed_slice()
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("INVARIANT: the vector has 2^16 entries"));
+        for (d, entry) in table.iter_mut().enumerate().take(span) {
+            let day = base + d as i32;
+            let back = (as_of - day).clamp(0, OUTSIDE_HORIZON) as u32;
+            let week = ((as_of_week + 6 - day) / 7).clamp(0, 63) as u32;
+            *entry = back | week << 16;
+        }
         let n = members.len();
+        let mut cumulative = [0u64; 64];
         let mut i = 0;
         while i < n {
             let member = members[i];
@@ -281,8 +300,7 @@ impl UsageAggregate {
                 end += 1;
             }
             let m = member as usize;
-            let (Some(&joined), Some(&left), Some(mask)) = (spec.joined.get(m), spec.left.get(m), self.days.get(m))
-            else {
+            let (Some(&joined), Some(&left), Some(mask)) = (spec.joined.get(m), spec.left.get(m), self.days.get(m)) else {
                 self.outside_membership += (end - i) as u64;
                 i = end;
                 continue;
@@ -307,38 +325,33 @@ impl UsageAggregate {
                 self.first_day[m] = self.first_day[m].min(first);
                 self.last_day[m] = self.last_day[m].max(last);
                 self.counted += (hi - lo) as u64;
-                let mut mask = *mask;
-                let week_minutes = &mut self.week_minutes[m * weeks..(m + 1) * weeks];
-                // Days ascend, so the word of the horizon changes rarely: accumulate it in a
-                // register. Minutes go into a running total stored (not added) under the event's
-                // week, so the loop carries no dependency through memory; the week totals are the
-                // differences of those stores afterwards.
-                let (mut word, mut bits) = (usize::MAX, 0u64);
-                let mut cumulative = [0u64; 64];
+                // Words past the horizon's last land in the two spare words and are dropped.
+                let mut words = [0u64; WORDS + 2];
+                words[..WORDS].copy_from_slice(mask);
+                // Minutes go into a running total stored (not added) under the event's week, so
+                // the loop carries no dependency through memory; a week's minutes are the
+                // difference of the running totals afterwards. Only weeks marked in `seen` are
+                // read, and those were written for this member, so `cumulative` is not cleared.
                 let (mut seen, mut total) = (0u64, 0u64);
+                let (mut word, mut bits) = (0usize, 0u64);
                 for (&d, &mins) in run[lo..hi].iter().zip(&minutes[i + lo..i + hi]) {
-                    let day = base + i32::from(d);
-                    let back = (as_of - day) as u32;
-                    if back < HORIZON_DAYS as u32 {
-                        let w = (back >> 6) as usize;
-                        if w != word {
-                            if let Some(slot) = mask.get_mut(word) {
-                                *slot |= bits;
-                            }
-                            (word, bits) = (w, 0);
-                        }
-                        bits |= 1u64 << (back & 63);
+                    let entry = table[usize::from(d)];
+                    let back = entry & 0xffff;
+                    let w = (back >> 6) as usize;
+                    if w != word {
+                        words[word & 7] |= bits;
+                        (word, bits) = (w, 0);
                     }
-                    let wk = (((as_of_week + 6 - day) / 7) as usize).min(63);
+                    bits |= 1u64 << (back & 63);
+                    let week = (entry >> 16) as usize & 63;
                     total += u64::from(mins);
-                    cumulative[wk] = total;
-                    seen |= 1u64 << wk;
+                    cumulative[week] = total;
+                    seen |= 1u64 << week;
                 }
-                if let Some(slot) = mask.get_mut(word) {
-                    *slot |= bits;
-                }
-                // Oldest week first (the highest index), each week's total is its running total
-                // minus the running total of the week before it.
+                words[word & 7] |= bits;
+                self.days[m].copy_from_slice(&words[..WORDS]);
+                // Oldest week first (the highest index).
+                let week_minutes = &mut self.week_minutes[m * weeks..(m + 1) * weeks];
                 let mut before = 0u64;
                 while seen != 0 {
                     let wk = 63 - seen.leading_zeros() as usize;
@@ -348,7 +361,6 @@ impl UsageAggregate {
                     }
                     before = cumulative[wk];
                 }
-                self.days[m] = mask;
             }
             i = end;
         }
