@@ -1202,3 +1202,24 @@ fn cohort_transitions_between_two_dates() {
         assert_eq!(org(&report_with(&d, "2026-04-23", &o)).cohort, Some(Figure::Undefined));
     }
 }
+
+#[test]
+fn per_member_figures_carry_the_adkar_barrier() {
+    // A answered twice: the later answer (04-20) decides. B answered past every element.
+    let mut d = doc_of(&[A, B, C, D, E]);
+    let adkar = |n: u128, id_n: u128, date: &str, scores: [u8; 5]| {
+        json!({ "id": id(id_n), "date": date, "member": id(n),
+                "adkar": { "awareness": scores[0], "desire": scores[1], "knowledge": scores[2],
+                           "ability": scores[3], "reinforcement": scores[4] } })
+    };
+    push(&mut d, "/observations/surveys", adkar(A, 0x301, "2026-04-10", [2, 2, 2, 2, 2]));
+    push(&mut d, "/observations/surveys", adkar(A, 0x302, "2026-04-20", [5, 4, 3, 2, 1]));
+    push(&mut d, "/observations/surveys", adkar(B, 0x303, "2026-04-20", [5, 5, 4, 4, 4]));
+    push(&mut d, "/observations/surveys", adkar(C, 0x304, "2026-04-30", [1, 1, 1, 1, 1])); // after as_of
+    let mut o = options(Some(1));
+    o.per_member = true;
+    let r = report_with(&d, "2026-04-23", &o);
+    assert_eq!(person_kpis(&r, A).adkar_barrier, Some(teichaku::model::AdkarElement::Knowledge));
+    assert_eq!(person_kpis(&r, B).adkar_barrier, None);
+    assert_eq!(person_kpis(&r, C).adkar_barrier, None);
+}

@@ -300,7 +300,8 @@ impl UsageAggregate {
                 end += 1;
             }
             let m = member as usize;
-            let (Some(&joined), Some(&left), Some(mask)) = (spec.joined.get(m), spec.left.get(m), self.days.get(m)) else {
+            let (Some(&joined), Some(&left), Some(mask)) = (spec.joined.get(m), spec.left.get(m), self.days.get(m))
+            else {
                 self.outside_membership += (end - i) as u64;
                 i = end;
                 continue;

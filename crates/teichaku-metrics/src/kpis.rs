@@ -396,6 +396,9 @@ pub struct MemberKpis {
     pub longest_streak: u32,
     /// The first day of use.
     pub first_use: Option<NaiveDate>,
+    /// The member's ADKAR barrier in their latest answer on or before `as_of`: the first element
+    /// scored 3 or lower (`None` without an answer or past every element).
+    pub adkar_barrier: Option<AdkarElement>,
 }
 
 /// Where a member stands.
@@ -1061,6 +1064,15 @@ impl<'a> Ctx<'a> {
 
     fn member_kpis(&self) -> Vec<MemberKpis> {
         let agg = self.agg;
+        let mut latest: BTreeMap<teichaku_model::MemberId, &teichaku_model::SurveyResponse> = BTreeMap::new();
+        for s in self.snapshot.observations().surveys.iter().filter(|s| s.date <= self.as_of_date && s.adkar.is_some())
+        {
+            if let Some(m) = s.member {
+                if latest.get(&m).is_none_or(|old| (old.date, old.id) < (s.date, s.id)) {
+                    latest.insert(m, s);
+                }
+            }
+        }
         let mut out: Vec<MemberKpis> = self
             .snapshot
             .organisation()
@@ -1078,6 +1090,7 @@ impl<'a> Ctx<'a> {
                     current_streak: facts.current_streak,
                     longest_streak: facts.longest_streak,
                     first_use: (agg.first_day[m] <= self.as_of).then(|| date_of(agg.first_day[m])).flatten(),
+                    adkar_barrier: latest.get(&member.id).and_then(|s| s.adkar).and_then(|a| a.barrier()),
                 }
             })
             .collect();
