@@ -61,7 +61,8 @@ pub struct SynthMember {
     pub unit: u16,
 }
 
-/// A generated usage event (16 bytes).
+/// A generated usage event (16 bytes). No two events of a member start on the same day and minute,
+/// so no event is an exact duplicate of another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SynthEvent {
     /// The member's index in [`Dataset::members`].
@@ -108,8 +109,9 @@ pub const fn week_start(day: i32) -> i32 {
 ///
 /// # Panics
 ///
-/// If `weeks` exceeds [`MAX_WEEKS`], if there are members but no units, or if there are events but
-/// no members or no weeks.
+/// If `weeks` exceeds [`MAX_WEEKS`], if there are members but no units, if there are events but no
+/// members or no weeks, or if some member's share of the events exceeds one a minute on every day
+/// (1,440 × 7 × `weeks`; the standard set's largest share is far below that).
 #[must_use]
 pub fn generate(seed: u64, members: u32, units: u16, weeks: u32, events: u64) -> Dataset {
     assert!(weeks <= MAX_WEEKS, "at most {MAX_WEEKS} weeks");
@@ -147,6 +149,7 @@ pub fn generate(seed: u64, members: u32, units: u16, weeks: u32, events: u64) ->
     // Pass 2: replay each member's stream and give it its share of the events, apportioned so that
     // the shares add up to exactly `events`.
     let mut out = Vec::with_capacity(usize::try_from(events).unwrap_or(0));
+    let (mut taken, mut filled) = (Vec::new(), Vec::new());
     let mut cumulative: u128 = 0;
     let mut before: u64 = 0;
     for ((member, m), &weight) in (0..members).zip(&assigned).zip(&weights) {
@@ -162,30 +165,25 @@ pub fn generate(seed: u64, members: u32, units: u16, weeks: u32, events: u64) ->
         if let Some(p) = profile(&mut rng, days, climates[usize::from(m.unit)]) {
             active_days(&mut rng, &p, &mut active);
         }
-        if active.is_empty() {
+        if active.is_empty() || count > active.len() as u64 * MINUTES_PER_DAY {
+            // The fallback above, or a share too large for the member's active days.
+            active.clear();
             active.extend(0..days);
         }
+        assert!(count <= active.len() as u64 * MINUTES_PER_DAY, "more than 1,440 events a day for one member");
+        let mut slots = Slots::new(&mut taken, &mut filled, active.len());
         let k = active.len() as u64;
-        let event = |offset: u32, rng: &mut SplitMix64| SynthEvent {
-            member,
-            day: first_day + offset as i32,
-            minute_of_day: minute_of_day(rng),
-            minutes_centi: minutes_centi(rng),
-        };
-        if count >= k {
-            // Every active day gets one event; the rest fall on random active days.
-            for &offset in &active {
-                out.push(event(offset, &mut rng));
-            }
-            for _ in k..count {
-                let offset = active[rng.below(k) as usize];
-                out.push(event(offset, &mut rng));
-            }
-        } else {
-            for _ in 0..count {
-                let offset = active[rng.below(k) as usize];
-                out.push(event(offset, &mut rng));
-            }
+        for i in 0..count {
+            // Every active day gets one event when there are enough; the rest fall on random active days.
+            let wanted = if count >= k && i < k { i } else { rng.below(k) };
+            let minute = minute_of_day(&mut rng);
+            let (slot, minute) = slots.take(wanted as usize, minute);
+            out.push(SynthEvent {
+                member,
+                day: first_day + active[slot] as i32,
+                minute_of_day: minute,
+                minutes_centi: minutes_centi(&mut rng),
+            });
         }
     }
     debug_assert_eq!(out.len() as u64, events);
@@ -286,6 +284,48 @@ fn active_days(rng: &mut SplitMix64, p: &Profile, out: &mut Vec<u32>) {
         let chance = if offset < 14 { (base * 13 / 10).min(1000) } else { base };
         if rng.below(1000) < u64::from(chance) {
             out.push(offset);
+        }
+    }
+}
+
+const MINUTES_PER_DAY: u64 = 1440;
+const WORDS_PER_DAY: usize = 1440 / 64 + 1;
+
+/// The minutes already used on each of one member's active days, so that no member has two events
+/// starting in the same minute (teichaku drops exact duplicates; the peers could not).
+struct Slots<'a> {
+    /// One bit per minute, [`WORDS_PER_DAY`] words per active day.
+    taken: &'a mut Vec<u64>,
+    /// Minutes used per active day.
+    filled: &'a mut Vec<u16>,
+}
+
+impl<'a> Slots<'a> {
+    fn new(taken: &'a mut Vec<u64>, filled: &'a mut Vec<u16>, days: usize) -> Self {
+        taken.clear();
+        taken.resize(days * WORDS_PER_DAY, 0);
+        filled.clear();
+        filled.resize(days, 0);
+        Self { taken, filled }
+    }
+
+    /// Takes the wanted minute on the wanted day, or the next free minute of that day, or of the next
+    /// day with one (wrapping around). The caller makes sure that some day has a free minute.
+    fn take(&mut self, wanted_day: usize, wanted_minute: u16) -> (usize, u16) {
+        let days = self.filled.len();
+        let mut day = wanted_day;
+        while u64::from(self.filled[day]) >= MINUTES_PER_DAY {
+            day = (day + 1) % days;
+        }
+        let mut minute = wanted_minute;
+        loop {
+            let (word, bit) = (day * WORDS_PER_DAY + usize::from(minute / 64), minute % 64);
+            if self.taken[word] & (1 << bit) == 0 {
+                self.taken[word] |= 1 << bit;
+                self.filled[day] += 1;
+                return (day, minute);
+            }
+            minute = (minute + 1) % 1440;
         }
     }
 }
@@ -392,6 +432,23 @@ mod tests {
             }
             assert!(d.members.iter().all(|m| u32::from(m.unit) < d.units));
         }
+    }
+
+    #[test]
+    fn no_member_starts_two_events_in_the_same_minute() {
+        for (members, weeks, events) in [(2_000, 13, 50_000), (1, 1, 10_080), (5, 1, 5_000), (40, 2, 20_000)] {
+            let d = generate(STANDARD_SEED, members, 3, weeks, events);
+            let mut starts: Vec<_> = d.events.iter().map(|e| (e.member, e.day, e.minute_of_day)).collect();
+            starts.sort_unstable();
+            starts.dedup();
+            assert_eq!(starts.len() as u64, events, "{members} members, {weeks} weeks, {events} events");
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "more than 1,440 events a day")]
+    fn refuses_more_than_one_event_a_minute() {
+        let _ = generate(STANDARD_SEED, 1, 1, 1, 10_081);
     }
 
     #[test]
