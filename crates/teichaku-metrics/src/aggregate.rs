@@ -274,7 +274,7 @@ impl UsageAggregate {
         let as_of = spec.as_of;
         let as_of_week = week_start(as_of);
         let weeks = spec.series_weeks as usize;
-        let (members, days, minutes) = (&members[range.clone()], &days[range.clone()], &minutes[range]);
+        let (members, days, minutes) = (&members[range.clone()], &days[range.clone()], &minutes[range.clone()]);
         // One entry per stored day offset: the day's position in the horizon (`back`, or past
         // the horizon's last word) and its week of the series (63 when outside it), so the loop
         // does table look-ups instead of date arithmetic.
@@ -291,14 +291,15 @@ impl UsageAggregate {
             *entry = back | week << 16;
         }
         let n = members.len();
+        let offset = range.start;
+        let starts = store.member_starts();
         let mut cumulative = [0u64; 64];
+        // Runs come from the member index, so the member column itself is read once per run.
         let mut i = 0;
         while i < n {
             let member = members[i];
-            let mut end = i + 1;
-            while end < n && members[end] == member {
-                end += 1;
-            }
+            let run_end = starts.get(member as usize + 1).map_or(n, |&e| (e as usize).saturating_sub(offset));
+            let end = run_end.clamp(i + 1, n);
             let m = member as usize;
             let (Some(&joined), Some(&left), Some(mask)) = (spec.joined.get(m), spec.left.get(m), self.days.get(m))
             else {

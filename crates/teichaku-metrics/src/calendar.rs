@@ -45,6 +45,6 @@ mod tests {
         assert_eq!(week_start(20_668 + 7), 20_675);
         assert!(is_working_day(20_668 + 4) && !is_working_day(20_668 + 5));
         assert_eq!(day_number(NaiveDate::from_ymd_opt(1969, 12, 31).unwrap_or_default()), -1);
-        assert_eq!(week_start(-1), -4, "1969-12-29 was a Monday");
+        assert_eq!(week_start(-1), -3, "1969-12-29 was a Monday");
     }
 }

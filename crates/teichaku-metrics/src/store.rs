@@ -46,6 +46,9 @@ pub struct EventStore {
     saved: Vec<u32>,
     kinds: Vec<(Option<TaskCategory>, Option<ToolId>)>,
     duplicates_dropped: u64,
+    /// Where each member's run of events starts: member `m`'s events are at
+    /// `starts[m]..starts[m + 1]` (4 bytes a member, not an event).
+    starts: Vec<u32>,
 }
 
 /// One event as stored, for reading back.
@@ -147,6 +150,12 @@ impl EventStore {
     #[inline]
     pub(crate) fn core_columns(&self) -> (i32, &[u32], &[u16], &[u32]) {
         (self.base_day, &self.member, &self.day, &self.minutes)
+    }
+
+    /// Where each member's run starts, plus the end: `starts[m]..starts[m + 1]`.
+    #[inline]
+    pub(crate) fn member_starts(&self) -> &[u32] {
+        &self.starts
     }
 }
 
@@ -303,7 +312,16 @@ impl EventStoreBuilder {
             saved: Vec::with_capacity(n),
             kinds,
             duplicates_dropped,
+            starts: Vec::new(),
         };
+        let members = rows.last().map_or(0, |r| r.member as usize + 1);
+        store.starts = vec![0; members + 1];
+        for r in &rows {
+            store.starts[r.member as usize + 1] += 1;
+        }
+        for m in 0..members {
+            store.starts[m + 1] += store.starts[m];
+        }
         for r in rows {
             store.member.push(r.member);
             store.day.push((r.day - base_day) as u16);
