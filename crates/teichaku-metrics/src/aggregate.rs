@@ -466,6 +466,13 @@ impl UsageAggregate {
         window.parts.iter().map(|&(w, mask)| (d[w] & mask).count_ones()).sum()
     }
 
+    /// Member `m`'s usage in the last 128 days, bit `back` for `as_of - back`.
+    #[inline]
+    pub(crate) fn recent_days(&self, m: usize) -> u128 {
+        let d = &self.days[m];
+        u128::from(d[0]) | u128::from(d[1]) << 64
+    }
+
     /// The as-of day number.
     pub(crate) fn as_of_day(&self) -> i32 {
         self.as_of

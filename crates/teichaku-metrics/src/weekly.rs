@@ -81,12 +81,37 @@ pub fn unit_weekly_activity(
         HabitRule::DaysInWindow { days, window } => Some((days, WindowMask::new(0, window as i32))),
         _ => None,
     };
+    // When every window lies in the last 128 days (a 13-week series does), each member's days
+    // are one `u128` and each window one mask over it.
+    let recent_masks: Option<(Vec<u128>, Option<(u32, u128)>)> = (|| {
+        let mut weeks_masks = Vec::with_capacity(weeks);
+        for w in 0..weeks as i32 {
+            let start = this_week - 7 * w;
+            let end = (start + 6).min(as_of);
+            weeks_masks.push(recent_mask(as_of - end, as_of - start + 1)?);
+        }
+        let habit = match habit {
+            HabitRule::DaysInWindow { days, window } => Some((days, recent_mask(0, window as i32)?)),
+            _ => None,
+        };
+        Some((weeks_masks, habit))
+    })();
     for (m, &u) in unit_of.iter().enumerate().take(agg.member_count()) {
         let u = u as usize;
         if u >= units {
             continue;
         }
         headcount[u] += 1;
+        if let Some((week_masks, Some((days, habit_mask)))) = &recent_masks {
+            let recent = agg.recent_days(m);
+            habitual[u] += u64::from((recent & habit_mask).count_ones() >= *days);
+            let member_minutes = &agg.week_minutes[m * weeks..(m + 1) * weeks];
+            for (w, mask) in week_masks.iter().enumerate() {
+                active[u * weeks + w] += u64::from(recent & mask != 0);
+                minutes[u * weeks + w] += member_minutes[w];
+            }
+            continue;
+        }
         let is = match &habit_window {
             Some((days, window)) => agg.count_in(m, window) >= *days,
             None => is_habitual(agg, m, 0, habit),
@@ -113,4 +138,13 @@ pub fn unit_weekly_activity(
                 .collect(),
         })
         .collect()
+}
+
+/// The days `back` in `[lo, hi)` as a mask over the last 128 days; `None` past them.
+fn recent_mask(lo: i32, hi: i32) -> Option<u128> {
+    if lo < 0 || hi > 128 || lo > hi {
+        return None;
+    }
+    let ones = |n: i32| if n >= 128 { u128::MAX } else { (1u128 << n) - 1 };
+    Some(ones(hi) & !ones(lo))
 }
