@@ -83,7 +83,7 @@ pub fn unit_weekly_activity(
     };
     // When every window lies in the last 128 days (a 13-week series does), each member's days
     // are one `u128` and each window one mask over it.
-    let recent_masks: Option<(Vec<u128>, Option<(u32, u128)>)> = (|| {
+    let recent_masks: Option<RecentMasks> = (|| {
         let mut weeks_masks = Vec::with_capacity(weeks);
         for w in 0..weeks as i32 {
             let start = this_week - 7 * w;
@@ -94,7 +94,7 @@ pub fn unit_weekly_activity(
             HabitRule::DaysInWindow { days, window } => Some((days, recent_mask(0, window as i32)?)),
             _ => None,
         };
-        Some((weeks_masks, habit))
+        Some(RecentMasks { weeks: weeks_masks, habit })
     })();
     for (m, &u) in unit_of.iter().enumerate().take(agg.member_count()) {
         let u = u as usize;
@@ -102,7 +102,7 @@ pub fn unit_weekly_activity(
             continue;
         }
         headcount[u] += 1;
-        if let Some((week_masks, Some((days, habit_mask)))) = &recent_masks {
+        if let Some(RecentMasks { weeks: week_masks, habit: Some((days, habit_mask)) }) = &recent_masks {
             let recent = agg.recent_days(m);
             habitual[u] += u64::from((recent & habit_mask).count_ones() >= *days);
             let member_minutes = &agg.week_minutes[m * weeks..(m + 1) * weeks];
@@ -147,4 +147,10 @@ fn recent_mask(lo: i32, hi: i32) -> Option<u128> {
     }
     let ones = |n: i32| if n >= 128 { u128::MAX } else { (1u128 << n) - 1 };
     Some(ones(hi) & !ones(lo))
+}
+
+/// The week windows and the habit window as masks over the last 128 days.
+struct RecentMasks {
+    weeks: Vec<u128>,
+    habit: Option<(u32, u128)>,
 }
