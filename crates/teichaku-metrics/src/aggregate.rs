@@ -265,106 +265,72 @@ impl UsageAggregate {
         self.outside_membership
     }
 
-    /// The lean pass: usage days, first and last use, weekly minutes.
+    /// The lean pass: usage days, first and last use, weekly minutes, from the store's rollup
+    /// per member and day.
     ///
-    /// Events are sorted by member and day, so each member's run is handled with the member's
-    /// state in registers, and the run stops at the first day after `as_of`.
+    /// It works member by member: a member belongs to the range that holds their first event,
+    /// so any split of `0..len` into consecutive ranges still visits every member exactly once.
     fn add_core(&mut self, store: &EventStore, spec: &AggregateSpec, range: Range<usize>) {
-        let (base, members, days, minutes) = store.core_columns();
         let as_of = spec.as_of;
         let as_of_week = week_start(as_of);
         let weeks = spec.series_weeks as usize;
-        let (members, days, minutes) = (&members[range.clone()], &days[range.clone()], &minutes[range.clone()]);
-        // One entry per stored day offset: the day's position in the horizon (`back`, or past
-        // the horizon's last word) and its week of the series (63 when outside it), so the loop
-        // does table look-ups instead of date arithmetic.
-        // The table covers every `u16` offset, so indexing it by one needs no bounds check.
-        let span = days.iter().copied().max().map_or(0, |d| usize::from(d) + 1);
-        let mut table: Box<[u32; 1 << 16]> = vec![OUTSIDE_HORIZON as u32 | 63 << 16; 1 << 16]
-            .into_boxed_slice()
-            .try_into()
-            .unwrap_or_else(|_| unreachable!("INVARIANT: the vector has 2^16 entries"));
-        for (d, entry) in table.iter_mut().enumerate().take(span) {
-            let day = base + d as i32;
-            let back = (as_of - day).clamp(0, OUTSIDE_HORIZON) as u32;
-            let week = ((as_of_week + 6 - day) / 7).clamp(0, 63) as u32;
-            *entry = back | week << 16;
-        }
-        let n = members.len();
-        let offset = range.start;
         let starts = store.member_starts();
+        let first_member = starts.partition_point(|&s| (s as usize) < range.start);
+        let end_member = starts.partition_point(|&s| (s as usize) < range.end);
         let mut cumulative = [0u64; 64];
-        // Runs come from the member index, so the member column itself is read once per run.
-        let mut i = 0;
-        while i < n {
-            let member = members[i];
-            let run_end = starts.get(member as usize + 1).map_or(n, |&e| (e as usize).saturating_sub(offset));
-            let end = run_end.clamp(i + 1, n);
-            let m = member as usize;
-            let (Some(&joined), Some(&left), Some(mask)) = (spec.joined.get(m), spec.left.get(m), self.days.get(m))
-            else {
-                self.outside_membership += (end - i) as u64;
-                i = end;
+        for m in first_member..end_member.min(store.member_bound()) {
+            let rollup = store.rollup(m);
+            if rollup.day.is_empty() {
+                continue;
+            }
+            let events: u64 = rollup.events.iter().map(|&e| u64::from(e)).sum();
+            let (Some(&joined), Some(&left)) = (spec.joined.get(m), spec.left.get(m)) else {
+                self.outside_membership += events;
                 continue;
             };
-            // The run is sorted by day: find the days that count by binary search, so the inner
-            // loop has no branch on membership or `as_of`.
-            let run = &days[i..end];
-            let (first_run, last_run) = (base + i32::from(run[0]), base + i32::from(run[run.len() - 1]));
-            let (lo, hi, hi_as_of) = if joined <= first_run && last_run < left && last_run <= as_of {
-                // The usual case: every event of the run counts.
-                (0, run.len(), run.len())
-            } else {
-                let hi_as_of = run.partition_point(|&d| base + i32::from(d) <= as_of);
-                let lo = run.partition_point(|&d| base + i32::from(d) < joined).min(hi_as_of);
-                let hi_member = run.partition_point(|&d| base + i32::from(d) < left);
-                (lo, hi_member.min(hi_as_of).max(lo), hi_as_of)
-            };
-            self.after_as_of += (run.len() - hi_as_of) as u64;
-            self.outside_membership += (hi_as_of - (hi - lo)) as u64;
-            if hi > lo {
-                let (first, last) = (base + i32::from(run[lo]), base + i32::from(run[hi - 1]));
-                self.first_day[m] = self.first_day[m].min(first);
-                self.last_day[m] = self.last_day[m].max(last);
-                self.counted += (hi - lo) as u64;
-                // Words past the horizon's last land in the two spare words and are dropped.
-                let mut words = [0u64; WORDS + 2];
-                words[..WORDS].copy_from_slice(mask);
-                // Minutes go into a running total stored (not added) under the event's week, so
-                // the loop carries no dependency through memory; a week's minutes are the
-                // difference of the running totals afterwards. Only weeks marked in `seen` are
-                // read, and those were written for this member, so `cumulative` is not cleared.
-                let (mut seen, mut total) = (0u64, 0u64);
-                let (mut word, mut bits) = (0usize, 0u64);
-                for (&d, &mins) in run[lo..hi].iter().zip(&minutes[i + lo..i + hi]) {
-                    let entry = table[usize::from(d)];
-                    let back = entry & 0xffff;
-                    let w = (back >> 6) as usize;
-                    if w != word {
-                        words[word & 7] |= bits;
-                        (word, bits) = (w, 0);
-                    }
-                    bits |= 1u64 << (back & 63);
-                    let week = (entry >> 16) as usize & 63;
-                    total += u64::from(mins);
-                    cumulative[week] = total;
-                    seen |= 1u64 << week;
-                }
-                words[word & 7] |= bits;
-                self.days[m].copy_from_slice(&words[..WORDS]);
-                // Oldest week first (the highest index).
-                let week_minutes = &mut self.week_minutes[m * weeks..(m + 1) * weeks];
-                let mut before = 0u64;
-                while seen != 0 {
-                    let wk = 63 - seen.leading_zeros() as usize;
-                    seen &= !(1u64 << wk);
-                    if let Some(slot) = week_minutes.get_mut(wk) {
-                        *slot += cumulative[wk] - before;
-                    }
-                    before = cumulative[wk];
-                }
+            let base = rollup.base_day;
+            let days = rollup.day;
+            // Days ascend: find the ones that count by binary search, so the loop below has no
+            // branch on membership or `as_of`.
+            let hi_as_of = days.partition_point(|&d| base + i32::from(d) <= as_of);
+            let lo = days.partition_point(|&d| base + i32::from(d) < joined).min(hi_as_of);
+            let hi = days.partition_point(|&d| base + i32::from(d) < left).min(hi_as_of).max(lo);
+            let count = |r: Range<usize>| rollup.events[r].iter().map(|&e| u64::from(e)).sum::<u64>();
+            let counted = count(lo..hi);
+            self.after_as_of += count(hi_as_of..days.len());
+            self.outside_membership += events - counted - count(hi_as_of..days.len());
+            if hi == lo {
+                continue;
             }
-            i = end;
+            self.counted += counted;
+            self.first_day[m] = self.first_day[m].min(base + i32::from(days[lo]));
+            self.last_day[m] = self.last_day[m].max(base + i32::from(days[hi - 1]));
+            let mut words = [0u64; WORDS + 2];
+            words[..WORDS].copy_from_slice(&self.days[m]);
+            // Minutes go into a running total stored (not added) under the day's week; a week's
+            // minutes are the difference of the running totals afterwards. Only weeks marked in
+            // `seen` are read, and those were written for this member.
+            let (mut seen, mut total) = (0u64, 0u64);
+            for (&d, &mins) in days[lo..hi].iter().zip(&rollup.minutes[lo..hi]) {
+                let day = base + i32::from(d);
+                let back = (as_of - day).min(OUTSIDE_HORIZON) as u32;
+                words[(back >> 6) as usize & 7] |= 1u64 << (back & 63);
+                let week = ((as_of_week + 6 - day) / 7).min(63) as usize;
+                total += mins;
+                cumulative[week] = total;
+                seen |= 1u64 << week;
+            }
+            self.days[m].copy_from_slice(&words[..WORDS]);
+            let week_minutes = &mut self.week_minutes[m * weeks..(m + 1) * weeks];
+            let mut before = 0u64;
+            while seen != 0 {
+                let wk = 63 - seen.leading_zeros() as usize;
+                seen &= !(1u64 << wk);
+                if let Some(slot) = week_minutes.get_mut(wk) {
+                    *slot += cumulative[wk] - before;
+                }
+                before = cumulative[wk];
+            }
         }
     }
 
@@ -373,8 +339,13 @@ impl UsageAggregate {
         let as_of = spec.as_of;
         let as_of_week = week_start(as_of);
         let weeks = spec.series_weeks as usize;
+        let starts = store.member_starts();
+        let mut member = starts.partition_point(|&s| (s as usize) <= range.start).saturating_sub(1);
         for i in range {
-            let e = store.get(i);
+            while starts.get(member + 1).is_some_and(|&s| s as usize <= i) {
+                member += 1;
+            }
+            let e = store.get(i, member as u32);
             let m = e.member as usize;
             if e.day > as_of {
                 self.after_as_of += 1;

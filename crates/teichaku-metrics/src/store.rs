@@ -3,8 +3,12 @@
 //! Events arrive from the document, from streamed CSV or JSON Lines files, or from generated data;
 //! an [`EventStoreBuilder`] checks each one, and [`EventStoreBuilder::finish`] sorts them by member
 //! and time, drops exact duplicates and lays them out column by column:
-//! member (`u32`), local day (`u16` from the store's first day), task-and-tool kind (`u16`),
-//! minutes and saved minutes (`u32` hundredths of a minute).
+//! local day (`u16` from the store's first day), task-and-tool kind (`u16`), minutes and saved
+//! minutes (`u32` hundredths of a minute); which member each event belongs to is an index of where
+//! each member's run starts.
+//! Beside the events, the store keeps a rollup per member and day (the day, the events and the
+//! minutes), which is what most figures need: usage days, weeks and minutes.
+//! Events and rollup together stay within 16 bytes an event.
 
 use std::collections::BTreeMap;
 
@@ -39,7 +43,6 @@ pub const MAX_EVENT_MINUTES: f64 = 30.0 * 24.0 * 60.0;
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct EventStore {
     base_day: i32,
-    member: Vec<u32>,
     day: Vec<u16>,
     kind: Vec<u16>,
     minutes: Vec<u32>,
@@ -49,6 +52,23 @@ pub struct EventStore {
     /// Where each member's run of events starts: member `m`'s events are at
     /// `starts[m]..starts[m + 1]` (4 bytes a member, not an event).
     starts: Vec<u32>,
+    /// Where each member's rollup rows start, as `starts` does for events.
+    rollup_starts: Vec<u32>,
+    /// One row per member and day with events: the day (offset from `base_day`)...
+    rollup_day: Vec<u16>,
+    /// ... the events that day ...
+    rollup_events: Vec<u32>,
+    /// ... and their minutes, in hundredths.
+    rollup_minutes: Vec<u64>,
+}
+
+/// One member's usage on one day, as the store's rollup holds it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct DayRollup<'a> {
+    pub(crate) base_day: i32,
+    pub(crate) day: &'a [u16],
+    pub(crate) events: &'a [u32],
+    pub(crate) minutes: &'a [u64],
 }
 
 /// One event as stored, for reading back.
@@ -78,12 +98,12 @@ impl EventStore {
 
     /// How many events the store holds.
     pub fn len(&self) -> usize {
-        self.member.len()
+        self.day.len()
     }
 
     /// Whether it holds none.
     pub fn is_empty(&self) -> bool {
-        self.member.is_empty()
+        self.day.is_empty()
     }
 
     /// Exact duplicates dropped while building.
@@ -91,13 +111,17 @@ impl EventStore {
         self.duplicates_dropped
     }
 
-    /// Heap bytes per event of the event columns (at most 16).
+    /// Heap bytes per event of the event columns, the member index and the rollup.
     pub fn bytes_per_event(&self) -> f64 {
-        let bytes = self.member.capacity() * 4
-            + self.day.capacity() * 2
+        let bytes = self.day.capacity() * 2
             + self.kind.capacity() * 2
             + self.minutes.capacity() * 4
-            + self.saved.capacity() * 4;
+            + self.saved.capacity() * 4
+            + self.starts.capacity() * 4
+            + self.rollup_starts.capacity() * 4
+            + self.rollup_day.capacity() * 2
+            + self.rollup_events.capacity() * 4
+            + self.rollup_minutes.capacity() * 8;
         bytes as f64 / self.len().max(1) as f64
     }
 
@@ -118,8 +142,8 @@ impl EventStore {
         self.kinds.len()
     }
 
-    /// A plain sequential pass over the member, day and minutes columns, summing them: the floor
-    /// any per-event computation is measured against.
+    /// A plain sequential pass over every event column (day, kind, minutes, saved minutes),
+    /// summing them: the floor any per-event computation is measured against.
     ///
     /// ```
     /// let store = teichaku_metrics::EventStore::default();
@@ -127,18 +151,22 @@ impl EventStore {
     /// ```
     pub fn column_checksum(&self) -> u64 {
         let mut sum = 0u64;
-        for ((&m, &d), &mins) in self.member.iter().zip(&self.day).zip(&self.minutes) {
-            sum = sum.wrapping_add(u64::from(m)).wrapping_add(u64::from(d)).wrapping_add(u64::from(mins));
+        for (((&d, &k), &mins), &saved) in self.day.iter().zip(&self.kind).zip(&self.minutes).zip(&self.saved) {
+            sum = sum
+                .wrapping_add(u64::from(d))
+                .wrapping_add(u64::from(k))
+                .wrapping_add(u64::from(mins))
+                .wrapping_add(u64::from(saved));
         }
         sum
     }
 
-    /// The event at `i`.
+    /// The event at `i`, which belongs to `member`.
     #[inline]
-    pub(crate) fn get(&self, i: usize) -> StoredEvent {
+    pub(crate) fn get(&self, i: usize, member: u32) -> StoredEvent {
         let saved = self.saved[i];
         StoredEvent {
-            member: self.member[i],
+            member,
             day: self.base_day + i32::from(self.day[i]),
             kind: self.kind[i],
             minutes_centi: self.minutes[i],
@@ -146,16 +174,30 @@ impl EventStore {
         }
     }
 
-    /// The columns the core pass reads: member, day offset from the base, minutes.
-    #[inline]
-    pub(crate) fn core_columns(&self) -> (i32, &[u32], &[u16], &[u32]) {
-        (self.base_day, &self.member, &self.day, &self.minutes)
-    }
-
     /// Where each member's run starts, plus the end: `starts[m]..starts[m + 1]`.
     #[inline]
     pub(crate) fn member_starts(&self) -> &[u32] {
         &self.starts
+    }
+
+    /// Members with at least one stored event have numbers below this.
+    pub(crate) fn member_bound(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    /// Member `m`'s rollup rows, sorted by day.
+    #[inline]
+    pub(crate) fn rollup(&self, m: usize) -> DayRollup<'_> {
+        let (a, b) = match (self.rollup_starts.get(m), self.rollup_starts.get(m + 1)) {
+            (Some(&a), Some(&b)) => (a as usize, b as usize),
+            _ => (0, 0),
+        };
+        DayRollup {
+            base_day: self.base_day,
+            day: &self.rollup_day[a..b],
+            events: &self.rollup_events[a..b],
+            minutes: &self.rollup_minutes[a..b],
+        }
     }
 }
 
@@ -305,7 +347,6 @@ impl EventStoreBuilder {
         let n = rows.len();
         let mut store = EventStore {
             base_day,
-            member: Vec::with_capacity(n),
             day: Vec::with_capacity(n),
             kind: Vec::with_capacity(n),
             minutes: Vec::with_capacity(n),
@@ -313,6 +354,10 @@ impl EventStoreBuilder {
             kinds,
             duplicates_dropped,
             starts: Vec::new(),
+            rollup_starts: Vec::new(),
+            rollup_day: Vec::new(),
+            rollup_events: Vec::new(),
+            rollup_minutes: Vec::new(),
         };
         let members = rows.last().map_or(0, |r| r.member as usize + 1);
         store.starts = vec![0; members + 1];
@@ -322,8 +367,29 @@ impl EventStoreBuilder {
         for m in 0..members {
             store.starts[m + 1] += store.starts[m];
         }
+        store.rollup_starts = vec![0; members + 1];
+        let mut previous: Option<(u32, i32)> = None;
+        for r in &rows {
+            if previous == Some((r.member, r.day)) {
+                if let (Some(e), Some(mins)) = (store.rollup_events.last_mut(), store.rollup_minutes.last_mut()) {
+                    *e += 1;
+                    *mins += u64::from(r.minutes);
+                }
+            } else {
+                store.rollup_starts[r.member as usize + 1] += 1;
+                store.rollup_day.push((r.day - base_day) as u16);
+                store.rollup_events.push(1);
+                store.rollup_minutes.push(u64::from(r.minutes));
+                previous = Some((r.member, r.day));
+            }
+        }
+        for m in 0..members {
+            store.rollup_starts[m + 1] += store.rollup_starts[m];
+        }
+        store.rollup_day.shrink_to_fit();
+        store.rollup_events.shrink_to_fit();
+        store.rollup_minutes.shrink_to_fit();
         for r in rows {
-            store.member.push(r.member);
             store.day.push((r.day - base_day) as u16);
             store.kind.push(r.kind as u16);
             store.minutes.push(r.minutes);
