@@ -1,6 +1,7 @@
 //! Adoption KPIs and the retention score, over a validated snapshot at a date `as_of`.
 //!
-//! Usage events go into a compact [`EventStore`] (16 bytes an event, sorted, exact duplicates
+//! Usage events go into a compact [`EventStore`] (12 bytes an event plus a rollup per member and
+//! day, sorted, exact duplicates
 //! removed); one pass gathers a [`UsageAggregate`] per member, which merges exactly, so the work
 //! splits across threads or shards; [`kpis`] turns it into a [`KpiReport`] for every scope (the
 //! organisation, each unit with its descendants, each role), each with its retention score and
