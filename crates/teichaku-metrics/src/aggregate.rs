@@ -290,15 +290,22 @@ impl UsageAggregate {
             };
             let base = rollup.base_day;
             let days = rollup.day;
-            // Days ascend: find the ones that count by binary search, so the loop below has no
-            // branch on membership or `as_of`.
-            let hi_as_of = days.partition_point(|&d| base + i32::from(d) <= as_of);
-            let lo = days.partition_point(|&d| base + i32::from(d) < joined).min(hi_as_of);
-            let hi = days.partition_point(|&d| base + i32::from(d) < left).min(hi_as_of).max(lo);
-            let count = |r: Range<usize>| rollup.events[r].iter().map(|&e| u64::from(e)).sum::<u64>();
-            let counted = count(lo..hi);
-            self.after_as_of += count(hi_as_of..days.len());
-            self.outside_membership += events - counted - count(hi_as_of..days.len());
+            // Days ascend: find the ones that count by binary search (unless all of them do),
+            // so the loop below has no branch on membership or `as_of`.
+            let (first_run, last_run) = (base + i32::from(days[0]), base + i32::from(days[days.len() - 1]));
+            let (lo, hi, counted) = if joined <= first_run && last_run < left && last_run <= as_of {
+                (0, days.len(), events)
+            } else {
+                let hi_as_of = days.partition_point(|&d| base + i32::from(d) <= as_of);
+                let lo = days.partition_point(|&d| base + i32::from(d) < joined).min(hi_as_of);
+                let hi = days.partition_point(|&d| base + i32::from(d) < left).min(hi_as_of).max(lo);
+                let count = |r: Range<usize>| rollup.events[r].iter().map(|&e| u64::from(e)).sum::<u64>();
+                let counted = count(lo..hi);
+                let after = count(hi_as_of..days.len());
+                self.after_as_of += after;
+                self.outside_membership += events - counted - after;
+                (lo, hi, counted)
+            };
             if hi == lo {
                 continue;
             }
