@@ -11,6 +11,7 @@ use teichaku::metrics::{EventStoreBuilder, Figure, KpiOptions, KpiReport, Rate, 
 use teichaku::model::{Lang, MemberId, Role, ValidSnapshot, parse_document, validate_document};
 
 use crate::events::{StreamReport, stream_file};
+use crate::render::t;
 use crate::{Failure, input, json};
 
 pub(crate) struct Request {
@@ -99,10 +100,6 @@ fn parse_scope(s: &str) -> Result<Scope, Failure> {
     s.parse()
         .map(Scope::Unit)
         .map_err(|_| Failure::input(format!("unknown scope `{s}`: expected `organisation`, a role or a unit id")))
-}
-
-fn t(lang: Lang, en: &'static str, ja: &'static str) -> &'static str {
-    if lang == Lang::Ja { ja } else { en }
 }
 
 fn pct(f: &Figure<Rate>) -> String {

@@ -35,7 +35,8 @@ pub(crate) fn playbook_list(catalog: &Catalog) -> Vec<PlaybookSummary<'_>> {
         .collect()
 }
 
-fn t(lang: Lang, en: &'static str, ja: &'static str) -> &'static str {
+/// The English or the Japanese text, by `lang`.
+pub(crate) fn t(lang: Lang, en: &'static str, ja: &'static str) -> &'static str {
     match lang {
         Lang::Ja => ja,
         _ => en,
