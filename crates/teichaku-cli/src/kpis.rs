@@ -12,20 +12,43 @@ use teichaku::model::{Lang, MemberId, Role, ValidSnapshot, parse_document, valid
 
 use crate::events::{StreamReport, stream_file};
 use crate::render::t;
-use crate::{Failure, input, json};
+use crate::{Failure, Format, input, json};
 
+/// The arguments of `teichaku kpis`.
+#[derive(clap::Args, Debug)]
 pub(crate) struct Request {
-    pub(crate) file: PathBuf,
-    pub(crate) as_of: NaiveDate,
-    pub(crate) scope: Option<String>,
-    pub(crate) events: Vec<PathBuf>,
-    pub(crate) skip_bad_lines: bool,
-    pub(crate) min_group_size: Option<u32>,
-    pub(crate) weeks: u32,
-    pub(crate) per_member: bool,
-    pub(crate) compare_with: Option<NaiveDate>,
-    pub(crate) threads: Option<usize>,
-    pub(crate) json: bool,
+    /// The assessment document, or `-` for standard input.
+    file: PathBuf,
+    /// The last day that counts, such as 2026-11-01.
+    #[arg(long = "as-of", value_name = "DATE")]
+    as_of: NaiveDate,
+    /// Only this scope: `organisation`, a unit id, or a role such as `manager`.
+    #[arg(long)]
+    scope: Option<String>,
+    /// A CSV or JSON Lines file of further usage events; may be given several times.
+    #[arg(long = "events", value_name = "FILE")]
+    events: Vec<PathBuf>,
+    /// Compute the KPIs even when some event lines are malformed (they are reported).
+    #[arg(long)]
+    skip_bad_lines: bool,
+    /// Override the playbook's minimum group size.
+    #[arg(long, value_name = "N")]
+    min_group_size: Option<u32>,
+    /// ISO weeks in the weekly series.
+    #[arg(long, default_value_t = 13, value_name = "N")]
+    weeks: u32,
+    /// Add per-person figures (off by default, for privacy).
+    #[arg(long)]
+    per_member: bool,
+    /// Add cohort transitions (retained, lapsed, reactivated, newly activated) from this date.
+    #[arg(long, value_name = "DATE")]
+    compare_with: Option<NaiveDate>,
+    /// Threads to aggregate on (default: the machine's cores); the result does not depend on it.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 #[derive(Serialize)]
@@ -77,7 +100,7 @@ pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String
         options.scopes = vec![parse_scope(scope)?];
     }
     let report = kpis_with_store(&snapshot, &store, req.as_of, &options).map_err(|e| Failure::input(e.to_string()))?;
-    if req.json {
+    if req.format == Format::Json {
         *out = json(&Output {
             engine_version: teichaku::ENGINE_VERSION,
             document_version: teichaku::model::FORMAT_VERSION,

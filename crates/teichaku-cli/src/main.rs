@@ -67,40 +67,7 @@ enum Command {
         format: Format,
     },
     /// Compute the KPIs and retention score of every scope (or one) on a date.
-    Kpis {
-        /// The assessment document, or `-` for standard input.
-        file: PathBuf,
-        /// The last day that counts, such as 2026-11-01.
-        #[arg(long = "as-of", value_name = "DATE")]
-        as_of: chrono::NaiveDate,
-        /// Only this scope: `organisation`, a unit id, or a role such as `manager`.
-        #[arg(long)]
-        scope: Option<String>,
-        /// A CSV or JSON Lines file of further usage events; may be given several times.
-        #[arg(long = "events", value_name = "FILE")]
-        events: Vec<PathBuf>,
-        /// Compute the KPIs even when some event lines are malformed (they are reported).
-        #[arg(long)]
-        skip_bad_lines: bool,
-        /// Override the playbook's minimum group size.
-        #[arg(long, value_name = "N")]
-        min_group_size: Option<u32>,
-        /// ISO weeks in the weekly series.
-        #[arg(long, default_value_t = 13, value_name = "N")]
-        weeks: u32,
-        /// Add per-person figures (off by default, for privacy).
-        #[arg(long)]
-        per_member: bool,
-        /// Add cohort transitions (retained, lapsed, reactivated, newly activated) from this date.
-        #[arg(long, value_name = "DATE")]
-        compare_with: Option<chrono::NaiveDate>,
-        /// Threads to aggregate on (default: the machine's cores); the result does not depend on it.
-        #[arg(long, value_name = "N")]
-        threads: Option<usize>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-    },
+    Kpis(kpis::Request),
     /// Print the JSON Schema of a document kind, or of all of them.
     Schema {
         /// Which document.
@@ -134,7 +101,7 @@ impl From<LangArg> for Lang {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum Format {
+pub(crate) enum Format {
     Text,
     Json,
 }
@@ -222,34 +189,7 @@ fn run(cli: Cli, out: &mut String) -> Result<u8, Failure> {
             }
             return Ok(if report.valid { 0 } else { 1 });
         }
-        Command::Kpis {
-            file,
-            as_of,
-            scope,
-            events,
-            skip_bad_lines,
-            min_group_size,
-            weeks,
-            per_member,
-            compare_with,
-            threads,
-            format,
-        } => {
-            let request = kpis::Request {
-                file,
-                as_of,
-                scope,
-                events,
-                skip_bad_lines,
-                min_group_size,
-                weeks,
-                per_member,
-                compare_with,
-                threads,
-                json: format == Format::Json,
-            };
-            return kpis::run(&request, &catalog, lang, out);
-        }
+        Command::Kpis(request) => return kpis::run(&request, &catalog, lang, out),
         Command::Schema { document } => *out = json(&schema::schemas(document))?,
         Command::Demo { document, format } => {
             if document {
