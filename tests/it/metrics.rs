@@ -1223,3 +1223,17 @@ fn per_member_figures_carry_the_adkar_barrier() {
     assert_eq!(person_kpis(&r, B).adkar_barrier, None);
     assert_eq!(person_kpis(&r, C).adkar_barrier, None);
 }
+
+#[test]
+fn raw_values_serve_gates_even_where_figures_are_withheld() {
+    // small.json on 2026-04-20 with the default minimum group of 5: Sales (2 present: 103, 104,
+    // both active in 04-14..04-20) is suppressed in the report, yet gates still see its values.
+    let r = report(&small(), "2026-04-20", None);
+    let sales = scope(&r, &Scope::Unit(unit(SALES)));
+    assert_eq!(sales.figures, Figure::Suppressed);
+    assert_eq!(sales.value(teichaku::model::Kpi::WeeklyActiveRate), Some(1.0));
+    assert!(sales.value(teichaku::model::Kpi::RetentionScore).is_some());
+    // The raw values never reach the serialised report.
+    let json = serde_json::to_string(&r).unwrap();
+    assert!(!json.contains("\"values\""));
+}

@@ -385,3 +385,18 @@ fn a_cycle_that_ends_before_it_starts() {
         [ValidationError::InvalidNumber { record: Record::Playbook { .. }, field: "cycle.max_months", value: 3.0, .. }]
     ));
 }
+
+#[test]
+fn a_gate_passing_outside_zero_to_one() {
+    let mut doc = small();
+    set(&mut doc, "/playbook/inline/phases/1/gate/pass_at", json!(1.5));
+    assert!(matches!(
+        &errors(&doc)[..],
+        [ValidationError::InvalidNumber {
+            record: Record::Phase { index: 1, .. },
+            field: "gate.pass_at",
+            value: 1.5,
+            ..
+        }]
+    ));
+}

@@ -137,6 +137,25 @@ pub struct ScopeKpis {
     pub figures: Figure<ScopeFigures>,
     /// The retention score; suppressed with the figures.
     pub score: Figure<ScoreReport>,
+    /// Every KPI's raw value, including the retention score, for gates and conditions; never
+    /// serialised, so it cannot undo the suppression of the figures.
+    #[serde(skip)]
+    pub values: BTreeMap<Kpi, f64>,
+}
+
+impl ScopeKpis {
+    /// The raw value of `kpi` in this scope, for gates and conditions; `None` when it has none.
+    ///
+    /// ```
+    /// # fn report() -> teichaku_metrics::KpiReport { unimplemented!() }
+    /// # if false {
+    /// let org = &report().scopes[0];
+    /// let weekly = org.value(teichaku_model::Kpi::WeeklyActiveRate);
+    /// # }
+    /// ```
+    pub fn value(&self, kpi: Kpi) -> Option<f64> {
+        self.values.get(&kpi).copied()
+    }
 }
 
 /// The figures of a scope large enough to show.
@@ -696,14 +715,24 @@ impl<'a> Ctx<'a> {
         let present = self.present(&members);
         let headcount = present.len() as u64;
         if headcount == 0 {
-            return ScopeKpis { scope, headcount, figures: Figure::Undefined, score: Figure::Undefined };
-        }
-        if headcount < u64::from(self.min_group) {
-            return ScopeKpis { scope, headcount, figures: Figure::Suppressed, score: Figure::Suppressed };
+            return ScopeKpis {
+                scope,
+                headcount,
+                figures: Figure::Undefined,
+                score: Figure::Undefined,
+                values: BTreeMap::new(),
+            };
         }
         let raw = self.figures(&scope, &members, &present, 0);
+        let raw_score = retention_score(self.snapshot, &raw, &scope, self);
+        let mut values: BTreeMap<Kpi, f64> =
+            Kpi::ALL.iter().filter_map(|&k| Some((k, self.kpi_value(&raw, k, false)?))).collect();
+        values.insert(Kpi::RetentionScore, raw_score.score);
+        if headcount < u64::from(self.min_group) {
+            return ScopeKpis { scope, headcount, figures: Figure::Suppressed, score: Figure::Suppressed, values };
+        }
         let shown = self.figures(&scope, &members, &present, self.min_group);
-        let mut score = retention_score(self.snapshot, &raw, &scope, self);
+        let mut score = raw_score;
         // The explanation shows no value the figures withhold; the points still count.
         for c in &mut score.components {
             if c.value.is_some() && self.kpi_value(&shown, c.kpi, true).is_none() {
@@ -711,7 +740,7 @@ impl<'a> Ctx<'a> {
                 c.withheld = true;
             }
         }
-        ScopeKpis { scope, headcount, figures: Figure::Value(shown), score: Figure::Value(score) }
+        ScopeKpis { scope, headcount, figures: Figure::Value(shown), score: Figure::Value(score), values }
     }
 
     /// The figures of a scope, withholding groups under `min_group` (0 for the raw values the

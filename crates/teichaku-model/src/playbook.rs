@@ -110,7 +110,7 @@ pub struct CycleLength {
 ///     id: PhaseId::new("trial")?,
 ///     title: Localized::new("Trial", "試行"),
 ///     summary: Localized::default(),
-///     gate: Gate { criteria: vec![] },
+///     gate: Gate::default(),
 /// };
 /// assert!(p.gate.criteria.is_empty());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -141,11 +141,25 @@ pub struct Phase {
 /// assert!(gate.criteria[0].mandatory);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Gate {
     /// The criteria, in the order they are examined for the barrier point.
     pub criteria: Vec<GateCriterion>,
+    /// The readiness (earned weight over total weight, KPI criteria earning partial credit) at
+    /// which the gate passes, once every mandatory criterion holds; 1 means every criterion.
+    #[serde(default = "default_pass_at")]
+    pub pass_at: f64,
+}
+
+impl Default for Gate {
+    fn default() -> Self {
+        Self { criteria: Vec::new(), pass_at: default_pass_at() }
+    }
+}
+
+const fn default_pass_at() -> f64 {
+    0.8
 }
 
 /// One weighted criterion of a gate.
@@ -359,6 +373,41 @@ pub enum Kpi {
     RetentionScore,
 }
 
+impl Kpi {
+    /// Every KPI, in declaration order.
+    pub const ALL: [Kpi; 30] = [
+        Kpi::WeeklyActiveRate,
+        Kpi::MonthlyActiveRate,
+        Kpi::HabitRate,
+        Kpi::ReturningRate,
+        Kpi::LapsedShare,
+        Kpi::NeverShare,
+        Kpi::MinutesPerActiveMember,
+        Kpi::ExecutiveActiveShare,
+        Kpi::DaysSinceExecutiveUse,
+        Kpi::SatisfactionMean,
+        Kpi::QualityMean,
+        Kpi::NonUserShareAnxious,
+        Kpi::NonUserShareSkeptical,
+        Kpi::NonUserShareUninterested,
+        Kpi::ProposalsSubmitted,
+        Kpi::ProposalsImplemented,
+        Kpi::ImplementationRate,
+        Kpi::ConsultationsOpened,
+        Kpi::ConsultationsUnresolved,
+        Kpi::MedianDaysToResolve,
+        Kpi::IncidentsLast28Days,
+        Kpi::DaysSinceRuleReview,
+        Kpi::SuccessCasesShared,
+        Kpi::SuccessCasesComplete,
+        Kpi::DaysSinceSuccessCase,
+        Kpi::TimeSavedHours,
+        Kpi::TrainedShare,
+        Kpi::UntrainedSeniorBeginners,
+        Kpi::DaysSinceLaunch,
+        Kpi::RetentionScore,
+    ];
+}
 /// A target the method sets for a KPI, optionally by a number of days after launch.
 ///
 /// ```

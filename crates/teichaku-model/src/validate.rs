@@ -243,7 +243,8 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
         });
     });
 
-    for phase in &pb.phases {
+    for (index, phase) in pb.phases.iter().enumerate() {
+        in_range(errors, &Record::Phase { index, id: phase.id.clone() }, "gate.pass_at", phase.gate.pass_at, 0.0, 1.0);
         let _ = first_positions(phase.gate.criteria.iter().map(|c| c.id.clone()), |index, first_index| {
             errors.push(ValidationError::DuplicateId {
                 record: Record::Criterion { phase: phase.id.clone(), index, id: phase.gate.criteria[index].id.clone() },
