@@ -5,6 +5,7 @@
 mod demo;
 mod metrics;
 mod playbooks;
+mod readiness;
 mod robustness;
 mod support;
 mod validation;

@@ -1,5 +1,6 @@
-//! The teichaku rollout engine: a playbook drawn as a graph today; the instantiated activity
-//! graph, schedule, readiness and next actions build on it.
+//! The teichaku rollout engine: the playbook drawn as a graph, and readiness (the current phase,
+//! each gate's criteria, the barrier point, and which waves may start); the instantiated activity
+//! graph, schedule and next actions build on them.
 //!
 //! ```
 //! # fn playbook() -> teichaku_model::Playbook { unimplemented!() }
@@ -12,5 +13,10 @@
 #![forbid(unsafe_code)]
 
 mod graph;
+mod readiness;
 
 pub use graph::{playbook_dot, playbook_mermaid};
+pub use readiness::{
+    Barrier, CriterionReadiness, GateReadiness, Observed, ReadinessReport, UnitReadiness, WaveBlock, WaveReadiness,
+    readiness, rollout_waves,
+};

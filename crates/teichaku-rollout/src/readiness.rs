@@ -1,0 +1,401 @@
+//! Readiness: which phase the rollout is in, how far each gate is from passing, the barrier
+//! point, and which units and waves are ready to spread to.
+//!
+//! Definitions (also in `docs/rollout.md`):
+//! - *Rollout units* are the units of the waves, in wave order; units in no wave and without
+//!   sub-units form one more wave at the end. Without waves, every such unit is in the pilot.
+//! - At organisation scope, a per-unit activity counts as done when it is done in every unit of
+//!   the pilot wave (the organisation's phases follow the pilot); a per-unit role criterion asks
+//!   for the role in every rollout unit.
+//! - In a unit's scope, a per-unit activity must be done in that unit and an organisation-wide
+//!   one once; KPIs and roles are the unit's (with its sub-units).
+//! - A criterion earns credit 1 when met; a KPI criterion short of its threshold earns partial
+//!   credit (value ÷ threshold, or threshold ÷ value for at-most criteria, clipped to `[0, 1]`).
+//!   Readiness is earned weight ÷ total weight; a gate passes when every mandatory criterion is
+//!   met and readiness reaches the gate's `pass_at`.
+//! - The current phase is the first whose gate does not pass; the barrier point is the first
+//!   unmet criterion in phase and criterion order.
+//! - Wave k (k ≥ 1) may start when every unit of wave k − 1 has passed the first phase's gate in
+//!   its own scope and every unit of wave k has the roles the playbook asks of every unit.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use teichaku_metrics::{KpiReport, Scope};
+use teichaku_model::{
+    ActivityId, ActivityScope, Check, Comparison, CriterionId, Gate, Kpi, PhaseId, PlaybookId, Role, UnitId,
+    ValidSnapshot,
+};
+
+/// Where the rollout stands on `as_of`.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ReadinessReport {
+    /// The last day that counts.
+    pub as_of: NaiveDate,
+    /// The playbook followed.
+    pub playbook: PlaybookId,
+    /// Its revision.
+    pub playbook_revision: u32,
+    /// The first phase whose gate does not pass; `None` when every gate passes.
+    pub current_phase: Option<PhaseId>,
+    /// Every phase's gate at organisation scope, in order.
+    pub phases: Vec<GateReadiness>,
+    /// The first unmet criterion, in phase and criterion order: what to fix first.
+    pub barrier: Option<Barrier>,
+    /// The rollout waves, the pilot first.
+    pub waves: Vec<WaveReadiness>,
+    /// Each rollout unit's own phase and what it lacks.
+    pub units: Vec<UnitReadiness>,
+}
+
+/// One gate evaluated in one scope.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GateReadiness {
+    /// The phase the gate closes.
+    pub phase: PhaseId,
+    /// Earned weight over total weight, in `[0, 1]` (1 for a gate without criteria).
+    pub readiness: f64,
+    /// The readiness at which the gate passes.
+    pub pass_at: f64,
+    /// Whether every mandatory criterion is met.
+    pub mandatory_met: bool,
+    /// Whether the gate passes.
+    pub passed: bool,
+    /// Each criterion, in order.
+    pub criteria: Vec<CriterionReadiness>,
+}
+
+/// One gate criterion: what was observed against what is required.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CriterionReadiness {
+    /// The criterion.
+    pub criterion: CriterionId,
+    /// Its weight.
+    pub weight: f64,
+    /// Whether it must be met for the gate to pass.
+    pub mandatory: bool,
+    /// Whether it is met.
+    pub met: bool,
+    /// The credit earned, in `[0, 1]`.
+    pub credit: f64,
+    /// What was observed.
+    pub observed: Observed,
+}
+
+/// What a criterion observed.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Observed {
+    /// An activity: the units it is done in, of those it is asked of (1 of 1 for an
+    /// organisation-wide activity), and the units still lacking it.
+    Activity {
+        /// The activity.
+        activity: ActivityId,
+        /// Units (or 1 for organisation-wide) where it is done.
+        done: u64,
+        /// Units (or 1) where it is asked.
+        of: u64,
+        /// Units where it is not done yet.
+        lacking: Vec<UnitId>,
+    },
+    /// A KPI against its threshold; `value` is `None` when the KPI has no value.
+    Kpi {
+        /// The KPI.
+        kpi: Kpi,
+        /// Its value in the scope.
+        value: Option<f64>,
+        /// Which side passes.
+        op: Comparison,
+        /// The threshold.
+        threshold: f64,
+    },
+    /// A role: members holding it, and the units lacking enough of them.
+    Role {
+        /// The role.
+        role: Role,
+        /// Members present holding it in the scope (the fewest in any unit, for a per-unit criterion).
+        count: u64,
+        /// How many are asked for.
+        min_count: u32,
+        /// Units lacking enough of them.
+        lacking: Vec<UnitId>,
+    },
+}
+
+/// The barrier point.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Barrier {
+    /// Its phase.
+    pub phase: PhaseId,
+    /// The criterion.
+    pub criterion: CriterionId,
+}
+
+/// One rollout wave.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WaveReadiness {
+    /// Its position, 0 for the pilot.
+    pub wave: usize,
+    /// Its units.
+    pub units: Vec<UnitId>,
+    /// Whether it may start: the pilot always may.
+    pub may_start: bool,
+    /// Why it may not: units of the previous wave short of the first gate, and units of this
+    /// wave lacking a role asked of every unit.
+    pub blocked_by: Vec<WaveBlock>,
+}
+
+/// A reason a wave may not start yet.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum WaveBlock {
+    /// A unit of the previous wave has not passed the first phase's gate.
+    PreviousWaveGate {
+        /// The unit.
+        unit: UnitId,
+        /// Its first unmet criterion.
+        criterion: Option<CriterionId>,
+    },
+    /// A unit of this wave lacks a role the playbook asks of every unit.
+    RoleMissing {
+        /// The unit.
+        unit: UnitId,
+        /// The role.
+        role: Role,
+        /// The criterion asking for it.
+        criterion: CriterionId,
+    },
+}
+
+/// One rollout unit's own standing.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UnitReadiness {
+    /// The unit.
+    pub unit: UnitId,
+    /// Its wave.
+    pub wave: usize,
+    /// The first phase whose gate does not pass in the unit's scope; `None` when all pass.
+    pub phase: Option<PhaseId>,
+    /// That gate in the unit's scope.
+    pub gate: Option<GateReadiness>,
+    /// The unmet criteria of that gate.
+    pub lacks: Vec<CriterionId>,
+}
+
+/// Readiness of `snapshot` on the date of `kpis` (computed with every unit scope).
+///
+/// ```
+/// # fn inputs() -> (teichaku_model::ValidSnapshot, teichaku_metrics::KpiReport) { unimplemented!() }
+/// # if false {
+/// let (snapshot, kpis) = inputs();
+/// let ready = teichaku_rollout::readiness(&snapshot, &kpis);
+/// if let Some(b) = &ready.barrier {
+///     println!("fix first: {} in phase {}", b.criterion, b.phase);
+/// }
+/// # }
+/// ```
+pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport {
+    let as_of = kpis.as_of;
+    let pb = snapshot.playbook();
+    let waves = rollout_waves(snapshot);
+    let pilot: Vec<UnitId> = waves.first().cloned().unwrap_or_default();
+    let all_units: Vec<UnitId> = waves.iter().flatten().copied().collect();
+    let org = Ctx { snapshot, kpis, as_of, scope: Scope::Organisation, activity_units: &pilot, role_units: &all_units };
+    let phases: Vec<GateReadiness> = pb.phases.iter().map(|p| org.gate(&p.id, &p.gate)).collect();
+    let current_phase = phases.iter().find(|g| !g.passed).map(|g| g.phase.clone());
+    let barrier = phases.iter().find_map(|g| {
+        g.criteria.iter().find(|c| !c.met).map(|c| Barrier { phase: g.phase.clone(), criterion: c.criterion.clone() })
+    });
+
+    let units: Vec<UnitReadiness> = waves
+        .iter()
+        .enumerate()
+        .flat_map(|(w, units)| units.iter().map(move |&u| (w, u)))
+        .map(|(wave, unit)| {
+            let one = [unit];
+            let ctx = Ctx { snapshot, kpis, as_of, scope: Scope::Unit(unit), activity_units: &one, role_units: &one };
+            let gate = pb.phases.iter().map(|p| ctx.gate(&p.id, &p.gate)).find(|g| !g.passed);
+            let lacks =
+                gate.iter().flat_map(|g| g.criteria.iter().filter(|c| !c.met).map(|c| c.criterion.clone())).collect();
+            UnitReadiness { unit, wave, phase: gate.as_ref().map(|g| g.phase.clone()), gate, lacks }
+        })
+        .collect();
+
+    let first_phase = pb.phases.first().map(|p| p.id.clone());
+    let per_unit_roles: Vec<(Role, u32, CriterionId)> = pb
+        .phases
+        .iter()
+        .flat_map(|p| &p.gate.criteria)
+        .filter_map(|c| match &c.check {
+            Check::RolePresent { role, min_count, per_unit: true } => Some((*role, *min_count, c.id.clone())),
+            _ => None,
+        })
+        .collect();
+    let waves = waves
+        .iter()
+        .enumerate()
+        .map(|(wave, members)| {
+            let mut blocked_by = Vec::new();
+            if wave > 0 {
+                for &unit in &waves[wave - 1] {
+                    let u = units.iter().find(|r| r.unit == unit);
+                    let short = u.is_some_and(|r| r.phase.is_some() && r.phase == first_phase);
+                    if short {
+                        blocked_by.push(WaveBlock::PreviousWaveGate {
+                            unit,
+                            criterion: u.and_then(|r| r.lacks.first().cloned()),
+                        });
+                    }
+                }
+            }
+            for &unit in members {
+                for (role, min_count, criterion) in &per_unit_roles {
+                    if role_count(snapshot, &Scope::Unit(unit), *role, as_of) < u64::from(*min_count) {
+                        blocked_by.push(WaveBlock::RoleMissing { unit, role: *role, criterion: criterion.clone() });
+                    }
+                }
+            }
+            let may_start = wave == 0 || blocked_by.is_empty();
+            WaveReadiness { wave, units: members.clone(), may_start, blocked_by }
+        })
+        .collect();
+
+    ReadinessReport {
+        as_of,
+        playbook: pb.id.clone(),
+        playbook_revision: pb.revision,
+        current_phase,
+        phases,
+        barrier,
+        waves,
+        units,
+    }
+}
+
+/// The rollout waves: the organisation's, then units in no wave and without sub-units.
+pub fn rollout_waves(snapshot: &ValidSnapshot) -> Vec<Vec<UnitId>> {
+    let org = snapshot.organisation();
+    let mut waves: Vec<Vec<UnitId>> = org.waves.iter().map(|w| w.units.clone()).filter(|w| !w.is_empty()).collect();
+    let placed: BTreeSet<UnitId> = waves.iter().flatten().copied().collect();
+    let parents: BTreeSet<UnitId> = org.units.iter().filter_map(|u| u.parent).collect();
+    let rest: Vec<UnitId> =
+        org.units.iter().map(|u| u.id).filter(|u| !placed.contains(u) && !parents.contains(u)).collect();
+    if !rest.is_empty() {
+        waves.push(rest);
+    }
+    waves
+}
+
+struct Ctx<'a> {
+    snapshot: &'a ValidSnapshot,
+    kpis: &'a KpiReport,
+    as_of: NaiveDate,
+    scope: Scope,
+    activity_units: &'a [UnitId],
+    role_units: &'a [UnitId],
+}
+
+impl Ctx<'_> {
+    fn gate(&self, phase: &PhaseId, gate: &Gate) -> GateReadiness {
+        let criteria: Vec<CriterionReadiness> = gate
+            .criteria
+            .iter()
+            .map(|c| {
+                let (met, credit, observed) = self.check(&c.check);
+                CriterionReadiness {
+                    criterion: c.id.clone(),
+                    weight: c.weight,
+                    mandatory: c.mandatory,
+                    met,
+                    credit,
+                    observed,
+                }
+            })
+            .collect();
+        let total: f64 = criteria.iter().map(|c| c.weight).sum();
+        let earned: f64 = criteria.iter().map(|c| c.weight * c.credit).sum();
+        let readiness = if total > 0.0 { (earned / total).clamp(0.0, 1.0) } else { 1.0 };
+        let mandatory_met = criteria.iter().all(|c| c.met || !c.mandatory);
+        GateReadiness {
+            phase: phase.clone(),
+            readiness,
+            pass_at: gate.pass_at,
+            mandatory_met,
+            passed: mandatory_met && readiness >= gate.pass_at,
+            criteria,
+        }
+    }
+
+    fn check(&self, check: &Check) -> (bool, f64, Observed) {
+        match check {
+            Check::ActivityDone { activity } => {
+                let per_unit = self.snapshot.activity(activity).is_some_and(|a| a.scope == ActivityScope::PerUnit);
+                let done_in = |unit: Option<UnitId>| {
+                    self.snapshot
+                        .observations()
+                        .completions
+                        .iter()
+                        .any(|c| &c.activity == activity && c.unit == unit && c.date <= self.as_of)
+                };
+                let (done, of, lacking) = if per_unit {
+                    let lacking: Vec<UnitId> =
+                        self.activity_units.iter().copied().filter(|&u| !done_in(Some(u))).collect();
+                    let of = self.activity_units.len() as u64;
+                    (of - lacking.len() as u64, of, lacking)
+                } else {
+                    (u64::from(done_in(None)), 1, Vec::new())
+                };
+                let met = of > 0 && done == of;
+                (met, if met { 1.0 } else { 0.0 }, Observed::Activity { activity: activity.clone(), done, of, lacking })
+            }
+            Check::Kpi { kpi, op, threshold } => {
+                let value = self.kpis.scopes.iter().find(|s| s.scope == self.scope).and_then(|s| s.value(*kpi));
+                let met = value.is_some_and(|v| op.holds(v, *threshold));
+                let credit = match (value, op) {
+                    (_, _) if met => 1.0,
+                    (Some(v), Comparison::AtMost) if v > 0.0 => (threshold / v).clamp(0.0, 1.0),
+                    (Some(v), _) if *threshold > 0.0 => (v / threshold).clamp(0.0, 1.0),
+                    _ => 0.0,
+                };
+                (met, credit, Observed::Kpi { kpi: *kpi, value, op: *op, threshold: *threshold })
+            }
+            Check::RolePresent { role, min_count, per_unit } => {
+                let need = u64::from(*min_count);
+                let (count, lacking) = if *per_unit {
+                    let counts: Vec<(UnitId, u64)> = self
+                        .role_units
+                        .iter()
+                        .map(|&u| (u, role_count(self.snapshot, &Scope::Unit(u), *role, self.as_of)))
+                        .collect();
+                    let lacking = counts.iter().filter(|(_, c)| *c < need).map(|(u, _)| *u).collect();
+                    (counts.iter().map(|(_, c)| *c).min().unwrap_or(0), lacking)
+                } else {
+                    (role_count(self.snapshot, &self.scope, *role, self.as_of), Vec::new())
+                };
+                let met = count >= need && lacking.is_empty();
+                (
+                    met,
+                    if met { 1.0 } else { 0.0 },
+                    Observed::Role { role: *role, count, min_count: *min_count, lacking },
+                )
+            }
+            _ => (false, 0.0, Observed::Role { role: Role::Staff, count: 0, min_count: 0, lacking: Vec::new() }),
+        }
+    }
+}
+
+fn role_count(snapshot: &ValidSnapshot, scope: &Scope, role: Role, as_of: NaiveDate) -> u64 {
+    teichaku_metrics::members_in_scope(snapshot, scope)
+        .into_iter()
+        .filter(|m| m.has_role(role) && m.is_present_on(as_of))
+        .count() as u64
+}
