@@ -7,5 +7,6 @@ mod metrics;
 mod playbooks;
 mod readiness;
 mod robustness;
+mod schedule;
 mod support;
 mod validation;

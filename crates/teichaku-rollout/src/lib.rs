@@ -14,9 +14,11 @@
 
 mod graph;
 mod readiness;
+mod schedule;
 
 pub use graph::{playbook_dot, playbook_mermaid};
 pub use readiness::{
     Barrier, CriterionReadiness, GateReadiness, Observed, ReadinessReport, UnitReadiness, WaveBlock, WaveReadiness,
     readiness, rollout_waves,
 };
+pub use schedule::{InstanceKey, InstancePlan, RolloutPlan, Status, plan};
