@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly by design")]
 
+mod actions;
 mod demo;
 mod metrics;
 mod playbooks;

@@ -12,10 +12,12 @@
 
 #![forbid(unsafe_code)]
 
+mod actions;
 mod graph;
 mod readiness;
 mod schedule;
 
+pub use actions::{Action, ActionPlan, ActionScope, Reason, UrgencyTerms, next_actions};
 pub use graph::{playbook_dot, playbook_mermaid};
 pub use readiness::{
     Barrier, CriterionReadiness, GateReadiness, Observed, ReadinessReport, UnitReadiness, WaveBlock, WaveReadiness,

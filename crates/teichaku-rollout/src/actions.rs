@@ -1,0 +1,378 @@
+//! Next actions: what each role should do next, ranked by urgency, each with its reasons.
+//!
+//! Sources: activity instances that are ready or overdue; recurring activities whose cadence has
+//! come round (the slower cadence once the organisation's score reaches "retained"); the
+//! playbook's interventions whose condition holds, for the organisation or in a rollout unit; and
+//! the barrier point. Proposals of the same action in the same scope become one action that
+//! keeps every reason.
+//!
+//! `urgency = overdue_per_day × days late + blocking_per_instance × open instances waiting on it
+//! + gate_weight × weight of current-phase criteria it serves + kpi_severity × severity
+//! − phase_distance × phases ahead of the current one` (coefficients from the playbook, or the
+//! caller's). Ties are broken by code, then scope, so the order is deterministic.
+
+use std::collections::BTreeMap;
+
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+use teichaku_metrics::{KpiReport, Level, Scope};
+use teichaku_model::{
+    ActivityId, ActivityScope, Check, Condition, CriterionId, InterventionId, Kpi, Localized, MemberId, PhaseId, Role,
+    UnitId, UrgencyCoefficients, ValidSnapshot,
+};
+
+use crate::readiness::ReadinessReport;
+use crate::schedule::{RolloutPlan, Status};
+
+/// The ranked next actions.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ActionPlan {
+    /// The last day that counts.
+    pub as_of: NaiveDate,
+    /// The coefficients the urgency was computed with.
+    pub coefficients: UrgencyCoefficients,
+    /// The actions, most urgent first.
+    pub actions: Vec<Action>,
+}
+
+/// One next action.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Action {
+    /// A stable code: `activity:ID`, `intervention:ID` or `barrier:CRITERION`.
+    pub code: String,
+    /// The title, in English and Japanese.
+    pub title: Localized,
+    /// The role that owns it.
+    pub owner: Role,
+    /// Present members of the scope holding that role, by id.
+    pub members: Vec<MemberId>,
+    /// Where it applies.
+    pub scope: ActionScope,
+    /// When it is due, if anything sets a date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<NaiveDate>,
+    /// Why it is proposed; several sources may propose one action.
+    pub reasons: Vec<Reason>,
+    /// The urgency, the sum of its terms.
+    pub urgency: f64,
+    /// Each term of the urgency.
+    pub urgency_terms: UrgencyTerms,
+}
+
+/// Where an action applies.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "unit", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ActionScope {
+    /// The whole organisation.
+    Organisation,
+    /// One unit.
+    Unit(UnitId),
+}
+
+/// Why an action is proposed.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Reason {
+    /// Every prerequisite of the activity is done.
+    ActivityReady {
+        /// The activity.
+        activity: ActivityId,
+    },
+    /// The activity's due date has passed.
+    Overdue {
+        /// The activity.
+        activity: ActivityId,
+        /// When it was due.
+        due: NaiveDate,
+        /// Days since.
+        days_late: i64,
+    },
+    /// A recurring activity's cadence has come round.
+    RecurrenceDue {
+        /// The activity.
+        activity: ActivityId,
+        /// When it was last done.
+        last_done: NaiveDate,
+        /// Its cadence now, in days.
+        every_days: u32,
+    },
+    /// An intervention's condition holds.
+    InterventionFired {
+        /// The intervention.
+        intervention: InterventionId,
+        /// How serious the situation is, 0 to 1.
+        severity: f64,
+    },
+    /// The barrier point: the first unmet gate criterion.
+    BarrierPoint {
+        /// Its phase.
+        phase: PhaseId,
+        /// The criterion.
+        criterion: CriterionId,
+    },
+}
+
+/// The terms of an urgency.
+#[derive(Clone, Copy, PartialEq, Debug, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UrgencyTerms {
+    /// `overdue_per_day × days late`.
+    pub overdue: f64,
+    /// `blocking_per_instance × open instances waiting on it`.
+    pub blocking: f64,
+    /// `gate_weight × weight of current-phase criteria it serves`.
+    pub gate: f64,
+    /// `kpi_severity × the highest severity of its interventions`.
+    pub severity: f64,
+    /// `− phase_distance × phases ahead of the current one`.
+    pub phase_distance: f64,
+}
+
+impl UrgencyTerms {
+    fn total(&self) -> f64 {
+        self.overdue + self.blocking + self.gate + self.severity + self.phase_distance
+    }
+}
+
+/// The ranked next actions on the date of `kpis`.
+///
+/// ```
+/// # fn inputs() -> (teichaku_model::ValidSnapshot, teichaku_metrics::KpiReport) { unimplemented!() }
+/// # if false {
+/// let (snapshot, kpis) = inputs();
+/// let ready = teichaku_rollout::readiness(&snapshot, &kpis);
+/// let plan = teichaku_rollout::plan(&snapshot, kpis.as_of);
+/// let actions = teichaku_rollout::next_actions(&snapshot, &kpis, &plan, &ready, None);
+/// for a in actions.actions.iter().take(10) {
+///     println!("{:>6.1} {} ({:?})", a.urgency, a.title.en, a.owner);
+/// }
+/// # }
+/// ```
+pub fn next_actions(
+    snapshot: &ValidSnapshot,
+    kpis: &KpiReport,
+    plan: &RolloutPlan,
+    readiness: &ReadinessReport,
+    coefficients: Option<UrgencyCoefficients>,
+) -> ActionPlan {
+    let pb = snapshot.playbook();
+    let k = coefficients.unwrap_or(pb.urgency);
+    let as_of = kpis.as_of;
+    let phase_index = |p: &PhaseId| pb.phases.iter().position(|x| &x.id == p).unwrap_or(0);
+    let current = readiness.current_phase.as_ref().map_or(pb.phases.len(), phase_index);
+    let current_gate = readiness.current_phase.as_ref().and_then(|p| pb.phase(p)).map(|p| &p.gate);
+    let gate_weight_of = |activity: &ActivityId| -> f64 {
+        current_gate.map_or(0.0, |g| {
+            g.criteria
+                .iter()
+                .filter(|c| matches!(&c.check, Check::ActivityDone { activity: a } if a == activity))
+                .map(|c| c.weight)
+                .sum()
+        })
+    };
+    let mut actions: BTreeMap<(String, ActionScope), Action> = BTreeMap::new();
+    let mut propose = |code: String,
+                       title: &Localized,
+                       owner: Role,
+                       scope: ActionScope,
+                       due: Option<NaiveDate>,
+                       reason: Reason,
+                       terms: UrgencyTerms| {
+        let entry = actions.entry((code.clone(), scope)).or_insert_with(|| Action {
+            code,
+            title: title.clone(),
+            owner,
+            members: members_with(snapshot, scope, owner, as_of),
+            scope,
+            due,
+            reasons: Vec::new(),
+            urgency: 0.0,
+            urgency_terms: UrgencyTerms::default(),
+        });
+        entry.reasons.push(reason);
+        let t = &mut entry.urgency_terms;
+        t.overdue = t.overdue.max(terms.overdue);
+        t.blocking = t.blocking.max(terms.blocking);
+        t.gate = t.gate.max(terms.gate);
+        t.severity = t.severity.max(terms.severity);
+        t.phase_distance = t.phase_distance.min(terms.phase_distance);
+        entry.due = match (entry.due, due) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    };
+
+    // Ready and overdue activity instances.
+    for i in plan.instances.iter().filter(|i| matches!(i.status, Status::Ready | Status::Overdue)) {
+        let Some(a) = snapshot.activity(&i.key.activity) else { continue };
+        let scope = i.key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
+        let ahead = phase_index(&i.phase).saturating_sub(current) as f64;
+        let mut terms = UrgencyTerms {
+            blocking: k.blocking_per_instance * i.blocking as f64,
+            gate: k.gate_weight * gate_weight_of(&a.id),
+            phase_distance: -k.phase_distance * ahead,
+            ..UrgencyTerms::default()
+        };
+        let reason = match i.due.filter(|_| i.status == Status::Overdue) {
+            Some(due) => {
+                let days_late = (as_of - due).num_days();
+                terms.overdue = k.overdue_per_day * days_late as f64;
+                Reason::Overdue { activity: a.id.clone(), due, days_late }
+            }
+            None => Reason::ActivityReady { activity: a.id.clone() },
+        };
+        propose(format!("activity:{}", a.id), &a.title, a.owner, scope, i.due, reason, terms);
+    }
+
+    // Recurring activities whose cadence has come round.
+    let retained = kpis
+        .scopes
+        .first()
+        .and_then(|s| s.value(Kpi::RetentionScore))
+        .is_some_and(|score| Level::of(score) >= Level::Retained);
+    for a in pb.activities.iter().filter(|a| a.recurrence.is_some()) {
+        let Some(r) = a.recurrence else { continue };
+        let every = if retained { r.once_retained_every_days.unwrap_or(r.every_days) } else { r.every_days };
+        let scopes: Vec<Option<UnitId>> = match a.scope {
+            ActivityScope::PerUnit => {
+                plan.instances.iter().filter(|i| i.key.activity == a.id).map(|i| i.key.unit).collect()
+            }
+            _ => vec![None],
+        };
+        for unit in scopes {
+            let last = snapshot
+                .observations()
+                .completions
+                .iter()
+                .filter(|c| c.activity == a.id && c.unit == unit && c.date <= as_of)
+                .map(|c| c.date)
+                .max();
+            let Some(last) = last else { continue };
+            let next = last.checked_add_days(Days::new(u64::from(every.max(1)))).unwrap_or(last);
+            if next <= as_of {
+                let days_late = (as_of - next).num_days();
+                let terms = UrgencyTerms { overdue: k.overdue_per_day * days_late as f64, ..UrgencyTerms::default() };
+                let scope = unit.map_or(ActionScope::Organisation, ActionScope::Unit);
+                let reason = Reason::RecurrenceDue { activity: a.id.clone(), last_done: last, every_days: every };
+                propose(format!("activity:{}", a.id), &a.title, a.owner, scope, Some(next), reason, terms);
+            }
+        }
+    }
+
+    // Interventions whose condition holds.
+    let units: Vec<UnitId> = readiness.units.iter().map(|u| u.unit).collect();
+    for iv in &pb.interventions {
+        let scopes: Vec<ActionScope> = match iv.scope {
+            ActivityScope::PerUnit => units.iter().map(|&u| ActionScope::Unit(u)).collect(),
+            _ => vec![ActionScope::Organisation],
+        };
+        for scope in scopes {
+            if holds(&iv.when, snapshot, kpis, scope, as_of) {
+                let terms = UrgencyTerms { severity: k.kpi_severity * iv.severity, ..UrgencyTerms::default() };
+                let due = iv.due_within_days.and_then(|d| as_of.checked_add_days(Days::new(u64::from(d))));
+                let reason = Reason::InterventionFired { intervention: iv.id.clone(), severity: iv.severity };
+                propose(format!("intervention:{}", iv.id), &iv.title, iv.owner, scope, due, reason, terms);
+            }
+        }
+    }
+
+    // The barrier point.
+    if let Some(b) = &readiness.barrier {
+        if let Some(c) = pb.phase(&b.phase).and_then(|p| p.gate.criteria.iter().find(|c| c.id == b.criterion)) {
+            let reason = Reason::BarrierPoint { phase: b.phase.clone(), criterion: c.id.clone() };
+            let terms = UrgencyTerms { gate: k.gate_weight * c.weight, ..UrgencyTerms::default() };
+            match &c.check {
+                Check::ActivityDone { activity } => {
+                    if let Some(a) = snapshot.activity(activity) {
+                        propose(
+                            format!("activity:{}", a.id),
+                            &a.title,
+                            a.owner,
+                            ActionScope::Organisation,
+                            None,
+                            reason,
+                            terms,
+                        );
+                    }
+                }
+                _ => propose(
+                    format!("barrier:{}", c.id),
+                    &c.title,
+                    Role::PromotionLead,
+                    ActionScope::Organisation,
+                    None,
+                    reason,
+                    terms,
+                ),
+            }
+        }
+    }
+
+    let mut actions: Vec<Action> = actions
+        .into_values()
+        .map(|mut a| {
+            a.urgency = a.urgency_terms.total();
+            a
+        })
+        .collect();
+    actions
+        .sort_by(|a, b| b.urgency.total_cmp(&a.urgency).then_with(|| a.code.cmp(&b.code)).then(a.scope.cmp(&b.scope)));
+    ActionPlan { as_of, coefficients: k, actions }
+}
+
+/// Present members of the scope holding `role`, sorted by id.
+fn members_with(snapshot: &ValidSnapshot, scope: ActionScope, role: Role, as_of: NaiveDate) -> Vec<MemberId> {
+    let scope = match scope {
+        ActionScope::Unit(u) => Scope::Unit(u),
+        ActionScope::Organisation => Scope::Organisation,
+    };
+    teichaku_metrics::members_in_scope(snapshot, &scope)
+        .into_iter()
+        .filter(|m| m.has_role(role) && m.is_present_on(as_of))
+        .map(|m| m.id)
+        .collect()
+}
+
+/// Whether `condition` holds in `scope`; a KPI without a value makes a comparison false.
+fn holds(
+    condition: &Condition,
+    snapshot: &ValidSnapshot,
+    kpis: &KpiReport,
+    scope: ActionScope,
+    as_of: NaiveDate,
+) -> bool {
+    let metrics_scope = match scope {
+        ActionScope::Unit(u) => Scope::Unit(u),
+        ActionScope::Organisation => Scope::Organisation,
+    };
+    match condition {
+        Condition::All { of } => of.iter().all(|c| holds(c, snapshot, kpis, scope, as_of)),
+        Condition::Any { of } => of.iter().any(|c| holds(c, snapshot, kpis, scope, as_of)),
+        Condition::Not { condition } => !holds(condition, snapshot, kpis, scope, as_of),
+        Condition::Compare { kpi, op, value } => kpis
+            .scopes
+            .iter()
+            .find(|s| s.scope == metrics_scope)
+            .and_then(|s| s.value(*kpi))
+            .is_some_and(|v| op.holds(v, *value)),
+        Condition::RoleCount { role, op, value } => {
+            op.holds(members_with(snapshot, scope, *role, as_of).len() as f64, *value)
+        }
+        Condition::ActivityDone { activity } => {
+            let per_unit = snapshot.activity(activity).is_some_and(|a| a.scope == ActivityScope::PerUnit);
+            snapshot.observations().completions.iter().any(|c| {
+                &c.activity == activity
+                    && c.date <= as_of
+                    && match (scope, per_unit) {
+                        (ActionScope::Unit(u), true) => c.unit == Some(u),
+                        _ => true,
+                    }
+            })
+        }
+        _ => false,
+    }
+}
