@@ -6,10 +6,11 @@
 //! the barrier point. Proposals of the same action in the same scope become one action that
 //! keeps every reason.
 //!
-//! `urgency = overdue_per_day × days late + blocking_per_instance × open instances waiting on it
-//! + gate_weight × weight of current-phase criteria it serves + kpi_severity × severity
-//! − phase_distance × phases ahead of the current one` (coefficients from the playbook, or the
-//! caller's). Ties are broken by code, then scope, so the order is deterministic.
+//! The urgency is the sum of five terms (coefficients from the playbook, or the caller's):
+//! `overdue_per_day × days late`, `blocking_per_instance × open instances waiting on it`,
+//! `gate_weight × weight of current-phase criteria it serves`, `kpi_severity × severity`, and
+//! `−phase_distance × phases ahead of the current one`.
+//! Ties are broken by code, then scope, so the order is deterministic.
 
 use std::collections::BTreeMap;
 

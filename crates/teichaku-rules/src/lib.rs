@@ -1,14 +1,50 @@
 //! Evaluation rubrics for HR systems: weighted criteria over a fact table, caps and bands, with
 //! every score explained.
 //!
-//! This crate is wired into the workspace and grows with the evaluation work; today it holds the
-//! vocabulary shared with the rest of teichaku.
+//! A [`Rubric`] is a versioned JSON document; [`compile`] validates it once and resolves fact
+//! names to positions; [`evaluate`] scores one person's [`Facts`] into an [`Evaluation`] that
+//! records the rubric id and revision, each criterion's contribution, the caps applied and every
+//! missing fact with how it was treated. The format is described in `docs/rubrics.md`.
 //!
 //! ```
-//! assert_eq!(teichaku_rules::MAX_CONDITION_DEPTH, teichaku_model::MAX_CONDITION_DEPTH);
+//! use teichaku_rules::{evaluate, FactValue};
+//! let rubric = teichaku_rules::ai_use_in_appraisal();
+//! let facts = rubric.facts([
+//!     ("goal_sheet_ai_entry", FactValue::Boolean(true)),
+//!     ("proposals_implemented", FactValue::Number(2.0)),
+//!     ("success_cases_shared", FactValue::Number(1.0)),
+//!     ("usage_days_28", FactValue::Number(16.0)),
+//!     ("incidents", FactValue::Number(1.0)),
+//! ])?;
+//! let evaluation = evaluate(&rubric, &facts)?;
+//! assert_eq!(evaluation.band, "B"); // the incident caps the band at B
+//! assert_eq!(evaluation.caps_applied.len(), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 #![forbid(unsafe_code)]
 
-/// The deepest nesting of rubric conditions accepted: the same limit as playbook conditions.
+mod builtin;
+mod compile;
+mod error;
+mod evaluate;
+mod id;
+mod rubric;
+
+pub use builtin::{AI_USE_IN_APPRAISAL_JSON, ai_use_in_appraisal};
+pub use compile::{CompiledRubric, FactTable, FactValue, Facts, compile};
+pub use error::{EvaluationError, Location, RubricError, RubricErrors};
+pub use evaluate::{CapApplied, Contribution, Evaluation, MissingFact, Treatment, evaluate};
+pub use id::{CapId, CriterionId, FactName, RubricId};
+pub use rubric::{
+    Band, Cap, Condition, Criterion, FORMAT_VERSION, FactDecl, FactKind, MissingPolicy, NumberOp, Rubric, Scoring,
+    Step, ValueKind, parse_rubric,
+};
+
+/// The deepest nesting of rubric conditions accepted (a leaf has depth 1): the same limit as
+/// playbook conditions.
+///
+/// ```
+/// assert_eq!(teichaku_rules::MAX_CONDITION_DEPTH, 16);
+/// ```
 pub const MAX_CONDITION_DEPTH: usize = teichaku_model::MAX_CONDITION_DEPTH;
