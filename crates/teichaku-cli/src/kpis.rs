@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Serialize;
 use teichaku::Catalog;
-use teichaku::metrics::{EventStoreBuilder, Figure, KpiOptions, KpiReport, Rate, Scope, ScopeKpis, kpis_with_store};
+use teichaku::metrics::{
+    EventStore, EventStoreBuilder, Figure, KpiOptions, KpiReport, Rate, Scope, ScopeKpis, kpis_with_store,
+};
 use teichaku::model::{Lang, MemberId, Role, ValidSnapshot, parse_document, validate_document};
 
 use crate::events::{StreamReport, stream_file};
@@ -61,35 +63,7 @@ struct Output<'a> {
 }
 
 pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String) -> Result<u8, Failure> {
-    let text = input::read(&req.file)?;
-    let document = parse_document(&text).map_err(|e| Failure::input(format!("{}: {e}", req.file.display())))?;
-    let files = document.observations.usage_files.clone();
-    let snapshot = validate_document(document, catalog).map_err(|e| Failure::input(e.to_string()))?;
-
-    let members: BTreeMap<MemberId, u32> =
-        snapshot.organisation().members.iter().enumerate().map(|(i, m)| (m.id, i as u32)).collect();
-    let mut builder = EventStoreBuilder::new(&snapshot);
-    for (index, event) in snapshot.observations().usage.iter().enumerate() {
-        builder.push(event).map_err(|e| Failure::input(format!("usage event #{index}: {e}")))?;
-    }
-    let base = req.file.parent().filter(|_| req.file.as_os_str() != "-").unwrap_or(Path::new("."));
-    let mut streamed = StreamReport::default();
-    for path in files.iter().map(|f| base.join(f)).chain(req.events.iter().cloned()) {
-        stream_file(&path, &members, &mut builder, &mut streamed)?;
-    }
-    if streamed.bad_line_count > 0 && !req.skip_bad_lines {
-        let mut message: Vec<String> = streamed.bad_lines.iter().map(ToString::to_string).collect();
-        if streamed.bad_line_count > streamed.bad_lines.len() as u64 {
-            message.push(format!(
-                "… and {} more malformed lines",
-                streamed.bad_line_count - streamed.bad_lines.len() as u64
-            ));
-        }
-        message.push(format!("{} malformed lines; fix them or pass --skip-bad-lines", streamed.bad_line_count));
-        return Err(Failure::input(message.join("\n")));
-    }
-    let store = builder.finish().map_err(|e| Failure::input(e.to_string()))?;
-
+    let (snapshot, store, streamed) = load_with_events(&req.file, &req.events, req.skip_bad_lines, catalog)?;
     let mut options = KpiOptions::default();
     options.series_weeks = req.weeks;
     options.min_group_size = req.min_group_size;
@@ -125,7 +99,7 @@ fn parse_scope(s: &str) -> Result<Scope, Failure> {
         .map_err(|_| Failure::input(format!("unknown scope `{s}`: expected `organisation`, a role or a unit id")))
 }
 
-fn pct(f: &Figure<Rate>) -> String {
+pub(crate) fn pct(f: &Figure<Rate>) -> String {
     match f {
         Figure::Value(r) => format!("{:.1}%", r.rate * 100.0),
         Figure::Undefined => "n/a".to_owned(),
@@ -133,7 +107,7 @@ fn pct(f: &Figure<Rate>) -> String {
     }
 }
 
-fn scope_name(snapshot: &ValidSnapshot, scope: &Scope, lang: Lang) -> String {
+pub(crate) fn scope_name(snapshot: &ValidSnapshot, scope: &Scope, lang: Lang) -> String {
     match scope {
         Scope::Organisation => t(lang, "Organisation", "全社").to_owned(),
         Scope::Unit(u) => snapshot.unit(*u).map_or_else(|| u.to_string(), |u| u.name.clone()),
@@ -271,7 +245,7 @@ fn render(snapshot: &ValidSnapshot, report: &KpiReport, streamed: &StreamReport,
     }
 }
 
-fn scope_line(snapshot: &ValidSnapshot, s: &ScopeKpis, lang: Lang) -> String {
+pub(crate) fn scope_line(snapshot: &ValidSnapshot, s: &ScopeKpis, lang: Lang) -> String {
     let name: String = scope_name(snapshot, &s.scope, lang).chars().take(28).collect();
     match (&s.figures, &s.score) {
         (Figure::Value(f), Figure::Value(score)) => format!(
@@ -296,4 +270,43 @@ fn scope_line(snapshot: &ValidSnapshot, s: &ScopeKpis, lang: Lang) -> String {
             )
         ),
     }
+}
+
+/// Reads and validates the document, then builds the event store from its usage events, the
+/// files it names and `events`, streamed row by row.
+pub(crate) fn load_with_events(
+    file: &Path,
+    events: &[PathBuf],
+    skip_bad_lines: bool,
+    catalog: &Catalog,
+) -> Result<(ValidSnapshot, EventStore, StreamReport), Failure> {
+    let text = input::read(file)?;
+    let document = parse_document(&text).map_err(|e| Failure::input(format!("{}: {e}", file.display())))?;
+    let files = document.observations.usage_files.clone();
+    let snapshot = validate_document(document, catalog).map_err(|e| Failure::input(e.to_string()))?;
+
+    let members: BTreeMap<MemberId, u32> =
+        snapshot.organisation().members.iter().enumerate().map(|(i, m)| (m.id, i as u32)).collect();
+    let mut builder = EventStoreBuilder::new(&snapshot);
+    for (index, event) in snapshot.observations().usage.iter().enumerate() {
+        builder.push(event).map_err(|e| Failure::input(format!("usage event #{index}: {e}")))?;
+    }
+    let base = file.parent().filter(|_| file.as_os_str() != "-").unwrap_or(Path::new("."));
+    let mut streamed = StreamReport::default();
+    for path in files.iter().map(|f| base.join(f)).chain(events.iter().cloned()) {
+        stream_file(&path, &members, &mut builder, &mut streamed)?;
+    }
+    if streamed.bad_line_count > 0 && !skip_bad_lines {
+        let mut message: Vec<String> = streamed.bad_lines.iter().map(ToString::to_string).collect();
+        if streamed.bad_line_count > streamed.bad_lines.len() as u64 {
+            message.push(format!(
+                "… and {} more malformed lines",
+                streamed.bad_line_count - streamed.bad_lines.len() as u64
+            ));
+        }
+        message.push(format!("{} malformed lines; fix them or pass --skip-bad-lines", streamed.bad_line_count));
+        return Err(Failure::input(message.join("\n")));
+    }
+    let store = builder.finish().map_err(|e| Failure::input(e.to_string()))?;
+    Ok((snapshot, store, streamed))
 }

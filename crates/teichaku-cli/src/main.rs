@@ -5,6 +5,7 @@
 
 #![forbid(unsafe_code)]
 
+mod assess;
 mod events;
 mod input;
 mod kpis;
@@ -17,7 +18,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use teichaku::model::{Lang, PlaybookCatalog, PlaybookId};
-use teichaku::{Catalog, demo, overview};
+use teichaku::{Catalog, demo};
 
 /// Make generative-AI use take root: playbooks, validation and reports.
 #[derive(Parser, Debug)]
@@ -68,13 +69,15 @@ enum Command {
     },
     /// Compute the KPIs and retention score of every scope (or one) on a date.
     Kpis(kpis::Request),
+    /// Assess an organisation on a date: phase and readiness, score, schedule, next actions.
+    Assess(assess::Request),
     /// Print the JSON Schema of a document kind, or of all of them.
     Schema {
         /// Which document.
         #[arg(value_enum)]
         document: Option<schema::DocumentKind>,
     },
-    /// Summarise the built-in demo organisation, or print its input document.
+    /// Assess the built-in demo organisation, or print its input document.
     Demo {
         /// Print the demo's input document as JSON instead.
         #[arg(long)]
@@ -190,17 +193,17 @@ fn run(cli: Cli, out: &mut String) -> Result<u8, Failure> {
             return Ok(if report.valid { 0 } else { 1 });
         }
         Command::Kpis(request) => return kpis::run(&request, &catalog, lang, out),
+        Command::Assess(request) => return assess::run(&request, &catalog, lang, out),
         Command::Schema { document } => *out = json(&schema::schemas(document))?,
         Command::Demo { document, format } => {
             if document {
                 *out = json(&demo::document())?;
             } else {
                 let snapshot = demo::snapshot();
-                let report = overview(&snapshot, demo::AS_OF);
-                match format {
-                    Format::Json => *out = json(&report)?,
-                    Format::Text => render::overview_text(&snapshot, &report, lang, out),
-                }
+                let assessment = teichaku::assess(&snapshot, demo::AS_OF).map_err(|e| Failure::input(e.to_string()))?;
+                let format =
+                    if format == Format::Json { assess::AssessFormat::Json } else { assess::AssessFormat::Text };
+                return assess::emit(&snapshot, &assessment, format, 10, lang, out);
             }
         }
     }

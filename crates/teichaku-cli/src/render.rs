@@ -3,10 +3,8 @@
 use std::fmt::Write as _;
 
 use serde::Serialize;
-use teichaku::model::{
-    Activity, ActivityScope, Anchor, Check, CompareOp, Comparison, Condition, Lang, Playbook, Role, ValidSnapshot,
-};
-use teichaku::{ActiveFigure, Catalog, OverviewReport};
+use teichaku::Catalog;
+use teichaku::model::{Activity, ActivityScope, Anchor, Check, CompareOp, Comparison, Condition, Lang, Playbook, Role};
 
 use crate::input::ValidationReport;
 
@@ -225,90 +223,4 @@ pub(crate) fn validation_text(report: &ValidationReport, lang: Lang, out: &mut S
     for problem in &report.problems {
         let _ = writeln!(out, "{problem}");
     }
-}
-
-fn figure(f: &ActiveFigure, lang: Lang) -> (String, String) {
-    match (f.active, f.rate) {
-        (Some(a), Some(r)) => (a.to_string(), format!("{:.1}%", r * 100.0)),
-        (Some(a), None) => (a.to_string(), "–".to_owned()),
-        _ => ("–".to_owned(), t(lang, "suppressed", "非表示").to_owned()),
-    }
-}
-
-pub(crate) fn overview_text(snapshot: &ValidSnapshot, r: &OverviewReport, lang: Lang, out: &mut String) {
-    let pb = snapshot.playbook();
-    let _ = writeln!(
-        out,
-        "{} — {} {} ({} {} {})",
-        r.organisation,
-        t(lang, "as of", "基準日"),
-        r.as_of,
-        t(lang, "day", "導入から"),
-        r.days_since_launch,
-        t(lang, "after launch", "日目"),
-    );
-    let _ = writeln!(
-        out,
-        "{}: {} (rev {}) {}",
-        t(lang, "Playbook", "プレイブック"),
-        pb.id,
-        pb.revision,
-        pb.title.get(lang)
-    );
-    let (active, rate) = figure(&r.total, lang);
-    let _ = writeln!(
-        out,
-        "{}: {active} / {} ({rate})\n",
-        t(lang, "Weekly active (trailing 7 days)", "週次アクティブ（直近7日）"),
-        r.total.headcount
-    );
-
-    let _ = writeln!(
-        out,
-        "{:<20} {:>5} {:>9} {:>7} {:>10}",
-        t(lang, "Unit", "部署"),
-        t(lang, "wave", "波"),
-        t(lang, "headcount", "人数"),
-        t(lang, "active", "利用者"),
-        t(lang, "rate", "利用率")
-    );
-    for u in &r.units {
-        let (active, rate) = figure(&u.weekly_active, lang);
-        let wave = u.wave.map(|w| (w + 1).to_string()).unwrap_or_else(|| "–".to_owned());
-        let _ = writeln!(out, "{:<20} {:>5} {:>9} {:>7} {:>10}", u.name, wave, u.weekly_active.headcount, active, rate);
-    }
-
-    let _ = writeln!(out, "\n{}:", t(lang, "Weekly-active trend (7-day windows)", "週次アクティブ率の推移（7日ごと）"));
-    for w in &r.weeks {
-        let rate = w.weekly_active.rate.unwrap_or(0.0);
-        let bar = "█".repeat((rate * 40.0).round() as usize);
-        let (_, shown) = figure(&w.weekly_active, lang);
-        let _ = writeln!(out, "  {}  {:>7}  {bar}", w.ending, shown);
-    }
-
-    let _ = writeln!(out, "\n{}:", t(lang, "Progress by phase", "フェーズ別の進捗"));
-    for (i, p) in r.phases.iter().enumerate() {
-        let title = pb.phase(&p.phase).map(|ph| ph.title.get(lang)).unwrap_or_default();
-        let _ = writeln!(out, "  {}. {title}: {}/{} {}", i + 1, p.done.len(), p.activities, t(lang, "done", "完了"));
-    }
-    let o = &r.observed;
-    let _ = writeln!(
-        out,
-        "\n{}: {} {}, {} {}, {} {}, {} {}, {} {}, {} {}, {} {}",
-        t(lang, "Observed", "観測"),
-        o.usage_events,
-        t(lang, "usage events", "件の利用"),
-        o.surveys,
-        t(lang, "survey answers", "件のアンケート回答"),
-        o.proposals,
-        t(lang, "proposals", "件の改善提案"),
-        o.consultations,
-        t(lang, "consultations", "件の相談"),
-        o.success_cases,
-        t(lang, "success cases", "件の成功事例"),
-        o.incidents,
-        t(lang, "incidents", "件のルール違反"),
-        o.completions,
-        t(lang, "completions", "件の施策完了"),
-    );
 }

@@ -81,15 +81,18 @@ fn the_demo_document_validates() {
 }
 
 #[test]
-fn the_demo_summary_reads_in_english_and_japanese() {
+fn the_demo_report_reads_in_english_and_japanese() {
     let en = stdout(teichaku().arg("demo"));
-    assert!(en.starts_with("Demo Manufacturing Co. — as of 2026-11-01 (day 90 after launch)\n"), "{en}");
+    assert!(en.starts_with("Demo Manufacturing Co. — assessment as of 2026-11-01 (day 90 after launch)\n"), "{en}");
+    for part in ["Phase: 2.", "Barrier point (fix first):", "Retention score:", "Next actions (top 10):", "Rollout:"] {
+        assert!(en.contains(part), "{part}");
+    }
     for unit in ["Sales", "General affairs", "Development", "Customer support", "Management"] {
         assert!(en.contains(unit), "{unit}");
     }
     let ja = stdout(teichaku().args(["demo", "--lang", "ja"]));
-    assert!(ja.contains("週次アクティブ（直近7日）"), "{ja}");
-    assert!(ja.contains("フェーズ別の進捗"));
+    assert!(ja.contains("定着スコア") && ja.contains("次のアクション"), "{ja}");
+    insta::assert_snapshot!("demo-report-en", en);
 }
 
 #[test]
@@ -100,6 +103,7 @@ fn the_demo_summary_as_json_is_the_same_every_time() {
     let report: serde_json::Value = serde_json::from_str(&a).unwrap();
     assert_eq!(report["as_of"], "2026-11-01");
     assert_eq!(report["playbook"], "sme-five-step");
+    assert!(report["actions"]["actions"].as_array().is_some_and(|a| !a.is_empty()));
 }
 
 #[test]
@@ -266,4 +270,21 @@ fn kpis_as_text_in_both_languages() {
     let ja =
         stdout(teichaku().current_dir(dir.path()).args(["kpis", "doc.json", "--as-of", "2026-04-20", "--lang", "ja"]));
     assert!(ja.contains("全社"), "{ja}");
+}
+
+#[test]
+fn assess_reads_a_document_and_draws_its_rollout() {
+    let dir = folder(&[], false);
+    let text = stdout(teichaku().current_dir(dir.path()).args(["assess", "doc.json", "--as-of", "2026-04-20"]));
+    assert!(text.contains("Barrier point (fix first): An ambassador in every unit [ambassadors]"), "{text}");
+    let mermaid = stdout(teichaku().current_dir(dir.path()).args([
+        "assess",
+        "doc.json",
+        "--as-of",
+        "2026-04-20",
+        "--format",
+        "mermaid",
+    ]));
+    assert!(mermaid.starts_with("flowchart TD\n"));
+    assert!(mermaid.contains(":::overdue"), "Sales' practice task is overdue");
 }

@@ -47,7 +47,8 @@ pub struct Action {
     pub title: Localized,
     /// The role that owns it.
     pub owner: Role,
-    /// Present members of the scope holding that role, by id.
+    /// Present members of the scope holding that role (the organisation's when the unit has
+    /// none), by id.
     pub members: Vec<MemberId>,
     /// Where it applies.
     pub scope: ActionScope,
@@ -187,7 +188,7 @@ pub fn next_actions(
             code,
             title: title.clone(),
             owner,
-            members: members_with(snapshot, scope, owner, as_of),
+            members: who_acts(snapshot, scope, owner, as_of),
             scope,
             due,
             reasons: Vec::new(),
@@ -323,6 +324,17 @@ pub fn next_actions(
     actions
         .sort_by(|a, b| b.urgency.total_cmp(&a.urgency).then_with(|| a.code.cmp(&b.code)).then(a.scope.cmp(&b.scope)));
     ActionPlan { as_of, coefficients: k, actions }
+}
+
+/// Who should act: present members of the scope holding `role`, or, when the unit has none (a
+/// promotion lead acting in a unit, say), the organisation's; sorted by id.
+fn who_acts(snapshot: &ValidSnapshot, scope: ActionScope, role: Role, as_of: NaiveDate) -> Vec<MemberId> {
+    let here = members_with(snapshot, scope, role, as_of);
+    if here.is_empty() && scope != ActionScope::Organisation {
+        members_with(snapshot, ActionScope::Organisation, role, as_of)
+    } else {
+        here
+    }
 }
 
 /// Present members of the scope holding `role`, sorted by id.

@@ -173,3 +173,43 @@ fn dot_text(s: &str) -> String {
     out.push('"');
     out
 }
+
+/// The instantiated rollout as a Mermaid flowchart, each instance styled by its status (done,
+/// ready, blocked, overdue) and named by activity and unit.
+///
+/// ```
+/// # fn inputs() -> (teichaku_model::ValidSnapshot, teichaku_rollout::RolloutPlan) { unimplemented!() }
+/// # if false {
+/// let (snapshot, plan) = inputs();
+/// let text = teichaku_rollout::plan_mermaid(&snapshot, &plan, teichaku_model::Lang::En);
+/// assert!(text.contains("classDef overdue"));
+/// # }
+/// ```
+pub fn plan_mermaid(snapshot: &teichaku_model::ValidSnapshot, plan: &crate::RolloutPlan, lang: Lang) -> String {
+    let mut out = String::from("flowchart TD\n");
+    out.push_str("  classDef done fill:#d4edda,stroke:#2e7d32\n");
+    out.push_str("  classDef ready fill:#fff3cd,stroke:#b8860b\n");
+    out.push_str("  classDef blocked fill:#eeeeee,stroke:#888888\n");
+    out.push_str("  classDef overdue fill:#f8d7da,stroke:#c62828\n");
+    let position: std::collections::BTreeMap<&crate::InstanceKey, usize> =
+        plan.instances.iter().enumerate().map(|(i, x)| (&x.key, i)).collect();
+    for (i, x) in plan.instances.iter().enumerate() {
+        let title = snapshot.activity(&x.key.activity).map_or(x.key.activity.as_str(), |a| a.title.get(lang));
+        let unit = x.key.unit.and_then(|u| snapshot.unit(u)).map(|u| format!(" · {}", u.name)).unwrap_or_default();
+        let class = match x.status {
+            crate::Status::Done => "done",
+            crate::Status::Overdue => "overdue",
+            crate::Status::Ready => "ready",
+            _ => "blocked",
+        };
+        let _ = writeln!(out, "  i{i}[\"{}\"]:::{class}", mermaid_text(&format!("{title}{unit}")));
+    }
+    for (i, x) in plan.instances.iter().enumerate() {
+        for p in &x.after {
+            if let Some(j) = position.get(p) {
+                let _ = writeln!(out, "  i{j} --> i{i}");
+            }
+        }
+    }
+    out
+}

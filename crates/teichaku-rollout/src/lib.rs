@@ -18,7 +18,7 @@ mod readiness;
 mod schedule;
 
 pub use actions::{Action, ActionPlan, ActionScope, Reason, UrgencyTerms, next_actions};
-pub use graph::{playbook_dot, playbook_mermaid};
+pub use graph::{plan_mermaid, playbook_dot, playbook_mermaid};
 pub use readiness::{
     Barrier, CriterionReadiness, GateReadiness, Observed, ReadinessReport, UnitReadiness, WaveBlock, WaveReadiness,
     readiness, rollout_waves,

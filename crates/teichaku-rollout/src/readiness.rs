@@ -259,7 +259,10 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
             }
             for &unit in members {
                 for (role, min_count, criterion) in &per_unit_roles {
-                    if role_count(snapshot, &Scope::Unit(unit), *role, as_of) < u64::from(*min_count) {
+                    let named = blocked_by.iter().any(
+                        |b| matches!(b, WaveBlock::RoleMissing { unit: u, role: r, .. } if *u == unit && r == role),
+                    );
+                    if !named && role_count(snapshot, &Scope::Unit(unit), *role, as_of) < u64::from(*min_count) {
                         blocked_by.push(WaveBlock::RoleMissing { unit, role: *role, criterion: criterion.clone() });
                     }
                 }

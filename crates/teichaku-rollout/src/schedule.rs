@@ -77,6 +77,8 @@ pub struct InstancePlan {
     /// The day it is due, when its timing sets one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<NaiveDate>,
+    /// Every prerequisite, done or not.
+    pub after: Vec<InstanceKey>,
     /// Its prerequisites not yet done.
     pub waiting_on: Vec<InstanceKey>,
     /// Open instances that wait on it, directly or further down.
@@ -267,6 +269,15 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
     let instances = order
         .iter()
         .map(|&i| {
+            let after: Vec<InstanceKey> = {
+                let mut a: Vec<InstanceKey> = graph
+                    .neighbors_directed(nodes[i], petgraph::Direction::Incoming)
+                    .map(|n| keys[n.index()].clone())
+                    .collect();
+                a.sort();
+                a.dedup();
+                a
+            };
             let waiting_on: Vec<InstanceKey> = {
                 let mut w: Vec<InstanceKey> = graph
                     .neighbors_directed(nodes[i], petgraph::Direction::Incoming)
@@ -293,6 +304,7 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
                 earliest_start: start[i],
                 earliest_finish: finish[i],
                 due: due[i],
+                after,
                 waiting_on,
                 blocking: blocking[i],
                 critical: critical[i],

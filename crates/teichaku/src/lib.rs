@@ -26,10 +26,12 @@
 
 #![forbid(unsafe_code)]
 
+mod assess;
 pub mod demo;
 mod load;
 mod overview;
 
+pub use assess::{AssessOptions, Assessment, assess, assess_with_store};
 pub use load::{LoadError, load};
 pub use overview::{ActiveFigure, ObservedCounts, OverviewReport, PhaseProgress, UnitOverview, WeekPoint, overview};
 pub use teichaku_metrics as metrics;

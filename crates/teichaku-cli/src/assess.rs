@@ -1,0 +1,300 @@
+//! `teichaku assess` and the demo's report: phase and readiness, the retention score and its
+//! components, the top next actions with owners, due dates and reasons, and the KPIs by unit.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::ValueEnum;
+use teichaku::model::{Lang, Role, ValidSnapshot};
+use teichaku::rollout::{ActionScope, Reason, Status, WaveBlock};
+use teichaku::{Assessment, Catalog, metrics::Figure};
+
+use crate::kpis::{load_with_events, scope_line};
+use crate::render::t;
+use crate::{Failure, json};
+
+/// The arguments of `teichaku assess`.
+#[derive(clap::Args, Debug)]
+pub(crate) struct Request {
+    /// The assessment document, or `-` for standard input.
+    file: PathBuf,
+    /// The last day that counts, such as 2026-11-01.
+    #[arg(long = "as-of", value_name = "DATE")]
+    as_of: NaiveDate,
+    /// A CSV or JSON Lines file of further usage events; may be given several times.
+    #[arg(long = "events", value_name = "FILE")]
+    events: Vec<PathBuf>,
+    /// Assess even when some event lines are malformed (they are reported).
+    #[arg(long)]
+    skip_bad_lines: bool,
+    /// How many next actions the text report lists.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    top: usize,
+    /// Output format: a report, the whole assessment as JSON, or the rollout graph as Mermaid.
+    #[arg(long, value_enum, default_value_t = AssessFormat::Text)]
+    format: AssessFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum AssessFormat {
+    Text,
+    Json,
+    Mermaid,
+}
+
+pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String) -> Result<u8, Failure> {
+    let (snapshot, store, _) = load_with_events(&req.file, &req.events, req.skip_bad_lines, catalog)?;
+    let assessment = teichaku::assess_with_store(&snapshot, &store, req.as_of, &teichaku::AssessOptions::default())
+        .map_err(|e| Failure::input(e.to_string()))?;
+    emit(&snapshot, &assessment, req.format, req.top, lang, out)
+}
+
+pub(crate) fn emit(
+    snapshot: &ValidSnapshot,
+    a: &Assessment,
+    format: AssessFormat,
+    top: usize,
+    lang: Lang,
+    out: &mut String,
+) -> Result<u8, Failure> {
+    match format {
+        AssessFormat::Json => *out = json(a)?,
+        AssessFormat::Mermaid => *out = teichaku::rollout::plan_mermaid(snapshot, &a.plan, lang),
+        AssessFormat::Text => render(snapshot, a, top, lang, out),
+    }
+    Ok(0)
+}
+
+fn role(r: Role, lang: Lang) -> &'static str {
+    match (r, lang) {
+        (Role::Executive, Lang::Ja) => "経営層",
+        (Role::PromotionLead, Lang::Ja) => "AI推進担当",
+        (Role::Ambassador, Lang::Ja) => "アンバサダー",
+        (Role::Manager, Lang::Ja) => "管理職",
+        (_, Lang::Ja) => "現場",
+        (Role::Executive, _) => "executive",
+        (Role::PromotionLead, _) => "promotion lead",
+        (Role::Ambassador, _) => "ambassador",
+        (Role::Manager, _) => "manager",
+        _ => "staff",
+    }
+}
+
+/// The report a promotion lead reads.
+pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang: Lang, out: &mut String) {
+    let org = snapshot.organisation();
+    let pb = snapshot.playbook();
+    let days = (a.as_of - org.launch_date).num_days();
+    let _ = writeln!(
+        out,
+        "{} — {} {} ({} {days} {})",
+        org.name,
+        t(lang, "assessment as of", "アセスメント 基準日"),
+        a.as_of,
+        t(lang, "day", "導入から"),
+        t(lang, "after launch", "日目")
+    );
+    let _ = writeln!(
+        out,
+        "{}: {} (rev {}) {}\n",
+        t(lang, "Playbook", "プレイブック"),
+        pb.id,
+        pb.revision,
+        pb.title.get(lang)
+    );
+
+    // Phase and readiness.
+    match &a.readiness.current_phase {
+        Some(current) => {
+            let index = pb.phases.iter().position(|p| &p.id == current).unwrap_or(0);
+            let title = pb.phase(current).map_or("", |p| p.title.get(lang));
+            let gate = a.readiness.phases.iter().find(|g| &g.phase == current);
+            let _ = writeln!(
+                out,
+                "{}: {}. {title} — {} {:.0}% ({} {:.0}%)",
+                t(lang, "Phase", "フェーズ"),
+                index + 1,
+                t(lang, "readiness", "移行準備度"),
+                gate.map_or(0.0, |g| g.readiness * 100.0),
+                t(lang, "passes at", "移行条件"),
+                gate.map_or(0.0, |g| g.pass_at * 100.0),
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "{}",
+                t(lang, "Every phase's gate has passed.", "すべてのフェーズの移行条件を満たしています。")
+            );
+        }
+    }
+    if let Some(b) = &a.readiness.barrier {
+        let title = pb
+            .phase(&b.phase)
+            .and_then(|p| p.gate.criteria.iter().find(|c| c.id == b.criterion))
+            .map_or(b.criterion.as_str(), |c| c.title.get(lang));
+        let _ = writeln!(
+            out,
+            "{}: {title} [{}]",
+            t(lang, "Barrier point (fix first)", "ボトルネック（最優先）"),
+            b.criterion
+        );
+    }
+    for w in a.readiness.waves.iter().skip(1) {
+        let state = if w.may_start { t(lang, "may start", "開始可能") } else { t(lang, "blocked", "保留") };
+        let names: Vec<String> = w.units.iter().filter_map(|u| snapshot.unit(*u)).map(|u| u.name.clone()).collect();
+        let _ = write!(out, "{} {} ({}): {state}", t(lang, "Wave", "展開ウェーブ"), w.wave + 1, names.join(", "));
+        let reasons: Vec<String> = w
+            .blocked_by
+            .iter()
+            .map(|b| match b {
+                WaveBlock::RoleMissing { unit, role: r, .. } => format!(
+                    "{} {} {}",
+                    snapshot.unit(*unit).map_or("?", |u| u.name.as_str()),
+                    t(lang, "has no", "に不在:"),
+                    role(*r, lang)
+                ),
+                WaveBlock::PreviousWaveGate { unit, .. } => format!(
+                    "{} {}",
+                    snapshot.unit(*unit).map_or("?", |u| u.name.as_str()),
+                    t(lang, "has not passed the first gate", "が最初の移行条件を未達")
+                ),
+                _ => String::new(),
+            })
+            .collect();
+        if !reasons.is_empty() {
+            let _ = write!(out, " — {}", reasons.join("; "));
+        }
+        out.push('\n');
+    }
+
+    // The retention score.
+    if let Some(org_kpis) = a.kpis.scopes.first() {
+        if let Figure::Value(score) = &org_kpis.score {
+            let _ = writeln!(
+                out,
+                "\n{}: {:.1} ({:?}){}{}",
+                t(lang, "Retention score", "定着スコア"),
+                score.score,
+                score.level,
+                score.cap.map(|c| format!(", {} {c}", t(lang, "capped at", "上限"))).unwrap_or_default(),
+                if score.failing {
+                    t(
+                        lang,
+                        " — FAILING: weekly-active under 20% three months after launch",
+                        " — 要注意: 導入3か月後も週次利用率20%未満",
+                    )
+                } else {
+                    ""
+                }
+            );
+            for c in &score.components {
+                let value = match (c.value, c.withheld) {
+                    (Some(v), _) => format!("{v:.2}"),
+                    (None, true) => t(lang, "withheld", "非表示").to_owned(),
+                    (None, false) => "n/a".to_owned(),
+                };
+                let _ = writeln!(
+                    out,
+                    "  {:<26} {:>9} / {:<5} → {:>5.1} / {:.0}",
+                    format!("{:?}", c.component),
+                    value,
+                    c.target,
+                    c.points,
+                    c.weight
+                );
+            }
+            for ac in score.absolute_conditions.iter().filter(|ac| !ac.holds) {
+                let _ = writeln!(out, "  ✗ {}", ac.title.get(lang));
+            }
+        }
+    }
+
+    // The next actions.
+    let _ = writeln!(
+        out,
+        "\n{} ({} {}):",
+        t(lang, "Next actions", "次のアクション"),
+        t(lang, "top", "上位"),
+        top.min(a.actions.actions.len())
+    );
+    for (n, action) in a.actions.actions.iter().take(top).enumerate() {
+        let scope = match action.scope {
+            ActionScope::Unit(u) => snapshot.unit(u).map_or_else(|| u.to_string(), |u| u.name.clone()),
+            _ => t(lang, "organisation", "全社").to_owned(),
+        };
+        let due = action.due.map(|d| format!(", {} {d}", t(lang, "due", "期限"))).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{:>2}. {} — {} ×{}, {scope}{due} [{:.1}]",
+            n + 1,
+            action.title.get(lang),
+            role(action.owner, lang),
+            action.members.len(),
+            action.urgency
+        );
+        let reasons: Vec<String> = action
+            .reasons
+            .iter()
+            .map(|r| match r {
+                Reason::Overdue { days_late, .. } => {
+                    format!("{} {days_late} {}", t(lang, "overdue by", "期限超過"), t(lang, "days", "日"))
+                }
+                Reason::ActivityReady { .. } => {
+                    t(lang, "ready: its prerequisites are done", "着手可能: 前提が完了").to_owned()
+                }
+                Reason::RecurrenceDue { last_done, every_days, .. } => {
+                    format!(
+                        "{} {last_done}, {} {every_days} {}",
+                        t(lang, "last done", "前回"),
+                        t(lang, "every", "周期"),
+                        t(lang, "days", "日")
+                    )
+                }
+                Reason::InterventionFired { intervention, .. } => {
+                    format!("{}: {intervention}", t(lang, "rule fired", "介入ルール"))
+                }
+                Reason::BarrierPoint { criterion, .. } => {
+                    format!("{}: {criterion}", t(lang, "barrier point", "ボトルネック"))
+                }
+                _ => String::new(),
+            })
+            .collect();
+        let _ = writeln!(out, "      {}", reasons.join("; "));
+    }
+
+    // The schedule in one line.
+    let count = |s: Status| a.plan.instances.iter().filter(|i| i.status == s).count();
+    let _ = writeln!(
+        out,
+        "\n{}: {} {}, {} {}, {} {}, {} {}; {} {}",
+        t(lang, "Rollout", "展開計画"),
+        count(Status::Done),
+        t(lang, "done", "完了"),
+        count(Status::Overdue),
+        t(lang, "overdue", "期限超過"),
+        count(Status::Ready),
+        t(lang, "ready", "着手可能"),
+        count(Status::Blocked),
+        t(lang, "blocked", "待ち"),
+        t(lang, "projected finish", "完了見込み"),
+        a.plan.projected_finish
+    );
+
+    // KPIs by unit.
+    let _ = writeln!(
+        out,
+        "\n{:<28} {:>6} {:>8} {:>8} {:>8} {:>6}  {}",
+        t(lang, "Scope", "範囲"),
+        t(lang, "people", "人数"),
+        t(lang, "weekly", "週次"),
+        t(lang, "habit", "習慣"),
+        t(lang, "return", "継続"),
+        t(lang, "score", "スコア"),
+        t(lang, "level", "段階")
+    );
+    for s in a.kpis.scopes.iter().filter(|s| !matches!(s.scope, teichaku::metrics::Scope::Role(_))) {
+        let _ = writeln!(out, "{}", scope_line(snapshot, s, lang));
+    }
+}

@@ -1,0 +1,106 @@
+//! `assess`: KPIs, retention score, readiness, schedule and next actions in one call.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use teichaku_metrics::{EventStore, KpiError, KpiOptions, KpiReport, kpis_with_store};
+use teichaku_model::{PlaybookId, UrgencyCoefficients, ValidSnapshot};
+use teichaku_rollout::{ActionPlan, ReadinessReport, RolloutPlan, next_actions, plan, readiness};
+
+/// Everything teichaku knows about an organisation on `as_of`.
+///
+/// ```
+/// let snapshot = teichaku::demo::snapshot();
+/// let a = teichaku::assess(&snapshot, teichaku::demo::AS_OF)?;
+/// assert_eq!(a.playbook.as_str(), "sme-five-step");
+/// assert!(!a.actions.actions.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Assessment {
+    /// The version of teichaku that computed it.
+    pub engine_version: String,
+    /// The document format version.
+    pub document_version: u32,
+    /// The playbook followed.
+    pub playbook: PlaybookId,
+    /// Its revision.
+    pub playbook_revision: u32,
+    /// The last day that counts.
+    pub as_of: NaiveDate,
+    /// Every KPI and the retention score of every scope.
+    pub kpis: KpiReport,
+    /// The current phase, each gate, the barrier point, waves and units.
+    pub readiness: ReadinessReport,
+    /// The instantiated rollout and its schedule.
+    pub plan: RolloutPlan,
+    /// The ranked next actions.
+    pub actions: ActionPlan,
+}
+
+/// What an assessment may be asked besides the snapshot and the date.
+///
+/// ```
+/// let options = teichaku::AssessOptions::default();
+/// assert!(options.urgency.is_none());
+/// ```
+#[derive(Clone, PartialEq, Debug, Default)]
+#[non_exhaustive]
+pub struct AssessOptions {
+    /// How the KPIs are computed.
+    pub kpis: KpiOptions,
+    /// Urgency coefficients overriding the playbook's.
+    pub urgency: Option<UrgencyCoefficients>,
+}
+
+/// Assesses `snapshot` on `as_of` over the usage events in the snapshot.
+///
+/// # Errors
+///
+/// [`KpiError`] when the usage events cannot be stored.
+pub fn assess(snapshot: &ValidSnapshot, as_of: NaiveDate) -> Result<Assessment, KpiError> {
+    let store = EventStore::from_snapshot(snapshot)?;
+    assess_with_store(snapshot, &store, as_of, &AssessOptions::default())
+}
+
+/// Assesses `snapshot` on `as_of` over the events of `store` (from the snapshot, streamed
+/// files, or both).
+///
+/// # Errors
+///
+/// [`KpiError`] when a requested scope names an unknown unit.
+///
+/// ```
+/// let snapshot = teichaku::demo::snapshot();
+/// let store = teichaku::metrics::EventStore::from_snapshot(&snapshot)?;
+/// let a = teichaku::assess_with_store(&snapshot, &store, teichaku::demo::AS_OF, &Default::default())?;
+/// assert_eq!(a.as_of, teichaku::demo::AS_OF);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn assess_with_store(
+    snapshot: &ValidSnapshot,
+    store: &EventStore,
+    as_of: NaiveDate,
+    options: &AssessOptions,
+) -> Result<Assessment, KpiError> {
+    // Readiness and interventions need every scope: the caller's scope list narrows the report,
+    // not what the rollout engine sees.
+    let mut kpi_options = options.kpis.clone();
+    kpi_options.scopes.clear();
+    let kpis = kpis_with_store(snapshot, store, as_of, &kpi_options)?;
+    let ready = readiness(snapshot, &kpis);
+    let plan = plan(snapshot, as_of);
+    let actions = next_actions(snapshot, &kpis, &plan, &ready, options.urgency);
+    let pb = snapshot.playbook();
+    Ok(Assessment {
+        engine_version: crate::ENGINE_VERSION.to_owned(),
+        document_version: teichaku_model::FORMAT_VERSION,
+        playbook: pb.id.clone(),
+        playbook_revision: pb.revision,
+        as_of,
+        kpis,
+        readiness: ready,
+        plan,
+        actions,
+    })
+}
