@@ -1,5 +1,5 @@
-//! Next actions on small.json, ranked by hand with the default coefficients (overdue 2 a day,
-//! blocking 1 an instance, gate weight 5, severity 20, phase distance 3).
+//! Next actions on small.json, ranked by hand with the default coefficients (overdue 1 a day,
+//! blocking 1 an instance, gate weight 5, severity 100, phase distance 3).
 //!
 //! On 2026-04-20 the current phase is `spread` (see readiness.rs) and its barrier is the missing
 //! ambassador in Support (weight 1). Sales' practice task was due on 04-17; Support's training is
@@ -8,10 +8,12 @@
 use teichaku::metrics::{KpiOptions, kpis};
 use teichaku::rollout::{ActionScope, Reason, next_actions, plan, readiness};
 
-use crate::support::{load, member, small, unit};
+use serde_json::json;
+
+use crate::support::{load, member, push, small, unit};
 
 #[test]
-fn the_overdue_practice_task_comes_first_then_the_barrier() {
+fn the_barrier_comes_first_then_the_overdue_practice_task() {
     let snapshot = load(&small()).unwrap();
     let as_of = "2026-04-20".parse().unwrap();
     let report = kpis(&snapshot, as_of, &KpiOptions::default()).unwrap();
@@ -23,16 +25,16 @@ fn the_overdue_practice_task_comes_first_then_the_barrier() {
     assert_eq!(
         ranked,
         [
-            ("activity:practice-task", ActionScope::Unit(unit(2)), 6.0), // 3 days late × 2
-            ("barrier:ambassadors", ActionScope::Organisation, 5.0),     // gate weight 1 × 5
-            ("activity:training", ActionScope::Unit(unit(3)), 1.0),      // blocks 1 open instance
+            ("barrier:ambassadors", ActionScope::Organisation, 5.0), // gate weight 1 × 5
+            ("activity:practice-task", ActionScope::Unit(unit(2)), 3.0), // 3 days late × 1
+            ("activity:training", ActionScope::Unit(unit(3)), 1.0),  // blocks 1 open instance
             ("activity:weekly-meeting", ActionScope::Organisation, 0.0),
         ]
     );
-    let first = &actions[0];
-    assert_eq!(first.members, vec![member(0x103)], "Sales' manager");
-    assert!(matches!(&first.reasons[..], [Reason::Overdue { days_late: 3, .. }]));
-    assert_eq!(actions[1].members, vec![member(0x102)], "the promotion lead");
+    let practice = &actions[1];
+    assert_eq!(practice.members, vec![member(0x103)], "Sales' manager");
+    assert!(matches!(&practice.reasons[..], [Reason::Overdue { days_late: 3, .. }]));
+    assert_eq!(actions[0].members, vec![member(0x102)], "the promotion lead");
 }
 
 #[test]
@@ -47,8 +49,49 @@ fn a_silent_executive_fires_its_intervention() {
     let actions = next_actions(&snapshot, &report, &p, &ready, None).actions;
     let silent = actions.iter().find(|a| a.code == "intervention:executive-silent").expect("fired");
     assert_eq!(silent.members, vec![member(0x101)]);
-    assert!((silent.urgency_terms.severity - 20.0 * 0.7).abs() < 1e-12);
+    assert!((silent.urgency_terms.severity - 100.0 * 0.7).abs() < 1e-12);
     // Shuffling nothing changes nothing: the same input gives the same order.
     let again = next_actions(&snapshot, &report, &p, &ready, None).actions;
     assert_eq!(actions, again);
+}
+
+#[test]
+fn a_failing_rollout_puts_the_executive_escalation_first() {
+    // Add the standard escalation to the inline playbook: weekly-active under 20% at 90 days or
+    // more after launch. On 2026-07-01 (91 days) nobody has used AI for weeks: 0 of 7.
+    let mut doc = small();
+    push(
+        &mut doc,
+        "/playbook/inline/interventions",
+        json!({ "id": "failing-escalation",
+                "title": { "en": "Escalate to the executives and restart with one small task", "ja": "経営層へ報告し小さな業務から再開する" },
+                "scope": "organisation", "owner": "executive", "severity": 1.0,
+                "when": { "kind": "all", "of": [
+                    { "kind": "compare", "kpi": "weekly_active_rate", "op": "lt", "value": 0.2 },
+                    { "kind": "compare", "kpi": "days_since_launch", "op": "ge", "value": 90 } ] } }),
+    );
+    let snapshot = load(&doc).unwrap();
+    let as_of = "2026-07-01".parse().unwrap();
+    let report = kpis(&snapshot, as_of, &KpiOptions::default()).unwrap();
+    let org_score = match &report.scopes[0].score {
+        teichaku::metrics::Figure::Value(s) => s.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(org_score.failing, "weekly-active 0 of 7 at 91 days");
+    let ready = readiness(&snapshot, &report);
+    let p = plan(&snapshot, as_of);
+    let actions = next_actions(&snapshot, &report, &p, &ready, None).actions;
+    // Escalation 100 × 1.0 = 100; the practice task, 75 days late (04-17 to 07-01) but one phase
+    // ahead of the current one (weekly-active 0 puts the rollout back in `prepare`): 75 − 3 = 72;
+    // the silent executive 100 × 0.7 = 70.
+    let top: Vec<(&str, f64)> = actions.iter().take(3).map(|a| (a.code.as_str(), a.urgency)).collect();
+    assert_eq!(
+        top,
+        [
+            ("intervention:failing-escalation", 100.0),
+            ("activity:practice-task", 72.0),
+            ("intervention:executive-silent", 70.0)
+        ]
+    );
+    assert_eq!(actions[0].members, vec![member(0x101)], "the executive");
 }

@@ -952,6 +952,9 @@ impl Default for ScoringModel {
 
 /// The coefficients of the urgency sum that ranks next actions.
 ///
+/// The defaults put outcomes before process: an intervention of severity 1 (a failing rollout)
+/// earns 100 points, as much as an activity 100 days late.
+///
 /// `urgency = overdue_per_day × days late + blocking_per_instance × instances waiting downstream
 /// + gate_weight × the gate weight it serves + kpi_severity × severity − phase_distance × phases ahead`.
 ///
@@ -978,10 +981,10 @@ pub struct UrgencyCoefficients {
 impl Default for UrgencyCoefficients {
     fn default() -> Self {
         Self {
-            overdue_per_day: 2.0,
+            overdue_per_day: 1.0,
             blocking_per_instance: 1.0,
             gate_weight: 5.0,
-            kpi_severity: 20.0,
+            kpi_severity: 100.0,
             phase_distance: 3.0,
         }
     }
