@@ -95,3 +95,59 @@ fn a_failing_rollout_puts_the_executive_escalation_first() {
     );
     assert_eq!(actions[0].members, vec![member(0x101)], "the executive");
 }
+
+mod properties {
+    use proptest::prelude::*;
+    use teichaku::model::ActivityId;
+    use teichaku::rollout::Reason;
+
+    use crate::support::{SMALL, catalog};
+
+    fn assess_json(doc: &serde_json::Value, as_of: &str) -> (String, teichaku::Assessment) {
+        let snapshot = teichaku::load(&doc.to_string(), catalog()).unwrap();
+        let a = teichaku::assess(&snapshot, as_of.parse().unwrap()).unwrap();
+        (serde_json::to_string(&(&a.actions, &a.readiness, &a.plan)).unwrap(), a)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn shuffled_observations_give_the_same_actions(seed in any::<u64>(), day in 3u32..90) {
+            let base: serde_json::Value = serde_json::from_str(SMALL).unwrap();
+            let as_of = (chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap() + chrono::Days::new(u64::from(day))).to_string();
+            let (expected, a) = assess_json(&base, &as_of);
+            let mut shuffled = base.clone();
+            let mut state = seed;
+            for list in ["completions", "usage", "surveys", "trainings"] {
+                if let Some(items) = shuffled["observations"][list].as_array_mut() {
+                    for i in (1..items.len()).rev() {
+                        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        items.swap(i, (state >> 33) as usize % (i + 1));
+                    }
+                }
+            }
+            prop_assert_eq!(&assess_json(&shuffled, &as_of).0, &expected);
+
+            // Every activity proposed as ready or overdue has every prerequisite done.
+            for action in &a.actions.actions {
+                for reason in &action.reasons {
+                    let activity: Option<&ActivityId> = match reason {
+                        Reason::ActivityReady { activity } | Reason::Overdue { activity, .. } => Some(activity),
+                        _ => None,
+                    };
+                    let Some(activity) = activity else { continue };
+                    let unit = match action.scope {
+                        teichaku::rollout::ActionScope::Unit(u) => Some(u),
+                        _ => None,
+                    };
+                    let instance = a.plan.instances.iter().find(|i| &i.key.activity == activity && i.key.unit == unit).unwrap();
+                    for p in &instance.after {
+                        let prerequisite = a.plan.instances.iter().find(|i| &i.key == p).unwrap();
+                        prop_assert!(prerequisite.done.is_some(), "{:?} proposed before {:?} is done", instance.key, p);
+                    }
+                }
+            }
+        }
+    }
+}

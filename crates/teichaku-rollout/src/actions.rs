@@ -208,8 +208,11 @@ pub fn next_actions(
         };
     };
 
-    // Ready and overdue activity instances.
-    for i in plan.instances.iter().filter(|i| matches!(i.status, Status::Ready | Status::Overdue)) {
+    // Ready and overdue activity instances whose prerequisites are all done (an overdue instance
+    // still waiting is reached through what it waits for).
+    for i in
+        plan.instances.iter().filter(|i| matches!(i.status, Status::Ready | Status::Overdue) && i.waiting_on.is_empty())
+    {
         let Some(a) = snapshot.activity(&i.key.activity) else { continue };
         let scope = i.key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
         let ahead = phase_index(&i.phase).saturating_sub(current) as f64;
