@@ -151,3 +151,61 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn non_users_get_the_approach_their_reason_calls_for() {
+    // In Support (106, 107, 108; no ambassador), three non-users answer on 04-15: one anxious,
+    // one sceptical, one uninterested. Each share is 1/3 ≥ 0.3, so each rule fires in Support.
+    let mut doc = small();
+    let rule = |id: &str, kpi: &str, owner: &str, en: &str| {
+        json!({ "id": id, "title": { "en": en, "ja": en }, "scope": "per_unit", "owner": owner, "severity": 0.5,
+                "when": { "kind": "compare", "kpi": kpi, "op": "ge", "value": 0.3 } })
+    };
+    for r in [
+        rule(
+            "non-users-anxious",
+            "non_user_share_anxious",
+            "promotion_lead",
+            "Revisit the usage guideline: what may be entered, no blame for mistakes",
+        ),
+        rule("non-users-skeptical", "non_user_share_skeptical", "ambassador", "Share success cases from similar jobs"),
+        rule(
+            "non-users-uninterested",
+            "non_user_share_uninterested",
+            "ambassador",
+            "Do one small task together with the ambassador",
+        ),
+    ] {
+        push(&mut doc, "/playbook/inline/interventions", r);
+    }
+    for (n, (who, reason)) in
+        [(0x106, "anxious"), (0x107, "skeptical"), (0x108, "uninterested")].into_iter().enumerate()
+    {
+        push(
+            &mut doc,
+            "/observations/surveys",
+            json!({ "id": format!("00000000-0000-0000-0000-00000000090{n}"), "date": "2026-04-15",
+                    "member": format!("00000000-0000-0000-0000-000000000{who:x}"),
+                    "uses_ai": false, "non_user_reason": reason }),
+        );
+    }
+    let snapshot = load(&doc).unwrap();
+    let as_of = "2026-04-20".parse().unwrap();
+    let report = kpis(&snapshot, as_of, &KpiOptions::default()).unwrap();
+    let ready = readiness(&snapshot, &report);
+    let p = plan(&snapshot, as_of);
+    let actions = next_actions(&snapshot, &report, &p, &ready, None).actions;
+    let fired = |code: &str| actions.iter().find(|a| a.code == code && a.scope == ActionScope::Unit(unit(3)));
+    let anxious = fired("intervention:non-users-anxious").expect("the guideline action");
+    assert!(anxious.title.en.starts_with("Revisit the usage guideline"));
+    assert_eq!(anxious.members, vec![member(0x102)], "the promotion lead");
+    let skeptical = fired("intervention:non-users-skeptical").expect("success cases");
+    assert!(skeptical.title.en.contains("success cases"));
+    // Support has no ambassador, so the organisation's ambassador (104, in Sales) is named.
+    let uninterested = fired("intervention:non-users-uninterested").expect("a small task with the ambassador");
+    assert_eq!(uninterested.members, vec![member(0x104)]);
+    // Nobody in Sales answered: no rule fires there.
+    assert!(
+        !actions.iter().any(|a| a.code.starts_with("intervention:non-users") && a.scope == ActionScope::Unit(unit(2)))
+    );
+}
