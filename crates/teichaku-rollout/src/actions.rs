@@ -292,16 +292,14 @@ pub fn next_actions(
             let terms = UrgencyTerms { gate: k.gate_weight * c.weight, ..UrgencyTerms::default() };
             match &c.check {
                 Check::ActivityDone { activity } => {
-                    if let Some(a) = snapshot.activity(activity) {
-                        propose(
-                            format!("activity:{}", a.id),
-                            &a.title,
-                            a.owner,
-                            ActionScope::Organisation,
-                            None,
-                            reason,
-                            terms,
-                        );
+                    // Propose the barrier activity itself when it can start, otherwise the open
+                    // prerequisites that can, so no action is proposed before its prerequisites.
+                    for key in startable_for(plan, activity) {
+                        if let Some(a) = snapshot.activity(&key.activity) {
+                            let scope = key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
+                            let due = plan.instances.iter().find(|i| i.key == key).and_then(|i| i.due);
+                            propose(format!("activity:{}", a.id), &a.title, a.owner, scope, due, reason.clone(), terms);
+                        }
                     }
                 }
                 _ => propose(
@@ -391,4 +389,26 @@ fn holds(
         }
         _ => false,
     }
+}
+
+/// The open instances of `activity` that can start, or, for those still waiting, the open
+/// prerequisites further up that can; sorted, once each.
+fn startable_for(plan: &RolloutPlan, activity: &ActivityId) -> Vec<crate::InstanceKey> {
+    let by_key: BTreeMap<&crate::InstanceKey, &crate::InstancePlan> =
+        plan.instances.iter().map(|i| (&i.key, i)).collect();
+    let mut stack: Vec<&crate::InstancePlan> =
+        plan.instances.iter().filter(|i| &i.key.activity == activity && i.done.is_none()).collect();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = std::collections::BTreeSet::new();
+    while let Some(i) = stack.pop() {
+        if !seen.insert(&i.key) {
+            continue;
+        }
+        if i.waiting_on.is_empty() {
+            out.insert(i.key.clone());
+        } else {
+            stack.extend(i.waiting_on.iter().filter_map(|k| by_key.get(k).copied()));
+        }
+    }
+    out.into_iter().collect()
 }
