@@ -2,8 +2,9 @@
 //! blocking 1 an instance, gate weight 5, severity 100, phase distance 3).
 //!
 //! On 2026-04-20 the current phase is `spread` (see readiness.rs) and its barrier is the missing
-//! ambassador in Support (weight 1). Sales' practice task was due on 04-17; Support's training is
-//! ready and one open instance (Support's practice task) waits on it; the weekly meeting is ready.
+//! ambassador in Support (weight 1). Sales' practice task was due on 04-17; the weekly meeting is
+//! ready. Support's training has its prerequisites done, but Support's wave may not start without
+//! an ambassador, so it is not proposed.
 
 use teichaku::metrics::{KpiOptions, kpis};
 use teichaku::rollout::{ActionScope, Reason, next_actions, plan, readiness};
@@ -27,7 +28,6 @@ fn the_barrier_comes_first_then_the_overdue_practice_task() {
         [
             ("barrier:ambassadors", ActionScope::Organisation, 5.0), // gate weight 1 × 5
             ("activity:practice-task", ActionScope::Unit(unit(2)), 3.0), // 3 days late × 1
-            ("activity:training", ActionScope::Unit(unit(3)), 1.0),  // blocks 1 open instance
             ("activity:weekly-meeting", ActionScope::Organisation, 0.0),
         ]
     );

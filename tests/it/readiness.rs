@@ -53,6 +53,11 @@ fn the_spreading_phase_waits_for_an_ambassador_in_support() {
     assert_eq!(support.phase, Some(id("prepare")));
     assert_eq!(support.lacks, vec![id::<CriterionId>("weekly-40")]);
     assert!((support.gate.as_ref().unwrap().readiness - 2.0 / 3.0).abs() < 1e-12);
+    // Support (3 present) is under the minimum group of 5: its weekly-active value is withheld.
+    match &support.gate.as_ref().unwrap().criteria[1].observed {
+        Observed::Kpi { value, withheld, .. } => assert_eq!((value, withheld), (&None, &true)),
+        other => panic!("{other:?}"),
+    }
     assert_eq!(r.units.len(), 2, "Head office is not a rollout unit");
 
     // The second wave may not start, and the reason names the unit and the role.

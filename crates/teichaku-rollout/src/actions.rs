@@ -1,6 +1,6 @@
 //! Next actions: what each role should do next, ranked by urgency, each with its reasons.
 //!
-//! Sources: activity instances that are ready or overdue; recurring activities whose cadence has
+//! Sources: activity instances that are ready or overdue (in units whose wave may start); recurring activities whose cadence has
 //! come round (the slower cadence once the organisation's score reaches "retained"); the
 //! playbook's interventions whose condition holds, for the organisation or in a rollout unit; and
 //! the barrier point. Proposals of the same action in the same scope become one action that
@@ -210,9 +210,11 @@ pub fn next_actions(
 
     // Ready and overdue activity instances whose prerequisites are all done (an overdue instance
     // still waiting is reached through what it waits for).
-    for i in
-        plan.instances.iter().filter(|i| matches!(i.status, Status::Ready | Status::Overdue) && i.waiting_on.is_empty())
-    {
+    // Work in a unit whose wave may not start yet waits until readiness says it may.
+    let wave_may_start = |wave: Option<usize>| wave.is_none_or(|w| readiness.waves.get(w).is_none_or(|x| x.may_start));
+    for i in plan.instances.iter().filter(|i| {
+        matches!(i.status, Status::Ready | Status::Overdue) && i.waiting_on.is_empty() && wave_may_start(i.wave)
+    }) {
         let Some(a) = snapshot.activity(&i.key.activity) else { continue };
         let scope = i.key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
         let ahead = phase_index(&i.phase).saturating_sub(current) as f64;
@@ -294,7 +296,8 @@ pub fn next_actions(
                 Check::ActivityDone { activity } => {
                     // Propose the barrier activity itself when it can start, otherwise the open
                     // prerequisites that can, so no action is proposed before its prerequisites.
-                    for key in startable_for(plan, activity) {
+                    let waves_open: Vec<bool> = readiness.waves.iter().map(|w| w.may_start).collect();
+                    for key in startable_for(plan, activity, &waves_open) {
                         if let Some(a) = snapshot.activity(&key.activity) {
                             let scope = key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
                             let due = plan.instances.iter().find(|i| i.key == key).and_then(|i| i.due);
@@ -393,7 +396,7 @@ fn holds(
 
 /// The open instances of `activity` that can start, or, for those still waiting, the open
 /// prerequisites further up that can; sorted, once each.
-fn startable_for(plan: &RolloutPlan, activity: &ActivityId) -> Vec<crate::InstanceKey> {
+fn startable_for(plan: &RolloutPlan, activity: &ActivityId, waves_open: &[bool]) -> Vec<crate::InstanceKey> {
     let by_key: BTreeMap<&crate::InstanceKey, &crate::InstancePlan> =
         plan.instances.iter().map(|i| (&i.key, i)).collect();
     let mut stack: Vec<&crate::InstancePlan> =
@@ -405,7 +408,9 @@ fn startable_for(plan: &RolloutPlan, activity: &ActivityId) -> Vec<crate::Instan
             continue;
         }
         if i.waiting_on.is_empty() {
-            out.insert(i.key.clone());
+            if i.wave.is_none_or(|w| waves_open.get(w).copied().unwrap_or(true)) {
+                out.insert(i.key.clone());
+            }
         } else {
             stack.extend(i.waiting_on.iter().filter_map(|k| by_key.get(k).copied()));
         }

@@ -10,7 +10,11 @@
 //! - In a unit's scope, a per-unit activity must be done in that unit and an organisation-wide
 //!   one once; KPIs and roles are the unit's (with its sub-units).
 //! - A criterion earns credit 1 when met; a KPI criterion short of its threshold earns partial
-//!   credit (value ÷ threshold, or threshold ÷ value for at-most criteria, clipped to `[0, 1]`).
+//!   credit (value ÷ threshold, or threshold ÷ value for at-most criteria, clipped to `[0, 1]`),
+//!   except in a scope smaller than the minimum group size, where its value is withheld and it
+//!   earns full or no credit.
+//! - A role asked of the organisation as a whole (not per unit) is counted in the organisation,
+//!   in every scope.
 //!   Readiness is earned weight ÷ total weight; a gate passes when every mandatory criterion is
 //!   met and readiness reaches the gate's `pass_at`.
 //! - The current phase is the first whose gate does not pass; the barrier point is the first
@@ -103,12 +107,16 @@ pub enum Observed {
         /// Units where it is not done yet.
         lacking: Vec<UnitId>,
     },
-    /// A KPI against its threshold; `value` is `None` when the KPI has no value.
+    /// A KPI against its threshold; `value` is `None` when the KPI has no value or it is
+    /// withheld.
     Kpi {
         /// The KPI.
         kpi: Kpi,
         /// Its value in the scope.
         value: Option<f64>,
+        /// Whether the value is withheld because the scope is smaller than the minimum group
+        /// size (the criterion then earns full or no credit, never partial).
+        withheld: bool,
         /// Which side passes.
         op: Comparison,
         /// The threshold.
@@ -361,15 +369,21 @@ impl Ctx<'_> {
                 (met, if met { 1.0 } else { 0.0 }, Observed::Activity { activity: activity.clone(), done, of, lacking })
             }
             Check::Kpi { kpi, op, threshold } => {
-                let value = self.kpis.scopes.iter().find(|s| s.scope == self.scope).and_then(|s| s.value(*kpi));
+                let scope = self.kpis.scopes.iter().find(|s| s.scope == self.scope);
+                let value = scope.and_then(|s| s.value(*kpi));
+                // A scope too small to show its figures shows neither the value nor partial
+                // credit, which would give the value away.
+                let withheld = scope.is_some_and(|s| matches!(s.figures, teichaku_metrics::Figure::Suppressed));
                 let met = value.is_some_and(|v| op.holds(v, *threshold));
                 let credit = match (value, op) {
                     (_, _) if met => 1.0,
+                    _ if withheld => 0.0,
                     (Some(v), Comparison::AtMost) if v > 0.0 => (threshold / v).clamp(0.0, 1.0),
                     (Some(v), _) if *threshold > 0.0 => (v / threshold).clamp(0.0, 1.0),
                     _ => 0.0,
                 };
-                (met, credit, Observed::Kpi { kpi: *kpi, value, op: *op, threshold: *threshold })
+                let value = if withheld { None } else { value };
+                (met, credit, Observed::Kpi { kpi: *kpi, value, withheld, op: *op, threshold: *threshold })
             }
             Check::RolePresent { role, min_count, per_unit } => {
                 let need = u64::from(*min_count);
@@ -382,7 +396,8 @@ impl Ctx<'_> {
                     let lacking = counts.iter().filter(|(_, c)| *c < need).map(|(u, _)| *u).collect();
                     (counts.iter().map(|(_, c)| *c).min().unwrap_or(0), lacking)
                 } else {
-                    (role_count(self.snapshot, &self.scope, *role, self.as_of), Vec::new())
+                    // A role asked of the organisation as a whole is counted there, in every scope.
+                    (role_count(self.snapshot, &Scope::Organisation, *role, self.as_of), Vec::new())
                 };
                 let met = count >= need && lacking.is_empty();
                 (

@@ -211,6 +211,16 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
         let Some(a) = snapshot.activity(&keys[i].activity) else { continue };
         let duration = a.duration_days.max(1);
         let anchor_day = a.timing.as_ref().map(|t| match &t.after {
+            // An organisation-wide activity anchored on a per-unit one counts from the pilot
+            // units' latest finish, as its dependency does.
+            Anchor::Activity(id) if per_unit(id) && keys[i].unit.is_none() => waves
+                .first()
+                .into_iter()
+                .flatten()
+                .filter_map(|&u| index.get(&InstanceKey { activity: id.clone(), unit: Some(u) }))
+                .map(|&j| finish[j])
+                .max()
+                .unwrap_or(launch),
             Anchor::Activity(id) => {
                 let k = InstanceKey { activity: id.clone(), unit: if per_unit(id) { keys[i].unit } else { None } };
                 index.get(&k).map_or(launch, |&j| finish[j])
