@@ -23,6 +23,7 @@ use teichaku_model::{
 };
 
 use crate::readiness::ReadinessReport;
+use crate::roles::RoleIndex;
 use crate::schedule::{RolloutPlan, Status};
 
 /// The ranked next actions.
@@ -176,6 +177,7 @@ pub fn next_actions(
                 .sum()
         })
     };
+    let roles = RoleIndex::new(snapshot, as_of);
     let mut actions: BTreeMap<(String, ActionScope), Action> = BTreeMap::new();
     let mut propose = |code: String,
                        title: &Localized,
@@ -188,7 +190,7 @@ pub fn next_actions(
             code,
             title: title.clone(),
             owner,
-            members: who_acts(snapshot, scope, owner, as_of),
+            members: who_acts(&roles, scope, owner),
             scope,
             due,
             reasons: Vec::new(),
@@ -278,7 +280,7 @@ pub fn next_actions(
             _ => vec![ActionScope::Organisation],
         };
         for scope in scopes {
-            if holds(&iv.when, snapshot, kpis, scope, as_of) {
+            if holds(&iv.when, snapshot, kpis, &roles, scope, as_of) {
                 let terms = UrgencyTerms { severity: k.kpi_severity * iv.severity, ..UrgencyTerms::default() };
                 let due = iv.due_within_days.and_then(|d| as_of.checked_add_days(Days::new(u64::from(d))));
                 let reason = Reason::InterventionFired { intervention: iv.id.clone(), severity: iv.severity };
@@ -332,26 +334,16 @@ pub fn next_actions(
 
 /// Who should act: present members of the scope holding `role`, or, when the unit has none (a
 /// promotion lead acting in a unit, say), the organisation's; sorted by id.
-fn who_acts(snapshot: &ValidSnapshot, scope: ActionScope, role: Role, as_of: NaiveDate) -> Vec<MemberId> {
-    let here = members_with(snapshot, scope, role, as_of);
-    if here.is_empty() && scope != ActionScope::Organisation {
-        members_with(snapshot, ActionScope::Organisation, role, as_of)
-    } else {
-        here
-    }
+fn who_acts(roles: &RoleIndex, scope: ActionScope, role: Role) -> Vec<MemberId> {
+    let here = roles.holders(&metrics_scope(scope), role);
+    if here.is_empty() { roles.holders(&Scope::Organisation, role).to_vec() } else { here.to_vec() }
 }
 
-/// Present members of the scope holding `role`, sorted by id.
-fn members_with(snapshot: &ValidSnapshot, scope: ActionScope, role: Role, as_of: NaiveDate) -> Vec<MemberId> {
-    let scope = match scope {
+fn metrics_scope(scope: ActionScope) -> Scope {
+    match scope {
         ActionScope::Unit(u) => Scope::Unit(u),
-        ActionScope::Organisation => Scope::Organisation,
-    };
-    teichaku_metrics::members_in_scope(snapshot, &scope)
-        .into_iter()
-        .filter(|m| m.has_role(role) && m.is_present_on(as_of))
-        .map(|m| m.id)
-        .collect()
+        _ => Scope::Organisation,
+    }
 }
 
 /// Whether `condition` holds in `scope`; a KPI without a value makes a comparison false.
@@ -359,26 +351,22 @@ fn holds(
     condition: &Condition,
     snapshot: &ValidSnapshot,
     kpis: &KpiReport,
+    roles: &RoleIndex,
     scope: ActionScope,
     as_of: NaiveDate,
 ) -> bool {
-    let metrics_scope = match scope {
-        ActionScope::Unit(u) => Scope::Unit(u),
-        ActionScope::Organisation => Scope::Organisation,
-    };
+    let metrics_scope = metrics_scope(scope);
     match condition {
-        Condition::All { of } => of.iter().all(|c| holds(c, snapshot, kpis, scope, as_of)),
-        Condition::Any { of } => of.iter().any(|c| holds(c, snapshot, kpis, scope, as_of)),
-        Condition::Not { condition } => !holds(condition, snapshot, kpis, scope, as_of),
+        Condition::All { of } => of.iter().all(|c| holds(c, snapshot, kpis, roles, scope, as_of)),
+        Condition::Any { of } => of.iter().any(|c| holds(c, snapshot, kpis, roles, scope, as_of)),
+        Condition::Not { condition } => !holds(condition, snapshot, kpis, roles, scope, as_of),
         Condition::Compare { kpi, op, value } => kpis
             .scopes
             .iter()
             .find(|s| s.scope == metrics_scope)
             .and_then(|s| s.value(*kpi))
             .is_some_and(|v| op.holds(v, *value)),
-        Condition::RoleCount { role, op, value } => {
-            op.holds(members_with(snapshot, scope, *role, as_of).len() as f64, *value)
-        }
+        Condition::RoleCount { role, op, value } => op.holds(roles.count(&metrics_scope, *role) as f64, *value),
         Condition::ActivityDone { activity } => {
             let per_unit = snapshot.activity(activity).is_some_and(|a| a.scope == ActivityScope::PerUnit);
             snapshot.observations().completions.iter().any(|c| {

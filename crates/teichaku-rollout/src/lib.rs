@@ -15,6 +15,7 @@
 mod actions;
 mod graph;
 mod readiness;
+mod roles;
 mod schedule;
 
 pub use actions::{Action, ActionPlan, ActionScope, Reason, UrgencyTerms, next_actions};

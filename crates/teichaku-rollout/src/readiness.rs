@@ -27,6 +27,8 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use teichaku_metrics::{KpiReport, Scope};
+
+use crate::roles::RoleIndex;
 use teichaku_model::{
     ActivityId, ActivityScope, Check, Comparison, CriterionId, Gate, Kpi, PhaseId, PlaybookId, Role, UnitId,
     ValidSnapshot,
@@ -217,7 +219,16 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
     let waves = rollout_waves(snapshot);
     let pilot: Vec<UnitId> = waves.first().cloned().unwrap_or_default();
     let all_units: Vec<UnitId> = waves.iter().flatten().copied().collect();
-    let org = Ctx { snapshot, kpis, as_of, scope: Scope::Organisation, activity_units: &pilot, role_units: &all_units };
+    let roles = RoleIndex::new(snapshot, as_of);
+    let org = Ctx {
+        snapshot,
+        kpis,
+        as_of,
+        scope: Scope::Organisation,
+        activity_units: &pilot,
+        role_units: &all_units,
+        roles: &roles,
+    };
     let phases: Vec<GateReadiness> = pb.phases.iter().map(|p| org.gate(&p.id, &p.gate)).collect();
     let current_phase = phases.iter().find(|g| !g.passed).map(|g| g.phase.clone());
     let barrier = phases.iter().find_map(|g| {
@@ -230,7 +241,15 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
         .flat_map(|(w, units)| units.iter().map(move |&u| (w, u)))
         .map(|(wave, unit)| {
             let one = [unit];
-            let ctx = Ctx { snapshot, kpis, as_of, scope: Scope::Unit(unit), activity_units: &one, role_units: &one };
+            let ctx = Ctx {
+                snapshot,
+                kpis,
+                as_of,
+                scope: Scope::Unit(unit),
+                activity_units: &one,
+                role_units: &one,
+                roles: &roles,
+            };
             let gate = pb.phases.iter().map(|p| ctx.gate(&p.id, &p.gate)).find(|g| !g.passed);
             let lacks =
                 gate.iter().flat_map(|g| g.criteria.iter().filter(|c| !c.met).map(|c| c.criterion.clone())).collect();
@@ -270,7 +289,7 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
                     let named = blocked_by.iter().any(
                         |b| matches!(b, WaveBlock::RoleMissing { unit: u, role: r, .. } if *u == unit && r == role),
                     );
-                    if !named && role_count(snapshot, &Scope::Unit(unit), *role, as_of) < u64::from(*min_count) {
+                    if !named && roles.count(&Scope::Unit(unit), *role) < u64::from(*min_count) {
                         blocked_by.push(WaveBlock::RoleMissing { unit, role: *role, criterion: criterion.clone() });
                     }
                 }
@@ -313,6 +332,7 @@ struct Ctx<'a> {
     scope: Scope,
     activity_units: &'a [UnitId],
     role_units: &'a [UnitId],
+    roles: &'a RoleIndex,
 }
 
 impl Ctx<'_> {
@@ -388,16 +408,13 @@ impl Ctx<'_> {
             Check::RolePresent { role, min_count, per_unit } => {
                 let need = u64::from(*min_count);
                 let (count, lacking) = if *per_unit {
-                    let counts: Vec<(UnitId, u64)> = self
-                        .role_units
-                        .iter()
-                        .map(|&u| (u, role_count(self.snapshot, &Scope::Unit(u), *role, self.as_of)))
-                        .collect();
+                    let counts: Vec<(UnitId, u64)> =
+                        self.role_units.iter().map(|&u| (u, self.roles.count(&Scope::Unit(u), *role))).collect();
                     let lacking = counts.iter().filter(|(_, c)| *c < need).map(|(u, _)| *u).collect();
                     (counts.iter().map(|(_, c)| *c).min().unwrap_or(0), lacking)
                 } else {
                     // A role asked of the organisation as a whole is counted there, in every scope.
-                    (role_count(self.snapshot, &Scope::Organisation, *role, self.as_of), Vec::new())
+                    (self.roles.count(&Scope::Organisation, *role), Vec::new())
                 };
                 let met = count >= need && lacking.is_empty();
                 (
@@ -409,11 +426,4 @@ impl Ctx<'_> {
             _ => (false, 0.0, Observed::Role { role: Role::Staff, count: 0, min_count: 0, lacking: Vec::new() }),
         }
     }
-}
-
-fn role_count(snapshot: &ValidSnapshot, scope: &Scope, role: Role, as_of: NaiveDate) -> u64 {
-    teichaku_metrics::members_in_scope(snapshot, scope)
-        .into_iter()
-        .filter(|m| m.has_role(role) && m.is_present_on(as_of))
-        .count() as u64
 }
