@@ -6,12 +6,12 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::ValueEnum;
-use teichaku::model::{Lang, Role, ValidSnapshot};
+use teichaku::model::{Lang, ValidSnapshot};
 use teichaku::rollout::{ActionScope, Reason, Status, WaveBlock};
 use teichaku::{Assessment, Catalog, metrics::Figure};
 
-use crate::kpis::{load_with_events, scope_line};
-use crate::render::t;
+use crate::kpis::{load_with_events, scope_header, scope_line};
+use crate::render::{role, t};
 use crate::{Failure, json};
 
 /// The arguments of `teichaku assess`.
@@ -64,21 +64,6 @@ pub(crate) fn emit(
         AssessFormat::Text => render(snapshot, a, top, lang, out),
     }
     Ok(0)
-}
-
-fn role(r: Role, lang: Lang) -> &'static str {
-    match (r, lang) {
-        (Role::Executive, Lang::Ja) => "経営層",
-        (Role::PromotionLead, Lang::Ja) => "AI推進担当",
-        (Role::Ambassador, Lang::Ja) => "アンバサダー",
-        (Role::Manager, Lang::Ja) => "管理職",
-        (_, Lang::Ja) => "現場",
-        (Role::Executive, _) => "executive",
-        (Role::PromotionLead, _) => "promotion lead",
-        (Role::Ambassador, _) => "ambassador",
-        (Role::Manager, _) => "manager",
-        _ => "staff",
-    }
 }
 
 /// The report a promotion lead reads.
@@ -283,17 +268,8 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
     );
 
     // KPIs by unit.
-    let _ = writeln!(
-        out,
-        "\n{:<28} {:>6} {:>8} {:>8} {:>8} {:>6}  {}",
-        t(lang, "Scope", "範囲"),
-        t(lang, "people", "人数"),
-        t(lang, "weekly", "週次"),
-        t(lang, "habit", "習慣"),
-        t(lang, "return", "継続"),
-        t(lang, "score", "スコア"),
-        t(lang, "level", "段階")
-    );
+    out.push('\n');
+    scope_header(lang, out);
     for s in a.kpis.scopes.iter().filter(|s| !matches!(s.scope, teichaku::metrics::Scope::Role(_))) {
         let _ = writeln!(out, "{}", scope_line(snapshot, s, lang));
     }

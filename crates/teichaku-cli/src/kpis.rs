@@ -151,17 +151,7 @@ fn render(snapshot: &ValidSnapshot, report: &KpiReport, streamed: &StreamReport,
         );
     }
     let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "{:<28} {:>6} {:>8} {:>8} {:>8} {:>6}  {}",
-        t(lang, "Scope", "範囲"),
-        t(lang, "people", "人数"),
-        t(lang, "weekly", "週次"),
-        t(lang, "habit", "習慣"),
-        t(lang, "return", "継続"),
-        t(lang, "score", "スコア"),
-        t(lang, "level", "段階")
-    );
+    scope_header(lang, out);
     for s in &report.scopes {
         let _ = writeln!(out, "{}", scope_line(snapshot, s, lang));
     }
@@ -309,4 +299,19 @@ pub(crate) fn load_with_events(
     }
     let store = builder.finish().map_err(|e| Failure::input(e.to_string()))?;
     Ok((snapshot, store, streamed))
+}
+
+/// The header of the table of scopes that [`scope_line`] fills.
+pub(crate) fn scope_header(lang: Lang, out: &mut String) {
+    let _ = writeln!(
+        out,
+        "{:<28} {:>6} {:>8} {:>8} {:>8} {:>6}  {}",
+        t(lang, "Scope", "範囲"),
+        t(lang, "people", "人数"),
+        t(lang, "weekly", "週次"),
+        t(lang, "habit", "習慣"),
+        t(lang, "return", "継続"),
+        t(lang, "score", "スコア"),
+        t(lang, "level", "段階")
+    );
 }

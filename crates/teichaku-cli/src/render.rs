@@ -41,7 +41,8 @@ pub(crate) fn t(lang: Lang, en: &'static str, ja: &'static str) -> &'static str 
     }
 }
 
-fn role(r: Role, lang: Lang) -> &'static str {
+/// A role's name in `lang`.
+pub(crate) fn role(r: Role, lang: Lang) -> &'static str {
     match (r, lang) {
         (Role::Executive, Lang::Ja) => "経営層",
         (Role::PromotionLead, Lang::Ja) => "AI推進担当",
