@@ -6,11 +6,10 @@
 //! graphs and reports, so their ids are short slugs such as `kick-off`.
 //! Both kinds are distinct types, so a member id can never be passed where a unit id belongs.
 
-use std::borrow::Borrow;
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// The longest slug accepted, in bytes.
@@ -66,21 +65,26 @@ macro_rules! uuid_id {
     };
 }
 
+/// Defines a slug newtype id: `a-z0-9._-`, 1 to 64 bytes, with `Display`, `FromStr`,
+/// `Borrow<str>`, serde as a string and a JSON Schema. Shared by the crates that name things
+/// with slugs (the playbook items here, the rubric items in `teichaku-rules`).
+#[doc(hidden)]
+#[macro_export]
 macro_rules! slug_id {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
         #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
-        pub struct $name(Box<str>);
+        pub struct $name(::std::boxed::Box<str>);
 
         impl $name {
-            /// Checks `s` is a slug (see [`SlugError`]) and wraps it.
+            /// Checks `s` is a slug and wraps it.
             ///
             /// # Errors
             ///
-            /// Returns [`SlugError`] when `s` is empty, longer than [`MAX_SLUG_LEN`] or holds a
+            /// Returns a `SlugError` when `s` is empty, longer than 64 bytes or holds a
             /// character other than `a-z`, `0-9`, `-`, `_` and `.`.
-            pub fn new(s: &str) -> Result<Self, SlugError> {
-                check_slug(s).map(|()| Self(s.into()))
+            pub fn new(s: &str) -> ::std::result::Result<Self, $crate::SlugError> {
+                $crate::__private::check_slug(s).map(|()| Self(s.into()))
             }
 
             /// The slug as text.
@@ -89,46 +93,53 @@ macro_rules! slug_id {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(&self.0)
             }
         }
 
-        impl FromStr for $name {
-            type Err = SlugError;
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::SlugError;
 
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
+            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
                 Self::new(s)
             }
         }
 
-        impl Borrow<str> for $name {
+        impl ::std::borrow::Borrow<str> for $name {
             fn borrow(&self) -> &str {
                 &self.0
             }
         }
 
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(&self.0)
             }
         }
 
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-                Self::new(&s).map_err(serde::de::Error::custom)
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                let s = <::std::borrow::Cow<'de, str> as $crate::__private::serde::Deserialize>::deserialize(
+                    deserializer,
+                )?;
+                Self::new(&s).map_err(<D::Error as $crate::__private::serde::de::Error>::custom)
             }
         }
 
-        impl schemars::JsonSchema for $name {
-            fn schema_name() -> std::borrow::Cow<'static, str> {
+        impl $crate::__private::schemars::JsonSchema for $name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
                 stringify!($name).into()
             }
 
-            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                schemars::json_schema!({
+            fn json_schema(_: &mut $crate::__private::schemars::SchemaGenerator) -> $crate::__private::schemars::Schema {
+                $crate::__private::schemars::json_schema!({
                     "type": "string",
                     "pattern": "^[a-z0-9._-]{1,64}$"
                 })
@@ -338,7 +349,8 @@ pub enum SlugError {
     },
 }
 
-fn check_slug(s: &str) -> Result<(), SlugError> {
+/// Whether `s` is a slug: 1 to [`MAX_SLUG_LEN`] bytes of `a-z0-9._-`.
+pub fn check_slug(s: &str) -> Result<(), SlugError> {
     if s.is_empty() {
         return Err(SlugError::Empty);
     }

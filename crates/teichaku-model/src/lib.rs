@@ -69,3 +69,11 @@ pub use snapshot::ValidSnapshot;
 pub use text::{Lang, Localized};
 pub use time::{MAX_OFFSET_MINUTES, OffsetError, Timestamp, TimestampError, UtcOffset};
 pub use validate::{Snapshot, validate, validate_document, validate_playbook};
+
+/// What the exported `slug_id!` macro needs from this crate; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::id::check_slug;
+    pub use schemars;
+    pub use serde;
+}
