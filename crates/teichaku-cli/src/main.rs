@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod assess;
+mod evaluate;
 mod events;
 mod input;
 mod kpis;
@@ -71,6 +72,9 @@ enum Command {
     Kpis(kpis::Request),
     /// Assess an organisation on a date: phase and readiness, score, schedule, next actions.
     Assess(assess::Request),
+    /// Score a facts file (CSV or JSON lines) against a rubric, row by row; exit 0 when every row
+    /// is good, 1 when some rows are bad, 2 when the input is unusable.
+    Evaluate(evaluate::Request),
     /// Print the JSON Schema of a document kind, or of all of them.
     Schema {
         /// Which document.
@@ -194,6 +198,7 @@ fn run(cli: Cli, out: &mut String) -> Result<u8, Failure> {
         }
         Command::Kpis(request) => return kpis::run(&request, &catalog, lang, out),
         Command::Assess(request) => return assess::run(&request, &catalog, lang, out),
+        Command::Evaluate(request) => return evaluate::run(&request),
         Command::Schema { document } => *out = json(&schema::schemas(document))?,
         Command::Demo { document, format } => {
             if document {

@@ -288,3 +288,180 @@ fn assess_reads_a_document_and_draws_its_rollout() {
     assert!(mermaid.starts_with("flowchart TD\n"));
     assert!(mermaid.contains(":::overdue"), "Sales' practice task is overdue");
 }
+
+/// Runs `teichaku evaluate` on a facts file written to a temporary folder; the exit code, standard
+/// output and standard error.
+#[expect(clippy::disallowed_methods, reason = "command-line tests give the command files to read")]
+fn evaluate(name: &str, facts: &str, extra: &[&str]) -> (i32, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, facts).unwrap();
+    let output = teichaku()
+        .args(["evaluate", "--rubric", "builtin:ai-use-in-appraisal", "--facts"])
+        .arg(&path)
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+const FACTS_HEADER: &str =
+    "subject,group,roles,goal_sheet_ai_entry,proposals_implemented,success_cases_shared,usage_days_28,incidents\n";
+
+#[test]
+fn evaluate_reads_a_csv_with_a_byte_order_mark() {
+    let csv = format!("\u{feff}{FACTS_HEADER}e-1,sales,staff,true,3,2,20,0\ne-2,sales,staff,true,1,0,16,1\n");
+    let (code, out, err) = evaluate("facts.csv", &csv, &[]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!(out, @r"
+    line 2 e-1 [sales]: S 100.00
+    line 3 e-2 [sales]: B 74.99; caps: incident (uncapped 75.00)
+    ");
+    assert_eq!(err, "2 rows: 2 evaluated, 0 not applicable, 0 with errors\n");
+}
+
+#[test]
+fn evaluate_reports_a_bad_row_in_the_middle_and_goes_on() {
+    let csv = format!(
+        "{FACTS_HEADER}e-1,sales,staff,true,3,2,20,0\ne-2,sales,staff,true,many,0,16,0\ne-3,sales,staff,true,1,1,8,\n"
+    );
+    let (code, out, err) = evaluate("facts.csv", &csv, &["--format", "csv"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err.lines().collect::<Vec<_>>(),
+        [
+            r#"line 3: subject `e-2`: `proposals_implemented`: "many" is not a number"#,
+            "3 rows: 2 evaluated, 0 not applicable, 1 with errors",
+        ]
+    );
+    insta::assert_snapshot!(out, @r#"
+    line,subject,group,status,rubric,revision,total,uncapped_total,band,weight_counted,points:goal-sheet-ai-entry,points:proposals-implemented,points:success-cases-shared,points:usage-days,caps_applied,missing,error
+    2,e-1,sales,evaluated,ai-use-in-appraisal,1,100,100,S,100,20,25,15,40,,,
+    3,e-2,sales,error,,,,,,,,,,,,,"subject `e-2`: `proposals_implemented`: ""many"" is not a number"
+    4,e-3,sales,evaluated,ai-use-in-appraisal,1,65.5,65.5,B,100,20,15,10.5,20,,incidents,
+    "#);
+}
+
+#[test]
+fn evaluate_reads_json_lines_and_writes_the_whole_explanation() {
+    let jsonl = concat!(
+        r#"{"subject": "e-1", "group": "sales", "roles": ["staff"], "facts": {"usage_days_28": 8, "goal_sheet_ai_entry": true}}"#,
+        "\n\n",
+        r#"{"subject": "e-2", "facts": {"usage_days_28": "often"}}"#,
+        "\n",
+        r#"{"subject": "e-3", "facts": {"usage_days_28": 4, "incidents": null}}"#,
+        "\n",
+    );
+    let (code, out, err) = evaluate("facts.jsonl", jsonl, &["--format", "json"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with(
+            "line 3: subject `e-2`: fact `usage_days_28` is declared a number, but the value given is an enumeration\n"
+        ),
+        "{err}"
+    );
+    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!((lines[0]["line"].as_u64(), lines[0]["status"].as_str()), (Some(1), Some("evaluated")));
+    let evaluation = &lines[0]["evaluation"];
+    // 20 points for the entry and 40 × 8/16 for usage, out of the 60 counted.
+    assert_eq!(evaluation["total"], 100.0 * (40.0 / 60.0));
+    assert_eq!(evaluation["criteria"].as_array().map(Vec::len), Some(4));
+    assert_eq!(evaluation["missing"][0]["fact"], "proposals_implemented");
+    assert_eq!((lines[1]["line"].as_u64(), lines[1]["status"].as_str()), (Some(3), Some("error")));
+    assert_eq!(lines[1]["error"]["kind"], "wrong_value_kind");
+    assert_eq!(lines[2]["evaluation"]["total"], 25.0);
+}
+
+#[test]
+fn evaluate_refuses_an_unknown_column_naming_it() {
+    let (code, out, err) = evaluate("facts.csv", "subject,usage_days_28,colour\ne-1,3,red\n", &[]);
+    assert_eq!(code, 2);
+    assert_eq!(out, "");
+    assert!(err.starts_with("CSV header: unknown column `colour`"), "{err}");
+}
+
+#[test]
+#[expect(clippy::disallowed_methods, reason = "command-line tests give the command files to read")]
+fn evaluate_reports_subjects_out_of_the_rubrics_scope() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rubric: serde_json::Value = serde_json::from_str(teichaku::rules::AI_USE_IN_APPRAISAL_JSON).unwrap();
+    rubric["applies_to"] = serde_json::json!(["staff"]);
+    let rubric_path = dir.path().join("rubric.json");
+    std::fs::write(&rubric_path, rubric.to_string()).unwrap();
+    let facts_path = dir.path().join("facts");
+    std::fs::write(&facts_path, "subject,roles,usage_days_28\ne-1,staff,8\ne-2,executive;manager,8\n").unwrap();
+    let output = teichaku()
+        .args(["evaluate", "--facts-format", "csv", "--rubric"])
+        .arg(&rubric_path)
+        .arg("--facts")
+        .arg(&facts_path)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap(), @r"
+    line 2 e-1: C 50.00; missing: goal_sheet_ai_entry (left out), proposals_implemented (left out), success_cases_shared (left out), incidents (left out)
+    line 3 e-2: not applicable (no role the rubric applies to)
+    ");
+}
+
+#[test]
+fn evaluate_with_an_unusable_rubric_exits_two() {
+    let (code, _, err) = evaluate("facts.csv", FACTS_HEADER, &[]);
+    assert_eq!((code, err.as_str()), (0, "0 rows: 0 evaluated, 0 not applicable, 0 with errors\n"));
+    let output =
+        teichaku().args(["evaluate", "--rubric", "builtin:no-such-rubric", "--facts", "facts.csv"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+#[expect(clippy::disallowed_methods, reason = "command-line tests give the command files to read")]
+fn evaluate_rolls_up_and_calibrates_after_the_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("target.json");
+    std::fs::write(&target, r#"{ "shares": { "S": 0.2, "A": 0.2, "B": 0.2, "C": 0.2, "D": 0.2 } }"#).unwrap();
+    // Usage days 16, 12, 8, 8, 4 in sales (totals 100, 75, 50, 50, 25) and one in legal.
+    let csv = "subject,group,usage_days_28\ns-1,sales,16\ns-2,sales,12\ns-3,sales,8\ns-4,sales,8\ns-5,sales,4\nl-1,legal,16\n";
+    let facts = dir.path().join("facts.csv");
+    std::fs::write(&facts, csv).unwrap();
+    let output = teichaku()
+        .args(["evaluate", "--rubric", "builtin:ai-use-in-appraisal", "--format", "json", "--rollup", "--facts"])
+        .arg(&facts)
+        .arg("--calibrate")
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(output.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 8);
+    let rollup = &lines[6]["rollup"];
+    assert_eq!(rollup["groups"][0]["group"], "legal");
+    assert_eq!(rollup["groups"][0]["figures"]["status"], "suppressed");
+    assert_eq!(rollup["groups"][1]["figures"]["mean"], 60.0);
+    assert_eq!(rollup["groups"][1]["figures"]["median"], 50.0);
+    // Ranks: l-1 and s-1 tie at 100 (l-1 first by id), s-2 75, s-3 and s-4 50, s-5 25.
+    // A fifth each of six is 1.2 people: S holds rank 1, A 2, B 3-4, C 5 and D 6.
+    let calibration = &lines[7]["calibration"];
+    let moves: Vec<(&str, &str, &str)> = calibration["moves"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["subject"].as_str().unwrap(), m["from"].as_str().unwrap(), m["to"].as_str().unwrap()))
+        .collect();
+    assert_eq!(moves, [("s-1", "S", "A"), ("s-2", "A", "B"), ("s-3", "C", "B")]);
+}
+
+#[test]
+fn evaluate_counts_lines_in_a_crlf_file() {
+    let csv = "subject,usage_days_28\r\ne-1,8\r\ne-2,x\r\n\"e-3\",4\r\n";
+    let (code, out, err) = evaluate("facts.csv", csv, &["--format", "csv"]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with("line 3: subject `e-2`: `usage_days_28`: \"x\" is not a number\n"), "{err}");
+    let lines: Vec<&str> = out.lines().map(|l| l.split(',').next().unwrap_or("")).collect();
+    assert_eq!(lines, ["line", "2", "3", "4"]);
+}

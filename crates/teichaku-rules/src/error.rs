@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::id::{CapId, CriterionId, FactName};
+use crate::id::{CapId, CriterionId, FactName, RubricId};
 use crate::rubric::ValueKind;
 
 /// Where in a rubric a problem sits: a list, a position in it and the item's id.
@@ -146,7 +146,7 @@ pub enum RubricError {
         fact: FactName,
     },
     /// A criterion or condition reads a fact of the wrong kind for its use.
-    #[error("{at} reads fact `{fact}` as a {expected}, but it is declared a {found}")]
+    #[error("{at} reads fact `{fact}` as {}, but it is declared {}", with_article(*.expected), with_article(*.found))]
     WrongFactKind {
         /// The criterion or cap.
         at: Location,
@@ -295,13 +295,17 @@ impl std::error::Error for RubricErrors {}
 
 /// Why facts could not be evaluated against a compiled rubric.
 ///
+/// In JSON (as in a batch result) it is tagged by `kind`.
+///
 /// ```
 /// use teichaku_rules::{EvaluationError, FactName};
 /// let e = EvaluationError::MissingFacts { facts: vec![FactName::new("incidents")?] };
 /// assert_eq!(e.to_string(), "facts missing under the `error` policy: `incidents`");
+/// assert_eq!(serde_json::to_string(&e)?, r#"{"kind":"missing_facts","facts":["incidents"]}"#);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum EvaluationError {
     /// Facts the rubric reads are missing and its policy is `error`.
@@ -317,7 +321,7 @@ pub enum EvaluationError {
         fact: String,
     },
     /// A value is of a different kind than its fact.
-    #[error("fact `{fact}` is declared a {expected}, but the value given is a {found}")]
+    #[error("fact `{fact}` is declared {}, but the value given is {}", with_article(*.expected), with_article(*.found))]
     WrongValueKind {
         /// The fact.
         fact: FactName,
@@ -353,6 +357,75 @@ pub enum EvaluationError {
     NothingToScore,
 }
 
+/// "a number", "a boolean", "an enumeration".
+fn with_article(kind: ValueKind) -> String {
+    match kind {
+        ValueKind::Enumeration => format!("an {kind}"),
+        _ => format!("a {kind}"),
+    }
+}
+
 fn display_names(names: &[FactName]) -> String {
     names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// Why a batch cannot be rolled up or calibrated.
+///
+/// ```
+/// use teichaku_rules::ReportError;
+/// let e = ReportError::TargetSum { sum: 0.9 };
+/// assert_eq!(e.to_string(), "the target shares add up to 0.9, not 1");
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ReportError {
+    /// The batch was evaluated with another rubric, or another revision of it.
+    #[error(
+        "the batch was evaluated with rubric `{found}` revision {found_revision}, not `{expected}` revision {expected_revision}"
+    )]
+    RubricMismatch {
+        /// The rubric given.
+        expected: RubricId,
+        /// Its revision.
+        expected_revision: u32,
+        /// The rubric the batch records.
+        found: RubricId,
+        /// Its revision.
+        found_revision: u32,
+    },
+    /// An evaluation names a band the rubric does not have (a batch report edited by hand).
+    #[error("subject `{subject}` is in band `{band}`, which the rubric does not have")]
+    UnknownBand {
+        /// The subject.
+        subject: String,
+        /// The band named.
+        band: String,
+    },
+    /// The calibration target names a band the rubric does not have.
+    #[error("the target gives a share for band `{band}`, which the rubric does not have")]
+    TargetUnknownBand {
+        /// The band named.
+        band: String,
+    },
+    /// The calibration target gives no share for one of the rubric's bands.
+    #[error("the target gives no share for band `{band}`: give every band a share, 0 included")]
+    TargetMissingBand {
+        /// The band left out.
+        band: String,
+    },
+    /// A share of the calibration target is not a number in `[0, 1]`.
+    #[error("the target share of band `{band}` is {share}: shares are within [0, 1]")]
+    TargetBadShare {
+        /// The band.
+        band: String,
+        /// The share given.
+        share: f64,
+    },
+    /// The shares of the calibration target do not add up to 1.
+    #[error("the target shares add up to {sum}, not 1")]
+    TargetSum {
+        /// Their sum.
+        sum: f64,
+    },
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::compile::{Compiled, CompiledRubric, FactValue, Facts};
 use crate::error::EvaluationError;
 use crate::id::{CapId, CriterionId, FactName, RubricId};
-use crate::rubric::{FactKind, MissingPolicy};
+use crate::rubric::{Criterion, FactKind, MissingPolicy};
 
 /// The result of [`evaluate`]: the total, the band, and what decided them.
 ///
@@ -138,8 +138,9 @@ pub enum Treatment {
 
 /// Scores one person's facts against a rubric.
 ///
-/// Allocates only the result. The rubric was validated by [`compile`](crate::compile), so only
-/// the facts can be at fault.
+/// Allocates the result; to score many people, [`evaluate_into`] reuses one result's buffers
+/// instead and gives the same answer. The rubric was validated by [`compile`](crate::compile), so
+/// only the facts can be at fault.
 ///
 /// # Errors
 ///
@@ -167,6 +168,182 @@ pub enum Treatment {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn evaluate(rubric: &CompiledRubric, facts: &Facts) -> Result<Evaluation, EvaluationError> {
+    let mut out = Evaluation::buffer_for(rubric);
+    evaluate_into(rubric, facts, &mut out)?;
+    Ok(out)
+}
+
+/// Scores one person's facts against a rubric into `out`, reusing its buffers: the same result
+/// as [`evaluate`], without allocating once `out` has held an evaluation by the same rubric.
+///
+/// `out` may hold anything before the call, such as [`Evaluation::buffer_for`] or the previous
+/// person's evaluation, even by another rubric; every field is overwritten. Lists are updated in
+/// place and ids are copied only when they differ from the ones already there, so scoring a
+/// population with one buffer allocates nothing per person after the first, except to copy an
+/// enumeration value longer than any before it. On error, `out` is left unchanged.
+///
+/// # Errors
+///
+/// The same as [`evaluate`].
+///
+/// # Example
+///
+/// ```
+/// use teichaku_rules::{evaluate, evaluate_into, Evaluation, FactValue};
+/// let rubric = teichaku_rules::ai_use_in_appraisal();
+/// let mut out = Evaluation::buffer_for(&rubric);
+/// let mut totals = Vec::new();
+/// for days in [4.0, 8.0, 16.0] {
+///     let facts = rubric.facts([("usage_days_28", FactValue::Number(days))])?;
+///     evaluate_into(&rubric, &facts, &mut out)?;
+///     assert_eq!(out, evaluate(&rubric, &facts)?);
+///     totals.push(out.total);
+/// }
+/// assert_eq!(totals, [25.0, 50.0, 100.0]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn evaluate_into(rubric: &CompiledRubric, facts: &Facts, out: &mut Evaluation) -> Result<(), EvaluationError> {
+    let missing_count = check_facts(rubric, facts)?;
+    let policy = rubric.missing_policy();
+    if policy == MissingPolicy::Error && missing_count > 0 {
+        return Err(EvaluationError::MissingFacts {
+            facts: missing_facts(rubric, facts).map(|(_, name)| name.clone()).collect(),
+        });
+    }
+    let zero = policy == MissingPolicy::Zero;
+    let source = rubric.rubric();
+    let counted_any = rubric
+        .criteria
+        .iter()
+        .zip(&source.criteria)
+        .any(|(compiled, criterion)| achievement(criterion, facts.get(compiled.fact), zero).is_some());
+    if !counted_any {
+        return Err(EvaluationError::NothingToScore);
+    }
+
+    // Nothing can fail from here on: fill `out` in place.
+    assign_id(&mut out.rubric_id, &source.id);
+    out.rubric_revision = source.revision;
+    let mut weight_counted = 0.0;
+    let mut points_counted = 0.0;
+    out.criteria.truncate(source.criteria.len());
+    for (index, (compiled, criterion)) in rubric.criteria.iter().zip(&source.criteria).enumerate() {
+        let value = facts.get(compiled.fact);
+        let achievement = achievement(criterion, value, zero);
+        let counted = achievement.is_some();
+        let achievement = achievement.unwrap_or(0.0);
+        let points = achievement * criterion.weight;
+        if counted {
+            weight_counted += criterion.weight;
+            points_counted += points;
+        }
+        match out.criteria.get_mut(index) {
+            Some(slot) => {
+                assign_id(&mut slot.criterion, &criterion.id);
+                assign_id(&mut slot.fact, &criterion.fact);
+                assign_value(&mut slot.fact_value, value);
+                slot.achievement = achievement;
+                slot.weight = criterion.weight;
+                slot.points = points;
+                slot.counted = counted;
+            }
+            None => out.criteria.push(Contribution {
+                criterion: criterion.id.clone(),
+                fact: criterion.fact.clone(),
+                fact_value: value.cloned(),
+                achievement,
+                weight: criterion.weight,
+                points,
+                counted,
+            }),
+        }
+    }
+    // Divide first: the ratio is at most 1, so the total is at most 100 after rounding.
+    let uncapped_total = 100.0 * (points_counted / weight_counted);
+
+    let mut total = uncapped_total;
+    let mut applied = 0;
+    for (compiled, cap) in rubric.caps.iter().zip(&source.caps) {
+        if holds(&compiled.when, facts, zero) == Some(true) {
+            total = total.min(compiled.limit);
+            set_at(
+                &mut out.caps_applied,
+                applied,
+                &cap.id,
+                |slot| slot.limit = compiled.limit,
+                || CapApplied { cap: cap.id.clone(), limit: compiled.limit },
+            );
+            applied += 1;
+        }
+    }
+    out.caps_applied.truncate(applied);
+
+    let mut listed = 0;
+    for ((fact, name), index) in missing_facts(rubric, facts).zip(0..) {
+        let treatment = treatment_of(rubric, fact, zero);
+        set_at(
+            &mut out.missing,
+            index,
+            name,
+            |slot| slot.treatment = treatment,
+            || MissingFact { fact: name.clone(), treatment },
+        );
+        listed = index + 1;
+    }
+    out.missing.truncate(listed);
+
+    out.total = total;
+    out.uncapped_total = uncapped_total;
+    out.weight_counted = weight_counted;
+    out.band.clear();
+    out.band.push_str(rubric.band_of(total));
+    Ok(())
+}
+
+impl Evaluation {
+    /// An evaluation to fill with [`evaluate_into`], with room for everything `rubric` can
+    /// report: its criteria listed with nothing counted, no caps, no missing facts, a total of 0
+    /// and the lowest band. It is a buffer, not a score.
+    ///
+    /// ```
+    /// use teichaku_rules::Evaluation;
+    /// let rubric = teichaku_rules::ai_use_in_appraisal();
+    /// let buffer = Evaluation::buffer_for(&rubric);
+    /// assert_eq!(buffer.rubric_id, rubric.rubric().id);
+    /// assert_eq!(buffer.criteria.len(), 4);
+    /// assert!(buffer.criteria.iter().all(|c| !c.counted));
+    /// ```
+    pub fn buffer_for(rubric: &CompiledRubric) -> Self {
+        let source = rubric.rubric();
+        let mut criteria = Vec::with_capacity(source.criteria.len());
+        criteria.extend(source.criteria.iter().map(|c| Contribution {
+            criterion: c.id.clone(),
+            fact: c.fact.clone(),
+            fact_value: None,
+            achievement: 0.0,
+            weight: c.weight,
+            points: 0.0,
+            counted: false,
+        }));
+        let longest_band = source.bands.iter().map(|b| b.name.len()).max().unwrap_or(0);
+        let mut band = String::with_capacity(longest_band);
+        band.push_str(rubric.band_of(0.0));
+        Self {
+            rubric_id: source.id.clone(),
+            rubric_revision: source.revision,
+            total: 0.0,
+            uncapped_total: 0.0,
+            band,
+            criteria,
+            weight_counted: 0.0,
+            caps_applied: Vec::with_capacity(source.caps.len()),
+            missing: Vec::with_capacity(rubric.fact_table().len()),
+        }
+    }
+}
+
+/// Checks every value against its fact and counts the missing facts the rubric reads.
+fn check_facts(rubric: &CompiledRubric, facts: &Facts) -> Result<usize, EvaluationError> {
     let table = rubric.fact_table();
     if facts.len() != table.len() {
         return Err(EvaluationError::FactCountMismatch { expected: table.len(), found: facts.len() });
@@ -175,90 +352,96 @@ pub fn evaluate(rubric: &CompiledRubric, facts: &Facts) -> Result<Evaluation, Ev
     for (index, value) in facts.values().iter().enumerate() {
         let (Some(name), Some(kind)) = (table.name(index), table.kind(index)) else { continue };
         match value {
-            None if rubric.read[index] => missing_count += 1,
+            None if rubric.read.get(index).copied().unwrap_or(false) => missing_count += 1,
             None => {}
             Some(value) => check_value(name, kind, value)?,
         }
     }
-    let policy = rubric.missing_policy();
-    let missing_names = || {
-        facts
-            .values()
-            .iter()
-            .enumerate()
-            .filter(|&(i, v)| v.is_none() && rubric.read[i])
-            .filter_map(|(i, _)| table.name(i).cloned())
-    };
-    if policy == MissingPolicy::Error && missing_count > 0 {
-        return Err(EvaluationError::MissingFacts { facts: missing_names().collect() });
-    }
-    let zero = policy == MissingPolicy::Zero;
+    Ok(missing_count)
+}
 
-    let source = rubric.rubric();
-    let mut criteria = Vec::with_capacity(rubric.criteria.len());
-    let mut weight_counted = 0.0;
-    let mut points_counted = 0.0;
-    for (compiled, criterion) in rubric.criteria.iter().zip(&source.criteria) {
-        let value = facts.get(compiled.fact);
-        let achievement = match value {
-            Some(FactValue::Number(x)) => criterion.scoring.achievement_of_number(*x),
-            Some(FactValue::Boolean(b)) => criterion.scoring.achievement_of_boolean(*b),
-            Some(FactValue::Enumeration(_)) => None,
-            None if zero => {
-                criterion.scoring.achievement_of_number(0.0).or(criterion.scoring.achievement_of_boolean(false))
-            }
-            None => None,
-        };
-        let counted = achievement.is_some();
-        let achievement = achievement.unwrap_or(0.0);
-        let points = achievement * criterion.weight;
-        if counted {
-            weight_counted += criterion.weight;
-            points_counted += points;
+/// The missing facts the rubric reads, with their positions, in declaration order.
+fn missing_facts<'a>(rubric: &'a CompiledRubric, facts: &'a Facts) -> impl Iterator<Item = (usize, &'a FactName)> + 'a {
+    let table = rubric.fact_table();
+    facts
+        .values()
+        .iter()
+        .zip(&rubric.read)
+        .enumerate()
+        .filter(|&(_, (value, read))| value.is_none() && *read)
+        .filter_map(move |(index, _)| Some((index, table.name(index)?)))
+}
+
+/// A criterion's achievement, or `None` when it is left out.
+fn achievement(criterion: &Criterion, value: Option<&FactValue>, zero: bool) -> Option<f64> {
+    match value {
+        Some(FactValue::Number(x)) => criterion.scoring.achievement_of_number(*x),
+        Some(FactValue::Boolean(b)) => criterion.scoring.achievement_of_boolean(*b),
+        Some(FactValue::Enumeration(_)) => None,
+        None if zero => {
+            criterion.scoring.achievement_of_number(0.0).or(criterion.scoring.achievement_of_boolean(false))
         }
-        criteria.push(Contribution {
-            criterion: criterion.id.clone(),
-            fact: criterion.fact.clone(),
-            fact_value: value.cloned(),
-            achievement,
-            weight: criterion.weight,
-            points,
-            counted,
-        });
+        None => None,
     }
-    if weight_counted <= 0.0 {
-        return Err(EvaluationError::NothingToScore);
-    }
-    // Divide first: the ratio is at most 1, so the total is at most 100 after rounding.
-    let uncapped_total = 100.0 * (points_counted / weight_counted);
+}
 
-    let mut total = uncapped_total;
-    let mut caps_applied = Vec::new();
-    for (compiled, cap) in rubric.caps.iter().zip(&source.caps) {
-        if holds(&compiled.when, facts, zero) == Some(true) {
-            total = total.min(compiled.limit);
-            caps_applied.push(CapApplied { cap: cap.id.clone(), limit: compiled.limit });
-        }
-    }
-
-    let treatment_of = |name: &FactName| match table.index(name.as_str()).and_then(|i| table.kind(i)) {
+/// How the missing fact at position `fact` is treated.
+fn treatment_of(rubric: &CompiledRubric, fact: usize, zero: bool) -> Treatment {
+    match rubric.fact_table().kind(fact) {
         Some(FactKind::Number | FactKind::Boolean) if zero => Treatment::ReadAsZero,
         _ => Treatment::LeftOut,
-    };
-    let mut missing = Vec::with_capacity(missing_count);
-    missing.extend(missing_names().map(|fact| MissingFact { treatment: treatment_of(&fact), fact }));
+    }
+}
 
-    Ok(Evaluation {
-        rubric_id: source.id.clone(),
-        rubric_revision: source.revision,
-        total,
-        uncapped_total,
-        band: rubric.band_of(total).to_owned(),
-        criteria,
-        weight_counted,
-        caps_applied,
-        missing,
-    })
+/// Copies an id into `slot` only when it differs, so an unchanged id costs no allocation.
+fn assign_id<T: PartialEq + Clone>(slot: &mut T, id: &T) {
+    if slot != id {
+        slot.clone_from(id);
+    }
+}
+
+/// Copies a fact value into `slot`, reusing the text buffer of an enumeration already there.
+fn assign_value(slot: &mut Option<FactValue>, value: Option<&FactValue>) {
+    match (slot.as_mut(), value) {
+        (Some(FactValue::Enumeration(to)), Some(FactValue::Enumeration(from))) => to.clone_from(from),
+        (_, value) => *slot = value.cloned(),
+    }
+}
+
+/// Updates the item at `index` of a list keyed by id, or pushes a new one there.
+fn set_at<T, K: PartialEq + Clone>(
+    list: &mut Vec<T>,
+    index: usize,
+    id: &K,
+    update: impl FnOnce(&mut T),
+    make: impl FnOnce() -> T,
+) where
+    T: Keyed<K>,
+{
+    match list.get_mut(index) {
+        Some(slot) => {
+            assign_id(slot.key_mut(), id);
+            update(slot);
+        }
+        None => list.push(make()),
+    }
+}
+
+/// A list item identified by an id, for [`set_at`].
+trait Keyed<K> {
+    fn key_mut(&mut self) -> &mut K;
+}
+
+impl Keyed<CapId> for CapApplied {
+    fn key_mut(&mut self) -> &mut CapId {
+        &mut self.cap
+    }
+}
+
+impl Keyed<FactName> for MissingFact {
+    fn key_mut(&mut self) -> &mut FactName {
+        &mut self.fact
+    }
 }
 
 fn check_value(name: &FactName, kind: &FactKind, value: &FactValue) -> Result<(), EvaluationError> {

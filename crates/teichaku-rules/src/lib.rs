@@ -4,7 +4,10 @@
 //! A [`Rubric`] is a versioned JSON document; [`compile`] validates it once and resolves fact
 //! names to positions; [`evaluate`] scores one person's [`Facts`] into an [`Evaluation`] that
 //! records the rubric id and revision, each criterion's contribution, the caps applied and every
-//! missing fact with how it was treated. The format is described in `docs/rubrics.md`.
+//! missing fact with how it was treated; [`evaluate_into`] does the same into a reused result,
+//! allocating nothing per person. [`evaluate_batch`] evaluates a population, [`rollup`] sums it
+//! up per team (withholding small teams) and [`calibrate`] shows who would move under a target
+//! band distribution. The format is described in `docs/rubrics.md`.
 //!
 //! ```
 //! use teichaku_rules::{evaluate, FactValue};
@@ -24,18 +27,26 @@
 
 #![forbid(unsafe_code)]
 
+mod batch;
 mod builtin;
+mod calibrate;
 mod compile;
 mod error;
 mod evaluate;
 mod id;
+mod rollup;
 mod rubric;
 
+pub use batch::{BatchReport, Outcome, Subject, SubjectResult, evaluate_batch};
 pub use builtin::{AI_USE_IN_APPRAISAL_JSON, ai_use_in_appraisal};
+pub use calibrate::{
+    BandCut, CalibrationReport, CalibrationTarget, Direction, Move, RankRange, SHARE_SUM_TOLERANCE, calibrate,
+};
 pub use compile::{CompiledRubric, FactTable, FactValue, Facts, compile};
-pub use error::{EvaluationError, Location, RubricError, RubricErrors};
-pub use evaluate::{CapApplied, Contribution, Evaluation, MissingFact, Treatment, evaluate};
+pub use error::{EvaluationError, Location, ReportError, RubricError, RubricErrors};
+pub use evaluate::{CapApplied, Contribution, Evaluation, MissingFact, Treatment, evaluate, evaluate_into};
 pub use id::{CapId, CriterionId, FactName, RubricId};
+pub use rollup::{BandCount, DEFAULT_MIN_GROUP_SIZE, GroupFigures, GroupRollup, RollupReport, rollup};
 pub use rubric::{
     Band, Cap, Condition, Criterion, FORMAT_VERSION, FactDecl, FactKind, MissingPolicy, NumberOp, Rubric, Scoring,
     Step, ValueKind, parse_rubric,

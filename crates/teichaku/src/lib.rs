@@ -28,6 +28,7 @@
 
 mod assess;
 pub mod demo;
+pub mod facts;
 mod load;
 mod overview;
 

@@ -5,13 +5,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly by design")]
 
+mod batch;
 mod builtin;
+mod calibration;
 mod golden;
 mod properties;
+mod reuse;
+mod rollup;
 mod validation;
 
 use serde_json::{Value, json};
-use teichaku_rules::{CompiledRubric, Evaluation, FactValue, Rubric, compile, evaluate};
+use teichaku_rules::{CompiledRubric, Evaluation, FactValue, Rubric, Subject, compile, evaluate};
 
 /// A rubric from `fields` laid over the defaults.
 pub(crate) fn rubric(fields: Value) -> Rubric {
@@ -62,4 +66,16 @@ pub(crate) fn num(x: f64) -> FactValue {
 
 pub(crate) fn yes(b: bool) -> FactValue {
     FactValue::Boolean(b)
+}
+
+/// A subject of the built-in rubric with only `usage_days_28` known: its total is
+/// `100 × min(days, 16) ÷ 16` (the other criteria are left out and no cap can apply).
+pub(crate) fn user(id: &str, group: Option<&str>, days: f64) -> Subject {
+    let rubric = teichaku_rules::ai_use_in_appraisal();
+    let facts = rubric.facts([("usage_days_28", num(days))]).expect("a declared fact");
+    let subject = Subject::new(id, facts);
+    match group {
+        Some(group) => subject.in_group(group),
+        None => subject,
+    }
 }

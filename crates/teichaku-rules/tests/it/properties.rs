@@ -3,8 +3,9 @@
 use proptest::prelude::*;
 use teichaku_model::Localized;
 use teichaku_rules::{
-    Band, Cap, CapId, CompiledRubric, Condition, Criterion, CriterionId, FactDecl, FactKind, FactValue, Facts,
-    MissingPolicy, NumberOp, Rubric, RubricId, Scoring, Step, compile, evaluate,
+    Band, Cap, CapId, CompiledRubric, Condition, Criterion, CriterionId, Evaluation, FactDecl, FactKind, FactValue,
+    Facts, MissingPolicy, NumberOp, Rubric, RubricId, Scoring, Step, Subject, compile, evaluate, evaluate_batch,
+    evaluate_into,
 };
 
 /// One criterion: its scoring and the value of its fact (`None` when missing).
@@ -195,5 +196,88 @@ proptest! {
         prop_assert_eq!(scaled(2f64.powi(power)), Some(before));
         let after = scaled(k).unwrap_or(f64::NAN);
         prop_assert!((after - before).abs() <= 1e-9 * 100.0, "{before} vs {after}");
+    }
+
+    #[test]
+    fn evaluating_into_a_used_buffer_equals_evaluating_afresh(
+        first in prop::collection::vec(criterion(any_scoring()), 1..6),
+        second in prop::collection::vec(criterion(any_scoring()), 1..6),
+        caps in prop::collection::vec((0..6usize, 0.0..=100.0f64, prop::option::of(0..5usize)), 0..3),
+        missing in policy(),
+    ) {
+        let (rubric1, facts1) = build(&first, &caps, missing);
+        let (rubric2, facts2) = build(&second, &caps, missing);
+        let mut out = Evaluation::buffer_for(&rubric2);
+        let _ = evaluate_into(&rubric1, &facts1, &mut out);
+        let before = out.clone();
+        match (evaluate_into(&rubric2, &facts2, &mut out), evaluate(&rubric2, &facts2)) {
+            (Ok(()), Ok(fresh)) => prop_assert_eq!(&out, &fresh),
+            (Err(a), Err(b)) => {
+                prop_assert_eq!(a, b);
+                prop_assert_eq!(&out, &before, "an error leaves the buffer as it was");
+            }
+            (a, b) => prop_assert!(false, "into: {a:?}, afresh: {b:?}"),
+        }
+    }
+
+    #[test]
+    fn the_band_is_that_of_the_unrounded_total(total in 0.0..=100.0f64) {
+        let (rubric, _) = build(&[Gen { weight: 1.0, scoring: Scoring::Linear { from: 0.0, to: 100.0 }, value: None }], &[], MissingPolicy::Renormalise);
+        let bands = &rubric.rubric().bands;
+        let band = rubric.band_of(total);
+        let i = bands.iter().position(|b| b.name == band).unwrap_or(usize::MAX);
+        // The total reaches the band's bound and stays below the next band's.
+        prop_assert!(total >= bands[i].min_score);
+        prop_assert!(i == 0 || total < bands[i - 1].min_score);
+        // So a total a hair below a bound is in the band below, even though it rounds to the bound.
+        for pair in bands.windows(2) {
+            let just_below = f64::from_bits(pair[0].min_score.to_bits() - 1);
+            prop_assert_eq!(rubric.band_of(just_below), pair[1].name.as_str());
+        }
+        // And evaluation agrees: the fact value equals the total on this 0–100 linear scale.
+        let facts = Facts::from_values(vec![Some(FactValue::Number(total))]);
+        let e = evaluate(&rubric, &facts).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(e.band.as_str(), rubric.band_of(e.total));
+    }
+
+    #[test]
+    fn calibration_gives_every_band_its_share_whatever_the_order(
+        days in prop::collection::vec(0..20u8, 0..40),
+        raw in prop::collection::vec(0.0..1.0f64, 5),
+        rotate in 0..40usize,
+    ) {
+        let rubric = teichaku_rules::ai_use_in_appraisal();
+        let subjects: Vec<Subject> = days
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let facts = rubric.facts([("usage_days_28", FactValue::Number(f64::from(*d)))]).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                Ok(Subject::new(format!("e-{i:02}"), facts))
+            })
+            .collect::<Result<_, TestCaseError>>()?;
+        let sum: f64 = raw.iter().sum();
+        prop_assume!(sum > 0.0);
+        let target = teichaku_rules::CalibrationTarget {
+            shares: ["S", "A", "B", "C", "D"].iter().map(|b| (*b).to_owned()).zip(raw.iter().map(|r| r / sum)).collect(),
+        };
+        let batch = evaluate_batch(&rubric, &subjects);
+        let Ok(report) = teichaku_rules::calibrate(&rubric, &batch, &target) else {
+            // Only when the normalised shares miss 1 by more than the tolerance.
+            return Ok(());
+        };
+        prop_assert_eq!(report.cuts.iter().map(|c| c.target).sum::<usize>(), subjects.len());
+        prop_assert_eq!(report.cuts.iter().map(|c| c.current).sum::<usize>(), subjects.len());
+        prop_assert_eq!(report.moves.len() + report.unchanged, subjects.len());
+        for m in &report.moves {
+            prop_assert!(m.target_ranks.contains(m.rank));
+            prop_assert_ne!(&m.from, &m.to);
+        }
+        let mut rotated = subjects.clone();
+        if !rotated.is_empty() {
+            let k = rotate % rotated.len();
+            rotated.rotate_left(k);
+        }
+        let again = teichaku_rules::calibrate(&rubric, &evaluate_batch(&rubric, &rotated), &target);
+        prop_assert_eq!(again.map(|r| (r.cuts, r.moves)).ok(), Some((report.cuts, report.moves)));
     }
 }

@@ -1,0 +1,822 @@
+//! `teichaku evaluate`: scores a facts file (CSV or JSON lines) against a rubric, row by row.
+//!
+//! The file is streamed: a row is read, evaluated into one reused result and written before the
+//! next is read, so memory does not grow with the file. A bad row is reported (on standard error
+//! with its line number, and as an error row in the output) and the rest are still evaluated.
+//!
+//! Exit status: 0 when every row was evaluated or out of the rubric's scope; 1 when some rows
+//! were bad; 2 when the input is unusable (the rubric, the file, or the CSV header); 3 when the
+//! output cannot be written.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+use serde::{Deserialize, Serialize};
+use teichaku::model::Role;
+use teichaku::rules::{
+    Band, BatchReport, CalibrationReport, CalibrationTarget, CompiledRubric, DEFAULT_MIN_GROUP_SIZE, Evaluation,
+    EvaluationError, FactKind, FactValue, Facts, GroupFigures, GroupRollup, Outcome, RollupReport, Treatment,
+    calibrate, evaluate_into, rollup,
+};
+
+use crate::Failure;
+
+/// Exit status when some rows were bad.
+const SOME_ROWS_BAD: u8 = 1;
+/// Exit status when the input cannot be used at all.
+const UNUSABLE: u8 = 2;
+/// Exit status when the output cannot be written.
+const CANNOT_WRITE: u8 = 3;
+/// The prefix naming a built-in rubric instead of a file.
+const BUILTIN: &str = "builtin:";
+
+/// The arguments of `teichaku evaluate`.
+#[derive(clap::Args, Debug)]
+pub(crate) struct Request {
+    /// The rubric: a JSON file, or `builtin:ai-use-in-appraisal` for the built-in one.
+    #[arg(long, value_name = "FILE|builtin:ID")]
+    rubric: String,
+    /// The facts: a CSV or JSON-lines file, or `-` for standard input. Exit status: 0 all rows
+    /// good, 1 some rows bad, 2 unusable input, 3 output not writable.
+    #[arg(long, value_name = "FILE")]
+    facts: PathBuf,
+    /// The facts' format; by default taken from the extension (`.csv`, or `.jsonl`/`.ndjson`).
+    #[arg(long = "facts-format", value_enum, value_name = "FORMAT")]
+    facts_format: Option<FactsFormat>,
+    /// Output format: one line per row.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    format: OutputFormat,
+    /// After the rows, roll the results up per `group`, withholding the figures of groups with
+    /// fewer evaluated rows than --min-group-size. Keeps each row's total, band and caps in
+    /// memory; not with --format csv.
+    #[arg(long)]
+    rollup: bool,
+    /// The smallest group whose figures --rollup shows.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MIN_GROUP_SIZE)]
+    min_group_size: usize,
+    /// After the rows, show who would change band under the target band distribution in FILE
+    /// (`{ "shares": { "S": 0.1, "A": 0.2, ... } }`). Keeps each row's total, band and caps in
+    /// memory; not with --format csv.
+    #[arg(long, value_name = "FILE")]
+    calibrate: Option<PathBuf>,
+}
+
+/// The format of a facts file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum FactsFormat {
+    /// A header row, then one row per subject.
+    Csv,
+    /// One JSON object per line.
+    #[value(alias = "ndjson")]
+    Jsonl,
+}
+
+/// The output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum OutputFormat {
+    /// One line per row, for people.
+    Text,
+    /// One JSON object per row (JSON lines), with the whole explanation.
+    #[value(alias = "jsonl")]
+    Json,
+    /// A header, then one CSV record per row.
+    Csv,
+}
+
+/// Runs `teichaku evaluate`, writing to standard output and standard error as it goes.
+pub(crate) fn run(request: &Request) -> Result<u8, Failure> {
+    let rubric = load_rubric(&request.rubric)?;
+    let target = match &request.calibrate {
+        Some(path) => Some(load_target(path, &rubric)?),
+        None => None,
+    };
+    let keep = request.rollup || target.is_some();
+    if keep && request.format == OutputFormat::Csv {
+        return Err(unusable("--rollup and --calibrate need --format text or json"));
+    }
+    let format = match request.facts_format {
+        Some(format) => format,
+        None => format_of(&request.facts)?,
+    };
+    let input = open(&request.facts)?;
+    let stdout = std::io::stdout().lock();
+    let mut run = Run {
+        rubric: &rubric,
+        evaluation: Evaluation::buffer_for(&rubric),
+        output: Output::new(request.format, &rubric, BufWriter::new(stdout))?,
+        counts: Counts::default(),
+        kept: keep.then(|| BatchReport::empty(&rubric)),
+    };
+    match format {
+        FactsFormat::Csv => read_csv(input, &mut run)?,
+        FactsFormat::Jsonl => read_jsonl(input, &mut run)?,
+    }
+    if let Some(batch) = &run.kept {
+        if request.rollup {
+            let report = rollup(&rubric, batch, request.min_group_size).map_err(|e| unusable(e.to_string()))?;
+            run.output.rollup(&report)?;
+        }
+        if let Some(target) = &target {
+            let report = calibrate(&rubric, batch, target).map_err(|e| unusable(e.to_string()))?;
+            run.output.calibration(&report)?;
+        }
+    }
+    run.output.finish()?;
+    let c = &run.counts;
+    note(&format!(
+        "{} rows: {} evaluated, {} not applicable, {} with errors",
+        c.evaluated + c.not_applicable + c.errors,
+        c.evaluated,
+        c.not_applicable,
+        c.errors
+    ));
+    Ok(if c.errors > 0 { SOME_ROWS_BAD } else { 0 })
+}
+
+/// One row read from the facts file.
+#[derive(Default)]
+struct Row {
+    subject: String,
+    group: Option<String>,
+    roles: Vec<Role>,
+}
+
+/// What happened to one row.
+enum RowOutcome<'a> {
+    Evaluated(&'a Evaluation),
+    NotApplicable,
+    Error { message: String, error: Option<EvaluationError> },
+}
+
+/// The state of one run: the rubric, the reused result, the output and the counts.
+struct Run<'r, W: Write> {
+    rubric: &'r CompiledRubric,
+    evaluation: Evaluation,
+    output: Output<W>,
+    counts: Counts,
+    /// What --rollup and --calibrate need of every row read, when asked for.
+    kept: Option<BatchReport>,
+}
+
+#[derive(Default)]
+struct Counts {
+    evaluated: u64,
+    not_applicable: u64,
+    errors: u64,
+}
+
+impl<W: Write> Run<'_, W> {
+    /// Evaluates a row read without error and writes its result.
+    fn evaluate(&mut self, line: u64, row: &Row, facts: &Facts) -> Result<(), Failure> {
+        if !self.rubric.applies_to(&row.roles) {
+            self.counts.not_applicable += 1;
+            self.keep(row, || Outcome::NotApplicable { roles: row.roles.clone() });
+            return self.output.write(line, Some(row), &RowOutcome::NotApplicable);
+        }
+        match evaluate_into(self.rubric, facts, &mut self.evaluation) {
+            Ok(()) => {
+                self.counts.evaluated += 1;
+                let evaluation = &self.evaluation;
+                if let Some(batch) = &mut self.kept {
+                    // Roll-ups and calibration read the total, band and caps only.
+                    let mut slim = evaluation.clone();
+                    slim.criteria = Vec::new();
+                    slim.missing = Vec::new();
+                    let outcome = Outcome::Evaluated { evaluation: Box::new(slim) };
+                    batch.record(row.subject.clone(), row.group.clone(), outcome);
+                }
+                self.output.write(line, Some(row), &RowOutcome::Evaluated(&self.evaluation))
+            }
+            Err(error) => {
+                self.keep(row, || Outcome::Failed { error: error.clone() });
+                let message = format!("subject `{}`: {error}", row.subject);
+                self.error(line, Some(row), message, Some(error))
+            }
+        }
+    }
+
+    /// Keeps a row's outcome for --rollup and --calibrate, when asked for.
+    fn keep(&mut self, row: &Row, outcome: impl FnOnce() -> Outcome) {
+        if let Some(batch) = &mut self.kept {
+            batch.record(row.subject.clone(), row.group.clone(), outcome());
+        }
+    }
+
+    /// Reports a bad row on standard error and in the output.
+    fn error(
+        &mut self,
+        line: u64,
+        row: Option<&Row>,
+        message: String,
+        error: Option<EvaluationError>,
+    ) -> Result<(), Failure> {
+        self.counts.errors += 1;
+        note(&format!("line {line}: {message}"));
+        self.output.write(line, row, &RowOutcome::Error { message, error })
+    }
+}
+
+/// Where a CSV column goes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Column {
+    Subject,
+    Group,
+    Roles,
+    Fact(usize),
+}
+
+fn read_csv<W: Write>(input: Box<dyn BufRead>, run: &mut Run<'_, W>) -> Result<(), Failure> {
+    // Rows end at `\n` only, so line numbers count right in CRLF files too (the CSV reader's CRLF
+    // mode numbers each record from the line before); the `\r` left at the end of a line is
+    // trimmed with the rest of the blanks.
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .trim(csv::Trim::All)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_reader(input);
+    let header = reader.byte_headers().map_err(|e| unusable(format!("cannot read the CSV header: {e}")))?.clone();
+    let columns = csv_columns(&header, run.rubric)?;
+    let mut record = csv::ByteRecord::new();
+    let mut row = Row::default();
+    let mut facts = run.rubric.empty_facts();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {
+                let line = record.position().map_or(0, csv::Position::line);
+                match csv_row(&columns, &record, run.rubric, &mut row, &mut facts) {
+                    Ok(()) => run.evaluate(line, &row, &facts)?,
+                    Err(message) => {
+                        let known = (!row.subject.is_empty()).then_some(&row);
+                        let message = match known {
+                            Some(row) => format!("subject `{}`: {message}", row.subject),
+                            None => message,
+                        };
+                        run.error(line, known, message, None)?;
+                    }
+                }
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, csv::Position::line);
+                match e.kind() {
+                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                        let message = format!("{len} fields where the header has {expected_len}");
+                        run.error(line, None, message, None)?;
+                    }
+                    _ => return Err(unusable(format!("line {line}: cannot read the CSV: {e}"))),
+                }
+            }
+        }
+    }
+}
+
+/// Maps the header's columns; an unknown or repeated column, or no `subject`, is unusable input.
+fn csv_columns(header: &csv::ByteRecord, rubric: &CompiledRubric) -> Result<Vec<Column>, Failure> {
+    let table = rubric.fact_table();
+    let mut columns = Vec::with_capacity(header.len());
+    for (index, name) in header.iter().enumerate() {
+        let name = std::str::from_utf8(name)
+            .map_err(|_| unusable(format!("CSV header: column #{} is not UTF-8", index + 1)))?;
+        // The CSV reader drops a byte-order mark; this is for one that survives it.
+        let name = if index == 0 { name.trim_start_matches('\u{feff}') } else { name };
+        let column = match name {
+            "subject" => Column::Subject,
+            "group" => Column::Group,
+            "roles" => Column::Roles,
+            fact => Column::Fact(table.index(fact).ok_or_else(|| {
+                let known = (0..table.len()).filter_map(|i| table.name(i)).map(|n| format!("`{n}`"));
+                unusable(format!(
+                    "CSV header: unknown column `{fact}`: columns are `subject`, `group`, `roles` and the facts of rubric `{}`: {}",
+                    rubric.rubric().id,
+                    known.collect::<Vec<_>>().join(", ")
+                ))
+            })?),
+        };
+        if columns.contains(&column) {
+            return Err(unusable(format!("CSV header: column `{name}` appears twice")));
+        }
+        columns.push(column);
+    }
+    if !columns.contains(&Column::Subject) {
+        return Err(unusable("CSV header: no `subject` column"));
+    }
+    Ok(columns)
+}
+
+/// Reads one CSV record into `row` and `facts`, reusing their buffers.
+fn csv_row(
+    columns: &[Column],
+    record: &csv::ByteRecord,
+    rubric: &CompiledRubric,
+    row: &mut Row,
+    facts: &mut Facts,
+) -> Result<(), String> {
+    row.subject.clear();
+    row.group = None;
+    row.roles.clear();
+    for index in 0..facts.len() {
+        facts.clear(index);
+    }
+    // The subject first, so errors in other columns can name it.
+    for (column, cell) in columns.iter().zip(record) {
+        if *column == Column::Subject {
+            row.subject.push_str(utf8(cell, "subject")?);
+        }
+    }
+    if row.subject.is_empty() {
+        return Err("no subject".into());
+    }
+    for (column, cell) in columns.iter().zip(record) {
+        match *column {
+            Column::Subject => {}
+            Column::Group => {
+                let group = utf8(cell, "group")?;
+                row.group = (!group.is_empty()).then(|| group.to_owned());
+            }
+            Column::Roles => {
+                for name in utf8(cell, "roles")?.split(';').map(str::trim).filter(|n| !n.is_empty()) {
+                    row.roles.push(parse_role(name)?);
+                }
+            }
+            Column::Fact(index) => {
+                let table = rubric.fact_table();
+                let (Some(name), Some(kind)) = (table.name(index), table.kind(index)) else { continue };
+                if let Some(value) =
+                    parse_cell(kind, utf8(cell, name.as_str())?).map_err(|e| format!("`{name}`: {e}"))?
+                {
+                    facts.set(index, value);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn utf8<'a>(cell: &'a [u8], column: &str) -> Result<&'a str, String> {
+    std::str::from_utf8(cell).map_err(|_| format!("`{column}`: not UTF-8"))
+}
+
+fn parse_role(name: &str) -> Result<Role, String> {
+    Role::ALL.into_iter().find(|r| r.as_str() == name).ok_or_else(|| {
+        let known: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        format!("unknown role `{name}`: roles are {}", known.join(", "))
+    })
+}
+
+/// A CSV cell as a value of `kind`; `None` for an empty cell (a missing fact).
+fn parse_cell(kind: &FactKind, cell: &str) -> Result<Option<FactValue>, String> {
+    if cell.is_empty() {
+        return Ok(None);
+    }
+    match kind {
+        FactKind::Number => {
+            cell.parse().map(|x| Some(FactValue::Number(x))).map_err(|_| format!("{cell:?} is not a number"))
+        }
+        FactKind::Boolean => match cell {
+            "true" => Ok(Some(FactValue::Boolean(true))),
+            "false" => Ok(Some(FactValue::Boolean(false))),
+            _ => Err(format!("{cell:?} is not `true` or `false`")),
+        },
+        // Whether the value is declared is checked by evaluation.
+        _ => Ok(Some(FactValue::Enumeration(cell.to_owned()))),
+    }
+}
+
+/// One line of a JSON-lines facts file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonRow {
+    subject: String,
+    #[serde(default)]
+    group: Option<String>,
+    #[serde(default)]
+    roles: Vec<Role>,
+    #[serde(default)]
+    facts: BTreeMap<String, Option<FactValue>>,
+}
+
+fn read_jsonl<W: Write>(mut input: Box<dyn BufRead>, run: &mut Run<'_, W>) -> Result<(), Failure> {
+    let mut bytes = Vec::new();
+    let mut facts = run.rubric.empty_facts();
+    let mut row = Row::default();
+    for line in 1.. {
+        bytes.clear();
+        let read =
+            input.read_until(b'\n', &mut bytes).map_err(|e| unusable(format!("line {line}: cannot read: {e}")))?;
+        if read == 0 {
+            return Ok(());
+        }
+        let text = match std::str::from_utf8(&bytes) {
+            Ok(text) if line == 1 => text.trim_start_matches('\u{feff}'),
+            Ok(text) => text,
+            Err(_) => {
+                run.error(line, None, "not UTF-8".into(), None)?;
+                continue;
+            }
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        match json_row(text, run.rubric, &mut row, &mut facts) {
+            Ok(()) => run.evaluate(line, &row, &facts)?,
+            Err(message) => {
+                let known = (!row.subject.is_empty()).then_some(&row);
+                let message = match known {
+                    Some(row) => format!("subject `{}`: {message}", row.subject),
+                    None => message,
+                };
+                run.error(line, known, message, None)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads one JSON line into `row` and `facts`.
+fn json_row(text: &str, rubric: &CompiledRubric, row: &mut Row, facts: &mut Facts) -> Result<(), String> {
+    row.subject.clear();
+    row.group = None;
+    row.roles.clear();
+    for index in 0..facts.len() {
+        facts.clear(index);
+    }
+    let parsed: JsonRow = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    row.subject = parsed.subject;
+    row.group = parsed.group;
+    row.roles = parsed.roles;
+    if row.subject.is_empty() {
+        return Err("no subject".into());
+    }
+    for (name, value) in parsed.facts {
+        let index = rubric
+            .fact_table()
+            .index(&name)
+            .ok_or_else(|| format!("unknown fact `{name}`: rubric `{}` does not declare it", rubric.rubric().id))?;
+        if let Some(value) = value {
+            facts.set(index, value);
+        }
+    }
+    Ok(())
+}
+
+/// Where results go, in the chosen format.
+enum Output<W: Write> {
+    Text {
+        out: W,
+        /// The rubric's bands, highest first, with their lower bounds.
+        bands: Vec<Band>,
+    },
+    Json(W),
+    Csv {
+        writer: Box<csv::Writer<W>>,
+        /// A reused buffer for numbers and lists.
+        buffer: String,
+        /// How many criterion columns the header has.
+        criteria: usize,
+    },
+}
+
+/// One JSON output line.
+#[derive(Serialize)]
+struct JsonLine<'a> {
+    line: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subject: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<&'a str>,
+    #[serde(flatten)]
+    result: JsonResult<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+enum JsonResult<'a> {
+    Evaluated {
+        evaluation: &'a Evaluation,
+    },
+    NotApplicable {
+        roles: &'a [Role],
+    },
+    Error {
+        message: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<&'a EvaluationError>,
+    },
+}
+
+impl<W: Write> Output<W> {
+    fn new(format: OutputFormat, rubric: &CompiledRubric, out: W) -> Result<Self, Failure> {
+        Ok(match format {
+            OutputFormat::Text => Output::Text { out, bands: rubric.rubric().bands.clone() },
+            OutputFormat::Json => Output::Json(out),
+            OutputFormat::Csv => {
+                let mut writer = csv::Writer::from_writer(out);
+                let fixed =
+                    ["line", "subject", "group", "status", "rubric", "revision", "total", "uncapped_total", "band"];
+                let criteria = rubric.rubric().criteria.iter().map(|c| format!("points:{}", c.id));
+                let header: Vec<String> = fixed
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .chain(["weight_counted".to_owned()])
+                    .chain(criteria)
+                    .chain(["caps_applied", "missing", "error"].map(str::to_owned))
+                    .collect();
+                writer.write_record(&header).map_err(write_failure)?;
+                Output::Csv {
+                    writer: Box::new(writer),
+                    buffer: String::new(),
+                    criteria: rubric.rubric().criteria.len(),
+                }
+            }
+        })
+    }
+
+    fn write(&mut self, line: u64, row: Option<&Row>, outcome: &RowOutcome<'_>) -> Result<(), Failure> {
+        let subject = row.map(|r| r.subject.as_str());
+        let group = row.and_then(|r| r.group.as_deref());
+        match self {
+            Output::Text { out, bands } => {
+                let mut text = format!("line {line}");
+                if let Some(subject) = subject {
+                    let _ = write!(text, " {subject}");
+                }
+                if let Some(group) = group {
+                    let _ = write!(text, " [{group}]");
+                }
+                text.push_str(": ");
+                match outcome {
+                    RowOutcome::Evaluated(e) => text_evaluation(&mut text, e, bands),
+                    RowOutcome::NotApplicable => text.push_str("not applicable (no role the rubric applies to)"),
+                    RowOutcome::Error { message, .. } => {
+                        let _ = write!(text, "error: {message}");
+                    }
+                }
+                text.push('\n');
+                out.write_all(text.as_bytes()).map_err(write_failure)
+            }
+            Output::Json(out) => {
+                let result = match outcome {
+                    RowOutcome::Evaluated(evaluation) => JsonResult::Evaluated { evaluation },
+                    RowOutcome::NotApplicable => {
+                        JsonResult::NotApplicable { roles: row.map_or(&[][..], |r| r.roles.as_slice()) }
+                    }
+                    RowOutcome::Error { message, error } => JsonResult::Error { message, error: error.as_ref() },
+                };
+                serde_json::to_writer(&mut *out, &JsonLine { line, subject, group, result })
+                    .map_err(|e| Failure { message: format!("cannot write JSON: {e}"), code: CANNOT_WRITE })?;
+                out.write_all(b"\n").map_err(write_failure)
+            }
+            Output::Csv { writer, buffer, criteria } => {
+                let w = &mut **writer;
+                let mut field = |text: &str| w.write_field(text).map_err(write_failure);
+                buffer.clear();
+                let _ = write!(buffer, "{line}");
+                field(buffer)?;
+                field(subject.unwrap_or(""))?;
+                field(group.unwrap_or(""))?;
+                match outcome {
+                    RowOutcome::Evaluated(e) => {
+                        field("evaluated")?;
+                        field(e.rubric_id.as_str())?;
+                        for number in [f64::from(e.rubric_revision), e.total, e.uncapped_total] {
+                            buffer.clear();
+                            let _ = write!(buffer, "{number}");
+                            field(buffer)?;
+                        }
+                        field(&e.band)?;
+                        buffer.clear();
+                        let _ = write!(buffer, "{}", e.weight_counted);
+                        field(buffer)?;
+                        for c in &e.criteria {
+                            buffer.clear();
+                            if c.counted {
+                                let _ = write!(buffer, "{}", c.points);
+                            }
+                            field(buffer)?;
+                        }
+                        buffer.clear();
+                        join(buffer, e.caps_applied.iter().map(|c| c.cap.as_str()));
+                        field(buffer)?;
+                        buffer.clear();
+                        join(buffer, e.missing.iter().map(|m| m.fact.as_str()));
+                        field(buffer)?;
+                        field("")?;
+                    }
+                    RowOutcome::NotApplicable | RowOutcome::Error { .. } => {
+                        let (status, message) = match outcome {
+                            RowOutcome::Error { message, .. } => ("error", message.as_str()),
+                            _ => ("not_applicable", ""),
+                        };
+                        field(status)?;
+                        // The evaluation's columns, empty: rubric to weight_counted, the
+                        // criteria, caps_applied and missing.
+                        let empty = 6 + *criteria + 2;
+                        for _ in 0..empty {
+                            field("")?;
+                        }
+                        field(message)?;
+                    }
+                }
+                w.write_record(std::iter::empty::<&[u8]>()).map_err(write_failure)
+            }
+        }
+    }
+
+    /// Writes the roll-up after the rows: a JSON line `{"rollup": …}`, or a text section.
+    fn rollup(&mut self, report: &RollupReport) -> Result<(), Failure> {
+        match self {
+            Output::Json(out) => json_line(out, "rollup", report),
+            Output::Text { out, .. } => {
+                let mut text =
+                    format!("roll-up by group (figures withheld under {} evaluated):\n", report.min_group_size);
+                for group in report.groups.iter().chain([&report.overall]) {
+                    text_group(&mut text, group, std::ptr::eq(group, &report.overall));
+                }
+                out.write_all(text.as_bytes()).map_err(write_failure)
+            }
+            Output::Csv { .. } => Ok(()),
+        }
+    }
+
+    /// Writes the calibration after the rows: a JSON line `{"calibration": …}`, or a text section.
+    fn calibration(&mut self, report: &CalibrationReport) -> Result<(), Failure> {
+        match self {
+            Output::Json(out) => json_line(out, "calibration", report),
+            Output::Text { out, .. } => {
+                let mut text = format!(
+                    "calibration: {} ranked, {} would move, {} keep their band\n",
+                    report.ranked,
+                    report.moves.len(),
+                    report.unchanged
+                );
+                for cut in &report.cuts {
+                    let ranks = cut.ranks.map_or("none".to_owned(), |r| format!("ranks {}-{}", r.first, r.last));
+                    let _ = writeln!(
+                        text,
+                        "  band {}: {} now, {} under the target ({ranks})",
+                        cut.band, cut.current, cut.target
+                    );
+                }
+                for m in &report.moves {
+                    let _ = write!(text, "  {} rank {}: {} -> {}", m.subject, m.rank, m.from, m.to);
+                    if !m.above_caps.is_empty() {
+                        text.push_str(" (above cap ");
+                        join(&mut text, m.above_caps.iter().map(|c| c.as_str()));
+                        text.push(')');
+                    }
+                    text.push('\n');
+                }
+                out.write_all(text.as_bytes()).map_err(write_failure)
+            }
+            Output::Csv { .. } => Ok(()),
+        }
+    }
+
+    fn finish(self) -> Result<(), Failure> {
+        match self {
+            Output::Text { mut out, .. } | Output::Json(mut out) => out.flush().map_err(write_failure),
+            Output::Csv { mut writer, .. } => writer.flush().map_err(write_failure),
+        }
+    }
+}
+
+/// Writes `{"<key>": value}` and a newline.
+fn json_line<W: Write, T: Serialize>(out: &mut W, key: &str, value: &T) -> Result<(), Failure> {
+    let mut line = BTreeMap::new();
+    line.insert(key, value);
+    serde_json::to_writer(&mut *out, &line)
+        .map_err(|e| Failure { message: format!("cannot write JSON: {e}"), code: CANNOT_WRITE })?;
+    out.write_all(b"\n").map_err(write_failure)
+}
+
+fn text_group(text: &mut String, group: &GroupRollup, overall: bool) {
+    let name = match (&group.group, overall) {
+        (_, true) => "(everyone)",
+        (Some(name), false) => name.as_str(),
+        (None, false) => "(no group)",
+    };
+    let _ = write!(text, "  {name}: {} of {} evaluated", group.evaluated, group.subjects);
+    match &group.figures {
+        GroupFigures::Shown { mean, median, bands } => {
+            let _ = write!(text, ": mean {mean:.2}, median {median:.2};");
+            for b in bands {
+                let _ = write!(text, " {} {}", b.band, b.count);
+            }
+        }
+        GroupFigures::Suppressed => text.push_str(": withheld"),
+        _ => {}
+    }
+    text.push('\n');
+}
+
+fn text_evaluation(text: &mut String, e: &Evaluation, bands: &[Band]) {
+    let _ = write!(text, "{} {:.2}", e.band, shown(e.total, &e.band, bands));
+    if !e.caps_applied.is_empty() {
+        text.push_str("; caps: ");
+        for (i, cap) in e.caps_applied.iter().enumerate() {
+            if i > 0 {
+                text.push_str(", ");
+            }
+            text.push_str(cap.cap.as_str());
+        }
+        let _ = write!(text, " (uncapped {:.2})", e.uncapped_total);
+    }
+    if !e.missing.is_empty() {
+        text.push_str("; missing: ");
+        for (i, m) in e.missing.iter().enumerate() {
+            if i > 0 {
+                text.push_str(", ");
+            }
+            let treatment = match m.treatment {
+                Treatment::ReadAsZero => "read as zero",
+                _ => "left out",
+            };
+            let _ = write!(text, "{} ({treatment})", m.fact);
+        }
+    }
+}
+
+/// A total for people, to two decimals: rounded, unless rounding would carry it into the band
+/// above (as for a total a cap left just below a bound), then cut.
+fn shown(total: f64, band: &str, bands: &[Band]) -> f64 {
+    let rounded = (total * 100.0).round() / 100.0;
+    let band_of = |x: f64| bands.iter().find(|b| x >= b.min_score).map(|b| b.name.as_str());
+    if band_of(rounded).is_none_or(|b| b == band) { rounded } else { (total * 100.0).floor() / 100.0 }
+}
+
+fn join<'a>(buffer: &mut String, items: impl Iterator<Item = &'a str>) {
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            buffer.push(';');
+        }
+        buffer.push_str(item);
+    }
+}
+
+fn load_rubric(spec: &str) -> Result<CompiledRubric, Failure> {
+    if let Some(id) = spec.strip_prefix(BUILTIN) {
+        return match id {
+            "ai-use-in-appraisal" => Ok(teichaku::rules::ai_use_in_appraisal()),
+            other => {
+                Err(unusable(format!("unknown built-in rubric `{other}`: built-in rubrics are ai-use-in-appraisal")))
+            }
+        };
+    }
+    let path = Path::new(spec);
+    let text = crate::input::read(path).map_err(|f| unusable(f.message))?;
+    let rubric = teichaku::rules::parse_rubric(&text).map_err(|e| unusable(format!("{spec}: {e}")))?;
+    teichaku::rules::compile(rubric)
+        .map_err(|errors| unusable(errors.iter().map(|e| format!("{spec}: {e}")).collect::<Vec<_>>().join("\n")))
+}
+
+fn load_target(path: &Path, rubric: &CompiledRubric) -> Result<CalibrationTarget, Failure> {
+    let text = crate::input::read(path).map_err(|f| unusable(f.message))?;
+    let target: CalibrationTarget =
+        serde_json::from_str(&text).map_err(|e| unusable(format!("{}: {e}", path.display())))?;
+    // Check the target against the rubric before reading any row.
+    calibrate(rubric, &BatchReport::empty(rubric), &target)
+        .map_err(|e| unusable(format!("{}: {e}", path.display())))?;
+    Ok(target)
+}
+
+fn format_of(path: &Path) -> Result<FactsFormat, Failure> {
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("csv") => Ok(FactsFormat::Csv),
+        Some("jsonl" | "ndjson") => Ok(FactsFormat::Jsonl),
+        _ => Err(unusable(format!(
+            "{}: cannot tell the facts' format from the name: use a .csv or .jsonl file, or --facts-format",
+            path.display()
+        ))),
+    }
+}
+
+fn open(path: &Path) -> Result<Box<dyn BufRead>, Failure> {
+    if path.as_os_str() == "-" {
+        #[expect(clippy::disallowed_methods, reason = "the command line reads facts from standard input")]
+        let stdin = std::io::stdin();
+        return Ok(Box::new(stdin.lock()));
+    }
+    #[expect(clippy::disallowed_methods, reason = "the command line reads the facts file it is given")]
+    let file = std::fs::File::open(path);
+    let file = file.map_err(|e| unusable(format!("{}: cannot read: {e}", path.display())))?;
+    Ok(Box::new(BufReader::new(file)))
+}
+
+fn unusable(message: impl Into<String>) -> Failure {
+    Failure { message: message.into(), code: UNUSABLE }
+}
+
+fn write_failure(e: impl std::fmt::Display) -> Failure {
+    Failure { message: format!("cannot write the output: {e}"), code: CANNOT_WRITE }
+}
+
+/// A line on standard error, as rows are read.
+fn note(message: &str) {
+    #[expect(clippy::print_stderr, reason = "bad rows are reported as they are read")]
+    {
+        eprintln!("{message}");
+    }
+}
