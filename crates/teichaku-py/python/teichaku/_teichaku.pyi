@@ -1,0 +1,42 @@
+"""Type stubs of the native module ``teichaku._teichaku`` (re-exported by ``teichaku``)."""
+
+import datetime
+from typing import Any, Iterable, Mapping, Union
+
+Json = dict[str, Any]
+Document = Union[Mapping[str, Any], str, bytes]
+"""An assessment document: a dict, or its JSON text."""
+RubricArg = Union[str, Mapping[str, Any]]
+"""A built-in rubric's id (see BUILTIN_RUBRICS), a rubric dict, or its JSON text (a str starting with "{")."""
+FactValue = Union[bool, int, float, str, None]
+"""A number, a bool, an enumeration value, or None for a missing fact."""
+
+ENGINE_VERSION: str
+BUILTIN_RUBRICS: tuple[str, ...]
+
+class TeichakuError(ValueError):
+    """Bad input to teichaku; ``problems`` lists each problem as a dict with ``error`` and ``message``."""
+
+    problems: list[Json]
+
+class DocumentError(TeichakuError):
+    """A document that cannot be read: problems carry ``path`` (from a dict) or ``line``/``column`` (from text)."""
+
+class ValidationError(TeichakuError):
+    """A document that was read and is invalid; each problem names its ``record``."""
+
+class RubricError(TeichakuError):
+    """A rubric that cannot be read or compiled; each problem names its place ``at`` in the rubric."""
+
+class EvaluationError(TeichakuError):
+    """Facts that cannot be evaluated; each problem names its ``fact`` (and ``subject`` and ``id`` in a batch)."""
+
+class AssessmentError(TeichakuError):
+    """A valid document that cannot be assessed."""
+
+def validate(document: Document, /) -> None: ...
+def evaluate(rubric: RubricArg, facts: Mapping[str, FactValue], /) -> Json: ...
+def evaluate_batch(rubric: RubricArg, subjects: Iterable[Mapping[str, Any]], /) -> Json: ...
+def assess(document: Document, as_of: Union[datetime.date, str], /) -> Json: ...
+def builtin_rubric(id: str = "ai-use-in-appraisal", /) -> Json: ...
+def demo_document() -> Json: ...

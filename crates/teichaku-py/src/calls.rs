@@ -1,0 +1,294 @@
+//! The binding's operations in plain Rust, over JSON values: what each Python function does once
+//! its arguments are converted, and before its result or failure is.
+
+use chrono::NaiveDate;
+use serde_json::{Map, Value, json};
+use teichaku::model::{AssessmentDocument, DocumentError, Role, ValidSnapshot};
+use teichaku::rules::{
+    AI_USE_IN_APPRAISAL_JSON, BatchReport, CompiledRubric, Evaluation, EvaluationError, FactValue, Facts, Outcome,
+    Rubric, Subject, compile, parse_rubric,
+};
+use teichaku::{Assessment, Catalog, LoadError};
+
+use crate::problems::{Failure, Kind, variant_name};
+
+/// A document or rubric as the caller gave it.
+#[derive(Clone, PartialEq, Debug)]
+pub(crate) enum Input {
+    /// A dict, converted.
+    Value(Value),
+    /// JSON text.
+    Text(String),
+}
+
+/// Where a rubric comes from.
+#[derive(Clone, PartialEq, Debug)]
+pub(crate) enum RubricSource {
+    /// A rubric document.
+    Document(Input),
+    /// A built-in rubric, by id.
+    Builtin(String),
+}
+
+/// The value given for one fact.
+#[derive(Clone, PartialEq, Debug)]
+pub(crate) enum FactInput {
+    /// A value the engine reads.
+    Value(FactValue),
+    /// `None`: the fact is missing.
+    Missing,
+    /// A value of a type no fact has, named by its Python type.
+    Unsupported(String),
+}
+
+/// One subject's facts: names and values, in the caller's order.
+pub(crate) type FactInputs = Vec<(String, FactInput)>;
+
+/// The ids of the built-in rubrics.
+pub(crate) const BUILTIN_RUBRICS: &[&str] = &["ai-use-in-appraisal"];
+
+/// Reads and validates a document against the built-in playbooks.
+pub(crate) fn load(input: &Input) -> Result<ValidSnapshot, Failure> {
+    let text = text_of(input, Kind::Document)?;
+    match teichaku::load(&text, &Catalog::builtin()) {
+        Ok(snapshot) => Ok(snapshot),
+        Err(LoadError::Invalid(errors)) => Err(Failure::validation(&errors)),
+        Err(LoadError::Document(error)) => {
+            let path = match (&error, input) {
+                (DocumentError::Syntax { .. }, Input::Value(value)) => path_of_error::<AssessmentDocument>(value),
+                _ => None,
+            };
+            Err(Failure::document(&error, path))
+        }
+        Err(other) => Err(Failure::one(Kind::Document, &variant_name(&other), other.to_string(), Map::new())),
+    }
+}
+
+/// Assesses a document on `as_of`.
+pub(crate) fn assess(input: &Input, as_of: NaiveDate) -> Result<Assessment, Failure> {
+    let snapshot = load(input)?;
+    teichaku::assess(&snapshot, as_of)
+        .map_err(|error| Failure::one(Kind::Assessment, &variant_name(&error), error.to_string(), Map::new()))
+}
+
+/// Reads and compiles a rubric, or fetches a built-in one.
+pub(crate) fn compile_rubric(source: &RubricSource) -> Result<CompiledRubric, Failure> {
+    let rubric = match source {
+        RubricSource::Builtin(id) => match id.as_str() {
+            "ai-use-in-appraisal" => return Ok(teichaku::rules::ai_use_in_appraisal()),
+            _ => {
+                let message =
+                    format!("there is no built-in rubric `{id}`: the built-in rubrics are {}", builtin_list());
+                return Err(Failure::one(
+                    Kind::Rubric,
+                    "unknown_builtin",
+                    message,
+                    Map::from_iter([("id".into(), json!(id))]),
+                ));
+            }
+        },
+        RubricSource::Document(input) => parse(input)?,
+    };
+    compile(rubric).map_err(|errors| Failure::rubric(&errors))
+}
+
+/// The JSON of a built-in rubric.
+pub(crate) fn builtin_rubric(id: &str) -> Result<Value, Failure> {
+    match id {
+        "ai-use-in-appraisal" => serde_json::from_str(AI_USE_IN_APPRAISAL_JSON).map_err(|e| {
+            Failure::one(Kind::Rubric, "syntax", format!("the built-in rubric `{id}` cannot be read: {e}"), Map::new())
+        }),
+        _ => {
+            let message = format!("there is no built-in rubric `{id}`: the built-in rubrics are {}", builtin_list());
+            Err(Failure::one(Kind::Rubric, "unknown_builtin", message, Map::from_iter([("id".into(), json!(id))])))
+        }
+    }
+}
+
+/// Builds one subject's facts row: every unknown name and unusable value is reported at once.
+pub(crate) fn facts(rubric: &CompiledRubric, inputs: &[(String, FactInput)]) -> Result<Facts, Failure> {
+    let table = rubric.fact_table();
+    let mut facts = rubric.empty_facts();
+    let mut problems = Vec::new();
+    for (name, input) in inputs {
+        let Some(index) = table.index(name) else {
+            problems.push(Failure::evaluation(&EvaluationError::UnknownFact { fact: name.clone() }));
+            continue;
+        };
+        match input {
+            FactInput::Value(value) => facts.set(index, value.clone()),
+            FactInput::Missing => facts.clear(index),
+            FactInput::Unsupported(type_name) => problems.push(Failure::one(
+                Kind::Evaluation,
+                "unsupported_value",
+                format!(
+                    "fact `{name}` is given a {type_name}: a fact is a number, a bool, a str, or None when missing"
+                ),
+                Map::from_iter([("fact".into(), json!(name)), ("type".into(), json!(type_name))]),
+            )),
+        }
+    }
+    match problems.len() {
+        0 => Ok(facts),
+        1 => Err(problems.remove(0)),
+        n => {
+            let message = format!(
+                "{n} problems in the facts: {}",
+                problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; ")
+            );
+            let problems = problems.into_iter().flat_map(|p| p.problems).collect();
+            Err(Failure { kind: Kind::Evaluation, message, problems })
+        }
+    }
+}
+
+/// Scores one subject.
+pub(crate) fn evaluate(rubric: &CompiledRubric, inputs: &[(String, FactInput)]) -> Result<Evaluation, Failure> {
+    let facts = facts(rubric, inputs)?;
+    teichaku::rules::evaluate(rubric, &facts).map_err(|error| Failure::evaluation(&error))
+}
+
+/// One subject of a batch as the caller gave it.
+#[derive(Clone, PartialEq, Debug)]
+pub(crate) struct SubjectInput {
+    /// The caller's id.
+    pub(crate) id: String,
+    /// The group it is rolled up in.
+    pub(crate) group: Option<String>,
+    /// Its roles, by their document names (`staff`, `manager`, ...).
+    pub(crate) roles: Vec<String>,
+    /// Its facts.
+    pub(crate) facts: FactInputs,
+}
+
+/// Scores a population with the engine's batch evaluation: one result per subject, a subject
+/// whose values do not fit the rubric is a `failed` result rather than an error.
+///
+/// The subjects' shape is checked first, all at once: a fact name the rubric does not declare,
+/// a value of a type no fact has, or an unknown role fails the whole batch, each problem tagged
+/// with the subject's position and id.
+pub(crate) fn evaluate_batch(rubric: &CompiledRubric, subjects: &[SubjectInput]) -> Result<BatchReport, Failure> {
+    let mut rows = Vec::with_capacity(subjects.len());
+    let mut failed: Vec<(usize, &str, Failure)> = Vec::new();
+    for (index, subject) in subjects.iter().enumerate() {
+        let facts = facts(rubric, &subject.facts);
+        let roles = roles(&subject.roles);
+        match (facts, roles) {
+            (Ok(facts), Ok(roles)) => {
+                let mut row = Subject::new(subject.id.clone(), facts).with_roles(roles);
+                row.group = subject.group.clone();
+                rows.push(row);
+            }
+            (facts, roles) => {
+                for failure in [facts.err(), roles.err()].into_iter().flatten() {
+                    failed.push((index, subject.id.as_str(), failure));
+                }
+            }
+        }
+    }
+    if failed.is_empty() {
+        return Ok(teichaku::rules::evaluate_batch(rubric, &rows));
+    }
+    let message = format!(
+        "{} subjects cannot be evaluated: {}",
+        failed.iter().map(|(i, ..)| i).collect::<std::collections::BTreeSet<_>>().len(),
+        failed.iter().map(|(i, id, f)| format!("subject #{i} `{id}`: {}", f.message)).collect::<Vec<_>>().join("; ")
+    );
+    let problems =
+        failed.into_iter().flat_map(|(i, id, f)| f.tag("subject", json!(i)).tag("id", json!(id)).problems).collect();
+    Err(Failure { kind: Kind::Evaluation, message, problems })
+}
+
+/// The batch report as a JSON value, each failed subject's error with its message.
+pub(crate) fn batch_value(report: &BatchReport) -> Result<Value, serde_json::Error> {
+    let mut value = serde_json::to_value(report)?;
+    let outcomes = report.results.iter().map(|r| &r.outcome);
+    if let Some(Value::Array(results)) = value.get_mut("results") {
+        for (result, outcome) in results.iter_mut().zip(outcomes) {
+            if let (Outcome::Failed { error }, Some(Value::Object(fields))) =
+                (outcome, result.pointer_mut("/outcome/error"))
+            {
+                fields.insert("message".into(), error.to_string().into());
+            }
+        }
+    }
+    Ok(value)
+}
+
+fn roles(names: &[String]) -> Result<Vec<Role>, Failure> {
+    let mut roles = Vec::with_capacity(names.len());
+    let mut unknown = Vec::new();
+    for name in names {
+        match serde_json::from_value::<Role>(json!(name)) {
+            Ok(role) => roles.push(role),
+            Err(_) => unknown.push(name.as_str()),
+        }
+    }
+    match unknown.as_slice() {
+        [] => Ok(roles),
+        names => {
+            let list = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+            let message = format!("unknown role {list}");
+            Err(Failure::one(
+                Kind::Evaluation,
+                "unknown_role",
+                message,
+                Map::from_iter([("roles".into(), json!(names))]),
+            ))
+        }
+    }
+}
+
+fn parse(input: &Input) -> Result<Rubric, Failure> {
+    let text = text_of(input, Kind::Rubric)?;
+    parse_rubric(&text).map_err(|error| {
+        let mut fields = Map::new();
+        let what = strip_position(&error.to_string());
+        let message = match input {
+            Input::Value(value) => match path_of_error::<Rubric>(value) {
+                Some(path) => {
+                    fields.insert("path".into(), json!(path));
+                    format!("{path}: {what}")
+                }
+                None => what,
+            },
+            Input::Text(_) => {
+                fields.insert("line".into(), json!(error.line()));
+                fields.insert("column".into(), json!(error.column()));
+                what
+            }
+        };
+        Failure::one(Kind::Rubric, "syntax", format!("the rubric cannot be read: {message}"), fields)
+    })
+}
+
+fn text_of(input: &Input, kind: Kind) -> Result<String, Failure> {
+    match input {
+        Input::Text(text) => Ok(text.clone()),
+        Input::Value(value) => serde_json::to_string(value)
+            .map_err(|e| Failure::one(kind, "syntax", format!("cannot be written as JSON: {e}"), Map::new())),
+    }
+}
+
+/// Where in `value` reading it as a `T` fails, as `organisation.members[3].role`; `None` at the
+/// top level or when it reads.
+fn path_of_error<T: serde::de::DeserializeOwned>(value: &Value) -> Option<String> {
+    match serde_path_to_error::deserialize::<_, T>(value) {
+        Ok(_) => None,
+        Err(error) => Some(error.path().to_string()).filter(|path| path != "." && !path.is_empty()),
+    }
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+fn builtin_list() -> String {
+    BUILTIN_RUBRICS.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests;

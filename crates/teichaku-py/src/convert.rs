@@ -1,0 +1,204 @@
+//! Python objects to JSON values and back, without a detour through JSON text.
+//!
+//! In: `None`, `bool`, `int`, `float`, `str`, `dict` with `str` keys, `list` and `tuple`, and
+//! `datetime.date`/`datetime.datetime` as their ISO 8601 text. Anything else, a non-finite float
+//! or nesting deeper than [`MAX_DEPTH`] is reported with the path where it sits.
+//! Out: objects become `dict`, arrays `list`, whole numbers `int` and other numbers `float`.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use serde_json::{Map, Number, Value};
+
+use crate::calls::{FactInput, FactInputs};
+use teichaku::rules::FactValue;
+
+/// The deepest nesting read, as serde_json's own limit when it reads text.
+pub(crate) const MAX_DEPTH: usize = 128;
+
+/// Why a Python object has no JSON form.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub(crate) struct Unconvertible {
+    /// Where: `organisation.members[3].joined`, or `""` for the object itself.
+    pub(crate) path: String,
+    /// What is wrong.
+    pub(crate) message: String,
+}
+
+/// The JSON form of `object`.
+pub(crate) fn to_json(object: &Bound<'_, PyAny>) -> Result<Value, Unconvertible> {
+    let dates = Dates::new(object.py());
+    let mut path = Vec::new();
+    convert(object, &dates, &mut path)
+}
+
+/// One subject's facts from a `dict` of fact names to values.
+///
+/// # Errors
+///
+/// `TypeError` when `facts` is not a `dict` or a key is not a `str`.
+pub(crate) fn to_facts(facts: &Bound<'_, PyAny>, what: &str) -> PyResult<FactInputs> {
+    let dict = facts.cast::<PyDict>().map_err(|_| {
+        pyo3::exceptions::PyTypeError::new_err(format!(
+            "{what} must be a dict of fact names to values, not {}",
+            type_name(facts)
+        ))
+    })?;
+    let mut inputs = Vec::with_capacity(dict.len());
+    for (key, value) in dict.iter() {
+        let name: String = key.extract().map_err(|_| {
+            pyo3::exceptions::PyTypeError::new_err(format!("{what} has a key that is not a str: {}", type_name(&key)))
+        })?;
+        let input = if value.is_none() {
+            FactInput::Missing
+        } else if let Ok(b) = value.cast::<PyBool>() {
+            FactInput::Value(FactValue::Boolean(b.is_true()))
+        } else if value.is_instance_of::<PyInt>() || value.is_instance_of::<PyFloat>() {
+            match value.extract::<f64>() {
+                Ok(x) => FactInput::Value(FactValue::Number(x)),
+                Err(_) => FactInput::Unsupported("int too large for a float".to_owned()),
+            }
+        } else if let Ok(s) = value.cast::<PyString>() {
+            FactInput::Value(FactValue::Enumeration(s.to_cow()?.into_owned()))
+        } else {
+            FactInput::Unsupported(type_name(&value))
+        };
+        inputs.push((name, input));
+    }
+    Ok(inputs)
+}
+
+/// The Python form of `value`.
+pub(crate) fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into_pyobject(py)?.into_any()
+            } else if let Some(u) = n.as_u64() {
+                u.into_pyobject(py)?.into_any()
+            } else {
+                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
+            }
+        }
+        Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(to_python(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(fields) => {
+            let dict = PyDict::new(py);
+            for (key, item) in fields {
+                dict.set_item(key, to_python(py, item)?)?;
+            }
+            dict.into_any()
+        }
+    })
+}
+
+/// The name of an object's type, for messages.
+pub(crate) fn type_name(object: &Bound<'_, PyAny>) -> String {
+    object.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "object".to_owned())
+}
+
+/// `datetime.date`, looked up once per conversion; `None` when the module cannot be imported.
+struct Dates<'py> {
+    date: Option<Bound<'py, PyAny>>,
+}
+
+impl<'py> Dates<'py> {
+    fn new(py: Python<'py>) -> Self {
+        let date = py.import("datetime").and_then(|m| m.getattr("date")).ok();
+        Dates { date }
+    }
+
+    fn is_date(&self, object: &Bound<'py, PyAny>) -> bool {
+        self.date.as_ref().is_some_and(|date| object.is_instance(date).unwrap_or(false))
+    }
+}
+
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+fn convert<'py>(object: &Bound<'py, PyAny>, dates: &Dates<'py>, path: &mut Vec<Step>) -> Result<Value, Unconvertible> {
+    if path.len() >= MAX_DEPTH {
+        return Err(fail(path, format!("nests deeper than {MAX_DEPTH} levels")));
+    }
+    if object.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(b) = object.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if object.is_instance_of::<PyInt>() {
+        if let Ok(i) = object.extract::<i64>() {
+            return Ok(Value::Number(i.into()));
+        }
+        if let Ok(u) = object.extract::<u64>() {
+            return Ok(Value::Number(u.into()));
+        }
+        return Err(fail(path, "is an int too large for JSON".to_owned()));
+    }
+    if object.is_instance_of::<PyFloat>() {
+        let x: f64 = object.extract().map_err(|e: PyErr| fail(path, e.to_string()))?;
+        return Number::from_f64(x)
+            .map(Value::Number)
+            .ok_or_else(|| fail(path, format!("is {x}, not a finite number")));
+    }
+    if let Ok(s) = object.cast::<PyString>() {
+        return s.to_cow().map(|s| Value::String(s.into_owned())).map_err(|e| fail(path, e.to_string()));
+    }
+    if let Ok(dict) = object.cast::<PyDict>() {
+        let mut fields = Map::new();
+        for (key, item) in dict.iter() {
+            let Ok(key) = key.cast::<PyString>() else {
+                return Err(fail(path, format!("has a key that is not a str: {}", type_name(&key))));
+            };
+            let key = key.to_cow().map_err(|e| fail(path, e.to_string()))?.into_owned();
+            path.push(Step::Key(key.clone()));
+            let value = convert(&item, dates, path)?;
+            path.pop();
+            fields.insert(key, value);
+        }
+        return Ok(Value::Object(fields));
+    }
+    if object.is_instance_of::<PyList>() || object.is_instance_of::<PyTuple>() {
+        let mut items = Vec::new();
+        for (index, item) in object.try_iter().map_err(|e| fail(path, e.to_string()))?.enumerate() {
+            let item = item.map_err(|e| fail(path, e.to_string()))?;
+            path.push(Step::Index(index));
+            items.push(convert(&item, dates, path)?);
+            path.pop();
+        }
+        return Ok(Value::Array(items));
+    }
+    if dates.is_date(object) {
+        let text = object.call_method0("isoformat").and_then(|t| t.extract::<String>());
+        return text.map(Value::String).map_err(|e| fail(path, e.to_string()));
+    }
+    Err(fail(
+        path,
+        format!("is a {}: a document holds dicts, lists, str, int, float, bool, None and dates", type_name(object)),
+    ))
+}
+
+fn fail(path: &[Step], message: String) -> Unconvertible {
+    let mut text = String::new();
+    for step in path {
+        match step {
+            Step::Key(key) => {
+                if !text.is_empty() {
+                    text.push('.');
+                }
+                text.push_str(key);
+            }
+            Step::Index(index) => text.push_str(&format!("[{index}]")),
+        }
+    }
+    Unconvertible { path: text, message }
+}

@@ -1,0 +1,341 @@
+//! The Python binding of teichaku: `validate`, `evaluate`, `evaluate_batch` and `assess` over
+//! plain dicts and lists, built by maturin as the extension module `teichaku._teichaku` and
+//! re-exported by the Python package `teichaku` (python/teichaku/__init__.py).
+//!
+//! Arguments are converted from Python objects to JSON values in Rust (src/convert.rs), handed
+//! to the engine as JSON text, and results come back as dicts built from the engine's serde
+//! forms: the same shapes as the command line's `--format json`. Every failure on input is a
+//! Python exception, a subclass of `teichaku.TeichakuError` (itself a `ValueError`) carrying
+//! `.problems`, a list of dicts that each name the record, rubric item, fact or subject at fault
+//! (src/problems.rs); a Python argument of the wrong type is a `TypeError`. Nothing panics on
+//! input.
+//!
+//! The Rust unit tests exercise the conversion-free part (src/calls.rs, src/problems.rs); the
+//! binding as Python sees it is tested by pytest (tests/*.py).
+
+#![forbid(unsafe_code)]
+
+mod calls;
+mod convert;
+mod problems;
+
+use chrono::NaiveDate;
+use pyo3::create_exception;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyString};
+use serde_json::Map;
+
+use crate::calls::{Input, RubricSource};
+use crate::problems::{Failure, Kind};
+
+create_exception!(
+    teichaku,
+    TeichakuError,
+    PyValueError,
+    "Bad input to teichaku; `problems` lists each problem as a dict with `error` and `message`."
+);
+create_exception!(
+    teichaku,
+    DocumentError,
+    TeichakuError,
+    "A document that cannot be read: not the expected shape, an unknown field, an unsupported version."
+);
+create_exception!(
+    teichaku,
+    ValidationError,
+    TeichakuError,
+    "A document that was read and is invalid; each problem names its `record`."
+);
+create_exception!(
+    teichaku,
+    RubricError,
+    TeichakuError,
+    "A rubric that cannot be read or compiled; each problem names its place `at` in the rubric."
+);
+create_exception!(
+    teichaku,
+    EvaluationError,
+    TeichakuError,
+    "Facts that cannot be evaluated against a rubric; each problem names its `fact` (and `subject` in a batch)."
+);
+create_exception!(teichaku, AssessmentError, TeichakuError, "A valid document that cannot be assessed.");
+
+/// The extension module: the functions and exceptions that `teichaku` re-exports.
+#[pymodule]
+mod _teichaku {
+    use pyo3::prelude::*;
+    use pyo3::types::PyTuple;
+
+    #[pymodule_export]
+    use super::{
+        AssessmentError, DocumentError, EvaluationError, RubricError, TeichakuError, ValidationError, assess,
+        builtin_rubric, demo_document, evaluate, evaluate_batch, validate,
+    };
+
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        let py = m.py();
+        m.add("ENGINE_VERSION", teichaku::ENGINE_VERSION)?;
+        m.add("BUILTIN_RUBRICS", PyTuple::new(py, crate::calls::BUILTIN_RUBRICS)?)?;
+        // An exception raised from Python code without problems still has the attribute.
+        py.get_type::<super::TeichakuError>().setattr("problems", PyTuple::empty(py))?;
+        Ok(())
+    }
+}
+
+/// Reads and validates an assessment document (a dict, or its JSON text) against the built-in
+/// playbooks; returns None when it is valid.
+///
+/// Raises ValidationError listing every problem, each naming its `record`, or DocumentError
+/// when the document cannot be read at all.
+#[pyfunction]
+#[pyo3(signature = (document, /))]
+fn validate(py: Python<'_>, document: &Bound<'_, PyAny>) -> PyResult<()> {
+    let input = document_input(document)?;
+    py.detach(|| calls::load(&input).map(drop)).map_err(|f| raise(py, f))
+}
+
+/// Scores one person's facts against a rubric: a built-in rubric's id such as
+/// "ai-use-in-appraisal", a rubric dict, or its JSON text. `facts` maps fact names to a number,
+/// a bool, a str (an enumeration value) or None (missing). Returns the evaluation as a dict:
+/// total, band, each criterion's contribution, the caps applied and the missing facts.
+///
+/// Raises RubricError for a rubric that cannot be compiled and EvaluationError for facts that
+/// cannot be evaluated (an unknown name, a value of the wrong kind), naming each fact.
+#[pyfunction]
+#[pyo3(signature = (rubric, facts, /))]
+fn evaluate<'py>(
+    py: Python<'py>,
+    rubric: &Bound<'py, PyAny>,
+    facts: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let source = rubric_source(rubric)?;
+    let inputs = convert::to_facts(facts, "facts")?;
+    let evaluation = py
+        .detach(|| calls::compile_rubric(&source).and_then(|compiled| calls::evaluate(&compiled, &inputs)))
+        .map_err(|f| raise(py, f))?;
+    to_python(py, &evaluation)
+}
+
+/// Scores a population against one rubric, compiled once. `subjects` is a list (or any
+/// iterable) of dicts {"id": str, "facts": dict, "group": str (optional), "roles": [str]
+/// (optional)}. Returns the batch report as a dict: "results" holds one entry per subject, in
+/// order, with "subject" (the id), "group" and "outcome", whose "status" is "evaluated" (with
+/// "evaluation", as `evaluate` returns it), "not_applicable" (the rubric's applies_to shares no
+/// role with the subject), "failed" (with "error": its "kind", "fact" and "message") or
+/// "duplicate_subject" (an earlier subject had the id); then the counts "evaluated",
+/// "not_applicable", "failed" and "duplicates".
+///
+/// A subject whose values do not fit the rubric fails alone. The batch's shape is checked
+/// before anything is evaluated: a fact name the rubric does not declare, a value of a type no
+/// fact has (a list, a dict) or an unknown role raises EvaluationError listing every such
+/// problem with its subject's position ("subject") and "id"; a subject that is not such a dict
+/// raises TypeError.
+#[pyfunction]
+#[pyo3(signature = (rubric, subjects, /))]
+fn evaluate_batch<'py>(
+    py: Python<'py>,
+    rubric: &Bound<'py, PyAny>,
+    subjects: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let source = rubric_source(rubric)?;
+    if subjects.is_instance_of::<PyString>() || subjects.is_instance_of::<PyDict>() {
+        return Err(PyTypeError::new_err(format!(
+            "subjects must be a list of subject dicts, not {}",
+            convert::type_name(subjects)
+        )));
+    }
+    let mut rows = Vec::new();
+    for (index, subject) in subjects.try_iter()?.enumerate() {
+        rows.push(subject_input(&subject?, index)?);
+    }
+    let report = py
+        .detach(|| calls::compile_rubric(&source).and_then(|compiled| calls::evaluate_batch(&compiled, &rows)))
+        .map_err(|f| raise(py, f))?;
+    let value = calls::batch_value(&report)
+        .map_err(|e| PyValueError::new_err(format!("the result cannot be written as JSON: {e}")))?;
+    convert::to_python(py, &value)
+}
+
+/// Assesses an organisation on `as_of` (a datetime.date or "YYYY-MM-DD", the last day that
+/// counts): KPIs and retention score, readiness with the barrier point, the schedule and the
+/// ranked next actions, as a dict (the command line's `assess --format json`).
+///
+/// Raises what `validate` raises for the document, and AssessmentError when a valid document
+/// cannot be assessed.
+#[pyfunction]
+#[pyo3(signature = (document, as_of, /))]
+fn assess<'py>(
+    py: Python<'py>,
+    document: &Bound<'py, PyAny>,
+    as_of: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let input = document_input(document)?;
+    let as_of = day(as_of)?;
+    let assessment = py.detach(|| calls::assess(&input, as_of)).map_err(|f| raise(py, f))?;
+    to_python(py, &assessment)
+}
+
+/// The JSON document of a built-in rubric, as a dict: a starting point for a rubric of your own.
+///
+/// Raises RubricError for an id that is not built in.
+#[pyfunction]
+#[pyo3(signature = (id = "ai-use-in-appraisal", /))]
+fn builtin_rubric<'py>(py: Python<'py>, id: &str) -> PyResult<Bound<'py, PyAny>> {
+    let rubric = calls::builtin_rubric(id).map_err(|f| raise(py, f))?;
+    convert::to_python(py, &rubric)
+}
+
+/// The built-in demo organisation's assessment document, as a dict (what
+/// `teichaku demo --document` prints): 120 members, 5 units, 13 weeks of usage.
+#[pyfunction]
+fn demo_document(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    to_python(py, &teichaku::demo::document())
+}
+
+/// A document argument: a dict, or JSON text as str or bytes.
+fn document_input(document: &Bound<'_, PyAny>) -> PyResult<Input> {
+    if let Ok(text) = document.cast::<PyString>() {
+        return Ok(Input::Text(text.to_cow()?.into_owned()));
+    }
+    if let Ok(bytes) = document.cast::<PyBytes>() {
+        return String::from_utf8(bytes.as_bytes().to_vec()).map(Input::Text).map_err(|e| {
+            let failure =
+                Failure::one(Kind::Document, "not_utf8", format!("the document is not UTF-8: {e}"), Map::new());
+            raise(document.py(), failure)
+        });
+    }
+    if document.is_instance_of::<PyDict>() {
+        return convert::to_json(document).map(Input::Value).map_err(|e| {
+            let failure =
+                Failure::one(Kind::Document, "unconvertible", join_path(&e.path, &e.message), path_field(&e.path));
+            raise(document.py(), failure)
+        });
+    }
+    Err(PyTypeError::new_err(format!("a document is a dict or its JSON text, not {}", convert::type_name(document))))
+}
+
+/// A rubric argument: a built-in id, a dict, or JSON text.
+fn rubric_source(rubric: &Bound<'_, PyAny>) -> PyResult<RubricSource> {
+    if let Ok(text) = rubric.cast::<PyString>() {
+        let text = text.to_cow()?.into_owned();
+        return Ok(if text.trim_start().starts_with('{') {
+            RubricSource::Document(Input::Text(text))
+        } else {
+            RubricSource::Builtin(text)
+        });
+    }
+    if rubric.is_instance_of::<PyDict>() {
+        return convert::to_json(rubric).map(|v| RubricSource::Document(Input::Value(v))).map_err(|e| {
+            let message = format!("the rubric cannot be read: {}", join_path(&e.path, &e.message));
+            raise(rubric.py(), Failure::one(Kind::Rubric, "unconvertible", message, path_field(&e.path)))
+        });
+    }
+    Err(PyTypeError::new_err(format!(
+        "a rubric is a built-in rubric's id, a dict or its JSON text, not {}",
+        convert::type_name(rubric)
+    )))
+}
+
+/// One subject of a batch: `{"id": str, "facts": dict, "group": str, "roles": [str]}`.
+fn subject_input(subject: &Bound<'_, PyAny>, index: usize) -> PyResult<calls::SubjectInput> {
+    let shape = "a subject is a dict with \"id\" (a str), \"facts\" (a dict), and optionally \"group\" (a str) and \"roles\" (a list of str)";
+    let wrong = |what: String| PyTypeError::new_err(format!("subject #{index} {what}: {shape}"));
+    let dict = subject.cast::<PyDict>().map_err(|_| wrong(format!("is a {}", convert::type_name(subject))))?;
+    let mut input = calls::SubjectInput { id: String::new(), group: None, roles: Vec::new(), facts: Vec::new() };
+    let mut has_id = false;
+    let mut has_facts = false;
+    for (key, value) in dict.iter() {
+        let key: String = key.extract().map_err(|_| wrong("has a key that is not a str".to_owned()))?;
+        match key.as_str() {
+            "id" => {
+                input.id = value
+                    .extract()
+                    .map_err(|_| wrong(format!("has an id that is a {}", convert::type_name(&value))))?;
+                has_id = true;
+            }
+            "group" if value.is_none() => {}
+            "group" => {
+                input.group = Some(
+                    value
+                        .extract()
+                        .map_err(|_| wrong(format!("has a group that is a {}", convert::type_name(&value))))?,
+                );
+            }
+            "roles" => {
+                if value.is_instance_of::<PyString>() {
+                    return Err(wrong("has roles that are a str, not a list".to_owned()));
+                }
+                input.roles = value.extract().map_err(|_| wrong("has roles that are not a list of str".to_owned()))?;
+            }
+            "facts" => {
+                input.facts = convert::to_facts(&value, &format!("the facts of subject #{index}"))?;
+                has_facts = true;
+            }
+            other => return Err(wrong(format!("has unknown key {other:?}"))),
+        }
+    }
+    match (has_id, has_facts) {
+        (true, true) => Ok(input),
+        (false, _) => Err(wrong("has no \"id\"".to_owned())),
+        (true, false) => Err(wrong("has no \"facts\"".to_owned())),
+    }
+}
+
+/// `as_of`: a `datetime.date` (not a `datetime.datetime`) or `YYYY-MM-DD`.
+fn day(as_of: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
+    let py = as_of.py();
+    let datetime = py.import("datetime")?;
+    let text = if let Ok(text) = as_of.cast::<PyString>() {
+        text.to_cow()?.into_owned()
+    } else if as_of.is_instance(&datetime.getattr("datetime")?)? {
+        return Err(PyTypeError::new_err(
+            "as_of is a day: pass a datetime.date or \"YYYY-MM-DD\", not a datetime.datetime",
+        ));
+    } else if as_of.is_instance(&datetime.getattr("date")?)? {
+        as_of.call_method0("isoformat")?.extract()?
+    } else {
+        return Err(PyTypeError::new_err(format!(
+            "as_of is a datetime.date or \"YYYY-MM-DD\", not {}",
+            convert::type_name(as_of)
+        )));
+    };
+    text.parse().map_err(|_| PyValueError::new_err(format!("as_of {text:?} is not a day: expected \"YYYY-MM-DD\"")))
+}
+
+/// The Python form of an engine result.
+fn to_python<'py>(py: Python<'py>, value: &impl serde::Serialize) -> PyResult<Bound<'py, PyAny>> {
+    let value = serde_json::to_value(value)
+        .map_err(|e| PyValueError::new_err(format!("the result cannot be written as JSON: {e}")))?;
+    convert::to_python(py, &value)
+}
+
+/// The exception for `failure`, with its problems as `.problems`.
+fn raise(py: Python<'_>, failure: Failure) -> PyErr {
+    let error = match failure.kind {
+        Kind::Document => DocumentError::new_err(failure.message),
+        Kind::Validation => ValidationError::new_err(failure.message),
+        Kind::Rubric => RubricError::new_err(failure.message),
+        Kind::Evaluation => EvaluationError::new_err(failure.message),
+        Kind::Assessment => AssessmentError::new_err(failure.message),
+    };
+    let problems = serde_json::Value::Array(failure.problems);
+    let attached = convert::to_python(py, &problems).and_then(|problems| error.value(py).setattr("problems", problems));
+    match attached {
+        Ok(()) => error,
+        Err(other) => other,
+    }
+}
+
+fn join_path(path: &str, message: &str) -> String {
+    if path.is_empty() { message.to_owned() } else { format!("{path} {message}") }
+}
+
+fn path_field(path: &str) -> Map<String, serde_json::Value> {
+    let mut fields = Map::new();
+    if !path.is_empty() {
+        fields.insert("path".into(), path.into());
+    }
+    fields
+}
