@@ -1,5 +1,6 @@
 //! Shared pieces of the teichaku benchmarks: the synthetic data set and how teichaku loads it.
 
+pub mod rollout_set;
 pub mod synthetic;
 
 use std::collections::BTreeSet;

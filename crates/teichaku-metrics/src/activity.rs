@@ -2,7 +2,7 @@
 
 use teichaku_model::HabitRule;
 
-use crate::aggregate::{HORIZON_DAYS, UsageAggregate};
+use crate::aggregate::{HORIZON_DAYS, UsageAggregate, WORDS};
 use crate::calendar::{is_working_day, week_start};
 
 /// Whether member `m` meets the habit rule on the day `back` days before `as_of`.
@@ -25,11 +25,68 @@ pub(crate) fn is_habitual(agg: &UsageAggregate, m: usize, back: i32, rule: Habit
     }
 }
 
+/// The working days of the horizon ending on `as_of`, bit `back` for `as_of - back`: built once
+/// per computation and shared by every member's [`streaks`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct WorkingDays([u64; WORDS]);
+
+impl WorkingDays {
+    /// The working days of the horizon ending on day number `as_of`.
+    pub(crate) fn new(as_of: i32) -> Self {
+        let mut words = [0u64; WORDS];
+        for back in 0..HORIZON_DAYS {
+            if is_working_day(as_of - back) {
+                if let Some(word) = words.get_mut((back / 64) as usize) {
+                    *word |= 1 << (back % 64);
+                }
+            }
+        }
+        Self(words)
+    }
+}
+
 /// The current and longest run of consecutive working days with use, within the horizon.
 ///
 /// The current run ends on the last working day on or before `as_of`; weekends neither break nor
-/// extend a run.
-pub(crate) fn streaks(agg: &UsageAggregate, m: usize) -> (u32, u32) {
+/// extend a run. Word by word: a run is a maximal stretch of days that are either used or not
+/// working days (only an unused working day breaks a run), and its length is the number of used
+/// working days inside it.
+pub(crate) fn streaks(agg: &UsageAggregate, m: usize, working: &WorkingDays) -> (u32, u32) {
+    let used = agg.days.get(m).copied().unwrap_or_default();
+    let counted: [u64; WORDS] = std::array::from_fn(|w| used[w] & working.0[w]);
+    // A set bit continues a run; a clear bit (an unused working day) breaks it.
+    let continues: [u64; WORDS] = std::array::from_fn(|w| used[w] | !working.0[w]);
+    let (mut current, mut current_open) = (0, true);
+    let (mut run, mut longest) = (0u32, 0u32);
+    for w in 0..WORDS {
+        let (mut cont, mut count) = (continues[w], counted[w]);
+        let mut left = 64u32;
+        while left > 0 {
+            // The stretch that continues the run, then the breaking days after it.
+            let ones = cont.trailing_ones().min(left);
+            let mask = if ones == 64 { u64::MAX } else { (1u64 << ones) - 1 };
+            run += (count & mask).count_ones();
+            if current_open {
+                current = run;
+            }
+            longest = longest.max(run);
+            if ones == left {
+                break;
+            }
+            let zeros = (cont >> ones).trailing_zeros().min(left - ones);
+            run = 0;
+            current_open = false;
+            let shift = ones + zeros;
+            (cont, count) = if shift >= 64 { (0, 0) } else { (cont >> shift, count >> shift) };
+            left -= shift;
+        }
+    }
+    (current, longest)
+}
+
+/// The same as [`streaks`], day by day: the definition the word-wise version is tested against.
+#[cfg(test)]
+pub(crate) fn streaks_by_day(agg: &UsageAggregate, m: usize) -> (u32, u32) {
     let as_of = agg.as_of_day();
     let mut current = 0;
     let mut current_open = true;
@@ -52,4 +109,50 @@ pub(crate) fn streaks(agg: &UsageAggregate, m: usize) -> (u32, u32) {
         }
     }
     (current, longest)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::aggregate::AggregateSpec;
+
+    /// Usage patterns that stress word boundaries, weekends and long runs.
+    fn patterns() -> Vec<[u64; WORDS]> {
+        let mut out = vec![[0; WORDS], [u64::MAX; WORDS], [0x5555_5555_5555_5555; WORDS]];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for density in [1u32, 2, 3, 5, 8] {
+            for _ in 0..40 {
+                out.push(std::array::from_fn(|_| {
+                    (0..density).fold(u64::MAX, |acc, _| {
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        acc & x
+                    })
+                }));
+            }
+        }
+        // A run crossing a word boundary, and one ending exactly on it.
+        out.push([u64::MAX << 60, 0xff, 0, 0, 0, 0]);
+        out.push([0, u64::MAX, 1, 0, 0, 0]);
+        out
+    }
+
+    #[test]
+    fn word_wise_streaks_agree_with_the_day_by_day_definition() {
+        let pats = patterns();
+        // Every weekday for as_of, so weekends fall on every bit offset.
+        for offset in 0..7 {
+            let as_of = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap_or_default() + chrono::Days::new(offset);
+            let spec = AggregateSpec::core(as_of, pats.len(), 4);
+            let mut agg = UsageAggregate::empty(&spec);
+            agg.days.clone_from(&pats);
+            let working = WorkingDays::new(agg.as_of_day());
+            for m in 0..pats.len() {
+                assert_eq!(streaks(&agg, m, &working), streaks_by_day(&agg, m), "pattern {m}, as_of {as_of}");
+            }
+        }
+    }
 }

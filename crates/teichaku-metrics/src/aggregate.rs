@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use teichaku_model::ValidSnapshot;
 
 use crate::calendar::{day_number, week_start};
-use crate::store::EventStore;
+use crate::store::{EventStore, NO_SAVED};
 
 /// Words of 64 days in the horizon.
 pub(crate) const WORDS: usize = 6;
@@ -341,74 +341,66 @@ impl UsageAggregate {
         }
     }
 
-    /// The full pass: the core plus trailing-window counts, time saved and kinds of task.
+    /// The full pass: the core (from the rollup), then each member's events that count for the
+    /// trailing-window counts, time saved and kinds of task.
+    ///
+    /// Members are split between ranges as in [`Self::add_core`], so any split still visits every
+    /// member once. A member's events are sorted by day, so the ones that count (within
+    /// membership, on or before `as_of`) and those of the trailing windows are found by binary
+    /// search, and each loop below reads only the columns it needs.
     fn add_detailed(&mut self, store: &EventStore, spec: &AggregateSpec, range: Range<usize>) {
+        self.add_core(store, spec, range.clone());
         let as_of = spec.as_of;
-        let as_of_week = week_start(as_of);
-        let weeks = spec.series_weeks as usize;
         let starts = store.member_starts();
-        let mut member = starts.partition_point(|&s| (s as usize) <= range.start).saturating_sub(1);
-        for i in range {
-            while starts.get(member + 1).is_some_and(|&s| s as usize <= i) {
-                member += 1;
-            }
-            let e = store.get(i, member as u32);
-            let m = e.member as usize;
-            if e.day > as_of {
-                self.after_as_of += 1;
+        let first_member = starts.partition_point(|&s| (s as usize) < range.start);
+        let end_member = starts.partition_point(|&s| (s as usize) < range.end);
+        for m in first_member..end_member.min(store.member_bound()) {
+            let (Some(&joined), Some(&left)) = (spec.joined.get(m), spec.left.get(m)) else { continue };
+            let events = store.member_events(m);
+            let end = events.first_on_or_after(left.min(as_of.saturating_add(1)));
+            let start = events.first_on_or_after(joined).min(end);
+            if start == end {
                 continue;
             }
-            let (Some(&joined), Some(&left)) = (spec.joined.get(m), spec.left.get(m)) else {
-                self.outside_membership += 1;
-                continue;
-            };
-            if e.day < joined || e.day >= left {
-                self.outside_membership += 1;
-                continue;
+            let from_7 = events.first_on_or_after(as_of - 6).clamp(start, end);
+            if let (Some(count), Some(minutes)) = (self.events_7.get_mut(m), self.minutes_7.get_mut(m)) {
+                *count += (end - from_7) as u32;
+                *minutes += events.minutes[from_7..end].iter().map(|&x| u64::from(x)).sum::<u64>();
             }
-            self.record_day(m, e.day, as_of);
-            let week = ((as_of_week + 6 - e.day) / 7) as usize;
-            if week < weeks {
-                self.week_minutes[m * weeks + week] += u64::from(e.minutes_centi);
-            }
-            let back = as_of - e.day;
-            if back < 7 {
-                self.events_7[m] += 1;
-                self.minutes_7[m] += u64::from(e.minutes_centi);
-            }
-            if back < 28 {
-                let kinds = &mut self.kinds_28[m];
-                if let Err(at) = kinds.binary_search(&e.kind) {
-                    kinds.insert(at, e.kind);
+            let from_28 = events.first_on_or_after(as_of - 27).clamp(start, end);
+            if let Some(kinds) = self.kinds_28.get_mut(m) {
+                for &kind in &events.kind[from_28..end] {
+                    if let Err(at) = kinds.binary_search(&kind) {
+                        kinds.insert(at, kind);
+                    }
                 }
             }
-            match (e.saved_centi, spec.baseline_centi.get(usize::from(e.kind)).copied().flatten()) {
-                (Some(saved), _) => self.saved_measured[m] += u64::from(saved),
-                (None, Some(baseline)) => {
-                    self.saved_estimated[m] += u64::from(baseline.saturating_sub(e.minutes_centi))
+            let (mut measured, mut estimated, mut unmeasured) = (0u64, 0u64, 0u32);
+            let rows = events.saved[start..end].iter().zip(&events.kind[start..end]).zip(&events.minutes[start..end]);
+            for ((&saved, &kind), &minutes) in rows {
+                if saved != NO_SAVED {
+                    measured += u64::from(saved);
+                } else if let Some(baseline) = spec.baseline_centi.get(usize::from(kind)).copied().flatten() {
+                    estimated += u64::from(baseline.saturating_sub(minutes));
+                } else {
+                    unmeasured += 1;
                 }
-                (None, None) => self.unmeasured[m] += 1,
             }
-        }
-    }
-
-    #[inline]
-    fn record_day(&mut self, m: usize, day: i32, as_of: i32) {
-        self.counted += 1;
-        if day < self.first_day[m] {
-            self.first_day[m] = day;
-        }
-        if day > self.last_day[m] {
-            self.last_day[m] = day;
-        }
-        let back = as_of - day;
-        if back < HORIZON_DAYS {
-            self.days[m][(back / 64) as usize] |= 1u64 << (back % 64);
+            if let Some(slot) = self.saved_measured.get_mut(m) {
+                *slot += measured;
+            }
+            if let Some(slot) = self.saved_estimated.get_mut(m) {
+                *slot += estimated;
+            }
+            if let Some(slot) = self.unmeasured.get_mut(m) {
+                *slot += unmeasured;
+            }
         }
     }
 
     /// Whether member `m` used AI on the day `back` days before `as_of`.
     #[inline]
+    #[cfg(test)]
     pub(crate) fn used(&self, m: usize, back: i32) -> bool {
         (0..HORIZON_DAYS).contains(&back) && self.days[m][(back / 64) as usize] >> (back % 64) & 1 == 1
     }

@@ -9,13 +9,14 @@ use teichaku_model::{
     UnitId, ValidSnapshot,
 };
 
-use crate::activity::{is_habitual, streaks};
-use crate::aggregate::{AggregateSpec, UsageAggregate};
+use crate::Scope;
+use crate::activity::{WorkingDays, is_habitual, streaks};
+use crate::aggregate::{AggregateSpec, UsageAggregate, WindowMask};
 use crate::calendar::{date_of, day_number, week_start};
 use crate::figure::{Figure, Rate, rate_figure};
+use crate::scope::ScopeIndex;
 use crate::score::{ScoreReport, retention_score};
 use crate::store::{EventStore, StoreError};
-use crate::{Scope, member_positions};
 
 /// Knobs of a KPI computation that are not in the playbook.
 ///
@@ -566,6 +567,29 @@ pub(crate) struct Ctx<'a> {
     org_executives_shown: Option<Executives>,
     /// What each member did, worked out once for every scope.
     facts: Vec<MemberFacts>,
+    /// The members of each unit.
+    scopes: ScopeIndex,
+    /// By member position: the day numbers of joining and of leaving (`i32::MAX` for members who
+    /// have not left), so presence is two integer comparisons.
+    tenure: Vec<(i32, i32)>,
+}
+
+/// A week of the series as each member is read through it: how far back it ends, its days, and
+/// the habit window ending on its last counted day with the days that window needs (for a habit
+/// rule counted in days; `None` for one counted in weeks).
+type WeekWindow = (i32, WindowMask, Option<(WindowMask, u32)>);
+
+/// One week's counts over a scope's members.
+#[derive(Clone, Copy, Debug, Default)]
+struct WeekCounts {
+    /// Members present on the week's last counted day.
+    present: u64,
+    /// Those of them with a usage day in the week.
+    active: u64,
+    /// Those of them meeting the habit rule on that day.
+    habitual: u64,
+    /// Minutes of every member of the scope, in hundredths.
+    minutes: u64,
 }
 
 /// One member's standing on `as_of`, shared by every scope the member is in.
@@ -616,6 +640,13 @@ impl<'a> Ctx<'a> {
             compare_with: options.compare_with,
             org_executives_shown: None,
             facts: Vec::new(),
+            scopes: ScopeIndex::new(snapshot),
+            tenure: snapshot
+                .organisation()
+                .members
+                .iter()
+                .map(|m| (day_number(m.joined), m.left.map_or(i32::MAX, day_number)))
+                .collect(),
         }
         .with_facts()
         .with_org_executives()
@@ -625,20 +656,29 @@ impl<'a> Ctx<'a> {
         let agg = self.agg;
         let weeks = agg.series_weeks().min(64) as i32;
         let this_week = week_start(self.as_of);
-        let week_windows: Vec<(i32, i32)> = (0..weeks)
+        // The windows every member is read through, built once: each week of the series, and the
+        // habit window ending on each week's last counted day.
+        let habit_window = |back: i32| match self.habit {
+            HabitRule::DaysInWindow { days, window } => Some((WindowMask::new(back, window as i32), days)),
+            _ => None,
+        };
+        let week_windows: Vec<WeekWindow> = (0..weeks)
             .map(|w| {
                 let start = this_week - 7 * w;
                 let until = (start + 6).min(self.as_of);
-                (self.as_of - until, until - start + 1)
+                let back = self.as_of - until;
+                (back, WindowMask::new(back, until - start + 1), habit_window(back))
             })
             .collect();
+        let working = WorkingDays::new(self.as_of);
+        let (last_7, last_28, previous_7) = (WindowMask::new(0, 7), WindowMask::new(0, 28), WindowMask::new(7, 7));
         self.facts = (0..agg.member_count())
             .map(|m| {
                 let segment = self.segment(m);
                 if segment == Segment::Never {
                     return MemberFacts { segment: Some(segment), ..MemberFacts::default() };
                 }
-                let (current_streak, longest_streak) = streaks(agg, m);
+                let (current_streak, longest_streak) = streaks(agg, m, &working);
                 let (mut tasks_28, mut tools_28) = (0, 0);
                 if agg.is_detailed() {
                     let kinds = &agg.kinds_28[m];
@@ -647,18 +687,22 @@ impl<'a> Ctx<'a> {
                     (tasks_28, tools_28) = (t.len() as u32, o.len() as u32);
                 }
                 let (mut week_active, mut week_habitual) = (0u64, 0u64);
-                for (w, &(back, len)) in week_windows.iter().enumerate() {
-                    if agg.days_in(m, back, len) > 0 {
+                for (w, (back, week, habit)) in week_windows.iter().enumerate() {
+                    if agg.count_in(m, week) > 0 {
                         week_active |= 1 << w;
                     }
-                    if is_habitual(agg, m, back, self.habit) {
+                    let habitual = match habit {
+                        Some((window, days)) => agg.count_in(m, window) >= *days,
+                        None => is_habitual(agg, m, *back, self.habit),
+                    };
+                    if habitual {
                         week_habitual |= 1 << w;
                     }
                 }
                 MemberFacts {
-                    days_7: agg.days_in(m, 0, 7),
-                    active_28: agg.days_in(m, 0, 28) > 0,
-                    active_previous_7: agg.days_in(m, 7, 7) > 0,
+                    days_7: agg.count_in(m, &last_7),
+                    active_28: agg.count_in(m, &last_28) > 0,
+                    active_previous_7: agg.count_in(m, &previous_7) > 0,
                     habitual: is_habitual(agg, m, 0, self.habit),
                     segment: Some(segment),
                     current_streak,
@@ -674,7 +718,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn with_org_executives(mut self) -> Self {
-        let present = self.present(&member_positions(self.snapshot, &Scope::Organisation));
+        let present = self.present(&self.scopes.positions(self.snapshot, &Scope::Organisation));
         self.org_executives = Some(self.executives(&present, 0));
         self.org_executives_shown = Some(self.executives(&present, self.min_group));
         self
@@ -711,7 +755,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn scope_kpis(&self, scope: Scope) -> ScopeKpis {
-        let members = member_positions(self.snapshot, &scope);
+        let members = self.scopes.positions(self.snapshot, &scope);
         let present = self.present(&members);
         let headcount = present.len() as u64;
         if headcount == 0 {
@@ -723,7 +767,8 @@ impl<'a> Ctx<'a> {
                 values: BTreeMap::new(),
             };
         }
-        let raw = self.figures(&scope, &members, &present, 0);
+        let weeks = self.weekly_counts(&members);
+        let raw = self.figures(&scope, &members, &present, &weeks, 0);
         let raw_score = retention_score(self.snapshot, &raw, &scope, self);
         let mut values: BTreeMap<Kpi, f64> =
             Kpi::ALL.iter().filter_map(|&k| Some((k, self.kpi_value(&raw, k, false)?))).collect();
@@ -731,7 +776,7 @@ impl<'a> Ctx<'a> {
         if headcount < u64::from(self.min_group) {
             return ScopeKpis { scope, headcount, figures: Figure::Suppressed, score: Figure::Suppressed, values };
         }
-        let shown = self.figures(&scope, &members, &present, self.min_group);
+        let shown = self.figures(&scope, &members, &present, &weeks, self.min_group);
         let mut score = raw_score;
         // The explanation shows no value the figures withhold; the points still count.
         for c in &mut score.components {
@@ -745,7 +790,14 @@ impl<'a> Ctx<'a> {
 
     /// The figures of a scope, withholding groups under `min_group` (0 for the raw values the
     /// score and conditions use).
-    fn figures(&self, scope: &Scope, members: &[usize], present: &[usize], min_group: u32) -> ScopeFigures {
+    fn figures(
+        &self,
+        scope: &Scope,
+        members: &[usize],
+        present: &[usize],
+        weeks: &[WeekCounts],
+        min_group: u32,
+    ) -> ScopeFigures {
         let agg = self.agg;
         let all = &self.snapshot.organisation().members;
         let n = present.len() as u64;
@@ -817,16 +869,12 @@ impl<'a> Ctx<'a> {
 
         let executives = self.executives(present, min_group);
 
-        let mut in_scope_at = vec![false; all.len()];
-        for &i in members {
-            in_scope_at[i] = true;
-        }
-        let in_scope = InScope { index: &self.member_index, at: &in_scope_at };
         let units_in_scope: BTreeSet<UnitId> = match scope {
             Scope::Organisation => self.snapshot.organisation().units.iter().map(|u| u.id).collect(),
             Scope::Unit(u) => self.snapshot.units_under(*u).into_iter().collect(),
             _ => BTreeSet::new(),
         };
+        let in_scope = InScope { index: &self.member_index, members: all, scope, units: &units_in_scope };
         let obs = self.snapshot.observations();
         let as_of = self.as_of_date;
         let since = |days: i64| as_of.checked_sub_days(chrono::Days::new(days as u64)).unwrap_or(NaiveDate::MIN);
@@ -1002,7 +1050,7 @@ impl<'a> Ctx<'a> {
                 value: rate.map(|r| hours * r.amount),
                 currency: rate.map(|r| r.currency.clone()),
             },
-            weekly: self.weekly(members, min_group),
+            weekly: self.weekly(weeks, min_group),
             days_since_launch: i64::from(self.as_of - self.launch),
             cohort: self.compare_with.map(|from| self.cohort(from, &idx, min_group)),
         }
@@ -1053,39 +1101,46 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn weekly(&self, members: &[usize], min_group: u32) -> Vec<WeekFigures> {
+    /// Each week's counts over `members`, in one pass over the members: those present on the
+    /// week's last counted day, the active and the habitual among them, and the minutes of all.
+    fn weekly_counts(&self, members: &[usize]) -> Vec<WeekCounts> {
         let agg = self.agg;
-        let weeks = agg.series_weeks() as i32;
+        let weeks = agg.series_weeks() as usize;
         let this_week = week_start(self.as_of);
-        (0..weeks)
-            .map(|w| {
+        let until: Vec<i32> = (0..weeks as i32).map(|w| (this_week - 7 * w + 6).min(self.as_of)).collect();
+        let mut out = vec![WeekCounts::default(); weeks];
+        for &m in members.iter().filter(|&&i| i < agg.member_count()) {
+            let (joined, left) = self.tenure.get(m).copied().unwrap_or((i32::MAX, i32::MIN));
+            let facts = self.facts.get(m).copied().unwrap_or_default();
+            let minutes = agg.week_minutes.get(m * weeks..(m + 1) * weeks).unwrap_or_default();
+            for (w, (count, &until)) in out.iter_mut().zip(&until).enumerate() {
+                count.minutes += minutes.get(w).copied().unwrap_or(0);
+                if joined <= until && until < left {
+                    count.present += 1;
+                    if w < 64 {
+                        count.active += facts.week_active >> w & 1;
+                        count.habitual += facts.week_habitual >> w & 1;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The weekly series of a scope from its counts, withholding weeks under `min_group`.
+    fn weekly(&self, counts: &[WeekCounts], min_group: u32) -> Vec<WeekFigures> {
+        let this_week = week_start(self.as_of);
+        (0..)
+            .zip(counts)
+            .map(|(w, count)| {
                 let start = this_week - 7 * w;
                 let until = (start + 6).min(self.as_of);
-                let until_date = date_of(until).unwrap_or_default();
-                let all = &self.snapshot.organisation().members;
-                let present: Vec<usize> = members
-                    .iter()
-                    .copied()
-                    .filter(|&i| i < agg.member_count() && all[i].is_present_on(until_date))
-                    .collect();
-                let n = present.len() as u64;
-                let fact = |m: usize, bits: fn(&MemberFacts) -> u64| {
-                    self.facts.get(m).is_some_and(|f| w < 64 && bits(f) >> w & 1 == 1)
-                };
-                let active = present.iter().filter(|&&m| fact(m, |f| f.week_active)).count() as u64;
-                let habitual = present.iter().filter(|&&m| fact(m, |f| f.week_habitual)).count() as u64;
-                let minutes: u64 = members
-                    .iter()
-                    .copied()
-                    .filter(|&i| i < agg.member_count())
-                    .map(|i| agg.week_minutes[i * weeks as usize + w as usize])
-                    .sum();
                 WeekFigures {
                     week_start: date_of(start).unwrap_or_default(),
-                    until: until_date,
-                    weekly_active: rate_figure(active, n, min_group),
-                    habit: rate_figure(habitual, n, min_group),
-                    minutes: minutes as f64 / 100.0,
+                    until: date_of(until).unwrap_or_default(),
+                    weekly_active: rate_figure(count.active, count.present, min_group),
+                    habit: rate_figure(count.habitual, count.present, min_group),
+                    minutes: count.minutes as f64 / 100.0,
                 }
             })
             .collect()
@@ -1178,22 +1233,32 @@ impl<'a> Ctx<'a> {
     /// Members of the scope holding `role`, present on `as_of`.
     pub(crate) fn role_count(&self, scope: &Scope, role: Role) -> u64 {
         let all = &self.snapshot.organisation().members;
-        member_positions(self.snapshot, scope)
+        self.scopes
+            .positions(self.snapshot, scope)
             .into_iter()
             .filter(|&i| all[i].is_present_on(self.as_of_date) && all[i].has_role(role))
             .count() as u64
     }
 }
 
-/// Whether a member (by id) is in the scope: ids resolve through the snapshot's index.
+/// Whether a member (by id) is in the scope: ids resolve through the snapshot's index, then the
+/// member's unit or roles decide.
 struct InScope<'a> {
     index: &'a BTreeMap<teichaku_model::MemberId, usize>,
-    at: &'a [bool],
+    members: &'a [teichaku_model::Member],
+    scope: &'a Scope,
+    /// The units of a unit scope (the unit and those below it).
+    units: &'a BTreeSet<UnitId>,
 }
 
 impl InScope<'_> {
     fn contains(&self, id: &teichaku_model::MemberId) -> bool {
-        self.index.get(id).is_some_and(|&i| self.at.get(i).copied().unwrap_or(false))
+        let Some(member) = self.index.get(id).and_then(|&i| self.members.get(i)) else { return false };
+        match self.scope {
+            Scope::Organisation => true,
+            Scope::Unit(_) => self.units.contains(&member.unit),
+            Scope::Role(role) => member.has_role(*role),
+        }
     }
 }
 

@@ -20,7 +20,7 @@ use teichaku_model::{MemberId, TaskCategory, Timestamp, ToolId, UsageEvent, UtcO
 use crate::calendar::{date_of, day_number};
 
 /// Marks an event without saved minutes.
-const NO_SAVED: u32 = u32::MAX;
+pub(crate) const NO_SAVED: u32 = u32::MAX;
 
 /// The largest span of days a store holds (about 179 years).
 pub const MAX_DAY_SPAN: i32 = u16::MAX as i32;
@@ -73,14 +73,23 @@ pub(crate) struct DayRollup<'a> {
     pub(crate) minutes: &'a [u64],
 }
 
-/// One event as stored, for reading back.
+/// One member's events as the store holds them: columns of equal length, sorted by day.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) struct StoredEvent {
-    pub(crate) member: u32,
-    pub(crate) day: i32,
-    pub(crate) kind: u16,
-    pub(crate) minutes_centi: u32,
-    pub(crate) saved_centi: Option<u32>,
+pub(crate) struct MemberEvents<'a> {
+    pub(crate) base_day: i32,
+    pub(crate) day: &'a [u16],
+    pub(crate) kind: &'a [u16],
+    pub(crate) minutes: &'a [u32],
+    /// Saved minutes in hundredths, [`NO_SAVED`] where none was reported.
+    pub(crate) saved: &'a [u32],
+}
+
+impl MemberEvents<'_> {
+    /// The position of the first event on or after day number `day`.
+    #[inline]
+    pub(crate) fn first_on_or_after(&self, day: i32) -> usize {
+        self.day.partition_point(|&d| self.base_day + i32::from(d) < day)
+    }
 }
 
 impl EventStore {
@@ -163,16 +172,19 @@ impl EventStore {
         sum
     }
 
-    /// The event at `i`, which belongs to `member`.
+    /// Member `m`'s events as column slices, sorted by day.
     #[inline]
-    pub(crate) fn get(&self, i: usize, member: u32) -> StoredEvent {
-        let saved = self.saved[i];
-        StoredEvent {
-            member,
-            day: self.base_day + i32::from(self.day[i]),
-            kind: self.kind[i],
-            minutes_centi: self.minutes[i],
-            saved_centi: (saved != NO_SAVED).then_some(saved),
+    pub(crate) fn member_events(&self, m: usize) -> MemberEvents<'_> {
+        let (a, b) = match (self.starts.get(m), self.starts.get(m + 1)) {
+            (Some(&a), Some(&b)) => (a as usize, b as usize),
+            _ => (0, 0),
+        };
+        MemberEvents {
+            base_day: self.base_day,
+            day: &self.day[a..b],
+            kind: &self.kind[a..b],
+            minutes: &self.minutes[a..b],
+            saved: &self.saved[a..b],
         }
     }
 

@@ -214,9 +214,11 @@ pub fn next_actions(
     // still waiting is reached through what it waits for).
     // Work in a unit whose wave may not start yet waits until readiness says it may.
     let wave_may_start = |wave: Option<usize>| wave.is_none_or(|w| readiness.waves.get(w).is_none_or(|x| x.may_start));
-    for i in plan.instances.iter().filter(|i| {
-        matches!(i.status, Status::Ready | Status::Overdue) && i.waiting_on.is_empty() && wave_may_start(i.wave)
-    }) {
+    for i in plan
+        .instances
+        .iter()
+        .filter(|i| matches!(i.status, Status::Ready | Status::Overdue) && i.can_start() && wave_may_start(i.wave))
+    {
         let Some(a) = snapshot.activity(&i.key.activity) else { continue };
         let scope = i.key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
         let ahead = phase_index(&i.phase).saturating_sub(current) as f64;
@@ -395,12 +397,16 @@ fn startable_for(plan: &RolloutPlan, activity: &ActivityId, waves_open: &[bool])
         if !seen.insert(&i.key) {
             continue;
         }
-        if i.waiting_on.is_empty() {
+        if i.can_start() {
             if i.wave.is_none_or(|w| waves_open.get(w).copied().unwrap_or(true)) {
                 out.insert(i.key.clone());
             }
         } else {
             stack.extend(i.waiting_on.iter().filter_map(|k| by_key.get(k).copied()));
+            if i.wave_blocked {
+                let gate = i.wave_gate.and_then(|w| plan.wave_gates.iter().find(|g| g.wave == w));
+                stack.extend(gate.into_iter().flat_map(|g| &g.waiting_on).filter_map(|k| by_key.get(k).copied()));
+            }
         }
     }
     out.into_iter().collect()

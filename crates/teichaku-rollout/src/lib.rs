@@ -24,4 +24,4 @@ pub use readiness::{
     Barrier, CriterionReadiness, GateReadiness, Observed, ReadinessReport, UnitReadiness, WaveBlock, WaveReadiness,
     readiness, rollout_waves,
 };
-pub use schedule::{EXACT_BLOCKING_LIMIT, InstanceKey, InstancePlan, RolloutPlan, Status, plan};
+pub use schedule::{EXACT_BLOCKING_LIMIT, InstanceKey, InstancePlan, RolloutPlan, Status, WaveGate, plan};

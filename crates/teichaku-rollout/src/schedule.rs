@@ -9,7 +9,10 @@
 //!   each unit's instance, a unit's instance → the same unit's instance, and a per-unit
 //!   prerequisite of an organisation-wide activity → from each unit of the pilot wave.
 //! - Wave order: in a unit of wave k ≥ 1, the per-unit instances with no per-unit prerequisite
-//!   wait for the first phase's per-unit instances in every unit of wave k − 1.
+//!   wait for the gate of wave k: the first phase's per-unit instances in every unit of wave
+//!   k − 1. The gate is one node of the graph, not an edge from each of those instances to each
+//!   waiting one, so a wave of 55 units costs edges in proportion to its instances, not to their
+//!   square; it is reported once, in [`RolloutPlan::wave_gates`].
 //! - An instance is done on the day of its first completion on or before `as_of`. An open
 //!   instance starts no earlier than the day after `as_of`, the day after each prerequisite
 //!   finishes, and its timing's `not_before_days` after its anchor; it finishes `duration_days − 1`
@@ -81,6 +84,13 @@ pub struct InstancePlan {
     pub after: Vec<InstanceKey>,
     /// Its prerequisites not yet done.
     pub waiting_on: Vec<InstanceKey>,
+    /// The wave whose gate it waits for (its own wave), when it waits for one: see
+    /// [`RolloutPlan::wave_gates`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wave_gate: Option<usize>,
+    /// Whether that gate is still closed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub wave_blocked: bool,
     /// Open instances that wait on it, directly or further down.
     pub blocking: usize,
     /// Whether it lies on the critical path.
@@ -95,10 +105,57 @@ pub struct RolloutPlan {
     pub as_of: NaiveDate,
     /// Every instance, in dependency order (ties in playbook, then unit, order).
     pub instances: Vec<InstancePlan>,
+    /// The gate of each wave after the first, in wave order.
+    pub wave_gates: Vec<WaveGate>,
     /// The critical path, first to last.
     pub critical_path: Vec<InstanceKey>,
     /// The day the last instance is projected to finish.
     pub projected_finish: NaiveDate,
+}
+
+impl InstancePlan {
+    /// Whether it is open and can start now: every prerequisite done and its wave's gate open.
+    ///
+    /// ```
+    /// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
+    /// # if false {
+    /// let plan = teichaku_rollout::plan(&valid(), "2026-11-01".parse()?);
+    /// let startable = plan.instances.iter().filter(|i| i.can_start()).count();
+    /// # }
+    /// # Ok::<(), chrono::ParseError>(())
+    /// ```
+    pub fn can_start(&self) -> bool {
+        self.done.is_none() && self.waiting_on.is_empty() && !self.wave_blocked
+    }
+}
+
+/// What a wave waits for before its units start: the first phase's per-unit instances in every
+/// unit of the wave before it.
+///
+/// ```
+/// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
+/// # if false {
+/// let plan = teichaku_rollout::plan(&valid(), "2026-11-01".parse()?);
+/// for gate in &plan.wave_gates {
+///     println!("wave {} waits for {} open instances", gate.wave, gate.waiting_on.len());
+/// }
+/// # }
+/// # Ok::<(), chrono::ParseError>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WaveGate {
+    /// The wave that waits (1 for the first wave after the pilot).
+    pub wave: usize,
+    /// The instances it waits for, sorted.
+    pub after: Vec<InstanceKey>,
+    /// Those not yet done, sorted.
+    pub waiting_on: Vec<InstanceKey>,
+    /// The day the last of them was done, once all are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passed: Option<NaiveDate>,
+    /// The day the last of them is projected to finish; the wave starts the day after.
+    pub projected: NaiveDate,
 }
 
 /// Instantiates the playbook over the organisation's rollout units and schedules it.
@@ -133,13 +190,17 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
         }
         phases.extend(std::iter::repeat_n(a.phase.clone(), keys.len() - before));
     }
+    let n = keys.len();
     let index: BTreeMap<&InstanceKey, usize> = keys.iter().enumerate().map(|(i, k)| (k, i)).collect();
     let per_unit = |id: &ActivityId| snapshot.activity(id).is_some_and(|a| a.scope == ActivityScope::PerUnit);
 
-    // Edges: prerequisites (dependencies and anchors), then wave order.
-    let mut graph = DiGraph::<(), ()>::with_capacity(keys.len(), keys.len() * 2);
-    let nodes: Vec<NodeIndex> = keys.iter().map(|_| graph.add_node(())).collect();
-    let mut has_unit_prerequisite = vec![false; keys.len()];
+    // Nodes: the instances, then one gate per wave (the pilot's gate, node `n`, has no edges).
+    let mut graph = DiGraph::<(), ()>::with_capacity(n + waves.len(), n * 2);
+    let nodes: Vec<NodeIndex> = (0..n + waves.len()).map(|_| graph.add_node(())).collect();
+    let gate_node = |wave: usize| n + wave;
+
+    // Edges: prerequisites (dependencies and anchors), then wave order through the gates.
+    let mut has_unit_prerequisite = vec![false; n];
     for (i, key) in keys.iter().enumerate() {
         let Some(a) = snapshot.activity(&key.activity) else { continue };
         for dep in a.prerequisites() {
@@ -166,48 +227,54 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
         .iter()
         .find(|p| pb.activities.iter().any(|a| a.phase == p.id && a.scope == ActivityScope::PerUnit))
         .map(|p| p.id.clone());
-    // The first phase's per-unit instances of each wave.
-    let mut first_phase_of_wave: Vec<Vec<usize>> = vec![Vec::new(); waves.len()];
+    let mut wave_gate: Vec<Option<usize>> = vec![None; n];
     for (j, key) in keys.iter().enumerate() {
-        if let Some(&w) = key.unit.as_ref().and_then(|u| wave_of.get(u)) {
-            if Some(&phases[j]) == first_unit_phase.as_ref() {
-                first_phase_of_wave[w].push(j);
-            }
+        let Some(w) = key.unit.as_ref().and_then(|u| wave_of.get(u).copied()) else { continue };
+        // The first phase's instances of wave w open the gate of wave w + 1 ...
+        if Some(&phases[j]) == first_unit_phase.as_ref() && w + 1 < waves.len() {
+            graph.add_edge(nodes[j], nodes[gate_node(w + 1)], ());
+        }
+        // ... and a unit's instances with no per-unit prerequisite wait for their wave's gate.
+        if w > 0 && !has_unit_prerequisite[j] {
+            graph.add_edge(nodes[gate_node(w)], nodes[j], ());
+            wave_gate[j] = Some(w);
         }
     }
-    for (i, key) in keys.iter().enumerate() {
-        let Some(wave) = key.unit.and_then(|u| wave_of.get(&u).copied()) else { continue };
-        if wave == 0 || has_unit_prerequisite[i] {
-            continue;
-        }
-        for &j in &first_phase_of_wave[wave - 1] {
-            graph.add_edge(nodes[j], nodes[i], ());
-        }
+    let is_gate = |i: usize| i >= n;
+
+    // Topological order, ties by node order; validation guarantees no cycle.
+    let order = topological(&graph, graph.node_count());
+
+    let mut first_done: BTreeMap<(&ActivityId, Option<UnitId>), NaiveDate> = BTreeMap::new();
+    for c in snapshot.observations().completions.iter().filter(|c| c.date <= as_of) {
+        first_done.entry((&c.activity, c.unit)).and_modify(|d| *d = (*d).min(c.date)).or_insert(c.date);
     }
-
-    // Topological order, ties by instance order; validation guarantees no cycle.
-    let order = topological(&graph, keys.len());
-
-    let done: Vec<Option<NaiveDate>> = keys
-        .iter()
-        .map(|k| {
-            snapshot
-                .observations()
-                .completions
-                .iter()
-                .filter(|c| c.activity == k.activity && c.unit == k.unit && c.date <= as_of)
-                .map(|c| c.date)
-                .min()
-        })
-        .collect();
+    let mut done: Vec<Option<NaiveDate>> =
+        keys.iter().map(|k| first_done.get(&(&k.activity, k.unit)).copied()).collect();
+    done.resize(graph.node_count(), None);
     let day_after = |d: NaiveDate| d.checked_add_days(Days::new(1)).unwrap_or(d);
     let plus = |d: NaiveDate, n: u32| d.checked_add_days(Days::new(u64::from(n))).unwrap_or(d);
     let launch = snapshot.organisation().launch_date;
-    let mut start = vec![as_of; keys.len()];
-    let mut finish = vec![as_of; keys.len()];
-    let mut decided_by: Vec<Option<usize>> = vec![None; keys.len()];
-    let mut due: Vec<Option<NaiveDate>> = vec![None; keys.len()];
+    let nodes_n = graph.node_count();
+    let mut start = vec![as_of; nodes_n];
+    let mut finish = vec![as_of; nodes_n];
+    let mut decided_by: Vec<Option<usize>> = vec![None; nodes_n];
+    let mut due: Vec<Option<NaiveDate>> = vec![None; nodes_n];
+    let incoming = |i: usize| graph.neighbors_directed(nodes[i], petgraph::Direction::Incoming).map(|p| p.index());
     for &i in &order {
+        if is_gate(i) {
+            // A gate finishes with the last instance it waits for, and is passed once all are done.
+            let (mut last, mut all_done, mut by) = (NaiveDate::MIN, true, None);
+            for j in incoming(i) {
+                if finish[j] > last || (finish[j] == last && by.is_none_or(|b| j < b)) {
+                    (last, by) = (finish[j], Some(j));
+                }
+                all_done &= done[j].is_some();
+            }
+            (start[i], finish[i], decided_by[i]) = (last, last, by);
+            done[i] = (all_done && by.is_some()).then_some(last);
+            continue;
+        }
         let Some(a) = snapshot.activity(&keys[i].activity) else { continue };
         let duration = a.duration_days.max(1);
         let anchor_day = a.timing.as_ref().map(|t| match &t.after {
@@ -237,8 +304,11 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
         if let (Some(t), Some(anchor)) = (&a.timing, anchor_day) {
             s = s.max(plus(anchor, t.not_before_days));
         }
-        for p in graph.neighbors_directed(nodes[i], petgraph::Direction::Incoming) {
-            let j = p.index();
+        for j in incoming(i) {
+            // A gate with nothing to wait for sets no start.
+            if is_gate(j) && decided_by[j].is_none() {
+                continue;
+            }
             let candidate = day_after(finish[j]);
             if candidate > s || (candidate == s && decided_by[i].is_none_or(|d| j < d)) {
                 s = candidate;
@@ -249,49 +319,58 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
         finish[i] = plus(s, duration - 1);
     }
 
-    // Open instances downstream of each instance: a bitset of open descendants per instance,
-    // built in reverse dependency order (exact, and linear in edges times words).
-    let blocking = open_descendants(&graph, &order, &done);
+    // Open instances downstream of each instance: a bitset of open descendants per node, built in
+    // reverse dependency order (exact, and linear in edges times words). Gates count as done, so
+    // they pass their descendants on without being counted.
+    let counted_open: Vec<bool> = (0..nodes_n).map(|i| !is_gate(i) && done[i].is_none()).collect();
+    let blocking = open_descendants(&graph, &order, &counted_open);
 
-    // The critical path: back from the latest finish (the first such instance in order).
-    let mut critical = vec![false; keys.len()];
+    // The critical path: back from the latest finish (the first such instance in order), through
+    // gates without listing them.
+    let mut critical = vec![false; nodes_n];
     let mut path = Vec::new();
-    let last = order.iter().copied().max_by(|&a, &b| finish[a].cmp(&finish[b]).then(b.cmp(&a)));
+    let last =
+        order.iter().copied().filter(|&i| !is_gate(i)).max_by(|&a, &b| finish[a].cmp(&finish[b]).then(b.cmp(&a)));
     let mut at = last;
     while let Some(i) = at {
-        critical[i] = true;
-        path.push(keys[i].clone());
+        if let Some(key) = keys.get(i) {
+            critical[i] = true;
+            path.push(key.clone());
+        }
         at = decided_by[i];
     }
     path.reverse();
 
+    let sorted_keys = |it: &mut dyn Iterator<Item = usize>| -> Vec<InstanceKey> {
+        let mut v: Vec<InstanceKey> = it.filter_map(|j| keys.get(j).cloned()).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let wave_gates: Vec<WaveGate> = (1..waves.len())
+        .map(|w| {
+            let g = gate_node(w);
+            WaveGate {
+                wave: w,
+                after: sorted_keys(&mut incoming(g)),
+                waiting_on: sorted_keys(&mut incoming(g).filter(|&j| done[j].is_none())),
+                passed: done[g],
+                projected: if decided_by[g].is_some() { finish[g] } else { as_of },
+            }
+        })
+        .collect();
     let instances = order
         .iter()
-        .map(|&i| {
-            let after: Vec<InstanceKey> = {
-                let mut a: Vec<InstanceKey> = graph
-                    .neighbors_directed(nodes[i], petgraph::Direction::Incoming)
-                    .map(|n| keys[n.index()].clone())
-                    .collect();
-                a.sort();
-                a.dedup();
-                a
-            };
-            let waiting_on: Vec<InstanceKey> = {
-                let mut w: Vec<InstanceKey> = graph
-                    .neighbors_directed(nodes[i], petgraph::Direction::Incoming)
-                    .map(|n| n.index())
-                    .filter(|&j| done[j].is_none())
-                    .map(|j| keys[j].clone())
-                    .collect();
-                w.sort();
-                w.dedup();
-                w
-            };
+        .copied()
+        .filter(|&i| !is_gate(i))
+        .map(|i| {
+            let after = sorted_keys(&mut incoming(i));
+            let waiting_on = sorted_keys(&mut incoming(i).filter(|&j| done[j].is_none()));
+            let wave_blocked = wave_gate[i].is_some_and(|w| done[gate_node(w)].is_none());
             let status = match (done[i], due[i]) {
                 (Some(_), _) => Status::Done,
                 (None, Some(d)) if d < as_of => Status::Overdue,
-                _ if waiting_on.is_empty() => Status::Ready,
+                _ if waiting_on.is_empty() && !wave_blocked => Status::Ready,
                 _ => Status::Blocked,
             };
             InstancePlan {
@@ -305,12 +384,20 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
                 due: due[i],
                 after,
                 waiting_on,
+                wave_gate: wave_gate[i],
+                wave_blocked,
                 blocking: blocking[i],
                 critical: critical[i],
             }
         })
         .collect();
-    RolloutPlan { as_of, instances, critical_path: path, projected_finish: last.map_or(as_of, |i| finish[i]) }
+    RolloutPlan {
+        as_of,
+        instances,
+        wave_gates,
+        critical_path: path,
+        projected_finish: last.map_or(as_of, |i| finish[i]),
+    }
 }
 
 /// Kahn's algorithm taking the earliest ready node first.
@@ -332,38 +419,62 @@ fn topological(graph: &DiGraph<(), ()>, n: usize) -> Vec<usize> {
     order
 }
 
-/// How many open instances lie downstream of each instance, counted exactly with one bitset of
-/// open descendants per instance (`n²/8` bytes; 50 MB for 20,000 instances). Past
+/// How many open instances lie downstream of each instance, counted exactly with a bitset of open
+/// descendants per instance, kept only while a predecessor still has to read it. Past
 /// [`EXACT_BLOCKING_LIMIT`] instances the count is the sum over direct successors, which may
 /// count an instance reached twice.
-fn open_descendants(graph: &DiGraph<(), ()>, order: &[usize], done: &[Option<NaiveDate>]) -> Vec<usize> {
-    let n = done.len();
+fn open_descendants(graph: &DiGraph<(), ()>, order: &[usize], open: &[bool]) -> Vec<usize> {
+    let n = open.len();
     if n > EXACT_BLOCKING_LIMIT {
         let mut count = vec![0usize; n];
         for &i in order.iter().rev() {
             count[i] = graph
                 .neighbors_directed(NodeIndex::new(i), petgraph::Direction::Outgoing)
-                .map(|j| count[j.index()] + usize::from(done[j.index()].is_none()))
+                .map(|j| count[j.index()] + usize::from(open[j.index()]))
                 .sum();
         }
         return count;
     }
     let words = n.div_ceil(64);
-    let mut below = vec![0u64; n * words];
+    // A node's set is needed until its last predecessor has read it; then its buffer goes back to
+    // the pool. Only the sets of the frontier are alive at once, and buffers are reused, so the
+    // memory touched is the frontier's, not `n²/8` bytes.
+    let mut readers_left: Vec<usize> =
+        (0..n).map(|i| graph.neighbors_directed(NodeIndex::new(i), petgraph::Direction::Incoming).count()).collect();
+    let mut sets: Vec<Option<Vec<u64>>> = vec![None; n];
+    let mut pool: Vec<Vec<u64>> = Vec::new();
+    let mut count = vec![0usize; n];
     for &i in order.iter().rev() {
-        let mut mine = vec![0u64; words];
+        let mut mine = pool.pop().map_or_else(
+            || vec![0u64; words],
+            |mut v| {
+                v.fill(0);
+                v
+            },
+        );
         for j in graph.neighbors_directed(NodeIndex::new(i), petgraph::Direction::Outgoing) {
             let j = j.index();
-            if done[j].is_none() {
+            if open[j] {
                 mine[j / 64] |= 1 << (j % 64);
             }
-            for (m, b) in mine.iter_mut().zip(&below[j * words..(j + 1) * words]) {
-                *m |= b;
+            if let Some(below) = &sets[j] {
+                for (m, b) in mine.iter_mut().zip(below) {
+                    *m |= b;
+                }
+            }
+            readers_left[j] -= 1;
+            if readers_left[j] == 0 {
+                pool.extend(sets[j].take());
             }
         }
-        below[i * words..(i + 1) * words].copy_from_slice(&mine);
+        count[i] = mine.iter().map(|w| w.count_ones() as usize).sum();
+        if readers_left[i] == 0 {
+            pool.push(mine);
+        } else {
+            sets[i] = Some(mine);
+        }
     }
-    (0..n).map(|i| below[i * words..(i + 1) * words].iter().map(|w| w.count_ones() as usize).sum()).collect()
+    count
 }
 
 /// The most instances whose blocking counts are computed exactly.
