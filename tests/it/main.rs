@@ -11,3 +11,4 @@ mod robustness;
 mod schedule;
 mod support;
 mod validation;
+mod whatif;

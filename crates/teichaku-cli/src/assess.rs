@@ -31,7 +31,7 @@ pub(crate) struct Request {
     /// How many next actions the text report lists.
     #[arg(long, default_value_t = 10, value_name = "N")]
     top: usize,
-    /// Output format: a report, the whole assessment as JSON, or the rollout graph as Mermaid.
+    /// Output format: a report, the whole assessment as JSON, or the rollout graph as Mermaid or DOT.
     #[arg(long, value_enum, default_value_t = AssessFormat::Text)]
     format: AssessFormat,
 }
@@ -41,6 +41,7 @@ pub(crate) enum AssessFormat {
     Text,
     Json,
     Mermaid,
+    Dot,
 }
 
 pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String) -> Result<u8, Failure> {
@@ -61,6 +62,7 @@ pub(crate) fn emit(
     match format {
         AssessFormat::Json => *out = json(a)?,
         AssessFormat::Mermaid => *out = teichaku::rollout::plan_mermaid(snapshot, &a.plan, lang),
+        AssessFormat::Dot => *out = teichaku::rollout::plan_dot(snapshot, &a.plan, lang),
         AssessFormat::Text => render(snapshot, a, top, lang, out),
     }
     Ok(0)

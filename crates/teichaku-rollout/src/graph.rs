@@ -196,12 +196,7 @@ pub fn plan_mermaid(snapshot: &teichaku_model::ValidSnapshot, plan: &crate::Roll
     for (i, x) in plan.instances.iter().enumerate() {
         let title = snapshot.activity(&x.key.activity).map_or(x.key.activity.as_str(), |a| a.title.get(lang));
         let unit = x.key.unit.and_then(|u| snapshot.unit(u)).map(|u| format!(" · {}", u.name)).unwrap_or_default();
-        let class = match x.status {
-            crate::Status::Done => "done",
-            crate::Status::Overdue => "overdue",
-            crate::Status::Ready => "ready",
-            _ => "blocked",
-        };
+        let class = status_class(x.status);
         let _ = writeln!(out, "  i{i}[\"{}\"]:::{class}", mermaid_text(&format!("{title}{unit}")));
     }
     for (i, x) in plan.instances.iter().enumerate() {
@@ -212,4 +207,117 @@ pub fn plan_mermaid(snapshot: &teichaku_model::ValidSnapshot, plan: &crate::Roll
         }
     }
     out
+}
+
+/// The instantiated rollout as a Graphviz DOT digraph: one node per instance (`i0`, `i1`, … in
+/// plan order) labelled with the activity's title and, for a per-unit instance, the unit's name;
+/// filled and outlined by status (done, ready, blocked, overdue) with a legend; one edge per
+/// prerequisite in `after`.
+///
+/// Each node carries its status as its `class` (kept in SVG output), blocked instances have a
+/// dashed outline and overdue ones a thick one, so the graph reads in grey as well as in colour.
+///
+/// ```
+/// use teichaku_model::{Lang, PlaybookCatalog, Playbook, PlaybookId, parse_document, validate_document};
+/// struct NoBuiltins;
+/// impl PlaybookCatalog for NoBuiltins {
+///     fn playbook(&self, _: &PlaybookId) -> Option<&Playbook> { None }
+/// }
+/// let document = parse_document(r#"{ "version": 1,
+///   "organisation": { "name": "X", "utc_offset": "Z", "launch_date": "2026-04-01",
+///     "deployment_pattern": "hybrid",
+///     "units": [{ "id": "00000000-0000-0000-0000-000000000001", "name": "Sales" }],
+///     "members": [] },
+///   "playbook": { "inline": {
+///     "version": 1, "id": "tiny", "revision": 1,
+///     "title": { "en": "Tiny", "ja": "小" }, "summary": { "en": "", "ja": "" },
+///     "phases": [{ "id": "start", "title": { "en": "Start", "ja": "開始" },
+///                  "summary": { "en": "", "ja": "" }, "gate": { "criteria": [] } }],
+///     "activities": [
+///       { "id": "train", "phase": "start", "title": { "en": "Training", "ja": "研修" },
+///         "owner": "promotion_lead", "scope": "per_unit", "duration_days": 1 },
+///       { "id": "practice", "phase": "start", "title": { "en": "Practice task", "ja": "実務課題" },
+///         "owner": "manager", "scope": "per_unit", "duration_days": 5, "depends_on": ["train"] }] } },
+///   "observations": { "completions": [
+///     { "activity": "train", "unit": "00000000-0000-0000-0000-000000000001", "date": "2026-04-02" }] } }"#)?;
+/// let snapshot = validate_document(document, &NoBuiltins)?;
+/// let plan = teichaku_rollout::plan(&snapshot, "2026-04-03".parse()?);
+/// let dot = teichaku_rollout::plan_dot(&snapshot, &plan, Lang::En);
+/// assert!(dot.starts_with("digraph \"tiny\" {"));
+/// assert!(dot.contains(r#"i0 [label="Training\nSales", class="done""#));
+/// assert!(dot.contains(r#"i1 [label="Practice task\nSales", class="ready""#));
+/// assert!(dot.contains("i0 -> i1;"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn plan_dot(snapshot: &teichaku_model::ValidSnapshot, plan: &crate::RolloutPlan, lang: Lang) -> String {
+    let mut out = format!(
+        "digraph {} {{\n  rankdir=TB;\n  node [shape=box, style=\"rounded,filled\", fontsize=10];\n",
+        dot_text(snapshot.playbook().id.as_str())
+    );
+    let _ = writeln!(out, "  subgraph cluster_legend {{\n    label={};", dot_text(in_lang(lang, "Status", "状態")));
+    for status in LEGEND {
+        let word = match status {
+            crate::Status::Done => in_lang(lang, "done", "完了"),
+            crate::Status::Ready => in_lang(lang, "ready", "着手可能"),
+            crate::Status::Blocked => in_lang(lang, "blocked", "待ち"),
+            crate::Status::Overdue => in_lang(lang, "overdue", "期限超過"),
+        };
+        let _ =
+            writeln!(out, "    legend_{} [label={}, {}];", status_class(status), dot_text(word), dot_status(status));
+    }
+    let chain: Vec<String> = LEGEND.iter().map(|&s| format!("legend_{}", status_class(s))).collect();
+    let _ = writeln!(out, "    {} [style=invis];\n  }}", chain.join(" -> "));
+    let position: std::collections::BTreeMap<&crate::InstanceKey, usize> =
+        plan.instances.iter().enumerate().map(|(i, x)| (&x.key, i)).collect();
+    for (i, x) in plan.instances.iter().enumerate() {
+        let title = snapshot.activity(&x.key.activity).map_or(x.key.activity.as_str(), |a| a.title.get(lang));
+        let label = match x.key.unit.and_then(|u| snapshot.unit(u)) {
+            Some(unit) => format!("{title}\n{}", unit.name),
+            None => title.to_owned(),
+        };
+        let _ = writeln!(out, "  i{i} [label={}, {}];", dot_text(&label), dot_status(x.status));
+    }
+    for (i, x) in plan.instances.iter().enumerate() {
+        for p in &x.after {
+            if let Some(j) = position.get(p) {
+                let _ = writeln!(out, "  i{j} -> i{i};");
+            }
+        }
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// The statuses in the order the DOT legend lists them.
+const LEGEND: [crate::Status; 4] =
+    [crate::Status::Done, crate::Status::Ready, crate::Status::Blocked, crate::Status::Overdue];
+
+/// The class a status is drawn with, in Mermaid and DOT alike.
+fn status_class(status: crate::Status) -> &'static str {
+    match status {
+        crate::Status::Done => "done",
+        crate::Status::Ready => "ready",
+        crate::Status::Blocked => "blocked",
+        crate::Status::Overdue => "overdue",
+    }
+}
+
+/// The DOT attributes of a status: its class, the colours of the Mermaid classes, and an
+/// outline that tells blocked (dashed) and overdue (thick) apart without colour.
+fn dot_status(status: crate::Status) -> String {
+    let (fill, stroke, extra) = match status {
+        crate::Status::Done => ("#d4edda", "#2e7d32", ""),
+        crate::Status::Ready => ("#fff3cd", "#b8860b", ""),
+        crate::Status::Blocked => ("#eeeeee", "#888888", ", style=\"rounded,filled,dashed\""),
+        crate::Status::Overdue => ("#f8d7da", "#c62828", ", penwidth=2"),
+    };
+    format!("class=\"{}\", fillcolor=\"{fill}\", color=\"{stroke}\"{extra}", status_class(status))
+}
+
+/// `en` or `ja`, as `lang` asks.
+fn in_lang(lang: Lang, en: &'static str, ja: &'static str) -> &'static str {
+    match lang {
+        Lang::Ja => ja,
+        _ => en,
+    }
 }

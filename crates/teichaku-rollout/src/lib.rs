@@ -19,6 +19,7 @@ mod roles;
 mod schedule;
 
 pub use actions::{Action, ActionPlan, ActionScope, Reason, UrgencyTerms, next_actions};
+pub use graph::plan_dot;
 pub use graph::{plan_mermaid, playbook_dot, playbook_mermaid};
 pub use readiness::{
     Barrier, CriterionReadiness, GateReadiness, Observed, ReadinessReport, UnitReadiness, WaveBlock, WaveReadiness,

@@ -31,10 +31,15 @@ pub mod demo;
 pub mod facts;
 mod load;
 mod overview;
+mod simulate;
 
 pub use assess::{AssessOptions, Assessment, assess, assess_with_store};
 pub use load::{LoadError, load};
 pub use overview::{ActiveFigure, ObservedCounts, OverviewReport, PhaseProgress, UnitOverview, WeekPoint, overview};
+pub use simulate::{
+    ActionRef, Change, Changes, InstanceChange, SimulateError, Unblocking, WhatIf, best_single_action, simulate,
+    snapshot_events,
+};
 pub use teichaku_metrics as metrics;
 pub use teichaku_metrics::{KpiOptions, KpiReport, kpis};
 pub use teichaku_model as model;
