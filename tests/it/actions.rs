@@ -196,9 +196,9 @@ fn non_users_get_the_approach_their_reason_calls_for() {
     assert_eq!(anxious.members, vec![member(0x102)], "the promotion lead");
     let skeptical = fired("intervention:non-users-skeptical").expect("success cases");
     assert!(skeptical.title.en.contains("success cases"));
-    // Support has no ambassador, so the organisation's ambassador (104, in Sales) is named.
+    // Support has no ambassador, so its manager (106), who can name one or step in, is named.
     let uninterested = fired("intervention:non-users-uninterested").expect("a small task with the ambassador");
-    assert_eq!(uninterested.members, vec![member(0x104)]);
+    assert_eq!(uninterested.members, vec![member(0x106)]);
     // Nobody in Sales answered: no rule fires there.
     assert!(
         !actions.iter().any(|a| a.code.starts_with("intervention:non-users") && a.scope == ActionScope::Unit(unit(2)))

@@ -71,6 +71,11 @@ fn main() -> ExitCode {
         rollout.instances.len(),
         actions.actions.len()
     );
+    println!(
+        "actions naming over 50 members: {}, members named in all: {}",
+        actions.actions.iter().filter(|a| a.members.len() > 50).count(),
+        actions.actions.iter().map(|a| a.members.len()).sum::<usize>()
+    );
     let assess_options = teichaku::AssessOptions::default();
     let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).cloned();
     let wanted = |name: &str| only.as_deref().is_none_or(|o| o == name);

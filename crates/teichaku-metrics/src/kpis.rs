@@ -14,7 +14,6 @@ use crate::activity::{WorkingDays, is_habitual, streaks};
 use crate::aggregate::{AggregateSpec, UsageAggregate, WindowMask};
 use crate::calendar::{date_of, day_number, week_start};
 use crate::figure::{Figure, Rate, rate_figure};
-use crate::scope::ScopeIndex;
 use crate::score::{ScoreReport, retention_score};
 use crate::store::{EventStore, StoreError};
 
@@ -567,8 +566,8 @@ pub(crate) struct Ctx<'a> {
     org_executives_shown: Option<Executives>,
     /// What each member did, worked out once for every scope.
     facts: Vec<MemberFacts>,
-    /// The members of each unit.
-    scopes: ScopeIndex,
+    /// The totals of each unit's own members and of each role.
+    totals: TotalsIndex,
     /// By member position: the day numbers of joining and of leaving (`i32::MAX` for members who
     /// have not left), so presence is two integer comparisons.
     tenure: Vec<(i32, i32)>,
@@ -578,6 +577,114 @@ pub(crate) struct Ctx<'a> {
 /// the habit window ending on its last counted day with the days that window needs (for a habit
 /// rule counted in days; `None` for one counted in weeks).
 type WeekWindow = (i32, WindowMask, Option<(WindowMask, u32)>);
+
+/// What the member-based figures of a scope add up: gathered member by member in one pass over
+/// the organisation, once for each unit's own members and once for each role, then summed over
+/// a unit's subtree or over every unit for the organisation. Only these sums are read afterwards,
+/// so a scope costs in proportion to its units, not to its members.
+#[derive(Clone, Debug, Default)]
+struct Totals {
+    /// Members present on `as_of`.
+    present: u64,
+    /// Of those, by role (in [`Role::ALL`] order).
+    present_by_role: [u64; 5],
+    active_7: u64,
+    active_28: u64,
+    habitual: u64,
+    /// Active in the 7 days before the trailing 7.
+    earlier: u64,
+    /// Of those, active again in the trailing 7.
+    returned: u64,
+    segments: Segments,
+    minutes_7: u64,
+    events_7: u64,
+    active_days_7: u64,
+    /// Kinds of task and tools, summed over members active in the trailing 28 days.
+    tasks_28: u64,
+    tools_28: u64,
+    current_streaks: u64,
+    longest_streaks: u64,
+    /// Days from joining (or launch) to first use, of each member who has used AI.
+    to_first: Vec<i32>,
+    executives: u64,
+    executives_active_7: u64,
+    executives_active_28: u64,
+    executive_last_use: Option<i32>,
+    trained: u64,
+    untrained_senior_beginners: u64,
+    /// Time saved, of every member of the scope, present or not.
+    saved_measured: u64,
+    saved_estimated: u64,
+    unmeasured: u64,
+    weeks: Vec<WeekCounts>,
+    /// Cohort transitions: members, retained, lapsed, reactivated, newly activated, inactive.
+    cohort: [u64; 6],
+}
+
+impl Totals {
+    fn empty(weeks: usize) -> Self {
+        Self { weeks: vec![WeekCounts::default(); weeks], ..Self::default() }
+    }
+
+    /// Adds `other` in.
+    fn add(&mut self, other: &Totals) {
+        let sum = |a: &mut u64, b: u64| *a += b;
+        sum(&mut self.present, other.present);
+        for (a, b) in self.present_by_role.iter_mut().zip(other.present_by_role) {
+            *a += b;
+        }
+        for (a, b) in [
+            (&mut self.active_7, other.active_7),
+            (&mut self.active_28, other.active_28),
+            (&mut self.habitual, other.habitual),
+            (&mut self.earlier, other.earlier),
+            (&mut self.returned, other.returned),
+            (&mut self.segments.habitual, other.segments.habitual),
+            (&mut self.segments.regular, other.segments.regular),
+            (&mut self.segments.occasional, other.segments.occasional),
+            (&mut self.segments.lapsed, other.segments.lapsed),
+            (&mut self.segments.never, other.segments.never),
+            (&mut self.minutes_7, other.minutes_7),
+            (&mut self.events_7, other.events_7),
+            (&mut self.active_days_7, other.active_days_7),
+            (&mut self.tasks_28, other.tasks_28),
+            (&mut self.tools_28, other.tools_28),
+            (&mut self.current_streaks, other.current_streaks),
+            (&mut self.longest_streaks, other.longest_streaks),
+            (&mut self.executives, other.executives),
+            (&mut self.executives_active_7, other.executives_active_7),
+            (&mut self.executives_active_28, other.executives_active_28),
+            (&mut self.trained, other.trained),
+            (&mut self.untrained_senior_beginners, other.untrained_senior_beginners),
+            (&mut self.saved_measured, other.saved_measured),
+            (&mut self.saved_estimated, other.saved_estimated),
+            (&mut self.unmeasured, other.unmeasured),
+        ] {
+            sum(a, b);
+        }
+        self.to_first.extend_from_slice(&other.to_first);
+        self.executive_last_use = self.executive_last_use.max(other.executive_last_use);
+        if self.weeks.len() < other.weeks.len() {
+            self.weeks.resize(other.weeks.len(), WeekCounts::default());
+        }
+        for (a, b) in self.weeks.iter_mut().zip(&other.weeks) {
+            a.present += b.present;
+            a.active += b.active;
+            a.habitual += b.habitual;
+            a.minutes += b.minutes;
+        }
+        for (a, b) in self.cohort.iter_mut().zip(other.cohort) {
+            *a += b;
+        }
+    }
+}
+
+/// The [`Totals`] of every unit's own members and of every role, from one pass over the members.
+#[derive(Clone, Debug, Default)]
+struct TotalsIndex {
+    by_unit: BTreeMap<UnitId, Totals>,
+    by_role: BTreeMap<Role, Totals>,
+}
 
 /// One week's counts over a scope's members.
 #[derive(Clone, Copy, Debug, Default)]
@@ -640,7 +747,7 @@ impl<'a> Ctx<'a> {
             compare_with: options.compare_with,
             org_executives_shown: None,
             facts: Vec::new(),
-            scopes: ScopeIndex::new(snapshot),
+            totals: TotalsIndex::default(),
             tenure: snapshot
                 .organisation()
                 .members
@@ -649,6 +756,7 @@ impl<'a> Ctx<'a> {
                 .collect(),
         }
         .with_facts()
+        .with_totals()
         .with_org_executives()
     }
 
@@ -671,6 +779,9 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         let working = WorkingDays::new(self.as_of);
+        // Each kind of event's task and tool as a number, so a member's distinct tasks are counted
+        // without building sets of names.
+        let (kind_task, kind_tool) = self.store.kind_numbers();
         let (last_7, last_28, previous_7) = (WindowMask::new(0, 7), WindowMask::new(0, 28), WindowMask::new(7, 7));
         self.facts = (0..agg.member_count())
             .map(|m| {
@@ -680,11 +791,9 @@ impl<'a> Ctx<'a> {
                 }
                 let (current_streak, longest_streak) = streaks(agg, m, &working);
                 let (mut tasks_28, mut tools_28) = (0, 0);
-                if agg.is_detailed() {
-                    let kinds = &agg.kinds_28[m];
-                    let t: BTreeSet<_> = kinds.iter().filter_map(|&k| self.store.kind(k)?.0.as_ref()).collect();
-                    let o: BTreeSet<_> = kinds.iter().filter_map(|&k| self.store.kind(k)?.1.as_ref()).collect();
-                    (tasks_28, tools_28) = (t.len() as u32, o.len() as u32);
+                if let Some(kinds) = agg.kinds_28.get(m) {
+                    tasks_28 = distinct(kinds.iter().filter_map(|&k| kind_task.get(usize::from(k)).copied().flatten()));
+                    tools_28 = distinct(kinds.iter().filter_map(|&k| kind_tool.get(usize::from(k)).copied().flatten()));
                 }
                 let (mut week_active, mut week_habitual) = (0u64, 0u64);
                 for (w, (back, week, habit)) in week_windows.iter().enumerate() {
@@ -718,10 +827,156 @@ impl<'a> Ctx<'a> {
     }
 
     fn with_org_executives(mut self) -> Self {
-        let present = self.present(&self.scopes.positions(self.snapshot, &Scope::Organisation));
-        self.org_executives = Some(self.executives(&present, 0));
-        self.org_executives_shown = Some(self.executives(&present, self.min_group));
+        let org = self.totals_of(&Scope::Organisation);
+        self.org_executives = Some(executives_of(&org, self.as_of, self.launch, 0));
+        self.org_executives_shown = Some(executives_of(&org, self.as_of, self.launch, self.min_group));
         self
+    }
+
+    /// One pass over the members: each adds to the totals of its unit and of each of its roles.
+    fn with_totals(mut self) -> Self {
+        let agg = self.agg;
+        let org = self.snapshot.organisation();
+        let weeks = agg.series_weeks() as usize;
+        let this_week = week_start(self.as_of);
+        let until: Vec<i32> = (0..weeks as i32).map(|w| (this_week - 7 * w + 6).min(self.as_of)).collect();
+        let cohort_back = self.compare_with.map(|from| i64::from(self.as_of) - i64::from(day_number(from)));
+        let cohort_back = cohort_back.filter(|&b| b > 0 && b + 7 <= i64::from(crate::HORIZON_DAYS)).map(|b| b as i32);
+        let cohort_windows = cohort_back.map(|b| (WindowMask::new(b, 7), self.as_of - b));
+        let mut by_unit: BTreeMap<UnitId, Totals> = org.units.iter().map(|u| (u.id, Totals::empty(weeks))).collect();
+        let mut by_role: BTreeMap<Role, Totals> = Role::ALL.iter().map(|&r| (r, Totals::empty(weeks))).collect();
+        for (m, member) in org.members.iter().enumerate() {
+            if let Some(t) = by_unit.get_mut(&member.unit) {
+                self.add_member(t, m, member, &until, cohort_windows.as_ref());
+            }
+            for role in &member.roles {
+                if let Some(t) = by_role.get_mut(role) {
+                    self.add_member(t, m, member, &until, cohort_windows.as_ref());
+                }
+            }
+        }
+        self.totals = TotalsIndex { by_unit, by_role };
+        self
+    }
+
+    /// Adds member `m` to `t`.
+    fn add_member(
+        &self,
+        t: &mut Totals,
+        m: usize,
+        member: &teichaku_model::Member,
+        until: &[i32],
+        cohort: Option<&(WindowMask, i32)>,
+    ) {
+        let agg = self.agg;
+        let (joined, left) = self.tenure.get(m).copied().unwrap_or((i32::MAX, i32::MIN));
+        let present = joined <= self.as_of && self.as_of < left;
+        if present {
+            t.present += 1;
+            for (slot, role) in t.present_by_role.iter_mut().zip(Role::ALL) {
+                *slot += u64::from(member.has_role(role));
+            }
+            let trained = self.trained.get(m).copied().unwrap_or(false);
+            t.trained += u64::from(trained);
+            t.untrained_senior_beginners += u64::from(
+                member.age_band == Some(AgeBand::Age60Plus)
+                    && member.literacy == Some(LiteracyTier::Beginner)
+                    && !trained,
+            );
+        }
+        if m >= agg.member_count() {
+            return;
+        }
+        if agg.is_detailed() {
+            t.saved_measured += agg.saved_measured[m];
+            t.saved_estimated += agg.saved_estimated[m];
+            t.unmeasured += u64::from(agg.unmeasured[m]);
+        }
+        let facts = self.facts.get(m).copied().unwrap_or_default();
+        let minutes = agg.week_minutes.get(m * until.len()..(m + 1) * until.len()).unwrap_or_default();
+        for (w, (count, &until)) in t.weeks.iter_mut().zip(until).enumerate() {
+            count.minutes += minutes.get(w).copied().unwrap_or(0);
+            if joined <= until && until < left {
+                count.present += 1;
+                if w < 64 {
+                    count.active += facts.week_active >> w & 1;
+                    count.habitual += facts.week_habitual >> w & 1;
+                }
+            }
+        }
+        if !present {
+            return;
+        }
+        let active_7 = facts.days_7 > 0;
+        t.active_7 += u64::from(active_7);
+        t.active_28 += u64::from(facts.active_28);
+        t.habitual += u64::from(facts.habitual);
+        t.earlier += u64::from(facts.active_previous_7);
+        t.returned += u64::from(facts.active_previous_7 && active_7);
+        match facts.segment.unwrap_or(Segment::Never) {
+            Segment::Habitual => t.segments.habitual += 1,
+            Segment::Regular => t.segments.regular += 1,
+            Segment::Occasional => t.segments.occasional += 1,
+            Segment::Lapsed => t.segments.lapsed += 1,
+            _ => t.segments.never += 1,
+        }
+        if agg.is_detailed() {
+            t.minutes_7 += agg.minutes_7[m];
+            t.events_7 += u64::from(agg.events_7[m]);
+            t.active_days_7 += u64::from(facts.days_7);
+            if facts.active_28 {
+                t.tasks_28 += u64::from(facts.tasks_28);
+                t.tools_28 += u64::from(facts.tools_28);
+            }
+            t.current_streaks += u64::from(facts.current_streak);
+            t.longest_streaks += u64::from(facts.longest_streak);
+        }
+        let first = agg.first_day[m];
+        if first <= self.as_of {
+            t.to_first.push((first - joined.max(self.launch)).max(0));
+        }
+        if member.has_role(Role::Executive) {
+            t.executives += 1;
+            t.executives_active_7 += u64::from(active_7);
+            t.executives_active_28 += u64::from(facts.active_28);
+            let last = agg.last_day[m];
+            if last <= self.as_of {
+                t.executive_last_use = t.executive_last_use.max(Some(last));
+            }
+        }
+        if let Some((window, from_day)) = cohort {
+            if joined <= *from_day && *from_day < left {
+                let before = agg.count_in(m, window) > 0;
+                let used_by_then = first <= *from_day;
+                let slot = match (before, active_7) {
+                    (true, true) => 1,
+                    (true, false) => 2,
+                    (false, true) if used_by_then => 3,
+                    (false, true) => 4,
+                    (false, false) => 5,
+                };
+                t.cohort[0] += 1;
+                t.cohort[slot] += 1;
+            }
+        }
+    }
+
+    /// The totals of a scope: its units' (the unit and those below it), all units', or a role's.
+    fn totals_of(&self, scope: &Scope) -> Totals {
+        let weeks = self.agg.series_weeks() as usize;
+        let mut out = Totals::empty(weeks);
+        match scope {
+            Scope::Organisation => self.totals.by_unit.values().for_each(|t| out.add(t)),
+            Scope::Unit(u) => {
+                self.snapshot.units_under(*u).iter().filter_map(|u| self.totals.by_unit.get(u)).for_each(|t| out.add(t))
+            }
+            Scope::Role(r) => {
+                if let Some(t) = self.totals.by_role.get(r) {
+                    out.add(t);
+                }
+            }
+        }
+        out
     }
 
     /// Whether the member with id `id` is present on `as_of`.
@@ -732,32 +987,9 @@ impl<'a> Ctx<'a> {
             .is_some_and(|m| m.is_present_on(self.as_of_date))
     }
 
-    /// The positions among `members` of those present on `as_of`.
-    fn present(&self, members: &[usize]) -> Vec<usize> {
-        let all = &self.snapshot.organisation().members;
-        members.iter().copied().filter(|&i| all[i].is_present_on(self.as_of_date)).collect()
-    }
-
-    fn executives(&self, present: &[usize], min_group: u32) -> Executives {
-        let agg = self.agg;
-        let all = &self.snapshot.organisation().members;
-        let execs: Vec<usize> =
-            present.iter().copied().filter(|&i| all[i].has_role(Role::Executive) && i < agg.member_count()).collect();
-        let n = execs.len() as u64;
-        let last_use = execs.iter().map(|&m| agg.last_day[m]).filter(|&d| d <= self.as_of).max();
-        let since = last_use.unwrap_or(self.launch).max(self.launch.min(self.as_of));
-        Executives {
-            present: n,
-            active_7: rate_figure(execs.iter().filter(|&&m| agg.days_in(m, 0, 7) > 0).count() as u64, n, min_group),
-            active_28: rate_figure(execs.iter().filter(|&&m| agg.days_in(m, 0, 28) > 0).count() as u64, n, min_group),
-            days_since_use: Figure::of_group(Some(i64::from((self.as_of - since).max(0))), n, min_group),
-        }
-    }
-
     fn scope_kpis(&self, scope: Scope) -> ScopeKpis {
-        let members = self.scopes.positions(self.snapshot, &scope);
-        let present = self.present(&members);
-        let headcount = present.len() as u64;
+        let totals = self.totals_of(&scope);
+        let headcount = totals.present;
         if headcount == 0 {
             return ScopeKpis {
                 scope,
@@ -767,8 +999,7 @@ impl<'a> Ctx<'a> {
                 values: BTreeMap::new(),
             };
         }
-        let weeks = self.weekly_counts(&members);
-        let raw = self.figures(&scope, &members, &present, &weeks, 0);
+        let raw = self.figures(&scope, &totals, 0);
         let raw_score = retention_score(self.snapshot, &raw, &scope, self);
         let mut values: BTreeMap<Kpi, f64> =
             Kpi::ALL.iter().filter_map(|&k| Some((k, self.kpi_value(&raw, k, false)?))).collect();
@@ -776,7 +1007,7 @@ impl<'a> Ctx<'a> {
         if headcount < u64::from(self.min_group) {
             return ScopeKpis { scope, headcount, figures: Figure::Suppressed, score: Figure::Suppressed, values };
         }
-        let shown = self.figures(&scope, &members, &present, &weeks, self.min_group);
+        let shown = self.figures(&scope, &totals, self.min_group);
         let mut score = raw_score;
         // The explanation shows no value the figures withhold; the points still count.
         for c in &mut score.components {
@@ -788,57 +1019,25 @@ impl<'a> Ctx<'a> {
         ScopeKpis { scope, headcount, figures: Figure::Value(shown), score: Figure::Value(score), values }
     }
 
-    /// The figures of a scope, withholding groups under `min_group` (0 for the raw values the
-    /// score and conditions use).
-    fn figures(
-        &self,
-        scope: &Scope,
-        members: &[usize],
-        present: &[usize],
-        weeks: &[WeekCounts],
-        min_group: u32,
-    ) -> ScopeFigures {
+    /// The figures of a scope from its totals and the observations, withholding groups under
+    /// `min_group` (0 for the raw values the score and conditions use).
+    fn figures(&self, scope: &Scope, totals: &Totals, min_group: u32) -> ScopeFigures {
         let agg = self.agg;
         let all = &self.snapshot.organisation().members;
-        let n = present.len() as u64;
-        let idx: Vec<usize> = present.iter().copied().filter(|&i| i < agg.member_count()).collect();
-        let facts = |m: usize| self.facts.get(m).copied().unwrap_or_default();
-        let active7 = idx.iter().filter(|&&m| facts(m).days_7 > 0).count() as u64;
-        let active28 = idx.iter().filter(|&&m| facts(m).active_28).count() as u64;
-        let habitual = idx.iter().filter(|&&m| facts(m).habitual).count() as u64;
-        let earlier: Vec<usize> = idx.iter().copied().filter(|&m| facts(m).active_previous_7).collect();
-        let returned = earlier.iter().filter(|&&m| facts(m).days_7 > 0).count() as u64;
-
-        let mut segments = Segments::default();
-        for &m in &idx {
-            match facts(m).segment.unwrap_or(Segment::Never) {
-                Segment::Habitual => segments.habitual += 1,
-                Segment::Regular => segments.regular += 1,
-                Segment::Occasional => segments.occasional += 1,
-                Segment::Lapsed => segments.lapsed += 1,
-                _ => segments.never += 1,
-            }
-        }
-
-        let active_in_28: Vec<usize> = idx.iter().copied().filter(|&m| facts(m).active_28).collect();
+        let t = totals;
+        let n = t.present;
+        let active7 = t.active_7;
         let usage = if agg.is_detailed() {
-            let minutes_7: u64 = idx.iter().map(|&m| agg.minutes_7[m]).sum();
-            let events_7: u64 = idx.iter().map(|&m| u64::from(agg.events_7[m])).sum();
-            let active_days_7: u64 = idx.iter().map(|&m| u64::from(facts(m).days_7)).sum();
-            let tasks: u64 = active_in_28.iter().map(|&m| u64::from(facts(m).tasks_28)).sum();
-            let tools: u64 = active_in_28.iter().map(|&m| u64::from(facts(m).tools_28)).sum();
-            let current: u64 = idx.iter().map(|&m| u64::from(facts(m).current_streak)).sum();
-            let longest: u64 = idx.iter().map(|&m| u64::from(facts(m).longest_streak)).sum();
             let per =
                 |x: u64, d: u64, group: u64| Figure::of_group((d > 0).then(|| x as f64 / d as f64), group, min_group);
             Usage {
-                minutes_7: minutes_7 as f64 / 100.0,
-                minutes_per_active_member: per(minutes_7, active7 * 100, active7),
-                intensity: per(events_7, active_days_7, active7),
-                breadth_tasks: per(tasks, active_in_28.len() as u64, active_in_28.len() as u64),
-                breadth_tools: per(tools, active_in_28.len() as u64, active_in_28.len() as u64),
-                mean_current_streak: per(current, n, n),
-                mean_longest_streak: per(longest, n, n),
+                minutes_7: t.minutes_7 as f64 / 100.0,
+                minutes_per_active_member: per(t.minutes_7, active7 * 100, active7),
+                intensity: per(t.events_7, t.active_days_7, active7),
+                breadth_tasks: per(t.tasks_28, t.active_28, t.active_28),
+                breadth_tools: per(t.tools_28, t.active_28, t.active_28),
+                mean_current_streak: per(t.current_streaks, n, n),
+                mean_longest_streak: per(t.longest_streaks, n, n),
             }
         } else {
             Usage {
@@ -852,22 +1051,14 @@ impl<'a> Ctx<'a> {
             }
         };
 
-        let mut to_first: Vec<i32> = Vec::new();
-        for &m in &idx {
-            let member = &all[m];
-            let first = agg.first_day[m];
-            if first <= self.as_of {
-                let start = day_number(member.joined).max(self.launch);
-                to_first.push((first - start).max(0));
-            }
-        }
+        let mut to_first = t.to_first.clone();
         let first_use = FirstUse {
             used: to_first.len() as u64,
             not_yet: n - to_first.len() as u64,
             median_days: Figure::of_group(median(&mut to_first), to_first.len() as u64, min_group),
         };
 
-        let executives = self.executives(present, min_group);
+        let executives = executives_of(t, self.as_of, self.launch, min_group);
 
         let units_in_scope: BTreeSet<UnitId> = match scope {
             Scope::Organisation => self.snapshot.organisation().units.iter().map(|u| u.id).collect(),
@@ -984,29 +1175,16 @@ impl<'a> Ctx<'a> {
         let cases: Vec<_> =
             obs.success_cases.iter().filter(|c| in_scope.contains(&c.member) && c.date <= as_of).collect();
 
-        let mut measured = 0u64;
-        let mut estimated = 0u64;
-        let mut unmeasured = 0u64;
-        if agg.is_detailed() {
-            for &m in members.iter().filter(|&&i| i < agg.member_count()) {
-                measured += agg.saved_measured[m];
-                estimated += agg.saved_estimated[m];
-                unmeasured += u64::from(agg.unmeasured[m]);
-            }
-        }
+        let (measured, estimated, unmeasured) = (t.saved_measured, t.saved_estimated, t.unmeasured);
         let hours = (measured + estimated) as f64 / 6000.0;
         let rate = self.snapshot.organisation().hourly_rate.as_ref();
 
         ScopeFigures {
             weekly_active: rate_figure(active7, n, min_group),
-            monthly_active: rate_figure(active28, n, min_group),
-            habit: rate_figure(habitual, n, min_group),
-            returning: if earlier.is_empty() {
-                Figure::Undefined
-            } else {
-                rate_figure(returned, earlier.len() as u64, min_group)
-            },
-            segments,
+            monthly_active: rate_figure(t.active_28, n, min_group),
+            habit: rate_figure(t.habitual, n, min_group),
+            returning: if t.earlier == 0 { Figure::Undefined } else { rate_figure(t.returned, t.earlier, min_group) },
+            segments: t.segments,
             usage,
             first_use,
             executives,
@@ -1028,19 +1206,8 @@ impl<'a> Ctx<'a> {
             },
             days_since_rule_review: days_since(obs.rule_reviews.iter().map(|r| r.date).filter(|&d| d <= as_of).max()),
             training: Training {
-                trained: rate_figure(
-                    present.iter().filter(|&&i| self.trained.get(i).copied().unwrap_or(false)).count() as u64,
-                    n,
-                    min_group,
-                ),
-                untrained_senior_beginners: present
-                    .iter()
-                    .filter(|&&i| {
-                        all[i].age_band == Some(AgeBand::Age60Plus)
-                            && all[i].literacy == Some(LiteracyTier::Beginner)
-                            && !self.trained.get(i).copied().unwrap_or(false)
-                    })
-                    .count() as u64,
+                trained: rate_figure(t.trained, n, min_group),
+                untrained_senior_beginners: t.untrained_senior_beginners,
             },
             time_saved: TimeSaved {
                 measured_minutes: measured as f64 / 100.0,
@@ -1050,39 +1217,10 @@ impl<'a> Ctx<'a> {
                 value: rate.map(|r| hours * r.amount),
                 currency: rate.map(|r| r.currency.clone()),
             },
-            weekly: self.weekly(weeks, min_group),
+            weekly: self.weekly(&t.weeks, min_group),
             days_since_launch: i64::from(self.as_of - self.launch),
-            cohort: self.compare_with.map(|from| self.cohort(from, &idx, min_group)),
+            cohort: self.compare_with.map(|from| cohort_of(t, from, self.as_of, min_group)),
         }
-    }
-
-    /// Cohort transitions from `from` to `as_of` among `present` (members present on `as_of`).
-    fn cohort(&self, from: NaiveDate, present: &[usize], min_group: u32) -> Figure<Cohort> {
-        let agg = self.agg;
-        let back = i64::from(self.as_of) - i64::from(day_number(from));
-        if back <= 0 || back + 7 > i64::from(crate::HORIZON_DAYS) {
-            return Figure::Undefined;
-        }
-        let back = back as i32;
-        let all = &self.snapshot.organisation().members;
-        let from_day = day_number(from);
-        let mut c =
-            Cohort { from, members: 0, retained: 0, lapsed: 0, reactivated: 0, newly_activated: 0, inactive: 0 };
-        for &m in present.iter().filter(|&&m| all[m].is_present_on(from)) {
-            c.members += 1;
-            let before = agg.days_in(m, back, 7) > 0;
-            let now = agg.days_in(m, 0, 7) > 0;
-            let used_by_then = agg.first_day[m] <= from_day;
-            match (before, now) {
-                (true, true) => c.retained += 1,
-                (true, false) => c.lapsed += 1,
-                (false, true) if used_by_then => c.reactivated += 1,
-                (false, true) => c.newly_activated += 1,
-                (false, false) => c.inactive += 1,
-            }
-        }
-        let members = c.members;
-        Figure::of_group(Some(c), members, min_group)
     }
 
     /// The segment of member `m` on `as_of`.
@@ -1099,32 +1237,6 @@ impl<'a> Ctx<'a> {
         } else {
             Segment::Occasional
         }
-    }
-
-    /// Each week's counts over `members`, in one pass over the members: those present on the
-    /// week's last counted day, the active and the habitual among them, and the minutes of all.
-    fn weekly_counts(&self, members: &[usize]) -> Vec<WeekCounts> {
-        let agg = self.agg;
-        let weeks = agg.series_weeks() as usize;
-        let this_week = week_start(self.as_of);
-        let until: Vec<i32> = (0..weeks as i32).map(|w| (this_week - 7 * w + 6).min(self.as_of)).collect();
-        let mut out = vec![WeekCounts::default(); weeks];
-        for &m in members.iter().filter(|&&i| i < agg.member_count()) {
-            let (joined, left) = self.tenure.get(m).copied().unwrap_or((i32::MAX, i32::MIN));
-            let facts = self.facts.get(m).copied().unwrap_or_default();
-            let minutes = agg.week_minutes.get(m * weeks..(m + 1) * weeks).unwrap_or_default();
-            for (w, (count, &until)) in out.iter_mut().zip(&until).enumerate() {
-                count.minutes += minutes.get(w).copied().unwrap_or(0);
-                if joined <= until && until < left {
-                    count.present += 1;
-                    if w < 64 {
-                        count.active += facts.week_active >> w & 1;
-                        count.habitual += facts.week_habitual >> w & 1;
-                    }
-                }
-            }
-        }
-        out
     }
 
     /// The weekly series of a scope from its counts, withholding weeks under `min_group`.
@@ -1232,12 +1344,15 @@ impl<'a> Ctx<'a> {
 
     /// Members of the scope holding `role`, present on `as_of`.
     pub(crate) fn role_count(&self, scope: &Scope, role: Role) -> u64 {
-        let all = &self.snapshot.organisation().members;
-        self.scopes
-            .positions(self.snapshot, scope)
-            .into_iter()
-            .filter(|&i| all[i].is_present_on(self.as_of_date) && all[i].has_role(role))
-            .count() as u64
+        let Some(i) = Role::ALL.iter().position(|&r| r == role) else { return 0 };
+        let count = |t: &Totals| t.present_by_role.get(i).copied().unwrap_or(0);
+        match scope {
+            Scope::Organisation => self.totals.by_unit.values().map(count).sum(),
+            Scope::Unit(u) => {
+                self.snapshot.units_under(*u).iter().filter_map(|u| self.totals.by_unit.get(u)).map(count).sum()
+            }
+            Scope::Role(r) => self.totals.by_role.get(r).map_or(0, count),
+        }
     }
 }
 
@@ -1260,6 +1375,37 @@ impl InScope<'_> {
             Scope::Role(role) => member.has_role(*role),
         }
     }
+}
+
+/// The executives among a scope's present members, from its totals.
+fn executives_of(t: &Totals, as_of: i32, launch: i32, min_group: u32) -> Executives {
+    let n = t.executives;
+    let since = t.executive_last_use.unwrap_or(launch).max(launch.min(as_of));
+    Executives {
+        present: n,
+        active_7: rate_figure(t.executives_active_7, n, min_group),
+        active_28: rate_figure(t.executives_active_28, n, min_group),
+        days_since_use: Figure::of_group(Some(i64::from((as_of - since).max(0))), n, min_group),
+    }
+}
+
+/// Cohort transitions from `from` to `as_of` among a scope's members present on both days.
+fn cohort_of(t: &Totals, from: NaiveDate, as_of: i32, min_group: u32) -> Figure<Cohort> {
+    let back = i64::from(as_of) - i64::from(day_number(from));
+    if back <= 0 || back + 7 > i64::from(crate::HORIZON_DAYS) {
+        return Figure::Undefined;
+    }
+    let [members, retained, lapsed, reactivated, newly_activated, inactive] = t.cohort;
+    let c = Cohort { from, members, retained, lapsed, reactivated, newly_activated, inactive };
+    Figure::of_group(Some(c), members, min_group)
+}
+
+/// How many distinct values `values` holds (a handful: a member's kinds of task in 28 days).
+fn distinct(values: impl Iterator<Item = u32>) -> u32 {
+    let mut seen: Vec<u32> = values.collect();
+    seen.sort_unstable();
+    seen.dedup();
+    seen.len() as u32
 }
 
 /// The median of `values` (the mean of the middle two for an even count), `None` when empty.

@@ -1,6 +1,6 @@
 //! Scopes (the organisation, a unit with its descendants, a role) and the members they hold.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -109,38 +109,4 @@ pub fn active_members(snapshot: &ValidSnapshot, scope: &Scope, from: NaiveDate, 
         })
         .collect();
     active.len()
-}
-
-/// The members of every unit, built once per computation so a scope's members are found without
-/// scanning the organisation (an organisation of 500 units would otherwise be scanned 500 times).
-#[derive(Clone, Debug, Default)]
-pub(crate) struct ScopeIndex {
-    /// By unit: the positions of its own members (not of units below it), in list order.
-    by_unit: BTreeMap<UnitId, Vec<usize>>,
-}
-
-impl ScopeIndex {
-    /// Indexes the members of `snapshot` by unit.
-    pub(crate) fn new(snapshot: &ValidSnapshot) -> Self {
-        let mut by_unit: BTreeMap<UnitId, Vec<usize>> = BTreeMap::new();
-        for (i, m) in snapshot.organisation().members.iter().enumerate() {
-            by_unit.entry(m.unit).or_default().push(i);
-        }
-        Self { by_unit }
-    }
-
-    /// The same positions as [`member_positions`], in list order.
-    pub(crate) fn positions(&self, snapshot: &ValidSnapshot, scope: &Scope) -> Vec<usize> {
-        match scope {
-            Scope::Unit(unit) => {
-                let under = snapshot.units_under(*unit);
-                let mut out: Vec<usize> = under.iter().filter_map(|u| self.by_unit.get(u)).flatten().copied().collect();
-                if under.len() > 1 {
-                    out.sort_unstable();
-                }
-                out
-            }
-            other => member_positions(snapshot, other),
-        }
-    }
 }

@@ -148,6 +148,29 @@ impl EventStore {
         self.kinds.get(usize::from(kind))
     }
 
+    /// Each kind's task and tool as small numbers (equal names, equal numbers), by kind.
+    pub(crate) fn kind_numbers(&self) -> (Vec<Option<u32>>, Vec<Option<u32>>) {
+        let mut tasks: BTreeMap<&TaskCategory, u32> = BTreeMap::new();
+        let mut tools: BTreeMap<&ToolId, u32> = BTreeMap::new();
+        let task_numbers = self
+            .kinds
+            .iter()
+            .map(|(task, _)| {
+                let next = tasks.len() as u32;
+                task.as_ref().map(|t| *tasks.entry(t).or_insert(next))
+            })
+            .collect();
+        let tool_numbers = self
+            .kinds
+            .iter()
+            .map(|(_, tool)| {
+                let next = tools.len() as u32;
+                tool.as_ref().map(|t| *tools.entry(t).or_insert(next))
+            })
+            .collect();
+        (task_numbers, tool_numbers)
+    }
+
     /// How many kinds there are.
     pub(crate) fn kind_count(&self) -> usize {
         self.kinds.len()

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 
 use crate::error::{Record, ValidationError};
 use crate::validate::Snapshot;
-use crate::{Activity, ActivityId, Member, MemberId, Observations, Organisation, Playbook, Unit, UnitId};
+use crate::{Activity, ActivityId, Member, MemberId, Observations, Organisation, Playbook, Role, Unit, UnitId};
 
 /// A snapshot that passed [`crate::validate`]: every id is unique, every reference resolves, the
 /// unit tree and the activity dependencies have no cycle, and every timestamp is readable.
@@ -31,6 +31,9 @@ pub struct ValidSnapshot {
     activities: BTreeMap<ActivityId, usize>,
     activity_order: Vec<usize>,
     usage_local: Vec<NaiveDateTime>,
+    /// By role (in [`Role::ALL`] order) and unit position: the positions of the unit's own members
+    /// holding the role, sorted by member id.
+    holders: Vec<Vec<Vec<usize>>>,
 }
 
 impl ValidSnapshot {
@@ -66,7 +69,19 @@ impl ValidSnapshot {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(Self { snapshot, units, members, children, activities, activity_order, usage_local })
+        let mut holders = vec![vec![Vec::new(); org.units.len()]; Role::ALL.len()];
+        for (i, m) in org.members.iter().enumerate() {
+            let Some(&unit) = units.get(&m.unit) else { continue };
+            for role in &m.roles {
+                if let Some(list) = Role::ALL.iter().position(|r| r == role).and_then(|r| holders[r].get_mut(unit)) {
+                    list.push(i);
+                }
+            }
+        }
+        for list in holders.iter_mut().flatten() {
+            list.sort_by_key(|&i| org.members[i].id);
+        }
+        Ok(Self { snapshot, units, members, children, activities, activity_order, usage_local, holders })
     }
 
     /// The organisation.
@@ -97,6 +112,38 @@ impl ValidSnapshot {
     /// The activity with id `id`.
     pub fn activity(&self, id: &ActivityId) -> Option<&Activity> {
         self.activities.get(id).map(|&i| &self.snapshot.playbook.activities[i])
+    }
+
+    /// Every member who holds `role`, present or not, unit by unit (in the organisation's unit
+    /// order), sorted by id within each unit.
+    ///
+    /// ```
+    /// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
+    /// # if false {
+    /// let executives = valid().members_holding(teichaku_model::Role::Executive).count();
+    /// # }
+    /// ```
+    pub fn members_holding(&self, role: Role) -> impl Iterator<Item = &Member> + '_ {
+        let position = Role::ALL.iter().position(|&r| r == role);
+        let lists = position.and_then(|r| self.holders.get(r));
+        lists.into_iter().flatten().flatten().filter_map(|&i| self.snapshot.organisation.members.get(i))
+    }
+
+    /// The members of unit `unit` itself (not of the units below it) who hold `role`, present or
+    /// not, sorted by id; empty for an unknown unit.
+    ///
+    /// ```
+    /// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
+    /// # if false {
+    /// let snapshot = valid();
+    /// let unit = snapshot.organisation().units[0].id;
+    /// let ambassadors = snapshot.unit_members_holding(unit, teichaku_model::Role::Ambassador).count();
+    /// # }
+    /// ```
+    pub fn unit_members_holding(&self, unit: UnitId, role: Role) -> impl Iterator<Item = &Member> + '_ {
+        let position = Role::ALL.iter().position(|&r| r == role);
+        let list = position.and_then(|r| self.holders.get(r)).zip(self.units.get(&unit)).and_then(|(l, &u)| l.get(u));
+        list.into_iter().flatten().filter_map(|&i| self.snapshot.organisation.members.get(i))
     }
 
     /// The unit `id` and every unit below it, in depth-first order, children sorted by id.

@@ -48,8 +48,8 @@ pub struct Action {
     pub title: Localized,
     /// The role that owns it.
     pub owner: Role,
-    /// Present members of the scope holding that role (the organisation's when the unit has
-    /// none), by id.
+    /// Present members of the scope holding that role, by id; when there are none, the unit's
+    /// managers or the organisation's holders (see `docs/rollout.md`, "Who acts").
     pub members: Vec<MemberId>,
     /// Where it applies.
     pub scope: ActionScope,
@@ -155,8 +155,8 @@ impl UrgencyTerms {
 /// }
 /// # }
 /// ```
-pub fn next_actions(
-    snapshot: &ValidSnapshot,
+pub fn next_actions<'s>(
+    snapshot: &'s ValidSnapshot,
     kpis: &KpiReport,
     plan: &RolloutPlan,
     readiness: &ReadinessReport,
@@ -178,25 +178,35 @@ pub fn next_actions(
         })
     };
     let roles = RoleIndex::new(snapshot, as_of);
-    let mut actions: BTreeMap<(String, ActionScope), Action> = BTreeMap::new();
-    let mut propose = |code: String,
+    let look = Lookups::new(snapshot, kpis, &roles);
+    // The members who act, by scope and owner role, looked up once each.
+    let mut acting: BTreeMap<(ActionScope, Role), Vec<MemberId>> = BTreeMap::new();
+    // One entry per code and scope; the map holds positions, so inserting moves no action.
+    let mut positions: BTreeMap<(&'static str, &'s str, ActionScope), usize> = BTreeMap::new();
+    let mut actions: Vec<Action> = Vec::new();
+    // An action's code is `kind:id`, such as `activity:kick-off`; it is written out once.
+    let mut propose = |(kind, id): (&'static str, &'s str),
                        title: &Localized,
                        owner: Role,
                        scope: ActionScope,
                        due: Option<NaiveDate>,
                        reason: Reason,
                        terms: UrgencyTerms| {
-        let entry = actions.entry((code.clone(), scope)).or_insert_with(|| Action {
-            code,
-            title: title.clone(),
-            owner,
-            members: who_acts(&roles, scope, owner),
-            scope,
-            due,
-            reasons: Vec::new(),
-            urgency: 0.0,
-            urgency_terms: UrgencyTerms::default(),
+        let at = *positions.entry((kind, id, scope)).or_insert_with(|| {
+            actions.push(Action {
+                code: format!("{kind}:{id}"),
+                title: title.clone(),
+                owner,
+                members: acting.entry((scope, owner)).or_insert_with(|| who_acts(&roles, scope, owner)).clone(),
+                scope,
+                due,
+                reasons: Vec::new(),
+                urgency: 0.0,
+                urgency_terms: UrgencyTerms::default(),
+            });
+            actions.len() - 1
         });
+        let Some(entry) = actions.get_mut(at) else { return };
         entry.reasons.push(reason);
         let t = &mut entry.urgency_terms;
         t.overdue = t.overdue.max(terms.overdue);
@@ -236,7 +246,7 @@ pub fn next_actions(
             }
             None => Reason::ActivityReady { activity: a.id.clone() },
         };
-        propose(format!("activity:{}", a.id), &a.title, a.owner, scope, i.due, reason, terms);
+        propose(("activity", a.id.as_str()), &a.title, a.owner, scope, i.due, reason, terms);
     }
 
     // Recurring activities whose cadence has come round.
@@ -245,23 +255,15 @@ pub fn next_actions(
         .first()
         .and_then(|s| s.value(Kpi::RetentionScore))
         .is_some_and(|score| Level::of(score) >= Level::Retained);
-    for a in pb.activities.iter().filter(|a| a.recurrence.is_some()) {
+    for (position, a) in pb.activities.iter().enumerate() {
         let Some(r) = a.recurrence else { continue };
         let every = if retained { r.once_retained_every_days.unwrap_or(r.every_days) } else { r.every_days };
         let scopes: Vec<Option<UnitId>> = match a.scope {
-            ActivityScope::PerUnit => {
-                plan.instances.iter().filter(|i| i.key.activity == a.id).map(|i| i.key.unit).collect()
-            }
+            ActivityScope::PerUnit => look.rollout_units.clone(),
             _ => vec![None],
         };
         for unit in scopes {
-            let last = snapshot
-                .observations()
-                .completions
-                .iter()
-                .filter(|c| c.activity == a.id && c.unit == unit && c.date <= as_of)
-                .map(|c| c.date)
-                .max();
+            let last = look.last_done.get(&(position, unit)).copied();
             let Some(last) = last else { continue };
             let next = last.checked_add_days(Days::new(u64::from(every.max(1)))).unwrap_or(last);
             if next <= as_of {
@@ -269,7 +271,7 @@ pub fn next_actions(
                 let terms = UrgencyTerms { overdue: k.overdue_per_day * days_late as f64, ..UrgencyTerms::default() };
                 let scope = unit.map_or(ActionScope::Organisation, ActionScope::Unit);
                 let reason = Reason::RecurrenceDue { activity: a.id.clone(), last_done: last, every_days: every };
-                propose(format!("activity:{}", a.id), &a.title, a.owner, scope, Some(next), reason, terms);
+                propose(("activity", a.id.as_str()), &a.title, a.owner, scope, Some(next), reason, terms);
             }
         }
     }
@@ -282,11 +284,11 @@ pub fn next_actions(
             _ => vec![ActionScope::Organisation],
         };
         for scope in scopes {
-            if holds(&iv.when, snapshot, kpis, &roles, scope, as_of) {
+            if holds(&iv.when, &look, scope) {
                 let terms = UrgencyTerms { severity: k.kpi_severity * iv.severity, ..UrgencyTerms::default() };
                 let due = iv.due_within_days.and_then(|d| as_of.checked_add_days(Days::new(u64::from(d))));
                 let reason = Reason::InterventionFired { intervention: iv.id.clone(), severity: iv.severity };
-                propose(format!("intervention:{}", iv.id), &iv.title, iv.owner, scope, due, reason, terms);
+                propose(("intervention", iv.id.as_str()), &iv.title, iv.owner, scope, due, reason, terms);
             }
         }
     }
@@ -305,12 +307,12 @@ pub fn next_actions(
                         if let Some(a) = snapshot.activity(&key.activity) {
                             let scope = key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
                             let due = plan.instances.iter().find(|i| i.key == key).and_then(|i| i.due);
-                            propose(format!("activity:{}", a.id), &a.title, a.owner, scope, due, reason.clone(), terms);
+                            propose(("activity", a.id.as_str()), &a.title, a.owner, scope, due, reason.clone(), terms);
                         }
                     }
                 }
                 _ => propose(
-                    format!("barrier:{}", c.id),
+                    ("barrier", c.id.as_str()),
                     &c.title,
                     Role::PromotionLead,
                     ActionScope::Organisation,
@@ -322,8 +324,9 @@ pub fn next_actions(
         }
     }
 
+    // Code and scope are unique, so the sort below fixes the order whatever the proposal order.
     let mut actions: Vec<Action> = actions
-        .into_values()
+        .into_iter()
         .map(|mut a| {
             a.urgency = a.urgency_terms.total();
             a
@@ -334,11 +337,27 @@ pub fn next_actions(
     ActionPlan { as_of, coefficients: k, actions }
 }
 
-/// Who should act: present members of the scope holding `role`, or, when the unit has none (a
-/// promotion lead acting in a unit, say), the organisation's; sorted by id.
-fn who_acts(roles: &RoleIndex, scope: ActionScope, role: Role) -> Vec<MemberId> {
-    let here = roles.holders(&metrics_scope(scope), role);
-    if here.is_empty() { roles.holders(&Scope::Organisation, role).to_vec() } else { here.to_vec() }
+/// Who should act: present members of the scope holding `role`, sorted by id. When there are
+/// none, those who answer for the scope instead:
+/// - for the organisation-level roles (executive, promotion lead), the organisation's holders, as
+///   a promotion lead acting in a unit usually sits elsewhere;
+/// - for the unit-level roles (ambassador, manager, staff) in a unit, the unit's managers, who can
+///   name someone or step in;
+/// - failing those, the organisation's promotion leads, who own the rollout.
+fn who_acts(roles: &RoleIndex<'_>, scope: ActionScope, role: Role) -> Vec<MemberId> {
+    let here = metrics_scope(scope);
+    let candidates = [
+        Some((here.clone(), role)),
+        matches!(role, Role::Executive | Role::PromotionLead).then_some((Scope::Organisation, role)),
+        matches!(scope, ActionScope::Unit(_)).then_some((here, Role::Manager)),
+        Some((Scope::Organisation, Role::PromotionLead)),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .map(|(scope, role)| roles.holders(&scope, role))
+        .find(|m| !m.is_empty())
+        .unwrap_or_default()
 }
 
 fn metrics_scope(scope: ActionScope) -> Scope {
@@ -348,37 +367,65 @@ fn metrics_scope(scope: ActionScope) -> Scope {
     }
 }
 
+/// What conditions and recurrences look up, indexed once per call.
+struct Lookups<'a> {
+    snapshot: &'a ValidSnapshot,
+    roles: &'a RoleIndex<'a>,
+    kpis: BTreeMap<&'a Scope, &'a teichaku_metrics::ScopeKpis>,
+    /// Each activity's position in the playbook.
+    activity_position: BTreeMap<&'a ActivityId, usize>,
+    /// The first and the last completion on or before `as_of` of each activity (by position) in
+    /// each unit (`None` for organisation-wide completions).
+    first_done: BTreeMap<(usize, Option<UnitId>), NaiveDate>,
+    last_done: BTreeMap<(usize, Option<UnitId>), NaiveDate>,
+    /// The rollout units in wave order: every per-unit activity has an instance in each.
+    rollout_units: Vec<Option<UnitId>>,
+}
+
+impl<'a> Lookups<'a> {
+    fn new(snapshot: &'a ValidSnapshot, kpis: &'a KpiReport, roles: &'a RoleIndex<'a>) -> Self {
+        let as_of = kpis.as_of;
+        let activity_position: BTreeMap<&ActivityId, usize> =
+            snapshot.playbook().activities.iter().enumerate().map(|(i, a)| (&a.id, i)).collect();
+        let mut first_done = BTreeMap::new();
+        let mut last_done: BTreeMap<(usize, Option<UnitId>), NaiveDate> = BTreeMap::new();
+        for c in snapshot.observations().completions.iter().filter(|c| c.date <= as_of) {
+            let Some(&a) = activity_position.get(&c.activity) else { continue };
+            first_done.entry((a, c.unit)).and_modify(|d: &mut NaiveDate| *d = (*d).min(c.date)).or_insert(c.date);
+            last_done.entry((a, c.unit)).and_modify(|d| *d = (*d).max(c.date)).or_insert(c.date);
+        }
+        let rollout_units = crate::rollout_waves(snapshot).into_iter().flatten().map(Some).collect();
+        let kpis = kpis.scopes.iter().map(|s| (&s.scope, s)).collect();
+        Self { snapshot, roles, kpis, activity_position, first_done, last_done, rollout_units }
+    }
+
+    /// Whether `activity` was done on or before `as_of` in unit `unit`, or anywhere for `None`.
+    fn done(&self, activity: &ActivityId, unit: Option<UnitId>) -> bool {
+        let Some(&a) = self.activity_position.get(activity) else { return false };
+        match unit {
+            Some(_) => self.first_done.contains_key(&(a, unit)),
+            None => self.first_done.range((a, None)..).next().is_some_and(|((b, _), _)| *b == a),
+        }
+    }
+}
+
 /// Whether `condition` holds in `scope`; a KPI without a value makes a comparison false.
-fn holds(
-    condition: &Condition,
-    snapshot: &ValidSnapshot,
-    kpis: &KpiReport,
-    roles: &RoleIndex,
-    scope: ActionScope,
-    as_of: NaiveDate,
-) -> bool {
+fn holds(condition: &Condition, look: &Lookups<'_>, scope: ActionScope) -> bool {
     let metrics_scope = metrics_scope(scope);
     match condition {
-        Condition::All { of } => of.iter().all(|c| holds(c, snapshot, kpis, roles, scope, as_of)),
-        Condition::Any { of } => of.iter().any(|c| holds(c, snapshot, kpis, roles, scope, as_of)),
-        Condition::Not { condition } => !holds(condition, snapshot, kpis, roles, scope, as_of),
-        Condition::Compare { kpi, op, value } => kpis
-            .scopes
-            .iter()
-            .find(|s| s.scope == metrics_scope)
-            .and_then(|s| s.value(*kpi))
-            .is_some_and(|v| op.holds(v, *value)),
-        Condition::RoleCount { role, op, value } => op.holds(roles.count(&metrics_scope, *role) as f64, *value),
+        Condition::All { of } => of.iter().all(|c| holds(c, look, scope)),
+        Condition::Any { of } => of.iter().any(|c| holds(c, look, scope)),
+        Condition::Not { condition } => !holds(condition, look, scope),
+        Condition::Compare { kpi, op, value } => {
+            look.kpis.get(&metrics_scope).and_then(|s| s.value(*kpi)).is_some_and(|v| op.holds(v, *value))
+        }
+        Condition::RoleCount { role, op, value } => op.holds(look.roles.count(&metrics_scope, *role) as f64, *value),
         Condition::ActivityDone { activity } => {
-            let per_unit = snapshot.activity(activity).is_some_and(|a| a.scope == ActivityScope::PerUnit);
-            snapshot.observations().completions.iter().any(|c| {
-                &c.activity == activity
-                    && c.date <= as_of
-                    && match (scope, per_unit) {
-                        (ActionScope::Unit(u), true) => c.unit == Some(u),
-                        _ => true,
-                    }
-            })
+            let per_unit = look.snapshot.activity(activity).is_some_and(|a| a.scope == ActivityScope::PerUnit);
+            match (scope, per_unit) {
+                (ActionScope::Unit(u), true) => look.done(activity, Some(u)),
+                _ => look.done(activity, None),
+            }
         }
         _ => false,
     }

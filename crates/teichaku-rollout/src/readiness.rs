@@ -332,7 +332,7 @@ struct Ctx<'a> {
     scope: Scope,
     activity_units: &'a [UnitId],
     role_units: &'a [UnitId],
-    roles: &'a RoleIndex,
+    roles: &'a RoleIndex<'a>,
 }
 
 impl Ctx<'_> {

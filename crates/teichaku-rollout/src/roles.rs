@@ -1,49 +1,75 @@
-//! Who holds which role where: built once per call, so criteria and actions look roles up
-//! instead of scanning the organisation each time.
+//! Who holds which role where, on `as_of`: read from the snapshot's index of each unit's role
+//! holders (built once at validation), so a call touches only the units and roles it asks about,
+//! never the whole membership.
 
-use std::collections::BTreeMap;
+use std::cell::OnceCell;
 
 use chrono::NaiveDate;
 use teichaku_metrics::Scope;
-use teichaku_model::{MemberId, Role, UnitId, ValidSnapshot};
+use teichaku_model::{MemberId, Role, ValidSnapshot};
 
 /// Present members by scope (the organisation, and each unit with the units below it) and role,
-/// sorted by id.
-pub(crate) struct RoleIndex {
-    holders: BTreeMap<(Scope, Role), Vec<MemberId>>,
+/// sorted by id. Organisation-wide lists are gathered on first use and kept.
+pub(crate) struct RoleIndex<'a> {
+    snapshot: &'a ValidSnapshot,
+    as_of: NaiveDate,
+    organisation: [OnceCell<Vec<MemberId>>; 5],
 }
 
-impl RoleIndex {
-    pub(crate) fn new(snapshot: &ValidSnapshot, as_of: NaiveDate) -> Self {
-        let org = snapshot.organisation();
-        let parent: BTreeMap<UnitId, UnitId> = org.units.iter().filter_map(|u| Some((u.id, u.parent?))).collect();
-        let mut holders: BTreeMap<(Scope, Role), Vec<MemberId>> = BTreeMap::new();
-        for m in org.members.iter().filter(|m| m.is_present_on(as_of)) {
-            for &role in &m.roles {
-                holders.entry((Scope::Organisation, role)).or_default().push(m.id);
-                // The member's unit and every unit above it (validation rules out cycles; the
-                // bound guards against them all the same).
-                let mut unit = Some(m.unit);
-                for _ in 0..=org.units.len() {
-                    let Some(u) = unit else { break };
-                    holders.entry((Scope::Unit(u), role)).or_default().push(m.id);
-                    unit = parent.get(&u).copied();
-                }
-            }
+impl<'a> RoleIndex<'a> {
+    pub(crate) fn new(snapshot: &'a ValidSnapshot, as_of: NaiveDate) -> Self {
+        Self { snapshot, as_of, organisation: Default::default() }
+    }
+
+    /// Present members of the units `units` holding `role`, sorted by id.
+    fn gather(&self, units: impl Iterator<Item = teichaku_model::UnitId>, role: Role) -> Vec<MemberId> {
+        let mut out = Vec::new();
+        let mut lists = 0;
+        for unit in units {
+            lists += 1;
+            out.extend(
+                self.snapshot.unit_members_holding(unit, role).filter(|m| m.is_present_on(self.as_of)).map(|m| m.id),
+            );
         }
-        for list in holders.values_mut() {
-            list.sort();
+        // Each unit's list is sorted already; lists from several units are sorted together.
+        if lists > 1 {
+            out.sort_unstable();
         }
-        Self { holders }
+        out
     }
 
     /// Present members of `scope` holding `role`.
-    pub(crate) fn holders(&self, scope: &Scope, role: Role) -> &[MemberId] {
-        self.holders.get(&(scope.clone(), role)).map_or(&[], Vec::as_slice)
+    pub(crate) fn holders(&self, scope: &Scope, role: Role) -> Vec<MemberId> {
+        match scope {
+            Scope::Unit(u) => self.gather(self.snapshot.units_under(*u).into_iter(), role),
+            _ => self.organisation_holders(role).to_vec(),
+        }
+    }
+
+    fn organisation_holders(&self, role: Role) -> &[MemberId] {
+        let Some(cell) = Role::ALL.iter().position(|&r| r == role).and_then(|r| self.organisation.get(r)) else {
+            return &[];
+        };
+        cell.get_or_init(|| {
+            let mut all: Vec<MemberId> =
+                self.snapshot.members_holding(role).filter(|m| m.is_present_on(self.as_of)).map(|m| m.id).collect();
+            all.sort_unstable();
+            all
+        })
     }
 
     /// How many present members of `scope` hold `role`.
     pub(crate) fn count(&self, scope: &Scope, role: Role) -> u64 {
-        self.holders(scope, role).len() as u64
+        match scope {
+            Scope::Unit(u) => self
+                .snapshot
+                .units_under(*u)
+                .into_iter()
+                .map(|u| {
+                    self.snapshot.unit_members_holding(u, role).filter(|m| m.is_present_on(self.as_of)).count() as u64
+                })
+                .sum(),
+            _ => self.organisation_holders(role).len() as u64,
+        }
     }
 }
