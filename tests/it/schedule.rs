@@ -68,23 +68,53 @@ fn the_schedule_of_small_json() {
     assert!(practice_support.critical && training_support.critical && !practice_sales.critical);
 }
 
-#[test]
-fn the_schedule_respects_every_edge_and_is_in_dependency_order() {
-    let snapshot = teichaku::demo::snapshot();
-    let p = plan(&snapshot, teichaku::demo::AS_OF);
+/// The schedule respects every edge on `as_of`: each prerequisite and each wave gate comes
+/// earlier in the order, and an open instance starts after every prerequisite and gate finishes.
+fn assert_respects_every_edge(p: &RolloutPlan) {
     let position: std::collections::BTreeMap<&InstanceKey, usize> =
         p.instances.iter().enumerate().map(|(i, x)| (&x.key, i)).collect();
     for (i, x) in p.instances.iter().enumerate() {
         assert!(x.earliest_start <= x.earliest_finish, "{:?}", x.key);
-        for w in &x.waiting_on {
+        for w in &x.after {
             let j = position[w];
             assert!(j < i, "{:?} comes after {:?}", x.key, w);
-            assert!(p.instances[j].earliest_finish < x.earliest_start, "{:?} starts before {:?} finishes", x.key, w);
+            if x.done.is_none() {
+                assert!(p.instances[j].earliest_finish < x.earliest_start, "{:?} starts before {:?} finishes", x.key, w);
+            }
+        }
+        assert!(x.waiting_on.iter().all(|w| x.after.contains(w)));
+        if let Some(gate) = x.wave_gate.and_then(|w| p.wave_gates.iter().find(|g| g.wave == w)) {
+            assert_eq!(x.wave_blocked, gate.passed.is_none(), "{:?}", x.key);
+            for w in &gate.after {
+                let j = position[w];
+                assert!(j < i, "{:?} comes before the gate it waits for", x.key);
+                if x.done.is_none() {
+                    assert!(p.instances[j].earliest_finish < x.earliest_start, "{:?} starts before {:?}", x.key, w);
+                }
+            }
         }
         if x.status == Status::Ready {
-            assert!(x.waiting_on.is_empty());
+            assert!(x.can_start());
         }
     }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+    #[test]
+    fn the_schedule_respects_every_edge_on_any_date(offset in 0u64..200) {
+        let demo = teichaku::demo::snapshot();
+        assert_respects_every_edge(&plan(&demo, day("2026-07-20") + chrono::Days::new(offset)));
+        let small = load(&small()).unwrap();
+        assert_respects_every_edge(&plan(&small, day("2026-03-25") + chrono::Days::new(offset)));
+    }
+}
+
+#[test]
+fn the_demo_is_instantiated_in_every_unit() {
+    let snapshot = teichaku::demo::snapshot();
+    let p = plan(&snapshot, teichaku::demo::AS_OF);
+    assert_respects_every_edge(&p);
     // Every per-unit activity of sme-five-step is instantiated once in each of the five units.
     let per_unit =
         snapshot.playbook().activities.iter().filter(|a| a.scope == teichaku::model::ActivityScope::PerUnit).count();

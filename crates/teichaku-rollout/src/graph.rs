@@ -175,7 +175,8 @@ fn dot_text(s: &str) -> String {
 }
 
 /// The instantiated rollout as a Mermaid flowchart, each instance styled by its status (done,
-/// ready, blocked, overdue) and named by activity and unit.
+/// ready, blocked, overdue) and named by activity and unit; each wave's gate is a hexagon
+/// (`g1`, `g2`, …), done once passed, with edges from what it waits for to what waits for it.
 ///
 /// ```
 /// # fn inputs() -> (teichaku_model::ValidSnapshot, teichaku_rollout::RolloutPlan) { unimplemented!() }
@@ -199,20 +200,43 @@ pub fn plan_mermaid(snapshot: &teichaku_model::ValidSnapshot, plan: &crate::Roll
         let class = status_class(x.status);
         let _ = writeln!(out, "  i{i}[\"{}\"]:::{class}", mermaid_text(&format!("{title}{unit}")));
     }
+    for gate in &plan.wave_gates {
+        let class = if gate.passed.is_some() { "done" } else { "blocked" };
+        let _ = writeln!(out, "  g{}{{{{\"{}\"}}}}:::{class}", gate.wave, mermaid_text(&gate_label(gate.wave, lang)));
+    }
     for (i, x) in plan.instances.iter().enumerate() {
         for p in &x.after {
             if let Some(j) = position.get(p) {
                 let _ = writeln!(out, "  i{j} --> i{i}");
             }
         }
+        if let Some(w) = x.wave_gate {
+            let _ = writeln!(out, "  g{w} --> i{i}");
+        }
+    }
+    for gate in &plan.wave_gates {
+        for p in &gate.after {
+            if let Some(j) = position.get(p) {
+                let _ = writeln!(out, "  i{j} --> g{}", gate.wave);
+            }
+        }
     }
     out
+}
+
+/// The label of the gate a wave waits for.
+fn gate_label(wave: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => format!("第{wave}波の開始条件"),
+        _ => format!("wave {wave} may start"),
+    }
 }
 
 /// The instantiated rollout as a Graphviz DOT digraph: one node per instance (`i0`, `i1`, … in
 /// plan order) labelled with the activity's title and, for a per-unit instance, the unit's name;
 /// filled and outlined by status (done, ready, blocked, overdue) with a legend; one edge per
-/// prerequisite in `after`.
+/// prerequisite in `after`; each wave's gate a hexagon (`g1`, `g2`, …) between the instances it
+/// waits for and those waiting for it.
 ///
 /// Each node carries its status as its `class` (kept in SVG output), blocked instances have a
 /// dashed outline and overdue ones a thick one, so the graph reads in grey as well as in colour.
@@ -277,10 +301,30 @@ pub fn plan_dot(snapshot: &teichaku_model::ValidSnapshot, plan: &crate::RolloutP
         };
         let _ = writeln!(out, "  i{i} [label={}, {}];", dot_text(&label), dot_status(x.status));
     }
+    for gate in &plan.wave_gates {
+        let status = if gate.passed.is_some() { crate::Status::Done } else { crate::Status::Blocked };
+        let _ = writeln!(
+            out,
+            "  g{} [label={}, shape=hexagon, {}];",
+            gate.wave,
+            dot_text(&gate_label(gate.wave, lang)),
+            dot_status(status)
+        );
+    }
     for (i, x) in plan.instances.iter().enumerate() {
         for p in &x.after {
             if let Some(j) = position.get(p) {
                 let _ = writeln!(out, "  i{j} -> i{i};");
+            }
+        }
+        if let Some(w) = x.wave_gate {
+            let _ = writeln!(out, "  g{w} -> i{i};");
+        }
+    }
+    for gate in &plan.wave_gates {
+        for p in &gate.after {
+            if let Some(j) = position.get(p) {
+                let _ = writeln!(out, "  i{j} -> g{};", gate.wave);
             }
         }
     }
