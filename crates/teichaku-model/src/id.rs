@@ -66,7 +66,9 @@ macro_rules! uuid_id {
 }
 
 /// Defines a slug newtype id: `a-z0-9._-`, 1 to 64 bytes, with `Display`, `FromStr`,
-/// `Borrow<str>`, serde as a string and a JSON Schema. Shared by the crates that name things
+/// `Borrow<str>`, serde as a string and a JSON Schema. The text is shared (`Arc<str>`), so
+/// copying an id into a result (an instance key, an explanation) allocates nothing, and comparing
+/// two copies of one id compares pointers first. Shared by the crates that name things
 /// with slugs (the playbook items here, the rubric items in `teichaku-rules`).
 #[doc(hidden)]
 #[macro_export]
@@ -74,7 +76,7 @@ macro_rules! slug_id {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
         #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
-        pub struct $name(::std::boxed::Box<str>);
+        pub struct $name(::std::sync::Arc<str>);
 
         impl $name {
             /// Checks `s` is a slug and wraps it.
