@@ -180,8 +180,11 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
     // Instances, in playbook order then unit (wave) order.
     let mut keys: Vec<InstanceKey> = Vec::new();
     let mut phases: Vec<PhaseId> = Vec::new();
+    // Each activity's first instance: a per-unit activity's instances follow in `units` order.
+    let mut first_instance: Vec<usize> = Vec::with_capacity(pb.activities.len());
     for a in &pb.activities {
         let before = keys.len();
+        first_instance.push(before);
         match a.scope {
             ActivityScope::PerUnit => {
                 keys.extend(units.iter().map(|&u| InstanceKey { activity: a.id.clone(), unit: Some(u) }))
@@ -191,8 +194,27 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
         phases.extend(std::iter::repeat_n(a.phase.clone(), keys.len() - before));
     }
     let n = keys.len();
-    let index: BTreeMap<&InstanceKey, usize> = keys.iter().enumerate().map(|(i, k)| (k, i)).collect();
-    let per_unit = |id: &ActivityId| snapshot.activity(id).is_some_and(|a| a.scope == ActivityScope::PerUnit);
+    let activity_position: BTreeMap<&ActivityId, usize> =
+        pb.activities.iter().enumerate().map(|(i, a)| (&a.id, i)).collect();
+    let unit_position: BTreeMap<UnitId, usize> = units.iter().enumerate().map(|(p, &u)| (u, p)).collect();
+    let is_per_unit = |a: usize| pb.activities.get(a).is_some_and(|a| a.scope == ActivityScope::PerUnit);
+    let per_unit = |id: &ActivityId| activity_position.get(id).is_some_and(|&a| is_per_unit(a));
+    // The instance of activity `a` (by position) in `unit`, or its one instance when it is
+    // organisation-wide; found by arithmetic, not by searching the keys.
+    let instance_of = |a: usize, unit: Option<UnitId>| -> Option<usize> {
+        let base = *first_instance.get(a)?;
+        if is_per_unit(a) { Some(base + *unit_position.get(&unit?)?) } else { Some(base) }
+    };
+    let instance_by_id = |id: &ActivityId, unit: Option<UnitId>| instance_of(*activity_position.get(id)?, unit);
+    // Each activity's prerequisites, by position, worked out once.
+    let prerequisites: Vec<Vec<usize>> = pb
+        .activities
+        .iter()
+        .map(|a| a.prerequisites().into_iter().filter_map(|d| activity_position.get(d).copied()).collect())
+        .collect();
+    let instance_activity: Vec<usize> = (0..pb.activities.len())
+        .flat_map(|a| std::iter::repeat_n(a, if is_per_unit(a) { units.len() } else { 1 }))
+        .collect();
 
     // Nodes: the instances, then one gate per wave (the pilot's gate, node `n`, has no edges).
     let mut graph = DiGraph::<(), ()>::with_capacity(n + waves.len(), n * 2);
@@ -201,24 +223,20 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
 
     // Edges: prerequisites (dependencies and anchors), then wave order through the gates.
     let mut has_unit_prerequisite = vec![false; n];
+    let pilot: &[UnitId] = waves.first().map_or(&[], Vec::as_slice);
     for (i, key) in keys.iter().enumerate() {
-        let Some(a) = snapshot.activity(&key.activity) else { continue };
-        for dep in a.prerequisites() {
-            let from: Vec<InstanceKey> = match (key.unit, per_unit(dep)) {
-                (_, false) => vec![InstanceKey { activity: dep.clone(), unit: None }],
+        let Some(deps) = instance_activity.get(i).and_then(|&a| prerequisites.get(a)) else { continue };
+        for &dep in deps {
+            let from: Vec<usize> = match (key.unit, is_per_unit(dep)) {
+                (_, false) => instance_of(dep, None).into_iter().collect(),
                 (Some(u), true) => {
                     has_unit_prerequisite[i] = true;
-                    vec![InstanceKey { activity: dep.clone(), unit: Some(u) }]
+                    instance_of(dep, Some(u)).into_iter().collect()
                 }
-                (None, true) => waves
-                    .first()
-                    .map(|pilot| pilot.iter().map(|&u| InstanceKey { activity: dep.clone(), unit: Some(u) }).collect())
-                    .unwrap_or_default(),
+                (None, true) => pilot.iter().filter_map(|&u| instance_of(dep, Some(u))).collect(),
             };
-            for f in from {
-                if let Some(&j) = index.get(&f) {
-                    graph.add_edge(nodes[j], nodes[i], ());
-                }
+            for j in from {
+                graph.add_edge(nodes[j], nodes[i], ());
             }
         }
     }
@@ -275,23 +293,15 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
             done[i] = (all_done && by.is_some()).then_some(last);
             continue;
         }
-        let Some(a) = snapshot.activity(&keys[i].activity) else { continue };
+        let Some(a) = instance_activity.get(i).and_then(|&a| pb.activities.get(a)) else { continue };
         let duration = a.duration_days.max(1);
         let anchor_day = a.timing.as_ref().map(|t| match &t.after {
             // An organisation-wide activity anchored on a per-unit one counts from the pilot
             // units' latest finish, as its dependency does.
-            Anchor::Activity(id) if per_unit(id) && keys[i].unit.is_none() => waves
-                .first()
-                .into_iter()
-                .flatten()
-                .filter_map(|&u| index.get(&InstanceKey { activity: id.clone(), unit: Some(u) }))
-                .map(|&j| finish[j])
-                .max()
-                .unwrap_or(launch),
-            Anchor::Activity(id) => {
-                let k = InstanceKey { activity: id.clone(), unit: if per_unit(id) { keys[i].unit } else { None } };
-                index.get(&k).map_or(launch, |&j| finish[j])
+            Anchor::Activity(id) if per_unit(id) && keys[i].unit.is_none() => {
+                pilot.iter().filter_map(|&u| instance_by_id(id, Some(u))).map(|j| finish[j]).max().unwrap_or(launch)
             }
+            Anchor::Activity(id) => instance_by_id(id, keys[i].unit).map_or(launch, |j| finish[j]),
             _ => launch,
         });
         due[i] = a.timing.as_ref().and_then(|t| Some(plus(anchor_day?, t.due_within_days?)));
@@ -419,59 +429,56 @@ fn topological(graph: &DiGraph<(), ()>, n: usize) -> Vec<usize> {
     order
 }
 
-/// How many open instances lie downstream of each instance, counted exactly with a bitset of open
-/// descendants per instance, kept only while a predecessor still has to read it. Past
-/// [`EXACT_BLOCKING_LIMIT`] instances the count is the sum over direct successors, which may
-/// count an instance reached twice.
+/// How many open instances lie downstream of each node, each counted once, exactly: a bitset of
+/// open descendants per node, built in reverse dependency order. The open instances are taken 256
+/// at a time (four words a node, a few hundred kilobytes for 20,000 nodes, so each pass stays in
+/// cache), and each pass adds to every node's count. Past [`EXACT_BLOCKING_LIMIT`] instances the
+/// count is the sum over direct successors, which may count an instance reached twice.
 fn open_descendants(graph: &DiGraph<(), ()>, order: &[usize], open: &[bool]) -> Vec<usize> {
+    const WORDS: usize = 4;
+    const COLUMNS: usize = 64 * WORDS;
     let n = open.len();
+    // Successors as one array with offsets: the passes below read them many times.
+    let mut starts = Vec::with_capacity(n + 1);
+    let mut successors: Vec<usize> = Vec::new();
+    for i in 0..n {
+        starts.push(successors.len());
+        successors
+            .extend(graph.neighbors_directed(NodeIndex::new(i), petgraph::Direction::Outgoing).map(|j| j.index()));
+    }
+    starts.push(successors.len());
+    let successors_of = |i: usize| &successors[starts[i]..starts[i + 1]];
+    let mut count = vec![0usize; n];
     if n > EXACT_BLOCKING_LIMIT {
-        let mut count = vec![0usize; n];
         for &i in order.iter().rev() {
-            count[i] = graph
-                .neighbors_directed(NodeIndex::new(i), petgraph::Direction::Outgoing)
-                .map(|j| count[j.index()] + usize::from(open[j.index()]))
-                .sum();
+            count[i] = successors_of(i).iter().map(|&j| count[j] + usize::from(open[j])).sum();
         }
         return count;
     }
-    let words = n.div_ceil(64);
-    // A node's set is needed until its last predecessor has read it; then its buffer goes back to
-    // the pool. Only the sets of the frontier are alive at once, and buffers are reused, so the
-    // memory touched is the frontier's, not `n²/8` bytes.
-    let mut readers_left: Vec<usize> =
-        (0..n).map(|i| graph.neighbors_directed(NodeIndex::new(i), petgraph::Direction::Incoming).count()).collect();
-    let mut sets: Vec<Option<Vec<u64>>> = vec![None; n];
-    let mut pool: Vec<Vec<u64>> = Vec::new();
-    let mut count = vec![0usize; n];
-    for &i in order.iter().rev() {
-        let mut mine = pool.pop().map_or_else(
-            || vec![0u64; words],
-            |mut v| {
-                v.fill(0);
-                v
-            },
-        );
-        for j in graph.neighbors_directed(NodeIndex::new(i), petgraph::Direction::Outgoing) {
-            let j = j.index();
-            if open[j] {
-                mine[j / 64] |= 1 << (j % 64);
-            }
-            if let Some(below) = &sets[j] {
-                for (m, b) in mine.iter_mut().zip(below) {
+    // Each open node's column: its rank among the open nodes.
+    let mut column = vec![usize::MAX; n];
+    let mut columns = 0;
+    for (i, slot) in column.iter_mut().enumerate() {
+        if open[i] {
+            *slot = columns;
+            columns += 1;
+        }
+    }
+    let mut below = vec![[0u64; WORDS]; n];
+    for first in (0..columns).step_by(COLUMNS) {
+        for &i in order.iter().rev() {
+            let mut mine = [0u64; WORDS];
+            for &j in successors_of(i) {
+                let k = column[j].wrapping_sub(first);
+                if k < COLUMNS {
+                    mine[k / 64] |= 1 << (k % 64);
+                }
+                for (m, b) in mine.iter_mut().zip(&below[j]) {
                     *m |= b;
                 }
             }
-            readers_left[j] -= 1;
-            if readers_left[j] == 0 {
-                pool.extend(sets[j].take());
-            }
-        }
-        count[i] = mine.iter().map(|w| w.count_ones() as usize).sum();
-        if readers_left[i] == 0 {
-            pool.push(mine);
-        } else {
-            sets[i] = Some(mine);
+            below[i] = mine;
+            count[i] += mine.iter().map(|w| w.count_ones() as usize).sum::<usize>();
         }
     }
     count
