@@ -555,7 +555,6 @@ pub(crate) struct Ctx<'a> {
     pub(crate) min_group: u32,
     lapsed_after: i32,
     launch: i32,
-    member_index: BTreeMap<teichaku_model::MemberId, usize>,
     /// By member position: whether the member completed a training by `as_of`.
     trained: Vec<bool>,
     /// The organisation's executives: executive commitment is judged organisation-wide, whatever the scope.
@@ -732,16 +731,14 @@ impl<'a> Ctx<'a> {
             min_group: options.min_group_size.unwrap_or(pb.metrics.min_group_size).max(1),
             lapsed_after: pb.metrics.lapsed_after_days.max(1) as i32,
             launch: day_number(snapshot.organisation().launch_date),
-            member_index: snapshot.organisation().members.iter().enumerate().map(|(i, m)| (m.id, i)).collect(),
             trained: {
-                let done: BTreeSet<_> = snapshot
-                    .observations()
-                    .trainings
-                    .iter()
-                    .filter(|t| t.date <= as_of_date)
-                    .map(|t| t.member)
-                    .collect();
-                snapshot.organisation().members.iter().map(|m| done.contains(&m.id)).collect()
+                let mut trained = vec![false; snapshot.organisation().members.len()];
+                for t in snapshot.observations().trainings.iter().filter(|t| t.date <= as_of_date) {
+                    if let Some(slot) = snapshot.member_position(t.member).and_then(|i| trained.get_mut(i)) {
+                        *slot = true;
+                    }
+                }
+                trained
             },
             org_executives: None,
             compare_with: options.compare_with,
@@ -981,10 +978,7 @@ impl<'a> Ctx<'a> {
 
     /// Whether the member with id `id` is present on `as_of`.
     fn present_on_as_of(&self, id: &teichaku_model::MemberId) -> bool {
-        self.member_index
-            .get(id)
-            .and_then(|&i| self.snapshot.organisation().members.get(i))
-            .is_some_and(|m| m.is_present_on(self.as_of_date))
+        self.snapshot.member(*id).is_some_and(|m| m.is_present_on(self.as_of_date))
     }
 
     fn scope_kpis(&self, scope: Scope) -> ScopeKpis {
@@ -1023,7 +1017,6 @@ impl<'a> Ctx<'a> {
     /// `min_group` (0 for the raw values the score and conditions use).
     fn figures(&self, scope: &Scope, totals: &Totals, min_group: u32) -> ScopeFigures {
         let agg = self.agg;
-        let all = &self.snapshot.organisation().members;
         let t = totals;
         let n = t.present;
         let active7 = t.active_7;
@@ -1065,7 +1058,7 @@ impl<'a> Ctx<'a> {
             Scope::Unit(u) => self.snapshot.units_under(*u).into_iter().collect(),
             _ => BTreeSet::new(),
         };
-        let in_scope = InScope { index: &self.member_index, members: all, scope, units: &units_in_scope };
+        let in_scope = InScope { snapshot: self.snapshot, scope, units: &units_in_scope };
         let obs = self.snapshot.observations();
         let as_of = self.as_of_date;
         let since = |days: i64| as_of.checked_sub_days(chrono::Days::new(days as u64)).unwrap_or(NaiveDate::MIN);
@@ -1359,8 +1352,7 @@ impl<'a> Ctx<'a> {
 /// Whether a member (by id) is in the scope: ids resolve through the snapshot's index, then the
 /// member's unit or roles decide.
 struct InScope<'a> {
-    index: &'a BTreeMap<teichaku_model::MemberId, usize>,
-    members: &'a [teichaku_model::Member],
+    snapshot: &'a ValidSnapshot,
     scope: &'a Scope,
     /// The units of a unit scope (the unit and those below it).
     units: &'a BTreeSet<UnitId>,
@@ -1368,7 +1360,7 @@ struct InScope<'a> {
 
 impl InScope<'_> {
     fn contains(&self, id: &teichaku_model::MemberId) -> bool {
-        let Some(member) = self.index.get(id).and_then(|&i| self.members.get(i)) else { return false };
+        let Some(member) = self.snapshot.member(*id) else { return false };
         match self.scope {
             Scope::Organisation => true,
             Scope::Unit(_) => self.units.contains(&member.unit),
@@ -1413,11 +1405,13 @@ fn median(values: &mut [i32]) -> Option<f64> {
     if values.is_empty() {
         return None;
     }
-    values.sort_unstable();
-    let mid = values.len() / 2;
-    Some(if values.len() % 2 == 0 {
-        (f64::from(values[mid - 1]) + f64::from(values[mid])) / 2.0
+    // Selection, not a sort: the middle value in linear time, then the largest of those below it.
+    let (len, mid) = (values.len(), values.len() / 2);
+    let (below, &mut middle, _) = values.select_nth_unstable(mid);
+    Some(if len % 2 == 0 {
+        let lower = below.iter().copied().max().unwrap_or(middle);
+        (f64::from(lower) + f64::from(middle)) / 2.0
     } else {
-        f64::from(values[mid])
+        f64::from(middle)
     })
 }

@@ -104,6 +104,20 @@ impl ValidSnapshot {
         self.units.get(&id).map(|&i| &self.snapshot.organisation.units[i])
     }
 
+    /// The position of the member with id `id` in the organisation's member list.
+    ///
+    /// ```
+    /// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
+    /// # if false {
+    /// let snapshot = valid();
+    /// let first = snapshot.organisation().members[0].id;
+    /// assert_eq!(snapshot.member_position(first), Some(0));
+    /// # }
+    /// ```
+    pub fn member_position(&self, id: MemberId) -> Option<usize> {
+        self.members.get(&id).copied()
+    }
+
     /// The member with id `id`.
     pub fn member(&self, id: MemberId) -> Option<&Member> {
         self.members.get(&id).map(|&i| &self.snapshot.organisation.members[i])
