@@ -79,7 +79,12 @@ fn assert_respects_every_edge(p: &RolloutPlan) {
             let j = position[w];
             assert!(j < i, "{:?} comes after {:?}", x.key, w);
             if x.done.is_none() {
-                assert!(p.instances[j].earliest_finish < x.earliest_start, "{:?} starts before {:?} finishes", x.key, w);
+                assert!(
+                    p.instances[j].earliest_finish < x.earliest_start,
+                    "{:?} starts before {:?} finishes",
+                    x.key,
+                    w
+                );
             }
         }
         assert!(x.waiting_on.iter().all(|w| x.after.contains(w)));
