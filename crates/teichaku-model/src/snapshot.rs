@@ -160,6 +160,19 @@ impl ValidSnapshot {
         list.into_iter().flatten().filter_map(|&i| self.snapshot.organisation.members.get(i))
     }
 
+    /// Whether unit `id` has units below it (`false` for an unknown unit).
+    ///
+    /// ```
+    /// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
+    /// # if false {
+    /// let snapshot = valid();
+    /// let leaves = snapshot.organisation().units.iter().filter(|u| !snapshot.has_units_under(u.id)).count();
+    /// # }
+    /// ```
+    pub fn has_units_under(&self, id: UnitId) -> bool {
+        self.units.get(&id).and_then(|&i| self.children.get(i)).is_some_and(|c| !c.is_empty())
+    }
+
     /// The unit `id` and every unit below it, in depth-first order, children sorted by id.
     pub fn units_under(&self, id: UnitId) -> Vec<UnitId> {
         let mut out = Vec::new();

@@ -258,11 +258,9 @@ pub fn next_actions<'s>(
     for (position, a) in pb.activities.iter().enumerate() {
         let Some(r) = a.recurrence else { continue };
         let every = if retained { r.once_retained_every_days.unwrap_or(r.every_days) } else { r.every_days };
-        let scopes: Vec<Option<UnitId>> = match a.scope {
-            ActivityScope::PerUnit => look.rollout_units.clone(),
-            _ => vec![None],
-        };
-        for unit in scopes {
+        let per_unit = a.scope == ActivityScope::PerUnit;
+        let organisation = (!per_unit).then_some(None);
+        for unit in organisation.into_iter().chain(look.rollout_units.iter().filter(|_| per_unit).copied()) {
             let last = look.last_done.get(&(position, unit)).copied();
             let Some(last) = last else { continue };
             let next = last.checked_add_days(Days::new(u64::from(every.max(1)))).unwrap_or(last);
@@ -279,12 +277,12 @@ pub fn next_actions<'s>(
     // Interventions whose condition holds.
     let units: Vec<UnitId> = readiness.units.iter().map(|u| u.unit).collect();
     for iv in &pb.interventions {
-        let scopes: Vec<ActionScope> = match iv.scope {
-            ActivityScope::PerUnit => units.iter().map(|&u| ActionScope::Unit(u)).collect(),
-            _ => vec![ActionScope::Organisation],
-        };
-        for scope in scopes {
-            if holds(&iv.when, &look, scope) {
+        let per_unit = iv.scope == ActivityScope::PerUnit;
+        let organisation = (!per_unit).then_some(ActionScope::Organisation);
+        let unit_scopes = units.iter().filter(|_| per_unit).map(|&u| ActionScope::Unit(u));
+        for scope in organisation.into_iter().chain(unit_scopes) {
+            let here = Here { scope, kpis: look.kpis.get(&metrics_scope(scope)).copied() };
+            if holds(&iv.when, &look, &here) {
                 let terms = UrgencyTerms { severity: k.kpi_severity * iv.severity, ..UrgencyTerms::default() };
                 let due = iv.due_within_days.and_then(|d| as_of.checked_add_days(Days::new(u64::from(d))));
                 let reason = Reason::InterventionFired { intervention: iv.id.clone(), severity: iv.severity };
@@ -409,20 +407,27 @@ impl<'a> Lookups<'a> {
     }
 }
 
-/// Whether `condition` holds in `scope`; a KPI without a value makes a comparison false.
-fn holds(condition: &Condition, look: &Lookups<'_>, scope: ActionScope) -> bool {
-    let metrics_scope = metrics_scope(scope);
+/// The scope a condition is checked in, with its KPIs looked up once.
+struct Here<'a> {
+    scope: ActionScope,
+    kpis: Option<&'a teichaku_metrics::ScopeKpis>,
+}
+
+/// Whether `condition` holds in `here`; a KPI without a value makes a comparison false.
+fn holds(condition: &Condition, look: &Lookups<'_>, here: &Here<'_>) -> bool {
     match condition {
-        Condition::All { of } => of.iter().all(|c| holds(c, look, scope)),
-        Condition::Any { of } => of.iter().any(|c| holds(c, look, scope)),
-        Condition::Not { condition } => !holds(condition, look, scope),
+        Condition::All { of } => of.iter().all(|c| holds(c, look, here)),
+        Condition::Any { of } => of.iter().any(|c| holds(c, look, here)),
+        Condition::Not { condition } => !holds(condition, look, here),
         Condition::Compare { kpi, op, value } => {
-            look.kpis.get(&metrics_scope).and_then(|s| s.value(*kpi)).is_some_and(|v| op.holds(v, *value))
+            here.kpis.and_then(|s| s.value(*kpi)).is_some_and(|v| op.holds(v, *value))
         }
-        Condition::RoleCount { role, op, value } => op.holds(look.roles.count(&metrics_scope, *role) as f64, *value),
+        Condition::RoleCount { role, op, value } => {
+            op.holds(look.roles.count(&metrics_scope(here.scope), *role) as f64, *value)
+        }
         Condition::ActivityDone { activity } => {
             let per_unit = look.snapshot.activity(activity).is_some_and(|a| a.scope == ActivityScope::PerUnit);
-            match (scope, per_unit) {
+            match (here.scope, per_unit) {
                 (ActionScope::Unit(u), true) => look.done(activity, Some(u)),
                 _ => look.done(activity, None),
             }

@@ -6,7 +6,7 @@ use std::cell::OnceCell;
 
 use chrono::NaiveDate;
 use teichaku_metrics::Scope;
-use teichaku_model::{MemberId, Role, ValidSnapshot};
+use teichaku_model::{MemberId, Role, UnitId, ValidSnapshot};
 
 /// Present members by scope (the organisation, and each unit with the units below it) and role,
 /// sorted by id. Organisation-wide lists are gathered on first use and kept.
@@ -41,6 +41,7 @@ impl<'a> RoleIndex<'a> {
     /// Present members of `scope` holding `role`.
     pub(crate) fn holders(&self, scope: &Scope, role: Role) -> Vec<MemberId> {
         match scope {
+            Scope::Unit(u) if !self.snapshot.has_units_under(*u) => self.gather(std::iter::once(*u), role),
             Scope::Unit(u) => self.gather(self.snapshot.units_under(*u).into_iter(), role),
             _ => self.organisation_holders(role).to_vec(),
         }
@@ -61,14 +62,16 @@ impl<'a> RoleIndex<'a> {
     /// How many present members of `scope` hold `role`.
     pub(crate) fn count(&self, scope: &Scope, role: Role) -> u64 {
         match scope {
-            Scope::Unit(u) => self
-                .snapshot
-                .units_under(*u)
-                .into_iter()
-                .map(|u| {
+            Scope::Unit(u) => {
+                let present = |u: UnitId| {
                     self.snapshot.unit_members_holding(u, role).filter(|m| m.is_present_on(self.as_of)).count() as u64
-                })
-                .sum(),
+                };
+                if self.snapshot.has_units_under(*u) {
+                    self.snapshot.units_under(*u).into_iter().map(present).sum()
+                } else {
+                    present(*u)
+                }
+            }
             _ => self.organisation_holders(role).len() as u64,
         }
     }
