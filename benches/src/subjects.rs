@@ -22,6 +22,7 @@
 //!
 //! The standard set is [`standard`]: `generate(STANDARD_SEED, 100_000)`.
 
+use crate::synthetic::{SplitMix64, mix};
 use teichaku::rules::{CompiledRubric, FactValue, Facts};
 
 /// The seed of the standard subject set.
@@ -144,34 +145,6 @@ fn subject(rng: &mut SplitMix64) -> Subject {
 fn outcome(rng: &mut SplitMix64, strength: u32, max: u32) -> u32 {
     let chance = u64::from(1 + 2 * strength) * 100;
     (0..max).filter(|_| rng.below(1000) < chance).count() as u32
-}
-
-/// The SplitMix64 output function (the same generator as [`crate::synthetic`]).
-const fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
-/// Steele, Lea and Flood's SplitMix64.
-struct SplitMix64 {
-    state: u64,
-}
-
-impl SplitMix64 {
-    const fn new(seed: u64) -> Self {
-        Self { state: seed }
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        mix(self.state)
-    }
-
-    /// A number in `0..n` (0 when `n` is 0), by Lemire's multiply-shift.
-    fn below(&mut self, n: u64) -> u64 {
-        ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
-    }
 }
 
 #[cfg(test)]

@@ -363,7 +363,7 @@ fn minutes_centi(rng: &mut SplitMix64) -> u32 {
 }
 
 /// The SplitMix64 output function.
-const fn mix(mut z: u64) -> u64 {
+pub(crate) const fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^ (z >> 31)
@@ -374,23 +374,23 @@ fn member_rng(seed: u64, member: u32) -> SplitMix64 {
     SplitMix64::new(mix(seed ^ mix(u64::from(member).wrapping_add(0x6d65_6d62_6572_0000))))
 }
 
-/// Steele, Lea and Flood's SplitMix64.
-struct SplitMix64 {
+/// Steele, Lea and Flood's SplitMix64, shared by the generators of this crate.
+pub(crate) struct SplitMix64 {
     state: u64,
 }
 
 impl SplitMix64 {
-    const fn new(seed: u64) -> Self {
+    pub(crate) const fn new(seed: u64) -> Self {
         Self { state: seed }
     }
 
-    fn next_u64(&mut self) -> u64 {
+    pub(crate) fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
         mix(self.state)
     }
 
     /// A number in `0..n` (0 when `n` is 0), by Lemire's multiply-shift.
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
     }
 }
