@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Observations, Organisation, Playbook, PlaybookId};
+use crate::limits::check_json;
+use crate::{Limit, Limits, Observations, Organisation, Playbook, PlaybookId};
 
 /// The document format version this build writes; it reads this one and every older one.
 pub const FORMAT_VERSION: u32 = 1;
@@ -104,6 +105,17 @@ pub enum DocumentError {
         /// The newest version this build reads.
         supported: u32,
     },
+    /// The text is larger, holds a longer string or nests deeper than its [`Limits`] allow;
+    /// found before parsing.
+    #[error("the document has {found} {what}, more than the limit of {limit}")]
+    LimitExceeded {
+        /// Which limit.
+        what: Limit,
+        /// The limit.
+        limit: usize,
+        /// The value found (for a string, the first one past the limit).
+        found: usize,
+    },
 }
 
 impl From<serde_json::Error> for DocumentError {
@@ -131,6 +143,26 @@ fn strip_position(message: &str) -> String {
 /// assert!(err.is_err());
 /// ```
 pub fn parse_document(json: &str) -> Result<AssessmentDocument, DocumentError> {
+    parse_document_with_limits(json, &Limits::DEFAULT)
+}
+
+/// Reads an assessment document within `limits`: its size, string lengths and nesting are
+/// checked before it is parsed.
+///
+/// # Errors
+///
+/// As [`parse_document`], and [`DocumentError::LimitExceeded`] for a text past `limits`.
+///
+/// ```
+/// use teichaku_model::{parse_document_with_limits, DocumentError, Limit, Limits};
+/// let limits = Limits { max_nesting: 3, ..Limits::DEFAULT };
+/// assert_eq!(
+///     parse_document_with_limits(r#"{ "version": 1, "a": [[[1]]] }"#, &limits),
+///     Err(DocumentError::LimitExceeded { what: Limit::Nesting, limit: 3, found: 4 }),
+/// );
+/// ```
+pub fn parse_document_with_limits(json: &str, limits: &Limits) -> Result<AssessmentDocument, DocumentError> {
+    check_json(json, limits)?;
     check_version(json)?;
     Ok(serde_json::from_str(json)?)
 }
@@ -145,8 +177,42 @@ pub fn parse_document(json: &str) -> Result<AssessmentDocument, DocumentError> {
 /// assert!(teichaku_model::parse_playbook(r#"{ "version": 2 }"#).is_err());
 /// ```
 pub fn parse_playbook(json: &str) -> Result<Playbook, DocumentError> {
+    parse_playbook_with_limits(json, &Limits::DEFAULT)
+}
+
+/// Reads a playbook document within `limits`, as [`parse_document_with_limits`] does.
+///
+/// # Errors
+///
+/// As [`parse_playbook`], and [`DocumentError::LimitExceeded`] for a text past `limits`.
+///
+/// ```
+/// use teichaku_model::{parse_playbook_with_limits, DocumentError, Limit, Limits};
+/// let limits = Limits { max_string_bytes: 4, ..Limits::DEFAULT };
+/// assert!(matches!(
+///     parse_playbook_with_limits(r#"{ "version": 1, "id": "too-long" }"#, &limits),
+///     Err(DocumentError::LimitExceeded { what: Limit::StringBytes, limit: 4, found: 7 }),
+/// ));
+/// ```
+pub fn parse_playbook_with_limits(json: &str, limits: &Limits) -> Result<Playbook, DocumentError> {
+    check_json(json, limits)?;
     check_version(json)?;
     Ok(serde_json::from_str(json)?)
+}
+
+/// Checks a JSON text against `limits` before it is parsed, for documents teichaku does not parse
+/// itself (a rubric, a facts file): its size, its longest string and its nesting.
+///
+/// # Errors
+///
+/// [`DocumentError::LimitExceeded`] for the first limit the text is past.
+///
+/// ```
+/// use teichaku_model::{check_json_limits, Limits};
+/// assert!(check_json_limits(&"[".repeat(500), &Limits::DEFAULT).is_err());
+/// ```
+pub fn check_json_limits(json: &str, limits: &Limits) -> Result<(), DocumentError> {
+    Ok(check_json(json, limits)?)
 }
 
 /// Reads only the top-level `version` of a document, so an unknown version is reported as such

@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::{
-    ActivityId, ActivityScope, ConditionId, ConsultationId, CriterionId, IncidentId, InterventionId, MemberId, PhaseId,
-    PlaybookId, ProposalId, RuleReviewId, SuccessCaseId, SurveyId, TaskCategory, UnitId,
+    ActivityId, ActivityScope, ConditionId, ConsultationId, CriterionId, IncidentId, InterventionId, Limit, MemberId,
+    PhaseId, PlaybookId, ProposalId, RuleReviewId, SuccessCaseId, SurveyId, TaskCategory, UnitId,
 };
 
 /// A record of a document, by its position in its list (from 0) and its id where it has one.
@@ -60,6 +60,8 @@ pub enum Record {
     Urgency,
     /// `playbook.task_baselines[index]`.
     PlaybookTaskBaseline { index: usize, task: TaskCategory },
+    /// The observations as a whole.
+    Observations,
     /// `observations.completions[index]`.
     Completion { index: usize, activity: ActivityId },
     /// `observations.usage[index]`.
@@ -102,6 +104,7 @@ impl fmt::Display for Record {
             Record::MetricSettings => write!(f, "the metric settings"),
             Record::Urgency => write!(f, "the urgency coefficients"),
             Record::PlaybookTaskBaseline { index, task } => write!(f, "playbook task baseline #{index} `{task}`"),
+            Record::Observations => write!(f, "the observations"),
             Record::Completion { index, activity } => write!(f, "completion #{index} of `{activity}`"),
             Record::UsageEvent { index, member } => write!(f, "usage event #{index} of member `{member}`"),
             Record::Training { index, member } => write!(f, "training #{index} of member `{member}`"),
@@ -347,6 +350,20 @@ pub enum ValidationError {
     CircularScore {
         /// The component or absolute condition.
         record: Record,
+    },
+    /// A list longer than its [`Limits`](crate::Limits) allow; reported before any other check,
+    /// which is skipped.
+    #[error("{record} has {found} {what}, more than the limit of {limit}")]
+    LimitExceeded {
+        /// The record holding the list: the organisation, the playbook, a phase or the
+        /// observations.
+        record: Record,
+        /// Which limit.
+        what: Limit,
+        /// The limit.
+        limit: usize,
+        /// How many were found.
+        found: usize,
     },
     /// A playbook without phases.
     #[error("{record} is empty: {what}")]

@@ -37,6 +37,7 @@
 mod document;
 mod error;
 mod id;
+mod limits;
 mod observation;
 mod organisation;
 mod playbook;
@@ -46,13 +47,15 @@ mod time;
 mod validate;
 
 pub use document::{
-    AssessmentDocument, DocumentError, FORMAT_VERSION, PlaybookCatalog, PlaybookSource, parse_document, parse_playbook,
+    AssessmentDocument, DocumentError, FORMAT_VERSION, PlaybookCatalog, PlaybookSource, check_json_limits,
+    parse_document, parse_document_with_limits, parse_playbook, parse_playbook_with_limits,
 };
 pub use error::{NumberProblem, Record, ValidationError, ValidationErrors};
 pub use id::{
     ActivityId, ConditionId, ConsultationId, CriterionId, IncidentId, InterventionId, MAX_SLUG_LEN, MemberId, PhaseId,
     PlaybookId, ProposalId, RuleReviewId, SlugError, SuccessCaseId, SurveyId, TaskCategory, ToolId, UnitId,
 };
+pub use limits::{Limit, LimitError, Limits};
 pub use observation::{
     Adkar, AdkarElement, Completion, Consultation, NonUserReason, Observations, Proposal, RuleIncident, RuleReview,
     Severity, SuccessCase, SurveyResponse, TrainingRecord, TrainingTrack, UsageEvent,
@@ -68,7 +71,9 @@ pub use playbook::{
 pub use snapshot::ValidSnapshot;
 pub use text::{Lang, Localized};
 pub use time::{MAX_OFFSET_MINUTES, OffsetError, Timestamp, TimestampError, UtcOffset};
-pub use validate::{Snapshot, validate, validate_document, validate_playbook};
+pub use validate::{
+    Snapshot, validate, validate_document, validate_document_with_limits, validate_playbook, validate_with_limits,
+};
 
 /// What the exported `slug_id!` macro needs from this crate; not part of the API.
 #[doc(hidden)]

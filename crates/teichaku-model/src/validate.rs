@@ -7,8 +7,9 @@ use petgraph::graph::DiGraph;
 
 use crate::error::{NumberProblem, Record, ValidationError, ValidationErrors};
 use crate::{
-    ActivityScope, AssessmentDocument, Check, Condition, FORMAT_VERSION, HabitRule, MAX_CONDITION_DEPTH, MemberId,
-    Observations, Organisation, Playbook, PlaybookCatalog, PlaybookSource, TaskBaseline, UnitId, ValidSnapshot,
+    ActivityScope, AssessmentDocument, Check, Condition, FORMAT_VERSION, HabitRule, Limit, Limits, MAX_CONDITION_DEPTH,
+    MemberId, Observations, Organisation, Playbook, PlaybookCatalog, PlaybookSource, TaskBaseline, UnitId,
+    ValidSnapshot,
 };
 
 /// An organisation, the playbook it follows and what was observed, before validation.
@@ -57,6 +58,19 @@ pub fn validate_document(
     document: AssessmentDocument,
     catalog: &dyn PlaybookCatalog,
 ) -> Result<ValidSnapshot, ValidationErrors> {
+    validate_document_with_limits(document, catalog, &Limits::DEFAULT)
+}
+
+/// Resolves the document's playbook in `catalog` and validates the result within `limits`.
+///
+/// # Errors
+///
+/// As [`validate_document`], and [`ValidationError::LimitExceeded`] for every list past `limits`.
+pub fn validate_document_with_limits(
+    document: AssessmentDocument,
+    catalog: &dyn PlaybookCatalog,
+    limits: &Limits,
+) -> Result<ValidSnapshot, ValidationErrors> {
     if document.version == 0 || document.version > FORMAT_VERSION {
         return Err(vec![ValidationError::UnsupportedVersion {
             record: Record::Document,
@@ -72,7 +86,10 @@ pub fn validate_document(
             None => return Err(vec![ValidationError::UnknownPlaybook { id }].into()),
         },
     };
-    validate(Snapshot { organisation: document.organisation, playbook, observations: document.observations })
+    validate_with_limits(
+        Snapshot { organisation: document.organisation, playbook, observations: document.observations },
+        limits,
+    )
 }
 
 /// Checks a snapshot: every id unique, every reference resolved, no cycle, every number sensible.
@@ -92,7 +109,38 @@ pub fn validate_document(
 /// # }
 /// ```
 pub fn validate(snapshot: Snapshot) -> Result<ValidSnapshot, ValidationErrors> {
+    validate_with_limits(snapshot, &Limits::DEFAULT)
+}
+
+/// Checks a snapshot as [`validate`] does, first making sure no list is longer than `limits`
+/// allow.
+///
+/// # Errors
+///
+/// [`ValidationError::LimitExceeded`] for every list past `limits`, and nothing else: the other
+/// checks are skipped, as they would take time in proportion to the oversized lists. Otherwise
+/// every problem [`validate`] finds.
+///
+/// ```
+/// use teichaku_model::{Limit, Limits, Record, Snapshot, ValidationError, validate_with_limits};
+/// # fn get() -> Snapshot { unimplemented!() }
+/// # if false {
+/// let snapshot: Snapshot = get(); // with 3 units
+/// let errors = validate_with_limits(snapshot, &Limits { max_units: 2, ..Limits::DEFAULT }).unwrap_err();
+/// assert_eq!(
+///     errors.iter().next(),
+///     Some(&ValidationError::LimitExceeded { record: Record::Organisation, what: Limit::Units, limit: 2, found: 3 }),
+/// );
+/// # }
+/// ```
+pub fn validate_with_limits(snapshot: Snapshot, limits: &Limits) -> Result<ValidSnapshot, ValidationErrors> {
     let mut errors = Vec::new();
+    check_organisation_limits(&snapshot.organisation, limits, &mut errors);
+    check_playbook_limits(&snapshot.playbook, snapshot.organisation.units.len(), limits, &mut errors);
+    check_observation_limits(&snapshot.observations, limits, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
     check_organisation(&snapshot.organisation, &mut errors);
     check_playbook_into(&snapshot.playbook, &mut errors);
     check_observations(&snapshot, &mut errors);
@@ -115,8 +163,67 @@ pub fn validate(snapshot: Snapshot) -> Result<ValidSnapshot, ValidationErrors> {
 /// ```
 pub fn validate_playbook(playbook: &Playbook) -> Result<(), ValidationErrors> {
     let mut errors = Vec::new();
+    // One unit: a playbook on its own instantiates each per-unit activity once.
+    check_playbook_limits(playbook, 1, &Limits::DEFAULT, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
     check_playbook_into(playbook, &mut errors);
     if errors.is_empty() { Ok(()) } else { Err(errors.into()) }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Limits
+
+fn over_limit(errors: &mut Vec<ValidationError>, record: &Record, what: Limit, limit: usize, found: usize) {
+    if found > limit {
+        errors.push(ValidationError::LimitExceeded { record: record.clone(), what, limit, found });
+    }
+}
+
+fn check_organisation_limits(org: &Organisation, limits: &Limits, errors: &mut Vec<ValidationError>) {
+    let record = Record::Organisation;
+    over_limit(errors, &record, Limit::Units, limits.max_units, org.units.len());
+    over_limit(errors, &record, Limit::Members, limits.max_members, org.members.len());
+    over_limit(errors, &record, Limit::Waves, limits.max_waves, org.waves.len());
+    over_limit(errors, &record, Limit::TaskBaselines, limits.max_task_baselines, org.task_baselines.len());
+}
+
+fn check_playbook_limits(pb: &Playbook, units: usize, limits: &Limits, errors: &mut Vec<ValidationError>) {
+    let record = Record::Playbook { id: pb.id.clone() };
+    over_limit(errors, &record, Limit::Phases, limits.max_phases, pb.phases.len());
+    for (index, phase) in pb.phases.iter().enumerate() {
+        let phase_record = Record::Phase { index, id: phase.id.clone() };
+        over_limit(errors, &phase_record, Limit::GateCriteria, limits.max_gate_criteria, phase.gate.criteria.len());
+    }
+    over_limit(errors, &record, Limit::Activities, limits.max_activities, pb.activities.len());
+    let per_unit = pb.activities.iter().filter(|a| a.scope == ActivityScope::PerUnit).count();
+    let instances = per_unit.saturating_mul(units).saturating_add(pb.activities.len() - per_unit);
+    over_limit(errors, &record, Limit::ActivityInstances, limits.max_activity_instances, instances);
+    over_limit(errors, &record, Limit::Interventions, limits.max_interventions, pb.interventions.len());
+    over_limit(errors, &record, Limit::KpiTargets, limits.max_kpi_targets, pb.kpi_targets.len());
+    over_limit(errors, &record, Limit::ScoreComponents, limits.max_score_components, pb.scoring.components.len());
+    let absolute = pb.scoring.absolute_conditions.len();
+    over_limit(errors, &record, Limit::AbsoluteConditions, limits.max_absolute_conditions, absolute);
+    over_limit(errors, &record, Limit::TaskBaselines, limits.max_task_baselines, pb.task_baselines.len());
+}
+
+fn check_observation_limits(obs: &Observations, limits: &Limits, errors: &mut Vec<ValidationError>) {
+    let record = Record::Observations;
+    over_limit(errors, &record, Limit::UsageEvents, limits.max_usage_events, obs.usage.len());
+    over_limit(errors, &record, Limit::UsageFiles, limits.max_usage_files, obs.usage_files.len());
+    for (what, found) in [
+        (Limit::Completions, obs.completions.len()),
+        (Limit::Trainings, obs.trainings.len()),
+        (Limit::Surveys, obs.surveys.len()),
+        (Limit::Proposals, obs.proposals.len()),
+        (Limit::Consultations, obs.consultations.len()),
+        (Limit::Incidents, obs.incidents.len()),
+        (Limit::RuleReviews, obs.rule_reviews.len()),
+        (Limit::SuccessCases, obs.success_cases.len()),
+    ] {
+        over_limit(errors, &record, what, limits.max_observations, found);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

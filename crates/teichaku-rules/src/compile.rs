@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use teichaku_model::Role;
+use teichaku_model::{Limit, Limits, Role};
 
 use crate::error::{EvaluationError, Location, RubricError, RubricErrors};
 use crate::id::FactName;
@@ -101,7 +101,7 @@ impl CompiledRubric {
     /// shares a role with them.
     ///
     /// ```
-    /// use teichaku_model::Role;
+    /// use teichaku_model::{Limit, Limits, Role};
     /// assert!(teichaku_rules::ai_use_in_appraisal().applies_to(&[Role::Staff]));
     /// ```
     pub fn applies_to(&self, roles: &[Role]) -> bool {
@@ -285,7 +285,45 @@ impl Facts {
 /// assert!(errors.to_string().contains("band #1 `A` starts at 95"));
 /// ```
 pub fn compile(rubric: Rubric) -> Result<CompiledRubric, RubricErrors> {
+    compile_with_limits(rubric, &Limits::DEFAULT)
+}
+
+/// Validates a rubric within `limits` and compiles it, as [`compile`] does.
+///
+/// # Errors
+///
+/// As [`compile`]; a rubric with more facts, criteria, bands or caps than `limits` allow gets
+/// only [`RubricError::LimitExceeded`] errors, as the other checks would take time in proportion
+/// to the oversized lists.
+///
+/// # Example
+///
+/// ```
+/// use teichaku_model::{Limit, Limits};
+/// use teichaku_rules::RubricError;
+/// let rubric = teichaku_rules::ai_use_in_appraisal().rubric().clone();
+/// let limits = Limits { max_rubric_criteria: 2, ..Limits::DEFAULT };
+/// let errors = teichaku_rules::compile_with_limits(rubric, &limits).unwrap_err();
+/// assert!(matches!(
+///     errors.iter().next(),
+///     Some(RubricError::LimitExceeded { at: None, what: Limit::RubricCriteria, limit: 2, .. })
+/// ));
+/// ```
+pub fn compile_with_limits(rubric: Rubric, limits: &Limits) -> Result<CompiledRubric, RubricErrors> {
     let mut errors = Vec::new();
+    for (what, limit, found) in [
+        (Limit::RubricFacts, limits.max_rubric_facts, rubric.facts.len()),
+        (Limit::RubricCriteria, limits.max_rubric_criteria, rubric.criteria.len()),
+        (Limit::RubricBands, limits.max_rubric_bands, rubric.bands.len()),
+        (Limit::RubricCaps, limits.max_rubric_caps, rubric.caps.len()),
+    ] {
+        if found > limit {
+            errors.push(RubricError::LimitExceeded { at: None, what, limit, found });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
     if rubric.version != FORMAT_VERSION {
         errors.push(RubricError::UnsupportedVersion { found: rubric.version });
     }
@@ -302,6 +340,15 @@ pub fn compile(rubric: Rubric) -> Result<CompiledRubric, RubricErrors> {
             errors.push(RubricError::DuplicateFact { at: at() });
         }
         if let FactKind::Enumeration(values) = &decl.kind {
+            if values.len() > limits.max_enumeration_values {
+                errors.push(RubricError::LimitExceeded {
+                    at: Some(at()),
+                    what: Limit::EnumerationValues,
+                    limit: limits.max_enumeration_values,
+                    found: values.len(),
+                });
+                continue;
+            }
             let distinct = values.iter().enumerate().all(|(i, v)| !values[..i].contains(v));
             if values.is_empty() || !distinct {
                 errors.push(RubricError::BadEnumeration { at: at() });
@@ -333,7 +380,7 @@ pub fn compile(rubric: Rubric) -> Result<CompiledRubric, RubricErrors> {
         if !(c.weight.is_finite() && c.weight > 0.0) {
             errors.push(RubricError::BadWeight { at: at(), weight: c.weight });
         }
-        check_scoring(&c.scoring, at, &mut errors);
+        check_scoring(&c.scoring, at, limits, &mut errors);
         if let Some(fact) = resolve(&table, &c.fact, c.scoring.reads(), at, &mut errors) {
             read[fact] = true;
             criteria.push(CompiledCriterion { fact });
@@ -370,7 +417,7 @@ pub fn compile(rubric: Rubric) -> Result<CompiledRubric, RubricErrors> {
             errors.push(RubricError::ConditionTooDeep { at: at(), max: crate::MAX_CONDITION_DEPTH });
             continue;
         }
-        if let Some(when) = compile_condition(&table, &cap.when, &at, &mut read, &mut errors) {
+        if let Some(when) = compile_condition(&table, &cap.when, &at, limits, &mut read, &mut errors) {
             caps.push(CompiledCap { when, limit });
         }
     }
@@ -398,8 +445,16 @@ fn check_bands(rubric: &Rubric, errors: &mut Vec<RubricError>) {
     }
 }
 
-fn check_scoring(scoring: &Scoring, at: impl Fn() -> Location, errors: &mut Vec<RubricError>) {
+fn check_scoring(scoring: &Scoring, at: impl Fn() -> Location, limits: &Limits, errors: &mut Vec<RubricError>) {
     match scoring {
+        Scoring::Steps(steps) if steps.len() > limits.max_scoring_steps => {
+            errors.push(RubricError::LimitExceeded {
+                at: Some(at()),
+                what: Limit::ScoringSteps,
+                limit: limits.max_scoring_steps,
+                found: steps.len(),
+            });
+        }
         Scoring::Linear { from, to } => {
             if !from.is_finite() {
                 errors.push(RubricError::BadNumber { at: at(), field: "linear.from", value: *from });
@@ -455,6 +510,7 @@ fn compile_condition(
     table: &FactTable,
     condition: &Condition,
     at: &dyn Fn() -> Location,
+    limits: &Limits,
     read: &mut [bool],
     errors: &mut Vec<RubricError>,
 ) -> Option<Compiled> {
@@ -463,7 +519,7 @@ fn compile_condition(
             let mut out = Vec::with_capacity(parts.len());
             let mut ok = true;
             for part in parts {
-                match compile_condition(table, part, at, read, errors) {
+                match compile_condition(table, part, at, limits, read, errors) {
                     Some(c) => out.push(c),
                     None => ok = false,
                 }
@@ -473,7 +529,7 @@ fn compile_condition(
             }
             if matches!(condition, Condition::All(_)) { Compiled::All(out) } else { Compiled::Any(out) }
         }
-        Condition::Not(part) => Compiled::Not(Box::new(compile_condition(table, part, at, read, errors)?)),
+        Condition::Not(part) => Compiled::Not(Box::new(compile_condition(table, part, at, limits, read, errors)?)),
         Condition::Compare { fact, op, value } => {
             if !value.is_finite() {
                 errors.push(RubricError::BadNumber { at: at(), field: "compare.value", value: *value });
@@ -485,6 +541,15 @@ fn compile_condition(
             Compiled::Is { fact: resolve(table, fact, ValueKind::Boolean, at, errors)?, value: *value }
         }
         Condition::OneOf { fact: name, values } => {
+            if values.len() > limits.max_enumeration_values {
+                errors.push(RubricError::LimitExceeded {
+                    at: Some(at()),
+                    what: Limit::EnumerationValues,
+                    limit: limits.max_enumeration_values,
+                    found: values.len(),
+                });
+                return None;
+            }
             let fact = resolve(table, name, ValueKind::Enumeration, at, errors)?;
             if let FactKind::Enumeration(declared) = &table.kinds[fact] {
                 for value in values.iter().filter(|v| !declared.contains(v)) {

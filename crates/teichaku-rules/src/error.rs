@@ -217,6 +217,21 @@ pub enum RubricError {
         /// The band named.
         band: String,
     },
+    /// A list longer than its [`Limits`](teichaku_model::Limits) allow: the rubric's facts,
+    /// criteria, bands or caps (`at` is `None`), or the values of one enumeration fact or
+    /// `one_of` condition, or the steps of one scoring (`at` names the fact, cap or criterion).
+    /// Reported before any other check of a rubric-wide list, which are skipped.
+    #[error("{} has {found} {what}, more than the limit of {limit}", .at.as_ref().map_or_else(|| "the rubric".to_owned(), ToString::to_string))]
+    LimitExceeded {
+        /// The fact, criterion or cap holding the list, or `None` for the rubric itself.
+        at: Option<Location>,
+        /// Which limit.
+        what: teichaku_model::Limit,
+        /// The limit.
+        limit: usize,
+        /// How many were found.
+        found: usize,
+    },
     /// A cap gives neither `max_band` nor `max_score`.
     #[error("{at} limits nothing: give `max_band`, `max_score` or both")]
     CapWithoutLimit {

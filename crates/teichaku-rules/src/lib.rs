@@ -42,14 +42,14 @@ pub use builtin::{AI_USE_IN_APPRAISAL_JSON, ai_use_in_appraisal};
 pub use calibrate::{
     BandCut, CalibrationReport, CalibrationTarget, Direction, Move, RankRange, SHARE_SUM_TOLERANCE, calibrate,
 };
-pub use compile::{CompiledRubric, FactTable, FactValue, Facts, compile};
+pub use compile::{CompiledRubric, FactTable, FactValue, Facts, compile, compile_with_limits};
 pub use error::{EvaluationError, Location, ReportError, RubricError, RubricErrors};
 pub use evaluate::{CapApplied, Contribution, Evaluation, MissingFact, Treatment, evaluate, evaluate_into};
 pub use id::{CapId, CriterionId, FactName, RubricId};
 pub use rollup::{BandCount, DEFAULT_MIN_GROUP_SIZE, GroupFigures, GroupRollup, RollupReport, rollup};
 pub use rubric::{
     Band, Cap, Condition, Criterion, FORMAT_VERSION, FactDecl, FactKind, MissingPolicy, NumberOp, Rubric, Scoring,
-    Step, ValueKind, parse_rubric,
+    Step, ValueKind, parse_rubric, parse_rubric_with_limits,
 };
 
 /// The deepest nesting of rubric conditions accepted (a leaf has depth 1): the same limit as

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use teichaku_model::{Localized, Role};
+use teichaku_model::{DocumentError, Limits, Localized, Role};
 
 use crate::id::{CapId, CriterionId, FactName, RubricId};
 
@@ -466,4 +466,28 @@ pub enum MissingPolicy {
 /// ```
 pub fn parse_rubric(json: &str) -> Result<Rubric, serde_json::Error> {
     serde_json::from_str(json)
+}
+
+/// Reads a rubric from JSON within `limits`, without validating it (see
+/// [`compile_with_limits`](crate::compile_with_limits)): the text's size, longest string and
+/// nesting are checked before it is parsed.
+///
+/// # Errors
+///
+/// [`DocumentError::LimitExceeded`] for a text past `limits`, [`DocumentError::Syntax`] when it
+/// is not a rubric document.
+///
+/// # Example
+///
+/// ```
+/// use teichaku_model::{DocumentError, Limit, Limits};
+/// let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+/// assert!(matches!(
+///     teichaku_rules::parse_rubric_with_limits(&deep, &Limits::DEFAULT),
+///     Err(DocumentError::LimitExceeded { what: Limit::Nesting, found: 200, .. })
+/// ));
+/// ```
+pub fn parse_rubric_with_limits(json: &str, limits: &Limits) -> Result<Rubric, DocumentError> {
+    teichaku_model::check_json_limits(json, limits)?;
+    Ok(serde_json::from_str(json)?)
 }
