@@ -12,6 +12,8 @@ pub(crate) enum DocumentKind {
     Assessment,
     /// A playbook.
     Playbook,
+    /// An evaluation rubric.
+    Rubric,
 }
 
 /// The schema of one document kind, or of each keyed by name.
@@ -20,14 +22,19 @@ pub(crate) fn schemas(kind: Option<DocumentKind>) -> serde_json::Value {
         match k {
             DocumentKind::Assessment => serde_json::to_value(schemars::schema_for!(AssessmentDocument)),
             DocumentKind::Playbook => serde_json::to_value(schemars::schema_for!(Playbook)),
+            DocumentKind::Rubric => serde_json::to_value(schemars::schema_for!(teichaku::rules::Rubric)),
         }
         .unwrap_or(serde_json::Value::Null)
     };
     let mut value = match kind {
         Some(k) => one(k),
         None => {
-            let all: BTreeMap<&str, serde_json::Value> =
-                [("assessment", one(DocumentKind::Assessment)), ("playbook", one(DocumentKind::Playbook))].into();
+            let all: BTreeMap<&str, serde_json::Value> = [
+                ("assessment", one(DocumentKind::Assessment)),
+                ("playbook", one(DocumentKind::Playbook)),
+                ("rubric", one(DocumentKind::Rubric)),
+            ]
+            .into();
             serde_json::to_value(all).unwrap_or(serde_json::Value::Null)
         }
     };

@@ -142,6 +142,9 @@ fn schemas_describe_each_document() {
     assert!(all["assessment"]["properties"]["organisation"].is_object());
     assert!(all["playbook"]["properties"]["phases"].is_object());
     assert_eq!(all["playbook"]["additionalProperties"], false, "unknown fields are rejected");
+    assert!(all["rubric"]["properties"]["criteria"].is_object());
+    let rubric: serde_json::Value = serde_json::from_str(&stdout(teichaku().args(["schema", "rubric"]))).unwrap();
+    assert_eq!(rubric, all["rubric"]);
 }
 
 #[test]
