@@ -170,6 +170,21 @@ struct Counts {
 
 impl<W: Write> Run<'_, W> {
     /// Evaluates a row read without error and writes its result.
+    /// Scores a row that was read, or reports why it could not be, naming its subject when known.
+    fn row(&mut self, line: u64, read: Result<(), String>, row: &Row, facts: &Facts) -> Result<(), Failure> {
+        match read {
+            Ok(()) => self.evaluate(line, row, facts),
+            Err(message) => {
+                let known = (!row.subject.is_empty()).then_some(row);
+                let message = match known {
+                    Some(row) => format!("subject `{}`: {message}", row.subject),
+                    None => message,
+                };
+                self.error(line, known, message, None)
+            }
+        }
+    }
+
     fn evaluate(&mut self, line: u64, row: &Row, facts: &Facts) -> Result<(), Failure> {
         if !self.rubric.applies_to(&row.roles) {
             self.counts.not_applicable += 1;
@@ -247,17 +262,8 @@ fn read_csv<W: Write>(input: Box<dyn BufRead>, run: &mut Run<'_, W>) -> Result<(
             Ok(false) => return Ok(()),
             Ok(true) => {
                 let line = record.position().map_or(0, csv::Position::line);
-                match csv_row(&columns, &record, run.rubric, &mut row, &mut facts) {
-                    Ok(()) => run.evaluate(line, &row, &facts)?,
-                    Err(message) => {
-                        let known = (!row.subject.is_empty()).then_some(&row);
-                        let message = match known {
-                            Some(row) => format!("subject `{}`: {message}", row.subject),
-                            None => message,
-                        };
-                        run.error(line, known, message, None)?;
-                    }
-                }
+                let read = csv_row(&columns, &record, run.rubric, &mut row, &mut facts);
+                run.row(line, read, &row, &facts)?;
             }
             Err(e) => {
                 let line = e.position().map_or(0, csv::Position::line);
@@ -420,17 +426,8 @@ fn read_jsonl<W: Write>(mut input: Box<dyn BufRead>, run: &mut Run<'_, W>) -> Re
         if text.trim().is_empty() {
             continue;
         }
-        match json_row(text, run.rubric, &mut row, &mut facts) {
-            Ok(()) => run.evaluate(line, &row, &facts)?,
-            Err(message) => {
-                let known = (!row.subject.is_empty()).then_some(&row);
-                let message = match known {
-                    Some(row) => format!("subject `{}`: {message}", row.subject),
-                    None => message,
-                };
-                run.error(line, known, message, None)?;
-            }
-        }
+        let read = json_row(text, run.rubric, &mut row, &mut facts);
+        run.row(line, read, &row, &facts)?;
     }
     Ok(())
 }

@@ -340,13 +340,8 @@ pub fn compile_with_limits(rubric: Rubric, limits: &Limits) -> Result<CompiledRu
             errors.push(RubricError::DuplicateFact { at: at() });
         }
         if let FactKind::Enumeration(values) = &decl.kind {
-            if values.len() > limits.max_enumeration_values {
-                errors.push(RubricError::LimitExceeded {
-                    at: Some(at()),
-                    what: Limit::EnumerationValues,
-                    limit: limits.max_enumeration_values,
-                    found: values.len(),
-                });
+            if let Some(error) = too_many_values(values.len(), limits, at) {
+                errors.push(error);
                 continue;
             }
             let distinct = values.iter().enumerate().all(|(i, v)| !values[..i].contains(v));
@@ -541,13 +536,8 @@ fn compile_condition(
             Compiled::Is { fact: resolve(table, fact, ValueKind::Boolean, at, errors)?, value: *value }
         }
         Condition::OneOf { fact: name, values } => {
-            if values.len() > limits.max_enumeration_values {
-                errors.push(RubricError::LimitExceeded {
-                    at: Some(at()),
-                    what: Limit::EnumerationValues,
-                    limit: limits.max_enumeration_values,
-                    found: values.len(),
-                });
+            if let Some(error) = too_many_values(values.len(), limits, at) {
+                errors.push(error);
                 return None;
             }
             let fact = resolve(table, name, ValueKind::Enumeration, at, errors)?;
@@ -574,4 +564,15 @@ impl CompiledRubric {
     pub(crate) fn missing_policy(&self) -> MissingPolicy {
         self.rubric.missing
     }
+}
+
+/// The error for a list of `count` enumeration values (in a fact's declaration or a `one_of`
+/// condition) over the limit, located by `at`; `None` within it.
+fn too_many_values(count: usize, limits: &Limits, at: impl Fn() -> Location) -> Option<RubricError> {
+    (count > limits.max_enumeration_values).then(|| RubricError::LimitExceeded {
+        at: Some(at()),
+        what: Limit::EnumerationValues,
+        limit: limits.max_enumeration_values,
+        found: count,
+    })
 }
