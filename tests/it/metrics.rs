@@ -450,9 +450,10 @@ fn time_saved_measured_estimated_unmeasured_and_its_value() {
     // (20 + 58.75) / 60 = 1.3125 hours; × 4000 = 5250.
     assert_eq!(t.hours, 1.3125);
     assert_eq!((t.value, t.currency.as_deref()), (Some(5250.0), Some("JPY")));
+    // The baselines used, sorted by task whichever document gave them.
     assert_eq!(
         serde_json::to_value(&r.settings.task_baselines).unwrap(),
-        json!([{ "task": "minutes", "minutes": 60.0 }, { "task": "email", "minutes": 10.0 }])
+        json!([{ "task": "email", "minutes": 10.0 }, { "task": "minutes", "minutes": 60.0 }])
     );
 
     // Without an hourly rate there is no money value.

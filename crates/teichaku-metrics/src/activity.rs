@@ -3,7 +3,7 @@
 use teichaku_model::HabitRule;
 
 use crate::aggregate::{HORIZON_DAYS, UsageAggregate, WORDS};
-use crate::calendar::{is_working_day, week_start};
+use crate::calendar::{is_working_day, week_start, weekday_index};
 
 /// Whether member `m` meets the habit rule on the day `back` days before `as_of`.
 pub(crate) fn is_habitual(agg: &UsageAggregate, m: usize, back: i32, rule: HabitRule) -> bool {
@@ -25,41 +25,60 @@ pub(crate) fn is_habitual(agg: &UsageAggregate, m: usize, back: i32, rule: Habit
     }
 }
 
-/// The working days of the horizon ending on `as_of`, bit `back` for `as_of - back`: built once
-/// per computation and shared by every member's [`streaks`].
+/// The working days of the horizon ending on `as_of`, bit `back` for `as_of - back`, and the
+/// Fridays among them: built once per computation and shared by every member's [`streaks`].
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct WorkingDays([u64; WORDS]);
+pub(crate) struct WorkingDays {
+    working: [u64; WORDS],
+    fridays: [u64; WORDS],
+}
 
 impl WorkingDays {
     /// The working days of the horizon ending on day number `as_of`.
     pub(crate) fn new(as_of: i32) -> Self {
-        let mut words = [0u64; WORDS];
+        let (mut working, mut fridays) = ([0u64; WORDS], [0u64; WORDS]);
         for back in 0..HORIZON_DAYS {
-            if is_working_day(as_of - back) {
-                if let Some(word) = words.get_mut((back / 64) as usize) {
-                    *word |= 1 << (back % 64);
+            let (word, bit) = ((back / 64) as usize, 1 << (back % 64));
+            let day = as_of - back;
+            if let (Some(w), Some(f)) = (working.get_mut(word), fridays.get_mut(word)) {
+                if is_working_day(day) {
+                    *w |= bit;
+                }
+                if weekday_index(day) == 4 {
+                    *f |= bit;
                 }
             }
         }
-        Self(words)
+        Self { working, fridays }
     }
 }
 
 /// The current and longest run of consecutive working days with use, within the horizon.
 ///
 /// The current run ends on the last working day on or before `as_of`; weekends neither break nor
-/// extend a run. Word by word: a run is a maximal stretch of days that are either used or not
-/// working days (only an unused working day breaks a run), and its length is the number of used
-/// working days inside it.
+/// extend a run. Word by word: a day *continues* a run when it is a used working day, or a
+/// weekend day after a used Friday; a run is a maximal stretch of continuing days and its length
+/// is the number of used working days inside it. Giving a weekend the Friday's state (rather
+/// than always continuing) joins the unused working days on both sides of it into one break, so
+/// a long idle stretch is skipped in one step; and once no used working day is left in the
+/// horizon, the rest is not read at all.
 pub(crate) fn streaks(agg: &UsageAggregate, m: usize, working: &WorkingDays) -> (u32, u32) {
     let used = agg.days.get(m).copied().unwrap_or_default();
-    let counted: [u64; WORDS] = std::array::from_fn(|w| used[w] & working.0[w]);
-    // A set bit continues a run; a clear bit (an unused working day) breaks it.
-    let continues: [u64; WORDS] = std::array::from_fn(|w| used[w] | !working.0[w]);
+    let counted: [u64; WORDS] = std::array::from_fn(|w| used[w] & working.working[w]);
+    // The used Fridays, and each word with the used Fridays of the next (older) word's first two
+    // days: a Saturday is one day newer than its Friday (bit one lower), a Sunday two.
+    let friday = |w: usize| counted.get(w).zip(working.fridays.get(w)).map_or(0, |(c, f)| c & f);
+    let continues: [u64; WORDS] = std::array::from_fn(|w| {
+        let (this, older) = (friday(w), friday(w + 1));
+        let weekend = (this >> 1 | older << 63) | (this >> 2 | older << 62);
+        counted[w] | (weekend & !working.working[w])
+    });
+    // Words past the last one holding a used working day add nothing.
+    let last = counted.iter().rposition(|&c| c != 0).map_or(0, |w| w + 1);
     let (mut current, mut current_open) = (0, true);
     let (mut run, mut longest) = (0u32, 0u32);
-    for w in 0..WORDS {
-        let (mut cont, mut count) = (continues[w], counted[w]);
+    for (&word_cont, &word_count) in continues.iter().zip(&counted).take(last) {
+        let (mut cont, mut count) = (word_cont, word_count);
         let mut left = 64u32;
         while left > 0 {
             // The stretch that continues the run, then the breaking days after it.
@@ -79,6 +98,11 @@ pub(crate) fn streaks(agg: &UsageAggregate, m: usize, working: &WorkingDays) -> 
             let shift = ones + zeros;
             (cont, count) = if shift >= 64 { (0, 0) } else { (cont >> shift, count >> shift) };
             left -= shift;
+            if count == 0 {
+                // The run was just broken and nothing in the rest of the word is used: the rest
+                // cannot add to any run.
+                break;
+            }
         }
     }
     (current, longest)
@@ -133,6 +157,20 @@ mod tests {
                     })
                 }));
             }
+        }
+        // Recent use only, the rest of the horizon idle (the common case after a launch), with
+        // the boundary at every word.
+        for k in 0..WORDS {
+            let mut recent = out[3 + k];
+            recent.iter_mut().skip(k + 1).for_each(|w| *w = 0);
+            out.push(recent);
+        }
+        // Use every day but one weekday, at each position in the week (the other days' weekend
+        // use must neither break nor extend a run).
+        for skip in 0..7u64 {
+            out.push(std::array::from_fn(|w| {
+                (0..64u64).filter(|b| (w as u64 * 64 + b) % 7 != skip).fold(0, |a, b| a | 1 << b)
+            }));
         }
         // A run crossing a word boundary, and one ending exactly on it.
         out.push([u64::MAX << 60, 0xff, 0, 0, 0, 0]);

@@ -377,14 +377,15 @@ impl UsageAggregate {
             }
             let (mut measured, mut estimated, mut unmeasured) = (0u64, 0u64, 0u32);
             let rows = events.saved[start..end].iter().zip(&events.kind[start..end]).zip(&events.minutes[start..end]);
+            // Without branches: whether an event reported its saving, and whether its kind has a
+            // baseline, follow no pattern, so branching on them would mostly guess wrong.
             for ((&saved, &kind), &minutes) in rows {
-                if saved != NO_SAVED {
-                    measured += u64::from(saved);
-                } else if let Some(baseline) = spec.baseline_centi.get(usize::from(kind)).copied().flatten() {
-                    estimated += u64::from(baseline.saturating_sub(minutes));
-                } else {
-                    unmeasured += 1;
-                }
+                let reported = saved != NO_SAVED;
+                let baseline = spec.baseline_centi.get(usize::from(kind)).copied().flatten();
+                let from_baseline = baseline.map_or(0, |b| u64::from(b.saturating_sub(minutes)));
+                measured += if reported { u64::from(saved) } else { 0 };
+                estimated += if reported { 0 } else { from_baseline };
+                unmeasured += u32::from(!reported && baseline.is_none());
             }
             if let Some(slot) = self.saved_measured.get_mut(m) {
                 *slot += measured;

@@ -103,7 +103,8 @@ pub struct KpiSettings {
     pub lapsed_after_days: u32,
     /// Weeks in the weekly series.
     pub series_weeks: u32,
-    /// Task baselines used to estimate time saved (the organisation's first, then the playbook's).
+    /// Task baselines used to estimate time saved, sorted by task: the organisation's, and the
+    /// playbook's for the tasks the organisation gives none.
     pub task_baselines: Vec<TaskBaseline>,
     /// The hourly rate that values time saved.
     pub hourly_rate: Option<HourlyRate>,
@@ -140,7 +141,86 @@ pub struct ScopeKpis {
     /// Every KPI's raw value, including the retention score, for gates and conditions; never
     /// serialised, so it cannot undo the suppression of the figures.
     #[serde(skip)]
-    pub values: BTreeMap<Kpi, f64>,
+    pub values: KpiValues,
+}
+
+/// Every KPI's raw value in one scope, a slot per KPI: what gates and conditions look up, many
+/// times per scope.
+///
+/// ```
+/// use teichaku_metrics::KpiValues;
+/// use teichaku_model::Kpi;
+/// let mut values: KpiValues = [(Kpi::HabitRate, 0.25)].into_iter().collect();
+/// values.insert(Kpi::WeeklyActiveRate, 0.5);
+/// assert_eq!(values.get(Kpi::WeeklyActiveRate), Some(0.5));
+/// assert_eq!(values.get(Kpi::RetentionScore), None);
+/// // In the order of `Kpi::ALL`, whatever the order of insertion.
+/// let listed: Vec<(Kpi, f64)> = values.iter().collect();
+/// assert_eq!(listed, [(Kpi::WeeklyActiveRate, 0.5), (Kpi::HabitRate, 0.25)]);
+/// assert_eq!(values.len(), 2);
+/// ```
+#[derive(Clone, Copy, PartialEq, Debug, Default)]
+pub struct KpiValues([Option<f64>; Kpi::ALL.len()]);
+
+impl KpiValues {
+    /// The value of `kpi`, `None` when it has none.
+    ///
+    /// ```
+    /// # use teichaku_model::Kpi;
+    /// assert_eq!(teichaku_metrics::KpiValues::default().get(Kpi::HabitRate), None);
+    /// ```
+    pub fn get(&self, kpi: Kpi) -> Option<f64> {
+        self.0.get(kpi.index()).copied().flatten()
+    }
+
+    /// Sets the value of `kpi`, returning the one it replaces.
+    ///
+    /// ```
+    /// # use teichaku_model::Kpi;
+    /// let mut values = teichaku_metrics::KpiValues::default();
+    /// assert_eq!(values.insert(Kpi::HabitRate, 0.1), None);
+    /// assert_eq!(values.insert(Kpi::HabitRate, 0.2), Some(0.1));
+    /// ```
+    pub fn insert(&mut self, kpi: Kpi, value: f64) -> Option<f64> {
+        self.0.get_mut(kpi.index()).and_then(|slot| slot.replace(value))
+    }
+
+    /// The KPIs with a value, in the order of [`Kpi::ALL`].
+    ///
+    /// ```
+    /// assert_eq!(teichaku_metrics::KpiValues::default().iter().count(), 0);
+    /// ```
+    pub fn iter(&self) -> impl Iterator<Item = (Kpi, f64)> + '_ {
+        Kpi::ALL.iter().zip(&self.0).filter_map(|(&k, v)| Some((k, (*v)?)))
+    }
+
+    /// How many KPIs have a value.
+    ///
+    /// ```
+    /// assert_eq!(teichaku_metrics::KpiValues::default().len(), 0);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.0.iter().filter(|v| v.is_some()).count()
+    }
+
+    /// Whether no KPI has a value.
+    ///
+    /// ```
+    /// assert!(teichaku_metrics::KpiValues::default().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(Option::is_none)
+    }
+}
+
+impl FromIterator<(Kpi, f64)> for KpiValues {
+    fn from_iter<I: IntoIterator<Item = (Kpi, f64)>>(iter: I) -> Self {
+        let mut values = Self::default();
+        for (kpi, value) in iter {
+            values.insert(kpi, value);
+        }
+        values
+    }
 }
 
 impl ScopeKpis {
@@ -154,7 +234,7 @@ impl ScopeKpis {
     /// # }
     /// ```
     pub fn value(&self, kpi: Kpi) -> Option<f64> {
-        self.values.get(&kpi).copied()
+        self.values.get(kpi)
     }
 }
 
@@ -520,6 +600,8 @@ pub fn kpis_from_aggregate(
     let mut task_baselines = org.task_baselines.clone();
     task_baselines
         .extend(pb.task_baselines.iter().filter(|b| !org.task_baselines.iter().any(|o| o.task == b.task)).cloned());
+    // By task, so the report does not depend on the order the documents list them in.
+    task_baselines.sort_by(|a, b| a.task.cmp(&b.task));
     Ok(KpiReport {
         as_of: ctx.as_of_date,
         playbook: pb.id.clone(),
@@ -843,12 +925,17 @@ impl<'a> Ctx<'a> {
         let mut by_unit: BTreeMap<UnitId, Totals> = org.units.iter().map(|u| (u.id, Totals::empty(weeks))).collect();
         let mut by_role: BTreeMap<Role, Totals> = Role::ALL.iter().map(|&r| (r, Totals::empty(weeks))).collect();
         for (m, member) in org.members.iter().enumerate() {
+            // The member's roles as bits in the order of `Role::ALL`, read once.
+            let roles = member
+                .roles
+                .iter()
+                .fold(0u8, |bits, &role| bits | Role::ALL.iter().position(|&r| r == role).map_or(0, |i| 1 << i));
             if let Some(t) = by_unit.get_mut(&member.unit) {
-                self.add_member(t, m, member, &until, cohort_windows.as_ref());
+                self.add_member(t, m, member, roles, &until, cohort_windows.as_ref());
             }
             for role in &member.roles {
                 if let Some(t) = by_role.get_mut(role) {
-                    self.add_member(t, m, member, &until, cohort_windows.as_ref());
+                    self.add_member(t, m, member, roles, &until, cohort_windows.as_ref());
                 }
             }
         }
@@ -862,6 +949,7 @@ impl<'a> Ctx<'a> {
         t: &mut Totals,
         m: usize,
         member: &teichaku_model::Member,
+        roles: u8,
         until: &[i32],
         cohort: Option<&(WindowMask, i32)>,
     ) {
@@ -870,8 +958,8 @@ impl<'a> Ctx<'a> {
         let present = joined <= self.as_of && self.as_of < left;
         if present {
             t.present += 1;
-            for (slot, role) in t.present_by_role.iter_mut().zip(Role::ALL) {
-                *slot += u64::from(member.has_role(role));
+            for (i, slot) in t.present_by_role.iter_mut().enumerate() {
+                *slot += u64::from(roles >> i & 1);
             }
             let trained = self.trained.get(m).copied().unwrap_or(false);
             t.trained += u64::from(trained);
@@ -990,12 +1078,12 @@ impl<'a> Ctx<'a> {
                 headcount,
                 figures: Figure::Undefined,
                 score: Figure::Undefined,
-                values: BTreeMap::new(),
+                values: KpiValues::default(),
             };
         }
         let raw = self.figures(&scope, &totals, 0);
         let raw_score = retention_score(self.snapshot, &raw, &scope, self);
-        let mut values: BTreeMap<Kpi, f64> =
+        let mut values: KpiValues =
             Kpi::ALL.iter().filter_map(|&k| Some((k, self.kpi_value(&raw, k, false)?))).collect();
         values.insert(Kpi::RetentionScore, raw_score.score);
         if headcount < u64::from(self.min_group) {

@@ -38,8 +38,8 @@ pub use aggregate::{AggregateSpec, HORIZON_DAYS, MAX_SERIES_WEEKS, MergeError, U
 pub use figure::{Figure, Rate};
 pub use kpis::{
     Cohort, Consultations, EventCounts, Executives, FirstUse, Incidents, KpiError, KpiOptions, KpiReport, KpiSettings,
-    MemberKpis, Proposals, ScopeFigures, ScopeKpis, Segment, Segments, SuccessCases, Surveys, TimeSaved, Training,
-    Usage, WeekFigures, kpis, kpis_from_aggregate, kpis_with_store,
+    KpiValues, MemberKpis, Proposals, ScopeFigures, ScopeKpis, Segment, Segments, SuccessCases, Surveys, TimeSaved,
+    Training, Usage, WeekFigures, kpis, kpis_from_aggregate, kpis_with_store,
 };
 pub use scope::{Scope, active_members, headcount, member_positions, members_in_scope};
 pub use score::{AbsoluteCheck, ComponentPoints, Level, ScoreReport};

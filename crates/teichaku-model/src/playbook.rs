@@ -407,6 +407,16 @@ impl Kpi {
         Kpi::DaysSinceLaunch,
         Kpi::RetentionScore,
     ];
+
+    /// The KPI's position in [`Kpi::ALL`], for tables with a slot per KPI.
+    ///
+    /// ```
+    /// use teichaku_model::Kpi;
+    /// assert!(Kpi::ALL.iter().enumerate().all(|(i, k)| k.index() == i));
+    /// ```
+    pub const fn index(self) -> usize {
+        self as usize
+    }
 }
 /// A target the method sets for a KPI, optionally by a number of days after launch.
 ///

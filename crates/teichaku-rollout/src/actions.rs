@@ -18,8 +18,8 @@ use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use teichaku_metrics::{KpiReport, Level, Scope};
 use teichaku_model::{
-    ActivityId, ActivityScope, Check, Condition, CriterionId, InterventionId, Kpi, Localized, MemberId, PhaseId, Role,
-    UnitId, UrgencyCoefficients, ValidSnapshot,
+    Activity, ActivityId, ActivityScope, Check, Condition, CriterionId, InterventionId, Kpi, Localized, MemberId,
+    PhaseId, Role, UnitId, UrgencyCoefficients, ValidSnapshot,
 };
 
 use crate::readiness::ReadinessReport;
@@ -155,8 +155,8 @@ impl UrgencyTerms {
 /// }
 /// # }
 /// ```
-pub fn next_actions<'s>(
-    snapshot: &'s ValidSnapshot,
+pub fn next_actions(
+    snapshot: &ValidSnapshot,
     kpis: &KpiReport,
     plan: &RolloutPlan,
     readiness: &ReadinessReport,
@@ -181,20 +181,26 @@ pub fn next_actions<'s>(
     let look = Lookups::new(snapshot, kpis, &roles);
     // The members who act, by scope and owner role, looked up once each.
     let mut acting: BTreeMap<(ActionScope, Role), Vec<MemberId>> = BTreeMap::new();
-    // One entry per code and scope; the map holds positions, so inserting moves no action.
-    let mut positions: BTreeMap<(&'static str, &'s str, ActionScope), usize> = BTreeMap::new();
+    // One entry per proposed item and scope; the map holds positions, so inserting moves no action.
+    let mut positions: BTreeMap<(Item, ActionScope), usize> = BTreeMap::new();
     let mut actions: Vec<Action> = Vec::new();
     // An action's code is `kind:id`, such as `activity:kick-off`; it is written out once.
-    let mut propose = |(kind, id): (&'static str, &'s str),
+    let mut propose = |item: Item,
+                       id: &str,
                        title: &Localized,
                        owner: Role,
                        scope: ActionScope,
                        due: Option<NaiveDate>,
                        reason: Reason,
                        terms: UrgencyTerms| {
-        let at = *positions.entry((kind, id, scope)).or_insert_with(|| {
+        let at = *positions.entry((item, scope)).or_insert_with(|| {
+            let kind = item.kind();
+            let mut code = String::with_capacity(kind.len() + 1 + id.len());
+            code.push_str(kind);
+            code.push(':');
+            code.push_str(id);
             actions.push(Action {
-                code: format!("{kind}:{id}"),
+                code,
                 title: title.clone(),
                 owner,
                 members: acting.entry((scope, owner)).or_insert_with(|| who_acts(&roles, scope, owner)).clone(),
@@ -229,7 +235,7 @@ pub fn next_actions<'s>(
         .iter()
         .filter(|i| matches!(i.status, Status::Ready | Status::Overdue) && i.can_start() && wave_may_start(i.wave))
     {
-        let Some(a) = snapshot.activity(&i.key.activity) else { continue };
+        let Some((position, a)) = look.activity(&i.key.activity) else { continue };
         let scope = i.key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
         let ahead = phase_index(&i.phase).saturating_sub(current) as f64;
         let mut terms = UrgencyTerms {
@@ -246,7 +252,7 @@ pub fn next_actions<'s>(
             }
             None => Reason::ActivityReady { activity: a.id.clone() },
         };
-        propose(("activity", a.id.as_str()), &a.title, a.owner, scope, i.due, reason, terms);
+        propose(Item::Activity(position), a.id.as_str(), &a.title, a.owner, scope, i.due, reason, terms);
     }
 
     // Recurring activities whose cadence has come round.
@@ -269,14 +275,14 @@ pub fn next_actions<'s>(
                 let terms = UrgencyTerms { overdue: k.overdue_per_day * days_late as f64, ..UrgencyTerms::default() };
                 let scope = unit.map_or(ActionScope::Organisation, ActionScope::Unit);
                 let reason = Reason::RecurrenceDue { activity: a.id.clone(), last_done: last, every_days: every };
-                propose(("activity", a.id.as_str()), &a.title, a.owner, scope, Some(next), reason, terms);
+                propose(Item::Activity(position), a.id.as_str(), &a.title, a.owner, scope, Some(next), reason, terms);
             }
         }
     }
 
     // Interventions whose condition holds.
     let units: Vec<UnitId> = readiness.units.iter().map(|u| u.unit).collect();
-    for iv in &pb.interventions {
+    for (position, iv) in pb.interventions.iter().enumerate() {
         let per_unit = iv.scope == ActivityScope::PerUnit;
         let organisation = (!per_unit).then_some(ActionScope::Organisation);
         let unit_scopes = units.iter().filter(|_| per_unit).map(|&u| ActionScope::Unit(u));
@@ -286,14 +292,16 @@ pub fn next_actions<'s>(
                 let terms = UrgencyTerms { severity: k.kpi_severity * iv.severity, ..UrgencyTerms::default() };
                 let due = iv.due_within_days.and_then(|d| as_of.checked_add_days(Days::new(u64::from(d))));
                 let reason = Reason::InterventionFired { intervention: iv.id.clone(), severity: iv.severity };
-                propose(("intervention", iv.id.as_str()), &iv.title, iv.owner, scope, due, reason, terms);
+                propose(Item::Intervention(position), iv.id.as_str(), &iv.title, iv.owner, scope, due, reason, terms);
             }
         }
     }
 
     // The barrier point.
     if let Some(b) = &readiness.barrier {
-        if let Some(c) = pb.phase(&b.phase).and_then(|p| p.gate.criteria.iter().find(|c| c.id == b.criterion)) {
+        let criterion =
+            pb.phase(&b.phase).and_then(|p| p.gate.criteria.iter().enumerate().find(|(_, c)| c.id == b.criterion));
+        if let Some((position, c)) = criterion {
             let reason = Reason::BarrierPoint { phase: b.phase.clone(), criterion: c.id.clone() };
             let terms = UrgencyTerms { gate: k.gate_weight * c.weight, ..UrgencyTerms::default() };
             match &c.check {
@@ -302,15 +310,17 @@ pub fn next_actions<'s>(
                     // prerequisites that can, so no action is proposed before its prerequisites.
                     let waves_open: Vec<bool> = readiness.waves.iter().map(|w| w.may_start).collect();
                     for key in startable_for(plan, activity, &waves_open) {
-                        if let Some(a) = snapshot.activity(&key.activity) {
+                        if let Some((at, a)) = look.activity(&key.activity) {
                             let scope = key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
                             let due = plan.instances.iter().find(|i| i.key == key).and_then(|i| i.due);
-                            propose(("activity", a.id.as_str()), &a.title, a.owner, scope, due, reason.clone(), terms);
+                            let item = Item::Activity(at);
+                            propose(item, a.id.as_str(), &a.title, a.owner, scope, due, reason.clone(), terms);
                         }
                     }
                 }
                 _ => propose(
-                    ("barrier", c.id.as_str()),
+                    Item::Barrier(position),
+                    c.id.as_str(),
                     &c.title,
                     Role::PromotionLead,
                     ActionScope::Organisation,
@@ -333,6 +343,26 @@ pub fn next_actions<'s>(
     actions
         .sort_by(|a, b| b.urgency.total_cmp(&a.urgency).then_with(|| a.code.cmp(&b.code)).then(a.scope.cmp(&b.scope)));
     ActionPlan { as_of, coefficients: k, actions }
+}
+
+/// What an action proposes, by its position in the playbook: an activity, an intervention, or
+/// a gate criterion of the barrier point's phase.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Item {
+    Activity(usize),
+    Intervention(usize),
+    Barrier(usize),
+}
+
+impl Item {
+    /// The first part of the action's code.
+    fn kind(self) -> &'static str {
+        match self {
+            Item::Activity(_) => "activity",
+            Item::Intervention(_) => "intervention",
+            Item::Barrier(_) => "barrier",
+        }
+    }
 }
 
 /// Who should act: present members of the scope holding `role`, sorted by id. When there are
@@ -395,6 +425,12 @@ impl<'a> Lookups<'a> {
         let rollout_units = crate::rollout_waves(snapshot).into_iter().flatten().map(Some).collect();
         let kpis = kpis.scopes.iter().map(|s| (&s.scope, s)).collect();
         Self { snapshot, roles, kpis, activity_position, first_done, last_done, rollout_units }
+    }
+
+    /// The activity `id` with its position in the playbook.
+    fn activity(&self, id: &ActivityId) -> Option<(usize, &'a Activity)> {
+        let &at = self.activity_position.get(id)?;
+        Some((at, self.snapshot.playbook().activities.get(at)?))
     }
 
     /// Whether `activity` was done on or before `as_of` in unit `unit`, or anywhere for `None`.
