@@ -19,10 +19,14 @@ pub fn date(day: i32) -> chrono::NaiveDate {
 
 /// The synthetic events in a teichaku event store (member `i` of the data set is member `i`).
 pub fn store(data: &synthetic::Dataset) -> EventStore {
-    let mut builder = EventStoreBuilder::with_members(Default::default(), UtcOffset::UTC);
+    let members = u32::try_from(data.members.len()).unwrap_or(u32::MAX);
+    let mut builder = EventStoreBuilder::with_members(Default::default(), members, UtcOffset::UTC);
     builder.reserve(data.events.len());
     for e in &data.events {
-        builder.push_local(e.member, date(e.day), u32::from(e.minute_of_day) * 60_000, e.minutes_centi);
+        // Synthetic events belong to the data set's members, so none is refused.
+        if builder.push_local(e.member, date(e.day), u32::from(e.minute_of_day) * 60_000, e.minutes_centi).is_err() {
+            return EventStore::default();
+        }
     }
     builder.finish().unwrap_or_default()
 }

@@ -64,15 +64,16 @@ impl WorkingDays {
 /// horizon, the rest is not read at all.
 pub(crate) fn streaks(agg: &UsageAggregate, m: usize, working: &WorkingDays) -> (u32, u32) {
     let used = agg.days.get(m).copied().unwrap_or_default();
-    let counted: [u64; WORDS] = std::array::from_fn(|w| used[w] & working.working[w]);
+    let counted = word_by_word(used, working.working, |u, w| u & w);
     // The used Fridays, and each word with the used Fridays of the next (older) word's first two
     // days: a Saturday is one day newer than its Friday (bit one lower), a Sunday two.
-    let friday = |w: usize| counted.get(w).zip(working.fridays.get(w)).map_or(0, |(c, f)| c & f);
-    let continues: [u64; WORDS] = std::array::from_fn(|w| {
-        let (this, older) = (friday(w), friday(w + 1));
-        let weekend = (this >> 1 | older << 63) | (this >> 2 | older << 62);
-        counted[w] | (weekend & !working.working[w])
-    });
+    let fridays = word_by_word(counted, working.fridays, |c, f| c & f);
+    let mut older_fridays = [0u64; WORDS];
+    older_fridays.iter_mut().zip(fridays.iter().skip(1)).for_each(|(older, &f)| *older = f);
+    let weekend =
+        word_by_word(fridays, older_fridays, |this, older| (this >> 1 | older << 63) | (this >> 2 | older << 62));
+    let weekend_off = word_by_word(weekend, working.working, |weekend, work| weekend & !work);
+    let continues = word_by_word(counted, weekend_off, |c, w| c | w);
     // Words past the last one holding a used working day add nothing.
     let last = counted.iter().rposition(|&c| c != 0).map_or(0, |w| w + 1);
     let (mut current, mut current_open) = (0, true);
@@ -106,6 +107,14 @@ pub(crate) fn streaks(agg: &UsageAggregate, m: usize, working: &WorkingDays) -> 
         }
     }
     (current, longest)
+}
+
+/// `f` of the words of `a` and `b` at each position.
+#[inline(always)]
+fn word_by_word(a: [u64; WORDS], b: [u64; WORDS], f: impl Fn(u64, u64) -> u64) -> [u64; WORDS] {
+    let mut out = a;
+    out.iter_mut().zip(b).for_each(|(x, y)| *x = f(*x, y));
+    out
 }
 
 /// The same as [`streaks`], day by day: the definition the word-wise version is tested against.

@@ -280,63 +280,81 @@ impl UsageAggregate {
         let mut cumulative = [0u64; 64];
         for m in first_member..end_member.min(store.member_bound()) {
             let rollup = store.rollup(m);
-            if rollup.day.is_empty() {
-                continue;
-            }
+            let base = rollup.base_day;
+            let days = rollup.day;
+            let (Some(&first_stored), Some(&last_stored)) = (days.first(), days.last()) else { continue };
             let events: u64 = rollup.events.iter().map(|&e| u64::from(e)).sum();
             let (Some(&joined), Some(&left)) = (spec.joined.get(m), spec.left.get(m)) else {
                 self.outside_membership += events;
                 continue;
             };
-            let base = rollup.base_day;
-            let days = rollup.day;
             // Days ascend: find the ones that count by binary search (unless all of them do),
             // so the loop below has no branch on membership or `as_of`.
-            let (first_run, last_run) = (base + i32::from(days[0]), base + i32::from(days[days.len() - 1]));
+            let (first_run, last_run) = (base + i32::from(first_stored), base + i32::from(last_stored));
             let (lo, hi, counted) = if joined <= first_run && last_run < left && last_run <= as_of {
                 (0, days.len(), events)
             } else {
                 let hi_as_of = days.partition_point(|&d| base + i32::from(d) <= as_of);
                 let lo = days.partition_point(|&d| base + i32::from(d) < joined).min(hi_as_of);
                 let hi = days.partition_point(|&d| base + i32::from(d) < left).min(hi_as_of).max(lo);
-                let count = |r: Range<usize>| rollup.events[r].iter().map(|&e| u64::from(e)).sum::<u64>();
+                let count = |r: Range<usize>| {
+                    rollup.events.get(r).unwrap_or_default().iter().map(|&e| u64::from(e)).sum::<u64>()
+                };
                 let counted = count(lo..hi);
                 let after = count(hi_as_of..days.len());
                 self.after_as_of += after;
                 self.outside_membership += events - counted - after;
                 (lo, hi, counted)
             };
-            if hi == lo {
+            let (Some(counted_days), Some(counted_minutes)) = (days.get(lo..hi), rollup.minutes.get(lo..hi)) else {
                 continue;
-            }
+            };
+            let (Some(&first_counted), Some(&last_counted)) = (counted_days.first(), counted_days.last()) else {
+                continue;
+            };
+            let (Some(first_day), Some(last_day), Some(used)) =
+                (self.first_day.get_mut(m), self.last_day.get_mut(m), self.days.get_mut(m))
+            else {
+                continue;
+            };
             self.counted += counted;
-            self.first_day[m] = self.first_day[m].min(base + i32::from(days[lo]));
-            self.last_day[m] = self.last_day[m].max(base + i32::from(days[hi - 1]));
+            *first_day = (*first_day).min(base + i32::from(first_counted));
+            *last_day = (*last_day).max(base + i32::from(last_counted));
+            // Two spare words past the horizon: a `back` beyond it lands in one, dropped below.
             let mut words = [0u64; WORDS + 2];
-            words[..WORDS].copy_from_slice(&self.days[m]);
+            words.iter_mut().zip(used.iter()).for_each(|(w, &u)| *w = u);
             // Minutes go into a running total stored (not added) under the day's week; a week's
             // minutes are the difference of the running totals afterwards. Only weeks marked in
             // `seen` are read, and those were written for this member.
             let (mut seen, mut total) = (0u64, 0u64);
-            for (&d, &mins) in days[lo..hi].iter().zip(&rollup.minutes[lo..hi]) {
+            for (&d, &mins) in counted_days.iter().zip(counted_minutes) {
                 let day = base + i32::from(d);
                 let back = (as_of - day).min(OUTSIDE_HORIZON) as u32;
-                words[(back >> 6) as usize & 7] |= 1u64 << (back & 63);
-                let week = ((as_of_week + 6 - day) / 7).min(63) as usize;
+                // `& 7` keeps the word within the eight, so this never fails.
+                if let Some(word) = words.get_mut((back >> 6) as usize & 7) {
+                    *word |= 1u64 << (back & 63);
+                }
+                // Counted days are on or before `as_of`, so on or before the Sunday ending its week:
+                // the difference is not negative and, unsigned, the division is cheaper and the
+                // compiler sees `week` below 64.
+                let week = (((as_of_week + 6 - day) as u32) / 7).min(63) as usize;
                 total += mins;
-                cumulative[week] = total;
+                if let Some(running) = cumulative.get_mut(week) {
+                    *running = total;
+                }
                 seen |= 1u64 << week;
             }
-            self.days[m].copy_from_slice(&words[..WORDS]);
-            let week_minutes = &mut self.week_minutes[m * weeks..(m + 1) * weeks];
+            used.iter_mut().zip(&words).for_each(|(u, &w)| *u = w);
+            let Some(week_minutes) = self.week_minutes.get_mut(m * weeks..(m + 1) * weeks) else { continue };
             let mut before = 0u64;
             while seen != 0 {
                 let wk = 63 - seen.leading_zeros() as usize;
                 seen &= !(1u64 << wk);
+                let running = cumulative.get(wk).copied().unwrap_or(before);
                 if let Some(slot) = week_minutes.get_mut(wk) {
-                    *slot += cumulative[wk] - before;
+                    *slot += running - before;
                 }
-                before = cumulative[wk];
+                before = running;
             }
         }
     }
@@ -365,28 +383,23 @@ impl UsageAggregate {
             let from_7 = events.first_on_or_after(as_of - 6).clamp(start, end);
             if let (Some(count), Some(minutes)) = (self.events_7.get_mut(m), self.minutes_7.get_mut(m)) {
                 *count += (end - from_7) as u32;
-                *minutes += events.minutes[from_7..end].iter().map(|&x| u64::from(x)).sum::<u64>();
+                *minutes +=
+                    events.minutes.get(from_7..end).unwrap_or_default().iter().map(|&x| u64::from(x)).sum::<u64>();
             }
             let from_28 = events.first_on_or_after(as_of - 27).clamp(start, end);
             if let Some(kinds) = self.kinds_28.get_mut(m) {
-                for &kind in &events.kind[from_28..end] {
+                for &kind in events.kind.get(from_28..end).unwrap_or_default() {
                     if let Err(at) = kinds.binary_search(&kind) {
                         kinds.insert(at, kind);
                     }
                 }
             }
-            let (mut measured, mut estimated, mut unmeasured) = (0u64, 0u64, 0u32);
-            let rows = events.saved[start..end].iter().zip(&events.kind[start..end]).zip(&events.minutes[start..end]);
-            // Without branches: whether an event reported its saving, and whether its kind has a
-            // baseline, follow no pattern, so branching on them would mostly guess wrong.
-            for ((&saved, &kind), &minutes) in rows {
-                let reported = saved != NO_SAVED;
-                let baseline = spec.baseline_centi.get(usize::from(kind)).copied().flatten();
-                let from_baseline = baseline.map_or(0, |b| u64::from(b.saturating_sub(minutes)));
-                measured += if reported { u64::from(saved) } else { 0 };
-                estimated += if reported { 0 } else { from_baseline };
-                unmeasured += u32::from(!reported && baseline.is_none());
-            }
+            let (Some(saved), Some(kind), Some(minutes)) =
+                (events.saved.get(start..end), events.kind.get(start..end), events.minutes.get(start..end))
+            else {
+                continue;
+            };
+            let (measured, estimated, unmeasured) = time_saved(saved, kind, minutes, &spec.baseline_centi);
             if let Some(slot) = self.saved_measured.get_mut(m) {
                 *slot += measured;
             }
@@ -413,8 +426,8 @@ impl UsageAggregate {
         if from >= to {
             return 0;
         }
+        let Some(words) = self.days.get(m) else { return 0 };
         let mut count = 0;
-        let words = &self.days[m];
         for (w, word) in words.iter().enumerate() {
             let lo = (w as i32) * 64;
             let hi = lo + 64;
@@ -433,15 +446,25 @@ impl UsageAggregate {
     /// under a precomputed [`WindowMask`].
     #[inline]
     pub(crate) fn count_in(&self, m: usize, window: &WindowMask) -> u32 {
-        let d = &self.days[m];
-        window.parts.iter().map(|&(w, mask)| (d[w] & mask).count_ones()).sum()
+        let Some(d) = self.days.get(m) else { return 0 };
+        let words = d.get(window.first..).unwrap_or_default();
+        words.iter().zip(&window.masks).map(|(&word, &mask)| (word & mask).count_ones()).sum()
+    }
+
+    /// Whether member `m` used AI on any day of a precomputed [`WindowMask`]: `count_in(..) > 0`
+    /// without counting.
+    #[inline]
+    pub(crate) fn any_in(&self, m: usize, window: &WindowMask) -> bool {
+        let Some(d) = self.days.get(m) else { return false };
+        let words = d.get(window.first..).unwrap_or_default();
+        words.iter().zip(&window.masks).any(|(&word, &mask)| word & mask != 0)
     }
 
     /// Member `m`'s usage in the last 128 days, bit `back` for `as_of - back`.
     #[inline]
     pub(crate) fn recent_days(&self, m: usize) -> u128 {
-        let d = &self.days[m];
-        u128::from(d[0]) | u128::from(d[1]) << 64
+        let Some(&[newest, older, ..]) = self.days.get(m) else { return 0 };
+        u128::from(newest) | u128::from(older) << 64
     }
 
     /// The as-of day number.
@@ -465,6 +488,28 @@ impl UsageAggregate {
     }
 }
 
+/// The time saved by events with the columns `saved`, `kind` and `minutes`: reported (in
+/// hundredths of a minute), estimated from the kinds' baselines where none was reported, and the
+/// number of events with neither.
+///
+/// Kept out of line: in its own function the loop keeps every value in a register, where inlined
+/// into the member loop it reloads some from the stack on every event.
+#[inline(never)]
+fn time_saved(saved: &[u32], kind: &[u16], minutes: &[u32], baseline_centi: &[Option<u32>]) -> (u64, u64, u32) {
+    let (mut measured, mut estimated, mut unmeasured) = (0u64, 0u64, 0u32);
+    // Without branches: whether an event reported its saving, and whether its kind has a
+    // baseline, follow no pattern, so branching on them would mostly guess wrong.
+    for ((&saved, &kind), &minutes) in saved.iter().zip(kind).zip(minutes) {
+        let reported = saved != NO_SAVED;
+        let baseline = baseline_centi.get(usize::from(kind)).copied().flatten();
+        let from_baseline = baseline.map_or(0, |b| u64::from(b.saturating_sub(minutes)));
+        measured += if reported { u64::from(saved) } else { 0 };
+        estimated += if reported { 0 } else { from_baseline };
+        unmeasured += u32::from(!reported && baseline.is_none());
+    }
+    (measured, estimated, unmeasured)
+}
+
 fn add_all<T: Copy + std::ops::AddAssign>(a: &mut [T], b: &[T]) {
     a.iter_mut().zip(b).for_each(|(x, y)| *x += *y);
 }
@@ -472,7 +517,10 @@ fn add_all<T: Copy + std::ops::AddAssign>(a: &mut [T], b: &[T]) {
 /// A window of days as masks over the horizon words, built once and applied to every member.
 #[derive(Clone, Debug)]
 pub(crate) struct WindowMask {
-    parts: Vec<(usize, u64)>,
+    /// The first horizon word the window touches ...
+    first: usize,
+    /// ... and the masks over it and the words after it (a window is one stretch of days).
+    masks: Vec<u64>,
 }
 
 impl WindowMask {
@@ -480,16 +528,19 @@ impl WindowMask {
     pub(crate) fn new(from_back: i32, len: i32) -> Self {
         let from = from_back.max(0);
         let to = (from_back + len).min(HORIZON_DAYS);
-        let mut parts = Vec::new();
+        let (mut first, mut masks) = (0, Vec::new());
         for w in 0..WORDS {
             let lo = (w as i32) * 64;
             let (a, b) = (from.max(lo), to.min(lo + 64));
             if a < b {
                 let width = (b - a) as u32;
                 let mask = if width == 64 { u64::MAX } else { ((1u64 << width) - 1) << (a - lo) };
-                parts.push((w, mask));
+                if masks.is_empty() {
+                    first = w;
+                }
+                masks.push(mask);
             }
         }
-        Self { parts }
+        Self { first, masks }
     }
 }

@@ -876,7 +876,7 @@ impl<'a> Ctx<'a> {
                 }
                 let (mut week_active, mut week_habitual) = (0u64, 0u64);
                 for (w, (back, week, habit)) in week_windows.iter().enumerate() {
-                    if agg.count_in(m, week) > 0 {
+                    if agg.any_in(m, week) {
                         week_active |= 1 << w;
                     }
                     let habitual = match habit {
@@ -889,8 +889,8 @@ impl<'a> Ctx<'a> {
                 }
                 MemberFacts {
                     days_7: agg.count_in(m, &last_7),
-                    active_28: agg.count_in(m, &last_28) > 0,
-                    active_previous_7: agg.count_in(m, &previous_7) > 0,
+                    active_28: agg.any_in(m, &last_28),
+                    active_previous_7: agg.any_in(m, &previous_7),
                     habitual: is_habitual(agg, m, 0, self.habit),
                     segment: Some(segment),
                     current_streak,
@@ -969,13 +969,11 @@ impl<'a> Ctx<'a> {
                     && !trained,
             );
         }
-        if m >= agg.member_count() {
-            return;
-        }
+        let (Some(&first), Some(&last)) = (agg.first_day.get(m), agg.last_day.get(m)) else { return };
         if agg.is_detailed() {
-            t.saved_measured += agg.saved_measured[m];
-            t.saved_estimated += agg.saved_estimated[m];
-            t.unmeasured += u64::from(agg.unmeasured[m]);
+            t.saved_measured += agg.saved_measured.get(m).copied().unwrap_or(0);
+            t.saved_estimated += agg.saved_estimated.get(m).copied().unwrap_or(0);
+            t.unmeasured += agg.unmeasured.get(m).map_or(0, |&u| u64::from(u));
         }
         let facts = self.facts.get(m).copied().unwrap_or_default();
         let minutes = agg.week_minutes.get(m * until.len()..(m + 1) * until.len()).unwrap_or_default();
@@ -1006,8 +1004,8 @@ impl<'a> Ctx<'a> {
             _ => t.segments.never += 1,
         }
         if agg.is_detailed() {
-            t.minutes_7 += agg.minutes_7[m];
-            t.events_7 += u64::from(agg.events_7[m]);
+            t.minutes_7 += agg.minutes_7.get(m).copied().unwrap_or(0);
+            t.events_7 += agg.events_7.get(m).map_or(0, |&e| u64::from(e));
             t.active_days_7 += u64::from(facts.days_7);
             if facts.active_28 {
                 t.tasks_28 += u64::from(facts.tasks_28);
@@ -1016,7 +1014,6 @@ impl<'a> Ctx<'a> {
             t.current_streaks += u64::from(facts.current_streak);
             t.longest_streaks += u64::from(facts.longest_streak);
         }
-        let first = agg.first_day[m];
         if first <= self.as_of {
             t.to_first.push((first - joined.max(self.launch)).max(0));
         }
@@ -1024,14 +1021,13 @@ impl<'a> Ctx<'a> {
             t.executives += 1;
             t.executives_active_7 += u64::from(active_7);
             t.executives_active_28 += u64::from(facts.active_28);
-            let last = agg.last_day[m];
             if last <= self.as_of {
                 t.executive_last_use = t.executive_last_use.max(Some(last));
             }
         }
         if let Some((window, from_day)) = cohort {
             if joined <= *from_day && *from_day < left {
-                let before = agg.count_in(m, window) > 0;
+                let before = agg.any_in(m, window);
                 let used_by_then = first <= *from_day;
                 let slot = match (before, active_7) {
                     (true, true) => 1,
@@ -1041,7 +1037,9 @@ impl<'a> Ctx<'a> {
                     (false, false) => 5,
                 };
                 t.cohort[0] += 1;
-                t.cohort[slot] += 1;
+                if let Some(count) = t.cohort.get_mut(slot) {
+                    *count += 1;
+                }
             }
         }
     }
@@ -1307,7 +1305,7 @@ impl<'a> Ctx<'a> {
     /// The segment of member `m` on `as_of`.
     fn segment(&self, m: usize) -> Segment {
         let agg = self.agg;
-        if agg.first_day[m] > self.as_of {
+        if agg.first_day.get(m).is_none_or(|&first| first > self.as_of) {
             Segment::Never
         } else if agg.days_in(m, 0, self.lapsed_after) == 0 {
             Segment::Lapsed
@@ -1366,7 +1364,11 @@ impl<'a> Ctx<'a> {
                     segment: facts.segment.unwrap_or(Segment::Never),
                     current_streak: facts.current_streak,
                     longest_streak: facts.longest_streak,
-                    first_use: (agg.first_day[m] <= self.as_of).then(|| date_of(agg.first_day[m])).flatten(),
+                    first_use: agg
+                        .first_day
+                        .get(m)
+                        .filter(|&&first| first <= self.as_of)
+                        .and_then(|&first| date_of(first)),
                     adkar_barrier: latest.get(&member.id).and_then(|s| s.adkar).and_then(|a| a.barrier()),
                 }
             })

@@ -23,6 +23,8 @@
 //! ```
 
 #![forbid(unsafe_code)]
+// The metrics run on untrusted documents inside the engine: no input may make them panic.
+#![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)]
 
 mod activity;
 mod aggregate;

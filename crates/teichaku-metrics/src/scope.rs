@@ -41,9 +41,9 @@ pub fn member_positions(snapshot: &ValidSnapshot, scope: &Scope) -> Vec<usize> {
         Scope::Organisation => (0..members.len()).collect(),
         Scope::Unit(unit) => {
             let units: BTreeSet<UnitId> = snapshot.units_under(*unit).into_iter().collect();
-            (0..members.len()).filter(|&i| units.contains(&members[i].unit)).collect()
+            members.iter().enumerate().filter(|(_, m)| units.contains(&m.unit)).map(|(i, _)| i).collect()
         }
-        Scope::Role(role) => (0..members.len()).filter(|&i| members[i].has_role(*role)).collect(),
+        Scope::Role(role) => members.iter().enumerate().filter(|(_, m)| m.has_role(*role)).map(|(i, _)| i).collect(),
     }
 }
 

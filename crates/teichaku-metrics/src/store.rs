@@ -204,10 +204,10 @@ impl EventStore {
         };
         MemberEvents {
             base_day: self.base_day,
-            day: &self.day[a..b],
-            kind: &self.kind[a..b],
-            minutes: &self.minutes[a..b],
-            saved: &self.saved[a..b],
+            day: self.day.get(a..b).unwrap_or_default(),
+            kind: self.kind.get(a..b).unwrap_or_default(),
+            minutes: self.minutes.get(a..b).unwrap_or_default(),
+            saved: self.saved.get(a..b).unwrap_or_default(),
         }
     }
 
@@ -231,9 +231,9 @@ impl EventStore {
         };
         DayRollup {
             base_day: self.base_day,
-            day: &self.rollup_day[a..b],
-            events: &self.rollup_events[a..b],
-            minutes: &self.rollup_minutes[a..b],
+            day: self.rollup_day.get(a..b).unwrap_or_default(),
+            events: self.rollup_events.get(a..b).unwrap_or_default(),
+            minutes: self.rollup_minutes.get(a..b).unwrap_or_default(),
         }
     }
 }
@@ -256,6 +256,9 @@ impl EventStore {
 #[derive(Clone, Debug)]
 pub struct EventStoreBuilder {
     members: BTreeMap<MemberId, u32>,
+    /// Member numbers are below this: [`EventStoreBuilder::finish`] sizes its per-member index
+    /// by the largest number stored, so an unchecked number could make it allocate gigabytes.
+    member_count: u32,
     offset: UtcOffset,
     rows: Vec<Row>,
     kinds: BTreeMap<(Option<TaskCategory>, Option<ToolId>), u32>,
@@ -272,15 +275,41 @@ struct Row {
 }
 
 impl EventStoreBuilder {
-    /// A builder for events of the snapshot's members, read in its organisation's offset.
+    /// A builder for events of the snapshot's members, read in its organisation's offset; member
+    /// `i` is the `i`-th of the organisation's member list.
     pub fn new(snapshot: &ValidSnapshot) -> Self {
-        let members = snapshot.organisation().members.iter().enumerate().map(|(i, m)| (m.id, i as u32)).collect();
-        Self::with_members(members, snapshot.organisation().utc_offset)
+        let list = &snapshot.organisation().members;
+        let members = list.iter().enumerate().map(|(i, m)| (m.id, i as u32)).collect();
+        Self::with_members(members, u32::try_from(list.len()).unwrap_or(u32::MAX), snapshot.organisation().utc_offset)
     }
 
-    /// A builder for members numbered by the caller, read in `offset`.
-    pub fn with_members(members: BTreeMap<MemberId, u32>, offset: UtcOffset) -> Self {
-        Self { members, offset, rows: Vec::new(), kinds: BTreeMap::new() }
+    /// A builder for `member_count` members numbered `0..member_count` by the caller (`members`
+    /// maps the ids [`EventStoreBuilder::push`] reads to those numbers), read in `offset`.
+    ///
+    /// ```
+    /// use teichaku_metrics::{EventError, EventStoreBuilder};
+    /// use teichaku_model::UtcOffset;
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 8, 3).expect("a date");
+    /// let mut builder = EventStoreBuilder::with_members(Default::default(), 2, UtcOffset::UTC);
+    /// builder.push_local(1, day, 0, 500)?;
+    /// assert_eq!(
+    ///     builder.push_local(4_000_000_000, day, 0, 500),
+    ///     Err(EventError::MemberOutOfRange { member: 4_000_000_000, members: 2 }),
+    /// );
+    /// assert_eq!(builder.finish()?.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_members(members: BTreeMap<MemberId, u32>, member_count: u32, offset: UtcOffset) -> Self {
+        Self { members, member_count, offset, rows: Vec::new(), kinds: BTreeMap::new() }
+    }
+
+    /// `member` if it is below the member count.
+    fn checked_member(&self, member: u32) -> Result<u32, EventError> {
+        if member < self.member_count {
+            Ok(member)
+        } else {
+            Err(EventError::MemberOutOfRange { member, members: self.member_count })
+        }
     }
 
     /// Reserves room for `n` more events.
@@ -292,7 +321,8 @@ impl EventStoreBuilder {
     ///
     /// # Errors
     ///
-    /// [`EventError`] when the member is unknown, the timestamp unreadable, or a number negative,
+    /// [`EventError`] when the member is unknown or numbered at or past the builder's member
+    /// count, the timestamp unreadable, or a number negative,
     /// not finite or larger than [`MAX_EVENT_MINUTES`]; the builder is unchanged.
     pub fn push(&mut self, event: &UsageEvent) -> Result<(), EventError> {
         let member = *self.members.get(&event.member).ok_or(EventError::UnknownMember(event.member))?;
@@ -313,6 +343,7 @@ impl EventStoreBuilder {
         task: Option<&TaskCategory>,
         tool: Option<&ToolId>,
     ) -> Result<(), EventError> {
+        let member = self.checked_member(member)?;
         let at = at.resolve(self.offset).map_err(|e| EventError::UnreadableTimestamp(e.text))?;
         let local = at.with_timezone(&self.offset.to_fixed_offset()).naive_local();
         let millis = local.time().num_seconds_from_midnight() * 1000 + local.time().nanosecond() / 1_000_000;
@@ -336,7 +367,19 @@ impl EventStoreBuilder {
     }
 
     /// Adds one event already in local days and hundredths of a minute (generated data).
-    pub fn push_local(&mut self, member: u32, day: NaiveDate, millis_of_day: u32, minutes_centi: u32) {
+    ///
+    /// # Errors
+    ///
+    /// [`EventError::MemberOutOfRange`] when `member` is at or past the builder's member count;
+    /// the builder is unchanged.
+    pub fn push_local(
+        &mut self,
+        member: u32,
+        day: NaiveDate,
+        millis_of_day: u32,
+        minutes_centi: u32,
+    ) -> Result<(), EventError> {
+        let member = self.checked_member(member)?;
         let next = self.kinds.len() as u32;
         let kind = *self.kinds.entry((None, None)).or_insert(next);
         self.rows.push(Row {
@@ -347,6 +390,7 @@ impl EventStoreBuilder {
             saved: NO_SAVED,
             kind,
         });
+        Ok(())
     }
 
     /// Sorts, removes exact duplicates and lays the events out in columns.
@@ -362,12 +406,15 @@ impl EventStoreBuilder {
         let mut kinds = Vec::with_capacity(self.kinds.len());
         let mut renumber = vec![0u16; self.kinds.len()];
         for (sorted, (key, first_seen)) in self.kinds.into_iter().enumerate() {
-            renumber[first_seen as usize] = sorted as u16;
+            // Kinds are numbered `0..len` as first seen, so every slot is there.
+            if let Some(slot) = renumber.get_mut(first_seen as usize) {
+                *slot = sorted as u16;
+            }
             kinds.push(key);
         }
         let mut rows = self.rows;
         for r in &mut rows {
-            r.kind = u32::from(renumber[r.kind as usize]);
+            r.kind = renumber.get(r.kind as usize).map_or(r.kind, |&k| u32::from(k));
         }
         rows.sort_unstable();
         let before = rows.len();
@@ -396,14 +443,17 @@ impl EventStoreBuilder {
             rollup_events: Vec::new(),
             rollup_minutes: Vec::new(),
         };
+        // Every member number was checked against the member count, so this is bounded by it.
         let members = rows.last().map_or(0, |r| r.member as usize + 1);
+        // Events per member, shifted by one (`counts[m + 1]` for member `m`), then their running
+        // total: where each member's run starts.
         store.starts = vec![0; members + 1];
         for r in &rows {
-            store.starts[r.member as usize + 1] += 1;
+            if let Some(count) = store.starts.get_mut(r.member as usize + 1) {
+                *count += 1;
+            }
         }
-        for m in 0..members {
-            store.starts[m + 1] += store.starts[m];
-        }
+        running_total(&mut store.starts);
         store.rollup_starts = vec![0; members + 1];
         let mut previous: Option<(u32, i32)> = None;
         for r in &rows {
@@ -413,16 +463,16 @@ impl EventStoreBuilder {
                     *mins += u64::from(r.minutes);
                 }
             } else {
-                store.rollup_starts[r.member as usize + 1] += 1;
+                if let Some(count) = store.rollup_starts.get_mut(r.member as usize + 1) {
+                    *count += 1;
+                }
                 store.rollup_day.push((r.day - base_day) as u16);
                 store.rollup_events.push(1);
                 store.rollup_minutes.push(u64::from(r.minutes));
                 previous = Some((r.member, r.day));
             }
         }
-        for m in 0..members {
-            store.rollup_starts[m + 1] += store.rollup_starts[m];
-        }
+        running_total(&mut store.rollup_starts);
         store.rollup_day.shrink_to_fit();
         store.rollup_events.shrink_to_fit();
         store.rollup_minutes.shrink_to_fit();
@@ -433,6 +483,15 @@ impl EventStoreBuilder {
             store.saved.push(r.saved);
         }
         Ok(store)
+    }
+}
+
+/// Replaces each count by the sum of it and those before it.
+fn running_total(counts: &mut [u32]) {
+    let mut total = 0u32;
+    for count in counts {
+        total += *count;
+        *count = total;
     }
 }
 
@@ -456,6 +515,20 @@ pub enum EventError {
     /// The member is not in the organisation.
     #[error("unknown member `{0}`")]
     UnknownMember(MemberId),
+    /// A member number at or past the member count the builder was made for.
+    ///
+    /// ```
+    /// use teichaku_metrics::EventError;
+    /// let e = EventError::MemberOutOfRange { member: 4_000_000_000, members: 120 };
+    /// assert_eq!(e.to_string(), "member number 4000000000 is out of range: there are 120 members, numbered from 0");
+    /// ```
+    #[error("member number {member} is out of range: there are {members} members, numbered from 0")]
+    MemberOutOfRange {
+        /// The number given.
+        member: u32,
+        /// How many members the builder was made for: numbers must be below it.
+        members: u32,
+    },
     /// The timestamp cannot be read.
     #[error("unreadable timestamp {0:?}: expected RFC 3339 such as 2026-04-01T09:30:00+09:00")]
     UnreadableTimestamp(String),
@@ -501,4 +574,37 @@ pub enum StoreError {
         /// How many were found.
         kinds: usize,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn member_numbers_at_or_past_the_member_count_are_refused_before_anything_is_allocated() {
+        let day = NaiveDate::from_ymd_opt(2026, 8, 3).unwrap_or_default();
+        let at = Timestamp::from("2026-08-03T09:30:00Z");
+        let mut builder = EventStoreBuilder::with_members(BTreeMap::new(), 3, UtcOffset::UTC);
+        for member in [3, 4, 4_000_000_000, u32::MAX] {
+            let refused = Err(EventError::MemberOutOfRange { member, members: 3 });
+            assert_eq!(builder.push_parts(member, &at, 5.0, None, None, None), refused);
+            assert_eq!(builder.push_local(member, day, 0, 500), refused);
+        }
+        assert!(builder.rows.is_empty() && builder.kinds.is_empty(), "a refused event leaves the builder unchanged");
+        assert_eq!(builder.push_parts(2, &at, 5.0, Some(2.0), None, None), Ok(()));
+        assert_eq!(builder.push_local(0, day, 0, 500), Ok(()));
+        let store = builder.finish().unwrap();
+        assert_eq!(store.len(), 2);
+        assert_eq!(store.member_bound(), 3);
+        assert_eq!(store.member_events(2).minutes, &[500]);
+        assert_eq!(store.member_events(3).minutes, &[] as &[u32]);
+    }
+
+    #[test]
+    fn a_builder_for_no_members_refuses_every_number() {
+        let mut builder = EventStoreBuilder::with_members(BTreeMap::new(), 0, UtcOffset::UTC);
+        let day = NaiveDate::from_ymd_opt(2026, 8, 3).unwrap_or_default();
+        assert_eq!(builder.push_local(0, day, 0, 1), Err(EventError::MemberOutOfRange { member: 0, members: 0 }));
+        assert_eq!(builder.finish().map(|store| store.len()), Ok(0));
+    }
 }

@@ -42,11 +42,11 @@ pub struct UnitWeek {
 /// use teichaku_metrics::{AggregateSpec, EventStoreBuilder, UsageAggregate, unit_weekly_activity};
 /// use teichaku_model::{HabitRule, UtcOffset};
 /// let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 8, d).expect("a date");
-/// let mut b = EventStoreBuilder::with_members(Default::default(), UtcOffset::UTC);
+/// let mut b = EventStoreBuilder::with_members(Default::default(), 2, UtcOffset::UTC);
 /// for d in [3, 4, 5, 6] {
-///     b.push_local(0, day(d), 9 * 3_600_000, 500); // member 0: four days, 5 minutes each
+///     b.push_local(0, day(d), 9 * 3_600_000, 500)?; // member 0: four days, 5 minutes each
 /// }
-/// b.push_local(1, day(4), 0, 100);
+/// b.push_local(1, day(4), 0, 100)?;
 /// let store = b.finish()?;
 /// let spec = AggregateSpec::core(day(9), 2, 1);
 /// let agg = UsageAggregate::compute(&store, &spec, 0..store.len());
@@ -101,14 +101,24 @@ pub fn unit_weekly_activity(
         if u >= units {
             continue;
         }
-        headcount[u] += 1;
+        let unit = u * weeks..(u + 1) * weeks;
+        let (Some(unit_headcount), Some(unit_habitual), Some(unit_active), Some(unit_minutes), Some(member_minutes)) = (
+            headcount.get_mut(u),
+            habitual.get_mut(u),
+            active.get_mut(unit.clone()),
+            minutes.get_mut(unit),
+            agg.week_minutes.get(m * weeks..(m + 1) * weeks),
+        ) else {
+            continue;
+        };
+        *unit_headcount += 1;
+        let unit_weeks = unit_active.iter_mut().zip(unit_minutes.iter_mut()).zip(member_minutes);
         if let Some(RecentMasks { weeks: week_masks, habit: Some((days, habit_mask)) }) = &recent_masks {
             let recent = agg.recent_days(m);
-            habitual[u] += u64::from((recent & habit_mask).count_ones() >= *days);
-            let member_minutes = &agg.week_minutes[m * weeks..(m + 1) * weeks];
-            for (w, mask) in week_masks.iter().enumerate() {
-                active[u * weeks + w] += u64::from(recent & mask != 0);
-                minutes[u * weeks + w] += member_minutes[w];
+            *unit_habitual += u64::from((recent & habit_mask).count_ones() >= *days);
+            for (((active, minutes), &member), mask) in unit_weeks.zip(week_masks) {
+                *active += u64::from(recent & mask != 0);
+                *minutes += member;
             }
             continue;
         }
@@ -116,26 +126,36 @@ pub fn unit_weekly_activity(
             Some((days, window)) => agg.count_in(m, window) >= *days,
             None => is_habitual(agg, m, 0, habit),
         };
-        habitual[u] += u64::from(is);
-        let member_minutes = &agg.week_minutes[m * weeks..(m + 1) * weeks];
-        for (w, window) in bounds.iter().enumerate() {
-            active[u * weeks + w] += u64::from(agg.count_in(m, window) > 0);
-            minutes[u * weeks + w] += member_minutes[w];
+        *unit_habitual += u64::from(is);
+        for (((active, minutes), &member), window) in unit_weeks.zip(&bounds) {
+            *active += u64::from(agg.any_in(m, window));
+            *minutes += member;
         }
     }
-    (0..units)
-        .map(|u| UnitActivity {
-            unit: u as u32,
-            headcount: headcount[u],
-            habitual: habitual[u],
-            weeks: (0..weeks)
-                .rev()
-                .map(|w| UnitWeek {
-                    week_start: date_of(this_week - 7 * w as i32).unwrap_or_default(),
-                    active: active[u * weeks + w],
-                    minutes_centi: minutes[u * weeks + w],
-                })
-                .collect(),
+    headcount
+        .iter()
+        .zip(&habitual)
+        .enumerate()
+        .map(|(u, (&headcount, &habitual))| {
+            let unit = u * weeks..(u + 1) * weeks;
+            let unit_active = active.get(unit.clone()).unwrap_or_default();
+            let unit_minutes = minutes.get(unit).unwrap_or_default();
+            UnitActivity {
+                unit: u as u32,
+                headcount,
+                habitual,
+                weeks: unit_active
+                    .iter()
+                    .zip(unit_minutes)
+                    .enumerate()
+                    .rev()
+                    .map(|(w, (&active, &minutes_centi))| UnitWeek {
+                        week_start: date_of(this_week - 7 * w as i32).unwrap_or_default(),
+                        active,
+                        minutes_centi,
+                    })
+                    .collect(),
+            }
         })
         .collect()
 }
