@@ -5,11 +5,14 @@
 mod actions;
 mod bad_input;
 mod demo;
+mod japanese;
 mod metrics;
 mod playbooks;
 mod readiness;
+mod reproducible;
 mod robustness;
 mod schedule;
 mod support;
 mod validation;
+mod versioning;
 mod whatif;

@@ -11,7 +11,7 @@ use teichaku::rollout::{ActionScope, Reason, Status, WaveBlock};
 use teichaku::{Assessment, Catalog, metrics::Figure};
 
 use crate::kpis::{load_with_events, scope_header, scope_line};
-use crate::render::{role, t};
+use crate::render::{provenance_line, role, t};
 use crate::{Failure, json};
 
 /// The arguments of `teichaku assess`.
@@ -275,4 +275,5 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
     for s in a.kpis.scopes.iter().filter(|s| !matches!(s.scope, teichaku::metrics::Scope::Role(_))) {
         let _ = writeln!(out, "{}", scope_line(snapshot, s, lang));
     }
+    provenance_line(out, lang, a.document_version, &a.playbook, a.playbook_revision);
 }

@@ -466,14 +466,40 @@ enum Output<W: Write> {
         /// The rubric's bands, highest first, with their lower bounds.
         bands: Vec<Band>,
     },
-    Json(W),
+    Json {
+        out: W,
+        provenance: Provenance,
+    },
     Csv {
         writer: Box<csv::Writer<W>>,
+        provenance: Provenance,
         /// A reused buffer for numbers and lists.
         buffer: String,
         /// How many criterion columns the header has.
         criteria: usize,
     },
+}
+
+/// What produced a result, written on every JSON line and CSV record so that a row stored on
+/// its own can still be audited: the engine, the rubric document's format version, the rubric.
+#[derive(Serialize)]
+struct Provenance {
+    engine_version: &'static str,
+    document_version: u32,
+    rubric_id: String,
+    rubric_revision: u32,
+}
+
+impl Provenance {
+    fn of(rubric: &CompiledRubric) -> Self {
+        let source = rubric.rubric();
+        Self {
+            engine_version: teichaku::ENGINE_VERSION,
+            document_version: source.version,
+            rubric_id: source.id.to_string(),
+            rubric_revision: source.revision,
+        }
+    }
 }
 
 /// One JSON output line.
@@ -484,6 +510,8 @@ struct JsonLine<'a> {
     subject: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     group: Option<&'a str>,
+    #[serde(flatten)]
+    provenance: &'a Provenance,
     #[serde(flatten)]
     result: JsonResult<'a>,
 }
@@ -508,11 +536,22 @@ impl<W: Write> Output<W> {
     fn new(format: OutputFormat, rubric: &CompiledRubric, out: W) -> Result<Self, Failure> {
         Ok(match format {
             OutputFormat::Text => Output::Text { out, bands: rubric.rubric().bands.clone() },
-            OutputFormat::Json => Output::Json(out),
+            OutputFormat::Json => Output::Json { out, provenance: Provenance::of(rubric) },
             OutputFormat::Csv => {
                 let mut writer = csv::Writer::from_writer(out);
-                let fixed =
-                    ["line", "subject", "group", "status", "rubric", "revision", "total", "uncapped_total", "band"];
+                let fixed = [
+                    "line",
+                    "subject",
+                    "group",
+                    "status",
+                    "rubric",
+                    "revision",
+                    "document_version",
+                    "engine_version",
+                    "total",
+                    "uncapped_total",
+                    "band",
+                ];
                 let criteria = rubric.rubric().criteria.iter().map(|c| format!("points:{}", c.id));
                 let header: Vec<String> = fixed
                     .iter()
@@ -524,6 +563,7 @@ impl<W: Write> Output<W> {
                 writer.write_record(&header).map_err(write_failure)?;
                 Output::Csv {
                     writer: Box::new(writer),
+                    provenance: Provenance::of(rubric),
                     buffer: String::new(),
                     criteria: rubric.rubric().criteria.len(),
                 }
@@ -554,7 +594,7 @@ impl<W: Write> Output<W> {
                 text.push('\n');
                 out.write_all(text.as_bytes()).map_err(write_failure)
             }
-            Output::Json(out) => {
+            Output::Json { out, provenance } => {
                 let result = match outcome {
                     RowOutcome::Evaluated(evaluation) => JsonResult::Evaluated { evaluation },
                     RowOutcome::NotApplicable => {
@@ -562,11 +602,11 @@ impl<W: Write> Output<W> {
                     }
                     RowOutcome::Error { message, error } => JsonResult::Error { message, error: error.as_ref() },
                 };
-                serde_json::to_writer(&mut *out, &JsonLine { line, subject, group, result })
+                serde_json::to_writer(&mut *out, &JsonLine { line, subject, group, provenance, result })
                     .map_err(|e| Failure { message: format!("cannot write JSON: {e}"), code: CANNOT_WRITE })?;
                 out.write_all(b"\n").map_err(write_failure)
             }
-            Output::Csv { writer, buffer, criteria } => {
+            Output::Csv { writer, provenance, buffer, criteria } => {
                 let w = &mut **writer;
                 let mut field = |text: &str| w.write_field(text).map_err(write_failure);
                 buffer.clear();
@@ -574,11 +614,24 @@ impl<W: Write> Output<W> {
                 field(buffer)?;
                 field(subject.unwrap_or(""))?;
                 field(group.unwrap_or(""))?;
+                let status = match outcome {
+                    RowOutcome::Evaluated(_) => "evaluated",
+                    RowOutcome::NotApplicable => "not_applicable",
+                    RowOutcome::Error { .. } => "error",
+                };
+                field(status)?;
+                // Where the row comes from, on every row.
+                field(&provenance.rubric_id)?;
+                buffer.clear();
+                let _ = write!(buffer, "{}", provenance.rubric_revision);
+                field(buffer)?;
+                buffer.clear();
+                let _ = write!(buffer, "{}", provenance.document_version);
+                field(buffer)?;
+                field(provenance.engine_version)?;
                 match outcome {
                     RowOutcome::Evaluated(e) => {
-                        field("evaluated")?;
-                        field(e.rubric_id.as_str())?;
-                        for number in [f64::from(e.rubric_revision), e.total, e.uncapped_total] {
+                        for number in [e.total, e.uncapped_total] {
                             buffer.clear();
                             let _ = write!(buffer, "{number}");
                             field(buffer)?;
@@ -603,14 +656,13 @@ impl<W: Write> Output<W> {
                         field("")?;
                     }
                     RowOutcome::NotApplicable | RowOutcome::Error { .. } => {
-                        let (status, message) = match outcome {
-                            RowOutcome::Error { message, .. } => ("error", message.as_str()),
-                            _ => ("not_applicable", ""),
+                        let message = match outcome {
+                            RowOutcome::Error { message, .. } => message.as_str(),
+                            _ => "",
                         };
-                        field(status)?;
-                        // The evaluation's columns, empty: rubric to weight_counted, the
+                        // The evaluation's columns, empty: total to weight_counted, the
                         // criteria, caps_applied and missing.
-                        let empty = 6 + *criteria + 2;
+                        let empty = 4 + *criteria + 2;
                         for _ in 0..empty {
                             field("")?;
                         }
@@ -625,7 +677,7 @@ impl<W: Write> Output<W> {
     /// Writes the roll-up after the rows: a JSON line `{"rollup": …}`, or a text section.
     fn rollup(&mut self, report: &RollupReport) -> Result<(), Failure> {
         match self {
-            Output::Json(out) => json_line(out, "rollup", report),
+            Output::Json { out, provenance } => json_line(out, provenance, "rollup", report),
             Output::Text { out, .. } => {
                 let mut text =
                     format!("roll-up by group (figures withheld under {} evaluated):\n", report.min_group_size);
@@ -641,7 +693,7 @@ impl<W: Write> Output<W> {
     /// Writes the calibration after the rows: a JSON line `{"calibration": …}`, or a text section.
     fn calibration(&mut self, report: &CalibrationReport) -> Result<(), Failure> {
         match self {
-            Output::Json(out) => json_line(out, "calibration", report),
+            Output::Json { out, provenance } => json_line(out, provenance, "calibration", report),
             Output::Text { out, .. } => {
                 let mut text = format!(
                     "calibration: {} ranked, {} would move, {} keep their band\n",
@@ -674,16 +726,24 @@ impl<W: Write> Output<W> {
 
     fn finish(self) -> Result<(), Failure> {
         match self {
-            Output::Text { mut out, .. } | Output::Json(mut out) => out.flush().map_err(write_failure),
+            Output::Text { mut out, .. } | Output::Json { mut out, .. } => out.flush().map_err(write_failure),
             Output::Csv { mut writer, .. } => writer.flush().map_err(write_failure),
         }
     }
 }
 
-/// Writes `{"<key>": value}` and a newline.
-fn json_line<W: Write, T: Serialize>(out: &mut W, key: &str, value: &T) -> Result<(), Failure> {
-    let mut line = BTreeMap::new();
-    line.insert(key, value);
+/// Writes `{"<key>": value, "document_version": …, "engine_version": …}` and a newline (the
+/// report names its rubric itself).
+fn json_line<W: Write, T: Serialize>(
+    out: &mut W,
+    provenance: &Provenance,
+    key: &str,
+    value: &T,
+) -> Result<(), Failure> {
+    let mut line = serde_json::Map::new();
+    line.insert(key.to_owned(), serde_json::to_value(value).map_err(write_failure)?);
+    line.insert("document_version".to_owned(), provenance.document_version.into());
+    line.insert("engine_version".to_owned(), provenance.engine_version.into());
     serde_json::to_writer(&mut *out, &line)
         .map_err(|e| Failure { message: format!("cannot write JSON: {e}"), code: CANNOT_WRITE })?;
     out.write_all(b"\n").map_err(write_failure)

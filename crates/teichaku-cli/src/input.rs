@@ -40,6 +40,8 @@ pub(crate) fn read(path: &Path) -> Result<String, Failure> {
 /// The outcome of `teichaku validate`.
 #[derive(Debug, Serialize)]
 pub(crate) struct ValidationReport {
+    /// The version of teichaku that checked it.
+    pub(crate) engine_version: &'static str,
     /// Which kind of document it was taken for.
     pub(crate) document: &'static str,
     /// Whether it is valid.
@@ -58,6 +60,7 @@ pub(crate) fn validate(text: &str, catalog: &Catalog) -> ValidationReport {
         .map(|m| m.contains_key("phases") && !m.contains_key("organisation"))
         .unwrap_or(false);
     let unreadable = |document, e: DocumentError| ValidationReport {
+        engine_version: teichaku::ENGINE_VERSION,
         document,
         valid: false,
         unreadable: Some(e.to_string()),
@@ -65,7 +68,13 @@ pub(crate) fn validate(text: &str, catalog: &Catalog) -> ValidationReport {
     };
     let found = |document, result: Result<(), teichaku::model::ValidationErrors>| {
         let problems = result.err().map(|e| e.into_vec()).unwrap_or_default();
-        ValidationReport { document, valid: problems.is_empty(), unreadable: None, problems }
+        ValidationReport {
+            engine_version: teichaku::ENGINE_VERSION,
+            document,
+            valid: problems.is_empty(),
+            unreadable: None,
+            problems,
+        }
     };
     if is_playbook {
         match parse_playbook(text) {

@@ -13,7 +13,7 @@ use teichaku::metrics::{
 use teichaku::model::{Lang, MemberId, Role, ValidSnapshot, parse_document, validate_document};
 
 use crate::events::{StreamReport, stream_file};
-use crate::render::t;
+use crate::render::{provenance_line, t};
 use crate::{Failure, Format, input, json};
 
 /// The arguments of `teichaku kpis`.
@@ -233,6 +233,7 @@ fn render(snapshot: &ValidSnapshot, report: &KpiReport, streamed: &StreamReport,
             }
         }
     }
+    provenance_line(out, lang, teichaku::model::FORMAT_VERSION, &report.playbook, report.playbook_revision);
 }
 
 pub(crate) fn scope_line(snapshot: &ValidSnapshot, s: &ScopeKpis, lang: Lang) -> String {

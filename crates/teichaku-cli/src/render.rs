@@ -41,6 +41,24 @@ pub(crate) fn t(lang: Lang, en: &'static str, ja: &'static str) -> &'static str 
     }
 }
 
+/// The last line of a text report: what produced it, so a printed or pasted report can be
+/// reproduced (the engine, the document's format version, the playbook and its revision).
+pub(crate) fn provenance_line(
+    out: &mut String,
+    lang: Lang,
+    document_version: u32,
+    playbook: &teichaku::model::PlaybookId,
+    revision: u32,
+) {
+    let _ = writeln!(
+        out,
+        "\nteichaku {} · {} {document_version} · {} {playbook} rev {revision}",
+        teichaku::ENGINE_VERSION,
+        t(lang, "document format", "文書形式"),
+        t(lang, "playbook", "プレイブック"),
+    );
+}
+
 /// A role's name in `lang`.
 pub(crate) fn role(r: Role, lang: Lang) -> &'static str {
     match (r, lang) {

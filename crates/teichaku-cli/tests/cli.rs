@@ -342,10 +342,10 @@ fn evaluate_reports_a_bad_row_in_the_middle_and_goes_on() {
         ]
     );
     insta::assert_snapshot!(out, @r#"
-    line,subject,group,status,rubric,revision,total,uncapped_total,band,weight_counted,points:goal-sheet-ai-entry,points:proposals-implemented,points:success-cases-shared,points:usage-days,caps_applied,missing,error
-    2,e-1,sales,evaluated,ai-use-in-appraisal,1,100,100,S,100,20,25,15,40,,,
-    3,e-2,sales,error,,,,,,,,,,,,,"subject `e-2`: `proposals_implemented`: ""many"" is not a number"
-    4,e-3,sales,evaluated,ai-use-in-appraisal,1,65.5,65.5,B,100,20,15,10.5,20,,incidents,
+    line,subject,group,status,rubric,revision,document_version,engine_version,total,uncapped_total,band,weight_counted,points:goal-sheet-ai-entry,points:proposals-implemented,points:success-cases-shared,points:usage-days,caps_applied,missing,error
+    2,e-1,sales,evaluated,ai-use-in-appraisal,1,1,0.1.0,100,100,S,100,20,25,15,40,,,
+    3,e-2,sales,error,ai-use-in-appraisal,1,1,0.1.0,,,,,,,,,,,"subject `e-2`: `proposals_implemented`: ""many"" is not a number"
+    4,e-3,sales,evaluated,ai-use-in-appraisal,1,1,0.1.0,65.5,65.5,B,100,20,15,10.5,20,,incidents,
     "#);
 }
 

@@ -1,8 +1,11 @@
 //! Versioned JSON documents: the assessment document and the playbook document.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::limits::check_json;
+use crate::migrate;
 use crate::{Limit, Limits, Observations, Organisation, Playbook, PlaybookId};
 
 /// The document format version this build writes; it reads this one and every older one.
@@ -125,22 +128,46 @@ impl From<serde_json::Error> for DocumentError {
 }
 
 fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_owned(),
-        None => message.to_owned(),
-    }
+    let end = message.rfind(" at line ").unwrap_or(message.len());
+    message.get(..end).unwrap_or(message).to_owned()
 }
 
 /// Reads an assessment document, upgrading an older version to the current one.
+///
+/// A leading UTF-8 byte-order mark is ignored (RFC 8259 §8.1 allows a parser to), as the
+/// command line's CSV reader ignores one.
 ///
 /// # Errors
 ///
 /// Returns [`DocumentError`] when the text is not JSON, has an unknown field or a value of the
 /// wrong shape, or carries a version this build cannot read.
 ///
+/// The `version` must be written as a whole number without sign, fraction or exponent:
+///
 /// ```
-/// let err = teichaku_model::parse_document(r#"{ "version": 1, "organisation": {}, "playbook": {}, "extra": 1 }"#);
+/// use teichaku_model::{parse_document, DocumentError};
+/// let with = |v: &str| parse_document(&format!(r#"{{ "version": {v}, "organisation": {{}} }}"#));
+/// // 0 is a version, just not one that exists.
+/// assert_eq!(with("0"), Err(DocumentError::UnsupportedVersion { found: 0, supported: 1 }));
+/// assert_eq!(with("2"), Err(DocumentError::UnsupportedVersion { found: 2, supported: 1 }));
+/// // `-0`, `1e0` and `1.0` are floats to the JSON reader, and `-1` is no version at all.
+/// for v in ["-0", "-1", "1e0", "1.0", "\"1\"", "null"] {
+///     assert_eq!(with(v), Err(DocumentError::MissingVersion), "{v}");
+/// }
+/// let err = parse_document(r#"{ "version": 1, "organisation": {}, "playbook": {}, "extra": 1 }"#);
 /// assert!(err.is_err());
+/// ```
+///
+/// A byte-order mark in front changes nothing:
+///
+/// ```
+/// let json = r#"{ "version": 1,
+///   "organisation": { "name": "Example Ltd", "utc_offset": "+09:00", "launch_date": "2026-04-01",
+///                     "deployment_pattern": "hybrid", "units": [], "members": [] },
+///   "playbook": { "builtin": "sme-five-step" } }"#;
+/// let plain = teichaku_model::parse_document(json)?;
+/// assert_eq!(teichaku_model::parse_document(&format!("\u{feff}{json}"))?, plain);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn parse_document(json: &str) -> Result<AssessmentDocument, DocumentError> {
     parse_document_with_limits(json, &Limits::DEFAULT)
@@ -162,9 +189,19 @@ pub fn parse_document(json: &str) -> Result<AssessmentDocument, DocumentError> {
 /// );
 /// ```
 pub fn parse_document_with_limits(json: &str, limits: &Limits) -> Result<AssessmentDocument, DocumentError> {
+    let json = strip_bom(json);
     check_json(json, limits)?;
-    check_version(json)?;
-    Ok(serde_json::from_str(json)?)
+    let (found, inline) = check_version::<AssessmentProbe>(json)?;
+    // An inline playbook has its own `version`, checked during validation; one this build reads
+    // but older than the current is upgraded with the playbook chain.
+    let inline_older = inline.filter(|v| (1..FORMAT_VERSION).contains(v));
+    read_upgraded(json, found < FORMAT_VERSION || inline_older.is_some(), |doc| {
+        let mut doc = migrate::upgrade_assessment(doc, found)?;
+        if let (Some(v), Some(playbook)) = (inline_older, doc.pointer_mut("/playbook/inline")) {
+            *playbook = migrate::upgrade_playbook(playbook.take(), v)?;
+        }
+        Ok(doc)
+    })
 }
 
 /// Reads a playbook document, upgrading an older version to the current one.
@@ -174,7 +211,11 @@ pub fn parse_document_with_limits(json: &str, limits: &Limits) -> Result<Assessm
 /// As [`parse_document`].
 ///
 /// ```
-/// assert!(teichaku_model::parse_playbook(r#"{ "version": 2 }"#).is_err());
+/// use teichaku_model::{parse_playbook, DocumentError};
+/// assert_eq!(parse_playbook(r#"{ "version": 2 }"#), Err(DocumentError::UnsupportedVersion { found: 2, supported: 1 }));
+/// assert_eq!(parse_playbook(r#"{ "version": -0 }"#), Err(DocumentError::MissingVersion));
+/// // A byte-order mark is ignored: the error is about the content, not the first byte.
+/// assert!(matches!(parse_playbook("\u{feff}{ \"version\": 1 }"), Err(DocumentError::Syntax { message, .. }) if message.starts_with("missing field")));
 /// ```
 pub fn parse_playbook(json: &str) -> Result<Playbook, DocumentError> {
     parse_playbook_with_limits(json, &Limits::DEFAULT)
@@ -195,9 +236,10 @@ pub fn parse_playbook(json: &str) -> Result<Playbook, DocumentError> {
 /// ));
 /// ```
 pub fn parse_playbook_with_limits(json: &str, limits: &Limits) -> Result<Playbook, DocumentError> {
+    let json = strip_bom(json);
     check_json(json, limits)?;
-    check_version(json)?;
-    Ok(serde_json::from_str(json)?)
+    let (found, _) = check_version::<PlaybookProbe>(json)?;
+    read_upgraded(json, found < FORMAT_VERSION, |doc| migrate::upgrade_playbook(doc, found))
 }
 
 /// Checks a JSON text against `limits` before it is parsed, for documents teichaku does not parse
@@ -215,17 +257,78 @@ pub fn check_json_limits(json: &str, limits: &Limits) -> Result<(), DocumentErro
     Ok(check_json(json, limits)?)
 }
 
-/// Reads only the top-level `version` of a document, so an unknown version is reported as such
-/// rather than as whatever field changed shape.
-fn check_version(json: &str) -> Result<u32, DocumentError> {
-    #[derive(Deserialize)]
-    struct Probe {
-        version: Option<serde_json::Value>,
+/// `json` without a leading UTF-8 byte-order mark (only one, and only in front).
+fn strip_bom(json: &str) -> &str {
+    json.strip_prefix('\u{feff}').unwrap_or(json)
+}
+
+/// Reads `json` into `T`: straight from the text when it has the current shape, through
+/// `upgrade` (the chain of [`migrate`] steps) and a [`Value`] when `older`.
+///
+/// The straight path keeps the line and column of a problem and rejects duplicate keys; an
+/// upgraded document is read from a [`Value`], whose problems have no position (line 0) and
+/// where a repeated key keeps its last value.
+pub(crate) fn read_upgraded<T: DeserializeOwned>(
+    json: &str,
+    older: bool,
+    upgrade: impl FnOnce(Value) -> Result<Value, DocumentError>,
+) -> Result<T, DocumentError> {
+    if !older {
+        return Ok(serde_json::from_str(json)?);
     }
-    let probe: Probe = serde_json::from_str(json)?;
-    let found = probe.version.as_ref().and_then(serde_json::Value::as_u64).ok_or(DocumentError::MissingVersion)?;
+    let doc: Value = serde_json::from_str(json)?;
+    Ok(serde_json::from_value(upgrade(doc)?)?)
+}
+
+/// The top level of a document as [`check_version`] reads it: its `version`, and the version of
+/// an inline playbook if it has one.
+trait VersionProbe: DeserializeOwned {
+    fn version(&self) -> Option<&Value>;
+    fn inline_version(&self) -> Option<u32>;
+}
+
+#[derive(Deserialize)]
+struct PlaybookProbe {
+    version: Option<Value>,
+}
+
+impl VersionProbe for PlaybookProbe {
+    fn version(&self) -> Option<&Value> {
+        self.version.as_ref()
+    }
+    fn inline_version(&self) -> Option<u32> {
+        None
+    }
+}
+
+#[derive(Deserialize)]
+struct AssessmentProbe {
+    version: Option<Value>,
+    playbook: Option<Value>,
+}
+
+impl VersionProbe for AssessmentProbe {
+    fn version(&self) -> Option<&Value> {
+        self.version.as_ref()
+    }
+    fn inline_version(&self) -> Option<u32> {
+        let v = self.playbook.as_ref()?.pointer("/inline/version")?.as_u64()?;
+        u32::try_from(v).ok()
+    }
+}
+
+/// Reads only the top-level `version` of a document, so an unknown version is reported as such
+/// rather than as whatever field changed shape; with it, the version of an inline playbook.
+///
+/// A version is a JSON integer without sign, fraction or exponent (serde_json reads `-0`,
+/// `1.0` and `1e0` as floats and `-1` as a negative integer): anything else is
+/// [`DocumentError::MissingVersion`]; a whole number this build does not read, 0 included, is
+/// [`DocumentError::UnsupportedVersion`].
+fn check_version<P: VersionProbe>(json: &str) -> Result<(u32, Option<u32>), DocumentError> {
+    let probe: P = serde_json::from_str(json)?;
+    let found = probe.version().and_then(Value::as_u64).ok_or(DocumentError::MissingVersion)?;
     match u32::try_from(found) {
-        Ok(v) if (1..=FORMAT_VERSION).contains(&v) => Ok(v),
+        Ok(v) if (1..=FORMAT_VERSION).contains(&v) => Ok((v, probe.inline_version())),
         _ => Err(DocumentError::UnsupportedVersion { found, supported: FORMAT_VERSION }),
     }
 }

@@ -811,6 +811,7 @@ pub enum HabitRule {
 /// use teichaku_model::ScoringModel;
 /// let m = ScoringModel::default();
 /// assert_eq!(m.components.len(), 7);
+/// assert_eq!(m.absolute_conditions.len(), 3);
 /// assert_eq!(m.cap_without_absolute, 59.0);
 /// ```
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
@@ -926,7 +927,6 @@ impl Default for ScoringModel {
     fn default() -> Self {
         use ScoreComponentKind as C;
         let component = |component, kpi, op, target, weight| ScoreComponent { component, kpi, op, target, weight };
-        let slug = |s: &str| ConditionId::new(s).unwrap_or_else(|_| unreachable!("INVARIANT: literal slug"));
         Self {
             components: vec![
                 component(C::HabitRate, Kpi::HabitRate, Comparison::AtLeast, 0.5, 25.0),
@@ -937,23 +937,27 @@ impl Default for ScoringModel {
                 component(C::KnowledgeSharing, Kpi::DaysSinceSuccessCase, Comparison::AtMost, 14.0, 10.0),
                 component(C::RuleHygiene, Kpi::DaysSinceRuleReview, Comparison::AtMost, 90.0, 10.0),
             ],
-            absolute_conditions: vec![
-                AbsoluteCondition {
-                    id: slug("daily-habit"),
-                    title: Localized::new("A daily-use habit", "毎日使う習慣"),
-                    when: Condition::Compare { kpi: Kpi::HabitRate, op: CompareOp::Ge, value: 0.2 },
-                },
-                AbsoluteCondition {
-                    id: slug("executive-commitment"),
-                    title: Localized::new("Executives use AI themselves", "経営層のコミットメント"),
-                    when: Condition::Compare { kpi: Kpi::DaysSinceExecutiveUse, op: CompareOp::Lt, value: 14.0 },
-                },
-                AbsoluteCondition {
-                    id: slug("place-to-ask"),
-                    title: Localized::new("A place to ask questions", "相談できる場"),
-                    when: Condition::RoleCount { role: Role::Ambassador, op: CompareOp::Ge, value: 1.0 },
-                },
-            ],
+            // Literal slugs, all valid: the example on `ScoringModel` counts the three.
+            absolute_conditions: [
+                (
+                    "daily-habit",
+                    Localized::new("A daily-use habit", "毎日使う習慣"),
+                    Condition::Compare { kpi: Kpi::HabitRate, op: CompareOp::Ge, value: 0.2 },
+                ),
+                (
+                    "executive-commitment",
+                    Localized::new("Executives use AI themselves", "経営層のコミットメント"),
+                    Condition::Compare { kpi: Kpi::DaysSinceExecutiveUse, op: CompareOp::Lt, value: 14.0 },
+                ),
+                (
+                    "place-to-ask",
+                    Localized::new("A place to ask questions", "相談できる場"),
+                    Condition::RoleCount { role: Role::Ambassador, op: CompareOp::Ge, value: 1.0 },
+                ),
+            ]
+            .into_iter()
+            .filter_map(|(id, title, when)| Some(AbsoluteCondition { id: ConditionId::new(id).ok()?, title, when }))
+            .collect(),
             cap_without_absolute: 59.0,
             failing: FailingRule::default(),
         }

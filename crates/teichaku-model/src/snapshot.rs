@@ -41,14 +41,14 @@ impl ValidSnapshot {
         let org = &snapshot.organisation;
         let units: BTreeMap<UnitId, usize> = org.units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
         let members = org.members.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
+        // Units taken in id order fill each parent's list already sorted by id.
+        let mut by_id: Vec<(usize, &Unit)> = org.units.iter().enumerate().collect();
+        by_id.sort_by_key(|&(_, u)| u.id);
         let mut children = vec![Vec::new(); org.units.len()];
-        for (i, u) in org.units.iter().enumerate() {
-            if let Some(&p) = u.parent.as_ref().and_then(|p| units.get(p)) {
-                children[p].push(i);
+        for (i, u) in by_id {
+            if let Some(list) = u.parent.as_ref().and_then(|p| units.get(p)).and_then(|&p| children.get_mut(p)) {
+                list.push(i);
             }
-        }
-        for c in &mut children {
-            c.sort_by_key(|&i| org.units[i].id);
         }
         let pb = &snapshot.playbook;
         let activities: BTreeMap<ActivityId, usize> =
@@ -73,13 +73,15 @@ impl ValidSnapshot {
         for (i, m) in org.members.iter().enumerate() {
             let Some(&unit) = units.get(&m.unit) else { continue };
             for role in &m.roles {
-                if let Some(list) = Role::ALL.iter().position(|r| r == role).and_then(|r| holders[r].get_mut(unit)) {
+                let by_role = Role::ALL.iter().position(|r| r == role).and_then(|r| holders.get_mut(r));
+                if let Some(list) = by_role.and_then(|lists| lists.get_mut(unit)) {
                     list.push(i);
                 }
             }
         }
         for list in holders.iter_mut().flatten() {
-            list.sort_by_key(|&i| org.members[i].id);
+            // The positions come from the member list itself, so every key is a member's id.
+            list.sort_by_key(|&i| org.members.get(i).map(|m| m.id));
         }
         Ok(Self { snapshot, units, members, children, activities, activity_order, usage_local, holders })
     }
@@ -101,7 +103,7 @@ impl ValidSnapshot {
 
     /// The unit with id `id`.
     pub fn unit(&self, id: UnitId) -> Option<&Unit> {
-        self.units.get(&id).map(|&i| &self.snapshot.organisation.units[i])
+        self.units.get(&id).and_then(|&i| self.snapshot.organisation.units.get(i))
     }
 
     /// The position of the member with id `id` in the organisation's member list.
@@ -120,12 +122,12 @@ impl ValidSnapshot {
 
     /// The member with id `id`.
     pub fn member(&self, id: MemberId) -> Option<&Member> {
-        self.members.get(&id).map(|&i| &self.snapshot.organisation.members[i])
+        self.members.get(&id).and_then(|&i| self.snapshot.organisation.members.get(i))
     }
 
     /// The activity with id `id`.
     pub fn activity(&self, id: &ActivityId) -> Option<&Activity> {
-        self.activities.get(id).map(|&i| &self.snapshot.playbook.activities[i])
+        self.activities.get(id).and_then(|&i| self.snapshot.playbook.activities.get(i))
     }
 
     /// Every member who holds `role`, present or not, unit by unit (in the organisation's unit
@@ -179,8 +181,11 @@ impl ValidSnapshot {
         let Some(&root) = self.units.get(&id) else { return out };
         let mut stack = vec![root];
         while let Some(i) = stack.pop() {
-            out.push(self.snapshot.organisation.units[i].id);
-            stack.extend(self.children[i].iter().rev());
+            // Positions come from the unit list these lookups were built from.
+            if let Some(unit) = self.snapshot.organisation.units.get(i) {
+                out.push(unit.id);
+            }
+            stack.extend(self.children.get(i).into_iter().flatten().rev());
         }
         out
     }
@@ -188,7 +193,7 @@ impl ValidSnapshot {
     /// The activities in an order where each comes after everything it waits for; ties keep the
     /// playbook's order.
     pub fn activities_in_order(&self) -> impl Iterator<Item = &Activity> {
-        self.activity_order.iter().map(|&i| &self.snapshot.playbook.activities[i])
+        self.activity_order.iter().filter_map(|&i| self.snapshot.playbook.activities.get(i))
     }
 
     /// The local date and time of `observations().usage[index]`, in the organisation's offset.
@@ -207,22 +212,26 @@ fn topological_order(pb: &Playbook, index: &BTreeMap<ActivityId, usize>) -> Vec<
     let n = pb.activities.len();
     let mut waiting = vec![0usize; n];
     let mut dependents = vec![Vec::new(); n];
-    for (i, a) in pb.activities.iter().enumerate() {
+    for ((i, a), waits) in pb.activities.iter().enumerate().zip(&mut waiting) {
         for dep in a.prerequisites() {
-            if let Some(&d) = index.get(dep) {
-                waiting[i] += 1;
-                dependents[d].push(i);
+            if let Some(list) = index.get(dep).and_then(|&d| dependents.get_mut(d)) {
+                *waits += 1;
+                list.push(i);
             }
         }
     }
-    let mut ready: std::collections::BTreeSet<usize> = (0..n).filter(|&i| waiting[i] == 0).collect();
+    let mut ready: std::collections::BTreeSet<usize> =
+        waiting.iter().enumerate().filter(|&(_, &w)| w == 0).map(|(i, _)| i).collect();
     let mut order = Vec::with_capacity(n);
     while let Some(i) = ready.pop_first() {
         order.push(i);
-        for &d in &dependents[i] {
-            waiting[d] -= 1;
-            if waiting[d] == 0 {
-                ready.insert(d);
+        // Every dependent was counted once for each edge to it, so each count reaches zero once.
+        for &d in dependents.get(i).into_iter().flatten() {
+            if let Some(w) = waiting.get_mut(d) {
+                *w -= 1;
+                if *w == 0 {
+                    ready.insert(d);
+                }
             }
         }
     }

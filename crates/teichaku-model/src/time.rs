@@ -65,21 +65,19 @@ impl FromStr for UtcOffset {
             return Ok(Self::UTC);
         }
         let bad = || OffsetError::Unreadable { text: s.chars().take(32).collect() };
-        let b = s.as_bytes();
-        if b.len() != 6 || b[3] != b':' {
+        let &[sign, h1, h2, b':', m1, m2] = s.as_bytes() else {
             return Err(bad());
-        }
-        let sign: i16 = match b[0] {
+        };
+        let sign: i16 = match sign {
             b'+' => 1,
             b'-' => -1,
             _ => return Err(bad()),
         };
-        let digit = |i: usize| -> Result<i16, OffsetError> {
-            let c = b[i];
+        let digit = |c: u8| -> Result<i16, OffsetError> {
             if c.is_ascii_digit() { Ok(i16::from(c - b'0')) } else { Err(bad()) }
         };
-        let hours = digit(1)? * 10 + digit(2)?;
-        let minutes = digit(4)? * 10 + digit(5)?;
+        let hours = digit(h1)? * 10 + digit(h2)?;
+        let minutes = digit(m1)? * 10 + digit(m2)?;
         if minutes >= 60 {
             return Err(bad());
         }

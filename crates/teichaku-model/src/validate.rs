@@ -230,11 +230,8 @@ fn check_observation_limits(obs: &Observations, limits: &Limits, errors: &mut Ve
 // Organisation
 
 fn check_organisation(org: &Organisation, errors: &mut Vec<ValidationError>) {
-    let units = first_positions(org.units.iter().map(|u| u.id), |index, first_index| {
-        errors.push(ValidationError::DuplicateId {
-            record: Record::Unit { index, id: org.units[index].id },
-            first_index,
-        });
+    let units = first_positions(org.units.iter().map(|u| u.id), |index, id, first_index| {
+        errors.push(ValidationError::DuplicateId { record: Record::Unit { index, id: *id }, first_index });
     });
     for (index, unit) in org.units.iter().enumerate() {
         if let Some(parent) = unit.parent {
@@ -247,7 +244,7 @@ fn check_organisation(org: &Organisation, errors: &mut Vec<ValidationError>) {
         org.units.len(),
         org.units.iter().enumerate().filter_map(|(child, u)| Some((*units.get(&u.parent?)?, child))),
     ) {
-        let mut ids: Vec<UnitId> = cycle.into_iter().map(|i| org.units[i].id).collect();
+        let mut ids: Vec<UnitId> = cycle.into_iter().filter_map(|i| org.units.get(i)).map(|u| u.id).collect();
         ids.sort();
         errors.push(ValidationError::UnitCycle { units: ids });
     }
@@ -256,7 +253,8 @@ fn check_organisation(org: &Organisation, errors: &mut Vec<ValidationError>) {
     for (index, member) in org.members.iter().enumerate() {
         let record = Record::Member { index, id: member.id };
         if let Some(&first_index) = seen.get(&member.id) {
-            let first_unit = org.members[first_index].unit;
+            // `first_index` is a position in this same list, so the member is always found.
+            let first_unit = org.members.get(first_index).map_or(member.unit, |m| m.unit);
             errors.push(if first_unit == member.unit {
                 ValidationError::DuplicateId { record: record.clone(), first_index }
             } else {
@@ -303,8 +301,8 @@ fn check_baselines(
     errors: &mut Vec<ValidationError>,
     record: impl Fn(usize, crate::TaskCategory) -> Record,
 ) {
-    let _ = first_positions(baselines.iter().map(|b| b.task.clone()), |index, first_index| {
-        errors.push(ValidationError::DuplicateId { record: record(index, baselines[index].task.clone()), first_index });
+    let _ = first_positions(baselines.iter().map(|b| b.task.clone()), |index, id, first_index| {
+        errors.push(ValidationError::DuplicateId { record: record(index, id.clone()), first_index });
     });
     for (index, b) in baselines.iter().enumerate() {
         non_negative(errors, &record(index, b.task.clone()), "minutes", b.minutes);
@@ -337,24 +335,18 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
         errors.push(ValidationError::Empty { record: pb_record.clone(), what: "a playbook needs at least one phase" });
     }
 
-    let phases = first_positions(pb.phases.iter().map(|p| p.id.clone()), |index, first_index| {
-        errors.push(ValidationError::DuplicateId {
-            record: Record::Phase { index, id: pb.phases[index].id.clone() },
-            first_index,
-        });
+    let phases = first_positions(pb.phases.iter().map(|p| p.id.clone()), |index, id, first_index| {
+        errors.push(ValidationError::DuplicateId { record: Record::Phase { index, id: id.clone() }, first_index });
     });
-    let activities = first_positions(pb.activities.iter().map(|a| a.id.clone()), |index, first_index| {
-        errors.push(ValidationError::DuplicateId {
-            record: Record::Activity { index, id: pb.activities[index].id.clone() },
-            first_index,
-        });
+    let activities = first_positions(pb.activities.iter().map(|a| a.id.clone()), |index, id, first_index| {
+        errors.push(ValidationError::DuplicateId { record: Record::Activity { index, id: id.clone() }, first_index });
     });
 
     for (index, phase) in pb.phases.iter().enumerate() {
         in_range(errors, &Record::Phase { index, id: phase.id.clone() }, "gate.pass_at", phase.gate.pass_at, 0.0, 1.0);
-        let _ = first_positions(phase.gate.criteria.iter().map(|c| c.id.clone()), |index, first_index| {
+        let _ = first_positions(phase.gate.criteria.iter().map(|c| c.id.clone()), |index, id, first_index| {
             errors.push(ValidationError::DuplicateId {
-                record: Record::Criterion { phase: phase.id.clone(), index, id: phase.gate.criteria[index].id.clone() },
+                record: Record::Criterion { phase: phase.id.clone(), index, id: id.clone() },
                 first_index,
             });
         });
@@ -379,10 +371,10 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
             errors.push(ValidationError::UnknownPhase { record: record.clone(), phase: a.phase.clone() });
         }
         for dep in a.prerequisites() {
-            match activities.get(dep) {
+            match activities.get(dep).and_then(|&d| pb.activities.get(d)) {
                 None => errors.push(ValidationError::UnknownActivity { record: record.clone(), activity: dep.clone() }),
-                Some(&d) => {
-                    let dep_phase = &pb.activities[d].phase;
+                Some(dependency) => {
+                    let dep_phase = &dependency.phase;
                     if let (Some(mine), Some(theirs)) = (phases.get(&a.phase), phases.get(dep_phase)) {
                         if theirs > mine {
                             errors.push(ValidationError::DependsOnLaterPhase {
@@ -422,7 +414,7 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
         a.prerequisites().into_iter().filter_map(|dep| activities.get(dep).map(|&d| (d, i))).collect::<Vec<_>>()
     });
     for cycle in cycles(pb.activities.len(), edges) {
-        let mut ids: Vec<_> = cycle.into_iter().map(|i| pb.activities[i].id.clone()).collect();
+        let mut ids: Vec<_> = cycle.into_iter().filter_map(|i| pb.activities.get(i)).map(|a| a.id.clone()).collect();
         ids.sort();
         errors.push(ValidationError::DependencyCycle { activities: ids });
     }
@@ -431,11 +423,9 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
         finite(errors, &Record::KpiTarget { index }, "value", t.value);
     }
 
-    let _ = first_positions(pb.interventions.iter().map(|i| i.id.clone()), |index, first_index| {
-        errors.push(ValidationError::DuplicateId {
-            record: Record::Intervention { index, id: pb.interventions[index].id.clone() },
-            first_index,
-        });
+    let _ = first_positions(pb.interventions.iter().map(|i| i.id.clone()), |index, id, first_index| {
+        errors
+            .push(ValidationError::DuplicateId { record: Record::Intervention { index, id: id.clone() }, first_index });
     });
     for (index, i) in pb.interventions.iter().enumerate() {
         let record = Record::Intervention { index, id: i.id.clone() };
@@ -479,9 +469,9 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
             crate::Comparison::AtMost => non_negative(errors, &record, "target", c.target),
         }
     }
-    let _ = first_positions(s.absolute_conditions.iter().map(|c| c.id.clone()), |index, first_index| {
+    let _ = first_positions(s.absolute_conditions.iter().map(|c| c.id.clone()), |index, id, first_index| {
         errors.push(ValidationError::DuplicateId {
-            record: Record::AbsoluteCondition { index, id: s.absolute_conditions[index].id.clone() },
+            record: Record::AbsoluteCondition { index, id: id.clone() },
             first_index,
         });
     });
@@ -540,7 +530,12 @@ fn check_observations(snapshot: &Snapshot, errors: &mut Vec<ValidationError>) {
     let obs = &snapshot.observations;
     let units: BTreeSet<UnitId> = org.units.iter().map(|u| u.id).collect();
     let members: BTreeSet<MemberId> = org.members.iter().map(|m| m.id).collect();
-    let activities: BTreeMap<_, _> = pb.activities.iter().map(|a| (&a.id, a)).collect();
+    // A repeated activity id is reported on its own (`DuplicateId`); observations resolve to the
+    // first activity with the id, as the playbook checks do.
+    let mut activities: BTreeMap<_, _> = BTreeMap::new();
+    for a in &pb.activities {
+        activities.entry(&a.id).or_insert(a);
+    }
 
     let member_known = |errors: &mut Vec<ValidationError>, record: &Record, member: MemberId| {
         if !members.contains(&member) {
@@ -602,11 +597,8 @@ fn check_observations(snapshot: &Snapshot, errors: &mut Vec<ValidationError>) {
         }
     }
 
-    let _ = first_positions(obs.surveys.iter().map(|s| s.id), |index, first_index| {
-        errors.push(ValidationError::DuplicateId {
-            record: Record::Survey { index, id: obs.surveys[index].id },
-            first_index,
-        });
+    let _ = first_positions(obs.surveys.iter().map(|s| s.id), |index, id, first_index| {
+        errors.push(ValidationError::DuplicateId { record: Record::Survey { index, id: *id }, first_index });
     });
     for (index, s) in obs.surveys.iter().enumerate() {
         let record = Record::Survey { index, id: s.id };
@@ -639,11 +631,8 @@ fn check_observations(snapshot: &Snapshot, errors: &mut Vec<ValidationError>) {
         }
     }
 
-    let _ = first_positions(obs.proposals.iter().map(|p| p.id), |index, first_index| {
-        errors.push(ValidationError::DuplicateId {
-            record: Record::Proposal { index, id: obs.proposals[index].id },
-            first_index,
-        });
+    let _ = first_positions(obs.proposals.iter().map(|p| p.id), |index, id, first_index| {
+        errors.push(ValidationError::DuplicateId { record: Record::Proposal { index, id: *id }, first_index });
     });
     for (index, p) in obs.proposals.iter().enumerate() {
         let record = Record::Proposal { index, id: p.id };
@@ -653,11 +642,8 @@ fn check_observations(snapshot: &Snapshot, errors: &mut Vec<ValidationError>) {
         }
     }
 
-    let _ = first_positions(obs.consultations.iter().map(|c| c.id), |index, first_index| {
-        errors.push(ValidationError::DuplicateId {
-            record: Record::Consultation { index, id: obs.consultations[index].id },
-            first_index,
-        });
+    let _ = first_positions(obs.consultations.iter().map(|c| c.id), |index, id, first_index| {
+        errors.push(ValidationError::DuplicateId { record: Record::Consultation { index, id: *id }, first_index });
     });
     for (index, c) in obs.consultations.iter().enumerate() {
         let record = Record::Consultation { index, id: c.id };
@@ -670,11 +656,8 @@ fn check_observations(snapshot: &Snapshot, errors: &mut Vec<ValidationError>) {
         }
     }
 
-    let _ = first_positions(obs.incidents.iter().map(|i| i.id), |index, first_index| {
-        errors.push(ValidationError::DuplicateId {
-            record: Record::Incident { index, id: obs.incidents[index].id },
-            first_index,
-        });
+    let _ = first_positions(obs.incidents.iter().map(|i| i.id), |index, id, first_index| {
+        errors.push(ValidationError::DuplicateId { record: Record::Incident { index, id: *id }, first_index });
     });
     for (index, i) in obs.incidents.iter().enumerate() {
         let record = Record::Incident { index, id: i.id };
@@ -686,11 +669,8 @@ fn check_observations(snapshot: &Snapshot, errors: &mut Vec<ValidationError>) {
         }
     }
 
-    let _ = first_positions(obs.rule_reviews.iter().map(|r| r.id), |index, first_index| {
-        errors.push(ValidationError::DuplicateId {
-            record: Record::RuleReview { index, id: obs.rule_reviews[index].id },
-            first_index,
-        });
+    let _ = first_positions(obs.rule_reviews.iter().map(|r| r.id), |index, id, first_index| {
+        errors.push(ValidationError::DuplicateId { record: Record::RuleReview { index, id: *id }, first_index });
     });
     for (index, r) in obs.rule_reviews.iter().enumerate() {
         if let Some(by) = r.by {
@@ -698,11 +678,8 @@ fn check_observations(snapshot: &Snapshot, errors: &mut Vec<ValidationError>) {
         }
     }
 
-    let _ = first_positions(obs.success_cases.iter().map(|s| s.id), |index, first_index| {
-        errors.push(ValidationError::DuplicateId {
-            record: Record::SuccessCase { index, id: obs.success_cases[index].id },
-            first_index,
-        });
+    let _ = first_positions(obs.success_cases.iter().map(|s| s.id), |index, id, first_index| {
+        errors.push(ValidationError::DuplicateId { record: Record::SuccessCase { index, id: *id }, first_index });
     });
     for (index, s) in obs.success_cases.iter().enumerate() {
         member_known(errors, &Record::SuccessCase { index, id: s.id }, s.member);
@@ -712,16 +689,16 @@ fn check_observations(snapshot: &Snapshot, errors: &mut Vec<ValidationError>) {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-/// Maps each id to the position of its first record, calling `duplicate(index, first_index)` for
+/// Maps each id to the position of its first record, calling `duplicate(index, id, first_index)` for
 /// every later record that repeats one.
 fn first_positions<K: Ord>(
     ids: impl Iterator<Item = K>,
-    mut duplicate: impl FnMut(usize, usize),
+    mut duplicate: impl FnMut(usize, &K, usize),
 ) -> BTreeMap<K, usize> {
     let mut first = BTreeMap::new();
     for (index, id) in ids.enumerate() {
         match first.entry(id) {
-            std::collections::btree_map::Entry::Occupied(e) => duplicate(index, *e.get()),
+            std::collections::btree_map::Entry::Occupied(e) => duplicate(index, e.key(), *e.get()),
             std::collections::btree_map::Entry::Vacant(e) => {
                 e.insert(index);
             }

@@ -195,9 +195,18 @@ fn demo_document(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
 }
 
 /// A document argument: a dict, or JSON text as str or bytes.
+/// A Python string as UTF-8; one holding a lone surrogate (which UTF-8 cannot encode) is the same
+/// typed `not_utf8` failure as bytes that are not UTF-8, not a bare `UnicodeEncodeError`.
+fn unicode_text(text: &Bound<'_, PyString>, kind: Kind, what: &str) -> PyResult<String> {
+    text.to_cow().map(std::borrow::Cow::into_owned).map_err(|e| {
+        let message = format!("the {what} is not UTF-8: {}", e.value(text.py()));
+        raise(text.py(), Failure::one(kind, "not_utf8", message, Map::new()))
+    })
+}
+
 fn document_input(document: &Bound<'_, PyAny>) -> PyResult<Input> {
     if let Ok(text) = document.cast::<PyString>() {
-        return Ok(Input::Text(text.to_cow()?.into_owned()));
+        return unicode_text(text, Kind::Document, "document").map(Input::Text);
     }
     if let Ok(bytes) = document.cast::<PyBytes>() {
         return String::from_utf8(bytes.as_bytes().to_vec()).map(Input::Text).map_err(|e| {
@@ -219,7 +228,7 @@ fn document_input(document: &Bound<'_, PyAny>) -> PyResult<Input> {
 /// A rubric argument: a built-in id, a dict, or JSON text.
 fn rubric_source(rubric: &Bound<'_, PyAny>) -> PyResult<RubricSource> {
     if let Ok(text) = rubric.cast::<PyString>() {
-        let text = text.to_cow()?.into_owned();
+        let text = unicode_text(text, Kind::Rubric, "rubric")?;
         return Ok(if text.trim_start().starts_with('{') {
             RubricSource::Document(Input::Text(text))
         } else {

@@ -11,6 +11,9 @@
 //! ```
 
 #![forbid(unsafe_code)]
+// Engine code returns typed errors or documented fallbacks on untrusted input, never panics
+// (issue 6); `#[cfg(test)]` code may, through clippy.toml's `allow-*-in-tests`.
+#![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)]
 
 mod actions;
 mod graph;

@@ -272,16 +272,15 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
         .enumerate()
         .map(|(wave, members)| {
             let mut blocked_by = Vec::new();
-            if wave > 0 {
-                for &unit in &waves[wave - 1] {
-                    let u = units.iter().find(|r| r.unit == unit);
-                    let short = u.is_some_and(|r| r.phase.is_some() && r.phase == first_phase);
-                    if short {
-                        blocked_by.push(WaveBlock::PreviousWaveGate {
-                            unit,
-                            criterion: u.and_then(|r| r.lacks.first().cloned()),
-                        });
-                    }
+            let previous = wave.checked_sub(1).and_then(|w| waves.get(w));
+            for &unit in previous.into_iter().flatten() {
+                let u = units.iter().find(|r| r.unit == unit);
+                let short = u.is_some_and(|r| r.phase.is_some() && r.phase == first_phase);
+                if short {
+                    blocked_by.push(WaveBlock::PreviousWaveGate {
+                        unit,
+                        criterion: u.and_then(|r| r.lacks.first().cloned()),
+                    });
                 }
             }
             for &unit in members {

@@ -22,12 +22,13 @@
 //! - The critical path ends at the latest finish and walks back through the prerequisite that
 //!   decided each start; the projected finish is that latest finish.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Days, NaiveDate};
+use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::{Deserialize, Serialize};
-use teichaku_model::{ActivityId, ActivityScope, Anchor, PhaseId, UnitId, ValidSnapshot};
+use teichaku_model::{Activity, ActivityId, ActivityScope, Anchor, PhaseId, UnitId, ValidSnapshot};
 
 use crate::readiness::rollout_waves;
 
@@ -177,30 +178,40 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
         waves.iter().enumerate().flat_map(|(w, units)| units.iter().map(move |&u| (u, w))).collect();
     let units: Vec<UnitId> = waves.iter().flatten().copied().collect();
 
-    // Instances, in playbook order then unit (wave) order.
-    let mut keys: Vec<InstanceKey> = Vec::new();
-    let mut phases: Vec<PhaseId> = Vec::new();
+    let mut first_done: BTreeMap<(&ActivityId, Option<UnitId>), NaiveDate> = BTreeMap::new();
+    for c in snapshot.observations().completions.iter().filter(|c| c.date <= as_of) {
+        first_done.entry((&c.activity, c.unit)).and_modify(|d| *d = (*d).min(c.date)).or_insert(c.date);
+    }
+
+    // Instances, in playbook order then unit (wave) order: node `i` of the graph below is
+    // `instances[i]`.
+    let mut instances: Vec<Instance<'_>> = Vec::new();
     // Each activity's first instance: a per-unit activity's instances follow in `units` order.
     let mut first_instance: Vec<usize> = Vec::with_capacity(pb.activities.len());
-    for a in &pb.activities {
-        let before = keys.len();
-        first_instance.push(before);
+    for (position, a) in pb.activities.iter().enumerate() {
+        first_instance.push(instances.len());
+        let instance = |unit: Option<UnitId>| Instance {
+            key: InstanceKey { activity: a.id.clone(), unit },
+            activity: a,
+            position,
+            wave: unit.and_then(|u| wave_of.get(&u).copied()),
+            done: first_done.get(&(&a.id, unit)).copied(),
+            has_unit_prerequisite: false,
+            wave_gate: None,
+        };
         match a.scope {
-            ActivityScope::PerUnit => {
-                keys.extend(units.iter().map(|&u| InstanceKey { activity: a.id.clone(), unit: Some(u) }))
-            }
-            _ => keys.push(InstanceKey { activity: a.id.clone(), unit: None }),
+            ActivityScope::PerUnit => instances.extend(units.iter().map(|&u| instance(Some(u)))),
+            _ => instances.push(instance(None)),
         }
-        phases.extend(std::iter::repeat_n(a.phase.clone(), keys.len() - before));
     }
-    let n = keys.len();
+    let n = instances.len();
     let activity_position: BTreeMap<&ActivityId, usize> =
         pb.activities.iter().enumerate().map(|(i, a)| (&a.id, i)).collect();
     let unit_position: BTreeMap<UnitId, usize> = units.iter().enumerate().map(|(p, &u)| (u, p)).collect();
     let is_per_unit = |a: usize| pb.activities.get(a).is_some_and(|a| a.scope == ActivityScope::PerUnit);
     let per_unit = |id: &ActivityId| activity_position.get(id).is_some_and(|&a| is_per_unit(a));
     // The instance of activity `a` (by position) in `unit`, or its one instance when it is
-    // organisation-wide; found by arithmetic, not by searching the keys.
+    // organisation-wide; found by arithmetic, not by searching the instances.
     let instance_of = |a: usize, unit: Option<UnitId>| -> Option<usize> {
         let base = *first_instance.get(a)?;
         if is_per_unit(a) { Some(base + *unit_position.get(&unit?)?) } else { Some(base) }
@@ -212,31 +223,24 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
         .iter()
         .map(|a| a.prerequisites().into_iter().filter_map(|d| activity_position.get(d).copied()).collect())
         .collect();
-    let instance_activity: Vec<usize> = (0..pb.activities.len())
-        .flat_map(|a| std::iter::repeat_n(a, if is_per_unit(a) { units.len() } else { 1 }))
-        .collect();
 
     // Nodes: the instances, then one gate per wave (the pilot's gate, node `n`, has no edges).
-    let mut graph = DiGraph::<(), ()>::with_capacity(n + waves.len(), n * 2);
-    let nodes: Vec<NodeIndex> = (0..n + waves.len()).map(|_| graph.add_node(())).collect();
     let gate_node = |wave: usize| n + wave;
+    let is_gate = |i: usize| i >= n;
 
     // Edges: prerequisites (dependencies and anchors), then wave order through the gates.
-    let mut has_unit_prerequisite = vec![false; n];
+    let mut edges: Vec<(usize, usize)> = Vec::with_capacity(n * 2);
     let pilot: &[UnitId] = waves.first().map_or(&[], Vec::as_slice);
-    for (i, key) in keys.iter().enumerate() {
-        let Some(deps) = instance_activity.get(i).and_then(|&a| prerequisites.get(a)) else { continue };
+    for (i, instance) in instances.iter_mut().enumerate() {
+        let Some(deps) = prerequisites.get(instance.position) else { continue };
         for &dep in deps {
-            let from: Vec<usize> = match (key.unit, is_per_unit(dep)) {
-                (_, false) => instance_of(dep, None).into_iter().collect(),
+            match (instance.key.unit, is_per_unit(dep)) {
+                (_, false) => edges.extend(instance_of(dep, None).map(|j| (j, i))),
                 (Some(u), true) => {
-                    has_unit_prerequisite[i] = true;
-                    instance_of(dep, Some(u)).into_iter().collect()
+                    instance.has_unit_prerequisite = true;
+                    edges.extend(instance_of(dep, Some(u)).map(|j| (j, i)));
                 }
-                (None, true) => pilot.iter().filter_map(|&u| instance_of(dep, Some(u))).collect(),
-            };
-            for j in from {
-                graph.add_edge(nodes[j], nodes[i], ());
+                (None, true) => edges.extend(pilot.iter().filter_map(|&u| instance_of(dep, Some(u))).map(|j| (j, i))),
             }
         }
     }
@@ -244,243 +248,318 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
         .phases
         .iter()
         .find(|p| pb.activities.iter().any(|a| a.phase == p.id && a.scope == ActivityScope::PerUnit))
-        .map(|p| p.id.clone());
-    let mut wave_gate: Vec<Option<usize>> = vec![None; n];
-    for (j, key) in keys.iter().enumerate() {
-        let Some(w) = key.unit.as_ref().and_then(|u| wave_of.get(u).copied()) else { continue };
+        .map(|p| &p.id);
+    for (j, instance) in instances.iter_mut().enumerate() {
+        let Some(w) = instance.wave else { continue };
         // The first phase's instances of wave w open the gate of wave w + 1 ...
-        if Some(&phases[j]) == first_unit_phase.as_ref() && w + 1 < waves.len() {
-            graph.add_edge(nodes[j], nodes[gate_node(w + 1)], ());
+        if Some(&instance.activity.phase) == first_unit_phase && w + 1 < waves.len() {
+            edges.push((j, gate_node(w + 1)));
         }
         // ... and a unit's instances with no per-unit prerequisite wait for their wave's gate.
-        if w > 0 && !has_unit_prerequisite[j] {
-            graph.add_edge(nodes[gate_node(w)], nodes[j], ());
-            wave_gate[j] = Some(w);
+        if w > 0 && !instance.has_unit_prerequisite {
+            edges.push((gate_node(w), j));
+            instance.wave_gate = Some(w);
         }
     }
-    let is_gate = |i: usize| i >= n;
+    let mut graph = DiGraph::<(), ()>::with_capacity(n + waves.len(), edges.len());
+    for _ in 0..n + waves.len() {
+        graph.add_node(());
+    }
+    graph.extend_with_edges(edges.iter().map(|&(from, to)| (NodeIndex::new(from), NodeIndex::new(to))));
 
     // Topological order, ties by node order; validation guarantees no cycle.
-    let order = topological(&graph, graph.node_count());
+    let order = topological(&graph);
 
-    let mut first_done: BTreeMap<(&ActivityId, Option<UnitId>), NaiveDate> = BTreeMap::new();
-    for c in snapshot.observations().completions.iter().filter(|c| c.date <= as_of) {
-        first_done.entry((&c.activity, c.unit)).and_modify(|d| *d = (*d).min(c.date)).or_insert(c.date);
-    }
-    let mut done: Vec<Option<NaiveDate>> =
-        keys.iter().map(|k| first_done.get(&(&k.activity, k.unit)).copied()).collect();
-    done.resize(graph.node_count(), None);
+    // Every node's schedule, instances then gates. The graph holds exactly these nodes, so the
+    // `get`s below always find the node a graph edge names.
+    let mut slots: Vec<Slot> = instances
+        .iter()
+        .map(|instance| Slot::open(as_of, instance.done))
+        .chain(std::iter::repeat_n(Slot::open(as_of, None), waves.len()))
+        .collect();
     let day_after = |d: NaiveDate| d.checked_add_days(Days::new(1)).unwrap_or(d);
     let plus = |d: NaiveDate, n: u32| d.checked_add_days(Days::new(u64::from(n))).unwrap_or(d);
     let launch = snapshot.organisation().launch_date;
-    let nodes_n = graph.node_count();
-    let mut start = vec![as_of; nodes_n];
-    let mut finish = vec![as_of; nodes_n];
-    let mut decided_by: Vec<Option<usize>> = vec![None; nodes_n];
-    let mut due: Vec<Option<NaiveDate>> = vec![None; nodes_n];
-    let incoming = |i: usize| graph.neighbors_directed(nodes[i], petgraph::Direction::Incoming).map(|p| p.index());
+    let incoming = |i: usize| graph.neighbors_directed(NodeIndex::new(i), Direction::Incoming).map(|p| p.index());
     for &i in &order {
-        if is_gate(i) {
+        let Some(instance) = instances.get(i) else {
             // A gate finishes with the last instance it waits for, and is passed once all are done.
             let (mut last, mut all_done, mut by) = (NaiveDate::MIN, true, None);
-            for j in incoming(i) {
-                if finish[j] > last || (finish[j] == last && by.is_none_or(|b| j < b)) {
-                    (last, by) = (finish[j], Some(j));
+            for (j, before) in incoming(i).filter_map(|j| Some((j, slots.get(j)?))) {
+                if before.finish > last || (before.finish == last && by.is_none_or(|b| j < b)) {
+                    (last, by) = (before.finish, Some(j));
                 }
-                all_done &= done[j].is_some();
+                all_done &= before.done.is_some();
             }
-            (start[i], finish[i], decided_by[i]) = (last, last, by);
-            done[i] = (all_done && by.is_some()).then_some(last);
+            if let Some(gate) = slots.get_mut(i) {
+                (gate.start, gate.finish, gate.decided_by) = (last, last, by);
+                gate.done = (all_done && by.is_some()).then_some(last);
+            }
             continue;
-        }
-        let Some(a) = instance_activity.get(i).and_then(|&a| pb.activities.get(a)) else { continue };
+        };
+        let a = instance.activity;
         let duration = a.duration_days.max(1);
+        let finish_of = |j: usize| slots.get(j).map(|s| s.finish);
         let anchor_day = a.timing.as_ref().map(|t| match &t.after {
             // An organisation-wide activity anchored on a per-unit one counts from the pilot
             // units' latest finish, as its dependency does.
-            Anchor::Activity(id) if per_unit(id) && keys[i].unit.is_none() => {
-                pilot.iter().filter_map(|&u| instance_by_id(id, Some(u))).map(|j| finish[j]).max().unwrap_or(launch)
+            Anchor::Activity(id) if per_unit(id) && instance.key.unit.is_none() => {
+                pilot.iter().filter_map(|&u| instance_by_id(id, Some(u))).filter_map(finish_of).max().unwrap_or(launch)
             }
-            Anchor::Activity(id) => instance_by_id(id, keys[i].unit).map_or(launch, |j| finish[j]),
+            Anchor::Activity(id) => instance_by_id(id, instance.key.unit).and_then(finish_of).unwrap_or(launch),
             _ => launch,
         });
-        due[i] = a.timing.as_ref().and_then(|t| Some(plus(anchor_day?, t.due_within_days?)));
-        if let Some(d) = done[i] {
-            finish[i] = d;
-            start[i] = d.checked_sub_days(Days::new(u64::from(duration - 1))).unwrap_or(d);
-            continue;
-        }
-        let mut s = day_after(as_of);
-        if let (Some(t), Some(anchor)) = (&a.timing, anchor_day) {
-            s = s.max(plus(anchor, t.not_before_days));
-        }
-        for j in incoming(i) {
-            // A gate with nothing to wait for sets no start.
-            if is_gate(j) && decided_by[j].is_none() {
-                continue;
+        let due = a.timing.as_ref().and_then(|t| Some(plus(anchor_day?, t.due_within_days?)));
+        let slot = if let Some(d) = instance.done {
+            let start = d.checked_sub_days(Days::new(u64::from(duration - 1))).unwrap_or(d);
+            Slot { start, finish: d, done: Some(d), due, decided_by: None, critical: false }
+        } else {
+            let (mut s, mut by) = (day_after(as_of), None);
+            if let (Some(t), Some(anchor)) = (&a.timing, anchor_day) {
+                s = s.max(plus(anchor, t.not_before_days));
             }
-            let candidate = day_after(finish[j]);
-            if candidate > s || (candidate == s && decided_by[i].is_none_or(|d| j < d)) {
-                s = candidate;
-                decided_by[i] = Some(j);
+            for (j, before) in incoming(i).filter_map(|j| Some((j, slots.get(j)?))) {
+                // A gate with nothing to wait for sets no start.
+                if is_gate(j) && before.decided_by.is_none() {
+                    continue;
+                }
+                let candidate = day_after(before.finish);
+                if candidate > s || (candidate == s && by.is_none_or(|d| j < d)) {
+                    (s, by) = (candidate, Some(j));
+                }
             }
+            Slot { start: s, finish: plus(s, duration - 1), done: None, due, decided_by: by, critical: false }
+        };
+        if let Some(place) = slots.get_mut(i) {
+            *place = slot;
         }
-        start[i] = s;
-        finish[i] = plus(s, duration - 1);
     }
 
-    // Open instances downstream of each instance: a bitset of open descendants per node, built in
-    // reverse dependency order (exact, and linear in edges times words). Gates count as done, so
+    // Open instances downstream of each instance, aligned with `order`. Gates count as done, so
     // they pass their descendants on without being counted.
-    let counted_open: Vec<bool> = (0..nodes_n).map(|i| !is_gate(i) && done[i].is_none()).collect();
+    let counted_open: Vec<bool> = slots.iter().enumerate().map(|(i, s)| !is_gate(i) && s.done.is_none()).collect();
     let blocking = open_descendants(&graph, &order, &counted_open);
 
     // The critical path: back from the latest finish (the first such instance in order), through
     // gates without listing them.
-    let mut critical = vec![false; nodes_n];
     let mut path = Vec::new();
-    let last =
-        order.iter().copied().filter(|&i| !is_gate(i)).max_by(|&a, &b| finish[a].cmp(&finish[b]).then(b.cmp(&a)));
-    let mut at = last;
-    while let Some(i) = at {
-        if let Some(key) = keys.get(i) {
-            critical[i] = true;
-            path.push(key.clone());
+    let last = order
+        .iter()
+        .filter(|&&i| !is_gate(i))
+        .filter_map(|&i| Some((i, slots.get(i)?.finish)))
+        .max_by(|&(a, fa), &(b, fb)| fa.cmp(&fb).then(b.cmp(&a)));
+    let mut at = last.map(|(i, _)| i);
+    while let Some(slot) = at.and_then(|i| slots.get_mut(i)) {
+        if let Some(instance) = at.and_then(|i| instances.get(i)) {
+            slot.critical = true;
+            path.push(instance.key.clone());
         }
-        at = decided_by[i];
+        at = slot.decided_by;
     }
     path.reverse();
 
-    let sorted_keys = |it: &mut dyn Iterator<Item = usize>| -> Vec<InstanceKey> {
-        let mut v: Vec<InstanceKey> = it.filter_map(|j| keys.get(j).cloned()).collect();
-        v.sort();
-        v.dedup();
-        v
-    };
-    let wave_gates: Vec<WaveGate> = (1..waves.len())
-        .map(|w| {
-            let g = gate_node(w);
-            WaveGate {
-                wave: w,
-                after: sorted_keys(&mut incoming(g)),
-                waiting_on: sorted_keys(&mut incoming(g).filter(|&j| done[j].is_none())),
-                passed: done[g],
-                projected: if decided_by[g].is_some() { finish[g] } else { as_of },
-            }
+    let done_of = |j: usize| slots.get(j).and_then(|s| s.done);
+    let wave_gates: Vec<WaveGate> = slots
+        .iter()
+        .enumerate()
+        .skip(gate_node(1))
+        .map(|(g, gate)| WaveGate {
+            wave: g - n,
+            after: sorted_keys(&instances, incoming(g)),
+            waiting_on: sorted_keys(&instances, incoming(g).filter(|&j| done_of(j).is_none())),
+            passed: gate.done,
+            projected: if gate.decided_by.is_some() { gate.finish } else { as_of },
         })
         .collect();
-    let instances = order
+    let planned = order
         .iter()
-        .copied()
-        .filter(|&i| !is_gate(i))
-        .map(|i| {
-            let after = sorted_keys(&mut incoming(i));
-            let waiting_on = sorted_keys(&mut incoming(i).filter(|&j| done[j].is_none()));
-            let wave_blocked = wave_gate[i].is_some_and(|w| done[gate_node(w)].is_none());
-            let status = match (done[i], due[i]) {
+        .zip(blocking)
+        .filter_map(|(&i, blocking)| {
+            // Gates have no instance.
+            let (instance, slot) = (instances.get(i)?, slots.get(i)?);
+            let after = sorted_keys(&instances, incoming(i));
+            let waiting_on = sorted_keys(&instances, incoming(i).filter(|&j| done_of(j).is_none()));
+            let wave_blocked = instance.wave_gate.is_some_and(|w| done_of(gate_node(w)).is_none());
+            let status = match (slot.done, slot.due) {
                 (Some(_), _) => Status::Done,
                 (None, Some(d)) if d < as_of => Status::Overdue,
                 _ if waiting_on.is_empty() && !wave_blocked => Status::Ready,
                 _ => Status::Blocked,
             };
-            InstancePlan {
-                key: keys[i].clone(),
-                phase: phases[i].clone(),
-                wave: keys[i].unit.and_then(|u| wave_of.get(&u).copied()),
+            Some(InstancePlan {
+                key: instance.key.clone(),
+                phase: instance.activity.phase.clone(),
+                wave: instance.wave,
                 status,
-                done: done[i],
-                earliest_start: start[i],
-                earliest_finish: finish[i],
-                due: due[i],
+                done: slot.done,
+                earliest_start: slot.start,
+                earliest_finish: slot.finish,
+                due: slot.due,
                 after,
                 waiting_on,
-                wave_gate: wave_gate[i],
+                wave_gate: instance.wave_gate,
                 wave_blocked,
-                blocking: blocking[i],
-                critical: critical[i],
-            }
+                blocking,
+                critical: slot.critical,
+            })
         })
         .collect();
     RolloutPlan {
         as_of,
-        instances,
+        instances: planned,
         wave_gates,
         critical_path: path,
-        projected_finish: last.map_or(as_of, |i| finish[i]),
+        projected_finish: last.map_or(as_of, |(_, finish)| finish),
     }
 }
 
+/// One instance while the plan is worked out.
+struct Instance<'a> {
+    key: InstanceKey,
+    activity: &'a Activity,
+    /// The activity's position in the playbook.
+    position: usize,
+    /// The unit's wave, for a per-unit instance.
+    wave: Option<usize>,
+    /// The day of its first completion on or before `as_of`.
+    done: Option<NaiveDate>,
+    /// Whether a per-unit prerequisite orders it within its unit (then it waits for no gate).
+    has_unit_prerequisite: bool,
+    /// The wave whose gate it waits for.
+    wave_gate: Option<usize>,
+}
+
+/// The schedule of one node, instance or gate, as the walk in dependency order works it out.
+#[derive(Clone, Copy)]
+struct Slot {
+    start: NaiveDate,
+    finish: NaiveDate,
+    done: Option<NaiveDate>,
+    due: Option<NaiveDate>,
+    /// The node whose finish decided its start.
+    decided_by: Option<usize>,
+    critical: bool,
+}
+
+impl Slot {
+    fn open(as_of: NaiveDate, done: Option<NaiveDate>) -> Self {
+        Self { start: as_of, finish: as_of, done, due: None, decided_by: None, critical: false }
+    }
+}
+
+/// The keys of the instances among `nodes` (gates have none), sorted, each once.
+fn sorted_keys(instances: &[Instance<'_>], nodes: impl Iterator<Item = usize>) -> Vec<InstanceKey> {
+    let mut keys: Vec<InstanceKey> = nodes.filter_map(|j| instances.get(j).map(|i| i.key.clone())).collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
 /// Kahn's algorithm taking the earliest ready node first.
-fn topological(graph: &DiGraph<(), ()>, n: usize) -> Vec<usize> {
+fn topological(graph: &DiGraph<(), ()>) -> Vec<usize> {
     let mut waiting: Vec<usize> =
-        (0..n).map(|i| graph.neighbors_directed(NodeIndex::new(i), petgraph::Direction::Incoming).count()).collect();
-    let mut ready: std::collections::BTreeSet<usize> = (0..n).filter(|&i| waiting[i] == 0).collect();
-    let mut order = Vec::with_capacity(n);
+        graph.node_indices().map(|i| graph.neighbors_directed(i, Direction::Incoming).count()).collect();
+    let mut ready: BTreeSet<usize> = waiting.iter().enumerate().filter(|&(_, &w)| w == 0).map(|(i, _)| i).collect();
+    let mut order = Vec::with_capacity(waiting.len());
     while let Some(i) = ready.pop_first() {
         order.push(i);
-        for j in graph.neighbors_directed(NodeIndex::new(i), petgraph::Direction::Outgoing) {
-            let j = j.index();
-            waiting[j] -= 1;
-            if waiting[j] == 0 {
-                ready.insert(j);
+        for j in graph.neighbors_directed(NodeIndex::new(i), Direction::Outgoing) {
+            // Every node has its count of incoming edges, and each edge is taken once.
+            if let Some(w) = waiting.get_mut(j.index()) {
+                *w -= 1;
+                if *w == 0 {
+                    ready.insert(j.index());
+                }
             }
         }
     }
     order
 }
 
-/// How many open instances lie downstream of each node, each counted once, exactly: a bitset of
-/// open descendants per node, built in reverse dependency order. The open instances are taken 256
-/// at a time (four words a node, a few hundred kilobytes for 20,000 nodes, so each pass stays in
-/// cache), and each pass adds to every node's count. Past [`EXACT_BLOCKING_LIMIT`] instances the
-/// count is the sum over direct successors, which may count an instance reached twice.
+/// How many open nodes lie downstream of each node of `order`, in that order, each counted once,
+/// exactly: a bitset of open descendants per node, built in reverse dependency order. The open
+/// nodes are taken 256 at a time (four words a node, a few hundred kilobytes for 20,000 nodes, so
+/// each pass stays in cache), and each pass adds to every node's count. Past
+/// [`EXACT_BLOCKING_LIMIT`] nodes the count is the sum over direct successors, which may count a
+/// node reached twice.
 fn open_descendants(graph: &DiGraph<(), ()>, order: &[usize], open: &[bool]) -> Vec<usize> {
     const WORDS: usize = 4;
     const COLUMNS: usize = 64 * WORDS;
-    let n = open.len();
-    // Successors as one array with offsets: the passes below read them many times.
-    let mut starts = Vec::with_capacity(n + 1);
-    let mut successors: Vec<usize> = Vec::new();
-    for i in 0..n {
-        starts.push(successors.len());
-        successors
-            .extend(graph.neighbors_directed(NodeIndex::new(i), petgraph::Direction::Outgoing).map(|j| j.index()));
+    /// The column of a node that is not open.
+    const NONE: usize = usize::MAX;
+    /// A successor: the step it is worked out at, and its column.
+    #[derive(Clone, Copy)]
+    struct Successor {
+        step: usize,
+        column: usize,
     }
-    starts.push(successors.len());
-    let successors_of = |i: usize| &successors[starts[i]..starts[i + 1]];
-    let mut count = vec![0usize; n];
-    if n > EXACT_BLOCKING_LIMIT {
-        for &i in order.iter().rev() {
-            count[i] = successors_of(i).iter().map(|&j| count[j] + usize::from(open[j])).sum();
+    // The nodes are worked out in steps, `order` backwards, so a node's successors all come at
+    // earlier steps: each step reads only what the steps before it pushed. An open node's column
+    // is its rank among the open nodes in step order.
+    let mut place: Vec<Option<Successor>> = vec![None; open.len()];
+    let mut columns = 0;
+    for (step, &i) in order.iter().rev().enumerate() {
+        let column = if open.get(i).copied().unwrap_or(false) {
+            columns += 1;
+            columns - 1
+        } else {
+            NONE
+        };
+        if let Some(p) = place.get_mut(i) {
+            *p = Some(Successor { step, column });
         }
+    }
+    // Successors as one list, step by step, with how many each step has: the passes below read
+    // them many times.
+    let mut successors: Vec<Successor> = Vec::new();
+    let mut lens: Vec<usize> = Vec::with_capacity(order.len());
+    for &i in order.iter().rev() {
+        let before = successors.len();
+        successors.extend(
+            graph
+                .neighbors_directed(NodeIndex::new(i), Direction::Outgoing)
+                .filter_map(|j| place.get(j.index()).copied().flatten()),
+        );
+        lens.push(successors.len() - before);
+    }
+    if open.len() > EXACT_BLOCKING_LIMIT {
+        let mut count: Vec<usize> = Vec::with_capacity(order.len());
+        let mut next = successors.iter();
+        for &len in &lens {
+            let sum = next
+                .by_ref()
+                .take(len)
+                .map(|s| count.get(s.step).copied().unwrap_or(0) + usize::from(s.column != NONE))
+                .sum();
+            count.push(sum);
+        }
+        count.reverse();
         return count;
     }
-    // Each open node's column: its rank among the open nodes.
-    let mut column = vec![usize::MAX; n];
-    let mut columns = 0;
-    for (i, slot) in column.iter_mut().enumerate() {
-        if open[i] {
-            *slot = columns;
-            columns += 1;
-        }
-    }
-    let mut below = vec![[0u64; WORDS]; n];
+    let mut count = vec![0usize; order.len()];
+    let mut below: Vec<[u64; WORDS]> = Vec::with_capacity(order.len());
     for first in (0..columns).step_by(COLUMNS) {
-        for &i in order.iter().rev() {
+        below.clear();
+        let mut next = successors.iter();
+        for (&len, total) in lens.iter().zip(&mut count) {
             let mut mine = [0u64; WORDS];
-            for &j in successors_of(i) {
-                let k = column[j].wrapping_sub(first);
-                if k < COLUMNS {
-                    mine[k / 64] |= 1 << (k % 64);
+            for s in next.by_ref().take(len) {
+                // Columns outside this pass fall past the last word.
+                let k = s.column.wrapping_sub(first);
+                if let Some(word) = mine.get_mut(k / 64) {
+                    *word |= 1 << (k % 64);
                 }
-                for (m, b) in mine.iter_mut().zip(&below[j]) {
-                    *m |= b;
+                if let Some(theirs) = below.get(s.step) {
+                    for (m, b) in mine.iter_mut().zip(theirs) {
+                        *m |= b;
+                    }
                 }
             }
-            below[i] = mine;
-            count[i] += mine.iter().map(|w| w.count_ones() as usize).sum::<usize>();
+            *total += mine.iter().map(|w| w.count_ones() as usize).sum::<usize>();
+            below.push(mine);
         }
     }
+    count.reverse();
     count
 }
 

@@ -7,7 +7,7 @@ use teichaku_model::{Limit, Limits, Role};
 
 use crate::error::{EvaluationError, Location, RubricError, RubricErrors};
 use crate::id::FactName;
-use crate::rubric::{Condition, FORMAT_VERSION, FactKind, MissingPolicy, NumberOp, Rubric, Scoring, ValueKind};
+use crate::rubric::{Band, Condition, FORMAT_VERSION, FactKind, MissingPolicy, NumberOp, Rubric, Scoring, ValueKind};
 
 /// A rubric checked and ready to evaluate: fact names resolved to positions, band limits known.
 ///
@@ -165,6 +165,12 @@ impl FactTable {
     /// The kind of the fact at `index`.
     pub fn kind(&self, index: usize) -> Option<&FactKind> {
         self.kinds.get(index)
+    }
+
+    /// The position and kind of the fact called `name`.
+    fn lookup(&self, name: &str) -> Option<(usize, &FactKind)> {
+        let index = self.index(name)?;
+        Some((index, self.kinds.get(index)?))
     }
 }
 
@@ -344,7 +350,7 @@ pub fn compile_with_limits(rubric: Rubric, limits: &Limits) -> Result<CompiledRu
                 errors.push(error);
                 continue;
             }
-            let distinct = values.iter().enumerate().all(|(i, v)| !values[..i].contains(v));
+            let distinct = values.iter().enumerate().all(|(i, v)| !values.iter().take(i).any(|w| w == v));
             if values.is_empty() || !distinct {
                 errors.push(RubricError::BadEnumeration { at: at() });
             }
@@ -369,15 +375,15 @@ pub fn compile_with_limits(rubric: Rubric, limits: &Limits) -> Result<CompiledRu
     let mut criteria = Vec::with_capacity(rubric.criteria.len());
     for (index, c) in rubric.criteria.iter().enumerate() {
         let at = || Location::Criterion { index, id: c.id.clone() };
-        if rubric.criteria[..index].iter().any(|o| o.id == c.id) {
+        if rubric.criteria.iter().take(index).any(|o| o.id == c.id) {
             errors.push(RubricError::DuplicateCriterion { at: at() });
         }
         if !(c.weight.is_finite() && c.weight > 0.0) {
             errors.push(RubricError::BadWeight { at: at(), weight: c.weight });
         }
         check_scoring(&c.scoring, at, limits, &mut errors);
-        if let Some(fact) = resolve(&table, &c.fact, c.scoring.reads(), at, &mut errors) {
-            read[fact] = true;
+        if let Some((fact, _)) = resolve(&table, &c.fact, c.scoring.reads(), at, &mut errors) {
+            mark_read(&mut read, fact);
             criteria.push(CompiledCriterion { fact });
         }
     }
@@ -385,7 +391,7 @@ pub fn compile_with_limits(rubric: Rubric, limits: &Limits) -> Result<CompiledRu
     let mut caps = Vec::with_capacity(rubric.caps.len());
     for (index, cap) in rubric.caps.iter().enumerate() {
         let at = || Location::Cap { index, id: cap.id.clone() };
-        if rubric.caps[..index].iter().any(|o| o.id == cap.id) {
+        if rubric.caps.iter().take(index).any(|o| o.id == cap.id) {
             errors.push(RubricError::DuplicateCap { at: at() });
         }
         let mut limit = 100.0_f64;
@@ -394,8 +400,12 @@ pub fn compile_with_limits(rubric: Rubric, limits: &Limits) -> Result<CompiledRu
             (band, score) => {
                 if let Some(band) = band {
                     match rubric.bands.iter().position(|b| &b.name == band) {
-                        Some(0) => {}
-                        Some(i) => limit = limit.min(just_below(rubric.bands[i - 1].min_score)),
+                        // Capped just below the band above it, if any.
+                        Some(i) => {
+                            if let Some(above) = rubric.bands.get(..i).and_then(<[_]>::last) {
+                                limit = limit.min(just_below(above.min_score));
+                            }
+                        }
                         None => errors.push(RubricError::UnknownBand { at: at(), band: band.clone() }),
                     }
                 }
@@ -426,17 +436,19 @@ fn check_bands(rubric: &Rubric, errors: &mut Vec<RubricError>) {
         errors.push(RubricError::NoBands);
         return;
     }
+    let mut above: Option<&Band> = None;
     for (index, band) in bands.iter().enumerate() {
         let at = || Location::Band { index, name: band.name.clone() };
-        if bands[..index].iter().any(|b| b.name == band.name) {
+        if bands.iter().take(index).any(|b| b.name == band.name) {
             errors.push(RubricError::DuplicateBand { at: at() });
         }
         let last = index + 1 == bands.len();
         if !(0.0..=100.0).contains(&band.min_score) || (last && band.min_score != 0.0) {
             errors.push(RubricError::BandOutOfRange { at: at(), min_score: band.min_score });
-        } else if index > 0 && band.min_score >= bands[index - 1].min_score {
+        } else if above.is_some_and(|a| band.min_score >= a.min_score) {
             errors.push(RubricError::BandsUnsorted { at: at(), min_score: band.min_score });
         }
+        above = Some(band);
     }
 }
 
@@ -463,12 +475,14 @@ fn check_scoring(scoring: &Scoring, at: impl Fn() -> Location, limits: &Limits, 
             if steps.is_empty() {
                 errors.push(RubricError::StepsUnsorted { at: at(), step: 0 });
             }
+            let mut previous: Option<f64> = None;
             for (i, step) in steps.iter().enumerate() {
                 if !step.at_least.is_finite() {
                     errors.push(RubricError::BadNumber { at: at(), field: "steps.at_least", value: step.at_least });
-                } else if i > 0 && step.at_least <= steps[i - 1].at_least {
+                } else if previous.is_some_and(|p| step.at_least <= p) {
                     errors.push(RubricError::StepsUnsorted { at: at(), step: i });
                 }
+                previous = Some(step.at_least);
                 if !(0.0..=1.0).contains(&step.score) {
                     errors.push(RubricError::BadNumber { at: at(), field: "steps.score", value: step.score });
                 }
@@ -482,23 +496,23 @@ fn check_scoring(scoring: &Scoring, at: impl Fn() -> Location, limits: &Limits, 
     }
 }
 
-fn resolve(
-    table: &FactTable,
+fn resolve<'t>(
+    table: &'t FactTable,
     fact: &FactName,
     expected: ValueKind,
     at: impl Fn() -> Location,
     errors: &mut Vec<RubricError>,
-) -> Option<usize> {
-    let Some(index) = table.index(fact.as_str()) else {
+) -> Option<(usize, &'t FactKind)> {
+    let Some((index, kind)) = table.lookup(fact.as_str()) else {
         errors.push(RubricError::UnknownFact { at: at(), fact: fact.clone() });
         return None;
     };
-    let found = table.kinds[index].value_kind();
+    let found = kind.value_kind();
     if found != expected {
         errors.push(RubricError::WrongFactKind { at: at(), fact: fact.clone(), expected, found });
         return None;
     }
-    Some(index)
+    Some((index, kind))
 }
 
 fn compile_condition(
@@ -529,19 +543,19 @@ fn compile_condition(
             if !value.is_finite() {
                 errors.push(RubricError::BadNumber { at: at(), field: "compare.value", value: *value });
             }
-            let fact = resolve(table, fact, ValueKind::Number, at, errors)?;
+            let (fact, _) = resolve(table, fact, ValueKind::Number, at, errors)?;
             Compiled::Compare { fact, op: *op, value: *value }
         }
         Condition::Is { fact, value } => {
-            Compiled::Is { fact: resolve(table, fact, ValueKind::Boolean, at, errors)?, value: *value }
+            Compiled::Is { fact: resolve(table, fact, ValueKind::Boolean, at, errors)?.0, value: *value }
         }
         Condition::OneOf { fact: name, values } => {
             if let Some(error) = too_many_values(values.len(), limits, at) {
                 errors.push(error);
                 return None;
             }
-            let fact = resolve(table, name, ValueKind::Enumeration, at, errors)?;
-            if let FactKind::Enumeration(declared) = &table.kinds[fact] {
+            let (fact, kind) = resolve(table, name, ValueKind::Enumeration, at, errors)?;
+            if let FactKind::Enumeration(declared) = kind {
                 for value in values.iter().filter(|v| !declared.contains(v)) {
                     errors.push(RubricError::UnknownValue { at: at(), fact: name.clone(), value: value.clone() });
                 }
@@ -550,9 +564,17 @@ fn compile_condition(
         }
     };
     if let Compiled::Compare { fact, .. } | Compiled::Is { fact, .. } | Compiled::OneOf { fact, .. } = &compiled {
-        read[*fact] = true;
+        mark_read(read, *fact);
     }
     Some(compiled)
+}
+
+/// Records that fact `fact` is read; `read` has a flag for every fact of the table `fact` was
+/// resolved in.
+fn mark_read(read: &mut [bool], fact: usize) {
+    if let Some(flag) = read.get_mut(fact) {
+        *flag = true;
+    }
 }
 
 /// The largest number below `x`, for `x > 0`: the top of the band under one starting at `x`.

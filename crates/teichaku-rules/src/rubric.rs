@@ -455,6 +455,8 @@ pub enum MissingPolicy {
 
 /// Reads a rubric from JSON, without validating it (see [`compile`](crate::compile)).
 ///
+/// A leading UTF-8 byte-order mark is ignored, as in assessment and playbook documents.
+///
 /// # Errors
 ///
 /// Returns the JSON error when the text is not a rubric document, including on unknown fields.
@@ -463,9 +465,12 @@ pub enum MissingPolicy {
 ///
 /// ```
 /// assert!(teichaku_rules::parse_rubric(r#"{ "version": 1 }"#).is_err());
+/// let json = teichaku_rules::AI_USE_IN_APPRAISAL_JSON;
+/// assert_eq!(teichaku_rules::parse_rubric(&format!("\u{feff}{json}"))?, teichaku_rules::parse_rubric(json)?);
+/// # Ok::<(), serde_json::Error>(())
 /// ```
 pub fn parse_rubric(json: &str) -> Result<Rubric, serde_json::Error> {
-    serde_json::from_str(json)
+    serde_json::from_str(strip_bom(json))
 }
 
 /// Reads a rubric from JSON within `limits`, without validating it (see
@@ -488,6 +493,12 @@ pub fn parse_rubric(json: &str) -> Result<Rubric, serde_json::Error> {
 /// ));
 /// ```
 pub fn parse_rubric_with_limits(json: &str, limits: &Limits) -> Result<Rubric, DocumentError> {
+    let json = strip_bom(json);
     teichaku_model::check_json_limits(json, limits)?;
     Ok(serde_json::from_str(json)?)
+}
+
+/// `json` without a leading UTF-8 byte-order mark (RFC 8259 §8.1 lets a parser ignore one).
+fn strip_bom(json: &str) -> &str {
+    json.strip_prefix('\u{feff}').unwrap_or(json)
 }

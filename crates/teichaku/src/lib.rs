@@ -25,6 +25,9 @@
 //! - [`rules`]: evaluation rubrics for HR systems.
 
 #![forbid(unsafe_code)]
+// Engine code returns typed errors or documented fallbacks on untrusted input, never panics
+// (issue 6); `#[cfg(test)]` code may, through clippy.toml's `allow-*-in-tests`.
+#![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)]
 
 mod assess;
 pub mod demo;
