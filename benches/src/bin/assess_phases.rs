@@ -25,7 +25,7 @@ fn cpu_ns() -> Option<u64> {
 
 /// Best and median of `runs` runs of `f`: wall-clock time, and time on a CPU when available.
 #[expect(clippy::disallowed_methods, reason = "a benchmark driver reads the clock")]
-fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> [(Duration, Duration); 2] {
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> [(Duration, Duration, Duration); 2] {
     let mut wall = Vec::with_capacity(runs);
     let mut cpu = Vec::with_capacity(runs);
     for _ in 0..runs {
@@ -34,9 +34,11 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> [(Duration, Duration); 2] {
         wall.push(start.elapsed());
         cpu.push(cpu_ns().zip(cpu_start).map_or(Duration::ZERO, |(b, a)| Duration::from_nanos(b.saturating_sub(a))));
     }
+    let mean = |d: &[Duration]| d.iter().sum::<Duration>() / runs as u32;
+    let (wall_mean, cpu_mean) = (mean(&wall), mean(&cpu));
     wall.sort();
     cpu.sort();
-    [(wall[0], wall[runs / 2]), (cpu[0], cpu[runs / 2])]
+    [(wall[0], wall[runs / 2], wall_mean), (cpu[0], cpu[runs / 2], cpu_mean)]
 }
 
 fn main() -> ExitCode {
@@ -110,10 +112,23 @@ fn main() -> ExitCode {
                 .then(|| time(runs, || teichaku::assess_with_store(&snapshot, &store, as_of, &assess_options))),
         ),
     ];
-    println!("{:<14} {:>10} {:>10} {:>10} {:>10}", "part", "best ms", "median ms", "cpu best", "cpu median");
+    println!(
+        "{:<14} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "part", "best ms", "median", "mean", "cpu best", "median", "mean"
+    );
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    for (name, [(best, median), (cpu_best, cpu_median)]) in rows.into_iter().filter_map(|(name, t)| Some((name, t?))) {
-        println!("{name:<14} {:>10.2} {:>10.2} {:>10.2} {:>10.2}", ms(best), ms(median), ms(cpu_best), ms(cpu_median));
+    for (name, [(best, median, mean), (cpu_best, cpu_median, cpu_mean)]) in
+        rows.into_iter().filter_map(|(name, t)| Some((name, t?)))
+    {
+        println!(
+            "{name:<14} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>9.2}",
+            ms(best),
+            ms(median),
+            ms(mean),
+            ms(cpu_best),
+            ms(cpu_median),
+            ms(cpu_mean)
+        );
     }
     ExitCode::SUCCESS
 }

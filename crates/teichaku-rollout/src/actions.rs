@@ -281,14 +281,15 @@ pub fn next_actions(
     }
 
     // Interventions whose condition holds.
-    let units: Vec<UnitId> = readiness.units.iter().map(|u| u.unit).collect();
+    // Each scope with its KPIs, looked up once for all the interventions.
+    let here = |scope: ActionScope| Here { scope, kpis: look.kpis.get(&metrics_scope(scope)).copied() };
+    let organisation_here = [here(ActionScope::Organisation)];
+    let unit_heres: Vec<Here<'_>> = readiness.units.iter().map(|u| here(ActionScope::Unit(u.unit))).collect();
     for (position, iv) in pb.interventions.iter().enumerate() {
-        let per_unit = iv.scope == ActivityScope::PerUnit;
-        let organisation = (!per_unit).then_some(ActionScope::Organisation);
-        let unit_scopes = units.iter().filter(|_| per_unit).map(|&u| ActionScope::Unit(u));
-        for scope in organisation.into_iter().chain(unit_scopes) {
-            let here = Here { scope, kpis: look.kpis.get(&metrics_scope(scope)).copied() };
-            if holds(&iv.when, &look, &here) {
+        let heres: &[Here<'_>] = if iv.scope == ActivityScope::PerUnit { &unit_heres } else { &organisation_here };
+        for here in heres {
+            let scope = here.scope;
+            if holds(&iv.when, &look, here) {
                 let terms = UrgencyTerms { severity: k.kpi_severity * iv.severity, ..UrgencyTerms::default() };
                 let due = iv.due_within_days.and_then(|d| as_of.checked_add_days(Days::new(u64::from(d))));
                 let reason = Reason::InterventionFired { intervention: iv.id.clone(), severity: iv.severity };

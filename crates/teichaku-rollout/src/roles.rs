@@ -27,9 +27,7 @@ impl<'a> RoleIndex<'a> {
         let mut lists = 0;
         for unit in units {
             lists += 1;
-            out.extend(
-                self.snapshot.unit_members_holding(unit, role).filter(|m| m.is_present_on(self.as_of)).map(|m| m.id),
-            );
+            out.extend(self.snapshot.unit_present_holding(unit, role, self.as_of));
         }
         // Each unit's list is sorted already; lists from several units are sorted together.
         if lists > 1 {
@@ -52,8 +50,7 @@ impl<'a> RoleIndex<'a> {
             return &[];
         };
         cell.get_or_init(|| {
-            let mut all: Vec<MemberId> =
-                self.snapshot.members_holding(role).filter(|m| m.is_present_on(self.as_of)).map(|m| m.id).collect();
+            let mut all: Vec<MemberId> = self.snapshot.present_holding(role, self.as_of).collect();
             all.sort_unstable();
             all
         })
@@ -63,9 +60,7 @@ impl<'a> RoleIndex<'a> {
     pub(crate) fn count(&self, scope: &Scope, role: Role) -> u64 {
         match scope {
             Scope::Unit(u) => {
-                let present = |u: UnitId| {
-                    self.snapshot.unit_members_holding(u, role).filter(|m| m.is_present_on(self.as_of)).count() as u64
-                };
+                let present = |u: UnitId| self.snapshot.unit_present_holding(u, role, self.as_of).count() as u64;
                 if self.snapshot.has_units_under(*u) {
                     self.snapshot.units_under(*u).into_iter().map(present).sum()
                 } else {
