@@ -372,6 +372,9 @@ impl UsageAggregate {
         let starts = store.member_starts();
         let first_member = starts.partition_point(|&s| (s as usize) < range.start);
         let end_member = starts.partition_point(|&s| (s as usize) < range.end);
+        // The kinds a member used in the trailing 28 days, one bit per kind, cleared after each
+        // member: a kind already seen costs one test, not a search.
+        let mut seen = vec![0u64; store.kind_count().div_ceil(64)];
         for m in first_member..end_member.min(store.member_bound()) {
             let (Some(&joined), Some(&left)) = (spec.joined.get(m), spec.left.get(m)) else { continue };
             let events = store.member_events(m);
@@ -388,11 +391,30 @@ impl UsageAggregate {
             }
             let from_28 = events.first_on_or_after(as_of - 27).clamp(start, end);
             if let Some(kinds) = self.kinds_28.get_mut(m) {
+                let fresh = kinds.len();
                 for &kind in events.kind.get(from_28..end).unwrap_or_default() {
-                    if let Err(at) = kinds.binary_search(&kind) {
-                        kinds.insert(at, kind);
+                    let (word, bit) = (usize::from(kind) / 64, 1u64 << (kind % 64));
+                    match seen.get_mut(word) {
+                        Some(w) if *w & bit != 0 => {}
+                        Some(w) => {
+                            *w |= bit;
+                            kinds.push(kind);
+                        }
+                        // A kind past the store's count cannot occur; kept as a search to stay exact.
+                        None => {
+                            if !kinds.contains(&kind) {
+                                kinds.push(kind);
+                            }
+                        }
                     }
                 }
+                for &kind in kinds.get(fresh..).unwrap_or_default() {
+                    if let Some(w) = seen.get_mut(usize::from(kind) / 64) {
+                        *w &= !(1u64 << (kind % 64));
+                    }
+                }
+                kinds.sort_unstable();
+                kinds.dedup();
             }
             let (Some(saved), Some(kind), Some(minutes)) =
                 (events.saved.get(start..end), events.kind.get(start..end), events.minutes.get(start..end))
