@@ -5,6 +5,7 @@
 mod actions;
 mod bad_input;
 mod demo;
+mod fuzz_regressions;
 mod japanese;
 mod metrics;
 mod playbooks;

@@ -12,7 +12,7 @@
 //! `−phase_distance × phases ahead of the current one`.
 //! Ties are broken by code, then scope, so the order is deterministic.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -261,6 +261,20 @@ pub fn next_actions(
         .first()
         .and_then(|s| s.value(Kpi::RetentionScore))
         .is_some_and(|score| Level::of(score) >= Level::Retained);
+    // A recurring activity comes round only where it may start: done once before its
+    // prerequisites, or in a wave not yet open, it waits like any other work (the instances of
+    // recurring activities, looked up once; ids compare by pointer first, so the scan is cheap).
+    let recurring: Vec<&ActivityId> = pb.activities.iter().filter(|a| a.recurrence.is_some()).map(|a| &a.id).collect();
+    let held_back: BTreeSet<(&ActivityId, Option<UnitId>)> = if recurring.is_empty() {
+        BTreeSet::new()
+    } else {
+        plan.instances
+            .iter()
+            .filter(|i| recurring.iter().any(|&r| *r == i.key.activity))
+            .filter(|i| !i.waiting_on.is_empty() || i.wave_blocked || !wave_may_start(i.wave))
+            .map(|i| (&i.key.activity, i.key.unit))
+            .collect()
+    };
     for (position, a) in pb.activities.iter().enumerate() {
         let Some(r) = a.recurrence else { continue };
         let every = if retained { r.once_retained_every_days.unwrap_or(r.every_days) } else { r.every_days };
@@ -269,6 +283,9 @@ pub fn next_actions(
         for unit in organisation.into_iter().chain(look.rollout_units.iter().filter(|_| per_unit).copied()) {
             let last = look.last_done.get(&(position, unit)).copied();
             let Some(last) = last else { continue };
+            if held_back.contains(&(&a.id, unit)) {
+                continue;
+            }
             let next = last.checked_add_days(Days::new(u64::from(every.max(1)))).unwrap_or(last);
             if next <= as_of {
                 let days_late = (as_of - next).num_days();
