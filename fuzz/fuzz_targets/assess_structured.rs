@@ -18,16 +18,15 @@
 
 #![no_main]
 
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
+mod common;
 
 use chrono::{Days, NaiveDate};
+use common::{catalog, stat};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Value, json};
-use teichaku::Catalog;
 use teichaku::metrics::Figure;
-use teichaku::rollout::{ActionScope, InstanceKey, RolloutPlan, Status};
+use teichaku::rollout::{ActionScope, RolloutPlan};
 
 const MAX_UNITS: usize = 6;
 const MAX_MEMBERS: usize = 12;
@@ -201,20 +200,6 @@ struct TrainingIn {
     day: i16,
     track: u8,
     activity: Option<u8>,
-}
-
-/// With `FUZZ_STATS` set, prints how far each input got (`refused`, `accepted`, ...) to stderr,
-/// to see what share of the inputs reaches the deep checks.
-fn stat(what: &str) {
-    static ON: OnceLock<bool> = OnceLock::new();
-    if *ON.get_or_init(|| std::env::var_os("FUZZ_STATS").is_some()) {
-        eprintln!("FUZZ_STATS {what}");
-    }
-}
-
-fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(Catalog::builtin)
 }
 
 fn pick<T: Copy>(list: &[T], i: u8) -> T {
@@ -602,43 +587,10 @@ fn shuffled(document: &Value, seed: u64) -> Value {
     doc
 }
 
+/// The plan checks out against its own edges (`RolloutPlan::inconsistencies`).
 fn assert_respects_every_edge(p: &RolloutPlan) {
-    let position: BTreeMap<&InstanceKey, usize> = p.instances.iter().enumerate().map(|(i, x)| (&x.key, i)).collect();
-    assert_eq!(position.len(), p.instances.len(), "instances are unique");
-    for (i, x) in p.instances.iter().enumerate() {
-        assert!(x.earliest_start <= x.earliest_finish, "{:?} finishes before it starts", x.key);
-        for w in &x.after {
-            let j = *position.get(w).unwrap_or_else(|| panic!("{:?} waits on {:?}, not in the plan", x.key, w));
-            assert!(j < i, "{:?} comes after {:?}", x.key, w);
-            if x.done.is_none() {
-                assert!(
-                    p.instances[j].earliest_finish < x.earliest_start,
-                    "{:?} starts before {:?} finishes",
-                    x.key,
-                    w
-                );
-            }
-        }
-        for w in &x.waiting_on {
-            assert!(x.after.contains(w), "{:?} waits on {:?}, not a prerequisite", x.key, w);
-            assert!(p.instances[position[w]].done.is_none(), "{:?} waits on {:?}, which is done", x.key, w);
-        }
-        if let Some(gate) = x.wave_gate.and_then(|w| p.wave_gates.iter().find(|g| g.wave == w)) {
-            assert_eq!(x.wave_blocked, gate.passed.is_none(), "{:?}", x.key);
-            for w in &gate.after {
-                let j =
-                    *position.get(w).unwrap_or_else(|| panic!("gate {} waits on {:?}, not in the plan", gate.wave, w));
-                assert!(j < i, "{:?} comes before the gate instance {:?} it waits for", x.key, w);
-                if x.done.is_none() {
-                    assert!(p.instances[j].earliest_finish < x.earliest_start, "{:?} starts before {:?}", x.key, w);
-                }
-            }
-        }
-        if x.status == Status::Ready {
-            assert!(x.can_start(), "{:?} is ready but cannot start", x.key);
-        }
-        assert_eq!(x.status == Status::Done, x.done.is_some(), "{:?}", x.key);
-    }
+    let found = p.inconsistencies();
+    assert!(found.is_empty(), "the plan breaks its edges: {found:#?}");
 }
 
 fn check_invariants(a: &teichaku::Assessment) {

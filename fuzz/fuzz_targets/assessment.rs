@@ -3,16 +3,11 @@
 
 #![no_main]
 
-use std::sync::OnceLock;
+mod common;
 
 use chrono::NaiveDate;
+use common::catalog;
 use libfuzzer_sys::fuzz_target;
-use teichaku::Catalog;
-
-fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(Catalog::builtin)
-}
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };

@@ -12,15 +12,16 @@
 
 #![no_main]
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
+mod common;
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use common::{catalog, stat};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Value, json};
-use teichaku::Catalog;
 use teichaku::model::{ValidationError, parse_playbook, validate_playbook};
-use teichaku::rollout::{InstanceKey, RolloutPlan, plan};
+use teichaku::rollout::{RolloutPlan, plan};
 
 const MAX_ACTIVITIES: u8 = 16;
 
@@ -41,20 +42,6 @@ struct Input {
     /// Activities done, with a day offset, for the plan.
     done: Vec<(u8, Option<u8>, u8)>,
     as_of: u8,
-}
-
-/// With `FUZZ_STATS` set, prints how far each input got (`refused`, `accepted`, ...) to stderr,
-/// to see what share of the inputs reaches the deep checks.
-fn stat(what: &str) {
-    static ON: OnceLock<bool> = OnceLock::new();
-    if *ON.get_or_init(|| std::env::var_os("FUZZ_STATS").is_some()) {
-        eprintln!("FUZZ_STATS {what}");
-    }
-}
-
-fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(Catalog::builtin)
 }
 
 fn id(i: usize) -> String {
@@ -267,23 +254,12 @@ fuzz_target!(|input: Input| {
     assert_respects_every_edge(&p, &edges, n);
 });
 
+/// The plan checks out against its own edges (`RolloutPlan::inconsistencies`), and its edges are
+/// the playbook's: each edge into an activity is a prerequisite of each of its instances.
 fn assert_respects_every_edge(p: &RolloutPlan, edges: &BTreeSet<(usize, usize)>, n: usize) {
-    let position: BTreeMap<&InstanceKey, usize> = p.instances.iter().enumerate().map(|(i, x)| (&x.key, i)).collect();
-    assert_eq!(position.len(), p.instances.len(), "instances are unique");
-    for (i, x) in p.instances.iter().enumerate() {
-        assert!(x.earliest_start <= x.earliest_finish, "{:?}", x.key);
-        for w in &x.after {
-            let j = *position.get(w).unwrap_or_else(|| panic!("{:?} waits on {:?}, not in the plan", x.key, w));
-            assert!(j < i, "{:?} comes after {:?}", x.key, w);
-            if x.done.is_none() {
-                assert!(
-                    p.instances[j].earliest_finish < x.earliest_start,
-                    "{:?} starts before {:?} finishes",
-                    x.key,
-                    w
-                );
-            }
-        }
+    let found = p.inconsistencies();
+    assert!(found.is_empty(), "the plan breaks its edges: {found:#?}");
+    for x in &p.instances {
         // Every edge into this activity shows up as a prerequisite instance.
         let me = (0..n).find(|&k| id(k) == x.key.activity.as_str());
         let Some(me) = me else { panic!("{:?} is not an activity of the playbook", x.key) };

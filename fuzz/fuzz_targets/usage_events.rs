@@ -1,21 +1,17 @@
-//! Usage events as a streamed export: CSV with a header (the `teichaku` command line's format)
-//! or, when the input starts with `{`, JSON Lines. Each row goes through
-//! `EventStoreBuilder::push_parts`, the store is built and, when it holds an event, the small
-//! test organisation is assessed over it at a fixed date. Any panic, hang or unbounded
-//! allocation is a bug; errors are fine.
-//!
-//! The command line's own reader lives in its binary (`crates/teichaku-cli/src/events.rs`) and is
-//! not reachable as a library; this target reads rows the same way and fuzzes the engine side.
+//! Usage events as a streamed export: CSV with a header or, when the input starts with `{`, JSON
+//! Lines, read by `teichaku::metrics::stream_events`, the reader the command line streams event
+//! files with. The store is built and, when it holds an event, the small test organisation is
+//! assessed over it at a fixed date. Any panic, hang or unbounded allocation is a bug; errors
+//! are fine. No more rows may be stored or reported bad than the input has lines.
 
 #![no_main]
 
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
-use teichaku::metrics::EventStoreBuilder;
-use teichaku::model::{MemberId, TaskCategory, Timestamp, ToolId, UsageEvent, ValidSnapshot};
+use teichaku::metrics::{EventFormat, EventStoreBuilder, stream_events};
+use teichaku::model::ValidSnapshot;
 
 const SMALL: &str = include_str!("../../tests/data/small.json");
 
@@ -29,54 +25,18 @@ fn snapshot() -> &'static ValidSnapshot {
 
 fuzz_target!(|data: &[u8]| {
     let snapshot = snapshot();
-    let members: BTreeMap<MemberId, u32> =
-        snapshot.organisation().members.iter().enumerate().map(|(i, m)| (m.id, i as u32)).collect();
     let mut builder = EventStoreBuilder::new(snapshot);
-    if data.first() == Some(&b'{') {
-        let Ok(text) = std::str::from_utf8(data) else { return };
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            let Ok(event) = serde_json::from_str::<UsageEvent>(line) else { continue };
-            let Some(&index) = members.get(&event.member) else { continue };
-            let _ = builder.push_parts(
-                index,
-                &event.at,
-                event.minutes,
-                event.saved_minutes,
-                event.task.as_ref(),
-                event.tool.as_ref(),
-            );
-        }
-    } else {
-        let mut csv = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(data);
-        let Ok(headers) = csv.headers().cloned() else { return };
-        let column = |wanted: &str| headers.iter().position(|h| h.trim_start_matches('\u{feff}').trim() == wanted);
-        let (Some(member_col), Some(at_col)) = (column("member"), column("at")) else { return };
-        let (minutes_col, task_col, tool_col, saved_col) =
-            (column("minutes"), column("task"), column("tool"), column("saved_minutes"));
-        let mut record = csv::StringRecord::new();
-        loop {
-            match csv.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(_) => continue,
-            }
-            let field = |col: Option<usize>| col.and_then(|c| record.get(c)).map(str::trim).filter(|s| !s.is_empty());
-            let row = (|| -> Option<()> {
-                let member: MemberId = field(Some(member_col))?.parse().ok()?;
-                let index = *members.get(&member)?;
-                let at = Timestamp::from(field(Some(at_col))?);
-                let number = |col| field(col).map(|s| s.parse::<f64>().ok());
-                let minutes = number(minutes_col).map_or(Some(0.0), |m| m)?;
-                let saved = match number(saved_col) {
-                    None => None,
-                    Some(s) => Some(s?),
-                };
-                let task = field(task_col).map(TaskCategory::new).transpose().ok()?;
-                let tool = field(tool_col).map(ToolId::new).transpose().ok()?;
-                builder.push_parts(index, &at, minutes, saved, task.as_ref(), tool.as_ref()).ok()
-            })();
-            let _ = row;
-        }
+    let format = if data.first() == Some(&b'{') { EventFormat::JsonLines } else { EventFormat::Csv };
+    let mut bad_lines = 0u64;
+    let stored = stream_events(data, format, &mut builder, |bad| {
+        assert!(bad.line >= 1, "line numbers start at 1: {bad:?}");
+        bad_lines += 1;
+    });
+    if let Ok(stored) = stored {
+        // Every row is stored or handed over, so there are no more of either than lines (CSV also
+        // ends records at a lone `\r`).
+        let lines = data.iter().filter(|&&b| b == b'\n' || b == b'\r').count() as u64 + 1;
+        assert!(stored + bad_lines <= lines, "{stored} stored and {bad_lines} bad of {lines} lines");
     }
     let Ok(store) = builder.finish() else { return };
     // Assessing takes about a millisecond; do it only when some event made it into the store.

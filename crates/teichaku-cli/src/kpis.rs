@@ -1,6 +1,5 @@
 //! `teichaku kpis`: the document, its event files and the command line's own, into a KPI report.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -10,7 +9,7 @@ use teichaku::Catalog;
 use teichaku::metrics::{
     EventStore, EventStoreBuilder, Figure, KpiOptions, KpiReport, Rate, Scope, ScopeKpis, kpis_with_store,
 };
-use teichaku::model::{Lang, MemberId, Role, ValidSnapshot, parse_document, validate_document};
+use teichaku::model::{Lang, Role, ValidSnapshot, parse_document, validate_document};
 
 use crate::events::{StreamReport, stream_file};
 use crate::render::{provenance_line, t};
@@ -276,8 +275,6 @@ pub(crate) fn load_with_events(
     let files = document.observations.usage_files.clone();
     let snapshot = validate_document(document, catalog).map_err(|e| Failure::input(e.to_string()))?;
 
-    let members: BTreeMap<MemberId, u32> =
-        snapshot.organisation().members.iter().enumerate().map(|(i, m)| (m.id, i as u32)).collect();
     let mut builder = EventStoreBuilder::new(&snapshot);
     for (index, event) in snapshot.observations().usage.iter().enumerate() {
         builder.push(event).map_err(|e| Failure::input(format!("usage event #{index}: {e}")))?;
@@ -285,7 +282,7 @@ pub(crate) fn load_with_events(
     let base = file.parent().filter(|_| file.as_os_str() != "-").unwrap_or(Path::new("."));
     let mut streamed = StreamReport::default();
     for path in files.iter().map(|f| base.join(f)).chain(events.iter().cloned()) {
-        stream_file(&path, &members, &mut builder, &mut streamed)?;
+        stream_file(&path, &mut builder, &mut streamed)?;
     }
     if streamed.bad_line_count > 0 && !skip_bad_lines {
         let mut message: Vec<String> = streamed.bad_lines.iter().map(ToString::to_string).collect();

@@ -27,6 +27,14 @@ fn run(cmd: &mut Command) -> (i32, String, String) {
     )
 }
 
+/// Runs the command with `args` in `dir`.
+fn run_in(dir: &tempfile::TempDir, args: &[&str]) -> (i32, String, String) {
+    run(teichaku().current_dir(dir.path()).args(args))
+}
+
+/// `assess` of `doc.json` as JSON, the arguments the tests below share.
+const ASSESS_JSON: [&str; 6] = ["assess", "doc.json", "--as-of", "2026-06-30", "--format", "json"];
+
 /// A temporary folder holding `files`.
 fn folder(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -43,7 +51,7 @@ fn fixture() -> Value {
 #[test]
 fn a_document_with_japanese_names_validates_from_a_file_and_from_standard_input() {
     let dir = folder(&[("文書.json", JAPANESE.as_bytes())]);
-    let (code, out, err) = run(teichaku().current_dir(dir.path()).args(["validate", "文書.json"]));
+    let (code, out, err) = run_in(&dir, &["validate", "文書.json"]);
     assert_eq!((code, out.as_str(), err.as_str()), (0, "valid assessment document\n", ""));
     let (code, out, _) = run(teichaku().args(["validate", "-"]).write_stdin(JAPANESE));
     assert_eq!((code, out.as_str()), (0, "valid assessment document\n"));
@@ -52,14 +60,7 @@ fn a_document_with_japanese_names_validates_from_a_file_and_from_standard_input(
 #[test]
 fn assess_as_json_keeps_japanese_titles_byte_for_byte() {
     let dir = folder(&[("doc.json", JAPANESE.as_bytes())]);
-    let (code, out, err) = run(teichaku().current_dir(dir.path()).args([
-        "assess",
-        "doc.json",
-        "--as-of",
-        "2026-06-30",
-        "--format",
-        "json",
-    ]));
+    let (code, out, err) = run_in(&dir, &ASSESS_JSON);
     assert_eq!(code, 0, "{err}");
     let report: Value = serde_json::from_str(&out).unwrap();
     let doc = fixture();
@@ -86,31 +87,16 @@ fn assess_as_json_keeps_japanese_titles_byte_for_byte() {
     }
 
     // The same bytes on every run.
-    let (_, again, _) = run(teichaku().current_dir(dir.path()).args([
-        "assess",
-        "doc.json",
-        "--as-of",
-        "2026-06-30",
-        "--format",
-        "json",
-    ]));
+    let (_, again, _) = run_in(&dir, &ASSESS_JSON);
     assert_eq!(again, out);
 }
 
 #[test]
 fn assess_in_japanese_prints_the_titles_as_written() {
     let dir = folder(&[("doc.json", JAPANESE.as_bytes())]);
-    let (code, json, _) = run(teichaku().current_dir(dir.path()).args([
-        "assess",
-        "doc.json",
-        "--as-of",
-        "2026-06-30",
-        "--format",
-        "json",
-    ]));
+    let (code, json, _) = run_in(&dir, &ASSESS_JSON);
     assert_eq!(code, 0);
-    let (code, text, err) =
-        run(teichaku().current_dir(dir.path()).args(["assess", "doc.json", "--as-of", "2026-06-30", "--lang", "ja"]));
+    let (code, text, err) = run_in(&dir, &["assess", "doc.json", "--as-of", "2026-06-30", "--lang", "ja"]);
     assert_eq!(code, 0, "{err}");
     let report: Value = serde_json::from_str(&json).unwrap();
     for action in report["actions"]["actions"].as_array().unwrap() {
@@ -154,15 +140,8 @@ fn evaluate_reads_japanese_enumeration_values_from_csv_byte_for_byte() {
     ];
     let csv = format!("{header}{}\n", rows.join("\n"));
     let dir = folder(&[("rubric.json", japanese_rubric().to_string().as_bytes()), ("facts.csv", csv.as_bytes())]);
-    let (code, out, err) = run(teichaku().current_dir(dir.path()).args([
-        "evaluate",
-        "--rubric",
-        "rubric.json",
-        "--facts",
-        "facts.csv",
-        "--format",
-        "json",
-    ]));
+    let (code, out, err) =
+        run_in(&dir, &["evaluate", "--rubric", "rubric.json", "--facts", "facts.csv", "--format", "json"]);
     assert_eq!(code, 1, "two rows have undeclared grades: {err}");
     let lines: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 4, "{out}");
@@ -191,15 +170,8 @@ fn evaluate_reads_japanese_enumeration_values_from_csv_byte_for_byte() {
     );
 
     // As CSV, the band names and groups come out as written too.
-    let (_, csv_out, _) = run(teichaku().current_dir(dir.path()).args([
-        "evaluate",
-        "--rubric",
-        "rubric.json",
-        "--facts",
-        "facts.csv",
-        "--format",
-        "csv",
-    ]));
+    let (_, csv_out, _) =
+        run_in(&dir, &["evaluate", "--rubric", "rubric.json", "--facts", "facts.csv", "--format", "csv"]);
     let second = csv_out.lines().nth(2).unwrap();
     assert!(second.starts_with("3,社員-002,営業部カ\u{3099}ループ,evaluated,"), "{second}");
     assert!(second.contains(&format!(",{},", BANDS[1])), "{second}");
@@ -214,15 +186,8 @@ fn evaluate_keeps_an_ideographic_space_inside_a_value() {
     rubric["caps"].as_array_mut().unwrap().pop();
     let csv = "subject,grade,usage_days_28\ne-1, 部長\u{3000}代理 ,8\ne-2,部長代理,8\n";
     let dir = folder(&[("rubric.json", rubric.to_string().as_bytes()), ("facts.csv", csv.as_bytes())]);
-    let (code, out, err) = run(teichaku().current_dir(dir.path()).args([
-        "evaluate",
-        "--rubric",
-        "rubric.json",
-        "--facts",
-        "facts.csv",
-        "--format",
-        "json",
-    ]));
+    let (code, out, err) =
+        run_in(&dir, &["evaluate", "--rubric", "rubric.json", "--facts", "facts.csv", "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let lines: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert!(lines.iter().all(|l| l["status"] == "evaluated"), "{out}");
@@ -238,7 +203,7 @@ fn a_document_that_is_not_utf8_is_an_input_error_naming_the_offset() {
     for bytes in [shift_jis, b"\xff\xfe{}".to_vec(), JAPANESE.as_bytes()[..cut].to_vec()] {
         let utf8 = std::str::from_utf8(&bytes).unwrap_err();
         let dir = folder(&[("doc.json", &bytes)]);
-        let (code, out, err) = run(teichaku().current_dir(dir.path()).args(["validate", "doc.json"]));
+        let (code, out, err) = run_in(&dir, &["validate", "doc.json"]);
         assert_eq!(code, 1);
         assert_eq!(out, "");
         assert_eq!(err, format!("doc.json: not UTF-8: invalid byte at offset {}\n", utf8.valid_up_to()));
@@ -251,8 +216,7 @@ fn a_facts_csv_in_shift_jis_is_an_error_row_not_mojibake() {
     csv.extend_from_slice(&[0x95, 0x94, 0x92, 0xB7]); // 部長 in Shift_JIS
     csv.extend_from_slice(b",8\n");
     let dir = folder(&[("rubric.json", japanese_rubric().to_string().as_bytes()), ("facts.csv", &csv)]);
-    let (code, _, err) =
-        run(teichaku().current_dir(dir.path()).args(["evaluate", "--rubric", "rubric.json", "--facts", "facts.csv"]));
+    let (code, _, err) = run_in(&dir, &["evaluate", "--rubric", "rubric.json", "--facts", "facts.csv"]);
     assert_eq!(code, 1);
     assert!(err.starts_with("line 2: subject `e-1`: `grade`: not UTF-8\n"), "{err}");
 }

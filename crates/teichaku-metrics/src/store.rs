@@ -303,6 +303,24 @@ impl EventStoreBuilder {
         Self { members, member_count, offset, rows: Vec::new(), kinds: BTreeMap::new() }
     }
 
+    /// The number of the member with id `member`, as [`EventStoreBuilder::push`] reads it.
+    ///
+    /// # Errors
+    ///
+    /// [`EventError::UnknownMember`] when the builder was not given that id.
+    ///
+    /// ```
+    /// use teichaku_metrics::{EventError, EventStoreBuilder};
+    /// use teichaku_model::{MemberId, UtcOffset};
+    /// let (a, b) = (MemberId::from_u128(1), MemberId::from_u128(2));
+    /// let builder = EventStoreBuilder::with_members([(a, 0)].into(), 1, UtcOffset::UTC);
+    /// assert_eq!(builder.member_number(&a), Ok(0));
+    /// assert_eq!(builder.member_number(&b), Err(EventError::UnknownMember(b)));
+    /// ```
+    pub fn member_number(&self, member: &MemberId) -> Result<u32, EventError> {
+        self.members.get(member).copied().ok_or(EventError::UnknownMember(*member))
+    }
+
     /// `member` if it is below the member count.
     fn checked_member(&self, member: u32) -> Result<u32, EventError> {
         if member < self.member_count {
@@ -325,7 +343,7 @@ impl EventStoreBuilder {
     /// count, the timestamp unreadable, or a number negative,
     /// not finite or larger than [`MAX_EVENT_MINUTES`]; the builder is unchanged.
     pub fn push(&mut self, event: &UsageEvent) -> Result<(), EventError> {
-        let member = *self.members.get(&event.member).ok_or(EventError::UnknownMember(event.member))?;
+        let member = self.member_number(&event.member)?;
         self.push_parts(member, &event.at, event.minutes, event.saved_minutes, event.task.as_ref(), event.tool.as_ref())
     }
 

@@ -16,12 +16,14 @@
 #![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)]
 
 mod actions;
+mod check;
 mod graph;
 mod readiness;
 mod roles;
 mod schedule;
 
 pub use actions::{Action, ActionPlan, ActionScope, Reason, UrgencyTerms, next_actions};
+pub use check::{Edge, Inconsistency};
 pub use graph::plan_dot;
 pub use graph::{plan_mermaid, playbook_dot, playbook_mermaid};
 pub use readiness::{
