@@ -24,9 +24,23 @@ use crate::store::{EventError, EventStoreBuilder};
 /// The longest JSON Lines line read, in bytes (a usage event takes about 150). A longer line is
 /// a [`LineError::TooLong`] and the rest of it is skipped, not held in memory; CSV records
 /// longer than this are refused the same way.
+///
+/// ```
+/// use teichaku_metrics::{EventFormat, EventStoreBuilder, LineError, MAX_LINE_BYTES, stream_events};
+/// let mut builder = EventStoreBuilder::with_members(Default::default(), 0, teichaku_model::UtcOffset::UTC);
+/// let line = format!("{{\"member\": \"{}\"}}\n", "x".repeat(MAX_LINE_BYTES));
+/// let mut bad = Vec::new();
+/// stream_events(line.as_bytes(), EventFormat::JsonLines, &mut builder, |b| bad.push(b.error))?;
+/// assert_eq!(bad, [LineError::TooLong { limit: MAX_LINE_BYTES }]);
+/// # Ok::<(), teichaku_metrics::StreamError>(())
+/// ```
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
 
 /// The columns a CSV header may name, in the order documentation lists them.
+///
+/// ```
+/// assert_eq!(teichaku_metrics::CSV_COLUMNS[..2], ["member", "at"]);
+/// ```
 pub const CSV_COLUMNS: [&str; 6] = ["member", "at", "minutes", "task", "tool", "saved_minutes"];
 
 /// How usage event text is laid out.
@@ -222,6 +236,14 @@ pub enum StreamError {
     #[error("line 1: the header must name the columns `member` and `at`")]
     MissingColumns,
     /// The CSV header names a column not in [`CSV_COLUMNS`].
+    ///
+    /// ```
+    /// use teichaku_metrics::{EventFormat, EventStoreBuilder, StreamError, stream_events};
+    /// let mut builder = EventStoreBuilder::with_members(Default::default(), 0, teichaku_model::UtcOffset::UTC);
+    /// let csv = "member,at,colour\n";
+    /// let e = stream_events(csv.as_bytes(), EventFormat::Csv, &mut builder, |_| {});
+    /// assert_eq!(e, Err(StreamError::UnknownColumn { column: "colour".into() }));
+    /// ```
     #[error("line 1: unknown column `{column}`: expected member, at, minutes, task, tool, saved_minutes")]
     UnknownColumn {
         /// The column, trimmed.

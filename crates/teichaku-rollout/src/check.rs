@@ -15,6 +15,10 @@ use crate::schedule::{InstanceKey, RolloutPlan, Status};
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 pub enum Edge {
     /// One of the instance's `after`.
+    ///
+    /// ```
+    /// assert_eq!(teichaku_rollout::Edge::Prerequisite.to_string(), "a prerequisite");
+    /// ```
     Prerequisite,
     /// One of the `after` of the gate of the instance's wave.
     Gate {
@@ -43,12 +47,22 @@ impl std::fmt::Display for Edge {
 #[non_exhaustive]
 pub enum Inconsistency {
     /// Two instances have the same key.
+    ///
+    /// ```
+    /// let e = teichaku_rollout::Inconsistency::Duplicate { instance: "aim".into() };
+    /// assert_eq!(e.to_string(), "aim appears more than once");
+    /// ```
     #[error("{instance} appears more than once")]
     Duplicate {
         /// The instance, as `activity` or `activity@unit`.
         instance: String,
     },
     /// It finishes before it starts.
+    ///
+    /// ```
+    /// let e = teichaku_rollout::Inconsistency::FinishesBeforeStart { instance: "aim".into() };
+    /// assert_eq!(e.to_string(), "aim finishes before it starts");
+    /// ```
     #[error("{instance} finishes before it starts")]
     FinishesBeforeStart {
         /// The instance.
@@ -65,6 +79,12 @@ pub enum Inconsistency {
         via: Edge,
     },
     /// It comes before, in the plan's order, an instance it waits for.
+    ///
+    /// ```
+    /// use teichaku_rollout::{Edge, Inconsistency};
+    /// let e = Inconsistency::OutOfOrder { instance: "b".into(), waits_for: "a".into(), via: Edge::Prerequisite };
+    /// assert_eq!(e.to_string(), "b comes before a (a prerequisite) in the order");
+    /// ```
     #[error("{instance} comes before {waits_for} ({via}) in the order")]
     OutOfOrder {
         /// The instance.
@@ -75,6 +95,12 @@ pub enum Inconsistency {
         via: Edge,
     },
     /// It is open and starts on or before the day an instance it waits for finishes.
+    ///
+    /// ```
+    /// use teichaku_rollout::{Edge, Inconsistency};
+    /// let e = Inconsistency::StartsTooEarly { instance: "b".into(), waits_for: "a".into(), via: Edge::Gate { wave: 1 } };
+    /// assert_eq!(e.to_string(), "b starts before a (the gate of wave 1) finishes");
+    /// ```
     #[error("{instance} starts before {waits_for} ({via}) finishes")]
     StartsTooEarly {
         /// The instance.
@@ -85,6 +111,11 @@ pub enum Inconsistency {
         via: Edge,
     },
     /// Its `waiting_on` names something not in its `after`, or something done.
+    ///
+    /// ```
+    /// let e = teichaku_rollout::Inconsistency::WaitingOnWrong { instance: "b".into(), waits_for: "a".into() };
+    /// assert_eq!(e.to_string(), "b is waiting on a, which is not an open prerequisite");
+    /// ```
     #[error("{instance} is waiting on {waits_for}, which is not an open prerequisite")]
     WaitingOnWrong {
         /// The instance.
@@ -93,6 +124,11 @@ pub enum Inconsistency {
         waits_for: String,
     },
     /// Its `wave_blocked` disagrees with whether its wave's gate has passed.
+    ///
+    /// ```
+    /// let e = teichaku_rollout::Inconsistency::GateState { instance: "b".into(), wave: 2, blocked: false };
+    /// assert_eq!(e.to_string(), "b says the gate of wave 2 is open, but the gate says otherwise");
+    /// ```
     #[error("{instance} says the gate of wave {wave} is {}, but the gate says otherwise", if *.blocked { "closed" } else { "open" })]
     GateState {
         /// The instance.
@@ -104,6 +140,12 @@ pub enum Inconsistency {
     },
     /// Its status disagrees with its own fields: done without a day (or a day without being
     /// done), or ready when it cannot start.
+    ///
+    /// ```
+    /// use teichaku_rollout::{Inconsistency, Status};
+    /// let e = Inconsistency::Status { instance: "b".into(), status: Status::Ready };
+    /// assert!(e.to_string().starts_with("b has status Ready"));
+    /// ```
     #[error("{instance} has status {status:?}, which its completion, prerequisites and gate contradict")]
     Status {
         /// The instance.
