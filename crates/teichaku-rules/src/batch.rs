@@ -18,7 +18,7 @@ use crate::id::RubricId;
 /// ```
 /// use teichaku_model::Role;
 /// use teichaku_rules::{FactValue, Subject};
-/// let rubric = teichaku_rules::ai_use_in_appraisal();
+/// let rubric = teichaku_rules::builtin("ai-use-in-appraisal@1")?;
 /// let facts = rubric.facts([("usage_days_28", FactValue::Number(12.0))])?;
 /// let subject = Subject::new("e-001", facts).in_group("sales").with_roles([Role::Staff]);
 /// assert_eq!(subject.group.as_deref(), Some("sales"));
@@ -80,7 +80,7 @@ impl Subject {
 ///
 /// ```
 /// use teichaku_rules::{evaluate_batch, FactValue, Subject};
-/// let rubric = teichaku_rules::ai_use_in_appraisal();
+/// let rubric = teichaku_rules::builtin("ai-use-in-appraisal@1")?;
 /// let subjects = [Subject::new("e-1", rubric.facts([("usage_days_28", FactValue::Number(16.0))])?)];
 /// let report = evaluate_batch(&rubric, &subjects);
 /// assert_eq!((report.evaluated, report.failed), (1, 0));
@@ -94,6 +94,10 @@ pub struct BatchReport {
     pub rubric_id: RubricId,
     /// The rubric's revision.
     pub rubric_revision: u32,
+    /// The rubric's content hash (see [`CompiledRubric::content_hash`]).
+    pub rubric_hash: String,
+    /// The version of the engine that evaluated ([`ENGINE_VERSION`](crate::ENGINE_VERSION)).
+    pub engine_version: String,
     /// One result per subject, in input order.
     pub results: Vec<SubjectResult>,
     /// How many subjects were evaluated.
@@ -112,7 +116,7 @@ impl BatchReport {
     /// the results, to [`rollup`](crate::rollup) or [`calibrate`](crate::calibrate) them.
     ///
     /// ```
-    /// let rubric = teichaku_rules::ai_use_in_appraisal();
+    /// let rubric = teichaku_rules::builtin("ai-use-in-appraisal@1")?;
     /// let report = teichaku_rules::BatchReport::empty(&rubric);
     /// assert!(report.results.is_empty());
     /// ```
@@ -121,6 +125,8 @@ impl BatchReport {
         Self {
             rubric_id: source.id.clone(),
             rubric_revision: source.revision,
+            rubric_hash: rubric.content_hash().to_owned(),
+            engine_version: crate::ENGINE_VERSION.to_owned(),
             results: Vec::new(),
             evaluated: 0,
             not_applicable: 0,
@@ -130,14 +136,16 @@ impl BatchReport {
     }
 
     /// Adds one subject's result at the end and counts it. Unlike [`evaluate_batch`], it does
-    /// not check that the id is new: that is the caller's to do or to leave.
+    /// not check that the id is new: that is the caller's to do or to leave. Whatever is
+    /// recorded, [`rollup`](crate::rollup) and [`calibrate`](crate::calibrate) count each
+    /// subject id once: a later result for an id already seen counts as a duplicate.
     ///
     /// An evaluation kept only for roll-ups and calibration may have its `criteria` and
     /// `missing` cleared to save memory: they read only its total, band and caps.
     ///
     /// ```
     /// use teichaku_rules::{evaluate, BatchReport, FactValue, Outcome};
-    /// let rubric = teichaku_rules::ai_use_in_appraisal();
+    /// let rubric = teichaku_rules::builtin("ai-use-in-appraisal@1")?;
     /// let facts = rubric.facts([("usage_days_28", FactValue::Number(8.0))])?;
     /// let mut report = BatchReport::empty(&rubric);
     /// let evaluation = Box::new(evaluate(&rubric, &facts)?);
@@ -160,7 +168,7 @@ impl BatchReport {
 ///
 /// ```
 /// use teichaku_rules::{evaluate_batch, Facts, Outcome, Subject};
-/// let rubric = teichaku_rules::ai_use_in_appraisal();
+/// let rubric = teichaku_rules::builtin("ai-use-in-appraisal@1")?;
 /// let report = evaluate_batch(&rubric, &[Subject::new("e-1", Facts::default())]);
 /// assert!(matches!(report.results[0].outcome, Outcome::Failed { .. }));
 /// ```
@@ -181,7 +189,7 @@ impl SubjectResult {
     ///
     /// ```
     /// use teichaku_rules::{evaluate_batch, Facts, Subject};
-    /// let rubric = teichaku_rules::ai_use_in_appraisal();
+    /// let rubric = teichaku_rules::builtin("ai-use-in-appraisal@1")?;
     /// let report = evaluate_batch(&rubric, &[Subject::new("e-1", Facts::default())]);
     /// assert!(report.results[0].evaluation().is_none());
     /// ```
@@ -242,7 +250,7 @@ pub enum Outcome {
 /// ```
 /// use teichaku_model::Role;
 /// use teichaku_rules::{evaluate_batch, Facts, FactValue, Subject};
-/// let mut rubric = teichaku_rules::ai_use_in_appraisal().rubric().clone();
+/// let mut rubric = teichaku_rules::builtin("ai-use-in-appraisal@1")?.rubric().clone();
 /// rubric.applies_to = vec![Role::Staff];
 /// let rubric = teichaku_rules::compile(rubric)?;
 /// let good = rubric.facts([("usage_days_28", FactValue::Number(8.0))])?;

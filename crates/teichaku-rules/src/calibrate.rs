@@ -12,7 +12,7 @@ use crate::compile::CompiledRubric;
 use crate::error::ReportError;
 use crate::evaluate::Evaluation;
 use crate::id::{CapId, RubricId};
-use crate::rollup::{band_index, check_rubric};
+use crate::rollup::{band_index, check_rubric, with_repeats};
 
 /// How far the target shares may add up away from 1 and still count as 1, for rounding in
 /// decimal shares such as 0.1 + 0.2 + 0.7.
@@ -45,7 +45,7 @@ pub struct CalibrationTarget {
 ///
 /// ```
 /// use teichaku_rules::{calibrate, evaluate_batch, CalibrationTarget, FactValue, Subject};
-/// let rubric = teichaku_rules::ai_use_in_appraisal();
+/// let rubric = teichaku_rules::builtin("ai-use-in-appraisal@1")?;
 /// let facts = rubric.facts([("usage_days_28", FactValue::Number(16.0))])?;
 /// let batch = evaluate_batch(&rubric, &[Subject::new("e-1", facts)]);
 /// let target = CalibrationTarget { shares: [("S", 0.0), ("A", 1.0), ("B", 0.0), ("C", 0.0), ("D", 0.0)]
@@ -78,7 +78,7 @@ pub struct CalibrationReport {
 ///
 /// ```
 /// use teichaku_rules::{calibrate, evaluate_batch, CalibrationTarget, FactValue, RankRange, Subject};
-/// let rubric = teichaku_rules::ai_use_in_appraisal();
+/// let rubric = teichaku_rules::builtin("ai-use-in-appraisal@1")?;
 /// let subjects = (0..10)
 ///     .map(|i| Ok(Subject::new(format!("e-{i}"), rubric.facts([("usage_days_28", FactValue::Number(i as f64))])?)))
 ///     .collect::<Result<Vec<_>, teichaku_rules::EvaluationError>>()?;
@@ -207,7 +207,7 @@ pub enum Direction {
 ///
 /// ```
 /// use teichaku_rules::{calibrate, evaluate_batch, CalibrationTarget, FactValue, Subject};
-/// let rubric = teichaku_rules::ai_use_in_appraisal();
+/// let rubric = teichaku_rules::builtin("ai-use-in-appraisal@1")?;
 /// let mut subjects = Vec::new();
 /// for (id, days) in [("a", 16.0), ("b", 16.0), ("c", 12.0), ("d", 8.0)] {
 ///     subjects.push(Subject::new(id, rubric.facts([("usage_days_28", FactValue::Number(days))])?));
@@ -233,7 +233,11 @@ pub fn calibrate(
     let mut ranked: Vec<Ranked<'_>> = Vec::new();
     let mut not_ranked = Vec::new();
     let mut current = vec![0; shares.len()];
-    for result in &batch.results {
+    for (result, repeat) in with_repeats(batch) {
+        if repeat {
+            not_ranked.push(result.subject.clone());
+            continue;
+        }
         match (result.evaluation(), band_index(rubric, result)?) {
             (Some(evaluation), Some(band)) => {
                 if let Some(count) = current.get_mut(band) {

@@ -7,7 +7,10 @@ use teichaku_model::{Limit, Limits, Role};
 
 use crate::error::{EvaluationError, Location, RubricError, RubricErrors};
 use crate::id::FactName;
-use crate::rubric::{Band, Condition, FORMAT_VERSION, FactKind, MissingPolicy, NumberOp, Rubric, Scoring, ValueKind};
+use crate::rubric::{
+    Band, Condition, FORMAT_VERSION, FactKind, FactRange, MAX_MAGNITUDE, MAX_WEIGHT, MissingPolicy, NumberOp, Rubric,
+    Scoring, ValueKind,
+};
 
 /// A rubric checked and ready to evaluate: fact names resolved to positions, band limits known.
 ///
@@ -26,6 +29,8 @@ pub struct CompiledRubric {
     pub(crate) caps: Vec<CompiledCap>,
     /// For each fact, whether a criterion or condition reads it.
     pub(crate) read: Vec<bool>,
+    /// `sha256:` and the hex SHA-256 of the rubric's canonical JSON.
+    hash: String,
 }
 
 #[derive(Clone, Debug)]
@@ -61,6 +66,36 @@ impl CompiledRubric {
         &self.table
     }
 
+    /// The fingerprint of the rubric's content: `sha256:` followed by the lower-case hex SHA-256
+    /// of its canonical JSON (see [`canonical_json`]). Two rubrics with the same id and revision
+    /// but any difference in content (a weight, a bound, a title) have different hashes; the
+    /// same rubric written with other spacing, key order or number spelling (`20` or `20.0`) has
+    /// the same hash. Every [`Evaluation`](crate::Evaluation) and
+    /// [`BatchReport`](crate::BatchReport) records it.
+    ///
+    /// ```
+    /// let rubric = teichaku_rules::ai_use_in_appraisal();
+    /// assert!(rubric.content_hash().starts_with("sha256:"));
+    /// assert_eq!(rubric.content_hash().len(), 7 + 64);
+    /// let mut edited = rubric.rubric().clone();
+    /// edited.criteria[0].weight += 1.0; // same id, same revision
+    /// assert_ne!(teichaku_rules::compile(edited)?.content_hash(), rubric.content_hash());
+    /// # Ok::<(), teichaku_rules::RubricErrors>(())
+    /// ```
+    pub fn content_hash(&self) -> &str {
+        &self.hash
+    }
+
+    /// Whether the fact at `index` is required (see [`FactDecl::required`](crate::FactDecl::required)).
+    pub(crate) fn is_required(&self, index: usize) -> bool {
+        self.rubric.facts.get(index).is_some_and(|f| f.required)
+    }
+
+    /// The range of the fact at `index`, if it declares one.
+    pub(crate) fn range(&self, index: usize) -> Option<FactRange> {
+        self.rubric.facts.get(index).and_then(|f| f.range)
+    }
+
     /// An empty facts row for this rubric: every fact missing.
     ///
     /// ```
@@ -76,8 +111,10 @@ impl CompiledRubric {
     ///
     /// # Errors
     ///
-    /// [`EvaluationError::UnknownFact`] for a name the rubric does not declare; a value of the
-    /// wrong kind is caught by [`evaluate`](crate::evaluate).
+    /// [`EvaluationError::UnknownFact`] for a name the rubric does not declare;
+    /// [`EvaluationError::DuplicateFact`] for a name given twice (the first value is not silently
+    /// replaced by the second); a value of the wrong kind or out of range is caught by
+    /// [`evaluate`](crate::evaluate).
     ///
     /// # Example
     ///
@@ -86,12 +123,16 @@ impl CompiledRubric {
     /// let compiled = teichaku_rules::ai_use_in_appraisal();
     /// let facts = compiled.facts([("incidents", FactValue::Number(0.0))])?;
     /// assert!(compiled.facts([("no_such_fact", FactValue::Boolean(true))]).is_err());
+    /// assert!(compiled.facts([("incidents", FactValue::Number(0.0)), ("incidents", FactValue::Number(1.0))]).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn facts<'a>(&self, values: impl IntoIterator<Item = (&'a str, FactValue)>) -> Result<Facts, EvaluationError> {
         let mut facts = self.empty_facts();
         for (name, value) in values {
             let index = self.table.index(name).ok_or_else(|| EvaluationError::UnknownFact { fact: name.to_owned() })?;
+            if facts.get(index).is_some() {
+                return Err(EvaluationError::DuplicateFact { fact: name.to_owned() });
+            }
             facts.set(index, value);
         }
         Ok(facts)
@@ -123,6 +164,31 @@ impl CompiledRubric {
             .find(|b| total >= b.min_score)
             .or(self.rubric.bands.last())
             .map_or("", |b| b.name.as_str())
+    }
+
+    /// `total` for display, at [`DISPLAY_DECIMALS`](crate::DISPLAY_DECIMALS) decimals, never
+    /// showing a number of another band than `total`'s: rounded half away from zero; cut (rounded
+    /// down) instead when rounding would carry it into the band above, as for a total a cap left
+    /// just below a band's bound; unrounded in the odd case of a band narrower than the display
+    /// step that neither lands in.
+    ///
+    /// ```
+    /// let compiled = teichaku_rules::ai_use_in_appraisal();
+    /// let just_below_a = f64::from_bits(75.0_f64.to_bits() - 1); // 74.99999999999999
+    /// assert_eq!(compiled.band_of(just_below_a), "B");
+    /// assert_eq!(compiled.shown_total(just_below_a), 74.99); // not 75.00, which would be A
+    /// assert_eq!(compiled.shown_total(61.234), 61.23);
+    /// assert_eq!(compiled.shown_total(61.235), 61.24);
+    /// ```
+    pub fn shown_total(&self, total: f64) -> f64 {
+        let scale = 10_f64.powi(crate::DISPLAY_DECIMALS as i32);
+        let band = self.band_of(total);
+        let rounded = (total * scale).round() / scale;
+        if self.band_of(rounded) == band {
+            return rounded;
+        }
+        let cut = (total * scale).floor() / scale;
+        if self.band_of(cut) == band { cut } else { total }
     }
 }
 
@@ -345,6 +411,13 @@ pub fn compile_with_limits(rubric: Rubric, limits: &Limits) -> Result<CompiledRu
         if by_name.insert(decl.name.clone(), index).is_some() {
             errors.push(RubricError::DuplicateFact { at: at() });
         }
+        if let Some(range) = decl.range {
+            let sound = [range.min, range.max].iter().all(|x| x.is_finite() && x.abs() <= MAX_MAGNITUDE)
+                && range.min <= range.max;
+            if !sound || decl.kind != FactKind::Number {
+                errors.push(RubricError::BadRange { at: at(), min: range.min, max: range.max });
+            }
+        }
         if let FactKind::Enumeration(values) = &decl.kind {
             if let Some(error) = too_many_values(values.len(), limits, at) {
                 errors.push(error);
@@ -378,7 +451,7 @@ pub fn compile_with_limits(rubric: Rubric, limits: &Limits) -> Result<CompiledRu
         if rubric.criteria.iter().take(index).any(|o| o.id == c.id) {
             errors.push(RubricError::DuplicateCriterion { at: at() });
         }
-        if !(c.weight.is_finite() && c.weight > 0.0) {
+        if !(c.weight.is_finite() && c.weight > 0.0 && c.weight <= MAX_WEIGHT) {
             errors.push(RubricError::BadWeight { at: at(), weight: c.weight });
         }
         check_scoring(&c.scoring, at, limits, &mut errors);
@@ -427,7 +500,47 @@ pub fn compile_with_limits(rubric: Rubric, limits: &Limits) -> Result<CompiledRu
         }
     }
 
-    if errors.is_empty() { Ok(CompiledRubric { rubric, table, criteria, caps, read }) } else { Err(errors.into()) }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let hash = content_hash(&rubric);
+    Ok(CompiledRubric { rubric, table, criteria, caps, read, hash })
+}
+
+/// The canonical JSON of a rubric: what [`CompiledRubric::content_hash`] hashes.
+///
+/// It is the rubric as this crate writes it: fields in the order of [`Rubric`]'s declaration,
+/// optional fields left out when absent, no spaces, numbers as serde_json writes an `f64` (`20`
+/// becomes `20.0`), text as UTF-8 with JSON's escapes. So it depends on what the rubric says,
+/// not on how its file was laid out.
+///
+/// ```
+/// let a = teichaku_rules::parse_rubric(teichaku_rules::AI_USE_IN_APPRAISAL_JSON)?;
+/// let spaced = serde_json::to_string_pretty(&a)?;
+/// let b = teichaku_rules::parse_rubric(&spaced)?;
+/// assert_eq!(teichaku_rules::canonical_json(&a), teichaku_rules::canonical_json(&b));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn canonical_json(rubric: &Rubric) -> String {
+    // Serialising plain data with string keys cannot fail; an empty text would still hash.
+    serde_json::to_string(rubric).unwrap_or_default()
+}
+
+fn content_hash(rubric: &Rubric) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(canonical_json(rubric).as_bytes());
+    let mut hash = String::with_capacity(7 + 64);
+    hash.push_str("sha256:");
+    for byte in digest {
+        use std::fmt::Write as _;
+        let _ = write!(hash, "{byte:02x}");
+    }
+    hash
+}
+
+/// Whether `x` is finite and within ±[`MAX_MAGNITUDE`].
+fn bounded(x: f64) -> bool {
+    x.is_finite() && x.abs() <= MAX_MAGNITUDE
 }
 
 fn check_bands(rubric: &Rubric, errors: &mut Vec<RubricError>) {
@@ -463,9 +576,9 @@ fn check_scoring(scoring: &Scoring, at: impl Fn() -> Location, limits: &Limits, 
             });
         }
         Scoring::Linear { from, to } => {
-            if !from.is_finite() {
+            if !bounded(*from) {
                 errors.push(RubricError::BadNumber { at: at(), field: "linear.from", value: *from });
-            } else if !to.is_finite() {
+            } else if !bounded(*to) {
                 errors.push(RubricError::BadNumber { at: at(), field: "linear.to", value: *to });
             } else if from == to {
                 errors.push(RubricError::FlatLinear { at: at(), value: *from });
@@ -477,7 +590,7 @@ fn check_scoring(scoring: &Scoring, at: impl Fn() -> Location, limits: &Limits, 
             }
             let mut previous: Option<f64> = None;
             for (i, step) in steps.iter().enumerate() {
-                if !step.at_least.is_finite() {
+                if !bounded(step.at_least) {
                     errors.push(RubricError::BadNumber { at: at(), field: "steps.at_least", value: step.at_least });
                 } else if previous.is_some_and(|p| step.at_least <= p) {
                     errors.push(RubricError::StepsUnsorted { at: at(), step: i });
@@ -540,7 +653,7 @@ fn compile_condition(
         }
         Condition::Not(part) => Compiled::Not(Box::new(compile_condition(table, part, at, limits, read, errors)?)),
         Condition::Compare { fact, op, value } => {
-            if !value.is_finite() {
+            if !bounded(*value) {
                 errors.push(RubricError::BadNumber { at: at(), field: "compare.value", value: *value });
             }
             let (fact, _) = resolve(table, fact, ValueKind::Number, at, errors)?;

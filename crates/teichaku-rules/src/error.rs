@@ -65,7 +65,7 @@ impl fmt::Display for Location {
 /// ```
 /// use teichaku_rules::{CriterionId, Location, RubricError};
 /// let e = RubricError::BadWeight { at: Location::Criterion { index: 0, id: CriterionId::new("usage")? }, weight: 0.0 };
-/// assert_eq!(e.to_string(), "criterion #0 `usage` has weight 0: weights are finite and positive");
+/// assert_eq!(e.to_string(), "criterion #0 `usage` has weight 0: weights are positive and at most 1000000");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -167,15 +167,17 @@ pub enum RubricError {
         /// The value.
         value: String,
     },
-    /// A criterion's weight is not finite and positive.
-    #[error("{at} has weight {weight}: weights are finite and positive")]
+    /// A criterion's weight is not finite, positive and at most [`MAX_WEIGHT`](crate::MAX_WEIGHT).
+    #[error("{at} has weight {weight}: weights are positive and at most 1000000")]
     BadWeight {
         /// The criterion.
         at: Location,
         /// The weight found.
         weight: f64,
     },
-    /// A number in a scoring, condition or cap is not finite, or a score is outside its range.
+    /// A number in a scoring, condition or cap is not finite, or outside its range: a score
+    /// outside `[0, 1]`, a cap's `max_score` outside `[0, 100]`, a bound or compared value past
+    /// ±[`MAX_MAGNITUDE`](crate::MAX_MAGNITUDE).
     #[error("{at} has {field} = {value}, outside its range")]
     BadNumber {
         /// The criterion or cap.
@@ -231,6 +233,18 @@ pub enum RubricError {
         limit: usize,
         /// How many were found.
         found: usize,
+    },
+    /// A fact's `range` is not a sound range of a number fact: declared on a boolean or
+    /// enumeration fact, an end not finite or past ±[`MAX_MAGNITUDE`](crate::MAX_MAGNITUDE), or
+    /// `min > max`.
+    #[error("{at} has range [{min}, {max}]: a range belongs to a number fact, with min <= max within ±1e12")]
+    BadRange {
+        /// The fact.
+        at: Location,
+        /// The range's lower end.
+        min: f64,
+        /// The range's upper end.
+        max: f64,
     },
     /// A cap gives neither `max_band` nor `max_score`.
     #[error("{at} limits nothing: give `max_band`, `max_score` or both")]
@@ -367,6 +381,30 @@ pub enum EvaluationError {
         /// The row's length.
         found: usize,
     },
+    /// A fact was given twice for one subject (in one call, or one line of a facts file).
+    #[error("fact `{fact}` is given twice")]
+    DuplicateFact {
+        /// The fact's name as given.
+        fact: String,
+    },
+    /// A number fact lies outside the range its declaration allows.
+    #[error("fact `{fact}` is {value}, outside its range [{min}, {max}]")]
+    OutOfRange {
+        /// The fact.
+        fact: FactName,
+        /// The value given.
+        value: f64,
+        /// The lowest value allowed.
+        min: f64,
+        /// The highest value allowed.
+        max: f64,
+    },
+    /// Facts declared `required` are missing, whatever the rubric's missing-fact policy.
+    #[error("required facts missing: {}", display_names(.facts))]
+    RequiredFactsMissing {
+        /// Every missing required fact, in declaration order.
+        facts: Vec<FactName>,
+    },
     /// Every criterion was left out for missing facts, so there is no total.
     #[error("every criterion reads a missing fact: there is nothing to score")]
     NothingToScore,
@@ -395,7 +433,9 @@ fn display_names(names: &[FactName]) -> String {
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ReportError {
-    /// The batch was evaluated with another rubric, or another revision of it.
+    /// The batch was evaluated with another rubric, another revision of it, or a rubric of the
+    /// same id and revision whose content differs (see
+    /// [`CompiledRubric::content_hash`](crate::CompiledRubric::content_hash)).
     #[error(
         "the batch was evaluated with rubric `{found}` revision {found_revision}, not `{expected}` revision {expected_revision}"
     )]
@@ -408,6 +448,15 @@ pub enum ReportError {
         found: RubricId,
         /// Its revision.
         found_revision: u32,
+    },
+    /// The batch was evaluated with a rubric of the same id and revision as the one given, but
+    /// other content: their content hashes differ.
+    #[error("the batch was evaluated with a rubric of the same id and revision but other content: hash {found}, not {expected}")]
+    RubricContentMismatch {
+        /// The content hash of the rubric given.
+        expected: String,
+        /// The content hash the batch records.
+        found: String,
     },
     /// An evaluation names a band the rubric does not have (a batch report edited by hand).
     #[error("subject `{subject}` is in band `{band}`, which the rubric does not have")]
@@ -442,5 +491,43 @@ pub enum ReportError {
     TargetSum {
         /// Their sum.
         sum: f64,
+    },
+}
+
+/// Why a built-in rubric cannot be had.
+///
+/// ```
+/// use teichaku_rules::BuiltinError;
+/// let e = teichaku_rules::builtin("ai-use-in-appraisal@9").unwrap_err();
+/// assert_eq!(e, BuiltinError::UnknownRevision { id: "ai-use-in-appraisal".into(), revision: 9, known: vec![1, 2] });
+/// assert_eq!(e.to_string(), "built-in rubric `ai-use-in-appraisal` has no revision 9: its revisions are 1, 2");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum BuiltinError {
+    /// No built-in rubric has this id.
+    #[error("there is no built-in rubric `{id}`: the built-in rubrics are {}", .known.join(", "))]
+    UnknownRubric {
+        /// The id asked for.
+        id: String,
+        /// The ids of the built-in rubrics.
+        known: Vec<String>,
+    },
+    /// The built-in rubric has no such revision.
+    #[error("built-in rubric `{id}` has no revision {revision}: its revisions are {}", .known.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))]
+    UnknownRevision {
+        /// The rubric.
+        id: String,
+        /// The revision asked for.
+        revision: u32,
+        /// Its revisions.
+        known: Vec<u32>,
+    },
+    /// The text after `@` is not a revision number.
+    #[error("`{spec}` names no revision: write `ID` or `ID@REVISION`, such as `ai-use-in-appraisal@1`")]
+    BadSpec {
+        /// The text given.
+        spec: String,
     },
 }

@@ -7,21 +7,27 @@ use crate::error::EvaluationError;
 use crate::id::{CapId, CriterionId, FactName, RubricId};
 use crate::rubric::{Criterion, FactKind, MissingPolicy};
 
-/// The result of [`evaluate`]: the total, the band, and what decided them.
+/// The result of [`evaluate`]: the total, the band, what decided them, and what produced them.
 ///
-/// No number is rounded: `uncapped_total` is `100 × (Σ points ÷ weight_counted)`, summed over the
-/// counted criteria in rubric order, so the explanation re-adds to exactly the same number;
-/// `total` is the lower of that and every applied cap's limit; `band` is the band of `total`.
-/// Round only for display.
+/// No number but `shown_total` is rounded: `uncapped_total` is `100 × (Σ points ÷
+/// weight_counted)`, summed over the counted criteria in rubric order, so the explanation
+/// re-adds to exactly the same number; `total` is the lower of that and every applied cap's
+/// limit; `band` is the band of `total`. For display use `shown_total`, which never shows a
+/// number of another band (see [`CompiledRubric::shown_total`]).
+///
+/// Provenance, so that a result stored on its own can be audited years later: the rubric's id,
+/// revision and [content hash](CompiledRubric::content_hash), and the engine's version.
 ///
 /// ```
 /// use teichaku_rules::{evaluate, FactValue};
-/// let rubric = teichaku_rules::ai_use_in_appraisal();
+/// let rubric = teichaku_rules::builtin("ai-use-in-appraisal@1")?;
 /// let facts = rubric.facts([("usage_days_28", FactValue::Number(8.0))])?;
 /// let e = evaluate(&rubric, &facts)?;
-/// // Only the usage criterion is counted (the default policy renormalises): half of 16 days.
+/// // Revision 1 renormalises: only the usage criterion is counted, half of 16 days.
 /// assert_eq!(e.total, 50.0);
 /// assert_eq!(e.missing.len(), 4);
+/// assert_eq!(e.rubric_hash, rubric.content_hash());
+/// assert_eq!(e.engine_version, teichaku_rules::ENGINE_VERSION);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
@@ -31,8 +37,17 @@ pub struct Evaluation {
     pub rubric_id: RubricId,
     /// The rubric's revision.
     pub rubric_revision: u32,
+    /// The rubric's content hash, `sha256:` and 64 hex digits (see
+    /// [`CompiledRubric::content_hash`]).
+    pub rubric_hash: String,
+    /// The version of the engine that evaluated ([`ENGINE_VERSION`](crate::ENGINE_VERSION)).
+    pub engine_version: String,
     /// The score in `[0, 100]` after caps, unrounded.
     pub total: f64,
+    /// `total` for display, at [`DISPLAY_DECIMALS`](crate::DISPLAY_DECIMALS) decimals: rounded,
+    /// or cut when rounding would carry it into another band (a total a cap left just below a
+    /// band's bound shows as `74.99`, never `75.00`). Always in `band`.
+    pub shown_total: f64,
     /// The score in `[0, 100]` before caps, unrounded.
     pub uncapped_total: f64,
     /// The band `total` falls in.
@@ -45,13 +60,38 @@ pub struct Evaluation {
     pub caps_applied: Vec<CapApplied>,
     /// Every fact the rubric reads that had no value, in declaration order, with its treatment.
     pub missing: Vec<MissingFact>,
+    /// Every fact the rubric reads, in criteria or in caps' conditions, in declaration order,
+    /// with the value evaluated (`None` when missing).
+    pub facts_read: Vec<FactRead>,
+}
+
+/// A fact the rubric reads, with the value it had.
+///
+/// ```
+/// use teichaku_rules::{evaluate, FactValue};
+/// let rubric = teichaku_rules::builtin("ai-use-in-appraisal@1")?;
+/// let facts = rubric.facts([("usage_days_28", FactValue::Number(8.0))])?;
+/// let e = evaluate(&rubric, &facts)?;
+/// // The incident cap reads `incidents`: echoed, missing, beside the criteria's facts.
+/// let incidents = e.facts_read.iter().find(|f| f.fact.as_str() == "incidents").unwrap();
+/// assert_eq!(incidents.value, None);
+/// assert_eq!(e.facts_read.len(), 5);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FactRead {
+    /// The fact.
+    pub fact: FactName,
+    /// Its value, or `None` when it was missing.
+    pub value: Option<FactValue>,
 }
 
 /// What one criterion contributed.
 ///
 /// ```
 /// use teichaku_rules::{evaluate, FactValue};
-/// let rubric = teichaku_rules::ai_use_in_appraisal();
+/// let rubric = teichaku_rules::builtin("ai-use-in-appraisal@1")?;
 /// let facts = rubric.facts([("usage_days_28", FactValue::Number(4.0))])?;
 /// let usage = evaluate(&rubric, &facts)?.criteria.into_iter().find(|c| c.criterion.as_str() == "usage-days").unwrap();
 /// assert_eq!((usage.achievement, usage.points), (0.25, 0.25 * usage.weight));
@@ -81,7 +121,7 @@ pub struct Contribution {
 ///
 /// ```
 /// use teichaku_rules::{evaluate, FactValue};
-/// let rubric = teichaku_rules::ai_use_in_appraisal();
+/// let rubric = teichaku_rules::builtin("ai-use-in-appraisal@1")?;
 /// let facts = rubric.facts([("usage_days_28", FactValue::Number(28.0)), ("incidents", FactValue::Number(2.0))])?;
 /// let e = evaluate(&rubric, &facts)?;
 /// assert_eq!(e.caps_applied[0].cap.as_str(), "incident");
@@ -102,7 +142,7 @@ pub struct CapApplied {
 ///
 /// ```
 /// use teichaku_rules::{evaluate, Treatment};
-/// let rubric = teichaku_rules::ai_use_in_appraisal();
+/// let rubric = teichaku_rules::builtin("ai-use-in-appraisal@1")?;
 /// let mut facts = rubric.empty_facts();
 /// facts.set(rubric.fact_table().index("usage_days_28").unwrap(), teichaku_rules::FactValue::Number(1.0));
 /// let e = evaluate(&rubric, &facts)?;
@@ -145,8 +185,10 @@ pub enum Treatment {
 /// # Errors
 ///
 /// - [`EvaluationError::FactCountMismatch`] when `facts` was made for another rubric;
-/// - [`EvaluationError::WrongValueKind`], [`EvaluationError::NonFiniteValue`] and
-///   [`EvaluationError::UnknownValue`] for a value that does not fit its fact;
+/// - [`EvaluationError::WrongValueKind`], [`EvaluationError::NonFiniteValue`],
+///   [`EvaluationError::OutOfRange`] and [`EvaluationError::UnknownValue`] for a value that does
+///   not fit its fact;
+/// - [`EvaluationError::RequiredFactsMissing`] when facts declared `required` are missing;
 /// - [`EvaluationError::MissingFacts`] when facts the rubric reads are missing under the `error`
 ///   policy;
 /// - [`EvaluationError::NothingToScore`] when every criterion was left out.
@@ -190,7 +232,7 @@ pub fn evaluate(rubric: &CompiledRubric, facts: &Facts) -> Result<Evaluation, Ev
 ///
 /// ```
 /// use teichaku_rules::{evaluate, evaluate_into, Evaluation, FactValue};
-/// let rubric = teichaku_rules::ai_use_in_appraisal();
+/// let rubric = teichaku_rules::builtin("ai-use-in-appraisal@1")?;
 /// let mut out = Evaluation::buffer_for(&rubric);
 /// let mut totals = Vec::new();
 /// for days in [4.0, 8.0, 16.0] {
@@ -204,6 +246,14 @@ pub fn evaluate(rubric: &CompiledRubric, facts: &Facts) -> Result<Evaluation, Ev
 /// ```
 pub fn evaluate_into(rubric: &CompiledRubric, facts: &Facts, out: &mut Evaluation) -> Result<(), EvaluationError> {
     let missing_count = check_facts(rubric, facts)?;
+    if missing_facts(rubric, facts).any(|(index, _)| rubric.is_required(index)) {
+        return Err(EvaluationError::RequiredFactsMissing {
+            facts: missing_facts(rubric, facts)
+                .filter(|(index, _)| rubric.is_required(*index))
+                .map(|(_, name)| name.clone())
+                .collect(),
+        });
+    }
     let policy = rubric.missing_policy();
     if policy == MissingPolicy::Error && missing_count > 0 {
         return Err(EvaluationError::MissingFacts {
@@ -224,6 +274,14 @@ pub fn evaluate_into(rubric: &CompiledRubric, facts: &Facts, out: &mut Evaluatio
     // Nothing can fail from here on: fill `out` in place.
     assign_id(&mut out.rubric_id, &source.id);
     out.rubric_revision = source.revision;
+    if out.rubric_hash != rubric.content_hash() {
+        out.rubric_hash.clear();
+        out.rubric_hash.push_str(rubric.content_hash());
+    }
+    if out.engine_version != crate::ENGINE_VERSION {
+        out.engine_version.clear();
+        out.engine_version.push_str(crate::ENGINE_VERSION);
+    }
     let mut weight_counted = 0.0;
     let mut points_counted = 0.0;
     out.criteria.truncate(source.criteria.len());
@@ -292,7 +350,23 @@ pub fn evaluate_into(rubric: &CompiledRubric, facts: &Facts, out: &mut Evaluatio
     }
     out.missing.truncate(listed);
 
+    let table = rubric.fact_table();
+    let mut echoed = 0;
+    for (index, _) in rubric.read.iter().enumerate().filter(|(_, read)| **read) {
+        let (Some(name), value) = (table.name(index), facts.get(index)) else { continue };
+        match out.facts_read.get_mut(echoed) {
+            Some(slot) => {
+                assign_id(&mut slot.fact, name);
+                assign_value(&mut slot.value, value);
+            }
+            None => out.facts_read.push(FactRead { fact: name.clone(), value: value.cloned() }),
+        }
+        echoed += 1;
+    }
+    out.facts_read.truncate(echoed);
+
     out.total = total;
+    out.shown_total = rubric.shown_total(total);
     out.uncapped_total = uncapped_total;
     out.weight_counted = weight_counted;
     out.band.clear();
@@ -309,6 +383,7 @@ impl Evaluation {
     /// use teichaku_rules::Evaluation;
     /// let rubric = teichaku_rules::ai_use_in_appraisal();
     /// let buffer = Evaluation::buffer_for(&rubric);
+    /// assert_eq!(buffer.rubric_hash, rubric.content_hash());
     /// assert_eq!(buffer.rubric_id, rubric.rubric().id);
     /// assert_eq!(buffer.criteria.len(), 4);
     /// assert!(buffer.criteria.iter().all(|c| !c.counted));
@@ -331,13 +406,17 @@ impl Evaluation {
         Self {
             rubric_id: source.id.clone(),
             rubric_revision: source.revision,
+            rubric_hash: rubric.content_hash().to_owned(),
+            engine_version: crate::ENGINE_VERSION.to_owned(),
             total: 0.0,
+            shown_total: 0.0,
             uncapped_total: 0.0,
             band,
             criteria,
             weight_counted: 0.0,
             caps_applied: Vec::with_capacity(source.caps.len()),
             missing: Vec::with_capacity(rubric.fact_table().len()),
+            facts_read: Vec::with_capacity(rubric.fact_table().len()),
         }
     }
 }
@@ -354,7 +433,19 @@ fn check_facts(rubric: &CompiledRubric, facts: &Facts) -> Result<usize, Evaluati
         match value {
             None if rubric.read.get(index).copied().unwrap_or(false) => missing_count += 1,
             None => {}
-            Some(value) => check_value(name, kind, value)?,
+            Some(value) => {
+                check_value(name, kind, value)?;
+                if let (FactValue::Number(x), Some(range)) = (value, rubric.range(index))
+                    && !range.contains(*x)
+                {
+                    return Err(EvaluationError::OutOfRange {
+                        fact: name.clone(),
+                        value: *x,
+                        min: range.min,
+                        max: range.max,
+                    });
+                }
+            }
         }
     }
     Ok(missing_count)

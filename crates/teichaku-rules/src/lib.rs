@@ -41,19 +41,36 @@ mod rollup;
 mod rubric;
 
 pub use batch::{BatchReport, Outcome, Subject, SubjectResult, evaluate_batch};
-pub use builtin::{AI_USE_IN_APPRAISAL_JSON, ai_use_in_appraisal};
+pub use builtin::{
+    AI_USE_IN_APPRAISAL_1_JSON, AI_USE_IN_APPRAISAL_JSON, BUILTIN_RUBRICS, ai_use_in_appraisal, builtin, builtin_json,
+};
 pub use calibrate::{
     BandCut, CalibrationReport, CalibrationTarget, Direction, Move, RankRange, SHARE_SUM_TOLERANCE, calibrate,
 };
-pub use compile::{CompiledRubric, FactTable, FactValue, Facts, compile, compile_with_limits};
-pub use error::{EvaluationError, Location, ReportError, RubricError, RubricErrors};
-pub use evaluate::{CapApplied, Contribution, Evaluation, MissingFact, Treatment, evaluate, evaluate_into};
+pub use compile::{CompiledRubric, FactTable, FactValue, Facts, canonical_json, compile, compile_with_limits};
+pub use error::{BuiltinError, EvaluationError, Location, ReportError, RubricError, RubricErrors};
+pub use evaluate::{CapApplied, Contribution, Evaluation, FactRead, MissingFact, Treatment, evaluate, evaluate_into};
 pub use id::{CapId, CriterionId, FactName, RubricId};
 pub use rollup::{BandCount, DEFAULT_MIN_GROUP_SIZE, GroupFigures, GroupRollup, RollupReport, rollup};
 pub use rubric::{
-    Band, Cap, Condition, Criterion, FORMAT_VERSION, FactDecl, FactKind, MissingPolicy, NumberOp, Rubric, Scoring,
-    Step, ValueKind, parse_rubric, parse_rubric_with_limits,
+    Band, Cap, Condition, Criterion, FORMAT_VERSION, FactDecl, FactKind, FactRange, MAX_MAGNITUDE, MAX_WEIGHT,
+    MissingPolicy, NumberOp, Rubric, Scoring, Step, ValueKind, parse_rubric, parse_rubric_with_limits,
 };
+
+/// The version of the engine, recorded in every [`Evaluation`] and [`BatchReport`]: the
+/// workspace's version, the same as `teichaku::ENGINE_VERSION`.
+///
+/// ```
+/// assert!(!teichaku_rules::ENGINE_VERSION.is_empty());
+/// ```
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// How many decimals [`Evaluation::shown_total`] keeps: totals are shown to two decimals.
+///
+/// ```
+/// assert_eq!(teichaku_rules::DISPLAY_DECIMALS, 2);
+/// ```
+pub const DISPLAY_DECIMALS: u32 = 2;
 
 /// The deepest nesting of rubric conditions accepted (a leaf has depth 1): the same limit as
 /// playbook conditions.

@@ -1,7 +1,7 @@
 //! Team roll-ups of a batch: per group, counts, mean and median total and the band distribution,
 //! withheld for groups too small to stay anonymous.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -22,7 +22,7 @@ pub const DEFAULT_MIN_GROUP_SIZE: usize = 5;
 ///
 /// ```
 /// use teichaku_rules::{evaluate_batch, rollup, FactValue, GroupFigures, Subject};
-/// let rubric = teichaku_rules::ai_use_in_appraisal();
+/// let rubric = teichaku_rules::builtin("ai-use-in-appraisal@1")?;
 /// let subjects: Vec<Subject> = (0..5)
 ///     .map(|i| Ok(Subject::new(format!("e-{i}"), rubric.facts([("usage_days_28", FactValue::Number(4.0 * i as f64))])?).in_group("sales")))
 ///     .collect::<Result<_, teichaku_rules::EvaluationError>>()?;
@@ -54,7 +54,7 @@ pub struct RollupReport {
 ///
 /// ```
 /// use teichaku_rules::{evaluate_batch, rollup, FactValue, GroupFigures, Subject};
-/// let rubric = teichaku_rules::ai_use_in_appraisal();
+/// let rubric = teichaku_rules::builtin("ai-use-in-appraisal@1")?;
 /// let facts = rubric.facts([("usage_days_28", FactValue::Number(4.0))])?;
 /// let report = rollup(&rubric, &evaluate_batch(&rubric, &[Subject::new("e-1", facts).in_group("hr")]), 5)?;
 /// assert_eq!(report.groups[0].evaluated, 1);
@@ -74,7 +74,8 @@ pub struct GroupRollup {
     pub not_applicable: usize,
     /// How many failed to evaluate.
     pub failed: usize,
-    /// How many repeated an id used before in the batch.
+    /// How many repeated an id used before in the batch (whatever their recorded outcome: each
+    /// person counts once).
     pub duplicates: usize,
     /// The figures over the evaluated subjects, or why they are not shown.
     pub figures: GroupFigures,
@@ -126,6 +127,10 @@ pub struct BandCount {
 
 /// Rolls a batch up per group: counts, mean and median total, and the band distribution.
 ///
+/// Each subject id counts once: a result whose id came earlier in the batch counts as a
+/// duplicate (never in the figures), whatever outcome it records, so a batch repeating two
+/// people cannot reach a minimum group size of 5.
+///
 /// Groups (and the overall roll-up) with fewer than `min_group_size` evaluated subjects have
 /// their figures [`GroupFigures::Suppressed`], so no one's result can be read off a small
 /// team's figures; their counts are still shown. A `min_group_size` of 0 counts as 1. Use
@@ -134,6 +139,8 @@ pub struct BandCount {
 /// # Errors
 ///
 /// - [`ReportError::RubricMismatch`] when `batch` was evaluated with another rubric or revision;
+/// - [`ReportError::RubricContentMismatch`] when its rubric had the same id and revision but
+///   other content;
 /// - [`ReportError::UnknownBand`] when an evaluation names a band the rubric does not have
 ///   (only possible for a batch report edited by hand).
 ///
@@ -141,7 +148,7 @@ pub struct BandCount {
 ///
 /// ```
 /// use teichaku_rules::{evaluate_batch, rollup, FactValue, GroupFigures, Subject, DEFAULT_MIN_GROUP_SIZE};
-/// let rubric = teichaku_rules::ai_use_in_appraisal();
+/// let rubric = teichaku_rules::builtin("ai-use-in-appraisal@1")?;
 /// let mut subjects = Vec::new();
 /// for (i, days) in [16.0, 12.0, 8.0, 8.0, 4.0, 16.0].into_iter().enumerate() {
 ///     let group = if i < 5 { "sales" } else { "legal" };
@@ -167,10 +174,10 @@ pub fn rollup(
     let band_count = rubric.rubric().bands.len();
     let mut groups: BTreeMap<Option<&str>, Tally> = BTreeMap::new();
     let mut overall = Tally::new(band_count);
-    for result in &batch.results {
-        let band = band_index(rubric, result)?;
-        overall.add(result, band);
-        groups.entry(result.group.as_deref()).or_insert_with(|| Tally::new(band_count)).add(result, band);
+    for (result, repeat) in with_repeats(batch) {
+        let band = if repeat { None } else { band_index(rubric, result)? };
+        overall.add(result, band, repeat);
+        groups.entry(result.group.as_deref()).or_insert_with(|| Tally::new(band_count)).add(result, band, repeat);
     }
     Ok(RollupReport {
         rubric_id: batch.rubric_id.clone(),
@@ -184,10 +191,24 @@ pub fn rollup(
     })
 }
 
+/// Every result of `batch`, in order, each with whether its subject id was seen before: people
+/// are counted once, whatever a batch built by hand (or with
+/// [`BatchReport::record`](crate::BatchReport::record)) records.
+pub(crate) fn with_repeats(batch: &BatchReport) -> impl Iterator<Item = (&SubjectResult, bool)> {
+    let mut seen = BTreeSet::new();
+    batch.results.iter().map(move |result| (result, !seen.insert(result.subject.as_str())))
+}
+
 /// Checks that `batch` was evaluated with `rubric`.
 pub(crate) fn check_rubric(rubric: &CompiledRubric, batch: &BatchReport) -> Result<(), ReportError> {
     let source = rubric.rubric();
     if batch.rubric_id == source.id && batch.rubric_revision == source.revision {
+        if batch.rubric_hash != rubric.content_hash() {
+            return Err(ReportError::RubricContentMismatch {
+                expected: rubric.content_hash().to_owned(),
+                found: batch.rubric_hash.clone(),
+            });
+        }
         Ok(())
     } else {
         Err(ReportError::RubricMismatch {
@@ -244,8 +265,13 @@ impl Tally {
         }
     }
 
-    fn add(&mut self, result: &SubjectResult, band: Option<usize>) {
+    /// Counts a result; a `repeat` of a subject counted before counts as a duplicate only.
+    fn add(&mut self, result: &SubjectResult, band: Option<usize>, repeat: bool) {
         self.subjects += 1;
+        if repeat {
+            self.duplicates += 1;
+            return;
+        }
         match &result.outcome {
             Outcome::Evaluated { evaluation } => {
                 self.totals.push(evaluation.total);

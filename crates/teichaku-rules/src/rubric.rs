@@ -72,13 +72,70 @@ pub struct Rubric {
 /// assert_eq!(fact.kind, FactKind::Enumeration(vec!["g1".into(), "g2".into()]));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FactDecl {
     /// The fact's name, unique in the rubric.
     pub name: FactName,
     /// What values the fact takes.
     pub kind: FactKind,
+    /// For a number fact, the values it may take, both ends included: a value outside is
+    /// [`EvaluationError::OutOfRange`](crate::EvaluationError::OutOfRange), not a score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<FactRange>,
+    /// Whether evaluation needs the fact whatever the rubric's `missing` policy: a missing
+    /// required fact is [`EvaluationError::RequiredFactsMissing`](crate::EvaluationError::RequiredFactsMissing),
+    /// never left out or read as zero.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required: bool,
+}
+
+/// The values a number fact may take, both ends included.
+///
+/// Both ends are finite and within ±[`MAX_MAGNITUDE`], and `min <= max`.
+///
+/// ```
+/// use teichaku_rules::FactRange;
+/// let range: FactRange = serde_json::from_str(r#"{ "min": 0, "max": 28 }"#)?;
+/// assert!(range.contains(28.0) && !range.contains(29.0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FactRange {
+    /// The lowest value allowed.
+    pub min: f64,
+    /// The highest value allowed.
+    pub max: f64,
+}
+
+impl FactRange {
+    /// Whether `value` lies within the range, both ends included.
+    pub fn contains(&self, value: f64) -> bool {
+        (self.min..=self.max).contains(&value)
+    }
+}
+
+/// The largest weight a criterion may have: weights lie in `(0, MAX_WEIGHT]`, so the sum of the
+/// weights of every criterion a rubric may have stays finite and exact enough.
+///
+/// ```
+/// assert_eq!(teichaku_rules::MAX_WEIGHT, 1e6);
+/// ```
+pub const MAX_WEIGHT: f64 = 1e6;
+
+/// The largest magnitude of a number written in a rubric's scorings, conditions and fact ranges
+/// (`linear.from`, `linear.to`, `steps.at_least`, `compare.value`, `range.min`, `range.max`):
+/// within ±`MAX_MAGNITUDE`, no difference of two of them, nor of one of them and a finite fact,
+/// can overflow.
+///
+/// ```
+/// assert_eq!(teichaku_rules::MAX_MAGNITUDE, 1e12);
+/// ```
+pub const MAX_MAGNITUDE: f64 = 1e12;
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// What values a fact takes.

@@ -2,13 +2,13 @@
 
 use serde_json::json;
 use teichaku_model::Role;
-use teichaku_rules::{EvaluationError, Facts, Outcome, Subject, ai_use_in_appraisal, compile, evaluate_batch};
+use teichaku_rules::{EvaluationError, Facts, Outcome, Subject, compile, evaluate_batch};
 
 use crate::{num, user, yes};
 
 /// The built-in rubric, for staff only.
 fn staff_only() -> teichaku_rules::CompiledRubric {
-    let mut rubric = ai_use_in_appraisal().rubric().clone();
+    let mut rubric = crate::v1().rubric().clone();
     rubric.applies_to = vec![Role::Staff];
     compile(rubric).unwrap()
 }
@@ -71,7 +71,7 @@ fn results_serialise_with_their_status() {
 
 #[test]
 fn an_empty_batch_is_an_empty_report() {
-    let report = evaluate_batch(&ai_use_in_appraisal(), &[]);
+    let report = evaluate_batch(&crate::v1(), &[]);
     assert!(report.results.is_empty());
     assert_eq!((report.evaluated, report.not_applicable, report.failed, report.duplicates), (0, 0, 0, 0));
 }
@@ -82,7 +82,7 @@ fn a_subject_reads_from_json() {
         "id": "e-1", "group": "sales", "roles": ["staff"], "facts": [true, null, null, 12, 0]
     }))
     .unwrap();
-    let report = evaluate_batch(&ai_use_in_appraisal(), [&subject]);
+    let report = evaluate_batch(&crate::v1(), [&subject]);
     // 20 + 40 × 12/16 = 50 of the 60 counted points.
     assert_eq!(report.results[0].evaluation().map(|e| e.total), Some(100.0 * (50.0 / 60.0)));
     assert!(serde_json::from_value::<Subject>(json!({ "id": "e-1", "facts": [], "team": "x" })).is_err());

@@ -1,6 +1,9 @@
 //! The built-in rubric `ai-use-in-appraisal`: it loads, round-trips and scores as designed.
 
-use teichaku_rules::{AI_USE_IN_APPRAISAL_JSON, Rubric, ai_use_in_appraisal, parse_rubric};
+use teichaku_rules::{
+    AI_USE_IN_APPRAISAL_1_JSON, AI_USE_IN_APPRAISAL_JSON, BuiltinError, Rubric, ai_use_in_appraisal, builtin,
+    parse_rubric,
+};
 
 use crate::{eval, num, yes};
 
@@ -8,7 +11,7 @@ use crate::{eval, num, yes};
 fn loads_with_titles_in_both_languages() {
     let compiled = ai_use_in_appraisal();
     let rubric = compiled.rubric();
-    assert_eq!((rubric.id.as_str(), rubric.revision), ("ai-use-in-appraisal", 1));
+    assert_eq!((rubric.id.as_str(), rubric.revision), ("ai-use-in-appraisal", 2));
     assert!(!rubric.title.en.is_empty() && !rubric.title.ja.is_empty());
     for c in &rubric.criteria {
         assert!(!c.title.en.is_empty() && !c.title.ja.is_empty(), "{}", c.id);
@@ -20,6 +23,32 @@ fn loads_with_titles_in_both_languages() {
     let read: Rubric = parse_rubric(&written).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(&read, rubric);
     assert_eq!(parse_rubric(AI_USE_IN_APPRAISAL_JSON).ok().as_ref(), Some(rubric));
+}
+
+#[test]
+fn every_revision_is_addressable_and_an_unknown_one_is_a_typed_error() {
+    let latest = builtin("ai-use-in-appraisal").unwrap();
+    assert_eq!(latest.rubric().revision, 2);
+    assert_eq!(latest.content_hash(), ai_use_in_appraisal().content_hash());
+    assert_eq!(builtin("ai-use-in-appraisal@2").unwrap().content_hash(), latest.content_hash());
+    let first = builtin("ai-use-in-appraisal@1").unwrap();
+    assert_eq!(first.rubric(), &parse_rubric(AI_USE_IN_APPRAISAL_1_JSON).unwrap());
+    assert_eq!(first.rubric().revision, 1);
+    // Revisions 1 and 2 differ only in their facts, their missing-fact policy and the revision.
+    let mut same = first.rubric().clone();
+    same.revision = 2;
+    same.facts = latest.rubric().facts.clone();
+    same.missing = latest.rubric().missing;
+    assert_eq!(&same, latest.rubric());
+    assert_eq!(
+        builtin("ai-use-in-appraisal@0").unwrap_err(),
+        BuiltinError::UnknownRevision { id: "ai-use-in-appraisal".into(), revision: 0, known: vec![1, 2] }
+    );
+    assert_eq!(
+        builtin("ai-use-in-appraisal@latest").unwrap_err(),
+        BuiltinError::BadSpec { spec: "ai-use-in-appraisal@latest".into() }
+    );
+    assert!(matches!(builtin("nope@1").unwrap_err(), BuiltinError::UnknownRubric { id, .. } if id == "nope"));
 }
 
 #[test]
@@ -91,7 +120,7 @@ fn usage_without_outcome_stays_at_c() {
 
 #[test]
 fn evaluation_json_is_a_contract() {
-    let r = ai_use_in_appraisal();
+    let r = crate::v1();
     let e = eval(
         &r,
         &[
@@ -106,15 +135,22 @@ fn evaluation_json_is_a_contract() {
     assert_eq!(
         json,
         concat!(
-            r#"{"rubric_id":"ai-use-in-appraisal","rubric_revision":1,"total":72.05882352941177,"#,
+            r#"{"rubric_id":"ai-use-in-appraisal","rubric_revision":1,"#,
+            r#""rubric_hash":"HASH","engine_version":"VERSION","#,
+            r#""total":72.05882352941177,"shown_total":72.06,"#,
             r#""uncapped_total":72.05882352941177,"band":"B","criteria":["#,
             r#"{"criterion":"goal-sheet-ai-entry","fact":"goal_sheet_ai_entry","fact_value":true,"achievement":1.0,"weight":20.0,"points":20.0,"counted":true},"#,
             r#"{"criterion":"proposals-implemented","fact":"proposals_implemented","fact_value":2.0,"achievement":0.85,"weight":25.0,"points":21.25,"counted":true},"#,
             r#"{"criterion":"success-cases-shared","fact":"success_cases_shared","fact_value":null,"achievement":0.0,"weight":15.0,"points":0.0,"counted":false},"#,
             r#"{"criterion":"usage-days","fact":"usage_days_28","fact_value":8.0,"achievement":0.5,"weight":40.0,"points":20.0,"counted":true}],"#,
             r#""weight_counted":85.0,"caps_applied":[{"cap":"incident","limit":74.99999999999999}],"#,
-            r#""missing":[{"fact":"success_cases_shared","treatment":"left_out"}]}"#
+            r#""missing":[{"fact":"success_cases_shared","treatment":"left_out"}],"#,
+            r#""facts_read":[{"fact":"goal_sheet_ai_entry","value":true},{"fact":"proposals_implemented","value":2.0},"#,
+            r#"{"fact":"success_cases_shared","value":null},{"fact":"usage_days_28","value":8.0},"#,
+            r#"{"fact":"incidents","value":1.0}]}"#
         )
+        .replace("HASH", r.content_hash())
+        .replace("VERSION", env!("CARGO_PKG_VERSION"))
     );
     let back: teichaku_rules::Evaluation = serde_json::from_str(&json).unwrap();
     assert_eq!(back, e);

@@ -3,7 +3,7 @@
 
 use teichaku_rules::{
     BatchReport, CalibrationReport, CalibrationTarget, Direction, Facts, RankRange, ReportError, Subject,
-    ai_use_in_appraisal, calibrate, evaluate_batch,
+    calibrate, evaluate_batch,
 };
 
 use crate::{num, user};
@@ -13,7 +13,7 @@ fn target(shares: [f64; 5]) -> CalibrationTarget {
 }
 
 fn run(subjects: &[Subject], shares: [f64; 5]) -> (BatchReport, CalibrationReport) {
-    let rubric = ai_use_in_appraisal();
+    let rubric = crate::v1();
     let batch = evaluate_batch(&rubric, subjects);
     let report = calibrate(&rubric, &batch, &target(shares)).unwrap();
     (batch, report)
@@ -66,7 +66,7 @@ fn ranks_cuts_and_moves_by_hand() {
     assert_eq!(first.group.as_deref(), Some("odd"));
     assert!(first.above_caps.is_empty());
     // The evaluations are untouched.
-    assert_eq!(batch, evaluate_batch(&ai_use_in_appraisal(), &ten()));
+    assert_eq!(batch, evaluate_batch(&crate::v1(), &ten()));
 }
 
 #[test]
@@ -97,7 +97,7 @@ fn halves_round_up_and_the_last_band_takes_the_rest() {
 
 #[test]
 fn a_move_past_a_cap_is_flagged() {
-    let rubric = ai_use_in_appraisal();
+    let rubric = crate::v1();
     let capped = rubric.facts([("usage_days_28", num(16.0)), ("incidents", num(1.0))]).unwrap();
     let subjects = [Subject::new("capped", capped), user("other", None, 4.0)];
     let (_, report) = run(&subjects, [0.5, 0.0, 0.0, 0.0, 0.5]);
@@ -119,7 +119,7 @@ fn subjects_without_an_evaluation_are_listed_not_ranked() {
 
 #[test]
 fn targets_are_checked_against_the_rubric() {
-    let rubric = ai_use_in_appraisal();
+    let rubric = crate::v1();
     let batch = evaluate_batch(&rubric, &ten());
     let check = |t: CalibrationTarget| calibrate(&rubric, &batch, &t).unwrap_err();
 

@@ -71,11 +71,17 @@ pub(crate) fn yes(b: bool) -> FactValue {
 /// A subject of the built-in rubric with only `usage_days_28` known: its total is
 /// `100 × min(days, 16) ÷ 16` (the other criteria are left out and no cap can apply).
 pub(crate) fn user(id: &str, group: Option<&str>, days: f64) -> Subject {
-    let rubric = teichaku_rules::ai_use_in_appraisal();
+    let rubric = crate::v1();
     let facts = rubric.facts([("usage_days_28", num(days))]).expect("a declared fact");
     let subject = Subject::new(id, facts);
     match group {
         Some(group) => subject.in_group(group),
         None => subject,
     }
+}
+
+/// Revision 1 of the built-in rubric, which renormalises missing facts: the subject of the tests
+/// that need facts left out.
+pub(crate) fn v1() -> CompiledRubric {
+    teichaku_rules::builtin("ai-use-in-appraisal@1").unwrap()
 }

@@ -87,6 +87,8 @@ fn build(gens: &[Gen], caps: &[(usize, f64, Option<usize>)], missing: MissingPol
             .map(|(i, g)| FactDecl {
                 name: name(&format!("f{i}")),
                 kind: if matches!(g.scoring, Scoring::Boolean { .. }) { FactKind::Boolean } else { FactKind::Number },
+                range: None,
+                required: false,
             })
             .collect(),
         bands: bands.map(|(n, m)| Band { name: (*n).into(), min_score: m }).collect(),
@@ -246,7 +248,7 @@ proptest! {
         raw in prop::collection::vec(0.0..1.0f64, 5),
         rotate in 0..40usize,
     ) {
-        let rubric = teichaku_rules::ai_use_in_appraisal();
+        let rubric = crate::v1();
         let subjects: Vec<Subject> = days
             .iter()
             .enumerate()

@@ -1,17 +1,17 @@
 //! `evaluate_into`: the same answers as `evaluate`, in a reused result whose buffers stay put.
 
 use serde_json::json;
-use teichaku_rules::{Evaluation, EvaluationError, FactValue, Facts, ai_use_in_appraisal, evaluate, evaluate_into};
+use teichaku_rules::{Evaluation, EvaluationError, FactValue, Facts, evaluate, evaluate_into};
 
 use crate::{compiled, num, yes};
 
 fn facts(pairs: &[(&str, FactValue)]) -> Facts {
-    ai_use_in_appraisal().facts(pairs.iter().map(|(n, v)| (*n, v.clone()))).unwrap()
+    crate::v1().facts(pairs.iter().map(|(n, v)| (*n, v.clone()))).unwrap()
 }
 
 #[test]
 fn answers_like_evaluate_row_after_row() {
-    let rubric = ai_use_in_appraisal();
+    let rubric = crate::v1();
     let rows = [
         facts(&[("usage_days_28", num(16.0)), ("incidents", num(1.0))]),
         facts(&[("usage_days_28", num(4.0))]),
@@ -33,7 +33,7 @@ fn answers_like_evaluate_row_after_row() {
 
 #[test]
 fn buffers_are_reused_once_filled() {
-    let rubric = ai_use_in_appraisal();
+    let rubric = crate::v1();
     let full = facts(&[
         ("goal_sheet_ai_entry", yes(true)),
         ("proposals_implemented", num(0.0)),
@@ -69,7 +69,7 @@ fn buffers_are_reused_once_filled() {
 
 #[test]
 fn an_error_leaves_the_result_as_it_was() {
-    let rubric = ai_use_in_appraisal();
+    let rubric = crate::v1();
     let mut out = Evaluation::buffer_for(&rubric);
     evaluate_into(&rubric, &facts(&[("usage_days_28", num(8.0))]), &mut out).unwrap();
     let kept = out.clone();
@@ -88,7 +88,7 @@ fn a_buffer_moves_between_rubrics() {
         ],
         "caps": [{ "id": "g1", "max_score": 10, "when": { "one_of": { "fact": "grade", "values": ["g1"] } } }]
     }));
-    let builtin = ai_use_in_appraisal();
+    let builtin = crate::v1();
     let mut out = Evaluation::buffer_for(&builtin);
     evaluate_into(&builtin, &facts(&[("usage_days_28", num(8.0)), ("incidents", num(1.0))]), &mut out).unwrap();
     let row = other.facts([("grade", FactValue::Enumeration("g1".into())), ("x", num(3.0))]).unwrap();
@@ -101,7 +101,7 @@ fn a_buffer_moves_between_rubrics() {
 
 #[test]
 fn the_buffer_is_not_a_score() {
-    let rubric = ai_use_in_appraisal();
+    let rubric = crate::v1();
     let buffer = Evaluation::buffer_for(&rubric);
     assert_eq!((buffer.total, buffer.band.as_str(), buffer.weight_counted), (0.0, "D", 0.0));
     assert!(buffer.caps_applied.is_empty() && buffer.missing.is_empty());

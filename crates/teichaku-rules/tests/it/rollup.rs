@@ -2,7 +2,7 @@
 
 use teichaku_model::Role;
 use teichaku_rules::{
-    BandCount, DEFAULT_MIN_GROUP_SIZE, Facts, GroupFigures, ReportError, Subject, ai_use_in_appraisal, compile,
+    BandCount, DEFAULT_MIN_GROUP_SIZE, Facts, GroupFigures, ReportError, Subject, compile,
     evaluate_batch, rollup,
 };
 
@@ -41,7 +41,7 @@ fn population() -> Vec<Subject> {
 
 #[test]
 fn groups_in_key_order_with_small_ones_withheld() {
-    let rubric = ai_use_in_appraisal();
+    let rubric = crate::v1();
     let report = rollup(&rubric, &evaluate_batch(&rubric, &population()), DEFAULT_MIN_GROUP_SIZE).unwrap();
     assert_eq!(report.min_group_size, 5);
     let keys: Vec<Option<&str>> = report.groups.iter().map(|g| g.group.as_deref()).collect();
@@ -67,7 +67,7 @@ fn groups_in_key_order_with_small_ones_withheld() {
 
 #[test]
 fn a_smaller_minimum_shows_small_groups() {
-    let rubric = ai_use_in_appraisal();
+    let rubric = crate::v1();
     let batch = evaluate_batch(&rubric, &population());
     let report = rollup(&rubric, &batch, 2).unwrap();
     let legal = &report.groups[1];
@@ -82,7 +82,7 @@ fn a_smaller_minimum_shows_small_groups() {
 
 #[test]
 fn a_group_nobody_was_evaluated_in() {
-    let mut rubric = ai_use_in_appraisal().rubric().clone();
+    let mut rubric = crate::v1().rubric().clone();
     rubric.applies_to = vec![Role::Manager];
     let rubric = compile(rubric).unwrap();
     let subjects = [user("e-1", Some("hr"), 3.0), Subject::new("e-2", Facts::default()).in_group("hr")];
@@ -95,7 +95,7 @@ fn a_group_nobody_was_evaluated_in() {
 
 #[test]
 fn the_order_of_subjects_does_not_matter() {
-    let rubric = ai_use_in_appraisal();
+    let rubric = crate::v1();
     let mut subjects = population();
     let forward = rollup(&rubric, &evaluate_batch(&rubric, &subjects), 2).unwrap();
     subjects.reverse();
@@ -105,7 +105,7 @@ fn the_order_of_subjects_does_not_matter() {
 
 #[test]
 fn suppression_is_explicit_in_json() {
-    let rubric = ai_use_in_appraisal();
+    let rubric = crate::v1();
     let report = rollup(&rubric, &evaluate_batch(&rubric, &population()), 5).unwrap();
     let json = serde_json::to_value(&report.groups[1]).unwrap();
     assert_eq!(
@@ -122,7 +122,7 @@ fn suppression_is_explicit_in_json() {
 
 #[test]
 fn a_batch_of_another_rubric_is_refused() {
-    let rubric = ai_use_in_appraisal();
+    let rubric = crate::v1();
     let batch = evaluate_batch(&rubric, &population());
     let mut revised = rubric.rubric().clone();
     revised.revision = 2;
@@ -137,7 +137,7 @@ fn a_batch_of_another_rubric_is_refused() {
 
 #[test]
 fn a_hand_edited_band_is_named() {
-    let rubric = ai_use_in_appraisal();
+    let rubric = crate::v1();
     let mut batch = evaluate_batch(&rubric, &population());
     let value = serde_json::to_value(&batch).unwrap().to_string().replacen(r#""band":"S""#, r#""band":"Z""#, 1);
     batch = serde_json::from_str(&value).unwrap();
