@@ -116,7 +116,7 @@ impl BatchReport {
     /// the results, to [`rollup`](crate::rollup) or [`calibrate`](crate::calibrate) them.
     ///
     /// ```
-    /// let rubric = teichaku_rules::builtin("ai-use-in-appraisal@1")?;
+    /// let rubric = teichaku_rules::ai_use_in_appraisal();
     /// let report = teichaku_rules::BatchReport::empty(&rubric);
     /// assert!(report.results.is_empty());
     /// ```
@@ -168,7 +168,7 @@ impl BatchReport {
 ///
 /// ```
 /// use teichaku_rules::{evaluate_batch, Facts, Outcome, Subject};
-/// let rubric = teichaku_rules::builtin("ai-use-in-appraisal@1")?;
+/// let rubric = teichaku_rules::ai_use_in_appraisal();
 /// let report = evaluate_batch(&rubric, &[Subject::new("e-1", Facts::default())]);
 /// assert!(matches!(report.results[0].outcome, Outcome::Failed { .. }));
 /// ```
@@ -189,7 +189,7 @@ impl SubjectResult {
     ///
     /// ```
     /// use teichaku_rules::{evaluate_batch, Facts, Subject};
-    /// let rubric = teichaku_rules::builtin("ai-use-in-appraisal@1")?;
+    /// let rubric = teichaku_rules::ai_use_in_appraisal();
     /// let report = evaluate_batch(&rubric, &[Subject::new("e-1", Facts::default())]);
     /// assert!(report.results[0].evaluation().is_none());
     /// ```
