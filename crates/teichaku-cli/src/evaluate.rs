@@ -1,13 +1,19 @@
 //! `teichaku evaluate`: scores a facts file (CSV or JSON lines) against a rubric, row by row.
 //!
-//! The file is streamed: a row is read, evaluated into one reused result and written before the
-//! next is read, so memory does not grow with the file. A bad row is reported (on standard error
-//! with its line number, and as an error row in the output) and the rest are still evaluated.
+//! The file is streamed: a line is read (at most [`MAX_FACTS_LINE_BYTES`] of it held), evaluated
+//! into one reused result and written before the next is read, so memory does not grow with the
+//! file. Every line after the CSV header is one row: a record never spans lines (a quote left
+//! open at the end of a line makes that line a bad row, and the next line is read as the next
+//! row), so the summary's lines always add up: evaluated + not applicable + with errors + blank.
+//! A bad row is reported (on standard error with its line number, and as an error row in the
+//! output) and the rest are still evaluated.
 //!
 //! Exit status: 0 when every row was evaluated or out of the rubric's scope; 1 when some rows
 //! were bad; 2 when the input is unusable (the rubric, the file, or the CSV header); 3 when the
-//! output cannot be written.
+//! output cannot be written (standard output closed or failing). Standard error failing to take
+//! a note changes nothing: every note is also a row of the output.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, BufWriter, Write};
@@ -16,8 +22,9 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
 use teichaku::model::Role;
+use teichaku::model::Limits;
 use teichaku::rules::{
-    Band, BatchReport, CalibrationReport, CalibrationTarget, CompiledRubric, DEFAULT_MIN_GROUP_SIZE, Evaluation,
+    BatchReport, CalibrationReport, CalibrationTarget, CompiledRubric, DEFAULT_MIN_GROUP_SIZE, Evaluation,
     EvaluationError, FactKind, FactValue, Facts, GroupFigures, GroupRollup, Outcome, RollupReport, Treatment,
     calibrate, evaluate_into, rollup,
 };
@@ -32,12 +39,16 @@ const UNUSABLE: u8 = 2;
 const CANNOT_WRITE: u8 = 3;
 /// The prefix naming a built-in rubric instead of a file.
 const BUILTIN: &str = "builtin:";
+/// The longest line of a facts file (a CSV record or a JSON line), in bytes, without its line
+/// end: a longer line is read through without being held and reported as a bad row.
+pub(crate) const MAX_FACTS_LINE_BYTES: usize = 64 * 1024;
 
 /// The arguments of `teichaku evaluate`.
 #[derive(clap::Args, Debug)]
 pub(crate) struct Request {
-    /// The rubric: a JSON file, or `builtin:ai-use-in-appraisal` for the built-in one.
-    #[arg(long, value_name = "FILE|builtin:ID")]
+    /// The rubric: a JSON file, or `builtin:ai-use-in-appraisal` for the built-in one (its latest
+    /// revision; `builtin:ai-use-in-appraisal@1` for revision 1).
+    #[arg(long, value_name = "FILE|builtin:ID[@REVISION]")]
     rubric: String,
     /// The facts: a CSV or JSON-lines file, or `-` for standard input. Exit status: 0 all rows
     /// good, 1 some rows bad, 2 unusable input, 3 output not writable.
@@ -50,7 +61,8 @@ pub(crate) struct Request {
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     format: OutputFormat,
     /// After the rows, roll the results up per `group`, withholding the figures of groups with
-    /// fewer evaluated rows than --min-group-size. Keeps each row's total, band and caps in
+    /// fewer evaluated people than --min-group-size. A row repeating the subject of an earlier
+    /// row is then a bad row, counted once. Keeps each row's subject, total, band and caps in
     /// memory; not with --format csv.
     #[arg(long)]
     rollup: bool,
@@ -88,6 +100,7 @@ enum OutputFormat {
 
 /// Runs `teichaku evaluate`, writing to standard output and standard error as it goes.
 pub(crate) fn run(request: &Request) -> Result<u8, Failure> {
+    check_stdout_open()?;
     let rubric = load_rubric(&request.rubric)?;
     let target = match &request.calibrate {
         Some(path) => Some(load_target(path, &rubric)?),
@@ -109,6 +122,7 @@ pub(crate) fn run(request: &Request) -> Result<u8, Failure> {
         output: Output::new(request.format, &rubric, BufWriter::new(stdout))?,
         counts: Counts::default(),
         kept: keep.then(|| BatchReport::empty(&rubric)),
+        seen: BTreeMap::new(),
     };
     match format {
         FactsFormat::Csv => read_csv(input, &mut run)?,
@@ -127,11 +141,8 @@ pub(crate) fn run(request: &Request) -> Result<u8, Failure> {
     run.output.finish()?;
     let c = &run.counts;
     note(&format!(
-        "{} rows: {} evaluated, {} not applicable, {} with errors",
-        c.evaluated + c.not_applicable + c.errors,
-        c.evaluated,
-        c.not_applicable,
-        c.errors
+        "{} lines: {} evaluated, {} not applicable, {} with errors, {} blank",
+        c.lines, c.evaluated, c.not_applicable, c.errors, c.blank
     ));
     Ok(if c.errors > 0 { SOME_ROWS_BAD } else { 0 })
 }
@@ -148,7 +159,49 @@ struct Row {
 enum RowOutcome<'a> {
     Evaluated(&'a Evaluation),
     NotApplicable,
-    Error { message: String, error: Option<EvaluationError> },
+    Error { message: String, error: Option<RowError> },
+}
+
+/// Why a row is bad, when it has a kind of its own: written as the `error` of a JSON result,
+/// tagged by `kind`.
+#[derive(Serialize, Debug)]
+#[serde(untagged)]
+enum RowError {
+    /// The facts could not be evaluated.
+    Evaluation(EvaluationError),
+    /// The line could not be read as a row.
+    Read(ReadError),
+}
+
+/// Why a line could not be read as a row.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum ReadError {
+    /// The line is longer than [`MAX_FACTS_LINE_BYTES`]; it was read through, not held.
+    TooLong { limit: usize },
+    /// A CSV field's quote is still open at the end of its line: a record never spans lines.
+    UnterminatedQuote,
+    /// A JSON line gives a key of its `facts` twice.
+    DuplicateKey { key: String },
+    /// With --rollup or --calibrate, the row repeats the subject of an earlier row.
+    RepeatedSubject { first_line: u64 },
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::TooLong { limit } => {
+                write!(f, "longer than the limit of {limit} bytes: the line was skipped, not read")
+            }
+            ReadError::UnterminatedQuote => {
+                f.write_str("a quote is still open at the end of the line: a record ends with its line")
+            }
+            ReadError::DuplicateKey { key } => write!(f, "fact `{key}` is given twice"),
+            ReadError::RepeatedSubject { first_line } => {
+                write!(f, "repeats the subject of line {first_line}: each person is counted once")
+            }
+        }
+    }
 }
 
 /// The state of one run: the rubric, the reused result, the output and the counts.
@@ -159,13 +212,18 @@ struct Run<'r, W: Write> {
     counts: Counts,
     /// What --rollup and --calibrate need of every row read, when asked for.
     kept: Option<BatchReport>,
+    /// With `kept`, the line of each subject's first row and its position in `kept`.
+    seen: BTreeMap<String, (u64, usize)>,
 }
 
 #[derive(Default)]
 struct Counts {
+    /// Lines read after the CSV header: the sum of the four others.
+    lines: u64,
     evaluated: u64,
     not_applicable: u64,
     errors: u64,
+    blank: u64,
 }
 
 impl<W: Write> Run<'_, W> {
@@ -186,6 +244,16 @@ impl<W: Write> Run<'_, W> {
     }
 
     fn evaluate(&mut self, line: u64, row: &Row, facts: &Facts) -> Result<(), Failure> {
+        if self.kept.is_some() {
+            if let Some(&(first_line, first_index)) = self.seen.get(&row.subject) {
+                self.keep(row, || Outcome::DuplicateSubject { first_index });
+                let error = ReadError::RepeatedSubject { first_line };
+                let message = format!("subject `{}`: {error}", row.subject);
+                return self.error(line, Some(row), message, Some(RowError::Read(error)));
+            }
+            let index = self.kept.as_ref().map_or(0, |batch| batch.results.len());
+            self.seen.insert(row.subject.clone(), (line, index));
+        }
         if !self.rubric.applies_to(&row.roles) {
             self.counts.not_applicable += 1;
             self.keep(row, || Outcome::NotApplicable { roles: row.roles.clone() });
@@ -208,7 +276,7 @@ impl<W: Write> Run<'_, W> {
             Err(error) => {
                 self.keep(row, || Outcome::Failed { error: error.clone() });
                 let message = format!("subject `{}`: {error}", row.subject);
-                self.error(line, Some(row), message, Some(error))
+                self.error(line, Some(row), message, Some(RowError::Evaluation(error)))
             }
         }
     }
@@ -226,7 +294,7 @@ impl<W: Write> Run<'_, W> {
         line: u64,
         row: Option<&Row>,
         message: String,
-        error: Option<EvaluationError>,
+        error: Option<RowError>,
     ) -> Result<(), Failure> {
         self.counts.errors += 1;
         note(&format!("line {line}: {message}"));
@@ -243,51 +311,172 @@ enum Column {
     Fact(usize),
 }
 
-fn read_csv<W: Write>(input: Box<dyn BufRead>, run: &mut Run<'_, W>) -> Result<(), Failure> {
-    // Rows end at `\n` only, so line numbers count right in CRLF files too (the CSV reader's CRLF
-    // mode numbers each record from the line before); the `\r` left at the end of a line is
-    // trimmed with the rest of the blanks.
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .trim(csv::Trim::All)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_reader(input);
-    let header = reader.byte_headers().map_err(|e| unusable(format!("cannot read the CSV header: {e}")))?.clone();
-    let columns = csv_columns(&header, run.rubric)?;
-    let mut record = csv::ByteRecord::new();
-    let mut row = Row::default();
-    let mut facts = run.rubric.empty_facts();
+/// One line of a facts file, read with [`read_line`].
+enum Line {
+    /// The input has ended.
+    End,
+    /// A line, without its `\n`, in the buffer.
+    Read,
+    /// A line longer than [`MAX_FACTS_LINE_BYTES`], read through to its end but not held.
+    TooLong,
+}
+
+/// Reads the next line into `buffer` (cleared first), holding at most [`MAX_FACTS_LINE_BYTES`]
+/// of it: a longer line is consumed to its end and dropped, so memory stays bounded whatever
+/// the input.
+fn read_line(input: &mut dyn BufRead, buffer: &mut Vec<u8>) -> std::io::Result<Line> {
+    buffer.clear();
+    let mut any = false;
+    let mut too_long = false;
     loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => return Ok(()),
-            Ok(true) => {
-                let line = record.position().map_or(0, csv::Position::line);
-                let read = csv_row(&columns, &record, run.rubric, &mut row, &mut facts);
-                run.row(line, read, &row, &facts)?;
+        let available = match input.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(match (any, too_long) {
+                (false, _) => Line::End,
+                (true, true) => Line::TooLong,
+                (true, false) => Line::Read,
+            });
+        }
+        any = true;
+        let (chunk, used, ended) = match available.iter().position(|&b| b == b'\n') {
+            Some(at) => (available.get(..at).unwrap_or_default(), at + 1, true),
+            None => (available, available.len(), false),
+        };
+        if !too_long {
+            if buffer.len() + chunk.len() > MAX_FACTS_LINE_BYTES {
+                too_long = true;
+                buffer.clear();
+                buffer.shrink_to(MAX_FACTS_LINE_BYTES);
+            } else {
+                buffer.extend_from_slice(chunk);
             }
-            Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
-                match e.kind() {
-                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-                        let message = format!("{len} fields where the header has {expected_len}");
-                        run.error(line, None, message, None)?;
-                    }
-                    _ => return Err(unusable(format!("line {line}: cannot read the CSV: {e}"))),
-                }
-            }
+        }
+        input.consume(used);
+        if ended {
+            return Ok(if too_long { Line::TooLong } else { Line::Read });
         }
     }
 }
 
+/// Splits one line into CSV fields with `csv-core`, trimmed of ASCII blanks; a record ends with
+/// its line.
+struct CsvLine {
+    reader: csv_core::Reader,
+    /// The fields' bytes, one after the other.
+    fields: Vec<u8>,
+    /// Where each field ends in `fields`.
+    ends: Vec<usize>,
+    /// How many fields the last line had.
+    count: usize,
+}
+
+impl CsvLine {
+    fn new() -> Self {
+        let reader = csv_core::ReaderBuilder::new().terminator(csv_core::Terminator::Any(b'\n')).build();
+        Self { reader, fields: Vec::new(), ends: Vec::new(), count: 0 }
+    }
+
+    /// Splits `line` (without its `\n`); [`ReadError::UnterminatedQuote`] when a quote is open at
+    /// its end.
+    fn split(&mut self, line: &[u8]) -> Result<(), ReadError> {
+        self.reader.reset();
+        // The fields take at most the line's bytes and the line end (inside an open quote);
+        // there are at most as many fields as bytes, plus one.
+        self.fields.resize(line.len() + 1, 0);
+        self.ends.resize(line.len() + 2, 0);
+        let (mut out, mut count) = (0, 0);
+        for input in [line, b"\n"] {
+            let (result, _, written, ended) = self.reader.read_record(
+                input,
+                self.fields.get_mut(out..).unwrap_or_default(),
+                self.ends.get_mut(count..).unwrap_or_default(),
+            );
+            out += written;
+            count += ended;
+            match result {
+                csv_core::ReadRecordResult::Record => {
+                    self.count = count;
+                    return Ok(());
+                }
+                csv_core::ReadRecordResult::InputEmpty => {}
+                // Not with buffers this size; an open quote is the only way not to end here.
+                _ => break,
+            }
+        }
+        Err(ReadError::UnterminatedQuote)
+    }
+
+    /// The fields of the last line split, trimmed of ASCII blanks (a `\r` before the line end
+    /// included).
+    fn fields(&self) -> impl Iterator<Item = &[u8]> + Clone + '_ {
+        let ends = self.ends.get(..self.count).unwrap_or_default();
+        ends.iter().scan(0, |start, &end| {
+            let field = self.fields.get(*start..end).unwrap_or_default();
+            *start = end;
+            Some(field.trim_ascii())
+        })
+    }
+}
+
+fn read_csv<W: Write>(mut input: Box<dyn BufRead>, run: &mut Run<'_, W>) -> Result<(), Failure> {
+    let mut bytes = Vec::new();
+    let mut csv = CsvLine::new();
+    let read = read_line(&mut input, &mut bytes).map_err(|e| unusable(format!("line 1: cannot read: {e}")))?;
+    match read {
+        Line::End => return Err(unusable("cannot read the CSV header: the file is empty")),
+        Line::TooLong => {
+            return Err(unusable(format!(
+                "cannot read the CSV header: longer than the limit of {MAX_FACTS_LINE_BYTES} bytes"
+            )));
+        }
+        Line::Read => {}
+    }
+    let header = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
+    csv.split(header).map_err(|e| unusable(format!("cannot read the CSV header: {e}")))?;
+    let columns = csv_columns(csv.fields(), run.rubric)?;
+    let mut row = Row::default();
+    let mut facts = run.rubric.empty_facts();
+    for line in 2.. {
+        let read = read_line(&mut input, &mut bytes).map_err(|e| unusable(format!("line {line}: cannot read: {e}")))?;
+        match read {
+            Line::End => return Ok(()),
+            Line::TooLong => {
+                run.counts.lines += 1;
+                let error = ReadError::TooLong { limit: MAX_FACTS_LINE_BYTES };
+                run.error(line, None, error.to_string(), Some(RowError::Read(error)))?;
+            }
+            Line::Read if bytes.trim_ascii().is_empty() => {
+                run.counts.lines += 1;
+                run.counts.blank += 1;
+            }
+            Line::Read => {
+                run.counts.lines += 1;
+                if let Err(error) = csv.split(&bytes) {
+                    run.error(line, None, error.to_string(), Some(RowError::Read(error)))?;
+                } else if csv.count != columns.len() {
+                    let message = format!("{} fields where the header has {}", csv.count, columns.len());
+                    run.error(line, None, message, None)?;
+                } else {
+                    let read = csv_row(&columns, csv.fields(), run.rubric, &mut row, &mut facts);
+                    run.row(line, read, &row, &facts)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Maps the header's columns; an unknown or repeated column, or no `subject`, is unusable input.
-fn csv_columns(header: &csv::ByteRecord, rubric: &CompiledRubric) -> Result<Vec<Column>, Failure> {
+fn csv_columns<'a>(header: impl Iterator<Item = &'a [u8]>, rubric: &CompiledRubric) -> Result<Vec<Column>, Failure> {
     let table = rubric.fact_table();
-    let mut columns = Vec::with_capacity(header.len());
-    for (index, name) in header.iter().enumerate() {
+    let mut columns = Vec::new();
+    for (index, name) in header.enumerate() {
         let name = std::str::from_utf8(name)
             .map_err(|_| unusable(format!("CSV header: column #{} is not UTF-8", index + 1)))?;
-        // The CSV reader drops a byte-order mark; this is for one that survives it.
-        let name = if index == 0 { name.trim_start_matches('\u{feff}') } else { name };
         let column = match name {
             "subject" => Column::Subject,
             "group" => Column::Group,
@@ -295,14 +484,15 @@ fn csv_columns(header: &csv::ByteRecord, rubric: &CompiledRubric) -> Result<Vec<
             fact => Column::Fact(table.index(fact).ok_or_else(|| {
                 let known = (0..table.len()).filter_map(|i| table.name(i)).map(|n| format!("`{n}`"));
                 unusable(format!(
-                    "CSV header: unknown column `{fact}`: columns are `subject`, `group`, `roles` and the facts of rubric `{}`: {}",
+                    "CSV header: unknown column `{}`: columns are `subject`, `group`, `roles` and the facts of rubric `{}`: {}",
+                    printable(fact),
                     rubric.rubric().id,
                     known.collect::<Vec<_>>().join(", ")
                 ))
             })?),
         };
         if columns.contains(&column) {
-            return Err(unusable(format!("CSV header: column `{name}` appears twice")));
+            return Err(unusable(format!("CSV header: column `{}` appears twice", printable(name))));
         }
         columns.push(column);
     }
@@ -313,9 +503,9 @@ fn csv_columns(header: &csv::ByteRecord, rubric: &CompiledRubric) -> Result<Vec<
 }
 
 /// Reads one CSV record into `row` and `facts`, reusing their buffers.
-fn csv_row(
+fn csv_row<'a>(
     columns: &[Column],
-    record: &csv::ByteRecord,
+    record: impl Iterator<Item = &'a [u8]> + Clone,
     rubric: &CompiledRubric,
     row: &mut Row,
     facts: &mut Facts,
@@ -327,7 +517,7 @@ fn csv_row(
         facts.clear(index);
     }
     // The subject first, so errors in other columns can name it.
-    for (column, cell) in columns.iter().zip(record) {
+    for (column, cell) in columns.iter().zip(record.clone()) {
         if *column == Column::Subject {
             row.subject.push_str(utf8(cell, "subject")?);
         }
@@ -401,7 +591,32 @@ struct JsonRow {
     #[serde(default)]
     roles: Vec<Role>,
     #[serde(default)]
-    facts: BTreeMap<String, Option<FactValue>>,
+    facts: FactPairs,
+}
+
+/// The `facts` object of a JSON line, every key kept in order, a repeated one included, so that
+/// a repeat is refused rather than the last value silently winning.
+#[derive(Default)]
+struct FactPairs(Vec<(String, Option<FactValue>)>);
+
+impl<'de> Deserialize<'de> for FactPairs {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Pairs;
+        impl<'de> serde::de::Visitor<'de> for Pairs {
+            type Value = FactPairs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of fact names to values")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FactPairs, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry()? {
+                    pairs.push(pair);
+                }
+                Ok(FactPairs(pairs))
+            }
+        }
+        deserializer.deserialize_map(Pairs)
+    }
 }
 
 fn read_jsonl<W: Write>(mut input: Box<dyn BufRead>, run: &mut Run<'_, W>) -> Result<(), Failure> {
@@ -409,11 +624,16 @@ fn read_jsonl<W: Write>(mut input: Box<dyn BufRead>, run: &mut Run<'_, W>) -> Re
     let mut facts = run.rubric.empty_facts();
     let mut row = Row::default();
     for line in 1.. {
-        bytes.clear();
-        let read =
-            input.read_until(b'\n', &mut bytes).map_err(|e| unusable(format!("line {line}: cannot read: {e}")))?;
-        if read == 0 {
-            return Ok(());
+        let read = read_line(&mut input, &mut bytes).map_err(|e| unusable(format!("line {line}: cannot read: {e}")))?;
+        match read {
+            Line::End => return Ok(()),
+            Line::TooLong => {
+                run.counts.lines += 1;
+                let error = ReadError::TooLong { limit: MAX_FACTS_LINE_BYTES };
+                run.error(line, None, error.to_string(), Some(RowError::Read(error)))?;
+                continue;
+            }
+            Line::Read => run.counts.lines += 1,
         }
         let text = match std::str::from_utf8(&bytes) {
             Ok(text) if line == 1 => text.trim_start_matches('\u{feff}'),
@@ -424,34 +644,56 @@ fn read_jsonl<W: Write>(mut input: Box<dyn BufRead>, run: &mut Run<'_, W>) -> Re
             }
         };
         if text.trim().is_empty() {
+            run.counts.blank += 1;
             continue;
         }
-        let read = json_row(text, run.rubric, &mut row, &mut facts);
-        run.row(line, read, &row, &facts)?;
+        match json_row(text, run.rubric, &mut row, &mut facts) {
+            Err(JsonRowError::Read(error)) => {
+                let message = match row.subject.is_empty() {
+                    false => format!("subject `{}`: {error}", row.subject),
+                    true => error.to_string(),
+                };
+                let known = (!row.subject.is_empty()).then_some(&row);
+                run.error(line, known, message, Some(RowError::Read(error)))?;
+            }
+            Err(JsonRowError::Other(message)) => run.row(line, Err(message), &row, &facts)?,
+            Ok(()) => run.row(line, Ok(()), &row, &facts)?,
+        }
     }
     Ok(())
 }
 
+/// Why a JSON line could not be read.
+enum JsonRowError {
+    /// A problem of its own kind.
+    Read(ReadError),
+    /// Any other, as a message.
+    Other(String),
+}
+
 /// Reads one JSON line into `row` and `facts`.
-fn json_row(text: &str, rubric: &CompiledRubric, row: &mut Row, facts: &mut Facts) -> Result<(), String> {
+fn json_row(text: &str, rubric: &CompiledRubric, row: &mut Row, facts: &mut Facts) -> Result<(), JsonRowError> {
     row.subject.clear();
     row.group = None;
     row.roles.clear();
     for index in 0..facts.len() {
         facts.clear(index);
     }
-    let parsed: JsonRow = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let parsed: JsonRow = serde_json::from_str(text).map_err(|e| JsonRowError::Other(e.to_string()))?;
     row.subject = parsed.subject;
     row.group = parsed.group;
     row.roles = parsed.roles;
     if row.subject.is_empty() {
-        return Err("no subject".into());
+        return Err(JsonRowError::Other("no subject".into()));
     }
-    for (name, value) in parsed.facts {
-        let index = rubric
-            .fact_table()
-            .index(&name)
-            .ok_or_else(|| format!("unknown fact `{name}`: rubric `{}` does not declare it", rubric.rubric().id))?;
+    let mut names = std::collections::BTreeSet::new();
+    if let Some((name, _)) = parsed.facts.0.iter().find(|(name, _)| !names.insert(name.as_str())) {
+        return Err(JsonRowError::Read(ReadError::DuplicateKey { key: name.clone() }));
+    }
+    for (name, value) in parsed.facts.0 {
+        let index = rubric.fact_table().index(&name).ok_or_else(|| {
+            JsonRowError::Other(format!("unknown fact `{name}`: rubric `{}` does not declare it", rubric.rubric().id))
+        })?;
         if let Some(value) = value {
             facts.set(index, value);
         }
@@ -463,8 +705,6 @@ fn json_row(text: &str, rubric: &CompiledRubric, row: &mut Row, facts: &mut Fact
 enum Output<W: Write> {
     Text {
         out: W,
-        /// The rubric's bands, highest first, with their lower bounds.
-        bands: Vec<Band>,
     },
     Json {
         out: W,
@@ -488,6 +728,7 @@ struct Provenance {
     document_version: u32,
     rubric_id: String,
     rubric_revision: u32,
+    rubric_hash: String,
 }
 
 impl Provenance {
@@ -498,6 +739,7 @@ impl Provenance {
             document_version: source.version,
             rubric_id: source.id.to_string(),
             rubric_revision: source.revision,
+            rubric_hash: rubric.content_hash().to_owned(),
         }
     }
 }
@@ -528,14 +770,24 @@ enum JsonResult<'a> {
     Error {
         message: &'a str,
         #[serde(skip_serializing_if = "Option::is_none")]
-        error: Option<&'a EvaluationError>,
+        error: Option<&'a RowError>,
     },
 }
 
 impl<W: Write> Output<W> {
     fn new(format: OutputFormat, rubric: &CompiledRubric, out: W) -> Result<Self, Failure> {
         Ok(match format {
-            OutputFormat::Text => Output::Text { out, bands: rubric.rubric().bands.clone() },
+            OutputFormat::Text => {
+                // Where every line below comes from: the rubric, its content hash, the engine.
+                let p = Provenance::of(rubric);
+                let mut out = out;
+                let heading = format!(
+                    "rubric {} revision {} {} (document version {}, teichaku {})",
+                    p.rubric_id, p.rubric_revision, p.rubric_hash, p.document_version, p.engine_version
+                );
+                write_line(&mut out, &heading)?;
+                Output::Text { out }
+            }
             OutputFormat::Json => Output::Json { out, provenance: Provenance::of(rubric) },
             OutputFormat::Csv => {
                 let mut writer = csv::Writer::from_writer(out);
@@ -546,9 +798,11 @@ impl<W: Write> Output<W> {
                     "status",
                     "rubric",
                     "revision",
+                    "rubric_hash",
                     "document_version",
                     "engine_version",
                     "total",
+                    "shown_total",
                     "uncapped_total",
                     "band",
                 ];
@@ -575,7 +829,7 @@ impl<W: Write> Output<W> {
         let subject = row.map(|r| r.subject.as_str());
         let group = row.and_then(|r| r.group.as_deref());
         match self {
-            Output::Text { out, bands } => {
+            Output::Text { out } => {
                 let mut text = format!("line {line}");
                 if let Some(subject) = subject {
                     let _ = write!(text, " {subject}");
@@ -585,14 +839,13 @@ impl<W: Write> Output<W> {
                 }
                 text.push_str(": ");
                 match outcome {
-                    RowOutcome::Evaluated(e) => text_evaluation(&mut text, e, bands),
+                    RowOutcome::Evaluated(e) => text_evaluation(&mut text, e),
                     RowOutcome::NotApplicable => text.push_str("not applicable (no role the rubric applies to)"),
                     RowOutcome::Error { message, .. } => {
                         let _ = write!(text, "error: {message}");
                     }
                 }
-                text.push('\n');
-                out.write_all(text.as_bytes()).map_err(write_failure)
+                write_line(out, &text)
             }
             Output::Json { out, provenance } => {
                 let result = match outcome {
@@ -625,13 +878,14 @@ impl<W: Write> Output<W> {
                 buffer.clear();
                 let _ = write!(buffer, "{}", provenance.rubric_revision);
                 field(buffer)?;
+                field(&provenance.rubric_hash)?;
                 buffer.clear();
                 let _ = write!(buffer, "{}", provenance.document_version);
                 field(buffer)?;
                 field(provenance.engine_version)?;
                 match outcome {
                     RowOutcome::Evaluated(e) => {
-                        for number in [e.total, e.uncapped_total] {
+                        for number in [e.total, e.shown_total, e.uncapped_total] {
                             buffer.clear();
                             let _ = write!(buffer, "{number}");
                             field(buffer)?;
@@ -662,7 +916,7 @@ impl<W: Write> Output<W> {
                         };
                         // The evaluation's columns, empty: total to weight_counted, the
                         // criteria, caps_applied and missing.
-                        let empty = 4 + *criteria + 2;
+                        let empty = 5 + *criteria + 2;
                         for _ in 0..empty {
                             field("")?;
                         }
@@ -684,7 +938,7 @@ impl<W: Write> Output<W> {
                 for group in report.groups.iter().chain([&report.overall]) {
                     text_group(&mut text, group, std::ptr::eq(group, &report.overall));
                 }
-                out.write_all(text.as_bytes()).map_err(write_failure)
+                write_lines(out, &text)
             }
             Output::Csv { .. } => Ok(()),
         }
@@ -718,7 +972,7 @@ impl<W: Write> Output<W> {
                     }
                     text.push('\n');
                 }
-                out.write_all(text.as_bytes()).map_err(write_failure)
+                write_lines(out, &text)
             }
             Output::Csv { .. } => Ok(()),
         }
@@ -769,8 +1023,8 @@ fn text_group(text: &mut String, group: &GroupRollup, overall: bool) {
     text.push('\n');
 }
 
-fn text_evaluation(text: &mut String, e: &Evaluation, bands: &[Band]) {
-    let _ = write!(text, "{} {:.2}", e.band, shown(e.total, &e.band, bands));
+fn text_evaluation(text: &mut String, e: &Evaluation) {
+    let _ = write!(text, "{} {:.2}", e.band, e.shown_total);
     if !e.caps_applied.is_empty() {
         text.push_str("; caps: ");
         for (i, cap) in e.caps_applied.iter().enumerate() {
@@ -796,12 +1050,37 @@ fn text_evaluation(text: &mut String, e: &Evaluation, bands: &[Band]) {
     }
 }
 
-/// A total for people, to two decimals: rounded, unless rounding would carry it into the band
-/// above (as for a total a cap left just below a bound), then cut.
-fn shown(total: f64, band: &str, bands: &[Band]) -> f64 {
-    let rounded = (total * 100.0).round() / 100.0;
-    let band_of = |x: f64| bands.iter().find(|b| x >= b.min_score).map(|b| b.name.as_str());
-    if band_of(rounded).is_none_or(|b| b == band) { rounded } else { (total * 100.0).floor() / 100.0 }
+/// `text` with every control character (a line end, an escape sequence, …) and every Unicode
+/// line separator or bidirectional override written as a Rust escape (`\n`, `\u{1b}`), so text
+/// from the input cannot forge a line or restyle the terminal.
+fn printable(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Writes one line of text output, its characters made [`printable`], and a line end.
+fn write_line(out: &mut impl Write, text: &str) -> Result<(), Failure> {
+    let mut line = printable(text).into_owned();
+    line.push('\n');
+    out.write_all(line.as_bytes()).map_err(write_failure)
+}
+
+/// Writes lines of text output (each ending in `\n`), each made [`printable`].
+fn write_lines(out: &mut impl Write, text: &str) -> Result<(), Failure> {
+    text.lines().try_for_each(|line| write_line(out, line))
 }
 
 fn join<'a>(buffer: &mut String, items: impl Iterator<Item = &'a str>) {
@@ -814,19 +1093,53 @@ fn join<'a>(buffer: &mut String, items: impl Iterator<Item = &'a str>) {
 }
 
 fn load_rubric(spec: &str) -> Result<CompiledRubric, Failure> {
-    if let Some(id) = spec.strip_prefix(BUILTIN) {
-        return match id {
-            "ai-use-in-appraisal" => Ok(teichaku::rules::ai_use_in_appraisal()),
-            other => {
-                Err(unusable(format!("unknown built-in rubric `{other}`: built-in rubrics are ai-use-in-appraisal")))
-            }
-        };
+    if let Some(name) = spec.strip_prefix(BUILTIN) {
+        return teichaku::rules::builtin(name).map_err(|e| unusable(e.to_string()));
     }
     let path = Path::new(spec);
+    // The document limits apply to a rubric file as to any document: its size, each text's
+    // length, the nesting, then the rubric's list lengths.
     let text = crate::input::read(path).map_err(|f| unusable(f.message))?;
-    let rubric = teichaku::rules::parse_rubric(&text).map_err(|e| unusable(format!("{spec}: {e}")))?;
-    teichaku::rules::compile(rubric)
+    let limits = Limits::DEFAULT;
+    let rubric =
+        teichaku::rules::parse_rubric_with_limits(&text, &limits).map_err(|e| unusable(format!("{spec}: {e}")))?;
+    teichaku::rules::compile_with_limits(rubric, &limits)
         .map_err(|errors| unusable(errors.iter().map(|e| format!("{spec}: {e}")).collect::<Vec<_>>().join("\n")))
+}
+
+/// Refuses to run with standard output closed, which would exit 0 having written nothing: the
+/// standard library takes writes to a closed descriptor as done, and on start-up reopens a closed
+/// standard output on `/dev/null` read-write. So on Linux a standard output that is `/dev/null`
+/// opened read-write (never what a shell's `>/dev/null` opens) counts as closed; elsewhere, a
+/// descriptor that cannot be duplicated does.
+fn check_stdout_open() -> Result<(), Failure> {
+    let closed = |detail: &str| Failure {
+        message: format!("cannot write the output: standard output is closed ({detail})"),
+        code: CANNOT_WRITE,
+    };
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        if let Err(e) = std::io::stdout().as_fd().try_clone_to_owned() {
+            return Err(closed(&e.to_string()));
+        }
+    }
+    #[cfg(target_os = "linux")]
+    {
+        let target = std::fs::read_link("/proc/self/fd/1").ok();
+        #[expect(clippy::disallowed_methods, reason = "the command line checks where its output goes")]
+        let info = std::fs::read_to_string("/proc/self/fdinfo/1").unwrap_or_default();
+        // `flags:` is octal; its low two bits are the access mode, 2 for read-write.
+        let read_write = info
+            .lines()
+            .find_map(|l| l.strip_prefix("flags:"))
+            .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+            .is_some_and(|flags| flags & 3 == 2);
+        if target.as_deref() == Some(Path::new("/dev/null")) && read_write {
+            return Err(closed("reopened on /dev/null at start-up"));
+        }
+    }
+    Ok(())
 }
 
 fn load_target(path: &Path, rubric: &CompiledRubric) -> Result<CalibrationTarget, Failure> {
@@ -870,10 +1183,11 @@ fn write_failure(e: impl std::fmt::Display) -> Failure {
     Failure { message: format!("cannot write the output: {e}"), code: CANNOT_WRITE }
 }
 
-/// A line on standard error, as rows are read.
+/// A line on standard error, as rows are read, its characters made [`printable`]. A standard
+/// error that cannot be written is no reason to stop (nor to panic): every note is also in the
+/// output.
 fn note(message: &str) {
-    #[expect(clippy::print_stderr, reason = "bad rows are reported as they are read")]
-    {
-        eprintln!("{message}");
-    }
+    let mut line = printable(message).into_owned();
+    line.push('\n');
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
