@@ -705,6 +705,9 @@ fn json_row(text: &str, rubric: &CompiledRubric, row: &mut Row, facts: &mut Fact
 enum Output<W: Write> {
     Text {
         out: W,
+        /// The first line, naming the rubric and the engine, until it is written (before the
+        /// first row, or at the end when there is none; never when the input is unusable).
+        heading: Option<String>,
     },
     Json {
         out: W,
@@ -780,13 +783,11 @@ impl<W: Write> Output<W> {
             OutputFormat::Text => {
                 // Where every line below comes from: the rubric, its content hash, the engine.
                 let p = Provenance::of(rubric);
-                let mut out = out;
                 let heading = format!(
                     "rubric {} revision {} {} (document version {}, teichaku {})",
                     p.rubric_id, p.rubric_revision, p.rubric_hash, p.document_version, p.engine_version
                 );
-                write_line(&mut out, &heading)?;
-                Output::Text { out }
+                Output::Text { out, heading: Some(heading) }
             }
             OutputFormat::Json => Output::Json { out, provenance: Provenance::of(rubric) },
             OutputFormat::Csv => {
@@ -829,7 +830,10 @@ impl<W: Write> Output<W> {
         let subject = row.map(|r| r.subject.as_str());
         let group = row.and_then(|r| r.group.as_deref());
         match self {
-            Output::Text { out } => {
+            Output::Text { out, heading } => {
+                if let Some(heading) = heading.take() {
+                    write_line(out, &heading)?;
+                }
                 let mut text = format!("line {line}");
                 if let Some(subject) = subject {
                     let _ = write!(text, " {subject}");
@@ -932,7 +936,10 @@ impl<W: Write> Output<W> {
     fn rollup(&mut self, report: &RollupReport) -> Result<(), Failure> {
         match self {
             Output::Json { out, provenance } => json_line(out, provenance, "rollup", report),
-            Output::Text { out, .. } => {
+            Output::Text { out, heading } => {
+                if let Some(heading) = heading.take() {
+                    write_line(out, &heading)?;
+                }
                 let mut text =
                     format!("roll-up by group (figures withheld under {} evaluated):\n", report.min_group_size);
                 for group in report.groups.iter().chain([&report.overall]) {
@@ -948,7 +955,10 @@ impl<W: Write> Output<W> {
     fn calibration(&mut self, report: &CalibrationReport) -> Result<(), Failure> {
         match self {
             Output::Json { out, provenance } => json_line(out, provenance, "calibration", report),
-            Output::Text { out, .. } => {
+            Output::Text { out, heading } => {
+                if let Some(heading) = heading.take() {
+                    write_line(out, &heading)?;
+                }
                 let mut text = format!(
                     "calibration: {} ranked, {} would move, {} keep their band\n",
                     report.ranked,
@@ -980,7 +990,13 @@ impl<W: Write> Output<W> {
 
     fn finish(self) -> Result<(), Failure> {
         match self {
-            Output::Text { mut out, .. } | Output::Json { mut out, .. } => out.flush().map_err(write_failure),
+            Output::Text { mut out, heading } => {
+                if let Some(heading) = heading {
+                    write_line(&mut out, &heading)?;
+                }
+                out.flush().map_err(write_failure)
+            }
+            Output::Json { mut out, .. } => out.flush().map_err(write_failure),
             Output::Csv { mut writer, .. } => writer.flush().map_err(write_failure),
         }
     }

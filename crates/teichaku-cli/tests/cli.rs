@@ -300,7 +300,7 @@ fn evaluate(name: &str, facts: &str, extra: &[&str]) -> (i32, String, String) {
     let path = dir.path().join(name);
     std::fs::write(&path, facts).unwrap();
     let output = teichaku()
-        .args(["evaluate", "--rubric", "builtin:ai-use-in-appraisal", "--facts"])
+        .args(["evaluate", "--rubric", "builtin:ai-use-in-appraisal@1", "--facts"])
         .arg(&path)
         .args(extra)
         .output()
@@ -321,10 +321,11 @@ fn evaluate_reads_a_csv_with_a_byte_order_mark() {
     let (code, out, err) = evaluate("facts.csv", &csv, &[]);
     assert_eq!(code, 0, "{err}");
     insta::assert_snapshot!(out, @r"
+    rubric ai-use-in-appraisal revision 1 sha256:c25202482c1fabadf0ffa0b13c157523b965916560c5712f9d759f361da61a4b (document version 1, teichaku 0.1.0)
     line 2 e-1 [sales]: S 100.00
     line 3 e-2 [sales]: B 74.99; caps: incident (uncapped 75.00)
     ");
-    assert_eq!(err, "2 rows: 2 evaluated, 0 not applicable, 0 with errors\n");
+    assert_eq!(err, "2 lines: 2 evaluated, 0 not applicable, 0 with errors, 0 blank\n");
 }
 
 #[test]
@@ -338,14 +339,14 @@ fn evaluate_reports_a_bad_row_in_the_middle_and_goes_on() {
         err.lines().collect::<Vec<_>>(),
         [
             r#"line 3: subject `e-2`: `proposals_implemented`: "many" is not a number"#,
-            "3 rows: 2 evaluated, 0 not applicable, 1 with errors",
+            "3 lines: 2 evaluated, 0 not applicable, 1 with errors, 0 blank",
         ]
     );
     insta::assert_snapshot!(out, @r#"
-    line,subject,group,status,rubric,revision,document_version,engine_version,total,uncapped_total,band,weight_counted,points:goal-sheet-ai-entry,points:proposals-implemented,points:success-cases-shared,points:usage-days,caps_applied,missing,error
-    2,e-1,sales,evaluated,ai-use-in-appraisal,1,1,0.1.0,100,100,S,100,20,25,15,40,,,
-    3,e-2,sales,error,ai-use-in-appraisal,1,1,0.1.0,,,,,,,,,,,"subject `e-2`: `proposals_implemented`: ""many"" is not a number"
-    4,e-3,sales,evaluated,ai-use-in-appraisal,1,1,0.1.0,65.5,65.5,B,100,20,15,10.5,20,,incidents,
+    line,subject,group,status,rubric,revision,rubric_hash,document_version,engine_version,total,shown_total,uncapped_total,band,weight_counted,points:goal-sheet-ai-entry,points:proposals-implemented,points:success-cases-shared,points:usage-days,caps_applied,missing,error
+    2,e-1,sales,evaluated,ai-use-in-appraisal,1,sha256:c25202482c1fabadf0ffa0b13c157523b965916560c5712f9d759f361da61a4b,1,0.1.0,100,100,100,S,100,20,25,15,40,,,
+    3,e-2,sales,error,ai-use-in-appraisal,1,sha256:c25202482c1fabadf0ffa0b13c157523b965916560c5712f9d759f361da61a4b,1,0.1.0,,,,,,,,,,,,"subject `e-2`: `proposals_implemented`: ""many"" is not a number"
+    4,e-3,sales,evaluated,ai-use-in-appraisal,1,sha256:c25202482c1fabadf0ffa0b13c157523b965916560c5712f9d759f361da61a4b,1,0.1.0,65.5,65.5,65.5,B,100,20,15,10.5,20,,incidents,
     "#);
 }
 
@@ -392,7 +393,7 @@ fn evaluate_refuses_an_unknown_column_naming_it() {
 #[expect(clippy::disallowed_methods, reason = "command-line tests give the command files to read")]
 fn evaluate_reports_subjects_out_of_the_rubrics_scope() {
     let dir = tempfile::tempdir().unwrap();
-    let mut rubric: serde_json::Value = serde_json::from_str(teichaku::rules::AI_USE_IN_APPRAISAL_JSON).unwrap();
+    let mut rubric: serde_json::Value = serde_json::from_str(teichaku::rules::AI_USE_IN_APPRAISAL_1_JSON).unwrap();
     rubric["applies_to"] = serde_json::json!(["staff"]);
     let rubric_path = dir.path().join("rubric.json");
     std::fs::write(&rubric_path, rubric.to_string()).unwrap();
@@ -406,7 +407,10 @@ fn evaluate_reports_subjects_out_of_the_rubrics_scope() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
-    insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap(), @r"
+    let hash = teichaku::rules::compile(serde_json::from_value(rubric).unwrap()).unwrap().content_hash().to_owned();
+    let out = String::from_utf8(output.stdout).unwrap().replace(&hash, "sha256:HASH");
+    insta::assert_snapshot!(out, @r"
+    rubric ai-use-in-appraisal revision 1 sha256:HASH (document version 1, teichaku 0.1.0)
     line 2 e-1: C 50.00; missing: goal_sheet_ai_entry (left out), proposals_implemented (left out), success_cases_shared (left out), incidents (left out)
     line 3 e-2: not applicable (no role the rubric applies to)
     ");
@@ -415,7 +419,7 @@ fn evaluate_reports_subjects_out_of_the_rubrics_scope() {
 #[test]
 fn evaluate_with_an_unusable_rubric_exits_two() {
     let (code, _, err) = evaluate("facts.csv", FACTS_HEADER, &[]);
-    assert_eq!((code, err.as_str()), (0, "0 rows: 0 evaluated, 0 not applicable, 0 with errors\n"));
+    assert_eq!((code, err.as_str()), (0, "0 lines: 0 evaluated, 0 not applicable, 0 with errors, 0 blank\n"));
     let output =
         teichaku().args(["evaluate", "--rubric", "builtin:no-such-rubric", "--facts", "facts.csv"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
@@ -432,7 +436,7 @@ fn evaluate_rolls_up_and_calibrates_after_the_rows() {
     let facts = dir.path().join("facts.csv");
     std::fs::write(&facts, csv).unwrap();
     let output = teichaku()
-        .args(["evaluate", "--rubric", "builtin:ai-use-in-appraisal", "--format", "json", "--rollup", "--facts"])
+        .args(["evaluate", "--rubric", "builtin:ai-use-in-appraisal@1", "--format", "json", "--rollup", "--facts"])
         .arg(&facts)
         .arg("--calibrate")
         .arg(&target)

@@ -108,7 +108,7 @@ fn assess_in_japanese_prints_the_titles_as_written() {
 /// The built-in rubric with Japanese band names and a `grade` enumeration fact whose values are
 /// Japanese; a cap lowers the band of the grade written with a combining mark.
 fn japanese_rubric() -> Value {
-    let mut rubric: Value = serde_json::from_str(teichaku::rules::AI_USE_IN_APPRAISAL_JSON).unwrap();
+    let mut rubric: Value = serde_json::from_str(teichaku::rules::AI_USE_IN_APPRAISAL_1_JSON).unwrap();
     for (band, name) in rubric["bands"].as_array_mut().unwrap().iter_mut().zip(BANDS) {
         band["name"] = json!(name);
     }

@@ -89,7 +89,9 @@ const CASES: &[(&[&str], &str, i32)] = &[
         1,
     ),
     (
-        &["evaluate", "--rubric", "builtin:ai-use-in-appraisal", "--facts", "facts.csv", "--format", "csv"],
+        // Revision 1 of the built-in rubric is the rubric of the JSON case above: the same rows,
+        // the same content hash.
+        &["evaluate", "--rubric", "builtin:ai-use-in-appraisal@1", "--facts", "facts.csv", "--format", "csv"],
         "evaluation.csv",
         1,
     ),
@@ -137,12 +139,16 @@ fn every_json_report_names_the_engine_the_document_version_and_the_playbook_or_r
     let lines: Vec<serde_json::Value> =
         String::from_utf8(stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 6, "five rows and the roll-up");
+    let hash = teichaku::rules::ai_use_in_appraisal().content_hash().to_owned();
     for line in &lines[..5] {
         assert_eq!(line["engine_version"], version, "{line}");
         assert_eq!(line["document_version"], 1, "{line}");
         assert_eq!(line["rubric_id"], "ai-use-in-appraisal", "{line}");
-        assert_eq!(line["rubric_revision"], 1, "{line}");
+        assert_eq!(line["rubric_revision"], 2, "{line}");
+        assert_eq!(line["rubric_hash"], hash, "{line}");
     }
+    assert_eq!(lines[0]["evaluation"]["rubric_hash"], hash);
+    assert_eq!(lines[0]["evaluation"]["engine_version"], version);
     assert_eq!(lines[5]["engine_version"], version);
     assert_eq!(lines[5]["document_version"], 1);
     assert_eq!(lines[5]["rollup"]["rubric_id"], "ai-use-in-appraisal");
