@@ -1047,7 +1047,7 @@ fn huge_minutes_are_a_store_error() {
 /// A rubric of one number fact `x` scored linearly from 0 to 4 (so totals are exact binary
 /// fractions: 25 points a unit), bands A 75, B 50, C 25, D 0, changed by `f`.
 fn quarter_rubric(f: impl FnOnce(&mut Value)) -> Value {
-    let mut r: Value = serde_json::from_str(teichaku::rules::AI_USE_IN_APPRAISAL_JSON).unwrap();
+    let mut r: Value = serde_json::from_str(teichaku::rules::AI_USE_IN_APPRAISAL_1_JSON).unwrap();
     r["facts"] = json!([{ "name": "x", "kind": "number" }]);
     r["bands"] = json!([
         { "name": "A", "min_score": 75 }, { "name": "B", "min_score": 50 },
