@@ -4,8 +4,12 @@ against the built-in rubric ``ai-use-in-appraisal`` and write one explained resu
 The population comes from a CSV export: one row per employee, the columns employee_id, name,
 department and role, and one column per fact of the rubric (an empty cell is a missing fact);
 without ``--input`` the script uses the 20 made-up employees below. Each result is one JSON line:
-the employee, the outcome, the total and band, and the explanation in words, with the engine's
-full evaluation for the record. A short summary goes to standard output.
+the employee, the rubric (id, revision and content hash) and the engine's version, the outcome,
+the total as shown and the band, and the explanation in words, with the engine's full evaluation
+for the record. A short summary goes to standard output.
+
+Totals are shown as the engine's ``shown_total``: two decimals, never a number of another band (a
+total a cap left at 74.999... in band B shows as 74.99, not as 75.0, which reads as A).
 
     python appraisal.py --output appraisal-2026.jsonl
     python appraisal.py --input hr-export.csv --rubric my-rubric.json --output -
@@ -120,18 +124,21 @@ def appraise(employees: list[dict[str, Any]], rubric: Any) -> tuple[list[dict[st
             "name": employee["name"],
             "department": employee["department"],
             "rubric": f"{report['rubric_id']}@{report['rubric_revision']}",
+            "rubric_hash": report["rubric_hash"],
+            "engine_version": report["engine_version"],
             "status": outcome["status"],
         }
         if outcome["status"] == "evaluated":
             evaluation = outcome["evaluation"]
             line.update(
-                total=round(evaluation["total"], 2),
+                total=evaluation["shown_total"],
                 band=evaluation["band"],
                 explanation=explain(evaluation, rubric_doc),
                 evaluation=evaluation,
             )
         elif outcome["status"] == "failed":
-            line.update(error=outcome["error"]["message"], fact=outcome["error"].get("fact"))
+            error = outcome["error"]
+            line.update(error=error["message"], facts=error.get("facts") or [error.get("fact")])
         results.append(line)
     return results, report
 
@@ -146,7 +153,7 @@ def summary(results: list[dict[str, Any]]) -> str:
     by_department: dict[str, list[float]] = {}
     for r in results:
         if r["status"] == "evaluated":
-            by_department.setdefault(r["department"], []).append(r["total"])
+            by_department.setdefault(r["department"], []).append(r["evaluation"]["total"])
     for department, totals in sorted(by_department.items()):
         lines.append(f"  {department:<16} average {sum(totals) / len(totals):5.1f} over {len(totals)}")
     return "\n".join(lines)
@@ -155,7 +162,11 @@ def summary(results: list[dict[str, Any]]) -> str:
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--input", help="CSV export of the population (default: the 20 made-up employees)")
-    parser.add_argument("--rubric", default="ai-use-in-appraisal", help="a built-in rubric's id or a rubric JSON file")
+    parser.add_argument(
+        "--rubric",
+        default="ai-use-in-appraisal",
+        help="a built-in rubric's id (ID for its latest revision, ID@REVISION for another) or a rubric JSON file",
+    )
     parser.add_argument("--output", default="appraisal-results.jsonl", help="JSON lines file, or - for stdout")
     args = parser.parse_args(argv)
 

@@ -4,9 +4,10 @@
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 use teichaku::model::{AssessmentDocument, DocumentError, Role, ValidSnapshot};
+use teichaku::model::Limits;
 use teichaku::rules::{
-    AI_USE_IN_APPRAISAL_JSON, BatchReport, CompiledRubric, Evaluation, EvaluationError, FactValue, Facts, Outcome,
-    Rubric, Subject, compile, parse_rubric,
+    BatchReport, BuiltinError, CompiledRubric, Evaluation, EvaluationError, FactValue, Facts, Outcome, Rubric, Subject,
+    compile_with_limits, parse_rubric,
 };
 use teichaku::{Assessment, Catalog, LoadError};
 
@@ -45,7 +46,7 @@ pub(crate) enum FactInput {
 pub(crate) type FactInputs = Vec<(String, FactInput)>;
 
 /// The ids of the built-in rubrics.
-pub(crate) const BUILTIN_RUBRICS: &[&str] = &["ai-use-in-appraisal"];
+pub(crate) const BUILTIN_RUBRICS: &[&str] = &teichaku::rules::BUILTIN_RUBRICS;
 
 /// Reads and validates a document against the built-in playbooks.
 pub(crate) fn load(input: &Input) -> Result<ValidSnapshot, Failure> {
@@ -71,38 +72,36 @@ pub(crate) fn assess(input: &Input, as_of: NaiveDate) -> Result<Assessment, Fail
         .map_err(|error| Failure::one(Kind::Assessment, &variant_name(&error), error.to_string(), Map::new()))
 }
 
-/// Reads and compiles a rubric, or fetches a built-in one.
+/// Reads and compiles a rubric within the document limits, or fetches a built-in one (`ID` for
+/// its latest revision, `ID@REVISION` for another).
 pub(crate) fn compile_rubric(source: &RubricSource) -> Result<CompiledRubric, Failure> {
     let rubric = match source {
-        RubricSource::Builtin(id) => match id.as_str() {
-            "ai-use-in-appraisal" => return Ok(teichaku::rules::ai_use_in_appraisal()),
-            _ => {
-                let message =
-                    format!("there is no built-in rubric `{id}`: the built-in rubrics are {}", builtin_list());
-                return Err(Failure::one(
-                    Kind::Rubric,
-                    "unknown_builtin",
-                    message,
-                    Map::from_iter([("id".into(), json!(id))]),
-                ));
-            }
-        },
+        RubricSource::Builtin(spec) => return teichaku::rules::builtin(spec).map_err(|e| builtin_failure(spec, &e)),
         RubricSource::Document(input) => parse(input)?,
     };
-    compile(rubric).map_err(|errors| Failure::rubric(&errors))
+    compile_with_limits(rubric, &Limits::DEFAULT).map_err(|errors| Failure::rubric(&errors))
 }
 
-/// The JSON of a built-in rubric.
-pub(crate) fn builtin_rubric(id: &str) -> Result<Value, Failure> {
-    match id {
-        "ai-use-in-appraisal" => serde_json::from_str(AI_USE_IN_APPRAISAL_JSON).map_err(|e| {
-            Failure::one(Kind::Rubric, "syntax", format!("the built-in rubric `{id}` cannot be read: {e}"), Map::new())
-        }),
-        _ => {
-            let message = format!("there is no built-in rubric `{id}`: the built-in rubrics are {}", builtin_list());
-            Err(Failure::one(Kind::Rubric, "unknown_builtin", message, Map::from_iter([("id".into(), json!(id))])))
-        }
-    }
+/// The JSON of a built-in rubric (`ID` or `ID@REVISION`).
+pub(crate) fn builtin_rubric(spec: &str) -> Result<Value, Failure> {
+    let json = teichaku::rules::builtin_json(spec).map_err(|e| builtin_failure(spec, &e))?;
+    serde_json::from_str(json).map_err(|e| {
+        Failure::one(Kind::Rubric, "syntax", format!("the built-in rubric `{spec}` cannot be read: {e}"), Map::new())
+    })
+}
+
+/// The failure for a built-in rubric that cannot be had: `unknown_builtin` (an unknown id or a
+/// spec that is not `ID@REVISION`) or `unknown_revision`.
+fn builtin_failure(spec: &str, error: &BuiltinError) -> Failure {
+    let (kind, mut fields) = match error {
+        BuiltinError::UnknownRevision { revision, known, .. } => (
+            "unknown_revision",
+            Map::from_iter([("revision".into(), json!(revision)), ("revisions".into(), json!(known))]),
+        ),
+        _ => ("unknown_builtin", Map::new()),
+    };
+    fields.insert("id".into(), json!(spec));
+    Failure::one(Kind::Rubric, kind, error.to_string(), fields)
 }
 
 /// Builds one subject's facts row: every unknown name and unusable value is reported at once.
@@ -241,6 +240,11 @@ fn roles(names: &[String]) -> Result<Vec<Role>, Failure> {
 
 fn parse(input: &Input) -> Result<Rubric, Failure> {
     let text = text_of(input, Kind::Rubric)?;
+    let limits = Limits::DEFAULT;
+    // The document limits (its size, each text's length, the nesting) before anything is parsed.
+    teichaku::model::check_json_limits(&text, &limits).map_err(|error| {
+        Failure::one(Kind::Rubric, "limit_exceeded", format!("the rubric cannot be read: {error}"), Map::new())
+    })?;
     parse_rubric(&text).map_err(|error| {
         let mut fields = Map::new();
         let what = strip_position(&error.to_string());
@@ -286,9 +290,6 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-fn builtin_list() -> String {
-    BUILTIN_RUBRICS.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ")
-}
 
 #[cfg(test)]
 mod tests;

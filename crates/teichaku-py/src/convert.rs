@@ -4,6 +4,11 @@
 //! `datetime.date`/`datetime.datetime` as their ISO 8601 text. Anything else, a non-finite float
 //! or nesting deeper than [`MAX_DEPTH`] is reported with the path where it sits.
 //! Out: objects become `dict`, arrays `list`, whole numbers `int` and other numbers `float`.
+//!
+//! A `dict` is read from a snapshot of its items, so Python code run while it is read (a
+//! `date` subclass's `isoformat`, an `int` subclass's `__float__`) cannot break the iteration;
+//! if that code changes the dict's size, the conversion fails naming the key (the fact) rather
+//! than converting a dict that no longer exists.
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -35,7 +40,9 @@ pub(crate) fn to_json(object: &Bound<'_, PyAny>) -> Result<Value, Unconvertible>
 ///
 /// # Errors
 ///
-/// `TypeError` when `facts` is not a `dict` or a key is not a `str`.
+/// `TypeError` when `facts` is not a `dict` or a key is not a `str`; the binding's
+/// `EvaluationError` (`changed_while_read`, naming the fact) when reading a value changed the
+/// dict's size.
 pub(crate) fn to_facts(facts: &Bound<'_, PyAny>, what: &str) -> PyResult<FactInputs> {
     let dict = facts.cast::<PyDict>().map_err(|_| {
         pyo3::exceptions::PyTypeError::new_err(format!(
@@ -43,8 +50,10 @@ pub(crate) fn to_facts(facts: &Bound<'_, PyAny>, what: &str) -> PyResult<FactInp
             type_name(facts)
         ))
     })?;
-    let mut inputs = Vec::with_capacity(dict.len());
-    for (key, value) in dict.iter() {
+    let size = dict.len();
+    let mut inputs = Vec::with_capacity(size);
+    for item in dict.items().iter() {
+        let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
         let name: String = key.extract().map_err(|_| {
             pyo3::exceptions::PyTypeError::new_err(format!("{what} has a key that is not a str: {}", type_name(&key)))
         })?;
@@ -62,6 +71,17 @@ pub(crate) fn to_facts(facts: &Bound<'_, PyAny>, what: &str) -> PyResult<FactInp
         } else {
             FactInput::Unsupported(type_name(&value))
         };
+        if dict.len() != size {
+            let message = format!("{what} changed while fact `{name}` was read: pass a dict that stays as it is");
+            let fields = serde_json::Map::from_iter([("fact".to_owned(), Value::String(name))]);
+            let failure = crate::problems::Failure::one(
+                crate::problems::Kind::Evaluation,
+                "changed_while_read",
+                message,
+                fields,
+            );
+            return Err(crate::raise(facts.py(), failure));
+        }
         inputs.push((name, input));
     }
     Ok(inputs)
@@ -155,13 +175,19 @@ fn convert<'py>(object: &Bound<'py, PyAny>, dates: &Dates<'py>, path: &mut Vec<S
     }
     if let Ok(dict) = object.cast::<PyDict>() {
         let mut fields = Map::new();
-        for (key, item) in dict.iter() {
+        let size = dict.len();
+        for pair in dict.items().iter() {
+            let (key, item): (Bound<'py, PyAny>, Bound<'py, PyAny>) =
+                pair.extract().map_err(|e: PyErr| fail(path, e.to_string()))?;
             let Ok(key) = key.cast::<PyString>() else {
                 return Err(fail(path, format!("has a key that is not a str: {}", type_name(&key))));
             };
             let key = key.to_cow().map_err(|e| fail(path, e.to_string()))?.into_owned();
             path.push(Step::Key(key.clone()));
             let value = convert(&item, dates, path)?;
+            if dict.len() != size {
+                return Err(fail(path, "changed its dict's size while it was read".to_owned()));
+            }
             path.pop();
             fields.insert(key, value);
         }

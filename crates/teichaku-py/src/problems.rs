@@ -133,7 +133,8 @@ fn rubric_problem(error: &RubricError) -> Value {
         | RubricError::FlatLinear { at, .. }
         | RubricError::StepsUnsorted { at, .. }
         | RubricError::ConditionTooDeep { at, .. }
-        | RubricError::CapWithoutLimit { at } => {
+        | RubricError::CapWithoutLimit { at }
+        | RubricError::BadRange { at, .. } => {
             problem.insert("at".into(), json!(at));
         }
         // The document as a whole (version, dates, no bands, no criteria), or a kind added later:
@@ -148,10 +149,16 @@ fn evaluation_problem(error: &EvaluationError) -> Value {
     problem.insert("error".into(), variant_name(error).into());
     problem.insert("message".into(), error.to_string().into());
     match error {
-        EvaluationError::MissingFacts { facts } => {
+        EvaluationError::MissingFacts { facts } | EvaluationError::RequiredFactsMissing { facts } => {
             problem.insert("facts".into(), json!(facts));
         }
-        EvaluationError::UnknownFact { fact } => {
+        EvaluationError::OutOfRange { fact, value, min, max } => {
+            problem.insert("fact".into(), json!(fact));
+            problem.insert("value".into(), json!(value));
+            problem.insert("min".into(), json!(min));
+            problem.insert("max".into(), json!(max));
+        }
+        EvaluationError::UnknownFact { fact } | EvaluationError::DuplicateFact { fact } => {
             problem.insert("fact".into(), json!(fact));
         }
         EvaluationError::WrongValueKind { fact, expected, found } => {

@@ -31,5 +31,6 @@ def demo():
 
 @pytest.fixture
 def rubric():
-    """A fresh copy of the built-in rubric's document, free to modify."""
-    return teichaku.builtin_rubric("ai-use-in-appraisal")
+    """A fresh copy of revision 1 of the built-in rubric's document (no required facts, missing
+    facts renormalised), free to modify."""
+    return teichaku.builtin_rubric("ai-use-in-appraisal@1")

@@ -3,7 +3,9 @@
 The built-in rubric `ai-use-in-appraisal` weighs the goal-sheet entry 20 (true: 1), proposals
 implemented 25 (1: 0.6, 2: 0.85, 3+: 1), success cases shared 15 (1: 0.7, 2+: 1) and usage days
 40 (linear from 0 to 16); bands S 90, A 75, B 60, C 40, D 0; an incident caps the band at B, and
-no proposal and no success case cap it at C; missing facts are left out and the weights renormalised.
+no proposal and no success case cap it at C. Revision 2 (the default) requires every fact and
+bounds the numbers (usage days within [0, 28], counts within [0, 1000]); revision 1
+("ai-use-in-appraisal@1") leaves missing facts out and renormalises the weights.
 """
 
 import math
@@ -13,12 +15,13 @@ import pytest
 import teichaku
 
 BUILTIN = "ai-use-in-appraisal"
+V1 = "ai-use-in-appraisal@1"
 
 
 def test_full_marks_score_100_in_band_s(full_marks):
     e = teichaku.evaluate(BUILTIN, full_marks)
     assert (e["total"], e["uncapped_total"], e["band"]) == (100.0, 100.0, "S")
-    assert e["rubric_id"] == BUILTIN and e["rubric_revision"] == 1
+    assert e["rubric_id"] == BUILTIN and e["rubric_revision"] == 2
     assert e["caps_applied"] == [] and e["missing"] == []
     assert [c["points"] for c in e["criteria"]] == [20.0, 25.0, 15.0, 40.0]
 
@@ -53,7 +56,7 @@ def test_missing_facts_are_left_out_and_the_weights_renormalised():
     # Usage days missing: (20 + 0.85 * 25 + 0.7 * 15) / 60 = 51.75 / 60 = 86.25%: band A.
     facts = {"goal_sheet_ai_entry": True, "proposals_implemented": 2, "success_cases_shared": 1,
              "usage_days_28": None, "incidents": 0}
-    e = teichaku.evaluate(BUILTIN, facts)
+    e = teichaku.evaluate(V1, facts)
     assert e["total"] == pytest.approx(86.25)
     assert e["band"] == "A"
     assert e["weight_counted"] == 60.0
@@ -64,7 +67,7 @@ def test_missing_facts_are_left_out_and_the_weights_renormalised():
 
 def test_an_absent_fact_is_missing_too(full_marks):
     del full_marks["usage_days_28"]
-    e = teichaku.evaluate(BUILTIN, full_marks)
+    e = teichaku.evaluate(V1, full_marks)
     assert e["missing"] == [{"fact": "usage_days_28", "treatment": "left_out"}]
 
 
@@ -159,7 +162,7 @@ def test_missing_facts_under_the_error_policy(rubric, full_marks):
 
 def test_nothing_to_score():
     with pytest.raises(teichaku.EvaluationError) as raised:
-        teichaku.evaluate(BUILTIN, {})
+        teichaku.evaluate(V1, {})
     assert raised.value.problems[0]["error"] == "nothing_to_score"
 
 

@@ -28,7 +28,11 @@ def test_an_error_raised_by_hand_still_has_problems():
     assert teichaku.ValidationError("by hand").problems == ()
 
 
-def test_the_builtin_rubric_document_compiles():
+def test_the_builtin_rubric_document_compiles(full_marks):
     rubric = teichaku.builtin_rubric()
-    assert rubric["id"] == "ai-use-in-appraisal"
-    assert teichaku.evaluate(rubric, {"usage_days_28": 16})["total"] == 100.0
+    assert (rubric["id"], rubric["revision"]) == ("ai-use-in-appraisal", 2)
+    assert teichaku.evaluate(rubric, full_marks)["total"] == 100.0
+    # Revision 1, by its revision: the same document as the file that still ships with it.
+    old = teichaku.builtin_rubric("ai-use-in-appraisal@1")
+    assert old["revision"] == 1
+    assert teichaku.evaluate(old, {"usage_days_28": 16})["total"] == 100.0
