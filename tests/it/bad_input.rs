@@ -1305,3 +1305,82 @@ fn events_in_year_1_and_9999_are_a_day_span_error() {
         );
     }
 }
+
+/// Bad evaluation input found by the trust audit (docs/reliability.md, "Trust: evaluation and
+/// appraisal audit"), one row each, with the typed error it must give. The facts files' bad
+/// lines (over-long, open quote, repeated key or subject, control characters) are rows of
+/// `crates/teichaku-cli/tests/trust_evaluate.rs`.
+#[test]
+fn evaluation_trust_rows() {
+    use teichaku::rules::{BuiltinError, FactName, ai_use_in_appraisal, builtin};
+    let rubric = ai_use_in_appraisal();
+    let name = |n: &str| FactName::new(n).unwrap();
+    let full = |changes: &[(&str, Option<FactValue>)]| {
+        let mut pairs: Vec<(&str, FactValue)> = vec![
+            ("goal_sheet_ai_entry", FactValue::Boolean(true)),
+            ("proposals_implemented", FactValue::Number(3.0)),
+            ("success_cases_shared", FactValue::Number(2.0)),
+            ("usage_days_28", FactValue::Number(20.0)),
+            ("incidents", FactValue::Number(0.0)),
+        ];
+        for (fact, value) in changes {
+            pairs.retain(|(n, _)| n != fact);
+            if let Some(value) = value {
+                pairs.push((fact, value.clone()));
+            }
+        }
+        evaluate(&rubric, &rubric.facts(pairs).unwrap())
+    };
+    let rows: Vec<(&str, Result<teichaku::rules::Evaluation, EvaluationError>, EvaluationError)> = vec![
+        (
+            "200 usage days of 28",
+            full(&[("usage_days_28", Some(FactValue::Number(200.0)))]),
+            EvaluationError::OutOfRange { fact: name("usage_days_28"), value: 200.0, min: 0.0, max: 28.0 },
+        ),
+        (
+            "-5 incidents",
+            full(&[("incidents", Some(FactValue::Number(-5.0)))]),
+            EvaluationError::OutOfRange { fact: name("incidents"), value: -5.0, min: 0.0, max: 1000.0 },
+        ),
+        (
+            "usage days missing",
+            full(&[("usage_days_28", None)]),
+            EvaluationError::RequiredFactsMissing { facts: vec![name("usage_days_28")] },
+        ),
+        (
+            "incidents missing",
+            full(&[("incidents", None)]),
+            EvaluationError::RequiredFactsMissing { facts: vec![name("incidents")] },
+        ),
+    ];
+    for (what, got, expected) in rows {
+        assert_eq!(got, Err(expected), "{what}");
+    }
+    assert_eq!(
+        rubric.facts([("incidents", FactValue::Number(0.0)), ("incidents", FactValue::Number(1.0))]),
+        Err(EvaluationError::DuplicateFact { fact: "incidents".into() }),
+        "a fact given twice"
+    );
+
+    // Rubrics: weights and bounds whose arithmetic would overflow, ranges that are not ranges,
+    // texts past the document limits, a built-in revision that does not exist.
+    let criterion = criterion_at(0, "x");
+    let weight = quarter_rubric(|r| r["criteria"][0]["weight"] = json!(1e308));
+    assert_eq!(compile_value(&weight).unwrap_err(), [RubricError::BadWeight { at: criterion.clone(), weight: 1e308 }]);
+    let bounds = quarter_rubric(|r| r["criteria"][0]["scoring"] = json!({ "linear": { "from": 0, "to": 1e13 } }));
+    assert_eq!(
+        compile_value(&bounds).unwrap_err(),
+        [RubricError::BadNumber { at: criterion, field: "linear.to", value: 1e13 }]
+    );
+    let range = quarter_rubric(|r| r["facts"][0]["range"] = json!({ "min": 1, "max": 0 }));
+    assert_eq!(
+        compile_value(&range).unwrap_err(),
+        [RubricError::BadRange { at: Location::Fact { index: 0, name: name("x") }, min: 1.0, max: 0.0 }]
+    );
+    let title = quarter_rubric(|r| r["title"]["en"] = json!("x".repeat(100_000)));
+    assert!(matches!(
+        parse_rubric_with_limits(&title.to_string(), &Limits::DEFAULT),
+        Err(DocumentError::LimitExceeded { what: Limit::StringBytes, .. })
+    ));
+    assert!(matches!(builtin("ai-use-in-appraisal@0"), Err(BuiltinError::UnknownRevision { revision: 0, .. })));
+}
