@@ -60,6 +60,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         out.write_all(b"\n")?;
     }
     out.flush()?;
+    // Every result line names the rubric's content hash and the engine's version too.
+    eprintln!(
+        "rubric {} revision {} {}, teichaku {}",
+        batch.rubric_id, batch.rubric_revision, batch.rubric_hash, batch.engine_version
+    );
     eprintln!(
         "{} members: {} evaluated, {} out of the rubric's scope, {} failed",
         batch.results.len(),
