@@ -6,9 +6,9 @@
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use teichaku::rules::{
-    BatchReport, BuiltinError, CompiledRubric, EvaluationError, FactName, FactValue, GroupFigures, Location, MAX_WEIGHT,
-    Outcome, ReportError, RubricError, ai_use_in_appraisal, builtin, compile, evaluate, evaluate_batch, parse_rubric,
-    rollup,
+    BatchReport, BuiltinError, CompiledRubric, EvaluationError, FactName, FactValue, GroupFigures, Location,
+    MAX_WEIGHT, Outcome, ReportError, RubricError, ai_use_in_appraisal, builtin, compile, evaluate, evaluate_batch,
+    parse_rubric, rollup,
 };
 
 fn num(x: f64) -> FactValue {
@@ -97,7 +97,8 @@ fn repeated_subjects_count_once_in_a_rollup() {
 #[test]
 fn weights_and_bounds_that_would_overflow_are_refused() {
     let rubric = compile_value(&weighted(&[1e308, 1e308])).unwrap_err();
-    let at = |i: usize| Location::Criterion { index: i, id: teichaku::rules::CriterionId::new(&format!("c{i}")).unwrap() };
+    let at =
+        |i: usize| Location::Criterion { index: i, id: teichaku::rules::CriterionId::new(&format!("c{i}")).unwrap() };
     assert_eq!(
         rubric,
         [RubricError::BadWeight { at: at(0), weight: 1e308 }, RubricError::BadWeight { at: at(1), weight: 1e308 }]
@@ -111,7 +112,15 @@ fn weights_and_bounds_that_would_overflow_are_refused() {
     // The largest weights allowed, on every criterion a rubric may have: finite, and full marks
     // are 100, band S.
     let rubric = compile_value(&weighted(&vec![MAX_WEIGHT; 1000])).unwrap();
-    let facts = rubric.facts((0..1000).map(|i| (format!("f{i}"), num(1.0))).collect::<Vec<_>>().iter().map(|(n, v)| (n.as_str(), v.clone()))).unwrap();
+    let facts = rubric
+        .facts(
+            (0..1000)
+                .map(|i| (format!("f{i}"), num(1.0)))
+                .collect::<Vec<_>>()
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.clone())),
+        )
+        .unwrap();
     let e = evaluate(&rubric, &facts).unwrap();
     assert_eq!((e.total, e.band.as_str()), (100.0, "S"));
 }
@@ -151,7 +160,10 @@ fn the_built_in_rubric_requires_its_facts_and_bounds_them() {
     for (name, x, min, max) in [("usage_days_28", 200.0, 0.0, 28.0), ("incidents", -5.0, 0.0, 1000.0)] {
         let mut facts = full(&rubric, name);
         facts.set(rubric.fact_table().index(name).unwrap(), num(x));
-        assert_eq!(evaluate(&rubric, &facts), Err(EvaluationError::OutOfRange { fact: fact(name), value: x, min, max }));
+        assert_eq!(
+            evaluate(&rubric, &facts),
+            Err(EvaluationError::OutOfRange { fact: fact(name), value: x, min, max })
+        );
     }
     // Every fact read, the caps' `incidents` included, is echoed with its value.
     let e = evaluate(&rubric, &capped_facts(&rubric, "")).unwrap();

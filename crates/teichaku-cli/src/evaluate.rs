@@ -21,8 +21,8 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
-use teichaku::model::Role;
 use teichaku::model::Limits;
+use teichaku::model::Role;
 use teichaku::rules::{
     BatchReport, CalibrationReport, CalibrationTarget, CompiledRubric, DEFAULT_MIN_GROUP_SIZE, Evaluation,
     EvaluationError, FactKind, FactValue, Facts, GroupFigures, GroupRollup, Outcome, RollupReport, Treatment,
@@ -289,13 +289,7 @@ impl<W: Write> Run<'_, W> {
     }
 
     /// Reports a bad row on standard error and in the output.
-    fn error(
-        &mut self,
-        line: u64,
-        row: Option<&Row>,
-        message: String,
-        error: Option<RowError>,
-    ) -> Result<(), Failure> {
+    fn error(&mut self, line: u64, row: Option<&Row>, message: String, error: Option<RowError>) -> Result<(), Failure> {
         self.counts.errors += 1;
         note(&format!("line {line}: {message}"));
         self.output.write(line, row, &RowOutcome::Error { message, error })

@@ -42,7 +42,8 @@ fn summary(stderr: &[u8]) -> String {
 /// never a panic (101); and a closed standard output is exit 3, not 0 having written nothing.
 #[test]
 fn a_failing_stderr_or_a_closed_stdout_is_a_documented_exit_code() {
-    let (_dir, facts) = facts_file("facts.csv", format!("{HEADER}e-1,,,true,3,2,20,0\ne-2,,,true,many,2,20,0\n").as_bytes());
+    let (_dir, facts) =
+        facts_file("facts.csv", format!("{HEADER}e-1,,,true,3,2,20,0\ne-2,,,true,many,2,20,0\n").as_bytes());
     let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
     let output = Command::new(binary())
         .args(["evaluate", "--rubric", "builtin:ai-use-in-appraisal", "--facts"])
@@ -82,7 +83,8 @@ fn an_over_long_line_is_a_bad_row_and_the_next_is_read() {
     let (_dir, facts) = facts_file("facts.csv", csv.as_bytes());
     let output = evaluate("builtin:ai-use-in-appraisal", &facts, &["--format", "json"]);
     assert_eq!(output.status.code(), Some(1));
-    let lines: Vec<serde_json::Value> = text(&output.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> =
+        text(&output.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!((lines[0]["line"].as_u64(), lines[0]["status"].as_str()), (Some(2), Some("error")));
     assert_eq!(lines[0]["error"], serde_json::json!({ "kind": "too_long", "limit": 65536 }));
     assert_eq!((lines[1]["line"].as_u64(), lines[1]["status"].as_str()), (Some(3), Some("evaluated")));
@@ -155,10 +157,14 @@ fn a_rollup_counts_each_person_once() {
     let (_dir, facts) = facts_file("facts.csv", csv.as_bytes());
     let output = evaluate("builtin:ai-use-in-appraisal", &facts, &["--format", "json", "--rollup"]);
     assert_eq!(output.status.code(), Some(1));
-    let lines: Vec<serde_json::Value> = text(&output.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> =
+        text(&output.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines[2]["error"], serde_json::json!({ "kind": "repeated_subject", "first_line": 2 }));
     let sales = &lines[5]["rollup"]["groups"][0];
-    assert_eq!((sales["subjects"].as_u64(), sales["evaluated"].as_u64(), sales["duplicates"].as_u64()), (Some(5), Some(2), Some(3)));
+    assert_eq!(
+        (sales["subjects"].as_u64(), sales["evaluated"].as_u64(), sales["duplicates"].as_u64()),
+        (Some(5), Some(2), Some(3))
+    );
     assert_eq!(sales["figures"]["status"], "suppressed");
     assert_eq!(lines[5]["rollup"]["overall"]["figures"]["status"], "suppressed");
 }

@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
-use teichaku::model::{AssessmentDocument, DocumentError, Role, ValidSnapshot};
 use teichaku::model::Limits;
+use teichaku::model::{AssessmentDocument, DocumentError, Role, ValidSnapshot};
 use teichaku::rules::{
     BatchReport, BuiltinError, CompiledRubric, Evaluation, EvaluationError, FactValue, Facts, Outcome, Rubric, Subject,
     compile_with_limits, parse_rubric,
@@ -289,7 +289,6 @@ fn strip_position(message: &str) -> String {
         None => message.to_owned(),
     }
 }
-
 
 #[cfg(test)]
 mod tests;

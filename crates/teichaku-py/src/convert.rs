@@ -74,12 +74,8 @@ pub(crate) fn to_facts(facts: &Bound<'_, PyAny>, what: &str) -> PyResult<FactInp
         if dict.len() != size {
             let message = format!("{what} changed while fact `{name}` was read: pass a dict that stays as it is");
             let fields = serde_json::Map::from_iter([("fact".to_owned(), Value::String(name))]);
-            let failure = crate::problems::Failure::one(
-                crate::problems::Kind::Evaluation,
-                "changed_while_read",
-                message,
-                fields,
-            );
+            let failure =
+                crate::problems::Failure::one(crate::problems::Kind::Evaluation, "changed_while_read", message, fields);
             return Err(crate::raise(facts.py(), failure));
         }
         inputs.push((name, input));

@@ -451,7 +451,9 @@ pub enum ReportError {
     },
     /// The batch was evaluated with a rubric of the same id and revision as the one given, but
     /// other content: their content hashes differ.
-    #[error("the batch was evaluated with a rubric of the same id and revision but other content: hash {found}, not {expected}")]
+    #[error(
+        "the batch was evaluated with a rubric of the same id and revision but other content: hash {found}, not {expected}"
+    )]
     RubricContentMismatch {
         /// The content hash of the rubric given.
         expected: String,

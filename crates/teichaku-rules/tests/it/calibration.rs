@@ -2,8 +2,8 @@
 //! give a total of `100 × d ÷ 16`.
 
 use teichaku_rules::{
-    BatchReport, CalibrationReport, CalibrationTarget, Direction, Facts, RankRange, ReportError, Subject,
-    calibrate, evaluate_batch,
+    BatchReport, CalibrationReport, CalibrationTarget, Direction, Facts, RankRange, ReportError, Subject, calibrate,
+    evaluate_batch,
 };
 
 use crate::{num, user};

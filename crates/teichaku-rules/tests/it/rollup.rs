@@ -2,8 +2,7 @@
 
 use teichaku_model::Role;
 use teichaku_rules::{
-    BandCount, DEFAULT_MIN_GROUP_SIZE, Facts, GroupFigures, ReportError, Subject, compile,
-    evaluate_batch, rollup,
+    BandCount, DEFAULT_MIN_GROUP_SIZE, Facts, GroupFigures, ReportError, Subject, compile, evaluate_batch, rollup,
 };
 
 use crate::user;
