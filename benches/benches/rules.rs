@@ -20,7 +20,7 @@ use teichaku::rules::{AI_USE_IN_APPRAISAL_JSON, Evaluation, Facts, compile, eval
 use teichaku_benches::subjects;
 
 fn rules(c: &mut Criterion) {
-    let rubric = teichaku::rules::ai_use_in_appraisal();
+    let rubric = teichaku::rules::builtin("ai-use-in-appraisal@1").unwrap_or_else(|e| panic!("{e}"));
     let facts: Vec<Facts> = subjects::standard().iter().map(|s| s.facts(&rubric)).collect();
 
     let mut group = c.benchmark_group("rules");

@@ -161,7 +161,7 @@ mod tests {
 
     #[test]
     fn every_band_and_both_caps_occur() {
-        let rubric = teichaku::rules::ai_use_in_appraisal();
+        let rubric = teichaku::rules::builtin("ai-use-in-appraisal@1").unwrap_or_else(|e| panic!("{e}"));
         let subjects = generate(STANDARD_SEED, 20_000);
         let mut bands = std::collections::BTreeSet::new();
         let mut lowered = std::collections::BTreeSet::new();

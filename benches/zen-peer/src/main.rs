@@ -146,7 +146,7 @@ fn run() -> Result<(), String> {
     ZEN_CONFIG.nodes_in_context.store(options.nodes_in_context, Ordering::Relaxed);
 
     let compile_start = Instant::now();
-    let rubric = teichaku_rules::ai_use_in_appraisal();
+    let rubric = teichaku_rules::builtin("ai-use-in-appraisal@1").map_err(|e| e.to_string())?;
     let teichaku_compile = compile_start.elapsed();
     let zen_start = Instant::now();
     let decision = zen_decision()?;
