@@ -179,8 +179,9 @@ enum RowError {
 enum ReadError {
     /// The line is longer than [`MAX_FACTS_LINE_BYTES`]; it was read through, not held.
     TooLong { limit: usize },
-    /// A CSV field's quote is still open at the end of its line: a record never spans lines.
-    UnterminatedQuote,
+    /// A CSV field's quote is still open at the end of its line: a record never spans lines, so
+    /// the bad row consumed `lines`, always 1, and the next line is read as the next row.
+    UnterminatedQuote { lines: u64 },
     /// A JSON line gives a key of its `facts` twice.
     DuplicateKey { key: String },
     /// With --rollup or --calibrate, the row repeats the subject of an earlier row.
@@ -193,9 +194,10 @@ impl std::fmt::Display for ReadError {
             ReadError::TooLong { limit } => {
                 write!(f, "longer than the limit of {limit} bytes: the line was skipped, not read")
             }
-            ReadError::UnterminatedQuote => {
-                f.write_str("a quote is still open at the end of the line: a record ends with its line")
-            }
+            ReadError::UnterminatedQuote { lines } => write!(
+                f,
+                "a quote is still open at the end of the line: a record ends with its line ({lines} line consumed)"
+            ),
             ReadError::DuplicateKey { key } => write!(f, "fact `{key}` is given twice"),
             ReadError::RepeatedSubject { first_line } => {
                 write!(f, "repeats the subject of line {first_line}: each person is counted once")
@@ -401,7 +403,7 @@ impl CsvLine {
                 _ => break,
             }
         }
-        Err(ReadError::UnterminatedQuote)
+        Err(ReadError::UnterminatedQuote { lines: 1 })
     }
 
     /// The fields of the last line split, trimmed of ASCII blanks (a `\r` before the line end

@@ -113,7 +113,12 @@ fn an_open_quote_swallows_nothing() {
     let output = evaluate("builtin:ai-use-in-appraisal", &facts, &["--format", "csv"]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(summary(&output.stderr), "1000 lines: 999 evaluated, 0 not applicable, 1 with errors, 0 blank");
-    assert!(text(&output.stderr).starts_with("line 2: a quote is still open at the end of the line"));
+    assert!(text(&output.stderr).starts_with(
+        "line 2: a quote is still open at the end of the line: a record ends with its line (1 line consumed)\n"
+    ));
+    let json = text(&evaluate("builtin:ai-use-in-appraisal", &facts, &["--format", "json"]).stdout);
+    let first: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    assert_eq!(first["error"], serde_json::json!({ "kind": "unterminated_quote", "lines": 1 }));
     let out = text(&output.stdout);
     assert_eq!(out.lines().count(), 1001, "the header and one record per line");
     assert_eq!(out.lines().filter(|l| l.contains(",evaluated,")).count(), 999);
