@@ -3,8 +3,9 @@
 //!
 //! A [`Rubric`] is a versioned JSON document; [`compile`] validates it once and resolves fact
 //! names to positions; [`evaluate`] scores one person's [`Facts`] into an [`Evaluation`] that
-//! records the rubric id and revision, each criterion's contribution, the caps applied and every
-//! missing fact with how it was treated; [`evaluate_into`] does the same into a reused result,
+//! records the rubric id, revision and content hash and the engine's version, each criterion's
+//! contribution, the caps applied, every fact read and every missing fact with how it was
+//! treated, and a total for display that never shows a number of another band; [`evaluate_into`] does the same into a reused result,
 //! allocating nothing per person. [`evaluate_batch`] evaluates a population, [`rollup`] sums it
 //! up per team (withholding small teams) and [`calibrate`] shows who would move under a target
 //! band distribution. The format is described in `docs/rubrics.md`.
