@@ -380,12 +380,12 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
         (
             "a date that does not exist",
             edited(|d| d["organisation"]["members"][0]["joined"] = json!("2026-02-30")),
-            Syntax("input is out of range"),
+            Syntax("\"2026-02-30\" is not a day: there is no such date; expected YYYY-MM-DD (at `organisation.members[0].joined`)"),
         ),
         (
             "a date in another format",
             edited(|d| d["organisation"]["members"][0]["joined"] = json!("30/04/2026")),
-            Syntax("input contains invalid characters"),
+            Syntax("\"30/04/2026\" is not a date: expected YYYY-MM-DD, a year from 0001 to 9999 (at `organisation.members[0].joined`)"),
         ),
         ("a leap day", edited(|d| d["organisation"]["members"][0]["joined"] = json!("2028-02-29")), Valid),
         ("year 1", edited(|d| d["organisation"]["members"][0]["joined"] = json!("0001-01-01")), Valid),
@@ -393,12 +393,12 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
         (
             "29 February in a year that is not a leap year",
             edited(|d| d["organisation"]["members"][0]["joined"] = json!("2026-02-29")),
-            Syntax("input is out of range"),
+            Syntax("\"2026-02-29\" is not a day: there is no such date; expected YYYY-MM-DD (at `organisation.members[0].joined`)"),
         ),
         (
             "29 February 2100 (a century, not a leap year)",
             edited(|d| d["organisation"]["members"][0]["left"] = json!("2100-02-29")),
-            Syntax("input is out of range"),
+            Syntax("\"2100-02-29\" is not a day: there is no such date; expected YYYY-MM-DD (at `organisation.members[0].left`)"),
         ),
         (
             "29 February 2000 (a 400th year, a leap year)",
@@ -408,7 +408,7 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
         (
             "year 10000",
             edited(|d| d["organisation"]["members"][0]["left"] = json!("10000-01-01")),
-            Syntax("input contains invalid characters"),
+            Syntax("\"10000-01-01\" is not a date: expected YYYY-MM-DD, a year from 0001 to 9999 (at `organisation.members[0].left`)"),
         ),
         ("a launch on a leap day", edited(|d| d["organisation"]["launch_date"] = json!("2028-02-29")), Valid),
         // Usage event timestamps: RFC 3339 with any offset it allows, or a local date-time read in
@@ -1028,19 +1028,20 @@ fn bad_rubric_documents() {
     assert_eq!(errors[0].to_string(), format!("the rubric has {bands} bands, more than the limit of 2"));
 }
 
-/// A number the document accepts but the event store cannot hold is a typed error from `assess`,
-/// naming the event.
+/// Minutes the event store cannot hold are refused by validation already, naming the event, as
+/// `assess` would refuse them (`validate` checks what `assess` checks).
 #[test]
 fn huge_minutes_are_a_store_error() {
     let text = edited(|d| d["observations"]["usage"][2]["minutes"] = json!(1e308));
-    let snapshot = teichaku::load(&text, catalog()).unwrap();
-    let as_of = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    let Err(LoadError::Invalid(errors)) = teichaku::load(&text, catalog()) else { panic!("1e308 minutes load") };
     assert_eq!(
-        teichaku::assess(&snapshot, as_of).unwrap_err(),
-        KpiError::Store(StoreError::Event {
-            index: 2,
-            error: EventError::BadMinutes { field: "minutes", value: 1e308 }
-        })
+        errors.into_vec(),
+        [ValidationError::InvalidNumber {
+            record: Record::UsageEvent { index: 2, member: member(101) },
+            field: "minutes",
+            value: 1e308,
+            problem: NumberProblem::OutOfRange { min: 0.0, max: teichaku::metrics::MAX_EVENT_MINUTES },
+        }]
     );
 }
 

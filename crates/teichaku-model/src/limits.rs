@@ -169,6 +169,45 @@ impl Default for Limits {
     }
 }
 
+/// The largest weight of a gate criterion or a score component: a thousand of them still add up
+/// to a finite total, so readiness and the score are never `NaN`.
+///
+/// ```
+/// assert_eq!(teichaku_model::MAX_WEIGHT, 1e6);
+/// ```
+pub const MAX_WEIGHT: f64 = 1e6;
+
+/// The largest magnitude of a KPI threshold, a KPI target, a score component's target and a
+/// value compared in a condition: far past any rate, count, minutes or hours a KPI takes.
+///
+/// ```
+/// assert_eq!(teichaku_model::MAX_MAGNITUDE, 1e12);
+/// ```
+pub const MAX_MAGNITUDE: f64 = 1e12;
+
+/// The largest hourly rate (in the organisation's currency): times the hours saved of every
+/// event a store holds, still finite.
+///
+/// ```
+/// assert_eq!(teichaku_model::MAX_HOURLY_RATE, 1e9);
+/// ```
+pub const MAX_HOURLY_RATE: f64 = 1e9;
+
+/// The most minutes one usage event may take or save, and a task baseline may state: 30 days.
+/// The event store refuses the same (`teichaku_metrics::MAX_EVENT_MINUTES`).
+///
+/// ```
+/// assert_eq!(teichaku_model::MAX_EVENT_MINUTES, 43_200.0);
+/// ```
+pub const MAX_EVENT_MINUTES: f64 = 30.0 * 24.0 * 60.0;
+
+/// The largest urgency coefficient of a playbook.
+///
+/// ```
+/// assert_eq!(teichaku_model::MAX_URGENCY_COEFFICIENT, 1e6);
+/// ```
+pub const MAX_URGENCY_COEFFICIENT: f64 = 1e6;
+
 /// The deepest nesting serde_json parses: its recursion limit of 128 refuses the 128th level.
 const SERDE_JSON_NESTING: usize = 127;
 
