@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 use teichaku::LoadError;
-use teichaku::metrics::{EventError, KpiError, StoreError};
+use teichaku::metrics::{KpiError, StoreError};
 use teichaku::model::{
     ActivityId, DocumentError, Limit, Limits, MAX_CONDITION_DEPTH, NumberProblem, PhaseId, PlaybookId, Record,
     ValidationError, parse_document, parse_playbook_with_limits, validate_document_with_limits, validate_playbook,
@@ -27,6 +27,8 @@ enum Expect {
     Invalid(Vec<ValidationError>),
     /// A valid snapshot: the input is odd but sound.
     Valid,
+    /// Exactly this `LoadError`, neither a document nor a validation error.
+    Refused(LoadError),
 }
 
 /// `small.json` changed by `f`, as text.
@@ -70,7 +72,7 @@ fn deep_condition(levels: usize) -> Value {
 }
 
 fn catalogue() -> Vec<(&'static str, String, Expect)> {
-    use Expect::{Document, Invalid, Syntax, Valid};
+    use Expect::{Document, Invalid, Refused, Syntax, Valid};
     let limits = Limits::DEFAULT;
     vec![
         // Syntax and encoding.
@@ -842,6 +844,72 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
                 found: 10_100_002,
             }]),
         ),
+        // Loading and reading (docs/reliability.md, "Trust: loading and readers").
+        (
+            "a launch date that does not exist",
+            edited(|d| d["organisation"]["launch_date"] = json!("2026-02-30")),
+            Syntax("\"2026-02-30\" is not a day: there is no such date; expected YYYY-MM-DD (at `organisation.launch_date`)"),
+        ),
+        (
+            "a launch date in year 10000",
+            edited(|d| d["organisation"]["launch_date"] = json!("10000-01-01")),
+            Syntax("\"10000-01-01\" is not a date: expected YYYY-MM-DD, a year from 0001 to 9999 (at `organisation.launch_date`)"),
+        ),
+        (
+            "a gate weight of 1e308",
+            edited(|d| *ptr(d, "/playbook/inline/phases/0/gate/criteria/0/weight") = json!(1e308)),
+            Invalid(vec![ValidationError::InvalidNumber {
+                record: Record::Criterion { phase: phase("prepare"), index: 0, id: criterion("declared") },
+                field: "weight",
+                value: 1e308,
+                problem: NumberProblem::OutOfRange { min: 0.0, max: 1e6 },
+            }]),
+        ),
+        (
+            "a KPI threshold of -1e300",
+            edited(|d| *ptr(d, "/playbook/inline/phases/0/gate/criteria/1/check/threshold") = json!(-1e300)),
+            Invalid(vec![ValidationError::InvalidNumber {
+                record: Record::Criterion { phase: phase("prepare"), index: 1, id: criterion("weekly-40") },
+                field: "threshold",
+                value: -1e300,
+                problem: NumberProblem::OutOfRange { min: -1e12, max: 1e12 },
+            }]),
+        ),
+        (
+            "an hourly rate of 1e308",
+            edited(|d| d["organisation"]["hourly_rate"]["amount"] = json!(1e308)),
+            Invalid(vec![ValidationError::InvalidNumber {
+                record: Record::HourlyRate,
+                field: "amount",
+                value: 1e308,
+                problem: NumberProblem::OutOfRange { min: 0.0, max: 1e9 },
+            }]),
+        ),
+        (
+            "a task baseline of a million minutes",
+            edited(|d| d["organisation"]["task_baselines"][0]["minutes"] = json!(1e6)),
+            Invalid(vec![ValidationError::InvalidNumber {
+                record: Record::TaskBaseline { index: 0, task: teichaku::model::TaskCategory::new("minutes").unwrap() },
+                field: "minutes",
+                value: 1e6,
+                problem: NumberProblem::OutOfRange { min: 0.0, max: 43_200.0 },
+            }]),
+        ),
+        (
+            "a usage event of 43,201 minutes",
+            edited(|d| d["observations"]["usage"][0]["minutes"] = json!(43_201)),
+            Invalid(vec![ValidationError::InvalidNumber {
+                record: Record::UsageEvent { index: 0, member: member(0x104) },
+                field: "minutes",
+                value: 43_201.0,
+                problem: NumberProblem::OutOfRange { min: 0.0, max: 43_200.0 },
+            }]),
+        ),
+        (
+            "usage files named, and no source to read them",
+            edited(|d| d["observations"]["usage_files"] = json!(["events.csv"])),
+            Refused(LoadError::UsageFilesNeedASource { files: vec!["events.csv".into()] }),
+        ),
     ]
 }
 
@@ -857,6 +925,7 @@ fn every_bad_document_gets_its_typed_error() {
             (Expect::Document(e), Err(LoadError::Document(found))) => e == found,
             (Expect::Invalid(e), Err(LoadError::Invalid(found))) => e.as_slice() == found.iter().as_slice(),
             (Expect::Valid, Ok(_)) => true,
+            (Expect::Refused(e), Err(found)) => e == found,
             _ => false,
         };
         if !ok {
@@ -1037,7 +1106,7 @@ fn huge_minutes_are_a_store_error() {
     assert_eq!(
         errors.into_vec(),
         [ValidationError::InvalidNumber {
-            record: Record::UsageEvent { index: 2, member: member(101) },
+            record: Record::UsageEvent { index: 2, member: member(0x101) },
             field: "minutes",
             value: 1e308,
             problem: NumberProblem::OutOfRange { min: 0.0, max: teichaku::metrics::MAX_EVENT_MINUTES },

@@ -14,6 +14,7 @@ mod reproducible;
 mod robustness;
 mod schedule;
 mod support;
+mod trust_io;
 mod validation;
 mod versioning;
 mod whatif;
