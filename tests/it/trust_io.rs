@@ -162,7 +162,7 @@ fn event_minutes_past_the_store_limit_are_a_validation_error() {
                 record: Record::UsageEvent { index: 0, member: member(0x104) },
                 field: "minutes",
                 value: 43_200.5,
-                problem: out_of_range.clone(),
+                problem: out_of_range,
             },
             ValidationError::InvalidNumber {
                 record: Record::UsageEvent { index: 1, member: member(0x104) },
