@@ -840,7 +840,7 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
             Invalid(vec![ValidationError::LimitExceeded {
                 record: small_playbook(),
                 what: Limit::ActivityInstances,
-                limit: 10_000_000,
+                limit: 1_000_000,
                 found: 10_100_002,
             }]),
         ),
@@ -909,6 +909,27 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
             "usage files named, and no source to read them",
             edited(|d| d["observations"]["usage_files"] = json!(["events.csv"])),
             Refused(LoadError::UsageFilesNeedASource { files: vec!["events.csv".into()] }),
+        ),
+        (
+            "activity instances two past the limit that fits the memory budget",
+            edited(|d| {
+                // 100,000 units and 10 per-unit activities: 1,000,000 instances plus 2.
+                let units = d["organisation"]["units"].as_array_mut().unwrap();
+                units.extend((0..99_997_u128).map(|i| json!({ "id": unit(0x10_0000 + i), "name": "u" })));
+                let activities = d["playbook"]["inline"]["activities"].as_array_mut().unwrap();
+                let template = activities[1].clone();
+                activities.extend((0..8).map(|i| {
+                    let mut a = template.clone();
+                    a["id"] = json!(format!("extra-{i}"));
+                    a
+                }));
+            }),
+            Invalid(vec![ValidationError::LimitExceeded {
+                record: small_playbook(),
+                what: Limit::ActivityInstances,
+                limit: 1_000_000,
+                found: 1_000_002,
+            }]),
         ),
     ]
 }
