@@ -382,12 +382,16 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
         (
             "a date that does not exist",
             edited(|d| d["organisation"]["members"][0]["joined"] = json!("2026-02-30")),
-            Syntax("\"2026-02-30\" is not a day: there is no such date; expected YYYY-MM-DD (at `organisation.members[0].joined`)"),
+            Syntax(
+                "\"2026-02-30\" is not a day: there is no such date; expected YYYY-MM-DD (at `organisation.members[0].joined`)",
+            ),
         ),
         (
             "a date in another format",
             edited(|d| d["organisation"]["members"][0]["joined"] = json!("30/04/2026")),
-            Syntax("\"30/04/2026\" is not a date: expected YYYY-MM-DD, a year from 0001 to 9999 (at `organisation.members[0].joined`)"),
+            Syntax(
+                "\"30/04/2026\" is not a date: expected YYYY-MM-DD, a year from 0001 to 9999 (at `organisation.members[0].joined`)",
+            ),
         ),
         ("a leap day", edited(|d| d["organisation"]["members"][0]["joined"] = json!("2028-02-29")), Valid),
         ("year 1", edited(|d| d["organisation"]["members"][0]["joined"] = json!("0001-01-01")), Valid),
@@ -395,12 +399,16 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
         (
             "29 February in a year that is not a leap year",
             edited(|d| d["organisation"]["members"][0]["joined"] = json!("2026-02-29")),
-            Syntax("\"2026-02-29\" is not a day: there is no such date; expected YYYY-MM-DD (at `organisation.members[0].joined`)"),
+            Syntax(
+                "\"2026-02-29\" is not a day: there is no such date; expected YYYY-MM-DD (at `organisation.members[0].joined`)",
+            ),
         ),
         (
             "29 February 2100 (a century, not a leap year)",
             edited(|d| d["organisation"]["members"][0]["left"] = json!("2100-02-29")),
-            Syntax("\"2100-02-29\" is not a day: there is no such date; expected YYYY-MM-DD (at `organisation.members[0].left`)"),
+            Syntax(
+                "\"2100-02-29\" is not a day: there is no such date; expected YYYY-MM-DD (at `organisation.members[0].left`)",
+            ),
         ),
         (
             "29 February 2000 (a 400th year, a leap year)",
@@ -410,7 +418,9 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
         (
             "year 10000",
             edited(|d| d["organisation"]["members"][0]["left"] = json!("10000-01-01")),
-            Syntax("\"10000-01-01\" is not a date: expected YYYY-MM-DD, a year from 0001 to 9999 (at `organisation.members[0].left`)"),
+            Syntax(
+                "\"10000-01-01\" is not a date: expected YYYY-MM-DD, a year from 0001 to 9999 (at `organisation.members[0].left`)",
+            ),
         ),
         ("a launch on a leap day", edited(|d| d["organisation"]["launch_date"] = json!("2028-02-29")), Valid),
         // Usage event timestamps: RFC 3339 with any offset it allows, or a local date-time read in
@@ -848,12 +858,16 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
         (
             "a launch date that does not exist",
             edited(|d| d["organisation"]["launch_date"] = json!("2026-02-30")),
-            Syntax("\"2026-02-30\" is not a day: there is no such date; expected YYYY-MM-DD (at `organisation.launch_date`)"),
+            Syntax(
+                "\"2026-02-30\" is not a day: there is no such date; expected YYYY-MM-DD (at `organisation.launch_date`)",
+            ),
         ),
         (
             "a launch date in year 10000",
             edited(|d| d["organisation"]["launch_date"] = json!("10000-01-01")),
-            Syntax("\"10000-01-01\" is not a date: expected YYYY-MM-DD, a year from 0001 to 9999 (at `organisation.launch_date`)"),
+            Syntax(
+                "\"10000-01-01\" is not a date: expected YYYY-MM-DD, a year from 0001 to 9999 (at `organisation.launch_date`)",
+            ),
         ),
         (
             "a gate weight of 1e308",

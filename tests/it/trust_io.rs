@@ -114,7 +114,10 @@ fn document_files_and_caller_files_are_told_apart() {
     let source = Recording(Default::default());
     let options = LoadOptions { extra_files: vec!["b.jsonl".into()], ..Default::default() };
     teichaku::load_with(&text, catalog(), &source, &options).unwrap();
-    assert_eq!(source.0.into_inner(), [("a.csv".to_owned(), NamedBy::Document), ("b.jsonl".to_owned(), NamedBy::Caller)]);
+    assert_eq!(
+        source.0.into_inner(),
+        [("a.csv".to_owned(), NamedBy::Document), ("b.jsonl".to_owned(), NamedBy::Caller)]
+    );
 }
 
 #[test]
@@ -125,7 +128,9 @@ fn malformed_lines_fail_the_load_unless_skipped_and_are_then_listed() {
     let LoadError::BadLines { count, lines } = &err else { panic!("{err}") };
     assert_eq!(*count, 2);
     assert_eq!(lines.iter().map(|l| l.line).collect::<Vec<_>>(), [2, 4]);
-    assert!(err.to_string().starts_with("2 malformed usage event lines, the first `more.csv` line 2: unreadable timestamp"));
+    assert!(
+        err.to_string().starts_with("2 malformed usage event lines, the first `more.csv` line 2: unreadable timestamp")
+    );
 
     let options = LoadOptions { skip_bad_lines: true, ..Default::default() };
     let loaded = teichaku::load_with(&text, catalog(), &source, &options).unwrap();
@@ -181,7 +186,8 @@ fn a_usage_file_spanning_too_many_days_or_kinds_fails_the_load() {
     let err = teichaku::load_with(&text, catalog(), &source, &LoadOptions::default()).unwrap_err();
     assert!(matches!(err, LoadError::Store(StoreError::DaySpan { .. })), "{err}");
 
-    let kinds: String = (0..=teichaku::metrics::MAX_KINDS).map(|k| format!("{M1},2026-04-02T09:00:00Z,k{k}\n")).collect();
+    let kinds: String =
+        (0..=teichaku::metrics::MAX_KINDS).map(|k| format!("{M1},2026-04-02T09:00:00Z,k{k}\n")).collect();
     let source = files(&[("far.csv", format!("member,at,task\n{kinds}"))]);
     let err = teichaku::load_with(&text, catalog(), &source, &LoadOptions::default()).unwrap_err();
     assert!(matches!(err, LoadError::Store(StoreError::TooManyKinds { .. })), "{err}");
@@ -372,7 +378,8 @@ fn an_impossible_date_names_its_field_its_value_and_the_form() {
     ] {
         let mut doc = small();
         doc["organisation"]["launch_date"] = json!(value);
-        let Err(LoadError::Document(DocumentError::Syntax { message: got, .. })) = teichaku::load(&doc.to_string(), catalog())
+        let Err(LoadError::Document(DocumentError::Syntax { message: got, .. })) =
+            teichaku::load(&doc.to_string(), catalog())
         else {
             panic!("{value} loads")
         };
@@ -408,7 +415,14 @@ fn numbers_that_would_overflow_are_refused_naming_the_record() {
         .collect();
     assert_eq!(
         fields.iter().map(|(_, f, v)| (*f, *v)).collect::<Vec<_>>(),
-        [("minutes", 1e7), ("amount", 1e308), ("weight", 1e308), ("threshold", -1e300), ("value", 1e13), ("value", 1e200)]
+        [
+            ("minutes", 1e7),
+            ("amount", 1e308),
+            ("weight", 1e308),
+            ("threshold", -1e300),
+            ("value", 1e13),
+            ("value", 1e200)
+        ]
     );
     assert!(errors.iter().all(|e| !e.to_string().is_empty()));
 }

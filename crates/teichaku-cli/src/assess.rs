@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::ValueEnum;
+use serde::Serialize;
 use teichaku::model::{Lang, ValidSnapshot};
 use teichaku::rollout::{ActionScope, Reason, Status, WaveBlock};
-use serde::Serialize;
 use teichaku::{Assessment, Catalog, UsageReport, metrics::Figure};
 
 use crate::events::skipped_text;
@@ -163,7 +163,8 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
     }
     for w in a.readiness.waves.iter().skip(1) {
         let state = if w.may_start { t(lang, "may start", "開始可能") } else { t(lang, "blocked", "保留") };
-        let names: Vec<String> = w.units.iter().filter_map(|u| snapshot.unit(*u)).map(|u| clean(&u.name).into_owned()).collect();
+        let names: Vec<String> =
+            w.units.iter().filter_map(|u| snapshot.unit(*u)).map(|u| clean(&u.name).into_owned()).collect();
         let _ = write!(out, "{} {} ({}): {state}", t(lang, "Wave", "展開ウェーブ"), w.wave + 1, names.join(", "));
         let reasons: Vec<String> = w
             .blocked_by

@@ -84,9 +84,8 @@ struct Kind {
 /// `phases` but no `organisation`. An assessment document is loaded as `assess` loads it, usage
 /// event files (in `folder`) included.
 pub(crate) fn validate(text: &str, folder: &Path, catalog: &Catalog) -> ValidationReport {
-    let is_playbook = serde_json::from_str::<Kind>(text)
-        .map(|k| k.phases.is_some() && k.organisation.is_none())
-        .unwrap_or(false);
+    let is_playbook =
+        serde_json::from_str::<Kind>(text).map(|k| k.phases.is_some() && k.organisation.is_none()).unwrap_or(false);
     let report = |document| ValidationReport {
         engine_version: teichaku::ENGINE_VERSION,
         document,

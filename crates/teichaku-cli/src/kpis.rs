@@ -144,7 +144,9 @@ fn render(snapshot: &ValidSnapshot, report: &KpiReport, streamed: &UsageReport, 
         e.duplicates_dropped,
         t(lang, "duplicates dropped", "件の重複を除外"),
     );
-    for line in skipped_text(streamed, SKIPPED_SHOWN, t(lang, "Malformed event lines skipped", "読めなかった行（除外）")) {
+    for line in
+        skipped_text(streamed, SKIPPED_SHOWN, t(lang, "Malformed event lines skipped", "読めなかった行（除外）"))
+    {
         let _ = writeln!(out, "{}", clean(&line));
     }
     let _ = writeln!(out);

@@ -34,9 +34,10 @@ impl Stdout {
             use std::os::fd::AsFd;
             // A duplicate of descriptor 1: closed, it cannot be duplicated (EBADF), which the
             // standard library's `Stdout` would otherwise take for success on every write.
-            let fd = std::io::stdout().as_fd().try_clone_to_owned().map_err(|e| {
-                std::io::Error::new(e.kind(), format!("standard output is closed ({e})"))
-            })?;
+            let fd = std::io::stdout()
+                .as_fd()
+                .try_clone_to_owned()
+                .map_err(|e| std::io::Error::new(e.kind(), format!("standard output is closed ({e})")))?;
             Ok(Self { file: std::fs::File::from(fd) })
         }
         #[cfg(not(unix))]

@@ -40,8 +40,7 @@ pub(crate) fn playbook_list(catalog: &Catalog) -> Vec<PlaybookSummary<'_>> {
 /// Japanese text and joiners included, is kept as it is. JSON output carries the exact text.
 pub(crate) fn clean(text: &str) -> std::borrow::Cow<'_, str> {
     let unsafe_char = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
     };
     if !text.contains(unsafe_char) {
         return std::borrow::Cow::Borrowed(text);

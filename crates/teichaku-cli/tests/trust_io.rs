@@ -97,7 +97,11 @@ fn every_command_fails_with_a_message_when_its_output_cannot_be_written() {
         }
         // Output thrown away on purpose is written.
         let (code, err) = with_stdout(dir.path(), args, ">/dev/null");
-        assert!(code == 0 || (args[0] == "evaluate" && code == 1), "`teichaku {} >/dev/null`: {code} {err}", args.join(" "));
+        assert!(
+            code == 0 || (args[0] == "evaluate" && code == 1),
+            "`teichaku {} >/dev/null`: {code} {err}",
+            args.join(" ")
+        );
     }
 }
 
@@ -148,7 +152,10 @@ fn validate_reads_the_usage_files_as_assess_does() {
     let dir = folder(named, &[("extra.csv", events_csv(2, 2))]);
     let (code, out, _) = run(dir.path(), &["validate", "doc.json"]);
     assert_eq!(code, 1);
-    assert_eq!(out.lines().next(), Some("extra.csv:3: unreadable timestamp \"someday 0\": expected RFC 3339 such as 2026-04-01T09:30:00+09:00"));
+    assert_eq!(
+        out.lines().next(),
+        Some("extra.csv:3: unreadable timestamp \"someday 0\": expected RFC 3339 such as 2026-04-01T09:30:00+09:00")
+    );
     let (code, json, _) = run(dir.path(), &["validate", "doc.json", "--format", "json"]);
     assert_eq!(code, 1);
     let report: Value = serde_json::from_str(&json).unwrap();
@@ -230,8 +237,11 @@ fn control_characters_in_names_are_escaped_in_text_reports() {
         &[],
     );
     for command in ["assess", "kpis"] {
-        let (code, text, _) =
-            run(dir.path(), &[command, "doc.json", "--as-of", "2026-04-20", "--min-group-size", "1"][..if command == "kpis" { 6 } else { 4 }]);
+        let (code, text, _) = run(
+            dir.path(),
+            &[command, "doc.json", "--as-of", "2026-04-20", "--min-group-size", "1"]
+                [..if command == "kpis" { 6 } else { 4 }],
+        );
         assert_eq!(code, 0, "{command}");
         assert!(!text.lines().any(|l| l.starts_with("Retention score: 99.9")), "{command}: {text}");
         assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'), "{command}: {text}");

@@ -308,7 +308,11 @@ pub struct Proposal {
     #[serde(deserialize_with = "crate::time::day::deserialize")]
     pub submitted: NaiveDate,
     /// The day it was put into practice, if it was; not before `submitted`.
-    #[serde(default, deserialize_with = "crate::time::day::deserialize_option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::time::day::deserialize_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub implemented: Option<NaiveDate>,
 }
 
@@ -337,7 +341,11 @@ pub struct Consultation {
     #[serde(deserialize_with = "crate::time::day::deserialize")]
     pub opened: NaiveDate,
     /// The day it was resolved, if it was; not before `opened`.
-    #[serde(default, deserialize_with = "crate::time::day::deserialize_option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::time::day::deserialize_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resolved: Option<NaiveDate>,
 }
 

@@ -8,9 +8,8 @@ use petgraph::graph::DiGraph;
 use crate::error::{NumberProblem, Record, ValidationError, ValidationErrors};
 use crate::{
     ActivityScope, AssessmentDocument, Check, Condition, FORMAT_VERSION, HabitRule, Limit, Limits, MAX_CONDITION_DEPTH,
-    MAX_EVENT_MINUTES, MAX_HOURLY_RATE, MAX_MAGNITUDE, MAX_URGENCY_COEFFICIENT, MAX_WEIGHT,
-    MemberId, Observations, Organisation, Playbook, PlaybookCatalog, PlaybookSource, TaskBaseline, UnitId,
-    ValidSnapshot,
+    MAX_EVENT_MINUTES, MAX_HOURLY_RATE, MAX_MAGNITUDE, MAX_URGENCY_COEFFICIENT, MAX_WEIGHT, MemberId, Observations,
+    Organisation, Playbook, PlaybookCatalog, PlaybookSource, TaskBaseline, UnitId, ValidSnapshot,
 };
 
 /// An organisation, the playbook it follows and what was observed, before validation.

@@ -3,12 +3,12 @@
 
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
+use teichaku::metrics::{EventStore, KpiError};
 use teichaku::model::{AssessmentDocument, DocumentError, Role, ValidSnapshot};
 use teichaku::rules::{
     AI_USE_IN_APPRAISAL_JSON, BatchReport, CompiledRubric, Evaluation, EvaluationError, FactValue, Facts, Outcome,
     Rubric, Subject, compile, parse_rubric,
 };
-use teichaku::metrics::{EventStore, KpiError};
 use teichaku::{Assessment, Catalog, LoadError, LoadOptions, UsageSource};
 
 use crate::problems::{Failure, Kind, variant_name};

@@ -135,9 +135,9 @@ struct PyFile<'py>(Bound<'py, PyAny>);
 impl std::io::Read for PyFile<'_> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let chunk = self.0.call_method1("read", (buf.len(),)).map_err(|e| std::io::Error::other(e.to_string()))?;
-        let bytes = chunk.cast::<PyBytes>().map_err(|_| {
-            std::io::Error::other(format!("read() returned {}, not bytes", convert::type_name(&chunk)))
-        })?;
+        let bytes = chunk
+            .cast::<PyBytes>()
+            .map_err(|_| std::io::Error::other(format!("read() returned {}, not bytes", convert::type_name(&chunk))))?;
         let bytes = bytes.as_bytes();
         let n = bytes.len().min(buf.len());
         buf.get_mut(..n).unwrap_or_default().copy_from_slice(bytes.get(..n).unwrap_or_default());

@@ -9,9 +9,7 @@ use std::collections::BTreeMap;
 use std::io::BufRead;
 
 use serde::Serialize;
-use teichaku_metrics::{
-    EventFormat, EventStore, EventStoreBuilder, LineError, StoreError, StreamError, stream_events,
-};
+use teichaku_metrics::{EventFormat, EventStore, EventStoreBuilder, LineError, StoreError, StreamError, stream_events};
 use teichaku_model::{
     DocumentError, Limits, ValidSnapshot, ValidationErrors, parse_document_with_limits, validate_document_with_limits,
 };
