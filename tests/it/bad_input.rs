@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 use teichaku::LoadError;
-use teichaku::metrics::{EventError, KpiError, StoreError};
+use teichaku::metrics::{KpiError, StoreError};
 use teichaku::model::{
     ActivityId, DocumentError, Limit, Limits, MAX_CONDITION_DEPTH, NumberProblem, PhaseId, PlaybookId, Record,
     ValidationError, parse_document, parse_playbook_with_limits, validate_document_with_limits, validate_playbook,
@@ -27,6 +27,8 @@ enum Expect {
     Invalid(Vec<ValidationError>),
     /// A valid snapshot: the input is odd but sound.
     Valid,
+    /// Exactly this `LoadError`, neither a document nor a validation error.
+    Refused(LoadError),
 }
 
 /// `small.json` changed by `f`, as text.
@@ -70,7 +72,7 @@ fn deep_condition(levels: usize) -> Value {
 }
 
 fn catalogue() -> Vec<(&'static str, String, Expect)> {
-    use Expect::{Document, Invalid, Syntax, Valid};
+    use Expect::{Document, Invalid, Refused, Syntax, Valid};
     let limits = Limits::DEFAULT;
     vec![
         // Syntax and encoding.
@@ -380,12 +382,16 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
         (
             "a date that does not exist",
             edited(|d| d["organisation"]["members"][0]["joined"] = json!("2026-02-30")),
-            Syntax("input is out of range"),
+            Syntax(
+                "\"2026-02-30\" is not a day: there is no such date; expected YYYY-MM-DD (at `organisation.members[0].joined`)",
+            ),
         ),
         (
             "a date in another format",
             edited(|d| d["organisation"]["members"][0]["joined"] = json!("30/04/2026")),
-            Syntax("input contains invalid characters"),
+            Syntax(
+                "\"30/04/2026\" is not a date: expected YYYY-MM-DD, a year from 0001 to 9999 (at `organisation.members[0].joined`)",
+            ),
         ),
         ("a leap day", edited(|d| d["organisation"]["members"][0]["joined"] = json!("2028-02-29")), Valid),
         ("year 1", edited(|d| d["organisation"]["members"][0]["joined"] = json!("0001-01-01")), Valid),
@@ -393,12 +399,16 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
         (
             "29 February in a year that is not a leap year",
             edited(|d| d["organisation"]["members"][0]["joined"] = json!("2026-02-29")),
-            Syntax("input is out of range"),
+            Syntax(
+                "\"2026-02-29\" is not a day: there is no such date; expected YYYY-MM-DD (at `organisation.members[0].joined`)",
+            ),
         ),
         (
             "29 February 2100 (a century, not a leap year)",
             edited(|d| d["organisation"]["members"][0]["left"] = json!("2100-02-29")),
-            Syntax("input is out of range"),
+            Syntax(
+                "\"2100-02-29\" is not a day: there is no such date; expected YYYY-MM-DD (at `organisation.members[0].left`)",
+            ),
         ),
         (
             "29 February 2000 (a 400th year, a leap year)",
@@ -408,7 +418,9 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
         (
             "year 10000",
             edited(|d| d["organisation"]["members"][0]["left"] = json!("10000-01-01")),
-            Syntax("input contains invalid characters"),
+            Syntax(
+                "\"10000-01-01\" is not a date: expected YYYY-MM-DD, a year from 0001 to 9999 (at `organisation.members[0].left`)",
+            ),
         ),
         ("a launch on a leap day", edited(|d| d["organisation"]["launch_date"] = json!("2028-02-29")), Valid),
         // Usage event timestamps: RFC 3339 with any offset it allows, or a local date-time read in
@@ -838,8 +850,99 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
             Invalid(vec![ValidationError::LimitExceeded {
                 record: small_playbook(),
                 what: Limit::ActivityInstances,
-                limit: 10_000_000,
+                limit: 1_000_000,
                 found: 10_100_002,
+            }]),
+        ),
+        // Loading and reading (docs/reliability.md, "Trust: loading and readers").
+        (
+            "a launch date that does not exist",
+            edited(|d| d["organisation"]["launch_date"] = json!("2026-02-30")),
+            Syntax(
+                "\"2026-02-30\" is not a day: there is no such date; expected YYYY-MM-DD (at `organisation.launch_date`)",
+            ),
+        ),
+        (
+            "a launch date in year 10000",
+            edited(|d| d["organisation"]["launch_date"] = json!("10000-01-01")),
+            Syntax(
+                "\"10000-01-01\" is not a date: expected YYYY-MM-DD, a year from 0001 to 9999 (at `organisation.launch_date`)",
+            ),
+        ),
+        (
+            "a gate weight of 1e308",
+            edited(|d| *ptr(d, "/playbook/inline/phases/0/gate/criteria/0/weight") = json!(1e308)),
+            Invalid(vec![ValidationError::InvalidNumber {
+                record: Record::Criterion { phase: phase("prepare"), index: 0, id: criterion("declared") },
+                field: "weight",
+                value: 1e308,
+                problem: NumberProblem::OutOfRange { min: 0.0, max: 1e6 },
+            }]),
+        ),
+        (
+            "a KPI threshold of -1e300",
+            edited(|d| *ptr(d, "/playbook/inline/phases/0/gate/criteria/1/check/threshold") = json!(-1e300)),
+            Invalid(vec![ValidationError::InvalidNumber {
+                record: Record::Criterion { phase: phase("prepare"), index: 1, id: criterion("weekly-40") },
+                field: "threshold",
+                value: -1e300,
+                problem: NumberProblem::OutOfRange { min: -1e12, max: 1e12 },
+            }]),
+        ),
+        (
+            "an hourly rate of 1e308",
+            edited(|d| d["organisation"]["hourly_rate"]["amount"] = json!(1e308)),
+            Invalid(vec![ValidationError::InvalidNumber {
+                record: Record::HourlyRate,
+                field: "amount",
+                value: 1e308,
+                problem: NumberProblem::OutOfRange { min: 0.0, max: 1e9 },
+            }]),
+        ),
+        (
+            "a task baseline of a million minutes",
+            edited(|d| d["organisation"]["task_baselines"][0]["minutes"] = json!(1e6)),
+            Invalid(vec![ValidationError::InvalidNumber {
+                record: Record::TaskBaseline { index: 0, task: teichaku::model::TaskCategory::new("minutes").unwrap() },
+                field: "minutes",
+                value: 1e6,
+                problem: NumberProblem::OutOfRange { min: 0.0, max: 43_200.0 },
+            }]),
+        ),
+        (
+            "a usage event of 43,201 minutes",
+            edited(|d| d["observations"]["usage"][0]["minutes"] = json!(43_201)),
+            Invalid(vec![ValidationError::InvalidNumber {
+                record: Record::UsageEvent { index: 0, member: member(0x104) },
+                field: "minutes",
+                value: 43_201.0,
+                problem: NumberProblem::OutOfRange { min: 0.0, max: 43_200.0 },
+            }]),
+        ),
+        (
+            "usage files named, and no source to read them",
+            edited(|d| d["observations"]["usage_files"] = json!(["events.csv"])),
+            Refused(LoadError::UsageFilesNeedASource { files: vec!["events.csv".into()] }),
+        ),
+        (
+            "activity instances two past the limit that fits the memory budget",
+            edited(|d| {
+                // 100,000 units and 10 per-unit activities: 1,000,000 instances plus 2.
+                let units = d["organisation"]["units"].as_array_mut().unwrap();
+                units.extend((0..99_997_u128).map(|i| json!({ "id": unit(0x10_0000 + i), "name": "u" })));
+                let activities = d["playbook"]["inline"]["activities"].as_array_mut().unwrap();
+                let template = activities[1].clone();
+                activities.extend((0..8).map(|i| {
+                    let mut a = template.clone();
+                    a["id"] = json!(format!("extra-{i}"));
+                    a
+                }));
+            }),
+            Invalid(vec![ValidationError::LimitExceeded {
+                record: small_playbook(),
+                what: Limit::ActivityInstances,
+                limit: 1_000_000,
+                found: 1_000_002,
             }]),
         ),
     ]
@@ -857,6 +960,7 @@ fn every_bad_document_gets_its_typed_error() {
             (Expect::Document(e), Err(LoadError::Document(found))) => e == found,
             (Expect::Invalid(e), Err(LoadError::Invalid(found))) => e.as_slice() == found.iter().as_slice(),
             (Expect::Valid, Ok(_)) => true,
+            (Expect::Refused(e), Err(found)) => e == found,
             _ => false,
         };
         if !ok {
@@ -1028,19 +1132,20 @@ fn bad_rubric_documents() {
     assert_eq!(errors[0].to_string(), format!("the rubric has {bands} bands, more than the limit of 2"));
 }
 
-/// A number the document accepts but the event store cannot hold is a typed error from `assess`,
-/// naming the event.
+/// Minutes the event store cannot hold are refused by validation already, naming the event, as
+/// `assess` would refuse them (`validate` checks what `assess` checks).
 #[test]
 fn huge_minutes_are_a_store_error() {
     let text = edited(|d| d["observations"]["usage"][2]["minutes"] = json!(1e308));
-    let snapshot = teichaku::load(&text, catalog()).unwrap();
-    let as_of = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    let Err(LoadError::Invalid(errors)) = teichaku::load(&text, catalog()) else { panic!("1e308 minutes load") };
     assert_eq!(
-        teichaku::assess(&snapshot, as_of).unwrap_err(),
-        KpiError::Store(StoreError::Event {
-            index: 2,
-            error: EventError::BadMinutes { field: "minutes", value: 1e308 }
-        })
+        errors.into_vec(),
+        [ValidationError::InvalidNumber {
+            record: Record::UsageEvent { index: 2, member: member(0x101) },
+            field: "minutes",
+            value: 1e308,
+            problem: NumberProblem::OutOfRange { min: 0.0, max: teichaku::metrics::MAX_EVENT_MINUTES },
+        }]
     );
 }
 

@@ -15,6 +15,7 @@ mod robustness;
 mod schedule;
 mod support;
 mod trust_evaluate;
+mod trust_io;
 mod validation;
 mod versioning;
 mod whatif;

@@ -6,12 +6,14 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::ValueEnum;
+use serde::Serialize;
 use teichaku::model::{Lang, ValidSnapshot};
 use teichaku::rollout::{ActionScope, Reason, Status, WaveBlock};
-use teichaku::{Assessment, Catalog, metrics::Figure};
+use teichaku::{Assessment, Catalog, UsageReport, metrics::Figure};
 
-use crate::kpis::{load_with_events, scope_header, scope_line};
-use crate::render::{provenance_line, role, t};
+use crate::events::skipped_text;
+use crate::kpis::{SKIPPED_SHOWN, load_with_events, scope_header, scope_line};
+use crate::render::{clean, provenance_line, role, t};
 use crate::{Failure, json};
 
 /// The arguments of `teichaku assess`.
@@ -45,27 +47,57 @@ pub(crate) enum AssessFormat {
 }
 
 pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String) -> Result<u8, Failure> {
-    let (snapshot, store, _) = load_with_events(&req.file, &req.events, req.skip_bad_lines, catalog)?;
-    let assessment = teichaku::assess_with_store(&snapshot, &store, req.as_of, &teichaku::AssessOptions::default())
+    let loaded = load_with_events(&req.file, &req.events, req.skip_bad_lines, catalog)?;
+    let options = teichaku::AssessOptions::default();
+    let assessment = teichaku::assess_with_store(&loaded.snapshot, &loaded.store, req.as_of, &options)
         .map_err(|e| Failure::input(e.to_string()))?;
-    emit(&snapshot, &assessment, req.format, req.top, lang, out)
+    // Usage event files read are reported: how many events each gave and every line skipped.
+    let usage = (!loaded.usage.files.is_empty()).then_some(&loaded.usage);
+    emit(&loaded.snapshot, &assessment, usage, req.format, req.top, lang, out)
+}
+
+/// An assessment with what its usage event files gave, as `assess --format json` prints it
+/// when files were read.
+#[derive(Serialize)]
+struct WithFiles<'a> {
+    #[serde(flatten)]
+    assessment: &'a Assessment,
+    event_files: &'a UsageReport,
 }
 
 pub(crate) fn emit(
     snapshot: &ValidSnapshot,
     a: &Assessment,
+    usage: Option<&UsageReport>,
     format: AssessFormat,
     top: usize,
     lang: Lang,
     out: &mut String,
 ) -> Result<u8, Failure> {
-    match format {
-        AssessFormat::Json => *out = json(a)?,
-        AssessFormat::Mermaid => *out = teichaku::rollout::plan_mermaid(snapshot, &a.plan, lang),
-        AssessFormat::Dot => *out = teichaku::rollout::plan_dot(snapshot, &a.plan, lang),
-        AssessFormat::Text => render(snapshot, a, top, lang, out),
+    match (format, usage) {
+        (AssessFormat::Json, None) => *out = json(a)?,
+        (AssessFormat::Json, Some(files)) => *out = json(&WithFiles { assessment: a, event_files: files })?,
+        (AssessFormat::Mermaid, _) => *out = teichaku::rollout::plan_mermaid(snapshot, &a.plan, lang),
+        (AssessFormat::Dot, _) => *out = teichaku::rollout::plan_dot(snapshot, &a.plan, lang),
+        (AssessFormat::Text, _) => {
+            render(snapshot, a, top, lang, out);
+            if let Some(files) = usage {
+                skipped(files, lang, out);
+            }
+        }
     }
     Ok(0)
+}
+
+/// The skipped event lines at the end of the text report: how many, and which.
+fn skipped(files: &UsageReport, lang: Lang, out: &mut String) {
+    let lines = skipped_text(files, SKIPPED_SHOWN, t(lang, "Malformed event lines skipped", "読めなかった行（除外）"));
+    if !lines.is_empty() {
+        out.push('\n');
+    }
+    for line in lines {
+        let _ = writeln!(out, "{}", clean(&line));
+    }
 }
 
 /// The report a promotion lead reads.
@@ -76,7 +108,7 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
     let _ = writeln!(
         out,
         "{} — {} {} ({} {days} {})",
-        org.name,
+        clean(&org.name),
         t(lang, "assessment as of", "アセスメント 基準日"),
         a.as_of,
         t(lang, "day", "導入から"),
@@ -88,14 +120,14 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
         t(lang, "Playbook", "プレイブック"),
         pb.id,
         pb.revision,
-        pb.title.get(lang)
+        clean(pb.title.get(lang))
     );
 
     // Phase and readiness.
     match &a.readiness.current_phase {
         Some(current) => {
             let index = pb.phases.iter().position(|p| &p.id == current).unwrap_or(0);
-            let title = pb.phase(current).map_or("", |p| p.title.get(lang));
+            let title = clean(pb.phase(current).map_or("", |p| p.title.get(lang)));
             let gate = a.readiness.phases.iter().find(|g| &g.phase == current);
             let _ = writeln!(
                 out,
@@ -121,6 +153,7 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
             .phase(&b.phase)
             .and_then(|p| p.gate.criteria.iter().find(|c| c.id == b.criterion))
             .map_or(b.criterion.as_str(), |c| c.title.get(lang));
+        let title = clean(title);
         let _ = writeln!(
             out,
             "{}: {title} [{}]",
@@ -130,7 +163,8 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
     }
     for w in a.readiness.waves.iter().skip(1) {
         let state = if w.may_start { t(lang, "may start", "開始可能") } else { t(lang, "blocked", "保留") };
-        let names: Vec<String> = w.units.iter().filter_map(|u| snapshot.unit(*u)).map(|u| u.name.clone()).collect();
+        let names: Vec<String> =
+            w.units.iter().filter_map(|u| snapshot.unit(*u)).map(|u| clean(&u.name).into_owned()).collect();
         let _ = write!(out, "{} {} ({}): {state}", t(lang, "Wave", "展開ウェーブ"), w.wave + 1, names.join(", "));
         let reasons: Vec<String> = w
             .blocked_by
@@ -138,13 +172,13 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
             .map(|b| match b {
                 WaveBlock::RoleMissing { unit, role: r, .. } => format!(
                     "{} {} {}",
-                    snapshot.unit(*unit).map_or("?", |u| u.name.as_str()),
+                    clean(snapshot.unit(*unit).map_or("?", |u| u.name.as_str())),
                     t(lang, "has no", "に不在:"),
                     role(*r, lang)
                 ),
                 WaveBlock::PreviousWaveGate { unit, .. } => format!(
                     "{} {}",
-                    snapshot.unit(*unit).map_or("?", |u| u.name.as_str()),
+                    clean(snapshot.unit(*unit).map_or("?", |u| u.name.as_str())),
                     t(lang, "has not passed the first gate", "が最初の移行条件を未達")
                 ),
                 _ => String::new(),
@@ -193,7 +227,7 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
                 );
             }
             for ac in score.absolute_conditions.iter().filter(|ac| !ac.holds) {
-                let _ = writeln!(out, "  ✗ {}", ac.title.get(lang));
+                let _ = writeln!(out, "  ✗ {}", clean(ac.title.get(lang)));
             }
         }
     }
@@ -208,7 +242,7 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
     );
     for (n, action) in a.actions.actions.iter().take(top).enumerate() {
         let scope = match action.scope {
-            ActionScope::Unit(u) => snapshot.unit(u).map_or_else(|| u.to_string(), |u| u.name.clone()),
+            ActionScope::Unit(u) => snapshot.unit(u).map_or_else(|| u.to_string(), |u| clean(&u.name).into_owned()),
             _ => t(lang, "organisation", "全社").to_owned(),
         };
         let due = action.due.map(|d| format!(", {} {d}", t(lang, "due", "期限"))).unwrap_or_default();
@@ -216,7 +250,7 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
             out,
             "{:>2}. {} — {} ×{}, {scope}{due} [{:.1}]",
             n + 1,
-            action.title.get(lang),
+            clean(action.title.get(lang)),
             role(action.owner, lang),
             action.members.len(),
             action.urgency

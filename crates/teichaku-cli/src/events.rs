@@ -1,65 +1,53 @@
-//! Streaming usage event files (CSV, JSON Lines) into the event store, row by row, through the
-//! engine's reader ([`teichaku::metrics::stream_events`], which says what each format holds).
-//! Here the files are opened and their malformed lines gathered with the file's name.
+//! The usage event files of the command line: the [`UsageSource`] that opens them (a document's
+//! files in its folder, `--events` files as given), and the text lines of malformed ones.
 
 use std::fs::File;
-use std::io::BufReader;
-use std::path::Path;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
 
-use teichaku::metrics::{EventFormat, EventStoreBuilder, stream_events};
+use teichaku::{NamedBy, UsageBadLine, UsageReport, UsageSource};
 
-use crate::Failure;
-
-/// One line that could not be read.
-#[derive(Debug, Clone, serde::Serialize)]
-pub(crate) struct BadLine {
-    pub(crate) file: String,
-    pub(crate) line: u64,
-    pub(crate) problem: String,
+/// Opens a document's usage event files relative to `base` (the document's folder) and the
+/// command line's own as given.
+pub(crate) struct Files {
+    pub(crate) base: PathBuf,
 }
 
-impl std::fmt::Display for BadLine {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: {}", self.file, self.line, self.problem)
+impl UsageSource for Files {
+    fn open(&self, name: &str, named_by: NamedBy) -> std::io::Result<Box<dyn BufRead + '_>> {
+        let path = match named_by {
+            NamedBy::Document => self.base.join(name),
+            _ => Path::new(name).to_path_buf(),
+        };
+        #[expect(clippy::disallowed_methods, reason = "the command line streams the event files it is given")]
+        let file = File::open(path)?;
+        Ok(Box::new(BufReader::with_capacity(1 << 20, file)))
     }
 }
 
-/// How many events each file gave and which lines were bad.
-#[derive(Debug, Default, serde::Serialize)]
-pub(crate) struct StreamReport {
-    pub(crate) events: u64,
-    pub(crate) bad_lines: Vec<BadLine>,
-    pub(crate) bad_line_count: u64,
+/// One malformed line as the command line prints it: `FILE:LINE: PROBLEM`.
+pub(crate) fn bad_line_text(bad: &UsageBadLine) -> String {
+    format!("{}:{}: {}", bad.file, bad.line, bad.problem)
 }
 
-/// The most bad lines kept for the report; the rest are counted.
-const MAX_BAD_LINES_KEPT: usize = 1000;
-
-impl StreamReport {
-    fn bad(&mut self, file: &str, line: u64, problem: impl Into<String>) {
-        self.bad_line_count += 1;
-        if self.bad_lines.len() < MAX_BAD_LINES_KEPT {
-            self.bad_lines.push(BadLine { file: file.to_owned(), line, problem: problem.into() });
-        }
+/// The malformed lines kept, then how many more there are.
+pub(crate) fn bad_lines_text(lines: &[UsageBadLine], count: u64) -> Vec<String> {
+    let mut text: Vec<String> = lines.iter().map(bad_line_text).collect();
+    let more = count.saturating_sub(lines.len() as u64);
+    if more > 0 {
+        text.push(format!("… and {more} more malformed lines"));
     }
+    text
 }
 
-/// Streams the events of `path` into `builder`, by the engine's reader
-/// ([`teichaku::metrics::stream_events`]), the format chosen by the file's extension.
-pub(crate) fn stream_file(
-    path: &Path,
-    builder: &mut EventStoreBuilder,
-    report: &mut StreamReport,
-) -> Result<(), Failure> {
-    let name = path.display().to_string();
-    let Some(format) = path.extension().and_then(|e| e.to_str()).and_then(EventFormat::from_extension) else {
-        return Err(Failure::input(format!("{name}: usage event files end in .csv, .jsonl or .ndjson")));
-    };
-    #[expect(clippy::disallowed_methods, reason = "the command line streams the event files it is given")]
-    let file = File::open(path).map_err(|e| Failure::input(format!("{name}: cannot read: {e}")))?;
-    let reader = BufReader::with_capacity(1 << 20, file);
-    let stored = stream_events(reader, format, builder, |bad| report.bad(&name, bad.line, bad.error.to_string()))
-        .map_err(|e| Failure::input(format!("{name}: {e}")))?;
-    report.events += stored;
-    Ok(())
+/// The lines of a text report that says which event lines were skipped: the count, then at
+/// most `shown` of them, then how many more.
+pub(crate) fn skipped_text(report: &UsageReport, shown: usize, title: &str) -> Vec<String> {
+    if report.bad_line_count == 0 {
+        return Vec::new();
+    }
+    let mut text = vec![format!("{title}: {}", report.bad_line_count)];
+    let kept = report.bad_lines.get(..shown.min(report.bad_lines.len())).unwrap_or_default();
+    text.extend(bad_lines_text(kept, report.bad_line_count).into_iter().map(|l| format!("  {l}")));
+    text
 }

@@ -1,15 +1,15 @@
 //! Reading documents from files or standard input, and telling which kind of document they are.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-use teichaku::Catalog;
-use teichaku::model::{
-    DocumentError, ValidationError, parse_document, parse_playbook, validate_document, validate_playbook,
-};
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Serialize};
+use teichaku::model::{ValidationError, parse_playbook, validate_playbook};
+use teichaku::{Catalog, LoadError, LoadOptions, UsageReport};
 
 use crate::Failure;
+use crate::events::{Files, bad_lines_text};
 
 /// The largest document read, in bytes.
 pub(crate) const MAX_DOCUMENT_BYTES: u64 = 512 * 1024 * 1024;
@@ -25,7 +25,12 @@ pub(crate) fn read(path: &Path) -> Result<String, Failure> {
     } else {
         #[expect(clippy::disallowed_methods, reason = "the command line reads the documents it is given")]
         let file = std::fs::File::open(path);
-        file.and_then(|f| f.take(MAX_DOCUMENT_BYTES + 1).read_to_end(&mut bytes))
+        file.and_then(|f| {
+            // Room for the whole file at once: no doubling of the buffer as it is read.
+            let size = f.metadata().map_or(0, |m| m.len()).min(MAX_DOCUMENT_BYTES + 1);
+            bytes.reserve_exact(usize::try_from(size).unwrap_or(0).saturating_add(1));
+            f.take(MAX_DOCUMENT_BYTES + 1).read_to_end(&mut bytes)
+        })
     };
     result.map_err(|e| Failure::input(format!("{name}: cannot read: {e}")))?;
     if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
@@ -35,6 +40,12 @@ pub(crate) fn read(path: &Path) -> Result<String, Failure> {
         Failure::input(format!("{name}: not UTF-8: invalid byte at offset {}", e.utf8_error().valid_up_to()))
     })?;
     Ok(text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text))
+}
+
+/// The folder a document's usage event files are named relative to: its own, or the current
+/// one for standard input.
+pub(crate) fn folder_of(file: &Path) -> PathBuf {
+    file.parent().filter(|_| file.as_os_str() != "-").unwrap_or(Path::new(".")).to_path_buf()
 }
 
 /// The outcome of `teichaku validate`.
@@ -51,40 +62,58 @@ pub(crate) struct ValidationReport {
     pub(crate) unreadable: Option<String>,
     /// Every problem found in a readable document.
     pub(crate) problems: Vec<ValidationError>,
+    /// What is wrong with the usage events of a document otherwise valid, as `assess` would
+    /// find it: a usage event file that cannot be read, each malformed line (the first
+    /// [`teichaku::MAX_BAD_LINES_KEPT`], then how many more), events that cannot be stored
+    /// together.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) usage_problems: Vec<String>,
+    /// What the usage event files gave, when they were all read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) event_files: Option<UsageReport>,
+}
+
+/// Which kind of document a text is, from its top-level keys alone (nothing else is kept).
+#[derive(Deserialize)]
+struct Kind {
+    phases: Option<IgnoredAny>,
+    organisation: Option<IgnoredAny>,
 }
 
 /// Validates `text` as an assessment document, or as a playbook document when its top level has
-/// `phases` but no `organisation`.
-pub(crate) fn validate(text: &str, catalog: &Catalog) -> ValidationReport {
-    let is_playbook = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
-        .map(|m| m.contains_key("phases") && !m.contains_key("organisation"))
-        .unwrap_or(false);
-    let unreadable = |document, e: DocumentError| ValidationReport {
+/// `phases` but no `organisation`. An assessment document is loaded as `assess` loads it, usage
+/// event files (in `folder`) included.
+pub(crate) fn validate(text: &str, folder: &Path, catalog: &Catalog) -> ValidationReport {
+    let is_playbook =
+        serde_json::from_str::<Kind>(text).map(|k| k.phases.is_some() && k.organisation.is_none()).unwrap_or(false);
+    let report = |document| ValidationReport {
         engine_version: teichaku::ENGINE_VERSION,
         document,
         valid: false,
-        unreadable: Some(e.to_string()),
+        unreadable: None,
         problems: Vec::new(),
-    };
-    let found = |document, result: Result<(), teichaku::model::ValidationErrors>| {
-        let problems = result.err().map(|e| e.into_vec()).unwrap_or_default();
-        ValidationReport {
-            engine_version: teichaku::ENGINE_VERSION,
-            document,
-            valid: problems.is_empty(),
-            unreadable: None,
-            problems,
-        }
+        usage_problems: Vec::new(),
+        event_files: None,
     };
     if is_playbook {
-        match parse_playbook(text) {
-            Ok(p) => found("playbook", validate_playbook(&p)),
-            Err(e) => unreadable("playbook", e),
+        let mut r = report("playbook");
+        match parse_playbook(text).map(|p| validate_playbook(&p)) {
+            Ok(Ok(())) => r.valid = true,
+            Ok(Err(e)) => r.problems = e.into_vec(),
+            Err(e) => r.unreadable = Some(e.to_string()),
         }
-    } else {
-        match parse_document(text) {
-            Ok(d) => found("assessment", validate_document(d, catalog).map(|_| ())),
-            Err(e) => unreadable("assessment", e),
-        }
+        return r;
     }
+    let mut r = report("assessment");
+    match teichaku::load_with(text, catalog, &Files { base: folder.to_path_buf() }, &LoadOptions::default()) {
+        Ok(loaded) => {
+            r.valid = true;
+            r.event_files = Some(loaded.usage);
+        }
+        Err(LoadError::Document(e)) => r.unreadable = Some(e.to_string()),
+        Err(LoadError::Invalid(e)) => r.problems = e.into_vec(),
+        Err(LoadError::BadLines { count, lines }) => r.usage_problems = bad_lines_text(&lines, count),
+        Err(other) => r.usage_problems = vec![other.to_string()],
+    }
+    r
 }

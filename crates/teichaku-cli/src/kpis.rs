@@ -5,14 +5,12 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use teichaku::Catalog;
-use teichaku::metrics::{
-    EventStore, EventStoreBuilder, Figure, KpiOptions, KpiReport, Rate, Scope, ScopeKpis, kpis_with_store,
-};
-use teichaku::model::{Lang, Role, ValidSnapshot, parse_document, validate_document};
+use teichaku::metrics::{Figure, KpiOptions, KpiReport, Rate, Scope, ScopeKpis, kpis_with_store};
+use teichaku::model::{Lang, Role, ValidSnapshot};
+use teichaku::{Catalog, LoadError, LoadOptions, Loaded, UsageReport};
 
-use crate::events::{StreamReport, stream_file};
-use crate::render::{provenance_line, t};
+use crate::events::{Files, bad_lines_text, skipped_text};
+use crate::render::{clean, clean_lines, provenance_line, t};
 use crate::{Failure, Format, input, json};
 
 /// The arguments of `teichaku kpis`.
@@ -52,17 +50,22 @@ pub(crate) struct Request {
     format: Format,
 }
 
+/// How many skipped event lines a text report lists (all are counted; JSON lists up to
+/// [`teichaku::MAX_BAD_LINES_KEPT`]).
+pub(crate) const SKIPPED_SHOWN: usize = 20;
+
 #[derive(Serialize)]
 struct Output<'a> {
     engine_version: &'static str,
     document_version: u32,
     #[serde(flatten)]
     report: &'a KpiReport,
-    event_files: &'a StreamReport,
+    event_files: &'a UsageReport,
 }
 
 pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String) -> Result<u8, Failure> {
-    let (snapshot, store, streamed) = load_with_events(&req.file, &req.events, req.skip_bad_lines, catalog)?;
+    let loaded = load_with_events(&req.file, &req.events, req.skip_bad_lines, catalog)?;
+    let (snapshot, store, streamed) = (loaded.snapshot, loaded.store, loaded.usage);
     let mut options = KpiOptions::default();
     options.series_weeks = req.weeks;
     options.min_group_size = req.min_group_size;
@@ -109,18 +112,18 @@ pub(crate) fn pct(f: &Figure<Rate>) -> String {
 pub(crate) fn scope_name(snapshot: &ValidSnapshot, scope: &Scope, lang: Lang) -> String {
     match scope {
         Scope::Organisation => t(lang, "Organisation", "全社").to_owned(),
-        Scope::Unit(u) => snapshot.unit(*u).map_or_else(|| u.to_string(), |u| u.name.clone()),
+        Scope::Unit(u) => snapshot.unit(*u).map_or_else(|| u.to_string(), |u| clean(&u.name).into_owned()),
         Scope::Role(r) => format!("{}: {}", t(lang, "role", "役割"), r.as_str()),
         _ => String::new(),
     }
 }
 
-fn render(snapshot: &ValidSnapshot, report: &KpiReport, streamed: &StreamReport, lang: Lang, out: &mut String) {
+fn render(snapshot: &ValidSnapshot, report: &KpiReport, streamed: &UsageReport, lang: Lang, out: &mut String) {
     let org = snapshot.organisation();
     let _ = writeln!(
         out,
         "{} — {} {} ({} {} rev {})",
-        org.name,
+        clean(&org.name),
         t(lang, "KPIs as of", "KPI 基準日"),
         report.as_of,
         t(lang, "playbook", "プレイブック"),
@@ -141,13 +144,10 @@ fn render(snapshot: &ValidSnapshot, report: &KpiReport, streamed: &StreamReport,
         e.duplicates_dropped,
         t(lang, "duplicates dropped", "件の重複を除外"),
     );
-    if streamed.bad_line_count > 0 {
-        let _ = writeln!(
-            out,
-            "{}: {}",
-            t(lang, "Malformed event lines skipped", "読めなかった行（除外）"),
-            streamed.bad_line_count
-        );
+    for line in
+        skipped_text(streamed, SKIPPED_SHOWN, t(lang, "Malformed event lines skipped", "読めなかった行（除外）"))
+    {
+        let _ = writeln!(out, "{}", clean(&line));
     }
     let _ = writeln!(out);
     scope_header(lang, out);
@@ -177,7 +177,7 @@ fn render(snapshot: &ValidSnapshot, report: &KpiReport, streamed: &StreamReport,
                 );
             }
             for a in &score.absolute_conditions {
-                let _ = writeln!(out, "  {} {}", if a.holds { "✓" } else { "✗" }, a.title.get(lang));
+                let _ = writeln!(out, "  {} {}", if a.holds { "✓" } else { "✗" }, clean(a.title.get(lang)));
             }
             if let Some(cap) = score.cap {
                 let _ = writeln!(
@@ -263,40 +263,36 @@ pub(crate) fn scope_line(snapshot: &ValidSnapshot, s: &ScopeKpis, lang: Lang) ->
 }
 
 /// Reads and validates the document, then builds the event store from its usage events, the
-/// files it names and `events`, streamed row by row.
+/// files it names (in its folder) and `events`, streamed row by row: the library's
+/// [`teichaku::load_with`], the one loading path.
 pub(crate) fn load_with_events(
     file: &Path,
     events: &[PathBuf],
     skip_bad_lines: bool,
     catalog: &Catalog,
-) -> Result<(ValidSnapshot, EventStore, StreamReport), Failure> {
+) -> Result<Loaded, Failure> {
     let text = input::read(file)?;
-    let document = parse_document(&text).map_err(|e| Failure::input(format!("{}: {e}", file.display())))?;
-    let files = document.observations.usage_files.clone();
-    let snapshot = validate_document(document, catalog).map_err(|e| Failure::input(e.to_string()))?;
+    let mut extra_files = Vec::with_capacity(events.len());
+    for path in events {
+        let name = path.to_str().ok_or_else(|| Failure::input(format!("{}: not a UTF-8 file name", path.display())))?;
+        extra_files.push(name.to_owned());
+    }
+    let options = LoadOptions { skip_bad_lines, extra_files, ..LoadOptions::default() };
+    teichaku::load_with(&text, catalog, &Files { base: input::folder_of(file) }, &options)
+        .map_err(|e| load_failure(file, &e))
+}
 
-    let mut builder = EventStoreBuilder::new(&snapshot);
-    for (index, event) in snapshot.observations().usage.iter().enumerate() {
-        builder.push(event).map_err(|e| Failure::input(format!("usage event #{index}: {e}")))?;
-    }
-    let base = file.parent().filter(|_| file.as_os_str() != "-").unwrap_or(Path::new("."));
-    let mut streamed = StreamReport::default();
-    for path in files.iter().map(|f| base.join(f)).chain(events.iter().cloned()) {
-        stream_file(&path, &mut builder, &mut streamed)?;
-    }
-    if streamed.bad_line_count > 0 && !skip_bad_lines {
-        let mut message: Vec<String> = streamed.bad_lines.iter().map(ToString::to_string).collect();
-        if streamed.bad_line_count > streamed.bad_lines.len() as u64 {
-            message.push(format!(
-                "… and {} more malformed lines",
-                streamed.bad_line_count - streamed.bad_lines.len() as u64
-            ));
+/// The message of a document that cannot be loaded: malformed event lines one per line.
+pub(crate) fn load_failure(file: &Path, e: &LoadError) -> Failure {
+    match e {
+        LoadError::Document(e) => Failure::input(format!("{}: {}", file.display(), clean(&e.to_string()))),
+        LoadError::BadLines { count, lines } => {
+            let mut message = bad_lines_text(lines, *count);
+            message.push(format!("{count} malformed lines; fix them or pass --skip-bad-lines"));
+            Failure::input(clean_lines(&message.join("\n")))
         }
-        message.push(format!("{} malformed lines; fix them or pass --skip-bad-lines", streamed.bad_line_count));
-        return Err(Failure::input(message.join("\n")));
+        other => Failure::input(clean_lines(&other.to_string())),
     }
-    let store = builder.finish().map_err(|e| Failure::input(e.to_string()))?;
-    Ok((snapshot, store, streamed))
 }
 
 /// The header of the table of scopes that [`scope_line`] fills.

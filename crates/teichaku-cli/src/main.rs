@@ -10,6 +10,7 @@ mod evaluate;
 mod events;
 mod input;
 mod kpis;
+mod output;
 mod render;
 mod schema;
 
@@ -140,18 +141,23 @@ impl Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // A closed standard output is found before any work, for every command: the standard
+    // library's own handle would take writes to it as done and lose them.
+    let stdout = match output::Stdout::open() {
+        Ok(stdout) => stdout,
+        Err(e) => return output::cannot_write(&e),
+    };
     let mut out = String::new();
     let code = match run(cli, &mut out) {
         Ok(code) => code,
         Err(failure) => {
             let mut stderr = std::io::stderr().lock();
-            let _ = writeln!(stderr, "{}", failure.message.trim_end());
+            let _ = writeln!(stderr, "{}", render::clean_lines(failure.message.trim_end()));
             failure.code
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    if stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()).is_err() {
-        return ExitCode::from(3);
+    if let Err(e) = stdout.write_all(out.as_bytes()) {
+        return output::cannot_write(&e);
     }
     ExitCode::from(code)
 }
@@ -189,7 +195,7 @@ fn run(cli: Cli, out: &mut String) -> Result<u8, Failure> {
         }
         Command::Validate { file, format } => {
             let text = input::read(&file)?;
-            let report = input::validate(&text, &catalog);
+            let report = input::validate(&text, &input::folder_of(&file), &catalog);
             match format {
                 Format::Json => *out = json(&report)?,
                 Format::Text => render::validation_text(&report, lang, out),
@@ -208,7 +214,7 @@ fn run(cli: Cli, out: &mut String) -> Result<u8, Failure> {
                 let assessment = teichaku::assess(&snapshot, demo::AS_OF).map_err(|e| Failure::input(e.to_string()))?;
                 let format =
                     if format == Format::Json { assess::AssessFormat::Json } else { assess::AssessFormat::Text };
-                return assess::emit(&snapshot, &assessment, format, 10, lang, out);
+                return assess::emit(&snapshot, &assessment, None, format, 10, lang, out);
             }
         }
     }

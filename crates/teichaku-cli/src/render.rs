@@ -33,6 +33,35 @@ pub(crate) fn playbook_list(catalog: &Catalog) -> Vec<PlaybookSummary<'_>> {
         .collect()
 }
 
+/// `text` safe to print on one line of a text report: control characters (a line break, a
+/// carriage return, an escape sequence's ESC), the Unicode line and paragraph separators and the
+/// bidirectional overrides are written as `\u{..}` escapes, so a name from a
+/// document can neither forge lines nor reorder what a terminal shows. Every other character,
+/// Japanese text and joiners included, is kept as it is. JSON output carries the exact text.
+pub(crate) fn clean(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            c if unsafe_char(c) => {
+                let _ = write!(escaped, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => escaped.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(escaped)
+}
+
+/// [`clean`] for a text of several lines: each line is cleaned, the line breaks between them kept.
+pub(crate) fn clean_lines(text: &str) -> String {
+    text.split('\n').map(clean).collect::<Vec<_>>().join("\n")
+}
+
 /// The English or the Japanese text, by `lang`.
 pub(crate) fn t(lang: Lang, en: &'static str, ja: &'static str) -> &'static str {
     match lang {
@@ -82,7 +111,7 @@ pub(crate) fn playbooks_text(catalog: &Catalog, lang: Lang, out: &mut String) {
             out,
             "{:width$}  {}  ({} {}, {} {})",
             p.id.as_str(),
-            p.title.get(lang),
+            clean(p.title.get(lang)),
             p.phases.len(),
             t(lang, "phases", "フェーズ"),
             p.activities.len(),
@@ -92,8 +121,8 @@ pub(crate) fn playbooks_text(catalog: &Catalog, lang: Lang, out: &mut String) {
 }
 
 pub(crate) fn show_text(p: &Playbook, lang: Lang, out: &mut String) {
-    let _ = writeln!(out, "{} (rev {}): {}", p.id, p.revision, p.title.get(lang));
-    let _ = writeln!(out, "{}", p.summary.get(lang));
+    let _ = writeln!(out, "{} (rev {}): {}", p.id, p.revision, clean(p.title.get(lang)));
+    let _ = writeln!(out, "{}", clean_lines(p.summary.get(lang)));
     if let Some(c) = &p.cycle {
         let _ = writeln!(
             out,
@@ -105,13 +134,13 @@ pub(crate) fn show_text(p: &Playbook, lang: Lang, out: &mut String) {
         );
     }
     for (i, phase) in p.phases.iter().enumerate() {
-        let _ = writeln!(out, "\n{}. {} [{}]", i + 1, phase.title.get(lang), phase.id);
+        let _ = writeln!(out, "\n{}. {} [{}]", i + 1, clean(phase.title.get(lang)), phase.id);
         if !phase.summary.get(lang).is_empty() {
-            let _ = writeln!(out, "   {}", phase.summary.get(lang));
+            let _ = writeln!(out, "   {}", clean_lines(phase.summary.get(lang)));
         }
         let _ = writeln!(out, "   {}:", t(lang, "Activities", "施策"));
         for a in p.activities.iter().filter(|a| a.phase == phase.id) {
-            let _ = writeln!(out, "   - {} [{}] ({})", a.title.get(lang), a.id, activity_facts(a, lang));
+            let _ = writeln!(out, "   - {} [{}] ({})", clean(a.title.get(lang)), a.id, activity_facts(a, lang));
             let deps: Vec<String> = a.prerequisites().into_iter().map(|d| d.to_string()).collect();
             if !deps.is_empty() {
                 let _ = writeln!(out, "       {}: {}", t(lang, "after", "前提"), deps.join(", "));
@@ -123,7 +152,7 @@ pub(crate) fn show_text(p: &Playbook, lang: Lang, out: &mut String) {
             let _ = writeln!(
                 out,
                 "   - {} [{}] {} {}{}: {}",
-                c.title.get(lang),
+                clean(c.title.get(lang)),
                 c.id,
                 t(lang, "weight", "重み"),
                 c.weight,
@@ -137,7 +166,7 @@ pub(crate) fn show_text(p: &Playbook, lang: Lang, out: &mut String) {
         let _ = writeln!(
             out,
             "- {} [{}] ({}, {} {}): {} {}",
-            i.title.get(lang),
+            clean(i.title.get(lang)),
             i.id,
             role(i.owner, lang),
             t(lang, "severity", "深刻度"),
@@ -237,9 +266,12 @@ pub(crate) fn validation_text(report: &ValidationReport, lang: Lang, out: &mut S
         return;
     }
     if let Some(e) = &report.unreadable {
-        let _ = writeln!(out, "{e}");
+        let _ = writeln!(out, "{}", clean(e));
     }
     for problem in &report.problems {
-        let _ = writeln!(out, "{problem}");
+        let _ = writeln!(out, "{}", clean(&problem.to_string()));
+    }
+    for problem in &report.usage_problems {
+        let _ = writeln!(out, "{}", clean(problem));
     }
 }

@@ -11,8 +11,14 @@
 //! stream is a [`StreamError`]: an unusable CSV header, or the reader failing. The reader is the
 //! caller's: this module opens nothing.
 //!
-//! Memory is bounded by [`MAX_LINE_BYTES`] for JSON Lines (a longer line is a bad line and is
-//! skipped without being held) and by the longest record for CSV.
+//! A CSV record is one line: no column's value can hold a line break, so a quote left open is an
+//! error of its own line ([`LineError::UnterminatedQuote`]) and never swallows the lines after
+//! it. Every line after the CSV header is stored, handed over as a [`BadLine`], or blank:
+//! stored + bad + blank = lines read.
+//!
+//! Memory is bounded by [`MAX_LINE_BYTES`] in both formats: a longer line is a bad line, read
+//! through and dropped without being held, and the stream goes on with the next line. CSV is
+//! split into fields by `csv-core` in buffers of that size.
 
 use std::fmt;
 use std::io::BufRead;
@@ -21,9 +27,9 @@ use teichaku_model::{MemberId, TaskCategory, Timestamp, ToolId, UsageEvent};
 
 use crate::store::{EventError, EventStoreBuilder};
 
-/// The longest JSON Lines line read, in bytes (a usage event takes about 150). A longer line is
-/// a [`LineError::TooLong`] and the rest of it is skipped, not held in memory; CSV records
-/// longer than this are refused the same way.
+/// The longest line read, in bytes, in either format (a usage event takes about 150). A longer
+/// line is a [`LineError::TooLong`] and the rest of it is skipped, not held in memory; a longer
+/// CSV header is a [`StreamError::UnreadableHeader`].
 ///
 /// ```
 /// use teichaku_metrics::{EventFormat, EventStoreBuilder, LineError, MAX_LINE_BYTES, stream_events};
@@ -107,14 +113,29 @@ impl fmt::Display for BadLine {
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum LineError {
-    /// The CSV record is malformed (wrong number of fields, not UTF-8).
+    /// A CSV line opens a quote it never closes. A record is one line (no column's value holds a
+    /// line break), so only this line is lost: the next line is read afresh.
     ///
     /// ```
     /// use teichaku_metrics::LineError;
-    /// assert_eq!(LineError::Csv("found record with 2 fields".into()).to_string(), "unreadable CSV: found record with 2 fields");
+    /// assert_eq!(LineError::UnterminatedQuote.to_string(), "unreadable CSV: a quote is opened and not closed on this line");
     /// ```
-    #[error("unreadable CSV: {0}")]
-    Csv(String),
+    #[error("unreadable CSV: a quote is opened and not closed on this line")]
+    UnterminatedQuote,
+    /// A CSV line has another number of fields than the header has columns.
+    ///
+    /// ```
+    /// use teichaku_metrics::LineError;
+    /// let e = LineError::FieldCount { expected: 3, found: 2 };
+    /// assert_eq!(e.to_string(), "unreadable CSV: 2 fields, the header has 3 columns");
+    /// ```
+    #[error("unreadable CSV: {found} fields, the header has {expected} columns")]
+    FieldCount {
+        /// The header's column count.
+        expected: usize,
+        /// The fields found.
+        found: usize,
+    },
     /// The JSON line is not a usage event (syntax, an unknown field, a wrong type).
     ///
     /// ```
@@ -249,6 +270,20 @@ pub enum StreamError {
         /// The column, trimmed.
         column: String,
     },
+    /// The CSV header names a column twice: which of the two holds the value is not knowable.
+    ///
+    /// ```
+    /// use teichaku_metrics::{EventFormat, EventStoreBuilder, StreamError, stream_events};
+    /// let mut builder = EventStoreBuilder::with_members(Default::default(), 0, teichaku_model::UtcOffset::UTC);
+    /// let e = stream_events("member,at,minutes, minutes\n".as_bytes(), EventFormat::Csv, &mut builder, |_| {});
+    /// assert_eq!(e, Err(StreamError::RepeatedColumn { column: "minutes".into() }));
+    /// assert_eq!(e.unwrap_err().to_string(), "line 1: the header names the column `minutes` twice");
+    /// ```
+    #[error("line 1: the header names the column `{column}` twice")]
+    RepeatedColumn {
+        /// The column, trimmed.
+        column: String,
+    },
     /// The reader failed; the stream cannot go on.
     ///
     /// ```
@@ -309,6 +344,7 @@ fn header_name(h: &str) -> &str {
 
 /// Where each known column sits in the header.
 struct Columns {
+    count: usize,
     member: usize,
     at: usize,
     minutes: Option<usize>,
@@ -318,15 +354,22 @@ struct Columns {
 }
 
 impl Columns {
-    fn of(headers: &csv::StringRecord) -> Result<Self, StreamError> {
-        let column = |wanted: &str| headers.iter().position(|h| header_name(h) == wanted);
+    fn of(headers: &[&str]) -> Result<Self, StreamError> {
+        let names: Vec<&str> = headers.iter().map(|h| header_name(h)).collect();
+        let column = |wanted: &str| names.iter().position(|h| *h == wanted);
         let (Some(member), Some(at)) = (column("member"), column("at")) else {
             return Err(StreamError::MissingColumns);
         };
-        if let Some(unknown) = headers.iter().map(header_name).find(|h| !CSV_COLUMNS.contains(h)) {
-            return Err(StreamError::UnknownColumn { column: unknown.to_owned() });
+        if let Some(unknown) = names.iter().find(|h| !CSV_COLUMNS.contains(h)) {
+            return Err(StreamError::UnknownColumn { column: (*unknown).to_owned() });
+        }
+        for (i, name) in names.iter().enumerate() {
+            if names.get(..i).is_some_and(|before| before.contains(name)) {
+                return Err(StreamError::RepeatedColumn { column: (*name).to_owned() });
+            }
         }
         Ok(Self {
+            count: names.len(),
             member,
             at,
             minutes: column("minutes"),
@@ -337,11 +380,13 @@ impl Columns {
     }
 
     /// Stores one record's event.
-    fn push(&self, record: &csv::StringRecord, builder: &mut EventStoreBuilder) -> Result<(), LineError> {
-        let field = |col: Option<usize>| col.and_then(|c| record.get(c)).map(str::trim).filter(|s| !s.is_empty());
+    fn push(&self, record: &[&str], builder: &mut EventStoreBuilder) -> Result<(), LineError> {
+        let field = |col: Option<usize>| col.and_then(|c| record.get(c)).map(|s| s.trim()).filter(|s| !s.is_empty());
         let number = |col, column| {
             field(col)
-                .map(|s| s.parse::<f64>().map_err(|_| LineError::NotANumber { column, text: s.to_owned() }))
+                .map(|s| {
+                    s.parse::<f64>().map_err(|_| LineError::NotANumber { column, text: s.chars().take(64).collect() })
+                })
                 .transpose()
         };
         let member = field(Some(self.member))
@@ -360,28 +405,128 @@ impl Columns {
     }
 }
 
+/// Splits CSV lines into fields with `csv-core`, one line at a time, in buffers that never grow
+/// past [`MAX_LINE_BYTES`] (the line itself is read by [`read_line`], which holds no more).
+///
+/// A record is one line: no column's value can hold a line break, so a quote left open at the
+/// end of a line is an error of that line alone, and the next line starts a new record.
+struct Splitter {
+    reader: csv_core::Reader,
+    /// The unquoted bytes of the fields.
+    output: Vec<u8>,
+    /// Where each field ends in `output`.
+    ends: Vec<usize>,
+    /// The line with its `\n` put back, which is what ends a record for `csv-core`.
+    input: Vec<u8>,
+}
+
+impl Splitter {
+    fn new() -> Self {
+        Self {
+            reader: csv_core::ReaderBuilder::new().terminator(csv_core::Terminator::Any(b'\n')).build(),
+            output: vec![0; MAX_LINE_BYTES + 1],
+            ends: Vec::new(),
+            input: Vec::with_capacity(MAX_LINE_BYTES + 1),
+        }
+    }
+
+    /// The fields of `line` (at most [`MAX_LINE_BYTES`], without its line end), up to `max`
+    /// fields: more is [`LineError::FieldCount`] with the number found, as is fewer than `min`.
+    fn split(&mut self, line: &[u8], min: usize, max: usize) -> Result<Vec<&str>, LineError> {
+        self.input.clear();
+        self.input.extend_from_slice(line);
+        self.input.push(b'\n');
+        self.ends.clear();
+        self.ends.resize(max, 0);
+        let (mut read, mut written, mut fields, mut extra) = (0, 0, 0, 0);
+        let record = loop {
+            let (Some(input), Some(output), Some(ends)) =
+                (self.input.get(read..), self.output.get_mut(written..), self.ends.get_mut(fields..))
+            else {
+                break false;
+            };
+            let (result, r, w, e) = self.reader.read_record(input, output, ends);
+            read += r;
+            written += w;
+            fields += e;
+            match result {
+                csv_core::ReadRecordResult::Record => break true,
+                csv_core::ReadRecordResult::OutputEndsFull => {
+                    // More fields than wanted: count the rest without keeping them.
+                    extra += fields;
+                    fields = 0;
+                    written = 0;
+                }
+                // The output holds the whole line, so it cannot fill; and `End` needs no input.
+                csv_core::ReadRecordResult::OutputFull | csv_core::ReadRecordResult::End => break false,
+                csv_core::ReadRecordResult::InputEmpty if read >= self.input.len() => break false,
+                csv_core::ReadRecordResult::InputEmpty => {}
+            }
+        };
+        if !record {
+            // The `\n` was taken into a quoted field: the quote is never closed.
+            self.reader.reset();
+            return Err(LineError::UnterminatedQuote);
+        }
+        if extra > 0 || fields < min {
+            return Err(LineError::FieldCount { expected: min, found: extra + fields });
+        }
+        let output = self.output.get(..written).unwrap_or_default();
+        let mut start = 0;
+        let mut texts = Vec::with_capacity(fields);
+        for &end in self.ends.get(..fields).unwrap_or_default() {
+            let field = output.get(start..end).unwrap_or_default();
+            texts.push(std::str::from_utf8(field).map_err(|_| LineError::NotUtf8)?);
+            start = end;
+        }
+        Ok(texts)
+    }
+}
+
+/// Whether a line holds nothing but blanks: it is skipped, in both formats.
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(u8::is_ascii_whitespace)
+}
+
 fn stream_csv(
-    reader: impl BufRead,
+    mut reader: impl BufRead,
     builder: &mut EventStoreBuilder,
     mut on_bad_line: impl FnMut(BadLine),
 ) -> Result<u64, StreamError> {
-    let mut csv = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(reader);
-    let headers = match csv.headers() {
-        Ok(headers) => headers.clone(),
-        Err(e) => return Err(csv_fatal(&e, 1).unwrap_or_else(|| StreamError::UnreadableHeader(e.to_string()))),
+    let mut buffer = Vec::new();
+    let mut splitter = Splitter::new();
+    let mut line = 0u64;
+    // The header: the first line that is not blank.
+    let columns = loop {
+        line += 1;
+        buffer.clear();
+        match read_line(&mut reader, &mut buffer).map_err(|e| StreamError::Read { line, problem: e.to_string() })? {
+            Line::End => return Err(StreamError::MissingColumns),
+            Line::TooLong => {
+                return Err(StreamError::UnreadableHeader(format!("longer than {MAX_LINE_BYTES} bytes")));
+            }
+            Line::Read if is_blank(&buffer) => {}
+            Line::Read => {
+                let names = splitter
+                    .split(&buffer, 1, MAX_LINE_BYTES + 1)
+                    .map_err(|e| StreamError::UnreadableHeader(e.to_string()))?;
+                break Columns::of(&names)?;
+            }
+        }
     };
-    let columns = Columns::of(&headers)?;
-    let mut record = csv::StringRecord::new();
     let mut stored = 0;
     loop {
-        let line = csv.position().line();
-        let outcome = match csv.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) if record.as_slice().len() > MAX_LINE_BYTES => Err(LineError::TooLong { limit: MAX_LINE_BYTES }),
-            Ok(true) => columns.push(&record, builder),
-            Err(e) => match csv_fatal(&e, line) {
-                Some(fatal) => return Err(fatal),
-                None => Err(LineError::Csv(e.to_string())),
+        line += 1;
+        buffer.clear();
+        let read =
+            read_line(&mut reader, &mut buffer).map_err(|e| StreamError::Read { line, problem: e.to_string() })?;
+        let outcome = match read {
+            Line::End => break,
+            Line::TooLong => Err(LineError::TooLong { limit: MAX_LINE_BYTES }),
+            Line::Read if is_blank(&buffer) => continue,
+            Line::Read => match splitter.split(&buffer, columns.count, columns.count) {
+                Ok(fields) => columns.push(&fields, builder),
+                Err(e) => Err(e),
             },
         };
         match outcome {
@@ -390,14 +535,6 @@ fn stream_csv(
         }
     }
     Ok(stored)
-}
-
-/// The reader's own failure inside a CSV error, which ends the stream.
-fn csv_fatal(e: &csv::Error, line: u64) -> Option<StreamError> {
-    match e.kind() {
-        csv::ErrorKind::Io(io) => Some(StreamError::Read { line, problem: io.to_string() }),
-        _ => None,
-    }
 }
 
 fn stream_jsonl(
@@ -535,6 +672,40 @@ mod tests {
         assert_eq!(result, Err(StreamError::MissingColumns));
         let (result, ..) = run(b"member,\xff\n", EventFormat::Csv);
         assert!(matches!(result, Err(StreamError::UnreadableHeader(_))), "{result:?}");
+        let (result, ..) = run(b"member,at,at\n", EventFormat::Csv);
+        assert_eq!(result, Err(StreamError::RepeatedColumn { column: "at".into() }));
+        let (result, ..) = run(b"member,at,\"minutes\",minutes \n", EventFormat::Csv);
+        assert_eq!(result, Err(StreamError::RepeatedColumn { column: "minutes".into() }));
+        let long = format!("member,at,{}\n", "x".repeat(MAX_LINE_BYTES));
+        let (result, ..) = run(long.as_bytes(), EventFormat::Csv);
+        assert!(matches!(result, Err(StreamError::UnreadableHeader(_))), "{result:?}");
+    }
+
+    #[test]
+    fn an_unterminated_quote_loses_its_own_line_only() {
+        let mut text = String::from("member,at,minutes\n");
+        text.push_str(&format!("{M1},\"2026-08-03T09:00:00Z,1\n"));
+        for _ in 0..998 {
+            text.push_str(&format!("{M1},2026-08-03T09:00:00Z,1\n"));
+        }
+        text.push_str(&format!("\"{M1}\",\"2026-08-04T09:00:00Z\",\"2\"\n\n{M1},2026-08-04T09:00:00Z,\"3"));
+        let (result, bad, _) = run(text.as_bytes(), EventFormat::Csv);
+        assert_eq!(result, Ok(999));
+        assert_eq!(
+            bad,
+            [
+                BadLine { line: 2, error: LineError::UnterminatedQuote },
+                BadLine { line: 1003, error: LineError::UnterminatedQuote }
+            ]
+        );
+    }
+
+    #[test]
+    fn too_many_fields_are_counted() {
+        let text = format!("member,at\n{M1},2026-08-03T09:00:00Z,{}\n", ",".repeat(40));
+        let (result, bad, _) = run(text.as_bytes(), EventFormat::Csv);
+        assert_eq!(result, Ok(0));
+        assert_eq!(bad, [BadLine { line: 2, error: LineError::FieldCount { expected: 2, found: 43 } }]);
     }
 
     #[test]
@@ -567,8 +738,8 @@ mod tests {
         assert_eq!(bad[4].error, LineError::NotANumber { column: "minutes", text: "ten".into() });
         assert!(matches!(bad[5].error, LineError::Slug { column: "task", .. }));
         assert_eq!(bad[6].error, LineError::Event(EventError::BadMinutes { field: "minutes", value: -1.0 }));
-        assert!(matches!(bad[7].error, LineError::Csv(_)));
-        assert!(matches!(bad[8].error, LineError::Csv(_)));
+        assert_eq!(bad[7].error, LineError::FieldCount { expected: 4, found: 2 });
+        assert_eq!(bad[8].error, LineError::NotUtf8);
         assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), (2..=10).collect::<Vec<_>>());
     }
 

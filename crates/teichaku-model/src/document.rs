@@ -274,27 +274,46 @@ pub(crate) fn read_upgraded<T: DeserializeOwned>(
     upgrade: impl FnOnce(Value) -> Result<Value, DocumentError>,
 ) -> Result<T, DocumentError> {
     if !older {
-        return Ok(serde_json::from_str(json)?);
+        return serde_json::from_str(json).map_err(|e| with_path::<T>(json, e));
     }
     let doc: Value = serde_json::from_str(json)?;
     Ok(serde_json::from_value(upgrade(doc)?)?)
 }
 
+/// The error `e` of reading `json` as `T`, with the path of the field at fault (such as
+/// `organisation.members[3].joined`) after the message: the text is read again, tracking the
+/// path, only once it is known to be wrong.
+fn with_path<T: DeserializeOwned>(json: &str, e: serde_json::Error) -> DocumentError {
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    let Err(tracked) = serde_path_to_error::deserialize::<_, T>(&mut deserializer) else {
+        return e.into();
+    };
+    let path = tracked.path().to_string();
+    let mut error = DocumentError::from(tracked.into_inner());
+    if let DocumentError::Syntax { message, .. } = &mut error {
+        if path != "." && !path.is_empty() {
+            message.push_str(&format!(" (at `{path}`)"));
+        }
+    }
+    error
+}
+
 /// The top level of a document as [`check_version`] reads it: its `version`, and the version of
-/// an inline playbook if it has one.
+/// an inline playbook if it has one. Nothing else of the text is kept while it is read: the
+/// probes hold a number each, whatever the document holds.
 trait VersionProbe: DeserializeOwned {
-    fn version(&self) -> Option<&Value>;
+    fn version(&self) -> Option<u64>;
     fn inline_version(&self) -> Option<u32>;
 }
 
 #[derive(Deserialize)]
 struct PlaybookProbe {
-    version: Option<Value>,
+    version: Option<WholeNumber>,
 }
 
 impl VersionProbe for PlaybookProbe {
-    fn version(&self) -> Option<&Value> {
-        self.version.as_ref()
+    fn version(&self) -> Option<u64> {
+        self.version.as_ref().and_then(|v| v.0)
     }
     fn inline_version(&self) -> Option<u32> {
         None
@@ -303,17 +322,91 @@ impl VersionProbe for PlaybookProbe {
 
 #[derive(Deserialize)]
 struct AssessmentProbe {
-    version: Option<Value>,
-    playbook: Option<Value>,
+    version: Option<WholeNumber>,
+    playbook: Option<Field<Field<WholeNumber>>>,
 }
 
 impl VersionProbe for AssessmentProbe {
-    fn version(&self) -> Option<&Value> {
-        self.version.as_ref()
+    fn version(&self) -> Option<u64> {
+        self.version.as_ref().and_then(|v| v.0)
     }
     fn inline_version(&self) -> Option<u32> {
-        let v = self.playbook.as_ref()?.pointer("/inline/version")?.as_u64()?;
+        let v = self.playbook.as_ref()?.0.as_ref()?.0.as_ref()?.0?;
         u32::try_from(v).ok()
+    }
+}
+
+/// A JSON value read for the whole number (without sign, fraction or exponent) it may be; any
+/// other value is read through and dropped.
+struct WholeNumber(Option<u64>);
+
+impl<'de> Deserialize<'de> for WholeNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(Lenient { key: "", keep: Some }).map(WholeNumber)
+    }
+}
+
+/// A JSON value read for one field of an object (`inline` of the playbook, `version` of an
+/// inline playbook, by the type it is read as); any other value is read through and dropped.
+struct Field<T>(Option<T>);
+
+impl<'de> Deserialize<'de> for Field<Field<WholeNumber>> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(Lenient { key: "inline", keep: |_| None }).map(Field)
+    }
+}
+
+impl<'de> Deserialize<'de> for Field<WholeNumber> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(Lenient { key: "version", keep: |_| None }).map(Field)
+    }
+}
+
+/// Visits any JSON value: an object's field `key` is read as `T`, a whole number is kept by
+/// `keep`, everything else is read through without being kept.
+struct Lenient<T> {
+    key: &'static str,
+    keep: fn(u64) -> Option<T>,
+}
+
+impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Lenient<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok((self.keep)(v))
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == self.key && found.is_none() && !self.key.is_empty() {
+                found = map.next_value::<Option<T>>()?;
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(found)
     }
 }
 
@@ -326,7 +419,7 @@ impl VersionProbe for AssessmentProbe {
 /// [`DocumentError::UnsupportedVersion`].
 fn check_version<P: VersionProbe>(json: &str) -> Result<(u32, Option<u32>), DocumentError> {
     let probe: P = serde_json::from_str(json)?;
-    let found = probe.version().and_then(Value::as_u64).ok_or(DocumentError::MissingVersion)?;
+    let found = probe.version().ok_or(DocumentError::MissingVersion)?;
     match u32::try_from(found) {
         Ok(v) if (1..=FORMAT_VERSION).contains(&v) => Ok((v, probe.inline_version())),
         _ => Err(DocumentError::UnsupportedVersion { found, supported: FORMAT_VERSION }),

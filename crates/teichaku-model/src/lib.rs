@@ -59,7 +59,9 @@ pub use id::{
     ActivityId, ConditionId, ConsultationId, CriterionId, IncidentId, InterventionId, MAX_SLUG_LEN, MemberId, PhaseId,
     PlaybookId, ProposalId, RuleReviewId, SlugError, SuccessCaseId, SurveyId, TaskCategory, ToolId, UnitId,
 };
-pub use limits::{Limit, LimitError, Limits};
+pub use limits::{
+    Limit, LimitError, Limits, MAX_EVENT_MINUTES, MAX_HOURLY_RATE, MAX_MAGNITUDE, MAX_URGENCY_COEFFICIENT, MAX_WEIGHT,
+};
 pub use observation::{
     Adkar, AdkarElement, Completion, Consultation, NonUserReason, Observations, Proposal, RuleIncident, RuleReview,
     Severity, SuccessCase, SurveyResponse, TrainingRecord, TrainingTrack, UsageEvent,

@@ -34,7 +34,7 @@ use crate::DocumentError;
 /// | phases | 1,000 | `validate*` | [`Limit::Phases`] |
 /// | criteria of one gate | 1,000 | `validate*` | [`Limit::GateCriteria`] |
 /// | activities | 10,000 | `validate*` | [`Limit::Activities`] |
-/// | activity instances (per-unit activities × units + the others) | 10,000,000 | `validate*` | [`Limit::ActivityInstances`] |
+/// | activity instances (per-unit activities × units + the others) | 1,000,000 | `validate*` | [`Limit::ActivityInstances`] |
 /// | interventions, KPI targets | 10,000 each | `validate*` | [`Limit::Interventions`], [`Limit::KpiTargets`] |
 /// | score components, absolute conditions | 1,000 each | `validate*` | [`Limit::ScoreComponents`], [`Limit::AbsoluteConditions`] |
 /// | usage events in a document | 25,000,000 | `validate*` | [`Limit::UsageEvents`] |
@@ -50,6 +50,13 @@ use crate::DocumentError;
 /// most [`MAX_SLUG_LEN`](crate::MAX_SLUG_LEN) (64) bytes; serde_json itself refuses a 128th level of
 /// nesting (its default recursion limit of 128, which teichaku never disables with the
 /// `unbounded_depth` feature), so [`Limits::max_nesting`] is 127 and can be lowered, not raised.
+///
+/// The activity instance limit is set by memory, not by the work: each instance costs about
+/// 0.8 KiB through `assess` and 1.9 KiB when the assessment is written as JSON (its schedule
+/// lists every instance), so 1,000,000 instances keep the largest report within a budget of
+/// 2 GiB (measured: 1.95 GB peak for `teichaku assess --format json`, 0.84 GB for the text
+/// report; docs/reliability.md). A document past it is refused by validation, before any
+/// instance is made.
 ///
 /// 2 GiB holds a document with 10 million inline usage events (about 125 bytes each written
 /// out); larger exports belong in `usage_files`, which the command line streams row by row.
@@ -135,7 +142,7 @@ impl Limits {
         max_phases: 1_000,
         max_gate_criteria: 1_000,
         max_activities: 10_000,
-        max_activity_instances: 10_000_000,
+        max_activity_instances: 1_000_000,
         max_interventions: 10_000,
         max_kpi_targets: 10_000,
         max_score_components: 1_000,
@@ -168,6 +175,45 @@ impl Default for Limits {
         Limits::DEFAULT
     }
 }
+
+/// The largest weight of a gate criterion or a score component: a thousand of them still add up
+/// to a finite total, so readiness and the score are never `NaN`.
+///
+/// ```
+/// assert_eq!(teichaku_model::MAX_WEIGHT, 1e6);
+/// ```
+pub const MAX_WEIGHT: f64 = 1e6;
+
+/// The largest magnitude of a KPI threshold, a KPI target, a score component's target and a
+/// value compared in a condition: far past any rate, count, minutes or hours a KPI takes.
+///
+/// ```
+/// assert_eq!(teichaku_model::MAX_MAGNITUDE, 1e12);
+/// ```
+pub const MAX_MAGNITUDE: f64 = 1e12;
+
+/// The largest hourly rate (in the organisation's currency): times the hours saved of every
+/// event a store holds, still finite.
+///
+/// ```
+/// assert_eq!(teichaku_model::MAX_HOURLY_RATE, 1e9);
+/// ```
+pub const MAX_HOURLY_RATE: f64 = 1e9;
+
+/// The most minutes one usage event may take or save, and a task baseline may state: 30 days.
+/// The event store refuses the same (`teichaku_metrics::MAX_EVENT_MINUTES`).
+///
+/// ```
+/// assert_eq!(teichaku_model::MAX_EVENT_MINUTES, 43_200.0);
+/// ```
+pub const MAX_EVENT_MINUTES: f64 = 30.0 * 24.0 * 60.0;
+
+/// The largest urgency coefficient of a playbook.
+///
+/// ```
+/// assert_eq!(teichaku_model::MAX_URGENCY_COEFFICIENT, 1e6);
+/// ```
+pub const MAX_URGENCY_COEFFICIENT: f64 = 1e6;
 
 /// The deepest nesting serde_json parses: its recursion limit of 128 refuses the 128th level.
 const SERDE_JSON_NESTING: usize = 127;

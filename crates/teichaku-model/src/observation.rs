@@ -72,6 +72,7 @@ pub struct Completion {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<UnitId>,
     /// The day it was finished.
+    #[serde(deserialize_with = "crate::time::day::deserialize")]
     pub date: NaiveDate,
     /// Who did it, if recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -124,6 +125,7 @@ pub struct TrainingRecord {
     /// Who took it.
     pub member: MemberId,
     /// The day it was completed.
+    #[serde(deserialize_with = "crate::time::day::deserialize")]
     pub date: NaiveDate,
     /// Which track.
     pub track: TrainingTrack,
@@ -174,6 +176,7 @@ pub struct SurveyResponse {
     /// The answer's id.
     pub id: SurveyId,
     /// The day it was given.
+    #[serde(deserialize_with = "crate::time::day::deserialize")]
     pub date: NaiveDate,
     /// Who answered; `None` for an anonymous survey.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -302,9 +305,14 @@ pub struct Proposal {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The day it was submitted.
+    #[serde(deserialize_with = "crate::time::day::deserialize")]
     pub submitted: NaiveDate,
     /// The day it was put into practice, if it was; not before `submitted`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::time::day::deserialize_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub implemented: Option<NaiveDate>,
 }
 
@@ -330,9 +338,14 @@ pub struct Consultation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answered_by: Option<MemberId>,
     /// The day it was asked.
+    #[serde(deserialize_with = "crate::time::day::deserialize")]
     pub opened: NaiveDate,
     /// The day it was resolved, if it was; not before `opened`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::time::day::deserialize_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resolved: Option<NaiveDate>,
 }
 
@@ -350,6 +363,7 @@ pub struct RuleIncident {
     /// The incident's id.
     pub id: IncidentId,
     /// The day it happened.
+    #[serde(deserialize_with = "crate::time::day::deserialize")]
     pub date: NaiveDate,
     /// Who was involved, if recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -396,6 +410,7 @@ pub struct RuleReview {
     /// The review's id.
     pub id: RuleReviewId,
     /// The day it was held.
+    #[serde(deserialize_with = "crate::time::day::deserialize")]
     pub date: NaiveDate,
     /// Who led it, if recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -425,6 +440,7 @@ pub struct SuccessCase {
     /// Who shared it.
     pub member: MemberId,
     /// The day it was shared.
+    #[serde(deserialize_with = "crate::time::day::deserialize")]
     pub date: NaiveDate,
     /// The problem before.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -31,6 +31,7 @@ pub struct Organisation {
     /// The fixed offset from UTC in which local days are counted.
     pub utc_offset: UtcOffset,
     /// The day the AI tools became available to staff; "days after launch" count from here.
+    #[serde(deserialize_with = "crate::time::day::deserialize")]
     pub launch_date: NaiveDate,
     /// How the rollout is driven.
     pub deployment_pattern: DeploymentPattern,
@@ -106,9 +107,10 @@ pub struct Member {
     #[serde(default)]
     pub literacy: Option<LiteracyTier>,
     /// The first day the member counts in headcount.
+    #[serde(deserialize_with = "crate::time::day::deserialize")]
     pub joined: NaiveDate,
     /// The first day the member no longer counts, if they have left.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::time::day::deserialize_option")]
     pub left: Option<NaiveDate>,
 }
 

@@ -213,3 +213,42 @@ pub struct TimestampError {
     /// The text (at most 64 characters of it).
     pub text: String,
 }
+
+/// Days as documents write them, `YYYY-MM-DD` with a four-digit year, read with a message that
+/// names the value and the form expected (the field's path is added by the document parser).
+pub(crate) mod day {
+    use std::borrow::Cow;
+
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, de::Error};
+
+    /// Reads a day.
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
+        let text = Cow::<'de, str>::deserialize(deserializer)?;
+        parse(&text).map_err(D::Error::custom)
+    }
+
+    /// Reads a day that may be `null`.
+    pub(crate) fn deserialize_option<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<NaiveDate>, D::Error> {
+        let text = Option::<Cow<'de, str>>::deserialize(deserializer)?;
+        text.map(|t| parse(&t).map_err(D::Error::custom)).transpose()
+    }
+
+    /// `YYYY-MM-DD`, or a message naming the text and the form.
+    pub(crate) fn parse(text: &str) -> Result<NaiveDate, String> {
+        let shown: String = text.chars().take(32).collect();
+        let b = text.as_bytes();
+        let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+            let part = text.get(r)?;
+            part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok()).flatten()
+        };
+        let form = b.len() == 10 && b.get(4) == Some(&b'-') && b.get(7) == Some(&b'-');
+        match (form, digits(0..4), digits(5..7), digits(8..10)) {
+            (true, Some(y @ 1..=9999), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d)
+                .ok_or_else(|| format!("{shown:?} is not a day: there is no such date; expected YYYY-MM-DD")),
+            _ => Err(format!("{shown:?} is not a date: expected YYYY-MM-DD, a year from 0001 to 9999")),
+        }
+    }
+}

@@ -8,8 +8,8 @@ use petgraph::graph::DiGraph;
 use crate::error::{NumberProblem, Record, ValidationError, ValidationErrors};
 use crate::{
     ActivityScope, AssessmentDocument, Check, Condition, FORMAT_VERSION, HabitRule, Limit, Limits, MAX_CONDITION_DEPTH,
-    MemberId, Observations, Organisation, Playbook, PlaybookCatalog, PlaybookSource, TaskBaseline, UnitId,
-    ValidSnapshot,
+    MAX_EVENT_MINUTES, MAX_HOURLY_RATE, MAX_MAGNITUDE, MAX_URGENCY_COEFFICIENT, MAX_WEIGHT, MemberId, Observations,
+    Organisation, Playbook, PlaybookCatalog, PlaybookSource, TaskBaseline, UnitId, ValidSnapshot,
 };
 
 /// An organisation, the playbook it follows and what was observed, before validation.
@@ -292,7 +292,7 @@ fn check_organisation(org: &Organisation, errors: &mut Vec<ValidationError>) {
 
     check_baselines(&org.task_baselines, errors, |index, task| Record::TaskBaseline { index, task });
     if let Some(rate) = &org.hourly_rate {
-        non_negative(errors, &Record::HourlyRate, "amount", rate.amount);
+        at_most(errors, &Record::HourlyRate, "amount", rate.amount, MAX_HOURLY_RATE);
     }
 }
 
@@ -305,7 +305,7 @@ fn check_baselines(
         errors.push(ValidationError::DuplicateId { record: record(index, id.clone()), first_index });
     });
     for (index, b) in baselines.iter().enumerate() {
-        non_negative(errors, &record(index, b.task.clone()), "minutes", b.minutes);
+        at_most(errors, &record(index, b.task.clone()), "minutes", b.minutes, MAX_EVENT_MINUTES);
     }
 }
 
@@ -352,14 +352,14 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
         });
         for (index, c) in phase.gate.criteria.iter().enumerate() {
             let record = Record::Criterion { phase: phase.id.clone(), index, id: c.id.clone() };
-            positive(errors, &record, "weight", c.weight);
+            weight(errors, &record, "weight", c.weight);
             match &c.check {
                 Check::ActivityDone { activity } => {
                     if !activities.contains_key(activity) {
                         errors.push(ValidationError::UnknownActivity { record, activity: activity.clone() });
                     }
                 }
-                Check::Kpi { threshold, .. } => finite(errors, &record, "threshold", *threshold),
+                Check::Kpi { threshold, .. } => magnitude(errors, &record, "threshold", *threshold),
                 Check::RolePresent { .. } => {}
             }
         }
@@ -420,7 +420,7 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
     }
 
     for (index, t) in pb.kpi_targets.iter().enumerate() {
-        finite(errors, &Record::KpiTarget { index }, "value", t.value);
+        magnitude(errors, &Record::KpiTarget { index }, "value", t.value);
     }
 
     let _ = first_positions(pb.interventions.iter().map(|i| i.id.clone()), |index, id, first_index| {
@@ -463,10 +463,13 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
         if c.kpi == crate::Kpi::RetentionScore {
             errors.push(ValidationError::CircularScore { record: record.clone() });
         }
-        positive(errors, &record, "weight", c.weight);
+        weight(errors, &record, "weight", c.weight);
         match c.op {
             crate::Comparison::AtLeast => positive(errors, &record, "target", c.target),
             crate::Comparison::AtMost => non_negative(errors, &record, "target", c.target),
+        }
+        if c.target.is_finite() && c.target > MAX_MAGNITUDE {
+            in_range(errors, &record, "target", c.target, 0.0, MAX_MAGNITUDE);
         }
     }
     let _ = first_positions(s.absolute_conditions.iter().map(|c| c.id.clone()), |index, id, first_index| {
@@ -493,7 +496,7 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
         ("kpi_severity", u.kpi_severity),
         ("phase_distance", u.phase_distance),
     ] {
-        non_negative(errors, &Record::Urgency, field, value);
+        at_most(errors, &Record::Urgency, field, value, MAX_URGENCY_COEFFICIENT);
     }
 
     check_baselines(&pb.task_baselines, errors, |index, task| Record::PlaybookTaskBaseline { index, task });
@@ -512,7 +515,7 @@ fn check_condition(
     }
     condition.walk(&mut |c| match c {
         Condition::Compare { value, .. } | Condition::RoleCount { value, .. } => {
-            finite(errors, record, "value", *value)
+            magnitude(errors, record, "value", *value)
         }
         Condition::ActivityDone { activity } if !activities.contains_key(activity) => {
             errors.push(ValidationError::UnknownActivity { record: record.clone(), activity: activity.clone() });
@@ -581,9 +584,9 @@ fn check_observations(snapshot: &Snapshot, errors: &mut Vec<ValidationError>) {
                 text: e.at.as_str().chars().take(64).collect(),
             });
         }
-        non_negative(errors, &record, "minutes", e.minutes);
+        at_most(errors, &record, "minutes", e.minutes, MAX_EVENT_MINUTES);
         if let Some(saved) = e.saved_minutes {
-            non_negative(errors, &record, "saved_minutes", saved);
+            at_most(errors, &record, "saved_minutes", saved, MAX_EVENT_MINUTES);
         }
     }
 
@@ -763,8 +766,25 @@ fn number_problem(
     }
 }
 
-fn finite(errors: &mut Vec<ValidationError>, record: &Record, field: &'static str, value: f64) {
-    number_problem(errors, record, field, value, (!value.is_finite()).then_some(NumberProblem::NotFinite));
+/// A threshold, target or compared value: finite and within ±[`MAX_MAGNITUDE`].
+fn magnitude(errors: &mut Vec<ValidationError>, record: &Record, field: &'static str, value: f64) {
+    in_range(errors, record, field, value, -MAX_MAGNITUDE, MAX_MAGNITUDE);
+}
+
+/// From 0 to `max`: a negative value is [`NumberProblem::Negative`], a larger one out of range.
+fn at_most(errors: &mut Vec<ValidationError>, record: &Record, field: &'static str, value: f64, max: f64) {
+    non_negative(errors, record, field, value);
+    if value.is_finite() && value > max {
+        in_range(errors, record, field, value, 0.0, max);
+    }
+}
+
+/// A weight: above 0 and at most [`MAX_WEIGHT`].
+fn weight(errors: &mut Vec<ValidationError>, record: &Record, field: &'static str, value: f64) {
+    positive(errors, record, field, value);
+    if value.is_finite() && value > MAX_WEIGHT {
+        in_range(errors, record, field, value, 0.0, MAX_WEIGHT);
+    }
 }
 
 fn non_negative(errors: &mut Vec<ValidationError>, record: &Record, field: &'static str, value: f64) {

@@ -4,12 +4,13 @@
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 use teichaku::model::Limits;
+use teichaku::metrics::{EventStore, KpiError};
 use teichaku::model::{AssessmentDocument, DocumentError, Role, ValidSnapshot};
 use teichaku::rules::{
     BatchReport, BuiltinError, CompiledRubric, Evaluation, EvaluationError, FactValue, Facts, Outcome, Rubric, Subject,
     compile_with_limits, parse_rubric,
 };
-use teichaku::{Assessment, Catalog, LoadError};
+use teichaku::{Assessment, Catalog, LoadError, LoadOptions, UsageSource};
 
 use crate::problems::{Failure, Kind, variant_name};
 
@@ -48,27 +49,75 @@ pub(crate) type FactInputs = Vec<(String, FactInput)>;
 /// The ids of the built-in rubrics.
 pub(crate) const BUILTIN_RUBRICS: &[&str] = &teichaku::rules::BUILTIN_RUBRICS;
 
-/// Reads and validates a document against the built-in playbooks.
+/// Reads and validates a document against the built-in playbooks; a document that names usage
+/// event files is refused (`usage_files_need_a_source`): [`load_with`] reads them.
 pub(crate) fn load(input: &Input) -> Result<ValidSnapshot, Failure> {
     let text = text_of(input, Kind::Document)?;
-    match teichaku::load(&text, &Catalog::builtin()) {
-        Ok(snapshot) => Ok(snapshot),
-        Err(LoadError::Invalid(errors)) => Err(Failure::validation(&errors)),
-        Err(LoadError::Document(error)) => {
+    teichaku::load(&text, &Catalog::builtin()).map_err(|e| load_failure(input, e))
+}
+
+/// Reads and validates a document, then stores its usage events with those of the files it
+/// names, read through `usage` (none: a document naming files is refused).
+pub(crate) fn load_with(input: &Input, usage: Option<&dyn UsageSource>) -> Result<Loaded, Failure> {
+    let Some(usage) = usage else {
+        let snapshot = load(input)?;
+        let store = EventStore::from_snapshot(&snapshot).map_err(|e| load_failure(input, LoadError::Store(e)))?;
+        return Ok(Loaded { snapshot, store });
+    };
+    // `KpiError::Store` is how `assess` names a store problem; the same here.
+    let text = text_of(input, Kind::Document)?;
+    let loaded = teichaku::load_with(&text, &Catalog::builtin(), usage, &LoadOptions::default())
+        .map_err(|e| load_failure(input, e))?;
+    Ok(Loaded { snapshot: loaded.snapshot, store: loaded.store })
+}
+
+/// A loaded document: the snapshot and every usage event.
+pub(crate) struct Loaded {
+    pub(crate) snapshot: ValidSnapshot,
+    pub(crate) store: EventStore,
+}
+
+/// The failure of loading `input`: a document problem names its place, a usage event file
+/// problem its file (and a malformed line its line).
+fn load_failure(input: &Input, error: LoadError) -> Failure {
+    match error {
+        LoadError::Invalid(errors) => Failure::validation(&errors),
+        LoadError::Document(error) => {
             let path = match (&error, input) {
                 (DocumentError::Syntax { .. }, Input::Value(value)) => path_of_error::<AssessmentDocument>(value),
                 _ => None,
             };
-            Err(Failure::document(&error, path))
+            Failure::document(&error, path)
         }
-        Err(other) => Err(Failure::one(Kind::Document, &variant_name(&other), other.to_string(), Map::new())),
+        LoadError::Store(error) => {
+            // As `assess` reports it when it builds the store itself.
+            let error = KpiError::Store(error);
+            Failure::one(Kind::Assessment, &variant_name(&error), error.to_string(), Map::new())
+        }
+        other => {
+            let mut fields = Map::new();
+            match &other {
+                LoadError::UsageFilesNeedASource { files } => {
+                    fields.insert("files".into(), json!(files));
+                }
+                LoadError::UsageFileUnreadable { file, .. } | LoadError::UsageFile { file, .. } => {
+                    fields.insert("file".into(), json!(file));
+                }
+                LoadError::BadLines { count, lines } => {
+                    fields.insert("count".into(), json!(count));
+                    fields.insert("lines".into(), json!(lines));
+                }
+                _ => {}
+            }
+            Failure::one(Kind::Document, &variant_name(&other), other.to_string(), fields)
+        }
     }
 }
 
-/// Assesses a document on `as_of`.
-pub(crate) fn assess(input: &Input, as_of: NaiveDate) -> Result<Assessment, Failure> {
-    let snapshot = load(input)?;
-    teichaku::assess(&snapshot, as_of)
+/// Assesses a document on `as_of`, reading its usage event files through `usage`.
+pub(crate) fn assess(input: &Input, as_of: NaiveDate, usage: Option<&dyn UsageSource>) -> Result<Assessment, Failure> {
+    let loaded = load_with(input, usage)?;
+    teichaku::assess_with_store(&loaded.snapshot, &loaded.store, as_of, &Default::default())
         .map_err(|error| Failure::one(Kind::Assessment, &variant_name(&error), error.to_string(), Map::new()))
 }
 

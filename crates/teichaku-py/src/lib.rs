@@ -89,11 +89,60 @@ mod _teichaku {
 ///
 /// Raises ValidationError listing every problem, each naming its `record`, or DocumentError
 /// when the document cannot be read at all.
+///
+/// `usage` opens the usage event files the document names (`observations.usage_files`): called
+/// with each name, it returns the file's bytes (or text), or a binary file object read in
+/// pieces. Without it, a document that names files raises DocumentError
+/// `usage_files_need_a_source`; with it, the files are read and checked as `assess` reads them.
 #[pyfunction]
-#[pyo3(signature = (document, /))]
-fn validate(py: Python<'_>, document: &Bound<'_, PyAny>) -> PyResult<()> {
+#[pyo3(signature = (document, /, usage = None))]
+fn validate(py: Python<'_>, document: &Bound<'_, PyAny>, usage: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
     let input = document_input(document)?;
-    py.detach(|| calls::load(&input).map(drop)).map_err(|f| raise(py, f))
+    match usage {
+        None => py.detach(|| calls::load(&input).map(drop)).map_err(|f| raise(py, f)),
+        // The opener is Python code: the files are read holding the interpreter.
+        Some(opener) => calls::load_with(&input, Some(&Opener(opener))).map(drop).map_err(|f| raise(py, f)),
+    }
+}
+
+/// Usage event files opened by a Python callable: `opener(name)` returns bytes, str or a binary
+/// file object.
+struct Opener<'a, 'py>(&'a Bound<'py, PyAny>);
+
+impl teichaku::UsageSource for Opener<'_, '_> {
+    fn open(&self, name: &str, _: teichaku::NamedBy) -> std::io::Result<Box<dyn std::io::BufRead + '_>> {
+        let opened = self.0.call1((name,)).map_err(|e| std::io::Error::other(e.to_string()))?;
+        if let Ok(bytes) = opened.cast::<PyBytes>() {
+            return Ok(Box::new(std::io::Cursor::new(bytes.as_bytes().to_vec())));
+        }
+        if let Ok(text) = opened.cast::<PyString>() {
+            let text = text.to_cow().map_err(|e| std::io::Error::other(e.to_string()))?.into_owned();
+            return Ok(Box::new(std::io::Cursor::new(text.into_bytes())));
+        }
+        if opened.hasattr("read").unwrap_or(false) {
+            return Ok(Box::new(std::io::BufReader::with_capacity(1 << 16, PyFile(opened))));
+        }
+        Err(std::io::Error::other(format!(
+            "the opener returned {}, not bytes, str or a binary file",
+            convert::type_name(&opened)
+        )))
+    }
+}
+
+/// A Python binary file object, read in pieces of at most the buffer's size.
+struct PyFile<'py>(Bound<'py, PyAny>);
+
+impl std::io::Read for PyFile<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let chunk = self.0.call_method1("read", (buf.len(),)).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let bytes = chunk
+            .cast::<PyBytes>()
+            .map_err(|_| std::io::Error::other(format!("read() returned {}, not bytes", convert::type_name(&chunk))))?;
+        let bytes = bytes.as_bytes();
+        let n = bytes.len().min(buf.len());
+        buf.get_mut(..n).unwrap_or_default().copy_from_slice(bytes.get(..n).unwrap_or_default());
+        Ok(n)
+    }
 }
 
 /// Scores one person's facts against a rubric: a built-in rubric's id such as
@@ -164,16 +213,23 @@ fn evaluate_batch<'py>(
 ///
 /// Raises what `validate` raises for the document, and AssessmentError when a valid document
 /// cannot be assessed.
+///
+/// `usage` opens the usage event files the document names, as for `validate`.
 #[pyfunction]
-#[pyo3(signature = (document, as_of, /))]
+#[pyo3(signature = (document, as_of, /, usage = None))]
 fn assess<'py>(
     py: Python<'py>,
     document: &Bound<'py, PyAny>,
     as_of: &Bound<'py, PyAny>,
+    usage: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let input = document_input(document)?;
     let as_of = day(as_of)?;
-    let assessment = py.detach(|| calls::assess(&input, as_of)).map_err(|f| raise(py, f))?;
+    let assessment = match usage {
+        None => py.detach(|| calls::assess(&input, as_of, None)),
+        Some(opener) => calls::assess(&input, as_of, Some(&Opener(opener))),
+    }
+    .map_err(|f| raise(py, f))?;
     to_python(py, &assessment)
 }
 

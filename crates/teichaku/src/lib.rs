@@ -37,7 +37,10 @@ mod overview;
 mod simulate;
 
 pub use assess::{AssessOptions, Assessment, assess, assess_with_store};
-pub use load::{LoadError, load};
+pub use load::{
+    LoadError, LoadOptions, Loaded, MAX_BAD_LINES_KEPT, NamedBy, UsageBadLine, UsageFileReport, UsageReport,
+    UsageSource, load, load_with,
+};
 pub use overview::{ActiveFigure, ObservedCounts, OverviewReport, PhaseProgress, UnitOverview, WeekPoint, overview};
 pub use simulate::{
     ActionRef, Change, Changes, InstanceChange, SimulateError, Unblocking, WhatIf, best_single_action, simulate,

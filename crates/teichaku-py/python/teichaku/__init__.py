@@ -13,6 +13,9 @@ subject at fault. An argument of the wrong Python type raises ``TypeError``.
 (100.0, 'S')
 """
 
+from pathlib import Path
+
+from . import _teichaku
 from ._teichaku import (
     BUILTIN_RUBRICS,
     ENGINE_VERSION,
@@ -22,13 +25,56 @@ from ._teichaku import (
     RubricError,
     TeichakuError,
     ValidationError,
-    assess,
     builtin_rubric,
     demo_document,
     evaluate,
     evaluate_batch,
-    validate,
 )
+
+
+def _opener(base_dir, usage_files):
+    """What opens the usage event files a document names: the given contents, or files in base_dir."""
+    if usage_files is not None:
+        files = dict(usage_files)
+
+        def given(name):
+            if name not in files:
+                raise FileNotFoundError(f"no contents were given for {name!r}")
+            return files[name]
+
+        return given
+    if base_dir is not None:
+        base = Path(base_dir)
+        return lambda name: open(base / name, "rb")
+    return None
+
+
+def validate(document, /, *, base_dir=None, usage_files=None):
+    """Read and validate an assessment document (a dict, or its JSON text); returns None when valid.
+
+    A document naming usage event files (``observations.usage_files``) has them read and checked
+    as :func:`assess` reads them: from ``base_dir`` (the folder the names are relative to, as the
+    command line takes the document's folder) or from ``usage_files``, a mapping of each name to
+    its bytes. With neither, such a document raises :class:`DocumentError`
+    ``usage_files_need_a_source``: the files are never skipped.
+
+    Raises ValidationError listing every problem, each naming its ``record``, or DocumentError
+    when the document, or a usage event file, cannot be read.
+    """
+    return _teichaku.validate(document, _opener(base_dir, usage_files))
+
+
+def assess(document, as_of, /, *, base_dir=None, usage_files=None):
+    """Assess an organisation on ``as_of`` (a datetime.date or "YYYY-MM-DD", the last day that counts).
+
+    Returns the command line's ``assess --format json`` as a dict: KPIs and retention score,
+    readiness with the barrier point, the schedule and the ranked next actions. Usage event files
+    the document names are read from ``base_dir`` or ``usage_files`` as :func:`validate` reads them.
+
+    Raises what :func:`validate` raises, and AssessmentError when a valid document cannot be assessed.
+    """
+    return _teichaku.assess(document, as_of, _opener(base_dir, usage_files))
+
 
 __version__ = ENGINE_VERSION
 
