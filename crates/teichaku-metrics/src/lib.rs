@@ -44,7 +44,7 @@ pub use kpis::{
     KpiValues, MemberKpis, Proposals, ScopeFigures, ScopeKpis, Segment, Segments, SuccessCases, Surveys, TimeSaved,
     Training, Usage, WeekFigures, kpis, kpis_from_aggregate, kpis_with_store,
 };
-pub use scope::{Scope, active_members, headcount, member_positions, members_in_scope};
+pub use scope::{Disclosure, Scope, active_members, headcount, member_positions, members_in_scope};
 pub use score::{AbsoluteCheck, ComponentPoints, Level, ScoreReport};
 pub use store::{EventError, EventStore, EventStoreBuilder, MAX_DAY_SPAN, MAX_EVENT_MINUTES, MAX_KINDS, StoreError};
 pub use stream::{BadLine, CSV_COLUMNS, EventFormat, LineError, MAX_LINE_BYTES, StreamError, stream_events};
