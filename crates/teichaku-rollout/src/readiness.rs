@@ -11,8 +11,8 @@
 //!   one once; KPIs and roles are the unit's (with its sub-units).
 //! - A criterion earns credit 1 when met; a KPI criterion short of its threshold earns partial
 //!   credit (value ÷ threshold, or threshold ÷ value for at-most criteria, clipped to `[0, 1]`),
-//!   except in a scope smaller than the minimum group size, where its value is withheld and it
-//!   earns full or no credit.
+//!   except where the metrics withhold the KPI (a scope, or the KPI's group, under the minimum
+//!   group size): it is then not met and earns no credit, so nothing about the value shows.
 //! - A role asked of the organisation as a whole (not per unit) is counted in the organisation,
 //!   in every scope.
 //!   Readiness is earned weight ÷ total weight; a gate passes when every mandatory criterion is
@@ -390,9 +390,9 @@ impl Ctx<'_> {
             Check::Kpi { kpi, op, threshold } => {
                 let scope = self.kpis.scopes.iter().find(|s| s.scope == self.scope);
                 let value = scope.and_then(|s| s.value(*kpi));
-                // A scope too small to show its figures shows neither the value nor partial
-                // credit, which would give the value away.
-                let withheld = scope.is_some_and(|s| matches!(s.figures, teichaku_metrics::Figure::Suppressed));
+                // The metrics crate withholds a KPI of a group under the minimum group size (and
+                // every KPI of a withheld scope): no value, no partial credit, never met.
+                let withheld = scope.is_some_and(|s| s.kpi(*kpi) == teichaku_metrics::Figure::Suppressed);
                 let met = value.is_some_and(|v| op.holds(v, *threshold));
                 let credit = match (value, op) {
                     (_, _) if met => 1.0,
