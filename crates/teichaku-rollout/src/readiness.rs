@@ -12,7 +12,9 @@
 //! - A criterion earns credit 1 when met; a KPI criterion short of its threshold earns partial
 //!   credit (value ÷ threshold, or threshold ÷ value for at-most criteria, clipped to `[0, 1]`),
 //!   except where the metrics withhold the KPI (a scope, or the KPI's group, under the minimum
-//!   group size): it is then not met and earns no credit, so nothing about the value shows.
+//!   group size): it is then not met, earns no credit and is left out of the gate (its weight
+//!   is not counted, and if mandatory it does not hold the gate shut), so nothing about the
+//!   value shows and a unit under the minimum is judged on what it shows.
 //! - A role asked of the organisation as a whole (not per unit) is counted in the organisation,
 //!   in every scope.
 //!   Readiness is earned weight ÷ total weight; a gate passes when every mandatory criterion is
@@ -116,8 +118,8 @@ pub enum Observed {
         kpi: Kpi,
         /// Its value in the scope.
         value: Option<f64>,
-        /// Whether the value is withheld because the scope is smaller than the minimum group
-        /// size (the criterion then earns full or no credit, never partial).
+        /// Whether the value is withheld because the scope, or the KPI's group, is smaller than
+        /// the minimum group size (the criterion is then left out of its gate).
         withheld: bool,
         /// Which side passes.
         op: Comparison,
@@ -351,10 +353,13 @@ impl Ctx<'_> {
                 }
             })
             .collect();
-        let total: f64 = criteria.iter().map(|c| c.weight).sum();
-        let earned: f64 = criteria.iter().map(|c| c.weight * c.credit).sum();
+        // A criterion on a withheld KPI decides nothing, either way: it is left out of the
+        // weights and cannot hold the gate shut (as a withheld score component is left out).
+        let withheld = |c: &&CriterionReadiness| matches!(c.observed, Observed::Kpi { withheld: true, .. });
+        let total: f64 = criteria.iter().filter(|c| !withheld(c)).map(|c| c.weight).sum();
+        let earned: f64 = criteria.iter().filter(|c| !withheld(c)).map(|c| c.weight * c.credit).sum();
         let readiness = if total > 0.0 { (earned / total).clamp(0.0, 1.0) } else { 1.0 };
-        let mandatory_met = criteria.iter().all(|c| c.met || !c.mandatory);
+        let mandatory_met = criteria.iter().all(|c| c.met || !c.mandatory || withheld(&c));
         GateReadiness {
             phase: phase.clone(),
             readiness,
