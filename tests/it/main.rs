@@ -14,6 +14,8 @@ mod reproducible;
 mod robustness;
 mod schedule;
 mod support;
+mod trust_depth;
+mod trust_privacy;
 mod validation;
 mod versioning;
 mod whatif;

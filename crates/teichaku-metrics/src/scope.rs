@@ -349,6 +349,30 @@ impl Disclosure {
         self.tree.position(unit).and_then(|u| self.unit_headcount.get(u)).copied().unwrap_or(0)
     }
 
+    /// Sums `own`, a count for each unit's own members by position in the organisation's unit
+    /// list, over each unit with its descendants: one pass up the tree, however deep.
+    ///
+    /// ```
+    /// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
+    /// # if false {
+    /// let snapshot = valid();
+    /// let rule = teichaku_metrics::Disclosure::new(&snapshot, "2026-04-20".parse()?, 5);
+    /// let units = snapshot.organisation().units.len();
+    /// assert_eq!(rule.subtree_sums(vec![1; units]).len(), units);
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn subtree_sums(&self, mut own: Vec<u64>) -> Vec<u64> {
+        own.resize(self.tree.len(), 0);
+        for &u in self.tree.parents_first().iter().rev() {
+            let n = own.get(u).copied().unwrap_or(0);
+            if let Some(total) = self.tree.parent(u).and_then(|p| own.get_mut(p)) {
+                *total += n;
+            }
+        }
+        own
+    }
+
     pub(crate) fn tree(&self) -> &UnitTree {
         &self.tree
     }
