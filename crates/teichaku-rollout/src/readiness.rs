@@ -94,6 +94,14 @@ pub struct CriterionReadiness {
     pub observed: Observed,
 }
 
+impl CriterionReadiness {
+    /// Whether the criterion reads a KPI the metrics withhold: it then decides nothing (it is
+    /// left out of its gate, and is neither a barrier point nor something a unit lacks).
+    pub fn is_withheld(&self) -> bool {
+        matches!(self.observed, Observed::Kpi { withheld: true, .. })
+    }
+}
+
 /// What a criterion observed.
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -234,7 +242,10 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
     let phases: Vec<GateReadiness> = pb.phases.iter().map(|p| org.gate(&p.id, &p.gate)).collect();
     let current_phase = phases.iter().find(|g| !g.passed).map(|g| g.phase.clone());
     let barrier = phases.iter().find_map(|g| {
-        g.criteria.iter().find(|c| !c.met).map(|c| Barrier { phase: g.phase.clone(), criterion: c.criterion.clone() })
+        g.criteria
+            .iter()
+            .find(|c| !c.met && !c.is_withheld())
+            .map(|c| Barrier { phase: g.phase.clone(), criterion: c.criterion.clone() })
     });
 
     let units: Vec<UnitReadiness> = waves
@@ -253,8 +264,10 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
                 roles: &roles,
             };
             let gate = pb.phases.iter().map(|p| ctx.gate(&p.id, &p.gate)).find(|g| !g.passed);
-            let lacks =
-                gate.iter().flat_map(|g| g.criteria.iter().filter(|c| !c.met).map(|c| c.criterion.clone())).collect();
+            let lacks = gate
+                .iter()
+                .flat_map(|g| g.criteria.iter().filter(|c| !c.met && !c.is_withheld()).map(|c| c.criterion.clone()))
+                .collect();
             UnitReadiness { unit, wave, phase: gate.as_ref().map(|g| g.phase.clone()), gate, lacks }
         })
         .collect();
@@ -355,7 +368,7 @@ impl Ctx<'_> {
             .collect();
         // A criterion on a withheld KPI decides nothing, either way: it is left out of the
         // weights and cannot hold the gate shut (as a withheld score component is left out).
-        let withheld = |c: &&CriterionReadiness| matches!(c.observed, Observed::Kpi { withheld: true, .. });
+        let withheld = |c: &&CriterionReadiness| c.is_withheld();
         let total: f64 = criteria.iter().filter(|c| !withheld(c)).map(|c| c.weight).sum();
         let earned: f64 = criteria.iter().filter(|c| !withheld(c)).map(|c| c.weight * c.credit).sum();
         let readiness = if total > 0.0 { (earned / total).clamp(0.0, 1.0) } else { 1.0 };
