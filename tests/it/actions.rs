@@ -99,11 +99,7 @@ fn a_failing_rollout_puts_the_executive_escalation_first() {
     let top: Vec<(&str, f64)> = actions.iter().take(3).map(|a| (a.code.as_str(), a.urgency)).collect();
     assert_eq!(
         top,
-        [
-            ("intervention:failing-escalation", 100.0),
-            ("activity:practice-task", 72.0),
-            ("barrier:weekly-40", 5.0)
-        ]
+        [("intervention:failing-escalation", 100.0), ("activity:practice-task", 72.0), ("barrier:weekly-40", 5.0)]
     );
     assert_eq!(actions[0].members, vec![member(0x101)], "the executive");
 }

@@ -77,7 +77,12 @@ fn a_withheld_score_component_shows_no_points_and_does_not_count() {
     }
     let shown = score.components.iter().filter(|c| !c.withheld);
     let (points, weights) = shown.fold((0.0, 0.0), |(p, w), c| (p + c.points, w + c.weight));
-    assert!((score.uncapped - 100.0 * points / weights).abs() < 1e-9, "{} vs {}", score.uncapped, 100.0 * points / weights);
+    assert!(
+        (score.uncapped - 100.0 * points / weights).abs() < 1e-9,
+        "{} vs {}",
+        score.uncapped,
+        100.0 * points / weights
+    );
     // The absolute condition on the single executive's use is withheld too: it decides nothing.
     let executive = score.absolute_conditions.iter().find(|a| a.id.as_str() == "executive-commitment").unwrap();
     assert!(executive.withheld && !executive.holds, "{executive:?}");
@@ -93,7 +98,9 @@ fn the_raw_figures_of_a_withheld_scope_are_not_reachable() {
     let executive = scope_of(&report, &Scope::Role(Role::Executive));
     assert_eq!(executive.headcount, 1);
     assert_eq!(executive.figures, Figure::Suppressed);
-    for kpi in [Kpi::WeeklyActiveRate, Kpi::HabitRate, Kpi::RetentionScore, Kpi::TimeSavedHours, Kpi::ProposalsSubmitted] {
+    for kpi in
+        [Kpi::WeeklyActiveRate, Kpi::HabitRate, Kpi::RetentionScore, Kpi::TimeSavedHours, Kpi::ProposalsSubmitted]
+    {
         assert_eq!(executive.kpi(kpi), Figure::Suppressed, "{kpi:?}");
         assert_eq!(executive.value(kpi), None, "{kpi:?}");
     }
@@ -218,10 +225,9 @@ fn complementary_suppression_covers_roles_against_the_organisation() {
 /// are none or at least the minimum, and the overview withholds exactly what the report does.
 #[test]
 fn no_withheld_unit_is_a_parent_minus_its_shown_children() {
-    for (snapshot, as_of) in [
-        (teichaku::demo::snapshot(), teichaku::demo::AS_OF),
-        (load(&small()).unwrap(), "2026-04-20".parse().unwrap()),
-    ] {
+    for (snapshot, as_of) in
+        [(teichaku::demo::snapshot(), teichaku::demo::AS_OF), (load(&small()).unwrap(), "2026-04-20".parse().unwrap())]
+    {
         let report = teichaku::kpis(&snapshot, as_of, &Default::default()).unwrap();
         let min = u64::from(report.settings.min_group_size);
         let overview = teichaku::overview(&snapshot, as_of);
@@ -231,10 +237,13 @@ fn no_withheld_unit_is_a_parent_minus_its_shown_children() {
         let mut parents: Vec<(Scope, Vec<UnitId>)> =
             vec![(Scope::Organisation, units.iter().filter(|u| u.parent.is_none()).map(|u| u.id).collect())];
         parents.extend(
-            units.iter().map(|p| (Scope::Unit(p.id), units.iter().filter(|u| u.parent == Some(p.id)).map(|u| u.id).collect())),
+            units
+                .iter()
+                .map(|p| (Scope::Unit(p.id), units.iter().filter(|u| u.parent == Some(p.id)).map(|u| u.id).collect())),
         );
         for (parent, children) in parents.into_iter().filter(|(p, _)| shown(p)) {
-            let covered: u64 = children.iter().map(|&c| Scope::Unit(c)).filter(|c| shown(c)).map(|c| headcount(&c)).sum();
+            let covered: u64 =
+                children.iter().map(|&c| Scope::Unit(c)).filter(|c| shown(c)).map(|c| headcount(&c)).sum();
             let rest = headcount(&parent) - covered;
             assert!(rest == 0 || rest >= min, "{parent:?}: {rest} members outside its shown children");
         }
@@ -317,7 +326,9 @@ fn small_org(small: usize, others: [usize; 2], days: &[Vec<u8>], answer: Option<
                 (2, 0) => json!(["ambassador"]),
                 _ => json!(["staff"]),
             };
-            members.push(json!({ "id": uuid(0x100 + n), "unit": uuid(1 + u as u128), "roles": roles, "joined": "2020-04-01" }));
+            members.push(
+                json!({ "id": uuid(0x100 + n), "unit": uuid(1 + u as u128), "roles": roles, "joined": "2020-04-01" }),
+            );
             for &day in days.get(n as usize - 1).map(Vec::as_slice).unwrap_or(&[]) {
                 usage.push(json!({ "member": uuid(0x100 + n), "at": format!("2026-04-{:02}T10:00:00+09:00", day), "minutes": 5 + day % 7 }));
             }
@@ -340,7 +351,9 @@ fn small_org(small: usize, others: [usize; 2], days: &[Vec<u8>], answer: Option<
 fn small_doc_base() -> Value {
     let mut doc = with_anxious_intervention();
     let interventions = doc["playbook"]["inline"]["interventions"].as_array_mut().unwrap();
-    for (i, kpi) in ["weekly_active_rate", "habit_rate", "returning_rate", "retention_score", "never_share"].iter().enumerate() {
+    for (i, kpi) in
+        ["weekly_active_rate", "habit_rate", "returning_rate", "retention_score", "never_share"].iter().enumerate()
+    {
         interventions.push(json!({
             "id": format!("watch-{i}"),
             "title": { "en": kpi, "ja": kpi },
