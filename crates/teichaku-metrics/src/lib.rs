@@ -6,7 +6,9 @@
 //! splits across threads or shards; [`kpis`] turns it into a [`KpiReport`] for every scope (the
 //! organisation, each unit with its descendants, each role), each with its retention score and
 //! explanation. Groups smaller than the minimum group size are [`Figure::Suppressed`], never
-//! shown as a number. `docs/metrics.md` defines every figure.
+//! shown as a number: [`Disclosure`] decides once which scopes are withheld (complementary
+//! suppression included), before the score, gates, conditions or reports see a figure, and
+//! [`ScopeKpis`] keeps no raw figure of a withheld group. `docs/metrics.md` defines every figure.
 //!
 //! ```
 //! # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
