@@ -406,3 +406,29 @@ proptest! {
         }
     }
 }
+
+/// The overview, which now reads the events once and sums units up the tree, agrees with the
+/// KPI report on every shown unit's weekly-active count and headcount, and on the organisation's.
+#[test]
+fn the_overview_agrees_with_the_kpi_report_on_every_shown_unit() {
+    for (snapshot, as_of) in
+        [(teichaku::demo::snapshot(), teichaku::demo::AS_OF), (load(&small()).unwrap(), "2026-04-20".parse().unwrap())]
+    {
+        let report = teichaku::kpis(&snapshot, as_of, &Default::default()).unwrap();
+        let overview = teichaku::overview(&snapshot, as_of);
+        let weekly = |scope: &Scope| match &scope_of(&report, scope).figures {
+            Figure::Value(f) => f.weekly_active.value().map(|r| (r.numerator as usize, r.denominator as usize)),
+            _ => None,
+        };
+        let mut compared = 0;
+        for row in &overview.units {
+            if let Some(active) = row.weekly_active.active {
+                assert_eq!(Some((active, row.weekly_active.headcount)), weekly(&Scope::Unit(row.unit)), "{}", row.name);
+                compared += 1;
+            }
+        }
+        let total = overview.total;
+        assert_eq!(total.active.map(|a| (a, total.headcount)), weekly(&Scope::Organisation));
+        assert!(compared > 0 || snapshot.organisation().units.len() <= 3);
+    }
+}
