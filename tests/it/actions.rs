@@ -41,8 +41,19 @@ fn the_barrier_comes_first_then_the_overdue_practice_task() {
 fn a_silent_executive_fires_its_intervention() {
     // Three months on (2026-07-01, 91 days after launch) with no new use: the executive's last use
     // was 04-14, so the inline playbook's `executive-silent` fires (days since ≥ 14).
-    let snapshot = load(&small()).unwrap();
+    // The organisation has one executive: under the default minimum group of 5 her use is
+    // withheld and nothing may tell of it, so the intervention stays quiet.
     let as_of = "2026-07-01".parse().unwrap();
+    let snapshot = load(&small()).unwrap();
+    let report = kpis(&snapshot, as_of, &KpiOptions::default()).unwrap();
+    let ready = readiness(&snapshot, &report);
+    let p = plan(&snapshot, as_of);
+    let actions = next_actions(&snapshot, &report, &p, &ready, None).actions;
+    assert!(actions.iter().all(|a| a.code != "intervention:executive-silent"));
+    // With a minimum group of 1 the figure is shown, and the intervention fires.
+    let mut doc = small();
+    doc["playbook"]["inline"]["metrics"] = json!({ "min_group_size": 1 });
+    let snapshot = load(&doc).unwrap();
     let report = kpis(&snapshot, as_of, &KpiOptions::default()).unwrap();
     let ready = readiness(&snapshot, &report);
     let p = plan(&snapshot, as_of);
@@ -83,15 +94,12 @@ fn a_failing_rollout_puts_the_executive_escalation_first() {
     let actions = next_actions(&snapshot, &report, &p, &ready, None).actions;
     // Escalation 100 × 1.0 = 100; the practice task, 75 days late (04-17 to 07-01) but one phase
     // ahead of the current one (weekly-active 0 puts the rollout back in `prepare`): 75 − 3 = 72;
-    // the silent executive 100 × 0.7 = 70.
+    // the barrier point (weekly-40) 5. The single executive's silence is withheld under the
+    // minimum group of 5, so `executive-silent` (70) is not proposed.
     let top: Vec<(&str, f64)> = actions.iter().take(3).map(|a| (a.code.as_str(), a.urgency)).collect();
     assert_eq!(
         top,
-        [
-            ("intervention:failing-escalation", 100.0),
-            ("activity:practice-task", 72.0),
-            ("intervention:executive-silent", 70.0)
-        ]
+        [("intervention:failing-escalation", 100.0), ("activity:practice-task", 72.0), ("barrier:weekly-40", 5.0)]
     );
     assert_eq!(actions[0].members, vec![member(0x101)], "the executive");
 }
@@ -184,6 +192,9 @@ fn non_users_get_the_approach_their_reason_calls_for() {
                     "uses_ai": false, "non_user_reason": reason }),
         );
     }
+    // Support has three members: under the default minimum group of 5 its answers are withheld,
+    // and no intervention may reveal them (`trust_privacy`); with a minimum of 1 they are shown.
+    doc["playbook"]["inline"]["metrics"] = json!({ "min_group_size": 1 });
     let snapshot = load(&doc).unwrap();
     let as_of = "2026-04-20".parse().unwrap();
     let report = kpis(&snapshot, as_of, &KpiOptions::default()).unwrap();

@@ -16,6 +16,8 @@ mod schedule;
 mod support;
 mod trust_evaluate;
 mod trust_io;
+mod trust_depth;
+mod trust_privacy;
 mod validation;
 mod versioning;
 mod whatif;

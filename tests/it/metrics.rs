@@ -214,14 +214,14 @@ fn returning_rate_and_its_undefined_case() {
     assert_eq!(org(&r).weekly_active, rate(3, 6));
 
     // With the default minimum group of 5, three earlier-active members are too few to show,
-    // though the scope (6) is shown; the score still uses the value (10 × (1/3) / 0.8 points)
-    // and its explanation withholds it.
+    // though the scope (6) is shown; the score reads only what the scope shows, so the
+    // component is withheld, earns nothing and is left out of the score.
     let r = report(&d, "2026-04-23", None);
     assert_eq!(org(&r).returning, Figure::Suppressed);
     assert_eq!(org(&r).weekly_active, rate(3, 6));
-    let (value, earned) = points(&score(&r, &Scope::Organisation), ScoreComponentKind::ReturningRate);
-    assert_eq!(value, None);
-    assert!((earned - 10.0 / 3.0 / 0.8).abs() < 1e-12, "{earned}");
+    let s = score(&r, &Scope::Organisation);
+    assert_eq!(points(&s, ScoreComponentKind::ReturningRate), (None, 0.0));
+    assert!(s.components.iter().any(|c| c.component == ScoreComponentKind::ReturningRate && c.withheld));
 
     // On 2026-04-09 the earlier window is 03-27..04-02: nobody, so undefined (not 0, not suppressed),
     // while D is active in the trailing window 04-03..04-09.
@@ -824,7 +824,8 @@ fn score_doc(ambassador: bool) -> Value {
 
 #[test]
 fn the_score_is_capped_at_59_without_an_absolute_condition() {
-    let r = report(&score_doc(false), "2026-04-23", None);
+    // With a minimum group of 1, every figure is shown.
+    let r = report(&score_doc(false), "2026-04-23", Some(1));
     let s = score(&r, &Scope::Organisation);
     // habit 5/5 ≥ 0.5: 25; weekly 5/5 ≥ 0.7: 20; returning 5/5 ≥ 0.8: 10; executives 1/1: 15;
     // median 4 days against at most 2: 10 × 2/4 = 5; success case 7 days ≤ 14: 10; rule review
@@ -837,8 +838,30 @@ fn the_score_is_capped_at_59_without_an_absolute_condition() {
     assert_eq!(holds, [("daily-habit", true), ("executive-commitment", true), ("place-to-ask", false)]);
     assert_eq!((s.score, s.cap, s.level, s.failing), (59.0, Some(59.0), Level::Spreading, false));
 
-    // With B an ambassador nothing caps it.
+    // With the default minimum of 5, the single executive's use is withheld: executive
+    // commitment earns nothing and is left out (80 points of 85 weight), and its absolute
+    // condition is withheld, so it decides nothing; "a place to ask" still caps the score.
+    let r = report(&score_doc(false), "2026-04-23", None);
+    let s = score(&r, &Scope::Organisation);
+    let each: Vec<(f64, bool)> = s.components.iter().map(|c| (c.points, c.withheld)).collect();
+    assert_eq!(
+        each,
+        [(25.0, false), (20.0, false), (10.0, false), (0.0, true), (5.0, false), (10.0, false), (10.0, false)]
+    );
+    assert!((s.uncapped - 100.0 * 80.0 / 85.0).abs() < 1e-9, "{}", s.uncapped);
+    let holds: Vec<(&str, bool, bool)> =
+        s.absolute_conditions.iter().map(|a| (a.id.as_str(), a.holds, a.withheld)).collect();
+    assert_eq!(
+        holds,
+        [("daily-habit", true, false), ("executive-commitment", false, true), ("place-to-ask", false, false)]
+    );
+    assert_eq!((s.score, s.cap, s.level, s.failing), (59.0, Some(59.0), Level::Spreading, false));
+
+    // With B an ambassador nothing caps it: 94.12 by the default minimum, 95 with every figure shown.
     let r = report(&score_doc(true), "2026-04-23", None);
+    let s = score(&r, &Scope::Organisation);
+    assert!((s.score - 100.0 * 80.0 / 85.0).abs() < 1e-9 && s.cap.is_none() && s.level == Level::SelfDriving);
+    let r = report(&score_doc(true), "2026-04-23", Some(1));
     let s = score(&r, &Scope::Organisation);
     assert_eq!((s.score, s.cap, s.level), (95.0, None, Level::SelfDriving));
 
@@ -956,7 +979,7 @@ fn the_scoring_model_cannot_use_the_retention_score() {
 }
 
 #[test]
-fn the_score_explanation_shows_values_the_figures_suppress() {
+fn the_score_explanation_shows_no_value_or_points_the_figures_suppress() {
     // small.json on 2026-04-20 with the default minimum group of 5: the organisation (7) is shown.
     let r = report(&small(), "2026-04-20", None);
     let f = org(&r);
@@ -965,11 +988,11 @@ fn the_score_explanation_shows_values_the_figures_suppress() {
     assert_eq!(f.returning, Figure::Suppressed);
     // The lone executive's last use cannot be read off `days_since_use` either.
     assert_eq!(f.executives.days_since_use, Figure::Suppressed);
-    // The explanation withholds the same values (executive commitment 1/1, returning 1/1) but
-    // still counts their points: 15 × 1 and 10 × 1.
+    // The explanation withholds the same values (executive commitment 1/1, returning 1/1), and
+    // their points, which would give the values away: both earn nothing and are left out.
     let s = score(&r, &Scope::Organisation);
-    assert_eq!(points(&s, ScoreComponentKind::ExecutiveCommitment), (None, 15.0));
-    assert_eq!(points(&s, ScoreComponentKind::ReturningRate), (None, 10.0));
+    assert_eq!(points(&s, ScoreComponentKind::ExecutiveCommitment), (None, 0.0));
+    assert_eq!(points(&s, ScoreComponentKind::ReturningRate), (None, 0.0));
     assert!(s.components.iter().filter(|c| c.withheld).count() == 2);
 }
 
@@ -1226,12 +1249,18 @@ fn per_member_figures_carry_the_adkar_barrier() {
 }
 
 #[test]
-fn raw_values_serve_gates_even_where_figures_are_withheld() {
+fn gates_and_conditions_see_only_what_the_report_shows() {
     // small.json on 2026-04-20 with the default minimum group of 5: Sales (2 present: 103, 104,
-    // both active in 04-14..04-20) is suppressed in the report, yet gates still see its values.
+    // both active in 04-14..04-20) is suppressed in the report, and gates and conditions see
+    // its KPIs withheld too; with a minimum of 1 they see the value.
     let r = report(&small(), "2026-04-20", None);
     let sales = scope(&r, &Scope::Unit(unit(SALES)));
     assert_eq!(sales.figures, Figure::Suppressed);
+    assert_eq!(sales.value(teichaku::model::Kpi::WeeklyActiveRate), None);
+    assert_eq!(sales.kpi(teichaku::model::Kpi::WeeklyActiveRate), Figure::Suppressed);
+    assert_eq!(sales.kpi(teichaku::model::Kpi::RetentionScore), Figure::Suppressed);
+    let r = report(&small(), "2026-04-20", Some(1));
+    let sales = scope(&r, &Scope::Unit(unit(SALES)));
     assert_eq!(sales.value(teichaku::model::Kpi::WeeklyActiveRate), Some(1.0));
     assert!(sales.value(teichaku::model::Kpi::RetentionScore).is_some());
     // The raw values never reach the serialised report.

@@ -216,17 +216,19 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
                     (None, true) => t(lang, "withheld", "非表示").to_owned(),
                     (None, false) => "n/a".to_owned(),
                 };
+                // A withheld component is left out of the score: no points to show.
+                let points = if c.withheld { "—".to_owned() } else { format!("{:.1}", c.points) };
                 let _ = writeln!(
                     out,
-                    "  {:<26} {:>9} / {:<5} → {:>5.1} / {:.0}",
+                    "  {:<26} {:>9} / {:<5} → {:>5} / {:.0}",
                     format!("{:?}", c.component),
                     value,
                     c.target,
-                    c.points,
+                    points,
                     c.weight
                 );
             }
-            for ac in score.absolute_conditions.iter().filter(|ac| !ac.holds) {
+            for ac in score.absolute_conditions.iter().filter(|ac| !ac.holds && !ac.withheld) {
                 let _ = writeln!(out, "  ✗ {}", clean(ac.title.get(lang)));
             }
         }

@@ -163,7 +163,11 @@ fn render(snapshot: &ValidSnapshot, report: &KpiReport, streamed: &UsageReport, 
                 scope_name(snapshot, &org.scope, lang)
             );
             for c in &score.components {
-                let value = c.value.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.3}"));
+                let value = match (c.value, c.withheld) {
+                    (Some(v), _) => format!("{v:.3}"),
+                    (None, true) => t(lang, "withheld", "非表示").to_owned(),
+                    (None, false) => "n/a".to_owned(),
+                };
                 let _ = writeln!(
                     out,
                     "  {:<26} {:>9} / {:<6} {} {:>5.1} × {:.2} = {:>5.2}",
@@ -177,7 +181,13 @@ fn render(snapshot: &ValidSnapshot, report: &KpiReport, streamed: &UsageReport, 
                 );
             }
             for a in &score.absolute_conditions {
-                let _ = writeln!(out, "  {} {}", if a.holds { "✓" } else { "✗" }, clean(a.title.get(lang)));
+                // A condition on a withheld figure is neither shown to hold nor to fail.
+                let mark = match (a.holds, a.withheld) {
+                    (true, _) => "✓".to_owned(),
+                    (false, true) => format!("– ({})", t(lang, "withheld", "非表示")),
+                    (false, false) => "✗".to_owned(),
+                };
+                let _ = writeln!(out, "  {mark} {}", clean(a.title.get(lang)));
             }
             if let Some(cap) = score.cap {
                 let _ = writeln!(

@@ -1,6 +1,6 @@
 //! Every KPI of a scope on `as_of`, from the aggregate and the other observations.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -14,6 +14,7 @@ use crate::activity::{WorkingDays, is_habitual, streaks};
 use crate::aggregate::{AggregateSpec, UsageAggregate, WindowMask};
 use crate::calendar::{date_of, day_number, week_start};
 use crate::figure::{Figure, Rate, rate_figure};
+use crate::scope::Disclosure;
 use crate::score::{ScoreReport, retention_score};
 use crate::store::{EventStore, StoreError};
 
@@ -138,39 +139,61 @@ pub struct ScopeKpis {
     pub figures: Figure<ScopeFigures>,
     /// The retention score; suppressed with the figures.
     pub score: Figure<ScoreReport>,
-    /// Every KPI's raw value, including the retention score, for gates and conditions; never
-    /// serialised, so it cannot undo the suppression of the figures.
+    /// Every KPI as the scope shows it, including the retention score, for gates and conditions:
+    /// withheld wherever the figures withhold it. Private and never serialised: the raw figure
+    /// of a withheld group is not kept anywhere a caller can reach.
     #[serde(skip)]
-    pub values: KpiValues,
+    values: KpiValues,
 }
 
-/// Every KPI's raw value in one scope, a slot per KPI: what gates and conditions look up, many
-/// times per scope.
+/// Every KPI of one scope as the scope shows it, a slot per KPI: a value, undefined, or
+/// withheld. It is what gates and conditions look up, many times per scope; a withheld KPI is a
+/// typed [`Figure::Suppressed`], not a number.
 ///
 /// ```
-/// use teichaku_metrics::KpiValues;
+/// use teichaku_metrics::{Figure, KpiValues};
 /// use teichaku_model::Kpi;
 /// let mut values: KpiValues = [(Kpi::HabitRate, 0.25)].into_iter().collect();
 /// values.insert(Kpi::WeeklyActiveRate, 0.5);
+/// values.withhold(Kpi::ReturningRate);
 /// assert_eq!(values.get(Kpi::WeeklyActiveRate), Some(0.5));
-/// assert_eq!(values.get(Kpi::RetentionScore), None);
+/// assert_eq!(values.get(Kpi::ReturningRate), None);
+/// assert_eq!(values.figure(Kpi::ReturningRate), Figure::Suppressed);
+/// assert_eq!(values.figure(Kpi::RetentionScore), Figure::Undefined);
 /// // In the order of `Kpi::ALL`, whatever the order of insertion.
 /// let listed: Vec<(Kpi, f64)> = values.iter().collect();
 /// assert_eq!(listed, [(Kpi::WeeklyActiveRate, 0.5), (Kpi::HabitRate, 0.25)]);
 /// assert_eq!(values.len(), 2);
 /// ```
-#[derive(Clone, Copy, PartialEq, Debug, Default)]
-pub struct KpiValues([Option<f64>; Kpi::ALL.len()]);
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub struct KpiValues([Figure<f64>; Kpi::ALL.len()]);
+
+impl Default for KpiValues {
+    fn default() -> Self {
+        Self([Figure::Undefined; Kpi::ALL.len()])
+    }
+}
 
 impl KpiValues {
-    /// The value of `kpi`, `None` when it has none.
+    /// The value of `kpi`, `None` when it has none or it is withheld.
     ///
     /// ```
     /// # use teichaku_model::Kpi;
     /// assert_eq!(teichaku_metrics::KpiValues::default().get(Kpi::HabitRate), None);
     /// ```
     pub fn get(&self, kpi: Kpi) -> Option<f64> {
-        self.0.get(kpi.index()).copied().flatten()
+        self.figure(kpi).value().copied()
+    }
+
+    /// `kpi` as a figure: its value, undefined, or withheld.
+    ///
+    /// ```
+    /// # use teichaku_model::Kpi;
+    /// let values = teichaku_metrics::KpiValues::default();
+    /// assert_eq!(values.figure(Kpi::HabitRate), teichaku_metrics::Figure::Undefined);
+    /// ```
+    pub fn figure(&self, kpi: Kpi) -> Figure<f64> {
+        self.0.get(kpi.index()).copied().unwrap_or(Figure::Undefined)
     }
 
     /// Sets the value of `kpi`, returning the one it replaces.
@@ -182,34 +205,52 @@ impl KpiValues {
     /// assert_eq!(values.insert(Kpi::HabitRate, 0.2), Some(0.1));
     /// ```
     pub fn insert(&mut self, kpi: Kpi, value: f64) -> Option<f64> {
-        self.0.get_mut(kpi.index()).and_then(|slot| slot.replace(value))
+        self.set(kpi, Figure::Value(value)).value().copied()
     }
 
-    /// The KPIs with a value, in the order of [`Kpi::ALL`].
+    /// Marks `kpi` withheld, dropping any value it had.
+    ///
+    /// ```
+    /// # use teichaku_model::Kpi;
+    /// let mut values = teichaku_metrics::KpiValues::default();
+    /// values.insert(Kpi::HabitRate, 0.1);
+    /// values.withhold(Kpi::HabitRate);
+    /// assert_eq!(values.get(Kpi::HabitRate), None);
+    /// ```
+    pub fn withhold(&mut self, kpi: Kpi) {
+        self.set(kpi, Figure::Suppressed);
+    }
+
+    /// Sets `kpi` to `figure`, returning what it replaces.
+    fn set(&mut self, kpi: Kpi, figure: Figure<f64>) -> Figure<f64> {
+        self.0.get_mut(kpi.index()).map_or(Figure::Undefined, |slot| std::mem::replace(slot, figure))
+    }
+
+    /// The KPIs with a value shown, in the order of [`Kpi::ALL`].
     ///
     /// ```
     /// assert_eq!(teichaku_metrics::KpiValues::default().iter().count(), 0);
     /// ```
     pub fn iter(&self) -> impl Iterator<Item = (Kpi, f64)> + '_ {
-        Kpi::ALL.iter().zip(&self.0).filter_map(|(&k, v)| Some((k, (*v)?)))
+        Kpi::ALL.iter().zip(&self.0).filter_map(|(&k, v)| Some((k, *v.value()?)))
     }
 
-    /// How many KPIs have a value.
+    /// How many KPIs have a value shown.
     ///
     /// ```
     /// assert_eq!(teichaku_metrics::KpiValues::default().len(), 0);
     /// ```
     pub fn len(&self) -> usize {
-        self.0.iter().filter(|v| v.is_some()).count()
+        self.0.iter().filter(|v| v.value().is_some()).count()
     }
 
-    /// Whether no KPI has a value.
+    /// Whether no KPI has a value shown.
     ///
     /// ```
     /// assert!(teichaku_metrics::KpiValues::default().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.0.iter().all(Option::is_none)
+        self.len() == 0
     }
 }
 
@@ -224,7 +265,9 @@ impl FromIterator<(Kpi, f64)> for KpiValues {
 }
 
 impl ScopeKpis {
-    /// The raw value of `kpi` in this scope, for gates and conditions; `None` when it has none.
+    /// The value of `kpi` as this scope shows it, for gates and conditions; `None` when it has
+    /// none or when it is withheld (every KPI of a withheld scope, and a KPI over a group under
+    /// the minimum group size in a shown one). Use [`ScopeKpis::kpi`] to tell the two apart.
     ///
     /// ```
     /// # fn report() -> teichaku_metrics::KpiReport { unimplemented!() }
@@ -235,6 +278,31 @@ impl ScopeKpis {
     /// ```
     pub fn value(&self, kpi: Kpi) -> Option<f64> {
         self.values.get(kpi)
+    }
+
+    /// `kpi` as this scope shows it: its value, undefined, or withheld ([`Figure::Suppressed`]).
+    ///
+    /// ```
+    /// # fn report() -> teichaku_metrics::KpiReport { unimplemented!() }
+    /// # if false {
+    /// let org = &report().scopes[0];
+    /// let withheld = org.kpi(teichaku_model::Kpi::ReturningRate) == teichaku_metrics::Figure::Suppressed;
+    /// # }
+    /// ```
+    pub fn kpi(&self, kpi: Kpi) -> Figure<f64> {
+        self.values.figure(kpi)
+    }
+
+    /// Every KPI as this scope shows it.
+    ///
+    /// ```
+    /// # fn report() -> teichaku_metrics::KpiReport { unimplemented!() }
+    /// # if false {
+    /// let shown = report().scopes[0].values().len();
+    /// # }
+    /// ```
+    pub fn values(&self) -> &KpiValues {
+        &self.values
     }
 }
 
@@ -639,15 +707,18 @@ pub(crate) struct Ctx<'a> {
     launch: i32,
     /// By member position: whether the member completed a training by `as_of`.
     trained: Vec<bool>,
-    /// The organisation's executives: executive commitment is judged organisation-wide, whatever the scope.
-    org_executives: Option<Executives>,
     /// The earlier date of cohort transitions.
     compare_with: Option<NaiveDate>,
-    /// The same, withheld under the minimum group size, for what reports show.
+    /// The organisation's executives, withheld under the minimum group size: executive
+    /// commitment is judged organisation-wide, whatever the scope.
     org_executives_shown: Option<Executives>,
+    /// Which scopes show their figures.
+    disclosure: Disclosure,
+    /// Days since the rules were last reviewed (or since launch), the same in every scope.
+    days_since_rule_review: i64,
     /// What each member did, worked out once for every scope.
     facts: Vec<MemberFacts>,
-    /// The totals of each unit's own members and of each role.
+    /// The totals of each unit with its descendants, of the organisation and of each role.
     totals: TotalsIndex,
     /// By member position: the day numbers of joining and of leaving (`i32::MAX` for members who
     /// have not left), so presence is two integer comparisons.
@@ -685,8 +756,13 @@ struct Totals {
     tools_28: u64,
     current_streaks: u64,
     longest_streaks: u64,
-    /// Days from joining (or launch) to first use, of each member who has used AI.
+    /// Days from joining (or launch) to first use, of each member who has used AI; gathered for
+    /// a unit's own members and a role, then folded into `first_used` and `first_median`.
     to_first: Vec<i32>,
+    /// Members who have used AI.
+    first_used: u64,
+    /// The median of their days to first use.
+    first_median: Option<f64>,
     executives: u64,
     executives_active_7: u64,
     executives_active_28: u64,
@@ -743,7 +819,7 @@ impl Totals {
         ] {
             sum(a, b);
         }
-        self.to_first.extend_from_slice(&other.to_first);
+        self.first_used += other.first_used;
         self.executive_last_use = self.executive_last_use.max(other.executive_last_use);
         if self.weeks.len() < other.weeks.len() {
             self.weeks.resize(other.weeks.len(), WeekCounts::default());
@@ -760,10 +836,12 @@ impl Totals {
     }
 }
 
-/// The [`Totals`] of every unit's own members and of every role, from one pass over the members.
+/// The [`Totals`] of every unit with its descendants (by unit position), of the organisation
+/// and of every role: one pass over the members, then one pass up the unit tree.
 #[derive(Clone, Debug, Default)]
 struct TotalsIndex {
-    by_unit: BTreeMap<UnitId, Totals>,
+    by_unit: Vec<Totals>,
+    organisation: Totals,
     by_role: BTreeMap<Role, Totals>,
 }
 
@@ -822,9 +900,19 @@ impl<'a> Ctx<'a> {
                 }
                 trained
             },
-            org_executives: None,
             compare_with: options.compare_with,
             org_executives_shown: None,
+            disclosure: Disclosure::new(
+                snapshot,
+                as_of_date,
+                options.min_group_size.unwrap_or(pb.metrics.min_group_size).max(1),
+            ),
+            days_since_rule_review: {
+                let launch = snapshot.organisation().launch_date;
+                let last =
+                    snapshot.observations().rule_reviews.iter().map(|r| r.date).filter(|&d| d <= as_of_date).max();
+                (as_of_date - last.unwrap_or(launch).max(launch.min(as_of_date))).num_days().max(0)
+            },
             facts: Vec::new(),
             totals: TotalsIndex::default(),
             tenure: snapshot
@@ -906,9 +994,8 @@ impl<'a> Ctx<'a> {
     }
 
     fn with_org_executives(mut self) -> Self {
-        let org = self.totals_of(&Scope::Organisation);
-        self.org_executives = Some(executives_of(&org, self.as_of, self.launch, 0));
-        self.org_executives_shown = Some(executives_of(&org, self.as_of, self.launch, self.min_group));
+        let org = &self.totals.organisation;
+        self.org_executives_shown = Some(executives_of(org, self.as_of, self.launch, self.min_group));
         self
     }
 
@@ -922,7 +1009,8 @@ impl<'a> Ctx<'a> {
         let cohort_back = self.compare_with.map(|from| i64::from(self.as_of) - i64::from(day_number(from)));
         let cohort_back = cohort_back.filter(|&b| b > 0 && b + 7 <= i64::from(crate::HORIZON_DAYS)).map(|b| b as i32);
         let cohort_windows = cohort_back.map(|b| (WindowMask::new(b, 7), self.as_of - b));
-        let mut by_unit: BTreeMap<UnitId, Totals> = org.units.iter().map(|u| (u.id, Totals::empty(weeks))).collect();
+        let tree = self.disclosure.tree();
+        let mut by_unit: Vec<Totals> = vec![Totals::empty(weeks); org.units.len()];
         let mut by_role: BTreeMap<Role, Totals> = Role::ALL.iter().map(|&r| (r, Totals::empty(weeks))).collect();
         for (m, member) in org.members.iter().enumerate() {
             // The member's roles as bits in the order of `Role::ALL`, read once.
@@ -930,7 +1018,7 @@ impl<'a> Ctx<'a> {
                 .roles
                 .iter()
                 .fold(0u8, |bits, &role| bits | Role::ALL.iter().position(|&r| r == role).map_or(0, |i| 1 << i));
-            if let Some(t) = by_unit.get_mut(&member.unit) {
+            if let Some(t) = tree.position(member.unit).and_then(|u| by_unit.get_mut(u)) {
                 self.add_member(t, m, member, roles, &until, cohort_windows.as_ref());
             }
             for role in &member.roles {
@@ -939,7 +1027,36 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        self.totals = TotalsIndex { by_unit, by_role };
+        // Up the tree once, children before parents: each unit's totals become those of its
+        // subtree, and the days to first use are merged into one running median per subtree, the
+        // smaller set into the larger, so a deep tree costs no more than a flat one.
+        let mut medians: Vec<MedianSet> =
+            by_unit.iter_mut().map(|t| MedianSet::of(std::mem::take(&mut t.to_first))).collect();
+        let mut organisation = Totals::empty(weeks);
+        let mut org_median = MedianSet::default();
+        for &u in tree.parents_first().iter().rev() {
+            let set = medians.get_mut(u).map(std::mem::take).unwrap_or_default();
+            let Some(t) = by_unit.get_mut(u) else { continue };
+            t.first_used = set.len() as u64;
+            t.first_median = set.median();
+            let child = t.clone();
+            let parent = tree.parent(u);
+            match parent.and_then(|p| medians.get_mut(p)) {
+                Some(parent_set) => parent_set.absorb(set),
+                None => org_median.absorb(set),
+            }
+            match parent.and_then(|p| by_unit.get_mut(p)) {
+                Some(parent) => parent.add(&child),
+                None => organisation.add(&child),
+            }
+        }
+        organisation.first_used = org_median.len() as u64;
+        organisation.first_median = org_median.median();
+        for t in by_role.values_mut() {
+            t.first_used = t.to_first.len() as u64;
+            t.first_median = median(&mut t.to_first);
+        }
+        self.totals = TotalsIndex { by_unit, organisation, by_role };
         self
     }
 
@@ -1044,22 +1161,13 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The totals of a scope: its units' (the unit and those below it), all units', or a role's.
-    fn totals_of(&self, scope: &Scope) -> Totals {
-        let weeks = self.agg.series_weeks() as usize;
-        let mut out = Totals::empty(weeks);
+    /// The totals of a scope: the unit's with those below it, the organisation's, or a role's.
+    fn totals_of(&self, scope: &Scope) -> Option<&Totals> {
         match scope {
-            Scope::Organisation => self.totals.by_unit.values().for_each(|t| out.add(t)),
-            Scope::Unit(u) => {
-                self.snapshot.units_under(*u).iter().filter_map(|u| self.totals.by_unit.get(u)).for_each(|t| out.add(t))
-            }
-            Scope::Role(r) => {
-                if let Some(t) = self.totals.by_role.get(r) {
-                    out.add(t);
-                }
-            }
+            Scope::Organisation => Some(&self.totals.organisation),
+            Scope::Unit(u) => self.disclosure.tree().position(*u).and_then(|u| self.totals.by_unit.get(u)),
+            Scope::Role(r) => self.totals.by_role.get(r),
         }
-        out
     }
 
     /// Whether the member with id `id` is present on `as_of`.
@@ -1068,7 +1176,8 @@ impl<'a> Ctx<'a> {
     }
 
     fn scope_kpis(&self, scope: Scope) -> ScopeKpis {
-        let totals = self.totals_of(&scope);
+        let empty = Totals::empty(0);
+        let totals = self.totals_of(&scope).unwrap_or(&empty);
         let headcount = totals.present;
         if headcount == 0 {
             return ScopeKpis {
@@ -1079,23 +1188,28 @@ impl<'a> Ctx<'a> {
                 values: KpiValues::default(),
             };
         }
-        let raw = self.figures(&scope, &totals, 0);
-        let raw_score = retention_score(self.snapshot, &raw, &scope, self);
-        let mut values: KpiValues =
-            Kpi::ALL.iter().filter_map(|&k| Some((k, self.kpi_value(&raw, k, false)?))).collect();
-        values.insert(Kpi::RetentionScore, raw_score.score);
-        if headcount < u64::from(self.min_group) {
+        if !self.disclosure.shows(&scope) {
+            // Nothing of the scope's own is seen, by reports or by conditions: every KPI is
+            // withheld except those the same in every scope, shown by the organisation.
+            let mut values = KpiValues::default();
+            for kpi in Kpi::ALL {
+                let figure = match kpi {
+                    Kpi::DaysSinceRuleReview => Figure::Value(self.days_since_rule_review as f64),
+                    Kpi::DaysSinceLaunch => Figure::Value(f64::from(self.as_of - self.launch)),
+                    Kpi::ExecutiveActiveShare | Kpi::DaysSinceExecutiveUse => self.org_executive_kpi(kpi),
+                    _ => Figure::Suppressed,
+                };
+                values.set(kpi, figure);
+            }
             return ScopeKpis { scope, headcount, figures: Figure::Suppressed, score: Figure::Suppressed, values };
         }
-        let shown = self.figures(&scope, &totals, self.min_group);
-        let mut score = raw_score;
-        // The explanation shows no value the figures withhold; the points still count.
-        for c in &mut score.components {
-            if c.value.is_some() && self.kpi_value(&shown, c.kpi, true).is_none() {
-                c.value = None;
-                c.withheld = true;
-            }
+        let shown = self.figures(&scope, totals, self.min_group);
+        let mut values = KpiValues::default();
+        for kpi in Kpi::ALL {
+            values.set(kpi, self.kpi_figure(&shown, kpi));
         }
+        let score = retention_score(self.snapshot, &values, &scope, self);
+        values.insert(Kpi::RetentionScore, score.score);
         ScopeKpis { scope, headcount, figures: Figure::Value(shown), score: Figure::Value(score), values }
     }
 
@@ -1130,21 +1244,27 @@ impl<'a> Ctx<'a> {
             }
         };
 
-        let mut to_first = t.to_first.clone();
         let first_use = FirstUse {
-            used: to_first.len() as u64,
-            not_yet: n - to_first.len() as u64,
-            median_days: Figure::of_group(median(&mut to_first), to_first.len() as u64, min_group),
+            used: t.first_used,
+            not_yet: n.saturating_sub(t.first_used),
+            median_days: Figure::of_group(t.first_median, t.first_used, min_group),
         };
 
         let executives = executives_of(t, self.as_of, self.launch, min_group);
 
-        let units_in_scope: BTreeSet<UnitId> = match scope {
-            Scope::Organisation => self.snapshot.organisation().units.iter().map(|u| u.id).collect(),
-            Scope::Unit(u) => self.snapshot.units_under(*u).into_iter().collect(),
-            _ => BTreeSet::new(),
+        let tree = self.disclosure.tree();
+        let top = match scope {
+            Scope::Unit(u) => tree.position(*u),
+            _ => None,
         };
-        let in_scope = InScope { snapshot: self.snapshot, scope, units: &units_in_scope };
+        // Whether a unit's records belong to the scope: every unit for the organisation, the
+        // unit and those below it for a unit, none for a role.
+        let unit_in_scope = |u: &UnitId| match scope {
+            Scope::Organisation => tree.position(*u).is_some(),
+            Scope::Unit(_) => top.zip(tree.position(*u)).is_some_and(|(top, u)| tree.is_under(u, top)),
+            _ => false,
+        };
+        let in_scope = InScope { snapshot: self.snapshot, scope, unit_in_scope: &unit_in_scope };
         let obs = self.snapshot.observations();
         let as_of = self.as_of_date;
         let since = |days: i64| as_of.checked_sub_days(chrono::Days::new(days as u64)).unwrap_or(NaiveDate::MIN);
@@ -1161,7 +1281,7 @@ impl<'a> Ctx<'a> {
             let in_window = s.date >= window_start && s.date <= as_of;
             let belongs = match (s.member, s.unit) {
                 (Some(m), _) => in_scope.contains(&m) && self.present_on_as_of(&m),
-                (None, Some(u)) => units_in_scope.contains(&u),
+                (None, Some(u)) => unit_in_scope(&u),
                 (None, None) => matches!(scope, Scope::Organisation),
             };
             if in_window && belongs {
@@ -1247,7 +1367,7 @@ impl<'a> Ctx<'a> {
         };
         let incident_in_scope = |i: &&teichaku_model::RuleIncident| match (i.member, i.unit) {
             (Some(m), _) => in_scope.contains(&m),
-            (None, Some(u)) => units_in_scope.contains(&u),
+            (None, Some(u)) => unit_in_scope(&u),
             (None, None) => matches!(scope, Scope::Organisation),
         };
         let incidents: Vec<_> = obs.incidents.iter().filter(incident_in_scope).filter(|i| i.date <= as_of).collect();
@@ -1283,7 +1403,7 @@ impl<'a> Ctx<'a> {
                 complete: cases.iter().filter(|c| c.is_complete()).count() as u64,
                 days_since_last: days_since(cases.iter().map(|c| c.date).max()),
             },
-            days_since_rule_review: days_since(obs.rule_reviews.iter().map(|r| r.date).filter(|&d| d <= as_of).max()),
+            days_since_rule_review: self.days_since_rule_review,
             training: Training {
                 trained: rate_figure(t.trained, n, min_group),
                 untrained_senior_beginners: t.untrained_senior_beginners,
@@ -1377,65 +1497,65 @@ impl<'a> Ctx<'a> {
         out
     }
 
-    /// The value of `kpi` in `raw` figures (for conditions and the score), or in shown figures
-    /// when `shown` (for what a report may show).
-    pub(crate) fn kpi_value(&self, raw: &ScopeFigures, kpi: Kpi, shown: bool) -> Option<f64> {
-        let org_executives = if shown { &self.org_executives_shown } else { &self.org_executives };
-        let rate = |f: &Figure<Rate>| f.value().map(|r| r.rate);
-        let value = |f: &Figure<f64>| f.value().copied();
-        let share = |r: NonUserReason| raw.surveys.non_user_reasons.value().and_then(|m| m.get(&r).copied());
-        let n = (raw.segments.habitual
-            + raw.segments.regular
-            + raw.segments.occasional
-            + raw.segments.lapsed
-            + raw.segments.never) as f64;
+    /// An organisation-wide executive KPI as the organisation shows it.
+    fn org_executive_kpi(&self, kpi: Kpi) -> Figure<f64> {
+        let Some(e) = &self.org_executives_shown else { return Figure::Undefined };
         match kpi {
-            Kpi::WeeklyActiveRate => rate(&raw.weekly_active),
-            Kpi::MonthlyActiveRate => rate(&raw.monthly_active),
-            Kpi::HabitRate => rate(&raw.habit),
-            Kpi::ReturningRate => rate(&raw.returning),
-            Kpi::LapsedShare => (n > 0.0).then(|| raw.segments.lapsed as f64 / n),
-            Kpi::NeverShare => (n > 0.0).then(|| raw.segments.never as f64 / n),
-            Kpi::MinutesPerActiveMember => value(&raw.usage.minutes_per_active_member),
-            Kpi::ExecutiveActiveShare => org_executives.as_ref().and_then(|e| rate(&e.active_7)),
-            Kpi::DaysSinceExecutiveUse => {
-                org_executives.as_ref().and_then(|e| e.days_since_use.value().copied()).map(|d| d as f64)
-            }
-            Kpi::SatisfactionMean => value(&raw.surveys.satisfaction_mean),
-            Kpi::QualityMean => value(&raw.surveys.quality_mean),
+            Kpi::ExecutiveActiveShare => e.active_7.map(|r| r.rate),
+            _ => e.days_since_use.map(|d| d as f64),
+        }
+    }
+
+    /// `kpi` in a shown scope's `shown` figures: its value, undefined, or withheld where the
+    /// figures withhold it.
+    fn kpi_figure(&self, shown: &ScopeFigures, kpi: Kpi) -> Figure<f64> {
+        let rate = |f: &Figure<Rate>| f.map(|r| r.rate);
+        let count = |n: u64| Figure::Value(n as f64);
+        let share = |r: NonUserReason| match &shown.surveys.non_user_reasons {
+            Figure::Value(m) => m.get(&r).copied().map_or(Figure::Undefined, Figure::Value),
+            Figure::Suppressed => Figure::Suppressed,
+            _ => Figure::Undefined,
+        };
+        let seg = &shown.segments;
+        let n = seg.habitual + seg.regular + seg.occasional + seg.lapsed + seg.never;
+        let of_headcount = |k: u64| if n > 0 { Figure::Value(k as f64 / n as f64) } else { Figure::Undefined };
+        match kpi {
+            Kpi::WeeklyActiveRate => rate(&shown.weekly_active),
+            Kpi::MonthlyActiveRate => rate(&shown.monthly_active),
+            Kpi::HabitRate => rate(&shown.habit),
+            Kpi::ReturningRate => rate(&shown.returning),
+            Kpi::LapsedShare => of_headcount(seg.lapsed),
+            Kpi::NeverShare => of_headcount(seg.never),
+            Kpi::MinutesPerActiveMember => shown.usage.minutes_per_active_member,
+            Kpi::ExecutiveActiveShare | Kpi::DaysSinceExecutiveUse => self.org_executive_kpi(kpi),
+            Kpi::SatisfactionMean => shown.surveys.satisfaction_mean,
+            Kpi::QualityMean => shown.surveys.quality_mean,
             Kpi::NonUserShareAnxious => share(NonUserReason::Anxious),
             Kpi::NonUserShareSkeptical => share(NonUserReason::Skeptical),
             Kpi::NonUserShareUninterested => share(NonUserReason::Uninterested),
-            Kpi::ProposalsSubmitted => Some(raw.proposals.submitted as f64),
-            Kpi::ProposalsImplemented => Some(raw.proposals.implemented as f64),
-            Kpi::ImplementationRate => rate(&raw.proposals.implementation_rate),
-            Kpi::ConsultationsOpened => Some(raw.consultations.opened as f64),
-            Kpi::ConsultationsUnresolved => Some(raw.consultations.unresolved as f64),
-            Kpi::MedianDaysToResolve => value(&raw.consultations.median_days_to_resolve),
-            Kpi::IncidentsLast28Days => Some(raw.incidents.last_28_days as f64),
-            Kpi::DaysSinceRuleReview => Some(raw.days_since_rule_review as f64),
-            Kpi::SuccessCasesShared => Some(raw.success_cases.shared as f64),
-            Kpi::SuccessCasesComplete => Some(raw.success_cases.complete as f64),
-            Kpi::DaysSinceSuccessCase => Some(raw.success_cases.days_since_last as f64),
-            Kpi::TimeSavedHours => Some(raw.time_saved.hours),
-            Kpi::TrainedShare => rate(&raw.training.trained),
-            Kpi::UntrainedSeniorBeginners => Some(raw.training.untrained_senior_beginners as f64),
-            Kpi::DaysSinceLaunch => Some(raw.days_since_launch as f64),
-            _ => None,
+            Kpi::ProposalsSubmitted => count(shown.proposals.submitted),
+            Kpi::ProposalsImplemented => count(shown.proposals.implemented),
+            Kpi::ImplementationRate => rate(&shown.proposals.implementation_rate),
+            Kpi::ConsultationsOpened => count(shown.consultations.opened),
+            Kpi::ConsultationsUnresolved => count(shown.consultations.unresolved),
+            Kpi::MedianDaysToResolve => shown.consultations.median_days_to_resolve,
+            Kpi::IncidentsLast28Days => count(shown.incidents.last_28_days),
+            Kpi::DaysSinceRuleReview => Figure::Value(shown.days_since_rule_review as f64),
+            Kpi::SuccessCasesShared => count(shown.success_cases.shared),
+            Kpi::SuccessCasesComplete => count(shown.success_cases.complete),
+            Kpi::DaysSinceSuccessCase => Figure::Value(shown.success_cases.days_since_last as f64),
+            Kpi::TimeSavedHours => Figure::Value(shown.time_saved.hours),
+            Kpi::TrainedShare => rate(&shown.training.trained),
+            Kpi::UntrainedSeniorBeginners => count(shown.training.untrained_senior_beginners),
+            Kpi::DaysSinceLaunch => Figure::Value(shown.days_since_launch as f64),
+            _ => Figure::Undefined,
         }
     }
 
     /// Members of the scope holding `role`, present on `as_of`.
     pub(crate) fn role_count(&self, scope: &Scope, role: Role) -> u64 {
         let Some(i) = Role::ALL.iter().position(|&r| r == role) else { return 0 };
-        let count = |t: &Totals| t.present_by_role.get(i).copied().unwrap_or(0);
-        match scope {
-            Scope::Organisation => self.totals.by_unit.values().map(count).sum(),
-            Scope::Unit(u) => {
-                self.snapshot.units_under(*u).iter().filter_map(|u| self.totals.by_unit.get(u)).map(count).sum()
-            }
-            Scope::Role(r) => self.totals.by_role.get(r).map_or(0, count),
-        }
+        self.totals_of(scope).and_then(|t| t.present_by_role.get(i)).copied().unwrap_or(0)
     }
 }
 
@@ -1444,8 +1564,8 @@ impl<'a> Ctx<'a> {
 struct InScope<'a> {
     snapshot: &'a ValidSnapshot,
     scope: &'a Scope,
-    /// The units of a unit scope (the unit and those below it).
-    units: &'a BTreeSet<UnitId>,
+    /// Whether a unit is in a unit scope (the unit or below it).
+    unit_in_scope: &'a dyn Fn(&UnitId) -> bool,
 }
 
 impl InScope<'_> {
@@ -1453,7 +1573,7 @@ impl InScope<'_> {
         let Some(member) = self.snapshot.member(*id) else { return false };
         match self.scope {
             Scope::Organisation => true,
-            Scope::Unit(_) => self.units.contains(&member.unit),
+            Scope::Unit(_) => (self.unit_in_scope)(&member.unit),
             Scope::Role(role) => member.has_role(*role),
         }
     }
@@ -1504,4 +1624,82 @@ fn median(values: &mut [i32]) -> Option<f64> {
     } else {
         f64::from(middle)
     })
+}
+
+/// Days to first use as a running median: the lower half in a max-heap, the upper half in a
+/// min-heap, the lower half never smaller than the upper nor larger by more than one.
+#[derive(Clone, Debug, Default)]
+struct MedianSet {
+    lower: std::collections::BinaryHeap<i32>,
+    upper: std::collections::BinaryHeap<std::cmp::Reverse<i32>>,
+}
+
+impl MedianSet {
+    fn of(values: Vec<i32>) -> Self {
+        let mut set = Self::default();
+        values.into_iter().for_each(|v| set.insert(v));
+        set
+    }
+
+    fn len(&self) -> usize {
+        self.lower.len() + self.upper.len()
+    }
+
+    fn insert(&mut self, value: i32) {
+        if self.lower.peek().is_none_or(|&top| value <= top) {
+            self.lower.push(value);
+        } else {
+            self.upper.push(std::cmp::Reverse(value));
+        }
+        if self.lower.len() > self.upper.len() + 1 {
+            if let Some(v) = self.lower.pop() {
+                self.upper.push(std::cmp::Reverse(v));
+            }
+        } else if self.upper.len() > self.lower.len() {
+            if let Some(std::cmp::Reverse(v)) = self.upper.pop() {
+                self.lower.push(v);
+            }
+        }
+    }
+
+    /// Adds every value of `other`, inserting the smaller set's values into the larger.
+    fn absorb(&mut self, mut other: Self) {
+        if other.len() > self.len() {
+            std::mem::swap(self, &mut other);
+        }
+        let Self { lower, upper } = other;
+        for v in lower.into_vec().into_iter().chain(upper.into_vec().into_iter().map(|r| r.0)) {
+            self.insert(v);
+        }
+    }
+
+    /// The median (the mean of the middle two for an even count), as [`median`] gives it.
+    fn median(&self) -> Option<f64> {
+        let low = f64::from(*self.lower.peek()?);
+        Some(match self.upper.peek() {
+            Some(&std::cmp::Reverse(high)) if self.upper.len() == self.lower.len() => (low + f64::from(high)) / 2.0,
+            _ => low,
+        })
+    }
+}
+
+#[cfg(test)]
+mod median_tests {
+    #![allow(clippy::indexing_slicing, reason = "tests")]
+    use super::{MedianSet, median};
+
+    #[test]
+    fn a_running_median_merged_in_any_split_equals_the_median_of_all() {
+        let values: Vec<i32> = (0..200).map(|i| (i * 7919 % 101) - 30).collect();
+        for split in [0, 1, 2, 57, 100, 199, 200] {
+            let (a, b) = values.split_at(split);
+            let mut left = MedianSet::of(a.to_vec());
+            left.absorb(MedianSet::of(b.to_vec()));
+            let mut prefix = values[..split.max(1)].to_vec();
+            assert_eq!(MedianSet::of(values[..split.max(1)].to_vec()).median(), median(&mut prefix));
+            assert_eq!(left.median(), median(&mut values.clone()));
+            assert_eq!(left.len(), values.len());
+        }
+        assert_eq!(MedianSet::default().median(), None);
+    }
 }

@@ -6,7 +6,9 @@
 //! splits across threads or shards; [`kpis`] turns it into a [`KpiReport`] for every scope (the
 //! organisation, each unit with its descendants, each role), each with its retention score and
 //! explanation. Groups smaller than the minimum group size are [`Figure::Suppressed`], never
-//! shown as a number. `docs/metrics.md` defines every figure.
+//! shown as a number: [`Disclosure`] decides once which scopes are withheld (complementary
+//! suppression included), before the score, gates, conditions or reports see a figure, and
+//! [`ScopeKpis`] keeps no raw figure of a withheld group. `docs/metrics.md` defines every figure.
 //!
 //! ```
 //! # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
@@ -44,7 +46,7 @@ pub use kpis::{
     KpiValues, MemberKpis, Proposals, ScopeFigures, ScopeKpis, Segment, Segments, SuccessCases, Surveys, TimeSaved,
     Training, Usage, WeekFigures, kpis, kpis_from_aggregate, kpis_with_store,
 };
-pub use scope::{Scope, active_members, headcount, member_positions, members_in_scope};
+pub use scope::{Disclosure, Scope, active_members, headcount, member_positions, members_in_scope};
 pub use score::{AbsoluteCheck, ComponentPoints, Level, ScoreReport};
 pub use store::{EventError, EventStore, EventStoreBuilder, MAX_DAY_SPAN, MAX_EVENT_MINUTES, MAX_KINDS, StoreError};
 pub use stream::{BadLine, CSV_COLUMNS, EventFormat, LineError, MAX_LINE_BYTES, StreamError, stream_events};

@@ -110,3 +110,270 @@ pub fn active_members(snapshot: &ValidSnapshot, scope: &Scope, from: NaiveDate, 
         .collect();
     active.len()
 }
+
+/// The unit tree as arrays over unit positions (in the organisation's unit list), built once with
+/// explicit stacks: parents before children, and each unit's subtree as an interval of the
+/// depth-first order, so "unit `v` is under unit `u`" is two comparisons however deep the tree.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct UnitTree {
+    /// Position of each unit id.
+    index: std::collections::BTreeMap<UnitId, usize>,
+    /// By position: the parent's position.
+    parent: Vec<Option<usize>>,
+    /// Positions in depth-first preorder (parents before children; roots and children in list order).
+    order: Vec<usize>,
+    /// By position: where the unit comes in `order`, and where its subtree ends there.
+    span: Vec<(usize, usize)>,
+}
+
+impl UnitTree {
+    pub(crate) fn new(snapshot: &ValidSnapshot) -> Self {
+        let units = &snapshot.organisation().units;
+        let index: std::collections::BTreeMap<UnitId, usize> =
+            units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
+        let parent: Vec<Option<usize>> = units.iter().map(|u| u.parent.and_then(|p| index.get(&p).copied())).collect();
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); units.len()];
+        let mut roots = Vec::new();
+        for (i, p) in parent.iter().enumerate() {
+            match p.and_then(|p| children.get_mut(p)) {
+                Some(list) => list.push(i),
+                None => roots.push(i),
+            }
+        }
+        let mut order = Vec::with_capacity(units.len());
+        let mut stack: Vec<usize> = roots.into_iter().rev().collect();
+        while let Some(u) = stack.pop() {
+            order.push(u);
+            stack.extend(children.get(u).into_iter().flatten().rev());
+        }
+        let mut span = vec![(0, 0); units.len()];
+        for (at, &u) in order.iter().enumerate() {
+            if let Some(s) = span.get_mut(u) {
+                *s = (at, at + 1);
+            }
+        }
+        // Children after parents in `order`: walking it backwards closes every subtree before its parent's.
+        for &u in order.iter().rev() {
+            let end = span.get(u).map_or(0, |s| s.1);
+            if let Some(s) = parent.get(u).copied().flatten().and_then(|p| span.get_mut(p)) {
+                s.1 = s.1.max(end);
+            }
+        }
+        Self { index, parent, order, span }
+    }
+
+    /// The position of unit `id`.
+    pub(crate) fn position(&self, id: UnitId) -> Option<usize> {
+        self.index.get(&id).copied()
+    }
+
+    /// The parent's position of the unit at `unit`.
+    pub(crate) fn parent(&self, unit: usize) -> Option<usize> {
+        self.parent.get(unit).copied().flatten()
+    }
+
+    /// Unit positions, each after its parent.
+    pub(crate) fn parents_first(&self) -> &[usize] {
+        &self.order
+    }
+
+    /// Whether the unit at `unit` is the unit at `top` or below it.
+    pub(crate) fn is_under(&self, unit: usize, top: usize) -> bool {
+        match (self.span.get(unit), self.span.get(top)) {
+            (Some(&(at, _)), Some(&(from, to))) => from <= at && at < to,
+            _ => false,
+        }
+    }
+
+    /// How many units there are.
+    pub(crate) fn len(&self) -> usize {
+        self.parent.len()
+    }
+}
+
+/// Which scopes may show their figures: the privacy rule, decided once for a computation and
+/// applied before anything else sees a figure (`docs/metrics.md`, "Privacy").
+///
+/// 1. *Primary suppression*: a scope whose headcount is 1 to the minimum group size − 1 is withheld.
+/// 2. *Below a withheld unit*, every unit is withheld too (its members are a part of a group
+///    that is withheld, and could otherwise be subtracted from it).
+/// 3. *Complementary suppression*: for each shown parent (the organisation over its top units,
+///    each shown unit over its child units), the members of the parent outside its shown
+///    children (its own members and those of withheld children) are counted; when they are 1
+///    to the minimum − 1, a parent's figure minus its shown children's would give their figures
+///    away, so the smallest shown child (fewest members, then first in the unit list) is withheld
+///    too, and the next, until they number at least the minimum or no child is left shown.
+///    Role scopes are treated the same way as children of the organisation: present members
+///    holding none of the shown roles must be none or at least the minimum.
+///
+/// Headcounts are shown for every scope; an empty scope (headcount 0) has nothing to withhold.
+///
+/// ```
+/// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
+/// # if false {
+/// let snapshot = valid();
+/// let rule = teichaku_metrics::Disclosure::new(&snapshot, "2026-04-20".parse()?, 5);
+/// let shown = rule.shows(&teichaku_metrics::Scope::Organisation);
+/// # }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Disclosure {
+    tree: UnitTree,
+    /// By unit position: headcount of the unit with its descendants on `as_of`.
+    unit_headcount: Vec<u64>,
+    /// By unit position: whether its figures are shown.
+    unit_shown: Vec<bool>,
+    organisation_shown: bool,
+    /// In [`Role::ALL`] order.
+    role_shown: [bool; 5],
+}
+
+impl Disclosure {
+    /// The rule for `snapshot` on `as_of` with groups under `min_group` withheld (0 is read as 1).
+    pub fn new(snapshot: &ValidSnapshot, as_of: NaiveDate, min_group: u32) -> Self {
+        let tree = UnitTree::new(snapshot);
+        let org = snapshot.organisation();
+        let mut own = vec![0u64; tree.len()];
+        // Present members by the set of roles they hold (bit `i` for `Role::ALL[i]`).
+        let mut by_roles = [0u64; 32];
+        for member in org.members.iter().filter(|m| m.is_present_on(as_of)) {
+            if let Some(count) = tree.position(member.unit).and_then(|u| own.get_mut(u)) {
+                *count += 1;
+            }
+            let bits =
+                Role::ALL.iter().enumerate().filter(|(_, r)| member.has_role(**r)).fold(0usize, |b, (i, _)| b | 1 << i);
+            if let Some(count) = by_roles.get_mut(bits) {
+                *count += 1;
+            }
+        }
+        let mut unit_headcount = own.clone();
+        for &u in tree.parents_first().iter().rev() {
+            let n = unit_headcount.get(u).copied().unwrap_or(0);
+            if let Some(total) = tree.parent(u).and_then(|p| unit_headcount.get_mut(p)) {
+                *total += n;
+            }
+        }
+        let min = u64::from(min_group.max(1));
+        let small = |n: u64| n > 0 && n < min;
+        let org_headcount: u64 = own.iter().sum();
+        let organisation_shown = !small(org_headcount);
+        let mut unit_shown: Vec<bool> = unit_headcount.iter().map(|&n| !small(n)).collect();
+        // Children of each parent (None: the organisation), in list order.
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); tree.len()];
+        let mut top = Vec::new();
+        for u in 0..tree.len() {
+            match tree.parent(u).and_then(|p| children.get_mut(p)) {
+                Some(list) => list.push(u),
+                None => top.push(u),
+            }
+        }
+        let headcount = |u: usize| unit_headcount.get(u).copied().unwrap_or(0);
+        let complement = |kids: &[usize], whole: u64, shown: &mut Vec<bool>| {
+            let mut rest = whole
+                - kids.iter().filter(|&&k| shown.get(k).copied().unwrap_or(false)).map(|&k| headcount(k)).sum::<u64>();
+            if !small(rest) {
+                return;
+            }
+            let mut candidates: Vec<usize> =
+                kids.iter().copied().filter(|&k| shown.get(k).copied().unwrap_or(false) && headcount(k) > 0).collect();
+            candidates.sort_by_key(|&k| (headcount(k), k));
+            for k in candidates {
+                if !small(rest) {
+                    break;
+                }
+                if let Some(s) = shown.get_mut(k) {
+                    *s = false;
+                }
+                rest += headcount(k);
+            }
+        };
+        if organisation_shown {
+            complement(&top, org_headcount, &mut unit_shown);
+        }
+        for &u in tree.parents_first() {
+            let parent_shown =
+                tree.parent(u).map_or(organisation_shown, |p| unit_shown.get(p).copied().unwrap_or(false));
+            if !parent_shown {
+                if let Some(s) = unit_shown.get_mut(u) {
+                    *s = false;
+                }
+                continue;
+            }
+            if unit_shown.get(u).copied().unwrap_or(false) {
+                if let Some(kids) = children.get(u) {
+                    complement(kids, headcount(u), &mut unit_shown);
+                }
+            }
+        }
+        let role_count =
+            |i: usize| by_roles.iter().enumerate().filter(|(bits, _)| bits >> i & 1 == 1).map(|(_, n)| n).sum::<u64>();
+        let mut role_shown = [false; 5];
+        for (i, shown) in role_shown.iter_mut().enumerate() {
+            *shown = organisation_shown && !small(role_count(i));
+        }
+        if organisation_shown {
+            let outside = |shown: &[bool; 5]| {
+                let mask = shown.iter().enumerate().filter(|(_, s)| **s).fold(0usize, |b, (i, _)| b | 1 << i);
+                by_roles.iter().enumerate().filter(|(bits, _)| bits & mask == 0).map(|(_, n)| n).sum::<u64>()
+            };
+            let mut candidates: Vec<usize> =
+                (0..5).filter(|&i| role_shown.get(i) == Some(&true) && role_count(i) > 0).collect();
+            candidates.sort_by_key(|&i| (role_count(i), i));
+            for i in candidates {
+                if !small(outside(&role_shown)) {
+                    break;
+                }
+                if let Some(s) = role_shown.get_mut(i) {
+                    *s = false;
+                }
+            }
+        }
+        Self { tree, unit_headcount, unit_shown, organisation_shown, role_shown }
+    }
+
+    /// Whether `scope`'s figures may be shown (`true` for an unknown unit and for an empty scope,
+    /// which have nothing to withhold).
+    pub fn shows(&self, scope: &Scope) -> bool {
+        match scope {
+            Scope::Organisation => self.organisation_shown,
+            Scope::Unit(u) => self.tree.position(*u).and_then(|u| self.unit_shown.get(u)).copied().unwrap_or(true),
+            Scope::Role(r) => {
+                Role::ALL.iter().position(|x| x == r).and_then(|i| self.role_shown.get(i)).copied().unwrap_or(true)
+            }
+        }
+    }
+
+    /// The headcount on `as_of` of a unit with its descendants (0 for an unknown unit).
+    pub fn unit_headcount(&self, unit: UnitId) -> u64 {
+        self.tree.position(unit).and_then(|u| self.unit_headcount.get(u)).copied().unwrap_or(0)
+    }
+
+    /// Sums `own`, a count for each unit's own members by position in the organisation's unit
+    /// list, over each unit with its descendants: one pass up the tree, however deep.
+    ///
+    /// ```
+    /// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
+    /// # if false {
+    /// let snapshot = valid();
+    /// let rule = teichaku_metrics::Disclosure::new(&snapshot, "2026-04-20".parse()?, 5);
+    /// let units = snapshot.organisation().units.len();
+    /// assert_eq!(rule.subtree_sums(vec![1; units]).len(), units);
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn subtree_sums(&self, mut own: Vec<u64>) -> Vec<u64> {
+        own.resize(self.tree.len(), 0);
+        for &u in self.tree.parents_first().iter().rev() {
+            let n = own.get(u).copied().unwrap_or(0);
+            if let Some(total) = self.tree.parent(u).and_then(|p| own.get_mut(p)) {
+                *total += n;
+            }
+        }
+        own
+    }
+
+    pub(crate) fn tree(&self) -> &UnitTree {
+        &self.tree
+    }
+}

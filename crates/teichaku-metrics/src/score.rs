@@ -5,15 +5,16 @@ use teichaku_model::{
     ActivityScope, Comparison, Condition, ConditionId, Kpi, Localized, ScoreComponentKind, ValidSnapshot,
 };
 
-use crate::Scope;
-use crate::kpis::{Ctx, ScopeFigures};
+use crate::kpis::{Ctx, KpiValues};
+use crate::{Figure, Scope};
 
 /// A scope's retention score with everything that decided it.
 ///
 /// `score = 100 × Σ points ÷ Σ weights`, where a component's points are its weight times its
 /// achievement (the value over the target, or the target over the value for lower-is-better
-/// KPIs, clipped to `[0, 1]`; a KPI without a value earns nothing). When an absolute condition of
-/// retention does not hold, the score is capped. Scores are not rounded; the level comes from
+/// KPIs, clipped to `[0, 1]`; a KPI without a value earns nothing), over the components whose
+/// KPI the scope shows: a withheld one is left out. When an absolute condition of retention is
+/// known not to hold, the score is capped. Scores are not rounded; the level comes from
 /// the unrounded score.
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -46,8 +47,9 @@ pub struct ComponentPoints {
     pub op: Comparison,
     /// The KPI's value; `None` when it has none (it then earns no points) or when it is withheld.
     pub value: Option<f64>,
-    /// Whether the value is withheld because its group is under the minimum group size; its
-    /// points still count.
+    /// Whether the value is withheld because its group is under the minimum group size: the
+    /// component then earns no points and its weight is left out of the score, which is taken
+    /// over the other components.
     pub withheld: bool,
     /// The value earning full points.
     pub target: f64,
@@ -67,8 +69,12 @@ pub struct AbsoluteCheck {
     pub id: ConditionId,
     /// What it asks for.
     pub title: Localized,
-    /// Whether it holds.
+    /// Whether it is known to hold (`false` when it does not, or when it is withheld).
     pub holds: bool,
+    /// Whether it turns on a KPI withheld in this scope (a group under the minimum group size):
+    /// then it is neither shown to hold nor to fail, and does not cap the score.
+    #[serde(default)]
+    pub withheld: bool,
 }
 
 /// Where a retention score stands.
@@ -107,9 +113,11 @@ impl Level {
     }
 }
 
+/// The score of a shown scope from the KPIs as it shows them (`values`): nothing withheld
+/// reaches the score, its explanation or its cap.
 pub(crate) fn retention_score(
     snapshot: &ValidSnapshot,
-    raw: &ScopeFigures,
+    values: &KpiValues,
     scope: &Scope,
     ctx: &Ctx<'_>,
 ) -> ScoreReport {
@@ -118,14 +126,15 @@ pub(crate) fn retention_score(
         .components
         .iter()
         .map(|c| {
-            let value = ctx.kpi_value(raw, c.kpi, false);
+            let figure = values.figure(c.kpi);
+            let value = figure.value().copied();
             let achievement = value.map_or(0.0, |v| achievement(v, c.target, c.op));
             ComponentPoints {
                 component: c.component,
                 kpi: c.kpi,
                 op: c.op,
                 value,
-                withheld: false,
+                withheld: figure == Figure::Suppressed,
                 target: c.target,
                 weight: c.weight,
                 achievement,
@@ -133,18 +142,31 @@ pub(crate) fn retention_score(
             }
         })
         .collect();
-    let total_weight: f64 = components.iter().map(|c| c.weight).sum();
-    let points: f64 = components.iter().map(|c| c.points).sum();
+    // A withheld component is left out and the others renormalised: its points would give its
+    // value away, and counting it as zero would mark every small group down.
+    let counted = || components.iter().filter(|c| !c.withheld);
+    let total_weight: f64 = counted().map(|c| c.weight).sum();
+    let points: f64 = counted().map(|c| c.points).sum();
     let uncapped = if total_weight > 0.0 { 100.0 * points / total_weight } else { 0.0 };
     let absolute_conditions: Vec<AbsoluteCheck> = model
         .absolute_conditions
         .iter()
-        .map(|a| AbsoluteCheck { id: a.id.clone(), title: a.title.clone(), holds: holds(&a.when, raw, scope, ctx) })
+        .map(|a| {
+            let verdict = holds(&a.when, values, scope, ctx);
+            AbsoluteCheck {
+                id: a.id.clone(),
+                title: a.title.clone(),
+                holds: verdict == Some(true),
+                withheld: verdict.is_none(),
+            }
+        })
         .collect();
-    let cap = absolute_conditions.iter().any(|a| !a.holds).then_some(model.cap_without_absolute);
+    // Only a condition known not to hold caps the score: a withheld one decides nothing.
+    let cap = absolute_conditions.iter().any(|a| !a.holds && !a.withheld).then_some(model.cap_without_absolute);
     let score = cap.map_or(uncapped, |c| uncapped.min(c));
-    let weekly_active = ctx.kpi_value(raw, Kpi::WeeklyActiveRate, false);
-    let failing = raw.days_since_launch >= i64::from(model.failing.after_days)
+    let days_since_launch = values.get(Kpi::DaysSinceLaunch).unwrap_or(0.0);
+    let weekly_active = values.get(Kpi::WeeklyActiveRate);
+    let failing = days_since_launch >= f64::from(model.failing.after_days)
         && weekly_active.is_some_and(|w| w < model.failing.below);
     ScoreReport { score, uncapped, level: Level::of(score), failing, components, absolute_conditions, cap }
 }
@@ -161,25 +183,47 @@ fn achievement(value: f64, target: f64, op: Comparison) -> f64 {
     if a.is_finite() { a.clamp(0.0, 1.0) } else { 0.0 }
 }
 
-/// Whether `condition` holds in `scope`; a KPI without a value makes a comparison false.
-pub(crate) fn holds(condition: &Condition, raw: &ScopeFigures, scope: &Scope, ctx: &Ctx<'_>) -> bool {
+/// Whether `condition` holds in `scope` as the scope shows its KPIs: `Some(true)` or
+/// `Some(false)`, or `None` when it turns on a withheld KPI (three-valued: `all` is false as
+/// soon as one part is false, `any` true as soon as one is true). A KPI without a value makes a
+/// comparison false. Conditions are at most [`teichaku_model::MAX_CONDITION_DEPTH`] deep
+/// (validation refuses deeper ones before anything evaluates them).
+pub(crate) fn holds(condition: &Condition, values: &KpiValues, scope: &Scope, ctx: &Ctx<'_>) -> Option<bool> {
     match condition {
-        Condition::All { of } => of.iter().all(|c| holds(c, raw, scope, ctx)),
-        Condition::Any { of } => of.iter().any(|c| holds(c, raw, scope, ctx)),
-        Condition::Not { condition } => !holds(condition, raw, scope, ctx),
-        Condition::Compare { kpi, op, value } => ctx.kpi_value(raw, *kpi, false).is_some_and(|v| op.holds(v, *value)),
-        Condition::RoleCount { role, op, value } => op.holds(ctx.role_count(scope, *role) as f64, *value),
+        Condition::All { of } => of
+            .iter()
+            .try_fold(Some(true), |acc, c| match holds(c, values, scope, ctx) {
+                Some(false) => Err(()),
+                Some(true) => Ok(acc),
+                None => Ok(None),
+            })
+            .unwrap_or(Some(false)),
+        Condition::Any { of } => of
+            .iter()
+            .try_fold(Some(false), |acc, c| match holds(c, values, scope, ctx) {
+                Some(true) => Err(()),
+                Some(false) => Ok(acc),
+                None => Ok(None),
+            })
+            .unwrap_or(Some(true)),
+        Condition::Not { condition } => holds(condition, values, scope, ctx).map(|h| !h),
+        Condition::Compare { kpi, op, value } => match values.figure(*kpi) {
+            Figure::Value(v) => Some(op.holds(v, *value)),
+            Figure::Suppressed => None,
+            _ => Some(false),
+        },
+        Condition::RoleCount { role, op, value } => Some(op.holds(ctx.role_count(scope, *role) as f64, *value)),
         Condition::ActivityDone { activity } => {
             let per_unit = ctx.snapshot.activity(activity).is_some_and(|a| a.scope == ActivityScope::PerUnit);
-            ctx.snapshot.observations().completions.iter().any(|c| {
+            Some(ctx.snapshot.observations().completions.iter().any(|c| {
                 &c.activity == activity
                     && c.date <= ctx.as_of_date
                     && match (scope, per_unit) {
                         (Scope::Unit(u), true) => c.unit == Some(*u),
                         _ => true,
                     }
-            })
+            }))
         }
-        _ => false,
+        _ => Some(false),
     }
 }

@@ -672,21 +672,42 @@ pub const MAX_CONDITION_DEPTH: usize = 16;
 
 impl Condition {
     /// How deeply the condition nests: 1 for a leaf.
+    ///
+    /// Measured with an explicit stack, so a condition built in Rust as deep as memory allows
+    /// is measured (and refused by validation) without recursion.
+    ///
+    /// ```
+    /// use teichaku_model::{CompareOp, Condition, Kpi};
+    /// let leaf = Condition::Compare { kpi: Kpi::HabitRate, op: CompareOp::Ge, value: 0.2 };
+    /// let not = Condition::Not { condition: Box::new(leaf.clone()) };
+    /// assert_eq!(leaf.depth(), 1);
+    /// assert_eq!(Condition::Any { of: vec![leaf, not] }.depth(), 3);
+    /// ```
     pub fn depth(&self) -> usize {
-        match self {
-            Condition::All { of } | Condition::Any { of } => 1 + of.iter().map(Condition::depth).max().unwrap_or(0),
-            Condition::Not { condition } => 1 + condition.depth(),
-            Condition::Compare { .. } | Condition::RoleCount { .. } | Condition::ActivityDone { .. } => 1,
+        let mut deepest = 0;
+        let mut stack = vec![(self, 1usize)];
+        while let Some((condition, depth)) = stack.pop() {
+            deepest = deepest.max(depth);
+            match condition {
+                Condition::All { of } | Condition::Any { of } => stack.extend(of.iter().map(|c| (c, depth + 1))),
+                Condition::Not { condition } => stack.push((condition, depth + 1)),
+                Condition::Compare { .. } | Condition::RoleCount { .. } | Condition::ActivityDone { .. } => {}
+            }
         }
+        deepest
     }
 
-    /// Calls `f` on every leaf and inner node, parents first.
+    /// Calls `f` on every leaf and inner node, parents first, in document order; with an
+    /// explicit stack, not recursion.
     pub fn walk<'a>(&'a self, f: &mut impl FnMut(&'a Condition)) {
-        f(self);
-        match self {
-            Condition::All { of } | Condition::Any { of } => of.iter().for_each(|c| c.walk(f)),
-            Condition::Not { condition } => condition.walk(f),
-            Condition::Compare { .. } | Condition::RoleCount { .. } | Condition::ActivityDone { .. } => {}
+        let mut stack = vec![self];
+        while let Some(condition) = stack.pop() {
+            f(condition);
+            match condition {
+                Condition::All { of } | Condition::Any { of } => stack.extend(of.iter().rev()),
+                Condition::Not { condition } => stack.push(condition),
+                Condition::Compare { .. } | Condition::RoleCount { .. } | Condition::ActivityDone { .. } => {}
+            }
         }
     }
 }

@@ -712,6 +712,10 @@ fn first_positions<K: Ord>(
 
 /// The node sets of every cycle among `n` nodes joined by `edges`: strongly connected components
 /// of two or more nodes, and nodes with an edge to themselves; ordered by their smallest node.
+///
+/// Kosaraju's algorithm, whose depth-first searches keep their own stacks: a chain as long as
+/// the limits allow (100,000 units, 10,000 activities) is searched from any thread, where the
+/// recursive Tarjan search overflowed a small stack.
 pub(crate) fn cycles(n: usize, edges: impl IntoIterator<Item = (usize, usize)>) -> Vec<Vec<usize>> {
     let mut graph = DiGraph::<(), ()>::with_capacity(n, 0);
     let nodes: Vec<_> = (0..n).map(|_| graph.add_node(())).collect();
@@ -724,7 +728,7 @@ pub(crate) fn cycles(n: usize, edges: impl IntoIterator<Item = (usize, usize)>) 
             graph.add_edge(a, b, ());
         }
     }
-    let mut found: Vec<Vec<usize>> = petgraph::algo::tarjan_scc(&graph)
+    let mut found: Vec<Vec<usize>> = petgraph::algo::kosaraju_scc(&graph)
         .into_iter()
         .map(|scc| {
             let mut scc: Vec<usize> = scc.into_iter().map(|i| i.index()).collect();

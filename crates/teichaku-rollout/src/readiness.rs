@@ -11,8 +11,10 @@
 //!   one once; KPIs and roles are the unit's (with its sub-units).
 //! - A criterion earns credit 1 when met; a KPI criterion short of its threshold earns partial
 //!   credit (value ÷ threshold, or threshold ÷ value for at-most criteria, clipped to `[0, 1]`),
-//!   except in a scope smaller than the minimum group size, where its value is withheld and it
-//!   earns full or no credit.
+//!   except where the metrics withhold the KPI (a scope, or the KPI's group, under the minimum
+//!   group size): it is then not met, earns no credit and is left out of the gate (its weight
+//!   is not counted, and if mandatory it does not hold the gate shut), so nothing about the
+//!   value shows and a unit under the minimum is judged on what it shows.
 //! - A role asked of the organisation as a whole (not per unit) is counted in the organisation,
 //!   in every scope.
 //!   Readiness is earned weight ÷ total weight; a gate passes when every mandatory criterion is
@@ -92,6 +94,14 @@ pub struct CriterionReadiness {
     pub observed: Observed,
 }
 
+impl CriterionReadiness {
+    /// Whether the criterion reads a KPI the metrics withhold: it then decides nothing (it is
+    /// left out of its gate, and is neither a barrier point nor something a unit lacks).
+    pub fn is_withheld(&self) -> bool {
+        matches!(self.observed, Observed::Kpi { withheld: true, .. })
+    }
+}
+
 /// What a criterion observed.
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -116,8 +126,8 @@ pub enum Observed {
         kpi: Kpi,
         /// Its value in the scope.
         value: Option<f64>,
-        /// Whether the value is withheld because the scope is smaller than the minimum group
-        /// size (the criterion then earns full or no credit, never partial).
+        /// Whether the value is withheld because the scope, or the KPI's group, is smaller than
+        /// the minimum group size (the criterion is then left out of its gate).
         withheld: bool,
         /// Which side passes.
         op: Comparison,
@@ -232,7 +242,10 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
     let phases: Vec<GateReadiness> = pb.phases.iter().map(|p| org.gate(&p.id, &p.gate)).collect();
     let current_phase = phases.iter().find(|g| !g.passed).map(|g| g.phase.clone());
     let barrier = phases.iter().find_map(|g| {
-        g.criteria.iter().find(|c| !c.met).map(|c| Barrier { phase: g.phase.clone(), criterion: c.criterion.clone() })
+        g.criteria
+            .iter()
+            .find(|c| !c.met && !c.is_withheld())
+            .map(|c| Barrier { phase: g.phase.clone(), criterion: c.criterion.clone() })
     });
 
     let units: Vec<UnitReadiness> = waves
@@ -251,8 +264,10 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
                 roles: &roles,
             };
             let gate = pb.phases.iter().map(|p| ctx.gate(&p.id, &p.gate)).find(|g| !g.passed);
-            let lacks =
-                gate.iter().flat_map(|g| g.criteria.iter().filter(|c| !c.met).map(|c| c.criterion.clone())).collect();
+            let lacks = gate
+                .iter()
+                .flat_map(|g| g.criteria.iter().filter(|c| !c.met && !c.is_withheld()).map(|c| c.criterion.clone()))
+                .collect();
             UnitReadiness { unit, wave, phase: gate.as_ref().map(|g| g.phase.clone()), gate, lacks }
         })
         .collect();
@@ -351,10 +366,13 @@ impl Ctx<'_> {
                 }
             })
             .collect();
-        let total: f64 = criteria.iter().map(|c| c.weight).sum();
-        let earned: f64 = criteria.iter().map(|c| c.weight * c.credit).sum();
+        // A criterion on a withheld KPI decides nothing, either way: it is left out of the
+        // weights and cannot hold the gate shut (as a withheld score component is left out).
+        let withheld = |c: &&CriterionReadiness| c.is_withheld();
+        let total: f64 = criteria.iter().filter(|c| !withheld(c)).map(|c| c.weight).sum();
+        let earned: f64 = criteria.iter().filter(|c| !withheld(c)).map(|c| c.weight * c.credit).sum();
         let readiness = if total > 0.0 { (earned / total).clamp(0.0, 1.0) } else { 1.0 };
-        let mandatory_met = criteria.iter().all(|c| c.met || !c.mandatory);
+        let mandatory_met = criteria.iter().all(|c| c.met || !c.mandatory || withheld(&c));
         GateReadiness {
             phase: phase.clone(),
             readiness,
@@ -390,9 +408,9 @@ impl Ctx<'_> {
             Check::Kpi { kpi, op, threshold } => {
                 let scope = self.kpis.scopes.iter().find(|s| s.scope == self.scope);
                 let value = scope.and_then(|s| s.value(*kpi));
-                // A scope too small to show its figures shows neither the value nor partial
-                // credit, which would give the value away.
-                let withheld = scope.is_some_and(|s| matches!(s.figures, teichaku_metrics::Figure::Suppressed));
+                // The metrics crate withholds a KPI of a group under the minimum group size (and
+                // every KPI of a withheld scope): no value, no partial credit, never met.
+                let withheld = scope.is_some_and(|s| s.kpi(*kpi) == teichaku_metrics::Figure::Suppressed);
                 let met = value.is_some_and(|v| op.holds(v, *threshold));
                 let credit = match (value, op) {
                     (_, _) if met => 1.0,

@@ -1,11 +1,14 @@
 //! A first summary of a validated snapshot: headcount and weekly use by unit, the weekly trend,
 //! and progress through the playbook's phases.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
-use teichaku_metrics::{Scope, active_members, headcount};
+use teichaku_metrics::{Disclosure, Scope};
+
+/// Weeks in the overview's trend.
+const WEEKS: u64 = 13;
 use teichaku_model::{ActivityId, PhaseId, PlaybookId, UnitId, ValidSnapshot};
 
 /// A summary of where an organisation stands on `as_of`.
@@ -77,6 +80,12 @@ impl ActiveFigure {
             suppressed,
         }
     }
+
+    /// The figure of a scope the privacy rule withholds, whatever its size (see
+    /// [`teichaku_metrics::Disclosure`]): only the headcount is shown.
+    fn withheld(headcount: usize) -> Self {
+        Self { headcount, active: None, rate: None, suppressed: true }
+    }
 }
 
 /// One unit's line of the overview.
@@ -141,24 +150,70 @@ pub fn overview(snapshot: &ValidSnapshot, as_of: NaiveDate) -> OverviewReport {
     let org = snapshot.organisation();
     let pb = snapshot.playbook();
     let min_group = pb.metrics.min_group_size;
-    let week_of = |scope: &Scope, end: NaiveDate| {
-        let start = end.checked_sub_days(Days::new(6)).unwrap_or(end);
-        ActiveFigure::new(active_members(snapshot, scope, start, end), headcount(snapshot, scope, end), min_group)
+    // The same privacy rule as the KPI report, so neither report can be subtracted from the other.
+    let disclosure = Disclosure::new(snapshot, as_of, min_group);
+    // One pass over the events: bit `k` of a member's mask is set when they used AI, while a
+    // member, in the 7 days ending `as_of − 7k` (the thirteen windows do not overlap).
+    let mut active = vec![0u16; org.members.len()];
+    for (i, event) in snapshot.observations().usage.iter().enumerate() {
+        let Some(day) = snapshot.usage_local_time(i).map(|t| t.date()) else { continue };
+        let back = (as_of - day).num_days();
+        let Some(m) = snapshot.member_position(event.member) else { continue };
+        let present = org.members.get(m).is_some_and(|member| member.is_present_on(day));
+        if (0..7 * WEEKS as i64).contains(&back) && present {
+            if let Some(mask) = active.get_mut(m) {
+                *mask |= 1 << (back / 7);
+            }
+        }
+    }
+    let week_of = |k: u64, end: NaiveDate| {
+        let present = org.members.iter().enumerate().filter(|(_, m)| m.is_present_on(end));
+        let (mut headcount, mut users) = (0, 0);
+        for (m, _) in present {
+            headcount += 1;
+            users += usize::from(active.get(m).is_some_and(|mask| mask >> k & 1 == 1));
+        }
+        ActiveFigure::new(users, headcount, min_group)
     };
+    let position: BTreeMap<UnitId, usize> = org.units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
+    let (mut own_present, mut own_active) = (vec![0u64; org.units.len()], vec![0u64; org.units.len()]);
+    for (m, member) in org.members.iter().enumerate().filter(|(_, m)| m.is_present_on(as_of)) {
+        if let Some(&u) = position.get(&member.unit) {
+            if let Some(n) = own_present.get_mut(u) {
+                *n += 1;
+            }
+            if let Some(n) = own_active.get_mut(u) {
+                *n += u64::from(active.get(m).is_some_and(|mask| mask & 1 == 1));
+            }
+        }
+    }
+    let (present, users) = (disclosure.subtree_sums(own_present), disclosure.subtree_sums(own_active));
+    let wave_of: BTreeMap<UnitId, usize> =
+        org.waves.iter().enumerate().rev().flat_map(|(w, wave)| wave.units.iter().map(move |&u| (u, w))).collect();
     let units = org
         .units
         .iter()
-        .map(|u| UnitOverview {
-            unit: u.id,
-            name: u.name.clone(),
-            wave: org.waves.iter().position(|w| w.units.contains(&u.id)),
-            weekly_active: week_of(&Scope::Unit(u.id), as_of),
+        .enumerate()
+        .map(|(i, u)| {
+            let headcount = present.get(i).copied().unwrap_or(0) as usize;
+            let users = users.get(i).copied().unwrap_or(0) as usize;
+            let shown = disclosure.shows(&Scope::Unit(u.id));
+            UnitOverview {
+                unit: u.id,
+                name: u.name.clone(),
+                wave: wave_of.get(&u.id).copied(),
+                weekly_active: if shown {
+                    ActiveFigure::new(users, headcount, min_group)
+                } else {
+                    ActiveFigure::withheld(headcount)
+                },
+            }
         })
         .collect();
-    let weeks = (0..13u64)
+    let weeks = (0..WEEKS)
         .rev()
-        .filter_map(|k| as_of.checked_sub_days(Days::new(7 * k)))
-        .map(|ending| WeekPoint { ending, weekly_active: week_of(&Scope::Organisation, ending) })
+        .filter_map(|k| Some((k, as_of.checked_sub_days(Days::new(7 * k))?)))
+        .map(|(k, ending)| WeekPoint { ending, weekly_active: week_of(k, ending) })
         .collect();
     let obs = snapshot.observations();
     let done: BTreeSet<&ActivityId> = obs.completions.iter().filter(|c| c.date <= as_of).map(|c| &c.activity).collect();
@@ -196,7 +251,7 @@ pub fn overview(snapshot: &ValidSnapshot, as_of: NaiveDate) -> OverviewReport {
         organisation: org.name.clone(),
         as_of,
         days_since_launch: (as_of - org.launch_date).num_days(),
-        total: week_of(&Scope::Organisation, as_of),
+        total: week_of(0, as_of),
         units,
         weeks,
         phases,
