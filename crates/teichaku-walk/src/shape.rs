@@ -17,10 +17,9 @@ pub const LAUNCH: NaiveDate = match NaiveDate::from_ymd_opt(2026, 4, 6) {
 ///
 /// Every unit has a manager (its first member) and an ambassador-to-be (its second member, a
 /// staff member in their 20s or 30s with advanced literacy, who becomes the unit's ambassador
-/// when the walk appoints one); nobody is an ambassador at launch. The other members cycle
-/// through the three age bands and, on a different period, the three literacy tiers, so every
-/// unit of 8 or more holds every combination's neighbours and the organisation holds every
-/// combination. Everyone joined a year before launch and nobody leaves.
+/// when the walk appoints one); nobody is an ambassador at launch. Member `k` of unit `u` (from 0)
+/// is in age band `k mod 3` and literacy tier `(k div 3 + u) mod 3`, so the organisation holds
+/// every combination. Everyone joined a year before launch and nobody leaves.
 ///
 /// ```
 /// use teichaku_walk::Shape;
@@ -98,7 +97,11 @@ pub(crate) struct Cast {
 
 /// Builds the organisation of `shape` following `pattern`; the promotion lead holds the role from
 /// launch unless `lead_appointed_later` (the playbook has an activity appointing one).
-pub(crate) fn organisation(shape: Shape, pattern: DeploymentPattern, lead_appointed_later: bool) -> (Organisation, Cast) {
+pub(crate) fn organisation(
+    shape: Shape,
+    pattern: DeploymentPattern,
+    lead_appointed_later: bool,
+) -> (Organisation, Cast) {
     const AGES: [AgeBand; 3] = [AgeBand::Age20s30s, AgeBand::Age40s50s, AgeBand::Age60Plus];
     const TIERS: [LiteracyTier; 3] = [LiteracyTier::Beginner, LiteracyTier::Intermediate, LiteracyTier::Advanced];
     let sizes = shape.unit_sizes();
@@ -112,7 +115,7 @@ pub(crate) fn organisation(shape: Shape, pattern: DeploymentPattern, lead_appoin
         for k in 0..size {
             let position = members.len();
             let mut roles = BTreeSet::new();
-            let (mut age, mut literacy) = (AGES[(k + u) % 3], TIERS[(k / 2 + u) % 3]);
+            let (mut age, mut literacy) = (AGES[k % 3], TIERS[(k / 3 + u) % 3]);
             match k {
                 0 => {
                     roles.insert(Role::Manager);
@@ -136,7 +139,6 @@ pub(crate) fn organisation(shape: Shape, pattern: DeploymentPattern, lead_appoin
             // The promotion lead: the pilot unit's fourth member.
             if unit == 1 && k == 3 {
                 cast.lead = position;
-                literacy = LiteracyTier::Advanced;
                 if !lead_appointed_later {
                     roles.insert(Role::PromotionLead);
                 }
