@@ -52,7 +52,8 @@ pub enum Invariant {
     HonestGatesMinimumTime,
     /// Every gate passes only when every wave has started.
     HonestGatesWaves,
-    /// The barrier point is among the top 3 actions.
+    /// The barrier point is among the top 3 actions (for a role criterion, an activity appointing
+    /// the role counts).
     RankingBarrier,
     /// An overdue due-dated activity, or a recurring review or check past its cadence, is in the
     /// top 5 within 7 days of becoming overdue.
@@ -427,12 +428,26 @@ impl Checker {
 
         // Ranking.
         if let Some(b) = &a.readiness.barrier {
+            // A role barrier is also met by proposing the appointment of that role.
+            let barrier_role = pb
+                .phase(&b.phase)
+                .and_then(|p| p.gate.criteria.iter().find(|c| c.id == b.criterion))
+                .and_then(|c| match &c.check {
+                    Check::RolePresent { role, .. } => Some(*role),
+                    _ => None,
+                });
+            let appoints_role = |x: &Action| {
+                let id = x.code.strip_prefix("activity:");
+                barrier_role.is_some()
+                    && id.and_then(|id| pb.activities.iter().find(|p| p.id.as_str() == id)).map(Effect::of)
+                        == barrier_role.map(Effect::Appoint)
+            };
             let in_top3 = a
                 .actions
                 .actions
                 .iter()
                 .take(3)
-                .any(|x| x.reasons.iter().any(|r| matches!(r, Reason::BarrierPoint { .. })));
+                .any(|x| x.reasons.iter().any(|r| matches!(r, Reason::BarrierPoint { .. })) || appoints_role(x));
             if !in_top3 {
                 let rank = a
                     .actions
