@@ -20,4 +20,5 @@ mod trust_depth;
 mod trust_privacy;
 mod validation;
 mod versioning;
+mod walks;
 mod whatif;
