@@ -22,6 +22,7 @@ use teichaku_model::{
     PhaseId, Role, UnitId, UrgencyCoefficients, ValidSnapshot,
 };
 
+use crate::done::DoneIndex;
 use crate::readiness::ReadinessReport;
 use crate::roles::RoleIndex;
 use crate::schedule::{RolloutPlan, Status};
@@ -281,7 +282,7 @@ pub fn next_actions(
         let per_unit = a.scope == ActivityScope::PerUnit;
         let organisation = (!per_unit).then_some(None);
         for unit in organisation.into_iter().chain(look.rollout_units.iter().filter(|_| per_unit).copied()) {
-            let last = look.last_done.get(&(position, unit)).copied();
+            let last = look.done.last_at(position, unit);
             let Some(last) = last else { continue };
             if held_back.contains(&(&a.id, unit)) {
                 continue;
@@ -420,10 +421,8 @@ struct Lookups<'a> {
     kpis: BTreeMap<&'a Scope, &'a teichaku_metrics::ScopeKpis>,
     /// Each activity's position in the playbook.
     activity_position: BTreeMap<&'a ActivityId, usize>,
-    /// The first and the last completion on or before `as_of` of each activity (by position) in
-    /// each unit (`None` for organisation-wide completions).
-    first_done: BTreeMap<(usize, Option<UnitId>), NaiveDate>,
-    last_done: BTreeMap<(usize, Option<UnitId>), NaiveDate>,
+    /// The completions that count, by activity and unit.
+    done: DoneIndex,
     /// The rollout units in wave order: every per-unit activity has an instance in each.
     rollout_units: Vec<Option<UnitId>>,
 }
@@ -433,16 +432,11 @@ impl<'a> Lookups<'a> {
         let as_of = kpis.as_of;
         let activity_position: BTreeMap<&ActivityId, usize> =
             snapshot.playbook().activities.iter().enumerate().map(|(i, a)| (&a.id, i)).collect();
-        let mut first_done = BTreeMap::new();
-        let mut last_done: BTreeMap<(usize, Option<UnitId>), NaiveDate> = BTreeMap::new();
-        for c in snapshot.observations().completions.iter().filter(|c| c.date <= as_of) {
-            let Some(&a) = activity_position.get(&c.activity) else { continue };
-            first_done.entry((a, c.unit)).and_modify(|d: &mut NaiveDate| *d = (*d).min(c.date)).or_insert(c.date);
-            last_done.entry((a, c.unit)).and_modify(|d| *d = (*d).max(c.date)).or_insert(c.date);
-        }
-        let rollout_units = crate::rollout_waves(snapshot).into_iter().flatten().map(Some).collect();
+        let waves = crate::rollout_waves(snapshot);
+        let done = DoneIndex::new(snapshot, as_of, waves.first().map_or(&[], Vec::as_slice));
+        let rollout_units = waves.into_iter().flatten().map(Some).collect();
         let kpis = kpis.scopes.iter().map(|s| (&s.scope, s)).collect();
-        Self { snapshot, roles, kpis, activity_position, first_done, last_done, rollout_units }
+        Self { snapshot, roles, kpis, activity_position, done, rollout_units }
     }
 
     /// The activity `id` with its position in the playbook.
@@ -453,10 +447,9 @@ impl<'a> Lookups<'a> {
 
     /// Whether `activity` was done on or before `as_of` in unit `unit`, or anywhere for `None`.
     fn done(&self, activity: &ActivityId, unit: Option<UnitId>) -> bool {
-        let Some(&a) = self.activity_position.get(activity) else { return false };
         match unit {
-            Some(_) => self.first_done.contains_key(&(a, unit)),
-            None => self.first_done.range((a, None)..).next().is_some_and(|((b, _), _)| *b == a),
+            Some(_) => self.done.first_done(activity, unit).is_some(),
+            None => self.done.done_anywhere(activity),
         }
     }
 }

@@ -17,6 +17,7 @@
 
 mod actions;
 mod check;
+mod done;
 mod graph;
 mod readiness;
 mod roles;

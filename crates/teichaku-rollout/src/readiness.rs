@@ -28,6 +28,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use teichaku_metrics::{KpiReport, Scope};
 
+use crate::done::DoneIndex;
 use crate::roles::RoleIndex;
 use teichaku_model::{
     ActivityId, ActivityScope, Check, Comparison, CriterionId, Gate, Kpi, PhaseId, PlaybookId, Role, UnitId,
@@ -220,10 +221,11 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
     let pilot: Vec<UnitId> = waves.first().cloned().unwrap_or_default();
     let all_units: Vec<UnitId> = waves.iter().flatten().copied().collect();
     let roles = RoleIndex::new(snapshot, as_of);
+    let done = DoneIndex::new(snapshot, as_of, &pilot);
     let org = Ctx {
         snapshot,
         kpis,
-        as_of,
+        done: &done,
         scope: Scope::Organisation,
         activity_units: &pilot,
         role_units: &all_units,
@@ -244,7 +246,7 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
             let ctx = Ctx {
                 snapshot,
                 kpis,
-                as_of,
+                done: &done,
                 scope: Scope::Unit(unit),
                 activity_units: &one,
                 role_units: &one,
@@ -327,7 +329,7 @@ pub fn rollout_waves(snapshot: &ValidSnapshot) -> Vec<Vec<UnitId>> {
 struct Ctx<'a> {
     snapshot: &'a ValidSnapshot,
     kpis: &'a KpiReport,
-    as_of: NaiveDate,
+    done: &'a DoneIndex,
     scope: Scope,
     activity_units: &'a [UnitId],
     role_units: &'a [UnitId],
@@ -369,13 +371,8 @@ impl Ctx<'_> {
         match check {
             Check::ActivityDone { activity } => {
                 let per_unit = self.snapshot.activity(activity).is_some_and(|a| a.scope == ActivityScope::PerUnit);
-                let done_in = |unit: Option<UnitId>| {
-                    self.snapshot
-                        .observations()
-                        .completions
-                        .iter()
-                        .any(|c| &c.activity == activity && c.unit == unit && c.date <= self.as_of)
-                };
+                let position = self.done.position(activity);
+                let done_in = |unit: Option<UnitId>| position.and_then(|p| self.done.first_at(p, unit)).is_some();
                 let (done, of, lacking) = if per_unit {
                     let lacking: Vec<UnitId> =
                         self.activity_units.iter().copied().filter(|&u| !done_in(Some(u))).collect();

@@ -1,0 +1,87 @@
+//! The semantics that make advice hold when followed week after week (issue 12), on small.json
+//! extended by hand where a case needs more.
+//!
+//! Windows: an activity's earliest start (`not_before_days` after its anchor) holds everywhere.
+//! small.json gets a `review` activity (organisation-wide, owner promotion lead) anchored on launch
+//! (2026-04-01) with the window 30–37 days, so it opens on 2026-05-01 and is due on 05-08.
+
+use serde_json::json;
+use teichaku::rollout::{Status, plan};
+use teichaku::{assess, best_single_action};
+
+use crate::support::{load, push, small};
+
+fn day(s: &str) -> chrono::NaiveDate {
+    s.parse().unwrap()
+}
+
+/// small.json with the `review` activity, and the completions given.
+fn with_review(completions: &[&str]) -> serde_json::Value {
+    let mut doc = small();
+    push(
+        &mut doc,
+        "/playbook/inline/activities",
+        json!({ "id": "review", "phase": "prepare", "title": { "en": "30-day review", "ja": "30日レビュー" },
+                "owner": "promotion_lead", "scope": "organisation", "duration_days": 1,
+                "timing": { "after": "launch", "not_before_days": 30, "due_within_days": 37 } }),
+    );
+    for date in completions {
+        push(&mut doc, "/observations/completions", json!({ "activity": "review", "date": date }));
+    }
+    doc
+}
+
+#[test]
+fn before_its_window_an_activity_is_neither_ready_proposed_nor_ranked_by_what_if() {
+    let snapshot = load(&with_review(&[])).unwrap();
+    let a = assess(&snapshot, day("2026-04-20")).unwrap();
+    let review = a.plan.instances.iter().find(|i| i.key.activity.as_str() == "review").unwrap();
+    assert_eq!(review.status, Status::Blocked, "nothing to wait for but its window");
+    assert_eq!(review.opens, Some(day("2026-05-01")));
+    assert_eq!(review.earliest_start, day("2026-05-01"));
+    assert!(!review.can_start());
+    assert!(a.actions.actions.iter().all(|x| x.code != "activity:review"));
+    let ranked = best_single_action(&snapshot, &a).unwrap();
+    assert!(ranked.iter().all(|u| u.code != "activity:review"));
+
+    // On the day the window opens it is ready, proposed, and what-if counts it.
+    let a = assess(&snapshot, day("2026-05-01")).unwrap();
+    let review = a.plan.instances.iter().find(|i| i.key.activity.as_str() == "review").unwrap();
+    assert_eq!((review.status, review.opens), (Status::Ready, None));
+    assert!(a.actions.actions.iter().any(|x| x.code == "activity:review"));
+    assert!(best_single_action(&snapshot, &a).unwrap().iter().any(|u| u.code == "activity:review"));
+}
+
+#[test]
+fn a_completion_before_the_window_does_not_count_and_is_listed() {
+    // Recorded on day 19 (too early) and again on day 32 (inside the window).
+    let snapshot = load(&with_review(&["2026-04-20", "2026-05-03"])).unwrap();
+    let early = plan(&snapshot, day("2026-04-25"));
+    let review = early.instances.iter().find(|i| i.key.activity.as_str() == "review").unwrap();
+    assert_eq!((review.status, review.done), (Status::Blocked, None));
+    assert_eq!(review.before_window, [day("2026-04-20")]);
+
+    let later = plan(&snapshot, day("2026-05-10"));
+    let review = later.instances.iter().find(|i| i.key.activity.as_str() == "review").unwrap();
+    assert_eq!((review.status, review.done), (Status::Done, Some(day("2026-05-03"))));
+    assert_eq!(review.before_window, [day("2026-04-20")]);
+    assert_eq!(later.inconsistencies(), []);
+}
+
+#[test]
+fn a_gate_does_not_count_an_activity_done_before_its_window() {
+    // `review` made a mandatory criterion of `prepare`; done on day 19 only.
+    let mut doc = with_review(&["2026-04-20"]);
+    push(
+        &mut doc,
+        "/playbook/inline/phases/0/gate/criteria",
+        json!({ "id": "reviewed", "title": { "en": "Reviewed", "ja": "レビュー済み" }, "weight": 1, "mandatory": true,
+                "check": { "kind": "activity_done", "activity": "review" } }),
+    );
+    let snapshot = load(&doc).unwrap();
+    let a = assess(&snapshot, day("2026-04-25")).unwrap();
+    let prepare = &a.readiness.phases[0];
+    let reviewed = prepare.criteria.iter().find(|c| c.criterion.as_str() == "reviewed").unwrap();
+    assert!(!reviewed.met);
+    assert!(!prepare.passed);
+}
