@@ -4,7 +4,8 @@
 //! On 2026-04-20 the current phase is `spread` (see readiness.rs) and its barrier is the missing
 //! ambassador in Support (weight 1). Sales' practice task was due on 04-17; the weekly meeting is
 //! ready. Support's training has its prerequisites done, but Support's wave may not start without
-//! an ambassador, so it is not proposed.
+//! an ambassador, so it is not proposed: the appointment of that ambassador is, for both reasons
+//! (the barrier, and the wave of two open instances waiting for it).
 
 use teichaku::metrics::{KpiOptions, kpis};
 use teichaku::rollout::{ActionScope, Reason, next_actions, plan, readiness};
@@ -26,7 +27,8 @@ fn the_barrier_comes_first_then_the_overdue_practice_task() {
     assert_eq!(
         ranked,
         [
-            ("barrier:ambassadors", ActionScope::Organisation, 5.0), // gate weight 1 × 5
+            // gate weight 1 × 5, and 2 instances of Support's wave waiting × 1
+            ("appoint:ambassador", ActionScope::Unit(unit(3)), 7.0),
             ("activity:practice-task", ActionScope::Unit(unit(2)), 3.0), // 3 days late × 1
             ("activity:weekly-meeting", ActionScope::Organisation, 0.0),
         ]
@@ -34,7 +36,12 @@ fn the_barrier_comes_first_then_the_overdue_practice_task() {
     let practice = &actions[1];
     assert_eq!(practice.members, vec![member(0x103)], "Sales' manager");
     assert!(matches!(&practice.reasons[..], [Reason::Overdue { days_late: 3, .. }]));
-    assert_eq!(actions[0].members, vec![member(0x102)], "the promotion lead");
+    // Support's manager names the ambassador.
+    assert_eq!(actions[0].members, vec![member(0x106)], "Support's manager");
+    assert!(matches!(
+        &actions[0].reasons[..],
+        [Reason::RoleMissing { wave: Some(1), .. }, Reason::BarrierPoint { .. }]
+    ), "{:?}", actions[0].reasons);
 }
 
 #[test]

@@ -6,10 +6,11 @@
 //! (2026-04-01) with the window 30–37 days, so it opens on 2026-05-01 and is due on 05-08.
 
 use serde_json::json;
-use teichaku::rollout::{Status, plan};
+use teichaku::model::Role;
+use teichaku::rollout::{ActionScope, Reason, Status, plan};
 use teichaku::{assess, best_single_action};
 
-use crate::support::{load, push, small};
+use crate::support::{load, member, push, set, small, unit};
 
 fn day(s: &str) -> chrono::NaiveDate {
     s.parse().unwrap()
@@ -84,4 +85,72 @@ fn a_gate_does_not_count_an_activity_done_before_its_window() {
     let reviewed = prepare.criteria.iter().find(|c| c.criterion.as_str() == "reviewed").unwrap();
     assert!(!reviewed.met);
     assert!(!prepare.passed);
+}
+
+// Blocked waves: on 2026-04-20 Support's wave (wave 1) may not start, as Support has no ambassador.
+
+#[test]
+fn a_wave_blocked_by_a_missing_role_proposes_the_appointment_and_what_if_counts_it() {
+    let snapshot = load(&small()).unwrap();
+    let a = assess(&snapshot, day("2026-04-20")).unwrap();
+    assert!(!a.readiness.waves[1].may_start);
+    let appoint = a.actions.actions.iter().find(|x| x.code == "appoint:ambassador").expect("proposed");
+    assert_eq!(appoint.scope, ActionScope::Unit(unit(3)));
+    assert_eq!(appoint.owner, Role::Manager);
+    assert_eq!(appoint.members, [member(0x106)], "Support's manager names the ambassador");
+    assert!(appoint.reasons.iter().any(|r| matches!(r, Reason::RoleMissing { role: Role::Ambassador, wave: Some(1), .. })));
+
+    // What-if gives the role to Support's first member by id (106) and Support's training can start.
+    let ranked = best_single_action(&snapshot, &a).unwrap();
+    let u = ranked.iter().find(|u| u.code == "appoint:ambassador").expect("a candidate");
+    assert_eq!(u.appointed, Some((member(0x106), Role::Ambassador)));
+    assert!(u.unblocked.iter().any(|k| k.activity.as_str() == "training" && k.unit == Some(unit(3))), "{u:?}");
+    assert_eq!(ranked[0].code, "appoint:ambassador", "it unblocks the most");
+}
+
+#[test]
+fn the_playbooks_appointing_activity_is_proposed_in_the_unit_of_the_blocked_wave() {
+    let mut doc = small();
+    push(
+        &mut doc,
+        "/playbook/inline/activities",
+        json!({ "id": "name-ambassador", "phase": "prepare", "title": { "en": "Name an ambassador", "ja": "アンバサダーを決める" },
+                "owner": "manager", "scope": "per_unit", "duration_days": 1, "depends_on": ["declare-aim"],
+                "appoints": "ambassador" }),
+    );
+    push(&mut doc, "/observations/completions", json!({ "activity": "name-ambassador", "unit": unit(2), "date": "2026-04-08" }));
+    let snapshot = load(&doc).unwrap();
+    let a = assess(&snapshot, day("2026-04-20")).unwrap();
+    assert!(!a.readiness.waves[1].may_start);
+    let named = a
+        .actions
+        .actions
+        .iter()
+        .find(|x| x.code == "activity:name-ambassador" && x.scope == ActionScope::Unit(unit(3)))
+        .expect("proposed in Support although its wave has not started");
+    assert!(named.reasons.iter().any(|r| matches!(r, Reason::RoleMissing { wave: Some(1), .. })));
+    assert!(a.actions.actions.iter().all(|x| x.code != "appoint:ambassador"), "the activity stands for it");
+    // Support's other work still waits for the wave.
+    assert!(a.actions.actions.iter().all(|x| !(x.code == "activity:training" && x.scope == ActionScope::Unit(unit(3)))));
+}
+
+#[test]
+fn an_owner_nobody_holds_comes_with_its_appointment() {
+    // Sales loses its manager: its overdue practice task (owner manager) is proposed with the
+    // appointment of a manager in Sales, at the same urgency.
+    let mut doc = small();
+    set(&mut doc, "/organisation/members/2/roles", json!(["staff"]));
+    let snapshot = load(&doc).unwrap();
+    let a = assess(&snapshot, day("2026-04-20")).unwrap();
+    let practice = a.actions.actions.iter().find(|x| x.code == "activity:practice-task").unwrap();
+    let appoint = a
+        .actions
+        .actions
+        .iter()
+        .find(|x| x.code == "appoint:manager" && x.scope == ActionScope::Unit(unit(2)))
+        .expect("the appointment comes with it");
+    assert_eq!(appoint.urgency, practice.urgency);
+    assert!(appoint.reasons.iter().any(
+        |r| matches!(r, Reason::RoleMissing { role: Role::Manager, needed_by, .. } if needed_by == &["activity:practice-task"])
+    ));
 }

@@ -488,6 +488,12 @@ pub struct Activity {
     /// KPIs the activity reports on, such as the measures of a proof-of-concept review.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reports: Vec<Kpi>,
+    /// The role the activity appoints in its scope (an ambassador in each unit, say), if any.
+    /// Where a wave may not start because a unit lacks that role, the activity is proposed in
+    /// that unit although the wave has not started; absent, the engine proposes a bare
+    /// appointment (`appoint:ROLE`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appoints: Option<Role>,
 }
 
 impl Activity {

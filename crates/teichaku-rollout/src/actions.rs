@@ -43,7 +43,7 @@ pub struct ActionPlan {
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Action {
-    /// A stable code: `activity:ID`, `intervention:ID` or `barrier:CRITERION`.
+    /// A stable code: `activity:ID`, `intervention:ID`, `barrier:CRITERION` or `appoint:ROLE`.
     pub code: String,
     /// The title, in English and Japanese.
     pub title: Localized,
@@ -110,6 +110,28 @@ pub enum Reason {
         intervention: InterventionId,
         /// How serious the situation is, 0 to 1.
         severity: f64,
+    },
+    /// Nobody in the scope holds a role the rollout needs there: a wave may not start without it,
+    /// or an action's owner is missing.
+    RoleMissing {
+        /// The role.
+        role: Role,
+        /// The wave that may not start without it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        wave: Option<usize>,
+        /// The gate criterion asking for it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        criterion: Option<CriterionId>,
+        /// The actions whose owner it is, by code.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        needed_by: Vec<String>,
+    },
+    /// A wave may not start until this work, in a unit of the wave before it, is done.
+    WaveBlocked {
+        /// The wave waiting.
+        wave: usize,
+        /// The gate criterion the unit of the previous wave lacks.
+        criterion: CriterionId,
     },
     /// The barrier point: the first unmet gate criterion.
     BarrierPoint {
@@ -180,52 +202,7 @@ pub fn next_actions(
     };
     let roles = RoleIndex::new(snapshot, as_of);
     let look = Lookups::new(snapshot, kpis, &roles);
-    // The members who act, by scope and owner role, looked up once each.
-    let mut acting: BTreeMap<(ActionScope, Role), Vec<MemberId>> = BTreeMap::new();
-    // One entry per proposed item and scope; the map holds positions, so inserting moves no action.
-    let mut positions: BTreeMap<(Item, ActionScope), usize> = BTreeMap::new();
-    let mut actions: Vec<Action> = Vec::new();
-    // An action's code is `kind:id`, such as `activity:kick-off`; it is written out once.
-    let mut propose = |item: Item,
-                       id: &str,
-                       title: &Localized,
-                       owner: Role,
-                       scope: ActionScope,
-                       due: Option<NaiveDate>,
-                       reason: Reason,
-                       terms: UrgencyTerms| {
-        let at = *positions.entry((item, scope)).or_insert_with(|| {
-            let kind = item.kind();
-            let mut code = String::with_capacity(kind.len() + 1 + id.len());
-            code.push_str(kind);
-            code.push(':');
-            code.push_str(id);
-            actions.push(Action {
-                code,
-                title: title.clone(),
-                owner,
-                members: acting.entry((scope, owner)).or_insert_with(|| who_acts(&roles, scope, owner)).clone(),
-                scope,
-                due,
-                reasons: Vec::new(),
-                urgency: 0.0,
-                urgency_terms: UrgencyTerms::default(),
-            });
-            actions.len() - 1
-        });
-        let Some(entry) = actions.get_mut(at) else { return };
-        entry.reasons.push(reason);
-        let t = &mut entry.urgency_terms;
-        t.overdue = t.overdue.max(terms.overdue);
-        t.blocking = t.blocking.max(terms.blocking);
-        t.gate = t.gate.max(terms.gate);
-        t.severity = t.severity.max(terms.severity);
-        t.phase_distance = t.phase_distance.min(terms.phase_distance);
-        entry.due = match (entry.due, due) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-    };
+    let mut out = Proposals::new(&roles);
 
     // Ready and overdue activity instances whose prerequisites are all done (an overdue instance
     // still waiting is reached through what it waits for).
@@ -253,7 +230,7 @@ pub fn next_actions(
             }
             None => Reason::ActivityReady { activity: a.id.clone() },
         };
-        propose(Item::Activity(position), a.id.as_str(), &a.title, a.owner, scope, i.due, reason, terms);
+        out.add(Item::Activity(position), a.id.as_str(), &a.title, a.owner, scope, i.due, reason, terms);
     }
 
     // Recurring activities whose cadence has come round.
@@ -293,7 +270,54 @@ pub fn next_actions(
                 let terms = UrgencyTerms { overdue: k.overdue_per_day * days_late as f64, ..UrgencyTerms::default() };
                 let scope = unit.map_or(ActionScope::Organisation, ActionScope::Unit);
                 let reason = Reason::RecurrenceDue { activity: a.id.clone(), last_done: last, every_days: every };
-                propose(Item::Activity(position), a.id.as_str(), &a.title, a.owner, scope, Some(next), reason, terms);
+                out.add(Item::Activity(position), a.id.as_str(), &a.title, a.owner, scope, Some(next), reason, terms);
+            }
+        }
+    }
+
+    // Waves that may not start: the appointments and the previous wave's work that unblock the
+    // next one (a wave whose previous wave may start), so no wave waits with nothing proposed.
+    let waves_open: Vec<bool> = readiness.waves.iter().map(|w| w.may_start).collect();
+    let mut open_in_wave: BTreeMap<usize, usize> = BTreeMap::new();
+    for i in plan.instances.iter().filter(|i| i.done.is_none()) {
+        if let Some(w) = i.wave {
+            *open_in_wave.entry(w).or_default() += 1;
+        }
+    }
+    let by_key: BTreeMap<&crate::InstanceKey, &crate::InstancePlan> = plan.instances.iter().map(|i| (&i.key, i)).collect();
+    // Roles to appoint: (role, unit or the organisation, why, urgency terms).
+    let mut appointments: Vec<(Role, Option<UnitId>, Reason, UrgencyTerms)> = Vec::new();
+    for w in readiness.waves.iter().filter(|w| !w.may_start) {
+        let previous_open = w.wave.checked_sub(1).and_then(|p| waves_open.get(p)).copied().unwrap_or(true);
+        if !previous_open {
+            continue;
+        }
+        let waiting = open_in_wave.get(&w.wave).copied().unwrap_or(0);
+        let terms = UrgencyTerms { blocking: k.blocking_per_instance * waiting as f64, ..UrgencyTerms::default() };
+        for block in &w.blocked_by {
+            match block {
+                crate::WaveBlock::RoleMissing { unit, role, criterion } => {
+                    let reason = Reason::RoleMissing {
+                        role: *role,
+                        wave: Some(w.wave),
+                        criterion: Some(criterion.clone()),
+                        needed_by: Vec::new(),
+                    };
+                    appointments.push((*role, Some(*unit), reason, terms));
+                }
+                crate::WaveBlock::PreviousWaveGate { unit, criterion: Some(criterion) } => {
+                    let first = pb.phases.first().and_then(|p| p.gate.criteria.iter().find(|c| &c.id == criterion));
+                    let Some(Check::ActivityDone { activity }) = first.map(|c| &c.check) else { continue };
+                    let reason = Reason::WaveBlocked { wave: w.wave, criterion: criterion.clone() };
+                    let per_unit = look.activity(activity).is_some_and(|(_, a)| a.scope == ActivityScope::PerUnit);
+                    for key in startable_for(plan, &by_key, activity, &waves_open, per_unit.then_some(*unit)) {
+                        let Some((at, x)) = look.activity(&key.activity) else { continue };
+                        let scope = key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
+                        let due = by_key.get(&key).and_then(|i| i.due);
+                        out.add(Item::Activity(at), x.id.as_str(), &x.title, x.owner, scope, due, reason.clone(), terms);
+                    }
+                }
+                _ => {}
             }
         }
     }
@@ -311,7 +335,7 @@ pub fn next_actions(
                 let terms = UrgencyTerms { severity: k.kpi_severity * iv.severity, ..UrgencyTerms::default() };
                 let due = iv.due_within_days.and_then(|d| as_of.checked_add_days(Days::new(u64::from(d))));
                 let reason = Reason::InterventionFired { intervention: iv.id.clone(), severity: iv.severity };
-                propose(Item::Intervention(position), iv.id.as_str(), &iv.title, iv.owner, scope, due, reason, terms);
+                out.add(Item::Intervention(position), iv.id.as_str(), &iv.title, iv.owner, scope, due, reason, terms);
             }
         }
     }
@@ -327,17 +351,34 @@ pub fn next_actions(
                 Check::ActivityDone { activity } => {
                     // Propose the barrier activity itself when it can start, otherwise the open
                     // prerequisites that can, so no action is proposed before its prerequisites.
-                    let waves_open: Vec<bool> = readiness.waves.iter().map(|w| w.may_start).collect();
-                    for key in startable_for(plan, activity, &waves_open) {
+                    for key in startable_for(plan, &by_key, activity, &waves_open, None) {
                         if let Some((at, a)) = look.activity(&key.activity) {
                             let scope = key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
-                            let due = plan.instances.iter().find(|i| i.key == key).and_then(|i| i.due);
+                            let due = by_key.get(&key).and_then(|i| i.due);
                             let item = Item::Activity(at);
-                            propose(item, a.id.as_str(), &a.title, a.owner, scope, due, reason.clone(), terms);
+                            out.add(item, a.id.as_str(), &a.title, a.owner, scope, due, reason.clone(), terms);
                         }
                     }
                 }
-                _ => propose(
+                Check::RolePresent { role, per_unit, .. } => {
+                    // Appoint where the role is lacking: in each unit lacking it, or in the organisation.
+                    let lacking = readiness
+                        .phases
+                        .iter()
+                        .find(|g| g.phase == b.phase)
+                        .and_then(|g| g.criteria.iter().find(|x| x.criterion == c.id))
+                        .map(|x| match &x.observed {
+                            crate::Observed::Role { lacking, .. } => lacking.clone(),
+                            _ => Vec::new(),
+                        })
+                        .unwrap_or_default();
+                    if *per_unit && !lacking.is_empty() {
+                        appointments.extend(lacking.into_iter().map(|u| (*role, Some(u), reason.clone(), terms)));
+                    } else {
+                        appointments.push((*role, None, reason, terms));
+                    }
+                }
+                _ => out.add(
                     Item::Barrier(position),
                     c.id.as_str(),
                     &c.title,
@@ -351,8 +392,53 @@ pub fn next_actions(
         }
     }
 
+    // Owners nobody holds where the action applies: the appointment comes with the action.
+    for a in &out.actions {
+        let holders_scope = match (a.owner, a.scope) {
+            (Role::Executive | Role::PromotionLead, _) => Scope::Organisation,
+            (_, scope) => metrics_scope(scope),
+        };
+        if a.owner != Role::Staff && roles.count(&holders_scope, a.owner) == 0 {
+            let unit = match (holders_scope, a.scope) {
+                (Scope::Unit(_), ActionScope::Unit(u)) => Some(u),
+                _ => None,
+            };
+            let reason = Reason::RoleMissing { role: a.owner, wave: None, criterion: None, needed_by: vec![a.code.clone()] };
+            appointments.push((a.owner, unit, reason, a.urgency_terms));
+        }
+    }
+    // Each appointment is the playbook's appointing activity where it can start (in the unit's
+    // wave although the wave has not started, which is what it waits for), or its open
+    // prerequisites that can; failing those, a bare `appoint:ROLE`.
+    let appointing: Vec<(Role, &Activity)> = pb.activities.iter().filter_map(|a| Some((a.appoints?, a))).collect();
+    for (role, unit, reason, terms) in appointments {
+        let mut proposed = false;
+        for (_, a) in appointing.iter().filter(|(r, a)| *r == role && (a.scope == ActivityScope::PerUnit) == unit.is_some()) {
+            let key = crate::InstanceKey { activity: a.id.clone(), unit };
+            let Some(instance) = by_key.get(&key).filter(|i| i.done.is_none()) else { continue };
+            let mut opened = waves_open.clone();
+            if let Some(o) = instance.wave.and_then(|w| opened.get_mut(w)) {
+                *o = true;
+            }
+            for key in startable_for(plan, &by_key, &a.id, &opened, unit) {
+                let Some((at, x)) = look.activity(&key.activity) else { continue };
+                let scope = key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
+                let due = by_key.get(&key).and_then(|i| i.due);
+                out.add(Item::Activity(at), x.id.as_str(), &x.title, x.owner, scope, due, reason.clone(), terms);
+                proposed = true;
+            }
+        }
+        if !proposed {
+            let scope = unit.map_or(ActionScope::Organisation, ActionScope::Unit);
+            let owner = if unit.is_some() { Role::Manager } else { Role::Executive };
+            let item = Item::Appoint(role_position(role));
+            out.add(item, role.as_str(), &appointment_title(role), owner, scope, None, reason, terms);
+        }
+    }
+
     // Code and scope are unique, so the sort below fixes the order whatever the proposal order.
-    let mut actions: Vec<Action> = actions
+    let mut actions: Vec<Action> = out
+        .actions
         .into_iter()
         .map(|mut a| {
             a.urgency = a.urgency_terms.total();
@@ -364,6 +450,74 @@ pub fn next_actions(
     ActionPlan { as_of, coefficients: k, actions }
 }
 
+/// The actions proposed so far: one per item and scope, each keeping every reason.
+struct Proposals<'r> {
+    roles: &'r RoleIndex<'r>,
+    /// The members who act, by scope and owner role, looked up once each.
+    acting: BTreeMap<(ActionScope, Role), Vec<MemberId>>,
+    /// One entry per proposed item and scope; the map holds positions, so inserting moves no action.
+    positions: BTreeMap<(Item, ActionScope), usize>,
+    actions: Vec<Action>,
+}
+
+impl<'r> Proposals<'r> {
+    fn new(roles: &'r RoleIndex<'r>) -> Self {
+        Self { roles, acting: BTreeMap::new(), positions: BTreeMap::new(), actions: Vec::new() }
+    }
+
+    /// Proposes `item` in `scope` for `reason`; a second proposal of the same item in the same scope
+    /// adds its reason, keeps the larger of each term (the smaller phase distance) and the earlier due date.
+    #[expect(clippy::too_many_arguments, reason = "an action's fields, each given once")]
+    fn add(
+        &mut self,
+        item: Item,
+        id: &str,
+        title: &Localized,
+        owner: Role,
+        scope: ActionScope,
+        due: Option<NaiveDate>,
+        reason: Reason,
+        terms: UrgencyTerms,
+    ) {
+        let Self { roles, acting, positions, actions } = self;
+        let at = *positions.entry((item, scope)).or_insert_with(|| {
+            // An action's code is `kind:id`, such as `activity:kick-off`; it is written out once.
+            let kind = item.kind();
+            let mut code = String::with_capacity(kind.len() + 1 + id.len());
+            code.push_str(kind);
+            code.push(':');
+            code.push_str(id);
+            actions.push(Action {
+                code,
+                title: title.clone(),
+                owner,
+                members: acting.entry((scope, owner)).or_insert_with(|| who_acts(roles, scope, owner)).clone(),
+                scope,
+                due,
+                reasons: Vec::new(),
+                urgency: 0.0,
+                urgency_terms: UrgencyTerms::default(),
+            });
+            actions.len() - 1
+        });
+        let Some(entry) = actions.get_mut(at) else { return };
+        // The same reason from two sources (two units of a wave waiting on one instance) is kept once.
+        if !entry.reasons.contains(&reason) {
+            entry.reasons.push(reason);
+        }
+        let t = &mut entry.urgency_terms;
+        t.overdue = t.overdue.max(terms.overdue);
+        t.blocking = t.blocking.max(terms.blocking);
+        t.gate = t.gate.max(terms.gate);
+        t.severity = t.severity.max(terms.severity);
+        t.phase_distance = t.phase_distance.min(terms.phase_distance);
+        entry.due = match (entry.due, due) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+}
+
 /// What an action proposes, by its position in the playbook: an activity, an intervention, or
 /// a gate criterion of the barrier point's phase.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -371,6 +525,8 @@ enum Item {
     Activity(usize),
     Intervention(usize),
     Barrier(usize),
+    /// An appointment of the role at this position of [`Role::ALL`].
+    Appoint(usize),
 }
 
 impl Item {
@@ -380,6 +536,7 @@ impl Item {
             Item::Activity(_) => "activity",
             Item::Intervention(_) => "intervention",
             Item::Barrier(_) => "barrier",
+            Item::Appoint(_) => "appoint",
         }
     }
 }
@@ -483,13 +640,41 @@ fn holds(condition: &Condition, look: &Lookups<'_>, here: &Here<'_>) -> bool {
     }
 }
 
-/// The open instances of `activity` that can start, or, for those still waiting, the open
-/// prerequisites further up that can; sorted, once each.
-fn startable_for(plan: &RolloutPlan, activity: &ActivityId, waves_open: &[bool]) -> Vec<crate::InstanceKey> {
-    let by_key: BTreeMap<&crate::InstanceKey, &crate::InstancePlan> =
-        plan.instances.iter().map(|i| (&i.key, i)).collect();
-    let mut stack: Vec<&crate::InstancePlan> =
-        plan.instances.iter().filter(|i| &i.key.activity == activity && i.done.is_none()).collect();
+/// The name of the appointment of `role`.
+fn appointment_title(role: Role) -> Localized {
+    match role {
+        Role::Executive => Localized::new("Name an executive sponsor", "推進を担う経営層を決める"),
+        Role::PromotionLead => Localized::new("Appoint an AI promotion lead", "AI推進担当を任命する"),
+        Role::Ambassador => Localized::new("Appoint an AI ambassador", "AIアンバサダーを任命する"),
+        Role::Manager => Localized::new("Name the responsible manager", "責任者となる管理職を決める"),
+        _ => Localized::new("Name the members who take part", "参加するメンバーを決める"),
+    }
+}
+
+/// The position of `role` in [`Role::ALL`].
+fn role_position(role: Role) -> usize {
+    Role::ALL.iter().position(|&r| r == role).unwrap_or(Role::ALL.len())
+}
+
+/// The open instances of `activity` (in `unit` only, when given) that can start, or, for those
+/// still waiting, the open prerequisites further up that can; sorted, once each.
+fn startable_for(
+    plan: &RolloutPlan,
+    by_key: &BTreeMap<&crate::InstanceKey, &crate::InstancePlan>,
+    activity: &ActivityId,
+    waves_open: &[bool],
+    unit: Option<UnitId>,
+) -> Vec<crate::InstanceKey> {
+    let mut stack: Vec<&crate::InstancePlan> = match unit {
+        // One unit's instance, looked up: a blocked wave asks this of each of its units.
+        Some(u) => by_key
+            .get(&crate::InstanceKey { activity: activity.clone(), unit: Some(u) })
+            .filter(|i| i.done.is_none())
+            .into_iter()
+            .copied()
+            .collect(),
+        None => plan.instances.iter().filter(|i| &i.key.activity == activity && i.done.is_none()).collect(),
+    };
     let mut seen = std::collections::BTreeSet::new();
     let mut out = std::collections::BTreeSet::new();
     while let Some(i) = stack.pop() {
