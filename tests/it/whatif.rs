@@ -62,12 +62,14 @@ fn completing_sales_training_unblocks_its_practice_task_but_not_the_next_wave() 
         summary,
         [
             ("activity:training", ActionScope::Unit(unit(2)), 1, 2), // Sales' practice task; 103 and 104
+            // Support's ambassador alone opens nothing: the wave also waits for Sales' training.
+            ("appoint:ambassador", ActionScope::Unit(unit(3)), 0, 0),
             ("activity:weekly-meeting", ActionScope::Organisation, 0, 0),
         ]
     );
     assert_eq!(ranked[0].instances, [key("training", Some(2))]);
     assert_eq!(ranked[0].unblocked, [key("practice-task", Some(2))]);
-    assert!(ranked[1].unblocked.is_empty());
+    assert!(ranked[1].unblocked.is_empty() && ranked[2].unblocked.is_empty());
 }
 
 #[test]
