@@ -154,3 +154,73 @@ fn an_owner_nobody_holds_comes_with_its_appointment() {
         |r| matches!(r, Reason::RoleMissing { role: Role::Manager, needed_by, .. } if needed_by == &["activity:practice-task"])
     ));
 }
+
+// Per-unit criteria name the units they ask of: the pilot, the units reached, or every unit.
+
+/// small.json with a criterion `trained` (Sales' and Support's `training`) in `spread`, asked of `units`.
+fn with_training_criterion(units: Option<&str>, support_ambassador: bool) -> teichaku::model::ValidSnapshot {
+    let mut doc = small();
+    let mut criterion = json!({ "id": "trained", "title": { "en": "Trained", "ja": "研修済み" }, "weight": 1,
+                                "check": { "kind": "activity_done", "activity": "training" } });
+    if let Some(u) = units {
+        criterion["units"] = json!(u);
+    }
+    push(&mut doc, "/playbook/inline/phases/1/gate/criteria", criterion);
+    if support_ambassador {
+        set(&mut doc, "/organisation/members/7/roles", json!(["ambassador", "staff"]));
+    }
+    load(&doc).unwrap()
+}
+
+fn trained(snapshot: &teichaku::model::ValidSnapshot) -> (bool, teichaku::rollout::Observed) {
+    let a = assess(snapshot, day("2026-04-20")).unwrap();
+    let c = a.readiness.phases[1].criteria.iter().find(|c| c.criterion.as_str() == "trained").unwrap();
+    (c.met, c.observed.clone())
+}
+
+#[test]
+fn a_per_unit_criterion_asks_of_the_units_its_coverage_names() {
+    use teichaku::rollout::Observed;
+    // Only Sales (the pilot) has trained.
+    let activity = |done, of, lacking: Vec<teichaku::model::UnitId>| Observed::Activity {
+        activity: teichaku::model::ActivityId::new("training").unwrap(),
+        done,
+        of,
+        lacking,
+    };
+    // Absent, an activity criterion asks of the pilot, as before the field existed.
+    assert_eq!(trained(&with_training_criterion(None, false)), (true, activity(1, 1, vec![])));
+    assert_eq!(trained(&with_training_criterion(Some("pilot"), false)), (true, activity(1, 1, vec![])));
+    // Every rollout unit: Support has not trained.
+    assert_eq!(trained(&with_training_criterion(Some("every"), false)), (false, activity(1, 2, vec![unit(3)])));
+    // The units reached: Support's wave may not start without an ambassador, so only Sales ...
+    assert_eq!(trained(&with_training_criterion(Some("reached"), false)), (true, activity(1, 1, vec![])));
+    // ... until it has one, and then Support counts too.
+    assert_eq!(trained(&with_training_criterion(Some("reached"), true)), (false, activity(1, 2, vec![unit(3)])));
+}
+
+#[test]
+fn the_builtin_every_unit_criteria_ask_of_every_unit() {
+    // Every criterion of a built-in playbook on a per-unit activity or role whose title says
+    // "every unit" (or "each unit") names its units, and those saying "every unit" ask of all of them.
+    for playbook in crate::support::catalog().iter() {
+        for phase in &playbook.phases {
+            for c in &phase.gate.criteria {
+                let title = c.title.en.to_lowercase();
+                let per_unit = match &c.check {
+                    teichaku::model::Check::ActivityDone { activity } => {
+                        playbook.activity(activity).unwrap().scope == teichaku::model::ActivityScope::PerUnit
+                    }
+                    teichaku::model::Check::RolePresent { per_unit, .. } => *per_unit,
+                    _ => false,
+                };
+                if per_unit {
+                    assert!(c.units.is_some(), "{} {} names no units", playbook.id, c.id);
+                }
+                if per_unit && title.contains("every unit") && !title.contains("every unit reached") {
+                    assert_eq!(c.units, Some(teichaku::model::UnitCoverage::Every), "{} {}", playbook.id, c.id);
+                }
+            }
+        }
+    }
+}

@@ -172,6 +172,7 @@ const fn default_pass_at() -> f64 {
 ///     weight: 2.0,
 ///     mandatory: false,
 ///     check: Check::Kpi { kpi: Kpi::WeeklyActiveRate, op: Comparison::AtLeast, threshold: 0.4 },
+///     units: None,
 /// };
 /// assert_eq!(c.weight, 2.0);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -190,6 +191,30 @@ pub struct GateCriterion {
     pub mandatory: bool,
     /// What is checked.
     pub check: Check,
+    /// At organisation scope, which rollout units a per-unit criterion (a per-unit activity done,
+    /// a role present per unit) asks of. Absent: the pilot for an activity, every rollout unit for
+    /// a role, as before this field existed. Ignored by other criteria and in a unit's own scope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units: Option<UnitCoverage>,
+}
+
+/// Which rollout units a per-unit gate criterion asks of at organisation scope.
+///
+/// ```
+/// use teichaku_model::UnitCoverage;
+/// assert_eq!(serde_json::from_str::<UnitCoverage>("\"reached\"")?, UnitCoverage::Reached);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum UnitCoverage {
+    /// The units of the pilot wave: what the pilot proves before the rollout spreads.
+    Pilot,
+    /// The units of every wave that may start: what each unit does as the rollout reaches it.
+    Reached,
+    /// Every rollout unit, reached or not: the criterion holds only once the rollout covers them all.
+    Every,
 }
 
 /// What a gate criterion checks.

@@ -407,20 +407,24 @@ pub fn next_actions(
             appointments.push((a.owner, unit, reason, a.urgency_terms));
         }
     }
-    // Each appointment is the playbook's appointing activity where it can start (in the unit's
-    // wave although the wave has not started, which is what it waits for), or its open
-    // prerequisites that can; failing those, a bare `appoint:ROLE`.
-    let appointing: Vec<(Role, &Activity)> = pb.activities.iter().filter_map(|a| Some((a.appoints?, a))).collect();
+    // Each appointment is the playbook's appointing activity where it can start, or (in a wave
+    // that has started) its open prerequisites that can; failing those, a bare `appoint:ROLE`. In a
+    // wave that may not start yet, only the appointing activity itself may go ahead of the wave.
+    let appointing: Vec<&Activity> = pb.activities.iter().filter(|a| a.appoints.is_some()).collect();
     for (role, unit, reason, terms) in appointments {
         let mut proposed = false;
-        for (_, a) in appointing.iter().filter(|(r, a)| *r == role && (a.scope == ActivityScope::PerUnit) == unit.is_some()) {
+        let fits = |a: &&&Activity| a.appoints == Some(role) && (a.scope == ActivityScope::PerUnit) == unit.is_some();
+        for a in appointing.iter().filter(fits) {
             let key = crate::InstanceKey { activity: a.id.clone(), unit };
             let Some(instance) = by_key.get(&key).filter(|i| i.done.is_none()) else { continue };
-            let mut opened = waves_open.clone();
-            if let Some(o) = instance.wave.and_then(|w| opened.get_mut(w)) {
-                *o = true;
-            }
-            for key in startable_for(plan, &by_key, &a.id, &opened, unit) {
+            let keys = if wave_may_start(instance.wave) {
+                startable_for(plan, &by_key, &a.id, &waves_open, unit)
+            } else if instance.can_start() {
+                vec![key]
+            } else {
+                Vec::new()
+            };
+            for key in keys {
                 let Some((at, x)) = look.activity(&key.activity) else { continue };
                 let scope = key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
                 let due = by_key.get(&key).and_then(|i| i.due);
