@@ -103,7 +103,7 @@ fn a_wave_blocked_by_a_missing_role_proposes_the_appointment_and_what_if_counts_
     // What-if gives the role to Support's first member by id (106) and Support's training can start.
     let ranked = best_single_action(&snapshot, &a).unwrap();
     let u = ranked.iter().find(|u| u.code == "appoint:ambassador").expect("a candidate");
-    assert_eq!(u.appointed, Some((member(0x106), Role::Ambassador)));
+    assert_eq!(u.appointed, [(member(0x106), Role::Ambassador)]);
     assert!(u.unblocked.iter().any(|k| k.activity.as_str() == "training" && k.unit == Some(unit(3))), "{u:?}");
     assert_eq!(ranked[0].code, "appoint:ambassador", "it unblocks the most");
 }

@@ -1,15 +1,19 @@
 //! Next actions: what each role should do next, ranked by urgency, each with its reasons.
 //!
-//! Sources: activity instances that are ready or overdue (in units whose wave may start); recurring activities whose cadence has
-//! come round (the slower cadence once the organisation's score reaches "retained"); the
-//! playbook's interventions whose condition holds, for the organisation or in a rollout unit; and
-//! the barrier point. Proposals of the same action in the same scope become one action that
-//! keeps every reason.
+//! Sources: activity instances that are ready or overdue (in units whose wave may start, once their
+//! window opens); recurring activities whose cadence has come round (the slower cadence once the
+//! organisation's score reaches "retained"); what the next wave waits for (the appointment of a
+//! role its units lack, the previous wave's first-phase work); the playbook's interventions whose
+//! condition holds, for the organisation or in a unit the rollout has reached; the barrier point;
+//! and the appointment of an owner nobody holds. Proposals of the same action in the same scope
+//! become one action that keeps every reason; an intervention or appointment proposed in several
+//! units becomes one action listing them.
 //!
-//! The urgency is the sum of five terms (coefficients from the playbook, or the caller's):
-//! `overdue_per_day × days late`, `blocking_per_instance × open instances waiting on it`,
-//! `gate_weight × weight of current-phase criteria it serves`, `kpi_severity × severity`, and
-//! `−phase_distance × phases ahead of the current one`.
+//! The urgency is the sum of six terms (coefficients from the playbook, or the caller's): the
+//! method's own `sequence` (the largest of `barrier_point`, `overdue_base` and `wave_unblocking`
+//! that applies), `overdue_per_day × days late`, `blocking_per_instance × open instances waiting
+//! on it` (at most `blocking_cap`), `gate_weight × weight of current-phase criteria it serves`,
+//! `kpi_severity × severity`, and `−phase_distance × phases ahead of the current one`.
 //! Ties are broken by code, then scope, so the order is deterministic.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -52,8 +56,13 @@ pub struct Action {
     /// Present members of the scope holding that role, by id; when there are none, the unit's
     /// managers or the organisation's holders (see `docs/rollout.md`, "Who acts").
     pub members: Vec<MemberId>,
-    /// Where it applies.
+    /// Where it applies: for an action grouped over several units, the organisation, with the
+    /// units in `units`.
     pub scope: ActionScope,
+    /// The units of an intervention or appointment proposed in several units at once, which is one
+    /// action listing them rather than one action per unit; empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<UnitId>,
     /// When it is due, if anything sets a date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<NaiveDate>,
@@ -146,9 +155,13 @@ pub enum Reason {
 #[derive(Clone, Copy, PartialEq, Debug, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UrgencyTerms {
+    /// The method's own sequence: `barrier_point` for the barrier point, `overdue_base` for work
+    /// past its due date, `wave_unblocking` for what the next wave waits for; the largest that applies.
+    #[serde(default)]
+    pub sequence: f64,
     /// `overdue_per_day × days late`.
     pub overdue: f64,
-    /// `blocking_per_instance × open instances waiting on it`.
+    /// `blocking_per_instance × open instances waiting on it` (at most `blocking_cap` of them).
     pub blocking: f64,
     /// `gate_weight × weight of current-phase criteria it serves`.
     pub gate: f64,
@@ -160,7 +173,7 @@ pub struct UrgencyTerms {
 
 impl UrgencyTerms {
     fn total(&self) -> f64 {
-        self.overdue + self.blocking + self.gate + self.severity + self.phase_distance
+        self.sequence + self.overdue + self.blocking + self.gate + self.severity + self.phase_distance
     }
 }
 
@@ -200,6 +213,7 @@ pub fn next_actions(
                 .sum()
         })
     };
+    let cap = k.blocking_cap as usize;
     let roles = RoleIndex::new(snapshot, as_of);
     let look = Lookups::new(snapshot, kpis, &roles);
     let mut out = Proposals::new(&roles);
@@ -217,7 +231,7 @@ pub fn next_actions(
         let scope = i.key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
         let ahead = phase_index(&i.phase).saturating_sub(current) as f64;
         let mut terms = UrgencyTerms {
-            blocking: k.blocking_per_instance * i.blocking as f64,
+            blocking: k.blocking_per_instance * i.blocking.min(cap) as f64,
             gate: k.gate_weight * gate_weight_of(&a.id),
             phase_distance: -k.phase_distance * ahead,
             ..UrgencyTerms::default()
@@ -226,6 +240,7 @@ pub fn next_actions(
             Some(due) => {
                 let days_late = (as_of - due).num_days();
                 terms.overdue = k.overdue_per_day * days_late as f64;
+                terms.sequence = k.overdue_base;
                 Reason::Overdue { activity: a.id.clone(), due, days_late }
             }
             None => Reason::ActivityReady { activity: a.id.clone() },
@@ -293,7 +308,11 @@ pub fn next_actions(
             continue;
         }
         let waiting = open_in_wave.get(&w.wave).copied().unwrap_or(0);
-        let terms = UrgencyTerms { blocking: k.blocking_per_instance * waiting as f64, ..UrgencyTerms::default() };
+        let terms = UrgencyTerms {
+            sequence: k.wave_unblocking,
+            blocking: k.blocking_per_instance * waiting.min(cap) as f64,
+            ..UrgencyTerms::default()
+        };
         for block in &w.blocked_by {
             match block {
                 crate::WaveBlock::RoleMissing { unit, role, criterion } => {
@@ -326,7 +345,13 @@ pub fn next_actions(
     // Each scope with its KPIs, looked up once for all the interventions.
     let here = |scope: ActionScope| Here { scope, kpis: look.kpis.get(&metrics_scope(scope)).copied() };
     let organisation_here = [here(ActionScope::Organisation)];
-    let unit_heres: Vec<Here<'_>> = readiness.units.iter().map(|u| here(ActionScope::Unit(u.unit))).collect();
+    // Per-unit interventions fire only in units the rollout has reached (their wave may start).
+    let unit_heres: Vec<Here<'_>> = readiness
+        .units
+        .iter()
+        .filter(|u| waves_open.get(u.wave).copied().unwrap_or(true))
+        .map(|u| here(ActionScope::Unit(u.unit)))
+        .collect();
     for (position, iv) in pb.interventions.iter().enumerate() {
         let heres: &[Here<'_>] = if iv.scope == ActivityScope::PerUnit { &unit_heres } else { &organisation_here };
         for here in heres {
@@ -346,7 +371,8 @@ pub fn next_actions(
             pb.phase(&b.phase).and_then(|p| p.gate.criteria.iter().enumerate().find(|(_, c)| c.id == b.criterion));
         if let Some((position, c)) = criterion {
             let reason = Reason::BarrierPoint { phase: b.phase.clone(), criterion: c.id.clone() };
-            let terms = UrgencyTerms { gate: k.gate_weight * c.weight, ..UrgencyTerms::default() };
+            let terms =
+                UrgencyTerms { sequence: k.barrier_point, gate: k.gate_weight * c.weight, ..UrgencyTerms::default() };
             match &c.check {
                 Check::ActivityDone { activity } => {
                     // Propose the barrier activity itself when it can start, otherwise the open
@@ -441,8 +467,7 @@ pub fn next_actions(
     }
 
     // Code and scope are unique, so the sort below fixes the order whatever the proposal order.
-    let mut actions: Vec<Action> = out
-        .actions
+    let mut actions: Vec<Action> = group(out.actions)
         .into_iter()
         .map(|mut a| {
             a.urgency = a.urgency_terms.total();
@@ -497,6 +522,7 @@ impl<'r> Proposals<'r> {
                 owner,
                 members: acting.entry((scope, owner)).or_insert_with(|| who_acts(roles, scope, owner)).clone(),
                 scope,
+                units: Vec::new(),
                 due,
                 reasons: Vec::new(),
                 urgency: 0.0,
@@ -510,6 +536,7 @@ impl<'r> Proposals<'r> {
             entry.reasons.push(reason);
         }
         let t = &mut entry.urgency_terms;
+        t.sequence = t.sequence.max(terms.sequence);
         t.overdue = t.overdue.max(terms.overdue);
         t.blocking = t.blocking.max(terms.blocking);
         t.gate = t.gate.max(terms.gate);
@@ -520,6 +547,57 @@ impl<'r> Proposals<'r> {
             (a, b) => a.or(b),
         };
     }
+}
+
+/// Interventions and appointments proposed in several units become one action listing them: its
+/// scope the organisation, its members and reasons those of every unit (each once), each term the
+/// largest (the smallest phase distance) and the earliest due date. Other actions pass unchanged.
+fn group(actions: Vec<Action>) -> Vec<Action> {
+    let groupable = |a: &Action| a.code.starts_with("intervention:") || a.code.starts_with("appoint:");
+    let mut out: Vec<Action> = Vec::with_capacity(actions.len());
+    let mut by_code: BTreeMap<String, usize> = BTreeMap::new();
+    for a in actions {
+        if !groupable(&a) {
+            out.push(a);
+            continue;
+        }
+        let Some(first) = by_code.get(&a.code).and_then(|&i| out.get_mut(i)) else {
+            by_code.insert(a.code.clone(), out.len());
+            out.push(a);
+            continue;
+        };
+        if let ActionScope::Unit(u) = first.scope {
+            first.units.push(u);
+            first.scope = ActionScope::Organisation;
+        }
+        if let ActionScope::Unit(u) = a.scope {
+            first.units.push(u);
+        }
+        first.members.extend(a.members);
+        for r in a.reasons {
+            if !first.reasons.contains(&r) {
+                first.reasons.push(r);
+            }
+        }
+        let (t, n) = (&mut first.urgency_terms, a.urgency_terms);
+        t.sequence = t.sequence.max(n.sequence);
+        t.overdue = t.overdue.max(n.overdue);
+        t.blocking = t.blocking.max(n.blocking);
+        t.gate = t.gate.max(n.gate);
+        t.severity = t.severity.max(n.severity);
+        t.phase_distance = t.phase_distance.min(n.phase_distance);
+        first.due = match (first.due, a.due) {
+            (Some(x), Some(y)) => Some(x.min(y)),
+            (x, y) => x.or(y),
+        };
+    }
+    for a in &mut out {
+        a.units.sort_unstable();
+        a.units.dedup();
+        a.members.sort_unstable();
+        a.members.dedup();
+    }
+    out
 }
 
 /// What an action proposes, by its position in the playbook: an activity, an intervention, or

@@ -158,10 +158,11 @@ pub struct Unblocking {
     pub scope: ActionScope,
     /// The instances completed: its startable instances.
     pub instances: Vec<InstanceKey>,
-    /// The member given the role an appointment names (`appoint:ROLE`, or an appointing activity
-    /// proposed because a role is missing): the first present member of the scope by id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub appointed: Option<(MemberId, Role)>,
+    /// The members given the role an appointment names (`appoint:ROLE`, or an appointing activity
+    /// proposed because a role is missing): in its scope, or in each of its units, the first
+    /// present member by id who does not hold it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub appointed: Vec<(MemberId, Role)>,
     /// How many instances become startable.
     pub instances_unblocked: usize,
     /// How many members present on `as_of` those instances concern.
@@ -331,11 +332,11 @@ pub fn best_single_action(snapshot: &ValidSnapshot, assessment: &Assessment) -> 
             .map(|i| i.key.clone())
             .collect();
         let appointed = appointment(snapshot, action, as_of);
-        if instances.is_empty() && appointed.is_none() {
+        if instances.is_empty() && appointed.is_empty() {
             continue;
         }
         let mut copy = base.clone();
-        if let Some((member, role)) = appointed {
+        for &(member, role) in &appointed {
             if let Some(m) = copy.organisation.members.iter_mut().find(|m| m.id == member) {
                 m.roles.insert(role);
             }
@@ -590,26 +591,32 @@ fn startable(plan: &RolloutPlan, readiness: &ReadinessReport) -> BTreeSet<Instan
         .collect()
 }
 
-/// The member an appointment in `action` would name, with the role: the first present member of
-/// the action's scope (a unit with the units below it, or the organisation) by id not holding it.
-fn appointment(snapshot: &ValidSnapshot, action: &Action, as_of: NaiveDate) -> Option<(MemberId, Role)> {
-    let role = action.reasons.iter().find_map(|r| match r {
+/// The members an appointment in `action` would name, with the role: in its scope (a unit with the
+/// units below it, or the organisation), or in each of its units for a grouped action, the first
+/// present member by id who does not hold it.
+fn appointment(snapshot: &ValidSnapshot, action: &Action, as_of: NaiveDate) -> Vec<(MemberId, Role)> {
+    let Some(role) = action.reasons.iter().find_map(|r| match r {
         Reason::RoleMissing { role, .. } => Some(*role),
         _ => None,
-    })?;
-    let units: Option<BTreeSet<_>> = match action.scope {
-        ActionScope::Unit(u) => Some(snapshot.units_under(u).into_iter().collect()),
-        _ => None,
+    }) else {
+        return Vec::new();
     };
-    let member = snapshot
-        .organisation()
-        .members
-        .iter()
-        .filter(|m| m.is_present_on(as_of) && !m.roles.contains(&role))
-        .filter(|m| units.as_ref().is_none_or(|u| u.contains(&m.unit)))
-        .map(|m| m.id)
-        .min()?;
-    Some((member, role))
+    let scopes: Vec<Option<BTreeSet<_>>> = match action.scope {
+        ActionScope::Unit(u) => vec![Some(snapshot.units_under(u).into_iter().collect())],
+        _ if !action.units.is_empty() => {
+            action.units.iter().map(|&u| Some(snapshot.units_under(u).into_iter().collect())).collect()
+        }
+        _ => vec![None],
+    };
+    let present: Vec<_> =
+        snapshot.organisation().members.iter().filter(|m| m.is_present_on(as_of) && !m.roles.contains(&role)).collect();
+    scopes
+        .into_iter()
+        .filter_map(|units| {
+            let member = present.iter().filter(|m| units.as_ref().is_none_or(|u| u.contains(&m.unit))).map(|m| m.id).min()?;
+            Some((member, role))
+        })
+        .collect()
 }
 
 /// Whether `action` is the one next actions make of work on `key`: `activity:ID` in its scope.
