@@ -224,3 +224,43 @@ fn the_builtin_every_unit_criteria_ask_of_every_unit() {
         }
     }
 }
+
+// Honest gates: the last phase holds the retention bar of the seeds (a daily-use habit, executives
+// who use AI, a place to ask) as mandatory criteria, and no playbook finishes before its own
+// three-month check.
+
+#[test]
+fn every_builtin_last_phase_holds_the_retention_bar_and_the_three_month_check() {
+    use teichaku::model::{Anchor, Check, Comparison, Kpi, Role};
+    for playbook in crate::support::catalog().iter() {
+        let last = &playbook.phases.last().unwrap().gate;
+        let mandatory = |f: &dyn Fn(&Check) -> bool| last.criteria.iter().any(|c| c.mandatory && f(&c.check));
+        assert!(
+            mandatory(&|c| matches!(c, Check::Kpi { kpi: Kpi::HabitRate, op: Comparison::AtLeast, threshold } if *threshold >= 0.4)),
+            "{}: a daily-use habit of 40% or more",
+            playbook.id
+        );
+        assert!(
+            mandatory(&|c| matches!(c, Check::Kpi { kpi: Kpi::DaysSinceExecutiveUse, op: Comparison::AtMost, threshold } if *threshold < 14.0)),
+            "{}: executives who use AI",
+            playbook.id
+        );
+        assert!(
+            mandatory(&|c| matches!(c, Check::RolePresent { role: Role::Ambassador, .. })),
+            "{}: a place to ask",
+            playbook.id
+        );
+        // A mandatory criterion, in some phase, on an activity whose window (or its anchor's)
+        // opens 90 days or more after its anchor.
+        let late = |id: &teichaku::model::ActivityId| {
+            let a = playbook.activity(id).unwrap();
+            let window = |a: &teichaku::model::Activity| a.timing.as_ref().is_some_and(|t| t.not_before_days >= 90);
+            window(a)
+                || matches!(a.timing.as_ref().map(|t| &t.after), Some(Anchor::Activity(x)) if window(playbook.activity(x).unwrap()))
+        };
+        let timed = playbook.phases.iter().flat_map(|p| &p.gate.criteria).any(|c| {
+            c.mandatory && matches!(&c.check, Check::ActivityDone { activity } if late(activity))
+        });
+        assert!(timed, "{}: the three-month check gates a phase", playbook.id);
+    }
+}
