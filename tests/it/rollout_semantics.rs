@@ -264,3 +264,38 @@ fn every_builtin_last_phase_holds_the_retention_bar_and_the_three_month_check() 
         assert!(timed, "{}: the three-month check gates a phase", playbook.id);
     }
 }
+
+// "Once retained" cadences switch only after retention has held for several weeks.
+
+fn regular_meeting_cadence(snapshot: &teichaku::model::ValidSnapshot) -> u32 {
+    let a = assess(snapshot, teichaku::demo::AS_OF).unwrap();
+    let meeting = a.actions.actions.iter().find(|x| x.code == "activity:regular-meeting").expect("due");
+    meeting
+        .reasons
+        .iter()
+        .find_map(|r| match r {
+            Reason::RecurrenceDue { every_days, .. } => Some(*every_days),
+            _ => None,
+        })
+        .unwrap()
+}
+
+#[test]
+fn a_once_retained_cadence_waits_for_the_retention_bar_to_hold() {
+    // The demo on 2026-11-01 scores 73.5 ("retained"), but its habit rate (24.6%) is under the
+    // 50% its last phase asks for: the regular meeting stays weekly.
+    let demo = teichaku::demo::snapshot();
+    let a = assess(&demo, teichaku::demo::AS_OF).unwrap();
+    assert!(a.kpis.scopes[0].value(teichaku::model::Kpi::RetentionScore).unwrap() >= 60.0);
+    assert_eq!(regular_meeting_cadence(&demo), 7);
+    assert_eq!(teichaku::rollout::RETAINED_FOR_WEEKS, 4);
+
+    // Without a habit bar in the last phase, the score alone held over the last four weeks of the
+    // series switches it to monthly.
+    let mut doc = demo.clone().into_snapshot();
+    for c in &mut doc.playbook.phases.last_mut().unwrap().gate.criteria {
+        c.mandatory = false;
+    }
+    let relaxed = teichaku::model::validate(doc).unwrap();
+    assert_eq!(regular_meeting_cadence(&relaxed), 30);
+}

@@ -249,11 +249,7 @@ pub fn next_actions(
     }
 
     // Recurring activities whose cadence has come round.
-    let retained = kpis
-        .scopes
-        .first()
-        .and_then(|s| s.value(Kpi::RetentionScore))
-        .is_some_and(|score| Level::of(score) >= Level::Retained);
+    let retained = kpis.scopes.first().is_some_and(|s| held_retained(s, retention_habit_bar(pb)));
     // A recurring activity comes round only where it may start: done once before its
     // prerequisites, or in a wave not yet open, it waits like any other work (the instances of
     // recurring activities, looked up once; ids compare by pointer first, so the scan is cheap).
@@ -547,6 +543,40 @@ impl<'r> Proposals<'r> {
             (a, b) => a.or(b),
         };
     }
+}
+
+/// Consecutive weeks the organisation must have held retention before a recurring activity
+/// switches to its `once_retained_every_days` cadence.
+pub const RETAINED_FOR_WEEKS: usize = 4;
+
+/// The habit rate the playbook's last phase asks for (its highest mandatory habit criterion), the
+/// retention bar a slower cadence waits for; 0 when it asks for none.
+fn retention_habit_bar(pb: &teichaku_model::Playbook) -> f64 {
+    pb.phases
+        .last()
+        .into_iter()
+        .flat_map(|p| &p.gate.criteria)
+        .filter(|c| c.mandatory)
+        .filter_map(|c| match &c.check {
+            Check::Kpi { kpi: Kpi::HabitRate, op: teichaku_model::Comparison::AtLeast, threshold } => Some(*threshold),
+            _ => None,
+        })
+        .fold(0.0, f64::max)
+}
+
+/// Whether the organisation has held retention: its score is "retained" or better now, and its habit
+/// rate has been at or above `bar` in each of the last [`RETAINED_FOR_WEEKS`] weeks of the weekly
+/// series (the current week included). Computed afresh on each date, so the slower cadence starts
+/// only after the weeks have held and stops as soon as the level drops.
+fn held_retained(organisation: &teichaku_metrics::ScopeKpis, bar: f64) -> bool {
+    let score = organisation.value(Kpi::RetentionScore).is_some_and(|score| Level::of(score) >= Level::Retained);
+    let weeks = match &organisation.figures {
+        teichaku_metrics::Figure::Value(f) => f.weekly.as_slice(),
+        _ => &[],
+    };
+    score
+        && weeks.len() >= RETAINED_FOR_WEEKS
+        && weeks.iter().take(RETAINED_FOR_WEEKS).all(|w| w.habit.value().is_some_and(|h| h.rate >= bar))
 }
 
 /// Interventions and appointments proposed in several units become one action listing them: its
