@@ -39,10 +39,11 @@ fn the_barrier_comes_first_then_the_overdue_practice_task() {
     assert!(matches!(&practice.reasons[..], [Reason::Overdue { days_late: 3, .. }]));
     // Support's manager names the ambassador.
     assert_eq!(actions[0].members, vec![member(0x106)], "Support's manager");
-    assert!(matches!(
-        &actions[0].reasons[..],
-        [Reason::RoleMissing { wave: Some(1), .. }, Reason::BarrierPoint { .. }]
-    ), "{:?}", actions[0].reasons);
+    assert!(
+        matches!(&actions[0].reasons[..], [Reason::RoleMissing { wave: Some(1), .. }, Reason::BarrierPoint { .. }]),
+        "{:?}",
+        actions[0].reasons
+    );
 }
 
 #[test]

@@ -98,7 +98,9 @@ fn a_wave_blocked_by_a_missing_role_proposes_the_appointment_and_what_if_counts_
     assert_eq!(appoint.scope, ActionScope::Unit(unit(3)));
     assert_eq!(appoint.owner, Role::Manager);
     assert_eq!(appoint.members, [member(0x106)], "Support's manager names the ambassador");
-    assert!(appoint.reasons.iter().any(|r| matches!(r, Reason::RoleMissing { role: Role::Ambassador, wave: Some(1), .. })));
+    assert!(
+        appoint.reasons.iter().any(|r| matches!(r, Reason::RoleMissing { role: Role::Ambassador, wave: Some(1), .. }))
+    );
 
     // What-if gives the role to Support's first member by id (106) and Support's training can start.
     let ranked = best_single_action(&snapshot, &a).unwrap();
@@ -118,7 +120,11 @@ fn the_playbooks_appointing_activity_is_proposed_in_the_unit_of_the_blocked_wave
                 "owner": "manager", "scope": "per_unit", "duration_days": 1, "depends_on": ["declare-aim"],
                 "appoints": "ambassador" }),
     );
-    push(&mut doc, "/observations/completions", json!({ "activity": "name-ambassador", "unit": unit(2), "date": "2026-04-08" }));
+    push(
+        &mut doc,
+        "/observations/completions",
+        json!({ "activity": "name-ambassador", "unit": unit(2), "date": "2026-04-08" }),
+    );
     let snapshot = load(&doc).unwrap();
     let a = assess(&snapshot, day("2026-04-20")).unwrap();
     assert!(!a.readiness.waves[1].may_start);
@@ -131,7 +137,9 @@ fn the_playbooks_appointing_activity_is_proposed_in_the_unit_of_the_blocked_wave
     assert!(named.reasons.iter().any(|r| matches!(r, Reason::RoleMissing { wave: Some(1), .. })));
     assert!(a.actions.actions.iter().all(|x| x.code != "appoint:ambassador"), "the activity stands for it");
     // Support's other work still waits for the wave.
-    assert!(a.actions.actions.iter().all(|x| !(x.code == "activity:training" && x.scope == ActionScope::Unit(unit(3)))));
+    assert!(
+        a.actions.actions.iter().all(|x| !(x.code == "activity:training" && x.scope == ActionScope::Unit(unit(3))))
+    );
 }
 
 #[test]
@@ -236,12 +244,16 @@ fn every_builtin_last_phase_holds_the_retention_bar_and_the_three_month_check() 
         let last = &playbook.phases.last().unwrap().gate;
         let mandatory = |f: &dyn Fn(&Check) -> bool| last.criteria.iter().any(|c| c.mandatory && f(&c.check));
         assert!(
-            mandatory(&|c| matches!(c, Check::Kpi { kpi: Kpi::HabitRate, op: Comparison::AtLeast, threshold } if *threshold >= 0.4)),
+            mandatory(
+                &|c| matches!(c, Check::Kpi { kpi: Kpi::HabitRate, op: Comparison::AtLeast, threshold } if *threshold >= 0.4)
+            ),
             "{}: a daily-use habit of 40% or more",
             playbook.id
         );
         assert!(
-            mandatory(&|c| matches!(c, Check::Kpi { kpi: Kpi::DaysSinceExecutiveUse, op: Comparison::AtMost, threshold } if *threshold < 14.0)),
+            mandatory(
+                &|c| matches!(c, Check::Kpi { kpi: Kpi::DaysSinceExecutiveUse, op: Comparison::AtMost, threshold } if *threshold < 14.0)
+            ),
             "{}: executives who use AI",
             playbook.id
         );
@@ -258,9 +270,11 @@ fn every_builtin_last_phase_holds_the_retention_bar_and_the_three_month_check() 
             window(a)
                 || matches!(a.timing.as_ref().map(|t| &t.after), Some(Anchor::Activity(x)) if window(playbook.activity(x).unwrap()))
         };
-        let timed = playbook.phases.iter().flat_map(|p| &p.gate.criteria).any(|c| {
-            c.mandatory && matches!(&c.check, Check::ActivityDone { activity } if late(activity))
-        });
+        let timed = playbook
+            .phases
+            .iter()
+            .flat_map(|p| &p.gate.criteria)
+            .any(|c| c.mandatory && matches!(&c.check, Check::ActivityDone { activity } if late(activity)));
         assert!(timed, "{}: the three-month check gates a phase", playbook.id);
     }
 }

@@ -256,7 +256,8 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
                     format!("{}: {} ({})", t(lang, "nobody holds", "不在"), role(*r, lang), needed_by.join(", "))
                 }
                 Reason::WaveBlocked { wave, criterion } => {
-                    let wave = if lang == Lang::Ja { format!("第{}波", wave + 1) } else { format!("wave {}", wave + 1) };
+                    let wave =
+                        if lang == Lang::Ja { format!("第{}波", wave + 1) } else { format!("wave {}", wave + 1) };
                     format!("{} ({wave}): {criterion}", t(lang, "the next wave waits for it", "次の波が待つ"))
                 }
                 _ => String::new(),

@@ -70,7 +70,11 @@ pub fn describe_markdown(playbook: &Playbook, lang: Lang) -> String {
                 }
                 Check::RolePresent { role: r, min_count, per_unit } => {
                     let units = c.units.unwrap_or(UnitCoverage::Every);
-                    format!("{min_count} {}{}", role(*r), if *per_unit { format!(" {}", coverage(units)) } else { String::new() })
+                    format!(
+                        "{min_count} {}{}",
+                        role(*r),
+                        if *per_unit { format!(" {}", coverage(units)) } else { String::new() }
+                    )
                 }
                 _ => String::new(),
             };

@@ -295,7 +295,8 @@ pub fn next_actions(
             *open_in_wave.entry(w).or_default() += 1;
         }
     }
-    let by_key: BTreeMap<&crate::InstanceKey, &crate::InstancePlan> = plan.instances.iter().map(|i| (&i.key, i)).collect();
+    let by_key: BTreeMap<&crate::InstanceKey, &crate::InstancePlan> =
+        plan.instances.iter().map(|i| (&i.key, i)).collect();
     // Roles to appoint: (role, unit or the organisation, why, urgency terms).
     let mut appointments: Vec<(Role, Option<UnitId>, Reason, UrgencyTerms)> = Vec::new();
     for w in readiness.waves.iter().filter(|w| !w.may_start) {
@@ -329,7 +330,16 @@ pub fn next_actions(
                         let Some((at, x)) = look.activity(&key.activity) else { continue };
                         let scope = key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
                         let due = by_key.get(&key).and_then(|i| i.due);
-                        out.add(Item::Activity(at), x.id.as_str(), &x.title, x.owner, scope, due, reason.clone(), terms);
+                        out.add(
+                            Item::Activity(at),
+                            x.id.as_str(),
+                            &x.title,
+                            x.owner,
+                            scope,
+                            due,
+                            reason.clone(),
+                            terms,
+                        );
                     }
                 }
                 _ => {}
@@ -425,7 +435,8 @@ pub fn next_actions(
                 (Scope::Unit(_), ActionScope::Unit(u)) => Some(u),
                 _ => None,
             };
-            let reason = Reason::RoleMissing { role: a.owner, wave: None, criterion: None, needed_by: vec![a.code.clone()] };
+            let reason =
+                Reason::RoleMissing { role: a.owner, wave: None, criterion: None, needed_by: vec![a.code.clone()] };
             appointments.push((a.owner, unit, reason, a.urgency_terms));
         }
     }

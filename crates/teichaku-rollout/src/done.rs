@@ -44,7 +44,8 @@ impl DoneIndex {
         // Anchors before what they anchor: anchors are prerequisites, and validation rejects cycles.
         for a in index.anchor_order(snapshot) {
             let Some(activity) = pb.activities.get(a) else { continue };
-            let keys: Vec<Option<UnitId>> = index.dates.range((a, None)..).take_while(|(k, _)| k.0 == a).map(|(k, _)| k.1).collect();
+            let keys: Vec<Option<UnitId>> =
+                index.dates.range((a, None)..).take_while(|(k, _)| k.0 == a).map(|(k, _)| k.1).collect();
             for unit in keys {
                 let opens = match &activity.timing {
                     None => None,
@@ -150,6 +151,9 @@ impl DoneIndex {
     /// which do not count.
     pub(crate) fn before_window(&self, position: usize, unit: Option<UnitId>) -> Vec<NaiveDate> {
         let Some(&opens) = self.opens.get(&(position, unit)) else { return Vec::new() };
-        self.dates.get(&(position, unit)).map(|d| d.iter().copied().filter(|&x| x < opens).collect()).unwrap_or_default()
+        self.dates
+            .get(&(position, unit))
+            .map(|d| d.iter().copied().filter(|&x| x < opens).collect())
+            .unwrap_or_default()
     }
 }

@@ -392,8 +392,12 @@ impl Ctx<'_> {
                 let position = self.done.position(activity);
                 let done_in = |unit: Option<UnitId>| position.and_then(|p| self.done.first_at(p, unit)).is_some();
                 let (done, of, lacking) = if per_unit {
-                    let lacking: Vec<UnitId> =
-                        self.units(coverage, UnitCoverage::Pilot).iter().copied().filter(|&u| !done_in(Some(u))).collect();
+                    let lacking: Vec<UnitId> = self
+                        .units(coverage, UnitCoverage::Pilot)
+                        .iter()
+                        .copied()
+                        .filter(|&u| !done_in(Some(u)))
+                        .collect();
                     let of = self.units(coverage, UnitCoverage::Pilot).len() as u64;
                     (of - lacking.len() as u64, of, lacking)
                 } else {
@@ -422,11 +426,11 @@ impl Ctx<'_> {
             Check::RolePresent { role, min_count, per_unit } => {
                 let need = u64::from(*min_count);
                 let (count, lacking) = if *per_unit {
-                    let counts: Vec<(UnitId, u64)> =
-                        self.units(coverage, UnitCoverage::Every)
-                            .iter()
-                            .map(|&u| (u, self.roles.count(&Scope::Unit(u), *role)))
-                            .collect();
+                    let counts: Vec<(UnitId, u64)> = self
+                        .units(coverage, UnitCoverage::Every)
+                        .iter()
+                        .map(|&u| (u, self.roles.count(&Scope::Unit(u), *role)))
+                        .collect();
                     let lacking = counts.iter().filter(|(_, c)| *c < need).map(|(u, _)| *u).collect();
                     (counts.iter().map(|(_, c)| *c).min().unwrap_or(0), lacking)
                 } else {

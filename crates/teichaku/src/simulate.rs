@@ -613,7 +613,8 @@ fn appointment(snapshot: &ValidSnapshot, action: &Action, as_of: NaiveDate) -> V
     scopes
         .into_iter()
         .filter_map(|units| {
-            let member = present.iter().filter(|m| units.as_ref().is_none_or(|u| u.contains(&m.unit))).map(|m| m.id).min()?;
+            let member =
+                present.iter().filter(|m| units.as_ref().is_none_or(|u| u.contains(&m.unit))).map(|m| m.id).min()?;
             Some((member, role))
         })
         .collect()
