@@ -313,3 +313,45 @@ fn a_once_retained_cadence_waits_for_the_retention_bar_to_hold() {
     let relaxed = teichaku::model::validate(doc).unwrap();
     assert_eq!(regular_meeting_cadence(&relaxed), 30);
 }
+
+// Audience: small.json's `training` is for beginners. A member whose literacy is not recorded
+// counts (nothing says otherwise); 107 is Support's one recorded beginner.
+
+#[test]
+fn an_activity_with_an_audience_names_it_and_is_not_needed_where_it_has_nobody() {
+    // With 108 as Support's ambassador, Support's wave may start and its training is proposed,
+    // naming those it is for: 106 (literacy unknown), 107 (a beginner) and 108 (unknown).
+    let mut doc = small();
+    set(&mut doc, "/organisation/members/7/roles", json!(["ambassador", "staff"]));
+    let a = assess(&load(&doc).unwrap(), day("2026-04-20")).unwrap();
+    let training =
+        a.actions.actions.iter().find(|x| x.code == "activity:training" && x.scope == ActionScope::Unit(unit(3))).unwrap();
+    assert_eq!(training.audience, [member(0x106), member(0x107), member(0x108)]);
+
+    // Recorded as advanced, 106 and 108 are not beginners, and 107 left on 06-01: on 06-10 Support
+    // has nobody the training is for. It is done without a completion (on 04-03, when
+    // `declare-aim` was), never proposed, and what waits for it goes ahead.
+    set(&mut doc, "/organisation/members/5/literacy", json!("advanced"));
+    set(&mut doc, "/organisation/members/7/literacy", json!("advanced"));
+    let a = assess(&load(&doc).unwrap(), day("2026-06-10")).unwrap();
+    let support = a
+        .plan
+        .instances
+        .iter()
+        .find(|i| i.key.activity.as_str() == "training" && i.key.unit == Some(unit(3)))
+        .unwrap();
+    assert_eq!((support.status, support.done, support.no_audience), (Status::Done, Some(day("2026-04-03")), true));
+    assert!(a.actions.actions.iter().all(|x| !(x.code == "activity:training" && x.scope == ActionScope::Unit(unit(3)))));
+    let practice = a
+        .plan
+        .instances
+        .iter()
+        .find(|i| i.key.activity.as_str() == "practice-task" && i.key.unit == Some(unit(3)))
+        .unwrap();
+    assert!(practice.waiting_on.is_empty());
+    assert_eq!(a.plan.inconsistencies(), []);
+    // Sales' training, recorded on 04-10, counts as recorded.
+    let sales =
+        a.plan.instances.iter().find(|i| i.key.activity.as_str() == "training" && i.key.unit == Some(unit(2))).unwrap();
+    assert_eq!((sales.done, sales.no_audience), (Some(day("2026-04-10")), false));
+}

@@ -63,6 +63,10 @@ pub struct Action {
     /// action listing them rather than one action per unit; empty otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub units: Vec<UnitId>,
+    /// For an activity with an audience, the present members of the scope it is for (its units,
+    /// for a grouped action), sorted by id; empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audience: Vec<MemberId>,
     /// When it is due, if anything sets a date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<NaiveDate>,
@@ -473,8 +477,22 @@ pub fn next_actions(
         }
     }
 
+    // Each activity with an audience names the members it is for.
+    let audiences = crate::done::AudienceIndex::new(snapshot, as_of);
+    let with_audience: BTreeMap<&str, &teichaku_model::Audience> =
+        pb.activities.iter().filter_map(|a| Some((a.id.as_str(), a.audience.as_ref()?))).collect();
+    let mut actions = group(out.actions);
+    for action in &mut actions {
+        let Some(&audience) = action.code.strip_prefix("activity:").and_then(|id| with_audience.get(id)) else {
+            continue;
+        };
+        action.audience = match action.scope {
+            ActionScope::Unit(u) => audiences.members(snapshot, audience, Some(u)),
+            _ => audiences.members(snapshot, audience, None),
+        };
+    }
     // Code and scope are unique, so the sort below fixes the order whatever the proposal order.
-    let mut actions: Vec<Action> = group(out.actions)
+    let mut actions: Vec<Action> = actions
         .into_iter()
         .map(|mut a| {
             a.urgency = a.urgency_terms.total();
@@ -530,6 +548,7 @@ impl<'r> Proposals<'r> {
                 members: acting.entry((scope, owner)).or_insert_with(|| who_acts(roles, scope, owner)).clone(),
                 scope,
                 units: Vec::new(),
+                audience: Vec::new(),
                 due,
                 reasons: Vec::new(),
                 urgency: 0.0,
@@ -713,8 +732,9 @@ impl<'a> Lookups<'a> {
         let activity_position: BTreeMap<&ActivityId, usize> =
             snapshot.playbook().activities.iter().enumerate().map(|(i, a)| (&a.id, i)).collect();
         let waves = crate::rollout_waves(snapshot);
-        let done = DoneIndex::new(snapshot, as_of, waves.first().map_or(&[], Vec::as_slice));
-        let rollout_units = waves.into_iter().flatten().map(Some).collect();
+        let units: Vec<UnitId> = waves.iter().flatten().copied().collect();
+        let done = DoneIndex::new(snapshot, as_of, waves.first().map_or(&[], Vec::as_slice), &units);
+        let rollout_units = units.into_iter().map(Some).collect();
         let kpis = kpis.scopes.iter().map(|s| (&s.scope, s)).collect();
         Self { snapshot, roles, kpis, activity_position, done, rollout_units }
     }

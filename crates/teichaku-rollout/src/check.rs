@@ -261,6 +261,7 @@ mod tests {
             wave_blocked: false,
             opens: None,
             before_window: Vec::new(),
+            no_audience: false,
             blocking: 0,
             critical: false,
         }

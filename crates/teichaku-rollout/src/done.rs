@@ -2,13 +2,17 @@
 //! activity and unit in one pass, and a completion counted only once the instance's window has
 //! opened (its timing's `not_before_days` after its anchor).
 //!
+//! An instance of an activity with an `audience` that no present member of its scope belongs to
+//! has nothing to do: it counts as done, without a completion, on the day its prerequisites were
+//! all done (and its window open), so nothing waits for it and it is never proposed.
+//!
 //! The plan, readiness and next actions all ask this index, so they agree on what is done, and a
 //! question about one unit is a lookup rather than a scan of every completion.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Days, NaiveDate};
-use teichaku_model::{ActivityId, ActivityScope, Anchor, UnitId, ValidSnapshot};
+use teichaku_model::{ActivityId, ActivityScope, Anchor, Audience, Member, MemberId, UnitId, ValidSnapshot};
 
 /// The completions on or before `as_of`, by activity position and unit (`None` for an
 /// organisation-wide activity), with the day each instance's window opened.
@@ -21,12 +25,15 @@ pub(crate) struct DoneIndex {
     first: BTreeMap<(usize, Option<UnitId>), NaiveDate>,
     /// The day the window opened, for instances with completions and a timing.
     opens: BTreeMap<(usize, Option<UnitId>), NaiveDate>,
+    /// Instances whose audience has no present member in their scope.
+    no_audience: BTreeSet<(usize, Option<UnitId>)>,
 }
 
 impl DoneIndex {
     /// Indexes the completions of `snapshot` on or before `as_of`; `pilot` is the first wave, whose
-    /// units an organisation-wide activity anchored on a per-unit one counts from.
-    pub(crate) fn new(snapshot: &ValidSnapshot, as_of: NaiveDate, pilot: &[UnitId]) -> Self {
+    /// units an organisation-wide activity anchored on a per-unit one counts from, and `units` the
+    /// rollout units, where per-unit activities have instances.
+    pub(crate) fn new(snapshot: &ValidSnapshot, as_of: NaiveDate, pilot: &[UnitId], units: &[UnitId]) -> Self {
         let pb = snapshot.playbook();
         let position: BTreeMap<ActivityId, usize> =
             pb.activities.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
@@ -39,13 +46,24 @@ impl DoneIndex {
         for d in dates.values_mut() {
             d.sort_unstable();
         }
-        let mut index = Self { position, dates, first: BTreeMap::new(), opens: BTreeMap::new() };
+        let mut index =
+            Self { position, dates, first: BTreeMap::new(), opens: BTreeMap::new(), no_audience: BTreeSet::new() };
+        let audiences = AudienceIndex::new(snapshot, as_of);
         let launch = snapshot.organisation().launch_date;
-        // Anchors before what they anchor: anchors are prerequisites, and validation rejects cycles.
-        for a in index.anchor_order(snapshot) {
+        // Prerequisites (anchors among them) before what waits for them; validation rejects cycles.
+        for a in index.prerequisite_order(snapshot) {
             let Some(activity) = pb.activities.get(a) else { continue };
             let keys: Vec<Option<UnitId>> =
                 index.dates.range((a, None)..).take_while(|(k, _)| k.0 == a).map(|(k, _)| k.1).collect();
+            // Where the activity's audience has nobody, the instance has nothing to do.
+            let mut empty: Vec<Option<UnitId>> = Vec::new();
+            if let Some(audience) = &activity.audience {
+                let scopes: Vec<Option<UnitId>> = match activity.scope {
+                    ActivityScope::PerUnit => units.iter().map(|&u| Some(u)).collect(),
+                    _ => vec![None],
+                };
+                empty = scopes.into_iter().filter(|&u| audiences.members(snapshot, audience, u).is_empty()).collect();
+            }
             for unit in keys {
                 let opens = match &activity.timing {
                     None => None,
@@ -85,39 +103,94 @@ impl DoneIndex {
                     index.opens.insert((a, unit), o);
                 }
             }
+            // A recorded completion counts as usual; without one, nothing to do is done.
+            for unit in empty {
+                if index.first.contains_key(&(a, unit)) {
+                    continue;
+                }
+                if let Some(day) = index.possible_from(snapshot, a, unit, pilot, as_of) {
+                    index.first.insert((a, unit), day);
+                    index.no_audience.insert((a, unit));
+                }
+            }
         }
         index
     }
 
-    /// The activity positions with anchors first.
-    fn anchor_order(&self, snapshot: &ValidSnapshot) -> Vec<usize> {
+    /// The activity positions with every prerequisite first (Kahn's algorithm, ties by position).
+    fn prerequisite_order(&self, snapshot: &ValidSnapshot) -> Vec<usize> {
         let pb = snapshot.playbook();
-        let anchor = |a: usize| match pb.activities.get(a).and_then(|x| x.timing.as_ref()).map(|t| &t.after) {
-            Some(Anchor::Activity(id)) => self.position.get(id).copied(),
-            _ => None,
-        };
-        let mut placed = vec![false; pb.activities.len()];
-        let mut order = Vec::with_capacity(pb.activities.len());
-        for start in 0..pb.activities.len() {
-            // Follow the anchor chain up to the first placed (or unanchored) activity, then place
-            // the chain from the top down; the chain is bounded by the number of activities.
-            let mut chain = Vec::new();
-            let mut at = Some(start);
-            while let Some(a) = at {
-                if placed.get(a).copied().unwrap_or(true) || chain.contains(&a) || chain.len() > placed.len() {
-                    break;
+        let n = pb.activities.len();
+        let mut waiting = vec![0usize; n];
+        let mut after: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (i, a) in pb.activities.iter().enumerate() {
+            for p in a.prerequisites().into_iter().filter_map(|d| self.position.get(d).copied()) {
+                if let (Some(w), Some(list)) = (waiting.get_mut(i), after.get_mut(p)) {
+                    *w += 1;
+                    list.push(i);
                 }
-                chain.push(a);
-                at = anchor(a);
             }
-            for &a in chain.iter().rev() {
-                if let Some(p) = placed.get_mut(a) {
-                    *p = true;
+        }
+        let mut ready: BTreeSet<usize> = (0..n).filter(|&i| waiting.get(i) == Some(&0)).collect();
+        let mut order = Vec::with_capacity(n);
+        while let Some(i) = ready.pop_first() {
+            order.push(i);
+            for &j in after.get(i).map_or(&[][..], Vec::as_slice) {
+                if let Some(w) = waiting.get_mut(j) {
+                    *w -= 1;
+                    if *w == 0 {
+                        ready.insert(j);
+                    }
                 }
-                order.push(a);
             }
         }
         order
+    }
+
+    /// The day the instance of the activity at `a` in `unit` could have been done with nothing to
+    /// do: the last day its prerequisites were done, or launch, and no earlier than its window
+    /// opened; `None` while a prerequisite is open or that day is after `as_of`.
+    fn possible_from(
+        &self,
+        snapshot: &ValidSnapshot,
+        a: usize,
+        unit: Option<UnitId>,
+        pilot: &[UnitId],
+        as_of: NaiveDate,
+    ) -> Option<NaiveDate> {
+        let pb = snapshot.playbook();
+        let activity = pb.activities.get(a)?;
+        let per_unit = |id: &ActivityId| {
+            self.position.get(id).and_then(|&p| pb.activities.get(p)).is_some_and(|x| x.scope == ActivityScope::PerUnit)
+        };
+        let done = |id: &ActivityId| -> Option<NaiveDate> {
+            match (per_unit(id), unit) {
+                (true, Some(_)) => self.first_done(id, unit),
+                (true, None) => {
+                    let days: Option<Vec<NaiveDate>> = pilot.iter().map(|&u| self.first_done(id, Some(u))).collect();
+                    days.and_then(|d| d.into_iter().max())
+                }
+                _ => self.first_done(id, None),
+            }
+        };
+        let mut day = snapshot.organisation().launch_date;
+        for p in activity.prerequisites() {
+            day = day.max(done(p)?);
+        }
+        if let Some(t) = &activity.timing {
+            let anchor = match &t.after {
+                Anchor::Activity(id) => done(id)?,
+                _ => snapshot.organisation().launch_date,
+            };
+            day = day.max(anchor.checked_add_days(Days::new(u64::from(t.not_before_days))).unwrap_or(anchor));
+        }
+        (day <= as_of).then_some(day)
+    }
+
+    /// Whether the instance of the activity at `position` in `unit` counts as done only because
+    /// its audience has nobody there.
+    pub(crate) fn no_audience(&self, position: usize, unit: Option<UnitId>) -> bool {
+        self.no_audience.contains(&(position, unit))
     }
 
     /// The position of `activity` in the playbook.
@@ -155,5 +228,46 @@ impl DoneIndex {
             .get(&(position, unit))
             .map(|d| d.iter().copied().filter(|&x| x < opens).collect())
             .unwrap_or_default()
+    }
+}
+
+/// Present members by unit, to find an activity's audience in a scope.
+pub(crate) struct AudienceIndex<'a> {
+    by_unit: BTreeMap<UnitId, Vec<&'a Member>>,
+}
+
+impl<'a> AudienceIndex<'a> {
+    /// The members of `snapshot` present on `as_of`, grouped by unit once.
+    pub(crate) fn new(snapshot: &'a ValidSnapshot, as_of: NaiveDate) -> Self {
+        let mut by_unit: BTreeMap<UnitId, Vec<&Member>> = BTreeMap::new();
+        for m in snapshot.organisation().members.iter().filter(|m| m.is_present_on(as_of)) {
+            by_unit.entry(m.unit).or_default().push(m);
+        }
+        Self { by_unit }
+    }
+
+    /// The present members of `unit` (with the units below it), or of the organisation for `None`,
+    /// who belong to `audience`: one of its roles, age bands and literacy tiers each, where it names
+    /// any (a member whose age band or literacy is not recorded is not known to be outside it, and
+    /// counts); sorted by id.
+    pub(crate) fn members(&self, snapshot: &ValidSnapshot, audience: &Audience, unit: Option<UnitId>) -> Vec<MemberId> {
+        let fits = |m: &&&Member| {
+            (audience.roles.is_empty() || m.roles.iter().any(|r| audience.roles.contains(r)))
+                && (audience.age_bands.is_empty() || m.age_band.is_none_or(|b| audience.age_bands.contains(&b)))
+                && (audience.literacy.is_empty() || m.literacy.is_none_or(|l| audience.literacy.contains(&l)))
+        };
+        let mut out: Vec<MemberId> = match unit {
+            Some(u) => snapshot
+                .units_under(u)
+                .into_iter()
+                .filter_map(|x| self.by_unit.get(&x))
+                .flatten()
+                .filter(fits)
+                .map(|m| m.id)
+                .collect(),
+            None => self.by_unit.values().flatten().filter(fits).map(|m| m.id).collect(),
+        };
+        out.sort_unstable();
+        out
     }
 }

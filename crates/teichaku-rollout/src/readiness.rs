@@ -222,7 +222,7 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
     let pilot: Vec<UnitId> = waves.first().cloned().unwrap_or_default();
     let all_units: Vec<UnitId> = waves.iter().flatten().copied().collect();
     let roles = RoleIndex::new(snapshot, as_of);
-    let done = DoneIndex::new(snapshot, as_of, &pilot);
+    let done = DoneIndex::new(snapshot, as_of, &pilot, &all_units);
     let units: Vec<UnitReadiness> = waves
         .iter()
         .enumerate()

@@ -103,6 +103,11 @@ pub struct InstancePlan {
     /// its first completion on or after that day.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub before_window: Vec<NaiveDate>,
+    /// Whether it is done only because nobody present in its scope belongs to the activity's
+    /// audience (training for staff aged 60 and over in a unit without any, say): it counts as done
+    /// on the day its prerequisites were, and is never proposed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_audience: bool,
     /// Open instances that wait on it, directly or further down.
     pub blocking: usize,
     /// Whether it lies on the critical path.
@@ -189,8 +194,7 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
     let wave_of: BTreeMap<UnitId, usize> =
         waves.iter().enumerate().flat_map(|(w, units)| units.iter().map(move |&u| (u, w))).collect();
     let units: Vec<UnitId> = waves.iter().flatten().copied().collect();
-
-    let done_index = DoneIndex::new(snapshot, as_of, waves.first().map_or(&[], Vec::as_slice));
+    let done_index = DoneIndex::new(snapshot, as_of, waves.first().map_or(&[], Vec::as_slice), &units);
 
     // Instances, in playbook order then unit (wave) order: node `i` of the graph below is
     // `instances[i]`.
@@ -413,6 +417,7 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
                 wave_blocked,
                 opens: slot.opens,
                 before_window: done_index.before_window(instance.position, instance.key.unit),
+                no_audience: done_index.no_audience(instance.position, instance.key.unit),
                 blocking,
                 critical: slot.critical,
             })
