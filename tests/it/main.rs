@@ -17,4 +17,5 @@ mod schedule;
 mod support;
 mod validation;
 mod versioning;
+mod walks;
 mod whatif;

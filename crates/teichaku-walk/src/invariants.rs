@@ -1,0 +1,622 @@
+//! The invariants every walk asserts on every step, and the violations they report.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Days, NaiveDate};
+use teichaku::Assessment;
+use teichaku::Unblocking;
+use teichaku::metrics::Figure;
+use teichaku::model::{
+    ActivityScope, Anchor, Check, Comparison, DeploymentPattern, Kpi, Playbook, Role, UnitId, ValidSnapshot,
+};
+use teichaku::rollout::{Action, ActionScope, InstanceKey, InstancePlan, Reason, Status};
+
+use crate::model::{Effect, Outcome};
+use crate::shape::LAUNCH;
+use crate::walk::ActionLine;
+
+/// An invariant a walk asserts; its name is `family.check`.
+///
+/// ```
+/// use teichaku_walk::Invariant;
+/// assert_eq!(Invariant::WindowsProposed.as_str(), "windows.proposed");
+/// assert_eq!(Invariant::ALL.len(), 16);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+#[non_exhaustive]
+pub enum Invariant {
+    /// While the rollout is not finished, something progresses (an instance done for the first
+    /// time, an appointment, a wave start, a gate passed) at least every 14 days.
+    NoStall,
+    /// By the last day every wave has started and every unit has done something.
+    StagedSpreadEveryUnit,
+    /// Waves start one after another (after the pilot for `top_down`, each after the one before
+    /// for `hybrid` and `bottom_up`), never with the one before.
+    StagedSpreadOrder,
+    /// A wave starts only when every unit of the wave before has passed the first phase's gate in
+    /// its own scope.
+    StagedSpreadGate,
+    /// No activity is proposed in a unit whose wave has not started.
+    StagedSpreadAhead,
+    /// No activity is proposed before its window opens.
+    WindowsProposed,
+    /// No instance is scheduled as ready or overdue before its window opens.
+    WindowsReady,
+    /// No instance counts as done when it was done before its window opened.
+    WindowsDone,
+    /// What-if ranks no instance whose window has not opened.
+    WindowsWhatIf,
+    /// Every gate passes only when the playbook's habit bar and the three absolute conditions hold.
+    HonestGatesBar,
+    /// Every gate passes only after the method's minimum time.
+    HonestGatesMinimumTime,
+    /// Every gate passes only when every wave has started.
+    HonestGatesWaves,
+    /// The barrier point is among the top 3 actions.
+    RankingBarrier,
+    /// An overdue due-dated activity is in the top 5 within 7 days of becoming overdue.
+    RankingOverdue,
+    /// A per-unit intervention fires only in a unit whose wave has started.
+    RankingReach,
+    /// An action's owner role is held in its scope, or its appointment is proposed too.
+    RankingRoles,
+}
+
+impl Invariant {
+    /// Every invariant, in order.
+    pub const ALL: [Invariant; 16] = [
+        Invariant::NoStall,
+        Invariant::StagedSpreadEveryUnit,
+        Invariant::StagedSpreadOrder,
+        Invariant::StagedSpreadGate,
+        Invariant::StagedSpreadAhead,
+        Invariant::WindowsProposed,
+        Invariant::WindowsReady,
+        Invariant::WindowsDone,
+        Invariant::WindowsWhatIf,
+        Invariant::HonestGatesBar,
+        Invariant::HonestGatesMinimumTime,
+        Invariant::HonestGatesWaves,
+        Invariant::RankingBarrier,
+        Invariant::RankingOverdue,
+        Invariant::RankingReach,
+        Invariant::RankingRoles,
+    ];
+
+    /// The invariant's name, such as `windows.proposed`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Invariant::NoStall => "no-stall",
+            Invariant::StagedSpreadEveryUnit => "staged-spread.every-unit",
+            Invariant::StagedSpreadOrder => "staged-spread.order",
+            Invariant::StagedSpreadGate => "staged-spread.gate",
+            Invariant::StagedSpreadAhead => "staged-spread.ahead",
+            Invariant::WindowsProposed => "windows.proposed",
+            Invariant::WindowsReady => "windows.ready",
+            Invariant::WindowsDone => "windows.done",
+            Invariant::WindowsWhatIf => "windows.what-if",
+            Invariant::HonestGatesBar => "honest-gates.bar",
+            Invariant::HonestGatesMinimumTime => "honest-gates.minimum-time",
+            Invariant::HonestGatesWaves => "honest-gates.waves",
+            Invariant::RankingBarrier => "ranking.barrier",
+            Invariant::RankingOverdue => "ranking.overdue",
+            Invariant::RankingReach => "ranking.reach",
+            Invariant::RankingRoles => "ranking.roles",
+        }
+    }
+}
+
+impl std::fmt::Display for Invariant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One invariant broken on one step of one walk.
+#[derive(Clone, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct Violation {
+    /// The walk's name.
+    pub walk: String,
+    /// Days since launch.
+    pub day: u64,
+    /// The invariant.
+    pub invariant: Invariant,
+    /// What was seen.
+    pub detail: String,
+    /// The top 10 actions of that step, with their urgency.
+    pub actions: Vec<ActionLine>,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "{} day {} ({}): {}", self.walk, self.day, self.invariant, self.detail)?;
+        for a in &self.actions {
+            writeln!(f, "    {a}")?;
+        }
+        Ok(())
+    }
+}
+
+/// When an instance's window opens.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Window {
+    /// It has no timing: always open.
+    Always,
+    /// It opens on this day, and is due on the second when its timing sets a due date.
+    Opens(NaiveDate, Option<NaiveDate>),
+    /// Its anchor is not done: not open yet.
+    AnchorOpen,
+}
+
+impl Window {
+    fn open_on(self, day: NaiveDate) -> bool {
+        match self {
+            Window::Always => true,
+            Window::Opens(d, _) => d <= day,
+            Window::AnchorOpen => false,
+        }
+    }
+
+    fn describe(self) -> String {
+        match self {
+            Window::Always => "always open".into(),
+            Window::Opens(d, _) => format!("opens on day {}", days(d)),
+            Window::AnchorOpen => "opens after its anchor, not done yet".into(),
+        }
+    }
+}
+
+fn days(d: NaiveDate) -> i64 {
+    (d - LAUNCH).num_days()
+}
+
+/// Checks one walk's steps as they come, remembering what the invariants need across steps.
+pub(crate) struct Checker {
+    walk: String,
+    playbook: Playbook,
+    pattern: DeploymentPattern,
+    habit_bar: f64,
+    /// Days after launch before which the last gate cannot honestly pass, and the activity that
+    /// sets it.
+    minimum: (u64, String),
+    last_progress: u64,
+    prev_done: BTreeSet<InstanceKey>,
+    prev_passed: Vec<bool>,
+    wave_started: Vec<Option<u64>>,
+    overdue_seen: BTreeSet<InstanceKey>,
+    reported: BTreeSet<(Invariant, InstanceKey)>,
+    last: Option<(u64, Vec<ActionLine>, Vec<bool>, Vec<UnitId>)>,
+}
+
+impl Checker {
+    pub(crate) fn new(walk: &str, playbook: &Playbook, pattern: DeploymentPattern) -> Self {
+        Self {
+            walk: walk.to_owned(),
+            playbook: playbook.clone(),
+            pattern,
+            habit_bar: habit_bar(playbook),
+            minimum: minimum_days(playbook),
+            last_progress: 0,
+            prev_done: BTreeSet::new(),
+            prev_passed: Vec::new(),
+            wave_started: Vec::new(),
+            overdue_seen: BTreeSet::new(),
+            reported: BTreeSet::new(),
+            last: None,
+        }
+    }
+
+    /// Every violation on the step of `day`; `last_done` is what the walk did after the step
+    /// before, `top` the step's top 10 actions.
+    pub(crate) fn check(
+        &mut self,
+        day: u64,
+        snapshot: &ValidSnapshot,
+        a: &Assessment,
+        what_if: &[Unblocking],
+        last_done: &[Outcome],
+        top: &[ActionLine],
+    ) -> Vec<Violation> {
+        let mut out = Vec::new();
+        let mut flag = |invariant: Invariant, detail: String| {
+            out.push(Violation { walk: self.walk.clone(), day, invariant, detail, actions: top.to_vec() });
+        };
+        let as_of = a.as_of;
+        let pb = &self.playbook;
+        let index: BTreeMap<(&str, Option<UnitId>), &InstancePlan> =
+            a.plan.instances.iter().map(|i| ((i.key.activity.as_str(), i.key.unit), i)).collect();
+        let window = |key: &InstanceKey| window_of(pb, &index, &a.plan.instances, key);
+        let waves = &a.readiness.waves;
+        let wave_of: BTreeMap<UnitId, usize> =
+            waves.iter().flat_map(|w| w.units.iter().map(move |&u| (u, w.wave))).collect();
+        let started = |u: UnitId| wave_of.get(&u).and_then(|&w| waves.get(w)).is_none_or(|w| w.may_start);
+        let label = |scope: ActionScope| match scope {
+            ActionScope::Unit(u) => snapshot.unit(u).map_or_else(|| u.to_string(), |x| x.name.clone()),
+            _ => "organisation".into(),
+        };
+
+        // No stall.
+        let done: BTreeSet<InstanceKey> =
+            a.plan.instances.iter().filter(|i| i.done.is_some()).map(|i| i.key.clone()).collect();
+        let passed: Vec<bool> = a.readiness.phases.iter().map(|g| g.passed).collect();
+        let newly_passed = passed.iter().enumerate().any(|(i, &p)| p && !self.prev_passed.get(i).copied().unwrap_or(false));
+        self.wave_started.resize(waves.len(), None);
+        let mut newly_started = Vec::new();
+        for w in waves {
+            if w.may_start && self.wave_started.get(w.wave).copied().flatten().is_none() {
+                newly_started.push(w.wave);
+                if let Some(slot) = self.wave_started.get_mut(w.wave) {
+                    *slot = Some(day);
+                }
+            }
+        }
+        let progressed = done.difference(&self.prev_done).next().is_some()
+            || newly_passed
+            || !newly_started.is_empty()
+            || last_done.iter().any(|o| o.appointed > 0);
+        if progressed || day == 0 {
+            self.last_progress = day;
+        }
+        let all_started = waves.iter().all(|w| w.may_start);
+        let finished = a.readiness.current_phase.is_none() && all_started;
+        if !finished && day - self.last_progress > 14 {
+            let waiting: Vec<usize> = waves.iter().filter(|w| !w.may_start).map(|w| w.wave).collect();
+            flag(
+                Invariant::NoStall,
+                format!(
+                    "nothing progressed since day {} (current phase {}, waves not started {:?})",
+                    self.last_progress,
+                    a.readiness.current_phase.as_ref().map_or("none", |p| p.as_str()),
+                    waiting
+                ),
+            );
+        }
+
+        // Staged spread.
+        for &w in newly_started.iter().filter(|&&w| w > 0) {
+            let before = if self.pattern == DeploymentPattern::TopDown { 0 } else { w - 1 };
+            let earlier = self.wave_started.get(before).copied().flatten().is_some_and(|d| d < day);
+            if !earlier {
+                flag(
+                    Invariant::StagedSpreadOrder,
+                    format!("wave {w} started on the same step as wave {before} or before it ({})", pattern_word(self.pattern)),
+                );
+            }
+            let prev_units = waves.get(w - 1).map(|x| x.units.clone()).unwrap_or_default();
+            let first = pb.phases.first().map(|p| &p.id);
+            let short: Vec<String> = a
+                .readiness
+                .units
+                .iter()
+                .filter(|u| prev_units.contains(&u.unit) && u.phase.as_ref() == first)
+                .map(|u| label(ActionScope::Unit(u.unit)))
+                .collect();
+            if !short.is_empty() {
+                flag(
+                    Invariant::StagedSpreadGate,
+                    format!("wave {w} started while {} of wave {} had not passed the first gate", short.join(", "), w - 1),
+                );
+            }
+        }
+        for x in &a.actions.actions {
+            if let (Some(_), ActionScope::Unit(u)) = (x.code.strip_prefix("activity:"), x.scope) {
+                if !started(u) {
+                    flag(Invariant::StagedSpreadAhead, format!("`{}` proposed in {} before its wave started", x.code, label(x.scope)));
+                }
+            }
+        }
+
+        // Windows.
+        let key_of = |x: &Action| -> Option<&InstancePlan> {
+            let id = x.code.strip_prefix("activity:")?;
+            let unit = match x.scope {
+                ActionScope::Unit(u) => Some(u),
+                _ => None,
+            };
+            index.get(&(id, unit)).copied()
+        };
+        for x in &a.actions.actions {
+            let Some(i) = key_of(x) else { continue };
+            if i.done.is_some() {
+                continue;
+            }
+            let w = window(&i.key);
+            if !w.open_on(as_of) {
+                flag(Invariant::WindowsProposed, format!("`{}` proposed in {}; its window {}", x.code, label(x.scope), w.describe()));
+            }
+        }
+        for i in &a.plan.instances {
+            let w = window(&i.key);
+            if i.done.is_none() && matches!(i.status, Status::Ready | Status::Overdue) && !w.open_on(as_of) {
+                flag(
+                    Invariant::WindowsReady,
+                    format!("`{}` in {} scheduled as {:?}; its window {}", i.key.activity, scope_label(i, &label), i.status, w.describe()),
+                );
+            }
+            if let Some(d) = i.done
+                && !w.open_on(d)
+                && self.reported.insert((Invariant::WindowsDone, i.key.clone()))
+            {
+                flag(
+                    Invariant::WindowsDone,
+                    format!("`{}` in {} counted done on day {}; its window {}", i.key.activity, scope_label(i, &label), days(d), w.describe()),
+                );
+            }
+        }
+        for u in what_if {
+            for key in &u.instances {
+                let w = window(key);
+                if !w.open_on(as_of) {
+                    flag(Invariant::WindowsWhatIf, format!("what-if ranks `{}` ({:?}); its window {}", u.code, key.unit, w.describe()));
+                }
+            }
+        }
+
+        // Honest gates.
+        if a.readiness.current_phase.is_none() {
+            let org = a.kpis.scopes.first();
+            let habit = org.and_then(|s| s.value(Kpi::HabitRate));
+            let absolute: Vec<String> = match org.map(|s| &s.score) {
+                Some(Figure::Value(score)) => {
+                    score.absolute_conditions.iter().filter(|c| !c.holds).map(|c| c.id.to_string()).collect()
+                }
+                _ => vec!["(score not shown)".into()],
+            };
+            if habit.is_none_or(|h| h < self.habit_bar) || !absolute.is_empty() {
+                flag(
+                    Invariant::HonestGatesBar,
+                    format!(
+                        "every gate passed at habit {} (bar {}), absolute conditions missing: [{}]",
+                        percent(habit),
+                        percent(Some(self.habit_bar)),
+                        absolute.join(", ")
+                    ),
+                );
+            }
+            if day < self.minimum.0 {
+                flag(
+                    Invariant::HonestGatesMinimumTime,
+                    format!("every gate passed on day {day}, before day {} (`{}`)", self.minimum.0, self.minimum.1),
+                );
+            }
+            if !all_started {
+                let waiting: Vec<usize> = waves.iter().filter(|w| !w.may_start).map(|w| w.wave).collect();
+                flag(Invariant::HonestGatesWaves, format!("every gate passed while waves {waiting:?} had not started"));
+            }
+        }
+
+        // Ranking.
+        if let Some(b) = &a.readiness.barrier {
+            let in_top3 = a
+                .actions
+                .actions
+                .iter()
+                .take(3)
+                .any(|x| x.reasons.iter().any(|r| matches!(r, Reason::BarrierPoint { .. })));
+            if !in_top3 {
+                let rank = a
+                    .actions
+                    .actions
+                    .iter()
+                    .position(|x| x.reasons.iter().any(|r| matches!(r, Reason::BarrierPoint { .. })))
+                    .map_or("not proposed".to_owned(), |r| format!("ranked {}", r + 1));
+                flag(Invariant::RankingBarrier, format!("barrier `{}` in `{}` {rank}", b.criterion, b.phase));
+            }
+        }
+        let top5: BTreeSet<(&str, ActionScope)> = a.actions.actions.iter().take(5).map(|x| (x.code.as_str(), x.scope)).collect();
+        for i in &a.plan.instances {
+            if i.done.is_some() || !i.waiting_on.is_empty() || i.wave_blocked || !i.key.unit.is_none_or(started) {
+                continue;
+            }
+            let Window::Opens(open, Some(due)) = window(&i.key) else { continue };
+            if open > as_of || due >= as_of {
+                continue;
+            }
+            let late = (as_of - due).num_days();
+            let code = format!("activity:{}", i.key.activity);
+            let scope = i.key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
+            if late <= 7 && top5.contains(&(code.as_str(), scope)) {
+                self.overdue_seen.insert(i.key.clone());
+            }
+            if late >= 7
+                && !self.overdue_seen.contains(&i.key)
+                && self.reported.insert((Invariant::RankingOverdue, i.key.clone()))
+            {
+                let rank = a
+                    .actions
+                    .actions
+                    .iter()
+                    .position(|x| x.code == code && x.scope == scope)
+                    .map_or("not proposed".to_owned(), |r| format!("ranked {}", r + 1));
+                flag(
+                    Invariant::RankingOverdue,
+                    format!("`{}` in {} overdue since day {} ({late} days), {rank}", i.key.activity, scope_label(i, &label), days(due)),
+                );
+            }
+        }
+        for x in &a.actions.actions {
+            if let (Some(_), ActionScope::Unit(u)) = (x.code.strip_prefix("intervention:"), x.scope) {
+                let per_unit = pb
+                    .interventions
+                    .iter()
+                    .any(|iv| Some(iv.id.as_str()) == x.code.strip_prefix("intervention:") && iv.scope == ActivityScope::PerUnit);
+                if per_unit && !started(u) {
+                    flag(Invariant::RankingReach, format!("`{}` fired in {} before its wave started", x.code, label(x.scope)));
+                }
+            }
+        }
+        let holds = |role: Role, scope: ActionScope| {
+            let org_level = matches!(role, Role::Executive | Role::PromotionLead);
+            snapshot.organisation().members.iter().any(|m| {
+                m.is_present_on(as_of)
+                    && m.has_role(role)
+                    && match scope {
+                        ActionScope::Unit(u) if !org_level => m.unit == u,
+                        _ => true,
+                    }
+            })
+        };
+        let appoints: BTreeSet<Role> = a
+            .actions
+            .actions
+            .iter()
+            .filter_map(|x| {
+                if let Some(id) = x.code.strip_prefix("activity:") {
+                    match pb.activities.iter().find(|p| p.id.as_str() == id).map(Effect::of) {
+                        Some(Effect::Appoint(r)) => return Some(r),
+                        _ => return None,
+                    }
+                }
+                let id = x.code.strip_prefix("barrier:")?;
+                pb.phases.iter().flat_map(|p| &p.gate.criteria).find(|c| c.id.as_str() == id).and_then(|c| match &c.check {
+                    Check::RolePresent { role, .. } => Some(*role),
+                    _ => None,
+                })
+            })
+            .collect();
+        for x in &a.actions.actions {
+            if !holds(x.owner, x.scope) && !appoints.contains(&x.owner) {
+                flag(
+                    Invariant::RankingRoles,
+                    format!("`{}` in {} names the {} role, which nobody there holds, and no appointment is proposed", x.code, label(x.scope), x.owner.as_str()),
+                );
+            }
+        }
+
+        self.prev_done = done;
+        self.prev_passed = passed;
+        let units_idle: Vec<UnitId> = a
+            .readiness
+            .units
+            .iter()
+            .map(|u| u.unit)
+            .filter(|&u| !snapshot.observations().completions.iter().any(|c| c.unit == Some(u)) && !last_done.iter().any(|o| o.completed && o.scope == ActionScope::Unit(u)))
+            .collect();
+        self.last = Some((day, top.to_vec(), waves.iter().map(|w| w.may_start).collect(), units_idle));
+        out
+    }
+
+    /// The violations only the whole walk shows: waves or units never reached.
+    pub(crate) fn finish(&mut self) -> Vec<Violation> {
+        let Some((day, top, started, idle)) = self.last.take() else { return Vec::new() };
+        let waiting: Vec<usize> = started.iter().enumerate().filter(|(_, s)| !**s).map(|(w, _)| w).collect();
+        if waiting.is_empty() && idle.is_empty() {
+            return Vec::new();
+        }
+        vec![Violation {
+            walk: self.walk.clone(),
+            day,
+            invariant: Invariant::StagedSpreadEveryUnit,
+            detail: format!("by the last day waves {waiting:?} had not started and {} units had done nothing", idle.len()),
+            actions: top,
+        }]
+    }
+}
+
+fn scope_label(i: &InstancePlan, label: &impl Fn(ActionScope) -> String) -> String {
+    label(i.key.unit.map_or(ActionScope::Organisation, ActionScope::Unit))
+}
+
+fn pattern_word(p: DeploymentPattern) -> &'static str {
+    crate::walk::pattern_name(p)
+}
+
+fn percent(v: Option<f64>) -> String {
+    v.map_or("—".into(), |v| format!("{:.0} %", v * 100.0))
+}
+
+/// The window of `key`: derived from the playbook's timing and the plan's completions, not from
+/// the engine's status (see the crate docs).
+fn window_of(
+    pb: &Playbook,
+    index: &BTreeMap<(&str, Option<UnitId>), &InstancePlan>,
+    instances: &[InstancePlan],
+    key: &InstanceKey,
+) -> Window {
+    let Some(activity) = pb.activity(&key.activity) else { return Window::Always };
+    let Some(timing) = &activity.timing else { return Window::Always };
+    let anchor_done = match &timing.after {
+        Anchor::Launch => Some(LAUNCH),
+        Anchor::Activity(anchor) => {
+            let per_unit = pb.activity(anchor).is_some_and(|x| x.scope == ActivityScope::PerUnit);
+            match (per_unit, key.unit) {
+                (true, Some(u)) => index.get(&(anchor.as_str(), Some(u))).and_then(|i| i.done),
+                (false, _) => index.get(&(anchor.as_str(), None)).and_then(|i| i.done),
+                // A per-unit anchor of an organisation-wide activity: done in every pilot unit.
+                (true, None) => {
+                    let pilot: Vec<&InstancePlan> =
+                        instances.iter().filter(|i| &i.key.activity == anchor && i.wave == Some(0)).collect();
+                    if pilot.iter().all(|i| i.done.is_some()) { pilot.iter().filter_map(|i| i.done).max() } else { None }
+                }
+            }
+        }
+        _ => None,
+    };
+    let Some(anchor) = anchor_done else { return Window::AnchorOpen };
+    let open = anchor.checked_add_days(Days::new(u64::from(timing.not_before_days))).unwrap_or(anchor);
+    let due = timing.due_within_days.and_then(|d| anchor.checked_add_days(Days::new(u64::from(d))));
+    Window::Opens(open, due)
+}
+
+/// Whether an instance that can start (prerequisites done, wave gate open) has a window not yet
+/// open on the assessment's date: only then can what-if rank one before its window.
+pub(crate) fn closed_window_startable(pb: &Playbook, a: &Assessment) -> bool {
+    let index: BTreeMap<(&str, Option<UnitId>), &InstancePlan> =
+        a.plan.instances.iter().map(|i| ((i.key.activity.as_str(), i.key.unit), i)).collect();
+    a.plan
+        .instances
+        .iter()
+        .filter(|i| i.can_start() && pb.activity(&i.key.activity).is_some_and(|x| x.timing.is_some()))
+        .any(|i| !window_of(pb, &index, &a.plan.instances, &i.key).open_on(a.as_of))
+}
+
+/// The playbook's habit bar: the highest habit rate any of its gates or KPI targets asks for.
+pub(crate) fn habit_bar(pb: &Playbook) -> f64 {
+    let gates = pb.phases.iter().flat_map(|p| &p.gate.criteria).filter_map(|c| match &c.check {
+        Check::Kpi { kpi: Kpi::HabitRate, op: Comparison::AtLeast, threshold, .. } => Some(*threshold),
+        _ => None,
+    });
+    let targets =
+        pb.kpi_targets.iter().filter(|t| t.kpi == Kpi::HabitRate && t.op == Comparison::AtLeast).map(|t| t.value);
+    gates.chain(targets).fold(0.0, f64::max)
+}
+
+/// The method's minimum time: the latest day, counted from launch, on which an activity a gate
+/// asks for can first start, following every timing's `not_before_days` along the anchors and
+/// dependencies (durations left out); with the activity that sets it.
+pub(crate) fn minimum_days(pb: &Playbook) -> (u64, String) {
+    let mut earliest: BTreeMap<&str, u64> = pb.activities.iter().map(|a| (a.id.as_str(), 0)).collect();
+    // A fixed point over the dependency graph (validated acyclic): at most one pass per activity.
+    for _ in 0..=pb.activities.len() {
+        let mut changed = false;
+        for a in &pb.activities {
+            let mut start = a.prerequisites().iter().filter_map(|p| earliest.get(p.as_str()).copied()).max().unwrap_or(0);
+            if let Some(t) = &a.timing {
+                let anchor = match &t.after {
+                    Anchor::Activity(x) => earliest.get(x.as_str()).copied().unwrap_or(0),
+                    _ => 0,
+                };
+                start = start.max(anchor + u64::from(t.not_before_days));
+            }
+            if let Some(slot) = earliest.get_mut(a.id.as_str())
+                && *slot < start
+            {
+                *slot = start;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    pb.phases
+        .iter()
+        .flat_map(|p| &p.gate.criteria)
+        .filter_map(|c| match &c.check {
+            Check::ActivityDone { activity } => Some((earliest.get(activity.as_str()).copied().unwrap_or(0), activity.to_string())),
+            _ => None,
+        })
+        .max()
+        .unwrap_or((0, String::new()))
+}

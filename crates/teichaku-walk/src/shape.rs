@@ -1,0 +1,182 @@
+//! The organisations walked: one unit of 12, five units in three waves, forty units in six waves.
+
+use std::collections::BTreeSet;
+
+use chrono::{Days, NaiveDate};
+use teichaku::model::{
+    AgeBand, DeploymentPattern, LiteracyTier, Member, MemberId, Organisation, Role, Unit, UnitId, UtcOffset, Wave,
+};
+
+/// The day every walk launches (a Monday).
+pub const LAUNCH: NaiveDate = match NaiveDate::from_ymd_opt(2026, 4, 6) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
+/// The shape of a walked organisation.
+///
+/// Every unit has a manager (its first member) and an ambassador-to-be (its second member, a
+/// staff member in their 20s or 30s with advanced literacy, who becomes the unit's ambassador
+/// when the walk appoints one); nobody is an ambassador at launch. The other members cycle
+/// through the three age bands and, on a different period, the three literacy tiers, so every
+/// unit of 8 or more holds every combination's neighbours and the organisation holds every
+/// combination. Everyone joined a year before launch and nobody leaves.
+///
+/// ```
+/// use teichaku_walk::Shape;
+/// assert_eq!(Shape::FiveUnits.headcount(), 52);
+/// assert_eq!(Shape::FortyUnits.waves().len(), 6);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+#[non_exhaustive]
+pub enum Shape {
+    /// One unit of 12: the executive, the manager, the ambassador-to-be and the promotion lead in it.
+    OneUnit,
+    /// 52 members in 5 units (12, 10, 10, 10, 10) and 3 waves: the pilot, then two units, then two.
+    FiveUnits,
+    /// 320 members in 40 units of 8 and 6 waves of 2, 4, 6, 8, 10 and 10 units.
+    FortyUnits,
+}
+
+impl Shape {
+    /// Every shape, smallest first.
+    pub const ALL: [Shape; 3] = [Shape::OneUnit, Shape::FiveUnits, Shape::FortyUnits];
+
+    /// The shape's name in walk names: `one-unit`, `five-units`, `forty-units`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Shape::OneUnit => "one-unit",
+            Shape::FiveUnits => "five-units",
+            Shape::FortyUnits => "forty-units",
+        }
+    }
+
+    /// The headcount of each unit, in unit order.
+    pub fn unit_sizes(self) -> Vec<usize> {
+        match self {
+            Shape::OneUnit => vec![12],
+            Shape::FiveUnits => vec![12, 10, 10, 10, 10],
+            Shape::FortyUnits => vec![8; 40],
+        }
+    }
+
+    /// How many units each wave holds, the pilot first.
+    pub fn waves(self) -> Vec<usize> {
+        match self {
+            Shape::OneUnit => vec![1],
+            Shape::FiveUnits => vec![1, 2, 2],
+            Shape::FortyUnits => vec![2, 4, 6, 8, 10, 10],
+        }
+    }
+
+    /// The organisation's headcount.
+    pub fn headcount(self) -> usize {
+        self.unit_sizes().iter().sum()
+    }
+}
+
+/// The id of unit `n` (counted from 1).
+pub(crate) fn unit_id(n: usize) -> UnitId {
+    UnitId::from_u128(0x5555_0000 + n as u128)
+}
+
+/// The id of member `n` (counted from 1, in organisation order).
+pub(crate) fn member_id(n: usize) -> MemberId {
+    MemberId::from_u128(0x7777_0000 + n as u128)
+}
+
+/// Positions (in the member list) of the people the walk gives a role to later.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Cast {
+    /// Each unit's ambassador-to-be, by unit position.
+    pub(crate) ambassadors_to_be: Vec<usize>,
+    /// The promotion lead, appointed from the start or to be.
+    pub(crate) lead: usize,
+    /// Each unit's members, by unit position.
+    pub(crate) unit_members: Vec<Vec<usize>>,
+}
+
+/// Builds the organisation of `shape` following `pattern`; the promotion lead holds the role from
+/// launch unless `lead_appointed_later` (the playbook has an activity appointing one).
+pub(crate) fn organisation(shape: Shape, pattern: DeploymentPattern, lead_appointed_later: bool) -> (Organisation, Cast) {
+    const AGES: [AgeBand; 3] = [AgeBand::Age20s30s, AgeBand::Age40s50s, AgeBand::Age60Plus];
+    const TIERS: [LiteracyTier; 3] = [LiteracyTier::Beginner, LiteracyTier::Intermediate, LiteracyTier::Advanced];
+    let sizes = shape.unit_sizes();
+    let last_unit = sizes.len();
+    let joined = LAUNCH.checked_sub_days(Days::new(365)).unwrap_or(LAUNCH);
+    let mut members = Vec::new();
+    let mut cast = Cast::default();
+    for (u, &size) in sizes.iter().enumerate() {
+        let unit = u + 1;
+        let mut here = Vec::new();
+        for k in 0..size {
+            let position = members.len();
+            let mut roles = BTreeSet::new();
+            let (mut age, mut literacy) = (AGES[(k + u) % 3], TIERS[(k / 2 + u) % 3]);
+            match k {
+                0 => {
+                    roles.insert(Role::Manager);
+                }
+                1 => {
+                    roles.insert(Role::Staff);
+                    (age, literacy) = (AgeBand::Age20s30s, LiteracyTier::Advanced);
+                    cast.ambassadors_to_be.push(position);
+                }
+                _ => {
+                    roles.insert(Role::Staff);
+                }
+            }
+            // The executives: the pilot unit's third member and, in larger shapes, the last
+            // unit's third and fourth (the management unit rolled out last).
+            let executive = (unit == 1 && k == 2) || (unit == last_unit && last_unit > 1 && (k == 2 || k == 3));
+            if executive {
+                roles = BTreeSet::from([Role::Executive]);
+                age = AgeBand::Age40s50s;
+            }
+            // The promotion lead: the pilot unit's fourth member.
+            if unit == 1 && k == 3 {
+                cast.lead = position;
+                literacy = LiteracyTier::Advanced;
+                if !lead_appointed_later {
+                    roles.insert(Role::PromotionLead);
+                }
+            }
+            members.push(Member {
+                id: member_id(position + 1),
+                name: None,
+                unit: unit_id(unit),
+                roles,
+                age_band: Some(age),
+                literacy: Some(literacy),
+                joined,
+                left: None,
+            });
+            here.push(position);
+        }
+        cast.unit_members.push(here);
+    }
+    let units = (1..=sizes.len()).map(|n| Unit { id: unit_id(n), name: format!("Unit {n}"), parent: None }).collect();
+    let mut next = 1;
+    let waves = shape
+        .waves()
+        .into_iter()
+        .enumerate()
+        .map(|(w, count)| {
+            let units = (next..next + count).map(unit_id).collect();
+            next += count;
+            Wave { name: Some(if w == 0 { "pilot".into() } else { format!("wave {w}") }), units }
+        })
+        .collect();
+    let organisation = Organisation {
+        name: format!("Walk {}", shape.as_str()),
+        utc_offset: UtcOffset::UTC,
+        launch_date: LAUNCH,
+        deployment_pattern: pattern,
+        units,
+        members,
+        waves,
+        task_baselines: Vec::new(),
+        hourly_rate: None,
+    };
+    (organisation, cast)
+}
