@@ -111,7 +111,10 @@ fn a_wave_blocked_by_a_missing_role_proposes_the_appointment_and_what_if_counts_
 }
 
 #[test]
-fn the_playbooks_appointing_activity_is_proposed_in_the_unit_of_the_blocked_wave() {
+fn in_a_wave_that_may_not_start_the_appointment_goes_ahead_and_the_appointing_activity_waits() {
+    // The playbook's appointing activity, `name-ambassador`, is per unit: in Support, whose wave
+    // may not start, nothing of the playbook goes ahead of the wave, so the bare appointment is
+    // proposed; in Sales (the pilot) the activity itself is the appointment.
     let mut doc = small();
     push(
         &mut doc,
@@ -128,18 +131,48 @@ fn the_playbooks_appointing_activity_is_proposed_in_the_unit_of_the_blocked_wave
     let snapshot = load(&doc).unwrap();
     let a = assess(&snapshot, day("2026-04-20")).unwrap();
     assert!(!a.readiness.waves[1].may_start);
-    let named = a
-        .actions
-        .actions
-        .iter()
-        .find(|x| x.code == "activity:name-ambassador" && x.scope == ActionScope::Unit(unit(3)))
-        .expect("proposed in Support although its wave has not started");
-    assert!(named.reasons.iter().any(|r| matches!(r, Reason::RoleMissing { wave: Some(1), .. })));
-    assert!(a.actions.actions.iter().all(|x| x.code != "appoint:ambassador"), "the activity stands for it");
-    // Support's other work still waits for the wave.
+    let appoint = a.actions.actions.iter().find(|x| x.code == "appoint:ambassador").expect("the bare appointment");
+    assert_eq!(appoint.scope, ActionScope::Unit(unit(3)));
     assert!(
-        a.actions.actions.iter().all(|x| !(x.code == "activity:training" && x.scope == ActionScope::Unit(unit(3))))
+        a.actions
+            .actions
+            .iter()
+            .all(|x| !(x.code == "activity:name-ambassador" && x.scope == ActionScope::Unit(unit(3))))
     );
+    // Once Support has its ambassador (108), its wave may start and its appointing activity is
+    // ordinary work of the wave.
+    set(&mut doc, "/organisation/members/7/roles", json!(["ambassador", "staff"]));
+    let a = assess(&load(&doc).unwrap(), day("2026-04-20")).unwrap();
+    assert!(a.readiness.waves[1].may_start);
+    assert!(
+        a.actions.actions.iter().any(|x| x.code == "activity:name-ambassador" && x.scope == ActionScope::Unit(unit(3)))
+    );
+    assert!(a.actions.actions.iter().all(|x| x.code != "appoint:ambassador"));
+}
+
+#[test]
+fn a_barrier_activity_whose_window_has_not_opened_is_named_as_the_criterion() {
+    // `review` (30–37 days after launch) made a mandatory criterion of `prepare`: on 04-20 it
+    // cannot start, so the barrier is proposed as the criterion, not as the activity.
+    let mut doc = with_review(&[]);
+    push(
+        &mut doc,
+        "/playbook/inline/phases/0/gate/criteria",
+        json!({ "id": "reviewed", "title": { "en": "Reviewed", "ja": "レビュー済み" }, "weight": 1, "mandatory": true,
+                "check": { "kind": "activity_done", "activity": "review" } }),
+    );
+    // Enough use that `weekly-40` holds, so `reviewed` is the barrier.
+    for (n, who) in [0x101, 0x103, 0x104, 0x106].into_iter().enumerate() {
+        push(
+            &mut doc,
+            "/observations/usage",
+            json!({ "member": member(who), "at": format!("2026-04-1{}T10:00:00+09:00", 5 + n % 3), "minutes": 5 }),
+        );
+    }
+    let a = assess(&load(&doc).unwrap(), day("2026-04-20")).unwrap();
+    assert_eq!(a.readiness.barrier.as_ref().map(|b| b.criterion.as_str()), Some("reviewed"));
+    assert_eq!(a.actions.actions[0].code, "barrier:reviewed");
+    assert!(a.actions.actions.iter().all(|x| x.code != "activity:review"));
 }
 
 #[test]
@@ -324,8 +357,12 @@ fn an_activity_with_an_audience_names_it_and_is_not_needed_where_it_has_nobody()
     let mut doc = small();
     set(&mut doc, "/organisation/members/7/roles", json!(["ambassador", "staff"]));
     let a = assess(&load(&doc).unwrap(), day("2026-04-20")).unwrap();
-    let training =
-        a.actions.actions.iter().find(|x| x.code == "activity:training" && x.scope == ActionScope::Unit(unit(3))).unwrap();
+    let training = a
+        .actions
+        .actions
+        .iter()
+        .find(|x| x.code == "activity:training" && x.scope == ActionScope::Unit(unit(3)))
+        .unwrap();
     assert_eq!(training.audience, [member(0x106), member(0x107), member(0x108)]);
 
     // Recorded as advanced, 106 and 108 are not beginners, and 107 left on 06-01: on 06-10 Support
@@ -334,14 +371,12 @@ fn an_activity_with_an_audience_names_it_and_is_not_needed_where_it_has_nobody()
     set(&mut doc, "/organisation/members/5/literacy", json!("advanced"));
     set(&mut doc, "/organisation/members/7/literacy", json!("advanced"));
     let a = assess(&load(&doc).unwrap(), day("2026-06-10")).unwrap();
-    let support = a
-        .plan
-        .instances
-        .iter()
-        .find(|i| i.key.activity.as_str() == "training" && i.key.unit == Some(unit(3)))
-        .unwrap();
+    let support =
+        a.plan.instances.iter().find(|i| i.key.activity.as_str() == "training" && i.key.unit == Some(unit(3))).unwrap();
     assert_eq!((support.status, support.done, support.no_audience), (Status::Done, Some(day("2026-04-03")), true));
-    assert!(a.actions.actions.iter().all(|x| !(x.code == "activity:training" && x.scope == ActionScope::Unit(unit(3)))));
+    assert!(
+        a.actions.actions.iter().all(|x| !(x.code == "activity:training" && x.scope == ActionScope::Unit(unit(3))))
+    );
     let practice = a
         .plan
         .instances

@@ -59,7 +59,8 @@ fn known() -> BTreeSet<(String, String)> {
     entries
         .iter()
         .map(|line| {
-            let (pair, why) = line.split_once("  # FIXME: ").unwrap_or_else(|| panic!("no `  # FIXME: why` in `{line}`"));
+            let (pair, why) =
+                line.split_once("  # FIXME: ").unwrap_or_else(|| panic!("no `  # FIXME: why` in `{line}`"));
             assert!(!why.trim().is_empty(), "an empty FIXME in `{line}`");
             let (walk, invariant) = pair.split_once(' ').unwrap_or_else(|| panic!("not `walk invariant`: `{line}`"));
             assert!(names.contains(invariant), "unknown invariant `{invariant}` in `{line}`");
@@ -115,7 +116,11 @@ fn every_walk_keeps_every_invariant_but_the_known_violations() {
 fn docs_walks_md_is_what_the_command_writes() {
     let page = markdown(walks());
     if page != PAGE {
-        let at = page.lines().zip(PAGE.lines()).position(|(a, b)| a != b).unwrap_or(page.lines().count().min(PAGE.lines().count()));
+        let at = page
+            .lines()
+            .zip(PAGE.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(page.lines().count().min(PAGE.lines().count()));
         panic!(
             "docs/walks.md differs from the walks from line {}: regenerate it with \
              `cargo run -p teichaku-walk --example walks > docs/walks.md`\n  generated: {:?}\n  on disk:   {:?}",

@@ -1006,8 +1006,8 @@ impl Default for ScoringModel {
 /// `urgency = sequence + overdue_per_day × days late + blocking_per_instance × min(instances
 /// waiting downstream, blocking_cap) + gate_weight × the gate weight it serves + kpi_severity ×
 /// severity − phase_distance × phases ahead`, where `sequence` is the largest of
-/// `barrier_point` (the barrier point), `overdue_base` (overdue) and `wave_unblocking` (a wave
-/// waits for it) that apply.
+/// `barrier_point` (the barrier point), `overdue_base` (overdue), `barrier_work` (the open work of
+/// the phase of a KPI barrier) and `wave_unblocking` (a wave waits for it) that apply.
 ///
 /// ```
 /// use teichaku_model::UrgencyCoefficients;
@@ -1040,6 +1040,14 @@ pub struct UrgencyCoefficients {
     /// The most instances waiting downstream that count towards the blocking term.
     #[serde(default = "default_blocking_cap")]
     pub blocking_cap: u32,
+    /// Points for the open work of the barrier's phase when the barrier is a KPI criterion (the
+    /// phase's work is what moves it), just under overdue work.
+    #[serde(default = "default_barrier_work")]
+    pub barrier_work: f64,
+}
+
+const fn default_barrier_work() -> f64 {
+    90.0
 }
 
 const fn default_barrier_point() -> f64 {
@@ -1070,6 +1078,7 @@ impl Default for UrgencyCoefficients {
             overdue_base: default_overdue_base(),
             wave_unblocking: default_wave_unblocking(),
             blocking_cap: default_blocking_cap(),
+            barrier_work: default_barrier_work(),
         }
     }
 }

@@ -495,6 +495,7 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
         ("barrier_point", u.barrier_point),
         ("overdue_base", u.overdue_base),
         ("wave_unblocking", u.wave_unblocking),
+        ("barrier_work", u.barrier_work),
     ] {
         non_negative(errors, &Record::Urgency, field, value);
     }

@@ -386,8 +386,15 @@ pub fn next_actions(
             match &c.check {
                 Check::ActivityDone { activity } => {
                     // Propose the barrier activity itself when it can start, otherwise the open
-                    // prerequisites that can, so no action is proposed before its prerequisites.
-                    for key in startable_for(plan, &by_key, activity, &waves_open, None) {
+                    // prerequisites that can, so no action is proposed before its prerequisites;
+                    // when nothing can start yet (its window has not opened), the criterion itself.
+                    let keys = startable_for(plan, &by_key, activity, &waves_open, None);
+                    if keys.is_empty() {
+                        let scope = ActionScope::Organisation;
+                        let item = Item::Barrier(position);
+                        out.add(item, c.id.as_str(), &c.title, Role::PromotionLead, scope, None, reason.clone(), terms);
+                    }
+                    for key in keys {
                         if let Some((at, a)) = look.activity(&key.activity) {
                             let scope = key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
                             let due = by_key.get(&key).and_then(|i| i.due);
@@ -414,16 +421,40 @@ pub fn next_actions(
                         appointments.push((*role, None, reason, terms));
                     }
                 }
-                _ => out.add(
-                    Item::Barrier(position),
-                    c.id.as_str(),
-                    &c.title,
-                    Role::PromotionLead,
-                    ActionScope::Organisation,
-                    None,
-                    reason,
-                    terms,
-                ),
+                _ => {
+                    // A KPI moves through the phase's own work: its open instances that can start
+                    // (in units the rollout reached) come next, just under overdue work.
+                    let work = UrgencyTerms { sequence: k.barrier_work, ..UrgencyTerms::default() };
+                    for i in plan.instances.iter().filter(|i| {
+                        i.phase == b.phase && matches!(i.status, Status::Ready | Status::Overdue) && i.can_start()
+                    }) {
+                        if !wave_may_start(i.wave) {
+                            continue;
+                        }
+                        let Some((at, a)) = look.activity(&i.key.activity) else { continue };
+                        let scope = i.key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
+                        out.add(
+                            Item::Activity(at),
+                            a.id.as_str(),
+                            &a.title,
+                            a.owner,
+                            scope,
+                            i.due,
+                            reason.clone(),
+                            work,
+                        );
+                    }
+                    out.add(
+                        Item::Barrier(position),
+                        c.id.as_str(),
+                        &c.title,
+                        Role::PromotionLead,
+                        ActionScope::Organisation,
+                        None,
+                        reason,
+                        terms,
+                    );
+                }
             }
         }
     }
@@ -444,9 +475,9 @@ pub fn next_actions(
             appointments.push((a.owner, unit, reason, a.urgency_terms));
         }
     }
-    // Each appointment is the playbook's appointing activity where it can start, or (in a wave
-    // that has started) its open prerequisites that can; failing those, a bare `appoint:ROLE`. In a
-    // wave that may not start yet, only the appointing activity itself may go ahead of the wave.
+    // Each appointment is the playbook's appointing activity, or its open prerequisites, where they
+    // can start in a wave that may start; failing those (and always in a wave that may not start
+    // yet), a bare `appoint:ROLE`.
     let appointing: Vec<&Activity> = pb.activities.iter().filter(|a| a.appoints.is_some()).collect();
     for (role, unit, reason, terms) in appointments {
         let mut proposed = false;
@@ -454,10 +485,10 @@ pub fn next_actions(
         for a in appointing.iter().filter(fits) {
             let key = crate::InstanceKey { activity: a.id.clone(), unit };
             let Some(instance) = by_key.get(&key).filter(|i| i.done.is_none()) else { continue };
+            // In a unit whose wave may not start, nothing of the playbook goes ahead of the wave:
+            // the bare appointment stands for it.
             let keys = if wave_may_start(instance.wave) {
                 startable_for(plan, &by_key, &a.id, &waves_open, unit)
-            } else if instance.can_start() {
-                vec![key]
             } else {
                 Vec::new()
             };

@@ -29,8 +29,12 @@ fn why(i: Invariant) -> &'static str {
         Invariant::HonestGatesWaves => "per-unit criteria pass on the pilot alone (issue 12, item 2)",
         Invariant::RankingBarrier => "interventions outrank the barrier point (issue 12, item 2)",
         Invariant::RankingOverdue => "overdue work earns 1 a day against interventions' 40 to 100 (issue 12, item 2)",
-        Invariant::RankingReach => "per-unit interventions fire in units the rollout has not reached (issue 12, item 2)",
-        Invariant::RankingRoles => "actions name roles nobody holds without proposing the appointment (issue 12, item 2)",
+        Invariant::RankingReach => {
+            "per-unit interventions fire in units the rollout has not reached (issue 12, item 2)"
+        }
+        Invariant::RankingRoles => {
+            "actions name roles nobody holds without proposing the appointment (issue 12, item 2)"
+        }
         _ => "see issue 12",
     }
 }
@@ -46,7 +50,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "# The (walk, invariant) pairs the walks break today, each with what the engine lacks.")?;
     writeln!(out, "# tests/it/walks.rs fails when the walks break a pair not listed or keep a listed one;")?;
-    writeln!(out, "# regenerate: cargo run -p teichaku-walk --example known-violations > tests/data/walks-known-violations.txt")?;
+    writeln!(
+        out,
+        "# regenerate: cargo run -p teichaku-walk --example known-violations > tests/data/walks-known-violations.txt"
+    )?;
     for line in lines {
         writeln!(out, "{line}")?;
     }

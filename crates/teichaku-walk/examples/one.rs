@@ -20,9 +20,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let walk = teichaku_walk::run(&spec, &catalog)?;
     let mut out = std::io::stdout().lock();
     for s in &walk.steps {
-        writeln!(out, "day {:>3} phase {:<28} waves {:?} wa {:?} habit {:?}", s.day, s.current_phase.as_ref().map_or("-", |p| p.as_str()), s.waves_started, s.weekly_active.map(|v| (v * 100.0).round()), s.habit.map(|v| (v * 100.0).round()))?;
+        writeln!(
+            out,
+            "day {:>3} phase {:<28} waves {:?} wa {:?} habit {:?}",
+            s.day,
+            s.current_phase.as_ref().map_or("-", |p| p.as_str()),
+            s.waves_started,
+            s.weekly_active.map(|v| (v * 100.0).round()),
+            s.habit.map(|v| (v * 100.0).round())
+        )?;
         for d in &s.done {
-            writeln!(out, "      did {} @ {:?} completed={} effect={} appointed={}", d.code, d.scope, d.completed, d.effect.as_str(), d.appointed)?;
+            writeln!(
+                out,
+                "      did {} @ {:?} completed={} effect={} appointed={}",
+                d.code,
+                d.scope,
+                d.completed,
+                d.effect.as_str(),
+                d.appointed
+            )?;
         }
     }
     for v in &walk.violations {

@@ -240,7 +240,8 @@ impl Checker {
         let done: BTreeSet<InstanceKey> =
             a.plan.instances.iter().filter(|i| i.done.is_some()).map(|i| i.key.clone()).collect();
         let passed: Vec<bool> = a.readiness.phases.iter().map(|g| g.passed).collect();
-        let newly_passed = passed.iter().enumerate().any(|(i, &p)| p && !self.prev_passed.get(i).copied().unwrap_or(false));
+        let newly_passed =
+            passed.iter().enumerate().any(|(i, &p)| p && !self.prev_passed.get(i).copied().unwrap_or(false));
         self.wave_started.resize(waves.len(), None);
         let mut newly_started = Vec::new();
         for w in waves {
@@ -280,7 +281,10 @@ impl Checker {
             if !earlier {
                 flag(
                     Invariant::StagedSpreadOrder,
-                    format!("wave {w} started on the same step as wave {before} or before it ({})", pattern_word(self.pattern)),
+                    format!(
+                        "wave {w} started on the same step as wave {before} or before it ({})",
+                        pattern_word(self.pattern)
+                    ),
                 );
             }
             let prev_units = waves.get(w - 1).map(|x| x.units.clone()).unwrap_or_default();
@@ -295,14 +299,21 @@ impl Checker {
             if !short.is_empty() {
                 flag(
                     Invariant::StagedSpreadGate,
-                    format!("wave {w} started while {} of wave {} had not passed the first gate", short.join(", "), w - 1),
+                    format!(
+                        "wave {w} started while {} of wave {} had not passed the first gate",
+                        short.join(", "),
+                        w - 1
+                    ),
                 );
             }
         }
         for x in &a.actions.actions {
             if let (Some(_), ActionScope::Unit(u)) = (x.code.strip_prefix("activity:"), x.scope) {
                 if !started(u) {
-                    flag(Invariant::StagedSpreadAhead, format!("`{}` proposed in {} before its wave started", x.code, label(x.scope)));
+                    flag(
+                        Invariant::StagedSpreadAhead,
+                        format!("`{}` proposed in {} before its wave started", x.code, label(x.scope)),
+                    );
                 }
             }
         }
@@ -323,7 +334,10 @@ impl Checker {
             }
             let w = window(&i.key);
             if !w.open_on(as_of) {
-                flag(Invariant::WindowsProposed, format!("`{}` proposed in {}; its window {}", x.code, label(x.scope), w.describe()));
+                flag(
+                    Invariant::WindowsProposed,
+                    format!("`{}` proposed in {}; its window {}", x.code, label(x.scope), w.describe()),
+                );
             }
         }
         for i in &a.plan.instances {
@@ -331,7 +345,13 @@ impl Checker {
             if i.done.is_none() && matches!(i.status, Status::Ready | Status::Overdue) && !w.open_on(as_of) {
                 flag(
                     Invariant::WindowsReady,
-                    format!("`{}` in {} scheduled as {:?}; its window {}", i.key.activity, scope_label(i, &label), i.status, w.describe()),
+                    format!(
+                        "`{}` in {} scheduled as {:?}; its window {}",
+                        i.key.activity,
+                        scope_label(i, &label),
+                        i.status,
+                        w.describe()
+                    ),
                 );
             }
             if let Some(d) = i.done
@@ -340,7 +360,13 @@ impl Checker {
             {
                 flag(
                     Invariant::WindowsDone,
-                    format!("`{}` in {} counted done on day {}; its window {}", i.key.activity, scope_label(i, &label), days(d), w.describe()),
+                    format!(
+                        "`{}` in {} counted done on day {}; its window {}",
+                        i.key.activity,
+                        scope_label(i, &label),
+                        days(d),
+                        w.describe()
+                    ),
                 );
             }
         }
@@ -348,7 +374,10 @@ impl Checker {
             for key in &u.instances {
                 let w = window(key);
                 if !w.open_on(as_of) {
-                    flag(Invariant::WindowsWhatIf, format!("what-if ranks `{}` ({:?}); its window {}", u.code, key.unit, w.describe()));
+                    flag(
+                        Invariant::WindowsWhatIf,
+                        format!("what-if ranks `{}` ({:?}); its window {}", u.code, key.unit, w.describe()),
+                    );
                 }
             }
         }
@@ -404,7 +433,8 @@ impl Checker {
                 flag(Invariant::RankingBarrier, format!("barrier `{}` in `{}` {rank}", b.criterion, b.phase));
             }
         }
-        let top5: BTreeSet<(&str, ActionScope)> = a.actions.actions.iter().take(5).map(|x| (x.code.as_str(), x.scope)).collect();
+        let top5: BTreeSet<(&str, ActionScope)> =
+            a.actions.actions.iter().take(5).map(|x| (x.code.as_str(), x.scope)).collect();
         for i in &a.plan.instances {
             if i.done.is_some() || !i.waiting_on.is_empty() || i.wave_blocked || !i.key.unit.is_none_or(started) {
                 continue;
@@ -431,18 +461,25 @@ impl Checker {
                     .map_or("not proposed".to_owned(), |r| format!("ranked {}", r + 1));
                 flag(
                     Invariant::RankingOverdue,
-                    format!("`{}` in {} overdue since day {} ({late} days), {rank}", i.key.activity, scope_label(i, &label), days(due)),
+                    format!(
+                        "`{}` in {} overdue since day {} ({late} days), {rank}",
+                        i.key.activity,
+                        scope_label(i, &label),
+                        days(due)
+                    ),
                 );
             }
         }
         for x in &a.actions.actions {
             if let (Some(_), ActionScope::Unit(u)) = (x.code.strip_prefix("intervention:"), x.scope) {
-                let per_unit = pb
-                    .interventions
-                    .iter()
-                    .any(|iv| Some(iv.id.as_str()) == x.code.strip_prefix("intervention:") && iv.scope == ActivityScope::PerUnit);
+                let per_unit = pb.interventions.iter().any(|iv| {
+                    Some(iv.id.as_str()) == x.code.strip_prefix("intervention:") && iv.scope == ActivityScope::PerUnit
+                });
                 if per_unit && !started(u) {
-                    flag(Invariant::RankingReach, format!("`{}` fired in {} before its wave started", x.code, label(x.scope)));
+                    flag(
+                        Invariant::RankingReach,
+                        format!("`{}` fired in {} before its wave started", x.code, label(x.scope)),
+                    );
                 }
             }
         }
@@ -469,9 +506,11 @@ impl Checker {
                     }
                 }
                 let id = x.code.strip_prefix("barrier:")?;
-                pb.phases.iter().flat_map(|p| &p.gate.criteria).find(|c| c.id.as_str() == id).and_then(|c| match &c.check {
-                    Check::RolePresent { role, .. } => Some(*role),
-                    _ => None,
+                pb.phases.iter().flat_map(|p| &p.gate.criteria).find(|c| c.id.as_str() == id).and_then(|c| {
+                    match &c.check {
+                        Check::RolePresent { role, .. } => Some(*role),
+                        _ => None,
+                    }
                 })
             })
             .collect();
@@ -479,7 +518,12 @@ impl Checker {
             if !holds(x.owner, x.scope) && !appoints.contains(&x.owner) {
                 flag(
                     Invariant::RankingRoles,
-                    format!("`{}` in {} names the {} role, which nobody there holds, and no appointment is proposed", x.code, label(x.scope), x.owner.as_str()),
+                    format!(
+                        "`{}` in {} names the {} role, which nobody there holds, and no appointment is proposed",
+                        x.code,
+                        label(x.scope),
+                        x.owner.as_str()
+                    ),
                 );
             }
         }
@@ -491,7 +535,10 @@ impl Checker {
             .units
             .iter()
             .map(|u| u.unit)
-            .filter(|&u| !snapshot.observations().completions.iter().any(|c| c.unit == Some(u)) && !last_done.iter().any(|o| o.completed && o.scope == ActionScope::Unit(u)))
+            .filter(|&u| {
+                !snapshot.observations().completions.iter().any(|c| c.unit == Some(u))
+                    && !last_done.iter().any(|o| o.completed && o.scope == ActionScope::Unit(u))
+            })
             .collect();
         self.last = Some((day, top.to_vec(), waves.iter().map(|w| w.may_start).collect(), units_idle));
         out
@@ -508,7 +555,10 @@ impl Checker {
             walk: self.walk.clone(),
             day,
             invariant: Invariant::StagedSpreadEveryUnit,
-            detail: format!("by the last day waves {waiting:?} had not started and {} units had done nothing", idle.len()),
+            detail: format!(
+                "by the last day waves {waiting:?} had not started and {} units had done nothing",
+                idle.len()
+            ),
             actions: top,
         }]
     }
@@ -547,7 +597,11 @@ fn window_of(
                 (true, None) => {
                     let pilot: Vec<&InstancePlan> =
                         instances.iter().filter(|i| &i.key.activity == anchor && i.wave == Some(0)).collect();
-                    if pilot.iter().all(|i| i.done.is_some()) { pilot.iter().filter_map(|i| i.done).max() } else { None }
+                    if pilot.iter().all(|i| i.done.is_some()) {
+                        pilot.iter().filter_map(|i| i.done).max()
+                    } else {
+                        None
+                    }
                 }
             }
         }
@@ -591,7 +645,8 @@ pub(crate) fn minimum_days(pb: &Playbook) -> (u64, String) {
     for _ in 0..=pb.activities.len() {
         let mut changed = false;
         for a in &pb.activities {
-            let mut start = a.prerequisites().iter().filter_map(|p| earliest.get(p.as_str()).copied()).max().unwrap_or(0);
+            let mut start =
+                a.prerequisites().iter().filter_map(|p| earliest.get(p.as_str()).copied()).max().unwrap_or(0);
             if let Some(t) = &a.timing {
                 let anchor = match &t.after {
                     Anchor::Activity(x) => earliest.get(x.as_str()).copied().unwrap_or(0),
@@ -614,7 +669,9 @@ pub(crate) fn minimum_days(pb: &Playbook) -> (u64, String) {
         .iter()
         .flat_map(|p| &p.gate.criteria)
         .filter_map(|c| match &c.check {
-            Check::ActivityDone { activity } => Some((earliest.get(activity.as_str()).copied().unwrap_or(0), activity.to_string())),
+            Check::ActivityDone { activity } => {
+                Some((earliest.get(activity.as_str()).copied().unwrap_or(0), activity.to_string()))
+            }
             _ => None,
         })
         .max()

@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use teichaku::metrics::{EventStoreBuilder, StoreError};
 use teichaku::model::{
-    Activity, ActivityScope, AgeBand, Check, Completion, Consultation, ConsultationId, LiteracyTier,
-    NonUserReason, Observations, Organisation, Playbook, Proposal, ProposalId, Role, RuleReview,
-    RuleReviewId, SuccessCase, SuccessCaseId, SurveyId, SurveyResponse, TrainingRecord, TrainingTrack, UnitId,
+    Activity, ActivityScope, AgeBand, Check, Completion, Consultation, ConsultationId, LiteracyTier, NonUserReason,
+    Observations, Organisation, Playbook, Proposal, ProposalId, Role, RuleReview, RuleReviewId, SuccessCase,
+    SuccessCaseId, SurveyId, SurveyResponse, TrainingRecord, TrainingTrack, UnitId,
 };
 use teichaku::rollout::{Action, ActionScope, Observed, ReadinessReport, RolloutPlan};
 
@@ -342,8 +342,13 @@ impl World {
         action: &Action,
         day: NaiveDate,
     ) -> Outcome {
-        let mut outcome =
-            Outcome { code: action.code.clone(), scope: action.scope, completed: false, effect: Effect::Nothing, appointed: 0 };
+        let mut outcome = Outcome {
+            code: action.code.clone(),
+            scope: action.scope,
+            completed: false,
+            effect: Effect::Nothing,
+            appointed: 0,
+        };
         let unit = match action.scope {
             ActionScope::Unit(u) => Some(u),
             _ => None,
@@ -375,7 +380,12 @@ impl World {
                             && (i.can_start() || (i.done.is_some() && activity.recurrence.is_some()))
                     });
                 if completes {
-                    self.observations.completions.push(Completion { activity: activity.id.clone(), unit: at, date: day, by: None });
+                    self.observations.completions.push(Completion {
+                        activity: activity.id.clone(),
+                        unit: at,
+                        date: day,
+                        by: None,
+                    });
                     outcome.completed = true;
                 }
                 outcome.effect = Effect::of(activity);
@@ -383,21 +393,20 @@ impl World {
             }
         } else if let Some(id) = action.code.strip_prefix("barrier:") {
             // A role criterion: appoint the role in the units lacking it.
-            let lacking = readiness
-                .phases
-                .iter()
-                .flat_map(|g| &g.criteria)
-                .find(|c| c.criterion.as_str() == id)
-                .and_then(|c| match &c.observed {
-                    Observed::Role { role, lacking, .. } => Some((*role, lacking.clone())),
-                    _ => None,
+            let lacking =
+                readiness.phases.iter().flat_map(|g| &g.criteria).find(|c| c.criterion.as_str() == id).and_then(|c| {
+                    match &c.observed {
+                        Observed::Role { role, lacking, .. } => Some((*role, lacking.clone())),
+                        _ => None,
+                    }
                 });
-            let role = playbook.phases.iter().flat_map(|p| &p.gate.criteria).find(|c| c.id.as_str() == id).and_then(|c| {
-                match &c.check {
-                    Check::RolePresent { role, .. } => Some(*role),
-                    _ => None,
-                }
-            });
+            let role =
+                playbook.phases.iter().flat_map(|p| &p.gate.criteria).find(|c| c.id.as_str() == id).and_then(|c| {
+                    match &c.check {
+                        Check::RolePresent { role, .. } => Some(*role),
+                        _ => None,
+                    }
+                });
             if let Some(role) = role {
                 outcome.effect = Effect::Appoint(role);
                 let units = lacking.map(|(_, l)| l).unwrap_or_default();
@@ -457,7 +466,9 @@ impl World {
             }
             Effect::ProposalChannel => self.proposals_open = true,
             Effect::ProposalReview => {
-                for p in self.observations.proposals.iter_mut().filter(|p| p.implemented.is_none() && p.submitted <= day) {
+                for p in
+                    self.observations.proposals.iter_mut().filter(|p| p.implemented.is_none() && p.submitted <= day)
+                {
                     p.implemented = Some(day);
                 }
             }

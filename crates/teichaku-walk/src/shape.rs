@@ -98,7 +98,11 @@ pub(crate) struct Cast {
 
 /// Builds the organisation of `shape` following `pattern`; the promotion lead holds the role from
 /// launch unless `lead_appointed_later` (the playbook has an activity appointing one).
-pub(crate) fn organisation(shape: Shape, pattern: DeploymentPattern, lead_appointed_later: bool) -> (Organisation, Cast) {
+pub(crate) fn organisation(
+    shape: Shape,
+    pattern: DeploymentPattern,
+    lead_appointed_later: bool,
+) -> (Organisation, Cast) {
     const AGES: [AgeBand; 3] = [AgeBand::Age20s30s, AgeBand::Age40s50s, AgeBand::Age60Plus];
     const TIERS: [LiteracyTier; 3] = [LiteracyTier::Beginner, LiteracyTier::Intermediate, LiteracyTier::Advanced];
     let sizes = shape.unit_sizes();

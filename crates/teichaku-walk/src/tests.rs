@@ -69,7 +69,8 @@ fn shapes_hold_what_the_issue_asks() {
         for age in ["20s_30s", "40s_50s", "60_plus"] {
             for tier in ["beginner", "intermediate", "advanced"] {
                 let found = org.members.iter().any(|m| {
-                    serde_json_free(&format!("{:?}", m.age_band)) == age && serde_json_free(&format!("{:?}", m.literacy)) == tier
+                    serde_json_free(&format!("{:?}", m.age_band)) == age
+                        && serde_json_free(&format!("{:?}", m.literacy)) == tier
                 });
                 assert!(found, "{shape:?} has someone {age} {tier}");
             }

@@ -36,10 +36,11 @@ impl Walk {
     }
 
     fn first(&self, pred: impl Fn(&crate::walk::Step) -> bool) -> Option<Milestone> {
-        self.steps
-            .iter()
-            .find(|s| pred(s))
-            .map(|s| Milestone { day: s.day, weekly_active: s.weekly_active, habit: s.habit })
+        self.steps.iter().find(|s| pred(s)).map(|s| Milestone {
+            day: s.day,
+            weekly_active: s.weekly_active,
+            habit: s.habit,
+        })
     }
 }
 
@@ -73,7 +74,8 @@ pub fn markdown(walks: &[Walk]) -> String {
     for pb in playbooks {
         let _ = writeln!(out, "\n## `{pb}`\n");
         for pattern in PATTERNS {
-            let these: Vec<&Walk> = walks.iter().filter(|w| w.spec.playbook == pb && w.spec.pattern == pattern).collect();
+            let these: Vec<&Walk> =
+                walks.iter().filter(|w| w.spec.playbook == pb && w.spec.pattern == pattern).collect();
             let Some(first) = these.first() else { continue };
             let _ = writeln!(out, "### `{}`\n", pattern_name(pattern));
             let _ = write!(out, "| milestone |");
@@ -108,9 +110,19 @@ pub fn markdown(walks: &[Walk]) -> String {
             }
             let _ = write!(out, "| day 364 |");
             for w in &these {
-                let end = w.steps.last().map(|s| Milestone { day: s.day, weekly_active: s.weekly_active, habit: s.habit });
-                let phase = w.steps.last().and_then(|s| s.current_phase.as_ref()).map_or("all passed".to_owned(), |p| format!("in `{p}`"));
-                let _ = write!(out, " {phase} · {} / {} |", percent(end.as_ref().and_then(|m| m.weekly_active)), percent(end.as_ref().and_then(|m| m.habit)));
+                let end =
+                    w.steps.last().map(|s| Milestone { day: s.day, weekly_active: s.weekly_active, habit: s.habit });
+                let phase = w
+                    .steps
+                    .last()
+                    .and_then(|s| s.current_phase.as_ref())
+                    .map_or("all passed".to_owned(), |p| format!("in `{p}`"));
+                let _ = write!(
+                    out,
+                    " {phase} · {} / {} |",
+                    percent(end.as_ref().and_then(|m| m.weekly_active)),
+                    percent(end.as_ref().and_then(|m| m.habit))
+                );
             }
             out.push('\n');
             let mut counts: BTreeMap<Invariant, usize> = BTreeMap::new();

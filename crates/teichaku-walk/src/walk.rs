@@ -233,13 +233,23 @@ pub fn run(spec: &WalkSpec, catalog: &Catalog) -> Result<Walk, WalkError> {
             .iter()
             .take(10)
             .enumerate()
-            .map(|(i, x)| ActionLine { rank: i + 1, code: x.code.clone(), scope: unit_name(x.scope), urgency: x.urgency })
+            .map(|(i, x)| ActionLine {
+                rank: i + 1,
+                code: x.code.clone(),
+                scope: unit_name(x.scope),
+                urgency: x.urgency,
+            })
             .collect();
         violations.extend(checker.check(day, &snapshot, &a, &what_if, &last_done, &top));
         let org = a.kpis.scopes.first();
         let value = |k| org.and_then(|s| s.value(k));
-        let done: Vec<Outcome> =
-            a.actions.actions.iter().take(spec.k).map(|x| world.perform(&playbook, &a.readiness, &a.plan, x, date)).collect();
+        let done: Vec<Outcome> = a
+            .actions
+            .actions
+            .iter()
+            .take(spec.k)
+            .map(|x| world.perform(&playbook, &a.readiness, &a.plan, x, date))
+            .collect();
         world.reached = a.readiness.waves.iter().map(|w| w.may_start).collect();
         steps.push(Step {
             day,
@@ -256,7 +266,13 @@ pub fn run(spec: &WalkSpec, catalog: &Catalog) -> Result<Walk, WalkError> {
     }
     violations.extend(checker.finish());
     violations.sort_by(|a, b| a.day.cmp(&b.day).then(a.invariant.cmp(&b.invariant)));
-    Ok(Walk { spec: spec.clone(), name, phases: playbook.phases.iter().map(|p| p.id.clone()).collect(), steps, violations })
+    Ok(Walk {
+        spec: spec.clone(),
+        name,
+        phases: playbook.phases.iter().map(|p| p.id.clone()).collect(),
+        steps,
+        violations,
+    })
 }
 
 /// Runs every walk of `specs` in order.
