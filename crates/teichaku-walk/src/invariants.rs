@@ -52,9 +52,11 @@ pub enum Invariant {
     HonestGatesMinimumTime,
     /// Every gate passes only when every wave has started.
     HonestGatesWaves,
-    /// The barrier point is among the top 3 actions.
+    /// The barrier point is among the top 3 actions (for a role criterion, an activity appointing
+    /// the role counts).
     RankingBarrier,
-    /// An overdue due-dated activity is in the top 5 within 7 days of becoming overdue.
+    /// An overdue due-dated activity, or a recurring review or check past its cadence, is in the
+    /// top 5 within 7 days of becoming overdue.
     RankingOverdue,
     /// A per-unit intervention fires only in a unit whose wave has started.
     RankingReach,
@@ -185,9 +187,16 @@ pub(crate) struct Checker {
     prev_passed: Vec<bool>,
     wave_started: Vec<Option<u64>>,
     overdue_seen: BTreeSet<InstanceKey>,
+    /// Recurrences (instance, due day) seen in the top 5 while late, and those reported.
+    recurrence_seen: BTreeSet<(InstanceKey, NaiveDate)>,
+    recurrence_reported: BTreeSet<(InstanceKey, NaiveDate)>,
     reported: BTreeSet<(Invariant, InstanceKey)>,
-    last: Option<(u64, Vec<ActionLine>, Vec<bool>, Vec<UnitId>)>,
+    last: Option<LastStep>,
 }
+
+/// What the end of a walk is judged on: the last step's day and top actions, which waves had
+/// started, and the units that had done nothing.
+type LastStep = (u64, Vec<ActionLine>, Vec<bool>, Vec<UnitId>);
 
 impl Checker {
     pub(crate) fn new(walk: &str, playbook: &Playbook, pattern: DeploymentPattern) -> Self {
@@ -202,6 +211,8 @@ impl Checker {
             prev_passed: Vec::new(),
             wave_started: Vec::new(),
             overdue_seen: BTreeSet::new(),
+            recurrence_seen: BTreeSet::new(),
+            recurrence_reported: BTreeSet::new(),
             reported: BTreeSet::new(),
             last: None,
         }
@@ -417,12 +428,26 @@ impl Checker {
 
         // Ranking.
         if let Some(b) = &a.readiness.barrier {
+            // A role barrier is also met by proposing the appointment of that role.
+            let barrier_role = pb
+                .phase(&b.phase)
+                .and_then(|p| p.gate.criteria.iter().find(|c| c.id == b.criterion))
+                .and_then(|c| match &c.check {
+                    Check::RolePresent { role, .. } => Some(*role),
+                    _ => None,
+                });
+            let appoints_role = |x: &Action| {
+                let id = x.code.strip_prefix("activity:");
+                barrier_role.is_some()
+                    && id.and_then(|id| pb.activities.iter().find(|p| p.id.as_str() == id)).map(Effect::of)
+                        == barrier_role.map(Effect::Appoint)
+            };
             let in_top3 = a
                 .actions
                 .actions
                 .iter()
                 .take(3)
-                .any(|x| x.reasons.iter().any(|r| matches!(r, Reason::BarrierPoint { .. })));
+                .any(|x| x.reasons.iter().any(|r| matches!(r, Reason::BarrierPoint { .. })) || appoints_role(x));
             if !in_top3 {
                 let rank = a
                     .actions
@@ -465,6 +490,56 @@ impl Checker {
                         "`{}` in {} overdue since day {} ({late} days), {rank}",
                         i.key.activity,
                         scope_label(i, &label),
+                        days(due)
+                    ),
+                );
+            }
+        }
+        // Recurring reviews and checks (ids naming one): due one cadence after their last completion
+        // (the slower cadence where the playbook has one, so a switch to it is never counted late).
+        let mut last_completion: BTreeMap<(&str, Option<UnitId>), NaiveDate> = BTreeMap::new();
+        for c in snapshot.observations().completions.iter().filter(|c| c.date <= as_of) {
+            let slot = last_completion.entry((c.activity.as_str(), c.unit)).or_insert(c.date);
+            *slot = (*slot).max(c.date);
+        }
+        for i in &a.plan.instances {
+            let id = i.key.activity.as_str();
+            let Some(r) = pb.activity(&i.key.activity).and_then(|x| x.recurrence) else { continue };
+            if !(id.contains("review") || id.contains("check")) {
+                continue;
+            }
+            if !i.waiting_on.is_empty() || i.wave_blocked || !i.key.unit.is_none_or(started) {
+                continue;
+            }
+            let Some(&last) = last_completion.get(&(i.key.activity.as_str(), i.key.unit)) else { continue };
+            let every = r.every_days.max(r.once_retained_every_days.unwrap_or(0)).max(1);
+            let Some(due) = last.checked_add_days(Days::new(u64::from(every))) else { continue };
+            if due >= as_of {
+                continue;
+            }
+            let late = (as_of - due).num_days();
+            let code = format!("activity:{}", i.key.activity);
+            let scope = i.key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
+            if late <= 7 && top5.contains(&(code.as_str(), scope)) {
+                self.recurrence_seen.insert((i.key.clone(), due));
+            }
+            if late >= 7
+                && !self.recurrence_seen.contains(&(i.key.clone(), due))
+                && self.recurrence_reported.insert((i.key.clone(), due))
+            {
+                let rank = a
+                    .actions
+                    .actions
+                    .iter()
+                    .position(|x| x.code == code && x.scope == scope)
+                    .map_or("not proposed".to_owned(), |r| format!("ranked {}", r + 1));
+                flag(
+                    Invariant::RankingOverdue,
+                    format!(
+                        "recurring `{}` in {} last done on day {}, due again on day {} ({late} days late), {rank}",
+                        i.key.activity,
+                        scope_label(i, &label),
+                        days(last),
                         days(due)
                     ),
                 );

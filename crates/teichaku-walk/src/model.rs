@@ -245,26 +245,26 @@ impl World {
             return if m.literacy == Some(LiteracyTier::Advanced) { 0.04 } else { 0.01 };
         }
         let here = [None, Some(u)];
-        let mut p: f64 = 0.12;
+        let mut p: f64 = 0.1;
         if self.trained.get(i).copied().unwrap_or(false) {
-            p += 0.25;
+            p += 0.2;
         } else if m.age_band == Some(AgeBand::Age60Plus) {
             p -= 0.05;
         }
         if here.iter().any(|s| self.practice.contains(s)) {
-            p += 0.2;
+            p += 0.15;
         }
         if here.iter().any(|s| self.templates.contains(s)) {
-            p += 0.1;
+            p += 0.08;
         }
         if today.ambassador.get(u).copied().unwrap_or(false) {
-            p += 0.1;
+            p += 0.08;
         }
         if here.iter().any(|s| within(self.last_case.get(s).copied(), day, 28)) {
-            p += 0.1;
+            p += 0.08;
         }
         if today.executive_active {
-            p += 0.05;
+            p += 0.04;
         }
         match m.literacy {
             Some(LiteracyTier::Beginner) => p -= 0.05,
@@ -272,9 +272,9 @@ impl World {
             _ => {}
         }
         if champion {
-            p += 0.25;
+            p += 0.2;
         }
-        p.clamp(0.0, 0.95)
+        p.clamp(0.0, 0.9)
     }
 
     /// One day of use: every present member uses AI on a working day with their propensity

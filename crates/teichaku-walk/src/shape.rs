@@ -17,10 +17,9 @@ pub const LAUNCH: NaiveDate = match NaiveDate::from_ymd_opt(2026, 4, 6) {
 ///
 /// Every unit has a manager (its first member) and an ambassador-to-be (its second member, a
 /// staff member in their 20s or 30s with advanced literacy, who becomes the unit's ambassador
-/// when the walk appoints one); nobody is an ambassador at launch. The other members cycle
-/// through the three age bands and, on a different period, the three literacy tiers, so every
-/// unit of 8 or more holds every combination's neighbours and the organisation holds every
-/// combination. Everyone joined a year before launch and nobody leaves.
+/// when the walk appoints one); nobody is an ambassador at launch. Member `k` of unit `u` (from 0)
+/// is in age band `k mod 3` and literacy tier `(k div 3 + u) mod 3`, so the organisation holds
+/// every combination. Everyone joined a year before launch and nobody leaves.
 ///
 /// ```
 /// use teichaku_walk::Shape;
@@ -116,7 +115,7 @@ pub(crate) fn organisation(
         for k in 0..size {
             let position = members.len();
             let mut roles = BTreeSet::new();
-            let (mut age, mut literacy) = (AGES[(k + u) % 3], TIERS[(k / 2 + u) % 3]);
+            let (mut age, mut literacy) = (AGES[k % 3], TIERS[(k / 3 + u) % 3]);
             match k {
                 0 => {
                     roles.insert(Role::Manager);
@@ -140,7 +139,6 @@ pub(crate) fn organisation(
             // The promotion lead: the pilot unit's fourth member.
             if unit == 1 && k == 3 {
                 cast.lead = position;
-                literacy = LiteracyTier::Advanced;
                 if !lead_appointed_later {
                     roles.insert(Role::PromotionLead);
                 }
