@@ -1,10 +1,12 @@
-//! Next actions on small.json, ranked by hand with the default coefficients (overdue 1 a day,
-//! blocking 1 an instance, gate weight 5, severity 100, phase distance 3).
+//! Next actions on small.json, ranked by hand with the default coefficients (barrier point 200,
+//! overdue 100 plus 1 a day, the next wave's work 80, blocking 1 an instance up to 50, gate weight
+//! 5, severity 100, phase distance 3).
 //!
 //! On 2026-04-20 the current phase is `spread` (see readiness.rs) and its barrier is the missing
 //! ambassador in Support (weight 1). Sales' practice task was due on 04-17; the weekly meeting is
 //! ready. Support's training has its prerequisites done, but Support's wave may not start without
-//! an ambassador, so it is not proposed.
+//! an ambassador, so it is not proposed: the appointment of that ambassador is, for both reasons
+//! (the barrier, and the wave of two open instances waiting for it).
 
 use teichaku::metrics::{KpiOptions, kpis};
 use teichaku::rollout::{ActionScope, Reason, next_actions, plan, readiness};
@@ -26,15 +28,22 @@ fn the_barrier_comes_first_then_the_overdue_practice_task() {
     assert_eq!(
         ranked,
         [
-            ("barrier:ambassadors", ActionScope::Organisation, 5.0), // gate weight 1 × 5
-            ("activity:practice-task", ActionScope::Unit(unit(2)), 3.0), // 3 days late × 1
+            // the barrier point 200 + gate weight 1 × 5, and 2 instances of Support's wave waiting × 1
+            ("appoint:ambassador", ActionScope::Unit(unit(3)), 207.0),
+            ("activity:practice-task", ActionScope::Unit(unit(2)), 103.0), // overdue 100 + 3 days late × 1
             ("activity:weekly-meeting", ActionScope::Organisation, 0.0),
         ]
     );
     let practice = &actions[1];
     assert_eq!(practice.members, vec![member(0x103)], "Sales' manager");
     assert!(matches!(&practice.reasons[..], [Reason::Overdue { days_late: 3, .. }]));
-    assert_eq!(actions[0].members, vec![member(0x102)], "the promotion lead");
+    // Support's manager names the ambassador.
+    assert_eq!(actions[0].members, vec![member(0x106)], "Support's manager");
+    assert!(
+        matches!(&actions[0].reasons[..], [Reason::RoleMissing { wave: Some(1), .. }, Reason::BarrierPoint { .. }]),
+        "{:?}",
+        actions[0].reasons
+    );
 }
 
 #[test]
@@ -67,7 +76,7 @@ fn a_silent_executive_fires_its_intervention() {
 }
 
 #[test]
-fn a_failing_rollout_puts_the_executive_escalation_first() {
+fn a_failing_rollout_puts_the_executive_escalation_right_after_the_method_s_own_sequence() {
     // Add the standard escalation to the inline playbook: weekly-active under 20% at 90 days or
     // more after launch. On 2026-07-01 (91 days) nobody has used AI for weeks: 0 of 7.
     let mut doc = small();
@@ -92,16 +101,23 @@ fn a_failing_rollout_puts_the_executive_escalation_first() {
     let ready = readiness(&snapshot, &report);
     let p = plan(&snapshot, as_of);
     let actions = next_actions(&snapshot, &report, &p, &ready, None).actions;
-    // Escalation 100 × 1.0 = 100; the practice task, 75 days late (04-17 to 07-01) but one phase
-    // ahead of the current one (weekly-active 0 puts the rollout back in `prepare`): 75 − 3 = 72;
-    // the barrier point (weekly-40) 5. The single executive's silence is withheld under the
-    // minimum group of 5, so `executive-silent` (70) is not proposed.
-    let top: Vec<(&str, f64)> = actions.iter().take(3).map(|a| (a.code.as_str(), a.urgency)).collect();
+    // The barrier point, `weekly-40` (weekly-active 0 puts the rollout back in `prepare`):
+    // 200 + gate weight 1 × 5 = 205. The practice task, overdue: 100, plus 75 days late (04-17 to
+    // 07-01), less one phase ahead of the current one: 100 + 75 − 3 = 172. Then the escalation,
+    // 100 × 1.0 = 100; Support's ambassador, which its wave waits for: 80 + 2 instances waiting;
+    // the silent executive, 100 × 0.7 = 70.
+    let top: Vec<(&str, f64)> = actions.iter().take(5).map(|a| (a.code.as_str(), a.urgency)).collect();
     assert_eq!(
         top,
-        [("intervention:failing-escalation", 100.0), ("activity:practice-task", 72.0), ("barrier:weekly-40", 5.0)]
+        [
+            ("barrier:weekly-40", 205.0),
+            ("activity:practice-task", 172.0),
+            ("intervention:failing-escalation", 100.0),
+            ("appoint:ambassador", 82.0),
+            ("intervention:executive-silent", 70.0)
+        ]
     );
-    assert_eq!(actions[0].members, vec![member(0x101)], "the executive");
+    assert_eq!(actions[2].members, vec![member(0x101)], "the executive");
 }
 
 mod properties {
@@ -195,21 +211,29 @@ fn non_users_get_the_approach_their_reason_calls_for() {
     // Support has three members: under the default minimum group of 5 its answers are withheld,
     // and no intervention may reveal them (`trust_privacy`); with a minimum of 1 they are shown.
     doc["playbook"]["inline"]["metrics"] = json!({ "min_group_size": 1 });
-    let snapshot = load(&doc).unwrap();
-    let as_of = "2026-04-20".parse().unwrap();
-    let report = kpis(&snapshot, as_of, &KpiOptions::default()).unwrap();
-    let ready = readiness(&snapshot, &report);
-    let p = plan(&snapshot, as_of);
-    let actions = next_actions(&snapshot, &report, &p, &ready, None).actions;
+    let actions_of = |doc: &serde_json::Value| {
+        let snapshot = load(doc).unwrap();
+        let as_of = "2026-04-20".parse().unwrap();
+        let report = kpis(&snapshot, as_of, &KpiOptions::default()).unwrap();
+        let ready = readiness(&snapshot, &report);
+        let p = plan(&snapshot, as_of);
+        next_actions(&snapshot, &report, &p, &ready, None).actions
+    };
+    // Support's wave may not start (no ambassador): the rollout has not reached it, so no rule
+    // fires there yet.
+    let actions = actions_of(&doc);
+    assert!(!actions.iter().any(|a| a.code.starts_with("intervention:non-users")), "{actions:?}");
+    // With 108 named Support's ambassador the wave may start, and each rule fires in Support.
+    crate::support::set(&mut doc, "/organisation/members/7/roles", json!(["ambassador", "staff"]));
+    let actions = actions_of(&doc);
     let fired = |code: &str| actions.iter().find(|a| a.code == code && a.scope == ActionScope::Unit(unit(3)));
     let anxious = fired("intervention:non-users-anxious").expect("the guideline action");
     assert!(anxious.title.en.starts_with("Revisit the usage guideline"));
     assert_eq!(anxious.members, vec![member(0x102)], "the promotion lead");
     let skeptical = fired("intervention:non-users-skeptical").expect("success cases");
     assert!(skeptical.title.en.contains("success cases"));
-    // Support has no ambassador, so its manager (106), who can name one or step in, is named.
     let uninterested = fired("intervention:non-users-uninterested").expect("a small task with the ambassador");
-    assert_eq!(uninterested.members, vec![member(0x106)]);
+    assert_eq!(uninterested.members, vec![member(0x108)], "Support's ambassador");
     // Nobody in Sales answered: no rule fires there.
     assert!(
         !actions.iter().any(|a| a.code.starts_with("intervention:non-users") && a.scope == ActionScope::Unit(unit(2)))

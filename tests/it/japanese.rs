@@ -159,7 +159,8 @@ fn japanese_titles_reach_the_assessment_unchanged() {
         };
         found.unwrap_or_else(|| panic!("no source for {code}"))["title"]["ja"].as_str().unwrap().to_owned()
     };
-    for action in &assessment.actions.actions {
+    // Appointments (`appoint:ROLE`) are titled by the engine, not the playbook.
+    for action in assessment.actions.actions.iter().filter(|a| !a.code.starts_with("appoint:")) {
         assert_eq!(action.title.ja.as_bytes(), source(&action.code).as_bytes(), "{}", action.code);
     }
     // The serialised assessment writes them as UTF-8, unescaped, and is the same on every run.

@@ -12,6 +12,7 @@ mod playbooks;
 mod readiness;
 mod reproducible;
 mod robustness;
+mod rollout_semantics;
 mod schedule;
 mod support;
 mod trust_evaluate;

@@ -62,12 +62,14 @@ fn completing_sales_training_unblocks_its_practice_task_but_not_the_next_wave() 
         summary,
         [
             ("activity:training", ActionScope::Unit(unit(2)), 1, 2), // Sales' practice task; 103 and 104
+            // Support's ambassador alone opens nothing: the wave also waits for Sales' training.
+            ("appoint:ambassador", ActionScope::Unit(unit(3)), 0, 0),
             ("activity:weekly-meeting", ActionScope::Organisation, 0, 0),
         ]
     );
     assert_eq!(ranked[0].instances, [key("training", Some(2))]);
     assert_eq!(ranked[0].unblocked, [key("practice-task", Some(2))]);
-    assert!(ranked[1].unblocked.is_empty());
+    assert!(ranked[1].unblocked.is_empty() && ranked[2].unblocked.is_empty());
 }
 
 #[test]
@@ -152,7 +154,11 @@ fn extra_usage_is_counted_and_moves_the_rollout_into_spread() {
     );
     assert!((c.readiness_percent.before - 200.0 / 3.0).abs() < 1e-9, "{:?}", c.readiness_percent);
     assert_eq!(c.readiness_percent.after, 0.0);
-    assert_eq!(c.actions_added, [action("barrier:ambassadors", ActionScope::Organisation)]);
+    // The ambassador barrier is Support's appointment, proposed before too (Support's wave may not
+    // start without one), so it is no new action.
+    assert_eq!(c.actions_added, []);
+    assert!(w.after.actions.actions.iter().any(|a| a.code == "appoint:ambassador"
+        && a.reasons.iter().any(|r| matches!(r, teichaku::rollout::Reason::BarrierPoint { .. }))));
     assert_eq!(c.actions_removed, [action("barrier:weekly-40", ActionScope::Organisation)]);
     assert!(c.instances.is_empty(), "no completion, so no status changes");
     // The snapshot's store had no use on 04-12; the simulation's has three.

@@ -243,8 +243,11 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
         top.min(a.actions.actions.len())
     );
     for (n, action) in a.actions.actions.iter().take(top).enumerate() {
+        let unit_name =
+            |u: teichaku::model::UnitId| snapshot.unit(u).map_or_else(|| u.to_string(), |u| clean(&u.name).into_owned());
         let scope = match action.scope {
-            ActionScope::Unit(u) => snapshot.unit(u).map_or_else(|| u.to_string(), |u| clean(&u.name).into_owned()),
+            ActionScope::Unit(u) => unit_name(u),
+            _ if !action.units.is_empty() => action.units.iter().map(|&u| unit_name(u)).collect::<Vec<_>>().join(", "),
             _ => t(lang, "organisation", "全社").to_owned(),
         };
         let due = action.due.map(|d| format!(", {} {d}", t(lang, "due", "期限"))).unwrap_or_default();
@@ -280,6 +283,19 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
                 }
                 Reason::BarrierPoint { criterion, .. } => {
                     format!("{}: {criterion}", t(lang, "barrier point", "ボトルネック"))
+                }
+                // Waves are numbered from 1 in the report, as in its wave lines.
+                Reason::RoleMissing { role: r, wave: Some(w), .. } => {
+                    let wave = if lang == Lang::Ja { format!("第{}波", w + 1) } else { format!("wave {}", w + 1) };
+                    format!("{}: {} ({wave})", t(lang, "nobody holds", "不在"), role(*r, lang))
+                }
+                Reason::RoleMissing { role: r, needed_by, .. } => {
+                    format!("{}: {} ({})", t(lang, "nobody holds", "不在"), role(*r, lang), needed_by.join(", "))
+                }
+                Reason::WaveBlocked { wave, criterion } => {
+                    let wave =
+                        if lang == Lang::Ja { format!("第{}波", wave + 1) } else { format!("wave {}", wave + 1) };
+                    format!("{} ({wave}): {criterion}", t(lang, "the next wave waits for it", "次の波が待つ"))
                 }
                 _ => String::new(),
             })

@@ -72,7 +72,8 @@ pub use organisation::{
 pub use playbook::{
     AbsoluteCondition, Activity, ActivityScope, Anchor, Audience, Check, CompareOp, Comparison, Condition, CycleLength,
     FailingRule, Gate, GateCriterion, HabitRule, Intervention, Kpi, KpiTarget, MAX_CONDITION_DEPTH, MetricSettings,
-    Phase, Playbook, Recurrence, ScoreComponent, ScoreComponentKind, ScoringModel, Timing, UrgencyCoefficients,
+    Phase, Playbook, Recurrence, ScoreComponent, ScoreComponentKind, ScoringModel, Timing, UnitCoverage,
+    UrgencyCoefficients,
 };
 pub use snapshot::ValidSnapshot;
 pub use text::{Lang, Localized};

@@ -172,6 +172,7 @@ const fn default_pass_at() -> f64 {
 ///     weight: 2.0,
 ///     mandatory: false,
 ///     check: Check::Kpi { kpi: Kpi::WeeklyActiveRate, op: Comparison::AtLeast, threshold: 0.4 },
+///     units: None,
 /// };
 /// assert_eq!(c.weight, 2.0);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -190,6 +191,30 @@ pub struct GateCriterion {
     pub mandatory: bool,
     /// What is checked.
     pub check: Check,
+    /// At organisation scope, which rollout units a per-unit criterion (a per-unit activity done,
+    /// a role present per unit) asks of. Absent: the pilot for an activity, every rollout unit for
+    /// a role, as before this field existed. Ignored by other criteria and in a unit's own scope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units: Option<UnitCoverage>,
+}
+
+/// Which rollout units a per-unit gate criterion asks of at organisation scope.
+///
+/// ```
+/// use teichaku_model::UnitCoverage;
+/// assert_eq!(serde_json::from_str::<UnitCoverage>("\"reached\"")?, UnitCoverage::Reached);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum UnitCoverage {
+    /// The units of the pilot wave: what the pilot proves before the rollout spreads.
+    Pilot,
+    /// The units of every wave that may start: what each unit does as the rollout reaches it.
+    Reached,
+    /// Every rollout unit, reached or not: the criterion holds only once the rollout covers them all.
+    Every,
 }
 
 /// What a gate criterion checks.
@@ -488,6 +513,12 @@ pub struct Activity {
     /// KPIs the activity reports on, such as the measures of a proof-of-concept review.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reports: Vec<Kpi>,
+    /// The role the activity appoints in its scope (an ambassador in each unit, say), if any.
+    /// Where a wave may not start because a unit lacks that role, the activity is proposed in
+    /// that unit although the wave has not started; absent, the engine proposes a bare
+    /// appointment (`appoint:ROLE`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appoints: Option<Role>,
 }
 
 impl Activity {
@@ -987,16 +1018,22 @@ impl Default for ScoringModel {
 
 /// The coefficients of the urgency sum that ranks next actions.
 ///
-/// The defaults put outcomes before process: an intervention of severity 1 (a failing rollout)
-/// earns 100 points, as much as an activity 100 days late.
+/// The defaults put the method's own sequence first: the barrier point (200 points), then overdue
+/// work with a due date (100, plus 1 a day late), then the work that lets the next wave start
+/// (80); an intervention earns up to 100 by its severity (a failing rollout), so only the gravest
+/// outrank overdue work, and no generic intervention outranks the barrier point. Blocking counts
+/// are capped (50 instances), so a large organisation's early work does not drown the rest.
 ///
-/// `urgency = overdue_per_day × days late + blocking_per_instance × instances waiting downstream
-/// + gate_weight × the gate weight it serves + kpi_severity × severity − phase_distance × phases ahead`.
+/// `urgency = sequence + overdue_per_day × days late + blocking_per_instance × min(instances
+/// waiting downstream, blocking_cap) + gate_weight × the gate weight it serves + kpi_severity ×
+/// severity − phase_distance × phases ahead`, where `sequence` is the largest of
+/// `barrier_point` (the barrier point), `overdue_base` (overdue), `barrier_work` (the open work of
+/// the phase of a KPI barrier) and `wave_unblocking` (a wave waits for it) that apply.
 ///
 /// ```
 /// use teichaku_model::UrgencyCoefficients;
 /// let u = UrgencyCoefficients::default();
-/// assert!(u.overdue_per_day > 0.0);
+/// assert!(u.barrier_point > u.overdue_base && u.overdue_base >= u.kpi_severity);
 /// ```
 #[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -1011,6 +1048,43 @@ pub struct UrgencyCoefficients {
     pub kpi_severity: f64,
     /// Points taken off per phase between the action's phase and the current one.
     pub phase_distance: f64,
+    /// Points for the barrier point, the first unmet criterion: what to fix first.
+    #[serde(default = "default_barrier_point")]
+    pub barrier_point: f64,
+    /// Points for work past its due date (a practice task, a 1- or 3-month check, a review), before
+    /// the points per day late.
+    #[serde(default = "default_overdue_base")]
+    pub overdue_base: f64,
+    /// Points for what the next wave waits for: an appointment it lacks, or the previous wave's work.
+    #[serde(default = "default_wave_unblocking")]
+    pub wave_unblocking: f64,
+    /// The most instances waiting downstream that count towards the blocking term.
+    #[serde(default = "default_blocking_cap")]
+    pub blocking_cap: u32,
+    /// Points for the open work of the barrier's phase when the barrier is a KPI criterion (the
+    /// phase's work is what moves it), just under overdue work.
+    #[serde(default = "default_barrier_work")]
+    pub barrier_work: f64,
+}
+
+const fn default_barrier_work() -> f64 {
+    90.0
+}
+
+const fn default_barrier_point() -> f64 {
+    200.0
+}
+
+const fn default_overdue_base() -> f64 {
+    100.0
+}
+
+const fn default_wave_unblocking() -> f64 {
+    80.0
+}
+
+const fn default_blocking_cap() -> u32 {
+    50
 }
 
 impl Default for UrgencyCoefficients {
@@ -1021,6 +1095,11 @@ impl Default for UrgencyCoefficients {
             gate_weight: 5.0,
             kpi_severity: 100.0,
             phase_distance: 3.0,
+            barrier_point: default_barrier_point(),
+            overdue_base: default_overdue_base(),
+            wave_unblocking: default_wave_unblocking(),
+            blocking_cap: default_blocking_cap(),
+            barrier_work: default_barrier_work(),
         }
     }
 }

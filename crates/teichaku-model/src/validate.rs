@@ -495,6 +495,10 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
         ("gate_weight", u.gate_weight),
         ("kpi_severity", u.kpi_severity),
         ("phase_distance", u.phase_distance),
+        ("barrier_point", u.barrier_point),
+        ("overdue_base", u.overdue_base),
+        ("wave_unblocking", u.wave_unblocking),
+        ("barrier_work", u.barrier_work),
     ] {
         at_most(errors, &Record::Urgency, field, value, MAX_URGENCY_COEFFICIENT);
     }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use teichaku_model::{ActivityScope, Anchor, Check, Comparison, Lang, Playbook, Role};
+use teichaku_model::{ActivityScope, Anchor, Check, Comparison, Lang, Playbook, Role, UnitCoverage};
 
 /// Describes `playbook` in Markdown: its phases with their activities and gate criteria, and its
 /// interventions.
@@ -56,14 +56,25 @@ pub fn describe_markdown(playbook: &Playbook, lang: Lang) -> String {
         }
         out.push_str("\nExit gate:\n\n");
         for c in &phase.gate.criteria {
+            let per_unit_activity = |a: &teichaku_model::ActivityId| {
+                playbook.activity(a).is_some_and(|x| x.scope == ActivityScope::PerUnit)
+            };
             let check = match &c.check {
+                Check::ActivityDone { activity } if per_unit_activity(activity) => {
+                    format!("`{activity}` done {}", coverage(c.units.unwrap_or(UnitCoverage::Pilot)))
+                }
                 Check::ActivityDone { activity } => format!("`{activity}` done"),
                 Check::Kpi { kpi, op, threshold } => {
                     let op = if *op == Comparison::AtMost { "≤" } else { "≥" };
                     format!("`{}` {op} {threshold}", kpi_name(kpi))
                 }
                 Check::RolePresent { role: r, min_count, per_unit } => {
-                    format!("{min_count} {}{}", role(*r), if *per_unit { " in every unit" } else { "" })
+                    let units = c.units.unwrap_or(UnitCoverage::Every);
+                    format!(
+                        "{min_count} {}{}",
+                        role(*r),
+                        if *per_unit { format!(" {}", coverage(units)) } else { String::new() }
+                    )
                 }
                 _ => String::new(),
             };
@@ -91,4 +102,13 @@ fn role(r: Role) -> &'static str {
 
 fn kpi_name(kpi: &teichaku_model::Kpi) -> String {
     serde_json::to_value(kpi).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+/// Where a per-unit criterion asks, in words.
+fn coverage(units: UnitCoverage) -> &'static str {
+    match units {
+        UnitCoverage::Pilot => "in every pilot unit",
+        UnitCoverage::Reached => "in every unit reached",
+        _ => "in every unit",
+    }
 }

@@ -1,15 +1,19 @@
 //! Next actions: what each role should do next, ranked by urgency, each with its reasons.
 //!
-//! Sources: activity instances that are ready or overdue (in units whose wave may start); recurring activities whose cadence has
-//! come round (the slower cadence once the organisation's score reaches "retained"); the
-//! playbook's interventions whose condition holds, for the organisation or in a rollout unit; and
-//! the barrier point. Proposals of the same action in the same scope become one action that
-//! keeps every reason.
+//! Sources: activity instances that are ready or overdue (in units whose wave may start, once their
+//! window opens); recurring activities whose cadence has come round (the slower cadence once the
+//! organisation's score reaches "retained"); what the next wave waits for (the appointment of a
+//! role its units lack, the previous wave's first-phase work); the playbook's interventions whose
+//! condition holds, for the organisation or in a unit the rollout has reached; the barrier point;
+//! and the appointment of an owner nobody holds. Proposals of the same action in the same scope
+//! become one action that keeps every reason; an intervention or appointment proposed in several
+//! units becomes one action listing them.
 //!
-//! The urgency is the sum of five terms (coefficients from the playbook, or the caller's):
-//! `overdue_per_day × days late`, `blocking_per_instance × open instances waiting on it`,
-//! `gate_weight × weight of current-phase criteria it serves`, `kpi_severity × severity`, and
-//! `−phase_distance × phases ahead of the current one`.
+//! The urgency is the sum of six terms (coefficients from the playbook, or the caller's): the
+//! method's own `sequence` (the largest of `barrier_point`, `overdue_base` and `wave_unblocking`
+//! that applies), `overdue_per_day × days late`, `blocking_per_instance × open instances waiting
+//! on it` (at most `blocking_cap`), `gate_weight × weight of current-phase criteria it serves`,
+//! `kpi_severity × severity`, and `−phase_distance × phases ahead of the current one`.
 //! Ties are broken by code, then scope, so the order is deterministic.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,6 +26,7 @@ use teichaku_model::{
     PhaseId, Role, UnitId, UrgencyCoefficients, ValidSnapshot,
 };
 
+use crate::done::DoneIndex;
 use crate::readiness::ReadinessReport;
 use crate::roles::RoleIndex;
 use crate::schedule::{RolloutPlan, Status};
@@ -42,7 +47,7 @@ pub struct ActionPlan {
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Action {
-    /// A stable code: `activity:ID`, `intervention:ID` or `barrier:CRITERION`.
+    /// A stable code: `activity:ID`, `intervention:ID`, `barrier:CRITERION` or `appoint:ROLE`.
     pub code: String,
     /// The title, in English and Japanese.
     pub title: Localized,
@@ -51,8 +56,17 @@ pub struct Action {
     /// Present members of the scope holding that role, by id; when there are none, the unit's
     /// managers or the organisation's holders (see `docs/rollout.md`, "Who acts").
     pub members: Vec<MemberId>,
-    /// Where it applies.
+    /// Where it applies: for an action grouped over several units, the organisation, with the
+    /// units in `units`.
     pub scope: ActionScope,
+    /// The units of an intervention or appointment proposed in several units at once, which is one
+    /// action listing them rather than one action per unit; empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<UnitId>,
+    /// For an activity with an audience, the present members of the scope it is for (its units,
+    /// for a grouped action), sorted by id; empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audience: Vec<MemberId>,
     /// When it is due, if anything sets a date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<NaiveDate>,
@@ -110,6 +124,28 @@ pub enum Reason {
         /// How serious the situation is, 0 to 1.
         severity: f64,
     },
+    /// Nobody in the scope holds a role the rollout needs there: a wave may not start without it,
+    /// or an action's owner is missing.
+    RoleMissing {
+        /// The role.
+        role: Role,
+        /// The wave that may not start without it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        wave: Option<usize>,
+        /// The gate criterion asking for it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        criterion: Option<CriterionId>,
+        /// The actions whose owner it is, by code.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        needed_by: Vec<String>,
+    },
+    /// A wave may not start until this work, in a unit of the wave before it, is done.
+    WaveBlocked {
+        /// The wave waiting.
+        wave: usize,
+        /// The gate criterion the unit of the previous wave lacks.
+        criterion: CriterionId,
+    },
     /// The barrier point: the first unmet gate criterion.
     BarrierPoint {
         /// Its phase.
@@ -123,9 +159,13 @@ pub enum Reason {
 #[derive(Clone, Copy, PartialEq, Debug, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UrgencyTerms {
+    /// The method's own sequence: `barrier_point` for the barrier point, `overdue_base` for work
+    /// past its due date, `wave_unblocking` for what the next wave waits for; the largest that applies.
+    #[serde(default)]
+    pub sequence: f64,
     /// `overdue_per_day × days late`.
     pub overdue: f64,
-    /// `blocking_per_instance × open instances waiting on it`.
+    /// `blocking_per_instance × open instances waiting on it` (at most `blocking_cap` of them).
     pub blocking: f64,
     /// `gate_weight × weight of current-phase criteria it serves`.
     pub gate: f64,
@@ -137,7 +177,7 @@ pub struct UrgencyTerms {
 
 impl UrgencyTerms {
     fn total(&self) -> f64 {
-        self.overdue + self.blocking + self.gate + self.severity + self.phase_distance
+        self.sequence + self.overdue + self.blocking + self.gate + self.severity + self.phase_distance
     }
 }
 
@@ -177,54 +217,10 @@ pub fn next_actions(
                 .sum()
         })
     };
+    let cap = k.blocking_cap as usize;
     let roles = RoleIndex::new(snapshot, as_of);
     let look = Lookups::new(snapshot, kpis, &roles);
-    // The members who act, by scope and owner role, looked up once each.
-    let mut acting: BTreeMap<(ActionScope, Role), Vec<MemberId>> = BTreeMap::new();
-    // One entry per proposed item and scope; the map holds positions, so inserting moves no action.
-    let mut positions: BTreeMap<(Item, ActionScope), usize> = BTreeMap::new();
-    let mut actions: Vec<Action> = Vec::new();
-    // An action's code is `kind:id`, such as `activity:kick-off`; it is written out once.
-    let mut propose = |item: Item,
-                       id: &str,
-                       title: &Localized,
-                       owner: Role,
-                       scope: ActionScope,
-                       due: Option<NaiveDate>,
-                       reason: Reason,
-                       terms: UrgencyTerms| {
-        let at = *positions.entry((item, scope)).or_insert_with(|| {
-            let kind = item.kind();
-            let mut code = String::with_capacity(kind.len() + 1 + id.len());
-            code.push_str(kind);
-            code.push(':');
-            code.push_str(id);
-            actions.push(Action {
-                code,
-                title: title.clone(),
-                owner,
-                members: acting.entry((scope, owner)).or_insert_with(|| who_acts(&roles, scope, owner)).clone(),
-                scope,
-                due,
-                reasons: Vec::new(),
-                urgency: 0.0,
-                urgency_terms: UrgencyTerms::default(),
-            });
-            actions.len() - 1
-        });
-        let Some(entry) = actions.get_mut(at) else { return };
-        entry.reasons.push(reason);
-        let t = &mut entry.urgency_terms;
-        t.overdue = t.overdue.max(terms.overdue);
-        t.blocking = t.blocking.max(terms.blocking);
-        t.gate = t.gate.max(terms.gate);
-        t.severity = t.severity.max(terms.severity);
-        t.phase_distance = t.phase_distance.min(terms.phase_distance);
-        entry.due = match (entry.due, due) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-    };
+    let mut out = Proposals::new(&roles);
 
     // Ready and overdue activity instances whose prerequisites are all done (an overdue instance
     // still waiting is reached through what it waits for).
@@ -239,7 +235,7 @@ pub fn next_actions(
         let scope = i.key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
         let ahead = phase_index(&i.phase).saturating_sub(current) as f64;
         let mut terms = UrgencyTerms {
-            blocking: k.blocking_per_instance * i.blocking as f64,
+            blocking: k.blocking_per_instance * i.blocking.min(cap) as f64,
             gate: k.gate_weight * gate_weight_of(&a.id),
             phase_distance: -k.phase_distance * ahead,
             ..UrgencyTerms::default()
@@ -248,19 +244,16 @@ pub fn next_actions(
             Some(due) => {
                 let days_late = (as_of - due).num_days();
                 terms.overdue = k.overdue_per_day * days_late as f64;
+                terms.sequence = k.overdue_base;
                 Reason::Overdue { activity: a.id.clone(), due, days_late }
             }
             None => Reason::ActivityReady { activity: a.id.clone() },
         };
-        propose(Item::Activity(position), a.id.as_str(), &a.title, a.owner, scope, i.due, reason, terms);
+        out.add(Item::Activity(position), a.id.as_str(), &a.title, a.owner, scope, i.due, reason, terms);
     }
 
     // Recurring activities whose cadence has come round.
-    let retained = kpis
-        .scopes
-        .first()
-        .and_then(|s| s.value(Kpi::RetentionScore))
-        .is_some_and(|score| Level::of(score) >= Level::Retained);
+    let retained = kpis.scopes.first().is_some_and(|s| held_retained(s, retention_habit_bar(pb)));
     // A recurring activity comes round only where it may start: done once before its
     // prerequisites, or in a wave not yet open, it waits like any other work (the instances of
     // recurring activities, looked up once; ids compare by pointer first, so the scan is cheap).
@@ -281,7 +274,7 @@ pub fn next_actions(
         let per_unit = a.scope == ActivityScope::PerUnit;
         let organisation = (!per_unit).then_some(None);
         for unit in organisation.into_iter().chain(look.rollout_units.iter().filter(|_| per_unit).copied()) {
-            let last = look.last_done.get(&(position, unit)).copied();
+            let last = look.done.last_at(position, unit);
             let Some(last) = last else { continue };
             if held_back.contains(&(&a.id, unit)) {
                 continue;
@@ -292,7 +285,68 @@ pub fn next_actions(
                 let terms = UrgencyTerms { overdue: k.overdue_per_day * days_late as f64, ..UrgencyTerms::default() };
                 let scope = unit.map_or(ActionScope::Organisation, ActionScope::Unit);
                 let reason = Reason::RecurrenceDue { activity: a.id.clone(), last_done: last, every_days: every };
-                propose(Item::Activity(position), a.id.as_str(), &a.title, a.owner, scope, Some(next), reason, terms);
+                out.add(Item::Activity(position), a.id.as_str(), &a.title, a.owner, scope, Some(next), reason, terms);
+            }
+        }
+    }
+
+    // Waves that may not start: the appointments and the previous wave's work that unblock the
+    // next one (a wave whose previous wave may start), so no wave waits with nothing proposed.
+    let waves_open: Vec<bool> = readiness.waves.iter().map(|w| w.may_start).collect();
+    let mut open_in_wave: BTreeMap<usize, usize> = BTreeMap::new();
+    for i in plan.instances.iter().filter(|i| i.done.is_none()) {
+        if let Some(w) = i.wave {
+            *open_in_wave.entry(w).or_default() += 1;
+        }
+    }
+    let by_key: BTreeMap<&crate::InstanceKey, &crate::InstancePlan> =
+        plan.instances.iter().map(|i| (&i.key, i)).collect();
+    // Roles to appoint: (role, unit or the organisation, why, urgency terms).
+    let mut appointments: Vec<(Role, Option<UnitId>, Reason, UrgencyTerms)> = Vec::new();
+    for w in readiness.waves.iter().filter(|w| !w.may_start) {
+        let previous_open = w.wave.checked_sub(1).and_then(|p| waves_open.get(p)).copied().unwrap_or(true);
+        if !previous_open {
+            continue;
+        }
+        let waiting = open_in_wave.get(&w.wave).copied().unwrap_or(0);
+        let terms = UrgencyTerms {
+            sequence: k.wave_unblocking,
+            blocking: k.blocking_per_instance * waiting.min(cap) as f64,
+            ..UrgencyTerms::default()
+        };
+        for block in &w.blocked_by {
+            match block {
+                crate::WaveBlock::RoleMissing { unit, role, criterion } => {
+                    let reason = Reason::RoleMissing {
+                        role: *role,
+                        wave: Some(w.wave),
+                        criterion: Some(criterion.clone()),
+                        needed_by: Vec::new(),
+                    };
+                    appointments.push((*role, Some(*unit), reason, terms));
+                }
+                crate::WaveBlock::PreviousWaveGate { unit, criterion: Some(criterion) } => {
+                    let first = pb.phases.first().and_then(|p| p.gate.criteria.iter().find(|c| &c.id == criterion));
+                    let Some(Check::ActivityDone { activity }) = first.map(|c| &c.check) else { continue };
+                    let reason = Reason::WaveBlocked { wave: w.wave, criterion: criterion.clone() };
+                    let per_unit = look.activity(activity).is_some_and(|(_, a)| a.scope == ActivityScope::PerUnit);
+                    for key in startable_for(plan, &by_key, activity, &waves_open, per_unit.then_some(*unit)) {
+                        let Some((at, x)) = look.activity(&key.activity) else { continue };
+                        let scope = key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
+                        let due = by_key.get(&key).and_then(|i| i.due);
+                        out.add(
+                            Item::Activity(at),
+                            x.id.as_str(),
+                            &x.title,
+                            x.owner,
+                            scope,
+                            due,
+                            reason.clone(),
+                            terms,
+                        );
+                    }
+                }
+                _ => {}
             }
         }
     }
@@ -301,7 +355,13 @@ pub fn next_actions(
     // Each scope with its KPIs, looked up once for all the interventions.
     let here = |scope: ActionScope| Here { scope, kpis: look.kpis.get(&metrics_scope(scope)).copied() };
     let organisation_here = [here(ActionScope::Organisation)];
-    let unit_heres: Vec<Here<'_>> = readiness.units.iter().map(|u| here(ActionScope::Unit(u.unit))).collect();
+    // Per-unit interventions fire only in units the rollout has reached (their wave may start).
+    let unit_heres: Vec<Here<'_>> = readiness
+        .units
+        .iter()
+        .filter(|u| waves_open.get(u.wave).copied().unwrap_or(true))
+        .map(|u| here(ActionScope::Unit(u.unit)))
+        .collect();
     for (position, iv) in pb.interventions.iter().enumerate() {
         let heres: &[Here<'_>] = if iv.scope == ActivityScope::PerUnit { &unit_heres } else { &organisation_here };
         for here in heres {
@@ -310,7 +370,7 @@ pub fn next_actions(
                 let terms = UrgencyTerms { severity: k.kpi_severity * iv.severity, ..UrgencyTerms::default() };
                 let due = iv.due_within_days.and_then(|d| as_of.checked_add_days(Days::new(u64::from(d))));
                 let reason = Reason::InterventionFired { intervention: iv.id.clone(), severity: iv.severity };
-                propose(Item::Intervention(position), iv.id.as_str(), &iv.title, iv.owner, scope, due, reason, terms);
+                out.add(Item::Intervention(position), iv.id.as_str(), &iv.title, iv.owner, scope, due, reason, terms);
             }
         }
     }
@@ -321,35 +381,147 @@ pub fn next_actions(
             pb.phase(&b.phase).and_then(|p| p.gate.criteria.iter().enumerate().find(|(_, c)| c.id == b.criterion));
         if let Some((position, c)) = criterion {
             let reason = Reason::BarrierPoint { phase: b.phase.clone(), criterion: c.id.clone() };
-            let terms = UrgencyTerms { gate: k.gate_weight * c.weight, ..UrgencyTerms::default() };
+            let terms =
+                UrgencyTerms { sequence: k.barrier_point, gate: k.gate_weight * c.weight, ..UrgencyTerms::default() };
             match &c.check {
                 Check::ActivityDone { activity } => {
                     // Propose the barrier activity itself when it can start, otherwise the open
-                    // prerequisites that can, so no action is proposed before its prerequisites.
-                    let waves_open: Vec<bool> = readiness.waves.iter().map(|w| w.may_start).collect();
-                    for key in startable_for(plan, activity, &waves_open) {
+                    // prerequisites that can, so no action is proposed before its prerequisites;
+                    // when nothing can start yet (its window has not opened), the criterion itself.
+                    let keys = startable_for(plan, &by_key, activity, &waves_open, None);
+                    if keys.is_empty() {
+                        let scope = ActionScope::Organisation;
+                        let item = Item::Barrier(position);
+                        out.add(item, c.id.as_str(), &c.title, Role::PromotionLead, scope, None, reason.clone(), terms);
+                    }
+                    for key in keys {
                         if let Some((at, a)) = look.activity(&key.activity) {
                             let scope = key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
-                            let due = plan.instances.iter().find(|i| i.key == key).and_then(|i| i.due);
+                            let due = by_key.get(&key).and_then(|i| i.due);
                             let item = Item::Activity(at);
-                            propose(item, a.id.as_str(), &a.title, a.owner, scope, due, reason.clone(), terms);
+                            out.add(item, a.id.as_str(), &a.title, a.owner, scope, due, reason.clone(), terms);
                         }
                     }
                 }
-                _ => propose(
-                    Item::Barrier(position),
-                    c.id.as_str(),
-                    &c.title,
-                    Role::PromotionLead,
-                    ActionScope::Organisation,
-                    None,
-                    reason,
-                    terms,
-                ),
+                Check::RolePresent { role, per_unit, .. } => {
+                    // Appoint where the role is lacking: in each unit lacking it, or in the organisation.
+                    let lacking = readiness
+                        .phases
+                        .iter()
+                        .find(|g| g.phase == b.phase)
+                        .and_then(|g| g.criteria.iter().find(|x| x.criterion == c.id))
+                        .map(|x| match &x.observed {
+                            crate::Observed::Role { lacking, .. } => lacking.clone(),
+                            _ => Vec::new(),
+                        })
+                        .unwrap_or_default();
+                    if *per_unit && !lacking.is_empty() {
+                        appointments.extend(lacking.into_iter().map(|u| (*role, Some(u), reason.clone(), terms)));
+                    } else {
+                        appointments.push((*role, None, reason, terms));
+                    }
+                }
+                _ => {
+                    // A KPI moves through the phase's own work: its open instances that can start
+                    // (in units the rollout reached) come next, just under overdue work.
+                    let work = UrgencyTerms { sequence: k.barrier_work, ..UrgencyTerms::default() };
+                    for i in plan.instances.iter().filter(|i| {
+                        i.phase == b.phase && matches!(i.status, Status::Ready | Status::Overdue) && i.can_start()
+                    }) {
+                        if !wave_may_start(i.wave) {
+                            continue;
+                        }
+                        let Some((at, a)) = look.activity(&i.key.activity) else { continue };
+                        let scope = i.key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
+                        out.add(
+                            Item::Activity(at),
+                            a.id.as_str(),
+                            &a.title,
+                            a.owner,
+                            scope,
+                            i.due,
+                            reason.clone(),
+                            work,
+                        );
+                    }
+                    out.add(
+                        Item::Barrier(position),
+                        c.id.as_str(),
+                        &c.title,
+                        Role::PromotionLead,
+                        ActionScope::Organisation,
+                        None,
+                        reason,
+                        terms,
+                    );
+                }
             }
         }
     }
 
+    // Owners nobody holds where the action applies: the appointment comes with the action.
+    for a in &out.actions {
+        let holders_scope = match (a.owner, a.scope) {
+            (Role::Executive | Role::PromotionLead, _) => Scope::Organisation,
+            (_, scope) => metrics_scope(scope),
+        };
+        if a.owner != Role::Staff && roles.count(&holders_scope, a.owner) == 0 {
+            let unit = match (holders_scope, a.scope) {
+                (Scope::Unit(_), ActionScope::Unit(u)) => Some(u),
+                _ => None,
+            };
+            let reason =
+                Reason::RoleMissing { role: a.owner, wave: None, criterion: None, needed_by: vec![a.code.clone()] };
+            appointments.push((a.owner, unit, reason, a.urgency_terms));
+        }
+    }
+    // Each appointment is the playbook's appointing activity, or its open prerequisites, where they
+    // can start in a wave that may start; failing those (and always in a wave that may not start
+    // yet), a bare `appoint:ROLE`.
+    let appointing: Vec<&Activity> = pb.activities.iter().filter(|a| a.appoints.is_some()).collect();
+    for (role, unit, reason, terms) in appointments {
+        let mut proposed = false;
+        let fits = |a: &&&Activity| a.appoints == Some(role) && (a.scope == ActivityScope::PerUnit) == unit.is_some();
+        for a in appointing.iter().filter(fits) {
+            let key = crate::InstanceKey { activity: a.id.clone(), unit };
+            let Some(instance) = by_key.get(&key).filter(|i| i.done.is_none()) else { continue };
+            // In a unit whose wave may not start, nothing of the playbook goes ahead of the wave:
+            // the bare appointment stands for it.
+            let keys = if wave_may_start(instance.wave) {
+                startable_for(plan, &by_key, &a.id, &waves_open, unit)
+            } else {
+                Vec::new()
+            };
+            for key in keys {
+                let Some((at, x)) = look.activity(&key.activity) else { continue };
+                let scope = key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
+                let due = by_key.get(&key).and_then(|i| i.due);
+                out.add(Item::Activity(at), x.id.as_str(), &x.title, x.owner, scope, due, reason.clone(), terms);
+                proposed = true;
+            }
+        }
+        if !proposed {
+            let scope = unit.map_or(ActionScope::Organisation, ActionScope::Unit);
+            let owner = if unit.is_some() { Role::Manager } else { Role::Executive };
+            let item = Item::Appoint(role_position(role));
+            out.add(item, role.as_str(), &appointment_title(role), owner, scope, None, reason, terms);
+        }
+    }
+
+    // Each activity with an audience names the members it is for.
+    let audiences = crate::done::AudienceIndex::new(snapshot, as_of);
+    let with_audience: BTreeMap<&str, &teichaku_model::Audience> =
+        pb.activities.iter().filter_map(|a| Some((a.id.as_str(), a.audience.as_ref()?))).collect();
+    let mut actions = group(out.actions);
+    for action in &mut actions {
+        let Some(&audience) = action.code.strip_prefix("activity:").and_then(|id| with_audience.get(id)) else {
+            continue;
+        };
+        action.audience = match action.scope {
+            ActionScope::Unit(u) => audiences.members(snapshot, audience, Some(u)),
+            _ => audiences.members(snapshot, audience, None),
+        };
+    }
     // Code and scope are unique, so the sort below fixes the order whatever the proposal order.
     let mut actions: Vec<Action> = actions
         .into_iter()
@@ -363,6 +535,162 @@ pub fn next_actions(
     ActionPlan { as_of, coefficients: k, actions }
 }
 
+/// The actions proposed so far: one per item and scope, each keeping every reason.
+struct Proposals<'r> {
+    roles: &'r RoleIndex<'r>,
+    /// The members who act, by scope and owner role, looked up once each.
+    acting: BTreeMap<(ActionScope, Role), Vec<MemberId>>,
+    /// One entry per proposed item and scope; the map holds positions, so inserting moves no action.
+    positions: BTreeMap<(Item, ActionScope), usize>,
+    actions: Vec<Action>,
+}
+
+impl<'r> Proposals<'r> {
+    fn new(roles: &'r RoleIndex<'r>) -> Self {
+        Self { roles, acting: BTreeMap::new(), positions: BTreeMap::new(), actions: Vec::new() }
+    }
+
+    /// Proposes `item` in `scope` for `reason`; a second proposal of the same item in the same scope
+    /// adds its reason, keeps the larger of each term (the smaller phase distance) and the earlier due date.
+    #[expect(clippy::too_many_arguments, reason = "an action's fields, each given once")]
+    fn add(
+        &mut self,
+        item: Item,
+        id: &str,
+        title: &Localized,
+        owner: Role,
+        scope: ActionScope,
+        due: Option<NaiveDate>,
+        reason: Reason,
+        terms: UrgencyTerms,
+    ) {
+        let Self { roles, acting, positions, actions } = self;
+        let at = *positions.entry((item, scope)).or_insert_with(|| {
+            // An action's code is `kind:id`, such as `activity:kick-off`; it is written out once.
+            let kind = item.kind();
+            let mut code = String::with_capacity(kind.len() + 1 + id.len());
+            code.push_str(kind);
+            code.push(':');
+            code.push_str(id);
+            actions.push(Action {
+                code,
+                title: title.clone(),
+                owner,
+                members: acting.entry((scope, owner)).or_insert_with(|| who_acts(roles, scope, owner)).clone(),
+                scope,
+                units: Vec::new(),
+                audience: Vec::new(),
+                due,
+                reasons: Vec::new(),
+                urgency: 0.0,
+                urgency_terms: UrgencyTerms::default(),
+            });
+            actions.len() - 1
+        });
+        let Some(entry) = actions.get_mut(at) else { return };
+        // The same reason from two sources (two units of a wave waiting on one instance) is kept once.
+        if !entry.reasons.contains(&reason) {
+            entry.reasons.push(reason);
+        }
+        let t = &mut entry.urgency_terms;
+        t.sequence = t.sequence.max(terms.sequence);
+        t.overdue = t.overdue.max(terms.overdue);
+        t.blocking = t.blocking.max(terms.blocking);
+        t.gate = t.gate.max(terms.gate);
+        t.severity = t.severity.max(terms.severity);
+        t.phase_distance = t.phase_distance.min(terms.phase_distance);
+        entry.due = match (entry.due, due) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+}
+
+/// Consecutive weeks the organisation must have held retention before a recurring activity
+/// switches to its `once_retained_every_days` cadence.
+pub const RETAINED_FOR_WEEKS: usize = 4;
+
+/// The habit rate the playbook's last phase asks for (its highest mandatory habit criterion), the
+/// retention bar a slower cadence waits for; 0 when it asks for none.
+fn retention_habit_bar(pb: &teichaku_model::Playbook) -> f64 {
+    pb.phases
+        .last()
+        .into_iter()
+        .flat_map(|p| &p.gate.criteria)
+        .filter(|c| c.mandatory)
+        .filter_map(|c| match &c.check {
+            Check::Kpi { kpi: Kpi::HabitRate, op: teichaku_model::Comparison::AtLeast, threshold } => Some(*threshold),
+            _ => None,
+        })
+        .fold(0.0, f64::max)
+}
+
+/// Whether the organisation has held retention: its score is "retained" or better now, and its habit
+/// rate has been at or above `bar` in each of the last [`RETAINED_FOR_WEEKS`] weeks of the weekly
+/// series (the current week included). Computed afresh on each date, so the slower cadence starts
+/// only after the weeks have held and stops as soon as the level drops.
+fn held_retained(organisation: &teichaku_metrics::ScopeKpis, bar: f64) -> bool {
+    let score = organisation.value(Kpi::RetentionScore).is_some_and(|score| Level::of(score) >= Level::Retained);
+    let weeks = match &organisation.figures {
+        teichaku_metrics::Figure::Value(f) => f.weekly.as_slice(),
+        _ => &[],
+    };
+    score
+        && weeks.len() >= RETAINED_FOR_WEEKS
+        && weeks.iter().take(RETAINED_FOR_WEEKS).all(|w| w.habit.value().is_some_and(|h| h.rate >= bar))
+}
+
+/// Interventions and appointments proposed in several units become one action listing them: its
+/// scope the organisation, its members and reasons those of every unit (each once), each term the
+/// largest (the smallest phase distance) and the earliest due date. Other actions pass unchanged.
+fn group(actions: Vec<Action>) -> Vec<Action> {
+    let groupable = |a: &Action| a.code.starts_with("intervention:") || a.code.starts_with("appoint:");
+    let mut out: Vec<Action> = Vec::with_capacity(actions.len());
+    let mut by_code: BTreeMap<String, usize> = BTreeMap::new();
+    for a in actions {
+        if !groupable(&a) {
+            out.push(a);
+            continue;
+        }
+        let Some(first) = by_code.get(&a.code).and_then(|&i| out.get_mut(i)) else {
+            by_code.insert(a.code.clone(), out.len());
+            out.push(a);
+            continue;
+        };
+        if let ActionScope::Unit(u) = first.scope {
+            first.units.push(u);
+            first.scope = ActionScope::Organisation;
+        }
+        if let ActionScope::Unit(u) = a.scope {
+            first.units.push(u);
+        }
+        first.members.extend(a.members);
+        for r in a.reasons {
+            if !first.reasons.contains(&r) {
+                first.reasons.push(r);
+            }
+        }
+        let (t, n) = (&mut first.urgency_terms, a.urgency_terms);
+        t.sequence = t.sequence.max(n.sequence);
+        t.overdue = t.overdue.max(n.overdue);
+        t.blocking = t.blocking.max(n.blocking);
+        t.gate = t.gate.max(n.gate);
+        t.severity = t.severity.max(n.severity);
+        t.phase_distance = t.phase_distance.min(n.phase_distance);
+        first.due = match (first.due, a.due) {
+            (Some(x), Some(y)) => Some(x.min(y)),
+            (x, y) => x.or(y),
+        };
+    }
+    for a in &mut out {
+        a.units.sort_unstable();
+        a.units.dedup();
+        a.members.sort_unstable();
+        a.members.dedup();
+    }
+    out
+}
+
 /// What an action proposes, by its position in the playbook: an activity, an intervention, or
 /// a gate criterion of the barrier point's phase.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -370,6 +698,8 @@ enum Item {
     Activity(usize),
     Intervention(usize),
     Barrier(usize),
+    /// An appointment of the role at this position of [`Role::ALL`].
+    Appoint(usize),
 }
 
 impl Item {
@@ -379,6 +709,7 @@ impl Item {
             Item::Activity(_) => "activity",
             Item::Intervention(_) => "intervention",
             Item::Barrier(_) => "barrier",
+            Item::Appoint(_) => "appoint",
         }
     }
 }
@@ -420,10 +751,8 @@ struct Lookups<'a> {
     kpis: BTreeMap<&'a Scope, &'a teichaku_metrics::ScopeKpis>,
     /// Each activity's position in the playbook.
     activity_position: BTreeMap<&'a ActivityId, usize>,
-    /// The first and the last completion on or before `as_of` of each activity (by position) in
-    /// each unit (`None` for organisation-wide completions).
-    first_done: BTreeMap<(usize, Option<UnitId>), NaiveDate>,
-    last_done: BTreeMap<(usize, Option<UnitId>), NaiveDate>,
+    /// The completions that count, by activity and unit.
+    done: DoneIndex,
     /// The rollout units in wave order: every per-unit activity has an instance in each.
     rollout_units: Vec<Option<UnitId>>,
 }
@@ -433,16 +762,12 @@ impl<'a> Lookups<'a> {
         let as_of = kpis.as_of;
         let activity_position: BTreeMap<&ActivityId, usize> =
             snapshot.playbook().activities.iter().enumerate().map(|(i, a)| (&a.id, i)).collect();
-        let mut first_done = BTreeMap::new();
-        let mut last_done: BTreeMap<(usize, Option<UnitId>), NaiveDate> = BTreeMap::new();
-        for c in snapshot.observations().completions.iter().filter(|c| c.date <= as_of) {
-            let Some(&a) = activity_position.get(&c.activity) else { continue };
-            first_done.entry((a, c.unit)).and_modify(|d: &mut NaiveDate| *d = (*d).min(c.date)).or_insert(c.date);
-            last_done.entry((a, c.unit)).and_modify(|d| *d = (*d).max(c.date)).or_insert(c.date);
-        }
-        let rollout_units = crate::rollout_waves(snapshot).into_iter().flatten().map(Some).collect();
+        let waves = crate::rollout_waves(snapshot);
+        let units: Vec<UnitId> = waves.iter().flatten().copied().collect();
+        let done = DoneIndex::new(snapshot, as_of, waves.first().map_or(&[], Vec::as_slice), &units);
+        let rollout_units = units.into_iter().map(Some).collect();
         let kpis = kpis.scopes.iter().map(|s| (&s.scope, s)).collect();
-        Self { snapshot, roles, kpis, activity_position, first_done, last_done, rollout_units }
+        Self { snapshot, roles, kpis, activity_position, done, rollout_units }
     }
 
     /// The activity `id` with its position in the playbook.
@@ -453,10 +778,9 @@ impl<'a> Lookups<'a> {
 
     /// Whether `activity` was done on or before `as_of` in unit `unit`, or anywhere for `None`.
     fn done(&self, activity: &ActivityId, unit: Option<UnitId>) -> bool {
-        let Some(&a) = self.activity_position.get(activity) else { return false };
         match unit {
-            Some(_) => self.first_done.contains_key(&(a, unit)),
-            None => self.first_done.range((a, None)..).next().is_some_and(|((b, _), _)| *b == a),
+            Some(_) => self.done.first_done(activity, unit).is_some(),
+            None => self.done.done_anywhere(activity),
         }
     }
 }
@@ -490,13 +814,41 @@ fn holds(condition: &Condition, look: &Lookups<'_>, here: &Here<'_>) -> bool {
     }
 }
 
-/// The open instances of `activity` that can start, or, for those still waiting, the open
-/// prerequisites further up that can; sorted, once each.
-fn startable_for(plan: &RolloutPlan, activity: &ActivityId, waves_open: &[bool]) -> Vec<crate::InstanceKey> {
-    let by_key: BTreeMap<&crate::InstanceKey, &crate::InstancePlan> =
-        plan.instances.iter().map(|i| (&i.key, i)).collect();
-    let mut stack: Vec<&crate::InstancePlan> =
-        plan.instances.iter().filter(|i| &i.key.activity == activity && i.done.is_none()).collect();
+/// The name of the appointment of `role`.
+fn appointment_title(role: Role) -> Localized {
+    match role {
+        Role::Executive => Localized::new("Name an executive sponsor", "推進を担う経営層を決める"),
+        Role::PromotionLead => Localized::new("Appoint an AI promotion lead", "AI推進担当を任命する"),
+        Role::Ambassador => Localized::new("Appoint an AI ambassador", "AIアンバサダーを任命する"),
+        Role::Manager => Localized::new("Name the responsible manager", "責任者となる管理職を決める"),
+        _ => Localized::new("Name the members who take part", "参加するメンバーを決める"),
+    }
+}
+
+/// The position of `role` in [`Role::ALL`].
+fn role_position(role: Role) -> usize {
+    Role::ALL.iter().position(|&r| r == role).unwrap_or(Role::ALL.len())
+}
+
+/// The open instances of `activity` (in `unit` only, when given) that can start, or, for those
+/// still waiting, the open prerequisites further up that can; sorted, once each.
+fn startable_for(
+    plan: &RolloutPlan,
+    by_key: &BTreeMap<&crate::InstanceKey, &crate::InstancePlan>,
+    activity: &ActivityId,
+    waves_open: &[bool],
+    unit: Option<UnitId>,
+) -> Vec<crate::InstanceKey> {
+    let mut stack: Vec<&crate::InstancePlan> = match unit {
+        // One unit's instance, looked up: a blocked wave asks this of each of its units.
+        Some(u) => by_key
+            .get(&crate::InstanceKey { activity: activity.clone(), unit: Some(u) })
+            .filter(|i| i.done.is_none())
+            .into_iter()
+            .copied()
+            .collect(),
+        None => plan.instances.iter().filter(|i| &i.key.activity == activity && i.done.is_none()).collect(),
+    };
     let mut seen = std::collections::BTreeSet::new();
     let mut out = std::collections::BTreeSet::new();
     while let Some(i) = stack.pop() {

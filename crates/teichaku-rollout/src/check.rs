@@ -259,6 +259,9 @@ mod tests {
             waiting_on: Vec::new(),
             wave_gate: None,
             wave_blocked: false,
+            opens: None,
+            before_window: Vec::new(),
+            no_audience: false,
             blocking: 0,
             critical: false,
         }

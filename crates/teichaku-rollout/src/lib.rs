@@ -17,12 +17,13 @@
 
 mod actions;
 mod check;
+mod done;
 mod graph;
 mod readiness;
 mod roles;
 mod schedule;
 
-pub use actions::{Action, ActionPlan, ActionScope, Reason, UrgencyTerms, next_actions};
+pub use actions::{Action, ActionPlan, ActionScope, RETAINED_FOR_WEEKS, Reason, UrgencyTerms, next_actions};
 pub use check::{Edge, Inconsistency};
 pub use graph::plan_dot;
 pub use graph::{plan_mermaid, playbook_dot, playbook_mermaid};

@@ -4,9 +4,9 @@
 //! Definitions (also in `docs/rollout.md`):
 //! - *Rollout units* are the units of the waves, in wave order; units in no wave and without
 //!   sub-units form one more wave at the end. Without waves, every such unit is in the pilot.
-//! - At organisation scope, a per-unit activity counts as done when it is done in every unit of
-//!   the pilot wave (the organisation's phases follow the pilot); a per-unit role criterion asks
-//!   for the role in every rollout unit.
+//! - At organisation scope, a per-unit criterion asks of the units its `units` names: the pilot
+//!   (the default for an activity), the units of every wave that may start (`reached`), or every
+//!   rollout unit (`every`, the default for a role).
 //! - In a unit's scope, a per-unit activity must be done in that unit and an organisation-wide
 //!   one once; KPIs and roles are the unit's (with its sub-units).
 //! - A criterion earns credit 1 when met; a KPI criterion short of its threshold earns partial
@@ -22,7 +22,8 @@
 //! - The current phase is the first whose gate does not pass; the barrier point is the first
 //!   unmet criterion in phase and criterion order.
 //! - Wave k (k ≥ 1) may start when every unit of wave k − 1 has passed the first phase's gate in
-//!   its own scope and every unit of wave k has the roles the playbook asks of every unit.
+//!   its own scope and every unit of wave k has the roles the playbook asks of every unit (per-unit
+//!   role criteria not limited to the pilot).
 
 use std::collections::BTreeSet;
 
@@ -30,10 +31,11 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use teichaku_metrics::{KpiReport, Scope};
 
+use crate::done::DoneIndex;
 use crate::roles::RoleIndex;
 use teichaku_model::{
-    ActivityId, ActivityScope, Check, Comparison, CriterionId, Gate, Kpi, PhaseId, PlaybookId, Role, UnitId,
-    ValidSnapshot,
+    ActivityId, ActivityScope, Check, Comparison, CriterionId, Gate, Kpi, PhaseId, PlaybookId, Role, UnitCoverage,
+    UnitId, ValidSnapshot,
 };
 
 /// Where the rollout stands on `as_of`.
@@ -230,24 +232,7 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
     let pilot: Vec<UnitId> = waves.first().cloned().unwrap_or_default();
     let all_units: Vec<UnitId> = waves.iter().flatten().copied().collect();
     let roles = RoleIndex::new(snapshot, as_of);
-    let org = Ctx {
-        snapshot,
-        kpis,
-        as_of,
-        scope: Scope::Organisation,
-        activity_units: &pilot,
-        role_units: &all_units,
-        roles: &roles,
-    };
-    let phases: Vec<GateReadiness> = pb.phases.iter().map(|p| org.gate(&p.id, &p.gate)).collect();
-    let current_phase = phases.iter().find(|g| !g.passed).map(|g| g.phase.clone());
-    let barrier = phases.iter().find_map(|g| {
-        g.criteria
-            .iter()
-            .find(|c| !c.met && !c.is_withheld())
-            .map(|c| Barrier { phase: g.phase.clone(), criterion: c.criterion.clone() })
-    });
-
+    let done = DoneIndex::new(snapshot, as_of, &pilot, &all_units);
     let units: Vec<UnitReadiness> = waves
         .iter()
         .enumerate()
@@ -257,10 +242,11 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
             let ctx = Ctx {
                 snapshot,
                 kpis,
-                as_of,
+                done: &done,
                 scope: Scope::Unit(unit),
-                activity_units: &one,
-                role_units: &one,
+                pilot: &one,
+                reached: &one,
+                every: &one,
                 roles: &roles,
             };
             let gate = pb.phases.iter().map(|p| ctx.gate(&p.id, &p.gate)).find(|g| !g.passed);
@@ -273,16 +259,18 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
         .collect();
 
     let first_phase = pb.phases.first().map(|p| p.id.clone());
+    // Roles asked of every unit the rollout reaches (not of the pilot alone): a wave starts with them.
     let per_unit_roles: Vec<(Role, u32, CriterionId)> = pb
         .phases
         .iter()
         .flat_map(|p| &p.gate.criteria)
+        .filter(|c| c.units != Some(UnitCoverage::Pilot))
         .filter_map(|c| match &c.check {
             Check::RolePresent { role, min_count, per_unit: true } => Some((*role, *min_count, c.id.clone())),
             _ => None,
         })
         .collect();
-    let waves = waves
+    let waves: Vec<WaveReadiness> = waves
         .iter()
         .enumerate()
         .map(|(wave, members)| {
@@ -313,6 +301,27 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
         })
         .collect();
 
+    // The organisation's gates, each per-unit criterion over the units its coverage names.
+    let reached: Vec<UnitId> = waves.iter().filter(|w| w.may_start).flat_map(|w| w.units.iter().copied()).collect();
+    let org = Ctx {
+        snapshot,
+        kpis,
+        done: &done,
+        scope: Scope::Organisation,
+        pilot: &pilot,
+        reached: &reached,
+        every: &all_units,
+        roles: &roles,
+    };
+    let phases: Vec<GateReadiness> = pb.phases.iter().map(|p| org.gate(&p.id, &p.gate)).collect();
+    let current_phase = phases.iter().find(|g| !g.passed).map(|g| g.phase.clone());
+    let barrier = phases.iter().find_map(|g| {
+        g.criteria
+            .iter()
+            .find(|c| !c.met && !c.is_withheld())
+            .map(|c| Barrier { phase: g.phase.clone(), criterion: c.criterion.clone() })
+    });
+
     ReadinessReport {
         as_of,
         playbook: pb.id.clone(),
@@ -342,10 +351,12 @@ pub fn rollout_waves(snapshot: &ValidSnapshot) -> Vec<Vec<UnitId>> {
 struct Ctx<'a> {
     snapshot: &'a ValidSnapshot,
     kpis: &'a KpiReport,
-    as_of: NaiveDate,
+    done: &'a DoneIndex,
     scope: Scope,
-    activity_units: &'a [UnitId],
-    role_units: &'a [UnitId],
+    /// The units a per-unit criterion asks of, by coverage (each the scope's one unit in a unit's scope).
+    pilot: &'a [UnitId],
+    reached: &'a [UnitId],
+    every: &'a [UnitId],
     roles: &'a RoleIndex<'a>,
 }
 
@@ -355,7 +366,7 @@ impl Ctx<'_> {
             .criteria
             .iter()
             .map(|c| {
-                let (met, credit, observed) = self.check(&c.check);
+                let (met, credit, observed) = self.check(&c.check, c.units);
                 CriterionReadiness {
                     criterion: c.id.clone(),
                     weight: c.weight,
@@ -383,21 +394,29 @@ impl Ctx<'_> {
         }
     }
 
-    fn check(&self, check: &Check) -> (bool, f64, Observed) {
+    /// The units `coverage` names, or `default` when the criterion names none.
+    fn units(&self, coverage: Option<UnitCoverage>, default: UnitCoverage) -> &[UnitId] {
+        match coverage.unwrap_or(default) {
+            UnitCoverage::Pilot => self.pilot,
+            UnitCoverage::Reached => self.reached,
+            _ => self.every,
+        }
+    }
+
+    fn check(&self, check: &Check, coverage: Option<UnitCoverage>) -> (bool, f64, Observed) {
         match check {
             Check::ActivityDone { activity } => {
                 let per_unit = self.snapshot.activity(activity).is_some_and(|a| a.scope == ActivityScope::PerUnit);
-                let done_in = |unit: Option<UnitId>| {
-                    self.snapshot
-                        .observations()
-                        .completions
-                        .iter()
-                        .any(|c| &c.activity == activity && c.unit == unit && c.date <= self.as_of)
-                };
+                let position = self.done.position(activity);
+                let done_in = |unit: Option<UnitId>| position.and_then(|p| self.done.first_at(p, unit)).is_some();
                 let (done, of, lacking) = if per_unit {
-                    let lacking: Vec<UnitId> =
-                        self.activity_units.iter().copied().filter(|&u| !done_in(Some(u))).collect();
-                    let of = self.activity_units.len() as u64;
+                    let lacking: Vec<UnitId> = self
+                        .units(coverage, UnitCoverage::Pilot)
+                        .iter()
+                        .copied()
+                        .filter(|&u| !done_in(Some(u)))
+                        .collect();
+                    let of = self.units(coverage, UnitCoverage::Pilot).len() as u64;
                     (of - lacking.len() as u64, of, lacking)
                 } else {
                     (u64::from(done_in(None)), 1, Vec::new())
@@ -425,8 +444,11 @@ impl Ctx<'_> {
             Check::RolePresent { role, min_count, per_unit } => {
                 let need = u64::from(*min_count);
                 let (count, lacking) = if *per_unit {
-                    let counts: Vec<(UnitId, u64)> =
-                        self.role_units.iter().map(|&u| (u, self.roles.count(&Scope::Unit(u), *role))).collect();
+                    let counts: Vec<(UnitId, u64)> = self
+                        .units(coverage, UnitCoverage::Every)
+                        .iter()
+                        .map(|&u| (u, self.roles.count(&Scope::Unit(u), *role)))
+                        .collect();
                     let lacking = counts.iter().filter(|(_, c)| *c < need).map(|(u, _)| *u).collect();
                     (counts.iter().map(|(_, c)| *c).min().unwrap_or(0), lacking)
                 } else {

@@ -17,8 +17,10 @@
 //!   instance starts no earlier than the day after `as_of`, the day after each prerequisite
 //!   finishes, and its timing's `not_before_days` after its anchor; it finishes `duration_days − 1`
 //!   days after it starts. It is due `due_within_days` after its anchor.
-//! - Status: done; overdue (open and due before `as_of`); ready (every prerequisite done);
-//!   blocked.
+//! - An instance is done on the day of its first completion on or after its window opens;
+//!   completions before are listed in `before_window` and do not count.
+//! - Status: done; overdue (open and due before `as_of`); ready (every prerequisite done, the
+//!   wave's gate passed and the window open on `as_of`); blocked.
 //! - The critical path ends at the latest finish and walks back through the prerequisite that
 //!   decided each start; the projected finish is that latest finish.
 
@@ -30,6 +32,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use serde::{Deserialize, Serialize};
 use teichaku_model::{Activity, ActivityId, ActivityScope, Anchor, PhaseId, UnitId, ValidSnapshot};
 
+use crate::done::DoneIndex;
 use crate::readiness::rollout_waves;
 
 /// Names one instance: an activity, and the unit for a per-unit one.
@@ -92,6 +95,19 @@ pub struct InstancePlan {
     /// Whether that gate is still closed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub wave_blocked: bool,
+    /// The day its window opens (its timing's `not_before_days` after its anchor), while that is
+    /// after `as_of`: until then it cannot start, whatever else is done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens: Option<NaiveDate>,
+    /// Completions recorded before its window opened, which do not count: the instance is done on
+    /// its first completion on or after that day.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub before_window: Vec<NaiveDate>,
+    /// Whether it is done only because nobody present in its scope belongs to the activity's
+    /// audience (training for staff aged 60 and over in a unit without any, say): it counts as done
+    /// on the day its prerequisites were, and is never proposed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_audience: bool,
     /// Open instances that wait on it, directly or further down.
     pub blocking: usize,
     /// Whether it lies on the critical path.
@@ -115,7 +131,8 @@ pub struct RolloutPlan {
 }
 
 impl InstancePlan {
-    /// Whether it is open and can start now: every prerequisite done and its wave's gate open.
+    /// Whether it is open and can start now: every prerequisite done, its wave's gate open and its
+    /// window open.
     ///
     /// ```
     /// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
@@ -126,7 +143,7 @@ impl InstancePlan {
     /// # Ok::<(), chrono::ParseError>(())
     /// ```
     pub fn can_start(&self) -> bool {
-        self.done.is_none() && self.waiting_on.is_empty() && !self.wave_blocked
+        self.done.is_none() && self.waiting_on.is_empty() && !self.wave_blocked && self.opens.is_none()
     }
 }
 
@@ -177,11 +194,7 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
     let wave_of: BTreeMap<UnitId, usize> =
         waves.iter().enumerate().flat_map(|(w, units)| units.iter().map(move |&u| (u, w))).collect();
     let units: Vec<UnitId> = waves.iter().flatten().copied().collect();
-
-    let mut first_done: BTreeMap<(&ActivityId, Option<UnitId>), NaiveDate> = BTreeMap::new();
-    for c in snapshot.observations().completions.iter().filter(|c| c.date <= as_of) {
-        first_done.entry((&c.activity, c.unit)).and_modify(|d| *d = (*d).min(c.date)).or_insert(c.date);
-    }
+    let done_index = DoneIndex::new(snapshot, as_of, waves.first().map_or(&[], Vec::as_slice), &units);
 
     // Instances, in playbook order then unit (wave) order: node `i` of the graph below is
     // `instances[i]`.
@@ -195,7 +208,7 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
             activity: a,
             position,
             wave: unit.and_then(|u| wave_of.get(&u).copied()),
-            done: first_done.get(&(&a.id, unit)).copied(),
+            done: done_index.first_at(position, unit),
             has_unit_prerequisite: false,
             wave_gate: None,
         };
@@ -312,11 +325,14 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
         let due = a.timing.as_ref().and_then(|t| Some(plus(anchor_day?, t.due_within_days?)));
         let slot = if let Some(d) = instance.done {
             let start = d.checked_sub_days(Days::new(u64::from(duration - 1))).unwrap_or(d);
-            Slot { start, finish: d, done: Some(d), due, decided_by: None, critical: false }
+            Slot { start, finish: d, done: Some(d), due, decided_by: None, critical: false, opens: None }
         } else {
             let (mut s, mut by) = (day_after(as_of), None);
+            let mut opens = None;
             if let (Some(t), Some(anchor)) = (&a.timing, anchor_day) {
-                s = s.max(plus(anchor, t.not_before_days));
+                let window = plus(anchor, t.not_before_days);
+                s = s.max(window);
+                opens = Some(window).filter(|&w| w > as_of);
             }
             for (j, before) in incoming(i).filter_map(|j| Some((j, slots.get(j)?))) {
                 // A gate with nothing to wait for sets no start.
@@ -328,7 +344,7 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
                     (s, by) = (candidate, Some(j));
                 }
             }
-            Slot { start: s, finish: plus(s, duration - 1), done: None, due, decided_by: by, critical: false }
+            Slot { start: s, finish: plus(s, duration - 1), done: None, due, decided_by: by, critical: false, opens }
         };
         if let Some(place) = slots.get_mut(i) {
             *place = slot;
@@ -383,7 +399,7 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
             let status = match (slot.done, slot.due) {
                 (Some(_), _) => Status::Done,
                 (None, Some(d)) if d < as_of => Status::Overdue,
-                _ if waiting_on.is_empty() && !wave_blocked => Status::Ready,
+                _ if waiting_on.is_empty() && !wave_blocked && slot.opens.is_none() => Status::Ready,
                 _ => Status::Blocked,
             };
             Some(InstancePlan {
@@ -399,6 +415,9 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
                 waiting_on,
                 wave_gate: instance.wave_gate,
                 wave_blocked,
+                opens: slot.opens,
+                before_window: done_index.before_window(instance.position, instance.key.unit),
+                no_audience: done_index.no_audience(instance.position, instance.key.unit),
                 blocking,
                 critical: slot.critical,
             })
@@ -439,11 +458,13 @@ struct Slot {
     /// The node whose finish decided its start.
     decided_by: Option<usize>,
     critical: bool,
+    /// The day its window opens, while that is after `as_of`.
+    opens: Option<NaiveDate>,
 }
 
 impl Slot {
     fn open(as_of: NaiveDate, done: Option<NaiveDate>) -> Self {
-        Self { start: as_of, finish: as_of, done, due: None, decided_by: None, critical: false }
+        Self { start: as_of, finish: as_of, done, due: None, decided_by: None, critical: false, opens: None }
     }
 }
 

@@ -24,11 +24,11 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use teichaku_metrics::{EventError, EventStoreBuilder, KpiError, KpiReport, Scope, StoreError};
 use teichaku_model::{
-    Completion, MemberId, Observations, PhaseId, Record, Snapshot, ValidSnapshot, ValidationError, ValidationErrors,
-    validate,
+    Completion, MemberId, Observations, PhaseId, Record, Role, Snapshot, ValidSnapshot, ValidationError,
+    ValidationErrors, validate,
 };
 use teichaku_rollout::{
-    Action, ActionScope, Barrier, InstanceKey, ReadinessReport, RolloutPlan, Status, plan, readiness,
+    Action, ActionScope, Barrier, InstanceKey, ReadinessReport, Reason, RolloutPlan, Status, plan, readiness,
 };
 
 use crate::{AssessOptions, Assessment, assess_with_store};
@@ -158,6 +158,11 @@ pub struct Unblocking {
     pub scope: ActionScope,
     /// The instances completed: its startable instances.
     pub instances: Vec<InstanceKey>,
+    /// The members given the role an appointment names (`appoint:ROLE`, or an appointing activity
+    /// proposed because a role is missing): in its scope, or in each of its units, the first
+    /// present member by id who does not hold it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub appointed: Vec<(MemberId, Role)>,
     /// How many instances become startable.
     pub instances_unblocked: usize,
     /// How many members present on `as_of` those instances concern.
@@ -288,7 +293,10 @@ pub fn simulate(
 /// instances that become startable, then the members they concern, then the action order.
 ///
 /// Candidates are the actions with a startable instance of their activity in their scope
-/// (ready or overdue, able to start in the schedule, in a wave that may start); interventions, barrier
+/// (ready or overdue, able to start in the schedule, in a wave that may start), and appointments:
+/// an action proposed because a role is missing (`appoint:ROLE`, or the playbook's appointing
+/// activity) gives the role to the first present member of its scope by id who does not hold it
+/// (`appointed`), so the wave it unblocks counts. Interventions, barrier
 /// criteria and recurrences of done activities are not. Each is completed alone: the rollout is
 /// planned again and readiness evaluated again over the assessment's KPIs. An unblocked
 /// instance is startable after and was not before; the members are those present on `as_of` in
@@ -323,14 +331,22 @@ pub fn best_single_action(snapshot: &ValidSnapshot, assessment: &Assessment) -> 
             .filter(|i| before.contains(&i.key) && proposes(action, &i.key))
             .map(|i| i.key.clone())
             .collect();
-        if instances.is_empty() {
+        let appointed = appointment(snapshot, action, as_of);
+        if instances.is_empty() && appointed.is_empty() {
             continue;
         }
-        let unblocked = unblocked_by(&base, &instances, as_of, &assessment.kpis, &before)?;
+        let mut copy = base.clone();
+        for &(member, role) in &appointed {
+            if let Some(m) = copy.organisation.members.iter_mut().find(|m| m.id == member) {
+                m.roles.insert(role);
+            }
+        }
+        let unblocked = unblocked_by(&copy, &instances, as_of, &assessment.kpis, &before)?;
         ranked.push(Unblocking {
             code: action.code.clone(),
             scope: action.scope,
             instances,
+            appointed,
             instances_unblocked: unblocked.len(),
             members_unblocked: members_concerned(snapshot, &unblocked, as_of).len(),
             unblocked,
@@ -572,6 +588,35 @@ fn startable(plan: &RolloutPlan, readiness: &ReadinessReport) -> BTreeSet<Instan
         .iter()
         .filter(|i| matches!(i.status, Status::Ready | Status::Overdue) && i.can_start() && wave_may_start(i.wave))
         .map(|i| i.key.clone())
+        .collect()
+}
+
+/// The members an appointment in `action` would name, with the role: in its scope (a unit with the
+/// units below it, or the organisation), or in each of its units for a grouped action, the first
+/// present member by id who does not hold it.
+fn appointment(snapshot: &ValidSnapshot, action: &Action, as_of: NaiveDate) -> Vec<(MemberId, Role)> {
+    let Some(role) = action.reasons.iter().find_map(|r| match r {
+        Reason::RoleMissing { role, .. } => Some(*role),
+        _ => None,
+    }) else {
+        return Vec::new();
+    };
+    let scopes: Vec<Option<BTreeSet<_>>> = match action.scope {
+        ActionScope::Unit(u) => vec![Some(snapshot.units_under(u).into_iter().collect())],
+        _ if !action.units.is_empty() => {
+            action.units.iter().map(|&u| Some(snapshot.units_under(u).into_iter().collect())).collect()
+        }
+        _ => vec![None],
+    };
+    let present: Vec<_> =
+        snapshot.organisation().members.iter().filter(|m| m.is_present_on(as_of) && !m.roles.contains(&role)).collect();
+    scopes
+        .into_iter()
+        .filter_map(|units| {
+            let member =
+                present.iter().filter(|m| units.as_ref().is_none_or(|u| u.contains(&m.unit))).map(|m| m.id).min()?;
+            Some((member, role))
+        })
         .collect()
 }
 
