@@ -18,9 +18,14 @@ fn scope_of<'a>(report: &'a KpiReport, scope: &Scope) -> &'a teichaku::metrics::
     report.scopes.iter().find(|s| &s.scope == scope).unwrap()
 }
 
-/// small.json with one more, per-unit intervention: approach anxious non-users.
+/// small.json with one more, per-unit intervention (approach anxious non-users), and Support reached.
 fn with_anxious_intervention() -> Value {
     let mut doc = small();
+    // Support's ambassador (108), so its wave may start and per-unit rules are checked there.
+    crate::support::set(&mut doc, "/organisation/members/7/roles", json!(["ambassador", "staff"]));
+    // Its non-user's answer (anxious) given on 2026-04-15, while Sales' weekly-active rate still
+    // lets Support's wave start (on 2026-05-01 Sales is short of its first gate).
+    crate::support::set(&mut doc, "/observations/surveys/0/date", json!("2026-04-15"));
     doc["playbook"]["inline"]["interventions"].as_array_mut().unwrap().push(json!({
         "id": "non-users-anxious",
         "title": { "en": "Approach anxious non-users", "ja": "不安を持つ未利用者に働きかける" },
@@ -34,7 +39,7 @@ fn with_anxious_intervention() -> Value {
 
 fn anxious_actions(doc: &Value) -> Vec<String> {
     let snapshot = load(doc).unwrap();
-    let assessment = teichaku::assess(&snapshot, "2026-05-01".parse().unwrap()).unwrap();
+    let assessment = teichaku::assess(&snapshot, "2026-04-20".parse().unwrap()).unwrap();
     assessment
         .actions
         .actions
@@ -44,7 +49,7 @@ fn anxious_actions(doc: &Value) -> Vec<String> {
         .collect()
 }
 
-/// Support (three members on 2026-05-01) has one non-user, who answered "anxious": the KPI
+/// Support (three members on 2026-04-20) has one non-user, who answered "anxious": the KPI
 /// report withholds Support's figures, so no intervention may tell the promotion lead that
 /// Support's non-users are anxious.
 #[test]

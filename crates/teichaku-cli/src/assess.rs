@@ -243,8 +243,9 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
         top.min(a.actions.actions.len())
     );
     for (n, action) in a.actions.actions.iter().take(top).enumerate() {
-        let unit_name =
-            |u: teichaku::model::UnitId| snapshot.unit(u).map_or_else(|| u.to_string(), |u| clean(&u.name).into_owned());
+        let unit_name = |u: teichaku::model::UnitId| {
+            snapshot.unit(u).map_or_else(|| u.to_string(), |u| clean(&u.name).into_owned())
+        };
         let scope = match action.scope {
             ActionScope::Unit(u) => unit_name(u),
             _ if !action.units.is_empty() => action.units.iter().map(|&u| unit_name(u)).collect::<Vec<_>>().join(", "),

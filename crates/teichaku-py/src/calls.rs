@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
-use teichaku::model::Limits;
 use teichaku::metrics::{EventStore, KpiError};
+use teichaku::model::Limits;
 use teichaku::model::{AssessmentDocument, DocumentError, Role, ValidSnapshot};
 use teichaku::rules::{
     BatchReport, BuiltinError, CompiledRubric, Evaluation, EvaluationError, FactValue, Facts, Outcome, Rubric, Subject,

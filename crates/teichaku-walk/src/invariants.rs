@@ -439,8 +439,9 @@ impl Checker {
             let appoints_role = |x: &Action| {
                 let id = x.code.strip_prefix("activity:");
                 barrier_role.is_some()
-                    && id.and_then(|id| pb.activities.iter().find(|p| p.id.as_str() == id)).map(Effect::of)
-                        == barrier_role.map(Effect::Appoint)
+                    && (appointed_role(x) == barrier_role
+                        || id.and_then(|id| pb.activities.iter().find(|p| p.id.as_str() == id)).map(Effect::of)
+                            == barrier_role.map(Effect::Appoint))
             };
             let in_top3 = a
                 .actions
@@ -574,6 +575,9 @@ impl Checker {
             .actions
             .iter()
             .filter_map(|x| {
+                if let Some(role) = appointed_role(x) {
+                    return Some(role);
+                }
                 if let Some(id) = x.code.strip_prefix("activity:") {
                     match pb.activities.iter().find(|p| p.id.as_str() == id).map(Effect::of) {
                         Some(Effect::Appoint(r)) => return Some(r),
@@ -751,4 +755,10 @@ pub(crate) fn minimum_days(pb: &Playbook) -> (u64, String) {
         })
         .max()
         .unwrap_or((0, String::new()))
+}
+
+/// The role an `appoint:ROLE` action asks the organisation to give a member.
+pub(crate) fn appointed_role(action: &Action) -> Option<Role> {
+    let name = action.code.strip_prefix("appoint:")?;
+    Role::ALL.into_iter().find(|r| r.as_str() == name)
 }

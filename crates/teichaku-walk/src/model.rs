@@ -391,6 +391,16 @@ impl World {
                 outcome.effect = Effect::of(activity);
                 outcome.appointed = self.apply(outcome.effect, activity, unit, day);
             }
+        } else if let Some(role) = crate::invariants::appointed_role(action) {
+            // The organisation gives a member the role, in each unit the action lists.
+            outcome.effect = Effect::Appoint(role);
+            let units: Vec<UnitId> =
+                if action.units.is_empty() { unit.into_iter().collect() } else { action.units.clone() };
+            outcome.appointed = if units.is_empty() {
+                self.appoint(role, None)
+            } else {
+                units.into_iter().map(|u| self.appoint(role, Some(u))).sum()
+            };
         } else if let Some(id) = action.code.strip_prefix("barrier:") {
             // A role criterion: appoint the role in the units lacking it.
             let lacking =
