@@ -99,6 +99,13 @@ def action_sources(document):
     titles = {f"activity:{a['id']}": a["title"]["ja"] for a in pb["activities"]}
     titles |= {f"intervention:{i['id']}": i["title"]["ja"] for i in pb["interventions"]}
     titles |= {f"barrier:{c['id']}": c["title"]["ja"] for p in pb["phases"] for c in p["gate"]["criteria"]}
+    # Appointments (`appoint:ROLE`) are titled by the engine, not the playbook.
+    titles |= {
+        "appoint:executive": "推進を担う経営層を決める",
+        "appoint:promotion_lead": "AI推進担当を任命する",
+        "appoint:ambassador": "AIアンバサダーを任命する",
+        "appoint:manager": "責任者となる管理職を決める",
+    }
     return titles
 
 
