@@ -100,7 +100,6 @@ enum OutputFormat {
 
 /// Runs `teichaku evaluate`, writing to standard output and standard error as it goes.
 pub(crate) fn run(request: &Request) -> Result<u8, Failure> {
-    check_stdout_open()?;
     let rubric = load_rubric(&request.rubric)?;
     let target = match &request.calibrate {
         Some(path) => Some(load_target(path, &rubric)?),
@@ -1117,41 +1116,6 @@ fn load_rubric(spec: &str) -> Result<CompiledRubric, Failure> {
         teichaku::rules::parse_rubric_with_limits(&text, &limits).map_err(|e| unusable(format!("{spec}: {e}")))?;
     teichaku::rules::compile_with_limits(rubric, &limits)
         .map_err(|errors| unusable(errors.iter().map(|e| format!("{spec}: {e}")).collect::<Vec<_>>().join("\n")))
-}
-
-/// Refuses to run with standard output closed, which would exit 0 having written nothing: the
-/// standard library takes writes to a closed descriptor as done, and on start-up reopens a closed
-/// standard output on `/dev/null` read-write. So on Linux a standard output that is `/dev/null`
-/// opened read-write (never what a shell's `>/dev/null` opens) counts as closed; elsewhere, a
-/// descriptor that cannot be duplicated does.
-fn check_stdout_open() -> Result<(), Failure> {
-    let closed = |detail: &str| Failure {
-        message: format!("cannot write the output: standard output is closed ({detail})"),
-        code: CANNOT_WRITE,
-    };
-    #[cfg(unix)]
-    {
-        use std::os::fd::AsFd;
-        if let Err(e) = std::io::stdout().as_fd().try_clone_to_owned() {
-            return Err(closed(&e.to_string()));
-        }
-    }
-    #[cfg(target_os = "linux")]
-    {
-        let target = std::fs::read_link("/proc/self/fd/1").ok();
-        #[expect(clippy::disallowed_methods, reason = "the command line checks where its output goes")]
-        let info = std::fs::read_to_string("/proc/self/fdinfo/1").unwrap_or_default();
-        // `flags:` is octal; its low two bits are the access mode, 2 for read-write.
-        let read_write = info
-            .lines()
-            .find_map(|l| l.strip_prefix("flags:"))
-            .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
-            .is_some_and(|flags| flags & 3 == 2);
-        if target.as_deref() == Some(Path::new("/dev/null")) && read_write {
-            return Err(closed("reopened on /dev/null at start-up"));
-        }
-    }
-    Ok(())
 }
 
 fn load_target(path: &Path, rubric: &CompiledRubric) -> Result<CalibrationTarget, Failure> {
