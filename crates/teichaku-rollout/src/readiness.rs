@@ -25,11 +25,11 @@
 //!   its own scope and every unit of wave k has the roles the playbook asks of every unit (per-unit
 //!   role criteria not limited to the pilot).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use teichaku_metrics::{KpiReport, Scope};
+use teichaku_metrics::{KpiReport, Scope, ScopeKpis};
 
 use crate::done::DoneIndex;
 use crate::roles::RoleIndex;
@@ -233,6 +233,8 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
     let all_units: Vec<UnitId> = waves.iter().flatten().copied().collect();
     let roles = RoleIndex::new(snapshot, as_of);
     let done = DoneIndex::new(snapshot, as_of, &pilot, &all_units);
+    // Each scope's figures, found once: a search per unit would make readiness quadratic in units.
+    let figures: BTreeMap<&Scope, &ScopeKpis> = kpis.scopes.iter().map(|s| (&s.scope, s)).collect();
     let units: Vec<UnitReadiness> = waves
         .iter()
         .enumerate()
@@ -241,9 +243,8 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
             let one = [unit];
             let ctx = Ctx {
                 snapshot,
-                kpis,
+                figures: figures.get(&Scope::Unit(unit)).copied(),
                 done: &done,
-                scope: Scope::Unit(unit),
                 pilot: &one,
                 reached: &one,
                 every: &one,
@@ -259,6 +260,7 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
         .collect();
 
     let first_phase = pb.phases.first().map(|p| p.id.clone());
+    let unit_at: BTreeMap<UnitId, usize> = units.iter().enumerate().map(|(i, r)| (r.unit, i)).collect();
     // Roles asked of every unit the rollout reaches (not of the pilot alone): a wave starts with them.
     let per_unit_roles: Vec<(Role, u32, CriterionId)> = pb
         .phases
@@ -277,7 +279,7 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
             let mut blocked_by = Vec::new();
             let previous = wave.checked_sub(1).and_then(|w| waves.get(w));
             for &unit in previous.into_iter().flatten() {
-                let u = units.iter().find(|r| r.unit == unit);
+                let u = unit_at.get(&unit).and_then(|&i| units.get(i));
                 let short = u.is_some_and(|r| r.phase.is_some() && r.phase == first_phase);
                 if short {
                     blocked_by.push(WaveBlock::PreviousWaveGate {
@@ -286,12 +288,14 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
                     });
                 }
             }
+            // Each (unit, role) named once, found in a set: a search of `blocked_by` per unit would
+            // make a wide wave quadratic.
+            let mut named: BTreeSet<(UnitId, Role)> = BTreeSet::new();
             for &unit in members {
                 for (role, min_count, criterion) in &per_unit_roles {
-                    let named = blocked_by.iter().any(
-                        |b| matches!(b, WaveBlock::RoleMissing { unit: u, role: r, .. } if *u == unit && r == role),
-                    );
-                    if !named && roles.count(&Scope::Unit(unit), *role) < u64::from(*min_count) {
+                    if !named.contains(&(unit, *role)) && roles.count(&Scope::Unit(unit), *role) < u64::from(*min_count)
+                    {
+                        named.insert((unit, *role));
                         blocked_by.push(WaveBlock::RoleMissing { unit, role: *role, criterion: criterion.clone() });
                     }
                 }
@@ -305,9 +309,8 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
     let reached: Vec<UnitId> = waves.iter().filter(|w| w.may_start).flat_map(|w| w.units.iter().copied()).collect();
     let org = Ctx {
         snapshot,
-        kpis,
+        figures: figures.get(&Scope::Organisation).copied(),
         done: &done,
-        scope: Scope::Organisation,
         pilot: &pilot,
         reached: &reached,
         every: &all_units,
@@ -350,9 +353,9 @@ pub fn rollout_waves(snapshot: &ValidSnapshot) -> Vec<Vec<UnitId>> {
 
 struct Ctx<'a> {
     snapshot: &'a ValidSnapshot,
-    kpis: &'a KpiReport,
+    /// The scope's own figures, when the KPI report has them.
+    figures: Option<&'a ScopeKpis>,
     done: &'a DoneIndex,
-    scope: Scope,
     /// The units a per-unit criterion asks of, by coverage (each the scope's one unit in a unit's scope).
     pilot: &'a [UnitId],
     reached: &'a [UnitId],
@@ -425,7 +428,7 @@ impl Ctx<'_> {
                 (met, if met { 1.0 } else { 0.0 }, Observed::Activity { activity: activity.clone(), done, of, lacking })
             }
             Check::Kpi { kpi, op, threshold } => {
-                let scope = self.kpis.scopes.iter().find(|s| s.scope == self.scope);
+                let scope = self.figures;
                 let value = scope.and_then(|s| s.value(*kpi));
                 // The metrics crate withholds a KPI of a group under the minimum group size (and
                 // every KPI of a withheld scope): no value, no partial credit, never met.
