@@ -439,11 +439,7 @@ fn read_csv<W: Write>(mut input: Box<dyn BufRead>, run: &mut Run<'_, W>) -> Resu
         let read = read_line(&mut input, &mut bytes).map_err(|e| unusable(format!("line {line}: cannot read: {e}")))?;
         match read {
             Line::End => return Ok(()),
-            Line::TooLong => {
-                run.counts.lines += 1;
-                let error = ReadError::TooLong { limit: MAX_FACTS_LINE_BYTES };
-                run.error(line, None, error.to_string(), Some(RowError::Read(error)))?;
-            }
+            Line::TooLong => too_long(run, line)?,
             Line::Read if bytes.trim_ascii().is_empty() => {
                 run.counts.lines += 1;
                 run.counts.blank += 1;
@@ -614,6 +610,14 @@ impl<'de> Deserialize<'de> for FactPairs {
     }
 }
 
+/// Counts an over-long line and reports it as a bad row naming its line: the same in both formats.
+fn too_long<W: Write>(run: &mut Run<'_, W>, line: u64) -> Result<(), Failure> {
+    run.counts.lines += 1;
+    let error = ReadError::TooLong { limit: MAX_FACTS_LINE_BYTES };
+    run.error(line, None, error.to_string(), Some(RowError::Read(error)))?;
+    Ok(())
+}
+
 fn read_jsonl<W: Write>(mut input: Box<dyn BufRead>, run: &mut Run<'_, W>) -> Result<(), Failure> {
     let mut bytes = Vec::new();
     let mut facts = run.rubric.empty_facts();
@@ -623,9 +627,7 @@ fn read_jsonl<W: Write>(mut input: Box<dyn BufRead>, run: &mut Run<'_, W>) -> Re
         match read {
             Line::End => return Ok(()),
             Line::TooLong => {
-                run.counts.lines += 1;
-                let error = ReadError::TooLong { limit: MAX_FACTS_LINE_BYTES };
-                run.error(line, None, error.to_string(), Some(RowError::Read(error)))?;
+                too_long(run, line)?;
                 continue;
             }
             Line::Read => run.counts.lines += 1,
