@@ -16,6 +16,7 @@ mod rollout_semantics;
 mod schedule;
 mod support;
 mod trust_depth;
+mod trust_edges;
 mod trust_evaluate;
 mod trust_io;
 mod trust_privacy;

@@ -145,33 +145,82 @@ fn window(not_before: u32, due: Option<u32>) -> String {
     }
 }
 
+/// `s` as the text of a Mermaid label written between double quotes, showing exactly `s`.
+///
+/// Mermaid ends a quoted label at the next `"` and decodes `#name;` and `#123;` entity codes in
+/// it before the label is drawn as HTML; it also looks for `%%{` directives and `style …:…#…;`
+/// anywhere in the text. So the quote, `#` (which would start an entity), `<` and `>` (HTML),
+/// `&` before a letter, a digit or `#` (an HTML character reference), `%`, the brackets and
+/// braces, the backtick (a Markdown label) and a `:` directly followed by more text are written
+/// as entity codes; a line break becomes `<br/>`; other control characters, the Unicode line and
+/// paragraph separators and the bidirectional overrides are shown as `\u{..}` (its braces as
+/// entity codes too). Nothing in the label can close it, start a node or an edge, or leave the line.
 fn mermaid_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
         match c {
             '"' => out.push_str("#quot;"),
             '\n' => out.push_str("<br/>"),
             '<' => out.push_str("#lt;"),
             '>' => out.push_str("#gt;"),
+            '#' => out.push_str("#35;"),
+            '&' if next.is_some_and(starts_reference) => out.push_str("#amp;"),
+            '%' => out.push_str("#37;"),
+            '[' => out.push_str("#91;"),
+            ']' => out.push_str("#93;"),
+            '{' => out.push_str("#123;"),
+            '}' => out.push_str("#125;"),
+            '`' => out.push_str("#96;"),
+            ':' if next.is_some_and(|n| !n.is_whitespace()) => out.push_str("#58;"),
+            c if hidden(c) => {
+                let _ = write!(out, "\\u#123;{:x}#125;", u32::from(c));
+            }
             c => out.push(c),
         }
     }
     out
 }
 
+/// `s` as a DOT quoted string (quotes included), showing exactly `s` as a label.
+///
+/// A DOT string ends at the first `"` not written `\"`, and Graphviz reads backslash sequences
+/// (`\n`, `\l`, `\N`, …) in labels and decodes HTML character references (`&amp;`, `&#35;`).
+/// So the quote and the backslash are escaped, `&` before a letter, a digit or `#` is written `&amp;`, a line break
+/// becomes `\n`, and other control characters, the Unicode line and paragraph separators and the
+/// bidirectional overrides are shown as `\u{..}`: the string never leaves its line or its quotes.
 fn dot_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
+            '&' if next.is_some_and(starts_reference) => out.push_str("&amp;"),
+            c if hidden(c) => {
+                let _ = write!(out, "\\\\u{{{:x}}}", u32::from(c));
+            }
             c => out.push(c),
         }
     }
     out.push('"');
     out
+}
+
+/// Whether `c`, after an `&`, could make it the start of an HTML character reference.
+fn starts_reference(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '#'
+}
+
+/// Whether `c` must not be written as it is in a label: a control character (other than the line
+/// break, which the formats write their own way), a Unicode line or paragraph separator, or a
+/// bidirectional override that would reorder what is shown.
+fn hidden(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The instantiated rollout as a Mermaid flowchart, each instance styled by its status (done,
