@@ -168,8 +168,8 @@ fn weekly_active_and_a_four_of_seven_days_habit() {
     assert_eq!(segments(&f.segments), [2, 2, 1, 0, 1]);
     assert_eq!((person_kpis(&r, A).days_7, person_kpis(&r, B).days_7, person_kpis(&r, C).days_28), (4, 3, 1));
     // 15 events: A's 04-24 is after as_of, the other 14 count.
-    assert_eq!((r.events.stored, r.events.counted, r.events.after_as_of), (15, 14, 1));
-    assert_eq!((r.events.duplicates_dropped, r.events.outside_membership), (0, 0));
+    assert_eq!((r.events.unwrap().stored, r.events.unwrap().counted, r.events.unwrap().after_as_of), (15, 14, 1));
+    assert_eq!((r.events.unwrap().duplicates_dropped, r.events.unwrap().outside_membership), (0, 0));
 }
 
 #[test]
@@ -263,7 +263,7 @@ fn segments_add_up_to_the_headcount() {
         [Segment::Habitual, Segment::Regular, Segment::Occasional, Segment::Lapsed, Segment::Never, Segment::Never]
     );
     // F's and G's events fall outside their membership.
-    assert_eq!(r.events.outside_membership, 2);
+    assert_eq!(r.events.unwrap().outside_membership, 2);
     assert_eq!(person_kpis(&r, F).first_use, None);
 }
 
@@ -352,11 +352,11 @@ fn joining_leaving_after_as_of_and_duplicates() {
     use_ai(&mut d, A, "2026-04-23", 2.0);
     let r = report(&d, "2026-04-23", Some(1));
     // 10 events, 1 duplicate: 9 stored; 1 after as_of; 3 outside membership; 5 counted.
-    assert_eq!(r.events.stored, 9);
-    assert_eq!(r.events.duplicates_dropped, 1);
-    assert_eq!(r.events.after_as_of, 1);
-    assert_eq!(r.events.outside_membership, 3);
-    assert_eq!(r.events.counted, 5);
+    assert_eq!(r.events.unwrap().stored, 9);
+    assert_eq!(r.events.unwrap().duplicates_dropped, 1);
+    assert_eq!(r.events.unwrap().after_as_of, 1);
+    assert_eq!(r.events.unwrap().outside_membership, 3);
+    assert_eq!(r.events.unwrap().counted, 5);
     let f = org(&r);
     // Present: A, B, C, D, E (joined 04-20 ≤ as_of), F; not G.
     assert_eq!(scope(&r, &Scope::Organisation).headcount, 6);
@@ -376,7 +376,7 @@ fn joining_leaving_after_as_of_and_duplicates() {
     // The same instant written in UTC is also an exact duplicate: 09:00 Tokyo is 00:00Z.
     use_ai(&mut d, F, "2026-04-22T00:00:00Z", 5.0);
     let r = report(&d, "2026-04-23", Some(1));
-    assert_eq!((r.events.duplicates_dropped, org(&r).usage.minutes_7), (2, 14.0));
+    assert_eq!((r.events.unwrap().duplicates_dropped, org(&r).usage.minutes_7), (2, 14.0));
 }
 
 #[test]
@@ -405,17 +405,17 @@ fn timestamps_at_local_midnight_across_the_offset() {
     use_ai(&mut d, D, "2026-04-12T14:59:59Z", 8.0); // Sunday 2026-04-12 23:59:59 in Tokyo
     let r = report(&d, "2026-04-13", Some(1));
     // On 04-13 A's event is a day late: after as_of.
-    assert_eq!(r.events.after_as_of, 1);
+    assert_eq!(r.events.unwrap().after_as_of, 1);
     assert_eq!(org(&r).weekly_active, rate(3, 5));
     assert_eq!(person_kpis(&r, A).first_use, None);
     assert_eq!(person_kpis(&r, B).first_use, Some(date("2026-04-13")));
     // ISO weeks of local days: the week of Monday 04-13 holds B and C; the week before holds D.
     let weekly = &org(&r).weekly;
-    assert_eq!((weekly[0].week_start, weekly[0].minutes), (date("2026-04-13"), 6.0));
-    assert_eq!((weekly[1].week_start, weekly[1].minutes), (date("2026-04-06"), 8.0));
+    assert_eq!((weekly[0].week_start, weekly[0].minutes), (date("2026-04-13"), Some(6.0)));
+    assert_eq!((weekly[1].week_start, weekly[1].minutes), (date("2026-04-06"), Some(8.0)));
 
     let r = report(&d, "2026-04-14", Some(1));
-    assert_eq!(r.events.after_as_of, 0);
+    assert_eq!(r.events.unwrap().after_as_of, 0);
     assert_eq!(org(&r).weekly_active, rate(4, 5));
     assert_eq!(person_kpis(&r, A).first_use, Some(date("2026-04-14")));
     // A used AI on 04-14 only, B on 04-13 only: one day each.
@@ -566,14 +566,14 @@ fn the_weekly_series_follows_iso_weeks_up_to_as_of() {
     );
     // Week 0: present on 04-22 are A, B, C, D, F, E (6); active A. Habit on 04-22 (04-16..04-22):
     // A has 16, 17, 20: 3 days, not habitual.
-    assert_eq!((weekly[0].weekly_active, weekly[0].habit, weekly[0].minutes), (rate(1, 6), rate(0, 6), 10.0));
+    assert_eq!((weekly[0].weekly_active, weekly[0].habit, weekly[0].minutes), (rate(1, 6), rate(0, 6), Some(10.0)));
     // Week 1: present on 04-19: the same 6 (G left 04-16); active A, B (G's use is not counted
     // as G is not present on 04-19). Habit on 04-19 (04-13..04-19): A has 14, 15, 16, 17.
     assert_eq!((weekly[1].weekly_active, weekly[1].habit), (rate(2, 6), rate(1, 6)));
     // Minutes sum every member of the scope, present or not: A 4 + B 3.5 + G 2 = 9.5.
-    assert_eq!(weekly[1].minutes, 9.5);
+    assert_eq!(weekly[1].minutes, Some(9.5));
     // Week 2: present on 04-12: A, B, C, D, F, G (E has not joined); active C.
-    assert_eq!((weekly[2].weekly_active, weekly[2].minutes), (rate(1, 6), 4.0));
+    assert_eq!((weekly[2].weekly_active, weekly[2].minutes), (rate(1, 6), Some(4.0)));
 
     // The default series holds 13 weeks.
     let r = report(&d, "2026-04-22", Some(1));

@@ -187,3 +187,257 @@ fn graph_labels_escape_each_character_by_its_format() {
         assert!(text.contains(&format!("\"training\\n{dot}\"")), "{title:?}:\n{text}");
     }
 }
+
+fn uuid(n: u128) -> String {
+    format!("00000000-0000-0000-0000-{n:012x}")
+}
+
+/// The date `back` days before 2026-04-20, the `as_of` of these tests.
+fn days_before_as_of(back: u8) -> chrono::NaiveDate {
+    AS_OF.parse::<chrono::NaiveDate>().unwrap() - chrono::Days::new(u64::from(back))
+}
+
+const AS_OF: &str = "2026-04-20";
+
+/// One member of a generated organisation: their unit (by position), how many days before
+/// `as_of` they joined (`None`: years ago), the days (before `as_of`) they used AI on, and a
+/// survey answer.
+#[derive(Clone, Debug)]
+struct Person {
+    unit: usize,
+    joined_back: Option<u8>,
+    days: Vec<u8>,
+    answer: Option<&'static str>,
+}
+
+/// small.json's playbook over an organisation of `units` (each with its parent's position) and
+/// `people`, launched on 2026-01-05, no waves, the people's usage and answers as the only
+/// observations. The first person holds no role; the others are staff, and the second an
+/// executive.
+fn org_doc(units: &[Option<usize>], people: &[Person]) -> Value {
+    let mut doc = small();
+    set(&mut doc, "/organisation/launch_date", json!("2026-01-05"));
+    let units: Vec<Value> = units
+        .iter()
+        .enumerate()
+        .map(|(u, parent)| {
+            let mut unit = json!({ "id": uuid(1 + u as u128), "name": format!("U{u}") });
+            if let Some(p) = parent {
+                unit["parent"] = json!(uuid(1 + *p as u128));
+            }
+            unit
+        })
+        .collect();
+    let (mut members, mut usage, mut surveys) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, p) in people.iter().enumerate() {
+        let id = uuid(0x100 + i as u128);
+        let roles = match i {
+            0 => json!([]),
+            1 => json!(["executive", "promotion_lead"]),
+            _ => json!(["staff"]),
+        };
+        let joined = p.joined_back.map_or_else(|| "2020-04-01".to_owned(), |b| days_before_as_of(b).to_string());
+        members.push(json!({ "id": id, "unit": uuid(1 + p.unit as u128), "roles": roles, "joined": joined }));
+        for &back in &p.days {
+            let at = format!("{}T10:00:00+09:00", days_before_as_of(back));
+            usage.push(json!({ "member": id, "at": at, "minutes": 5 + back % 7 }));
+        }
+        if let Some(reason) = p.answer {
+            surveys.push(json!({ "id": uuid(0x900 + i as u128), "date": "2026-04-15", "member": id,
+                                 "uses_ai": false, "non_user_reason": reason }));
+        }
+    }
+    set(&mut doc, "/organisation/units", json!(units));
+    set(&mut doc, "/organisation/members", json!(members));
+    set(&mut doc, "/organisation/waves", json!([]));
+    for list in doc["observations"].as_object_mut().unwrap().values_mut() {
+        *list = json!([]);
+    }
+    set(&mut doc, "/observations/usage", json!(usage));
+    set(&mut doc, "/observations/surveys", json!(surveys));
+    doc
+}
+
+/// Every output of the library about `doc` on `as_of`, as JSON or text: the KPI report (with
+/// cohorts and per-scope weekly series), the assessment, the overview, the plan as Mermaid and
+/// DOT, a what-if with the plan's first instance done, and the ranking of single actions.
+fn every_output(doc: &Value) -> Vec<String> {
+    let snapshot = load(doc).unwrap();
+    let as_of = AS_OF.parse().unwrap();
+    let mut options = teichaku::metrics::KpiOptions::default();
+    options.compare_with = Some(days_before_as_of(35));
+    let kpis = teichaku::kpis(&snapshot, as_of, &options).unwrap();
+    let assessment = teichaku::assess(&snapshot, as_of).unwrap();
+    let first = &assessment.plan.instances[0];
+    let done = teichaku::model::Completion {
+        activity: first.key.activity.clone(),
+        unit: first.key.unit,
+        date: as_of,
+        by: None,
+    };
+    let extra = teichaku::model::Observations { completions: vec![done], ..Default::default() };
+    let events = teichaku::snapshot_events(&snapshot).unwrap();
+    let what_if = teichaku::simulate(&snapshot, &events, as_of, extra, &Default::default()).unwrap();
+    let ranked = teichaku::best_single_action(&snapshot, &assessment).unwrap();
+    vec![
+        serde_json::to_string(&kpis).unwrap(),
+        serde_json::to_string(&assessment).unwrap(),
+        serde_json::to_string(&teichaku::overview(&snapshot, as_of)).unwrap(),
+        plan_mermaid(&snapshot, &assessment.plan, Lang::En),
+        plan_dot(&snapshot, &assessment.plan, Lang::En),
+        serde_json::to_string(&what_if).unwrap(),
+        serde_json::to_string(&ranked).unwrap(),
+    ]
+}
+
+fn usage_days() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+    use proptest::prelude::*;
+    prop::collection::btree_set(0u8..=90, 0..10).prop_map(|s| s.into_iter().collect())
+}
+
+fn answer() -> impl proptest::strategy::Strategy<Value = Option<&'static str>> {
+    use proptest::prelude::*;
+    prop::option::of(prop::sample::select(vec!["anxious", "skeptical", "uninterested"]))
+}
+
+mod properties {
+    use proptest::prelude::*;
+    use teichaku::metrics::{Figure, KpiOptions, Scope, ScopeFigures};
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        /// An organisation under the minimum group size shows no figure at all: whatever one of
+        /// its members does (usage on any day, a survey answer), every output of the library
+        /// (JSON of the KPIs with cohorts, of the assessment, the overview, the what-if and the
+        /// ranking of actions; the plan as Mermaid and DOT) stays byte for byte the same, event
+        /// counts included.
+        #[test]
+        fn nothing_moves_in_an_organisation_under_the_minimum(
+            size in 1usize..=4,
+            split in any::<bool>(),
+            days in prop::collection::vec(usage_days(), 4),
+            theirs in (usage_days(), usage_days()),
+            answers in (answer(), answer()),
+        ) {
+            let units = [None, Some(0)];
+            let people = |mine: &Vec<u8>, answer| -> Vec<Person> {
+                (0..size)
+                    .map(|i| Person {
+                        unit: usize::from(split && i % 2 == 1),
+                        joined_back: None,
+                        days: if i == 0 { mine.clone() } else { days[i].clone() },
+                        answer: if i == 0 { answer } else { None },
+                    })
+                    .collect()
+            };
+            let one = every_output(&org_doc(&units, &people(&theirs.0, answers.0)));
+            let two = every_output(&org_doc(&units, &people(&theirs.1, answers.1)));
+            for (x, y) in one.iter().zip(&two) {
+                prop_assert_eq!(x, y);
+            }
+            let kpis: Value = serde_json::from_str(&one[0]).unwrap();
+            prop_assert_eq!(&kpis["events"], &Value::Null);
+            let overview: Value = serde_json::from_str(&one[2]).unwrap();
+            prop_assert_eq!(&overview["observed"], &Value::Null);
+        }
+
+        /// The weekly series and the cohorts follow the disclosure rule week by week: in every
+        /// week, for every parent whose week is shown (the organisation over its top units, a unit
+        /// over its children), the members it counts beyond its shown children are none or at
+        /// least the minimum, so no withheld unit's week (nor its cohort) is a parent's figure
+        /// minus its siblings'. Members join during the series, so a week's groups are not those
+        /// of `as_of`. A withheld week shows no rate and no minutes.
+        #[test]
+        fn no_withheld_week_is_a_parent_minus_its_shown_children(
+            people in prop::collection::vec(
+                (0usize..4, prop::option::weighted(0.5, 0u8..=90), usage_days()), 4..32),
+        ) {
+            // U0, U1 and U2 at the top, U3 under U0.
+            let units = [None, None, None, Some(0)];
+            let people: Vec<Person> = people
+                .into_iter()
+                .map(|(unit, joined_back, days)| Person { unit, joined_back, days, answer: None })
+                .collect();
+            let snapshot = load(&org_doc(&units, &people)).unwrap();
+            let mut options = KpiOptions::default();
+            options.compare_with = Some(days_before_as_of(35));
+            let report = teichaku::kpis(&snapshot, AS_OF.parse().unwrap(), &options).unwrap();
+            let min = u64::from(report.settings.min_group_size);
+            let unit = |u: u128| Scope::Unit(teichaku::model::UnitId::from_u128(1 + u));
+            let figures = |scope: &Scope| -> Option<&ScopeFigures> {
+                report.scopes.iter().find(|s| &s.scope == scope).and_then(|s| s.figures.value())
+            };
+            let families = [(Scope::Organisation, vec![unit(0), unit(1), unit(2)]), (unit(0), vec![unit(3)])];
+            let weeks = report.settings.series_weeks as usize;
+            for (parent, children) in &families {
+                let Some(p) = figures(parent) else { continue };
+                for w in 0..weeks {
+                    let shown = |f: &ScopeFigures| f.weekly[w].weekly_active.value().map(|r| r.denominator);
+                    let Some(whole) = shown(p) else { continue };
+                    let seen: u64 = children.iter().filter_map(|c| figures(c).and_then(shown)).sum();
+                    let rest = whole - seen;
+                    prop_assert!(rest == 0 || rest >= min, "{parent:?}, week {w}: {whole} minus shown children leaves {rest}");
+                }
+                let cohort = |f: &ScopeFigures| match &f.cohort {
+                    Some(Figure::Value(c)) => Some(c.members),
+                    _ => None,
+                };
+                if let Some(whole) = cohort(p) {
+                    let seen: u64 = children.iter().filter_map(|c| figures(c).and_then(cohort)).sum();
+                    let rest = whole - seen;
+                    prop_assert!(rest == 0 || rest >= min, "{parent:?} cohort: {whole} minus shown children leaves {rest}");
+                }
+            }
+            for s in report.scopes.iter().filter_map(|s| s.figures.value()) {
+                for week in &s.weekly {
+                    if week.weekly_active == Figure::Suppressed {
+                        prop_assert_eq!(week.habit, Figure::Suppressed);
+                        prop_assert_eq!(week.minutes, None);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The worked example: three units of five, six and six members on `as_of`, the first with two
+/// who joined three weeks ago. In the weeks before, that unit had three members, so its week is
+/// withheld; the organisation's week minus the two others' would have been those three members'
+/// (it was, before the weekly series followed the rule). Now the smaller of the others is
+/// withheld in those weeks too, and the organisation's week minus the one shown unit is nine.
+#[test]
+fn a_unit_smaller_in_earlier_weeks_is_not_its_parent_minus_its_siblings() {
+    let units = [None, None, None];
+    let mut people = Vec::new();
+    for (unit, size) in [(0, 5), (1, 6), (2, 7)] {
+        for k in 0..size {
+            let joined_back = (unit == 0 && k >= 3).then_some(20);
+            people.push(Person { unit, joined_back, days: vec![1, 8, 15, 22, 29], answer: None });
+        }
+    }
+    let snapshot = load(&org_doc(&units, &people)).unwrap();
+    let report = teichaku::kpis(&snapshot, AS_OF.parse().unwrap(), &Default::default()).unwrap();
+    let week = |u: Option<u128>, w: usize| {
+        let scope = u.map_or(teichaku::metrics::Scope::Organisation, |u| {
+            teichaku::metrics::Scope::Unit(teichaku::model::UnitId::from_u128(1 + u))
+        });
+        let s = report.scopes.iter().find(|s| s.scope == scope).unwrap();
+        let f = s.figures.value().unwrap();
+        (f.weekly[w].weekly_active.value().map(|r| r.denominator), f.weekly[w].minutes)
+    };
+    // This week and the last two: every unit is shown.
+    assert_eq!([week(None, 0).0, week(Some(0), 0).0, week(Some(1), 0).0, week(Some(2), 0).0], [
+        Some(18),
+        Some(5),
+        Some(6),
+        Some(7)
+    ]);
+    // Four weeks back: U0 had three members. U1 (six, the smaller other) is withheld with it.
+    assert_eq!(week(None, 4).0, Some(16));
+    assert_eq!(week(Some(0), 4), (None, None));
+    assert_eq!(week(Some(1), 4), (None, None));
+    assert_eq!(week(Some(2), 4).0, Some(7));
+}

@@ -307,7 +307,8 @@ fn outputs_but_the_organisation(doc: &Value) -> Vec<String> {
     // The organisation's counts of records (a survey answered or not) are its figures too.
     overview["observed"] = json!("masked");
     let text = teichaku::rollout::plan_mermaid(&snapshot, &assessment.plan, teichaku::model::Lang::En);
-    vec![kpis.to_string(), a.to_string(), overview.to_string(), text]
+    let dot = teichaku::rollout::plan_dot(&snapshot, &assessment.plan, teichaku::model::Lang::En);
+    vec![kpis.to_string(), a.to_string(), overview.to_string(), text, dot]
 }
 
 /// A small organisation: three top units, the first with `small` members (1 to 4, so it is
@@ -385,8 +386,8 @@ proptest! {
     /// What "except through" means here: the member under test belongs to a withheld unit, holds
     /// no role, and so is in exactly one shown scope, the organisation. Two runs that differ only
     /// in that member's usage days and survey answer must give the same KPI report, assessment,
-    /// overview and Mermaid plan once every figure of the organisation scope is masked, together
-    /// with what the organisation's figures decide (its gates, phase and barrier, the actions for
+    /// overview and plan (Mermaid and DOT) once every figure of the organisation scope is masked,
+    /// together with what the organisation's figures decide (its gates, phase and barrier, the actions for
     /// the organisation, the urgency and order of the others, the overview's total and trend).
     /// Every other output (each unit's and each role's figures, scores, gates, interventions and
     /// actions, the withheld scopes' headcounts) must not move.

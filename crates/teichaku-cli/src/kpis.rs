@@ -130,20 +130,27 @@ fn render(snapshot: &ValidSnapshot, report: &KpiReport, streamed: &UsageReport, 
         report.playbook,
         report.playbook_revision
     );
-    let e = &report.events;
-    let _ = writeln!(
-        out,
-        "{}: {} {}, {} {}, {} {}, {} {}",
-        t(lang, "Events", "利用イベント"),
-        e.counted,
-        t(lang, "counted", "件を集計"),
-        e.after_as_of,
-        t(lang, "after as-of", "件は基準日後"),
-        e.outside_membership,
-        t(lang, "outside membership", "件は在籍期間外"),
-        e.duplicates_dropped,
-        t(lang, "duplicates dropped", "件の重複を除外"),
-    );
+    match &report.events {
+        Some(e) => {
+            let _ = writeln!(
+                out,
+                "{}: {} {}, {} {}, {} {}, {} {}",
+                t(lang, "Events", "利用イベント"),
+                e.counted,
+                t(lang, "counted", "件を集計"),
+                e.after_as_of,
+                t(lang, "after as-of", "件は基準日後"),
+                e.outside_membership,
+                t(lang, "outside membership", "件は在籍期間外"),
+                e.duplicates_dropped,
+                t(lang, "duplicates dropped", "件の重複を除外"),
+            );
+        }
+        // The organisation is under the minimum group size: its event counts are its figures.
+        None => {
+            let _ = writeln!(out, "{}: {}", t(lang, "Events", "利用イベント"), t(lang, "withheld", "非表示"));
+        }
+    }
     for line in
         skipped_text(streamed, SKIPPED_SHOWN, t(lang, "Malformed event lines skipped", "読めなかった行（除外）"))
     {

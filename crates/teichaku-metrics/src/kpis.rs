@@ -83,8 +83,10 @@ pub struct KpiReport {
     pub playbook_revision: u32,
     /// The settings the figures depend on, shown beside them.
     pub settings: KpiSettings,
-    /// What happened to the usage events.
-    pub events: EventCounts,
+    /// What happened to the usage events; `None` when the organisation's figures are withheld
+    /// (its headcount is under the minimum group size): every count of its events is a figure of
+    /// that small group.
+    pub events: Option<EventCounts>,
     /// Each scope's figures: the organisation, each unit in document order, each role.
     pub scopes: Vec<ScopeKpis>,
     /// Per-person figures, only when asked for.
@@ -541,8 +543,8 @@ pub struct WeekFigures {
     pub weekly_active: Figure<Rate>,
     /// Members present on `until` meeting the habit rule on `until`, over those present.
     pub habit: Figure<Rate>,
-    /// Minutes in the week.
-    pub minutes: f64,
+    /// Minutes in the week; `None` when the week's figures are withheld.
+    pub minutes: Option<f64>,
 }
 
 /// One person's figures, for callers who ask for them.
@@ -682,13 +684,13 @@ pub fn kpis_from_aggregate(
             task_baselines,
             hourly_rate: org.hourly_rate.clone(),
         },
-        events: EventCounts {
+        events: ctx.disclosure.shows(&Scope::Organisation).then(|| EventCounts {
             stored: store.len() as u64,
             duplicates_dropped: store.duplicates_dropped(),
             counted: agg.events_counted(),
             after_as_of: agg.events_after_as_of(),
             outside_membership: agg.events_outside_membership(),
-        },
+        }),
         scopes,
         members,
     })
@@ -714,6 +716,11 @@ pub(crate) struct Ctx<'a> {
     org_executives_shown: Option<Executives>,
     /// Which scopes show their figures.
     disclosure: Disclosure,
+    /// Which scopes show each week of the series (0 is the week holding `as_of`): the rule on
+    /// the week's last counted day, starting from `disclosure`.
+    week_disclosure: Vec<Disclosure>,
+    /// Which scopes show their cohort: the rule for members present on both dates.
+    cohort_disclosure: Option<Disclosure>,
     /// Days since the rules were last reviewed (or since launch), the same in every scope.
     days_since_rule_review: i64,
     /// What each member did, worked out once for every scope.
@@ -913,6 +920,8 @@ impl<'a> Ctx<'a> {
                     snapshot.observations().rule_reviews.iter().map(|r| r.date).filter(|&d| d <= as_of_date).max();
                 (as_of_date - last.unwrap_or(launch).max(launch.min(as_of_date))).num_days().max(0)
             },
+            week_disclosure: Vec::new(),
+            cohort_disclosure: None,
             facts: Vec::new(),
             totals: TotalsIndex::default(),
             tenure: snapshot
@@ -922,6 +931,7 @@ impl<'a> Ctx<'a> {
                 .map(|m| (day_number(m.joined), m.left.map_or(i32::MAX, day_number)))
                 .collect(),
         }
+        .with_week_disclosure()
         .with_facts()
         .with_totals()
         .with_org_executives()
@@ -990,6 +1000,21 @@ impl<'a> Ctx<'a> {
                 }
             })
             .collect();
+        self
+    }
+
+    /// The disclosure rule of each week of the series, on the week's last counted day, and of
+    /// the cohort.
+    fn with_week_disclosure(mut self) -> Self {
+        let this_week = week_start(self.as_of);
+        self.week_disclosure = (0..self.agg.series_weeks() as i32)
+            .map(|w| {
+                let until = (this_week - 7 * w + 6).min(self.as_of);
+                self.disclosure.on(self.snapshot, &[date_of(until).unwrap_or(self.as_of_date)])
+            })
+            .collect();
+        self.cohort_disclosure =
+            self.compare_with.map(|from| self.disclosure.on(self.snapshot, &[from, self.as_of_date]));
         self
     }
 
@@ -1416,9 +1441,17 @@ impl<'a> Ctx<'a> {
                 value: rate.map(|r| hours * r.amount),
                 currency: rate.map(|r| r.currency.clone()),
             },
-            weekly: self.weekly(&t.weeks, min_group),
+            weekly: self.weekly(scope, &t.weeks, min_group),
             days_since_launch: i64::from(self.as_of - self.launch),
-            cohort: self.compare_with.map(|from| cohort_of(t, from, self.as_of, min_group)),
+            cohort: self.compare_with.map(|from| {
+                // The cohort is the members present on both dates: a group of its own, under
+                // the same rule (a unit's cohort must not be its parent's minus its siblings').
+                if self.cohort_disclosure.as_ref().is_none_or(|rule| rule.shows(scope)) {
+                    cohort_of(t, from, self.as_of, min_group)
+                } else {
+                    Figure::Suppressed
+                }
+            }),
         }
     }
 
@@ -1438,20 +1471,24 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The weekly series of a scope from its counts, withholding weeks under `min_group`.
-    fn weekly(&self, counts: &[WeekCounts], min_group: u32) -> Vec<WeekFigures> {
+    /// The weekly series of a scope from its counts: a week whose rule withholds the scope (its
+    /// group that week under `min_group`, or withheld so that no sibling's week can be recovered
+    /// from the parent's) shows none of its figures.
+    fn weekly(&self, scope: &Scope, counts: &[WeekCounts], min_group: u32) -> Vec<WeekFigures> {
         let this_week = week_start(self.as_of);
         (0..)
             .zip(counts)
             .map(|(w, count)| {
                 let start = this_week - 7 * w;
                 let until = (start + 6).min(self.as_of);
+                let shown = self.week_disclosure.get(w as usize).is_none_or(|rule| rule.shows(scope));
+                let rate = |n: u64| if shown { rate_figure(n, count.present, min_group) } else { Figure::Suppressed };
                 WeekFigures {
                     week_start: date_of(start).unwrap_or_default(),
                     until: date_of(until).unwrap_or_default(),
-                    weekly_active: rate_figure(count.active, count.present, min_group),
-                    habit: rate_figure(count.habitual, count.present, min_group),
-                    minutes: count.minutes as f64 / 100.0,
+                    weekly_active: rate(count.active),
+                    habit: rate(count.habitual),
+                    minutes: (shown && count.present >= u64::from(min_group)).then(|| count.minutes as f64 / 100.0),
                 }
             })
             .collect()

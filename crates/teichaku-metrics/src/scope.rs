@@ -219,7 +219,10 @@ impl UnitTree {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Disclosure {
-    tree: UnitTree,
+    /// Shared with the rules of the weeks decided from this one ([`Disclosure::on`]).
+    tree: std::sync::Arc<UnitTree>,
+    /// The minimum group size, at least 1.
+    min: u64,
     /// By unit position: headcount of the unit with its descendants on `as_of`.
     unit_headcount: Vec<u64>,
     /// By unit position: whether its figures are shown.
@@ -232,12 +235,45 @@ pub struct Disclosure {
 impl Disclosure {
     /// The rule for `snapshot` on `as_of` with groups under `min_group` withheld (0 is read as 1).
     pub fn new(snapshot: &ValidSnapshot, as_of: NaiveDate, min_group: u32) -> Self {
-        let tree = UnitTree::new(snapshot);
+        Self::decide(std::sync::Arc::new(UnitTree::new(snapshot)), snapshot, &[as_of], u64::from(min_group.max(1)), None)
+    }
+
+    /// The rule for the groups of members present on every one of `dates` (the last day of a
+    /// week of a series; both dates of a cohort), starting from what this rule withholds: a scope
+    /// is shown when this rule shows it and its group is not under the minimum, and
+    /// complementary suppression is then applied to those groups. Members join and leave, so a
+    /// week's groups are not those of `as_of`: without this, a unit withheld in a week (three
+    /// members then) could be recovered as its parent's week minus its siblings'.
+    ///
+    /// ```
+    /// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
+    /// # if false {
+    /// let snapshot = valid();
+    /// let rule = teichaku_metrics::Disclosure::new(&snapshot, "2026-04-20".parse()?, 5);
+    /// let week = rule.on(&snapshot, &["2026-03-01".parse()?]);
+    /// let org = teichaku_metrics::Scope::Organisation;
+    /// assert!(!week.shows(&org) || rule.shows(&org));
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn on(&self, snapshot: &ValidSnapshot, dates: &[NaiveDate]) -> Self {
+        Self::decide(std::sync::Arc::clone(&self.tree), snapshot, dates, self.min, Some(self))
+    }
+
+    /// The rule for the members present on each of `dates`; a scope `start` withholds stays withheld.
+    fn decide(
+        tree: std::sync::Arc<UnitTree>,
+        snapshot: &ValidSnapshot,
+        dates: &[NaiveDate],
+        min: u64,
+        start: Option<&Disclosure>,
+    ) -> Self {
+        let started = |scope: &Scope| start.is_none_or(|d| d.shows(scope));
         let org = snapshot.organisation();
         let mut own = vec![0u64; tree.len()];
         // Present members by the set of roles they hold (bit `i` for `Role::ALL[i]`).
         let mut by_roles = [0u64; 32];
-        for member in org.members.iter().filter(|m| m.is_present_on(as_of)) {
+        for member in org.members.iter().filter(|m| dates.iter().all(|&d| m.is_present_on(d))) {
             if let Some(count) = tree.position(member.unit).and_then(|u| own.get_mut(u)) {
                 *count += 1;
             }
@@ -254,11 +290,15 @@ impl Disclosure {
                 *total += n;
             }
         }
-        let min = u64::from(min_group.max(1));
         let small = |n: u64| n > 0 && n < min;
         let org_headcount: u64 = own.iter().sum();
-        let organisation_shown = !small(org_headcount);
+        let organisation_shown = !small(org_headcount) && started(&Scope::Organisation);
         let mut unit_shown: Vec<bool> = unit_headcount.iter().map(|&n| !small(n)).collect();
+        if let Some(start) = start {
+            for (shown, started) in unit_shown.iter_mut().zip(&start.unit_shown) {
+                *shown &= *started;
+            }
+        }
         // Children of each parent (None: the organisation), in list order.
         let mut children: Vec<Vec<usize>> = vec![Vec::new(); tree.len()];
         let mut top = Vec::new();
@@ -310,7 +350,9 @@ impl Disclosure {
             |i: usize| by_roles.iter().enumerate().filter(|(bits, _)| bits >> i & 1 == 1).map(|(_, n)| n).sum::<u64>();
         let mut role_shown = [false; 5];
         for (i, shown) in role_shown.iter_mut().enumerate() {
-            *shown = organisation_shown && !small(role_count(i));
+            *shown = organisation_shown
+                && !small(role_count(i))
+                && Role::ALL.get(i).is_none_or(|&r| started(&Scope::Role(r)));
         }
         if organisation_shown {
             let outside = |shown: &[bool; 5]| {
@@ -329,7 +371,7 @@ impl Disclosure {
                 }
             }
         }
-        Self { tree, unit_headcount, unit_shown, organisation_shown, role_shown }
+        Self { tree, min, unit_headcount, unit_shown, organisation_shown, role_shown }
     }
 
     /// Whether `scope`'s figures may be shown (`true` for an unknown unit and for an empty scope,

@@ -94,12 +94,14 @@ mod _teichaku {
 /// with each name, it returns the file's bytes (or text), or a binary file object read in
 /// pieces. Without it, a document that names files raises DocumentError
 /// `usage_files_need_a_source`; with it, the files are read and checked as `assess` reads them.
+/// Either way the usage events are stored as `assess` stores them, so events `assess` would
+/// refuse (spanning over 65,535 days, over 65,535 kinds of task and tool) fail here too.
 #[pyfunction]
 #[pyo3(signature = (document, /, usage = None))]
 fn validate(py: Python<'_>, document: &Bound<'_, PyAny>, usage: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
     let input = document_input(document)?;
     match usage {
-        None => py.detach(|| calls::load(&input).map(drop)).map_err(|f| raise(py, f)),
+        None => py.detach(|| calls::load_with(&input, None).map(drop)).map_err(|f| raise(py, f)),
         // The opener is Python code: the files are read holding the interpreter.
         Some(opener) => calls::load_with(&input, Some(&Opener(opener))).map(drop).map_err(|f| raise(py, f)),
     }

@@ -44,8 +44,10 @@ pub struct OverviewReport {
     pub weeks: Vec<WeekPoint>,
     /// How many of each phase's activities are done.
     pub phases: Vec<PhaseProgress>,
-    /// How many records of each kind were observed.
-    pub observed: ObservedCounts,
+    /// How many records of each kind were observed; `None` when the organisation's figures are
+    /// withheld (its headcount is under the minimum group size): how many events, survey answers
+    /// or proposals its members made are figures of that small group.
+    pub observed: Option<ObservedCounts>,
 }
 
 /// Members with a usage day in the trailing 7 days, against headcount.
@@ -230,7 +232,7 @@ pub fn overview(snapshot: &ValidSnapshot, as_of: NaiveDate) -> OverviewReport {
         })
         .collect();
     let upto = |d: NaiveDate| d <= as_of;
-    let observed = ObservedCounts {
+    let observed = disclosure.shows(&Scope::Organisation).then(|| ObservedCounts {
         usage_events: (0..obs.usage.len())
             .filter(|&i| snapshot.usage_local_time(i).is_some_and(|t| upto(t.date())))
             .count(),
@@ -242,7 +244,7 @@ pub fn overview(snapshot: &ValidSnapshot, as_of: NaiveDate) -> OverviewReport {
         incidents: obs.incidents.iter().filter(|i| upto(i.date)).count(),
         rule_reviews: obs.rule_reviews.iter().filter(|r| upto(r.date)).count(),
         success_cases: obs.success_cases.iter().filter(|s| upto(s.date)).count(),
-    };
+    });
     OverviewReport {
         engine_version: crate::ENGINE_VERSION.to_owned(),
         document_version: teichaku_model::FORMAT_VERSION,
