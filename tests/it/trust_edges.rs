@@ -429,15 +429,57 @@ fn a_unit_smaller_in_earlier_weeks_is_not_its_parent_minus_its_siblings() {
         (f.weekly[w].weekly_active.value().map(|r| r.denominator), f.weekly[w].minutes)
     };
     // This week and the last two: every unit is shown.
-    assert_eq!([week(None, 0).0, week(Some(0), 0).0, week(Some(1), 0).0, week(Some(2), 0).0], [
-        Some(18),
-        Some(5),
-        Some(6),
-        Some(7)
-    ]);
+    assert_eq!(
+        [week(None, 0).0, week(Some(0), 0).0, week(Some(1), 0).0, week(Some(2), 0).0],
+        [Some(18), Some(5), Some(6), Some(7)]
+    );
     // Four weeks back: U0 had three members. U1 (six, the smaller other) is withheld with it.
     assert_eq!(week(None, 4).0, Some(16));
     assert_eq!(week(Some(0), 4), (None, None));
     assert_eq!(week(Some(1), 4), (None, None));
     assert_eq!(week(Some(2), 4).0, Some(7));
+}
+
+mod rollup_property {
+    use proptest::prelude::*;
+    use teichaku::rules::{FactValue, GroupFigures, Subject, builtin, evaluate_batch, rollup};
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// `evaluate --rollup`: the groups split the overall roll-up, so when it is shown the
+        /// evaluated subjects outside the shown groups are none or at least the minimum: no
+        /// withheld group's mean or bands is the overall's minus the shown groups'. (Sales of 5
+        /// and legal of 1 used to show both the overall and sales: legal's one person by
+        /// subtraction.)
+        #[test]
+        fn no_withheld_group_is_the_overall_minus_the_shown_groups(
+            sizes in prop::collection::vec(0usize..9, 1..5),
+            ungrouped in 0usize..4,
+            min in 1usize..7,
+        ) {
+            let rubric = builtin("ai-use-in-appraisal@1").unwrap();
+            let mut subjects = Vec::new();
+            for (g, &size) in sizes.iter().enumerate() {
+                for k in 0..size {
+                    let facts = rubric.facts([("usage_days_28", FactValue::Number((3 * k % 20) as f64))]).unwrap();
+                    subjects.push(Subject::new(format!("g{g}-{k}"), facts).in_group(format!("group {g}")));
+                }
+            }
+            for k in 0..ungrouped {
+                let facts = rubric.facts([("usage_days_28", FactValue::Number(k as f64))]).unwrap();
+                subjects.push(Subject::new(format!("x-{k}"), facts));
+            }
+            let report = rollup(&rubric, &evaluate_batch(&rubric, &subjects), min).unwrap();
+            let shown = |f: &GroupFigures| matches!(f, GroupFigures::Shown { .. });
+            if shown(&report.overall.figures) {
+                let seen: usize = report.groups.iter().filter(|g| shown(&g.figures)).map(|g| g.evaluated).sum();
+                let rest = report.overall.evaluated - seen;
+                prop_assert!(rest == 0 || rest >= min, "{sizes:?} + {ungrouped}, minimum {min}: rest {rest}");
+            }
+            for g in &report.groups {
+                prop_assert_eq!(shown(&g.figures), g.evaluated >= min);
+            }
+        }
+    }
 }

@@ -24,7 +24,8 @@ fn doc(sizes: &[usize], days: &[Vec<u8>], answer: Option<&str>) -> Value {
     let org = &mut doc["organisation"];
     org["launch_date"] = json!("2026-01-05");
     org["waves"] = json!([]);
-    org["units"] = sizes.iter().enumerate().map(|(u, _)| json!({ "id": uuid(1 + u as u128), "name": format!("U{u}") })).collect();
+    org["units"] =
+        sizes.iter().enumerate().map(|(u, _)| json!({ "id": uuid(1 + u as u128), "name": format!("U{u}") })).collect();
     let (mut members, mut usage) = (Vec::new(), Vec::new());
     let mut i = 0usize;
     for (u, &size) in sizes.iter().enumerate() {
@@ -75,7 +76,8 @@ fn outputs(doc: &Value) -> Vec<String> {
     ];
     runs.iter()
         .map(|args| {
-            let out = Command::cargo_bin("teichaku").unwrap().args(*args).assert().success().get_output().stdout.clone();
+            let out =
+                Command::cargo_bin("teichaku").unwrap().args(*args).assert().success().get_output().stdout.clone();
             String::from_utf8(out).unwrap()
         })
         .collect()
@@ -84,7 +86,11 @@ fn outputs(doc: &Value) -> Vec<String> {
 /// The lines of a text report that belong to a unit or a role: their rows in the scope table.
 fn unit_and_role_rows(text: &str) -> Vec<&str> {
     text.lines()
-        .filter(|l| (l.starts_with('U') && l.chars().nth(1).is_some_and(|c| c.is_ascii_digit())) || l.starts_with("role") || l.starts_with("役割"))
+        .filter(|l| {
+            (l.starts_with('U') && l.chars().nth(1).is_some_and(|c| c.is_ascii_digit()))
+                || l.starts_with("role")
+                || l.starts_with("役割")
+        })
         .collect()
 }
 
@@ -164,7 +170,9 @@ fn validate_refuses_the_inline_events_assess_refuses() {
     let far = vec![event("2026-04-02T09:00:00Z", 5, None), event("2300-01-01T09:00:00Z", 5, None)];
     let long = vec![event("2026-04-02T09:00:00Z", 50_000, None)];
     let kinds = (0..=65_535).map(|k| event("2026-04-02T09:00:00Z", 1, Some(format!("k{k}")))).collect();
-    for (what, word, usage) in [("a span", "span", far), ("minutes", "minutes", long), ("kinds", "task-and-tool", kinds)] {
+    for (what, word, usage) in
+        [("a span", "span", far), ("minutes", "minutes", long), ("kinds", "task-and-tool", kinds)]
+    {
         let mut d = doc(&[5], &[], None);
         d["observations"]["usage"] = Value::Array(usage);
         let dir = tempfile::tempdir().unwrap();

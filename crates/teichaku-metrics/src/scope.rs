@@ -223,7 +223,8 @@ pub struct Disclosure {
     tree: std::sync::Arc<UnitTree>,
     /// The minimum group size, at least 1.
     min: u64,
-    /// By unit position: headcount of the unit with its descendants on `as_of`.
+    /// By unit position: headcount of the unit with its descendants on `as_of` (on each of the
+    /// dates of a rule made by [`Disclosure::on`]).
     unit_headcount: Vec<u64>,
     /// By unit position: whether its figures are shown.
     unit_shown: Vec<bool>,
@@ -235,7 +236,13 @@ pub struct Disclosure {
 impl Disclosure {
     /// The rule for `snapshot` on `as_of` with groups under `min_group` withheld (0 is read as 1).
     pub fn new(snapshot: &ValidSnapshot, as_of: NaiveDate, min_group: u32) -> Self {
-        Self::decide(std::sync::Arc::new(UnitTree::new(snapshot)), snapshot, &[as_of], u64::from(min_group.max(1)), None)
+        Self::decide(
+            std::sync::Arc::new(UnitTree::new(snapshot)),
+            snapshot,
+            &[as_of],
+            u64::from(min_group.max(1)),
+            None,
+        )
     }
 
     /// The rule for the groups of members present on every one of `dates` (the last day of a
@@ -386,7 +393,8 @@ impl Disclosure {
         }
     }
 
-    /// The headcount on `as_of` of a unit with its descendants (0 for an unknown unit).
+    /// The headcount on `as_of` of a unit with its descendants (0 for an unknown unit); for a
+    /// rule made by [`Disclosure::on`], the members present on each of its dates.
     pub fn unit_headcount(&self, unit: UnitId) -> u64 {
         self.tree.position(unit).and_then(|u| self.unit_headcount.get(u)).copied().unwrap_or(0)
     }

@@ -104,7 +104,8 @@ pub enum GroupFigures {
         /// order (highest first), zero included.
         bands: Vec<BandCount>,
     },
-    /// Withheld: fewer subjects were evaluated than the minimum group size.
+    /// Withheld: fewer subjects were evaluated than the minimum group size (or, for the overall
+    /// roll-up, the withheld groups together hold fewer than it).
     Suppressed,
     /// Nobody in the group was evaluated, so there is nothing to show or to withhold.
     NoneEvaluated,
@@ -133,8 +134,11 @@ pub struct BandCount {
 ///
 /// Groups (and the overall roll-up) with fewer than `min_group_size` evaluated subjects have
 /// their figures [`GroupFigures::Suppressed`], so no one's result can be read off a small
-/// team's figures; their counts are still shown. A `min_group_size` of 0 counts as 1. Use
-/// [`DEFAULT_MIN_GROUP_SIZE`] when there is no policy of your own.
+/// team's figures; their counts are still shown. The overall figures are withheld too when
+/// the withheld groups hold 1 to `min_group_size − 1` evaluated subjects between them, since
+/// the overall minus the shown groups would be theirs (complementary suppression). A
+/// `min_group_size` of 0 counts as 1. Use [`DEFAULT_MIN_GROUP_SIZE`] when there is no policy of
+/// your own.
 ///
 /// # Errors
 ///
@@ -158,6 +162,8 @@ pub struct BandCount {
 /// let report = rollup(&rubric, &evaluate_batch(&rubric, &subjects), DEFAULT_MIN_GROUP_SIZE)?;
 /// // Groups come in key order: "legal" (one person: withheld), then "sales".
 /// assert_eq!(report.groups[0].figures, GroupFigures::Suppressed);
+/// // Everyone minus sales would be the one person in legal: the overall figures are withheld.
+/// assert_eq!(report.overall.figures, GroupFigures::Suppressed);
 /// let GroupFigures::Shown { mean, median, bands } = &report.groups[1].figures else { panic!("shown") };
 /// assert_eq!((*mean, *median), (60.0, 50.0));
 /// let counts: Vec<usize> = bands.iter().map(|b| b.count).collect();
@@ -179,15 +185,27 @@ pub fn rollup(
         overall.add(result, band, repeat);
         groups.entry(result.group.as_deref()).or_insert_with(|| Tally::new(band_count)).add(result, band, repeat);
     }
+    let groups: Vec<GroupRollup> = groups
+        .into_iter()
+        .map(|(group, tally)| tally.finish(group.map(str::to_owned), rubric, min_group_size))
+        .collect();
+    let mut overall = overall.finish(None, rubric, min_group_size);
+    // Complementary suppression: the groups split the overall roll-up, so its figures minus the
+    // shown groups' would be those of the withheld ones; when these are 1 to (minimum − 1)
+    // evaluated subjects, the overall figures are withheld (one figure, where withholding a
+    // shown group would take away what the roll-up is for).
+    let shown: usize =
+        groups.iter().filter(|g| matches!(g.figures, GroupFigures::Shown { .. })).map(|g| g.evaluated).sum();
+    let rest = overall.evaluated.saturating_sub(shown);
+    if matches!(overall.figures, GroupFigures::Shown { .. }) && rest > 0 && rest < min_group_size {
+        overall.figures = GroupFigures::Suppressed;
+    }
     Ok(RollupReport {
         rubric_id: batch.rubric_id.clone(),
         rubric_revision: batch.rubric_revision,
         min_group_size,
-        groups: groups
-            .into_iter()
-            .map(|(group, tally)| tally.finish(group.map(str::to_owned), rubric, min_group_size))
-            .collect(),
-        overall: overall.finish(None, rubric, min_group_size),
+        groups,
+        overall,
     })
 }
 

@@ -57,11 +57,17 @@ fn groups_in_key_order_with_small_ones_withheld() {
     assert_eq!(mean_median(&sales.figures), (60.0, 50.0));
     assert_eq!(counts(&sales.figures), [("S", 1), ("A", 1), ("B", 0), ("C", 2), ("D", 1)]);
 
-    // Everyone: 100, 75, 50, 50, 25, 100, 0, 62.5 → 462.5 ÷ 8; middle two 50 and 62.5.
+    // Everyone: 8 evaluated, but everyone minus sales would be the three withheld people (legal
+    // and the ungrouped one), so the overall figures are withheld too; the counts are shown.
     let overall = &report.overall;
     assert_eq!((overall.group.as_deref(), overall.subjects, overall.evaluated, overall.failed), (None, 9, 8, 1));
-    assert_eq!(mean_median(&overall.figures), (462.5 / 8.0, 56.25));
-    assert_eq!(counts(&overall.figures), [("S", 2), ("A", 1), ("B", 1), ("C", 2), ("D", 2)]);
+    assert_eq!(overall.figures, GroupFigures::Suppressed);
+    // With a minimum of 3, legal's two and the ungrouped one are withheld and are three: the
+    // overall is shown. Everyone: 100, 75, 50, 50, 25, 100, 0, 62.5 → 462.5 ÷ 8; middle two 50 and 62.5.
+    let report = rollup(&rubric, &evaluate_batch(&rubric, &population()), 3).unwrap();
+    assert_eq!(report.groups[1].figures, GroupFigures::Suppressed);
+    assert_eq!(mean_median(&report.overall.figures), (462.5 / 8.0, 56.25));
+    assert_eq!(counts(&report.overall.figures), [("S", 2), ("A", 1), ("B", 1), ("C", 2), ("D", 2)]);
 }
 
 #[test]
