@@ -57,12 +57,19 @@ fn doc(sizes: &[usize], days: &[Vec<u8>], answer: Option<&str>) -> Value {
     doc
 }
 
-/// What the command line prints for `doc`: `kpis` as text and as JSON (with cohorts from five
-/// weeks earlier), `assess` as text, JSON, Mermaid and DOT, in English and Japanese text.
-fn outputs(doc: &Value) -> Vec<String> {
+/// `doc` written to `doc.json` in a new folder, and the file's path.
+#[expect(clippy::disallowed_methods, reason = "command-line tests give the command files to read")]
+fn written(doc: &Value) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("doc.json");
     std::fs::write(&file, doc.to_string()).unwrap();
+    (dir, file)
+}
+
+/// What the command line prints for `doc`: `kpis` as text and as JSON (with cohorts from five
+/// weeks earlier), `assess` as text, JSON, Mermaid and DOT, in English and Japanese text.
+fn outputs(doc: &Value) -> Vec<String> {
+    let (_dir, file) = written(doc);
     let file = file.to_str().unwrap();
     let runs: [&[&str]; 8] = [
         &["kpis", file, "--as-of", AS_OF],
@@ -175,9 +182,7 @@ fn validate_refuses_the_inline_events_assess_refuses() {
     {
         let mut d = doc(&[5], &[], None);
         d["observations"]["usage"] = Value::Array(usage);
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("doc.json");
-        std::fs::write(&file, d.to_string()).unwrap();
+        let (_dir, file) = written(&d);
         let file = file.to_str().unwrap();
         let validate = Command::cargo_bin("teichaku").unwrap().args(["validate", file]).assert().code(1);
         let assess = Command::cargo_bin("teichaku").unwrap().args(["assess", file, "--as-of", AS_OF]).assert().code(1);
