@@ -945,6 +945,17 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
                 found: 1_000_002,
             }]),
         ),
+        (
+            // Accepted: the graph exports draw each name as one label (tests/it/trust_edges.rs).
+            "names written as Mermaid and DOT syntax",
+            edited(|d| {
+                let name = json!("x\"] --> y[\"z\"];\n%%{init: {}}%% <b>#quot; &amp; \\N\r");
+                d["organisation"]["units"][1]["name"] = name.clone();
+                d["playbook"]["inline"]["phases"][0]["title"]["en"] = name.clone();
+                d["playbook"]["inline"]["activities"][1]["title"]["en"] = name;
+            }),
+            Valid,
+        ),
     ]
 }
 
