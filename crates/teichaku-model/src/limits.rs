@@ -34,7 +34,7 @@ use crate::DocumentError;
 /// | phases | 1,000 | `validate*` | [`Limit::Phases`] |
 /// | criteria of one gate | 1,000 | `validate*` | [`Limit::GateCriteria`] |
 /// | activities | 10,000 | `validate*` | [`Limit::Activities`] |
-/// | activity instances (per-unit activities × units + the others) | 1,000,000 | `validate*` | [`Limit::ActivityInstances`] |
+/// | activity instances (per-unit activities × units + the others) | 2,000,000 | `validate*` | [`Limit::ActivityInstances`] |
 /// | interventions, KPI targets | 10,000 each | `validate*` | [`Limit::Interventions`], [`Limit::KpiTargets`] |
 /// | score components, absolute conditions | 1,000 each | `validate*` | [`Limit::ScoreComponents`], [`Limit::AbsoluteConditions`] |
 /// | usage events in a document | 25,000,000 | `validate*` | [`Limit::UsageEvents`] |
@@ -142,7 +142,7 @@ impl Limits {
         max_phases: 1_000,
         max_gate_criteria: 1_000,
         max_activities: 10_000,
-        max_activity_instances: 1_000_000,
+        max_activity_instances: 2_000_000,
         max_interventions: 10_000,
         max_kpi_targets: 10_000,
         max_score_components: 1_000,
