@@ -19,6 +19,7 @@ mod trust_depth;
 mod trust_evaluate;
 mod trust_io;
 mod trust_privacy;
+mod trust_scale;
 mod validation;
 mod versioning;
 mod walks;
