@@ -85,6 +85,8 @@ fn the_largest_builtin_playbook_at_the_unit_limit_is_accepted_and_planned() {
 #[test]
 fn a_timestamp_is_its_text_however_it_is_kept() {
     assert!(std::mem::size_of::<Timestamp>() <= 32, "{} bytes", std::mem::size_of::<Timestamp>());
+    // A usage event as a record is no larger than as text (about 95 to 130 bytes).
+    assert!(std::mem::size_of::<UsageEvent>() <= 104, "{} bytes", std::mem::size_of::<UsageEvent>());
     let short = Timestamp::from("2026-04-01T09:30:00+09:00");
     let long = Timestamp::from("2026-04-01T09:30:00.123456789+09:00".to_owned());
     assert_eq!(short.as_str(), "2026-04-01T09:30:00+09:00");
