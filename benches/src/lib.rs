@@ -1,6 +1,7 @@
 //! Shared pieces of the teichaku benchmarks: the synthetic data set and how teichaku loads it.
 
 pub mod rollout_set;
+pub mod scale;
 pub mod subjects;
 pub mod synthetic;
 

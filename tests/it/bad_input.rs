@@ -850,7 +850,7 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
             Invalid(vec![ValidationError::LimitExceeded {
                 record: small_playbook(),
                 what: Limit::ActivityInstances,
-                limit: 1_000_000,
+                limit: 2_000_000,
                 found: 10_100_002,
             }]),
         ),
@@ -927,12 +927,12 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
         (
             "activity instances two past the limit that fits the memory budget",
             edited(|d| {
-                // 100,000 units and 10 per-unit activities: 1,000,000 instances plus 2.
+                // 100,000 units and 20 per-unit activities: 2,000,000 instances plus 2.
                 let units = d["organisation"]["units"].as_array_mut().unwrap();
                 units.extend((0..99_997_u128).map(|i| json!({ "id": unit(0x10_0000 + i), "name": "u" })));
                 let activities = d["playbook"]["inline"]["activities"].as_array_mut().unwrap();
                 let template = activities[1].clone();
-                activities.extend((0..8).map(|i| {
+                activities.extend((0..18).map(|i| {
                     let mut a = template.clone();
                     a["id"] = json!(format!("extra-{i}"));
                     a
@@ -941,8 +941,8 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
             Invalid(vec![ValidationError::LimitExceeded {
                 record: small_playbook(),
                 what: Limit::ActivityInstances,
-                limit: 1_000_000,
-                found: 1_000_002,
+                limit: 2_000_000,
+                found: 2_000_002,
             }]),
         ),
         (

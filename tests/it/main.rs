@@ -20,6 +20,7 @@ mod trust_edges;
 mod trust_evaluate;
 mod trust_io;
 mod trust_privacy;
+mod trust_scale;
 mod validation;
 mod versioning;
 mod walks;

@@ -39,7 +39,12 @@ pub(crate) fn read(path: &Path) -> Result<String, Failure> {
     let text = String::from_utf8(bytes).map_err(|e| {
         Failure::input(format!("{name}: not UTF-8: invalid byte at offset {}", e.utf8_error().valid_up_to()))
     })?;
-    Ok(text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text))
+    // A byte-order mark is removed in place, not by copying the text.
+    let mut text = text;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
 }
 
 /// The folder a document's usage event files are named relative to: its own, or the current
@@ -83,9 +88,9 @@ struct Kind {
 /// Validates `text` as an assessment document, or as a playbook document when its top level has
 /// `phases` but no `organisation`. An assessment document is loaded as `assess` loads it, usage
 /// event files (in `folder`) included.
-pub(crate) fn validate(text: &str, folder: &Path, catalog: &Catalog) -> ValidationReport {
+pub(crate) fn validate(text: String, folder: &Path, catalog: &Catalog) -> ValidationReport {
     let is_playbook =
-        serde_json::from_str::<Kind>(text).map(|k| k.phases.is_some() && k.organisation.is_none()).unwrap_or(false);
+        serde_json::from_str::<Kind>(&text).map(|k| k.phases.is_some() && k.organisation.is_none()).unwrap_or(false);
     let report = |document| ValidationReport {
         engine_version: teichaku::ENGINE_VERSION,
         document,
@@ -97,7 +102,7 @@ pub(crate) fn validate(text: &str, folder: &Path, catalog: &Catalog) -> Validati
     };
     if is_playbook {
         let mut r = report("playbook");
-        match parse_playbook(text).map(|p| validate_playbook(&p)) {
+        match parse_playbook(&text).map(|p| validate_playbook(&p)) {
             Ok(Ok(())) => r.valid = true,
             Ok(Err(e)) => r.problems = e.into_vec(),
             Err(e) => r.unreadable = Some(e.to_string()),
@@ -105,6 +110,7 @@ pub(crate) fn validate(text: &str, folder: &Path, catalog: &Catalog) -> Validati
         return r;
     }
     let mut r = report("assessment");
+    // The text is given away, so it is freed once parsed.
     match teichaku::load_with(text, catalog, &Files { base: folder.to_path_buf() }, &LoadOptions::default()) {
         Ok(loaded) => {
             r.valid = true;

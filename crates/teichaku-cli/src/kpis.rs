@@ -295,7 +295,8 @@ pub(crate) fn load_with_events(
         extra_files.push(name.to_owned());
     }
     let options = LoadOptions { skip_bad_lines, extra_files, ..LoadOptions::default() };
-    teichaku::load_with(&text, catalog, &Files { base: input::folder_of(file) }, &options)
+    // The text is given away, so it is freed once parsed.
+    teichaku::load_with(text, catalog, &Files { base: input::folder_of(file) }, &options)
         .map_err(|e| load_failure(file, &e))
 }
 

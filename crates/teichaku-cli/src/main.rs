@@ -195,7 +195,7 @@ fn run(cli: Cli, out: &mut String) -> Result<u8, Failure> {
         }
         Command::Validate { file, format } => {
             let text = input::read(&file)?;
-            let report = input::validate(&text, &input::folder_of(&file), &catalog);
+            let report = input::validate(text, &input::folder_of(&file), &catalog);
             match format {
                 Format::Json => *out = json(&report)?,
                 Format::Text => render::validation_text(&report, lang, out),

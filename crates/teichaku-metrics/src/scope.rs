@@ -116,8 +116,9 @@ pub fn active_members(snapshot: &ValidSnapshot, scope: &Scope, from: NaiveDate, 
 /// depth-first order, so "unit `v` is under unit `u`" is two comparisons however deep the tree.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct UnitTree {
-    /// Position of each unit id.
-    index: std::collections::BTreeMap<UnitId, usize>,
+    /// Position of each unit id: looked up, never walked, so a hash map with a fixed hasher (no
+    /// randomness) serves, in one or two memory reads rather than a tree's seventeen.
+    index: std::collections::HashMap<UnitId, usize, std::hash::BuildHasherDefault<std::hash::DefaultHasher>>,
     /// By position: the parent's position.
     parent: Vec<Option<usize>>,
     /// Positions in depth-first preorder (parents before children; roots and children in list order).
@@ -129,9 +130,9 @@ pub(crate) struct UnitTree {
 impl UnitTree {
     pub(crate) fn new(snapshot: &ValidSnapshot) -> Self {
         let units = &snapshot.organisation().units;
-        let index: std::collections::BTreeMap<UnitId, usize> =
+        let index: std::collections::HashMap<UnitId, usize, _> =
             units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
-        let parent: Vec<Option<usize>> = units.iter().map(|u| u.parent.and_then(|p| index.get(&p).copied())).collect();
+        let parent: Vec<Option<usize>> = (0..units.len()).map(|i| snapshot.parent_position(i)).collect();
         let mut children: Vec<Vec<usize>> = vec![Vec::new(); units.len()];
         let mut roots = Vec::new();
         for (i, p) in parent.iter().enumerate() {

@@ -131,7 +131,9 @@ macro_rules! slug_id {
                 let s = <::std::borrow::Cow<'de, str> as $crate::__private::serde::Deserialize>::deserialize(
                     deserializer,
                 )?;
-                Self::new(&s).map_err(<D::Error as $crate::__private::serde::de::Error>::custom)
+                $crate::__private::check_slug(&s)
+                    .map(|()| Self($crate::__private::shared_slug(&s)))
+                    .map_err(<D::Error as $crate::__private::serde::de::Error>::custom)
             }
         }
 
@@ -349,6 +351,32 @@ pub enum SlugError {
         /// Its byte offset.
         at: usize,
     },
+}
+
+/// The text of a slug read from a document, shared with the last slugs read on this thread
+/// when it equals one of them: a document of millions of usage events naming a few kinds of
+/// task and tools then holds each name once, not once per event (an `Arc<str>` of a short name
+/// is a 32-byte allocation beside the event's 104 bytes). Only which copy is shared depends on
+/// what came before; the text, and so every comparison and output, does not.
+pub fn shared_slug(s: &str) -> std::sync::Arc<str> {
+    /// How many recent slugs are kept: more than the kinds of task and tools an export usually
+    /// names, few enough to compare in a moment.
+    const RECENT: usize = 16;
+    thread_local! {
+        static LAST: std::cell::RefCell<Vec<std::sync::Arc<str>>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some(found) = last.iter().find(|x| &***x == s) {
+            return found.clone();
+        }
+        let new: std::sync::Arc<str> = s.into();
+        if last.len() >= RECENT {
+            last.remove(0);
+        }
+        last.push(new.clone());
+        new
+    })
 }
 
 /// Whether `s` is a slug: 1 to [`MAX_SLUG_LEN`] bytes of `a-z0-9._-`.

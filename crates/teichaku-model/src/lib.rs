@@ -85,7 +85,7 @@ pub use validate::{
 /// What the exported `slug_id!` macro needs from this crate; not part of the API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::id::check_slug;
+    pub use crate::id::{check_slug, shared_slug};
     pub use schemars;
     pub use serde;
 }

@@ -34,7 +34,7 @@ use crate::DocumentError;
 /// | phases | 1,000 | `validate*` | [`Limit::Phases`] |
 /// | criteria of one gate | 1,000 | `validate*` | [`Limit::GateCriteria`] |
 /// | activities | 10,000 | `validate*` | [`Limit::Activities`] |
-/// | activity instances (per-unit activities × units + the others) | 1,000,000 | `validate*` | [`Limit::ActivityInstances`] |
+/// | activity instances (per-unit activities × units + the others) | 2,000,000 | `validate*` | [`Limit::ActivityInstances`] |
 /// | interventions, KPI targets | 10,000 each | `validate*` | [`Limit::Interventions`], [`Limit::KpiTargets`] |
 /// | score components, absolute conditions | 1,000 each | `validate*` | [`Limit::ScoreComponents`], [`Limit::AbsoluteConditions`] |
 /// | usage events in a document | 25,000,000 | `validate*` | [`Limit::UsageEvents`] |
@@ -51,12 +51,13 @@ use crate::DocumentError;
 /// nesting (its default recursion limit of 128, which teichaku never disables with the
 /// `unbounded_depth` feature), so [`Limits::max_nesting`] is 127 and can be lowered, not raised.
 ///
-/// The activity instance limit is set by memory, not by the work: each instance costs about
-/// 0.8 KiB through `assess` and 1.9 KiB when the assessment is written as JSON (its schedule
-/// lists every instance), so 1,000,000 instances keep the largest report within a budget of
-/// 2 GiB (measured: 1.95 GB peak for `teichaku assess --format json`, 0.84 GB for the text
-/// report; docs/reliability.md). A document past it is refused by validation, before any
-/// instance is made.
+/// The activity instance limit follows from the unit limit: every built-in playbook must be
+/// accepted at 100,000 units, and the one with the most per-unit activities has 18 of them
+/// (1,800,017 instances), so the limit is 100,000 × 20. Its memory is measured and bounded
+/// (docs/reliability.md, "Scale: 100,000 units"): a document at the limit (1,999,986
+/// instances) peaks at 1.2 GB for `teichaku assess` and 3.0 GB for `teichaku assess --format
+/// json`, which writes 1.9 GB. A document past it is refused by validation, before any instance
+/// is made.
 ///
 /// 2 GiB holds a document with 10 million inline usage events (about 125 bytes each written
 /// out); larger exports belong in `usage_files`, which the command line streams row by row.
@@ -142,7 +143,7 @@ impl Limits {
         max_phases: 1_000,
         max_gate_criteria: 1_000,
         max_activities: 10_000,
-        max_activity_instances: 1_000_000,
+        max_activity_instances: 2_000_000,
         max_interventions: 10_000,
         max_kpi_targets: 10_000,
         max_score_components: 1_000,

@@ -293,14 +293,13 @@ pub fn next_actions(
     // Waves that may not start: the appointments and the previous wave's work that unblock the
     // next one (a wave whose previous wave may start), so no wave waits with nothing proposed.
     let waves_open: Vec<bool> = readiness.waves.iter().map(|w| w.may_start).collect();
-    let mut open_in_wave: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut open_in_wave: Vec<usize> = vec![0; readiness.waves.len()];
     for i in plan.instances.iter().filter(|i| i.done.is_none()) {
-        if let Some(w) = i.wave {
-            *open_in_wave.entry(w).or_default() += 1;
+        if let Some(count) = i.wave.and_then(|w| open_in_wave.get_mut(w)) {
+            *count += 1;
         }
     }
-    let by_key: BTreeMap<&crate::InstanceKey, &crate::InstancePlan> =
-        plan.instances.iter().map(|i| (&i.key, i)).collect();
+    let by_key = Locator::new(snapshot, plan);
     // Roles to appoint: (role, unit or the organisation, why, urgency terms).
     let mut appointments: Vec<(Role, Option<UnitId>, Reason, UrgencyTerms)> = Vec::new();
     for w in readiness.waves.iter().filter(|w| !w.may_start) {
@@ -308,7 +307,7 @@ pub fn next_actions(
         if !previous_open {
             continue;
         }
-        let waiting = open_in_wave.get(&w.wave).copied().unwrap_or(0);
+        let waiting = open_in_wave.get(w.wave).copied().unwrap_or(0);
         let terms = UrgencyTerms {
             sequence: k.wave_unblocking,
             blocking: k.blocking_per_instance * waiting.min(cap) as f64,
@@ -353,7 +352,7 @@ pub fn next_actions(
 
     // Interventions whose condition holds.
     // Each scope with its KPIs, looked up once for all the interventions.
-    let here = |scope: ActionScope| Here { scope, kpis: look.kpis.get(&metrics_scope(scope)).copied() };
+    let here = |scope: ActionScope| Here { scope, kpis: look.kpis.of(&metrics_scope(scope), snapshot) };
     let organisation_here = [here(ActionScope::Organisation)];
     // Per-unit interventions fire only in units the rollout has reached (their wave may start).
     let unit_heres: Vec<Here<'_>> = readiness
@@ -748,7 +747,7 @@ fn metrics_scope(scope: ActionScope) -> Scope {
 struct Lookups<'a> {
     snapshot: &'a ValidSnapshot,
     roles: &'a RoleIndex<'a>,
-    kpis: BTreeMap<&'a Scope, &'a teichaku_metrics::ScopeKpis>,
+    kpis: crate::readiness::Figures<'a>,
     /// Each activity's position in the playbook.
     activity_position: BTreeMap<&'a ActivityId, usize>,
     /// The completions that count, by activity and unit.
@@ -762,11 +761,11 @@ impl<'a> Lookups<'a> {
         let as_of = kpis.as_of;
         let activity_position: BTreeMap<&ActivityId, usize> =
             snapshot.playbook().activities.iter().enumerate().map(|(i, a)| (&a.id, i)).collect();
-        let waves = crate::rollout_waves(snapshot);
+        let (waves, positions) = crate::readiness::rollout_waves_and_positions(snapshot);
         let units: Vec<UnitId> = waves.iter().flatten().copied().collect();
-        let done = DoneIndex::new(snapshot, as_of, waves.first().map_or(&[], Vec::as_slice), &units);
+        let done = DoneIndex::new(snapshot, as_of, waves.first().map_or(&[], Vec::as_slice), &units, &positions);
         let rollout_units = units.into_iter().map(Some).collect();
-        let kpis = kpis.scopes.iter().map(|s| (&s.scope, s)).collect();
+        let kpis = crate::readiness::Figures::new(kpis);
         Self { snapshot, roles, kpis, activity_position, done, rollout_units }
     }
 
@@ -834,7 +833,7 @@ fn role_position(role: Role) -> usize {
 /// still waiting, the open prerequisites further up that can; sorted, once each.
 fn startable_for(
     plan: &RolloutPlan,
-    by_key: &BTreeMap<&crate::InstanceKey, &crate::InstancePlan>,
+    by_key: &Locator<'_>,
     activity: &ActivityId,
     waves_open: &[bool],
     unit: Option<UnitId>,
@@ -845,7 +844,6 @@ fn startable_for(
             .get(&crate::InstanceKey { activity: activity.clone(), unit: Some(u) })
             .filter(|i| i.done.is_none())
             .into_iter()
-            .copied()
             .collect(),
         None => plan.instances.iter().filter(|i| &i.key.activity == activity && i.done.is_none()).collect(),
     };
@@ -860,12 +858,86 @@ fn startable_for(
                 out.insert(i.key.clone());
             }
         } else {
-            stack.extend(i.waiting_on.iter().filter_map(|k| by_key.get(k).copied()));
+            stack.extend(i.waiting_on.iter().filter_map(|k| by_key.get(k)));
             if i.wave_blocked {
                 let gate = i.wave_gate.and_then(|w| plan.wave_gates.iter().find(|g| g.wave == w));
-                stack.extend(gate.into_iter().flat_map(|g| &g.waiting_on).filter_map(|k| by_key.get(k).copied()));
+                stack.extend(gate.into_iter().flat_map(|g| &g.waiting_on).filter_map(|k| by_key.get(k)));
             }
         }
     }
     out.into_iter().collect()
+}
+
+/// The plan's instances found by key, through positions rather than a map over every key: the
+/// instances of each activity are listed in one pass (no lookup by unit), and an activity's
+/// instances are placed by unit position only when one of them is first asked for, so a call
+/// that asks about a few activities pays for those alone.
+struct Locator<'p> {
+    snapshot: &'p ValidSnapshot,
+    plan: &'p RolloutPlan,
+    activity_position: BTreeMap<&'p ActivityId, usize>,
+    /// By activity position: the places in the plan of its instances.
+    by_activity: Vec<Vec<u32>>,
+    /// By activity position, made on first use: the place in the plan of its instance in each
+    /// unit (by unit position), or of its one instance.
+    tables: Vec<std::cell::OnceCell<Vec<u32>>>,
+}
+
+impl<'p> Locator<'p> {
+    const NONE: u32 = u32::MAX;
+
+    fn new(snapshot: &'p ValidSnapshot, plan: &'p RolloutPlan) -> Self {
+        let pb = snapshot.playbook();
+        let activity_position: BTreeMap<&ActivityId, usize> =
+            pb.activities.iter().enumerate().map(|(i, a)| (&a.id, i)).collect();
+        let mut by_activity = vec![Vec::new(); pb.activities.len()];
+        // Instances of one activity mostly come together: the last activity found is tried first,
+        // by pointer (ids share their text).
+        let mut last: Option<(&ActivityId, usize)> = None;
+        for (k, i) in plan.instances.iter().enumerate() {
+            let position = match last {
+                Some((id, p)) if id.as_str().as_ptr() == i.key.activity.as_str().as_ptr() => Some(p),
+                _ => activity_position.get(&i.key.activity).copied(),
+            };
+            let Some(position) = position else { continue };
+            last = Some((&i.key.activity, position));
+            if let Some(list) = by_activity.get_mut(position) {
+                list.push(k as u32);
+            }
+        }
+        let tables = (0..pb.activities.len()).map(|_| std::cell::OnceCell::new()).collect();
+        Self { snapshot, plan, activity_position, by_activity, tables }
+    }
+
+    /// The places in the plan of the instances of the activity at `position`, by unit position.
+    fn table(&self, position: usize) -> &[u32] {
+        let Some(cell) = self.tables.get(position) else { return &[] };
+        cell.get_or_init(|| {
+            let per_unit =
+                self.snapshot.playbook().activities.get(position).is_some_and(|a| a.scope == ActivityScope::PerUnit);
+            let mut table = vec![Self::NONE; if per_unit { self.snapshot.organisation().units.len() } else { 1 }];
+            for &k in self.by_activity.get(position).map_or(&[][..], Vec::as_slice) {
+                let slot = match self.plan.instances.get(k as usize).map(|i| i.key.unit) {
+                    Some(Some(u)) if per_unit => self.snapshot.unit_position(u),
+                    Some(None) if !per_unit => Some(0),
+                    _ => None,
+                };
+                if let Some(place) = slot.and_then(|s| table.get_mut(s)) {
+                    *place = k;
+                }
+            }
+            table
+        })
+    }
+
+    /// The instance with key `key`.
+    fn get(&self, key: &crate::InstanceKey) -> Option<&'p crate::InstancePlan> {
+        let position = *self.activity_position.get(&key.activity)?;
+        let slot = match key.unit {
+            Some(u) => self.snapshot.unit_position(u)?,
+            None => 0,
+        };
+        let at = *self.table(position).get(slot)?;
+        self.plan.instances.get(at as usize).filter(|i| &i.key == key)
+    }
 }

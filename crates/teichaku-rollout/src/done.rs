@@ -32,8 +32,15 @@ pub(crate) struct DoneIndex {
 impl DoneIndex {
     /// Indexes the completions of `snapshot` on or before `as_of`; `pilot` is the first wave, whose
     /// units an organisation-wide activity anchored on a per-unit one counts from, and `units` the
-    /// rollout units, where per-unit activities have instances.
-    pub(crate) fn new(snapshot: &ValidSnapshot, as_of: NaiveDate, pilot: &[UnitId], units: &[UnitId]) -> Self {
+    /// rollout units, where per-unit activities have instances, with `positions` their positions
+    /// in the organisation's unit list.
+    pub(crate) fn new(
+        snapshot: &ValidSnapshot,
+        as_of: NaiveDate,
+        pilot: &[UnitId],
+        units: &[UnitId],
+        positions: &[usize],
+    ) -> Self {
         let pb = snapshot.playbook();
         let position: BTreeMap<ActivityId, usize> =
             pb.activities.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
@@ -56,13 +63,21 @@ impl DoneIndex {
             let keys: Vec<Option<UnitId>> =
                 index.dates.range((a, None)..).take_while(|(k, _)| k.0 == a).map(|(k, _)| k.1).collect();
             // Where the activity's audience has nobody, the instance has nothing to do.
+            // Which units hold a member of the audience is worked out once per activity, not by
+            // gathering each unit's members (that made a wide organisation pay per unit).
             let mut empty: Vec<Option<UnitId>> = Vec::new();
             if let Some(audience) = &activity.audience {
-                let scopes: Vec<Option<UnitId>> = match activity.scope {
-                    ActivityScope::PerUnit => units.iter().map(|&u| Some(u)).collect(),
+                let covered = audiences.covered(audience);
+                empty = match activity.scope {
+                    ActivityScope::PerUnit => units
+                        .iter()
+                        .zip(positions)
+                        .filter(|&(_, &p)| !covered.get(p).is_some_and(|&c| c))
+                        .map(|(&u, _)| Some(u))
+                        .collect(),
+                    _ if covered.iter().any(|&c| c) => Vec::new(),
                     _ => vec![None],
                 };
-                empty = scopes.into_iter().filter(|&u| audiences.members(snapshot, audience, u).is_empty()).collect();
             }
             for unit in keys {
                 let opens = match &activity.timing {
@@ -233,17 +248,71 @@ impl DoneIndex {
 
 /// Present members by unit, to find an activity's audience in a scope.
 pub(crate) struct AudienceIndex<'a> {
-    by_unit: BTreeMap<UnitId, Vec<&'a Member>>,
+    /// The present members, unit by unit (in unit position order): unit `u`'s are
+    /// `members[start[u]..start[u + 1]]`.
+    members: Vec<&'a Member>,
+    start: Vec<usize>,
+    /// By unit position: its parent's position.
+    parent: Vec<Option<usize>>,
 }
 
 impl<'a> AudienceIndex<'a> {
     /// The members of `snapshot` present on `as_of`, grouped by unit once.
     pub(crate) fn new(snapshot: &'a ValidSnapshot, as_of: NaiveDate) -> Self {
-        let mut by_unit: BTreeMap<UnitId, Vec<&Member>> = BTreeMap::new();
-        for m in snapshot.organisation().members.iter().filter(|m| m.is_present_on(as_of)) {
-            by_unit.entry(m.unit).or_default().push(m);
+        let units = snapshot.organisation().units.len();
+        let mut present: Vec<(usize, &Member)> = snapshot
+            .organisation()
+            .members
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.is_present_on(as_of))
+            .filter_map(|(i, m)| Some((snapshot.member_unit_position(i)?, m)))
+            .collect();
+        // Stable: each unit's members stay in the organisation's order.
+        present.sort_by_key(|&(u, _)| u);
+        let mut start = vec![0usize; units + 1];
+        for &(u, _) in &present {
+            if let Some(count) = start.get_mut(u + 1) {
+                *count += 1;
+            }
         }
-        Self { by_unit }
+        for u in 1..start.len() {
+            let before = start.get(u - 1).copied().unwrap_or(0);
+            if let Some(count) = start.get_mut(u) {
+                *count += before;
+            }
+        }
+        let members = present.into_iter().map(|(_, m)| m).collect();
+        let parent = (0..units).map(|u| snapshot.parent_position(u)).collect();
+        Self { members, start, parent }
+    }
+
+    /// The present members of the unit at position `unit` itself.
+    fn of(&self, unit: usize) -> &[&'a Member] {
+        let (Some(&from), Some(&until)) = (self.start.get(unit), self.start.get(unit + 1)) else { return &[] };
+        self.members.get(from..until).unwrap_or(&[])
+    }
+
+    /// By unit position: whether the unit, or a unit below it, has a present member who belongs
+    /// to `audience` (as [`Self::members`] would find one). Each unit with such a member marks
+    /// itself and its parents, stopping at a unit already marked, so the whole tree costs one
+    /// pass over the members and the units.
+    pub(crate) fn covered(&self, audience: &Audience) -> Vec<bool> {
+        let mut covered = vec![false; self.parent.len()];
+        for unit in 0..self.parent.len() {
+            if !self.of(unit).iter().any(|m| fits(audience, m)) {
+                continue;
+            }
+            let mut at = Some(unit);
+            while let Some(p) = at {
+                match covered.get_mut(p) {
+                    Some(mark) if !*mark => *mark = true,
+                    _ => break,
+                }
+                at = self.parent.get(p).copied().flatten();
+            }
+        }
+        covered
     }
 
     /// The present members of `unit` (with the units below it), or of the organisation for `None`,
@@ -251,23 +320,28 @@ impl<'a> AudienceIndex<'a> {
     /// any (a member whose age band or literacy is not recorded is not known to be outside it, and
     /// counts); sorted by id.
     pub(crate) fn members(&self, snapshot: &ValidSnapshot, audience: &Audience, unit: Option<UnitId>) -> Vec<MemberId> {
-        let fits = |m: &&&Member| {
-            (audience.roles.is_empty() || m.roles.iter().any(|r| audience.roles.contains(r)))
-                && (audience.age_bands.is_empty() || m.age_band.is_none_or(|b| audience.age_bands.contains(&b)))
-                && (audience.literacy.is_empty() || m.literacy.is_none_or(|l| audience.literacy.contains(&l)))
-        };
+        let fits = |m: &&&Member| fits(audience, m);
         let mut out: Vec<MemberId> = match unit {
             Some(u) => snapshot
                 .units_under(u)
                 .into_iter()
-                .filter_map(|x| self.by_unit.get(&x))
-                .flatten()
+                .filter_map(|x| snapshot.unit_position(x))
+                .flat_map(|x| self.of(x))
                 .filter(fits)
                 .map(|m| m.id)
                 .collect(),
-            None => self.by_unit.values().flatten().filter(fits).map(|m| m.id).collect(),
+            None => self.members.iter().filter(fits).map(|m| m.id).collect(),
         };
         out.sort_unstable();
         out
     }
+}
+
+/// Whether `m` belongs to `audience`: one of its roles, age bands and literacy tiers each, where
+/// it names any (a member whose age band or literacy is not recorded is not known to be outside
+/// it, and counts).
+fn fits(audience: &Audience, m: &Member) -> bool {
+    (audience.roles.is_empty() || m.roles.iter().any(|r| audience.roles.contains(r)))
+        && (audience.age_bands.is_empty() || m.age_band.is_none_or(|b| audience.age_bands.contains(&b)))
+        && (audience.literacy.is_empty() || m.literacy.is_none_or(|l| audience.literacy.contains(&l)))
 }

@@ -25,7 +25,7 @@
 //!   its own scope and every unit of wave k has the roles the playbook asks of every unit (per-unit
 //!   role criteria not limited to the pilot).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -228,26 +228,29 @@ pub struct UnitReadiness {
 pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport {
     let as_of = kpis.as_of;
     let pb = snapshot.playbook();
-    let waves = rollout_waves(snapshot);
+    let (waves, positions) = rollout_waves_and_positions(snapshot);
     let pilot: Vec<UnitId> = waves.first().cloned().unwrap_or_default();
     let all_units: Vec<UnitId> = waves.iter().flatten().copied().collect();
     let roles = RoleIndex::new(snapshot, as_of);
-    let done = DoneIndex::new(snapshot, as_of, &pilot, &all_units);
-    // Each scope's figures, found once: a search per unit would make readiness quadratic in units.
-    let figures: BTreeMap<&Scope, &ScopeKpis> = kpis.scopes.iter().map(|s| (&s.scope, s)).collect();
+    let done = DoneIndex::new(snapshot, as_of, &pilot, &all_units, &positions);
+    // Each scope's figures, found by position (a search per unit would make readiness quadratic
+    // in units).
+    let figures = Figures::new(kpis);
     let units: Vec<UnitReadiness> = waves
         .iter()
         .enumerate()
         .flat_map(|(w, units)| units.iter().map(move |&u| (w, u)))
-        .map(|(wave, unit)| {
+        .zip(&positions)
+        .map(|((wave, unit), &position)| {
             let one = [unit];
             let ctx = Ctx {
                 snapshot,
-                figures: figures.get(&Scope::Unit(unit)).copied(),
+                figures: figures.unit(unit, Some(position)),
                 done: &done,
                 pilot: &one,
                 reached: &one,
                 every: &one,
+                every_positions: std::slice::from_ref(&position),
                 roles: &roles,
             };
             let gate = pb.phases.iter().map(|p| ctx.gate(&p.id, &p.gate)).find(|g| !g.passed);
@@ -260,7 +263,15 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
         .collect();
 
     let first_phase = pb.phases.first().map(|p| p.id.clone());
-    let unit_at: BTreeMap<UnitId, usize> = units.iter().enumerate().map(|(i, r)| (r.unit, i)).collect();
+    // Where each wave's units start in `units` (which lists the waves' units in order).
+    let wave_start: Vec<usize> = waves
+        .iter()
+        .scan(0, |start, w| {
+            let here = *start;
+            *start += w.len();
+            Some(here)
+        })
+        .collect();
     // Roles asked of every unit the rollout reaches (not of the pilot alone): a wave starts with them.
     let per_unit_roles: Vec<(Role, u32, CriterionId)> = pb
         .phases
@@ -277,9 +288,11 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
         .enumerate()
         .map(|(wave, members)| {
             let mut blocked_by = Vec::new();
-            let previous = wave.checked_sub(1).and_then(|w| waves.get(w));
-            for &unit in previous.into_iter().flatten() {
-                let u = unit_at.get(&unit).and_then(|&i| units.get(i));
+            let previous = wave.checked_sub(1).and_then(|w| Some((waves.get(w)?, *wave_start.get(w)?)));
+            for (j, &unit) in
+                previous.into_iter().flat_map(|(w, start)| w.iter().enumerate().map(move |(j, u)| (start + j, u)))
+            {
+                let u = units.get(j).filter(|r| r.unit == unit);
                 let short = u.is_some_and(|r| r.phase.is_some() && r.phase == first_phase);
                 if short {
                     blocked_by.push(WaveBlock::PreviousWaveGate {
@@ -288,14 +301,15 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
                     });
                 }
             }
-            // Each (unit, role) named once, found in a set: a search of `blocked_by` per unit would
-            // make a wide wave quadratic.
-            let mut named: BTreeSet<(UnitId, Role)> = BTreeSet::new();
-            for &unit in members {
+            // Each (unit, role) named once: a unit is in one wave, so the roles named are kept for
+            // the unit at hand (a search of `blocked_by` per unit would make a wide wave quadratic).
+            let start = wave_start.get(wave).copied().unwrap_or(0);
+            for (j, &unit) in members.iter().enumerate() {
+                let position = positions.get(start + j).copied();
+                let mut named: Vec<Role> = Vec::new();
                 for (role, min_count, criterion) in &per_unit_roles {
-                    if !named.contains(&(unit, *role)) && roles.count(&Scope::Unit(unit), *role) < u64::from(*min_count)
-                    {
-                        named.insert((unit, *role));
+                    if !named.contains(role) && roles.count_unit(unit, position, *role) < u64::from(*min_count) {
+                        named.push(*role);
                         blocked_by.push(WaveBlock::RoleMissing { unit, role: *role, criterion: criterion.clone() });
                     }
                 }
@@ -309,11 +323,12 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
     let reached: Vec<UnitId> = waves.iter().filter(|w| w.may_start).flat_map(|w| w.units.iter().copied()).collect();
     let org = Ctx {
         snapshot,
-        figures: figures.get(&Scope::Organisation).copied(),
+        figures: figures.organisation(),
         done: &done,
         pilot: &pilot,
         reached: &reached,
         every: &all_units,
+        every_positions: &positions,
         roles: &roles,
     };
     let phases: Vec<GateReadiness> = pb.phases.iter().map(|p| org.gate(&p.id, &p.gate)).collect();
@@ -339,16 +354,49 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
 
 /// The rollout waves: the organisation's, then units in no wave and without sub-units.
 pub fn rollout_waves(snapshot: &ValidSnapshot) -> Vec<Vec<UnitId>> {
+    let units = &snapshot.organisation().units;
+    rollout_positions(snapshot)
+        .into_iter()
+        .map(|wave| wave.into_iter().filter_map(|p| units.get(p).map(|u| u.id)).collect())
+        .collect()
+}
+
+/// [`rollout_waves`] by the units' positions in the organisation's unit list, found without a
+/// lookup by id for the units in no wave.
+pub(crate) fn rollout_positions(snapshot: &ValidSnapshot) -> Vec<Vec<usize>> {
     let org = snapshot.organisation();
-    let mut waves: Vec<Vec<UnitId>> = org.waves.iter().map(|w| w.units.clone()).filter(|w| !w.is_empty()).collect();
-    let placed: BTreeSet<UnitId> = waves.iter().flatten().copied().collect();
-    let parents: BTreeSet<UnitId> = org.units.iter().filter_map(|u| u.parent).collect();
-    let rest: Vec<UnitId> =
-        org.units.iter().map(|u| u.id).filter(|u| !placed.contains(u) && !parents.contains(u)).collect();
+    let n = org.units.len();
+    let mut waves: Vec<Vec<usize>> = org
+        .waves
+        .iter()
+        .map(|w| w.units.iter().filter_map(|&u| snapshot.unit_position(u)).collect::<Vec<usize>>())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut placed = vec![false; n];
+    for &p in waves.iter().flatten() {
+        if let Some(mark) = placed.get_mut(p) {
+            *mark = true;
+        }
+    }
+    for parent in (0..n).filter_map(|u| snapshot.parent_position(u)) {
+        if let Some(mark) = placed.get_mut(parent) {
+            *mark = true;
+        }
+    }
+    let rest: Vec<usize> = (0..n).filter(|&u| placed.get(u) == Some(&false)).collect();
     if !rest.is_empty() {
         waves.push(rest);
     }
     waves
+}
+
+/// The rollout waves by id and, aligned with their units in wave order, each unit's position.
+pub(crate) fn rollout_waves_and_positions(snapshot: &ValidSnapshot) -> (Vec<Vec<UnitId>>, Vec<usize>) {
+    let units = &snapshot.organisation().units;
+    let positions = rollout_positions(snapshot);
+    let waves =
+        positions.iter().map(|wave| wave.iter().filter_map(|&p| units.get(p).map(|u| u.id)).collect()).collect();
+    (waves, positions.into_iter().flatten().collect())
 }
 
 struct Ctx<'a> {
@@ -360,6 +408,8 @@ struct Ctx<'a> {
     pilot: &'a [UnitId],
     reached: &'a [UnitId],
     every: &'a [UnitId],
+    /// The positions of the units of `every` in the organisation's unit list.
+    every_positions: &'a [usize],
     roles: &'a RoleIndex<'a>,
 }
 
@@ -447,10 +497,14 @@ impl Ctx<'_> {
             Check::RolePresent { role, min_count, per_unit } => {
                 let need = u64::from(*min_count);
                 let (count, lacking) = if *per_unit {
-                    let counts: Vec<(UnitId, u64)> = self
-                        .units(coverage, UnitCoverage::Every)
+                    let units = self.units(coverage, UnitCoverage::Every);
+                    // The units' positions, where known: those of every rollout unit.
+                    let positions = Some(self.every_positions)
+                        .filter(|p| std::ptr::eq(units, self.every) && p.len() == units.len());
+                    let counts: Vec<(UnitId, u64)> = units
                         .iter()
-                        .map(|&u| (u, self.roles.count(&Scope::Unit(u), *role)))
+                        .enumerate()
+                        .map(|(i, &u)| (u, self.roles.count_unit(u, positions.and_then(|p| p.get(i).copied()), *role)))
                         .collect();
                     let lacking = counts.iter().filter(|(_, c)| *c < need).map(|(u, _)| *u).collect();
                     (counts.iter().map(|(_, c)| *c).min().unwrap_or(0), lacking)
@@ -466,6 +520,51 @@ impl Ctx<'_> {
                 )
             }
             _ => (false, 0.0, Observed::Role { role: Role::Staff, count: 0, min_count: 0, lacking: Vec::new() }),
+        }
+    }
+}
+
+/// The figures of each scope of a KPI report, found by position: a report of every scope lists
+/// the organisation, then each unit in the organisation's order, then the roles, so unit `p`'s
+/// figures are checked at place `p + 1` first; a report in another order is searched through a
+/// map made on first need.
+pub(crate) struct Figures<'a> {
+    kpis: &'a KpiReport,
+    map: std::cell::OnceCell<BTreeMap<&'a Scope, &'a ScopeKpis>>,
+}
+
+impl<'a> Figures<'a> {
+    pub(crate) fn new(kpis: &'a KpiReport) -> Self {
+        Self { kpis, map: std::cell::OnceCell::new() }
+    }
+
+    fn search(&self, scope: &Scope) -> Option<&'a ScopeKpis> {
+        self.map.get_or_init(|| self.kpis.scopes.iter().map(|s| (&s.scope, s)).collect()).get(scope).copied()
+    }
+
+    /// The organisation's figures.
+    pub(crate) fn organisation(&self) -> Option<&'a ScopeKpis> {
+        match self.kpis.scopes.first() {
+            Some(s) if s.scope == Scope::Organisation => Some(s),
+            _ => self.search(&Scope::Organisation),
+        }
+    }
+
+    /// The figures of unit `unit`, at `position` in the organisation's unit list when known.
+    pub(crate) fn unit(&self, unit: UnitId, position: Option<usize>) -> Option<&'a ScopeKpis> {
+        let scope = Scope::Unit(unit);
+        match position.and_then(|p| self.kpis.scopes.get(p + 1)) {
+            Some(s) if s.scope == scope => Some(s),
+            _ => self.search(&scope),
+        }
+    }
+
+    /// The figures of `scope`.
+    pub(crate) fn of(&self, scope: &Scope, snapshot: &ValidSnapshot) -> Option<&'a ScopeKpis> {
+        match scope {
+            Scope::Organisation => self.organisation(),
+            Scope::Unit(u) => self.unit(*u, snapshot.unit_position(*u)),
+            other => self.search(other),
         }
     }
 }

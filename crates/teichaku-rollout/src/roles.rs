@@ -56,6 +56,17 @@ impl<'a> RoleIndex<'a> {
         })
     }
 
+    /// How many present members of unit `unit` (with the units below it) hold `role`, the unit
+    /// found by its `position` in the organisation's unit list when given.
+    pub(crate) fn count_unit(&self, unit: UnitId, position: Option<usize>, role: Role) -> u64 {
+        match position {
+            Some(p) if !self.snapshot.has_units_under_at(p) => {
+                self.snapshot.unit_present_holding_at(p, role, self.as_of).count() as u64
+            }
+            _ => self.count(&Scope::Unit(unit), role),
+        }
+    }
+
     /// How many present members of `scope` hold `role`.
     pub(crate) fn count(&self, scope: &Scope, role: Role) -> u64 {
         match scope {

@@ -24,16 +24,15 @@
 //! - The critical path ends at the latest finish and walks back through the prerequisite that
 //!   decided each start; the projected finish is that latest finish.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
 
 use chrono::{Days, NaiveDate};
-use petgraph::Direction;
-use petgraph::graph::{DiGraph, NodeIndex};
 use serde::{Deserialize, Serialize};
-use teichaku_model::{Activity, ActivityId, ActivityScope, Anchor, PhaseId, UnitId, ValidSnapshot};
+use teichaku_model::{ActivityId, ActivityScope, Anchor, PhaseId, UnitId, ValidSnapshot};
 
 use crate::done::DoneIndex;
-use crate::readiness::rollout_waves;
+use crate::readiness::rollout_waves_and_positions;
 
 /// Names one instance: an activity, and the unit for a per-unit one.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
@@ -190,70 +189,81 @@ pub struct WaveGate {
 /// ```
 pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
     let pb = snapshot.playbook();
-    let waves = rollout_waves(snapshot);
-    let wave_of: BTreeMap<UnitId, usize> =
-        waves.iter().enumerate().flat_map(|(w, units)| units.iter().map(move |&u| (u, w))).collect();
+    let (waves, positions) = rollout_waves_and_positions(snapshot);
     let units: Vec<UnitId> = waves.iter().flatten().copied().collect();
-    let done_index = DoneIndex::new(snapshot, as_of, waves.first().map_or(&[], Vec::as_slice), &units);
-
-    // Instances, in playbook order then unit (wave) order: node `i` of the graph below is
-    // `instances[i]`.
-    let mut instances: Vec<Instance<'_>> = Vec::new();
-    // Each activity's first instance: a per-unit activity's instances follow in `units` order.
-    let mut first_instance: Vec<usize> = Vec::with_capacity(pb.activities.len());
-    for (position, a) in pb.activities.iter().enumerate() {
-        first_instance.push(instances.len());
-        let instance = |unit: Option<UnitId>| Instance {
-            key: InstanceKey { activity: a.id.clone(), unit },
-            activity: a,
-            position,
-            wave: unit.and_then(|u| wave_of.get(&u).copied()),
-            done: done_index.first_at(position, unit),
-            has_unit_prerequisite: false,
-            wave_gate: None,
-        };
-        match a.scope {
-            ActivityScope::PerUnit => instances.extend(units.iter().map(|&u| instance(Some(u)))),
-            _ => instances.push(instance(None)),
-        }
-    }
-    let n = instances.len();
+    // Each rollout unit's wave, by its position in `units`; the pilot's units come first.
+    let unit_wave: Vec<usize> = waves.iter().enumerate().flat_map(|(w, us)| std::iter::repeat_n(w, us.len())).collect();
+    let pilot_len = waves.first().map_or(0, Vec::len);
+    let done_index = DoneIndex::new(snapshot, as_of, waves.first().map_or(&[], Vec::as_slice), &units, &positions);
+    let per_unit_at = |a: usize| pb.activities.get(a).is_some_and(|a| a.scope == ActivityScope::PerUnit);
     let activity_position: BTreeMap<&ActivityId, usize> =
         pb.activities.iter().enumerate().map(|(i, a)| (&a.id, i)).collect();
-    let unit_position: BTreeMap<UnitId, usize> = units.iter().enumerate().map(|(p, &u)| (u, p)).collect();
-    let is_per_unit = |a: usize| pb.activities.get(a).is_some_and(|a| a.scope == ActivityScope::PerUnit);
-    let per_unit = |id: &ActivityId| activity_position.get(id).is_some_and(|&a| is_per_unit(a));
-    // The instance of activity `a` (by position) in `unit`, or its one instance when it is
-    // organisation-wide; found by arithmetic, not by searching the instances.
-    let instance_of = |a: usize, unit: Option<UnitId>| -> Option<usize> {
-        let base = *first_instance.get(a)?;
-        if is_per_unit(a) { Some(base + *unit_position.get(&unit?)?) } else { Some(base) }
-    };
-    let instance_by_id = |id: &ActivityId, unit: Option<UnitId>| instance_of(*activity_position.get(id)?, unit);
-    // Each activity's prerequisites, by position, worked out once.
+    // Each activity's prerequisites and timing anchor, by position, worked out once.
     let prerequisites: Vec<Vec<usize>> = pb
         .activities
         .iter()
         .map(|a| a.prerequisites().into_iter().filter_map(|d| activity_position.get(d).copied()).collect())
         .collect();
+    let anchors: Vec<Option<usize>> = pb
+        .activities
+        .iter()
+        .map(|a| match a.timing.as_ref().map(|t| &t.after) {
+            Some(Anchor::Activity(id)) => activity_position.get(id).copied(),
+            _ => None,
+        })
+        .collect();
+
+    // Instances, in playbook order then unit (wave) order: node `i` of the graph below is
+    // `instances[i]`, and an instance is found by arithmetic, never by searching keys.
+    let count: usize =
+        pb.activities.iter().map(|a| if a.scope == ActivityScope::PerUnit { units.len() } else { 1 }).sum();
+    let mut instances: Vec<Instance> = Vec::with_capacity(count);
+    // Each activity's first instance: a per-unit activity's instances follow in `units` order.
+    let mut first_instance: Vec<usize> = Vec::with_capacity(pb.activities.len());
+    for (position, a) in pb.activities.iter().enumerate() {
+        first_instance.push(instances.len());
+        let instance = |unit: u32| Instance {
+            position: position as u32,
+            unit,
+            done: done_index.first_at(position, units.get(unit as usize).copied()),
+            has_unit_prerequisite: false,
+        };
+        if a.scope == ActivityScope::PerUnit {
+            instances.extend((0..units.len()).map(|u| instance(u as u32)));
+        } else {
+            instances.push(instance(NO_UNIT));
+        }
+    }
+    let n = instances.len();
+    // The instance of the activity at `a` in the unit at `unit` of `units`, or its one instance
+    // when it is organisation-wide.
+    let instance_of = |a: usize, unit: Option<usize>| -> Option<usize> {
+        let base = *first_instance.get(a)?;
+        if per_unit_at(a) { unit.filter(|&u| u < units.len()).map(|u| base + u) } else { Some(base) }
+    };
+    let unit_of = |x: &Instance| (x.unit != NO_UNIT).then_some(x.unit as usize);
+    let wave_of = |x: &Instance| unit_of(x).and_then(|u| unit_wave.get(u).copied());
 
     // Nodes: the instances, then one gate per wave (the pilot's gate, node `n`, has no edges).
     let gate_node = |wave: usize| n + wave;
     let is_gate = |i: usize| i >= n;
 
     // Edges: prerequisites (dependencies and anchors), then wave order through the gates.
-    let mut edges: Vec<(usize, usize)> = Vec::with_capacity(n * 2);
-    let pilot: &[UnitId] = waves.first().map_or(&[], Vec::as_slice);
+    let mut edges: Vec<(u32, u32)> = Vec::with_capacity(n * 2);
+    let edge = |from: usize, to: usize| (from as u32, to as u32);
     for (i, instance) in instances.iter_mut().enumerate() {
-        let Some(deps) = prerequisites.get(instance.position) else { continue };
+        let Some(deps) = prerequisites.get(instance.position as usize) else { continue };
+        let unit = (instance.unit != NO_UNIT).then_some(instance.unit as usize);
         for &dep in deps {
-            match (instance.key.unit, is_per_unit(dep)) {
-                (_, false) => edges.extend(instance_of(dep, None).map(|j| (j, i))),
+            match (unit, per_unit_at(dep)) {
+                (_, false) => edges.extend(instance_of(dep, None).map(|j| edge(j, i))),
                 (Some(u), true) => {
                     instance.has_unit_prerequisite = true;
-                    edges.extend(instance_of(dep, Some(u)).map(|j| (j, i)));
+                    edges.extend(instance_of(dep, Some(u)).map(|j| edge(j, i)));
                 }
-                (None, true) => edges.extend(pilot.iter().filter_map(|&u| instance_of(dep, Some(u))).map(|j| (j, i))),
+                (None, true) => {
+                    edges.extend((0..pilot_len).filter_map(|u| instance_of(dep, Some(u))).map(|j| edge(j, i)))
+                }
             }
         }
     }
@@ -262,29 +272,32 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
         .iter()
         .find(|p| pb.activities.iter().any(|a| a.phase == p.id && a.scope == ActivityScope::PerUnit))
         .map(|p| &p.id);
-    for (j, instance) in instances.iter_mut().enumerate() {
-        let Some(w) = instance.wave else { continue };
+    // Whether each activity belongs to that phase.
+    let in_first_unit_phase: Vec<bool> = pb.activities.iter().map(|a| Some(&a.phase) == first_unit_phase).collect();
+    // The wave whose gate each instance waits for: in a unit of wave w ≥ 1, when no per-unit
+    // prerequisite orders it within its unit.
+    let wave_gate_of = |x: &Instance| wave_of(x).filter(|&w| w > 0 && !x.has_unit_prerequisite);
+    for (j, instance) in instances.iter().enumerate() {
+        let Some(w) = wave_of(instance) else { continue };
         // The first phase's instances of wave w open the gate of wave w + 1 ...
-        if Some(&instance.activity.phase) == first_unit_phase && w + 1 < waves.len() {
-            edges.push((j, gate_node(w + 1)));
+        if in_first_unit_phase.get(instance.position as usize).copied().unwrap_or(false) && w + 1 < waves.len() {
+            edges.push(edge(j, gate_node(w + 1)));
         }
         // ... and a unit's instances with no per-unit prerequisite wait for their wave's gate.
-        if w > 0 && !instance.has_unit_prerequisite {
-            edges.push((gate_node(w), j));
-            instance.wave_gate = Some(w);
+        if let Some(w) = wave_gate_of(instance) {
+            edges.push(edge(gate_node(w), j));
         }
     }
-    let mut graph = DiGraph::<(), ()>::with_capacity(n + waves.len(), edges.len());
-    for _ in 0..n + waves.len() {
-        graph.add_node(());
-    }
-    graph.extend_with_edges(edges.iter().map(|&(from, to)| (NodeIndex::new(from), NodeIndex::new(to))));
+    let nodes = n + waves.len();
+    let outgoing = Adjacency::new(nodes, edges.iter().copied());
+    let incoming = Adjacency::new(nodes, edges.iter().map(|&(from, to)| (to, from)));
+    drop(edges);
 
     // Topological order, ties by node order; validation guarantees no cycle.
-    let order = topological(&graph);
+    let order = topological(&incoming, &outgoing);
 
     // Every node's schedule, instances then gates. The graph holds exactly these nodes, so the
-    // `get`s below always find the node a graph edge names.
+    // `get`s below always find the node an edge names.
     let mut slots: Vec<Slot> = instances
         .iter()
         .map(|instance| Slot::open(as_of, instance.done))
@@ -293,55 +306,55 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
     let day_after = |d: NaiveDate| d.checked_add_days(Days::new(1)).unwrap_or(d);
     let plus = |d: NaiveDate, n: u32| d.checked_add_days(Days::new(u64::from(n))).unwrap_or(d);
     let launch = snapshot.organisation().launch_date;
-    let incoming = |i: usize| graph.neighbors_directed(NodeIndex::new(i), Direction::Incoming).map(|p| p.index());
     for &i in &order {
         let Some(instance) = instances.get(i) else {
             // A gate finishes with the last instance it waits for, and is passed once all are done.
-            let (mut last, mut all_done, mut by) = (NaiveDate::MIN, true, None);
-            for (j, before) in incoming(i).filter_map(|j| Some((j, slots.get(j)?))) {
-                if before.finish > last || (before.finish == last && by.is_none_or(|b| j < b)) {
-                    (last, by) = (before.finish, Some(j));
+            let (mut last, mut all_done, mut by) = (NaiveDate::MIN, true, NONE);
+            for (j, before) in incoming.of(i).iter().filter_map(|&j| Some((j, slots.get(j as usize)?))) {
+                if before.finish > last || (before.finish == last && (by == NONE || j < by)) {
+                    (last, by) = (before.finish, j);
                 }
                 all_done &= before.done.is_some();
             }
             if let Some(gate) = slots.get_mut(i) {
                 (gate.start, gate.finish, gate.decided_by) = (last, last, by);
-                gate.done = (all_done && by.is_some()).then_some(last);
+                gate.done = (all_done && by != NONE).then_some(last);
             }
             continue;
         };
-        let a = instance.activity;
+        let Some(a) = pb.activities.get(instance.position as usize) else { continue };
         let duration = a.duration_days.max(1);
         let finish_of = |j: usize| slots.get(j).map(|s| s.finish);
-        let anchor_day = a.timing.as_ref().map(|t| match &t.after {
+        let anchor = anchors.get(instance.position as usize).copied().flatten();
+        let anchor_day = a.timing.as_ref().map(|_| match anchor {
             // An organisation-wide activity anchored on a per-unit one counts from the pilot
             // units' latest finish, as its dependency does.
-            Anchor::Activity(id) if per_unit(id) && instance.key.unit.is_none() => {
-                pilot.iter().filter_map(|&u| instance_by_id(id, Some(u))).filter_map(finish_of).max().unwrap_or(launch)
+            Some(id) if per_unit_at(id) && instance.unit == NO_UNIT => {
+                (0..pilot_len).filter_map(|u| instance_of(id, Some(u))).filter_map(finish_of).max().unwrap_or(launch)
             }
-            Anchor::Activity(id) => instance_by_id(id, instance.key.unit).and_then(finish_of).unwrap_or(launch),
-            _ => launch,
+            Some(id) => instance_of(id, unit_of(instance)).and_then(finish_of).unwrap_or(launch),
+            None => launch,
         });
         let due = a.timing.as_ref().and_then(|t| Some(plus(anchor_day?, t.due_within_days?)));
         let slot = if let Some(d) = instance.done {
             let start = d.checked_sub_days(Days::new(u64::from(duration - 1))).unwrap_or(d);
-            Slot { start, finish: d, done: Some(d), due, decided_by: None, critical: false, opens: None }
+            Slot { start, finish: d, done: Some(d), due, decided_by: NONE, critical: false, opens: None }
         } else {
-            let (mut s, mut by) = (day_after(as_of), None);
+            let (mut s, mut by) = (day_after(as_of), NONE);
             let mut opens = None;
             if let (Some(t), Some(anchor)) = (&a.timing, anchor_day) {
                 let window = plus(anchor, t.not_before_days);
                 s = s.max(window);
                 opens = Some(window).filter(|&w| w > as_of);
             }
-            for (j, before) in incoming(i).filter_map(|j| Some((j, slots.get(j)?))) {
+            for (j, before) in incoming.of(i).iter().filter_map(|&j| Some((j, slots.get(j as usize)?))) {
                 // A gate with nothing to wait for sets no start.
-                if is_gate(j) && before.decided_by.is_none() {
+                if is_gate(j as usize) && before.decided_by == NONE {
                     continue;
                 }
                 let candidate = day_after(before.finish);
-                if candidate > s || (candidate == s && by.is_none_or(|d| j < d)) {
-                    (s, by) = (candidate, Some(j));
+                if candidate > s || (candidate == s && (by == NONE || j < by)) {
+                    (s, by) = (candidate, j);
                 }
             }
             Slot { start: s, finish: plus(s, duration - 1), done: None, due, decided_by: by, critical: false, opens }
@@ -354,7 +367,24 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
     // Open instances downstream of each instance, aligned with `order`. Gates count as done, so
     // they pass their descendants on without being counted.
     let counted_open: Vec<bool> = slots.iter().enumerate().map(|(i, s)| !is_gate(i) && s.done.is_none()).collect();
-    let blocking = open_descendants(&graph, &order, &counted_open);
+    let blocking = open_descendants(&outgoing, &order, &counted_open);
+
+    // Instance keys, and their order, made from positions: a key is sorted by activity id, then
+    // unit (none first), so each key's rank is arithmetic on the activity's rank among the ids
+    // and the unit's among the rollout units.
+    let keys = Keys::new(pb, &units);
+    let key_of = |i: usize| instances.get(i).and_then(|x| keys.key(x));
+    let rank_of = |i: usize| instances.get(i).map(|x| keys.rank(x));
+    let mut scratch: Vec<(u64, usize)> = Vec::new();
+    let mut sorted_keys = |nodes: &mut dyn Iterator<Item = usize>| -> Vec<InstanceKey> {
+        scratch.clear();
+        scratch.extend(nodes.filter_map(|j| Some((rank_of(j)?, j))));
+        scratch.sort_unstable();
+        scratch.dedup_by_key(|(rank, _)| *rank);
+        let mut out = Vec::with_capacity(scratch.len());
+        out.extend(scratch.iter().filter_map(|&(_, j)| key_of(j)));
+        out
+    };
 
     // The critical path: back from the latest finish (the first such instance in order), through
     // gates without listing them.
@@ -366,63 +396,64 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
         .max_by(|&(a, fa), &(b, fb)| fa.cmp(&fb).then(b.cmp(&a)));
     let mut at = last.map(|(i, _)| i);
     while let Some(slot) = at.and_then(|i| slots.get_mut(i)) {
-        if let Some(instance) = at.and_then(|i| instances.get(i)) {
+        if let Some(key) = at.and_then(key_of) {
             slot.critical = true;
-            path.push(instance.key.clone());
+            path.push(key);
         }
-        at = slot.decided_by;
+        at = (slot.decided_by != NONE).then_some(slot.decided_by as usize);
     }
     path.reverse();
 
     let done_of = |j: usize| slots.get(j).and_then(|s| s.done);
-    let wave_gates: Vec<WaveGate> = slots
-        .iter()
-        .enumerate()
-        .skip(gate_node(1))
-        .map(|(g, gate)| WaveGate {
+    let open = |j: &usize| done_of(*j).is_none();
+    let mut wave_gates: Vec<WaveGate> = Vec::with_capacity(waves.len().saturating_sub(1));
+    for (g, gate) in slots.iter().enumerate().skip(gate_node(1)) {
+        let before = || incoming.of(g).iter().map(|&j| j as usize);
+        wave_gates.push(WaveGate {
             wave: g - n,
-            after: sorted_keys(&instances, incoming(g)),
-            waiting_on: sorted_keys(&instances, incoming(g).filter(|&j| done_of(j).is_none())),
+            after: sorted_keys(&mut before()),
+            waiting_on: sorted_keys(&mut before().filter(open)),
             passed: gate.done,
-            projected: if gate.decided_by.is_some() { gate.finish } else { as_of },
-        })
-        .collect();
-    let planned = order
-        .iter()
-        .zip(blocking)
-        .filter_map(|(&i, blocking)| {
-            // Gates have no instance.
-            let (instance, slot) = (instances.get(i)?, slots.get(i)?);
-            let after = sorted_keys(&instances, incoming(i));
-            let waiting_on = sorted_keys(&instances, incoming(i).filter(|&j| done_of(j).is_none()));
-            let wave_blocked = instance.wave_gate.is_some_and(|w| done_of(gate_node(w)).is_none());
-            let status = match (slot.done, slot.due) {
-                (Some(_), _) => Status::Done,
-                (None, Some(d)) if d < as_of => Status::Overdue,
-                _ if waiting_on.is_empty() && !wave_blocked && slot.opens.is_none() => Status::Ready,
-                _ => Status::Blocked,
-            };
-            Some(InstancePlan {
-                key: instance.key.clone(),
-                phase: instance.activity.phase.clone(),
-                wave: instance.wave,
-                status,
-                done: slot.done,
-                earliest_start: slot.start,
-                earliest_finish: slot.finish,
-                due: slot.due,
-                after,
-                waiting_on,
-                wave_gate: instance.wave_gate,
-                wave_blocked,
-                opens: slot.opens,
-                before_window: done_index.before_window(instance.position, instance.key.unit),
-                no_audience: done_index.no_audience(instance.position, instance.key.unit),
-                blocking,
-                critical: slot.critical,
-            })
-        })
-        .collect();
+            projected: if gate.decided_by != NONE { gate.finish } else { as_of },
+        });
+    }
+    let mut planned: Vec<InstancePlan> = Vec::with_capacity(n);
+    for (&i, blocking) in order.iter().zip(blocking) {
+        // Gates have no instance.
+        let (Some(instance), Some(slot), Some(key)) = (instances.get(i), slots.get(i), key_of(i)) else { continue };
+        let Some(a) = pb.activities.get(instance.position as usize) else { continue };
+        let before = || incoming.of(i).iter().map(|&j| j as usize);
+        let after = sorted_keys(&mut before());
+        let waiting_on = if before().all(|j| !open(&j)) { Vec::new() } else { sorted_keys(&mut before().filter(open)) };
+        let wave_gate = wave_gate_of(instance);
+        let wave_blocked = wave_gate.is_some_and(|w| done_of(gate_node(w)).is_none());
+        let status = match (slot.done, slot.due) {
+            (Some(_), _) => Status::Done,
+            (None, Some(d)) if d < as_of => Status::Overdue,
+            _ if waiting_on.is_empty() && !wave_blocked && slot.opens.is_none() => Status::Ready,
+            _ => Status::Blocked,
+        };
+        let position = instance.position as usize;
+        planned.push(InstancePlan {
+            phase: a.phase.clone(),
+            wave: wave_of(instance),
+            status,
+            done: slot.done,
+            earliest_start: slot.start,
+            earliest_finish: slot.finish,
+            due: slot.due,
+            after,
+            waiting_on,
+            wave_gate,
+            wave_blocked,
+            opens: slot.opens,
+            before_window: done_index.before_window(position, key.unit),
+            no_audience: done_index.no_audience(position, key.unit),
+            blocking,
+            critical: slot.critical,
+            key,
+        });
+    }
     RolloutPlan {
         as_of,
         instances: planned,
@@ -432,20 +463,119 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
     }
 }
 
-/// One instance while the plan is worked out.
-struct Instance<'a> {
-    key: InstanceKey,
-    activity: &'a Activity,
+/// The unit of an organisation-wide instance.
+const NO_UNIT: u32 = u32::MAX;
+/// No node.
+const NONE: u32 = u32::MAX;
+
+/// One instance while the plan is worked out: an activity, by position in the playbook, and a
+/// unit, by position among the rollout units; its key is made only for the plan's output.
+#[derive(Clone, Copy)]
+struct Instance {
     /// The activity's position in the playbook.
-    position: usize,
-    /// The unit's wave, for a per-unit instance.
-    wave: Option<usize>,
+    position: u32,
+    /// The unit's position among the rollout units, or [`NO_UNIT`].
+    unit: u32,
     /// The day of its first completion on or before `as_of`.
     done: Option<NaiveDate>,
     /// Whether a per-unit prerequisite orders it within its unit (then it waits for no gate).
     has_unit_prerequisite: bool,
-    /// The wave whose gate it waits for.
-    wave_gate: Option<usize>,
+}
+
+/// Instance keys made from positions, and their sort order as a number.
+struct Keys<'a> {
+    ids: Vec<&'a ActivityId>,
+    units: &'a [UnitId],
+    /// Each activity's rank among the activity ids, by position.
+    activity_rank: Vec<u64>,
+    /// Each rollout unit's rank among the rollout units' ids, by position.
+    unit_rank: Vec<u64>,
+}
+
+impl<'a> Keys<'a> {
+    fn new(pb: &'a teichaku_model::Playbook, units: &'a [UnitId]) -> Self {
+        let ids: Vec<&ActivityId> = pb.activities.iter().map(|a| &a.id).collect();
+        Self { activity_rank: ranks(&ids), unit_rank: ranks(units), ids, units }
+    }
+
+    fn key(&self, x: &Instance) -> Option<InstanceKey> {
+        let activity = (*self.ids.get(x.position as usize)?).clone();
+        let unit = if x.unit == NO_UNIT { None } else { Some(*self.units.get(x.unit as usize)?) };
+        Some(InstanceKey { activity, unit })
+    }
+
+    /// A number that sorts as the instance's key does: no unit before any unit.
+    fn rank(&self, x: &Instance) -> u64 {
+        let activity = self.activity_rank.get(x.position as usize).copied().unwrap_or(u64::MAX >> 1);
+        let unit = if x.unit == NO_UNIT { 0 } else { 1 + self.unit_rank.get(x.unit as usize).copied().unwrap_or(0) };
+        activity * (self.units.len() as u64 + 1) + unit
+    }
+}
+
+/// Each item's rank in the sorted order of `items` (equal items share the lower rank).
+fn ranks<T: Ord>(items: &[T]) -> Vec<u64> {
+    let mut by_value: Vec<usize> = (0..items.len()).collect();
+    by_value.sort_by(|&a, &b| items.get(a).cmp(&items.get(b)));
+    let mut rank = vec![0u64; items.len()];
+    let mut previous: Option<(&T, u64)> = None;
+    for (r, &i) in by_value.iter().enumerate() {
+        let Some(item) = items.get(i) else { continue };
+        let value = match previous {
+            Some((p, pr)) if p == item => pr,
+            _ => r as u64,
+        };
+        previous = Some((item, value));
+        if let Some(place) = rank.get_mut(i) {
+            *place = value;
+        }
+    }
+    rank
+}
+
+/// The edges of the graph from each node, as one list (compressed sparse rows): the rows of
+/// node `i` are `to[start[i]..start[i + 1]]`, kept in the order the edges were given, parallel
+/// edges included.
+struct Adjacency {
+    start: Vec<u32>,
+    to: Vec<u32>,
+}
+
+impl Adjacency {
+    fn new(nodes: usize, edges: impl Iterator<Item = (u32, u32)> + Clone) -> Self {
+        let mut start = vec![0u32; nodes + 1];
+        for (from, _) in edges.clone() {
+            if let Some(c) = start.get_mut(from as usize + 1) {
+                *c += 1;
+            }
+        }
+        for i in 1..start.len() {
+            let before = start.get(i - 1).copied().unwrap_or(0);
+            if let Some(c) = start.get_mut(i) {
+                *c += before;
+            }
+        }
+        let mut fill = start.clone();
+        let mut to = vec![0u32; start.last().copied().unwrap_or(0) as usize];
+        for (from, target) in edges {
+            if let Some(at) = fill.get_mut(from as usize) {
+                if let Some(place) = to.get_mut(*at as usize) {
+                    *place = target;
+                }
+                *at += 1;
+            }
+        }
+        Self { start, to }
+    }
+
+    /// The nodes at the other end of node `i`'s edges.
+    fn of(&self, i: usize) -> &[u32] {
+        let (Some(&from), Some(&until)) = (self.start.get(i), self.start.get(i + 1)) else { return &[] };
+        self.to.get(from as usize..until as usize).unwrap_or(&[])
+    }
+
+    fn nodes(&self) -> usize {
+        self.start.len().saturating_sub(1)
+    }
 }
 
 /// The schedule of one node, instance or gate, as the walk in dependency order works it out.
@@ -455,8 +585,8 @@ struct Slot {
     finish: NaiveDate,
     done: Option<NaiveDate>,
     due: Option<NaiveDate>,
-    /// The node whose finish decided its start.
-    decided_by: Option<usize>,
+    /// The node whose finish decided its start, or [`NONE`].
+    decided_by: u32,
     critical: bool,
     /// The day its window opens, while that is after `as_of`.
     opens: Option<NaiveDate>,
@@ -464,32 +594,30 @@ struct Slot {
 
 impl Slot {
     fn open(as_of: NaiveDate, done: Option<NaiveDate>) -> Self {
-        Self { start: as_of, finish: as_of, done, due: None, decided_by: None, critical: false, opens: None }
+        Self { start: as_of, finish: as_of, done, due: None, decided_by: NONE, critical: false, opens: None }
     }
 }
 
-/// The keys of the instances among `nodes` (gates have none), sorted, each once.
-fn sorted_keys(instances: &[Instance<'_>], nodes: impl Iterator<Item = usize>) -> Vec<InstanceKey> {
-    let mut keys: Vec<InstanceKey> = nodes.filter_map(|j| instances.get(j).map(|i| i.key.clone())).collect();
-    keys.sort();
-    keys.dedup();
-    keys
-}
-
-/// Kahn's algorithm taking the earliest ready node first.
-fn topological(graph: &DiGraph<(), ()>) -> Vec<usize> {
-    let mut waiting: Vec<usize> =
-        graph.node_indices().map(|i| graph.neighbors_directed(i, Direction::Incoming).count()).collect();
-    let mut ready: BTreeSet<usize> = waiting.iter().enumerate().filter(|&(_, &w)| w == 0).map(|(i, _)| i).collect();
-    let mut order = Vec::with_capacity(waiting.len());
-    while let Some(i) = ready.pop_first() {
+/// Kahn's algorithm taking the earliest ready node first. When every edge goes from a node to
+/// a later one (the usual playbook, without waves), that order is the nodes' own order: each
+/// node's prerequisites all come before it, and no later node is ready before it.
+fn topological(incoming: &Adjacency, outgoing: &Adjacency) -> Vec<usize> {
+    let nodes = incoming.nodes();
+    if (0..nodes).all(|i| outgoing.of(i).iter().all(|&j| j as usize > i)) {
+        return (0..nodes).collect();
+    }
+    let mut waiting: Vec<usize> = (0..nodes).map(|i| incoming.of(i).len()).collect();
+    let mut ready: BinaryHeap<Reverse<usize>> =
+        waiting.iter().enumerate().filter(|&(_, &w)| w == 0).map(|(i, _)| Reverse(i)).collect();
+    let mut order = Vec::with_capacity(nodes);
+    while let Some(Reverse(i)) = ready.pop() {
         order.push(i);
-        for j in graph.neighbors_directed(NodeIndex::new(i), Direction::Outgoing) {
+        for &j in outgoing.of(i) {
             // Every node has its count of incoming edges, and each edge is taken once.
-            if let Some(w) = waiting.get_mut(j.index()) {
+            if let Some(w) = waiting.get_mut(j as usize) {
                 *w -= 1;
                 if *w == 0 {
-                    ready.insert(j.index());
+                    ready.push(Reverse(j as usize));
                 }
             }
         }
@@ -503,7 +631,24 @@ fn topological(graph: &DiGraph<(), ()>) -> Vec<usize> {
 /// each pass stays in cache), and each pass adds to every node's count. Past
 /// [`EXACT_BLOCKING_LIMIT`] nodes the count is the sum over direct successors, which may count a
 /// node reached twice.
-fn open_descendants(graph: &DiGraph<(), ()>, order: &[usize], open: &[bool]) -> Vec<usize> {
+fn open_descendants(outgoing: &Adjacency, order: &[usize], open: &[bool]) -> Vec<usize> {
+    if open.len() > EXACT_BLOCKING_LIMIT {
+        // By node: the sum over its direct successors of theirs and whether they are open.
+        let mut below = vec![0usize; open.len()];
+        for &i in order.iter().rev() {
+            let sum = outgoing
+                .of(i)
+                .iter()
+                .map(|&j| {
+                    below.get(j as usize).copied().unwrap_or(0) + usize::from(open.get(j as usize) == Some(&true))
+                })
+                .sum();
+            if let Some(place) = below.get_mut(i) {
+                *place = sum;
+            }
+        }
+        return order.iter().map(|&i| below.get(i).copied().unwrap_or(0)).collect();
+    }
     const WORDS: usize = 4;
     const COLUMNS: usize = 64 * WORDS;
     /// The column of a node that is not open.
@@ -536,26 +681,8 @@ fn open_descendants(graph: &DiGraph<(), ()>, order: &[usize], open: &[bool]) -> 
     let mut lens: Vec<usize> = Vec::with_capacity(order.len());
     for &i in order.iter().rev() {
         let before = successors.len();
-        successors.extend(
-            graph
-                .neighbors_directed(NodeIndex::new(i), Direction::Outgoing)
-                .filter_map(|j| place.get(j.index()).copied().flatten()),
-        );
+        successors.extend(outgoing.of(i).iter().filter_map(|&j| place.get(j as usize).copied().flatten()));
         lens.push(successors.len() - before);
-    }
-    if open.len() > EXACT_BLOCKING_LIMIT {
-        let mut count: Vec<usize> = Vec::with_capacity(order.len());
-        let mut next = successors.iter();
-        for &len in &lens {
-            let sum = next
-                .by_ref()
-                .take(len)
-                .map(|s| count.get(s.step).copied().unwrap_or(0) + usize::from(s.column != NONE))
-                .sum();
-            count.push(sum);
-        }
-        count.reverse();
-        return count;
     }
     let mut count = vec![0usize; order.len()];
     let mut below: Vec<[u64; WORDS]> = Vec::with_capacity(order.len());

@@ -256,6 +256,10 @@ pub fn load(json: &str, catalog: &Catalog) -> Result<ValidSnapshot, LoadError> {
 /// malformed lines unless [`LoadOptions::skip_bad_lines`], [`LoadError::Store`] for events that
 /// cannot be stored together.
 ///
+/// The text may be borrowed (`&str`, `&String`) or given (`String`): a text given is freed as
+/// soon as it is parsed, before the snapshot is validated and the events stored, so a document
+/// whose bulk is usage events is never held as text, as records and as stored events at once.
+///
 /// ```
 /// use std::collections::BTreeMap;
 /// use teichaku::{Catalog, LoadOptions, load_with};
@@ -274,13 +278,17 @@ pub fn load(json: &str, catalog: &Catalog) -> Result<ValidSnapshot, LoadError> {
 /// let a = teichaku::assess_with_store(&loaded.snapshot, &loaded.store, teichaku::demo::AS_OF, &Default::default())?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn load_with(
-    json: &str,
+pub fn load_with<'t>(
+    json: impl Into<std::borrow::Cow<'t, str>>,
     catalog: &Catalog,
     usage: &dyn UsageSource,
     options: &LoadOptions,
 ) -> Result<Loaded, LoadError> {
-    let snapshot = validated(json, catalog, &options.limits)?;
+    let document = {
+        let json = json.into();
+        parse_document_with_limits(&json, &options.limits)?
+    };
+    let snapshot = validate_document_with_limits(document, catalog, &options.limits)?;
     let mut builder = EventStoreBuilder::new(&snapshot);
     for (index, event) in snapshot.observations().usage.iter().enumerate() {
         builder.push(event).map_err(|error| StoreError::Event { index, error })?;

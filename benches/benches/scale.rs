@@ -1,0 +1,57 @@
+//! `assess` as organisations grow: 1,000, 10,000 and 100,000 units (one member each, flat and
+//! deep), and 10,000 units with 1,000, 10,000 and 100,000 per-unit completions, all following
+//! `sme-five-step` (ten per-unit activities: 10 instances a unit), on one thread, the document
+//! read and validated beforehand (`teichaku_benches::scale`). Time per unit and per completion
+//! should stay flat from one size to the next.
+//!
+//! `cargo bench -p teichaku-benches --bench scale`, or one group: `-- scale/units`,
+//! `-- scale/completions`.
+
+#![allow(missing_docs, reason = "criterion generates the entry point")]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use teichaku::metrics::EventStore;
+use teichaku_benches::scale::{AS_OF, Shape, builtin, snapshot};
+
+fn assess_once(snapshot: &teichaku::model::ValidSnapshot, store: &EventStore) -> teichaku::Assessment {
+    let as_of = AS_OF.parse().unwrap_or_default();
+    teichaku::assess_with_store(snapshot, store, as_of, &Default::default()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn units(c: &mut Criterion) {
+    let mut group = c.benchmark_group("scale/units");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_secs(1));
+    for n in [1_000, 10_000, 100_000] {
+        for (shape, name) in [(Shape::Flat, "flat"), (Shape::Deep, "deep")] {
+            let snapshot = snapshot(n, shape, &builtin("sme-five-step"), 0).unwrap_or_else(|e| panic!("{e}"));
+            let store = EventStore::from_snapshot(&snapshot).unwrap_or_else(|e| panic!("{e}"));
+            group.throughput(Throughput::Elements(n as u64));
+            group.bench_with_input(BenchmarkId::new(name, n), &n, |b, _| {
+                b.iter(|| black_box(assess_once(&snapshot, &store)))
+            });
+        }
+    }
+    group.finish();
+}
+
+fn completions(c: &mut Criterion) {
+    let mut group = c.benchmark_group("scale/completions");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_secs(1));
+    for n in [1_000, 10_000, 100_000] {
+        let snapshot = snapshot(10_000, Shape::Flat, &builtin("sme-five-step"), n).unwrap_or_else(|e| panic!("{e}"));
+        let store = EventStore::from_snapshot(&snapshot).unwrap_or_else(|e| panic!("{e}"));
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::new("flat-10000-units", n), &n, |b, _| {
+            b.iter(|| black_box(assess_once(&snapshot, &store)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, units, completions);
+criterion_main!(benches);

@@ -1,0 +1,40 @@
+//! Writes a scale document (see `teichaku_benches::scale`) for the command line to read.
+//!
+//! ```text
+//! scale-docs FILE --units N [--deep] [--playbook ID | --doubled] [--completions C] [--events E]
+//! ```
+//!
+//! `--playbook` names a built-in playbook (default `sme-five-step`); `--doubled` puts
+//! `sme-five-step` inline with each per-unit activity twice (20 instances per unit).
+
+#![allow(clippy::print_stderr, reason = "a benchmark driver reports on its terminal")]
+
+use std::process::ExitCode;
+
+use teichaku_benches::scale::{Shape, builtin, document, sme_doubled};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let value = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let number = |name: &str| value(name).and_then(|v| v.replace('_', "").parse::<usize>().ok());
+    let (Some(file), Some(units)) = (args.first(), number("--units")) else {
+        eprintln!(
+            "usage: scale-docs FILE --units N [--deep] [--playbook ID | --doubled] [--completions C] [--events E]"
+        );
+        return ExitCode::FAILURE;
+    };
+    let shape = if args.iter().any(|a| a == "--deep") { Shape::Deep } else { Shape::Flat };
+    let playbook = if args.iter().any(|a| a == "--doubled") {
+        sme_doubled()
+    } else {
+        builtin(&value("--playbook").unwrap_or_else(|| "sme-five-step".to_owned()))
+    };
+    let text = document(units, shape, &playbook, number("--completions").unwrap_or(0), number("--events").unwrap_or(0));
+    #[expect(clippy::disallowed_methods, reason = "a benchmark driver writes the document it makes")]
+    let written = std::fs::write(file, text);
+    if let Err(e) = written {
+        eprintln!("cannot write {file}: {e}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
