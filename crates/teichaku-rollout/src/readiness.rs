@@ -121,6 +121,16 @@ pub enum Observed {
         /// Units where it is not done yet.
         lacking: Vec<UnitId>,
     },
+    /// An organisation-wide activity that must have been done recently: its last counted
+    /// completion on or before `as_of`, if any, and how many days old it may be.
+    Recent {
+        /// The activity.
+        activity: ActivityId,
+        /// Its last counted completion.
+        last: Option<NaiveDate>,
+        /// How many days old the last completion may be.
+        within_days: u32,
+    },
     /// A KPI against its threshold; `value` is `None` when the KPI has no value or it is
     /// withheld.
     Kpi {
@@ -249,6 +259,7 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
                 reached: &one,
                 every: &one,
                 roles: &roles,
+                as_of,
             };
             let gate = pb.phases.iter().map(|p| ctx.gate(&p.id, &p.gate)).find(|g| !g.passed);
             let lacks = gate
@@ -315,6 +326,7 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
         reached: &reached,
         every: &all_units,
         roles: &roles,
+        as_of,
     };
     let phases: Vec<GateReadiness> = pb.phases.iter().map(|p| org.gate(&p.id, &p.gate)).collect();
     let current_phase = phases.iter().find(|g| !g.passed).map(|g| g.phase.clone());
@@ -361,6 +373,7 @@ struct Ctx<'a> {
     reached: &'a [UnitId],
     every: &'a [UnitId],
     roles: &'a RoleIndex<'a>,
+    as_of: NaiveDate,
 }
 
 impl Ctx<'_> {
@@ -426,6 +439,15 @@ impl Ctx<'_> {
                 };
                 let met = of > 0 && done == of;
                 (met, if met { 1.0 } else { 0.0 }, Observed::Activity { activity: activity.clone(), done, of, lacking })
+            }
+            Check::ActivityRecent { activity, within_days } => {
+                let last = self.done.position(activity).and_then(|p| self.done.last_at(p, None));
+                let met = self.done.recent(activity, self.as_of, *within_days);
+                (
+                    met,
+                    if met { 1.0 } else { 0.0 },
+                    Observed::Recent { activity: activity.clone(), last, within_days: *within_days },
+                )
             }
             Check::Kpi { kpi, op, threshold } => {
                 let scope = self.figures;
