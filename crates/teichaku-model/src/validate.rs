@@ -546,10 +546,9 @@ fn recent(
 ) {
     match activities.get(activity).and_then(|&i| pb.activities.get(i)) {
         None => errors.push(ValidationError::UnknownActivity { record: record.clone(), activity: activity.clone() }),
-        Some(a) if a.scope == ActivityScope::PerUnit => errors.push(ValidationError::RecentPerUnit {
-            record: record.clone(),
-            activity: activity.clone(),
-        }),
+        Some(a) if a.scope == ActivityScope::PerUnit => {
+            errors.push(ValidationError::RecentPerUnit { record: record.clone(), activity: activity.clone() })
+        }
         Some(_) => {}
     }
     if within_days == 0 {

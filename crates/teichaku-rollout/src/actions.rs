@@ -271,6 +271,15 @@ pub fn next_actions(
             .map(|i| (&i.key.activity, i.key.unit))
             .collect()
     };
+    let kept_recent: BTreeSet<&ActivityId> = pb
+        .phases
+        .iter()
+        .flat_map(|p| &p.gate.criteria)
+        .filter_map(|c| match &c.check {
+            Check::ActivityRecent { activity, .. } => Some(activity),
+            _ => None,
+        })
+        .collect();
     for (position, a) in pb.activities.iter().enumerate() {
         let Some(r) = a.recurrence else { continue };
         let every = if retained { r.once_retained_every_days.unwrap_or(r.every_days) } else { r.every_days };
@@ -286,8 +295,10 @@ pub fn next_actions(
             if next <= as_of {
                 // Past its due day, a recurrence is overdue work like any other: the overdue base
                 // and the points per day late.
+                // One that keeps an `activity_recent` criterion from lapsing is due work from its
+                // due day on: left a week, the criterion lapses.
                 let days_late = (as_of - next).num_days();
-                let sequence = if days_late > 0 { k.overdue_base } else { 0.0 };
+                let sequence = if days_late > 0 || kept_recent.contains(&a.id) { k.overdue_base } else { 0.0 };
                 let terms =
                     UrgencyTerms { sequence, overdue: k.overdue_per_day * days_late as f64, ..UrgencyTerms::default() };
                 let scope = unit.map_or(ActionScope::Organisation, ActionScope::Unit);

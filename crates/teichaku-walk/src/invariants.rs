@@ -767,20 +767,17 @@ fn appointing(pb: &Playbook, x: &Action) -> Option<Role> {
     if let Some(role) = appointed_role(x) {
         return Some(role);
     }
-        if let Some(id) = x.code.strip_prefix("activity:") {
-            match pb.activities.iter().find(|p| p.id.as_str() == id).map(Effect::of) {
-                Some(Effect::Appoint(r)) => return Some(r),
-                _ => return None,
-            }
+    if let Some(id) = x.code.strip_prefix("activity:") {
+        match pb.activities.iter().find(|p| p.id.as_str() == id).map(Effect::of) {
+            Some(Effect::Appoint(r)) => return Some(r),
+            _ => return None,
         }
-        let id = x.code.strip_prefix("barrier:")?;
-        pb.phases.iter().flat_map(|p| &p.gate.criteria).find(|c| c.id.as_str() == id).and_then(|c| {
-            match &c.check {
-                Check::RolePresent { role, .. } => Some(*role),
-                _ => None,
-            }
-        })
-
+    }
+    let id = x.code.strip_prefix("barrier:")?;
+    pb.phases.iter().flat_map(|p| &p.gate.criteria).find(|c| c.id.as_str() == id).and_then(|c| match &c.check {
+        Check::RolePresent { role, .. } => Some(*role),
+        _ => None,
+    })
 }
 
 /// The role an `appoint:ROLE` action asks the organisation to give a member.
