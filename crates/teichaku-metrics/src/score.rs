@@ -224,6 +224,18 @@ pub(crate) fn holds(condition: &Condition, values: &KpiValues, scope: &Scope, ct
                     }
             }))
         }
+        Condition::ActivityRecent { activity, within_days } => {
+            // Organisation-wide (validated): the newest completion on or before `as_of` counts.
+            let last = ctx
+                .snapshot
+                .observations()
+                .completions
+                .iter()
+                .filter(|c| &c.activity == activity && c.date <= ctx.as_of_date)
+                .map(|c| c.date)
+                .max();
+            Some(last.is_some_and(|d| (ctx.as_of_date - d).num_days() < i64::from(*within_days)))
+        }
         _ => Some(false),
     }
 }

@@ -219,6 +219,15 @@ pub enum ValidationError {
         /// The activity named.
         activity: ActivityId,
     },
+    /// An `activity_recent` check or condition naming a per-unit activity: how recent it is
+    /// would differ unit by unit, so only an organisation-wide activity can be asked to be recent.
+    #[error("{record}: `activity_recent` needs an organisation-wide activity, but `{activity}` is per unit")]
+    RecentPerUnit {
+        /// The criterion, intervention or condition holding the reference.
+        record: Record,
+        /// The activity named.
+        activity: ActivityId,
+    },
     /// A reference to a phase the playbook does not have.
     #[error("{record} names unknown phase `{phase}`")]
     UnknownPhase {

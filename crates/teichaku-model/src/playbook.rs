@@ -244,6 +244,28 @@ pub enum Check {
         /// The threshold, in the KPI's own unit (rates are fractions: 0.4 is 40%).
         threshold: f64,
     },
+    /// An organisation-wide activity was last done within the `within_days` days up to `as_of`,
+    /// that day included (so `14` means at most 13 days before, as `days_since_executive_use ≤ 13`):
+    /// a recurring activity kept up, not done once. Met or not, never partial credit.
+    ///
+    /// It is the public evidence of a habit a KPI cannot show in a small organisation: with fewer
+    /// executives than the minimum group size their usage figures are withheld, but "the
+    /// executive shared one use of AI at the morning meeting" is a recorded completion.
+    ///
+    /// ```
+    /// use teichaku_model::Check;
+    /// let c: Check = serde_json::from_str(
+    ///     r#"{ "kind": "activity_recent", "activity": "executive-visible-use", "within_days": 14 }"#,
+    /// )?;
+    /// assert!(matches!(c, Check::ActivityRecent { within_days: 14, .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ActivityRecent {
+        /// The activity: organisation-wide, usually recurring.
+        activity: ActivityId,
+        /// How many days, `as_of` included, its last completion may lie in (at least 1).
+        within_days: u32,
+    },
     /// Enough members hold a role, in the scope or in every unit of it.
     RolePresent {
         /// The role.
@@ -696,6 +718,14 @@ pub enum Condition {
         /// The activity.
         activity: ActivityId,
     },
+    /// The organisation-wide activity was last done within the `within_days` days up to `as_of`
+    /// (see [`Check::ActivityRecent`]); it holds in every scope alike.
+    ActivityRecent {
+        /// The activity: organisation-wide.
+        activity: ActivityId,
+        /// How many days, `as_of` included, its last completion may lie in (at least 1).
+        within_days: u32,
+    },
 }
 
 /// The deepest nesting of conditions accepted.
@@ -722,7 +752,10 @@ impl Condition {
             match condition {
                 Condition::All { of } | Condition::Any { of } => stack.extend(of.iter().map(|c| (c, depth + 1))),
                 Condition::Not { condition } => stack.push((condition, depth + 1)),
-                Condition::Compare { .. } | Condition::RoleCount { .. } | Condition::ActivityDone { .. } => {}
+                Condition::Compare { .. }
+                | Condition::RoleCount { .. }
+                | Condition::ActivityDone { .. }
+                | Condition::ActivityRecent { .. } => {}
             }
         }
         deepest
@@ -737,7 +770,10 @@ impl Condition {
             match condition {
                 Condition::All { of } | Condition::Any { of } => stack.extend(of.iter().rev()),
                 Condition::Not { condition } => stack.push(condition),
-                Condition::Compare { .. } | Condition::RoleCount { .. } | Condition::ActivityDone { .. } => {}
+                Condition::Compare { .. }
+                | Condition::RoleCount { .. }
+                | Condition::ActivityDone { .. }
+                | Condition::ActivityRecent { .. } => {}
             }
         }
     }

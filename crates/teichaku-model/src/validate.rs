@@ -359,6 +359,9 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
                         errors.push(ValidationError::UnknownActivity { record, activity: activity.clone() });
                     }
                 }
+                Check::ActivityRecent { activity, within_days } => {
+                    recent(errors, &record, activity, *within_days, pb, &activities);
+                }
                 Check::Kpi { threshold, .. } => magnitude(errors, &record, "threshold", *threshold),
                 Check::RolePresent { .. } => {}
             }
@@ -429,7 +432,7 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
     });
     for (index, i) in pb.interventions.iter().enumerate() {
         let record = Record::Intervention { index, id: i.id.clone() };
-        check_condition(&i.when, &record, &activities, errors);
+        check_condition(&i.when, &record, pb, &activities, errors);
         in_range(errors, &record, "severity", i.severity, 0.0, 1.0);
         if let Some(activity) = &i.activity {
             if !activities.contains_key(activity) {
@@ -483,7 +486,7 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
         if uses_score(&c.when) {
             errors.push(ValidationError::CircularScore { record: record.clone() });
         }
-        check_condition(&c.when, &record, &activities, errors);
+        check_condition(&c.when, &record, pb, &activities, errors);
     }
     in_range(errors, &Record::ScoringModel, "cap_without_absolute", s.cap_without_absolute, 0.0, 100.0);
     in_range(errors, &Record::ScoringModel, "failing.below", s.failing.below, 0.0, 1.0);
@@ -509,6 +512,7 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
 fn check_condition(
     condition: &Condition,
     record: &Record,
+    pb: &Playbook,
     activities: &BTreeMap<crate::ActivityId, usize>,
     errors: &mut Vec<ValidationError>,
 ) {
@@ -524,8 +528,32 @@ fn check_condition(
         Condition::ActivityDone { activity } if !activities.contains_key(activity) => {
             errors.push(ValidationError::UnknownActivity { record: record.clone(), activity: activity.clone() });
         }
+        Condition::ActivityRecent { activity, within_days } => {
+            recent(errors, record, activity, *within_days, pb, activities);
+        }
         _ => {}
     });
+}
+
+/// An `activity_recent` check or condition: a known, organisation-wide activity, at least a day.
+fn recent(
+    errors: &mut Vec<ValidationError>,
+    record: &Record,
+    activity: &crate::ActivityId,
+    within_days: u32,
+    pb: &Playbook,
+    activities: &BTreeMap<crate::ActivityId, usize>,
+) {
+    match activities.get(activity).and_then(|&i| pb.activities.get(i)) {
+        None => errors.push(ValidationError::UnknownActivity { record: record.clone(), activity: activity.clone() }),
+        Some(a) if a.scope == ActivityScope::PerUnit => {
+            errors.push(ValidationError::RecentPerUnit { record: record.clone(), activity: activity.clone() })
+        }
+        Some(_) => {}
+    }
+    if within_days == 0 {
+        in_range(errors, record, "within_days", 0.0, 1.0, f64::from(u32::MAX));
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -64,6 +64,9 @@ pub fn describe_markdown(playbook: &Playbook, lang: Lang) -> String {
                     format!("`{activity}` done {}", coverage(c.units.unwrap_or(UnitCoverage::Pilot)))
                 }
                 Check::ActivityDone { activity } => format!("`{activity}` done"),
+                Check::ActivityRecent { activity, within_days } => {
+                    format!("`{activity}` done within the last {within_days} days")
+                }
                 Check::Kpi { kpi, op, threshold } => {
                     let op = if *op == Comparison::AtMost { "≤" } else { "≥" };
                     format!("`{}` {op} {threshold}", kpi_name(kpi))

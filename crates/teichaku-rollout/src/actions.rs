@@ -212,7 +212,10 @@ pub fn next_actions(
         current_gate.map_or(0.0, |g| {
             g.criteria
                 .iter()
-                .filter(|c| matches!(&c.check, Check::ActivityDone { activity: a } if a == activity))
+                .filter(|c| match &c.check {
+                    Check::ActivityDone { activity: a } | Check::ActivityRecent { activity: a, .. } => a == activity,
+                    _ => false,
+                })
                 .map(|c| c.weight)
                 .sum()
         })
@@ -268,6 +271,15 @@ pub fn next_actions(
             .map(|i| (&i.key.activity, i.key.unit))
             .collect()
     };
+    let kept_recent: BTreeSet<&ActivityId> = pb
+        .phases
+        .iter()
+        .flat_map(|p| &p.gate.criteria)
+        .filter_map(|c| match &c.check {
+            Check::ActivityRecent { activity, .. } => Some(activity),
+            _ => None,
+        })
+        .collect();
     for (position, a) in pb.activities.iter().enumerate() {
         let Some(r) = a.recurrence else { continue };
         let every = if retained { r.once_retained_every_days.unwrap_or(r.every_days) } else { r.every_days };
@@ -281,8 +293,14 @@ pub fn next_actions(
             }
             let next = last.checked_add_days(Days::new(u64::from(every.max(1)))).unwrap_or(last);
             if next <= as_of {
+                // Past its due day, a recurrence is overdue work like any other: the overdue base
+                // and the points per day late.
+                // One that keeps an `activity_recent` criterion from lapsing is due work from its
+                // due day on: left a week, the criterion lapses.
                 let days_late = (as_of - next).num_days();
-                let terms = UrgencyTerms { overdue: k.overdue_per_day * days_late as f64, ..UrgencyTerms::default() };
+                let sequence = if days_late > 0 || kept_recent.contains(&a.id) { k.overdue_base } else { 0.0 };
+                let terms =
+                    UrgencyTerms { sequence, overdue: k.overdue_per_day * days_late as f64, ..UrgencyTerms::default() };
                 let scope = unit.map_or(ActionScope::Organisation, ActionScope::Unit);
                 let reason = Reason::RecurrenceDue { activity: a.id.clone(), last_done: last, every_days: every };
                 out.add(Item::Activity(position), a.id.as_str(), &a.title, a.owner, scope, Some(next), reason, terms);
@@ -383,12 +401,20 @@ pub fn next_actions(
             let terms =
                 UrgencyTerms { sequence: k.barrier_point, gate: k.gate_weight * c.weight, ..UrgencyTerms::default() };
             match &c.check {
-                Check::ActivityDone { activity } => {
+                Check::ActivityDone { activity } | Check::ActivityRecent { activity, .. } => {
                     // Propose the barrier activity itself when it can start, otherwise the open
                     // prerequisites that can, so no action is proposed before its prerequisites;
-                    // when nothing can start yet (its window has not opened), the criterion itself.
+                    // an activity done before but not lately (`activity_recent`, organisation-wide)
+                    // again, now; when nothing can start yet (its window has not opened), the
+                    // criterion itself.
                     let keys = startable_for(plan, &by_key, activity, &waves_open, None);
-                    if keys.is_empty() {
+                    let recurring = matches!(c.check, Check::ActivityRecent { .. });
+                    let again = recurring && keys.is_empty() && look.done(activity, None);
+                    if let Some((at, a)) = look.activity(activity).filter(|_| again) {
+                        let item = Item::Activity(at);
+                        let scope = ActionScope::Organisation;
+                        out.add(item, a.id.as_str(), &a.title, a.owner, scope, Some(as_of), reason.clone(), terms);
+                    } else if keys.is_empty() {
                         let scope = ActionScope::Organisation;
                         let item = Item::Barrier(position);
                         out.add(item, c.id.as_str(), &c.title, Role::PromotionLead, scope, None, reason.clone(), terms);
@@ -423,9 +449,18 @@ pub fn next_actions(
                 _ => {
                     // A KPI moves through the phase's own work: its open instances that can start
                     // (in units the rollout reached) come next, just under overdue work.
+                    // Its recurring work, once done, comes round again now: a KPI of habit or
+                    // freshness moves by doing it again, not by waiting for its cadence.
                     let work = UrgencyTerms { sequence: k.barrier_work, ..UrgencyTerms::default() };
+                    let again = |i: &&crate::InstancePlan| {
+                        i.done.is_some()
+                            && i.waiting_on.is_empty()
+                            && !i.wave_blocked
+                            && look.activity(&i.key.activity).is_some_and(|(_, a)| a.recurrence.is_some())
+                    };
                     for i in plan.instances.iter().filter(|i| {
-                        i.phase == b.phase && matches!(i.status, Status::Ready | Status::Overdue) && i.can_start()
+                        i.phase == b.phase
+                            && ((matches!(i.status, Status::Ready | Status::Overdue) && i.can_start()) || again(i))
                     }) {
                         if !wave_may_start(i.wave) {
                             continue;
@@ -754,6 +789,8 @@ struct Lookups<'a> {
     done: DoneIndex,
     /// The rollout units in wave order: every per-unit activity has an instance in each.
     rollout_units: Vec<Option<UnitId>>,
+    /// The day assessed.
+    as_of: NaiveDate,
 }
 
 impl<'a> Lookups<'a> {
@@ -766,13 +803,18 @@ impl<'a> Lookups<'a> {
         let done = DoneIndex::new(snapshot, as_of, waves.first().map_or(&[], Vec::as_slice), &units, &positions);
         let rollout_units = units.into_iter().map(Some).collect();
         let kpis = crate::readiness::Figures::new(kpis);
-        Self { snapshot, roles, kpis, activity_position, done, rollout_units }
+        Self { snapshot, roles, kpis, activity_position, done, rollout_units, as_of }
     }
 
     /// The activity `id` with its position in the playbook.
     fn activity(&self, id: &ActivityId) -> Option<(usize, &'a Activity)> {
         let &at = self.activity_position.get(id)?;
         Some((at, self.snapshot.playbook().activities.get(at)?))
+    }
+
+    /// Whether the organisation-wide `activity` was last done within the last `within_days` days.
+    fn recent(&self, activity: &ActivityId, within_days: u32) -> bool {
+        self.done.recent(activity, self.as_of, within_days)
     }
 
     /// Whether `activity` was done on or before `as_of` in unit `unit`, or anywhere for `None`.
@@ -809,6 +851,7 @@ fn holds(condition: &Condition, look: &Lookups<'_>, here: &Here<'_>) -> bool {
                 _ => look.done(activity, None),
             }
         }
+        Condition::ActivityRecent { activity, within_days } => look.recent(activity, *within_days),
         _ => false,
     }
 }

@@ -229,6 +229,14 @@ impl DoneIndex {
         self.dates.get(&(position, unit)).and_then(|d| d.last().copied())
     }
 
+    /// Whether the organisation-wide `activity` counts as done and was last done within the
+    /// `within_days` days up to `as_of`, that day included (fewer than `within_days` days before it).
+    pub(crate) fn recent(&self, activity: &ActivityId, as_of: NaiveDate, within_days: u32) -> bool {
+        self.position(activity)
+            .and_then(|p| self.last_at(p, None))
+            .is_some_and(|d| (as_of - d).num_days() < i64::from(within_days))
+    }
+
     /// Whether `activity` counts as done anywhere (any unit, or the organisation).
     pub(crate) fn done_anywhere(&self, activity: &ActivityId) -> bool {
         let Some(a) = self.position(activity) else { return false };

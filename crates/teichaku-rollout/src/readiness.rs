@@ -121,6 +121,16 @@ pub enum Observed {
         /// Units where it is not done yet.
         lacking: Vec<UnitId>,
     },
+    /// An organisation-wide activity that must have been done recently: its last counted
+    /// completion on or before `as_of`, if any, and how many days old it may be.
+    Recent {
+        /// The activity.
+        activity: ActivityId,
+        /// Its last counted completion.
+        last: Option<NaiveDate>,
+        /// How many days old the last completion may be.
+        within_days: u32,
+    },
     /// A KPI against its threshold; `value` is `None` when the KPI has no value or it is
     /// withheld.
     Kpi {
@@ -252,6 +262,7 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
                 every: &one,
                 every_positions: std::slice::from_ref(&position),
                 roles: &roles,
+                as_of,
             };
             let gate = pb.phases.iter().map(|p| ctx.gate(&p.id, &p.gate)).find(|g| !g.passed);
             let lacks = gate
@@ -330,6 +341,7 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
         every: &all_units,
         every_positions: &positions,
         roles: &roles,
+        as_of,
     };
     let phases: Vec<GateReadiness> = pb.phases.iter().map(|p| org.gate(&p.id, &p.gate)).collect();
     let current_phase = phases.iter().find(|g| !g.passed).map(|g| g.phase.clone());
@@ -411,6 +423,7 @@ struct Ctx<'a> {
     /// The positions of the units of `every` in the organisation's unit list.
     every_positions: &'a [usize],
     roles: &'a RoleIndex<'a>,
+    as_of: NaiveDate,
 }
 
 impl Ctx<'_> {
@@ -476,6 +489,15 @@ impl Ctx<'_> {
                 };
                 let met = of > 0 && done == of;
                 (met, if met { 1.0 } else { 0.0 }, Observed::Activity { activity: activity.clone(), done, of, lacking })
+            }
+            Check::ActivityRecent { activity, within_days } => {
+                let last = self.done.position(activity).and_then(|p| self.done.last_at(p, None));
+                let met = self.done.recent(activity, self.as_of, *within_days);
+                (
+                    met,
+                    if met { 1.0 } else { 0.0 },
+                    Observed::Recent { activity: activity.clone(), last, within_days: *within_days },
+                )
             }
             Check::Kpi { kpi, op, threshold } => {
                 let scope = self.figures;

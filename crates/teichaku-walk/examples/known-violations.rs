@@ -5,6 +5,9 @@
 //! cargo run -p teichaku-walk --example known-violations > tests/data/walks-known-violations.txt
 //! ```
 //!
+//! With `-- --first`, writes instead the first violation of each pair, with its day, what was seen
+//! and the top actions of that step: what to read when fixing one.
+//!
 //! Read the difference before committing it: a pair that disappears is a fix, one that appears is
 //! a regression unless the walk itself changed.
 
@@ -43,6 +46,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let catalog = teichaku::Catalog::builtin();
     let specs = teichaku_walk::WalkSpec::all(&catalog);
     let walks = teichaku_walk::run_all(&specs, &catalog)?;
+    if std::env::args().any(|a| a == "--first") {
+        let mut seen = BTreeSet::new();
+        let mut out = std::io::stdout().lock();
+        for v in walks.iter().flat_map(|w| &w.violations) {
+            if seen.insert((v.walk.clone(), v.invariant)) {
+                write!(out, "{v}")?;
+            }
+        }
+        return Ok(());
+    }
     let pairs: BTreeSet<(String, Invariant)> =
         walks.iter().flat_map(|w| w.violations.iter().map(|v| (v.walk.clone(), v.invariant))).collect();
     let mut lines: Vec<String> = pairs.iter().map(|(w, i)| format!("{w} {i}  # FIXME: {}", why(*i))).collect();

@@ -26,7 +26,8 @@ use crate::walk::ActionLine;
 #[non_exhaustive]
 pub enum Invariant {
     /// While the rollout is not finished, something progresses (an instance done for the first
-    /// time, an appointment, a wave start, a gate passed) at least every 14 days.
+    /// time, an appointment, a wave start, a gate passed) at least every 14 days; days spent
+    /// finished, or with the barrier activity waiting for its window to open, are not a stall.
     NoStall,
     /// By the last day every wave has started and every unit has done something.
     StagedSpreadEveryUnit,
@@ -267,11 +268,23 @@ impl Checker {
             || newly_passed
             || !newly_started.is_empty()
             || last_done.iter().any(|o| o.appointed > 0);
-        if progressed || day == 0 {
-            self.last_progress = day;
-        }
         let all_started = waves.iter().all(|w| w.may_start);
         let finished = a.readiness.current_phase.is_none() && all_started;
+        // A finished rollout waits for nothing; one whose barrier activity waits for its window
+        // (the three-month check before day 90, say) waits for the method, not for the advice.
+        let barrier_activity = a.readiness.barrier.as_ref().and_then(|b| {
+            let phase = pb.phases.iter().find(|p| p.id == b.phase)?;
+            match &phase.gate.criteria.iter().find(|c| c.id == b.criterion)?.check {
+                Check::ActivityDone { activity } | Check::ActivityRecent { activity, .. } => Some(activity),
+                _ => None,
+            }
+        });
+        let window_wait = barrier_activity.is_some_and(|x| {
+            a.plan.instances.iter().any(|i| &i.key.activity == x && i.opens.is_some_and(|d| d > as_of))
+        });
+        if progressed || day == 0 || finished || window_wait {
+            self.last_progress = day;
+        }
         if !finished && day - self.last_progress > 14 {
             let waiting: Vec<usize> = waves.iter().filter(|w| !w.may_start).map(|w| w.wave).collect();
             flag(
@@ -574,23 +587,14 @@ impl Checker {
             .actions
             .actions
             .iter()
-            .filter_map(|x| {
-                if let Some(role) = appointed_role(x) {
-                    return Some(role);
-                }
-                if let Some(id) = x.code.strip_prefix("activity:") {
-                    match pb.activities.iter().find(|p| p.id.as_str() == id).map(Effect::of) {
-                        Some(Effect::Appoint(r)) => return Some(r),
-                        _ => return None,
-                    }
-                }
-                let id = x.code.strip_prefix("barrier:")?;
-                pb.phases.iter().flat_map(|p| &p.gate.criteria).find(|c| c.id.as_str() == id).and_then(|c| {
-                    match &c.check {
-                        Check::RolePresent { role, .. } => Some(*role),
-                        _ => None,
-                    }
-                })
+            .flat_map(|x| {
+                // An action proposed because a role is missing (the appointing activity's open
+                // prerequisite, say) is the way to the appointment, and names it.
+                let missing = x.reasons.iter().filter_map(|r| match r {
+                    Reason::RoleMissing { role, .. } => Some(*role),
+                    _ => None,
+                });
+                missing.chain(appointing(pb, x))
             })
             .collect();
         for x in &a.actions.actions {
@@ -755,6 +759,25 @@ pub(crate) fn minimum_days(pb: &Playbook) -> (u64, String) {
         })
         .max()
         .unwrap_or((0, String::new()))
+}
+
+/// The role an action appoints: an `appoint:ROLE`, an activity that appoints (by the walk's
+/// model), or the barrier of a role criterion.
+fn appointing(pb: &Playbook, x: &Action) -> Option<Role> {
+    if let Some(role) = appointed_role(x) {
+        return Some(role);
+    }
+    if let Some(id) = x.code.strip_prefix("activity:") {
+        match pb.activities.iter().find(|p| p.id.as_str() == id).map(Effect::of) {
+            Some(Effect::Appoint(r)) => return Some(r),
+            _ => return None,
+        }
+    }
+    let id = x.code.strip_prefix("barrier:")?;
+    pb.phases.iter().flat_map(|p| &p.gate.criteria).find(|c| c.id.as_str() == id).and_then(|c| match &c.check {
+        Check::RolePresent { role, .. } => Some(*role),
+        _ => None,
+    })
 }
 
 /// The role an `appoint:ROLE` action asks the organisation to give a member.
