@@ -59,3 +59,35 @@ pub(crate) fn unit(n: u128) -> UnitId {
 pub(crate) fn member(n: u128) -> MemberId {
     MemberId::from_u128(n)
 }
+
+/// The peak resident memory of this process, in bytes, where the system tells it.
+#[expect(clippy::disallowed_methods, reason = "the test reads its own peak memory from the system")]
+pub(crate) fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Runs `body` alone in a child process of this test binary, so no other test's memory counts.
+pub(crate) fn alone(test: &str, body: impl FnOnce()) {
+    const CHILD: &str = "TEICHAKU_TEST_CHILD";
+    #[expect(clippy::disallowed_methods, reason = "the test runs itself alone in a child process")]
+    let child = std::env::var_os(CHILD).is_some();
+    if child {
+        body();
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    let output = std::process::Command::new(exe)
+        .args([test, "--exact", "--test-threads=1", "--nocapture"])
+        .env(CHILD, "1")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success() && String::from_utf8_lossy(&output.stdout).contains("1 passed"),
+        "{test} alone: {}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

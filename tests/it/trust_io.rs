@@ -15,7 +15,7 @@ use teichaku::metrics::{
 use teichaku::model::{DocumentError, NumberProblem, Record, ValidationError};
 use teichaku::{LoadError, LoadOptions, NamedBy, UsageSource};
 
-use crate::support::{SMALL, catalog, errors, member, set, small};
+use crate::support::{SMALL, alone, catalog, errors, member, peak_memory, set, small};
 
 const M1: &str = "00000000-0000-0000-0000-000000000101";
 const AS_OF: (i32, u32, u32) = (2026, 6, 30);
@@ -256,38 +256,6 @@ impl Read for LongRecord {
         self.sent += n as u64;
         Ok(n)
     }
-}
-
-/// The peak resident memory of this process, in bytes, where the system tells it.
-#[expect(clippy::disallowed_methods, reason = "the test reads its own peak memory from the system")]
-fn peak_memory() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
-}
-
-/// Runs `body` alone in a child process of this test binary, so no other test's memory counts.
-fn alone(test: &str, body: impl FnOnce()) {
-    const CHILD: &str = "TEICHAKU_TRUST_IO_CHILD";
-    #[expect(clippy::disallowed_methods, reason = "the test runs itself alone in a child process")]
-    let child = std::env::var_os(CHILD).is_some();
-    if child {
-        body();
-        return;
-    }
-    let exe = std::env::current_exe().unwrap();
-    let output = std::process::Command::new(exe)
-        .args([test, "--exact", "--test-threads=1", "--nocapture"])
-        .env(CHILD, "1")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success() && String::from_utf8_lossy(&output.stdout).contains("1 passed"),
-        "{test} alone: {}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 /// A 200 MiB record is read through in buffers of [`MAX_LINE_BYTES`]: the process's peak

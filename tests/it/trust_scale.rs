@@ -9,7 +9,7 @@ use serde_json::json;
 use teichaku::model::{ActivityScope, Limits, PlaybookCatalog, PlaybookId, Timestamp, UsageEvent};
 use teichaku::{LoadOptions, load_with};
 
-use crate::support::catalog;
+use crate::support::{alone, catalog, peak_memory};
 
 fn uuid(n: usize) -> String {
     format!("00000000-0000-0000-0000-{n:012x}")
@@ -110,38 +110,6 @@ proptest! {
         let back: Timestamp = serde_json::from_str(&serde_json::to_string(&x).unwrap()).unwrap();
         prop_assert_eq!(back, x);
     }
-}
-
-/// The peak resident memory of this process, in bytes, where the system tells it.
-#[expect(clippy::disallowed_methods, reason = "the test reads its own peak memory from the system")]
-fn peak_memory() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
-}
-
-/// Runs `body` alone in a child process of this test binary, so no other test's memory counts.
-fn alone(test: &str, body: impl FnOnce()) {
-    const CHILD: &str = "TEICHAKU_TRUST_SCALE_CHILD";
-    #[expect(clippy::disallowed_methods, reason = "the test runs itself alone in a child process")]
-    let child = std::env::var_os(CHILD).is_some();
-    if child {
-        body();
-        return;
-    }
-    let exe = std::env::current_exe().unwrap();
-    let output = std::process::Command::new(exe)
-        .args([test, "--exact", "--test-threads=1", "--nocapture"])
-        .env(CHILD, "1")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success() && String::from_utf8_lossy(&output.stdout).contains("1 passed"),
-        "{test} alone: {}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 /// A document whose bulk is 400,000 usage events (about 46 MB of text) is loaded, given as a

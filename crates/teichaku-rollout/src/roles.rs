@@ -14,11 +14,14 @@ pub(crate) struct RoleIndex<'a> {
     snapshot: &'a ValidSnapshot,
     as_of: NaiveDate,
     organisation: [OnceCell<Vec<MemberId>>; 5],
+    /// By role, the present holders of each unit with the units below it, by unit position;
+    /// summed up the tree once, on first use, so a deep tree costs what a flat one does.
+    subtree: [OnceCell<Vec<u64>>; 5],
 }
 
 impl<'a> RoleIndex<'a> {
     pub(crate) fn new(snapshot: &'a ValidSnapshot, as_of: NaiveDate) -> Self {
-        Self { snapshot, as_of, organisation: Default::default() }
+        Self { snapshot, as_of, organisation: Default::default(), subtree: Default::default() }
     }
 
     /// Present members of the units `units` holding `role`, sorted by id.
@@ -70,15 +73,49 @@ impl<'a> RoleIndex<'a> {
     /// How many present members of `scope` hold `role`.
     pub(crate) fn count(&self, scope: &Scope, role: Role) -> u64 {
         match scope {
+            Scope::Unit(u) if !self.snapshot.has_units_under(*u) => {
+                self.snapshot.unit_present_holding(*u, role, self.as_of).count() as u64
+            }
             Scope::Unit(u) => {
-                let present = |u: UnitId| self.snapshot.unit_present_holding(u, role, self.as_of).count() as u64;
-                if self.snapshot.has_units_under(*u) {
-                    self.snapshot.units_under(*u).into_iter().map(present).sum()
-                } else {
-                    present(*u)
-                }
+                self.snapshot.unit_position(*u).and_then(|p| self.subtree_counts(role).get(p).copied()).unwrap_or(0)
             }
             _ => self.organisation_holders(role).len() as u64,
         }
+    }
+
+    /// Each unit's count of present holders of `role`, its sub-units included, by position:
+    /// every unit's own holders counted once, then added into its parent's, children first (an
+    /// explicit stack over the tree, which validation keeps free of cycles).
+    fn subtree_counts(&self, role: Role) -> &[u64] {
+        let Some(cell) = Role::ALL.iter().position(|&r| r == role).and_then(|r| self.subtree.get(r)) else {
+            return &[];
+        };
+        cell.get_or_init(|| {
+            let n = self.snapshot.organisation().units.len();
+            let mut counts: Vec<u64> =
+                (0..n).map(|p| self.snapshot.unit_present_holding_at(p, role, self.as_of).count() as u64).collect();
+            let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+            let mut roots = Vec::new();
+            for p in 0..n {
+                match self.snapshot.parent_position(p) {
+                    Some(parent) => children.get_mut(parent).into_iter().for_each(|c| c.push(p)),
+                    None => roots.push(p),
+                }
+            }
+            // Parents before children; summed in the reverse order, children before parents.
+            let mut order = Vec::with_capacity(n);
+            let mut stack = roots;
+            while let Some(p) = stack.pop() {
+                order.push(p);
+                stack.extend(children.get(p).into_iter().flatten().copied());
+            }
+            for &p in order.iter().rev() {
+                let own = counts.get(p).copied().unwrap_or(0);
+                if let Some(parent) = self.snapshot.parent_position(p).and_then(|q| counts.get_mut(q)) {
+                    *parent += own;
+                }
+            }
+            counts
+        })
     }
 }
