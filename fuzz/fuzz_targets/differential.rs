@@ -32,12 +32,15 @@
 mod common;
 mod scale;
 
-#[path = "../../crates/teichaku-py/src/calls.rs"]
-#[allow(dead_code, unused_imports, reason = "the binding's other calls are not used here")]
-mod calls;
-#[path = "../../crates/teichaku-py/src/problems.rs"]
-#[allow(dead_code, reason = "the binding's other failures are not used here")]
-mod problems;
+/// The Python binding's Rust side, its files as they are (they need no interpreter).
+#[path = "../../crates/teichaku-py/src"]
+#[allow(dead_code, reason = "the binding's other calls and failures are not used here")]
+mod binding {
+    pub mod calls;
+    pub mod problems;
+}
+// `calls.rs` names `crate::problems`, as in the binding's crate.
+use binding::{calls, problems};
 
 use std::collections::BTreeMap;
 
@@ -46,12 +49,12 @@ use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 use serde::Serialize;
 use serde_json::{Value, json};
-use teichaku::{Assessment, Catalog, LoadError, LoadOptions, UsageReport};
+use teichaku::{Assessment, LoadError, LoadOptions, UsageReport};
 
 use crate::problems::Kind;
 use crate::scale::Caps;
 
-const CAPS: Caps = Caps { units: 40, members_per_unit: 4, usage: 160, instances: 160, activities: 24 };
+const CAPS: Caps = Caps { units: 24, members_per_unit: 3, usage: 80, instances: 60, activities: 16 };
 
 #[derive(Arbitrary, Debug)]
 struct Input {
@@ -66,10 +69,16 @@ struct Input {
 enum EventsIn {
     Inline,
     /// In a file the document names; `split` of every 4 stay inline.
-    Csv { split: u8 },
-    Jsonl { split: u8 },
+    Csv {
+        split: u8,
+    },
+    Jsonl {
+        split: u8,
+    },
     /// In a file given as `--events` (the command line only).
-    Extra { csv: bool },
+    Extra {
+        csv: bool,
+    },
 }
 
 #[derive(Arbitrary, Debug, Clone, Copy)]
@@ -155,9 +164,10 @@ fn command_line(
     // `input::read`: UTF-8, a leading byte-order mark dropped.
     let text = String::from_utf8(bytes.to_vec()).map_err(|_| Kind::Document)?;
     let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
-    // `kpis::load_with_events`: a fresh built-in catalogue, the `--events` files as extra files.
+    // `kpis::load_with_events`: the built-in catalogue (`main::run` builds it once a run, as
+    // `common::catalog` once a process), the `--events` files as extra files.
     let options = LoadOptions { skip_bad_lines: false, extra_files: extra.to_vec(), ..LoadOptions::default() };
-    let loaded = teichaku::load_with(&text, &Catalog::builtin(), files, &options).map_err(|e| kind_of(&e))?;
+    let loaded = teichaku::load_with(&text, common::catalog(), files, &options).map_err(|e| kind_of(&e))?;
     // `assess::run` and `emit` with `--format json`.
     let a = teichaku::assess_with_store(&loaded.snapshot, &loaded.store, as_of, &teichaku::AssessOptions::default())
         .map_err(|_| Kind::Assessment)?;
@@ -176,7 +186,11 @@ fn command_line(
 }
 
 /// The Python binding's `assess` once its arguments are converted.
-fn python(input: &calls::Input, files: Option<&BTreeMap<String, Vec<u8>>>, as_of: NaiveDate) -> Result<Value, FailureKind> {
+fn python(
+    input: &calls::Input,
+    files: Option<&BTreeMap<String, Vec<u8>>>,
+    as_of: NaiveDate,
+) -> Result<Value, FailureKind> {
     let usage = files.map(|f| f as &dyn teichaku::UsageSource);
     match calls::assess(input, as_of, usage) {
         // `to_python` converts the `serde_json::Value` of the assessment.
@@ -353,6 +367,13 @@ fuzz_target!(|input: Input| {
 
     let reference = reference(&inline_text, as_of);
     let expected = reference.as_ref().map(serialised);
+    if std::env::var_os("FUZZ_STATS").is_some() {
+        let outcome = match &reference {
+            Ok(a) => format!("assessed, {} instances", a.plan.instances.len()),
+            Err(k) => format!("refused: {k:?}"),
+        };
+        common::stat(&format!("{:?} {:?} {:?}: {outcome}", scale::sizes(&doc), input.events, input.mutation));
+    }
 
     // The library with files.
     let with_files = library_with_files(&variant_text, &files, &extra, as_of);

@@ -43,7 +43,7 @@ pub struct Input {
     /// 0: a chain (each unit under the one before), 1: a fan (every unit under the root),
     /// 2: a k-ary tree, 3: a random tree (each unit under a random earlier one).
     pub shape: u8,
-    /// Units, scaled to `1..=caps.units`.
+    /// Units, scaled to `1..=caps.units` (cubically).
     pub size: u8,
     /// The fan-out of a k-ary tree.
     pub branching: u8,
@@ -242,7 +242,10 @@ pub fn build(input: &Input, caps: &Caps) -> Built {
     let as_of_offset = i64::from(input.as_of_days % 400);
     let as_of = base.checked_add_days(Days::new(as_of_offset.unsigned_abs())).unwrap_or(base);
 
-    let n_units = 1 + usize::from(input.size) * (caps.units - 1) / 255;
+    // Cubic in `size`: most documents have tens to hundreds of units, one in eight over half the
+    // cap, so the run stays fast and still meets the largest trees.
+    let size = usize::from(input.size);
+    let n_units = 1 + size * size * size * (caps.units - 1) / (255 * 255 * 255);
     let k = 2 + usize::from(input.branching % 15);
     let mut parents: Vec<Option<usize>> = (0..n_units)
         .map(|i| match (i, input.shape % 4) {
@@ -270,23 +273,64 @@ pub fn build(input: &Input, caps: &Caps) -> Built {
             (json!({ "builtin": pb.id.as_str() }), acts)
         }
         PlaybookIn::Chain { length, phases, per_unit_share, fan_in, recurring, gate_criteria } => {
-            let (pb, acts) =
-                generated_playbook(*length, *phases, *per_unit_share, *fan_in, *recurring, *gate_criteria, caps, &mut rng);
+            let (pb, acts) = generated_playbook(
+                *length,
+                *phases,
+                *per_unit_share,
+                *fan_in,
+                *recurring,
+                *gate_criteria,
+                caps,
+                &mut rng,
+            );
             (json!({ "inline": pb }), acts)
         }
     };
     let per_unit_acts = acts.iter().filter(|a| a.per_unit).count().max(1);
 
-    // Waves: a share of the units, at most as many as keep the instances under the cap, in
-    // document order cut into `waves` consecutive groups.
-    let room = caps.instances.saturating_sub(acts.len()) / per_unit_acts;
-    let mut waved: Vec<usize> = (0..n_units).filter(|_| rng.chance(input.waved_share)).collect();
-    waved.truncate(room);
+    // The rollout units (every unit a wave names, and every leaf in no wave, which form one more
+    // wave) times the per-unit activities are the plan's instances: the last units (leaves, as
+    // every parent comes earlier) are dropped until the leaves fit, then units join the waves
+    // while they fit.
+    let room = (caps.instances.saturating_sub(acts.len()) / per_unit_acts).max(1);
+    let mut children = vec![0usize; parents.len()];
+    for p in parents.iter().flatten() {
+        children[*p] += 1;
+    }
+    let mut leaves = children.iter().filter(|&&c| c == 0).count();
+    while leaves > room && parents.len() > 1 {
+        if let Some(Some(p)) = parents.pop() {
+            children[p] -= 1;
+            if children[p] != 0 {
+                leaves -= 1;
+            }
+        } else {
+            leaves -= 1;
+        }
+        children.pop();
+    }
+    let n_units = parents.len();
+    let mut rollout = leaves;
+    let waved: Vec<usize> = (0..n_units)
+        .filter(|&u| {
+            if !rng.chance(input.waved_share) {
+                return false;
+            }
+            if children[u] == 0 {
+                return true;
+            }
+            rollout += 1;
+            rollout <= room
+        })
+        .collect();
     let wave_n = (1 + usize::from(input.waves % 64)).min(waved.len().max(1));
     let mut waves: Vec<Vec<usize>> = vec![Vec::new(); wave_n];
     for (j, &u) in waved.iter().enumerate() {
         waves[j * wave_n / waved.len().max(1)].push(u);
     }
+    // Per-unit instances: in every waved unit and every leaf in no wave.
+    let rollout_units: Vec<usize> =
+        (0..n_units).filter(|&u| children[u] == 0 || waved.binary_search(&u).is_ok()).collect();
 
     // Members.
     let per_unit = usize::from(input.members_per_unit) % (caps.members_per_unit + 1);
@@ -338,12 +382,12 @@ pub fn build(input: &Input, caps: &Caps) -> Built {
     }
 
     // Completions: each instance (the organisation's activities once, the per-unit ones in each
-    // waved unit) done with the given share, on a day up to `as_of`.
+    // rollout unit) done with the given share, on a day up to `as_of`.
     let mut completions = Vec::new();
     let done_day = |rng: &mut Rng| day(launch, rng.below(as_of_offset.unsigned_abs() as usize + 1) as i64);
     for a in &acts {
         if a.per_unit {
-            for &u in &waved {
+            for &u in &rollout_units {
                 if rng.chance(input.done_share) {
                     completions.push(json!({ "activity": a.id, "unit": unit_id(u), "date": done_day(&mut rng) }));
                 }
@@ -369,7 +413,9 @@ pub fn build(input: &Input, caps: &Caps) -> Built {
                 let mut a = usize::from(a) % n_units;
                 let mut x = Some(a);
                 let mut below = false;
-                while let Some(p) = x {
+                // At most one step a unit: an earlier edit may have made a cycle already.
+                for _ in 0..=parents.len() {
+                    let Some(p) = x else { break };
                     if p == b {
                         below = true;
                         break;
@@ -442,9 +488,22 @@ pub fn build(input: &Input, caps: &Caps) -> Built {
     Built { document, as_of, parents, broken }
 }
 
-/// The document with its units, members, waves' units and observations listed in another
-/// order (a Fisher–Yates shuffle driven by `seed`).
-pub fn shuffled(document: &Value, seed: u64) -> Value {
+/// The lists of the document whose order means nothing: members and observations.
+pub const UNORDERED: [(&str, &str); 4] = [
+    ("organisation", "members"),
+    ("observations", "usage"),
+    ("observations", "completions"),
+    ("observations", "trainings"),
+];
+
+/// The lists whose order means something: units (the order of the scopes in the reports, and
+/// the tie-break of complementary suppression, "fewest members, then first in the unit list")
+/// and each wave's units.
+pub const ORDERED: [(&str, &str); 1] = [("organisation", "units")];
+
+/// The document with the lists `which` names listed in another order (a Fisher–Yates shuffle
+/// driven by `seed`); with `waves`, each wave's units too.
+pub fn shuffled(document: &Value, seed: u64, which: &[(&str, &str)], waves: bool) -> Value {
     let mut doc = document.clone();
     let mut rng = Rng::new(seed);
     let mut shuffle = |items: &mut Vec<Value>| {
@@ -452,21 +511,20 @@ pub fn shuffled(document: &Value, seed: u64) -> Value {
             items.swap(i, rng.below(i + 1));
         }
     };
-    for list in ["units", "members"] {
-        if let Some(items) = doc["organisation"][list].as_array_mut() {
+    // `get_mut`, not indexing: indexing a missing key would add it as `null`.
+    for (object, key) in which {
+        if let Some(items) = doc.get_mut(*object).and_then(|o| o.get_mut(*key)).and_then(Value::as_array_mut) {
             shuffle(items);
         }
     }
-    if let Some(waves) = doc["organisation"]["waves"].as_array_mut() {
+    if !waves {
+        return doc;
+    }
+    if let Some(waves) = doc.get_mut("organisation").and_then(|o| o.get_mut("waves")).and_then(Value::as_array_mut) {
         for w in waves {
-            if let Some(items) = w["units"].as_array_mut() {
+            if let Some(items) = w.get_mut("units").and_then(Value::as_array_mut) {
                 shuffle(items);
             }
-        }
-    }
-    for list in ["usage", "completions", "trainings"] {
-        if let Some(items) = doc["observations"][list].as_array_mut() {
-            shuffle(items);
         }
     }
     doc
