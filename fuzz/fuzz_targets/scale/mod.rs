@@ -73,9 +73,21 @@ pub struct Input {
 pub enum PlaybookIn {
     /// A built-in playbook, by position in the catalogue.
     Builtin(u8),
-    /// A generated one: `length` activities over `phases` phases, each depending on the one
-    /// before (and every `fan_in`-th on several earlier ones), a share of them per unit.
-    Chain { length: u8, phases: u8, per_unit_share: u8, fan_in: u8, recurring: u8, gate_criteria: u8 },
+    /// A generated one.
+    Chain(ChainIn),
+}
+
+/// A generated playbook: `length` activities over `phases` phases, each depending on the one
+/// before (and every `fan_in`-th on several earlier ones), a share of them per unit, a share
+/// recurring, and up to three gate criteria a phase.
+#[derive(Arbitrary, Debug, Clone)]
+pub struct ChainIn {
+    pub length: u8,
+    pub phases: u8,
+    pub per_unit_share: u8,
+    pub fan_in: u8,
+    pub recurring: u8,
+    pub gate_criteria: u8,
 }
 
 #[derive(Arbitrary, Debug, Clone)]
@@ -156,16 +168,8 @@ struct Act {
     per_unit: bool,
 }
 
-fn generated_playbook(
-    length: u8,
-    phases: u8,
-    per_unit_share: u8,
-    fan_in: u8,
-    recurring: u8,
-    gate_criteria: u8,
-    caps: &Caps,
-    rng: &mut Rng,
-) -> (Value, Vec<Act>) {
+fn generated_playbook(spec: &ChainIn, caps: &Caps, rng: &mut Rng) -> (Value, Vec<Act>) {
+    let ChainIn { length, phases, per_unit_share, fan_in, recurring, gate_criteria } = *spec;
     let n = 1 + usize::from(length) % caps.activities;
     let phases_n = 1 + usize::from(phases) % n.min(24);
     let mut acts = Vec::with_capacity(n);
@@ -242,8 +246,8 @@ pub fn build(input: &Input, caps: &Caps) -> Built {
     let as_of_offset = i64::from(input.as_of_days % 400);
     let as_of = base.checked_add_days(Days::new(as_of_offset.unsigned_abs())).unwrap_or(base);
 
-    // Cubic in `size`: most documents have tens to hundreds of units, one in eight over half the
-    // cap, so the run stays fast and still meets the largest trees.
+    // Cubic in `size`: half the sizes give under an eighth of the cap, one in five over half of
+    // it, so the run stays fast and still meets the largest trees.
     let size = usize::from(input.size);
     let n_units = 1 + size * size * size * (caps.units - 1) / (255 * 255 * 255);
     let k = 2 + usize::from(input.branching % 15);
@@ -272,17 +276,8 @@ pub fn build(input: &Input, caps: &Caps) -> Built {
                 .collect();
             (json!({ "builtin": pb.id.as_str() }), acts)
         }
-        PlaybookIn::Chain { length, phases, per_unit_share, fan_in, recurring, gate_criteria } => {
-            let (pb, acts) = generated_playbook(
-                *length,
-                *phases,
-                *per_unit_share,
-                *fan_in,
-                *recurring,
-                *gate_criteria,
-                caps,
-                &mut rng,
-            );
+        PlaybookIn::Chain(spec) => {
+            let (pb, acts) = generated_playbook(spec, caps, &mut rng);
             (json!({ "inline": pb }), acts)
         }
     };
@@ -441,9 +436,9 @@ pub fn build(input: &Input, caps: &Caps) -> Built {
                 let m = usize::from(m) % members.len();
                 members[m]["unit"] = json!(unit_id(usize::from(u) % n_units));
             }
+            // Broken once it is in the last wave too (below).
             Edit::TwoWaves(u) if wave_n >= 2 && !waved.is_empty() => {
                 wave_extra = Some(waved[usize::from(u) % waved.len()]);
-                broken = true;
             }
             _ => {}
         }
@@ -462,13 +457,11 @@ pub fn build(input: &Input, caps: &Caps) -> Built {
         .collect();
     let mut wave_list: Vec<Value> =
         waves.iter().map(|w| json!({ "units": w.iter().map(|&u| unit_id(u)).collect::<Vec<_>>() })).collect();
-    if let (Some(u), Some(last)) = (wave_extra, wave_list.last_mut()) {
-        if let Some(list) = last["units"].as_array_mut() {
-            if !list.contains(&json!(unit_id(u))) {
-                list.push(json!(unit_id(u)));
-            } else {
-                broken = false;
-            }
+    if let (Some(u), Some(list)) = (wave_extra, wave_list.last_mut().and_then(|w| w["units"].as_array_mut())) {
+        let id = json!(unit_id(u));
+        if !list.contains(&id) {
+            list.push(id);
+            broken = true;
         }
     }
     let mut playbook = playbook;
