@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz smoke test for CI: runs every cargo-fuzz target (`cargo fuzz list`: assess_structured,
-# assessment, edges, playbook, rubric, usage_events) for a short budget on stable Rust, starting
-# from the committed seed corpus, and fails when any target crashes, hangs or runs out of memory.
+# assessment, differential, edges, playbook, rubric, scale_structured, usage_events) for a short
+# budget on stable Rust, starting from the committed seed corpus, and fails when any target crashes, hangs or runs out of memory.
 #
 #   fuzz/smoke.sh            # 20 s per target
 #   FUZZ_SECONDS=60 fuzz/smoke.sh assessment rubric

@@ -1,6 +1,8 @@
 //! The binding's operations in plain Rust, over JSON values: what each Python function does once
 //! its arguments are converted, and before its result or failure is.
 
+use std::sync::OnceLock;
+
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 use teichaku::metrics::{EventStore, KpiError};
@@ -49,11 +51,18 @@ pub(crate) type FactInputs = Vec<(String, FactInput)>;
 /// The ids of the built-in rubrics.
 pub(crate) const BUILTIN_RUBRICS: &[&str] = &teichaku::rules::BUILTIN_RUBRICS;
 
+/// The built-in playbooks, read on first use and kept: every call resolves documents against
+/// the same catalogue, which does not change while the module is loaded.
+fn builtin_catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(Catalog::builtin)
+}
+
 /// Reads and validates a document against the built-in playbooks; a document that names usage
 /// event files is refused (`usage_files_need_a_source`): [`load_with`] reads them.
 pub(crate) fn load(input: &Input) -> Result<ValidSnapshot, Failure> {
     let text = text_of(input, Kind::Document)?;
-    teichaku::load(&text, &Catalog::builtin()).map_err(|e| load_failure(input, e))
+    teichaku::load(&text, builtin_catalog()).map_err(|e| load_failure(input, e))
 }
 
 /// Reads and validates a document, then stores its usage events with those of the files it
@@ -66,7 +75,7 @@ pub(crate) fn load_with(input: &Input, usage: Option<&dyn UsageSource>) -> Resul
     };
     // `KpiError::Store` is how `assess` names a store problem; the same here.
     let text = text_of(input, Kind::Document)?;
-    let loaded = teichaku::load_with(&text, &Catalog::builtin(), usage, &LoadOptions::default())
+    let loaded = teichaku::load_with(&text, builtin_catalog(), usage, &LoadOptions::default())
         .map_err(|e| load_failure(input, e))?;
     Ok(Loaded { snapshot: loaded.snapshot, store: loaded.store })
 }
