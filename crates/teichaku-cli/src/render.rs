@@ -212,7 +212,7 @@ fn activity_facts(a: &Activity, lang: Lang) -> String {
 fn check_text(check: &Check) -> String {
     match check {
         Check::ActivityDone { activity } => format!("done({activity})"),
-        Check::ActivityRecent { activity, within_days } => format!("done({activity}) within {within_days}d"),
+        Check::ActivityRecent { activity, within_days } => format!("days_since({activity}) < {within_days}"),
         Check::Kpi { kpi, op, threshold } => {
             let op = match op {
                 Comparison::AtMost => "≤",
@@ -248,7 +248,7 @@ fn condition_text(c: &Condition) -> String {
         Condition::Compare { kpi, op: o, value } => format!("{} {} {value}", kpi_name(*kpi), op(o)),
         Condition::RoleCount { role, op: o, value } => format!("count({}) {} {value}", role.as_str(), op(o)),
         Condition::ActivityDone { activity } => format!("done({activity})"),
-        Condition::ActivityRecent { activity, within_days } => format!("done({activity}) within {within_days}d"),
+        Condition::ActivityRecent { activity, within_days } => format!("days_since({activity}) < {within_days}"),
         _ => "?".to_owned(),
     }
 }
