@@ -21,7 +21,7 @@
 mod common;
 
 use chrono::{Days, NaiveDate};
-use common::{catalog, stat};
+use common::{catalog, day, stat, title};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Value, json};
@@ -231,19 +231,6 @@ fn weight(w: u8) -> i32 {
         254 => 0,
         w => 1 + i32::from(w % 5),
     }
-}
-
-fn title(s: &str) -> Value {
-    json!({ "en": s, "ja": s })
-}
-
-fn day(base: NaiveDate, offset: i64) -> String {
-    let d = if offset >= 0 {
-        base.checked_add_days(Days::new(offset.unsigned_abs()))
-    } else {
-        base.checked_sub_days(Days::new(offset.unsigned_abs()))
-    };
-    d.unwrap_or(base).to_string()
 }
 
 fn condition(c: &ConditionIn, activities: usize, depth: usize) -> Value {

@@ -301,9 +301,8 @@ pub fn next_actions(
                 let sequence = if days_late > 0 || kept_recent.contains(&a.id) { k.overdue_base } else { 0.0 };
                 let terms =
                     UrgencyTerms { sequence, overdue: k.overdue_per_day * days_late as f64, ..UrgencyTerms::default() };
-                let scope = unit.map_or(ActionScope::Organisation, ActionScope::Unit);
                 let reason = Reason::RecurrenceDue { activity: a.id.clone(), last_done: last, every_days: every };
-                out.add(Item::Activity(position), a.id.as_str(), &a.title, a.owner, scope, Some(next), reason, terms);
+                out.activity((position, a), unit, Some(next), reason, terms);
             }
         }
     }
@@ -348,19 +347,9 @@ pub fn next_actions(
                     let reason = Reason::WaveBlocked { wave: w.wave, criterion: criterion.clone() };
                     let per_unit = look.activity(activity).is_some_and(|(_, a)| a.scope == ActivityScope::PerUnit);
                     for key in startable_for(plan, &by_key, activity, &waves_open, per_unit.then_some(*unit)) {
-                        let Some((at, x)) = look.activity(&key.activity) else { continue };
-                        let scope = key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
+                        let Some(x) = look.activity(&key.activity) else { continue };
                         let due = by_key.get(&key).and_then(|i| i.due);
-                        out.add(
-                            Item::Activity(at),
-                            x.id.as_str(),
-                            &x.title,
-                            x.owner,
-                            scope,
-                            due,
-                            reason.clone(),
-                            terms,
-                        );
+                        out.activity(x, key.unit, due, reason.clone(), terms);
                     }
                 }
                 _ => {}
@@ -410,21 +399,17 @@ pub fn next_actions(
                     let keys = startable_for(plan, &by_key, activity, &waves_open, None);
                     let recurring = matches!(c.check, Check::ActivityRecent { .. });
                     let again = recurring && keys.is_empty() && look.done(activity, None);
-                    if let Some((at, a)) = look.activity(activity).filter(|_| again) {
-                        let item = Item::Activity(at);
-                        let scope = ActionScope::Organisation;
-                        out.add(item, a.id.as_str(), &a.title, a.owner, scope, Some(as_of), reason.clone(), terms);
+                    if let Some(x) = look.activity(activity).filter(|_| again) {
+                        out.activity(x, None, Some(as_of), reason.clone(), terms);
                     } else if keys.is_empty() {
                         let scope = ActionScope::Organisation;
                         let item = Item::Barrier(position);
                         out.add(item, c.id.as_str(), &c.title, Role::PromotionLead, scope, None, reason.clone(), terms);
                     }
                     for key in keys {
-                        if let Some((at, a)) = look.activity(&key.activity) {
-                            let scope = key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
+                        if let Some(x) = look.activity(&key.activity) {
                             let due = by_key.get(&key).and_then(|i| i.due);
-                            let item = Item::Activity(at);
-                            out.add(item, a.id.as_str(), &a.title, a.owner, scope, due, reason.clone(), terms);
+                            out.activity(x, key.unit, due, reason.clone(), terms);
                         }
                     }
                 }
@@ -465,18 +450,8 @@ pub fn next_actions(
                         if !wave_may_start(i.wave) {
                             continue;
                         }
-                        let Some((at, a)) = look.activity(&i.key.activity) else { continue };
-                        let scope = i.key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
-                        out.add(
-                            Item::Activity(at),
-                            a.id.as_str(),
-                            &a.title,
-                            a.owner,
-                            scope,
-                            i.due,
-                            reason.clone(),
-                            work,
-                        );
+                        let Some(x) = look.activity(&i.key.activity) else { continue };
+                        out.activity(x, i.key.unit, i.due, reason.clone(), work);
                     }
                     out.add(
                         Item::Barrier(position),
@@ -527,10 +502,9 @@ pub fn next_actions(
                 Vec::new()
             };
             for key in keys {
-                let Some((at, x)) = look.activity(&key.activity) else { continue };
-                let scope = key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
+                let Some(x) = look.activity(&key.activity) else { continue };
                 let due = by_key.get(&key).and_then(|i| i.due);
-                out.add(Item::Activity(at), x.id.as_str(), &x.title, x.owner, scope, due, reason.clone(), terms);
+                out.activity(x, key.unit, due, reason.clone(), terms);
                 proposed = true;
             }
         }
@@ -582,6 +556,19 @@ struct Proposals<'r> {
 impl<'r> Proposals<'r> {
     fn new(roles: &'r RoleIndex<'r>) -> Self {
         Self { roles, acting: BTreeMap::new(), positions: BTreeMap::new(), actions: Vec::new() }
+    }
+
+    /// The activity at `position` in the playbook, proposed in `unit` (the organisation for `None`).
+    fn activity(
+        &mut self,
+        (position, a): (usize, &Activity),
+        unit: Option<UnitId>,
+        due: Option<NaiveDate>,
+        reason: Reason,
+        terms: UrgencyTerms,
+    ) {
+        let scope = unit.map_or(ActionScope::Organisation, ActionScope::Unit);
+        self.add(Item::Activity(position), a.id.as_str(), &a.title, a.owner, scope, due, reason, terms);
     }
 
     /// Proposes `item` in `scope` for `reason`; a second proposal of the same item in the same scope

@@ -20,3 +20,18 @@ pub fn stat(what: &str) {
         eprintln!("FUZZ_STATS {what}");
     }
 }
+
+/// A title in both languages, the same text.
+pub fn title(s: &str) -> serde_json::Value {
+    serde_json::json!({ "en": s, "ja": s })
+}
+
+/// `base` moved by `offset` days (either way), as `YYYY-MM-DD`; `base` itself past chrono's range.
+pub fn day(base: chrono::NaiveDate, offset: i64) -> String {
+    let d = if offset >= 0 {
+        base.checked_add_days(chrono::Days::new(offset.unsigned_abs()))
+    } else {
+        base.checked_sub_days(chrono::Days::new(offset.unsigned_abs()))
+    };
+    d.unwrap_or(base).to_string()
+}

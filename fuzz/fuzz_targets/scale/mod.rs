@@ -18,7 +18,7 @@ use chrono::{Days, NaiveDate};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use serde_json::{Value, json};
 
-use crate::common::catalog;
+use crate::common::{catalog, day, title};
 
 pub const ROLES: [&str; 5] = ["executive", "promotion_lead", "ambassador", "manager", "staff"];
 
@@ -136,19 +136,6 @@ pub fn unit_id(i: usize) -> String {
 
 pub fn member_id(i: usize) -> String {
     format!("00000000-0000-0000-0002-{i:012x}")
-}
-
-fn title(s: &str) -> Value {
-    json!({ "en": s, "ja": s })
-}
-
-fn day(base: NaiveDate, offset: i64) -> String {
-    let d = if offset >= 0 {
-        base.checked_add_days(Days::new(offset.unsigned_abs()))
-    } else {
-        base.checked_sub_days(Days::new(offset.unsigned_abs()))
-    };
-    d.unwrap_or(base).to_string()
 }
 
 /// What the checks need to know about a generated document besides its JSON.
