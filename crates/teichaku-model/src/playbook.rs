@@ -1063,8 +1063,9 @@ impl Default for ScoringModel {
 /// `urgency = sequence + overdue_per_day × days late + blocking_per_instance × min(instances
 /// waiting downstream, blocking_cap) + gate_weight × the gate weight it serves + kpi_severity ×
 /// severity − phase_distance × phases ahead`, where `sequence` is the largest of
-/// `barrier_point` (the barrier point), `overdue_base` (overdue), `barrier_work` (the open work of
-/// the phase of a KPI barrier) and `wave_unblocking` (a wave waits for it) that apply.
+/// `barrier_point` (the barrier point), `overdue_base` (overdue), `recurrence_due` (a recurrence
+/// past its day), `barrier_work` (the open work of the phase of a KPI barrier) and
+/// `wave_unblocking` (a wave waits for it) that apply.
 ///
 /// ```
 /// use teichaku_model::UrgencyCoefficients;
@@ -1101,6 +1102,16 @@ pub struct UrgencyCoefficients {
     /// phase's work is what moves it), just under overdue work.
     #[serde(default = "default_barrier_work")]
     pub barrier_work: f64,
+    /// Points for a recurring activity past the day its cadence came round (a late routine, or
+    /// one that keeps an `activity_recent` criterion from lapsing), under one-off overdue work and
+    /// the barrier's work: the next occurrence makes up a missed beat, while a missed practice
+    /// task or check does not come back.
+    #[serde(default = "default_recurrence_due")]
+    pub recurrence_due: f64,
+}
+
+const fn default_recurrence_due() -> f64 {
+    90.0
 }
 
 const fn default_barrier_work() -> f64 {
@@ -1136,6 +1147,7 @@ impl Default for UrgencyCoefficients {
             wave_unblocking: default_wave_unblocking(),
             blocking_cap: default_blocking_cap(),
             barrier_work: default_barrier_work(),
+            recurrence_due: default_recurrence_due(),
         }
     }
 }

@@ -502,6 +502,7 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
         ("overdue_base", u.overdue_base),
         ("wave_unblocking", u.wave_unblocking),
         ("barrier_work", u.barrier_work),
+        ("recurrence_due", u.recurrence_due),
     ] {
         at_most(errors, &Record::Urgency, field, value, MAX_URGENCY_COEFFICIENT);
     }

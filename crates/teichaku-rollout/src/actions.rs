@@ -6,13 +6,13 @@
 //! role its units lack, the previous wave's first-phase work); the playbook's interventions whose
 //! condition holds, for the organisation or in a unit the rollout has reached; the barrier point;
 //! and the appointment of an owner nobody holds. Proposals of the same action in the same scope
-//! become one action that keeps every reason; an intervention or appointment proposed in several
-//! units becomes one action listing them.
+//! become one action that keeps every reason; an activity, intervention or appointment proposed in
+//! several units becomes one action listing them (an activity's reasons each name their unit).
 //!
 //! The urgency is the sum of six terms (coefficients from the playbook, or the caller's): the
-//! method's own `sequence` (the largest of `barrier_point`, `overdue_base` and `wave_unblocking`
-//! that applies), `overdue_per_day × days late`, `blocking_per_instance × open instances waiting
-//! on it` (at most `blocking_cap`), `gate_weight × weight of current-phase criteria it serves`,
+//! method's own `sequence` (the largest of `barrier_point`, `overdue_base`, `recurrence_due`,
+//! `barrier_work` and `wave_unblocking` that applies), `overdue_per_day × days late`,
+//! `blocking_per_instance × open instances waiting on it` (at most `blocking_cap`), `gate_weight × weight of current-phase criteria it serves`,
 //! `kpi_severity × severity`, and `−phase_distance × phases ahead of the current one`.
 //! Ties are broken by code, then scope, so the order is deterministic.
 
@@ -59,8 +59,8 @@ pub struct Action {
     /// Where it applies: for an action grouped over several units, the organisation, with the
     /// units in `units`.
     pub scope: ActionScope,
-    /// The units of an intervention or appointment proposed in several units at once, which is one
-    /// action listing them rather than one action per unit; empty otherwise.
+    /// The units of an activity, intervention or appointment proposed in several units at once,
+    /// which is one action listing them rather than one action per unit; empty otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub units: Vec<UnitId>,
     /// For an activity with an audience, the present members of the scope it is for (its units,
@@ -76,6 +76,36 @@ pub struct Action {
     pub urgency: f64,
     /// Each term of the urgency.
     pub urgency_terms: UrgencyTerms,
+}
+
+impl Action {
+    /// Whether the action applies in `unit` (the organisation for `None`): its scope, or one of
+    /// the units of a grouped action (which applies in those units only, although its scope is
+    /// the organisation).
+    ///
+    /// ```
+    /// use teichaku_rollout::Action;
+    /// let (sales, support) = ("8f0c6f1e-0000-4000-8000-000000000001", "8f0c6f1e-0000-4000-8000-000000000002");
+    /// let action: Action = serde_json::from_value(serde_json::json!({
+    ///     "code": "activity:practice-task", "title": { "en": "Practice task", "ja": "実践課題" },
+    ///     "owner": "manager", "members": [], "scope": { "kind": "organisation" },
+    ///     "units": [sales], "reasons": [], "urgency": 100.0,
+    ///     "urgency_terms": { "overdue": 0.0, "blocking": 0.0, "gate": 0.0, "severity": 0.0, "phase_distance": 0.0 }
+    /// }))?;
+    /// assert!(action.covers(Some(sales.parse()?)));
+    /// assert!(!action.covers(Some(support.parse()?)));
+    /// assert!(!action.covers(None)); // a grouped action applies in its units
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn covers(&self, unit: Option<UnitId>) -> bool {
+        match (self.scope, unit) {
+            (ActionScope::Unit(here), Some(u)) => here == u,
+            (ActionScope::Organisation, None) => self.units.is_empty(),
+            (ActionScope::Organisation, Some(u)) => self.units.contains(&u),
+            (ActionScope::Unit(_), None) => false,
+        }
+    }
 }
 
 /// Where an action applies.
@@ -98,6 +128,9 @@ pub enum Reason {
     ActivityReady {
         /// The activity.
         activity: ActivityId,
+        /// The unit of the instance, for a per-unit activity.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<UnitId>,
     },
     /// The activity's due date has passed.
     Overdue {
@@ -107,6 +140,9 @@ pub enum Reason {
         due: NaiveDate,
         /// Days since.
         days_late: i64,
+        /// The unit of the instance, for a per-unit activity.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<UnitId>,
     },
     /// A recurring activity's cadence has come round.
     RecurrenceDue {
@@ -116,6 +152,9 @@ pub enum Reason {
         last_done: NaiveDate,
         /// Its cadence now, in days.
         every_days: u32,
+        /// The unit where it came round, for a per-unit activity.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<UnitId>,
     },
     /// An intervention's condition holds.
     InterventionFired {
@@ -160,7 +199,9 @@ pub enum Reason {
 #[non_exhaustive]
 pub struct UrgencyTerms {
     /// The method's own sequence: `barrier_point` for the barrier point, `overdue_base` for work
-    /// past its due date, `wave_unblocking` for what the next wave waits for; the largest that applies.
+    /// past its due date, `recurrence_due` for a late recurrence, `barrier_work` for the open work
+    /// of a KPI barrier's phase, `wave_unblocking` for what the next wave waits for; the largest
+    /// that applies.
     #[serde(default)]
     pub sequence: f64,
     /// `overdue_per_day × days late`.
@@ -248,9 +289,9 @@ pub fn next_actions(
                 let days_late = (as_of - due).num_days();
                 terms.overdue = k.overdue_per_day * days_late as f64;
                 terms.sequence = k.overdue_base;
-                Reason::Overdue { activity: a.id.clone(), due, days_late }
+                Reason::Overdue { activity: a.id.clone(), due, days_late, unit: i.key.unit }
             }
-            None => Reason::ActivityReady { activity: a.id.clone() },
+            None => Reason::ActivityReady { activity: a.id.clone(), unit: i.key.unit },
         };
         out.add(Item::Activity(position), a.id.as_str(), &a.title, a.owner, scope, i.due, reason, terms);
     }
@@ -293,15 +334,15 @@ pub fn next_actions(
             }
             let next = last.checked_add_days(Days::new(u64::from(every.max(1)))).unwrap_or(last);
             if next <= as_of {
-                // Past its due day, a recurrence is overdue work like any other: the overdue base
-                // and the points per day late.
+                // Past its due day, a recurrence is late work: `recurrence_due`, just under one-off
+                // overdue work, and the points per day late.
                 // One that keeps an `activity_recent` criterion from lapsing is due work from its
                 // due day on: left a week, the criterion lapses.
                 let days_late = (as_of - next).num_days();
-                let sequence = if days_late > 0 || kept_recent.contains(&a.id) { k.overdue_base } else { 0.0 };
+                let sequence = if days_late > 0 || kept_recent.contains(&a.id) { k.recurrence_due } else { 0.0 };
                 let terms =
                     UrgencyTerms { sequence, overdue: k.overdue_per_day * days_late as f64, ..UrgencyTerms::default() };
-                let reason = Reason::RecurrenceDue { activity: a.id.clone(), last_done: last, every_days: every };
+                let reason = Reason::RecurrenceDue { activity: a.id.clone(), last_done: last, every_days: every, unit };
                 out.activity((position, a), unit, Some(next), reason, terms);
             }
         }
@@ -527,6 +568,14 @@ pub fn next_actions(
         };
         action.audience = match action.scope {
             ActionScope::Unit(u) => audiences.members(snapshot, audience, Some(u)),
+            // A grouped action is for the audience of each of its units.
+            _ if !action.units.is_empty() => {
+                let mut members: Vec<MemberId> =
+                    action.units.iter().flat_map(|&u| audiences.members(snapshot, audience, Some(u))).collect();
+                members.sort_unstable();
+                members.dedup();
+                members
+            }
             _ => audiences.members(snapshot, audience, None),
         };
     }
@@ -661,18 +710,16 @@ fn held_retained(organisation: &teichaku_metrics::ScopeKpis, bar: f64) -> bool {
         && weeks.iter().take(RETAINED_FOR_WEEKS).all(|w| w.habit.value().is_some_and(|h| h.rate >= bar))
 }
 
-/// Interventions and appointments proposed in several units become one action listing them: its
-/// scope the organisation, its members and reasons those of every unit (each once), each term the
-/// largest (the smallest phase distance) and the earliest due date. Other actions pass unchanged.
+/// Activities, interventions and appointments proposed in several units become one action listing
+/// them: its scope the organisation, its members and reasons those of every unit (each once; an
+/// activity's reasons name their unit), each term the largest (the smallest phase distance) and
+/// the earliest due date. An action proposed in one scope only passes unchanged (proposals are
+/// already one per code and scope, and a code names work of one scope kind, an appointment aside:
+/// one in the organisation and others in units become one action).
 fn group(actions: Vec<Action>) -> Vec<Action> {
-    let groupable = |a: &Action| a.code.starts_with("intervention:") || a.code.starts_with("appoint:");
     let mut out: Vec<Action> = Vec::with_capacity(actions.len());
     let mut by_code: BTreeMap<String, usize> = BTreeMap::new();
     for a in actions {
-        if !groupable(&a) {
-            out.push(a);
-            continue;
-        }
         let Some(first) = by_code.get(&a.code).and_then(|&i| out.get_mut(i)) else {
             by_code.insert(a.code.clone(), out.len());
             out.push(a);

@@ -1,4 +1,5 @@
 //! Runs one walk and prints its steps and violations: `cargo run -p teichaku-walk --example one -- sme-five-step hybrid five-units 3`.
+//! A fifth argument `top` prints each step's top 10 actions too.
 
 use std::io::Write;
 
@@ -29,6 +30,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             s.weekly_active.map(|v| (v * 100.0).round()),
             s.habit.map(|v| (v * 100.0).round())
         )?;
+        if get(4, "").as_str() == "top" {
+            for line in &s.top {
+                writeln!(out, "    {line}")?;
+            }
+        }
         for d in &s.done {
             writeln!(
                 out,

@@ -57,7 +57,8 @@ pub enum Invariant {
     /// the role counts).
     RankingBarrier,
     /// An overdue due-dated activity, or a recurring review or check past its cadence, is in the
-    /// top 5 within 7 days of becoming overdue.
+    /// top 5 within 7 days of becoming overdue: of its due day, or of the first step it could
+    /// start when its prerequisites (themselves ranked as overdue work) were done later.
     RankingOverdue,
     /// A per-unit intervention fires only in a unit whose wave has started.
     RankingReach,
@@ -188,6 +189,8 @@ pub(crate) struct Checker {
     prev_passed: Vec<bool>,
     wave_started: Vec<Option<u64>>,
     overdue_seen: BTreeSet<InstanceKey>,
+    /// The first step each instance could start on (prerequisites done, wave open).
+    startable_since: BTreeMap<InstanceKey, NaiveDate>,
     /// Recurrences (instance, due day) seen in the top 5 while late, and those reported.
     recurrence_seen: BTreeSet<(InstanceKey, NaiveDate)>,
     recurrence_reported: BTreeSet<(InstanceKey, NaiveDate)>,
@@ -212,6 +215,7 @@ impl Checker {
             prev_passed: Vec::new(),
             wave_started: Vec::new(),
             overdue_seen: BTreeSet::new(),
+            startable_since: BTreeMap::new(),
             recurrence_seen: BTreeSet::new(),
             recurrence_reported: BTreeSet::new(),
             reported: BTreeSet::new(),
@@ -331,37 +335,30 @@ impl Checker {
                 );
             }
         }
-        for x in &a.actions.actions {
-            if let (Some(_), ActionScope::Unit(u)) = (x.code.strip_prefix("activity:"), x.scope) {
-                if !started(u) {
-                    flag(
-                        Invariant::StagedSpreadAhead,
-                        format!("`{}` proposed in {} before its wave started", x.code, label(x.scope)),
-                    );
-                }
+        for x in a.actions.actions.iter().filter(|x| x.code.starts_with("activity:")) {
+            for u in places(x).into_iter().flatten().filter(|&u| !started(u)) {
+                flag(
+                    Invariant::StagedSpreadAhead,
+                    format!("`{}` proposed in {} before its wave started", x.code, label(ActionScope::Unit(u))),
+                );
             }
         }
 
         // Windows.
-        let key_of = |x: &Action| -> Option<&InstancePlan> {
-            let id = x.code.strip_prefix("activity:")?;
-            let unit = match x.scope {
-                ActionScope::Unit(u) => Some(u),
-                _ => None,
-            };
-            index.get(&(id, unit)).copied()
-        };
         for x in &a.actions.actions {
-            let Some(i) = key_of(x) else { continue };
-            if i.done.is_some() {
-                continue;
-            }
-            let w = window(&i.key);
-            if !w.open_on(as_of) {
-                flag(
-                    Invariant::WindowsProposed,
-                    format!("`{}` proposed in {}; its window {}", x.code, label(x.scope), w.describe()),
-                );
+            let Some(id) = x.code.strip_prefix("activity:") else { continue };
+            for unit in places(x) {
+                let Some(i) = index.get(&(id, unit)).copied() else { continue };
+                if i.done.is_some() {
+                    continue;
+                }
+                let w = window(&i.key);
+                if !w.open_on(as_of) {
+                    flag(
+                        Invariant::WindowsProposed,
+                        format!("`{}` proposed in {}; its window {}", x.code, scope_label(i, &label), w.describe()),
+                    );
+                }
             }
         }
         for i in &a.plan.instances {
@@ -472,17 +469,32 @@ impl Checker {
                 flag(Invariant::RankingBarrier, format!("barrier `{}` in `{}` {rank}", b.criterion, b.phase));
             }
         }
-        let top5: BTreeSet<(&str, ActionScope)> =
-            a.actions.actions.iter().take(5).map(|x| (x.code.as_str(), x.scope)).collect();
+        // The top 5 by code and the place each applies in (each unit of a grouped action).
+        let top5: BTreeSet<(&str, ActionScope)> = a
+            .actions
+            .actions
+            .iter()
+            .take(5)
+            .flat_map(|x| places(x).into_iter().map(|u| (x.code.as_str(), u.map_or(ActionScope::Organisation, ActionScope::Unit))))
+            .collect();
+        let rank_of = |code: &str, unit: Option<UnitId>| {
+            a.actions
+                .actions
+                .iter()
+                .position(|x| x.code == code && x.covers(unit))
+                .map_or("not proposed".to_owned(), |r| format!("ranked {}", r + 1))
+        };
         for i in &a.plan.instances {
             if i.done.is_some() || !i.waiting_on.is_empty() || i.wave_blocked || !i.key.unit.is_none_or(started) {
                 continue;
             }
+            let since = *self.startable_since.entry(i.key.clone()).or_insert(as_of);
             let Window::Opens(open, Some(due)) = window(&i.key) else { continue };
             if open > as_of || due >= as_of {
                 continue;
             }
-            let late = (as_of - due).num_days();
+            // Late since its due day, or since it could start when its prerequisites came later.
+            let late = (as_of - due.max(since)).num_days();
             let code = format!("activity:{}", i.key.activity);
             let scope = i.key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
             if late <= 7 && top5.contains(&(code.as_str(), scope)) {
@@ -492,12 +504,7 @@ impl Checker {
                 && !self.overdue_seen.contains(&i.key)
                 && self.reported.insert((Invariant::RankingOverdue, i.key.clone()))
             {
-                let rank = a
-                    .actions
-                    .actions
-                    .iter()
-                    .position(|x| x.code == code && x.scope == scope)
-                    .map_or("not proposed".to_owned(), |r| format!("ranked {}", r + 1));
+                let rank = rank_of(&code, i.key.unit);
                 flag(
                     Invariant::RankingOverdue,
                     format!(
@@ -541,12 +548,7 @@ impl Checker {
                 && !self.recurrence_seen.contains(&(i.key.clone(), due))
                 && self.recurrence_reported.insert((i.key.clone(), due))
             {
-                let rank = a
-                    .actions
-                    .actions
-                    .iter()
-                    .position(|x| x.code == code && x.scope == scope)
-                    .map_or("not proposed".to_owned(), |r| format!("ranked {}", r + 1));
+                let rank = rank_of(&code, i.key.unit);
                 flag(
                     Invariant::RankingOverdue,
                     format!(
@@ -560,16 +562,13 @@ impl Checker {
             }
         }
         for x in &a.actions.actions {
-            if let (Some(_), ActionScope::Unit(u)) = (x.code.strip_prefix("intervention:"), x.scope) {
-                let per_unit = pb.interventions.iter().any(|iv| {
-                    Some(iv.id.as_str()) == x.code.strip_prefix("intervention:") && iv.scope == ActivityScope::PerUnit
-                });
-                if per_unit && !started(u) {
-                    flag(
-                        Invariant::RankingReach,
-                        format!("`{}` fired in {} before its wave started", x.code, label(x.scope)),
-                    );
-                }
+            let Some(id) = x.code.strip_prefix("intervention:") else { continue };
+            let per_unit = pb.interventions.iter().any(|iv| iv.id.as_str() == id && iv.scope == ActivityScope::PerUnit);
+            for u in places(x).into_iter().flatten().filter(|&u| per_unit && !started(u)) {
+                flag(
+                    Invariant::RankingReach,
+                    format!("`{}` fired in {} before its wave started", x.code, label(ActionScope::Unit(u))),
+                );
             }
         }
         let holds = |role: Role, scope: ActionScope| {
@@ -598,16 +597,18 @@ impl Checker {
             })
             .collect();
         for x in &a.actions.actions {
-            if !holds(x.owner, x.scope) && !appoints.contains(&x.owner) {
-                flag(
-                    Invariant::RankingRoles,
-                    format!(
-                        "`{}` in {} names the {} role, which nobody there holds, and no appointment is proposed",
-                        x.code,
-                        label(x.scope),
-                        x.owner.as_str()
-                    ),
-                );
+            for scope in places(x).into_iter().map(|u| u.map_or(ActionScope::Organisation, ActionScope::Unit)) {
+                if !holds(x.owner, scope) && !appoints.contains(&x.owner) {
+                    flag(
+                        Invariant::RankingRoles,
+                        format!(
+                            "`{}` in {} names the {} role, which nobody there holds, and no appointment is proposed",
+                            x.code,
+                            label(scope),
+                            x.owner.as_str()
+                        ),
+                    );
+                }
             }
         }
 
@@ -620,7 +621,7 @@ impl Checker {
             .map(|u| u.unit)
             .filter(|&u| {
                 !snapshot.observations().completions.iter().any(|c| c.unit == Some(u))
-                    && !last_done.iter().any(|o| o.completed && o.scope == ActionScope::Unit(u))
+                    && !last_done.iter().any(|o| o.completed && (o.scope == ActionScope::Unit(u) || o.units.contains(&u)))
             })
             .collect();
         self.last = Some((day, top.to_vec(), waves.iter().map(|w| w.may_start).collect(), units_idle));
@@ -784,4 +785,13 @@ fn appointing(pb: &Playbook, x: &Action) -> Option<Role> {
 pub(crate) fn appointed_role(action: &Action) -> Option<Role> {
     let name = action.code.strip_prefix("appoint:")?;
     Role::ALL.into_iter().find(|r| r.as_str() == name)
+}
+
+/// Where `action` applies: each unit of a grouped action, or its scope (`None` for the organisation).
+fn places(action: &Action) -> Vec<Option<UnitId>> {
+    match action.scope {
+        _ if !action.units.is_empty() => action.units.iter().copied().map(Some).collect(),
+        ActionScope::Unit(u) => vec![Some(u)],
+        _ => vec![None],
+    }
 }

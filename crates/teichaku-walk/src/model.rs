@@ -118,6 +118,8 @@ pub struct Outcome {
     pub code: String,
     /// Where it applied.
     pub scope: ActionScope,
+    /// The units of a grouped action, each of which it applied in; empty otherwise.
+    pub units: Vec<UnitId>,
     /// Whether a completion was recorded.
     pub completed: bool,
     /// What it produced besides the completion; [`Effect::Nothing`] when it was done without
@@ -345,6 +347,7 @@ impl World {
         let mut outcome = Outcome {
             code: action.code.clone(),
             scope: action.scope,
+            units: action.units.clone(),
             completed: false,
             effect: Effect::Nothing,
             appointed: 0,
@@ -353,15 +356,25 @@ impl World {
             ActionScope::Unit(u) => Some(u),
             _ => None,
         };
+        // Where the action is done: its unit, each unit of a grouped action, or the organisation.
+        let places: Vec<Option<UnitId>> =
+            if action.units.is_empty() { vec![unit] } else { action.units.iter().copied().map(Some).collect() };
         if let Some(id) = action.code.strip_prefix("activity:") {
             let Some(activity) = playbook.activities.iter().find(|a| a.id.as_str() == id) else { return outcome };
-            if (activity.scope == ActivityScope::PerUnit) != unit.is_some() {
-                return outcome;
+            for &at in &places {
+                if (activity.scope == ActivityScope::PerUnit) != at.is_some() {
+                    continue;
+                }
+                self.observations.completions.push(Completion {
+                    activity: activity.id.clone(),
+                    unit: at,
+                    date: day,
+                    by: None,
+                });
+                outcome.completed = true;
+                outcome.effect = Effect::of(activity);
+                outcome.appointed += self.apply(outcome.effect, activity, at, day);
             }
-            self.observations.completions.push(Completion { activity: activity.id.clone(), unit, date: day, by: None });
-            outcome.completed = true;
-            outcome.effect = Effect::of(activity);
-            outcome.appointed = self.apply(outcome.effect, activity, unit, day);
         } else if let Some(id) = action.code.strip_prefix("intervention:") {
             let activity = playbook
                 .interventions
@@ -370,26 +383,31 @@ impl World {
                 .and_then(|iv| iv.activity.as_ref())
                 .and_then(|a| playbook.activities.iter().find(|x| &x.id == a));
             if let Some(activity) = activity {
-                // The intervention runs its activity: a completion where that instance may be done
-                // now (open and able to start, or recurring), its effect in any case.
-                let at = if activity.scope == ActivityScope::PerUnit { unit } else { None };
-                let completes = (activity.scope == ActivityScope::Organisation || at.is_some())
-                    && plan.instances.iter().any(|i| {
-                        i.key.activity == activity.id
-                            && i.key.unit == at
-                            && (i.can_start() || (i.done.is_some() && activity.recurrence.is_some()))
-                    });
-                if completes {
-                    self.observations.completions.push(Completion {
-                        activity: activity.id.clone(),
-                        unit: at,
-                        date: day,
-                        by: None,
-                    });
-                    outcome.completed = true;
+                for &place in &places {
+                    // The intervention runs its activity: a completion where that instance may be
+                    // done now (open and able to start, or recurring), its effect in any case.
+                    let at = if activity.scope == ActivityScope::PerUnit { place } else { None };
+                    let completes = (activity.scope == ActivityScope::Organisation || at.is_some())
+                        && plan.instances.iter().any(|i| {
+                            i.key.activity == activity.id
+                                && i.key.unit == at
+                                && (i.can_start() || (i.done.is_some() && activity.recurrence.is_some()))
+                        })
+                        && !self.observations.completions.iter().rev().take_while(|c| c.date == day).any(|c| {
+                            c.activity == activity.id && c.unit == at
+                        });
+                    if completes {
+                        self.observations.completions.push(Completion {
+                            activity: activity.id.clone(),
+                            unit: at,
+                            date: day,
+                            by: None,
+                        });
+                        outcome.completed = true;
+                    }
+                    outcome.effect = Effect::of(activity);
+                    outcome.appointed += self.apply(outcome.effect, activity, place, day);
                 }
-                outcome.effect = Effect::of(activity);
-                outcome.appointed = self.apply(outcome.effect, activity, unit, day);
             }
         } else if let Some(role) = crate::invariants::appointed_role(action) {
             // The organisation gives a member the role, in each unit the action lists.

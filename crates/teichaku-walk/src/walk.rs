@@ -88,7 +88,8 @@ pub struct ActionLine {
     pub rank: usize,
     /// Its code.
     pub code: String,
-    /// Where it applies: `organisation` or `Unit N`.
+    /// Where it applies: `organisation`, `Unit N`, or the units of a grouped action (the first
+    /// four, then how many more).
     pub scope: String,
     /// Its urgency.
     pub urgency: f64,
@@ -236,7 +237,15 @@ pub fn run(spec: &WalkSpec, catalog: &Catalog) -> Result<Walk, WalkError> {
             .map(|(i, x)| ActionLine {
                 rank: i + 1,
                 code: x.code.clone(),
-                scope: unit_name(x.scope),
+                scope: match x.units.as_slice() {
+                    [] => unit_name(x.scope),
+                    [a, b, c, d, rest @ ..] if !rest.is_empty() => {
+                        let named: Vec<String> =
+                            [a, b, c, d].iter().map(|&&u| unit_name(ActionScope::Unit(u))).collect();
+                        format!("{} and {} more", named.join(", "), rest.len())
+                    }
+                    units => units.iter().map(|&u| unit_name(ActionScope::Unit(u))).collect::<Vec<_>>().join(", "),
+                },
                 urgency: x.urgency,
             })
             .collect();

@@ -620,10 +620,10 @@ fn appointment(snapshot: &ValidSnapshot, action: &Action, as_of: NaiveDate) -> V
         .collect()
 }
 
-/// Whether `action` is the one next actions make of work on `key`: `activity:ID` in its scope.
+/// Whether `action` is the one next actions make of work on `key`: `activity:ID` in its scope, or
+/// in one of its units for a grouped action.
 fn proposes(action: &Action, key: &InstanceKey) -> bool {
-    action.code.strip_prefix("activity:") == Some(key.activity.as_str())
-        && action.scope == key.unit.map_or(ActionScope::Organisation, ActionScope::Unit)
+    action.code.strip_prefix("activity:") == Some(key.activity.as_str()) && action.covers(key.unit)
 }
 
 /// The snapshot with what planning and readiness read: everything but the usage events, which
