@@ -474,24 +474,59 @@ pub fn next_actions(
                 }
                 _ => {
                     // A KPI moves through the phase's own work: its open instances that can start
-                    // (in units the rollout reached) come next, just under overdue work.
+                    // (in units the rollout reached) come next, just under overdue work, with the
+                    // barrier criterion's weight as the gate they serve.
                     // Its recurring work, once done, comes round again now: a KPI of habit or
-                    // freshness moves by doing it again, not by waiting for its cadence.
-                    let work = UrgencyTerms { sequence: k.barrier_work, ..UrgencyTerms::default() };
+                    // freshness moves by doing it again, not by waiting for its cadence; one of
+                    // coverage (the share trained) does not, and only the open work is proposed.
+                    // `DaysSinceLaunch` moves with the calendar alone.
+                    let open_work =
+                        UrgencyTerms { sequence: k.barrier_work, gate: k.gate_weight * c.weight, ..UrgencyTerms::default() };
+                    let repeated = UrgencyTerms { sequence: k.barrier_work, ..UrgencyTerms::default() };
+                    let by_repetition = match &c.check {
+                        Check::Kpi { kpi, .. } => {
+                            !matches!(kpi, Kpi::TrainedShare | Kpi::UntrainedSeniorBeginners | Kpi::DaysSinceLaunch)
+                        }
+                        _ => true,
+                    };
                     let again = |i: &&crate::InstancePlan| {
-                        i.done.is_some()
+                        by_repetition
+                            && i.done.is_some()
                             && i.waiting_on.is_empty()
                             && !i.wave_blocked
                             && look.activity(&i.key.activity).is_some_and(|(_, a)| a.recurrence.is_some())
                     };
-                    for i in plan.instances.iter().filter(|i| {
-                        i.phase == b.phase
-                            && ((matches!(i.status, Status::Ready | Status::Overdue) && i.can_start()) || again(i))
-                    }) {
-                        if !wave_may_start(i.wave) {
+                    // The share trained moves through training, which may sit in an earlier
+                    // phase: the open trainings (activities with an audience) of the phases up to
+                    // the barrier's are its work too.
+                    let barrier_phase = phase_index(&b.phase);
+                    let trains = |i: &crate::InstancePlan| {
+                        !by_repetition
+                            && phase_index(&i.phase) <= barrier_phase
+                            && look.activity(&i.key.activity).is_some_and(|(_, a)| a.audience.is_some())
+                    };
+                    // A training already held is held again where members of its audience are
+                    // still untrained (absent that day, or joined since): a catch-up session.
+                    let coverage = (!by_repetition)
+                        .then(|| (trained_members(snapshot, as_of), crate::done::AudienceIndex::new(snapshot, as_of)));
+                    let untrained_left = |i: &crate::InstancePlan| {
+                        let Some((trained, audiences)) = &coverage else { return false };
+                        if i.done.is_none() || !i.waiting_on.is_empty() || i.wave_blocked {
+                            return false;
+                        }
+                        let audience = look.activity(&i.key.activity).and_then(|(_, a)| a.audience.as_ref());
+                        audience.is_some_and(|audience| {
+                            audiences.members(snapshot, audience, i.key.unit).iter().any(|m| !trained.contains(m))
+                        })
+                    };
+                    for i in plan.instances.iter().filter(|i| i.phase == b.phase || trains(i)) {
+                        let open = matches!(i.status, Status::Ready | Status::Overdue) && i.can_start();
+                        let catch_up = trains(i) && untrained_left(i);
+                        if !(open || catch_up || again(&i)) || !wave_may_start(i.wave) {
                             continue;
                         }
                         let Some(x) = look.activity(&i.key.activity) else { continue };
+                        let work = if open || catch_up { open_work } else { repeated };
                         out.activity(x, i.key.unit, i.due, reason.clone(), work);
                     }
                     out.add(
@@ -674,6 +709,11 @@ impl<'r> Proposals<'r> {
             (a, b) => a.or(b),
         };
     }
+}
+
+/// The members with a training on record on or before `as_of`.
+fn trained_members(snapshot: &ValidSnapshot, as_of: NaiveDate) -> BTreeSet<MemberId> {
+    snapshot.observations().trainings.iter().filter(|t| t.date <= as_of).map(|t| t.member).collect()
 }
 
 /// Consecutive weeks the organisation must have held retention before a recurring activity

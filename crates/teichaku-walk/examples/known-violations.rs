@@ -18,7 +18,7 @@ use teichaku_walk::Invariant;
 
 fn why(i: Invariant) -> &'static str {
     match i {
-        Invariant::NoStall => "blocked waves do not propose what unblocks them (issue 12, item 2)",
+        Invariant::NoStall => "a KPI barrier whose phase work is done waits on usage (issue 12, item 2)",
         Invariant::StagedSpreadEveryUnit => "waves wait for appointments nobody proposes (issue 12, item 2)",
         Invariant::StagedSpreadOrder => "deployment_pattern does not shape the waves (issue 12, item 2)",
         Invariant::StagedSpreadGate => "a wave opens on roles, not on the previous wave's gate (issue 12, item 2)",
@@ -31,7 +31,7 @@ fn why(i: Invariant) -> &'static str {
         Invariant::HonestGatesMinimumTime => "gates pass before the method's own reviews are due (issue 12, item 2)",
         Invariant::HonestGatesWaves => "per-unit criteria pass on the pilot alone (issue 12, item 2)",
         Invariant::RankingBarrier => "interventions outrank the barrier point (issue 12, item 2)",
-        Invariant::RankingOverdue => "overdue work earns 1 a day against interventions' 40 to 100 (issue 12, item 2)",
+        Invariant::RankingOverdue => "a late recurrence ranks under the barrier's open work (issue 12, item 2)",
         Invariant::RankingReach => {
             "per-unit interventions fire in units the rollout has not reached (issue 12, item 2)"
         }
