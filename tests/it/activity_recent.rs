@@ -75,16 +75,16 @@ fn never_done_it_is_unmet_and_a_lapsed_one_is_proposed_again_as_overdue_work() {
     assert_eq!(c.observed, Observed::Recent { activity: "show-use".parse().unwrap(), last: None, within_days: 14 });
 
     // Done on 04-07, due again on 04-14 (weekly): on 04-15 it is a day late, so it earns the
-    // overdue base (100) plus a point, whether or not it is the barrier point.
+    // late-recurrence base (`recurrence_due`, 90) plus a point, whether or not it is the barrier point.
     let a = assess(&load(&with_show_use(&["2026-04-07"])).unwrap(), day("2026-04-15")).unwrap();
     let action = a.actions.actions.iter().find(|x| x.code == "activity:show-use").unwrap();
     assert!(action.reasons.iter().any(|r| matches!(r, Reason::RecurrenceDue { .. })));
     let k = a.actions.coefficients;
-    assert!(action.urgency >= k.overdue_base + k.overdue_per_day, "{}", action.urgency);
+    assert!(action.urgency >= k.recurrence_due + k.overdue_per_day, "{}", action.urgency);
     // On its due day it already comes first among the recurrences: it keeps `use-shown` from lapsing.
     let a = assess(&load(&with_show_use(&["2026-04-07"])).unwrap(), day("2026-04-14")).unwrap();
     let action = a.actions.actions.iter().find(|x| x.code == "activity:show-use").unwrap();
-    assert!(action.urgency >= k.overdue_base, "{}", action.urgency);
+    assert!(action.urgency >= k.recurrence_due, "{}", action.urgency);
     let meeting = a.actions.actions.iter().find(|x| x.code == "activity:weekly-meeting");
     assert!(meeting.is_none_or(|m| m.urgency < action.urgency));
 }

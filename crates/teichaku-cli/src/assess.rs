@@ -266,7 +266,7 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
             action.members.len(),
             action.urgency
         );
-        let reasons: Vec<String> = action
+        let reasons: Vec<(String, Option<teichaku::model::UnitId>)> = action
             .reasons
             .iter()
             .map(|r| match r {
@@ -305,6 +305,26 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
                 }
                 _ => String::new(),
             })
+            .zip(action.reasons.iter().map(reason_unit))
+            .collect();
+        // A grouped action's reasons name their units: the same reason in several units once,
+        // with the units after it.
+        let mut merged: Vec<(String, Vec<String>)> = Vec::new();
+        for (text, unit) in reasons {
+            let at = match merged.iter().position(|(t, _)| *t == text) {
+                Some(at) => at,
+                None => {
+                    merged.push((text, Vec::new()));
+                    merged.len() - 1
+                }
+            };
+            if let (Some(u), false, Some((_, units))) = (unit, action.units.is_empty(), merged.get_mut(at)) {
+                units.push(unit_name(u));
+            }
+        }
+        let reasons: Vec<String> = merged
+            .into_iter()
+            .map(|(text, units)| if units.is_empty() { text } else { format!("{text} ({})", units.join(", ")) })
             .collect();
         let _ = writeln!(out, "      {}", reasons.join("; "));
     }
@@ -334,4 +354,12 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
         let _ = writeln!(out, "{}", scope_line(snapshot, s, lang));
     }
     provenance_line(out, lang, a.document_version, &a.playbook, a.playbook_revision);
+}
+
+/// The unit a reason names: the instance's, for an activity's readiness, lateness or recurrence.
+fn reason_unit(reason: &Reason) -> Option<teichaku::model::UnitId> {
+    match reason {
+        Reason::ActivityReady { unit, .. } | Reason::Overdue { unit, .. } | Reason::RecurrenceDue { unit, .. } => *unit,
+        _ => None,
+    }
 }

@@ -78,9 +78,10 @@ pub struct Changes {
     pub barrier: Change<Option<Barrier>>,
     /// The instances whose status changed, in the order of the plan after.
     pub instances: Vec<InstanceChange>,
-    /// Actions proposed after but not before, by code, then scope.
+    /// Actions proposed after but not before, by code, then scope; a grouped action counts once
+    /// in each of its units (see [`ActionRef::each`]).
     pub actions_added: Vec<ActionRef>,
-    /// Actions proposed before but not after, by code, then scope.
+    /// Actions proposed before but not after, by code, then scope, grouped ones by unit too.
     pub actions_removed: Vec<ActionRef>,
 }
 
@@ -447,6 +448,27 @@ impl ActionRef {
     pub fn of(action: &Action) -> Self {
         Self { code: action.code.clone(), scope: action.scope }
     }
+
+    /// The code in each scope `action` applies in: each of its units for an action grouped over
+    /// several, its scope otherwise. What-if compares actions this way, so a practice task that
+    /// joins a grouped action in one more unit is one action added, in that unit.
+    ///
+    /// ```
+    /// let snapshot = teichaku::demo::snapshot();
+    /// let a = teichaku::assess(&snapshot, teichaku::demo::AS_OF)?;
+    /// for action in &a.actions.actions {
+    ///     let refs = teichaku::ActionRef::each(action);
+    ///     assert_eq!(refs.len(), action.units.len().max(1));
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn each(action: &Action) -> Vec<Self> {
+        if action.units.is_empty() {
+            return vec![Self::of(action)];
+        }
+        action.units.iter().map(|&u| Self { code: action.code.clone(), scope: ActionScope::Unit(u) }).collect()
+    }
 }
 
 /// How long each observation list of the snapshot was before the extra records were appended.
@@ -575,7 +597,8 @@ fn instance_changes(before: &RolloutPlan, after: &RolloutPlan) -> Vec<InstanceCh
 
 /// The actions proposed only after, and only before, each sorted by code, then scope.
 fn action_difference(before: &Assessment, after: &Assessment) -> (Vec<ActionRef>, Vec<ActionRef>) {
-    let refs = |a: &Assessment| -> BTreeSet<ActionRef> { a.actions.actions.iter().map(ActionRef::of).collect() };
+    let refs =
+        |a: &Assessment| -> BTreeSet<ActionRef> { a.actions.actions.iter().flat_map(ActionRef::each).collect() };
     let (was, is) = (refs(before), refs(after));
     (is.difference(&was).cloned().collect(), was.difference(&is).cloned().collect())
 }
