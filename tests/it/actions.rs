@@ -240,3 +240,42 @@ fn non_users_get_the_approach_their_reason_calls_for() {
         !actions.iter().any(|a| a.code.starts_with("intervention:non-users") && a.scope == ActionScope::Unit(unit(2)))
     );
 }
+
+#[test]
+fn one_activity_due_in_two_units_is_one_action_whose_reasons_name_each_unit() {
+    // Support gets its ambassador (member 107), so its wave may start, and holds its training on
+    // 04-18. On 04-20 the practice task is then overdue in Sales (due 04-17: 100 + 3 days late)
+    // and ready in Support (due 04-25, nothing waits on it): one action listing both units, its
+    // reasons naming each, ranked as its most urgent unit (103), due on the earlier date.
+    let mut doc = small();
+    crate::support::set(&mut doc, "/organisation/members/7/roles", json!(["ambassador", "staff"]));
+    push(
+        &mut doc,
+        "/observations/completions",
+        json!({ "activity": "training", "unit": "00000000-0000-0000-0000-000000000003", "date": "2026-04-18" }),
+    );
+    let snapshot = load(&doc).unwrap();
+    let as_of = "2026-04-20".parse().unwrap();
+    let report = kpis(&snapshot, as_of, &KpiOptions::default()).unwrap();
+    let p = plan(&snapshot, as_of);
+    let actions = next_actions(&snapshot, &report, &p, &readiness(&snapshot, &report), None).actions;
+
+    let practice: Vec<_> = actions.iter().filter(|a| a.code == "activity:practice-task").collect();
+    assert_eq!(practice.len(), 1, "one action, not one per unit");
+    let practice = practice[0];
+    assert_eq!(practice.scope, ActionScope::Organisation);
+    assert_eq!(practice.units, [unit(2), unit(3)]);
+    assert!(practice.covers(Some(unit(2))) && practice.covers(Some(unit(3))) && !practice.covers(None));
+    assert_eq!(practice.urgency, 103.0);
+    assert_eq!(practice.due, Some("2026-04-17".parse().unwrap()));
+    assert_eq!(practice.members, [member(0x103), member(0x106)], "each unit's manager");
+    assert!(
+        matches!(
+            &practice.reasons[..],
+            [Reason::Overdue { days_late: 3, unit: Some(sales), .. }, Reason::ActivityReady { unit: Some(support), .. }]
+                if *sales == unit(2) && *support == unit(3)
+        ),
+        "{:?}",
+        practice.reasons
+    );
+}

@@ -480,8 +480,11 @@ pub fn next_actions(
                     // freshness moves by doing it again, not by waiting for its cadence; one of
                     // coverage (the share trained) does not, and only the open work is proposed.
                     // `DaysSinceLaunch` moves with the calendar alone.
-                    let open_work =
-                        UrgencyTerms { sequence: k.barrier_work, gate: k.gate_weight * c.weight, ..UrgencyTerms::default() };
+                    let open_work = UrgencyTerms {
+                        sequence: k.barrier_work,
+                        gate: k.gate_weight * c.weight,
+                        ..UrgencyTerms::default()
+                    };
                     let repeated = UrgencyTerms { sequence: k.barrier_work, ..UrgencyTerms::default() };
                     let by_repetition = match &c.check {
                         Check::Kpi { kpi, .. } => {

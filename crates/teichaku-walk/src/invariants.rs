@@ -475,7 +475,9 @@ impl Checker {
             .actions
             .iter()
             .take(5)
-            .flat_map(|x| places(x).into_iter().map(|u| (x.code.as_str(), u.map_or(ActionScope::Organisation, ActionScope::Unit))))
+            .flat_map(|x| {
+                places(x).into_iter().map(|u| (x.code.as_str(), u.map_or(ActionScope::Organisation, ActionScope::Unit)))
+            })
             .collect();
         let rank_of = |code: &str, unit: Option<UnitId>| {
             a.actions
@@ -621,7 +623,9 @@ impl Checker {
             .map(|u| u.unit)
             .filter(|&u| {
                 !snapshot.observations().completions.iter().any(|c| c.unit == Some(u))
-                    && !last_done.iter().any(|o| o.completed && (o.scope == ActionScope::Unit(u) || o.units.contains(&u)))
+                    && !last_done
+                        .iter()
+                        .any(|o| o.completed && (o.scope == ActionScope::Unit(u) || o.units.contains(&u)))
             })
             .collect();
         self.last = Some((day, top.to_vec(), waves.iter().map(|w| w.may_start).collect(), units_idle));

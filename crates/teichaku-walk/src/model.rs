@@ -393,9 +393,13 @@ impl World {
                                 && i.key.unit == at
                                 && (i.can_start() || (i.done.is_some() && activity.recurrence.is_some()))
                         })
-                        && !self.observations.completions.iter().rev().take_while(|c| c.date == day).any(|c| {
-                            c.activity == activity.id && c.unit == at
-                        });
+                        && !self
+                            .observations
+                            .completions
+                            .iter()
+                            .rev()
+                            .take_while(|c| c.date == day)
+                            .any(|c| c.activity == activity.id && c.unit == at);
                     if completes {
                         self.observations.completions.push(Completion {
                             activity: activity.id.clone(),

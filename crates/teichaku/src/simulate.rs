@@ -597,8 +597,7 @@ fn instance_changes(before: &RolloutPlan, after: &RolloutPlan) -> Vec<InstanceCh
 
 /// The actions proposed only after, and only before, each sorted by code, then scope.
 fn action_difference(before: &Assessment, after: &Assessment) -> (Vec<ActionRef>, Vec<ActionRef>) {
-    let refs =
-        |a: &Assessment| -> BTreeSet<ActionRef> { a.actions.actions.iter().flat_map(ActionRef::each).collect() };
+    let refs = |a: &Assessment| -> BTreeSet<ActionRef> { a.actions.actions.iter().flat_map(ActionRef::each).collect() };
     let (was, is) = (refs(before), refs(after));
     (is.difference(&was).cloned().collect(), was.difference(&is).cloned().collect())
 }
