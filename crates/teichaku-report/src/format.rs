@@ -111,6 +111,7 @@ pub(crate) fn truncate(s: &str, width: usize) -> String {
         used += w;
         out.push(c);
     }
+    let mut out = out.trim_end().to_owned();
     out.push('…');
     out
 }
