@@ -355,9 +355,10 @@ fn plan_title(snapshot: &teichaku_model::ValidSnapshot, plan: &crate::RolloutPla
 /// Columns of a line of a wrapped DOT label.
 const WRAP_COLUMNS: usize = 24;
 
-/// `s` broken into lines of at most [`WRAP_COLUMNS`] columns (a wide character counts two) at
-/// spaces, or anywhere in a longer word, so that a node is narrow and the drawing of a rollout
-/// left to right grows down the page rather than across it.
+/// `s` broken into lines of about [`WRAP_COLUMNS`] columns (a wide character counts two) at
+/// spaces, and between two wide characters (Japanese has no spaces), so that a node is narrow and
+/// the drawing of a rollout left to right grows down the page rather than across it. A word of
+/// narrow characters is never cut.
 fn wrap(s: &str) -> String {
     let width = |w: &str| w.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum::<usize>();
     let mut out = String::with_capacity(s.len() + 8);
@@ -372,14 +373,17 @@ fn wrap(s: &str) -> String {
                 line += 1;
             }
         }
+        let mut previous_wide = false;
         for c in word.chars() {
-            let w = if is_wide(c) { 2 } else { 1 };
-            if line + w > WRAP_COLUMNS && line > 0 {
+            let wide = is_wide(c);
+            let w = if wide { 2 } else { 1 };
+            if wide && previous_wide && line + w > WRAP_COLUMNS {
                 out.push('\n');
                 line = 0;
             }
             out.push(c);
             line += w;
+            previous_wide = wide;
         }
     }
     out
@@ -500,21 +504,24 @@ pub fn plan_dot(snapshot: &teichaku_model::ValidSnapshot, plan: &crate::RolloutP
             None => wrap(title),
         }
     };
-    // One cluster per phase, so the drawing reads top to bottom phase by phase.
-    let phases = &snapshot.playbook().phases;
-    for (p, phase) in phases.iter().enumerate() {
+    for (i, x) in plan.instances.iter().enumerate() {
+        let _ = writeln!(out, "  i{i} [label={}, {}];", dot_text(&label_of(x)), dot_status(x.status));
+    }
+    // One cluster per phase, listing its instances, so the drawing reads phase by phase.
+    for (p, phase) in snapshot.playbook().phases.iter().enumerate() {
+        let members: Vec<String> = plan
+            .instances
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| x.phase == phase.id)
+            .map(|(i, _)| format!("i{i};"))
+            .collect();
         let _ = writeln!(
             out,
-            "  subgraph cluster_p{p} {{\n    label={};",
-            dot_text(&phase_label(p, phase.title.get(lang)))
+            "  subgraph cluster_p{p} {{\n    label={};\n    {}\n  }}",
+            dot_text(&phase_label(p, phase.title.get(lang))),
+            members.join(" ")
         );
-        for (i, x) in plan.instances.iter().enumerate().filter(|(_, x)| x.phase == phase.id) {
-            let _ = writeln!(out, "    i{i} [label={}, {}];", dot_text(&label_of(x)), dot_status(x.status));
-        }
-        out.push_str("  }\n");
-    }
-    for (i, x) in plan.instances.iter().enumerate().filter(|(_, x)| !phases.iter().any(|p| p.id == x.phase)) {
-        let _ = writeln!(out, "  i{i} [label={}, {}];", dot_text(&label_of(x)), dot_status(x.status));
     }
     for gate in &plan.wave_gates {
         let status = if gate.passed.is_some() { crate::Status::Done } else { crate::Status::Blocked };
