@@ -147,7 +147,10 @@ impl Ctx<'_> {
                     track: 1.0,
                     share: Some(g.readiness),
                     mark: Some(g.pass_at),
-                    note: format!("{} / {} {} · {state}", pct(g.readiness), pct(g.pass_at), self.t("to pass", "で通過")),
+                    note: match self.lang {
+                        Lang::Ja => format!("{}（通過ライン {}）· {state}", pct(g.readiness), pct(g.pass_at)),
+                        _ => format!("{} / {} to pass · {state}", pct(g.readiness), pct(g.pass_at)),
+                    },
                     class: if current == Some(i) {
                         "current"
                     } else if g.passed {
@@ -371,7 +374,13 @@ impl Ctx<'_> {
                 .or_else(|| targets.iter().filter(|x| x.by_day.is_none()).last())
                 .or_else(|| targets.iter().max_by_key(|x| x.by_day));
             if let Some(x) = due {
-                let by = x.by_day.map(|d| format!(" ({} {d})", self.t("by day", "期限: 導入から日数"))).unwrap_or_default();
+                let by = x
+                    .by_day
+                    .map(|d| match self.lang {
+                        Lang::Ja => format!("（導入{d}日目まで）"),
+                        _ => format!(" (by day {d})"),
+                    })
+                    .unwrap_or_default();
                 lines.push(TargetLine {
                     rate: x.value,
                     class,
@@ -435,12 +444,16 @@ impl Ctx<'_> {
         };
         let counts: Vec<String> = crate::schedule::BarStatus::ALL
             .iter()
-            .map(|&s| format!("{} {}", count(s), s.word(lang)))
+            .map(|&s| match lang {
+                Lang::Ja => format!("{} {}件", s.word(lang), count(s)),
+                _ => format!("{} {}", count(s), s.word(lang)),
+            })
             .collect();
         let _ = writeln!(
             out,
-            "<p>{}; {} {}</p>",
-            esc(&counts.join(", ")),
+            "<p>{}{}{} {}</p>",
+            esc(&counts.join(self.t(", ", "、"))),
+            self.t("; ", "。"),
             self.t("projected finish", "完了見込み"),
             plan.projected_finish
         );
