@@ -20,8 +20,8 @@ import zlib
 
 CHART_IDS = ["chart-phases", "chart-gate", "chart-score", "chart-trends", "chart-gantt", "chart-waves"]
 SECTION_IDS = ["phases", "barrier", "score", "trends", "rollout", "actions", "kpis"]
-# Colours only the charts are painted in (tests/browser/README in docs/report.md): each must
-# cover at least MIN_PIXELS pixels of the screenshot.
+# Colours only the charts (and the barrier point's box) are painted in (docs/report.md, "The browser
+# check"): each must cover at least MIN_PIXELS pixels of the screenshot.
 COLOURS = {
     "gantt: done": (0x66, 0xBB, 0x6A),
     "gantt: ready": (0xFF, 0xCA, 0x28),
@@ -29,7 +29,8 @@ COLOURS = {
     "trend: weekly-active line": (0x15, 0x65, 0xC0),
     "trend: habit line": (0xEF, 0x6C, 0x00),
     "gate: unmet criterion": (0xFF, 0xA7, 0x26),
-    "gate: barrier point": (0xE5, 0x39, 0x35),
+    "the barrier point's box": (0xFD, 0xEC, 0xEA),
+    "gantt legend: overdue": (0xE5, 0x39, 0x35),
     "wave map: pilot unit": (0xC8, 0xE6, 0xC9),
     "wave map: unit of a later wave": (0xE3, 0xF2, 0xFD),
 }

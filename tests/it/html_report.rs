@@ -105,7 +105,10 @@ fn the_demo_page_shows_its_figures_as_the_text_report_does() {
     assert!(page.contains("Now: 24.6% / ≥30.0%"));
     // Waves numbered from 1, as the text report: wave 2 may start, wave 3 is blocked.
     assert!(page.contains(">Wave 2</text><text class=\"state\" x=\"184\" y=\"32\">may start</text>"), "wave 2");
-    assert!(page.contains(">Wave 3</text><text class=\"state\" x=\"359\" y=\"32\">blocked (no ambassador)</text>"), "wave 3");
+    assert!(
+        page.contains(">Wave 3</text><text class=\"state\" x=\"359\" y=\"32\">blocked (no ambassador)</text>"),
+        "wave 3"
+    );
     // Actions grouped by owner, in role order.
     let head = "<div class=\"owner\">\n<h3>";
     let owners: Vec<&str> =
@@ -215,6 +218,10 @@ fn the_drawn_plan_numbers_waves_as_the_text_report_does() {
         assert!(page.contains(&format!(">Wave {}</text>", w.wave + 1)));
     }
     assert!(!mermaid.contains("wave 1 may start"), "the pilot, wave 1, waits for no gate");
-    assert!(mermaid.starts_with("---\ntitle: 'Demo Manufacturing Co. — rollout as of 2026-11-01 (sme-five-step rev 3)'\n---\n"));
+    assert!(
+        mermaid.starts_with(
+            "---\ntitle: 'Demo Manufacturing Co. — rollout as of 2026-11-01 (sme-five-step rev 3)'\n---\n"
+        )
+    );
     assert!(dot.contains("  rankdir=LR;\n") && dot.contains("  size=\"7.5,10.5\";\n"));
 }

@@ -31,7 +31,8 @@ use crate::words::{t, wave};
 pub fn gantt_mermaid(snapshot: &ValidSnapshot, plan: &RolloutPlan, lang: Lang) -> String {
     let org = snapshot.organisation();
     let pb = snapshot.playbook();
-    let title = format!("{} — {} {}", org.name, t(lang, "rollout schedule as of", "展開スケジュール 基準日"), plan.as_of);
+    let title =
+        format!("{} — {} {}", org.name, t(lang, "rollout schedule as of", "展開スケジュール 基準日"), plan.as_of);
     let mut out = format!("---\ntitle: {}\n---\ngantt\n", yaml_text(&title));
     out.push_str("  dateFormat YYYY-MM-DD\n  axisFormat %m-%d\n  todayMarker off\n");
     let _ = writeln!(
@@ -44,7 +45,11 @@ pub fn gantt_mermaid(snapshot: &ValidSnapshot, plan: &RolloutPlan, lang: Lang) -
         t(lang, "no tag", "タグなし"),
         t(lang, "blocked or not yet open", "待ち・開始時期前"),
     );
-    let _ = writeln!(out, "  %% {}", t(lang, "waves are numbered from 1: the pilot is wave 1", "展開ウェーブは1から数える（パイロットが第1波）"));
+    let _ = writeln!(
+        out,
+        "  %% {}",
+        t(lang, "waves are numbered from 1: the pilot is wave 1", "展開ウェーブは1から数える（パイロットが第1波）")
+    );
     let mut current = None;
     for (n, row) in rows(snapshot, plan, lang).iter().enumerate() {
         if current != Some(row.phase) {

@@ -16,7 +16,8 @@ use crate::words::{component, level, role, t, undefined, wave, withheld};
 
 /// The id of every chart the page draws, in page order: the phases, the current gate's criteria,
 /// the retention score's components, the weekly trends, the Gantt chart and the wave map.
-pub const CHART_IDS: [&str; 6] = ["chart-phases", "chart-gate", "chart-score", "chart-trends", "chart-gantt", "chart-waves"];
+pub const CHART_IDS: [&str; 6] =
+    ["chart-phases", "chart-gate", "chart-score", "chart-trends", "chart-gantt", "chart-waves"];
 
 /// The assessment as one self-contained HTML page in `lang`, with the `top` most urgent next
 /// actions grouped by owner.
@@ -122,7 +123,11 @@ impl Ctx<'_> {
     fn phases(&self, out: &mut String) {
         let pb = self.snapshot.playbook();
         let r = &self.a.readiness;
-        let _ = writeln!(out, "<section id=\"phases\">\n<h2>{}</h2>", self.t("Phase and gate progress", "フェーズと移行条件の進捗"));
+        let _ = writeln!(
+            out,
+            "<section id=\"phases\">\n<h2>{}</h2>",
+            self.t("Phase and gate progress", "フェーズと移行条件の進捗")
+        );
         let current = r.current_phase.as_ref().and_then(|c| pb.phases.iter().position(|p| &p.id == c));
         let _ = match current.and_then(|i| pb.phases.get(i).map(|p| (i, p))) {
             Some((i, p)) => writeln!(
@@ -132,7 +137,11 @@ impl Ctx<'_> {
                 i + 1,
                 esc(p.title.get(self.lang))
             ),
-            None => writeln!(out, "<p>{}</p>", self.t("Every phase's gate has passed.", "すべてのフェーズの移行条件を満たしています。")),
+            None => writeln!(
+                out,
+                "<p>{}</p>",
+                self.t("Every phase's gate has passed.", "すべてのフェーズの移行条件を満たしています。")
+            ),
         };
         let rows: Vec<BarRow> = r
             .phases
@@ -247,7 +256,11 @@ impl Ctx<'_> {
     }
 
     fn barrier(&self, out: &mut String) {
-        let _ = writeln!(out, "<section id=\"barrier\">\n<h2>{}</h2>", self.t("Barrier point: fix this first", "ボトルネック：最優先で解消すること"));
+        let _ = writeln!(
+            out,
+            "<section id=\"barrier\">\n<h2>{}</h2>",
+            self.t("Barrier point: fix this first", "ボトルネック：最優先で解消すること")
+        );
         let r = &self.a.readiness;
         match &r.barrier {
             Some(b) => {
@@ -287,7 +300,13 @@ impl Ctx<'_> {
         let Some(Figure::Value(score)) = org.map(|s| &s.score) else {
             let _ = writeln!(out, "<p class=\"withheld\">{}</p>", withheld(lang));
             // The chart is still there, empty, so every report has the same sections.
-            bars(out, "chart-score", self.t("Score components against their maxima", "スコア構成要素と満点"), &[], 220.0);
+            bars(
+                out,
+                "chart-score",
+                self.t("Score components against their maxima", "スコア構成要素と満点"),
+                &[],
+                220.0,
+            );
             out.push_str("</section>\n");
             return;
         };
@@ -298,7 +317,10 @@ impl Ctx<'_> {
             esc(level(score.level, lang)),
             score.cap.map(|c| format!(" · {} {}", self.t("capped at", "上限"), num(c))).unwrap_or_default(),
             if score.failing {
-                self.t(" · failing: weekly-active under 20% three months after launch", " · 要注意：導入3か月後も週次利用率20%未満")
+                self.t(
+                    " · failing: weekly-active under 20% three months after launch",
+                    " · 要注意：導入3か月後も週次利用率20%未満",
+                )
             } else {
                 ""
             }
@@ -371,7 +393,7 @@ impl Ctx<'_> {
                 .iter()
                 .filter(|x| x.by_day.is_some_and(|d| i64::from(d) >= since))
                 .min_by_key(|x| x.by_day)
-                .or_else(|| targets.iter().filter(|x| x.by_day.is_none()).last())
+                .or_else(|| targets.iter().rfind(|x| x.by_day.is_none()))
                 .or_else(|| targets.iter().max_by_key(|x| x.by_day));
             if let Some(x) = due {
                 let by = x
@@ -398,7 +420,12 @@ impl Ctx<'_> {
             lines.push(TargetLine {
                 rate: threshold,
                 class: "gate",
-                tooltip: format!("{}: {}{}", self.t("last gate's habit threshold", "最終移行条件の習慣化率"), op_sign(op), pct(threshold)),
+                tooltip: format!(
+                    "{}: {}{}",
+                    self.t("last gate's habit threshold", "最終移行条件の習慣化率"),
+                    op_sign(op),
+                    pct(threshold)
+                ),
             });
         }
         lines
@@ -406,7 +433,8 @@ impl Ctx<'_> {
 
     fn trends(&self, out: &mut String) {
         let lang = self.lang;
-        let _ = writeln!(out, "<section id=\"trends\">\n<h2>{}</h2>", self.t("Weekly trends by unit", "部署別の週次推移"));
+        let _ =
+            writeln!(out, "<section id=\"trends\">\n<h2>{}</h2>", self.t("Weekly trends by unit", "部署別の週次推移"));
         let targets = self.targets();
         // The legend.
         let _ = write!(
@@ -475,7 +503,9 @@ impl Ctx<'_> {
                         .blocked_by
                         .iter()
                         .map(|b| match b {
-                            WaveBlock::RoleMissing { role: r, .. } => format!("{} {}", self.t("no", "不在:"), role(*r, lang)),
+                            WaveBlock::RoleMissing { role: r, .. } => {
+                                format!("{} {}", self.t("no", "不在:"), role(*r, lang))
+                            }
                             WaveBlock::PreviousWaveGate { .. } => self.t("previous wave", "前の波").to_owned(),
                             _ => String::new(),
                         })
@@ -535,7 +565,9 @@ impl Ctx<'_> {
             for a in chosen.iter().filter(|a| a.owner == r) {
                 let scope = match a.scope {
                     ActionScope::Unit(u) => self.unit_name(u),
-                    _ if !a.units.is_empty() => a.units.iter().map(|&u| self.unit_name(u)).collect::<Vec<_>>().join(", "),
+                    _ if !a.units.is_empty() => {
+                        a.units.iter().map(|&u| self.unit_name(u)).collect::<Vec<_>>().join(", ")
+                    }
                     _ => self.t("organisation", "全社").to_owned(),
                 };
                 let due = a
@@ -567,7 +599,9 @@ impl Ctx<'_> {
             Reason::Overdue { days_late, .. } => {
                 format!("{} {}", self.t("overdue by", "期限超過"), days(*days_late as f64, lang))
             }
-            Reason::ActivityReady { .. } => self.t("ready: its prerequisites are done", "着手可能：前提が完了").to_owned(),
+            Reason::ActivityReady { .. } => {
+                self.t("ready: its prerequisites are done", "着手可能：前提が完了").to_owned()
+            }
             Reason::RecurrenceDue { last_done, every_days, .. } => format!(
                 "{} {last_done}, {} {}",
                 self.t("last done", "前回"),
@@ -621,10 +655,9 @@ impl Ctx<'_> {
             match (&s.figures, &s.score) {
                 (Figure::Value(f), score) => {
                     let (points, lvl) = match score {
-                        Figure::Value(sc) => (
-                            num(sc.score),
-                            format!("{}{}", level(sc.level, lang), if sc.failing { " !" } else { "" }),
-                        ),
+                        Figure::Value(sc) => {
+                            (num(sc.score), format!("{}{}", level(sc.level, lang), if sc.failing { " !" } else { "" }))
+                        }
                         Figure::Suppressed => (withheld(lang).to_owned(), withheld(lang).to_owned()),
                         _ => (undefined(lang).to_owned(), undefined(lang).to_owned()),
                     };

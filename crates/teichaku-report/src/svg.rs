@@ -121,13 +121,7 @@ pub(crate) struct TargetLine {
 /// One small trend chart: a scope's weekly-active and habit rates over the weeks of `weeks`
 /// (newest first, as the KPI report gives them), on 0–100%, with the target lines. A withheld or
 /// undefined week is a gap; a scope with no week shown says why in the middle.
-pub(crate) fn trend(
-    out: &mut String,
-    title: &str,
-    weeks: Option<&[WeekFigures]>,
-    targets: &[TargetLine],
-    lang: Lang,
-) {
+pub(crate) fn trend(out: &mut String, title: &str, weeks: Option<&[WeekFigures]>, targets: &[TargetLine], lang: Lang) {
     let (width, height) = (226.0, 150.0);
     let (left, right, top, bottom) = (32.0, 8.0, 20.0, 20.0);
     let (plot_w, plot_h) = (width - left - right, height - top - bottom);
@@ -174,7 +168,11 @@ pub(crate) fn trend(
         }
     }
     if !shown {
-        let word = if weeks.is_empty() { withheld(lang) } else { t(lang, "withheld or no data", "非表示またはデータなし") };
+        let word = if weeks.is_empty() {
+            withheld(lang)
+        } else {
+            t(lang, "withheld or no data", "非表示またはデータなし")
+        };
         let _ = writeln!(
             out,
             "<text class=\"withheld\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
@@ -186,7 +184,11 @@ pub(crate) fn trend(
     let step = if weeks.len() > 1 { plot_w / (weeks.len() - 1) as f64 } else { 0.0 };
     let point = |i: usize, r: &Rate| (left + step * i as f64, top + plot_h * (1.0 - r.rate.clamp(0.0, 1.0)));
     for (class, word, pick) in [
-        ("weekly", t(lang, "weekly-active", "週次利用率"), (|w: &WeekFigures| w.weekly_active) as fn(&WeekFigures) -> Figure<Rate>),
+        (
+            "weekly",
+            t(lang, "weekly-active", "週次利用率"),
+            (|w: &WeekFigures| w.weekly_active) as fn(&WeekFigures) -> Figure<Rate>,
+        ),
         ("habit", t(lang, "habit", "習慣化率"), |w: &WeekFigures| w.habit),
     ] {
         let mut path = String::new();
@@ -232,7 +234,8 @@ pub(crate) fn gantt(out: &mut String, rows: &[Row<'_>], phases: &[String], as_of
     let row_height = 15.0;
     let Some(start) = rows.iter().map(|r| r.start).min() else {
         open(out, Some("chart-gantt"), "chart gantt", WIDTH, 30.0, t(lang, "Rollout schedule", "展開スケジュール"));
-        let _ = writeln!(out, "<text x=\"10\" y=\"20\">{}</text></svg>", t(lang, "No activities.", "施策はありません。"));
+        let _ =
+            writeln!(out, "<text x=\"10\" y=\"20\">{}</text></svg>", t(lang, "No activities.", "施策はありません。"));
         return;
     };
     let end = rows.iter().map(|r| r.finish).max().unwrap_or(start).max(as_of);
@@ -245,7 +248,14 @@ pub(crate) fn gantt(out: &mut String, rows: &[Row<'_>], phases: &[String], as_of
     };
     let top = 34.0;
     let height = top + row_height * (rows.len() + phase_rows) as f64 + 8.0;
-    open(out, Some("chart-gantt"), "chart gantt", WIDTH, height, t(lang, "Rollout schedule (Gantt chart)", "展開スケジュール（ガントチャート）"));
+    open(
+        out,
+        Some("chart-gantt"),
+        "chart gantt",
+        WIDTH,
+        height,
+        t(lang, "Rollout schedule (Gantt chart)", "展開スケジュール（ガントチャート）"),
+    );
     // The legend.
     let mut lx = 0.0;
     for s in BarStatus::ALL {
@@ -354,10 +364,19 @@ pub(crate) fn waves(out: &mut String, columns: &[WaveColumn], lang: Lang) {
     let col_w = WIDTH / per_band as f64;
     let unit_h = 20.0;
     let bands: Vec<&[WaveColumn]> = columns.chunks(per_band).collect();
-    let band_heights: Vec<f64> =
-        bands.iter().map(|b| 40.0 + unit_h * b.iter().map(|c| c.units.len()).max().unwrap_or(0) as f64 + 10.0).collect();
+    let band_heights: Vec<f64> = bands
+        .iter()
+        .map(|b| 40.0 + unit_h * b.iter().map(|c| c.units.len()).max().unwrap_or(0) as f64 + 10.0)
+        .collect();
     let height = band_heights.iter().sum::<f64>().max(20.0);
-    open(out, Some("chart-waves"), "chart waves", WIDTH, height, t(lang, "Wave map: units by wave", "ウェーブ図：展開ウェーブごとの部署"));
+    open(
+        out,
+        Some("chart-waves"),
+        "chart waves",
+        WIDTH,
+        height,
+        t(lang, "Wave map: units by wave", "ウェーブ図：展開ウェーブごとの部署"),
+    );
     let mut y0 = 0.0;
     for (band, h) in bands.iter().zip(&band_heights) {
         for (i, c) in band.iter().enumerate() {

@@ -285,7 +285,11 @@ pub fn plan_mermaid(snapshot: &teichaku_model::ValidSnapshot, plan: &crate::Roll
     let _ = writeln!(
         out,
         "    legend_gate{{{{\"{}\"}}}}:::blocked\n  end",
-        mermaid_text(in_lang(lang, "a wave's gate (waves from 1: the pilot is wave 1)", "展開ウェーブの開始条件（パイロットが第1波）"))
+        mermaid_text(in_lang(
+            lang,
+            "a wave's gate (waves from 1: the pilot is wave 1)",
+            "展開ウェーブの開始条件（パイロットが第1波）"
+        ))
     );
     let position: std::collections::BTreeMap<&crate::InstanceKey, usize> =
         plan.instances.iter().enumerate().map(|(i, x)| (&x.key, i)).collect();
@@ -490,7 +494,11 @@ pub fn plan_dot(snapshot: &teichaku_model::ValidSnapshot, plan: &crate::RolloutP
     let _ = writeln!(
         out,
         "    legend_gate [label={}, shape=hexagon, {}];",
-        dot_text(in_lang(lang, "a wave's gate\n(waves from 1:\nthe pilot is wave 1)", "展開ウェーブの開始条件\n（パイロットが第1波）")),
+        dot_text(in_lang(
+            lang,
+            "a wave's gate\n(waves from 1:\nthe pilot is wave 1)",
+            "展開ウェーブの開始条件\n（パイロットが第1波）"
+        )),
         dot_status(crate::Status::Blocked)
     );
     let chain: Vec<String> = LEGEND.iter().map(|&s| format!("legend_{}", status_class(s))).collect();
