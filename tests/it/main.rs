@@ -7,6 +7,7 @@ mod activity_recent;
 mod bad_input;
 mod demo;
 mod fuzz_regressions;
+mod html_report;
 mod japanese;
 mod metrics;
 mod playbooks;

@@ -137,7 +137,8 @@ fn unescape_u(text: &str) -> String {
 
 /// A hostile title, phase title and unit name yield the same graph as a plain one: the same
 /// nodes, the same edges, nothing else on any line, each on its own lines, and every label that
-/// held the name shows it exactly.
+/// held the name shows it exactly (in DOT, where activity titles are wrapped to fit a page, the
+/// same characters in the same order, line breaks and spaces aside).
 #[test]
 fn a_hostile_name_is_one_label_in_every_graph_export() {
     let plain = graphs(&named("Plain"));
@@ -151,7 +152,13 @@ fn a_hostile_name_is_one_label_in_every_graph_export() {
         let mut shown = 0;
         for (label, plain_label) in labels.iter().zip(&plain_labels) {
             // The same label with the name in place of "Plain".
-            assert_eq!(label, &plain_label.replace("Plain", HOSTILE), "graph {i}");
+            let expected = plain_label.replace("Plain", HOSTILE);
+            if i < 2 {
+                assert_eq!(label, &expected, "graph {i}");
+            } else {
+                let unwrapped = |s: &str| s.chars().filter(|c| !matches!(c, ' ' | '\n')).collect::<String>();
+                assert_eq!(unwrapped(label), unwrapped(&expected), "graph {i}");
+            }
             shown += plain_label.matches("Plain").count();
         }
         assert!(shown >= 2, "graph {i} shows the name {shown} times");
@@ -159,7 +166,10 @@ fn a_hostile_name_is_one_label_in_every_graph_export() {
     // The DOT plan names the hostile unit's training instance in one node, with the unit's name.
     let dot = &hostile[3];
     let (_, labels) = dot_parts(dot);
-    assert_eq!(labels.iter().filter(|l| l.contains(&format!("{HOSTILE}\n{HOSTILE}"))).count(), 1, "{dot}");
+    // (Its title is wrapped to fit a page: compared with line breaks and spaces aside.)
+    let unwrapped = |s: &str| s.chars().filter(|c| !matches!(c, ' ' | '\n')).collect::<String>();
+    let both = unwrapped(&format!("{HOSTILE}\n{HOSTILE}"));
+    assert_eq!(labels.iter().filter(|l| unwrapped(l).contains(&both)).count(), 1, "{dot}");
 }
 
 /// Each escape, one character at a time, in the Mermaid and the DOT exports of a playbook.

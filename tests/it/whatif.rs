@@ -248,14 +248,15 @@ fn the_rollout_as_dot_shows_every_instance_by_status() {
     // Sales' practice task overdue, Support's blocked.
     assert_eq!((count("done"), count("ready"), count("overdue"), count("blocked")), (2, 2, 1, 1));
     // One edge per prerequisite, one from each instance a wave's gate waits for, and one from the
-    // gate to each instance waiting for it: Sales' training opens wave 1, where Support's training waits.
+    // gate to each instance waiting for it: Sales' training opens the second wave (`g1`, wave 1 in
+    // the data, "wave 2" for people as in the text report), where Support's training waits.
     let edges = p.instances.iter().map(|i| i.after.len()).sum::<usize>();
     let into_gates = p.wave_gates.iter().map(|g| g.after.len()).sum::<usize>();
     assert_eq!(dot.lines().filter(|l| l.starts_with("  i") && l.contains(" -> ")).count(), edges + into_gates);
     assert_eq!(into_gates, 1);
     let from_gates = p.instances.iter().filter(|i| i.wave_gate.is_some()).count();
     assert_eq!(dot.lines().filter(|l| l.starts_with("  g1 -> i")).count(), from_gates);
-    assert!(dot.contains("g1 [label=\"wave 1 may start\", shape=hexagon, class=\"done\""), "{dot}");
+    assert!(dot.contains("g1 [label=\"wave 2 may start\", shape=hexagon, class=\"done\""), "{dot}");
     assert!(dot.contains("legend_overdue [label=\"overdue\""));
     insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!("dot-small-2026-04-20", dot);

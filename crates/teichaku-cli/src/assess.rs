@@ -30,10 +30,12 @@ pub(crate) struct Request {
     /// Assess even when some event lines are malformed (they are reported).
     #[arg(long)]
     skip_bad_lines: bool,
-    /// How many next actions the text report lists.
+    /// How many next actions the text and HTML reports list.
     #[arg(long, default_value_t = 10, value_name = "N")]
     top: usize,
-    /// Output format: a report, the whole assessment as JSON, or the rollout graph as Mermaid or DOT.
+    /// Output format: a text report, a self-contained HTML report with charts, the whole
+    /// assessment as JSON, the rollout graph as Mermaid or DOT, or its schedule as a Mermaid
+    /// Gantt chart.
     #[arg(long, value_enum, default_value_t = AssessFormat::Text)]
     format: AssessFormat,
 }
@@ -41,9 +43,11 @@ pub(crate) struct Request {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum AssessFormat {
     Text,
+    Html,
     Json,
     Mermaid,
     Dot,
+    Gantt,
 }
 
 pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String) -> Result<u8, Failure> {
@@ -84,6 +88,8 @@ pub(crate) fn emit(
         (AssessFormat::Json, Some(files)) => *out = json(&WithFiles { assessment: a, event_files: files })?,
         (AssessFormat::Mermaid, _) => *out = teichaku::rollout::plan_mermaid(snapshot, &a.plan, lang),
         (AssessFormat::Dot, _) => *out = teichaku::rollout::plan_dot(snapshot, &a.plan, lang),
+        (AssessFormat::Gantt, _) => *out = teichaku_report::gantt_mermaid(snapshot, &a.plan, lang),
+        (AssessFormat::Html, _) => *out = teichaku_report::html(snapshot, a, lang, top),
         (AssessFormat::Text, _) => {
             render(snapshot, a, top, lang, out);
             if let Some(files) = usage {

@@ -127,7 +127,9 @@ fn a_playbook_is_shown_and_drawn() {
     let dot = stdout(teichaku().args(["graph", "sme-five-step", "--format", "dot"]));
     assert!(dot.starts_with("digraph \"sme-five-step\" {"));
     let mermaid = stdout(teichaku().args(["graph", "three-phase-cycle", "--lang", "ja"]));
-    assert!(mermaid.starts_with("flowchart TD\n"));
+    // A title in the front matter, then the flowchart.
+    assert!(mermaid.starts_with("---\ntitle: '"), "{mermaid}");
+    assert!(mermaid.contains("\n---\nflowchart TD\n"), "{mermaid}");
 }
 
 #[test]
@@ -289,8 +291,16 @@ fn assess_reads_a_document_and_draws_its_rollout() {
         "--format",
         "mermaid",
     ]));
-    assert!(mermaid.starts_with("flowchart TD\n"));
+    assert!(mermaid.contains("\n---\nflowchart TD\n"), "{mermaid}");
     assert!(mermaid.contains(":::overdue"), "Sales' practice task is overdue");
+    let args = |format| ["assess", "doc.json", "--as-of", "2026-04-20", "--format", format];
+    let gantt = stdout(teichaku().current_dir(dir.path()).args(args("gantt")));
+    assert!(gantt.contains("\n---\ngantt\n  dateFormat YYYY-MM-DD\n"), "{gantt}");
+    assert!(gantt.contains(" :crit, "), "Sales' practice task is overdue:\n{gantt}");
+    let html = stdout(teichaku().current_dir(dir.path()).args(args("html")));
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(html.contains("<svg id=\"chart-gantt\""));
+    assert!(html.contains("<rect class=\"bar overdue\""), "Sales' practice task is overdue");
 }
 
 /// Runs `teichaku evaluate` on a facts file written to a temporary folder; the exit code, standard

@@ -81,6 +81,8 @@ const CASES: &[(&[&str], &str, i32)] = &[
         0,
     ),
     (&["assess", "v1/demo-document.json", "--as-of", "2026-11-01", "--format", "mermaid"], "demo-rollout.mmd", 0),
+    (&["assess", "v1/demo-document.json", "--as-of", "2026-11-01", "--format", "gantt"], "demo-rollout-gantt.mmd", 0),
+    (&["assess", "v1/demo-document.json", "--as-of", "2026-11-01", "--format", "dot"], "demo-rollout.dot", 0),
     (&["kpis", "v1/demo-document.json", "--as-of", "2026-11-01", "--format", "json"], "demo-kpis.json", 0),
     (&["graph", "sme-five-step"], "sme-five-step.mmd", 0),
     (
