@@ -54,7 +54,7 @@ use teichaku::{Assessment, LoadError, LoadOptions, UsageReport};
 use crate::problems::Kind;
 use crate::scale::Caps;
 
-const CAPS: Caps = Caps { units: 24, members_per_unit: 3, usage: 80, instances: 60, activities: 16 };
+const CAPS: Caps = Caps { units: 24, common_units: 24, members_per_unit: 3, usage: 80, instances: 60, activities: 16 };
 
 #[derive(Arbitrary, Debug)]
 struct Input {
