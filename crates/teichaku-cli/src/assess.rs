@@ -11,10 +11,10 @@ use teichaku::model::{Lang, ValidSnapshot};
 use teichaku::rollout::{ActionScope, Reason, Status, WaveBlock};
 use teichaku::{Assessment, Catalog, UsageReport, metrics::Figure};
 
+use crate::Failure;
 use crate::events::skipped_text;
 use crate::kpis::{SKIPPED_SHOWN, load_with_events, scope_header, scope_line};
 use crate::render::{clean, provenance_line, role, t};
-use crate::Failure;
 
 /// The arguments of `teichaku assess`.
 #[derive(clap::Args, Debug)]

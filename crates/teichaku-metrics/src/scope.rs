@@ -302,7 +302,13 @@ impl Disclosure {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn on(&self, snapshot: &ValidSnapshot, dates: &[NaiveDate]) -> Self {
-        Self::decide(std::sync::Arc::clone(&self.tree), snapshot, |m| dates.iter().all(|&d| m.is_present_on(d)), self.min, Some(self))
+        Self::decide(
+            std::sync::Arc::clone(&self.tree),
+            snapshot,
+            |m| dates.iter().all(|&d| m.is_present_on(d)),
+            self.min,
+            Some(self),
+        )
     }
 
     /// The rule for the groups of the members `member_of` counts; a scope `start` withholds stays withheld.
