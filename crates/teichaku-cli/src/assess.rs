@@ -76,6 +76,7 @@ struct WithFiles<'a> {
     event_files: &'a UsageReport,
 }
 
+#[expect(clippy::too_many_arguments, reason = "the report's inputs, its options, and the two places it goes")]
 pub(crate) fn emit(
     snapshot: &ValidSnapshot,
     a: &Assessment,
