@@ -33,9 +33,11 @@ use scale::{Caps, Input};
 use teichaku::metrics::{Figure, Scope};
 use teichaku::model::{Completion, Observations};
 
-/// A deep chain of 3,000 units, a fan of hundreds, a plan of up to 600 instances: tens of
-/// milliseconds for the largest documents, under one for most.
-const CAPS: Caps = Caps { units: 3000, members_per_unit: 4, usage: 1000, instances: 600, activities: 60 };
+/// A deep chain or a wide fan of 1,500 to 3,000 units for one input in 256 (tens of
+/// milliseconds), up to 120 units for the others (a fraction of a millisecond), a plan of up to
+/// 600 instances.
+const CAPS: Caps =
+    Caps { units: 3000, common_units: 120, members_per_unit: 4, usage: 1000, instances: 600, activities: 60 };
 
 /// Plans up to this many instances also get `best_single_action` and a what-if.
 const SIMULATE_UP_TO: usize = 80;

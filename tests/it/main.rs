@@ -22,6 +22,7 @@ mod trust_edges;
 mod trust_evaluate;
 mod trust_io;
 mod trust_privacy;
+mod trust_rest;
 mod trust_scale;
 mod validation;
 mod versioning;

@@ -11,10 +11,10 @@ use teichaku::model::{Lang, ValidSnapshot};
 use teichaku::rollout::{ActionScope, Reason, Status, WaveBlock};
 use teichaku::{Assessment, Catalog, UsageReport, metrics::Figure};
 
+use crate::Failure;
 use crate::events::skipped_text;
 use crate::kpis::{SKIPPED_SHOWN, load_with_events, scope_header, scope_line};
 use crate::render::{clean, provenance_line, role, t};
-use crate::{Failure, json};
 
 /// The arguments of `teichaku assess`.
 #[derive(clap::Args, Debug)]
@@ -50,14 +50,20 @@ pub(crate) enum AssessFormat {
     Gantt,
 }
 
-pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String) -> Result<u8, Failure> {
+pub(crate) fn run(
+    req: &Request,
+    catalog: &Catalog,
+    lang: Lang,
+    stdout: &crate::output::Stdout,
+    out: &mut String,
+) -> Result<u8, Failure> {
     let loaded = load_with_events(&req.file, &req.events, req.skip_bad_lines, catalog)?;
     let options = teichaku::AssessOptions::default();
     let assessment = teichaku::assess_with_store(&loaded.snapshot, &loaded.store, req.as_of, &options)
         .map_err(|e| Failure::input(e.to_string()))?;
     // Usage event files read are reported: how many events each gave and every line skipped.
     let usage = (!loaded.usage.files.is_empty()).then_some(&loaded.usage);
-    let code = emit(&loaded.snapshot, &assessment, usage, req.format, req.top, lang, out);
+    let code = emit(&loaded.snapshot, &assessment, usage, req.format, req.top, lang, stdout, out);
     // The process ends once the report is written: the assessment and the document (millions
     // of allocations at 100,000 units) go back to the system with it, not one by one.
     std::mem::forget(assessment);
@@ -74,6 +80,7 @@ struct WithFiles<'a> {
     event_files: &'a UsageReport,
 }
 
+#[expect(clippy::too_many_arguments, reason = "the report's inputs, its options, and the two places it goes")]
 pub(crate) fn emit(
     snapshot: &ValidSnapshot,
     a: &Assessment,
@@ -81,11 +88,19 @@ pub(crate) fn emit(
     format: AssessFormat,
     top: usize,
     lang: Lang,
+    stdout: &crate::output::Stdout,
     out: &mut String,
 ) -> Result<u8, Failure> {
+    // The JSON report goes to standard output as it is serialised, not built whole first.
+    let written = |e: std::io::Error| Failure {
+        message: format!("cannot write the output: {e}"),
+        code: crate::output::CANNOT_WRITE,
+    };
     match (format, usage) {
-        (AssessFormat::Json, None) => *out = json(a)?,
-        (AssessFormat::Json, Some(files)) => *out = json(&WithFiles { assessment: a, event_files: files })?,
+        (AssessFormat::Json, None) => stdout.write_json(a).map_err(written)?,
+        (AssessFormat::Json, Some(files)) => {
+            stdout.write_json(&WithFiles { assessment: a, event_files: files }).map_err(written)?
+        }
         (AssessFormat::Mermaid, _) => *out = teichaku::rollout::plan_mermaid(snapshot, &a.plan, lang),
         (AssessFormat::Dot, _) => *out = teichaku::rollout::plan_dot(snapshot, &a.plan, lang),
         (AssessFormat::Gantt, _) => *out = teichaku_report::gantt_mermaid(snapshot, &a.plan, lang),

@@ -148,7 +148,7 @@ fn main() -> ExitCode {
         Err(e) => return output::cannot_write(&e),
     };
     let mut out = String::new();
-    let code = match run(cli, &mut out) {
+    let code = match run(cli, &stdout, &mut out) {
         Ok(code) => code,
         Err(failure) => {
             let mut stderr = std::io::stderr().lock();
@@ -162,7 +162,7 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-fn run(cli: Cli, out: &mut String) -> Result<u8, Failure> {
+fn run(cli: Cli, stdout: &output::Stdout, out: &mut String) -> Result<u8, Failure> {
     let lang = Lang::from(cli.lang);
     let mut catalog = Catalog::builtin();
     for path in &cli.with_playbook {
@@ -203,7 +203,7 @@ fn run(cli: Cli, out: &mut String) -> Result<u8, Failure> {
             return Ok(if report.valid { 0 } else { 1 });
         }
         Command::Kpis(request) => return kpis::run(&request, &catalog, lang, out),
-        Command::Assess(request) => return assess::run(&request, &catalog, lang, out),
+        Command::Assess(request) => return assess::run(&request, &catalog, lang, stdout, out),
         Command::Evaluate(request) => return evaluate::run(&request),
         Command::Schema { document } => *out = json(&schema::schemas(document))?,
         Command::Demo { document, format } => {
@@ -214,7 +214,7 @@ fn run(cli: Cli, out: &mut String) -> Result<u8, Failure> {
                 let assessment = teichaku::assess(&snapshot, demo::AS_OF).map_err(|e| Failure::input(e.to_string()))?;
                 let format =
                     if format == Format::Json { assess::AssessFormat::Json } else { assess::AssessFormat::Text };
-                return assess::emit(&snapshot, &assessment, None, format, 10, lang, out);
+                return assess::emit(&snapshot, &assessment, None, format, 10, lang, stdout, out);
             }
         }
     }

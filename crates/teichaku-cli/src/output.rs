@@ -59,6 +59,26 @@ impl Stdout {
     }
 }
 
+impl Stdout {
+    /// Writes `value` as pretty JSON and a line break as it is serialised, through a buffer: the
+    /// same bytes as [`crate::json`], without holding the whole text (1.9 GB for an assessment at
+    /// the instance limit) in memory.
+    ///
+    /// # Errors
+    ///
+    /// Any error writing; serialising itself does not fail for the engine's types.
+    pub(crate) fn write_json<T: serde::Serialize + ?Sized>(&self, value: &T) -> std::io::Result<()> {
+        #[cfg(unix)]
+        let sink = &self.file;
+        #[cfg(not(unix))]
+        let sink = std::io::stdout().lock();
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, sink);
+        serde_json::to_writer_pretty(&mut out, value)?;
+        out.write_all(b"\n")?;
+        out.flush()
+    }
+}
+
 /// Whether descriptor 1 was closed when the program started: it is then the `/dev/null` the
 /// standard library opened read-write in its place.
 #[cfg(target_os = "linux")]

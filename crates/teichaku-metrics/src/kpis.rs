@@ -1009,8 +1009,11 @@ impl<'a> Ctx<'a> {
         let this_week = week_start(self.as_of);
         self.week_disclosure = (0..self.agg.series_weeks() as i32)
             .map(|w| {
-                let until = (this_week - 7 * w + 6).min(self.as_of);
-                self.disclosure.on(self.snapshot, &[date_of(until).unwrap_or(self.as_of_date)])
+                let until = date_of((this_week - 7 * w + 6).min(self.as_of)).unwrap_or(self.as_of_date);
+                let monday = date_of(this_week - 7 * w).unwrap_or(until);
+                // The rates count the members present on `until`; the minutes, every member
+                // on some day of the week (one who left in it too): both groups must pass.
+                self.disclosure.on(self.snapshot, &[until]).and(&self.disclosure.during(self.snapshot, monday, until))
             })
             .collect();
         self.cohort_disclosure =
@@ -1043,7 +1046,7 @@ impl<'a> Ctx<'a> {
                 .roles
                 .iter()
                 .fold(0u8, |bits, &role| bits | Role::ALL.iter().position(|&r| r == role).map_or(0, |i| 1 << i));
-            if let Some(t) = tree.position(member.unit).and_then(|u| by_unit.get_mut(u)) {
+            if let Some(t) = self.snapshot.member_unit_position(m).and_then(|u| by_unit.get_mut(u)) {
                 self.add_member(t, m, member, roles, &until, cohort_windows.as_ref());
             }
             for role in &member.roles {

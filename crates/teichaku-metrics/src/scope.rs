@@ -237,13 +237,50 @@ pub struct Disclosure {
 impl Disclosure {
     /// The rule for `snapshot` on `as_of` with groups under `min_group` withheld (0 is read as 1).
     pub fn new(snapshot: &ValidSnapshot, as_of: NaiveDate, min_group: u32) -> Self {
-        Self::decide(
-            std::sync::Arc::new(UnitTree::new(snapshot)),
-            snapshot,
-            &[as_of],
-            u64::from(min_group.max(1)),
-            None,
-        )
+        let tree = std::sync::Arc::new(UnitTree::new(snapshot));
+        let min = u64::from(min_group.max(1));
+        let present = Self::decide(std::sync::Arc::clone(&tree), snapshot, |m| m.is_present_on(as_of), min, None);
+        // Time saved covers every member who was one on some day up to `as_of`, those who have
+        // left too: their groups must pass the same rule, or a parent's time saved minus its
+        // shown children's would give a leaver's away.
+        let ever = Self::decide(tree, snapshot, |m| m.joined <= as_of, min, None);
+        present.and(&ever)
+    }
+
+    /// The rule for the groups of members who were members on at least one day from `from` to
+    /// `to` (those who joined or left in between too: the members whose events a week's minutes
+    /// cover), starting from what this rule withholds, as [`Disclosure::on`] does.
+    ///
+    /// ```
+    /// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
+    /// # if false {
+    /// let snapshot = valid();
+    /// let rule = teichaku_metrics::Disclosure::new(&snapshot, "2026-04-20".parse()?, 5);
+    /// let week = rule.during(&snapshot, "2026-04-13".parse()?, "2026-04-19".parse()?);
+    /// let org = teichaku_metrics::Scope::Organisation;
+    /// assert!(!week.shows(&org) || rule.shows(&org));
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn during(&self, snapshot: &ValidSnapshot, from: NaiveDate, to: NaiveDate) -> Self {
+        let member = |m: &Member| m.joined <= to && m.left.is_none_or(|left| from < left);
+        Self::decide(std::sync::Arc::clone(&self.tree), snapshot, member, self.min, Some(self))
+    }
+
+    /// A scope shown by both rules, with this rule's headcounts. Each rule leaves no group of 1
+    /// to (minimum − 1) behind a shown parent; withholding a child the other rule withheld adds
+    /// to a parent's rest a group of 0 or at least the minimum, so the combination leaves none
+    /// either.
+    #[must_use]
+    pub fn and(mut self, other: &Self) -> Self {
+        for (shown, also) in self.unit_shown.iter_mut().zip(&other.unit_shown) {
+            *shown &= *also;
+        }
+        self.organisation_shown &= other.organisation_shown;
+        for (shown, also) in self.role_shown.iter_mut().zip(&other.role_shown) {
+            *shown &= *also;
+        }
+        self
     }
 
     /// The rule for the groups of members present on every one of `dates` (the last day of a
@@ -265,14 +302,20 @@ impl Disclosure {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn on(&self, snapshot: &ValidSnapshot, dates: &[NaiveDate]) -> Self {
-        Self::decide(std::sync::Arc::clone(&self.tree), snapshot, dates, self.min, Some(self))
+        Self::decide(
+            std::sync::Arc::clone(&self.tree),
+            snapshot,
+            |m| dates.iter().all(|&d| m.is_present_on(d)),
+            self.min,
+            Some(self),
+        )
     }
 
-    /// The rule for the members present on each of `dates`; a scope `start` withholds stays withheld.
+    /// The rule for the groups of the members `member_of` counts; a scope `start` withholds stays withheld.
     fn decide(
         tree: std::sync::Arc<UnitTree>,
         snapshot: &ValidSnapshot,
-        dates: &[NaiveDate],
+        member_of: impl Fn(&Member) -> bool,
         min: u64,
         start: Option<&Disclosure>,
     ) -> Self {
@@ -281,8 +324,9 @@ impl Disclosure {
         let mut own = vec![0u64; tree.len()];
         // Present members by the set of roles they hold (bit `i` for `Role::ALL[i]`).
         let mut by_roles = [0u64; 32];
-        for member in org.members.iter().filter(|m| dates.iter().all(|&d| m.is_present_on(d))) {
-            if let Some(count) = tree.position(member.unit).and_then(|u| own.get_mut(u)) {
+        // Each member's unit by position, not looked up by id: this runs once a week of the series.
+        for (i, member) in org.members.iter().enumerate().filter(|(_, m)| member_of(m)) {
+            if let Some(count) = snapshot.member_unit_position(i).and_then(|u| own.get_mut(u)) {
                 *count += 1;
             }
             let bits =

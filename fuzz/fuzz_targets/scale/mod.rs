@@ -8,7 +8,8 @@
 //!
 //! The choices are few and the bulk is drawn from the seed, so a short input makes a large
 //! document and libFuzzer's mutations move the shape (size, depth, width, waves, shares) rather
-//! than single records. [`Caps`] bound the sizes, so one execution stays around a millisecond.
+//! than single records. [`Caps`] bound the sizes: all but one input in 256 make documents of up to
+//! `common_units` units, so one execution costs well under a millisecond on average.
 
 #![allow(dead_code, reason = "each target uses the part it needs")]
 
@@ -25,8 +26,12 @@ pub const ROLES: [&str; 5] = ["executive", "promotion_lead", "ambassador", "mana
 /// How large a document may grow.
 #[derive(Clone, Copy, Debug)]
 pub struct Caps {
-    /// Units, at most.
+    /// Units, at most: reached only by the rare input whose `size` is 255 (one in 256), a large
+    /// document that meets the limits of depth and width.
     pub units: usize,
+    /// Units, at most, of every other input: small documents, so one execution costs well under
+    /// a millisecond on average.
+    pub common_units: usize,
     /// Members a unit, at most.
     pub members_per_unit: usize,
     /// Usage events in all, at most.
@@ -43,7 +48,8 @@ pub struct Input {
     /// 0: a chain (each unit under the one before), 1: a fan (every unit under the root),
     /// 2: a k-ary tree, 3: a random tree (each unit under a random earlier one).
     pub shape: u8,
-    /// Units, scaled to `1..=caps.units` (cubically).
+    /// Units, scaled to `1..=caps.common_units` (cubically); 255: a large document, from half of
+    /// `caps.units` to all of it.
     pub size: u8,
     /// The fan-out of a k-ary tree.
     pub branching: u8,
@@ -233,10 +239,16 @@ pub fn build(input: &Input, caps: &Caps) -> Built {
     let as_of_offset = i64::from(input.as_of_days % 400);
     let as_of = base.checked_add_days(Days::new(as_of_offset.unsigned_abs())).unwrap_or(base);
 
-    // Cubic in `size`: half the sizes give under an eighth of the cap, one in five over half of
-    // it, so the run stays fast and still meets the largest trees.
+    // Cubic in `size` up to `common_units`: half the sizes give under an eighth of it. A `size`
+    // of 255 makes a large document, from half the cap to the cap (a chain thousands deep, a fan
+    // thousands wide), so the run stays fast and still meets the largest trees.
     let size = usize::from(input.size);
-    let n_units = 1 + size * size * size * (caps.units - 1) / (255 * 255 * 255);
+    let n_units = if input.size == u8::MAX && caps.units > caps.common_units {
+        caps.units - (input.seed as usize) % (caps.units / 2).max(1)
+    } else {
+        let common = caps.common_units.clamp(1, caps.units);
+        1 + size * size * size * (common - 1) / (255 * 255 * 255)
+    };
     let k = 2 + usize::from(input.branching % 15);
     let mut parents: Vec<Option<usize>> = (0..n_units)
         .map(|i| match (i, input.shape % 4) {
