@@ -9,6 +9,7 @@ mod demo;
 mod fuzz_regressions;
 mod japanese;
 mod metrics;
+mod own_keys;
 mod playbooks;
 mod readiness;
 mod reproducible;
