@@ -9,7 +9,7 @@ use teichaku::model::{DeploymentPattern, PlaybookCatalog, PlaybookId, UtcOffset}
 use teichaku::{Catalog, LoadOptions};
 use teichaku_import::{Encoding, ImportError, ImportOptions, RoleTable, SourceFormat, import_members};
 
-use crate::{Failure, json};
+use crate::Failure;
 
 /// The arguments of `teichaku init`.
 #[derive(clap::Args, Debug)]
@@ -71,7 +71,7 @@ pub(crate) fn run(req: &Request, catalog: &Catalog, out: &mut String) -> Result<
         ImportError::BadRows { .. } => Failure::input(format!("{name}: {e}")),
         other => Failure::input(format!("{name}: {other}")),
     })?;
-    let text = json(&imported.json)?;
+    let text = imported.json.clone();
     // The document written is one `assess` reads: checked here, not left to the next command.
     teichaku::load_with(text.as_str(), catalog, &std::collections::BTreeMap::new(), &LoadOptions::default())
         .map_err(|e| Failure { message: format!("{name}: the document made is not valid: {e}"), code: 3 })?;

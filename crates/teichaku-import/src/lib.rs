@@ -32,7 +32,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 use teichaku_model::{
     AgeBand, AssessmentDocument, DeploymentPattern, DocumentError, FORMAT_VERSION, LiteracyTier, PlaybookId, Role,
     UtcOffset, parse_document,
@@ -130,8 +130,8 @@ impl ImportOptions {
 pub struct Imported {
     /// The document, as read back from [`Imported::json`].
     pub document: AssessmentDocument,
-    /// The document as JSON, naming members by their keys and units by their paths.
-    pub json: Value,
+    /// The document as JSON text, naming members by their keys and units by their paths.
+    pub json: String,
     /// The encoding the CSV was read in (`None` for XLSX).
     pub encoding: Option<Encoding>,
     /// Header names not known, whose columns were not read.
@@ -391,60 +391,90 @@ pub fn import_members(data: &[u8], options: &ImportOptions) -> Result<Imported, 
             let parent = (i > 0).then(|| path.get(..i).map(|p| p.join("/")).unwrap_or_default());
             units.entry(code).or_insert_with(|| (segment.clone(), parent));
         }
-        let mut member = Map::new();
-        if let Some(key) = key {
-            member.insert("key".into(), key.into());
-        }
-        if let Some(email) = email {
-            member.insert("email".into(), email.into());
-        }
-        if let Some(name) = name {
-            member.insert("name".into(), name.into());
-        }
-        member.insert("unit".into(), path.join("/").into());
-        member.insert("roles".into(), json!(roles.iter().map(|r| r.as_str()).collect::<Vec<_>>()));
-        if let Some(band) = age_band {
-            member.insert("age_band".into(), serde_json::to_value(band).unwrap_or(Value::Null));
-        }
-        if let Some(literacy) = literacy {
-            member.insert("literacy".into(), serde_json::to_value(literacy).unwrap_or(Value::Null));
-        }
-        member.insert("joined".into(), joined.to_string().into());
-        if let Some(left) = left {
-            member.insert("left".into(), left.to_string().into());
-        }
-        members.push(Value::Object(member));
+        members.push(MemberOut {
+            key,
+            email,
+            name,
+            unit: path.join("/"),
+            roles: roles.iter().map(|r| r.as_str()).collect(),
+            age_band,
+            literacy,
+            joined,
+            left,
+        });
     }
     if bad_count > 0 {
         return Err(ImportError::BadRows { count: bad_count, rows: bad });
     }
-    let units: Vec<Value> = units
-        .into_iter()
-        .map(|(code, (name, parent))| {
-            let mut unit = Map::new();
-            unit.insert("code".into(), code.into());
-            unit.insert("name".into(), name.into());
-            if let Some(parent) = parent {
-                unit.insert("parent".into(), parent.into());
-            }
-            Value::Object(unit)
-        })
-        .collect();
-    let json = json!({
-        "version": FORMAT_VERSION,
-        "organisation": {
-            "name": options.name,
-            "utc_offset": options.utc_offset.to_string(),
-            "launch_date": options.launch_date.to_string(),
-            "deployment_pattern": serde_json::to_value(options.deployment_pattern).unwrap_or(Value::Null),
-            "units": units,
-            "members": members,
-            "waves": [],
+    let units = units.into_iter().map(|(code, (name, parent))| UnitOut { code, name, parent }).collect();
+    let document_out = DocumentOut {
+        version: FORMAT_VERSION,
+        organisation: OrganisationOut {
+            name: &options.name,
+            utc_offset: options.utc_offset,
+            launch_date: options.launch_date,
+            deployment_pattern: options.deployment_pattern,
+            units,
+            members,
+            waves: [],
         },
-        "playbook": { "builtin": options.playbook.as_str() },
-    });
-    let document = parse_document(&json.to_string())?;
+        playbook: PlaybookOut { builtin: options.playbook.as_str() },
+    };
+    let mut json = serde_json::to_string_pretty(&document_out).unwrap_or_default();
+    json.push('\n');
+    let document = parse_document(&json)?;
     Ok(Imported { document, json, encoding, ignored_columns })
+}
+
+/// The document as written: fields in the order the format documents them.
+#[derive(Serialize)]
+struct DocumentOut<'a> {
+    version: u32,
+    organisation: OrganisationOut<'a>,
+    playbook: PlaybookOut<'a>,
+}
+
+#[derive(Serialize)]
+struct OrganisationOut<'a> {
+    name: &'a str,
+    utc_offset: UtcOffset,
+    launch_date: NaiveDate,
+    deployment_pattern: DeploymentPattern,
+    units: Vec<UnitOut>,
+    members: Vec<MemberOut>,
+    waves: [(); 0],
+}
+
+#[derive(Serialize)]
+struct PlaybookOut<'a> {
+    builtin: &'a str,
+}
+
+#[derive(Serialize)]
+struct UnitOut {
+    code: String,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parent: Option<String>,
+}
+
+#[derive(Serialize)]
+struct MemberOut {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    unit: String,
+    roles: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    age_band: Option<AgeBand>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    literacy: Option<LiteracyTier>,
+    joined: NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    left: Option<NaiveDate>,
 }
 
 /// Where each known column sits in the header.

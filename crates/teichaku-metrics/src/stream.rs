@@ -750,7 +750,7 @@ mod tests {
         let lines: Vec<(u64, String)> = bad.iter().map(|b| (b.line, b.error.to_string())).collect();
         assert_eq!(lines.len(), 9, "{lines:#?}");
         assert_eq!(bad[0].error, LineError::MissingMember);
-        assert!(matches!(bad[1].error, LineError::Member(_)));
+        assert!(matches!(bad[1].error, LineError::UnknownMemberKey { .. }));
         assert_eq!(bad[2].error, LineError::Event(EventError::UnknownMember(member(9))));
         assert_eq!(bad[3].error, LineError::MissingTimestamp);
         assert_eq!(bad[4].error, LineError::NotANumber { column: "minutes", text: "ten".into() });

@@ -130,7 +130,7 @@ macro_rules! uuid_id {
 /// use teichaku_model::{MemberId, UnitId, KEY_NAMESPACE};
 /// assert_eq!(KEY_NAMESPACE.to_string(), "070108ed-e583-48ee-995e-5cc73593151d");
 /// // The member keyed `E001`: the UUID v5 of `member:E001`.
-/// assert_eq!(MemberId::from_key("E001").to_string(), "e45c4f32-5d92-5a35-a04f-6bbd2d7d1d52");
+/// assert_eq!(MemberId::from_key("E001").to_string(), "ba5b0234-a5c2-5568-8401-9ad3de42f0ec");
 /// // E-mail addresses are compared without regard to ASCII case.
 /// assert_eq!(MemberId::from_key("Sato@Example.JP"), MemberId::from_key("sato@example.jp"));
 /// assert_ne!(MemberId::from_key("e001"), MemberId::from_key("E001"));
