@@ -258,23 +258,23 @@ fn resolve_keys(snapshot: &mut Snapshot) {
     org.waves.iter_mut().flat_map(|w| w.units.iter_mut()).for_each(u);
     let obs = &mut snapshot.observations;
     for c in &mut obs.completions {
-        c.unit.as_mut().map(u);
-        c.by.as_mut().map(m);
+        c.unit.iter_mut().for_each(u);
+        c.by.iter_mut().for_each(m);
     }
     obs.usage.iter_mut().for_each(|e| m(&mut e.member));
     obs.trainings.iter_mut().for_each(|t| m(&mut t.member));
     for s in &mut obs.surveys {
-        s.member.as_mut().map(m);
-        s.unit.as_mut().map(u);
+        s.member.iter_mut().for_each(m);
+        s.unit.iter_mut().for_each(u);
     }
     obs.proposals.iter_mut().for_each(|p| m(&mut p.member));
     for c in &mut obs.consultations {
         m(&mut c.member);
-        c.answered_by.as_mut().map(m);
+        c.answered_by.iter_mut().for_each(m);
     }
     for i in &mut obs.incidents {
-        i.member.as_mut().map(m);
-        i.unit.as_mut().map(u);
+        i.member.iter_mut().for_each(m);
+        i.unit.iter_mut().for_each(u);
     }
     obs.rule_reviews.iter_mut().filter_map(|r| r.by.as_mut()).for_each(m);
     obs.success_cases.iter_mut().for_each(|c| m(&mut c.member));
