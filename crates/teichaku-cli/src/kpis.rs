@@ -103,11 +103,9 @@ fn parse_scope(s: &str, snapshot: &ValidSnapshot) -> Result<Scope, Failure> {
     }
     // A unit by uuid, or by its own code (such as `本社/営業部`).
     let by_code = snapshot.organisation().keys.units.iter().find(|k| k.code == s).map(|k| k.unit);
-    s.parse()
-        .ok()
-        .or(by_code)
-        .map(Scope::Unit)
-        .ok_or_else(|| Failure::input(format!("unknown scope `{s}`: expected `organisation`, a role, a unit id or a unit code")))
+    s.parse().ok().or(by_code).map(Scope::Unit).ok_or_else(|| {
+        Failure::input(format!("unknown scope `{s}`: expected `organisation`, a role, a unit id or a unit code"))
+    })
 }
 
 pub(crate) fn pct(f: &Figure<Rate>) -> String {

@@ -55,7 +55,22 @@ pub const MAX_BAD_ROWS_KEPT: usize = 1000;
 /// assert!(names.contains(&"社員番号"));
 /// ```
 pub const HEADERS: [(&str, &[&str]); 14] = [
-    ("key", &["key", "employee_number", "employee_no", "employee_id", "employee_code", "社員番号", "社員コード", "社員id", "従業員番号", "従業員コード", "職員番号"]),
+    (
+        "key",
+        &[
+            "key",
+            "employee_number",
+            "employee_no",
+            "employee_id",
+            "employee_code",
+            "社員番号",
+            "社員コード",
+            "社員id",
+            "従業員番号",
+            "従業員コード",
+            "職員番号",
+        ],
+    ),
     ("name", &["name", "full_name", "氏名", "名前", "社員名", "従業員名"]),
     ("email", &["email", "e_mail", "mail", "upn", "メール", "メールアドレス", "eメール"]),
     ("department", &["department", "dept", "unit", "部署", "所属", "部門", "所属部署"]),
@@ -302,7 +317,8 @@ pub fn import_members(data: &[u8], options: &ImportOptions) -> Result<Imported, 
             }
         }
         if email.as_deref().is_some_and(|e| !e.contains('@')) {
-            problems.push(format!("email (メール): `{}` is not an e-mail address", email.as_deref().unwrap_or_default()));
+            problems
+                .push(format!("email (メール): `{}` is not an e-mail address", email.as_deref().unwrap_or_default()));
         }
         let unit = match cell("department") {
             None => {
@@ -321,9 +337,7 @@ pub fn import_members(data: &[u8], options: &ImportOptions) -> Result<Imported, 
             cell(column).and_then(|text| match parse_date(text) {
                 Some(d) => Some(d),
                 None => {
-                    problems.push(format!(
-                        "{label}: `{text}` is not a date (2026-04-01, 2026/4/1 or 2026年4月1日)"
-                    ));
+                    problems.push(format!("{label}: `{text}` is not a date (2026-04-01, 2026/4/1 or 2026年4月1日)"));
                     None
                 }
             })
@@ -342,9 +356,7 @@ pub fn import_members(data: &[u8], options: &ImportOptions) -> Result<Imported, 
             cell(column).is_some_and(|text| match parse_bool(text) {
                 Some(b) => b,
                 None => {
-                    problems.push(format!(
-                        "{label}: `{text}` is not yes or no (TRUE/FALSE, 1/0, ○/×, はい/いいえ)"
-                    ));
+                    problems.push(format!("{label}: `{text}` is not yes or no (TRUE/FALSE, 1/0, ○/×, はい/いいえ)"));
                     false
                 }
             })
@@ -555,7 +567,11 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
     let text = text.trim_end_matches('日');
     let parts: Vec<&str> = text.split(['-', '/', '.', '年', '月']).collect();
     let [y, m, d] = parts.as_slice() else { return None };
-    let number = |s: &str| (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u32>().ok()).flatten();
+    let number = |s: &str| {
+        (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
     let year = i32::try_from(number(y).filter(|_| y.len() == 4)?).ok()?;
     NaiveDate::from_ymd_opt(year, number(m)?, number(d)?)
 }
@@ -576,7 +592,9 @@ fn parse_roles(list: &str) -> Result<BTreeSet<Role>, String> {
         .filter(|s| !s.is_empty())
         .map(|name| {
             Role::ALL.into_iter().find(|r| r.as_str() == name).ok_or_else(|| {
-                format!("roles (ロール): `{name}` is not a role: executive, promotion_lead, ambassador, manager or staff")
+                format!(
+                    "roles (ロール): `{name}` is not a role: executive, promotion_lead, ambassador, manager or staff"
+                )
             })
         })
         .collect()
@@ -612,7 +630,11 @@ fn parse_band(text: &str) -> Option<AgeBand> {
 
 /// The member's age band: the `age_band` column, else the age reached in the year of `as_of`
 /// from the birth year or date.
-fn age_band<'a>(cell: &impl Fn(&str) -> Option<&'a str>, as_of: NaiveDate, problems: &mut Vec<String>) -> Option<AgeBand> {
+fn age_band<'a>(
+    cell: &impl Fn(&str) -> Option<&'a str>,
+    as_of: NaiveDate,
+    problems: &mut Vec<String>,
+) -> Option<AgeBand> {
     if let Some(text) = cell("age_band") {
         let band = parse_band(text);
         if band.is_none() {
@@ -647,7 +669,9 @@ mod tests {
     #[test]
     fn dates_are_read_in_the_forms_hr_exports_use() {
         let day = NaiveDate::from_ymd_opt(2020, 4, 1);
-        for text in ["2020-04-01", "2020/4/1", "2020.04.01", "2020年4月1日", "2020-04-01 00:00:00", "2020-04-01T00:00:00"] {
+        for text in
+            ["2020-04-01", "2020/4/1", "2020.04.01", "2020年4月1日", "2020-04-01 00:00:00", "2020-04-01T00:00:00"]
+        {
             assert_eq!(parse_date(text), day, "{text}");
         }
         for text in ["20-04-01", "2020-13-01", "2020/4", "April 1", "2020-04-01-02", ""] {

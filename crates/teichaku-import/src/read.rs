@@ -71,9 +71,13 @@ impl SourceFormat {
 }
 
 /// The header and the rows of a member list, and the encoding a CSV was read in.
-pub(crate) fn rows(data: &[u8], options: &ImportOptions) -> Result<(Vec<String>, Vec<Row>, Option<Encoding>), ImportError> {
+pub(crate) fn rows(
+    data: &[u8],
+    options: &ImportOptions,
+) -> Result<(Vec<String>, Vec<Row>, Option<Encoding>), ImportError> {
     // An XLSX workbook is a ZIP archive, whose first bytes are `PK\x03\x04`.
-    let format = options.format.unwrap_or(if data.starts_with(b"PK\x03\x04") { SourceFormat::Xlsx } else { SourceFormat::Csv });
+    let format =
+        options.format.unwrap_or(if data.starts_with(b"PK\x03\x04") { SourceFormat::Xlsx } else { SourceFormat::Csv });
     match format {
         SourceFormat::Csv => {
             let (text, encoding) = decode(data, options.encoding)?;
@@ -96,9 +100,9 @@ fn decode(data: &[u8], encoding: Option<Encoding>) -> Result<(String, Encoding),
         (!had_errors).then(|| text.into_owned())
     };
     match encoding {
-        Some(Encoding::Utf8) => utf8(data)
-            .map(|t| (t, Encoding::Utf8))
-            .map_err(|_| ImportError::Encoding { expected: "UTF-8".into() }),
+        Some(Encoding::Utf8) => {
+            utf8(data).map(|t| (t, Encoding::Utf8)).map_err(|_| ImportError::Encoding { expected: "UTF-8".into() })
+        }
         Some(Encoding::ShiftJis) => shift_jis(data)
             .map(|t| (t, Encoding::ShiftJis))
             .ok_or(ImportError::Encoding { expected: "Shift-JIS (CP932)".into() }),

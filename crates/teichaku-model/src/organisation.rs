@@ -285,7 +285,9 @@ impl TryFrom<OrganisationRecord> for Organisation {
                     check_key_text("code", &record, code)?;
                     UnitId::from_key(code)
                 }
-                (None, None) => return Err(format!("{record} has neither `id` nor `code`: give a uuid or the unit's own code")),
+                (None, None) => {
+                    return Err(format!("{record} has neither `id` nor `code`: give a uuid or the unit's own code"));
+                }
             };
             if let Some(code) = u.code {
                 check_key_text("code", &record, &code)?;
@@ -295,7 +297,8 @@ impl TryFrom<OrganisationRecord> for Organisation {
         }
         let mut members = Vec::with_capacity(r.members.len());
         for (index, m) in r.members.into_iter().enumerate() {
-            let record = format!("member #{}{}", index + 1, m.name.as_ref().map(|n| format!(" `{n}`")).unwrap_or_default());
+            let record =
+                format!("member #{}{}", index + 1, m.name.as_ref().map(|n| format!(" `{n}`")).unwrap_or_default());
             for (what, text) in [("key", &m.key), ("email", &m.email)] {
                 if let Some(text) = text {
                     check_key_text(what, &record, text)?;
@@ -341,8 +344,7 @@ impl TryFrom<OrganisationRecord> for Organisation {
 
 impl From<Organisation> for OrganisationRecord {
     fn from(o: Organisation) -> Self {
-        let member_keys: BTreeMap<MemberId, &MemberKeys> =
-            o.keys.members.iter().rev().map(|k| (k.member, k)).collect();
+        let member_keys: BTreeMap<MemberId, &MemberKeys> = o.keys.members.iter().rev().map(|k| (k.member, k)).collect();
         let unit_codes: BTreeMap<UnitId, &str> = o.keys.units.iter().rev().map(|k| (k.unit, k.code.as_str())).collect();
         let units = o
             .units

@@ -305,7 +305,14 @@ fn check_keys(org: &Organisation, errors: &mut Vec<ValidationError>) {
         };
         // The n-th keys entry of an id belongs to the n-th member with that id.
         let nth = next_of.entry(k.member).or_insert(0);
-        let index = org.members.iter().enumerate().skip(first).filter(|(_, m)| m.id == k.member).nth(*nth).map_or(first, |(i, _)| i);
+        let index = org
+            .members
+            .iter()
+            .enumerate()
+            .skip(first)
+            .filter(|(_, m)| m.id == k.member)
+            .nth(*nth)
+            .map_or(first, |(i, _)| i);
         *nth += 1;
         let texts: BTreeSet<String> = k.key.iter().chain(&k.email).map(|t| normalise_key(t).into_owned()).collect();
         for text in texts {
@@ -329,7 +336,11 @@ fn check_keys(org: &Organisation, errors: &mut Vec<ValidationError>) {
             errors.push(ValidationError::UnknownUnit { record: Record::Organisation, unit: k.unit });
             continue;
         };
-        let unit = |i: usize| KeyHolder { index: i, key: Some(k.code.clone()), name: org.units.get(i).map(|u| u.name.clone()) };
+        let unit = |i: usize| KeyHolder {
+            index: i,
+            key: Some(k.code.clone()),
+            name: org.units.get(i).map(|u| u.name.clone()),
+        };
         match codes.get(k.code.as_str()) {
             // The same unit twice (one code, so one derived id): a repeated id, reported as such.
             Some(&first) if first == index => {}

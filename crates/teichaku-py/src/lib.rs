@@ -272,9 +272,8 @@ fn import_members<'py>(
     roles: Option<&str>,
 ) -> PyResult<Bound<'py, PyAny>> {
     use teichaku_import::{ImportError, ImportOptions, RoleTable, SourceFormat};
-    let document_error = |error: &str, message: String| {
-        raise(py, Failure::one(Kind::Document, error, message, Map::new()))
-    };
+    let document_error =
+        |error: &str, message: String| raise(py, Failure::one(Kind::Document, error, message, Map::new()));
     let mut options = ImportOptions::new(day(as_of)?);
     options.launch_date = match launch_date {
         Some(d) => day(d)?,
