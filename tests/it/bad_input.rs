@@ -164,8 +164,8 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
         ("an unknown top-level field", edited(|d| d["extra"] = json!(1)), Syntax("unknown field `extra`")),
         (
             "an unknown field in a member",
-            edited(|d| d["organisation"]["members"][0]["email"] = json!("a@example.com")),
-            Syntax("unknown field `email`"),
+            edited(|d| d["organisation"]["members"][0]["colour"] = json!("blue")),
+            Syntax("unknown field `colour`"),
         ),
         (
             "an unknown field in a usage event",
@@ -662,7 +662,7 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
         (
             "an id that is not a uuid",
             edited(|d| d["organisation"]["members"][0]["id"] = json!("aoki")),
-            Syntax("UUID parsing failed: invalid character"),
+            Syntax("`id` of member #1 `Aoki`: `aoki` is not a uuid: put the member's own key in `key`"),
         ),
         (
             "a full-width slug",
@@ -695,7 +695,7 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
         (
             "a uuid in full-width digits",
             edited(|d| d["organisation"]["members"][0]["id"] = json!("００000000-0000-0000-0000-000000000101")),
-            Syntax("UUID parsing failed: invalid character"),
+            Syntax("is not a uuid: put the member's own key in `key`"),
         ),
         // Names are labels, not ids: two units whose names differ only by normalisation (が
         // precomposed and か + U+3099) or width (ｶﾞ) are two units, each keeping its name.

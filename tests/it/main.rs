@@ -10,6 +10,7 @@ mod fuzz_regressions;
 mod html_report;
 mod japanese;
 mod metrics;
+mod own_keys;
 mod playbooks;
 mod readiness;
 mod reproducible;

@@ -21,9 +21,10 @@ use crate::render::{clean, provenance_line, role, t};
 pub(crate) struct Request {
     /// The assessment document, or `-` for standard input.
     file: PathBuf,
-    /// The last day that counts, such as 2026-11-01.
+    /// The last day that counts, such as 2026-11-01; today in the organisation's offset when
+    /// left out.
     #[arg(long = "as-of", value_name = "DATE")]
-    as_of: NaiveDate,
+    as_of: Option<NaiveDate>,
     /// A CSV or JSON Lines file of further usage events; may be given several times.
     #[arg(long = "events", value_name = "FILE")]
     events: Vec<PathBuf>,
@@ -59,11 +60,15 @@ pub(crate) fn run(
 ) -> Result<u8, Failure> {
     let loaded = load_with_events(&req.file, &req.events, req.skip_bad_lines, catalog)?;
     let options = teichaku::AssessOptions::default();
-    let assessment = teichaku::assess_with_store(&loaded.snapshot, &loaded.store, req.as_of, &options)
+    let as_of = req.as_of.unwrap_or_else(|| crate::today(loaded.snapshot.organisation().utc_offset));
+    let assessment = teichaku::assess_with_store(&loaded.snapshot, &loaded.store, as_of, &options)
         .map_err(|e| Failure::input(e.to_string()))?;
     // Usage event files read are reported: how many events each gave and every line skipped.
     let usage = (!loaded.usage.files.is_empty()).then_some(&loaded.usage);
     let code = emit(&loaded.snapshot, &assessment, usage, req.format, req.top, lang, stdout, out);
+    if req.as_of.is_none() && req.format == AssessFormat::Text {
+        crate::mark_today(out, as_of, lang);
+    }
     // The process ends once the report is written: the assessment and the document (millions
     // of allocations at 100,000 units) go back to the system with it, not one by one.
     std::mem::forget(assessment);

@@ -18,10 +18,11 @@ use crate::{Failure, Format, input, json};
 pub(crate) struct Request {
     /// The assessment document, or `-` for standard input.
     file: PathBuf,
-    /// The last day that counts, such as 2026-11-01.
+    /// The last day that counts, such as 2026-11-01; today in the organisation's offset when
+    /// left out.
     #[arg(long = "as-of", value_name = "DATE")]
-    as_of: NaiveDate,
-    /// Only this scope: `organisation`, a unit id, or a role such as `manager`.
+    as_of: Option<NaiveDate>,
+    /// Only this scope: `organisation`, a unit id or code, or a role such as `manager`.
     #[arg(long)]
     scope: Option<String>,
     /// A CSV or JSON Lines file of further usage events; may be given several times.
@@ -73,9 +74,10 @@ pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String
     options.compare_with = req.compare_with;
     options.threads = req.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
     if let Some(scope) = &req.scope {
-        options.scopes = vec![parse_scope(scope)?];
+        options.scopes = vec![parse_scope(scope, &snapshot)?];
     }
-    let report = kpis_with_store(&snapshot, &store, req.as_of, &options).map_err(|e| Failure::input(e.to_string()))?;
+    let as_of = req.as_of.unwrap_or_else(|| crate::today(snapshot.organisation().utc_offset));
+    let report = kpis_with_store(&snapshot, &store, as_of, &options).map_err(|e| Failure::input(e.to_string()))?;
     if req.format == Format::Json {
         *out = json(&Output {
             engine_version: teichaku::ENGINE_VERSION,
@@ -85,20 +87,25 @@ pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String
         })?;
     } else {
         render(&snapshot, &report, &streamed, lang, out);
+        if req.as_of.is_none() {
+            crate::mark_today(out, as_of, lang);
+        }
     }
     Ok(0)
 }
 
-fn parse_scope(s: &str) -> Result<Scope, Failure> {
+fn parse_scope(s: &str, snapshot: &ValidSnapshot) -> Result<Scope, Failure> {
     if s == "organisation" {
         return Ok(Scope::Organisation);
     }
     if let Some(role) = Role::ALL.iter().find(|r| r.as_str() == s) {
         return Ok(Scope::Role(*role));
     }
-    s.parse()
-        .map(Scope::Unit)
-        .map_err(|_| Failure::input(format!("unknown scope `{s}`: expected `organisation`, a role or a unit id")))
+    // A unit by uuid, or by its own code (such as `本社/営業部`).
+    let by_code = snapshot.organisation().keys.units.iter().find(|k| k.code == s).map(|k| k.unit);
+    s.parse().ok().or(by_code).map(Scope::Unit).ok_or_else(|| {
+        Failure::input(format!("unknown scope `{s}`: expected `organisation`, a role, a unit id or a unit code"))
+    })
 }
 
 pub(crate) fn pct(f: &Figure<Rate>) -> String {

@@ -8,6 +8,7 @@
 mod assess;
 mod evaluate;
 mod events;
+mod init;
 mod input;
 mod kpis;
 mod output;
@@ -76,6 +77,8 @@ enum Command {
     /// Score a facts file (CSV or JSON lines) against a rubric, row by row; exit 0 when every row
     /// is good, 1 when some rows are bad, 2 when the input is unusable.
     Evaluate(evaluate::Request),
+    /// Write an assessment document from the organisation's HR member list (CSV or XLSX).
+    Init(init::Request),
     /// Print the JSON Schema of a document kind, or of all of them.
     Schema {
         /// Which document.
@@ -205,6 +208,7 @@ fn run(cli: Cli, stdout: &output::Stdout, out: &mut String) -> Result<u8, Failur
         Command::Kpis(request) => return kpis::run(&request, &catalog, lang, out),
         Command::Assess(request) => return assess::run(&request, &catalog, lang, stdout, out),
         Command::Evaluate(request) => return evaluate::run(&request),
+        Command::Init(request) => return init::run(&request, &catalog, out),
         Command::Schema { document } => *out = json(&schema::schemas(document))?,
         Command::Demo { document, format } => {
             if document {
@@ -219,6 +223,31 @@ fn run(cli: Cli, stdout: &output::Stdout, out: &mut String) -> Result<u8, Failur
         }
     }
     Ok(0)
+}
+
+/// Today's date in `offset`: the default of `--as-of`. The only place teichaku reads the clock;
+/// the engine is given the day.
+pub(crate) fn today(offset: teichaku::model::UtcOffset) -> chrono::NaiveDate {
+    #[expect(clippy::disallowed_methods, reason = "the command line's `--as-of` defaults to today")]
+    let now = std::time::SystemTime::now();
+    let seconds = now.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let utc = chrono::DateTime::from_timestamp(i64::try_from(seconds).unwrap_or(0), 0).unwrap_or_default();
+    utc.with_timezone(&offset.to_fixed_offset()).date_naive()
+}
+
+/// The first line of a text report with `(today)` after the day it is as of, when the day was
+/// not given: the reader is told the date was chosen for them.
+pub(crate) fn mark_today(out: &mut String, as_of: chrono::NaiveDate, lang: Lang) {
+    let day = as_of.to_string();
+    let first_line_end = out.find('\n').unwrap_or(out.len());
+    let note = match lang {
+        Lang::Ja => "（本日）",
+        _ => " (today)",
+    };
+    match out.get(..first_line_end).and_then(|line| line.find(&day)) {
+        Some(at) => out.insert_str(at + day.len(), note),
+        None => out.insert_str(0, &format!("{day}{note}\n")),
+    }
 }
 
 fn find<'a>(catalog: &'a Catalog, id: &str) -> Result<&'a teichaku::model::Playbook, Failure> {

@@ -276,10 +276,17 @@ struct Row {
 
 impl EventStoreBuilder {
     /// A builder for events of the snapshot's members, read in its organisation's offset; member
-    /// `i` is the `i`-th of the organisation's member list.
+    /// `i` is the `i`-th of the organisation's member list. A member is found by its id and by
+    /// the ids derived from its own keys (its key and e-mail address), so events may name it by
+    /// either.
     pub fn new(snapshot: &ValidSnapshot) -> Self {
         let list = &snapshot.organisation().members;
-        let members = list.iter().enumerate().map(|(i, m)| (m.id, i as u32)).collect();
+        let mut members: BTreeMap<MemberId, u32> = list.iter().enumerate().map(|(i, m)| (m.id, i as u32)).collect();
+        for (alias, real) in snapshot.organisation().keys.member_aliases() {
+            if let Some(&index) = members.get(&real) {
+                members.entry(alias).or_insert(index);
+            }
+        }
         Self::with_members(members, u32::try_from(list.len()).unwrap_or(u32::MAX), snapshot.organisation().utc_offset)
     }
 

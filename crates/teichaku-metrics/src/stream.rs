@@ -1,7 +1,8 @@
 //! Usage events streamed from CSV or JSON Lines text into an [`EventStoreBuilder`], row by row,
 //! so a ten-million-event export never becomes one giant document.
 //!
-//! CSV text needs a header naming the columns `member` and `at`, and optionally `minutes`,
+//! CSV text needs a header naming the columns `member` (a member's uuid, key or e-mail
+//! address) and `at`, and optionally `minutes`,
 //! `task`, `tool` and `saved_minutes`, in any order; any other column is an error. JSON Lines
 //! text holds one usage event object per line, as in a document; blank lines are skipped. A
 //! leading UTF-8 byte-order mark is accepted in both.
@@ -172,15 +173,28 @@ pub enum LineError {
     /// ```
     #[error("no member")]
     MissingMember,
-    /// The CSV row's `member` is not a uuid.
+    /// The CSV row's `member` cannot be a member's uuid or key (it is too long).
     ///
     /// ```
     /// use teichaku_metrics::LineError;
-    /// let e = LineError::Member("invalid length".into());
-    /// assert_eq!(e.to_string(), "member: invalid length");
+    /// let e = LineError::Member("a key is at most 256 bytes, this one has 300".into());
+    /// assert_eq!(e.to_string(), "member: a key is at most 256 bytes, this one has 300");
     /// ```
     #[error("member: {0}")]
     Member(String),
+    /// The CSV row's `member` is neither a uuid nor a key (employee number, e-mail address) of
+    /// a member of the organisation.
+    ///
+    /// ```
+    /// use teichaku_metrics::LineError;
+    /// let e = LineError::UnknownMemberKey { text: "E999".into() };
+    /// assert_eq!(e.to_string(), "`member`: `E999` is not a member key of this organisation nor a uuid");
+    /// ```
+    #[error("`member`: `{text}` is not a member key of this organisation nor a uuid")]
+    UnknownMemberKey {
+        /// The text found (its first 64 characters).
+        text: String,
+    },
     /// The CSV row leaves `at` empty.
     ///
     /// ```
@@ -389,11 +403,15 @@ impl Columns {
                 })
                 .transpose()
         };
-        let member = field(Some(self.member))
-            .ok_or(LineError::MissingMember)?
-            .parse::<MemberId>()
-            .map_err(|e| LineError::Member(e.to_string()))?;
-        let index = builder.member_number(&member)?;
+        let text = field(Some(self.member)).ok_or(LineError::MissingMember)?;
+        let member = MemberId::from_ref(text).map_err(|e| LineError::Member(e.to_string()))?;
+        let index = match builder.member_number(&member) {
+            Ok(index) => index,
+            Err(_) if text.parse::<MemberId>().is_err() => {
+                return Err(LineError::UnknownMemberKey { text: text.chars().take(64).collect() });
+            }
+            Err(e) => return Err(e.into()),
+        };
         let at = Timestamp::from(field(Some(self.at)).ok_or(LineError::MissingTimestamp)?);
         let minutes = number(self.minutes, "minutes")?.unwrap_or(0.0);
         let saved = number(self.saved, "saved_minutes")?;
@@ -732,7 +750,7 @@ mod tests {
         let lines: Vec<(u64, String)> = bad.iter().map(|b| (b.line, b.error.to_string())).collect();
         assert_eq!(lines.len(), 9, "{lines:#?}");
         assert_eq!(bad[0].error, LineError::MissingMember);
-        assert!(matches!(bad[1].error, LineError::Member(_)));
+        assert!(matches!(bad[1].error, LineError::UnknownMemberKey { .. }));
         assert_eq!(bad[2].error, LineError::Event(EventError::UnknownMember(member(9))));
         assert_eq!(bad[3].error, LineError::MissingTimestamp);
         assert_eq!(bad[4].error, LineError::NotANumber { column: "minutes", text: "ten".into() });

@@ -10,6 +10,37 @@ use crate::{
     PhaseId, PlaybookId, ProposalId, RuleReviewId, SuccessCaseId, SurveyId, TaskCategory, UnitId,
 };
 
+/// A member or unit named in a message by its position in its list (from 0, as [`Record`]
+/// counts), its own key and its name.
+///
+/// ```
+/// use teichaku_model::KeyHolder;
+/// let h = KeyHolder { index: 3, key: Some("E004".into()), name: None };
+/// assert_eq!(h.to_string(), "#3 `E004`");
+/// ```
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct KeyHolder {
+    /// The position in its list, from 0.
+    pub index: usize,
+    /// Its key (for a member without one, its e-mail address).
+    pub key: Option<String>,
+    /// Its name, if it has one.
+    pub name: Option<String>,
+}
+
+impl fmt::Display for KeyHolder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.index)?;
+        if let Some(key) = &self.key {
+            write!(f, " `{key}`")?;
+        }
+        if let Some(name) = &self.name {
+            write!(f, " ({name})")?;
+        }
+        Ok(())
+    }
+}
+
 /// A record of a document, by its position in its list (from 0) and its id where it has one.
 ///
 /// ```
@@ -194,6 +225,47 @@ pub enum ValidationError {
         record: Record,
         /// The position of the first record with that id.
         first_index: usize,
+    },
+    /// Two members share a key or e-mail address (compared as keys are: an e-mail address
+    /// without regard to ASCII case), so a reference by it could name either.
+    ///
+    /// ```
+    /// use teichaku_model::{KeyHolder, ValidationError};
+    /// let e = ValidationError::DuplicateKey {
+    ///     key: "E001".into(),
+    ///     first: KeyHolder { index: 0, key: Some("E001".into()), name: Some("佐藤 花子".into()) },
+    ///     second: KeyHolder { index: 4, key: Some("E001".into()), name: Some("鈴木 一郎".into()) },
+    /// };
+    /// assert_eq!(e.to_string(), "member #4 `E001` (鈴木 一郎) repeats the key `E001` of member #0 `E001` (佐藤 花子)");
+    /// ```
+    #[error("member {second} repeats the key `{key}` of member {first}")]
+    DuplicateKey {
+        /// The key, as compared (an e-mail address in ASCII lower case).
+        key: String,
+        /// The first member holding it.
+        first: KeyHolder,
+        /// The later member holding it.
+        second: KeyHolder,
+    },
+    /// Two units share a code.
+    ///
+    /// ```
+    /// use teichaku_model::{KeyHolder, ValidationError};
+    /// let e = ValidationError::DuplicateUnitCode {
+    ///     code: "S".into(),
+    ///     first: KeyHolder { index: 0, key: Some("S".into()), name: Some("Sales".into()) },
+    ///     second: KeyHolder { index: 2, key: Some("S".into()), name: Some("Support".into()) },
+    /// };
+    /// assert_eq!(e.to_string(), "unit #2 `S` (Support) repeats the code `S` of unit #0 `S` (Sales)");
+    /// ```
+    #[error("unit {second} repeats the code `{code}` of unit {first}")]
+    DuplicateUnitCode {
+        /// The code.
+        code: String,
+        /// The first unit holding it.
+        first: KeyHolder,
+        /// The later unit holding it.
+        second: KeyHolder,
     },
     /// A reference to a unit that does not exist.
     #[error("{record} names unknown unit `{unit}`")]

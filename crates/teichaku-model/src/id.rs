@@ -1,7 +1,9 @@
 //! Typed identifiers: uuid newtypes for organisation records, slug newtypes for playbook items.
 //!
-//! Organisation records (units, members, proposals, ...) come from HR and ticketing systems that
-//! already mint uuids, so their ids are uuids.
+//! Organisation records (units, members, proposals, ...) are identified by uuids inside the
+//! engine. Members and units may instead be named by the organisation's own keys (an employee
+//! number, an e-mail address, a department code): a key is turned into a uuid deterministically
+//! ([`MemberId::from_key`], [`UnitId::from_key`]), so a document may give only keys.
 //! Playbook items (phases, activities, criteria, interventions) are written by people and read in
 //! graphs and reports, so their ids are short slugs such as `kick-off`.
 //! Both kinds are distinct types, so a member id can never be passed where a unit id belongs.
@@ -17,8 +19,73 @@ pub const MAX_SLUG_LEN: usize = 64;
 
 macro_rules! uuid_id {
     ($(#[$meta:meta])* $name:ident) => {
+        uuid_id!(@common $(#[$meta])* $name);
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                Uuid::deserialize(deserializer).map(Self)
+            }
+        }
+
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({ "type": "string", "format": "uuid" })
+            }
+        }
+    };
+    ($(#[$meta:meta])* $name:ident, keyed $kind:literal) => {
+        uuid_id!(@common $(#[$meta])* $name);
+
+        impl $name {
+            /// The id derived from the organisation's own key for the record: the UUID v5 of
+            /// the text
+            #[doc = concat!("`", $kind, ":` followed by the key, in [`KEY_NAMESPACE`].")]
+            /// A key holding `@` (an e-mail address or a UPN) is ASCII lower-cased first, so
+            /// e-mail addresses match whatever their case; every other key is taken exactly.
+            pub fn from_key(key: &str) -> Self {
+                Self(derive_uuid($kind, key))
+            }
+
+            /// Reads a reference: a UUID, or else the organisation's own key ([`Self::from_key`]).
+            ///
+            /// # Errors
+            ///
+            /// [`KeyError`] for an empty text or one longer than [`MAX_KEY_BYTES`].
+            pub fn from_ref(text: &str) -> Result<Self, KeyError> {
+                check_key(text)?;
+                Ok(Uuid::parse_str(text).map_or_else(|_| Self::from_key(text), Self))
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                Self::from_ref(&text).map_err(|e| <D::Error as serde::de::Error>::custom(format!(concat!($kind, ": {}"), e)))
+            }
+        }
+
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": MAX_KEY_BYTES,
+                    "description": concat!("A UUID, or the organisation's own key of the ", $kind, " (see docs/format.md)")
+                })
+            }
+        }
+    };
+    (@common $(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize)]
         #[serde(transparent)]
         pub struct $name(Uuid);
 
@@ -52,17 +119,80 @@ macro_rules! uuid_id {
                 Uuid::parse_str(s).map(Self)
             }
         }
-
-        impl schemars::JsonSchema for $name {
-            fn schema_name() -> std::borrow::Cow<'static, str> {
-                stringify!($name).into()
-            }
-
-            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                schemars::json_schema!({ "type": "string", "format": "uuid" })
-            }
-        }
     };
+}
+
+/// The namespace of the UUIDs derived from an organisation's own keys (UUID v5, RFC 9562):
+/// `070108ed-e583-48ee-995e-5cc73593151d`, fixed for good, so a key gives the same id in every
+/// document, run and version.
+///
+/// ```
+/// use teichaku_model::{MemberId, UnitId, KEY_NAMESPACE};
+/// assert_eq!(KEY_NAMESPACE.to_string(), "070108ed-e583-48ee-995e-5cc73593151d");
+/// // The member keyed `E001`: the UUID v5 of `member:E001`.
+/// assert_eq!(MemberId::from_key("E001").to_string(), "ba5b0234-a5c2-5568-8401-9ad3de42f0ec");
+/// // E-mail addresses are compared without regard to ASCII case.
+/// assert_eq!(MemberId::from_key("Sato@Example.JP"), MemberId::from_key("sato@example.jp"));
+/// assert_ne!(MemberId::from_key("e001"), MemberId::from_key("E001"));
+/// assert_eq!(UnitId::from_key("本社/営業部"), UnitId::from_ref("本社/営業部")?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub const KEY_NAMESPACE: Uuid = Uuid::from_u128(0x0701_08ed_e583_48ee_995e_5cc7_3593_151d);
+
+/// The longest key of a member or unit, in bytes.
+pub const MAX_KEY_BYTES: usize = 256;
+
+/// Why a text is not a key of a member or unit.
+///
+/// ```
+/// use teichaku_model::{KeyError, MemberId};
+/// assert_eq!(MemberId::from_ref(""), Err(KeyError::Empty));
+/// assert_eq!(KeyError::Empty.to_string(), "a key cannot be empty");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// The text is empty.
+    #[error("a key cannot be empty")]
+    Empty,
+    /// The text is longer than [`MAX_KEY_BYTES`].
+    #[error("a key is at most {MAX_KEY_BYTES} bytes, this one has {len}")]
+    TooLong {
+        /// Its length, in bytes.
+        len: usize,
+    },
+}
+
+/// Checks `text` may be a key: not empty, at most [`MAX_KEY_BYTES`].
+pub(crate) fn check_key(text: &str) -> Result<(), KeyError> {
+    if text.is_empty() {
+        Err(KeyError::Empty)
+    } else if text.len() > MAX_KEY_BYTES {
+        Err(KeyError::TooLong { len: text.len() })
+    } else {
+        Ok(())
+    }
+}
+
+/// The text a key is compared by: ASCII lower-case when it holds `@` (an e-mail address or UPN),
+/// else the key exactly.
+///
+/// ```
+/// use teichaku_model::normalise_key;
+/// assert_eq!(normalise_key("Sato@Example.JP"), "sato@example.jp");
+/// assert_eq!(normalise_key("E001"), "E001");
+/// ```
+pub fn normalise_key(key: &str) -> std::borrow::Cow<'_, str> {
+    if key.contains('@') && key.bytes().any(|b| b.is_ascii_uppercase()) {
+        key.to_ascii_lowercase().into()
+    } else {
+        key.into()
+    }
+}
+
+fn derive_uuid(kind: &str, key: &str) -> Uuid {
+    let name = format!("{kind}:{}", normalise_key(key));
+    Uuid::new_v5(&KEY_NAMESPACE, name.as_bytes())
 }
 
 /// Defines a slug newtype id: `a-z0-9._-`, 1 to 64 bytes, with `Display`, `FromStr`,
@@ -161,7 +291,7 @@ uuid_id! {
     /// assert_eq!(id, UnitId::from_u128(1));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    UnitId
+    UnitId, keyed "unit"
 }
 
 uuid_id! {
@@ -172,7 +302,7 @@ uuid_id! {
     /// let id = MemberId::from_u128(7);
     /// assert_eq!(id.to_string(), "00000000-0000-0000-0000-000000000007");
     /// ```
-    MemberId
+    MemberId, keyed "member"
 }
 
 uuid_id! {

@@ -54,10 +54,11 @@ pub use document::{
     AssessmentDocument, DocumentError, FORMAT_VERSION, PlaybookCatalog, PlaybookSource, check_json_limits,
     parse_document, parse_document_with_limits, parse_playbook, parse_playbook_with_limits,
 };
-pub use error::{NumberProblem, Record, ValidationError, ValidationErrors};
+pub use error::{KeyHolder, NumberProblem, Record, ValidationError, ValidationErrors};
 pub use id::{
-    ActivityId, ConditionId, ConsultationId, CriterionId, IncidentId, InterventionId, MAX_SLUG_LEN, MemberId, PhaseId,
-    PlaybookId, ProposalId, RuleReviewId, SlugError, SuccessCaseId, SurveyId, TaskCategory, ToolId, UnitId,
+    ActivityId, ConditionId, ConsultationId, CriterionId, IncidentId, InterventionId, KEY_NAMESPACE, KeyError,
+    MAX_KEY_BYTES, MAX_SLUG_LEN, MemberId, PhaseId, PlaybookId, ProposalId, RuleReviewId, SlugError, SuccessCaseId,
+    SurveyId, TaskCategory, ToolId, UnitId, normalise_key,
 };
 pub use limits::{
     Limit, LimitError, Limits, MAX_EVENT_MINUTES, MAX_HOURLY_RATE, MAX_MAGNITUDE, MAX_URGENCY_COEFFICIENT, MAX_WEIGHT,
@@ -67,7 +68,8 @@ pub use observation::{
     Severity, SuccessCase, SurveyResponse, TrainingRecord, TrainingTrack, UsageEvent,
 };
 pub use organisation::{
-    AgeBand, DeploymentPattern, HourlyRate, LiteracyTier, Member, Organisation, Role, TaskBaseline, Unit, Wave,
+    AgeBand, DeploymentPattern, HourlyRate, LiteracyTier, Member, MemberKeys, Organisation, OrganisationKeys, Role,
+    TaskBaseline, Unit, UnitKeys, Wave,
 };
 pub use playbook::{
     AbsoluteCondition, Activity, ActivityScope, Anchor, Audience, Check, CompareOp, Comparison, Condition, CycleLength,

@@ -1,6 +1,6 @@
 //! The organisation: its unit tree, its members and its rollout plan.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -23,8 +23,26 @@ use crate::{MemberId, TaskCategory, UnitId, UtcOffset};
 /// assert_eq!(org.units.len(), 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Members and units may be given by the organisation's own keys instead of uuids (an employee
+/// number or e-mail address, a department code); their ids are then derived from the keys, and
+/// every reference may name them by key:
+///
+/// ```
+/// use teichaku_model::{MemberId, Organisation, UnitId};
+/// let org: Organisation = serde_json::from_str(r#"{
+///   "name": "Example Ltd", "utc_offset": "+09:00", "launch_date": "2026-04-01",
+///   "deployment_pattern": "hybrid",
+///   "units": [{ "code": "S", "name": "Sales" }],
+///   "members": [{ "key": "E001", "email": "sato@example.jp", "unit": "S", "roles": ["staff"], "joined": "2020-04-01" }]
+/// }"#)?;
+/// assert_eq!(org.members[0].id, MemberId::from_key("E001"));
+/// assert_eq!(org.members[0].unit, UnitId::from_key("S"));
+/// assert_eq!(org.keys.member(org.members[0].id).and_then(|k| k.key.as_deref()), Some("E001"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "OrganisationRecord", into = "OrganisationRecord")]
 pub struct Organisation {
     /// The organisation's name, shown in reports.
     pub name: String,
@@ -49,6 +67,330 @@ pub struct Organisation {
     /// The cost of one hour of staff time, used to put a money value on time saved.
     #[serde(default)]
     pub hourly_rate: Option<HourlyRate>,
+    /// The organisation's own keys of its members and units (in a document, the `key`, `email`
+    /// and `code` fields of each record).
+    pub keys: OrganisationKeys,
+}
+
+/// The organisation's own keys of its members and units: what a document, an event file or a
+/// facts file may name them by instead of their uuids.
+///
+/// ```
+/// use teichaku_model::{MemberId, MemberKeys, OrganisationKeys};
+/// let keys = OrganisationKeys {
+///     members: vec![MemberKeys { member: MemberId::from_u128(7), key: Some("E007".into()), email: Some("Ito@example.jp".into()) }],
+///     units: vec![],
+/// };
+/// let aliases = keys.member_aliases();
+/// assert_eq!(aliases.get(&MemberId::from_key("ito@EXAMPLE.jp")), Some(&MemberId::from_u128(7)));
+/// assert_eq!(aliases.get(&MemberId::from_key("E007")), Some(&MemberId::from_u128(7)));
+/// ```
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct OrganisationKeys {
+    /// The keys of the members that have any, in the order of the members.
+    pub members: Vec<MemberKeys>,
+    /// The codes of the units that have one, in the order of the units.
+    pub units: Vec<UnitKeys>,
+}
+
+/// A member's own keys.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct MemberKeys {
+    /// The member they name.
+    pub member: MemberId,
+    /// The organisation's key of the member, such as an employee number; compared exactly
+    /// (ASCII case-insensitively when it holds `@`).
+    pub key: Option<String>,
+    /// The member's e-mail address or UPN; compared ASCII case-insensitively.
+    pub email: Option<String>,
+}
+
+/// A unit's own code.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct UnitKeys {
+    /// The unit it names.
+    pub unit: UnitId,
+    /// The organisation's code of the unit, such as `本社/営業部`; compared exactly.
+    pub code: String,
+}
+
+impl OrganisationKeys {
+    /// Whether no member or unit has a key.
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty() && self.units.is_empty()
+    }
+
+    /// The keys of `member`, if it has any.
+    pub fn member(&self, member: MemberId) -> Option<&MemberKeys> {
+        self.members.iter().find(|k| k.member == member)
+    }
+
+    /// The text reports name `member` by: its key, else its e-mail address, else `None` (the
+    /// uuid is then shown).
+    pub fn label(&self, member: MemberId) -> Option<&str> {
+        self.member(member).and_then(|k| k.key.as_deref().or(k.email.as_deref()))
+    }
+
+    /// The code of `unit`, if it has one.
+    pub fn unit_code(&self, unit: UnitId) -> Option<&str> {
+        self.units.iter().find(|k| k.unit == unit).map(|k| k.code.as_str())
+    }
+
+    /// Each id a reference by key may arrive as ([`MemberId::from_key`] of a key or e-mail
+    /// address) that is not the member's own id, with the member's id; the first member
+    /// holding a key wins (duplicates are a validation error).
+    pub fn member_aliases(&self) -> BTreeMap<MemberId, MemberId> {
+        let mut aliases = BTreeMap::new();
+        for k in &self.members {
+            for text in k.key.iter().chain(&k.email) {
+                let alias = MemberId::from_key(text);
+                if alias != k.member {
+                    aliases.entry(alias).or_insert(k.member);
+                }
+            }
+        }
+        aliases
+    }
+
+    /// As [`Self::member_aliases`], for units and their codes.
+    pub fn unit_aliases(&self) -> BTreeMap<UnitId, UnitId> {
+        let mut aliases = BTreeMap::new();
+        for k in &self.units {
+            let alias = UnitId::from_key(&k.code);
+            if alias != k.unit {
+                aliases.entry(alias).or_insert(k.unit);
+            }
+        }
+        aliases
+    }
+}
+
+/// An organisation as a document writes it: members and units carry their keys, and their ids
+/// may be left out when a key gives them.
+#[derive(Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Organisation")]
+struct OrganisationRecord {
+    /// The organisation's name, shown in reports.
+    name: String,
+    /// The fixed offset from UTC in which local days are counted.
+    utc_offset: UtcOffset,
+    /// The day the AI tools became available to staff; "days after launch" count from here.
+    #[serde(deserialize_with = "crate::time::day::deserialize")]
+    launch_date: NaiveDate,
+    /// How the rollout is driven.
+    deployment_pattern: DeploymentPattern,
+    /// The units, in any order; roots have no parent.
+    units: Vec<UnitRecord>,
+    /// Everyone who belongs or belonged to the organisation.
+    members: Vec<MemberRecord>,
+    /// The rollout plan: units in the order they take up AI, the pilot wave first.
+    /// Units in no wave are rolled out after the last wave.
+    #[serde(default)]
+    waves: Vec<Wave>,
+    /// Minutes a task took before AI, used to estimate time saved when an event carries none.
+    #[serde(default)]
+    task_baselines: Vec<TaskBaseline>,
+    /// The cost of one hour of staff time, used to put a money value on time saved.
+    #[serde(default)]
+    hourly_rate: Option<HourlyRate>,
+}
+
+/// A unit as a document writes it.
+#[derive(Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Unit")]
+struct UnitRecord {
+    /// The unit's id, a uuid; may be left out when `code` is given (it is then derived from
+    /// the code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<uuid::Uuid>")]
+    id: Option<String>,
+    /// The organisation's code of the unit, such as `本社/営業部`: references may name the unit
+    /// by it. Compared exactly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    code: Option<String>,
+    /// The unit's name.
+    name: String,
+    /// The unit this one belongs to (its id or code); `None` for a root.
+    #[serde(default)]
+    parent: Option<UnitId>,
+}
+
+/// A member as a document writes it.
+#[derive(Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Member")]
+struct MemberRecord {
+    /// The member's id, a uuid; may be left out when `key` or `email` is given (it is then
+    /// derived from the key, or else from the e-mail address).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<uuid::Uuid>")]
+    id: Option<String>,
+    /// The organisation's key of the member, such as an employee number: references may name
+    /// the member by it. Compared exactly (ASCII case-insensitively when it holds `@`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key: Option<String>,
+    /// The member's e-mail address or UPN: references may name the member by it. Compared ASCII
+    /// case-insensitively.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+    /// A display name; reports identify members by key or id, so it may be left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    /// The unit the member works in (its id or code).
+    unit: UnitId,
+    /// The roles the member holds in the rollout; a member may hold several.
+    roles: BTreeSet<Role>,
+    /// The member's generation, which decides the training track.
+    #[serde(default)]
+    age_band: Option<AgeBand>,
+    /// The member's AI literacy, which decides the prompt-template level.
+    #[serde(default)]
+    literacy: Option<LiteracyTier>,
+    /// The first day the member counts in headcount.
+    #[serde(deserialize_with = "crate::time::day::deserialize")]
+    joined: NaiveDate,
+    /// The first day the member no longer counts, if they have left.
+    #[serde(default, deserialize_with = "crate::time::day::deserialize_option")]
+    left: Option<NaiveDate>,
+}
+
+/// The uuid in the `id` of a record, or a message naming the record and the expected form.
+fn parse_id<T: std::str::FromStr>(text: &str, kind: &str, record: &str, key_field: &str) -> Result<T, String> {
+    text.parse().map_err(|_| {
+        format!(
+            "`id` of {record}: `{}` is not a uuid: put the {kind}'s own key in `{key_field}` and leave `id` out",
+            text.chars().take(64).collect::<String>()
+        )
+    })
+}
+
+/// A key given in a document that cannot be used.
+fn check_key_text(what: &str, record: &str, text: &str) -> Result<(), String> {
+    crate::id::check_key(text).map_err(|e| format!("{record}: `{what}`: {e}"))
+}
+
+impl TryFrom<OrganisationRecord> for Organisation {
+    type Error = String;
+
+    fn try_from(r: OrganisationRecord) -> Result<Self, String> {
+        let mut keys = OrganisationKeys::default();
+        let mut units = Vec::with_capacity(r.units.len());
+        for (index, u) in r.units.into_iter().enumerate() {
+            let record = format!("unit #{} `{}`", index + 1, u.name);
+            let id = match (u.id, &u.code) {
+                (Some(id), _) => parse_id(&id, "unit", &record, "code")?,
+                (None, Some(code)) => {
+                    check_key_text("code", &record, code)?;
+                    UnitId::from_key(code)
+                }
+                (None, None) => {
+                    return Err(format!("{record} has neither `id` nor `code`: give a uuid or the unit's own code"));
+                }
+            };
+            if let Some(code) = u.code {
+                check_key_text("code", &record, &code)?;
+                keys.units.push(UnitKeys { unit: id, code });
+            }
+            units.push(Unit { id, name: u.name, parent: u.parent });
+        }
+        let mut members = Vec::with_capacity(r.members.len());
+        for (index, m) in r.members.into_iter().enumerate() {
+            let record =
+                format!("member #{}{}", index + 1, m.name.as_ref().map(|n| format!(" `{n}`")).unwrap_or_default());
+            for (what, text) in [("key", &m.key), ("email", &m.email)] {
+                if let Some(text) = text {
+                    check_key_text(what, &record, text)?;
+                }
+            }
+            let id = match (m.id, m.key.as_deref().or(m.email.as_deref())) {
+                (Some(id), _) => parse_id(&id, "member", &record, "key")?,
+                (None, Some(key)) => MemberId::from_key(key),
+                (None, None) => {
+                    return Err(format!(
+                        "{record} has none of `id`, `key` and `email`: give a uuid or the member's own key"
+                    ));
+                }
+            };
+            if m.key.is_some() || m.email.is_some() {
+                keys.members.push(MemberKeys { member: id, key: m.key, email: m.email });
+            }
+            members.push(Member {
+                id,
+                name: m.name,
+                unit: m.unit,
+                roles: m.roles,
+                age_band: m.age_band,
+                literacy: m.literacy,
+                joined: m.joined,
+                left: m.left,
+            });
+        }
+        Ok(Organisation {
+            name: r.name,
+            utc_offset: r.utc_offset,
+            launch_date: r.launch_date,
+            deployment_pattern: r.deployment_pattern,
+            units,
+            members,
+            waves: r.waves,
+            task_baselines: r.task_baselines,
+            hourly_rate: r.hourly_rate,
+            keys,
+        })
+    }
+}
+
+impl From<Organisation> for OrganisationRecord {
+    fn from(o: Organisation) -> Self {
+        let member_keys: BTreeMap<MemberId, &MemberKeys> = o.keys.members.iter().rev().map(|k| (k.member, k)).collect();
+        let unit_codes: BTreeMap<UnitId, &str> = o.keys.units.iter().rev().map(|k| (k.unit, k.code.as_str())).collect();
+        let units = o
+            .units
+            .into_iter()
+            .map(|u| {
+                let code = unit_codes.get(&u.id).map(|c| (*c).to_owned());
+                // An id the code gives is left out, as it was in the document.
+                let id = Some(u.id).filter(|id| code.as_deref().is_none_or(|c| UnitId::from_key(c) != *id));
+                UnitRecord { id: id.map(|id| id.to_string()), code, name: u.name, parent: u.parent }
+            })
+            .collect();
+        let members = o
+            .members
+            .into_iter()
+            .map(|m| {
+                let keys = member_keys.get(&m.id);
+                let key = keys.and_then(|k| k.key.clone());
+                let email = keys.and_then(|k| k.email.clone());
+                let derived = key.as_deref().or(email.as_deref()).map(MemberId::from_key);
+                let id = Some(m.id).filter(|id| derived != Some(*id)).map(|id| id.to_string());
+                MemberRecord {
+                    id,
+                    key,
+                    email,
+                    name: m.name,
+                    unit: m.unit,
+                    roles: m.roles,
+                    age_band: m.age_band,
+                    literacy: m.literacy,
+                    joined: m.joined,
+                    left: m.left,
+                }
+            })
+            .collect();
+        OrganisationRecord {
+            name: o.name,
+            utc_offset: o.utc_offset,
+            launch_date: o.launch_date,
+            deployment_pattern: o.deployment_pattern,
+            units,
+            members,
+            waves: o.waves,
+            task_baselines: o.task_baselines,
+            hourly_rate: o.hourly_rate,
+        }
+    }
 }
 
 /// A department or team.
@@ -73,7 +415,7 @@ pub struct Unit {
 /// A person in the organisation.
 ///
 /// ```
-/// use std::collections::BTreeSet;
+/// use std::collections::{BTreeMap, BTreeSet};
 /// use teichaku_model::{AgeBand, LiteracyTier, Member, MemberId, Role, UnitId};
 /// let m = Member {
 ///     id: MemberId::from_u128(7),
@@ -123,7 +465,7 @@ impl Member {
     /// Whether the member counts in headcount on `day`: joined on or before it and not yet left.
     ///
     /// ```
-    /// # use std::collections::BTreeSet;
+    /// # use std::collections::{BTreeMap, BTreeSet};
     /// # use teichaku_model::{Member, MemberId, UnitId};
     /// let m = Member {
     ///     id: MemberId::from_u128(1), name: None, unit: UnitId::from_u128(1),

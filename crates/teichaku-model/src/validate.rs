@@ -5,11 +5,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use petgraph::graph::DiGraph;
 
-use crate::error::{NumberProblem, Record, ValidationError, ValidationErrors};
+use crate::error::{KeyHolder, NumberProblem, Record, ValidationError, ValidationErrors};
 use crate::{
     ActivityScope, AssessmentDocument, Check, Condition, FORMAT_VERSION, HabitRule, Limit, Limits, MAX_CONDITION_DEPTH,
     MAX_EVENT_MINUTES, MAX_HOURLY_RATE, MAX_MAGNITUDE, MAX_URGENCY_COEFFICIENT, MAX_WEIGHT, MemberId, Observations,
-    Organisation, Playbook, PlaybookCatalog, PlaybookSource, TaskBaseline, UnitId, ValidSnapshot,
+    Organisation, Playbook, PlaybookCatalog, PlaybookSource, TaskBaseline, UnitId, ValidSnapshot, normalise_key,
 };
 
 /// An organisation, the playbook it follows and what was observed, before validation.
@@ -141,6 +141,9 @@ pub fn validate_with_limits(snapshot: Snapshot, limits: &Limits) -> Result<Valid
     if !errors.is_empty() {
         return Err(errors.into());
     }
+    let mut snapshot = snapshot;
+    resolve_keys(&mut snapshot);
+    check_keys(&snapshot.organisation, &mut errors);
     check_organisation(&snapshot.organisation, &mut errors);
     check_playbook_into(&snapshot.playbook, &mut errors);
     check_observations(&snapshot, &mut errors);
@@ -227,6 +230,142 @@ fn check_observation_limits(obs: &Observations, limits: &Limits, errors: &mut Ve
 }
 
 // ---------------------------------------------------------------------------------------------
+// Keys
+
+/// Rewrites every reference that names a member or unit by one of its own keys (and so arrived
+/// as the id derived from that key) to the record's id: a member whose id is a uuid may be named
+/// by its employee number, one keyed by employee number by its e-mail address.
+fn resolve_keys(snapshot: &mut Snapshot) {
+    let keys = &snapshot.organisation.keys;
+    if keys.is_empty() {
+        return;
+    }
+    let members = keys.member_aliases();
+    let units = keys.unit_aliases();
+    let m = |id: &mut MemberId| {
+        if let Some(real) = members.get(id) {
+            *id = *real;
+        }
+    };
+    let u = |id: &mut UnitId| {
+        if let Some(real) = units.get(id) {
+            *id = *real;
+        }
+    };
+    let org = &mut snapshot.organisation;
+    org.units.iter_mut().filter_map(|x| x.parent.as_mut()).for_each(u);
+    org.members.iter_mut().for_each(|x| u(&mut x.unit));
+    org.waves.iter_mut().flat_map(|w| w.units.iter_mut()).for_each(u);
+    let obs = &mut snapshot.observations;
+    for c in &mut obs.completions {
+        c.unit.iter_mut().for_each(u);
+        c.by.iter_mut().for_each(m);
+    }
+    obs.usage.iter_mut().for_each(|e| m(&mut e.member));
+    obs.trainings.iter_mut().for_each(|t| m(&mut t.member));
+    for s in &mut obs.surveys {
+        s.member.iter_mut().for_each(m);
+        s.unit.iter_mut().for_each(u);
+    }
+    obs.proposals.iter_mut().for_each(|p| m(&mut p.member));
+    for c in &mut obs.consultations {
+        m(&mut c.member);
+        c.answered_by.iter_mut().for_each(m);
+    }
+    for i in &mut obs.incidents {
+        i.member.iter_mut().for_each(m);
+        i.unit.iter_mut().for_each(u);
+    }
+    obs.rule_reviews.iter_mut().filter_map(|r| r.by.as_mut()).for_each(m);
+    obs.success_cases.iter_mut().for_each(|c| m(&mut c.member));
+}
+
+/// No two members share a key or e-mail address (as compared: an e-mail address without regard
+/// to ASCII case), no two units a code, and every key names a record of the organisation.
+fn check_keys(org: &Organisation, errors: &mut Vec<ValidationError>) {
+    let member_index: BTreeMap<MemberId, usize> =
+        org.members.iter().enumerate().rev().map(|(i, m)| (m.id, i)).collect();
+    let label = |index: usize| {
+        let member = org.members.get(index);
+        let keys = member.and_then(|m| org.keys.member(m.id));
+        KeyHolder {
+            index,
+            key: keys.and_then(|k| k.key.clone().or_else(|| k.email.clone())),
+            name: member.and_then(|m| m.name.clone()),
+        }
+    };
+    // Members are matched to their keys in order, so two members with one derived id (the same
+    // key twice) are both found.
+    let mut taken: BTreeMap<String, usize> = BTreeMap::new();
+    let mut next_of: BTreeMap<MemberId, usize> = BTreeMap::new();
+    for k in &org.keys.members {
+        let Some(&first) = member_index.get(&k.member) else {
+            errors.push(ValidationError::UnknownMember { record: Record::Organisation, member: k.member });
+            continue;
+        };
+        // The n-th keys entry of an id belongs to the n-th member with that id.
+        let nth = next_of.entry(k.member).or_insert(0);
+        let index = org
+            .members
+            .iter()
+            .enumerate()
+            .skip(first)
+            .filter(|(_, m)| m.id == k.member)
+            .nth(*nth)
+            .map_or(first, |(i, _)| i);
+        *nth += 1;
+        let texts: BTreeSet<String> = k.key.iter().chain(&k.email).map(|t| normalise_key(t).into_owned()).collect();
+        for text in texts {
+            match taken.get(&text) {
+                Some(&other) if other != index => errors.push(ValidationError::DuplicateKey {
+                    key: text.clone(),
+                    first: label(other),
+                    second: label(index),
+                }),
+                Some(_) => {}
+                None => {
+                    taken.insert(text, index);
+                }
+            }
+        }
+    }
+    let unit_index: BTreeMap<UnitId, usize> = org.units.iter().enumerate().rev().map(|(i, u)| (u.id, i)).collect();
+    let mut codes: BTreeMap<&str, usize> = BTreeMap::new();
+    for k in &org.keys.units {
+        let Some(&index) = unit_index.get(&k.unit) else {
+            errors.push(ValidationError::UnknownUnit { record: Record::Organisation, unit: k.unit });
+            continue;
+        };
+        let unit = |i: usize| KeyHolder {
+            index: i,
+            key: Some(k.code.clone()),
+            name: org.units.get(i).map(|u| u.name.clone()),
+        };
+        match codes.get(k.code.as_str()) {
+            // The same unit twice (one code, so one derived id): a repeated id, reported as such.
+            Some(&first) if first == index => {}
+            Some(&first) => errors.push(ValidationError::DuplicateUnitCode {
+                code: k.code.clone(),
+                first: unit(first),
+                second: unit(index),
+            }),
+            None => {
+                codes.insert(&k.code, index);
+            }
+        }
+    }
+}
+
+/// Whether `id` of the member at `index` is the id derived from its own key, repeated because
+/// the key is: [`check_keys`] reports it as a repeated key, by key and name.
+fn repeats_derived_id(org: &Organisation, id: MemberId) -> bool {
+    org.keys
+        .member(id)
+        .and_then(|k| k.key.as_deref().or(k.email.as_deref()))
+        .is_some_and(|key| MemberId::from_key(key) == id)
+}
+
+// ---------------------------------------------------------------------------------------------
 // Organisation
 
 fn check_organisation(org: &Organisation, errors: &mut Vec<ValidationError>) {
@@ -252,7 +391,7 @@ fn check_organisation(org: &Organisation, errors: &mut Vec<ValidationError>) {
     let mut seen: BTreeMap<MemberId, usize> = BTreeMap::new();
     for (index, member) in org.members.iter().enumerate() {
         let record = Record::Member { index, id: member.id };
-        if let Some(&first_index) = seen.get(&member.id) {
+        if let Some(&first_index) = seen.get(&member.id).filter(|_| !repeats_derived_id(org, member.id)) {
             // `first_index` is a position in this same list, so the member is always found.
             let first_unit = org.members.get(first_index).map_or(member.unit, |m| m.unit);
             errors.push(if first_unit == member.unit {

@@ -70,7 +70,7 @@ mod _teichaku {
     #[pymodule_export]
     use super::{
         AssessmentError, DocumentError, EvaluationError, RubricError, TeichakuError, ValidationError, assess,
-        builtin_rubric, demo_document, evaluate, evaluate_batch, validate,
+        builtin_rubric, demo_document, evaluate, evaluate_batch, import_members, validate,
     };
 
     #[pymodule_init]
@@ -243,6 +243,71 @@ fn assess<'py>(
 fn builtin_rubric<'py>(py: Python<'py>, id: &str) -> PyResult<Bound<'py, PyAny>> {
     let rubric = calls::builtin_rubric(id).map_err(|f| raise(py, f))?;
     convert::to_python(py, &rubric)
+}
+
+/// Reads an HR member list (CSV in UTF-8, UTF-8 with BOM or Shift-JIS, or XLSX bytes) into an
+/// assessment document, as `teichaku init --members` does; returns the document as a dict,
+/// naming members by employee number and units by department path.
+///
+/// `as_of` is the day ages are reckoned on from a birth year (a `datetime.date` or
+/// `YYYY-MM-DD`), `launch_date` defaults to it. `encoding` is `"utf-8"` or `"shift_jis"`
+/// (detected when None); `filename_hint` tells CSV from XLSX by its extension (else by the
+/// bytes). `roles` is the text of a position table CSV, searched before the default table.
+///
+/// Raises DocumentError; when rows cannot be read, its `problems` list each with `error`
+/// `bad_row`, `line` (the header is line 1), `key`, `name` and `message`.
+#[pyfunction]
+#[pyo3(signature = (data, /, *, as_of, encoding = None, filename_hint = None, playbook = "sme-five-step", name = "Organisation", utc_offset = "+09:00", launch_date = None, roles = None))]
+#[expect(clippy::too_many_arguments, reason = "keyword arguments of the Python function, each with a default")]
+fn import_members<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyBytes>,
+    as_of: &Bound<'py, PyAny>,
+    encoding: Option<&str>,
+    filename_hint: Option<&str>,
+    playbook: &str,
+    name: &str,
+    utc_offset: &str,
+    launch_date: Option<&Bound<'py, PyAny>>,
+    roles: Option<&str>,
+) -> PyResult<Bound<'py, PyAny>> {
+    use teichaku_import::{ImportError, ImportOptions, RoleTable, SourceFormat};
+    let document_error =
+        |error: &str, message: String| raise(py, Failure::one(Kind::Document, error, message, Map::new()));
+    let mut options = ImportOptions::new(day(as_of)?);
+    options.launch_date = match launch_date {
+        Some(d) => day(d)?,
+        None => options.as_of,
+    };
+    options.playbook = teichaku::model::PlaybookId::new(playbook)
+        .map_err(|e| PyValueError::new_err(format!("playbook {playbook:?}: {e}")))?;
+    options.name = name.to_owned();
+    options.utc_offset = serde_json::from_value(serde_json::Value::String(utc_offset.to_owned()))
+        .map_err(|e| PyValueError::new_err(format!("utc_offset {utc_offset:?}: {e}")))?;
+    options.encoding = encoding.map(str::parse).transpose().map_err(PyValueError::new_err)?;
+    options.format = filename_hint.and_then(SourceFormat::from_file_name);
+    if let Some(text) = roles {
+        options.roles = RoleTable::with_csv(text).map_err(|e| document_error("bad_role_table", e.to_string()))?;
+    }
+    let bytes = data.as_bytes();
+    let imported = py.detach(|| teichaku_import::import_members(bytes, &options));
+    let imported = imported.map_err(|e| match e {
+        ImportError::BadRows { rows, .. } => {
+            let problems = rows
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "error": "bad_row", "line": r.line, "key": r.key, "name": r.name, "message": r.to_string(),
+                    })
+                })
+                .collect();
+            raise(py, Failure { kind: Kind::Document, message: e.to_string(), problems })
+        }
+        other => document_error("unreadable_member_list", other.to_string()),
+    })?;
+    let value: serde_json::Value = serde_json::from_str(&imported.json)
+        .map_err(|e| PyValueError::new_err(format!("the document made cannot be read: {e}")))?;
+    convert::to_python(py, &value)
 }
 
 /// The built-in demo organisation's assessment document, as a dict (what

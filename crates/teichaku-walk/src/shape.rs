@@ -179,6 +179,7 @@ pub(crate) fn organisation(
         waves,
         task_baselines: Vec::new(),
         hourly_rate: None,
+        keys: Default::default(),
     };
     (organisation, cast)
 }

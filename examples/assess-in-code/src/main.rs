@@ -58,6 +58,7 @@ fn main() -> ExitCode {
         waves: vec![Wave { name: Some("pilot".into()), units: vec![sales] }, Wave { name: None, units: vec![support] }],
         task_baselines: Vec::new(),
         hourly_rate: None,
+        keys: Default::default(),
     };
 
     // Sales members 1-5 use AI on most weekdays of the last four weeks.

@@ -29,6 +29,7 @@ from ._teichaku import (
     demo_document,
     evaluate,
     evaluate_batch,
+    import_members,
 )
 
 
@@ -92,5 +93,6 @@ __all__ = [
     "demo_document",
     "evaluate",
     "evaluate_batch",
+    "import_members",
     "validate",
 ]

@@ -1,7 +1,7 @@
 """Type stubs of the native module ``teichaku._teichaku`` (re-exported by ``teichaku``)."""
 
 import datetime
-from typing import Any, Iterable, Mapping, Union
+from typing import Any, Iterable, Mapping, Optional, Union
 
 Json = dict[str, Any]
 Document = Union[Mapping[str, Any], str, bytes]
@@ -40,3 +40,16 @@ def evaluate_batch(rubric: RubricArg, subjects: Iterable[Mapping[str, Any]], /) 
 def assess(document: Document, as_of: Union[datetime.date, str], /) -> Json: ...
 def builtin_rubric(id: str = "ai-use-in-appraisal", /) -> Json: ...
 def demo_document() -> Json: ...
+def import_members(
+    data: bytes,
+    /,
+    *,
+    as_of: Union[datetime.date, str],
+    encoding: Optional[str] = None,
+    filename_hint: Optional[str] = None,
+    playbook: str = "sme-five-step",
+    name: str = "Organisation",
+    utc_offset: str = "+09:00",
+    launch_date: Union[datetime.date, str, None] = None,
+    roles: Optional[str] = None,
+) -> Json: ...
