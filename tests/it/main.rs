@@ -5,6 +5,7 @@
 mod actions;
 mod activity_recent;
 mod bad_input;
+mod calibration;
 mod demo;
 mod fuzz_regressions;
 mod japanese;

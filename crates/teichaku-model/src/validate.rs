@@ -424,6 +424,9 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
 
     for (index, t) in pb.kpi_targets.iter().enumerate() {
         magnitude(errors, &Record::KpiTarget { index }, "value", t.value);
+        if let Some(activity) = t.after.as_ref().filter(|a| !activities.contains_key(*a)) {
+            errors.push(ValidationError::UnknownActivity { record: Record::KpiTarget { index }, activity: activity.clone() });
+        }
     }
 
     let _ = first_positions(pb.interventions.iter().map(|i| i.id.clone()), |index, id, first_index| {
