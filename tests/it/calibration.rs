@@ -207,8 +207,8 @@ fn a_withheld_executive_neither_scores_nor_caps_nor_shows() {
     assert!(exec.withheld && exec.value.is_none() && exec.points == 0.0);
     let condition = s.absolute_conditions.iter().find(|a| a.id.as_str() == "executive-commitment").unwrap();
     assert!(condition.withheld && !condition.holds);
-    // 90 of the 95 counted weights: 94.74, not capped.
-    close(s.score, 100.0 * 90.0 / 95.0);
+    // 95 points of the 95 counted weights: 100, not capped.
+    close(s.score, 100.0);
     assert_eq!((s.cap, s.level), (None, Level::SelfDriving));
 }
 

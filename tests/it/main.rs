@@ -17,6 +17,7 @@ mod robustness;
 mod rollout_semantics;
 mod schedule;
 mod support;
+mod targets;
 mod trust_depth;
 mod trust_edges;
 mod trust_evaluate;

@@ -1171,7 +1171,8 @@ impl<'a> Ctx<'a> {
             t.executives += 1;
             t.executives_active_7 += u64::from(active_7);
             t.executives_active_28 += u64::from(facts.active_28);
-            if last <= self.as_of {
+            // `i32::MIN` is the aggregate's "never used".
+            if last <= self.as_of && last != i32::MIN {
                 t.executive_last_use = t.executive_last_use.max(Some(last));
             }
         }
@@ -1633,7 +1634,11 @@ fn executives_of(t: &Totals, as_of: i32, min_group: u32) -> Executives {
         present: n,
         active_7: rate_figure(t.executives_active_7, n, min_group),
         active_28: rate_figure(t.executives_active_28, n, min_group),
-        days_since_use: Figure::of_group(t.executive_last_use.map(|last| i64::from((as_of - last).max(0))), n, min_group),
+        days_since_use: Figure::of_group(
+            t.executive_last_use.map(|last| (i64::from(as_of) - i64::from(last)).max(0)),
+            n,
+            min_group,
+        ),
     }
 }
 
