@@ -25,14 +25,18 @@ use crate::{Figure, Scope, ScopeKpis};
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TargetStatus {
-    /// The target's position in the playbook's `kpi_targets`.
-    pub target: usize,
     /// The KPI.
     pub kpi: Kpi,
     /// Which side of the threshold is on target.
     pub op: Comparison,
     /// The threshold: the target line a chart of the KPI draws from `due` on.
     pub threshold: f64,
+    /// Days after launch (or after `after`) it is due by, as the playbook gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_day: Option<u32>,
+    /// The activity whose first completion it counts from, as the playbook gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<ActivityId>,
     /// The scope judged.
     pub scope: Scope,
     /// The day from which the target should hold; `None` while its `after` activity is not done.
@@ -68,13 +72,20 @@ pub enum TargetState {
     Undefined,
 }
 
-/// Every target of the playbook in every scope it names that `scopes` holds, in the playbook's
-/// order, then the scopes' order.
+/// Every target of the playbook in every scope it names that `scopes` holds, sorted by KPI (in the
+/// order of [`Kpi::ALL`]), due day, anchor, direction and threshold, then in the scopes' order:
+/// the order the playbook lists its targets in does not matter.
 pub(crate) fn evaluate(snapshot: &ValidSnapshot, scopes: &[ScopeKpis], as_of: NaiveDate) -> Vec<TargetStatus> {
     let pb = snapshot.playbook();
     let launch = snapshot.organisation().launch_date;
     let mut out = Vec::new();
-    for (index, t) in pb.kpi_targets.iter().enumerate() {
+    let mut sorted: Vec<&teichaku_model::KpiTarget> = pb.kpi_targets.iter().collect();
+    sorted.sort_by(|a, b| {
+        (a.kpi.index(), a.by_day, &a.after, a.op == Comparison::AtMost, a.scope)
+            .cmp(&(b.kpi.index(), b.by_day, &b.after, b.op == Comparison::AtMost, b.scope))
+            .then(a.value.total_cmp(&b.value))
+    });
+    for t in sorted {
         let judged = scopes.iter().filter(|s| match t.scope {
             ActivityScope::PerUnit => matches!(s.scope, Scope::Unit(_)),
             _ => s.scope == Scope::Organisation,
@@ -87,10 +98,11 @@ pub(crate) fn evaluate(snapshot: &ValidSnapshot, scopes: &[ScopeKpis], as_of: Na
             let due = from.and_then(|d| d.checked_add_days(Days::new(u64::from(t.by_day.unwrap_or(0)))));
             let figure = s.kpi(t.kpi);
             let mut status = TargetStatus {
-                target: index,
                 kpi: t.kpi,
                 op: t.op,
                 threshold: t.value,
+                by_day: t.by_day,
+                after: t.after.clone(),
                 scope: s.scope.clone(),
                 due,
                 state: TargetState::NotYetDue,

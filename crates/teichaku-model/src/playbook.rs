@@ -1187,13 +1187,14 @@ pub struct UrgencyCoefficients {
     #[serde(default = "default_barrier_work")]
     pub barrier_work: f64,
     /// Points for a KPI target missed on its due day or since (an early warning): above every
-    /// generic intervention and a failing rollout's escalation, below the barrier point.
+    /// generic intervention and what the next wave waits for, below the barrier point, overdue
+    /// work and the barrier phase's work (the work that moves the KPI).
     #[serde(default = "default_target_missed")]
     pub target_missed: f64,
 }
 
 const fn default_target_missed() -> f64 {
-    120.0
+    85.0
 }
 
 const fn default_barrier_work() -> f64 {

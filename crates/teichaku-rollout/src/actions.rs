@@ -148,8 +148,6 @@ pub enum Reason {
     },
     /// A KPI target of the playbook is missed on or after its due day: an early warning.
     TargetMissed {
-        /// The target's position in the playbook's `kpi_targets`.
-        target: usize,
         /// The KPI.
         kpi: Kpi,
         /// Which side of the threshold is on target.
@@ -404,8 +402,17 @@ pub fn next_actions(
 
     // KPI targets missed on or after their due day (those with a due day: a standing target is
     // what the interventions watch), in the organisation or in the units the rollout has reached.
-    for t in kpis.targets.iter().filter(|t| t.state == TargetState::Missed) {
-        let Some(target) = pb.kpi_targets.get(t.target).filter(|x| x.by_day.is_some() || x.after.is_some()) else {
+    // One warning per KPI and scope: the target fallen due last (the list is sorted by KPI, then
+    // due day).
+    let missed: Vec<&teichaku_metrics::TargetStatus> =
+        kpis.targets.iter().filter(|t| t.state == TargetState::Missed && (t.by_day.is_some() || t.after.is_some())).collect();
+    let latest = |t: &teichaku_metrics::TargetStatus| {
+        !missed.iter().any(|o| o.kpi == t.kpi && o.scope == t.scope && o.due > t.due)
+    };
+    for t in missed.iter().copied().filter(|t| latest(t)) {
+        let Some((position, target)) = pb.kpi_targets.iter().enumerate().find(|(_, x)| {
+            x.kpi == t.kpi && x.op == t.op && x.value == t.threshold && x.by_day == t.by_day && x.after == t.after
+        }) else {
             continue;
         };
         let scope = match t.scope {
@@ -415,7 +422,6 @@ pub fn next_actions(
         };
         let Some(due) = t.due else { continue };
         let reason = Reason::TargetMissed {
-            target: t.target,
             kpi: t.kpi,
             op: t.op,
             threshold: t.threshold,
@@ -426,7 +432,7 @@ pub fn next_actions(
         let terms = UrgencyTerms { target: k.target_missed, ..UrgencyTerms::default() };
         let id = target_code(target);
         let title = target_title(target);
-        out.add(Item::Target(t.target), &id, &title, Role::PromotionLead, scope, None, reason, terms);
+        out.add(Item::Target(position), &id, &title, Role::PromotionLead, scope, None, reason, terms);
     }
 
     // The barrier point.
