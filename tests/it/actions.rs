@@ -104,7 +104,8 @@ fn a_failing_rollout_puts_the_executive_escalation_right_after_the_method_s_own_
     // The barrier point, `weekly-40` (weekly-active 0 puts the rollout back in `prepare`):
     // 200 + gate weight 1 × 5 = 205. The practice task, overdue: 100, plus 75 days late (04-17 to
     // 07-01), less one phase ahead of the current one: 100 + 75 − 3 = 172. Then the escalation,
-    // 100 × 1.0 = 100; Support's ambassador, which its wave waits for: 80 + 2 instances waiting.
+    // 100 × 1.0 = 100; then the playbook's target, weekly-active ≥ 0.6 by day 90, missed a day
+    // ago: `target_missed` 85.
     // The single executive's silence is withheld under the minimum group of 5, so
     // `executive-silent` is not proposed.
     let top: Vec<(&str, f64)> = actions.iter().take(4).map(|a| (a.code.as_str(), a.urgency)).collect();
@@ -114,7 +115,7 @@ fn a_failing_rollout_puts_the_executive_escalation_right_after_the_method_s_own_
             ("barrier:weekly-40", 205.0),
             ("activity:practice-task", 172.0),
             ("intervention:failing-escalation", 100.0),
-            ("appoint:ambassador", 82.0),
+            ("target:weekly_active_rate-by-90", 85.0),
         ]
     );
     assert!(!actions.iter().any(|a| a.code == "intervention:executive-silent"), "{actions:?}");

@@ -5,6 +5,7 @@
 mod actions;
 mod activity_recent;
 mod bad_input;
+mod calibration;
 mod demo;
 mod fuzz_regressions;
 mod html_report;
@@ -18,6 +19,7 @@ mod robustness;
 mod rollout_semantics;
 mod schedule;
 mod support;
+mod targets;
 mod trust_depth;
 mod trust_edges;
 mod trust_evaluate;

@@ -674,19 +674,23 @@ fn consultations_proposals_success_cases_incidents_and_rule_reviews() {
     assert_eq!((p.submitted, p.implemented, p.implementation_rate), (3, 1, rate(1, 3)));
     // Success cases by as_of: 1 to 4; complete: 1 and 4; last on 05-12, 8 days before as_of.
     let s = all.success_cases;
-    assert_eq!((s.shared, s.complete, s.days_since_last), (4, 2, 8));
+    assert_eq!((s.shared, s.complete, s.days_since_last), (4, 2, Some(8)));
     // Support has none: days since launch (04-01), 49.
-    assert_eq!(figures(&r, &Scope::Unit(unit(SUPPORT))).success_cases.days_since_last, 49);
+    assert_eq!(
+        figures(&r, &Scope::Unit(unit(SUPPORT))).success_cases.days_since_last,
+        None,
+        "never: not the days since launch"
+    );
     // Incidents: in the 28 days 04-23..05-20: 2 and 3; by as_of: 1, 2, 3. The unit-only incident
     // 3 belongs to Support (and Head office, and the organisation), not to Sales nor any role.
     assert_eq!((all.incidents.last_28_days, all.incidents.total), (2, 3));
     assert_eq!((sales.incidents.last_28_days, sales.incidents.total), (1, 2));
     assert_eq!(figures(&r, &Scope::Role(Role::Staff)).incidents.total, 2);
     // Rules last reviewed 04-02 (the 05-25 review is after as_of): 48 days, the same in every scope.
-    assert_eq!((all.days_since_rule_review, sales.days_since_rule_review), (48, 48));
+    assert_eq!((all.days_since_rule_review, sales.days_since_rule_review), (Some(48), Some(48)));
     // The consultation component of the score: the median 4 against a target of at most 2.
     let s = score(&r, &Scope::Organisation);
-    assert_eq!(points(&s, ScoreComponentKind::ConsultationEnvironment), (Some(4.0), 10.0 * 2.0 / 4.0));
+    assert_eq!(points(&s, ScoreComponentKind::ConsultationEnvironment), (Some(4.0), 5.0 * 2.0 / 4.0));
 }
 
 #[test]
@@ -827,28 +831,28 @@ fn the_score_is_capped_at_59_without_an_absolute_condition() {
     // With a minimum group of 1, every figure is shown.
     let r = report(&score_doc(false), "2026-04-23", Some(1));
     let s = score(&r, &Scope::Organisation);
-    // habit 5/5 ≥ 0.5: 25; weekly 5/5 ≥ 0.7: 20; returning 5/5 ≥ 0.8: 10; executives 1/1: 15;
-    // median 4 days against at most 2: 10 × 2/4 = 5; success case 7 days ≤ 14: 10; rule review
-    // 21 days ≤ 90: 10. 95 of 100.
+    // habit 5/5 ≥ 0.8: 50; weekly 5/5 ≥ 0.9: 20; returning 5/5 ≥ 0.9: 10; executives 1/1: 5;
+    // median 4 days against at most 2: 5 × 2/4 = 2.5; success case 7 days ≤ 14: 5; rule review
+    // 21 days ≤ 90: 5. 97.5 of 100.
     let each: Vec<f64> = s.components.iter().map(|c| c.points).collect();
-    assert_eq!(each, [25.0, 20.0, 10.0, 15.0, 5.0, 10.0, 10.0]);
-    assert_eq!(s.uncapped, 95.0);
+    assert_eq!(each, [50.0, 20.0, 10.0, 5.0, 2.5, 5.0, 5.0]);
+    assert_eq!(s.uncapped, 97.5);
     // No ambassador: "a place to ask" is absent, so the score is capped at 59.
     let holds: Vec<(&str, bool)> = s.absolute_conditions.iter().map(|a| (a.id.as_str(), a.holds)).collect();
     assert_eq!(holds, [("daily-habit", true), ("executive-commitment", true), ("place-to-ask", false)]);
     assert_eq!((s.score, s.cap, s.level, s.failing), (59.0, Some(59.0), Level::Spreading, false));
 
     // With the default minimum of 5, the single executive's use is withheld: executive
-    // commitment earns nothing and is left out (80 points of 85 weight), and its absolute
+    // commitment earns nothing and is left out (92.5 points of 95 weight), and its absolute
     // condition is withheld, so it decides nothing; "a place to ask" still caps the score.
     let r = report(&score_doc(false), "2026-04-23", None);
     let s = score(&r, &Scope::Organisation);
     let each: Vec<(f64, bool)> = s.components.iter().map(|c| (c.points, c.withheld)).collect();
     assert_eq!(
         each,
-        [(25.0, false), (20.0, false), (10.0, false), (0.0, true), (5.0, false), (10.0, false), (10.0, false)]
+        [(50.0, false), (20.0, false), (10.0, false), (0.0, true), (2.5, false), (5.0, false), (5.0, false)]
     );
-    assert!((s.uncapped - 100.0 * 80.0 / 85.0).abs() < 1e-9, "{}", s.uncapped);
+    assert!((s.uncapped - 100.0 * 92.5 / 95.0).abs() < 1e-9, "{}", s.uncapped);
     let holds: Vec<(&str, bool, bool)> =
         s.absolute_conditions.iter().map(|a| (a.id.as_str(), a.holds, a.withheld)).collect();
     assert_eq!(
@@ -857,13 +861,13 @@ fn the_score_is_capped_at_59_without_an_absolute_condition() {
     );
     assert_eq!((s.score, s.cap, s.level, s.failing), (59.0, Some(59.0), Level::Spreading, false));
 
-    // With B an ambassador nothing caps it: 94.12 by the default minimum, 95 with every figure shown.
+    // With B an ambassador nothing caps it: 97.37 by the default minimum, 97.5 with every figure shown.
     let r = report(&score_doc(true), "2026-04-23", None);
     let s = score(&r, &Scope::Organisation);
-    assert!((s.score - 100.0 * 80.0 / 85.0).abs() < 1e-9 && s.cap.is_none() && s.level == Level::SelfDriving);
+    assert!((s.score - 100.0 * 92.5 / 95.0).abs() < 1e-9 && s.cap.is_none() && s.level == Level::SelfDriving);
     let r = report(&score_doc(true), "2026-04-23", Some(1));
     let s = score(&r, &Scope::Organisation);
-    assert_eq!((s.score, s.cap, s.level), (95.0, None, Level::SelfDriving));
+    assert_eq!((s.score, s.cap, s.level), (97.5, None, Level::SelfDriving));
 
     // Executive commitment is judged organisation-wide: Sales (B to E) has no executive, yet its
     // component and condition see A's use.
@@ -871,7 +875,7 @@ fn the_score_is_capped_at_59_without_an_absolute_condition() {
     let sales = figures(&r, &Scope::Unit(unit(SALES)));
     assert_eq!(sales.executives.present, 0);
     let s = score(&r, &Scope::Unit(unit(SALES)));
-    assert_eq!(points(&s, ScoreComponentKind::ExecutiveCommitment), (Some(1.0), 15.0));
+    assert_eq!(points(&s, ScoreComponentKind::ExecutiveCommitment), (Some(1.0), 5.0));
     assert!(s.absolute_conditions.iter().all(|a| a.holds));
 }
 

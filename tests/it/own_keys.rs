@@ -12,7 +12,6 @@ use teichaku_import::{BadRow, Encoding, ImportError, ImportOptions, import_membe
 use crate::support::{catalog, errors, load};
 
 const HR: &str = include_str!("../fixtures/import/hr.csv");
-const USAGE: &str = include_str!("../fixtures/import/usage.csv");
 const BAD: &str = include_str!("../fixtures/import/bad.csv");
 
 fn options() -> ImportOptions {

@@ -245,6 +245,8 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
                 let value = match (c.value, c.withheld) {
                     (Some(v), _) => format!("{v:.2}"),
                     (None, true) => t(lang, "withheld", "非表示").to_owned(),
+                    // A "days since" KPI without a value: the event never happened.
+                    (None, false) if c.kpi.is_days_since() => t(lang, "never", "なし").to_owned(),
                     (None, false) => "n/a".to_owned(),
                 };
                 // A withheld component is left out of the score: no points to show.
@@ -262,8 +264,13 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
             for ac in score.absolute_conditions.iter().filter(|ac| !ac.holds && !ac.withheld) {
                 let _ = writeln!(out, "  ✗ {}", clean(ac.title.get(lang)));
             }
+            if let Some(line) = ceiling_line(score, lang) {
+                let _ = writeln!(out, "  {line}");
+            }
         }
     }
+
+    targets_text(snapshot, a, lang, out);
 
     // The next actions.
     let _ = writeln!(
@@ -329,6 +336,15 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
                         if lang == Lang::Ja { format!("第{}波", wave + 1) } else { format!("wave {}", wave + 1) };
                     format!("{} ({wave}): {criterion}", t(lang, "the next wave waits for it", "次の波が待つ"))
                 }
+                Reason::TargetMissed { due, days_missed, shortfall, .. } => {
+                    let short =
+                        shortfall.map(|s| format!(", {} {s:.2}", t(lang, "short by", "不足"))).unwrap_or_default();
+                    format!(
+                        "{} {due} ({days_missed} {}){short}",
+                        t(lang, "target missed, due", "目標未達、期日"),
+                        t(lang, "days ago", "日前")
+                    )
+                }
                 _ => String::new(),
             })
             .zip(action.reasons.iter().map(reason_unit))
@@ -387,5 +403,72 @@ fn reason_unit(reason: &Reason) -> Option<teichaku::model::UnitId> {
     match reason {
         Reason::ActivityReady { unit, .. } | Reason::Overdue { unit, .. } | Reason::RecurrenceDue { unit, .. } => *unit,
         _ => None,
+    }
+}
+/// Why the level is lower than the score says, when the scope's use limits it.
+pub(crate) fn ceiling_line(score: &teichaku::metrics::ScoreReport, lang: Lang) -> Option<&'static str> {
+    match score.ceiling? {
+        teichaku::metrics::Level::Installed => Some(t(
+            lang,
+            "level at most Installed: nobody used AI in the last 7 days",
+            "レベルは最大で導入のみ: 直近7日間にAIを使った人がいない",
+        )),
+        teichaku::metrics::Level::Trial => Some(t(
+            lang,
+            "level at most Trial: weekly-active under the failing threshold",
+            "レベルは最大で試行: 週次利用率が失敗の基準未満",
+        )),
+        _ => None,
+    }
+}
+
+/// The playbook's KPI targets: each organisation-wide one with its state, and the per-unit ones
+/// that are missed. A withheld target shows nothing but that it is withheld.
+fn targets_text(snapshot: &ValidSnapshot, a: &Assessment, lang: Lang, out: &mut String) {
+    use teichaku::metrics::{Scope, TargetState};
+    let targets = &a.kpis.targets;
+    if targets.is_empty() {
+        return;
+    }
+    let count = |s: TargetState| targets.iter().filter(|x| x.state == s).count();
+    let _ = writeln!(
+        out,
+        "\n{} ({} {}, {} {}, {} {}):",
+        t(lang, "Targets", "KPI目標"),
+        count(TargetState::Met),
+        t(lang, "met", "達成"),
+        count(TargetState::Missed),
+        t(lang, "missed", "未達"),
+        count(TargetState::NotYetDue),
+        t(lang, "not yet due", "期日前"),
+    );
+    for x in targets.iter().filter(|x| x.scope == Scope::Organisation || x.state == TargetState::Missed) {
+        let op = if x.op == teichaku::model::Comparison::AtMost { "≤" } else { "≥" };
+        let scope = match x.scope {
+            Scope::Unit(u) => snapshot.unit(u).map_or_else(|| u.to_string(), |u| clean(&u.name).into_owned()),
+            _ => t(lang, "organisation", "全社").to_owned(),
+        };
+        let due = x.due.map_or_else(|| t(lang, "after its activity", "起点の活動の後").to_owned(), |d| d.to_string());
+        let value = x.value.map(|v| format!(": {v:.2}")).unwrap_or_default();
+        let state = match x.state {
+            TargetState::Met => format!("✓{value}"),
+            TargetState::Missed => {
+                let short =
+                    x.shortfall.map(|s| format!(", {} {s:.2}", t(lang, "short by", "不足"))).unwrap_or_default();
+                let never =
+                    if x.value.is_none() && x.kpi.is_days_since() { t(lang, ": never", ": なし") } else { "" };
+                format!("✗{value}{never}{short}")
+            }
+            TargetState::NotYetDue => t(lang, "not yet due", "期日前").to_owned(),
+            TargetState::Withheld => t(lang, "withheld", "非表示").to_owned(),
+            _ => "n/a".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "  {} {op} {} ({scope}, {} {due}) {state}",
+            x.kpi.name(),
+            x.threshold,
+            t(lang, "from", "期日")
+        );
     }
 }

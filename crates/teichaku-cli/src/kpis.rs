@@ -180,6 +180,8 @@ fn render(snapshot: &ValidSnapshot, report: &KpiReport, streamed: &UsageReport, 
                 let value = match (c.value, c.withheld) {
                     (Some(v), _) => format!("{v:.3}"),
                     (None, true) => t(lang, "withheld", "非表示").to_owned(),
+                    // A "days since" KPI without a value: the event never happened.
+                    (None, false) if c.kpi.is_days_since() => t(lang, "never", "なし").to_owned(),
                     (None, false) => "n/a".to_owned(),
                 };
                 let _ = writeln!(

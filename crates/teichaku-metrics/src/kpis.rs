@@ -92,6 +92,10 @@ pub struct KpiReport {
     /// Per-person figures, only when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<MemberKpis>>,
+    /// The playbook's KPI targets on `as_of`: each in the organisation, or in each unit for a
+    /// per-unit target, among the scopes of the report.
+    #[serde(default)]
+    pub targets: Vec<crate::TargetStatus>,
 }
 
 /// The settings behind the figures.
@@ -338,8 +342,9 @@ pub struct ScopeFigures {
     pub incidents: Incidents,
     /// Success cases.
     pub success_cases: SuccessCases,
-    /// Days since the usage rules were last reviewed (or since launch).
-    pub days_since_rule_review: i64,
+    /// Days since the usage rules were last reviewed; `None` when they never were (the worst
+    /// value: conditions and the score read it as infinitely many days).
+    pub days_since_rule_review: Option<i64>,
     /// Training coverage.
     pub training: Training,
     /// Time saved and its value.
@@ -432,8 +437,9 @@ pub struct Executives {
     pub active_7: Figure<Rate>,
     /// Executives with a usage day in the trailing 28 days, over executives.
     pub active_28: Figure<Rate>,
-    /// Days since an executive last used AI (or since launch, if none has); undefined without
-    /// executives, withheld under the minimum group size.
+    /// Days since an executive last used AI; undefined without executives or when none has ever
+    /// used AI (conditions and the score then read it as infinitely many days, the worst value),
+    /// withheld under the minimum group size.
     pub days_since_use: Figure<i64>,
 }
 
@@ -499,8 +505,9 @@ pub struct SuccessCases {
     pub shared: u64,
     /// With all four fields.
     pub complete: u64,
-    /// Days since the last one (or since launch).
-    pub days_since_last: i64,
+    /// Days since the last one; `None` when none was ever shared (the worst value: conditions
+    /// and the score read it as infinitely many days).
+    pub days_since_last: Option<i64>,
 }
 
 /// Training coverage.
@@ -665,7 +672,8 @@ pub fn kpis_from_aggregate(
         }
         options.scopes.clone()
     };
-    let scopes = scopes.into_iter().map(|scope| ctx.scope_kpis(scope)).collect();
+    let scopes: Vec<ScopeKpis> = scopes.into_iter().map(|scope| ctx.scope_kpis(scope)).collect();
+    let targets = crate::targets::evaluate(snapshot, &scopes, ctx.as_of_date);
     let members = options.per_member.then(|| ctx.member_kpis());
     let mut task_baselines = org.task_baselines.clone();
     task_baselines
@@ -693,6 +701,7 @@ pub fn kpis_from_aggregate(
         }),
         scopes,
         members,
+        targets,
     })
 }
 
@@ -721,8 +730,8 @@ pub(crate) struct Ctx<'a> {
     week_disclosure: Vec<Disclosure>,
     /// Which scopes show their cohort: the rule for members present on both dates.
     cohort_disclosure: Option<Disclosure>,
-    /// Days since the rules were last reviewed (or since launch), the same in every scope.
-    days_since_rule_review: i64,
+    /// Days since the rules were last reviewed (`None`: never), the same in every scope.
+    days_since_rule_review: Option<i64>,
     /// What each member did, worked out once for every scope.
     facts: Vec<MemberFacts>,
     /// The totals of each unit with its descendants, of the organisation and of each role.
@@ -915,10 +924,9 @@ impl<'a> Ctx<'a> {
                 options.min_group_size.unwrap_or(pb.metrics.min_group_size).max(1),
             ),
             days_since_rule_review: {
-                let launch = snapshot.organisation().launch_date;
                 let last =
                     snapshot.observations().rule_reviews.iter().map(|r| r.date).filter(|&d| d <= as_of_date).max();
-                (as_of_date - last.unwrap_or(launch).max(launch.min(as_of_date))).num_days().max(0)
+                last.map(|d| (as_of_date - d).num_days().max(0))
             },
             week_disclosure: Vec::new(),
             cohort_disclosure: None,
@@ -1023,7 +1031,7 @@ impl<'a> Ctx<'a> {
 
     fn with_org_executives(mut self) -> Self {
         let org = &self.totals.organisation;
-        self.org_executives_shown = Some(executives_of(org, self.as_of, self.launch, self.min_group));
+        self.org_executives_shown = Some(executives_of(org, self.as_of, self.min_group));
         self
     }
 
@@ -1166,7 +1174,8 @@ impl<'a> Ctx<'a> {
             t.executives += 1;
             t.executives_active_7 += u64::from(active_7);
             t.executives_active_28 += u64::from(facts.active_28);
-            if last <= self.as_of {
+            // `i32::MIN` is the aggregate's "never used".
+            if last <= self.as_of && last != i32::MIN {
                 t.executive_last_use = t.executive_last_use.max(Some(last));
             }
         }
@@ -1222,7 +1231,7 @@ impl<'a> Ctx<'a> {
             let mut values = KpiValues::default();
             for kpi in Kpi::ALL {
                 let figure = match kpi {
-                    Kpi::DaysSinceRuleReview => Figure::Value(self.days_since_rule_review as f64),
+                    Kpi::DaysSinceRuleReview => days_since_figure(self.days_since_rule_review),
                     Kpi::DaysSinceLaunch => Figure::Value(f64::from(self.as_of - self.launch)),
                     Kpi::ExecutiveActiveShare | Kpi::DaysSinceExecutiveUse => self.org_executive_kpi(kpi),
                     _ => Figure::Suppressed,
@@ -1278,7 +1287,7 @@ impl<'a> Ctx<'a> {
             median_days: Figure::of_group(t.first_median, t.first_used, min_group),
         };
 
-        let executives = executives_of(t, self.as_of, self.launch, min_group);
+        let executives = executives_of(t, self.as_of, min_group);
 
         let tree = self.disclosure.tree();
         let top = match scope {
@@ -1296,10 +1305,8 @@ impl<'a> Ctx<'a> {
         let obs = self.snapshot.observations();
         let as_of = self.as_of_date;
         let since = |days: i64| as_of.checked_sub_days(chrono::Days::new(days as u64)).unwrap_or(NaiveDate::MIN);
-        let days_since = |last: Option<NaiveDate>| {
-            let launch = self.snapshot.organisation().launch_date;
-            (as_of - last.unwrap_or(launch).max(launch.min(as_of))).num_days().max(0)
-        };
+        // From the last occurrence on or before `as_of`; `None` when there was none.
+        let days_since = |last: Option<NaiveDate>| last.map(|d| (as_of - d).num_days().max(0));
 
         // Surveys: the latest answer per member in the trailing 28 days; anonymous ones each count.
         let window_start = since(27);
@@ -1542,7 +1549,11 @@ impl<'a> Ctx<'a> {
         let Some(e) = &self.org_executives_shown else { return Figure::Undefined };
         match kpi {
             Kpi::ExecutiveActiveShare => e.active_7.map(|r| r.rate),
-            _ => e.days_since_use.map(|d| d as f64),
+            // Executives present and shown who never used AI: the worst value.
+            _ => match e.days_since_use {
+                Figure::Undefined if e.present > 0 => days_since_figure(None),
+                other => other.map(|d| d as f64),
+            },
         }
     }
 
@@ -1580,10 +1591,10 @@ impl<'a> Ctx<'a> {
             Kpi::ConsultationsUnresolved => count(shown.consultations.unresolved),
             Kpi::MedianDaysToResolve => shown.consultations.median_days_to_resolve,
             Kpi::IncidentsLast28Days => count(shown.incidents.last_28_days),
-            Kpi::DaysSinceRuleReview => Figure::Value(shown.days_since_rule_review as f64),
+            Kpi::DaysSinceRuleReview => days_since_figure(shown.days_since_rule_review),
             Kpi::SuccessCasesShared => count(shown.success_cases.shared),
             Kpi::SuccessCasesComplete => count(shown.success_cases.complete),
-            Kpi::DaysSinceSuccessCase => Figure::Value(shown.success_cases.days_since_last as f64),
+            Kpi::DaysSinceSuccessCase => days_since_figure(shown.success_cases.days_since_last),
             Kpi::TimeSavedHours => Figure::Value(shown.time_saved.hours),
             Kpi::TrainedShare => rate(&shown.training.trained),
             Kpi::UntrainedSeniorBeginners => count(shown.training.untrained_senior_beginners),
@@ -1620,15 +1631,25 @@ impl InScope<'_> {
 }
 
 /// The executives among a scope's present members, from its totals.
-fn executives_of(t: &Totals, as_of: i32, launch: i32, min_group: u32) -> Executives {
+fn executives_of(t: &Totals, as_of: i32, min_group: u32) -> Executives {
     let n = t.executives;
-    let since = t.executive_last_use.unwrap_or(launch).max(launch.min(as_of));
     Executives {
         present: n,
         active_7: rate_figure(t.executives_active_7, n, min_group),
         active_28: rate_figure(t.executives_active_28, n, min_group),
-        days_since_use: Figure::of_group(Some(i64::from((as_of - since).max(0))), n, min_group),
+        days_since_use: Figure::of_group(
+            t.executive_last_use.map(|last| (i64::from(as_of) - i64::from(last)).max(0)),
+            n,
+            min_group,
+        ),
     }
+}
+
+/// A "days since" KPI: the days, or, when the thing never happened, infinitely many, the worst
+/// value (a `≥` condition holds, a `≤` one does not, an `at_most` score component earns nothing).
+/// Only conditions and the score read it; reports show `null` for "never".
+fn days_since_figure(days: Option<i64>) -> Figure<f64> {
+    Figure::Value(days.map_or(f64::INFINITY, |d| d as f64))
 }
 
 /// Cohort transitions from `from` to `as_of` among a scope's members present on both days.

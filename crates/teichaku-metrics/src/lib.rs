@@ -37,6 +37,7 @@ mod scope;
 mod score;
 mod store;
 mod stream;
+mod targets;
 mod weekly;
 
 pub use aggregate::{AggregateSpec, HORIZON_DAYS, MAX_SERIES_WEEKS, MergeError, UsageAggregate};
@@ -50,4 +51,5 @@ pub use scope::{Disclosure, Scope, active_members, headcount, member_positions, 
 pub use score::{AbsoluteCheck, ComponentPoints, Level, ScoreReport};
 pub use store::{EventError, EventStore, EventStoreBuilder, MAX_DAY_SPAN, MAX_EVENT_MINUTES, MAX_KINDS, StoreError};
 pub use stream::{BadLine, CSV_COLUMNS, EventFormat, LineError, MAX_LINE_BYTES, StreamError, stream_events};
+pub use targets::{TargetState, TargetStatus};
 pub use weekly::{UnitActivity, UnitWeek, unit_weekly_activity};

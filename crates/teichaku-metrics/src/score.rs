@@ -15,7 +15,9 @@ use crate::{Figure, Scope};
 /// KPIs, clipped to `[0, 1]`; a KPI without a value earns nothing), over the components whose
 /// KPI the scope shows: a withheld one is left out. When an absolute condition of retention is
 /// known not to hold, the score is capped. Scores are not rounded; the level comes from
-/// the unrounded score.
+/// the unrounded score, and is at most what the scope's use allows ([`ScoreReport::ceiling`]).
+/// A "days since" KPI whose event never happened (no success case, no rule review, no
+/// executive use) is the worst value: an `at_most` component earns nothing from it.
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ScoreReport {
@@ -23,8 +25,15 @@ pub struct ScoreReport {
     pub score: f64,
     /// The score before caps.
     pub uncapped: f64,
-    /// The level the score falls in.
+    /// The level: the one the score falls in, lowered to `ceiling` when that is lower.
     pub level: Level,
+    /// The highest level the scope's use allows, when it limits anything: `installed` when no
+    /// member used AI in the trailing 7 days (zero use is installed, whatever else is in place),
+    /// `trial` when weekly-active is under the failing threshold (`failing.below`, 20 % by
+    /// default: the seeds call that a failing rollout). `None` when weekly-active is at or over
+    /// the threshold, undefined or withheld (a withheld figure never limits the level).
+    #[serde(default)]
+    pub ceiling: Option<Level>,
     /// Weekly-active under the failing threshold at or after the failing day.
     pub failing: bool,
     /// Each component's part.
@@ -45,7 +54,8 @@ pub struct ComponentPoints {
     pub kpi: Kpi,
     /// Whether higher or lower is better.
     pub op: Comparison,
-    /// The KPI's value; `None` when it has none (it then earns no points) or when it is withheld.
+    /// The KPI's value; `None` when it has none (it then earns no points), when it is withheld,
+    /// or for a "days since" KPI whose event never happened (the worst value: no points).
     pub value: Option<f64>,
     /// Whether the value is withheld because its group is under the minimum group size: the
     /// component then earns no points and its weight is left out of the score, which is taken
@@ -133,7 +143,8 @@ pub(crate) fn retention_score(
                 component: c.component,
                 kpi: c.kpi,
                 op: c.op,
-                value,
+                // "Never" is infinitely many days: no number to show.
+                value: value.filter(|v| v.is_finite()),
                 withheld: figure == Figure::Suppressed,
                 target: c.target,
                 weight: c.weight,
@@ -168,7 +179,15 @@ pub(crate) fn retention_score(
     let weekly_active = values.get(Kpi::WeeklyActiveRate);
     let failing = days_since_launch >= f64::from(model.failing.after_days)
         && weekly_active.is_some_and(|w| w < model.failing.below);
-    ScoreReport { score, uncapped, level: Level::of(score), failing, components, absolute_conditions, cap }
+    let ceiling = match weekly_active {
+        Some(w) if w <= 0.0 => Some(Level::Installed),
+        Some(w) if w < model.failing.below => Some(Level::Trial),
+        _ => None,
+    };
+    // Reported only when it lowers the level.
+    let ceiling = ceiling.filter(|&c| c < Level::of(score));
+    let level = ceiling.unwrap_or(Level::of(score));
+    ScoreReport { score, uncapped, level, failing, components, absolute_conditions, cap, ceiling }
 }
 
 /// How far `value` gets towards `target`, in `[0, 1]`.

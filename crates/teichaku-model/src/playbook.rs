@@ -464,13 +464,76 @@ impl Kpi {
     pub const fn index(self) -> usize {
         self as usize
     }
+
+    /// The KPI's name as documents spell it.
+    ///
+    /// ```
+    /// use teichaku_model::Kpi;
+    /// assert_eq!(Kpi::HabitRate.name(), "habit_rate");
+    /// assert!(Kpi::ALL.iter().all(|k| serde_json::to_string(k).ok() == Some(format!("\"{}\"", k.name()))));
+    /// ```
+    pub const fn name(self) -> &'static str {
+        match self {
+            Kpi::WeeklyActiveRate => "weekly_active_rate",
+            Kpi::MonthlyActiveRate => "monthly_active_rate",
+            Kpi::HabitRate => "habit_rate",
+            Kpi::ReturningRate => "returning_rate",
+            Kpi::LapsedShare => "lapsed_share",
+            Kpi::NeverShare => "never_share",
+            Kpi::MinutesPerActiveMember => "minutes_per_active_member",
+            Kpi::ExecutiveActiveShare => "executive_active_share",
+            Kpi::DaysSinceExecutiveUse => "days_since_executive_use",
+            Kpi::SatisfactionMean => "satisfaction_mean",
+            Kpi::QualityMean => "quality_mean",
+            Kpi::NonUserShareAnxious => "non_user_share_anxious",
+            Kpi::NonUserShareSkeptical => "non_user_share_skeptical",
+            Kpi::NonUserShareUninterested => "non_user_share_uninterested",
+            Kpi::ProposalsSubmitted => "proposals_submitted",
+            Kpi::ProposalsImplemented => "proposals_implemented",
+            Kpi::ImplementationRate => "implementation_rate",
+            Kpi::ConsultationsOpened => "consultations_opened",
+            Kpi::ConsultationsUnresolved => "consultations_unresolved",
+            Kpi::MedianDaysToResolve => "median_days_to_resolve",
+            Kpi::IncidentsLast28Days => "incidents_last_28_days",
+            Kpi::DaysSinceRuleReview => "days_since_rule_review",
+            Kpi::SuccessCasesShared => "success_cases_shared",
+            Kpi::SuccessCasesComplete => "success_cases_complete",
+            Kpi::DaysSinceSuccessCase => "days_since_success_case",
+            Kpi::TimeSavedHours => "time_saved_hours",
+            Kpi::TrainedShare => "trained_share",
+            Kpi::UntrainedSeniorBeginners => "untrained_senior_beginners",
+            Kpi::DaysSinceLaunch => "days_since_launch",
+            Kpi::RetentionScore => "retention_score",
+        }
+    }
+
+    /// Whether the KPI counts the days since something last happened. When it never happened,
+    /// the metrics read it as infinitely many days, the worst value, and reports show no number.
+    ///
+    /// ```
+    /// use teichaku_model::Kpi;
+    /// assert!(Kpi::DaysSinceSuccessCase.is_days_since());
+    /// assert!(!Kpi::DaysSinceLaunch.is_days_since());
+    /// ```
+    pub const fn is_days_since(self) -> bool {
+        matches!(self, Kpi::DaysSinceExecutiveUse | Kpi::DaysSinceRuleReview | Kpi::DaysSinceSuccessCase)
+    }
 }
-/// A target the method sets for a KPI, optionally by a number of days after launch.
+/// A target the method sets for a KPI: a threshold, by a number of days after launch (or after
+/// an activity was first done), in the organisation or in each unit.
 ///
 /// ```
-/// use teichaku_model::{Comparison, Kpi, KpiTarget};
-/// let t = KpiTarget { kpi: Kpi::WeeklyActiveRate, op: Comparison::AtLeast, value: 0.6, by_day: Some(90) };
-/// assert_eq!(t.by_day, Some(90));
+/// use teichaku_model::{ActivityScope, Comparison, Kpi, KpiTarget};
+/// let t: KpiTarget = serde_json::from_str(r#"{
+///   "kpi": "habit_rate", "op": "at_least", "value": 0.2, "by_day": 30
+/// }"#)?;
+/// assert_eq!((t.by_day, t.after, t.scope), (Some(30), None, ActivityScope::Organisation));
+/// let t: KpiTarget = serde_json::from_str(r#"{
+///   "kpi": "weekly_active_rate", "op": "at_least", "value": 0.5, "by_day": 30,
+///   "after": "kick-off", "scope": "per_unit"
+/// }"#)?;
+/// assert_eq!(t.after.as_ref().map(|a| a.as_str()), Some("kick-off"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -481,9 +544,17 @@ pub struct KpiTarget {
     pub op: Comparison,
     /// The target value.
     pub value: f64,
-    /// Days after launch by which the target should hold; `None` means at all times.
+    /// Days after launch (or after `after`) by which the target should hold; `None` means at
+    /// all times (from launch, or from `after`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by_day: Option<u32>,
+    /// Counts `by_day` from the first completion of this activity (in the unit, for a per-unit
+    /// activity and a per-unit target) instead of from launch; not yet due until it is done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<ActivityId>,
+    /// Where the target is judged: the organisation (the default) or each unit.
+    #[serde(default, skip_serializing_if = "ActivityScope::is_organisation")]
+    pub scope: ActivityScope,
 }
 
 /// A unit of rollout work.
@@ -573,14 +644,28 @@ impl Activity {
 /// assert_eq!(serde_json::to_string(&ActivityScope::PerUnit)?, "\"per_unit\"");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ActivityScope {
     /// Once, for the whole organisation.
+    #[default]
     Organisation,
     /// Once in every unit, as the unit's wave reaches it.
     PerUnit,
+}
+
+impl ActivityScope {
+    /// Whether it is [`ActivityScope::Organisation`], the default.
+    ///
+    /// ```
+    /// assert!(teichaku_model::ActivityScope::default().is_organisation());
+    /// ```
+    pub fn is_organisation(&self) -> bool {
+        *self == ActivityScope::Organisation
+    }
 }
 
 /// When an activity may start and when it is due, relative to an anchor.
@@ -1017,20 +1102,22 @@ impl Default for ScoringModel {
         let component = |component, kpi, op, target, weight| ScoreComponent { component, kpi, op, target, weight };
         Self {
             components: vec![
-                component(C::HabitRate, Kpi::HabitRate, Comparison::AtLeast, 0.5, 25.0),
-                component(C::WeeklyActiveRate, Kpi::WeeklyActiveRate, Comparison::AtLeast, 0.7, 20.0),
-                component(C::ReturningRate, Kpi::ReturningRate, Comparison::AtLeast, 0.8, 10.0),
-                component(C::ExecutiveCommitment, Kpi::ExecutiveActiveShare, Comparison::AtLeast, 1.0, 15.0),
-                component(C::ConsultationEnvironment, Kpi::MedianDaysToResolve, Comparison::AtMost, 2.0, 10.0),
-                component(C::KnowledgeSharing, Kpi::DaysSinceSuccessCase, Comparison::AtMost, 14.0, 10.0),
-                component(C::RuleHygiene, Kpi::DaysSinceRuleReview, Comparison::AtMost, 90.0, 10.0),
+                // Retention is everyone using AI daily (seed 004): use earns 80 of the 100 points,
+                // the daily habit 50 of them; the mechanisms that keep it going earn 5 each.
+                component(C::HabitRate, Kpi::HabitRate, Comparison::AtLeast, 0.8, 50.0),
+                component(C::WeeklyActiveRate, Kpi::WeeklyActiveRate, Comparison::AtLeast, 0.9, 20.0),
+                component(C::ReturningRate, Kpi::ReturningRate, Comparison::AtLeast, 0.9, 10.0),
+                component(C::ExecutiveCommitment, Kpi::ExecutiveActiveShare, Comparison::AtLeast, 1.0, 5.0),
+                component(C::ConsultationEnvironment, Kpi::MedianDaysToResolve, Comparison::AtMost, 2.0, 5.0),
+                component(C::KnowledgeSharing, Kpi::DaysSinceSuccessCase, Comparison::AtMost, 14.0, 5.0),
+                component(C::RuleHygiene, Kpi::DaysSinceRuleReview, Comparison::AtMost, 90.0, 5.0),
             ],
             // Literal slugs, all valid: the example on `ScoringModel` counts the three.
             absolute_conditions: [
                 (
                     "daily-habit",
-                    Localized::new("A daily-use habit", "毎日使う習慣"),
-                    Condition::Compare { kpi: Kpi::HabitRate, op: CompareOp::Ge, value: 0.2 },
+                    Localized::new("A daily-use habit for at least half the members", "半数以上に毎日使う習慣"),
+                    Condition::Compare { kpi: Kpi::HabitRate, op: CompareOp::Ge, value: 0.5 },
                 ),
                 (
                     "executive-commitment",
@@ -1108,6 +1195,15 @@ pub struct UrgencyCoefficients {
     /// task or check does not come back.
     #[serde(default = "default_recurrence_due")]
     pub recurrence_due: f64,
+    /// Points for a KPI target missed on its due day or since (an early warning): above every
+    /// generic intervention and what the next wave waits for, below the barrier point, overdue
+    /// work and the barrier phase's work (the work that moves the KPI).
+    #[serde(default = "default_target_missed")]
+    pub target_missed: f64,
+}
+
+const fn default_target_missed() -> f64 {
+    85.0
 }
 
 const fn default_recurrence_due() -> f64 {
@@ -1148,6 +1244,7 @@ impl Default for UrgencyCoefficients {
             blocking_cap: default_blocking_cap(),
             barrier_work: default_barrier_work(),
             recurrence_due: default_recurrence_due(),
+            target_missed: default_target_missed(),
         }
     }
 }

@@ -563,6 +563,12 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
 
     for (index, t) in pb.kpi_targets.iter().enumerate() {
         magnitude(errors, &Record::KpiTarget { index }, "value", t.value);
+        if let Some(activity) = t.after.as_ref().filter(|a| !activities.contains_key(*a)) {
+            errors.push(ValidationError::UnknownActivity {
+                record: Record::KpiTarget { index },
+                activity: activity.clone(),
+            });
+        }
     }
 
     let _ = first_positions(pb.interventions.iter().map(|i| i.id.clone()), |index, id, first_index| {
@@ -642,6 +648,7 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
         ("wave_unblocking", u.wave_unblocking),
         ("barrier_work", u.barrier_work),
         ("recurrence_due", u.recurrence_due),
+        ("target_missed", u.target_missed),
     ] {
         at_most(errors, &Record::Urgency, field, value, MAX_URGENCY_COEFFICIENT);
     }

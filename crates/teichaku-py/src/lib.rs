@@ -291,7 +291,7 @@ fn import_members<'py>(
     }
     let bytes = data.as_bytes();
     let imported = py.detach(|| teichaku_import::import_members(bytes, &options));
-    let imported = imported.map_err(|e| match e {
+    let imported = imported.map_err(|e| match &e {
         ImportError::BadRows { rows, .. } => {
             let problems = rows
                 .iter()
@@ -303,7 +303,7 @@ fn import_members<'py>(
                 .collect();
             raise(py, Failure { kind: Kind::Document, message: e.to_string(), problems })
         }
-        other => document_error("unreadable_member_list", other.to_string()),
+        _ => document_error("unreadable_member_list", e.to_string()),
     })?;
     let value: serde_json::Value = serde_json::from_str(&imported.json)
         .map_err(|e| PyValueError::new_err(format!("the document made cannot be read: {e}")))?;

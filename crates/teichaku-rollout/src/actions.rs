@@ -20,10 +20,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
-use teichaku_metrics::{KpiReport, Level, Scope};
+use teichaku_metrics::{KpiReport, Level, Scope, TargetState};
 use teichaku_model::{
-    Activity, ActivityId, ActivityScope, Check, Condition, CriterionId, InterventionId, Kpi, Localized, MemberId,
-    PhaseId, Role, UnitId, UrgencyCoefficients, ValidSnapshot,
+    Activity, ActivityId, ActivityScope, Check, Comparison, Condition, CriterionId, InterventionId, Kpi, KpiTarget,
+    Localized, MemberId, PhaseId, Role, UnitId, UrgencyCoefficients, ValidSnapshot,
 };
 
 use crate::done::DoneIndex;
@@ -185,6 +185,22 @@ pub enum Reason {
         /// The gate criterion the unit of the previous wave lacks.
         criterion: CriterionId,
     },
+    /// A KPI target of the playbook is missed on or after its due day: an early warning.
+    TargetMissed {
+        /// The KPI.
+        kpi: Kpi,
+        /// Which side of the threshold is on target.
+        op: Comparison,
+        /// The threshold.
+        threshold: f64,
+        /// The day it fell due.
+        due: NaiveDate,
+        /// Days since.
+        days_missed: i64,
+        /// How far the value is from the threshold, when the scope shows a value.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        shortfall: Option<f64>,
+    },
     /// The barrier point: the first unmet gate criterion.
     BarrierPoint {
         /// Its phase.
@@ -214,11 +230,14 @@ pub struct UrgencyTerms {
     pub severity: f64,
     /// `− phase_distance × phases ahead of the current one`.
     pub phase_distance: f64,
+    /// `target_missed` for a missed KPI target.
+    #[serde(default)]
+    pub target: f64,
 }
 
 impl UrgencyTerms {
     fn total(&self) -> f64 {
-        self.sequence + self.overdue + self.blocking + self.gate + self.severity + self.phase_distance
+        self.sequence + self.overdue + self.blocking + self.gate + self.severity + self.phase_distance + self.target
     }
 }
 
@@ -420,6 +439,44 @@ pub fn next_actions(
                 out.add(Item::Intervention(position), iv.id.as_str(), &iv.title, iv.owner, scope, due, reason, terms);
             }
         }
+    }
+
+    // KPI targets missed on or after their due day (those with a due day: a standing target is
+    // what the interventions watch), in the organisation or in the units the rollout has reached.
+    // One warning per KPI and scope: the target fallen due last (the list is sorted by KPI, then
+    // due day).
+    let missed: Vec<&teichaku_metrics::TargetStatus> = kpis
+        .targets
+        .iter()
+        .filter(|t| t.state == TargetState::Missed && (t.by_day.is_some() || t.after.is_some()))
+        .collect();
+    let latest = |t: &teichaku_metrics::TargetStatus| {
+        !missed.iter().any(|o| o.kpi == t.kpi && o.scope == t.scope && o.due > t.due)
+    };
+    for t in missed.iter().copied().filter(|t| latest(t)) {
+        let Some((position, target)) = pb.kpi_targets.iter().enumerate().find(|(_, x)| {
+            x.kpi == t.kpi && x.op == t.op && x.value == t.threshold && x.by_day == t.by_day && x.after == t.after
+        }) else {
+            continue;
+        };
+        let scope = match t.scope {
+            Scope::Unit(u) if unit_heres.iter().any(|h| h.scope == ActionScope::Unit(u)) => ActionScope::Unit(u),
+            Scope::Organisation => ActionScope::Organisation,
+            _ => continue,
+        };
+        let Some(due) = t.due else { continue };
+        let reason = Reason::TargetMissed {
+            kpi: t.kpi,
+            op: t.op,
+            threshold: t.threshold,
+            due,
+            days_missed: t.days_missed.unwrap_or(0),
+            shortfall: t.shortfall,
+        };
+        let terms = UrgencyTerms { target: k.target_missed, ..UrgencyTerms::default() };
+        let id = target_code(target);
+        let title = target_title(target);
+        out.add(Item::Target(position), &id, &title, Role::PromotionLead, scope, None, reason, terms);
     }
 
     // The barrier point.
@@ -707,6 +764,7 @@ impl<'r> Proposals<'r> {
         t.gate = t.gate.max(terms.gate);
         t.severity = t.severity.max(terms.severity);
         t.phase_distance = t.phase_distance.min(terms.phase_distance);
+        t.target = t.target.max(terms.target);
         entry.due = match (entry.due, due) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -717,6 +775,34 @@ impl<'r> Proposals<'r> {
 /// The members with a training on record on or before `as_of`.
 fn trained_members(snapshot: &ValidSnapshot, as_of: NaiveDate) -> BTreeSet<MemberId> {
     snapshot.observations().trainings.iter().filter(|t| t.date <= as_of).map(|t| t.member).collect()
+}
+
+/// The code of a missed target's action, after `target:`: the KPI, then `-by-N` for its due day
+/// and `-after-ACTIVITY` for its anchor, such as `habit_rate-by-30`.
+fn target_code(t: &KpiTarget) -> String {
+    let mut code = t.kpi.name().to_owned();
+    if let Some(day) = t.by_day {
+        code.push_str(&format!("-by-{day}"));
+    }
+    if let Some(a) = &t.after {
+        code.push_str("-after-");
+        code.push_str(a.as_str());
+    }
+    code
+}
+
+/// The title of a missed target's action, such as "Target missed: habit_rate ≥ 0.2 by day 30".
+fn target_title(t: &KpiTarget) -> Localized {
+    let op = if t.op == Comparison::AtMost { "≤" } else { "≥" };
+    let (en_when, ja_when) = match (&t.after, t.by_day) {
+        (Some(a), day) => {
+            (format!(" by day {} after {a}", day.unwrap_or(0)), format!("（{a}から{}日以内）", day.unwrap_or(0)))
+        }
+        (None, Some(day)) => (format!(" by day {day}"), format!("（導入{day}日目まで）")),
+        (None, None) => (String::new(), String::new()),
+    };
+    let target = format!("{} {op} {}", t.kpi.name(), t.value);
+    Localized::new(format!("Target missed: {target}{en_when}"), format!("目標未達: {target}{ja_when}"))
 }
 
 /// Consecutive weeks the organisation must have held retention before a recurring activity
@@ -811,6 +897,8 @@ enum Item {
     Barrier(usize),
     /// An appointment of the role at this position of [`Role::ALL`].
     Appoint(usize),
+    /// The KPI target at this position of the playbook's `kpi_targets`.
+    Target(usize),
 }
 
 impl Item {
@@ -821,6 +909,7 @@ impl Item {
             Item::Intervention(_) => "intervention",
             Item::Barrier(_) => "barrier",
             Item::Appoint(_) => "appoint",
+            Item::Target(_) => "target",
         }
     }
 }

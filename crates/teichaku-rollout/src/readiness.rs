@@ -513,7 +513,8 @@ impl Ctx<'_> {
                     (Some(v), _) if *threshold > 0.0 => (v / threshold).clamp(0.0, 1.0),
                     _ => 0.0,
                 };
-                let value = if withheld { None } else { value };
+                // "Never" (a "days since" KPI whose event never happened) is infinitely many days: no number to show.
+                let value = if withheld { None } else { value.filter(|v| v.is_finite()) };
                 (met, credit, Observed::Kpi { kpi: *kpi, value, withheld, op: *op, threshold: *threshold })
             }
             Check::RolePresent { role, min_count, per_unit } => {
