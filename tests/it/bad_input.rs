@@ -695,7 +695,9 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
         (
             "a uuid in full-width digits",
             edited(|d| d["organisation"]["members"][0]["id"] = json!("００000000-0000-0000-0000-000000000101")),
-            Syntax("is not a uuid: put the member's own key in `key`"),
+            Syntax(
+                "`id` of member #1 `Aoki`: `００000000-0000-0000-0000-000000000101` is not a uuid: put the member's own key in `key`",
+            ),
         ),
         // Names are labels, not ids: two units whose names differ only by normalisation (が
         // precomposed and か + U+3099) or width (ｶﾞ) are two units, each keeping its name.

@@ -95,11 +95,13 @@ fn the_demo_page_has_every_section_and_chart_and_fetches_nothing() {
 fn the_demo_page_shows_its_figures_as_the_text_report_does() {
     let page = demo_page(Lang::En);
     // The KPI table, hand-checked against tests/golden/demo-report.txt.
-    assert!(page.contains("<tr class=\"total\"><td>Organisation</td><td>118</td><td>50.8%</td><td>24.6%</td><td>92.6%</td><td>74.7</td><td>retained</td></tr>"));
-    assert!(page.contains("<tr><td>Customer support</td><td>26</td><td>19.2%</td><td>15.4%</td><td>100.0%</td><td>52.6</td><td>spreading !</td></tr>"));
-    // The score: habit 0.2458 of 0.5 earns 12.29 of 25 points; the executives' share is withheld.
-    assert!(page.contains("12.3 / 25 pts · 24.6% (target ≥50.0%)"));
-    assert!(page.contains("withheld / 15 pts"));
+    assert!(page.contains("<tr class=\"total\"><td>Organisation</td><td>118</td><td>50.8%</td><td>24.6%</td><td>92.6%</td><td>52.6</td><td>spreading</td></tr>"));
+    assert!(page.contains("<tr><td>Customer support</td><td>26</td><td>19.2%</td><td>15.4%</td><td>100.0%</td><td>35.7</td><td>trial !</td></tr>"));
+    // The score: habit 0.2458 of 0.8 earns 15.36 of 50 points, weekly-active 0.508 of 0.9 earns
+    // 11.29 of 20; the executives' share is withheld.
+    assert!(page.contains("15.4 / 50 pts · 24.6% (target ≥80.0%)"));
+    assert!(page.contains("11.3 / 20 pts · 50.8% (target ≥90.0%)"));
+    assert!(page.contains("withheld / 5 pts"));
     // The barrier point, with what was observed against its bar.
     assert!(page.contains("At least 30% use AI on 4 or more days a week</strong> <code>daily-habit-30</code>"));
     assert!(page.contains("Now: 24.6% / ≥30.0%"));

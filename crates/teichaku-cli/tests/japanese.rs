@@ -67,8 +67,10 @@ fn assess_as_json_keeps_japanese_titles_byte_for_byte() {
     let pb = &doc["playbook"]["inline"];
     let actions = report["actions"]["actions"].as_array().unwrap();
     assert!(!actions.is_empty());
-    // Appointments (`appoint:ROLE`) are titled by the engine, not the playbook.
-    for action in actions.iter().filter(|a| !a["code"].as_str().unwrap().starts_with("appoint:")) {
+    // Appointments (`appoint:ROLE`) and missed targets (`target:…`) are titled by the engine, not
+    // the playbook.
+    let by_engine = |code: &str| code.starts_with("appoint:") || code.starts_with("target:");
+    for action in actions.iter().filter(|a| !by_engine(a["code"].as_str().unwrap())) {
         let code = action["code"].as_str().unwrap();
         let (kind, id) = code.split_once(':').unwrap();
         let source = match kind {
