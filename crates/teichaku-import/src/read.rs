@@ -70,11 +70,11 @@ impl SourceFormat {
     }
 }
 
+/// A member list as read: its header, its rows, and the encoding a CSV was read in.
+pub(crate) type Table = (Vec<String>, Vec<Row>, Option<Encoding>);
+
 /// The header and the rows of a member list, and the encoding a CSV was read in.
-pub(crate) fn rows(
-    data: &[u8],
-    options: &ImportOptions,
-) -> Result<(Vec<String>, Vec<Row>, Option<Encoding>), ImportError> {
+pub(crate) fn rows(data: &[u8], options: &ImportOptions) -> Result<Table, ImportError> {
     // An XLSX workbook is a ZIP archive, whose first bytes are `PK\x03\x04`.
     let format =
         options.format.unwrap_or(if data.starts_with(b"PK\x03\x04") { SourceFormat::Xlsx } else { SourceFormat::Csv });
