@@ -116,6 +116,10 @@ def test_assess_returns_japanese_titles_byte_for_byte(japanese, form):
     sources = action_sources(japanese)
     assert a["actions"]["actions"]
     for action in a["actions"]["actions"]:
+        if action["code"].startswith("target:"):
+            # A missed target is titled by the engine from its KPI and due day, in Japanese too.
+            assert action["title"]["ja"].startswith("目標未達: "), action["code"]
+            continue
         assert action["title"]["ja"].encode("utf-8") == sources[action["code"]].encode("utf-8"), action["code"]
 
 
