@@ -589,24 +589,28 @@ fn check_invariants(a: &teichaku::Assessment) {
         assert!(!action.reasons.is_empty(), "{} has no reason", action.code);
         assert!(action.urgency.is_finite(), "{} urgency {}", action.code, action.urgency);
         let Some(activity) = action.code.strip_prefix("activity:") else { continue };
-        let unit = match action.scope {
-            ActionScope::Unit(u) => Some(u),
-            _ => None,
+        // Each unit of a grouped action, or its scope.
+        let places: Vec<Option<teichaku::model::UnitId>> = match action.scope {
+            _ if !action.units.is_empty() => action.units.iter().copied().map(Some).collect(),
+            ActionScope::Unit(u) => vec![Some(u)],
+            _ => vec![None],
         };
-        let instance = a
-            .plan
-            .instances
-            .iter()
-            .find(|i| i.key.activity.as_str() == activity && i.key.unit == unit)
-            .unwrap_or_else(|| panic!("{} in {:?} is not an instance of the plan", action.code, unit));
-        for p in &instance.after {
-            let prerequisite = a.plan.instances.iter().find(|i| &i.key == p);
-            assert!(
-                prerequisite.is_some_and(|p| p.done.is_some()),
-                "{:?} proposed before {:?} is done",
-                instance.key,
-                p
-            );
+        for unit in places {
+            let instance = a
+                .plan
+                .instances
+                .iter()
+                .find(|i| i.key.activity.as_str() == activity && i.key.unit == unit)
+                .unwrap_or_else(|| panic!("{} in {:?} is not an instance of the plan", action.code, unit));
+            for p in &instance.after {
+                let prerequisite = a.plan.instances.iter().find(|i| &i.key == p);
+                assert!(
+                    prerequisite.is_some_and(|p| p.done.is_some()),
+                    "{:?} proposed before {:?} is done",
+                    instance.key,
+                    p
+                );
+            }
         }
     }
 
