@@ -81,3 +81,17 @@ fn kpi_criteria_earn_partial_credit() {
     assert!(!r.phases[0].mandatory_met);
     assert_eq!(barrier(&r), Some(("prepare", "declared")));
 }
+
+#[test]
+fn the_barrier_point_lies_in_the_current_phase_not_in_a_gate_passed_without_it() {
+    // On 2026-04-14 weekly-active is 2/7 (104 and 101): `weekly-40` earns 0.286 ÷ 0.4 = 0.714, and
+    // `prepare` reaches (2 + 0.714) ÷ 3 ≈ 90.5% and passes with it unmet. What holds the rollout
+    // back is `spread`'s first unmet criterion, Support's missing ambassador, not `weekly-40`.
+    let snapshot = load(&small()).unwrap();
+    let report = kpis(&snapshot, "2026-04-14".parse().unwrap(), &KpiOptions::default()).unwrap();
+    let r = readiness(&snapshot, &report);
+    assert!(r.phases[0].passed);
+    assert!(!r.phases[0].criteria.iter().find(|c| c.criterion.as_str() == "weekly-40").unwrap().met);
+    assert_eq!(r.current_phase, Some(id("spread")));
+    assert_eq!(barrier(&r), Some(("spread", "ambassadors")));
+}

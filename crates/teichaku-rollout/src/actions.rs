@@ -308,6 +308,9 @@ pub fn next_actions(
                 let days_late = (as_of - due).num_days();
                 terms.overdue = k.overdue_per_day * days_late as f64;
                 terms.sequence = k.overdue_base;
+                // Late is late in any phase: the method's clock (a review 90 days after launch)
+                // does not wait for the gates, so a phase ahead takes nothing off.
+                terms.phase_distance = 0.0;
                 Reason::Overdue { activity: a.id.clone(), due, days_late, unit: i.key.unit }
             }
             None => Reason::ActivityReady { activity: a.id.clone(), unit: i.key.unit },
@@ -354,13 +357,16 @@ pub fn next_actions(
             let next = last.checked_add_days(Days::new(u64::from(every.max(1)))).unwrap_or(last);
             if next <= as_of {
                 // Past its due day, a recurrence is late work: `recurrence_due`, just under one-off
-                // overdue work, and the points per day late.
+                // overdue work, and the points per day late, at most one cadence's worth: a missed
+                // round is made up by the next, so a routine left for weeks does not climb over
+                // the rest of the method.
                 // One that keeps an `activity_recent` criterion from lapsing is due work from its
                 // due day on: left a week, the criterion lapses.
                 let days_late = (as_of - next).num_days();
                 let sequence = if days_late > 0 || kept_recent.contains(&a.id) { k.recurrence_due } else { 0.0 };
+                let counted = days_late.min(i64::from(every.max(1)));
                 let terms =
-                    UrgencyTerms { sequence, overdue: k.overdue_per_day * days_late as f64, ..UrgencyTerms::default() };
+                    UrgencyTerms { sequence, overdue: k.overdue_per_day * counted as f64, ..UrgencyTerms::default() };
                 let reason = Reason::RecurrenceDue { activity: a.id.clone(), last_done: last, every_days: every, unit };
                 out.activity((position, a), unit, Some(next), reason, terms);
             }
@@ -428,11 +434,14 @@ pub fn next_actions(
         .filter(|u| waves_open.get(u.wave).copied().unwrap_or(true))
         .map(|u| here(ActionScope::Unit(u.unit)))
         .collect();
+    // Where each intervention fired, for the barrier point below.
+    let mut fired: Vec<(usize, ActionScope)> = Vec::new();
     for (position, iv) in pb.interventions.iter().enumerate() {
         let heres: &[Here<'_>] = if iv.scope == ActivityScope::PerUnit { &unit_heres } else { &organisation_here };
         for here in heres {
             let scope = here.scope;
             if holds(&iv.when, &look, here) {
+                fired.push((position, scope));
                 let terms = UrgencyTerms { severity: k.kpi_severity * iv.severity, ..UrgencyTerms::default() };
                 let due = iv.due_within_days.and_then(|d| as_of.checked_add_days(Days::new(u64::from(d))));
                 let reason = Reason::InterventionFired { intervention: iv.id.clone(), severity: iv.severity };
@@ -440,6 +449,97 @@ pub fn next_actions(
             }
         }
     }
+
+    // The work that moves a KPI (`None`: a criterion of another kind) in a unit, or anywhere for
+    // `None`, proposed with `open_work` or, for recurring work done before, `repeated`; whether any
+    // was proposed.
+    // - The open instances of the phase at `phase` that can start (in units the rollout reached).
+    // - Its recurring work, once done, comes round again now: a KPI of habit or freshness moves by
+    //   doing it again, not by waiting for its cadence.
+    // - A KPI of coverage (the share trained) is not moved by repetition: the open trainings
+    //   (activities with an audience) of the phases up to `phase` are its work, and a training
+    //   already held is held again where members of its audience are still untrained (absent that
+    //   day, or joined since): a catch-up session. A KPI of use (active, habitual, returning,
+    //   lapsed, never) moves with the people trained too: the same trainings are its work.
+    // - With `interventions`, the playbook's own answer to the KPI: the interventions that fired on
+    //   it (their condition reads it). A missed target leaves them out: they are proposed already,
+    //   ranked by their own severity.
+    // - `DaysSinceLaunch` moves with the calendar alone: no work.
+    let kpi_work = |out: &mut Proposals<'_>,
+                    kpi: Option<Kpi>,
+                    interventions: bool,
+                    phase: usize,
+                    unit: Option<UnitId>,
+                    reason: &Reason,
+                    open_work: UrgencyTerms,
+                    repeated: UrgencyTerms|
+     -> bool {
+        if kpi == Some(Kpi::DaysSinceLaunch) {
+            return false;
+        }
+        let coverage_kpi = matches!(kpi, Some(Kpi::TrainedShare | Kpi::UntrainedSeniorBeginners));
+        // Use itself (members active, habitual, returning) grows with the people trained as well.
+        let use_kpi = matches!(
+            kpi,
+            Some(
+                Kpi::WeeklyActiveRate
+                    | Kpi::MonthlyActiveRate
+                    | Kpi::HabitRate
+                    | Kpi::ReturningRate
+                    | Kpi::LapsedShare
+                    | Kpi::NeverShare
+            )
+        );
+        let again = |i: &crate::InstancePlan| {
+            !coverage_kpi
+                && i.done.is_some()
+                && i.waiting_on.is_empty()
+                && !i.wave_blocked
+                && look.activity(&i.key.activity).is_some_and(|(_, a)| a.recurrence.is_some())
+        };
+        let trains = |i: &crate::InstancePlan| {
+            (coverage_kpi || use_kpi)
+                && phase_index(&i.phase) <= phase
+                && look.activity(&i.key.activity).is_some_and(|(_, a)| a.audience.is_some())
+        };
+        let coverage =
+            (coverage_kpi || use_kpi).then(|| (trained_members(snapshot, as_of), crate::done::AudienceIndex::new(snapshot, as_of)));
+        let untrained_left = |i: &crate::InstancePlan| {
+            let Some((trained, audiences)) = &coverage else { return false };
+            if i.done.is_none() || !i.waiting_on.is_empty() || i.wave_blocked {
+                return false;
+            }
+            let audience = look.activity(&i.key.activity).and_then(|(_, a)| a.audience.as_ref());
+            audience.is_some_and(|audience| {
+                audiences.members(snapshot, audience, i.key.unit).iter().any(|m| !trained.contains(m))
+            })
+        };
+        let mut proposed = false;
+        let in_scope = |i: &crate::InstancePlan| unit.is_none_or(|u| i.key.unit.is_none_or(|x| x == u));
+        for i in plan.instances.iter().filter(|i| (phase_index(&i.phase) == phase || trains(i)) && in_scope(i)) {
+            let open = matches!(i.status, Status::Ready | Status::Overdue) && i.can_start();
+            let catch_up = trains(i) && untrained_left(i);
+            if !(open || catch_up || again(i)) || !wave_may_start(i.wave) {
+                continue;
+            }
+            let Some(x) = look.activity(&i.key.activity) else { continue };
+            let work = if open || catch_up { open_work } else { repeated };
+            out.activity(x, i.key.unit, i.due, reason.clone(), work);
+            proposed = true;
+        }
+        if let Some(kpi) = kpi.filter(|_| interventions) {
+            for &(p, scope) in &fired {
+                if unit.is_some_and(|u| scope != ActionScope::Unit(u)) {
+                    continue;
+                }
+                let Some(iv) = pb.interventions.get(p).filter(|iv| reads_kpi(&iv.when, kpi)) else { continue };
+                let due = iv.due_within_days.and_then(|d| as_of.checked_add_days(Days::new(u64::from(d))));
+                out.add(Item::Intervention(p), iv.id.as_str(), &iv.title, iv.owner, scope, due, reason.clone(), open_work);
+                proposed = true;
+            }
+        }
+        proposed
+    };
 
     // KPI targets missed on or after their due day (those with a due day: a standing target is
     // what the interventions watch), in the organisation or in the units the rollout has reached.
@@ -476,7 +576,17 @@ pub fn next_actions(
         let terms = UrgencyTerms { target: k.target_missed, ..UrgencyTerms::default() };
         let id = target_code(target);
         let title = target_title(target);
-        out.add(Item::Target(position), &id, &title, Role::PromotionLead, scope, None, reason, terms);
+        out.add(Item::Target(position), &id, &title, Role::PromotionLead, scope, None, reason.clone(), terms);
+        // The warning comes with the work that moves its KPI, in the current phase (the last,
+        // once every gate passed).
+        let unit = match scope {
+            ActionScope::Unit(u) => Some(u),
+            _ => None,
+        };
+        // Its weight is a sequence term, so work that is the barrier's too is not counted twice.
+        let phase = current.min(pb.phases.len().saturating_sub(1));
+        let work = UrgencyTerms { sequence: k.target_missed, ..UrgencyTerms::default() };
+        kpi_work(&mut out, Some(t.kpi), false, phase, unit, &reason, work, work);
     }
 
     // The barrier point.
@@ -530,75 +640,34 @@ pub fn next_actions(
                     }
                 }
                 _ => {
-                    // A KPI moves through the phase's own work: its open instances that can start
-                    // (in units the rollout reached) come next, just under overdue work, with the
-                    // barrier criterion's weight as the gate they serve.
-                    // Its recurring work, once done, comes round again now: a KPI of habit or
-                    // freshness moves by doing it again, not by waiting for its cadence; one of
-                    // coverage (the share trained) does not, and only the open work is proposed.
-                    // `DaysSinceLaunch` moves with the calendar alone.
+                    // A KPI moves through the phase's own work, just under overdue work, with the
+                    // barrier criterion's weight as the gate it serves (see `kpi_work`).
                     let open_work = UrgencyTerms {
                         sequence: k.barrier_work,
                         gate: k.gate_weight * c.weight,
                         ..UrgencyTerms::default()
                     };
                     let repeated = UrgencyTerms { sequence: k.barrier_work, ..UrgencyTerms::default() };
-                    let by_repetition = match &c.check {
-                        Check::Kpi { kpi, .. } => {
-                            !matches!(kpi, Kpi::TrainedShare | Kpi::UntrainedSeniorBeginners | Kpi::DaysSinceLaunch)
-                        }
-                        _ => true,
+                    let kpi = match &c.check {
+                        Check::Kpi { kpi, .. } => Some(*kpi),
+                        _ => None,
                     };
-                    let again = |i: &&crate::InstancePlan| {
-                        by_repetition
-                            && i.done.is_some()
-                            && i.waiting_on.is_empty()
-                            && !i.wave_blocked
-                            && look.activity(&i.key.activity).is_some_and(|(_, a)| a.recurrence.is_some())
-                    };
-                    // The share trained moves through training, which may sit in an earlier
-                    // phase: the open trainings (activities with an audience) of the phases up to
-                    // the barrier's are its work too.
-                    let barrier_phase = phase_index(&b.phase);
-                    let trains = |i: &crate::InstancePlan| {
-                        !by_repetition
-                            && phase_index(&i.phase) <= barrier_phase
-                            && look.activity(&i.key.activity).is_some_and(|(_, a)| a.audience.is_some())
-                    };
-                    // A training already held is held again where members of its audience are
-                    // still untrained (absent that day, or joined since): a catch-up session.
-                    let coverage = (!by_repetition)
-                        .then(|| (trained_members(snapshot, as_of), crate::done::AudienceIndex::new(snapshot, as_of)));
-                    let untrained_left = |i: &crate::InstancePlan| {
-                        let Some((trained, audiences)) = &coverage else { return false };
-                        if i.done.is_none() || !i.waiting_on.is_empty() || i.wave_blocked {
-                            return false;
-                        }
-                        let audience = look.activity(&i.key.activity).and_then(|(_, a)| a.audience.as_ref());
-                        audience.is_some_and(|audience| {
-                            audiences.members(snapshot, audience, i.key.unit).iter().any(|m| !trained.contains(m))
-                        })
-                    };
-                    for i in plan.instances.iter().filter(|i| i.phase == b.phase || trains(i)) {
-                        let open = matches!(i.status, Status::Ready | Status::Overdue) && i.can_start();
-                        let catch_up = trains(i) && untrained_left(i);
-                        if !(open || catch_up || again(&i)) || !wave_may_start(i.wave) {
-                            continue;
-                        }
-                        let Some(x) = look.activity(&i.key.activity) else { continue };
-                        let work = if open || catch_up { open_work } else { repeated };
-                        out.activity(x, i.key.unit, i.due, reason.clone(), work);
+                    let phase = phase_index(&b.phase);
+                    let proposed = kpi_work(&mut out, kpi, true, phase, None, &reason, open_work, repeated);
+                    // The criterion itself only when no work of the playbook moves it now: it is
+                    // then what the promotion lead must find an answer to.
+                    if !proposed {
+                        out.add(
+                            Item::Barrier(position),
+                            c.id.as_str(),
+                            &c.title,
+                            Role::PromotionLead,
+                            ActionScope::Organisation,
+                            None,
+                            reason,
+                            terms,
+                        );
                     }
-                    out.add(
-                        Item::Barrier(position),
-                        c.id.as_str(),
-                        &c.title,
-                        Role::PromotionLead,
-                        ActionScope::Organisation,
-                        None,
-                        reason,
-                        terms,
-                    );
                 }
             }
         }
@@ -1018,6 +1087,16 @@ fn holds(condition: &Condition, look: &Lookups<'_>, here: &Here<'_>) -> bool {
             }
         }
         Condition::ActivityRecent { activity, within_days } => look.recent(activity, *within_days),
+        _ => false,
+    }
+}
+
+/// Whether `condition` reads `kpi` anywhere (negated or not).
+fn reads_kpi(condition: &Condition, kpi: Kpi) -> bool {
+    match condition {
+        Condition::All { of } | Condition::Any { of } => of.iter().any(|c| reads_kpi(c, kpi)),
+        Condition::Not { condition } => reads_kpi(condition, kpi),
+        Condition::Compare { kpi: k, .. } => *k == kpi,
         _ => false,
     }
 }

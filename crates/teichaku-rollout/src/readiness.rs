@@ -20,6 +20,8 @@
 //!   Readiness is earned weight ÷ total weight; a gate passes when every mandatory criterion is
 //!   met and readiness reaches the gate's `pass_at`.
 //! - The current phase is the first whose gate does not pass; the barrier point is the first
+//!   unmet criterion of the current phase in criterion order (an unmet criterion of a phase
+//!   whose gate passed without it holds nothing back), or, with every gate passed, the first
 //!   unmet criterion in phase and criterion order.
 //! - Wave k (k ≥ 1) may start when every unit of wave k − 1 has passed the first phase's gate in
 //!   its own scope and every unit of wave k has the roles the playbook asks of every unit (per-unit
@@ -345,12 +347,20 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
     };
     let phases: Vec<GateReadiness> = pb.phases.iter().map(|p| org.gate(&p.id, &p.gate)).collect();
     let current_phase = phases.iter().find(|g| !g.passed).map(|g| g.phase.clone());
-    let barrier = phases.iter().find_map(|g| {
+    // What holds the rollout back is in the phase it is in: an unmet criterion of a phase already
+    // passed (its gate passed without it) stops nothing. With every phase passed, the first unmet
+    // criterion left is still the point to fix first.
+    let first_unmet = |g: &GateReadiness| {
         g.criteria
             .iter()
             .find(|c| !c.met && !c.is_withheld())
             .map(|c| Barrier { phase: g.phase.clone(), criterion: c.criterion.clone() })
-    });
+    };
+    let barrier = phases
+        .iter()
+        .find(|g| !g.passed)
+        .and_then(first_unmet)
+        .or_else(|| phases.iter().find_map(first_unmet));
 
     ReadinessReport {
         as_of,

@@ -110,6 +110,22 @@ impl Effect {
     }
 }
 
+/// Whether `action` is a signal to read rather than a task to do: a missed KPI target, or a KPI
+/// barrier point proposed bare (no work of the playbook moves it now). The walk reads them and
+/// does the top k tasks.
+pub(crate) fn is_signal(playbook: &Playbook, action: &Action) -> bool {
+    if action.code.starts_with("target:") {
+        return true;
+    }
+    action.code.strip_prefix("barrier:").is_some_and(|id| {
+        !playbook
+            .phases
+            .iter()
+            .flat_map(|p| &p.gate.criteria)
+            .any(|c| c.id.as_str() == id && matches!(c.check, Check::RolePresent { .. }))
+    })
+}
+
 /// What the walk did with one proposed action.
 #[derive(Clone, PartialEq, Eq, Debug)]
 #[non_exhaustive]

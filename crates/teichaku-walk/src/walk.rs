@@ -256,6 +256,7 @@ pub fn run(spec: &WalkSpec, catalog: &Catalog) -> Result<Walk, WalkError> {
             .actions
             .actions
             .iter()
+            .filter(|x| !crate::model::is_signal(&playbook, x))
             .take(spec.k)
             .map(|x| world.perform(&playbook, &a.readiness, &a.plan, x, date))
             .collect();
