@@ -391,3 +391,57 @@ fn an_activity_with_an_audience_names_it_and_is_not_needed_where_it_has_nobody()
         a.plan.instances.iter().find(|i| i.key.activity.as_str() == "training" && i.key.unit == Some(unit(2))).unwrap();
     assert_eq!((sales.done, sales.no_audience), (Some(day("2026-04-10")), false));
 }
+
+/// small.json with a third wave, Legal (unit 4, under Head office, with its own ambassador 109), a
+/// first-gate criterion asking for the training in the unit's own scope, and the deployment
+/// pattern given. Sales (the pilot) was trained on 04-10; Support (wave 1) has no ambassador, so
+/// its training has not happened and it has not passed the first gate in its own scope.
+fn three_waves(pattern: &str) -> teichaku::model::ValidSnapshot {
+    let mut doc = small();
+    set(&mut doc, "/organisation/deployment_pattern", json!(pattern));
+    push(
+        &mut doc,
+        "/organisation/units",
+        json!({ "id": "00000000-0000-0000-0000-000000000004", "name": "Legal",
+                "parent": "00000000-0000-0000-0000-000000000001" }),
+    );
+    push(
+        &mut doc,
+        "/organisation/members",
+        json!({ "id": "00000000-0000-0000-0000-000000000109", "name": "Legal ambassador",
+                "unit": "00000000-0000-0000-0000-000000000004", "roles": ["ambassador", "staff"],
+                "literacy": "beginner", "joined": "2026-01-01" }),
+    );
+    push(&mut doc, "/organisation/waves", json!({ "units": ["00000000-0000-0000-0000-000000000004"] }));
+    push(
+        &mut doc,
+        "/playbook/inline/phases/0/gate/criteria",
+        json!({ "id": "trained-here", "title": { "en": "Trained", "ja": "研修済み" }, "weight": 1,
+                "check": { "kind": "activity_done", "activity": "training" } }),
+    );
+    load(&doc).unwrap()
+}
+
+#[test]
+fn top_down_every_wave_after_the_pilot_follows_the_pilots_gate() {
+    // Hybrid (and bottom-up): Legal's wave waits for Support's, which waits for its ambassador.
+    let hybrid = assess(&three_waves("hybrid"), day("2026-04-20")).unwrap();
+    assert!(!hybrid.readiness.waves[1].may_start);
+    assert!(!hybrid.readiness.waves[2].may_start);
+    assert!(hybrid.readiness.waves[2].blocked_by.iter().any(|b| matches!(b,
+        teichaku::rollout::WaveBlock::PreviousWaveGate { unit: u, .. } if *u == unit(3))));
+    let legal_training = |a: &teichaku::Assessment| {
+        a.plan.instances.iter().find(|i| i.key.activity.as_str() == "training" && i.key.unit == Some(unit(4))).cloned()
+    };
+    assert!(legal_training(&hybrid).unwrap().wave_blocked);
+
+    // Top-down: every wave after the pilot follows the pilot, trained on 04-10, so Legal may start
+    // (it has its ambassador) while Support still waits for one.
+    let top_down = assess(&three_waves("top_down"), day("2026-04-20")).unwrap();
+    assert!(!top_down.readiness.waves[1].may_start);
+    assert!(top_down.readiness.waves[2].may_start, "{:?}", top_down.readiness.waves[2].blocked_by);
+    let training = legal_training(&top_down).unwrap();
+    assert!(!training.wave_blocked);
+    assert_eq!(training.status, Status::Ready);
+    assert!(top_down.actions.actions.iter().any(|x| x.code == "activity:training" && x.covers(Some(unit(4)))));
+}

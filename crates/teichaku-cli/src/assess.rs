@@ -345,6 +345,16 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
                         t(lang, "days ago", "日前")
                     )
                 }
+                Reason::NewMembers { held, members, waiting_days, .. } => {
+                    format!(
+                        "{} {held}: {} {}, {} {waiting_days} {}",
+                        t(lang, "held on", "実施日"),
+                        members.len(),
+                        t(lang, "new members untrained", "名の新メンバーが未受講"),
+                        t(lang, "waiting", "待機"),
+                        t(lang, "days", "日")
+                    )
+                }
                 _ => String::new(),
             })
             .zip(action.reasons.iter().map(reason_unit))
@@ -401,7 +411,10 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
 /// The unit a reason names: the instance's, for an activity's readiness, lateness or recurrence.
 fn reason_unit(reason: &Reason) -> Option<teichaku::model::UnitId> {
     match reason {
-        Reason::ActivityReady { unit, .. } | Reason::Overdue { unit, .. } | Reason::RecurrenceDue { unit, .. } => *unit,
+        Reason::ActivityReady { unit, .. }
+        | Reason::Overdue { unit, .. }
+        | Reason::RecurrenceDue { unit, .. }
+        | Reason::NewMembers { unit, .. } => *unit,
         _ => None,
     }
 }

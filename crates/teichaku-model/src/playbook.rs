@@ -1151,8 +1151,9 @@ impl Default for ScoringModel {
 /// waiting downstream, blocking_cap) + gate_weight × the gate weight it serves + kpi_severity ×
 /// severity − phase_distance × phases ahead`, where `sequence` is the largest of
 /// `barrier_point` (the barrier point), `overdue_base` (overdue), `recurrence_due` (a recurrence
-/// past its day), `barrier_work` (the open work of the phase of a KPI barrier) and
-/// `wave_unblocking` (a wave waits for it) that apply.
+/// past its day), `barrier_work` (the open work of the phase of a KPI barrier), `target_missed`
+/// (a missed target, and the work that moves its KPI), `catch_up` (a training held again for new
+/// members) and `wave_unblocking` (a wave waits for it) that apply.
 ///
 /// ```
 /// use teichaku_model::UrgencyCoefficients;
@@ -1200,6 +1201,14 @@ pub struct UrgencyCoefficients {
     /// work and the barrier phase's work (the work that moves the KPI).
     #[serde(default = "default_target_missed")]
     pub target_missed: f64,
+    /// Points for a training held again for members who joined after it (the next cycle for new
+    /// hires), before the points per day the first of them has waited.
+    #[serde(default = "default_catch_up")]
+    pub catch_up: f64,
+}
+
+const fn default_catch_up() -> f64 {
+    80.0
 }
 
 const fn default_target_missed() -> f64 {
@@ -1245,6 +1254,7 @@ impl Default for UrgencyCoefficients {
             barrier_work: default_barrier_work(),
             recurrence_due: default_recurrence_due(),
             target_missed: default_target_missed(),
+            catch_up: default_catch_up(),
         }
     }
 }

@@ -619,6 +619,12 @@ impl Ctx<'_> {
                 format!("{}: {title}", self.t("rule fired", "介入ルール"))
             }
             Reason::BarrierPoint { .. } => self.t("the barrier point", "ボトルネック").to_owned(),
+            Reason::NewMembers { held, members, .. } => format!(
+                "{} {held}: {} {}",
+                self.t("held on", "実施日"),
+                members.len(),
+                self.t("new members untrained", "名の新メンバーが未受講")
+            ),
             Reason::RoleMissing { role: r, wave: Some(w), .. } => {
                 format!("{}: {} ({})", self.t("nobody holds", "不在"), role(*r, lang), wave(*w, lang))
             }

@@ -208,6 +208,20 @@ pub enum Reason {
         /// The criterion.
         criterion: CriterionId,
     },
+    /// A training held before members of its audience joined: the cycle's training again, as a
+    /// catch-up session for the new members, who have no training record.
+    NewMembers {
+        /// The training activity.
+        activity: ActivityId,
+        /// Its unit, for a per-unit activity.
+        unit: Option<UnitId>,
+        /// The day it was held.
+        held: NaiveDate,
+        /// The untrained members who joined after it was held, by id.
+        members: Vec<MemberId>,
+        /// Days since the first of them joined.
+        waiting_days: i64,
+    },
 }
 
 /// The terms of an urgency.
@@ -373,9 +387,46 @@ pub fn next_actions(
         }
     }
 
+    // The next cycle for new members: a training held before members of its audience joined is
+    // held again for them (new hires each cycle), where they have no training record. It grows
+    // more urgent each day the first of them waits: `catch_up` plus the points per day.
+    if pb.activities.iter().any(|a| a.audience.is_some()) {
+        let trained = trained_members(snapshot, as_of);
+        let audiences = crate::done::AudienceIndex::new(snapshot, as_of);
+        for i in plan.instances.iter().filter(|i| i.waiting_on.is_empty() && !i.wave_blocked && wave_may_start(i.wave))
+        {
+            let Some(held) = i.done else { continue };
+            let Some((position, a)) = look.activity(&i.key.activity) else { continue };
+            let Some(audience) = a.audience.as_ref() else { continue };
+            let joiners: Vec<(MemberId, NaiveDate)> = audiences
+                .members(snapshot, audience, i.key.unit)
+                .into_iter()
+                .filter(|m| !trained.contains(m))
+                .filter_map(|m| Some((m, snapshot.member(m)?.joined)))
+                .filter(|&(_, joined)| joined > held)
+                .collect();
+            let Some(first) = joiners.iter().map(|&(_, j)| j).min() else { continue };
+            let waiting_days = (as_of - first).num_days().max(0);
+            let reason = Reason::NewMembers {
+                activity: a.id.clone(),
+                unit: i.key.unit,
+                held,
+                members: joiners.iter().map(|&(m, _)| m).collect(),
+                waiting_days,
+            };
+            let terms = UrgencyTerms {
+                sequence: k.catch_up,
+                overdue: k.overdue_per_day * waiting_days as f64,
+                ..UrgencyTerms::default()
+            };
+            out.activity((position, a), i.key.unit, None, reason, terms);
+        }
+    }
+
     // Waves that may not start: the appointments and the previous wave's work that unblock the
     // next one (a wave whose previous wave may start), so no wave waits with nothing proposed.
     let waves_open: Vec<bool> = readiness.waves.iter().map(|w| w.may_start).collect();
+    let top_down = snapshot.organisation().deployment_pattern == teichaku_model::DeploymentPattern::TopDown;
     let mut open_in_wave: Vec<usize> = vec![0; readiness.waves.len()];
     for i in plan.instances.iter().filter(|i| i.done.is_none()) {
         if let Some(count) = i.wave.and_then(|w| open_in_wave.get_mut(w)) {
@@ -386,7 +437,9 @@ pub fn next_actions(
     // Roles to appoint: (role, unit or the organisation, why, urgency terms).
     let mut appointments: Vec<(Role, Option<UnitId>, Reason, UrgencyTerms)> = Vec::new();
     for w in readiness.waves.iter().filter(|w| !w.may_start) {
-        let previous_open = w.wave.checked_sub(1).and_then(|p| waves_open.get(p)).copied().unwrap_or(true);
+        // The wave it follows: the one before, or the pilot, top-down.
+        let follows = if top_down { w.wave.min(1).checked_sub(1) } else { w.wave.checked_sub(1) };
+        let previous_open = follows.and_then(|p| waves_open.get(p)).copied().unwrap_or(true);
         if !previous_open {
             continue;
         }
@@ -502,8 +555,8 @@ pub fn next_actions(
                 && phase_index(&i.phase) <= phase
                 && look.activity(&i.key.activity).is_some_and(|(_, a)| a.audience.is_some())
         };
-        let coverage =
-            (coverage_kpi || use_kpi).then(|| (trained_members(snapshot, as_of), crate::done::AudienceIndex::new(snapshot, as_of)));
+        let coverage = (coverage_kpi || use_kpi)
+            .then(|| (trained_members(snapshot, as_of), crate::done::AudienceIndex::new(snapshot, as_of)));
         let untrained_left = |i: &crate::InstancePlan| {
             let Some((trained, audiences)) = &coverage else { return false };
             if i.done.is_none() || !i.waiting_on.is_empty() || i.wave_blocked {
@@ -534,7 +587,16 @@ pub fn next_actions(
                 }
                 let Some(iv) = pb.interventions.get(p).filter(|iv| reads_kpi(&iv.when, kpi)) else { continue };
                 let due = iv.due_within_days.and_then(|d| as_of.checked_add_days(Days::new(u64::from(d))));
-                out.add(Item::Intervention(p), iv.id.as_str(), &iv.title, iv.owner, scope, due, reason.clone(), open_work);
+                out.add(
+                    Item::Intervention(p),
+                    iv.id.as_str(),
+                    &iv.title,
+                    iv.owner,
+                    scope,
+                    due,
+                    reason.clone(),
+                    open_work,
+                );
                 proposed = true;
             }
         }

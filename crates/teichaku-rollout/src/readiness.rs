@@ -23,7 +23,8 @@
 //!   unmet criterion of the current phase in criterion order (an unmet criterion of a phase
 //!   whose gate passed without it holds nothing back), or, with every gate passed, the first
 //!   unmet criterion in phase and criterion order.
-//! - Wave k (k ≥ 1) may start when every unit of wave k − 1 has passed the first phase's gate in
+//! - Wave k (k ≥ 1) may start when every unit of wave k − 1 (of the pilot wave, when the
+//!   organisation's `deployment_pattern` is top-down) has passed the first phase's gate in
 //!   its own scope and every unit of wave k has the roles the playbook asks of every unit (per-unit
 //!   role criteria not limited to the pilot).
 
@@ -36,8 +37,8 @@ use teichaku_metrics::{KpiReport, Scope, ScopeKpis};
 use crate::done::DoneIndex;
 use crate::roles::RoleIndex;
 use teichaku_model::{
-    ActivityId, ActivityScope, Check, Comparison, CriterionId, Gate, Kpi, PhaseId, PlaybookId, Role, UnitCoverage,
-    UnitId, ValidSnapshot,
+    ActivityId, ActivityScope, Check, Comparison, CriterionId, DeploymentPattern, Gate, Kpi, PhaseId, PlaybookId, Role,
+    UnitCoverage, UnitId, ValidSnapshot,
 };
 
 /// Where the rollout stands on `as_of`.
@@ -296,12 +297,15 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
             _ => None,
         })
         .collect();
+    let top_down = snapshot.organisation().deployment_pattern == DeploymentPattern::TopDown;
     let waves: Vec<WaveReadiness> = waves
         .iter()
         .enumerate()
         .map(|(wave, members)| {
             let mut blocked_by = Vec::new();
-            let previous = wave.checked_sub(1).and_then(|w| Some((waves.get(w)?, *wave_start.get(w)?)));
+            // The wave it follows: the one before, or the pilot, top-down.
+            let follows = if top_down { wave.min(1).checked_sub(1) } else { wave.checked_sub(1) };
+            let previous = follows.and_then(|w| Some((waves.get(w)?, *wave_start.get(w)?)));
             for (j, &unit) in
                 previous.into_iter().flat_map(|(w, start)| w.iter().enumerate().map(move |(j, u)| (start + j, u)))
             {
@@ -356,11 +360,8 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
             .find(|c| !c.met && !c.is_withheld())
             .map(|c| Barrier { phase: g.phase.clone(), criterion: c.criterion.clone() })
     };
-    let barrier = phases
-        .iter()
-        .find(|g| !g.passed)
-        .and_then(first_unmet)
-        .or_else(|| phases.iter().find_map(first_unmet));
+    let barrier =
+        phases.iter().find(|g| !g.passed).and_then(first_unmet).or_else(|| phases.iter().find_map(first_unmet));
 
     ReadinessReport {
         as_of,

@@ -10,7 +10,8 @@
 //!   prerequisite of an organisation-wide activity → from each unit of the pilot wave.
 //! - Wave order: in a unit of wave k ≥ 1, the per-unit instances with no per-unit prerequisite
 //!   wait for the gate of wave k: the first phase's per-unit instances in every unit of wave
-//!   k − 1. The gate is one node of the graph, not an edge from each of those instances to each
+//!   k − 1; with the organisation's `deployment_pattern` top-down, of the pilot wave, so every
+//!   wave after the pilot follows the pilot's gate. The gate is one node of the graph, not an edge from each of those instances to each
 //!   waiting one, so a wave of 55 units costs edges in proportion to its instances, not to their
 //!   square; it is reported once, in [`RolloutPlan::wave_gates`].
 //! - An instance is done on the day of its first completion on or before `as_of`. An open
@@ -29,7 +30,7 @@ use std::collections::{BTreeMap, BinaryHeap};
 
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
-use teichaku_model::{ActivityId, ActivityScope, Anchor, PhaseId, UnitId, ValidSnapshot};
+use teichaku_model::{ActivityId, ActivityScope, Anchor, DeploymentPattern, PhaseId, UnitId, ValidSnapshot};
 
 use crate::done::DoneIndex;
 use crate::readiness::rollout_waves_and_positions;
@@ -277,10 +278,20 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
     // The wave whose gate each instance waits for: in a unit of wave w ≥ 1, when no per-unit
     // prerequisite orders it within its unit.
     let wave_gate_of = |x: &Instance| wave_of(x).filter(|&w| w > 0 && !x.has_unit_prerequisite);
+    // Top-down, every wave after the pilot follows the pilot's gate: the gate of wave 1 opens
+    // the others. Bottom-up and hybrid, each wave follows the one before.
+    let top_down = snapshot.organisation().deployment_pattern == DeploymentPattern::TopDown;
+    if top_down {
+        edges.extend((2..waves.len()).map(|w| edge(gate_node(1), gate_node(w))));
+    }
     for (j, instance) in instances.iter().enumerate() {
         let Some(w) = wave_of(instance) else { continue };
-        // The first phase's instances of wave w open the gate of wave w + 1 ...
-        if in_first_unit_phase.get(instance.position as usize).copied().unwrap_or(false) && w + 1 < waves.len() {
+        // The first phase's instances of wave w open the gate of wave w + 1 (of the pilot only,
+        // top-down) ...
+        if in_first_unit_phase.get(instance.position as usize).copied().unwrap_or(false)
+            && w + 1 < waves.len()
+            && (w == 0 || !top_down)
+        {
             edges.push(edge(j, gate_node(w + 1)));
         }
         // ... and a unit's instances with no per-unit prerequisite wait for their wave's gate.

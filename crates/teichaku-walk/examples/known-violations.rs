@@ -18,7 +18,9 @@ use teichaku_walk::Invariant;
 
 fn why(i: Invariant) -> &'static str {
     match i {
-        Invariant::NoStall => "a KPI barrier whose phase work is done waits on usage (issue 12, item 2)",
+        Invariant::NoStall => {
+            "habit stays under the last gate's bar with the playbook's work done: the model's ceiling, or a one-unit walk's weekly swing (issue 12, item 2)"
+        }
         Invariant::StagedSpreadEveryUnit => "waves wait for appointments nobody proposes (issue 12, item 2)",
         Invariant::StagedSpreadOrder => "deployment_pattern does not shape the waves (issue 12, item 2)",
         Invariant::StagedSpreadGate => "a wave opens on roles, not on the previous wave's gate (issue 12, item 2)",
@@ -30,14 +32,19 @@ fn why(i: Invariant) -> &'static str {
         Invariant::HonestGatesBar => "gates pass on partial credit below the seed's retention bar (issue 12, item 2)",
         Invariant::HonestGatesMinimumTime => "gates pass before the method's own reviews are due (issue 12, item 2)",
         Invariant::HonestGatesWaves => "per-unit criteria pass on the pilot alone (issue 12, item 2)",
-        Invariant::RankingBarrier => "interventions outrank the barrier point (issue 12, item 2)",
-        Invariant::RankingOverdue => "a late recurrence ranks under the barrier's open work (issue 12, item 2)",
+        Invariant::RankingBarrier => {
+            "a KPI barrier answered only by repeating routines ranks under late recurrences (issue 12, item 2)"
+        }
+        Invariant::RankingOverdue => {
+            "a late review competes with a fired intervention and barrier work for the top 5 (issue 12, item 2)"
+        }
         Invariant::RankingReach => {
             "per-unit interventions fire in units the rollout has not reached (issue 12, item 2)"
         }
         Invariant::RankingRoles => {
             "actions name roles nobody holds without proposing the appointment (issue 12, item 2)"
         }
+        Invariant::NextCycleTrained => "a new hire waits for a catch-up training (issue 12, item 3)",
         _ => "see issue 12",
     }
 }

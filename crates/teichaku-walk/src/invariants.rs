@@ -7,7 +7,7 @@ use teichaku::Assessment;
 use teichaku::Unblocking;
 use teichaku::metrics::Figure;
 use teichaku::model::{
-    ActivityScope, Anchor, Check, Comparison, DeploymentPattern, Kpi, Playbook, Role, UnitId, ValidSnapshot,
+    ActivityScope, Anchor, Check, Comparison, DeploymentPattern, Kpi, MemberId, Playbook, Role, UnitId, ValidSnapshot,
 };
 use teichaku::rollout::{Action, ActionScope, InstanceKey, InstancePlan, Reason, Status};
 
@@ -20,7 +20,7 @@ use crate::walk::ActionLine;
 /// ```
 /// use teichaku_walk::Invariant;
 /// assert_eq!(Invariant::WindowsProposed.as_str(), "windows.proposed");
-/// assert_eq!(Invariant::ALL.len(), 16);
+/// assert_eq!(Invariant::ALL.len(), 17);
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 #[non_exhaustive]
@@ -34,8 +34,8 @@ pub enum Invariant {
     /// Waves start one after another (after the pilot for `top_down`, each after the one before
     /// for `hybrid` and `bottom_up`), never with the one before.
     StagedSpreadOrder,
-    /// A wave starts only when every unit of the wave before has passed the first phase's gate in
-    /// its own scope.
+    /// A wave starts only when every unit of the wave it follows (the one before; the pilot,
+    /// `top_down`) has passed the first phase's gate in its own scope.
     StagedSpreadGate,
     /// No activity is proposed in a unit whose wave has not started.
     StagedSpreadAhead,
@@ -64,11 +64,14 @@ pub enum Invariant {
     RankingReach,
     /// An action's owner role is held in its scope, or its appointment is proposed too.
     RankingRoles,
+    /// The next cycle: a member who joined after launch, in the audience of one of the playbook's
+    /// trainings, has a training record within 35 days of joining.
+    NextCycleTrained,
 }
 
 impl Invariant {
     /// Every invariant, in order.
-    pub const ALL: [Invariant; 16] = [
+    pub const ALL: [Invariant; 17] = [
         Invariant::NoStall,
         Invariant::StagedSpreadEveryUnit,
         Invariant::StagedSpreadOrder,
@@ -85,6 +88,7 @@ impl Invariant {
         Invariant::RankingOverdue,
         Invariant::RankingReach,
         Invariant::RankingRoles,
+        Invariant::NextCycleTrained,
     ];
 
     /// The invariant's name, such as `windows.proposed`.
@@ -106,6 +110,7 @@ impl Invariant {
             Invariant::RankingOverdue => "ranking.overdue",
             Invariant::RankingReach => "ranking.reach",
             Invariant::RankingRoles => "ranking.roles",
+            Invariant::NextCycleTrained => "next-cycle.trained",
         }
     }
 }
@@ -195,8 +200,13 @@ pub(crate) struct Checker {
     recurrence_seen: BTreeSet<(InstanceKey, NaiveDate)>,
     recurrence_reported: BTreeSet<(InstanceKey, NaiveDate)>,
     reported: BTreeSet<(Invariant, InstanceKey)>,
+    /// New members reported untrained.
+    untrained_reported: BTreeSet<MemberId>,
     last: Option<LastStep>,
 }
+
+/// Days a new member may wait for a training meant for them.
+const NEW_MEMBER_DAYS: i64 = 35;
 
 /// What the end of a walk is judged on: the last step's day and top actions, which waves had
 /// started, and the units that had done nothing.
@@ -219,6 +229,7 @@ impl Checker {
             recurrence_seen: BTreeSet::new(),
             recurrence_reported: BTreeSet::new(),
             reported: BTreeSet::new(),
+            untrained_reported: BTreeSet::new(),
             last: None,
         }
     }
@@ -315,7 +326,7 @@ impl Checker {
                     ),
                 );
             }
-            let prev_units = waves.get(w - 1).map(|x| x.units.clone()).unwrap_or_default();
+            let prev_units = waves.get(before).map(|x| x.units.clone()).unwrap_or_default();
             let first = pb.phases.first().map(|p| &p.id);
             let short: Vec<String> = a
                 .readiness
@@ -629,6 +640,37 @@ impl Checker {
             })
             .collect();
         self.last = Some((day, top.to_vec(), waves.iter().map(|w| w.may_start).collect(), units_idle));
+        // The next cycle: a member who joined after launch, in the audience of one of the
+        // playbook's trainings, is trained within 35 days of joining.
+        for m in snapshot.organisation().members.iter().filter(|m| m.joined > LAUNCH) {
+            let waited = (as_of - m.joined).num_days();
+            if waited <= NEW_MEMBER_DAYS || self.untrained_reported.contains(&m.id) {
+                continue;
+            }
+            let fits = |x: &teichaku::model::Audience| {
+                (x.roles.is_empty() || x.roles.iter().any(|r| m.has_role(*r)))
+                    && (x.age_bands.is_empty() || m.age_band.is_some_and(|b| x.age_bands.contains(&b)))
+                    && (x.literacy.is_empty() || m.literacy.is_some_and(|l| x.literacy.contains(&l)))
+            };
+            let trainings: Vec<&str> =
+                pb.activities.iter().filter(|x| x.audience.as_ref().is_some_and(fits)).map(|x| x.id.as_str()).collect();
+            if trainings.is_empty() {
+                continue;
+            }
+            let trained = snapshot.observations().trainings.iter().any(|t| t.member == m.id && t.date <= as_of);
+            if !trained {
+                self.untrained_reported.insert(m.id);
+                flag(
+                    Invariant::NextCycleTrained,
+                    format!(
+                        "member {} joined on day {} and is untrained after {waited} days (trainings for them: {})",
+                        m.id,
+                        days(m.joined),
+                        trainings.join(", ")
+                    ),
+                );
+            }
+        }
         out
     }
 

@@ -305,6 +305,10 @@ impl World {
         }
         let today = self.today(day);
         for i in 0..self.organisation.members.len() {
+            // Nobody uses AI at work before joining.
+            if self.organisation.members.get(i).is_some_and(|m| m.joined > day) {
+                continue;
+            }
             let p = self.propensity(i, &today);
             let draw = splitmix(self.seed ^ ((i as u64) << 32) ^ day_number);
             if unit_fraction(draw) < p {
@@ -477,6 +481,7 @@ impl World {
             .members
             .iter()
             .enumerate()
+            .filter(|(_, m)| m.joined <= day)
             .filter(|(_, m)| match u {
                 Some(u) => Some(m.unit) == Some(unit_id(u + 1)),
                 None => {

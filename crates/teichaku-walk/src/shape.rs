@@ -19,7 +19,8 @@ pub const LAUNCH: NaiveDate = match NaiveDate::from_ymd_opt(2026, 4, 6) {
 /// staff member in their 20s or 30s with advanced literacy, who becomes the unit's ambassador
 /// when the walk appoints one); nobody is an ambassador at launch. Member `k` of unit `u` (from 0)
 /// is in age band `k mod 3` and literacy tier `(k div 3 + u) mod 3`, so the organisation holds
-/// every combination. Everyone joined a year before launch and nobody leaves.
+/// every combination. Everyone joined a year before launch, except one new hire per unit on day
+/// [`HIRED_ON_DAY`]; nobody leaves.
 ///
 /// ```
 /// use teichaku_walk::Shape;
@@ -97,6 +98,10 @@ pub(crate) struct Cast {
 
 /// Builds the organisation of `shape` following `pattern`; the promotion lead holds the role from
 /// launch unless `lead_appointed_later` (the playbook has an activity appointing one).
+/// The day after launch on which each unit gains a new hire (26 weeks: the seeds' cycle of 3–6
+/// months comes round).
+pub const HIRED_ON_DAY: u64 = 182;
+
 pub(crate) fn organisation(
     shape: Shape,
     pattern: DeploymentPattern,
@@ -156,6 +161,22 @@ pub(crate) fn organisation(
             here.push(position);
         }
         cast.unit_members.push(here);
+    }
+    // The next cycle's new hires: one beginner in their 20s or 30s joins each unit on day
+    // `HIRED_ON_DAY`, after every unit's training; listed last, so the members before keep their
+    // positions (and their draws).
+    let hired = LAUNCH.checked_add_days(Days::new(HIRED_ON_DAY)).unwrap_or(LAUNCH);
+    for unit in 1..=sizes.len() {
+        members.push(Member {
+            id: member_id(members.len() + 1),
+            name: None,
+            unit: unit_id(unit),
+            roles: BTreeSet::from([Role::Staff]),
+            age_band: Some(AgeBand::Age20s30s),
+            literacy: Some(LiteracyTier::Beginner),
+            joined: hired,
+            left: None,
+        });
     }
     let units = (1..=sizes.len()).map(|n| Unit { id: unit_id(n), name: format!("Unit {n}"), parent: None }).collect();
     let mut next = 1;
