@@ -101,25 +101,32 @@ fn a_failing_rollout_puts_the_executive_escalation_right_after_the_method_s_own_
     let ready = readiness(&snapshot, &report);
     let p = plan(&snapshot, as_of);
     let actions = next_actions(&snapshot, &report, &p, &ready, None).actions;
-    // The barrier point, `weekly-40` (weekly-active 0 puts the rollout back in `prepare`):
-    // 200 + gate weight 1 × 5 = 205. The practice task, overdue: 100, plus 75 days late (04-17 to
-    // 07-01), less one phase ahead of the current one: 100 + 75 − 3 = 172. Then the escalation,
-    // 100 × 1.0 = 100; then the playbook's target, weekly-active ≥ 0.6 by day 90, missed a day
-    // ago: `target_missed` 85.
+    // The barrier point, `weekly-40` (weekly-active 0 puts the rollout back in `prepare`), is a
+    // KPI: the work that moves it is proposed in its place. The escalation fired on weekly-active,
+    // so it is that work: `barrier_work` 90 + gate weight 1 × 5 + severity 100 × 1.0 = 195.
+    // The practice task, overdue: 100, plus 75 days late (04-17 to 07-01); late is late in any
+    // phase, so nothing comes off for the phase ahead: 175. Sales' training, held on 04-10, again
+    // for 105, who joined on 05-07 with no training: the barrier's work (90 + 5) and 55 days
+    // waiting: 150. Then the playbook's target, weekly-active ≥ 0.6 by day 90, missed a day ago:
+    // `target_missed` 85.
     // The single executive's silence is withheld under the minimum group of 5, so
     // `executive-silent` is not proposed.
     let top: Vec<(&str, f64)> = actions.iter().take(4).map(|a| (a.code.as_str(), a.urgency)).collect();
     assert_eq!(
         top,
         [
-            ("barrier:weekly-40", 205.0),
-            ("activity:practice-task", 172.0),
-            ("intervention:failing-escalation", 100.0),
+            ("intervention:failing-escalation", 195.0),
+            ("activity:practice-task", 175.0),
+            ("activity:training", 150.0),
             ("target:weekly_active_rate-by-90", 85.0),
         ]
     );
+    assert!(!actions.iter().any(|a| a.code == "barrier:weekly-40"), "its work stands for it");
+    assert!(actions[0].reasons.iter().any(|r| matches!(r, Reason::BarrierPoint { .. })));
+    assert!(actions[2].reasons.iter().any(|r| matches!(r, Reason::NewMembers { members, waiting_days: 55, .. }
+        if members == &vec![member(0x105)])));
     assert!(!actions.iter().any(|a| a.code == "intervention:executive-silent"), "{actions:?}");
-    assert_eq!(actions[2].members, vec![member(0x101)], "the executive");
+    assert_eq!(actions[0].members, vec![member(0x101)], "the executive");
 }
 
 mod properties {

@@ -102,9 +102,10 @@ fn the_demo_page_shows_its_figures_as_the_text_report_does() {
     assert!(page.contains("15.4 / 50 pts · 24.6% (target ≥80.0%)"));
     assert!(page.contains("11.3 / 20 pts · 50.8% (target ≥90.0%)"));
     assert!(page.contains("withheld / 5 pts"));
-    // The barrier point, with what was observed against its bar.
-    assert!(page.contains("At least 30% use AI on 4 or more days a week</strong> <code>daily-habit-30</code>"));
-    assert!(page.contains("Now: 24.6% / ≥30.0%"));
+    // The barrier point, in the current phase, with what was observed against its bar: 66.9%
+    // of the 118 present trained, as the text report's `trained_share` 0.67.
+    assert!(page.contains("At least 80% have completed a training</strong> <code>trained-80</code>"));
+    assert!(page.contains("Now: 66.9% / ≥80.0% · gate of phase 3."));
     // Waves numbered from 1, as the text report: wave 2 may start, wave 3 is blocked.
     assert!(page.contains(">Wave 2</text><text class=\"state\" x=\"184\" y=\"32\">may start</text>"), "wave 2");
     assert!(

@@ -159,7 +159,9 @@ fn extra_usage_is_counted_and_moves_the_rollout_into_spread() {
     assert_eq!(c.actions_added, []);
     assert!(w.after.actions.actions.iter().any(|a| a.code == "appoint:ambassador"
         && a.reasons.iter().any(|r| matches!(r, teichaku::rollout::Reason::BarrierPoint { .. }))));
-    assert_eq!(c.actions_removed, [action("barrier:weekly-40", ActionScope::Organisation)]);
+    // Before, the weekly-active barrier's work: Sales' training again, where its audience has
+    // members without a training record; with the barrier on `ambassadors`, it goes.
+    assert_eq!(c.actions_removed, [action("activity:training", ActionScope::Unit(crate::support::unit(2)))]);
     assert!(c.instances.is_empty(), "no completion, so no status changes");
     // The snapshot's store had no use on 04-12; the simulation's has three.
     let weekly = |w: &teichaku::Assessment| w.kpis.scopes[0].value(teichaku::model::Kpi::WeeklyActiveRate);

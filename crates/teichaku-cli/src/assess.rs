@@ -336,11 +336,12 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
                         if lang == Lang::Ja { format!("第{}波", wave + 1) } else { format!("wave {}", wave + 1) };
                     format!("{} ({wave}): {criterion}", t(lang, "the next wave waits for it", "次の波が待つ"))
                 }
-                Reason::TargetMissed { due, days_missed, shortfall, .. } => {
+                Reason::TargetMissed { kpi, due, days_missed, shortfall, .. } => {
                     let short =
                         shortfall.map(|s| format!(", {} {s:.2}", t(lang, "short by", "不足"))).unwrap_or_default();
                     format!(
-                        "{} {due} ({days_missed} {}){short}",
+                        "{} {} {due} ({days_missed} {}){short}",
+                        crate::render::kpi_name(*kpi),
                         t(lang, "target missed, due", "目標未達、期日"),
                         t(lang, "days ago", "日前")
                     )

@@ -227,7 +227,7 @@ fn check_text(check: &Check) -> String {
     }
 }
 
-fn kpi_name(kpi: teichaku::model::Kpi) -> String {
+pub(crate) fn kpi_name(kpi: teichaku::model::Kpi) -> String {
     serde_json::to_value(kpi).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 

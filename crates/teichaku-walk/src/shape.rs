@@ -69,7 +69,8 @@ impl Shape {
         }
     }
 
-    /// The organisation's headcount.
+    /// The organisation's headcount at launch; one new hire per unit joins on day
+    /// [`HIRED_ON_DAY`].
     pub fn headcount(self) -> usize {
         self.unit_sizes().iter().sum()
     }

@@ -59,7 +59,8 @@ fn the_derived_bars_follow_the_playbooks() {
 fn shapes_hold_what_the_issue_asks() {
     for shape in Shape::ALL {
         let (org, cast) = organisation(shape, DeploymentPattern::Hybrid, true);
-        assert_eq!(org.members.len(), shape.headcount());
+        assert_eq!(org.members.len(), shape.headcount() + org.units.len(), "one new hire per unit");
+        assert_eq!(org.members.iter().filter(|m| m.joined > crate::shape::LAUNCH).count(), org.units.len());
         assert_eq!(org.units.len(), shape.unit_sizes().len());
         assert_eq!(org.waves.iter().map(|w| w.units.len()).sum::<usize>(), org.units.len());
         assert_eq!(cast.ambassadors_to_be.len(), org.units.len());
