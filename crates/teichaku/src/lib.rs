@@ -44,7 +44,7 @@ pub use load::{
 pub use overview::{ActiveFigure, ObservedCounts, OverviewReport, PhaseProgress, UnitOverview, WeekPoint, overview};
 pub use simulate::{
     ActionRef, Change, Changes, InstanceChange, SimulateError, Unblocking, WhatIf, best_single_action, simulate,
-    snapshot_events,
+    simulate_with_store, snapshot_events,
 };
 pub use teichaku_metrics as metrics;
 pub use teichaku_metrics::{KpiOptions, KpiReport, kpis};
