@@ -31,6 +31,7 @@
 
 mod access;
 mod assess;
+mod complete;
 pub mod demo;
 pub mod facts;
 mod load;
@@ -38,6 +39,7 @@ mod overview;
 mod simulate;
 
 pub use assess::{AssessOptions, Assessment, assess, assess_with_store};
+pub use complete::{CompletionNameError, completions_named};
 pub use load::{
     LoadError, LoadOptions, Loaded, MAX_BAD_LINES_KEPT, NamedBy, UsageBadLine, UsageFileReport, UsageReport,
     UsageSource, load, load_with,
