@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly by design")]
 
 mod actions;
+mod api;
 mod activity_recent;
 mod bad_input;
 mod calibration;
