@@ -106,8 +106,9 @@ def test_calibrate_moves_people_to_the_target_shares():
 
 def test_calibrate_refuses_shares_that_do_not_add_up():
     with pytest.raises(teichaku.EvaluationError) as e:
-        teichaku.calibrate("ai-use-in-appraisal@1", POPULATION, {"S": 0.5, "A": 0.2, "B": 0.1, "C": 0.1, "D": 0.0})
-    assert "0.9" in str(e.value)
+        teichaku.calibrate("ai-use-in-appraisal@1", POPULATION, {"S": 0.25, "A": 0.25, "B": 0, "C": 0, "D": 0})
+    assert str(e.value) == "the target shares add up to 0.5, not 1"
+    assert e.value.problems[0]["error"] == "target_sum"
 
 
 def _script(*args, stdin=None):
