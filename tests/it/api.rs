@@ -68,10 +68,13 @@ fn small_in_code() -> AssessmentDocument {
     }
     assert_eq!(built, read);
     // The spot checks that the loop above cannot hide: the roles and dates of three members.
-    assert!(built.members.iter().any(|x| x.id == m(102) && x.has_role(Role::PromotionLead) && x.has_role(Role::Staff)));
-    assert!(built.members.iter().any(|x| x.id == m(101) && x.age_band == Some(AgeBand::Age60Plus)
+    assert!(
+        built.members.iter().any(|x| x.id == m(0x102) && x.has_role(Role::PromotionLead) && x.has_role(Role::Staff))
+    );
+    assert!(built.members.iter().any(|x| x.id == m(0x101)
+        && x.age_band == Some(AgeBand::Age60Plus)
         && x.literacy == Some(LiteracyTier::Beginner)));
-    assert!(built.members.iter().any(|x| x.id == m(107) && x.left == Some(day("2026-06-01"))));
+    assert!(built.members.iter().any(|x| x.id == m(0x107) && x.left == Some(day("2026-06-01"))));
     assert_eq!(built.waves[0].units, [u(2)]);
     let playbook = serde_json::from_value(doc["playbook"]["inline"].clone()).unwrap();
     let observations: Observations = serde_json::from_value(doc["observations"].clone()).unwrap();
@@ -86,19 +89,16 @@ fn the_constructors_build_what_the_document_reads() {
     let from_code = validate_document(built, catalog()).unwrap();
     assert_eq!(from_code, load(&small()).unwrap());
     // The one way from code, `Snapshot::new(..).validate()`, gives the same snapshot.
-    let via_snapshot = Snapshot::new(
-        from_code.organisation().clone(),
-        from_code.playbook().clone(),
-        from_code.observations().clone(),
-    )
-    .validate()
-    .unwrap();
+    let via_snapshot =
+        Snapshot::new(from_code.organisation().clone(), from_code.playbook().clone(), from_code.observations().clone())
+            .validate()
+            .unwrap();
     assert_eq!(via_snapshot, from_code);
 }
 
 #[test]
 fn observation_builders_match_their_json() {
-    let e = UsageEvent::new(MemberId::from_u128(104), "2026-04-15 10:00:00").with_minutes(7.5);
+    let e = UsageEvent::new(MemberId::from_u128(0x104), "2026-04-15 10:00:00").with_minutes(7.5);
     let read: UsageEvent = serde_json::from_value(json!({
         "member": "00000000-0000-0000-0000-000000000104", "at": "2026-04-15 10:00:00", "minutes": 7.5
     }))
@@ -156,13 +156,14 @@ fn simulate_with_store_refuses_usage_and_agrees_with_simulate() {
     let snapshot = load(&small()).unwrap();
     let store = EventStore::from_snapshot(&snapshot).unwrap();
     let as_of = day("2026-05-20");
-    let extra = Observations::new()
-        .with_completion(Completion::new(ActivityId::new("practice-task").unwrap(), as_of).in_unit(UnitId::from_u128(2)));
+    let extra = Observations::new().with_completion(
+        Completion::new(ActivityId::new("practice-task").unwrap(), as_of).in_unit(UnitId::from_u128(2)),
+    );
     let events = snapshot_events(&snapshot).unwrap();
     let by_store = simulate_with_store(&snapshot, &store, as_of, extra.clone(), &Default::default()).unwrap();
     assert_eq!(by_store, simulate(&snapshot, &events, as_of, extra, &Default::default()).unwrap());
     assert!(!by_store.changes.is_empty());
-    let usage = Observations::new().with_usage(UsageEvent::new(MemberId::from_u128(104), "2026-05-20 10:00:00"));
+    let usage = Observations::new().with_usage(UsageEvent::new(MemberId::from_u128(0x104), "2026-05-20 10:00:00"));
     let refused = simulate_with_store(&snapshot, &store, as_of, usage, &Default::default()).unwrap_err();
     assert_eq!(refused, SimulateError::UsageWithStore { events: 1 });
     assert_eq!(

@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly by design")]
 
 mod actions;
-mod api;
 mod activity_recent;
+mod api;
 mod bad_input;
 mod calibration;
 mod demo;

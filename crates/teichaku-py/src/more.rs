@@ -92,8 +92,7 @@ fn what_if_of(
             .map_err(|e| assessment_failure(&e))?;
         Some(what_if.changes)
     };
-    let best = teichaku::best_single_action(&loaded.snapshot, &before)
-        .map_err(|e| assessment_failure(&e))?;
+    let best = teichaku::best_single_action(&loaded.snapshot, &before).map_err(|e| assessment_failure(&e))?;
     let text = lang.map(|lang| {
         teichaku_report::whatif_text(&loaded.snapshot, &before, &completed, changes.as_ref(), &best, top, lang)
     });
