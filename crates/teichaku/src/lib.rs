@@ -17,6 +17,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! An organisation built in code rather than read from a document is assembled with the
+//! constructors of [`model`] (`Organisation::new`, `Unit::new`, `Member::new`,
+//! `Observations::new`, ...) and validated once with [`model::Snapshot::new`] and
+//! [`model::Snapshot::validate`]; [`Catalog::get`] gives a built-in playbook. The README's Rust
+//! example, a doc test, does so.
+//!
 //! The crates behind it, each usable alone:
 //! - [`model`]: organisations, playbooks, observations, documents and validation;
 //! - [`playbooks`]: the five built-in playbooks and the [`Catalog`];
