@@ -1,5 +1,5 @@
-//! The what-if, the roll-up and the calibration from Python: `what_if`, `rollup` and
-//! `calibrate`, the library calls behind `teichaku whatif` and `teichaku evaluate --rollup` /
+//! The what-if, the HTML report, the roll-up and the calibration from Python: `what_if`,
+//! `html_report`, `rollup` and `calibrate`, the library calls behind `teichaku whatif` and `teichaku evaluate --rollup` /
 //! `--calibrate`.
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -104,6 +104,35 @@ fn what_if_of(
         best_single_actions: best,
         text,
     })
+}
+
+/// The assessment on `as_of` as the self-contained HTML report `teichaku assess --format html
+/// --lang` writes (charts drawn in SVG, no script, no network), in `lang` ("en" or "ja"), with
+/// the first `top` next actions. Raises what `assess` raises.
+#[pyfunction]
+#[pyo3(signature = (document, as_of, /, lang = "en", top = 10, usage = None))]
+pub(crate) fn html_report<'py>(
+    py: Python<'py>,
+    document: &Bound<'py, PyAny>,
+    as_of: &Bound<'py, PyAny>,
+    lang: &str,
+    top: usize,
+    usage: Option<&Bound<'py, PyAny>>,
+) -> PyResult<String> {
+    let input = document_input(document)?;
+    let as_of = day(as_of)?;
+    let lang = parse_lang(lang)?;
+    let page = |usage: Option<&dyn teichaku::UsageSource>| -> Result<String, Failure> {
+        let loaded = calls::load_with(&input, usage)?;
+        let a = teichaku::assess_with_store(&loaded.snapshot, &loaded.store, as_of, &Default::default())
+            .map_err(|e| assessment_failure(&e))?;
+        Ok(teichaku_report::html(&loaded.snapshot, &a, lang, top))
+    };
+    match usage {
+        None => py.detach(|| page(None)),
+        Some(opener) => page(Some(&Opener(opener))),
+    }
+    .map_err(|f| raise(py, f))
 }
 
 /// Rolls a population's results up per group (`teichaku evaluate --rollup`): `subjects` as for

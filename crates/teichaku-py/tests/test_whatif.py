@@ -143,3 +143,13 @@ def test_the_console_script_is_declared():
 
     scripts = [e for e in entry_points(group="console_scripts") if e.name == "teichaku"]
     assert [e.value for e in scripts] == ["teichaku._cli:run"]
+
+
+def test_the_html_report_in_both_languages():
+    english = teichaku.html_report(SMALL, "2026-05-20")
+    japanese = teichaku.html_report(SMALL, "2026-05-20", lang="ja", top=1)
+    assert english.startswith("<!DOCTYPE html>") and japanese.startswith("<!DOCTYPE html>")
+    assert '<html lang="en">' in english and '<html lang="ja">' in japanese
+    assert "Small Example K.K." in english
+    with pytest.raises(ValueError):
+        teichaku.html_report(SMALL, "2026-05-20", lang="de")

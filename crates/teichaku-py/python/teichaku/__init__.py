@@ -102,6 +102,16 @@ def what_if(document, as_of, /, *, complete=(), lang=None, top=5, base_dir=None,
     return _teichaku.what_if(document, as_of, list(complete), lang, top, _opener(base_dir, usage_files))
 
 
+def html_report(document, as_of, /, *, lang="en", top=10, base_dir=None, usage_files=None):
+    """The assessment on ``as_of`` as the self-contained HTML page ``teichaku assess --format html`` writes.
+
+    In ``lang`` (``"en"`` or ``"ja"``), listing the first ``top`` next actions; the charts are
+    SVG in the page (no script, no network). Usage event files are read as :func:`assess` reads
+    them. Raises what :func:`assess` raises.
+    """
+    return _teichaku.html_report(document, as_of, lang, top, _opener(base_dir, usage_files))
+
+
 def rollup(rubric, subjects, /, *, min_group_size=5):
     """Roll a population's results up per group, as ``teichaku evaluate --rollup`` does.
 
@@ -142,6 +152,7 @@ __all__ = [
     "demo_document",
     "evaluate",
     "evaluate_batch",
+    "html_report",
     "import_members",
     "rollup",
     "validate",

@@ -66,3 +66,6 @@ def rollup(rubric: RubricArg, subjects: Iterable[Mapping[str, Any]], /, min_grou
 def calibrate(
     rubric: RubricArg, subjects: Iterable[Mapping[str, Any]], target: Mapping[str, Any], /
 ) -> Json: ...
+def html_report(
+    document: Document, as_of: Union[datetime.date, str], /, lang: str = "en", top: int = 10, usage: Any = None
+) -> str: ...
