@@ -4,6 +4,7 @@
 
 mod actions;
 mod activity_recent;
+mod api;
 mod bad_input;
 mod calibration;
 mod demo;

@@ -14,6 +14,7 @@ mod kpis;
 mod output;
 mod render;
 mod schema;
+mod whatif;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -77,6 +78,9 @@ enum Command {
     /// Score a facts file (CSV or JSON lines) against a rubric, row by row; exit 0 when every row
     /// is good, 1 when some rows are bad, 2 when the input is unusable.
     Evaluate(evaluate::Request),
+    /// What completing activities today would change, and the single ready action that would
+    /// unblock the most work and people.
+    Whatif(whatif::Request),
     /// Write an assessment document from the organisation's HR member list (CSV or XLSX).
     Init(init::Request),
     /// Print the JSON Schema of a document kind, or of all of them.
@@ -208,6 +212,7 @@ fn run(cli: Cli, stdout: &output::Stdout, out: &mut String) -> Result<u8, Failur
         Command::Kpis(request) => return kpis::run(&request, &catalog, lang, out),
         Command::Assess(request) => return assess::run(&request, &catalog, lang, stdout, out),
         Command::Evaluate(request) => return evaluate::run(&request),
+        Command::Whatif(request) => return whatif::run(&request, &catalog, lang, out),
         Command::Init(request) => return init::run(&request, &catalog, out),
         Command::Schema { document } => *out = json(&schema::schemas(document))?,
         Command::Demo { document, format } => {

@@ -28,6 +28,7 @@
 // The metrics run on untrusted documents inside the engine: no input may make them panic.
 #![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)]
 
+mod access;
 mod activity;
 mod aggregate;
 mod calendar;

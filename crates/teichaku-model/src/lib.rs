@@ -37,6 +37,7 @@
 // (issue 6); `#[cfg(test)]` code may, through clippy.toml's `allow-*-in-tests`.
 #![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)]
 
+mod build;
 mod document;
 mod error;
 mod id;

@@ -84,6 +84,23 @@ impl Catalog {
     }
 }
 
+impl Catalog {
+    /// The playbook with the id `id`, such as `sme-five-step`; `None` when the catalog holds none
+    /// of that id (or `id` is not a playbook id at all).
+    ///
+    /// ```
+    /// use teichaku_playbooks::Catalog;
+    /// let catalog = Catalog::builtin();
+    /// assert_eq!(catalog.get("sme-five-step").map(|p| p.phases.len()), Some(5));
+    /// assert!(catalog.get("no-such-playbook").is_none());
+    /// assert!(catalog.get("Not An Id").is_none());
+    /// ```
+    pub fn get(&self, id: &str) -> Option<&Playbook> {
+        let id = PlaybookId::new(id).ok()?;
+        self.playbooks.get(&id)
+    }
+}
+
 impl PlaybookCatalog for Catalog {
     fn playbook(&self, id: &PlaybookId) -> Option<&Playbook> {
         self.playbooks.get(id)

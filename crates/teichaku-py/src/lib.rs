@@ -17,6 +17,7 @@
 
 mod calls;
 mod convert;
+mod more;
 mod problems;
 
 use chrono::NaiveDate;
@@ -72,6 +73,8 @@ mod _teichaku {
         AssessmentError, DocumentError, EvaluationError, RubricError, TeichakuError, ValidationError, assess,
         builtin_rubric, demo_document, evaluate, evaluate_batch, import_members, validate,
     };
+    #[pymodule_export]
+    use crate::more::{calibrate, html_report, rollup, what_if};
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

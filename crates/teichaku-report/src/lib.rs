@@ -30,10 +30,12 @@ mod gantt;
 mod html;
 mod schedule;
 mod svg;
+mod whatif;
 mod words;
 
 pub use gantt::gantt_mermaid;
 pub use html::{CHART_IDS, html};
+pub use whatif::whatif_text;
 
 #[cfg(test)]
 mod tests;

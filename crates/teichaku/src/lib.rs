@@ -17,6 +17,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! An organisation built in code rather than read from a document is assembled with the
+//! constructors of [`model`] (`Organisation::new`, `Unit::new`, `Member::new`,
+//! `Observations::new`, ...) and validated once with [`model::Snapshot::new`] and
+//! [`model::Snapshot::validate`]; [`Catalog::get`] gives a built-in playbook. The README's Rust
+//! example, a doc test, does so.
+//!
 //! The crates behind it, each usable alone:
 //! - [`model`]: organisations, playbooks, observations, documents and validation;
 //! - [`playbooks`]: the five built-in playbooks and the [`Catalog`];
@@ -29,7 +35,9 @@
 // (issue 6); `#[cfg(test)]` code may, through clippy.toml's `allow-*-in-tests`.
 #![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)]
 
+mod access;
 mod assess;
+mod complete;
 pub mod demo;
 pub mod facts;
 mod load;
@@ -37,6 +45,7 @@ mod overview;
 mod simulate;
 
 pub use assess::{AssessOptions, Assessment, assess, assess_with_store};
+pub use complete::{CompletionNameError, completions_named};
 pub use load::{
     LoadError, LoadOptions, Loaded, MAX_BAD_LINES_KEPT, NamedBy, UsageBadLine, UsageFileReport, UsageReport,
     UsageSource, load, load_with,
@@ -44,7 +53,7 @@ pub use load::{
 pub use overview::{ActiveFigure, ObservedCounts, OverviewReport, PhaseProgress, UnitOverview, WeekPoint, overview};
 pub use simulate::{
     ActionRef, Change, Changes, InstanceChange, SimulateError, Unblocking, WhatIf, best_single_action, simulate,
-    snapshot_events,
+    simulate_with_store, snapshot_events,
 };
 pub use teichaku_metrics as metrics;
 pub use teichaku_metrics::{KpiOptions, KpiReport, kpis};

@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use teichaku_metrics::{EventError, EventStoreBuilder, KpiError, KpiReport, Scope, StoreError};
+use teichaku_metrics::{EventError, EventStore, EventStoreBuilder, KpiError, KpiReport, Scope, StoreError};
 use teichaku_model::{
     Completion, MemberId, Observations, PhaseId, Record, Role, Snapshot, ValidSnapshot, ValidationError,
     ValidationErrors, validate,
@@ -206,6 +206,12 @@ pub enum SimulateError {
     /// The KPIs cannot be computed, before or after.
     #[error(transparent)]
     Kpi(#[from] KpiError),
+    /// Extra usage events were given to [`simulate_with_store`], whose store is finished.
+    #[error("{events} extra usage events cannot be added to a finished event store; pass them to `simulate` instead")]
+    UsageWithStore {
+        /// How many extra usage events were given.
+        events: usize,
+    },
 }
 
 /// A builder holding the usage events of `snapshot`, to pass to [`simulate`]; push the events of
@@ -286,6 +292,50 @@ pub fn simulate(
         let after_store = builder.finish().map_err(KpiError::from)?;
         assess_with_store(&merged, &after_store, as_of, options)?
     };
+    let changes = Changes::between(&before, &after);
+    Ok(WhatIf { before, after, changes })
+}
+
+/// [`simulate`] over a finished event store, such as [`crate::load_with`] gives with the usage
+/// files it streamed: the extra observations are anything but usage events, which a finished
+/// store cannot take (pass them to [`simulate`] with an [`EventStoreBuilder`]).
+///
+/// `store` holds the usage events the assessment counts, before and after; it must be built for
+/// `snapshot`'s members.
+///
+/// # Errors
+///
+/// What [`simulate`] returns, and [`SimulateError::UsageWithStore`] when `extra` holds usage
+/// events.
+///
+/// ```
+/// use teichaku::model::{Completion, Observations};
+/// let snapshot = teichaku::demo::snapshot();
+/// let store = teichaku::metrics::EventStore::from_snapshot(&snapshot)?;
+/// let as_of = teichaku::demo::AS_OF;
+/// let now = teichaku::assess(&snapshot, as_of)?;
+/// let open = now.plan.instances.iter().find(|i| i.status != teichaku::rollout::Status::Done).ok_or("all done")?;
+/// let done = Completion::new(open.key.activity.clone(), as_of).in_unit(open.key.unit);
+/// let what_if = teichaku::simulate_with_store(&snapshot, &store, as_of, Observations::new().with_completion(done), &Default::default())?;
+/// assert_eq!(what_if.before, now);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn simulate_with_store(
+    snapshot: &ValidSnapshot,
+    store: &EventStore,
+    as_of: NaiveDate,
+    extra: Observations,
+    options: &AssessOptions,
+) -> Result<WhatIf, SimulateError> {
+    if !extra.usage_files.is_empty() {
+        return Err(SimulateError::UsageFiles { files: extra.usage_files });
+    }
+    if !extra.usage.is_empty() {
+        return Err(SimulateError::UsageWithStore { events: extra.usage.len() });
+    }
+    let merged = with_extra(snapshot.clone().into_snapshot(), extra)?;
+    let before = assess_with_store(snapshot, store, as_of, options)?;
+    let after = assess_with_store(&merged, store, as_of, options)?;
     let changes = Changes::between(&before, &after);
     Ok(WhatIf { before, after, changes })
 }

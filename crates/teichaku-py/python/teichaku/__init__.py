@@ -31,6 +31,8 @@ from ._teichaku import (
     evaluate_batch,
     import_members,
 )
+from ._teichaku import calibrate as _calibrate
+from ._teichaku import rollup as _rollup
 
 
 def _opener(base_dir, usage_files):
@@ -77,6 +79,62 @@ def assess(document, as_of, /, *, base_dir=None, usage_files=None):
     return _teichaku.assess(document, as_of, _opener(base_dir, usage_files))
 
 
+def what_if(document, as_of, /, *, complete=(), lang=None, top=5, base_dir=None, usage_files=None):
+    """What completing activities on ``as_of`` would change, and the best single action.
+
+    Returns ``teichaku whatif --format json`` as a dict: ``completed`` (one completion per
+    instance), ``changes`` (phase, readiness, score and barrier before and after, the instances
+    whose status changed, the actions added and removed; only when ``complete`` names something)
+    and ``best_single_actions`` (every ready action of the assessment as it is, ranked by the
+    instances it would make startable, then the members they concern).
+
+    ``complete`` lists activities as ``"ACTIVITY"`` (organisation-wide, or each ready or overdue
+    instance of a per-unit one) or ``"ACTIVITY@UNIT"`` (a unit id, code or name). With ``lang``
+    (``"en"`` or ``"ja"``) the dict also holds ``text``: the report ``teichaku whatif --lang``
+    prints, with the first ``top`` actions. Usage event files are read as :func:`assess` reads them.
+
+    Raises what :func:`assess` raises, and AssessmentError naming an activity or unit that cannot
+    be completed (``error`` ``unknown_activity``, ``unknown_unit``, ``organisation_wide`` or
+    ``nothing_ready``, with ``name``).
+    """
+    if isinstance(complete, str):
+        raise TypeError("complete is a list of activity names, not a str")
+    return _teichaku.what_if(document, as_of, list(complete), lang, top, _opener(base_dir, usage_files))
+
+
+def html_report(document, as_of, /, *, lang="en", top=10, base_dir=None, usage_files=None):
+    """The assessment on ``as_of`` as the self-contained HTML page ``teichaku assess --format html`` writes.
+
+    In ``lang`` (``"en"`` or ``"ja"``), listing the first ``top`` next actions; the charts are
+    SVG in the page (no script, no network). Usage event files are read as :func:`assess` reads
+    them. Raises what :func:`assess` raises.
+    """
+    return _teichaku.html_report(document, as_of, lang, top, _opener(base_dir, usage_files))
+
+
+def rollup(rubric, subjects, /, *, min_group_size=5):
+    """Roll a population's results up per group, as ``teichaku evaluate --rollup`` does.
+
+    ``subjects`` as for :func:`evaluate_batch`, each subject's ``group`` naming its group. Returns
+    the overall figures and each group's (evaluated count, mean total, band counts, caps applied)
+    as a dict; a group of fewer evaluated people than ``min_group_size`` has its figures withheld.
+    """
+    return _rollup(rubric, subjects, min_group_size)
+
+
+def calibrate(rubric, subjects, target, /):
+    """Who would change band under a target band distribution, as ``teichaku evaluate --calibrate``.
+
+    ``target`` maps every band of the rubric to its share of the ranked subjects (0 to 1, adding
+    up to 1), as ``{"S": 0.1, "A": 0.2, ...}`` or ``{"shares": {...}}``. Returns the target cuts
+    and every subject who would move, from band to band, as a dict.
+
+    Raises what :func:`evaluate_batch` raises, and EvaluationError for a target that does not fit
+    the rubric.
+    """
+    return _calibrate(rubric, subjects, target)
+
+
 __version__ = ENGINE_VERSION
 
 __all__ = [
@@ -90,9 +148,13 @@ __all__ = [
     "ValidationError",
     "assess",
     "builtin_rubric",
+    "calibrate",
     "demo_document",
     "evaluate",
     "evaluate_batch",
+    "html_report",
     "import_members",
+    "rollup",
     "validate",
+    "what_if",
 ]

@@ -53,3 +53,19 @@ def import_members(
     launch_date: Union[datetime.date, str, None] = None,
     roles: Optional[str] = None,
 ) -> Json: ...
+def what_if(
+    document: Document,
+    as_of: Union[datetime.date, str],
+    /,
+    complete: list[str] = ...,
+    lang: Optional[str] = None,
+    top: int = 5,
+    usage: Any = None,
+) -> Json: ...
+def rollup(rubric: RubricArg, subjects: Iterable[Mapping[str, Any]], /, min_group_size: int = 5) -> Json: ...
+def calibrate(
+    rubric: RubricArg, subjects: Iterable[Mapping[str, Any]], target: Mapping[str, Any], /
+) -> Json: ...
+def html_report(
+    document: Document, as_of: Union[datetime.date, str], /, lang: str = "en", top: int = 10, usage: Any = None
+) -> str: ...

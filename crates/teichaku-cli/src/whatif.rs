@@ -1,0 +1,98 @@
+//! `teichaku whatif`: the assessment again with activities completed on `as_of` and what changed
+//! ([`teichaku::simulate`]), and the single ready action that would unblock the most work and
+//! people ([`teichaku::best_single_action`]).
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use teichaku::model::{Completion, Lang, Observations};
+use teichaku::{Catalog, Changes, Unblocking};
+
+use crate::kpis::load_with_events;
+use crate::{Failure, Format, json};
+
+/// The arguments of `teichaku whatif`.
+#[derive(clap::Args, Debug)]
+pub(crate) struct Request {
+    /// The assessment document, or `-` for standard input.
+    file: PathBuf,
+    /// The last day that counts, such as 2026-11-01; today in the organisation's offset when
+    /// left out.
+    #[arg(long = "as-of", value_name = "DATE")]
+    as_of: Option<NaiveDate>,
+    /// An activity to take as completed on the as-of day: `ACTIVITY` (an organisation-wide
+    /// activity, or each ready or overdue instance of a per-unit one) or `ACTIVITY@UNIT` (a unit
+    /// id, code or name); may be given several times.
+    #[arg(long = "complete", value_name = "ACTIVITY")]
+    complete: Vec<String>,
+    /// A CSV or JSON Lines file of further usage events; may be given several times.
+    #[arg(long = "events", value_name = "FILE")]
+    events: Vec<PathBuf>,
+    /// Compute even when some event lines are malformed (they are counted as `assess` counts them).
+    #[arg(long)]
+    skip_bad_lines: bool,
+    /// How many single actions the text output ranks (JSON lists them all).
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    top: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// What `teichaku whatif --format json` prints.
+#[derive(Serialize)]
+struct Output<'a> {
+    engine_version: &'static str,
+    as_of: NaiveDate,
+    /// The completions taken as done, one per instance.
+    completed: &'a [Completion],
+    /// What differs once they are done; absent without `--complete`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changes: Option<&'a Changes>,
+    /// Every candidate single action of the assessment as it is, best first.
+    best_single_actions: &'a [Unblocking],
+}
+
+pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String) -> Result<u8, Failure> {
+    let loaded = load_with_events(&req.file, &req.events, req.skip_bad_lines, catalog)?;
+    let snapshot = &loaded.snapshot;
+    let as_of = req.as_of.unwrap_or_else(|| crate::today(snapshot.organisation().utc_offset));
+    let options = teichaku::AssessOptions::default();
+    let before = teichaku::assess_with_store(snapshot, &loaded.store, as_of, &options)
+        .map_err(|e| Failure::input(e.to_string()))?;
+    let mut completed = Vec::new();
+    for text in &req.complete {
+        let named = teichaku::completions_named(snapshot, &before, text)
+            .map_err(|e| Failure::input(format!("--complete {text}: {e}")))?;
+        completed.extend(named);
+    }
+    let changes = if completed.is_empty() {
+        None
+    } else {
+        let extra = Observations { completions: completed.clone(), ..Observations::default() };
+        // The document's events and the streamed ones count as in `assess`, before and after.
+        let what_if = teichaku::simulate_with_store(snapshot, &loaded.store, as_of, extra, &options)
+            .map_err(|e| Failure::input(e.to_string()))?;
+        Some(what_if.changes)
+    };
+    let best = teichaku::best_single_action(snapshot, &before).map_err(|e| Failure::input(e.to_string()))?;
+    match req.format {
+        Format::Json => {
+            *out = json(&Output {
+                engine_version: teichaku::ENGINE_VERSION,
+                as_of,
+                completed: &completed,
+                changes: changes.as_ref(),
+                best_single_actions: &best,
+            })?;
+        }
+        Format::Text => {
+            *out = teichaku_report::whatif_text(snapshot, &before, &completed, changes.as_ref(), &best, req.top, lang);
+            if req.as_of.is_none() {
+                crate::mark_today(out, as_of, lang);
+            }
+        }
+    }
+    Ok(0)
+}

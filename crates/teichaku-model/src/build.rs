@@ -1,0 +1,669 @@
+//! Constructors and builders of the input types, for callers that build an organisation and its
+//! observations in code rather than read a document.
+//!
+//! Each input type has `new` taking its required fields, every optional field left out (`None`,
+//! empty, or the format's default), and `with_*` methods (or a verb such as
+//! [`Unit::under`]) that set one more. A field the format adds later gets a default here, so code
+//! written this way keeps compiling when it does; struct literals do not.
+//!
+//! ```
+//! use teichaku_model::{
+//!     Completion, DeploymentPattern, Member, MemberId, Observations, Organisation, Role, Snapshot, Unit, UnitId,
+//!     UtcOffset, ActivityId, UsageEvent,
+//! };
+//! let launch = chrono::NaiveDate::from_ymd_opt(2026, 4, 1).ok_or("not a day")?;
+//! let sales = UnitId::from_key("S");
+//! let org = Organisation::new("Example Ltd", UtcOffset::from_minutes(9 * 60)?, launch)
+//!     .with_unit(Unit::new(sales, "Sales"))
+//!     .with_member(Member::new(MemberId::from_key("E001"), sales, launch).with_role(Role::Executive));
+//! let seen = Observations::new()
+//!     .with_completion(Completion::new(ActivityId::new("kick-off")?, launch))
+//!     .with_usage(UsageEvent::new(MemberId::from_key("E001"), "2026-04-02T09:30:00+09:00").with_minutes(6.0));
+//! assert_eq!(org.deployment_pattern, DeploymentPattern::Hybrid);
+//! assert_eq!(seen.usage.len(), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+
+use crate::{
+    ActivityId, Adkar, AgeBand, AssessmentDocument, Completion, Consultation, ConsultationId, DeploymentPattern,
+    FORMAT_VERSION, HourlyRate, IncidentId, LiteracyTier, Member, MemberId, MemberKeys, NonUserReason, Observations,
+    Organisation, OrganisationKeys, Playbook, PlaybookId, PlaybookSource, Proposal, ProposalId, Role, RuleIncident,
+    RuleReview, RuleReviewId, Severity, Snapshot, SuccessCase, SuccessCaseId, SurveyId, SurveyResponse, TaskBaseline,
+    TaskCategory, Timestamp, ToolId, TrainingRecord, TrainingTrack, Unit, UnitId, UnitKeys, UsageEvent, UtcOffset,
+    ValidSnapshot, ValidationErrors, Wave,
+};
+
+impl Organisation {
+    /// An organisation with no units, members or waves yet, rolled out as
+    /// [`DeploymentPattern::Hybrid`] (an executive mandate plus a pilot unit).
+    ///
+    /// ```
+    /// use teichaku_model::{Organisation, UtcOffset};
+    /// let org = Organisation::new("Example Ltd", UtcOffset::UTC, "2026-04-01".parse()?);
+    /// assert!(org.units.is_empty() && org.members.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(name: impl Into<String>, utc_offset: UtcOffset, launch_date: NaiveDate) -> Self {
+        Self {
+            name: name.into(),
+            utc_offset,
+            launch_date,
+            deployment_pattern: DeploymentPattern::Hybrid,
+            units: Vec::new(),
+            members: Vec::new(),
+            waves: Vec::new(),
+            task_baselines: Vec::new(),
+            hourly_rate: None,
+            keys: OrganisationKeys::default(),
+        }
+    }
+
+    /// With `pattern` as how the rollout is driven.
+    #[must_use]
+    pub fn with_deployment_pattern(mut self, pattern: DeploymentPattern) -> Self {
+        self.deployment_pattern = pattern;
+        self
+    }
+
+    /// With one more unit.
+    #[must_use]
+    pub fn with_unit(mut self, unit: Unit) -> Self {
+        self.units.push(unit);
+        self
+    }
+
+    /// With one more member.
+    #[must_use]
+    pub fn with_member(mut self, member: Member) -> Self {
+        self.members.push(member);
+        self
+    }
+
+    /// With one more member, known to the organisation by `key` (an employee number) and,
+    /// if given, an e-mail address: usage files and reports may then name them so.
+    ///
+    /// ```
+    /// use teichaku_model::{Member, MemberId, Organisation, UnitId, UtcOffset};
+    /// let day = "2026-04-01".parse()?;
+    /// let id = MemberId::from_key("E001");
+    /// let org = Organisation::new("Example Ltd", UtcOffset::UTC, day)
+    ///     .with_keyed_member(Member::new(id, UnitId::from_u128(1), day), "E001", Some("sato@example.jp"));
+    /// assert_eq!(org.keys.label(id), Some("E001"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_keyed_member(mut self, member: Member, key: impl Into<String>, email: Option<&str>) -> Self {
+        self.keys.members.push(MemberKeys {
+            member: member.id,
+            key: Some(key.into()),
+            email: email.map(str::to_owned),
+        });
+        self.members.push(member);
+        self
+    }
+
+    /// With one more unit, known to the organisation by `code` (a department code or path).
+    #[must_use]
+    pub fn with_coded_unit(mut self, unit: Unit, code: impl Into<String>) -> Self {
+        self.keys.units.push(UnitKeys { unit: unit.id, code: code.into() });
+        self.units.push(unit);
+        self
+    }
+
+    /// With one more wave of the rollout plan, after those given before.
+    #[must_use]
+    pub fn with_wave(mut self, wave: Wave) -> Self {
+        self.waves.push(wave);
+        self
+    }
+
+    /// With the minutes `task` took before AI.
+    #[must_use]
+    pub fn with_task_baseline(mut self, task: TaskCategory, minutes: f64) -> Self {
+        self.task_baselines.push(TaskBaseline { task, minutes });
+        self
+    }
+
+    /// With the cost of one hour of staff time.
+    #[must_use]
+    pub fn with_hourly_rate(mut self, rate: HourlyRate) -> Self {
+        self.hourly_rate = Some(rate);
+        self
+    }
+}
+
+impl Unit {
+    /// A root unit.
+    ///
+    /// ```
+    /// use teichaku_model::{Unit, UnitId};
+    /// let team = Unit::new(UnitId::from_key("S1"), "Inside sales").under(UnitId::from_key("S"));
+    /// assert_eq!(team.parent, Some(UnitId::from_key("S")));
+    /// ```
+    pub fn new(id: UnitId, name: impl Into<String>) -> Self {
+        Self { id, name: name.into(), parent: None }
+    }
+
+    /// The unit placed under `parent`.
+    #[must_use]
+    pub fn under(mut self, parent: UnitId) -> Self {
+        self.parent = Some(parent);
+        self
+    }
+}
+
+impl Wave {
+    /// A wave of `units`, unnamed.
+    ///
+    /// ```
+    /// use teichaku_model::{UnitId, Wave};
+    /// let pilot = Wave::new([UnitId::from_key("S")]).named("pilot");
+    /// assert_eq!(pilot.name.as_deref(), Some("pilot"));
+    /// ```
+    pub fn new(units: impl IntoIterator<Item = UnitId>) -> Self {
+        Self { name: None, units: units.into_iter().collect() }
+    }
+
+    /// The wave with a name, such as `pilot`.
+    #[must_use]
+    pub fn named(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+}
+
+impl Member {
+    /// A member of `unit` from `joined` on, with no role, name, generation or literacy.
+    ///
+    /// ```
+    /// use teichaku_model::{LiteracyTier, Member, MemberId, Role, UnitId};
+    /// let m = Member::new(MemberId::from_key("E007"), UnitId::from_key("S"), "2020-04-01".parse()?)
+    ///     .named("Ito")
+    ///     .with_role(Role::Staff)
+    ///     .with_role(Role::Ambassador)
+    ///     .with_literacy(LiteracyTier::Beginner);
+    /// assert!(m.has_role(Role::Ambassador));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(id: MemberId, unit: UnitId, joined: NaiveDate) -> Self {
+        Self { id, name: None, unit, roles: BTreeSet::new(), age_band: None, literacy: None, joined, left: None }
+    }
+
+    /// With a display name.
+    #[must_use]
+    pub fn named(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// With one more role.
+    #[must_use]
+    pub fn with_role(mut self, role: Role) -> Self {
+        self.roles.insert(role);
+        self
+    }
+
+    /// With the member's generation.
+    #[must_use]
+    pub fn with_age_band(mut self, band: AgeBand) -> Self {
+        self.age_band = Some(band);
+        self
+    }
+
+    /// With the member's AI literacy.
+    #[must_use]
+    pub fn with_literacy(mut self, tier: LiteracyTier) -> Self {
+        self.literacy = Some(tier);
+        self
+    }
+
+    /// Having left on `day`, the first day they no longer count.
+    #[must_use]
+    pub fn left_on(mut self, day: NaiveDate) -> Self {
+        self.left = Some(day);
+        self
+    }
+}
+
+impl Observations {
+    /// Nothing observed yet.
+    ///
+    /// ```
+    /// use teichaku_model::{Completion, Observations, ActivityId};
+    /// let o = Observations::new().with_completion(Completion::new(ActivityId::new("kick-off")?, "2026-04-01".parse()?));
+    /// assert_eq!(o.completions.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// With one more completion.
+    #[must_use]
+    pub fn with_completion(mut self, completion: Completion) -> Self {
+        self.completions.push(completion);
+        self
+    }
+
+    /// With one more usage event.
+    #[must_use]
+    pub fn with_usage(mut self, event: UsageEvent) -> Self {
+        self.usage.push(event);
+        self
+    }
+
+    /// With one more file of usage events, named relative to the document.
+    #[must_use]
+    pub fn with_usage_file(mut self, name: impl Into<String>) -> Self {
+        self.usage_files.push(name.into());
+        self
+    }
+
+    /// With one more training record.
+    #[must_use]
+    pub fn with_training(mut self, training: TrainingRecord) -> Self {
+        self.trainings.push(training);
+        self
+    }
+
+    /// With one more survey answer.
+    #[must_use]
+    pub fn with_survey(mut self, survey: SurveyResponse) -> Self {
+        self.surveys.push(survey);
+        self
+    }
+
+    /// With one more improvement proposal.
+    #[must_use]
+    pub fn with_proposal(mut self, proposal: Proposal) -> Self {
+        self.proposals.push(proposal);
+        self
+    }
+
+    /// With one more consultation.
+    #[must_use]
+    pub fn with_consultation(mut self, consultation: Consultation) -> Self {
+        self.consultations.push(consultation);
+        self
+    }
+
+    /// With one more breach of the usage rules.
+    #[must_use]
+    pub fn with_incident(mut self, incident: RuleIncident) -> Self {
+        self.incidents.push(incident);
+        self
+    }
+
+    /// With one more review of the usage rules.
+    #[must_use]
+    pub fn with_rule_review(mut self, review: RuleReview) -> Self {
+        self.rule_reviews.push(review);
+        self
+    }
+
+    /// With one more success case.
+    #[must_use]
+    pub fn with_success_case(mut self, case: SuccessCase) -> Self {
+        self.success_cases.push(case);
+        self
+    }
+}
+
+impl Completion {
+    /// `activity` finished on `date`, organisation-wide and by nobody recorded.
+    ///
+    /// ```
+    /// use teichaku_model::{ActivityId, Completion, MemberId, UnitId};
+    /// let c = Completion::new(ActivityId::new("pilot-start")?, "2026-05-01".parse()?)
+    ///     .in_unit(UnitId::from_key("S"))
+    ///     .by(MemberId::from_key("E001"));
+    /// assert_eq!(c.unit, Some(UnitId::from_key("S")));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(activity: ActivityId, date: NaiveDate) -> Self {
+        Self { activity, unit: None, date, by: None }
+    }
+
+    /// Done in `unit` (a per-unit activity); `None` keeps it organisation-wide.
+    #[must_use]
+    pub fn in_unit(mut self, unit: impl Into<Option<UnitId>>) -> Self {
+        self.unit = unit.into();
+        self
+    }
+
+    /// Done by `member`.
+    #[must_use]
+    pub fn by(mut self, member: MemberId) -> Self {
+        self.by = Some(member);
+        self
+    }
+}
+
+impl UsageEvent {
+    /// One use by `member` at `at` (RFC 3339 text, a local date-time in the organisation's
+    /// offset, or a `DateTime<FixedOffset>`), of no recorded length, task, tool or time saved.
+    ///
+    /// ```
+    /// use teichaku_model::{MemberId, TaskCategory, UsageEvent};
+    /// let e = UsageEvent::new(MemberId::from_key("E001"), "2026-04-02T09:30:00+09:00")
+    ///     .with_minutes(6.0)
+    ///     .with_task(TaskCategory::new("email")?)
+    ///     .with_saved_minutes(10.0);
+    /// assert_eq!(e.saved_minutes, Some(10.0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(member: MemberId, at: impl Into<Timestamp>) -> Self {
+        Self { member, at: at.into(), minutes: 0.0, task: None, tool: None, saved_minutes: None }
+    }
+
+    /// With the minutes spent with the tool.
+    #[must_use]
+    pub fn with_minutes(mut self, minutes: f64) -> Self {
+        self.minutes = minutes;
+        self
+    }
+
+    /// With the kind of task.
+    #[must_use]
+    pub fn with_task(mut self, task: TaskCategory) -> Self {
+        self.task = Some(task);
+        self
+    }
+
+    /// With the tool used.
+    #[must_use]
+    pub fn with_tool(mut self, tool: ToolId) -> Self {
+        self.tool = Some(tool);
+        self
+    }
+
+    /// With the minutes saved.
+    #[must_use]
+    pub fn with_saved_minutes(mut self, minutes: f64) -> Self {
+        self.saved_minutes = Some(minutes);
+        self
+    }
+}
+
+impl TrainingRecord {
+    /// `member` completed a session of `track` on `date`, not tied to an activity.
+    pub fn new(member: MemberId, date: NaiveDate, track: TrainingTrack) -> Self {
+        Self { member, date, track, activity: None }
+    }
+
+    /// Held as part of `activity`.
+    #[must_use]
+    pub fn for_activity(mut self, activity: ActivityId) -> Self {
+        self.activity = Some(activity);
+        self
+    }
+}
+
+impl SurveyResponse {
+    /// An anonymous answer on `date` with no question answered yet.
+    ///
+    /// ```
+    /// use teichaku_model::{MemberId, SurveyId, SurveyResponse};
+    /// let s = SurveyResponse::new(SurveyId::from_u128(1), "2026-05-01".parse()?).by(MemberId::from_key("E001")).with_satisfaction(4);
+    /// assert_eq!(s.satisfaction, Some(4));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(id: SurveyId, date: NaiveDate) -> Self {
+        Self {
+            id,
+            date,
+            member: None,
+            unit: None,
+            satisfaction: None,
+            quality: None,
+            uses_ai: None,
+            non_user_reason: None,
+            adkar: None,
+        }
+    }
+
+    /// Answered by `member`.
+    #[must_use]
+    pub fn by(mut self, member: MemberId) -> Self {
+        self.member = Some(member);
+        self
+    }
+
+    /// Answered in `unit`.
+    #[must_use]
+    pub fn in_unit(mut self, unit: UnitId) -> Self {
+        self.unit = Some(unit);
+        self
+    }
+
+    /// With the satisfaction answer, 1 to 5.
+    #[must_use]
+    pub fn with_satisfaction(mut self, answer: u8) -> Self {
+        self.satisfaction = Some(answer);
+        self
+    }
+
+    /// With the output-quality answer, 1 to 5.
+    #[must_use]
+    pub fn with_quality(mut self, answer: u8) -> Self {
+        self.quality = Some(answer);
+        self
+    }
+
+    /// With whether the member uses AI.
+    #[must_use]
+    pub fn with_uses_ai(mut self, uses: bool) -> Self {
+        self.uses_ai = Some(uses);
+        self
+    }
+
+    /// With why the member does not use AI.
+    #[must_use]
+    pub fn with_non_user_reason(mut self, reason: NonUserReason) -> Self {
+        self.non_user_reason = Some(reason);
+        self
+    }
+
+    /// With the ADKAR answers.
+    #[must_use]
+    pub fn with_adkar(mut self, adkar: Adkar) -> Self {
+        self.adkar = Some(adkar);
+        self
+    }
+}
+
+impl Proposal {
+    /// A proposal by `member` submitted on `submitted`, untitled and not implemented.
+    pub fn new(id: ProposalId, member: MemberId, submitted: NaiveDate) -> Self {
+        Self { id, member, title: None, submitted, implemented: None }
+    }
+
+    /// With a title.
+    #[must_use]
+    pub fn titled(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Implemented on `day`.
+    #[must_use]
+    pub fn implemented_on(mut self, day: NaiveDate) -> Self {
+        self.implemented = Some(day);
+        self
+    }
+}
+
+impl Consultation {
+    /// A question `member` asked on `opened`, not yet answered or resolved.
+    pub fn new(id: ConsultationId, member: MemberId, opened: NaiveDate) -> Self {
+        Self { id, member, answered_by: None, opened, resolved: None }
+    }
+
+    /// Answered by `member`.
+    #[must_use]
+    pub fn answered_by(mut self, member: MemberId) -> Self {
+        self.answered_by = Some(member);
+        self
+    }
+
+    /// Resolved on `day`.
+    #[must_use]
+    pub fn resolved_on(mut self, day: NaiveDate) -> Self {
+        self.resolved = Some(day);
+        self
+    }
+}
+
+impl RuleIncident {
+    /// A breach of `severity` on `date`, of no member or unit recorded.
+    pub fn new(id: IncidentId, date: NaiveDate, severity: Severity) -> Self {
+        Self { id, date, member: None, unit: None, severity, summary: None }
+    }
+
+    /// By `member`.
+    #[must_use]
+    pub fn by(mut self, member: MemberId) -> Self {
+        self.member = Some(member);
+        self
+    }
+
+    /// In `unit`.
+    #[must_use]
+    pub fn in_unit(mut self, unit: UnitId) -> Self {
+        self.unit = Some(unit);
+        self
+    }
+
+    /// With a summary.
+    #[must_use]
+    pub fn with_summary(mut self, summary: impl Into<String>) -> Self {
+        self.summary = Some(summary.into());
+        self
+    }
+}
+
+impl RuleReview {
+    /// A review of the usage rules on `date`.
+    pub fn new(id: RuleReviewId, date: NaiveDate) -> Self {
+        Self { id, date, by: None, changes: None }
+    }
+
+    /// Led by `member`.
+    #[must_use]
+    pub fn by(mut self, member: MemberId) -> Self {
+        self.by = Some(member);
+        self
+    }
+
+    /// With what changed.
+    #[must_use]
+    pub fn with_changes(mut self, changes: impl Into<String>) -> Self {
+        self.changes = Some(changes.into());
+        self
+    }
+}
+
+impl SuccessCase {
+    /// A success case `member` shared on `date`, its four parts not yet written.
+    ///
+    /// ```
+    /// use teichaku_model::{MemberId, SuccessCase, SuccessCaseId};
+    /// let case = SuccessCase::new(SuccessCaseId::from_u128(1), MemberId::from_key("E001"), "2026-06-01".parse()?)
+    ///     .with_parts("minutes took an hour", "drafted by AI", "15 minutes", "template 3");
+    /// assert!(case.is_complete());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(id: SuccessCaseId, member: MemberId, date: NaiveDate) -> Self {
+        Self { id, member, date, problem: None, measure: None, effect: None, how: None }
+    }
+
+    /// With its four parts: the problem, what was done, the effect and how to reproduce it.
+    #[must_use]
+    pub fn with_parts(
+        mut self,
+        problem: impl Into<String>,
+        measure: impl Into<String>,
+        effect: impl Into<String>,
+        how: impl Into<String>,
+    ) -> Self {
+        self.problem = Some(problem.into());
+        self.measure = Some(measure.into());
+        self.effect = Some(effect.into());
+        self.how = Some(how.into());
+        self
+    }
+}
+
+impl Snapshot {
+    /// An organisation, the playbook it follows and what was observed: the one way to assess an
+    /// organisation built in code. Validate it with [`Snapshot::validate`] (or read a document
+    /// with `teichaku::load`).
+    ///
+    /// ```
+    /// use teichaku_model::{Member, MemberId, Observations, Organisation, Snapshot, Unit, UnitId, UtcOffset};
+    /// // The facade's `Catalog::builtin().get("sme-five-step")` holds this one.
+    /// let playbook = teichaku_model::parse_playbook(include_str!("../../teichaku-playbooks/data/sme-five-step.json"))?;
+    /// let day = "2026-04-01".parse()?;
+    /// let org = Organisation::new("Example Ltd", UtcOffset::UTC, day)
+    ///     .with_unit(Unit::new(UnitId::from_key("S"), "Sales"))
+    ///     .with_member(Member::new(MemberId::from_key("E001"), UnitId::from_key("S"), day));
+    /// let valid = Snapshot::new(org, playbook, Observations::new()).validate()?;
+    /// assert_eq!(valid.organisation().members.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(organisation: Organisation, playbook: Playbook, observations: Observations) -> Self {
+        Self { organisation, playbook, observations }
+    }
+
+    /// Validates the snapshot: [`crate::validate`].
+    ///
+    /// # Errors
+    ///
+    /// Every problem found, each naming its record.
+    pub fn validate(self) -> Result<ValidSnapshot, ValidationErrors> {
+        crate::validate(self)
+    }
+}
+
+impl AssessmentDocument {
+    /// A document of this build's [`FORMAT_VERSION`] following the built-in (or registered)
+    /// playbook `playbook`, with nothing observed yet.
+    ///
+    /// ```
+    /// use teichaku_model::{AssessmentDocument, Organisation, PlaybookId, UtcOffset};
+    /// let org = Organisation::new("Example Ltd", UtcOffset::UTC, "2026-04-01".parse()?);
+    /// let doc = AssessmentDocument::new(org, PlaybookId::new("sme-five-step")?);
+    /// assert!(serde_json::to_string(&doc)?.contains(r#""builtin":"sme-five-step""#));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(organisation: Organisation, playbook: PlaybookId) -> Self {
+        Self {
+            version: FORMAT_VERSION,
+            organisation,
+            playbook: PlaybookSource::Builtin(playbook),
+            observations: Observations::default(),
+        }
+    }
+
+    /// A document with its playbook written inline.
+    #[must_use]
+    pub fn with_inline_playbook(organisation: Organisation, playbook: Playbook) -> Self {
+        Self {
+            version: FORMAT_VERSION,
+            organisation,
+            playbook: PlaybookSource::Inline(Box::new(playbook)),
+            observations: Observations::default(),
+        }
+    }
+
+    /// The document with `observations`.
+    #[must_use]
+    pub fn with_observations(mut self, observations: Observations) -> Self {
+        self.observations = observations;
+        self
+    }
+}
