@@ -491,9 +491,21 @@ pub fn next_actions(
     let mut fired: Vec<(usize, ActionScope)> = Vec::new();
     for (position, iv) in pb.interventions.iter().enumerate() {
         let heres: &[Here<'_>] = if iv.scope == ActivityScope::PerUnit { &unit_heres } else { &organisation_here };
+        // Its activity's place in the playbook, to see when it was last run.
+        let run_by = iv.activity.as_ref().and_then(|a| pb.activities.iter().position(|x| &x.id == a));
         for here in heres {
             let scope = here.scope;
-            if holds(&iv.when, &look, here) {
+            // Just run (its activity completed in the scope within `INTERVENTION_REST_DAYS`), an
+            // intervention rests: the 7-day KPIs it reads need a week after it to show its effect,
+            // and proposing it again meanwhile only crowds out the rest of the method.
+            let at = match scope {
+                ActionScope::Unit(u) => Some(u),
+                _ => None,
+            };
+            let resting = run_by
+                .and_then(|p| look.done.last_at(p, at))
+                .is_some_and(|last| last <= as_of && (as_of - last).num_days() < INTERVENTION_REST_DAYS);
+            if !resting && holds(&iv.when, &look, here) {
                 fired.push((position, scope));
                 let terms = UrgencyTerms { severity: k.kpi_severity * iv.severity, ..UrgencyTerms::default() };
                 let due = iv.due_within_days.and_then(|d| as_of.checked_add_days(Days::new(u64::from(d))));
@@ -1152,6 +1164,10 @@ fn holds(condition: &Condition, look: &Lookups<'_>, here: &Here<'_>) -> bool {
         _ => false,
     }
 }
+
+/// Days an intervention rests after its activity was run in a scope: a week for its effect and
+/// a week to measure it.
+const INTERVENTION_REST_DAYS: i64 = 14;
 
 /// Whether `condition` reads `kpi` anywhere (negated or not).
 fn reads_kpi(condition: &Condition, kpi: Kpi) -> bool {

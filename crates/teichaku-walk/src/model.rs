@@ -405,13 +405,12 @@ impl World {
             if let Some(activity) = activity {
                 for &place in &places {
                     // The intervention runs its activity: a completion where that instance may be
-                    // done now (open and able to start, or recurring), its effect in any case.
+                    // done now (open and able to start, or done before: run again), its effect in
+                    // any case.
                     let at = if activity.scope == ActivityScope::PerUnit { place } else { None };
                     let completes = (activity.scope == ActivityScope::Organisation || at.is_some())
                         && plan.instances.iter().any(|i| {
-                            i.key.activity == activity.id
-                                && i.key.unit == at
-                                && (i.can_start() || (i.done.is_some() && activity.recurrence.is_some()))
+                            i.key.activity == activity.id && i.key.unit == at && (i.can_start() || i.done.is_some())
                         })
                         && !self
                             .observations
