@@ -12,34 +12,63 @@ use crate::store::MAX_EVENT_MINUTES;
 /// The day number of 1970-01-01 in chrono's count from the common era.
 const EPOCH_FROM_CE: i64 = 719_163;
 
-/// The value of one ASCII hex digit.
-#[inline]
-fn hex(b: u8) -> Option<u128> {
-    match b {
-        b'0'..=b'9' => Some(u128::from(b - b'0')),
-        b'a'..=b'f' => Some(u128::from(b - b'a' + 10)),
-        b'A'..=b'F' => Some(u128::from(b - b'A' + 10)),
-        _ => None,
+/// Each byte's value as a hex digit, or 0xff.
+#[allow(clippy::indexing_slicing, reason = "constant indices below 256 into a table of 256")]
+const HEX: [u8; 256] = {
+    let mut table = [0xff; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
     }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
+
+/// The value of 4 ASCII hex digits, with a flag byte that is 0 when all were hex digits: the
+/// digits are looked up independently, so the work does not wait digit on digit.
+#[inline]
+fn hex4(b: [u8; 4]) -> (u32, u8) {
+    let [a, b, c, d] = b.map(|x| HEX.get(usize::from(x)).copied().unwrap_or(0xff));
+    let flags = (a | b | c | d) & 0xf0;
+    ((u32::from(a) << 12) | (u32::from(b) << 8) | (u32::from(c) << 4) | u32::from(d), flags)
 }
 
 /// A UUID in its canonical hyphenated form (`8-4-4-4-12` hex digits, either case), as a number.
 #[inline]
 pub(crate) fn uuid(text: &[u8]) -> Option<u128> {
-    if text.len() != 36 {
+    let [
+        a0, a1, a2, a3, a4, a5, a6, a7, b'-',
+        b0, b1, b2, b3, b'-',
+        c0, c1, c2, c3, b'-',
+        d0, d1, d2, d3, b'-',
+        e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11,
+    ] = *text
+    else {
         return None;
-    }
+    };
+    let groups = [
+        hex4([a0, a1, a2, a3]),
+        hex4([a4, a5, a6, a7]),
+        hex4([b0, b1, b2, b3]),
+        hex4([c0, c1, c2, c3]),
+        hex4([d0, d1, d2, d3]),
+        hex4([e0, e1, e2, e3]),
+        hex4([e4, e5, e6, e7]),
+        hex4([e8, e9, e10, e11]),
+    ];
     let mut value = 0u128;
-    for (i, &b) in text.iter().enumerate() {
-        if matches!(i, 8 | 13 | 18 | 23) {
-            if b != b'-' {
-                return None;
-            }
-        } else {
-            value = (value << 4) | hex(b)?;
-        }
+    let mut flags = 0u8;
+    for (group, flag) in groups {
+        value = (value << 16) | u128::from(group);
+        flags |= flag;
     }
-    Some(value)
+    (flags == 0).then_some(value)
 }
 
 /// The value of `n` ASCII digits at the start of `text`.

@@ -23,7 +23,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 use std::io::BufRead;
 
 use teichaku_model::{MemberId, TaskCategory, Timestamp, ToolId, UsageEvent};
@@ -666,7 +666,8 @@ fn stream_blocks(
             }
         }
         let first_line = line == 0;
-        let parsed = parse_batch(&mut workers, shared, batch, first_line);
+        let parsed = parse_batch(&mut workers, shared, &batch, first_line);
+        blocks.recycle(batch);
         let Some(parsed) = parsed else {
             break Err(StreamError::Read { line: line + 1, problem: "a reading thread stopped".into() });
         };
@@ -695,14 +696,10 @@ const MAX_THREADS: usize = 256;
 
 /// Parses a batch of pieces, one per worker, on threads when there are several; `None` if a
 /// thread failed.
-fn parse_batch(workers: &mut [Worker], shared: &Shared, batch: Vec<Piece>, first_line: bool) -> Option<Vec<Parsed>> {
+fn parse_batch(workers: &mut [Worker], shared: &Shared, batch: &[Piece], first_line: bool) -> Option<Vec<Parsed>> {
     if batch.len() <= 1 {
         return Some(
-            workers
-                .iter_mut()
-                .zip(batch)
-                .map(|(worker, piece)| worker.parse(shared, &piece, first_line))
-                .collect(),
+            workers.iter_mut().zip(batch).map(|(worker, piece)| worker.parse(shared, piece, first_line)).collect(),
         );
     }
     std::thread::scope(|scope| {
@@ -710,7 +707,7 @@ fn parse_batch(workers: &mut [Worker], shared: &Shared, batch: Vec<Piece>, first
             .iter_mut()
             .zip(batch)
             .enumerate()
-            .map(|(i, (worker, piece))| scope.spawn(move || worker.parse(shared, &piece, first_line && i == 0)))
+            .map(|(i, (worker, piece))| scope.spawn(move || worker.parse(shared, piece, first_line && i == 0)))
             .collect();
         handles.into_iter().map(|h| h.join().ok()).collect()
     })
@@ -746,11 +743,23 @@ struct Blocks<R> {
     skipping: bool,
     /// The reader failed: the error, handed over once the lines before it are.
     failed: Option<std::io::Error>,
+    /// Blocks parsed, their memory kept for the next ones.
+    spare: Vec<Vec<u8>>,
 }
 
 impl<R: BufRead> Blocks<R> {
     fn new(reader: R, size: usize) -> Self {
-        Self { reader, size, carry: Vec::new(), skipping: false, failed: None }
+        Self { reader, size, carry: Vec::new(), skipping: false, failed: None, spare: Vec::new() }
+    }
+
+    /// Takes back the blocks of parsed pieces, to read the next ones into.
+    fn recycle(&mut self, pieces: Vec<Piece>) {
+        for piece in pieces {
+            if let Piece::Lines(mut block) = piece {
+                block.clear();
+                self.spare.push(block);
+            }
+        }
     }
 
     /// The next piece, `None` at the end of the text.
@@ -763,7 +772,10 @@ impl<R: BufRead> Blocks<R> {
             self.skip_line()?;
             return Ok(Some(Piece::TooLong));
         }
-        let mut block = std::mem::take(&mut self.carry);
+        let mut block = self.spare.pop().unwrap_or_default();
+        block.clear();
+        block.extend_from_slice(&self.carry);
+        self.carry.clear();
         let mut target = self.size;
         loop {
             let ended = match self.fill(&mut block, target) {
@@ -850,48 +862,84 @@ impl<R: BufRead> Blocks<R> {
 /// organisation's offset.
 struct Shared {
     columns: Option<Columns>,
-    members: HashMap<u128, u32, BuildHasherDefault<UuidHasher>>,
+    members: MemberTable,
     offset_seconds: i64,
 }
 
 impl Shared {
     fn new(builder: &EventStoreBuilder, columns: Option<Columns>) -> Self {
         let count = builder.member_count();
-        let members = builder
-            .member_ids()
-            .filter(|&(_, n)| n < count)
-            .map(|(id, n)| (id.as_uuid().as_u128(), n))
-            .collect();
+        let members =
+            MemberTable::new(builder.member_ids().filter(|&(_, n)| n < count).map(|(id, n)| (id.as_uuid().as_u128(), n)));
         Self { columns, members, offset_seconds: builder.offset_seconds() }
     }
 
     /// The number of the member with this canonical uuid text, if the builder knows it.
     #[inline]
     fn member(&self, text: &[u8]) -> Option<u32> {
-        self.members.get(&fast::uuid(text)?).copied()
+        self.members.get(fast::uuid(text)?)
     }
 }
 
-/// Hashes member uuids (random numbers already, or the organisation's own): their two halves
-/// folded and mixed, without a random seed.
-#[derive(Default)]
-struct UuidHasher(u64);
+/// Member numbers by uuid, in one flat open-addressing table at most half full: a look-up reads
+/// one slot (the uuid and the number side by side), so a file of shuffled members costs one
+/// cache miss a row, not the two of a general hash map. The hash is fixed (no random seed).
+struct MemberTable {
+    /// The uuid's high and low halves and the number; [`EMPTY`] in the number marks a free slot.
+    slots: Vec<[u64; 3]>,
+    mask: usize,
+}
 
-impl Hasher for UuidHasher {
-    fn finish(&self) -> u64 {
-        self.0
+/// The number word of a free [`MemberTable`] slot.
+const EMPTY: u64 = u64::MAX;
+
+impl MemberTable {
+    fn new(members: impl Iterator<Item = (u128, u32)>) -> Self {
+        let members: Vec<(u128, u32)> = members.collect();
+        let size = (members.len() * 2).next_power_of_two().max(16);
+        let mut table = Self { slots: vec![[0, 0, EMPTY]; size], mask: size - 1 };
+        for (id, number) in members {
+            let mut at = table.home(id);
+            while let Some(slot) = table.slots.get_mut(at) {
+                if slot[2] == EMPTY || (slot[0], slot[1]) == halves(id) {
+                    *slot = [halves(id).0, halves(id).1, u64::from(number)];
+                    break;
+                }
+                at = (at + 1) & table.mask;
+            }
+        }
+        table
     }
 
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    #[inline]
+    fn home(&self, id: u128) -> usize {
+        let (high, low) = halves(id);
+        let folded = high ^ low.rotate_left(32);
+        ((folded ^ (folded >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & self.mask
+    }
+
+    #[inline]
+    fn get(&self, id: u128) -> Option<u32> {
+        let (high, low) = halves(id);
+        let mut at = self.home(id);
+        // At most half the slots are taken, so a free one ends every probe.
+        loop {
+            let &[h, l, number] = self.slots.get(at)?;
+            if number == EMPTY {
+                return None;
+            }
+            if h == high && l == low {
+                return u32::try_from(number).ok();
+            }
+            at = (at + 1) & self.mask;
         }
     }
+}
 
-    fn write_u128(&mut self, n: u128) {
-        let folded = (n as u64) ^ ((n >> 64) as u64);
-        self.0 = (folded ^ (folded >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
+/// A uuid's high and low 64 bits.
+#[inline]
+fn halves(id: u128) -> (u64, u64) {
+    ((id >> 64) as u64, id as u64)
 }
 
 /// One thread's reading state: its partial builder, CSV splitter and task-and-tool cache.
