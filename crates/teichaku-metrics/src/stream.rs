@@ -777,6 +777,8 @@ impl<R: BufRead> Blocks<R> {
         block.extend_from_slice(&self.carry);
         self.carry.clear();
         let mut target = self.size;
+        // Bytes of `block` known to hold no line end.
+        let mut searched = 0;
         loop {
             let ended = match self.fill(&mut block, target) {
                 Ok(ended) => ended,
@@ -791,7 +793,7 @@ impl<R: BufRead> Blocks<R> {
                     return Ok(Some(Piece::Lines(block)));
                 }
             };
-            match memchr::memrchr(b'\n', &block) {
+            match memchr::memrchr(b'\n', block.get(searched..).unwrap_or_default()).map(|p| p + searched) {
                 Some(last) => {
                     let rest = block.get(last + 1..).unwrap_or_default();
                     if rest.len() > MAX_LINE_BYTES {
@@ -809,7 +811,11 @@ impl<R: BufRead> Blocks<R> {
                     return Ok(Some(Piece::TooLong));
                 }
                 None if ended => return Ok((!block.is_empty()).then_some(Piece::Lines(block))),
-                None => target = block.len() + self.size,
+                None => {
+                    // A long line: read on, twice as much each time, so a line costs its length.
+                    searched = block.len();
+                    target = block.len() + self.size.max(block.len());
+                }
             }
         }
     }
