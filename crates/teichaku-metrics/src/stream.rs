@@ -953,11 +953,15 @@ struct Worker {
     builder: EventStoreBuilder,
     splitter: Splitter,
     kinds: KindCache,
+    /// Where each line of the block ends.
+    ends: Vec<usize>,
+    /// Each CSV line's member, if its member field is a known canonical uuid.
+    members: Vec<Option<u32>>,
 }
 
 impl Worker {
     fn new(builder: EventStoreBuilder) -> Self {
-        Self { builder, splitter: Splitter::new(), kinds: KindCache::default() }
+        Self { builder, splitter: Splitter::new(), kinds: KindCache::default(), ends: Vec::new(), members: Vec::new() }
     }
 
     /// Parses one piece; `first_line` says it starts the text (a JSON byte-order mark may
@@ -970,20 +974,39 @@ impl Worker {
             Piece::Lines(block) => block,
         };
         let mut parsed = Parsed::default();
-        let mut rows = Vec::with_capacity(memchr::memchr_iter(b'\n', block).count() + 1);
+        self.ends.clear();
+        self.ends.extend(memchr::memchr_iter(b'\n', block));
+        if block.last() != Some(&b'\n') {
+            self.ends.push(block.len());
+        }
+        let mut rows = Vec::with_capacity(self.ends.len());
+        if let Some(columns) = &shared.columns {
+            // The members first, in a tight loop of their own: each look-up is likely a cache
+            // miss, and so many misses are waited for at once rather than one a line.
+            self.members.clear();
+            let mut start = 0;
+            for &end in &self.ends {
+                let line = block.get(start..end).unwrap_or_default();
+                start = end + 1;
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                let member = line.split(|&b| b == b',').nth(columns.member).and_then(|text| shared.member(text));
+                self.members.push(member);
+            }
+        }
+        let (ends, members) = (std::mem::take(&mut self.ends), std::mem::take(&mut self.members));
         let mut start = 0;
-        let ends = memchr::memchr_iter(b'\n', block).chain((block.last() != Some(&b'\n')).then_some(block.len()));
-        for end in ends {
+        for (i, &end) in ends.iter().enumerate() {
             let raw = block.get(start..end).unwrap_or_default();
             start = end + 1;
             parsed.lines += 1;
+            let member = members.get(i).copied().flatten();
             let outcome = if raw.len() > MAX_LINE_BYTES {
                 Err(LineError::TooLong { limit: MAX_LINE_BYTES })
             } else {
                 let line = raw.strip_suffix(b"\r").unwrap_or(raw);
                 match &shared.columns {
                     Some(_) if is_blank(line) => continue,
-                    Some(columns) => match self.fast_csv(shared, columns, line) {
+                    Some(columns) => match member.and_then(|m| self.fast_csv(m, shared, columns, line)) {
                         Some(row) => {
                             rows.push(row);
                             Ok(())
@@ -1016,16 +1039,17 @@ impl Worker {
                 Err(error) => parsed.bad.push((parsed.lines, error)),
             }
         }
+        (self.ends, self.members) = (ends, members);
         rows.shrink_to_fit();
         self.builder.push_chunk(rows);
         parsed
     }
 
-    /// The row of a CSV line in the plain forms (no quote, a known canonical member uuid, an
-    /// RFC 3339 timestamp with `Z` or an offset, plain minutes, known slugs); `None` sends the
+    /// The row of a CSV line of `member` (found from its canonical uuid) in the plain forms (no
+    /// quote, an RFC 3339 timestamp with `Z` or an offset, plain minutes, known slugs); `None` sends the
     /// line to the general path, which reads it or says what is wrong.
     #[inline]
-    fn fast_csv(&mut self, shared: &Shared, columns: &Columns, line: &[u8]) -> Option<Row> {
+    fn fast_csv(&mut self, member: u32, shared: &Shared, columns: &Columns, line: &[u8]) -> Option<Row> {
         if memchr::memchr(b'"', line).is_some() {
             return None;
         }
@@ -1041,7 +1065,6 @@ impl Worker {
             return None;
         }
         let field = |column: Option<usize>| column.and_then(|c| fields.get(c)).copied().unwrap_or_default();
-        let member = shared.member(field(Some(columns.member)))?;
         let (day, millis) = fast::timestamp(field(Some(columns.at)), shared.offset_seconds)?;
         let minutes = match field(columns.minutes) {
             [] => 0,
