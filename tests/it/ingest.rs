@@ -135,7 +135,9 @@ fn json_lines_read_the_same_on_any_threads_and_blocks() {
     for i in 0..30u128 {
         let n = i % MEMBERS;
         text.push_str(&match i % 10 {
-            0 => format!(r#"{{"member":"{}","at":"2026-08-03T09:{:02}:00Z","minutes":{}.5,"task":"mail"}}"#, m(n), i, i),
+            0 => {
+                format!(r#"{{"member":"{}","at":"2026-08-03T09:{:02}:00Z","minutes":{}.5,"task":"mail"}}"#, m(n), i, i)
+            }
             1 => format!(r#"{{ "at" : "2026-08-03T09:00:00+09:00" , "member" : "{}" , "saved_minutes" : 2 }}"#, m(n)),
             2 => format!(r#"{{"member":"{}","at":"2026-08-03T09:00:00Z","task":"m\u0061il"}}"#, m(n)),
             3 => format!(r#"{{"member":"{}","at":"2026-08-03T09:00:00Z","minutes":012}}"#, m(n)),
@@ -191,8 +193,24 @@ struct Event {
 const TASKS: [&str; 3] = ["mail", "code", "meeting-notes"];
 
 fn event() -> impl Strategy<Value = Event> {
-    (0..MEMBERS, 1..28u32, 0..86_400u32, proptest::option::of(0..1000u32), -14 * 4..=14 * 4i32, 0..100_000u32, proptest::option::of(0..3usize))
-        .prop_map(|(member, day, seconds, millis, zone, centi, task)| Event { member, day, seconds, millis, zone: zone * 15, centi, task })
+    (
+        0..MEMBERS,
+        1..28u32,
+        0..86_400u32,
+        proptest::option::of(0..1000u32),
+        -14 * 4..=14 * 4i32,
+        0..100_000u32,
+        proptest::option::of(0..3usize),
+    )
+        .prop_map(|(member, day, seconds, millis, zone, centi, task)| Event {
+            member,
+            day,
+            seconds,
+            millis,
+            zone: zone * 15,
+            centi,
+            task,
+        })
 }
 
 impl Event {

@@ -58,7 +58,12 @@ fn main() -> ExitCode {
     );
     match export(&dir, &data) {
         Ok(()) => {
-            eprintln!("export-e2e: wrote {} members and {} events to {}", data.members.len(), data.events.len(), dir.display());
+            eprintln!(
+                "export-e2e: wrote {} members and {} events to {}",
+                data.members.len(),
+                data.events.len(),
+                dir.display()
+            );
             ExitCode::SUCCESS
         }
         Err(error) => {

@@ -43,11 +43,42 @@ fn hex4(b: [u8; 4]) -> (u32, u8) {
 #[inline]
 pub(crate) fn uuid(text: &[u8]) -> Option<u128> {
     let [
-        a0, a1, a2, a3, a4, a5, a6, a7, b'-',
-        b0, b1, b2, b3, b'-',
-        c0, c1, c2, c3, b'-',
-        d0, d1, d2, d3, b'-',
-        e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11,
+        a0,
+        a1,
+        a2,
+        a3,
+        a4,
+        a5,
+        a6,
+        a7,
+        b'-',
+        b0,
+        b1,
+        b2,
+        b3,
+        b'-',
+        c0,
+        c1,
+        c2,
+        c3,
+        b'-',
+        d0,
+        d1,
+        d2,
+        d3,
+        b'-',
+        e0,
+        e1,
+        e2,
+        e3,
+        e4,
+        e5,
+        e6,
+        e7,
+        e8,
+        e9,
+        e10,
+        e11,
     ] = *text
     else {
         return None;
@@ -188,7 +219,11 @@ mod tests {
         for offset in [0, 540, -600, 840, -840] {
             let offset = UtcOffset::from_minutes(offset).unwrap();
             for text in texts {
-                assert_eq!(timestamp(text.as_bytes(), i64::from(offset.minutes()) * 60), general(text, offset), "{text}");
+                assert_eq!(
+                    timestamp(text.as_bytes(), i64::from(offset.minutes()) * 60),
+                    general(text, offset),
+                    "{text}"
+                );
             }
         }
     }

@@ -875,8 +875,9 @@ struct Shared {
 impl Shared {
     fn new(builder: &EventStoreBuilder, columns: Option<Columns>) -> Self {
         let count = builder.member_count();
-        let members =
-            MemberTable::new(builder.member_ids().filter(|&(_, n)| n < count).map(|(id, n)| (id.as_uuid().as_u128(), n)));
+        let members = MemberTable::new(
+            builder.member_ids().filter(|&(_, n)| n < count).map(|(id, n)| (id.as_uuid().as_u128(), n)),
+        );
         Self { columns, members, offset_seconds: builder.offset_seconds() }
     }
 
@@ -1019,7 +1020,11 @@ impl Worker {
                     None => match std::str::from_utf8(line) {
                         Err(_) => Err(LineError::NotUtf8),
                         Ok(text) => {
-                            let text = if first_line && parsed.lines == 1 { text.trim_start_matches('\u{feff}') } else { text };
+                            let text = if first_line && parsed.lines == 1 {
+                                text.trim_start_matches('\u{feff}')
+                            } else {
+                                text
+                            };
                             if text.trim().is_empty() {
                                 continue;
                             }
@@ -1093,7 +1098,9 @@ impl Worker {
         // A JSON slug is taken as written: an empty one, or one with blanks (which the kind
         // cache would trim), is an error for serde to word.
         let plain = |slug: Option<&[u8]>| {
-            slug.is_none_or(|s| !s.is_empty() && s.iter().all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.')))
+            slug.is_none_or(|s| {
+                !s.is_empty() && s.iter().all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.'))
+            })
         };
         if !plain(fields.task) || !plain(fields.tool) {
             return None;

@@ -314,9 +314,10 @@ pub fn load_with<'t>(
             .open(file, named_by)
             .map_err(|e| LoadError::UsageFileUnreadable { file: file.clone(), problem: e.to_string() })?;
         let before = report.bad_line_count;
-        let events =
-            stream_events_with(reader, format, &mut builder, &options.stream, |bad| report.bad(file, bad.line, &bad.error))
-            .map_err(|error| LoadError::UsageFile { file: file.clone(), error })?;
+        let events = stream_events_with(reader, format, &mut builder, &options.stream, |bad| {
+            report.bad(file, bad.line, &bad.error)
+        })
+        .map_err(|error| LoadError::UsageFile { file: file.clone(), error })?;
         let bad_lines = report.bad_line_count - before;
         report.events += events;
         report.files.push(UsageFileReport { file: file.clone(), events, bad_lines });
