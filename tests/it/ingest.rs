@@ -65,7 +65,7 @@ fn mixed_csv() -> String {
             1 => format!("{},2026-08-0{}T23:30:00-05:00,12,summary", m(n).to_uppercase(), 3 + i % 5),
             2 => format!("\"{}\",\"2026-08-04T09:00:00+09:00\",\"3\",\"code\"", m(n)),
             3 => format!("{},2026-08-04 09:00:00,1,", m(n)),
-            4 => format!("E5,2026-08-05T10:00:00.250Z,2.25,mail"),
+            4 => "E5,2026-08-05T10:00:00.250Z,2.25,mail".to_owned(),
             5 => format!("{},2026-08-05T10:00:00Z,1e1, mail ", m(n)),
             6 => String::new(),
             7 => format!("{},2026-08-05T10:00:00Z,ten,mail", m(n)),
@@ -145,7 +145,7 @@ fn json_lines_read_the_same_on_any_threads_and_blocks() {
             5 => format!(r#"{{"member":"{}","at":"2026-08-03T09:00:00Z","colour":1}}"#, m(n)),
             6 => "   ".to_owned(),
             7 => format!(r#"{{"member":"{}","at":"2026-08-03T09:00:00Z","member":"{}"}}"#, m(n), m(n)),
-            8 => format!(r#"{{"member":"E5","at":"2026-08-03T09:00:00Z","minutes":1e1,"tool":"chat"}}"#),
+            8 => r#"{"member":"E5","at":"2026-08-03T09:00:00Z","minutes":1e1,"tool":"chat"}"#.to_owned(),
             _ => format!(r#"{{"member":"{}","at":"2026-08-03T09:00:00","minutes":1}}"#, m(n)),
         });
         text.push('\n');

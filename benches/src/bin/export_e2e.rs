@@ -109,7 +109,7 @@ fn export(dir: &Path, data: &synthetic::Dataset) -> io::Result<()> {
     let mut doc = String::with_capacity(ids.len() * 120);
     doc.push_str(r#"{"version":1,"organisation":{"name":"End to end","utc_offset":"+00:00","#);
     let _ = write!(doc, r#""launch_date":"{}","deployment_pattern":"hybrid","units":["#, date(data.first_day));
-    for u in 0..u32::from(data.units) {
+    for u in 0..data.units {
         let sep = if u == 0 { "" } else { "," };
         let _ = write!(doc, r#"{sep}{{"id":"{}","name":"Unit {u}"}}"#, unit_uuid(u));
     }
