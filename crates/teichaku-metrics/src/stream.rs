@@ -956,8 +956,9 @@ struct Worker {
     kinds: KindCache,
     /// Where each line of the block ends.
     ends: Vec<usize>,
-    /// Each CSV line's member, if its member field is a known canonical uuid.
-    members: Vec<Option<u32>>,
+    /// Each line's member, if its member field is a known canonical uuid, with where the uuid's
+    /// text starts in the line.
+    members: Vec<Option<(u32, (usize, usize))>>,
 }
 
 impl Worker {
@@ -981,18 +982,22 @@ impl Worker {
             self.ends.push(block.len());
         }
         let mut rows = Vec::with_capacity(self.ends.len());
-        if let Some(columns) = &shared.columns {
-            // The members first, in a tight loop of their own: each look-up is likely a cache
-            // miss, and so many misses are waited for at once rather than one a line.
-            self.members.clear();
-            let mut start = 0;
-            for &end in &self.ends {
-                let line = block.get(start..end).unwrap_or_default();
-                start = end + 1;
-                let line = line.strip_suffix(b"\r").unwrap_or(line);
-                let member = line.split(|&b| b == b',').nth(columns.member).and_then(|text| shared.member(text));
-                self.members.push(member);
-            }
+        // The members first, in a tight loop of their own: each look-up is likely a cache miss,
+        // and so many misses are waited for at once rather than one a line. Each is kept with
+        // where its text lies, so the row's own reading can check it read the same bytes (in
+        // JSON, `"member"` might also be found inside another value).
+        self.members.clear();
+        let mut start = 0;
+        for &end in &self.ends {
+            let line = block.get(start..end).unwrap_or_default();
+            start = end + 1;
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            let text = match &shared.columns {
+                Some(columns) => line.split(|&b| b == b',').nth(columns.member),
+                None => json_member_hint(line),
+            };
+            let member = text.and_then(|text| Some((shared.member(text)?, place(text))));
+            self.members.push(member);
         }
         let (ends, members) = (std::mem::take(&mut self.ends), std::mem::take(&mut self.members));
         let mut start = 0;
@@ -1007,7 +1012,7 @@ impl Worker {
                 let line = raw.strip_suffix(b"\r").unwrap_or(raw);
                 match &shared.columns {
                     Some(_) if is_blank(line) => continue,
-                    Some(columns) => match member.and_then(|m| self.fast_csv(m, shared, columns, line)) {
+                    Some(columns) => match member.and_then(|(m, _)| self.fast_csv(m, shared, columns, line)) {
                         Some(row) => {
                             rows.push(row);
                             Ok(())
@@ -1028,7 +1033,7 @@ impl Worker {
                             if text.trim().is_empty() {
                                 continue;
                             }
-                            match self.fast_json(shared, text) {
+                            match self.fast_json(shared, text, member) {
                                 Some(row) => {
                                     rows.push(row);
                                     Ok(())
@@ -1087,9 +1092,13 @@ impl Worker {
     /// without escapes, numbers plain, each field once, read as [`Worker::fast_csv`] reads its
     /// fields; `None` sends the line to `serde_json`.
     #[inline]
-    fn fast_json(&mut self, shared: &Shared, text: &str) -> Option<Row> {
+    fn fast_json(&mut self, shared: &Shared, text: &str, hint: Option<(u32, (usize, usize))>) -> Option<Row> {
         let fields = flat_json(text.as_bytes())?;
-        let member = shared.member(fields.member?)?;
+        let member_text = fields.member?;
+        let member = match hint {
+            Some((member, at)) if at == place(member_text) => member,
+            _ => shared.member(member_text)?,
+        };
         let (day, millis) = fast::timestamp(fields.at?, shared.offset_seconds)?;
         let minutes = fields.minutes.map_or(Some(0), fast::centi)?;
         let saved = fields.saved.map_or(Some(NO_SAVED), fast::centi)?;
@@ -1162,6 +1171,20 @@ fn flat_json(text: &[u8]) -> Option<FlatEvent<'_>> {
             _ => return None,
         }
     }
+}
+
+/// Where `text` is in memory: its address and length, to tell whether two readings of a line
+/// found the same bytes.
+fn place(text: &[u8]) -> (usize, usize) {
+    (text.as_ptr() as usize, text.len())
+}
+
+/// The text of the first string after `"member":` in a JSON line: the member's uuid if the line
+/// is a flat event (which [`flat_json`] then confirms).
+fn json_member_hint(line: &[u8]) -> Option<&[u8]> {
+    let at = memchr::memmem::find(line, b"\"member\"")?;
+    let rest = skip_blanks(line.get(at + 8..)?).strip_prefix(b":")?;
+    json_string(skip_blanks(rest)).map(|(text, _)| text)
 }
 
 /// `text` without its leading JSON blanks.
