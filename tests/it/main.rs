@@ -10,6 +10,7 @@ mod calibration;
 mod demo;
 mod fuzz_regressions;
 mod html_report;
+mod ingest;
 mod japanese;
 mod metrics;
 mod own_keys;

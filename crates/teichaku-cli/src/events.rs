@@ -25,6 +25,14 @@ impl UsageSource for Files {
     }
 }
 
+/// The threads that read usage event files: the machine's, or `TEICHAKU_THREADS` when set to a
+/// number from 1 (the output is the same for any count).
+pub(crate) fn threads() -> usize {
+    #[expect(clippy::disallowed_methods, reason = "the command line takes its thread count from its environment")]
+    let set = std::env::var("TEICHAKU_THREADS").ok().and_then(|t| t.trim().parse::<usize>().ok()).filter(|&t| t >= 1);
+    set.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+}
+
 /// One malformed line as the command line prints it: `FILE:LINE: PROBLEM`.
 pub(crate) fn bad_line_text(bad: &UsageBadLine) -> String {
     format!("{}:{}: {}", bad.file, bad.line, bad.problem)

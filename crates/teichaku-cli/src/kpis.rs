@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use teichaku::metrics::{Figure, KpiOptions, KpiReport, Rate, Scope, ScopeKpis, kpis_with_store};
+use teichaku::metrics::{Figure, KpiOptions, KpiReport, Rate, Scope, ScopeKpis, StreamOptions, kpis_with_store};
 use teichaku::model::{Lang, Role, ValidSnapshot};
 use teichaku::{Catalog, LoadError, LoadOptions, Loaded, UsageReport};
 
@@ -303,7 +303,8 @@ pub(crate) fn load_with_events(
         let name = path.to_str().ok_or_else(|| Failure::input(format!("{}: not a UTF-8 file name", path.display())))?;
         extra_files.push(name.to_owned());
     }
-    let options = LoadOptions { skip_bad_lines, extra_files, ..LoadOptions::default() };
+    let stream = StreamOptions { threads: crate::events::threads(), ..StreamOptions::default() };
+    let options = LoadOptions { skip_bad_lines, extra_files, stream, ..LoadOptions::default() };
     // The text is given away, so it is freed once parsed.
     teichaku::load_with(text, catalog, &Files { base: input::folder_of(file) }, &options)
         .map_err(|e| load_failure(file, &e))

@@ -32,6 +32,7 @@ mod access;
 mod activity;
 mod aggregate;
 mod calendar;
+mod fast;
 mod figure;
 mod kpis;
 mod scope;
@@ -51,6 +52,9 @@ pub use kpis::{
 pub use scope::{Disclosure, Scope, active_members, headcount, member_positions, members_in_scope};
 pub use score::{AbsoluteCheck, ComponentPoints, Level, ScoreReport};
 pub use store::{EventError, EventStore, EventStoreBuilder, MAX_DAY_SPAN, MAX_EVENT_MINUTES, MAX_KINDS, StoreError};
-pub use stream::{BadLine, CSV_COLUMNS, EventFormat, LineError, MAX_LINE_BYTES, StreamError, stream_events};
+pub use stream::{
+    BadLine, CSV_COLUMNS, EventFormat, LineError, MAX_LINE_BYTES, StreamError, StreamOptions, stream_events,
+    stream_events_with,
+};
 pub use targets::{TargetState, TargetStatus};
 pub use weekly::{UnitActivity, UnitWeek, unit_weekly_activity};

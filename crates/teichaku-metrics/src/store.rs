@@ -13,6 +13,7 @@
 //! on the benchmark data set, where members average about 6.7 events on a day they use AI.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{NaiveDate, Timelike};
 use teichaku_model::{MemberId, TaskCategory, Timestamp, ToolId, UsageEvent, UtcOffset, ValidSnapshot};
@@ -255,23 +256,29 @@ impl EventStore {
 /// ```
 #[derive(Clone, Debug)]
 pub struct EventStoreBuilder {
-    members: BTreeMap<MemberId, u32>,
+    /// Shared, so the partial builders of a parallel reader cost nothing to make.
+    members: Arc<BTreeMap<MemberId, u32>>,
     /// Member numbers are below this: [`EventStoreBuilder::finish`] sizes its per-member index
     /// by the largest number stored, so an unchecked number could make it allocate gigabytes.
     member_count: u32,
     offset: UtcOffset,
     rows: Vec<Row>,
+    /// Rows gathered elsewhere (a reader's blocks, partial builders), each chunk sized to its
+    /// rows, with kinds already in this builder's numbering: never copied into `rows`, so no
+    /// growing vector doubles their memory.
+    chunks: Vec<Vec<Row>>,
     kinds: BTreeMap<(Option<TaskCategory>, Option<ToolId>), u32>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
-struct Row {
-    member: u32,
-    day: i32,
-    millis: u32,
-    minutes: u32,
-    saved: u32,
-    kind: u32,
+/// One event as the builder holds it until [`EventStoreBuilder::finish`].
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Default)]
+pub(crate) struct Row {
+    pub(crate) member: u32,
+    pub(crate) day: i32,
+    pub(crate) millis: u32,
+    pub(crate) minutes: u32,
+    pub(crate) saved: u32,
+    pub(crate) kind: u32,
 }
 
 impl EventStoreBuilder {
@@ -307,7 +314,78 @@ impl EventStoreBuilder {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn with_members(members: BTreeMap<MemberId, u32>, member_count: u32, offset: UtcOffset) -> Self {
-        Self { members, member_count, offset, rows: Vec::new(), kinds: BTreeMap::new() }
+        Self {
+            members: Arc::new(members),
+            member_count,
+            offset,
+            rows: Vec::new(),
+            chunks: Vec::new(),
+            kinds: BTreeMap::new(),
+        }
+    }
+
+    /// An empty builder for the same members and offset: a parallel reader fills one per thread
+    /// and [`EventStoreBuilder::absorb`]s them.
+    pub(crate) fn partial(&self) -> Self {
+        Self {
+            members: Arc::clone(&self.members),
+            member_count: self.member_count,
+            offset: self.offset,
+            rows: Vec::new(),
+            chunks: Vec::new(),
+            kinds: BTreeMap::new(),
+        }
+    }
+
+    /// Every member id the builder reads, with its number.
+    pub(crate) fn member_ids(&self) -> impl Iterator<Item = (&MemberId, u32)> {
+        self.members.iter().map(|(id, &n)| (id, n))
+    }
+
+    /// The member count: numbers are below it.
+    pub(crate) fn member_count(&self) -> u32 {
+        self.member_count
+    }
+
+    /// The offset events are read in, in seconds east of UTC.
+    pub(crate) fn offset_seconds(&self) -> i64 {
+        i64::from(self.offset.minutes()) * 60
+    }
+
+    /// The number of a (task, tool) kind, given one if new.
+    pub(crate) fn kind_number(&mut self, task: Option<&TaskCategory>, tool: Option<&ToolId>) -> u32 {
+        let next = self.kinds.len() as u32;
+        *self.kinds.entry((task.cloned(), tool.cloned())).or_insert(next)
+    }
+
+    /// Adds rows already checked (members below the member count, minutes in range, kinds of this
+    /// builder), kept as a chunk of their own.
+    pub(crate) fn push_chunk(&mut self, chunk: Vec<Row>) {
+        if !chunk.is_empty() {
+            self.chunks.push(chunk);
+        }
+    }
+
+    /// Takes in every event of `other`, a builder for the same members (from
+    /// [`EventStoreBuilder::partial`]): the store built is the same as if its events had been
+    /// pushed here, whatever the order of the absorbing.
+    pub(crate) fn absorb(&mut self, other: Self) {
+        let mut renumber = vec![0u32; other.kinds.len()];
+        for (key, id) in other.kinds {
+            let next = self.kinds.len() as u32;
+            let mine = *self.kinds.entry(key).or_insert(next);
+            if let Some(slot) = renumber.get_mut(id as usize) {
+                *slot = mine;
+            }
+        }
+        let mut rows = other.rows;
+        rows.shrink_to_fit();
+        for mut chunk in std::iter::once(rows).chain(other.chunks) {
+            for r in &mut chunk {
+                r.kind = renumber.get(r.kind as usize).copied().unwrap_or(r.kind);
+            }
+            self.push_chunk(chunk);
+        }
     }
 
     /// The number of the member with id `member`, as [`EventStoreBuilder::push`] reads it.
@@ -437,11 +515,9 @@ impl EventStoreBuilder {
             }
             kinds.push(key);
         }
-        let mut rows = self.rows;
-        for r in &mut rows {
-            r.kind = renumber.get(r.kind as usize).map_or(r.kind, |&k| u32::from(k));
-        }
-        rows.sort_unstable();
+        let mut sources = self.chunks;
+        sources.push(self.rows);
+        let mut rows = sorted_rows(sources, &renumber);
         let before = rows.len();
         rows.dedup();
         let duplicates_dropped = (before - rows.len()) as u64;
@@ -509,6 +585,47 @@ impl EventStoreBuilder {
         }
         Ok(store)
     }
+}
+
+/// Every row of `sources`, kinds renumbered, sorted: grouped by member with a counting pass (each
+/// source is freed once placed), then each member's run sorted on its own, which is much faster
+/// than sorting all rows at once.
+fn sorted_rows(sources: Vec<Vec<Row>>, renumber: &[u16]) -> Vec<Row> {
+    let total: usize = sources.iter().map(Vec::len).sum();
+    let members = sources.iter().flatten().map(|r| r.member as usize + 1).max().unwrap_or(0);
+    // Where each member's run starts, then (while placing) where its next row goes.
+    let mut next = vec![0usize; members + 1];
+    for r in sources.iter().flatten() {
+        if let Some(count) = next.get_mut(r.member as usize + 1) {
+            *count += 1;
+        }
+    }
+    let mut total_before = 0;
+    for count in &mut next {
+        total_before += *count;
+        *count = total_before;
+    }
+    let starts = next.clone();
+    let mut rows = vec![Row::default(); total];
+    for source in sources {
+        for mut r in source {
+            r.kind = renumber.get(r.kind as usize).map_or(r.kind, |&k| u32::from(k));
+            if let Some(at) = next.get_mut(r.member as usize) {
+                if let Some(slot) = rows.get_mut(*at) {
+                    *slot = r;
+                }
+                *at += 1;
+            }
+        }
+    }
+    for pair in starts.windows(2) {
+        if let [a, b] = *pair {
+            if let Some(run) = rows.get_mut(a..b) {
+                run.sort_unstable();
+            }
+        }
+    }
+    rows
 }
 
 /// Replaces each count by the sum of it and those before it.

@@ -21,12 +21,15 @@
 //! through and dropped without being held, and the stream goes on with the next line. CSV is
 //! split into fields by `csv-core` in buffers of that size.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::hash::BuildHasherDefault;
 use std::io::BufRead;
 
 use teichaku_model::{MemberId, TaskCategory, Timestamp, ToolId, UsageEvent};
 
-use crate::store::{EventError, EventStoreBuilder};
+use crate::fast;
+use crate::store::{EventError, EventStoreBuilder, NO_SAVED, Row};
 
 /// The longest line read, in bytes, in either format (a usage event takes about 150). A longer
 /// line is a [`LineError::TooLong`] and the rest of it is skipped, not held in memory; a longer
@@ -346,9 +349,74 @@ pub fn stream_events(
     builder: &mut EventStoreBuilder,
     on_bad_line: impl FnMut(BadLine),
 ) -> Result<u64, StreamError> {
+    stream_events_with(reader, format, builder, &StreamOptions::default(), on_bad_line)
+}
+
+/// How [`stream_events_with`] reads: on how many threads, in blocks of how many bytes.
+///
+/// ```
+/// let options = teichaku_metrics::StreamOptions { threads: 2, ..Default::default() };
+/// assert_eq!(options.block_bytes, 4 << 20);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StreamOptions {
+    /// Threads that parse blocks at once (1 parses on the caller's thread; at most 256). The
+    /// store built and the bad lines handed over, in order and numbered, are the same whatever
+    /// the count.
+    pub threads: usize,
+    /// The bytes read into a block (at least 1): the reader holds `threads` blocks at once, plus
+    /// at most one line of [`MAX_LINE_BYTES`].
+    pub block_bytes: usize,
+}
+
+impl Default for StreamOptions {
+    fn default() -> Self {
+        Self { threads: 1, block_bytes: 4 << 20 }
+    }
+}
+
+/// [`stream_events`] on `options.threads` threads: the text is read in blocks of whole lines,
+/// each parsed into a partial builder of its own thread, and the partials are merged into
+/// `builder`. Everything [`stream_events`] promises holds: every bad line handed over with its
+/// exact number, in order; the events stored, and so the store built, the same for any thread
+/// count and block size.
+///
+/// Lines in the plain forms (no quote, canonical member uuids, RFC 3339 timestamps with `Z` or an
+/// offset, plain minutes) are read on a fast path; any other line is read by the general CSV
+/// (`csv-core`) or JSON (`serde_json`) path, which reads it, or says what is wrong, as
+/// [`stream_events`] always has.
+///
+/// # Errors
+///
+/// As [`stream_events`].
+///
+/// ```
+/// use teichaku_metrics::{EventFormat, EventStoreBuilder, StreamOptions, stream_events_with};
+/// use teichaku_model::{MemberId, UtcOffset};
+///
+/// let member = MemberId::from_u128(7);
+/// let mut csv = String::from("member,at,minutes\n");
+/// for day in 1..=28 {
+///     csv.push_str(&format!("{member},2026-08-{day:02}T09:00:00Z,12\n"));
+/// }
+/// csv.push_str(&format!("{member},someday,3\n"));
+/// let options = StreamOptions { threads: 2, block_bytes: 256 };
+/// let mut builder = EventStoreBuilder::with_members([(member, 0)].into(), 1, UtcOffset::UTC);
+/// let mut bad = Vec::new();
+/// let stored = stream_events_with(csv.as_bytes(), EventFormat::Csv, &mut builder, &options, |line| bad.push(line.line))?;
+/// assert_eq!((stored, bad), (28, vec![30]));
+/// # Ok::<(), teichaku_metrics::StreamError>(())
+/// ```
+pub fn stream_events_with(
+    reader: impl BufRead,
+    format: EventFormat,
+    builder: &mut EventStoreBuilder,
+    options: &StreamOptions,
+    on_bad_line: impl FnMut(BadLine),
+) -> Result<u64, StreamError> {
     match format {
-        EventFormat::Csv => stream_csv(reader, builder, on_bad_line),
-        EventFormat::JsonLines => stream_jsonl(reader, builder, on_bad_line),
+        EventFormat::Csv => stream_csv(reader, builder, options, on_bad_line),
+        EventFormat::JsonLines => stream_jsonl(reader, builder, options, on_bad_line),
     }
 }
 
@@ -506,10 +574,12 @@ fn is_blank(line: &[u8]) -> bool {
     line.iter().all(u8::is_ascii_whitespace)
 }
 
+/// Reads the CSV header, then the rest in blocks.
 fn stream_csv(
     mut reader: impl BufRead,
     builder: &mut EventStoreBuilder,
-    mut on_bad_line: impl FnMut(BadLine),
+    options: &StreamOptions,
+    on_bad_line: impl FnMut(BadLine),
 ) -> Result<u64, StreamError> {
     let mut buffer = Vec::new();
     let mut splitter = Splitter::new();
@@ -532,62 +602,658 @@ fn stream_csv(
             }
         }
     };
-    let mut stored = 0;
-    loop {
-        line += 1;
-        buffer.clear();
-        let read =
-            read_line(&mut reader, &mut buffer).map_err(|e| StreamError::Read { line, problem: e.to_string() })?;
-        let outcome = match read {
-            Line::End => break,
-            Line::TooLong => Err(LineError::TooLong { limit: MAX_LINE_BYTES }),
-            Line::Read if is_blank(&buffer) => continue,
-            Line::Read => match splitter.split(&buffer, columns.count, columns.count) {
-                Ok(fields) => columns.push(&fields, builder),
-                Err(e) => Err(e),
-            },
-        };
-        match outcome {
-            Ok(()) => stored += 1,
-            Err(error) => on_bad_line(BadLine { line, error }),
-        }
-    }
-    Ok(stored)
+    let shared = Shared::new(builder, Some(columns));
+    stream_blocks(reader, builder, &shared, options, line, on_bad_line)
 }
 
+/// Skips a leading byte-order mark, then reads JSON Lines in blocks.
 fn stream_jsonl(
     mut reader: impl BufRead,
     builder: &mut EventStoreBuilder,
+    options: &StreamOptions,
+    on_bad_line: impl FnMut(BadLine),
+) -> Result<u64, StreamError> {
+    loop {
+        let start = match reader.fill_buf() {
+            Ok(available) => available.starts_with(BOM),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(StreamError::Read { line: 1, problem: e.to_string() }),
+        };
+        if !start {
+            break;
+        }
+        reader.consume(BOM.len());
+    }
+    let shared = Shared::new(builder, None);
+    stream_blocks(reader, builder, &shared, options, 0, on_bad_line)
+}
+
+/// The UTF-8 byte-order mark.
+const BOM: &[u8] = "\u{feff}".as_bytes();
+
+/// Reads `reader` in blocks of whole lines, parses up to `options.threads` blocks at once, each
+/// on its own thread into a partial builder of its own, and hands the bad lines over in order,
+/// numbered from `lines_before` on. The partial builders are absorbed into `builder` at the end,
+/// also when the stream stops.
+fn stream_blocks(
+    reader: impl BufRead,
+    builder: &mut EventStoreBuilder,
+    shared: &Shared,
+    options: &StreamOptions,
+    lines_before: u64,
     mut on_bad_line: impl FnMut(BadLine),
 ) -> Result<u64, StreamError> {
-    let mut buffer = Vec::new();
+    let threads = options.threads.clamp(1, MAX_THREADS);
+    let mut workers: Vec<Worker> = (0..threads).map(|_| Worker::new(builder.partial())).collect();
+    let mut blocks = Blocks::new(reader, options.block_bytes.max(1));
+    let mut line = lines_before;
     let mut stored = 0;
-    let mut line = 0u64;
-    loop {
-        line += 1;
-        buffer.clear();
-        let read =
-            read_line(&mut reader, &mut buffer).map_err(|e| StreamError::Read { line, problem: e.to_string() })?;
-        let outcome = match read {
-            Line::End => break,
-            Line::TooLong => Err(LineError::TooLong { limit: MAX_LINE_BYTES }),
-            Line::Read => match std::str::from_utf8(&buffer) {
-                Err(_) => Err(LineError::NotUtf8),
-                Ok(text) => {
-                    let text = if line == 1 { text.trim_start_matches('\u{feff}') } else { text };
-                    if text.trim().is_empty() {
-                        continue;
-                    }
-                    push_json(text, builder)
+    let result = loop {
+        let mut batch = Vec::with_capacity(threads);
+        let mut failure = None;
+        let mut ended = false;
+        while batch.len() < threads {
+            match blocks.next() {
+                Ok(Some(piece)) => batch.push(piece),
+                Ok(None) => {
+                    ended = true;
+                    break;
                 }
-            },
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
+        }
+        let first_line = line == 0;
+        let parsed = parse_batch(&mut workers, shared, &batch, first_line);
+        blocks.recycle(batch);
+        let Some(parsed) = parsed else {
+            break Err(StreamError::Read { line: line + 1, problem: "a reading thread stopped".into() });
         };
-        match outcome {
-            Ok(()) => stored += 1,
-            Err(error) => on_bad_line(BadLine { line, error }),
+        for block in parsed {
+            for (at, error) in block.bad {
+                on_bad_line(BadLine { line: line + at, error });
+            }
+            line += block.lines;
+            stored += block.stored;
+        }
+        if let Some(e) = failure {
+            break Err(StreamError::Read { line: line + 1, problem: e.to_string() });
+        }
+        if ended {
+            break Ok(stored);
+        }
+    };
+    for worker in workers {
+        builder.absorb(worker.builder);
+    }
+    result
+}
+
+/// The most threads a stream is parsed on.
+const MAX_THREADS: usize = 256;
+
+/// Parses a batch of pieces, one per worker, on threads when there are several; `None` if a
+/// thread failed.
+fn parse_batch(workers: &mut [Worker], shared: &Shared, batch: &[Piece], first_line: bool) -> Option<Vec<Parsed>> {
+    if batch.len() <= 1 {
+        return Some(
+            workers.iter_mut().zip(batch).map(|(worker, piece)| worker.parse(shared, piece, first_line)).collect(),
+        );
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = workers
+            .iter_mut()
+            .zip(batch)
+            .enumerate()
+            .map(|(i, (worker, piece))| scope.spawn(move || worker.parse(shared, piece, first_line && i == 0)))
+            .collect();
+        handles.into_iter().map(|h| h.join().ok()).collect()
+    })
+}
+
+/// A stretch of the text: whole lines, or one line too long to hold.
+enum Piece {
+    /// Lines, each ending in `\n` but perhaps the last one of the text.
+    Lines(Vec<u8>),
+    /// One line longer than [`MAX_LINE_BYTES`], read through and dropped.
+    TooLong,
+}
+
+/// What one piece gave.
+#[derive(Default)]
+struct Parsed {
+    /// Lines in the piece.
+    lines: u64,
+    /// Events stored.
+    stored: u64,
+    /// The bad lines, by their number within the piece (from 1).
+    bad: Vec<(u64, LineError)>,
+}
+
+/// Cuts a reader into pieces of about `size` bytes of whole lines, never holding more than
+/// `size` plus one line of [`MAX_LINE_BYTES`].
+struct Blocks<R> {
+    reader: R,
+    size: usize,
+    /// The start of a line not yet ended, read with the previous piece.
+    carry: Vec<u8>,
+    /// The next piece is a too-long line: read through it.
+    skipping: bool,
+    /// The reader failed: the error, handed over once the lines before it are.
+    failed: Option<std::io::Error>,
+    /// Blocks parsed, their memory kept for the next ones.
+    spare: Vec<Vec<u8>>,
+}
+
+impl<R: BufRead> Blocks<R> {
+    fn new(reader: R, size: usize) -> Self {
+        Self { reader, size, carry: Vec::new(), skipping: false, failed: None, spare: Vec::new() }
+    }
+
+    /// Takes back the blocks of parsed pieces, to read the next ones into.
+    fn recycle(&mut self, pieces: Vec<Piece>) {
+        for piece in pieces {
+            if let Piece::Lines(mut block) = piece {
+                block.clear();
+                self.spare.push(block);
+            }
         }
     }
-    Ok(stored)
+
+    /// The next piece, `None` at the end of the text.
+    fn next(&mut self) -> std::io::Result<Option<Piece>> {
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
+        if self.skipping {
+            self.skipping = false;
+            self.skip_line()?;
+            return Ok(Some(Piece::TooLong));
+        }
+        let mut block = self.spare.pop().unwrap_or_default();
+        block.clear();
+        block.extend_from_slice(&self.carry);
+        self.carry.clear();
+        let mut target = self.size;
+        // Bytes of `block` known to hold no line end.
+        let mut searched = 0;
+        loop {
+            let ended = match self.fill(&mut block, target) {
+                Ok(ended) => ended,
+                Err(e) => {
+                    // The lines read whole go on; the one being read is lost with the reader.
+                    let whole = memchr::memrchr(b'\n', &block).map_or(0, |p| p + 1);
+                    block.truncate(whole);
+                    if block.is_empty() {
+                        return Err(e);
+                    }
+                    self.failed = Some(e);
+                    return Ok(Some(Piece::Lines(block)));
+                }
+            };
+            match memchr::memrchr(b'\n', block.get(searched..).unwrap_or_default()).map(|p| p + searched) {
+                Some(last) => {
+                    let rest = block.get(last + 1..).unwrap_or_default();
+                    if rest.len() > MAX_LINE_BYTES {
+                        self.skipping = true;
+                    } else {
+                        self.carry.extend_from_slice(rest);
+                    }
+                    block.truncate(last + 1);
+                    return Ok(Some(Piece::Lines(block)));
+                }
+                None if block.len() > MAX_LINE_BYTES => {
+                    if !ended {
+                        self.skip_line()?;
+                    }
+                    return Ok(Some(Piece::TooLong));
+                }
+                None if ended => return Ok((!block.is_empty()).then_some(Piece::Lines(block))),
+                None => {
+                    // A long line: read on, twice as much each time, so a line costs its length.
+                    searched = block.len();
+                    target = block.len() + self.size.max(block.len());
+                }
+            }
+        }
+    }
+
+    /// Reads into `block` until it holds `target` bytes or the text ends; whether it ended.
+    fn fill(&mut self, block: &mut Vec<u8>, target: usize) -> std::io::Result<bool> {
+        block.reserve(target.saturating_sub(block.len()));
+        while block.len() < target {
+            let available = match self.reader.fill_buf() {
+                Ok(available) => available,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if available.is_empty() {
+                return Ok(true);
+            }
+            let n = available.len().min(target - block.len());
+            block.extend_from_slice(available.get(..n).unwrap_or_default());
+            self.reader.consume(n);
+        }
+        Ok(false)
+    }
+
+    /// Reads through the end of the current line, holding none of it.
+    fn skip_line(&mut self) -> std::io::Result<()> {
+        loop {
+            let available = match self.reader.fill_buf() {
+                Ok(available) => available,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if available.is_empty() {
+                return Ok(());
+            }
+            match memchr::memchr(b'\n', available) {
+                Some(end) => {
+                    self.reader.consume(end + 1);
+                    return Ok(());
+                }
+                None => {
+                    let n = available.len();
+                    self.reader.consume(n);
+                }
+            }
+        }
+    }
+}
+
+/// What every thread reads with: the CSV columns (none for JSON Lines), members by uuid, the
+/// organisation's offset.
+struct Shared {
+    columns: Option<Columns>,
+    members: MemberTable,
+    offset_seconds: i64,
+}
+
+impl Shared {
+    fn new(builder: &EventStoreBuilder, columns: Option<Columns>) -> Self {
+        let count = builder.member_count();
+        let members = MemberTable::new(
+            builder.member_ids().filter(|&(_, n)| n < count).map(|(id, n)| (id.as_uuid().as_u128(), n)),
+        );
+        Self { columns, members, offset_seconds: builder.offset_seconds() }
+    }
+
+    /// The number of the member with this canonical uuid text, if the builder knows it.
+    #[inline]
+    fn member(&self, text: &[u8]) -> Option<u32> {
+        self.members.get(fast::uuid(text)?)
+    }
+}
+
+/// Member numbers by uuid, in one flat open-addressing table at most half full: a look-up reads
+/// one slot (the uuid and the number side by side), so a file of shuffled members costs one
+/// cache miss a row, not the two of a general hash map. The hash is fixed (no random seed).
+struct MemberTable {
+    /// The uuid's high and low halves and the number; [`EMPTY`] in the number marks a free slot.
+    slots: Vec<[u64; 3]>,
+    mask: usize,
+}
+
+/// The number word of a free [`MemberTable`] slot.
+const EMPTY: u64 = u64::MAX;
+
+impl MemberTable {
+    fn new(members: impl Iterator<Item = (u128, u32)>) -> Self {
+        let members: Vec<(u128, u32)> = members.collect();
+        let size = (members.len() * 2).next_power_of_two().max(16);
+        let mut table = Self { slots: vec![[0, 0, EMPTY]; size], mask: size - 1 };
+        for (id, number) in members {
+            let mut at = table.home(id);
+            while let Some(slot) = table.slots.get_mut(at) {
+                if slot[2] == EMPTY || (slot[0], slot[1]) == halves(id) {
+                    *slot = [halves(id).0, halves(id).1, u64::from(number)];
+                    break;
+                }
+                at = (at + 1) & table.mask;
+            }
+        }
+        table
+    }
+
+    #[inline]
+    fn home(&self, id: u128) -> usize {
+        let (high, low) = halves(id);
+        let folded = high ^ low.rotate_left(32);
+        ((folded ^ (folded >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & self.mask
+    }
+
+    #[inline]
+    fn get(&self, id: u128) -> Option<u32> {
+        let (high, low) = halves(id);
+        let mut at = self.home(id);
+        // At most half the slots are taken, so a free one ends every probe.
+        loop {
+            let &[h, l, number] = self.slots.get(at)?;
+            if number == EMPTY {
+                return None;
+            }
+            if h == high && l == low {
+                return u32::try_from(number).ok();
+            }
+            at = (at + 1) & self.mask;
+        }
+    }
+}
+
+/// A uuid's high and low 64 bits.
+#[inline]
+fn halves(id: u128) -> (u64, u64) {
+    ((id >> 64) as u64, id as u64)
+}
+
+/// One thread's reading state: its partial builder, CSV splitter and task-and-tool cache.
+struct Worker {
+    builder: EventStoreBuilder,
+    splitter: Splitter,
+    kinds: KindCache,
+    /// Where each line of the block ends.
+    ends: Vec<usize>,
+    /// Each line's member, if its member field is a known canonical uuid, with where the uuid's
+    /// text starts in the line.
+    members: Vec<Option<(u32, (usize, usize))>>,
+}
+
+impl Worker {
+    fn new(builder: EventStoreBuilder) -> Self {
+        Self { builder, splitter: Splitter::new(), kinds: KindCache::default(), ends: Vec::new(), members: Vec::new() }
+    }
+
+    /// Parses one piece; `first_line` says it starts the text (a JSON byte-order mark may
+    /// follow).
+    fn parse(&mut self, shared: &Shared, piece: &Piece, first_line: bool) -> Parsed {
+        let block = match piece {
+            Piece::TooLong => {
+                return Parsed { lines: 1, stored: 0, bad: vec![(1, LineError::TooLong { limit: MAX_LINE_BYTES })] };
+            }
+            Piece::Lines(block) => block,
+        };
+        let mut parsed = Parsed::default();
+        self.ends.clear();
+        self.ends.extend(memchr::memchr_iter(b'\n', block));
+        if block.last() != Some(&b'\n') {
+            self.ends.push(block.len());
+        }
+        let mut rows = Vec::with_capacity(self.ends.len());
+        // The members first, in a tight loop of their own: each look-up is likely a cache miss,
+        // and so many misses are waited for at once rather than one a line. Each is kept with
+        // where its text lies, so the row's own reading can check it read the same bytes (in
+        // JSON, `"member"` might also be found inside another value).
+        self.members.clear();
+        let mut start = 0;
+        for &end in &self.ends {
+            let line = block.get(start..end).unwrap_or_default();
+            start = end + 1;
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            let text = match &shared.columns {
+                Some(columns) => line.split(|&b| b == b',').nth(columns.member),
+                None => json_member_hint(line),
+            };
+            let member = text.and_then(|text| Some((shared.member(text)?, place(text))));
+            self.members.push(member);
+        }
+        let (ends, members) = (std::mem::take(&mut self.ends), std::mem::take(&mut self.members));
+        let mut start = 0;
+        for (i, &end) in ends.iter().enumerate() {
+            let raw = block.get(start..end).unwrap_or_default();
+            start = end + 1;
+            parsed.lines += 1;
+            let member = members.get(i).copied().flatten();
+            let outcome = if raw.len() > MAX_LINE_BYTES {
+                Err(LineError::TooLong { limit: MAX_LINE_BYTES })
+            } else {
+                let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+                match &shared.columns {
+                    Some(_) if is_blank(line) => continue,
+                    Some(columns) => match member.and_then(|(m, _)| self.fast_csv(m, shared, columns, line)) {
+                        Some(row) => {
+                            rows.push(row);
+                            Ok(())
+                        }
+                        None => match self.splitter.split(line, columns.count, columns.count) {
+                            Ok(fields) => columns.push(&fields, &mut self.builder),
+                            Err(e) => Err(e),
+                        },
+                    },
+                    None => match std::str::from_utf8(line) {
+                        Err(_) => Err(LineError::NotUtf8),
+                        Ok(text) => {
+                            let text = if first_line && parsed.lines == 1 {
+                                text.trim_start_matches('\u{feff}')
+                            } else {
+                                text
+                            };
+                            if text.trim().is_empty() {
+                                continue;
+                            }
+                            match self.fast_json(shared, text, member) {
+                                Some(row) => {
+                                    rows.push(row);
+                                    Ok(())
+                                }
+                                None => push_json(text, &mut self.builder),
+                            }
+                        }
+                    },
+                }
+            };
+            match outcome {
+                Ok(()) => parsed.stored += 1,
+                Err(error) => parsed.bad.push((parsed.lines, error)),
+            }
+        }
+        (self.ends, self.members) = (ends, members);
+        rows.shrink_to_fit();
+        self.builder.push_chunk(rows);
+        parsed
+    }
+
+    /// The row of a CSV line of `member` (found from its canonical uuid) in the plain forms (no
+    /// quote, an RFC 3339 timestamp with `Z` or an offset, plain minutes, known slugs); `None` sends the
+    /// line to the general path, which reads it or says what is wrong.
+    #[inline]
+    fn fast_csv(&mut self, member: u32, shared: &Shared, columns: &Columns, line: &[u8]) -> Option<Row> {
+        if memchr::memchr(b'"', line).is_some() {
+            return None;
+        }
+        let mut fields: [&[u8]; CSV_COLUMNS.len()] = [&[]; CSV_COLUMNS.len()];
+        let mut count = 0;
+        let mut start = 0;
+        for end in memchr::memchr_iter(b',', line).chain(std::iter::once(line.len())) {
+            *fields.get_mut(count)? = line.get(start..end)?;
+            count += 1;
+            start = end + 1;
+        }
+        if count != columns.count {
+            return None;
+        }
+        let field = |column: Option<usize>| column.and_then(|c| fields.get(c)).copied().unwrap_or_default();
+        let (day, millis) = fast::timestamp(field(Some(columns.at)), shared.offset_seconds)?;
+        let minutes = match field(columns.minutes) {
+            [] => 0,
+            text => fast::centi(text)?,
+        };
+        let saved = match field(columns.saved) {
+            [] => NO_SAVED,
+            text => fast::centi(text)?,
+        };
+        let kind = self.kinds.kind(field(columns.task), field(columns.tool), &mut self.builder)?;
+        Some(Row { member, day, millis, minutes, saved, kind })
+    }
+
+    /// The row of a JSON line in the plain form: one flat object of the event's fields, strings
+    /// without escapes, numbers plain, each field once, read as [`Worker::fast_csv`] reads its
+    /// fields; `None` sends the line to `serde_json`.
+    #[inline]
+    fn fast_json(&mut self, shared: &Shared, text: &str, hint: Option<(u32, (usize, usize))>) -> Option<Row> {
+        let fields = flat_json(text.as_bytes())?;
+        let member_text = fields.member?;
+        let member = match hint {
+            Some((member, at)) if at == place(member_text) => member,
+            _ => shared.member(member_text)?,
+        };
+        let (day, millis) = fast::timestamp(fields.at?, shared.offset_seconds)?;
+        let minutes = fields.minutes.map_or(Some(0), fast::centi)?;
+        let saved = fields.saved.map_or(Some(NO_SAVED), fast::centi)?;
+        let task = fields.task.unwrap_or_default();
+        let tool = fields.tool.unwrap_or_default();
+        // A JSON slug is taken as written: an empty one, or one with blanks (which the kind
+        // cache would trim), is an error for serde to word.
+        let plain = |slug: Option<&[u8]>| {
+            slug.is_none_or(|s| {
+                !s.is_empty() && s.iter().all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.'))
+            })
+        };
+        if !plain(fields.task) || !plain(fields.tool) {
+            return None;
+        }
+        let kind = self.kinds.kind(task, tool, &mut self.builder)?;
+        Some(Row { member, day, millis, minutes, saved, kind })
+    }
+}
+
+/// The fields of a flat JSON usage event, as raw text: string values without their quotes.
+#[derive(Default)]
+struct FlatEvent<'a> {
+    member: Option<&'a [u8]>,
+    at: Option<&'a [u8]>,
+    minutes: Option<&'a [u8]>,
+    task: Option<&'a [u8]>,
+    tool: Option<&'a [u8]>,
+    saved: Option<&'a [u8]>,
+}
+
+/// Reads `{"member": "…", "at": "…", "minutes": 12.5, …}`: each known field at most once,
+/// strings without a backslash, numbers of digits and one dot; `None` for anything else.
+fn flat_json(text: &[u8]) -> Option<FlatEvent<'_>> {
+    let mut event = FlatEvent::default();
+    let mut rest = skip_blanks(text).strip_prefix(b"{")?;
+    loop {
+        rest = skip_blanks(rest);
+        let (key, after) = json_string(rest)?;
+        rest = skip_blanks(after).strip_prefix(b":")?;
+        rest = skip_blanks(rest);
+        let (value, after) = match key {
+            b"member" | b"at" | b"task" | b"tool" => json_string(rest)?,
+            b"minutes" | b"saved_minutes" => {
+                let n = rest.iter().take_while(|b| b.is_ascii_digit() || **b == b'.').count();
+                let (number, after) = rest.split_at_checked(n)?;
+                if let [b'0', b'0'..=b'9', ..] = number {
+                    // A leading zero is not JSON: serde says so.
+                    return None;
+                }
+                (number, after)
+            }
+            _ => return None,
+        };
+        let slot = match key {
+            b"member" => &mut event.member,
+            b"at" => &mut event.at,
+            b"task" => &mut event.task,
+            b"tool" => &mut event.tool,
+            b"minutes" => &mut event.minutes,
+            _ => &mut event.saved,
+        };
+        if slot.replace(value).is_some() {
+            return None;
+        }
+        rest = skip_blanks(after);
+        match rest.split_first()? {
+            (b',', after) => rest = after,
+            (b'}', after) if skip_blanks(after).is_empty() => return Some(event),
+            _ => return None,
+        }
+    }
+}
+
+/// Where `text` is in memory: its address and length, to tell whether two readings of a line
+/// found the same bytes.
+fn place(text: &[u8]) -> (usize, usize) {
+    (text.as_ptr() as usize, text.len())
+}
+
+/// The text of the first string after `"member":` in a JSON line: the member's uuid if the line
+/// is a flat event (which [`flat_json`] then confirms).
+fn json_member_hint(line: &[u8]) -> Option<&[u8]> {
+    let at = memchr::memmem::find(line, b"\"member\"")?;
+    let rest = skip_blanks(line.get(at + 8..)?).strip_prefix(b":")?;
+    json_string(skip_blanks(rest)).map(|(text, _)| text)
+}
+
+/// `text` without its leading JSON blanks.
+fn skip_blanks(text: &[u8]) -> &[u8] {
+    let n = text.iter().take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')).count();
+    text.get(n..).unwrap_or_default()
+}
+
+/// A JSON string at the start of `text` holding no backslash nor control character: its content
+/// and what follows.
+fn json_string(text: &[u8]) -> Option<(&[u8], &[u8])> {
+    let body = text.strip_prefix(b"\"")?;
+    let end = memchr::memchr(b'"', body)?;
+    let (content, after) = body.split_at_checked(end)?;
+    if content.iter().any(|&b| b == b'\\' || b < 0x20) {
+        return None;
+    }
+    Some((content, after.get(1..)?))
+}
+
+/// Task-and-tool kinds by their raw text, so a row's kind costs a comparison or a hash, not a
+/// slug check and a map of owned names.
+#[derive(Default)]
+struct KindCache {
+    /// Scratch: the task's bytes, a 0xff byte (never in UTF-8), the tool's bytes.
+    key: Vec<u8>,
+    /// The first kinds met, searched in order (most files have a handful).
+    few: Vec<(Vec<u8>, u32)>,
+    /// The kinds met after them.
+    many: HashMap<Vec<u8>, u32, BuildHasherDefault<std::collections::hash_map::DefaultHasher>>,
+}
+
+/// The kinds a [`KindCache`] searches in order before it hashes.
+const FEW_KINDS: usize = 16;
+
+/// The most kinds a [`KindCache`] remembers; past it, kinds are looked up in the builder.
+const MAX_CACHED_KINDS: usize = 4096;
+
+impl KindCache {
+    /// The kind of raw `task` and `tool` texts in `builder`, each trimmed; `None` when either is
+    /// not a slug (the general path then says why).
+    #[inline]
+    fn kind(&mut self, task: &[u8], tool: &[u8], builder: &mut EventStoreBuilder) -> Option<u32> {
+        self.key.clear();
+        self.key.extend_from_slice(task);
+        self.key.push(0xff);
+        self.key.extend_from_slice(tool);
+        if let Some((_, kind)) = self.few.iter().find(|(key, _)| *key == self.key) {
+            return Some(*kind);
+        }
+        if let Some(&kind) = self.many.get(&self.key) {
+            return Some(kind);
+        }
+        let (task, tool) = (trimmed_text(task)?, trimmed_text(tool)?);
+        let task = if task.is_empty() { None } else { Some(TaskCategory::new(task).ok()?) };
+        let tool = if tool.is_empty() { None } else { Some(ToolId::new(tool).ok()?) };
+        let kind = builder.kind_number(task.as_ref(), tool.as_ref());
+        if self.few.len() < FEW_KINDS {
+            self.few.push((self.key.clone(), kind));
+        } else if self.many.len() < MAX_CACHED_KINDS {
+            self.many.insert(self.key.clone(), kind);
+        }
+        Some(kind)
+    }
+}
+
+/// `raw` as trimmed text, if UTF-8.
+fn trimmed_text(raw: &[u8]) -> Option<&str> {
+    std::str::from_utf8(raw).ok().map(str::trim)
 }
 
 fn push_json(text: &str, builder: &mut EventStoreBuilder) -> Result<(), LineError> {

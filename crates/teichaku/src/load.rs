@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use std::io::BufRead;
 
 use serde::Serialize;
-use teichaku_metrics::{EventFormat, EventStore, EventStoreBuilder, LineError, StoreError, StreamError, stream_events};
+use teichaku_metrics::{
+    EventFormat, EventStore, EventStoreBuilder, LineError, StoreError, StreamError, StreamOptions, stream_events_with,
+};
 use teichaku_model::{
     DocumentError, Limits, ValidSnapshot, ValidationErrors, parse_document_with_limits, validate_document_with_limits,
 };
@@ -145,6 +147,9 @@ pub struct LoadOptions {
     pub extra_files: Vec<String>,
     /// The limits on the document.
     pub limits: Limits,
+    /// How the usage event files are read: on how many threads, in blocks of how many bytes
+    /// (one thread by default). The store and the report are the same whatever the choice.
+    pub stream: StreamOptions,
 }
 
 /// A loaded document: the validated snapshot and every usage event, from the document and its
@@ -247,7 +252,8 @@ pub fn load(json: &str, catalog: &Catalog) -> Result<ValidSnapshot, LoadError> {
 /// [`crate::assess_with_store`] and [`crate::metrics::kpis_with_store`] take.
 ///
 /// A file's format is told by its extension: `.csv`, `.jsonl` or `.ndjson`
-/// ([`teichaku_metrics::stream_events`] says what each holds).
+/// ([`teichaku_metrics::stream_events`] says what each holds), on
+/// [`LoadOptions::stream`]'s threads.
 ///
 /// # Errors
 ///
@@ -308,8 +314,10 @@ pub fn load_with<'t>(
             .open(file, named_by)
             .map_err(|e| LoadError::UsageFileUnreadable { file: file.clone(), problem: e.to_string() })?;
         let before = report.bad_line_count;
-        let events = stream_events(reader, format, &mut builder, |bad| report.bad(file, bad.line, &bad.error))
-            .map_err(|error| LoadError::UsageFile { file: file.clone(), error })?;
+        let events = stream_events_with(reader, format, &mut builder, &options.stream, |bad| {
+            report.bad(file, bad.line, &bad.error)
+        })
+        .map_err(|error| LoadError::UsageFile { file: file.clone(), error })?;
         let bad_lines = report.bad_line_count - before;
         report.events += events;
         report.files.push(UsageFileReport { file: file.clone(), events, bad_lines });

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The end-to-end comparison: from the user's event file to the figures, whole process, for
+# teichaku's command line, DuckDB and Polars, on one data set written by `export-e2e`. Each
+# command runs RUNS times under /usr/bin/time; the medians of wall time and peak memory are
+# printed with the ratios that docs/performance.md records, after checking that every engine gives
+# the same weekly-active and habit figures byte for byte.
+#
+#   benches/peer/compare-e2e.sh [OUT_DIR] [EVENTS] [RUNS] [THREADS]
+#
+# Defaults: target/peer-e2e, 10000000 events (100,000 members, 50 units, 13 weeks), 3 runs, 2
+# threads. PYTHON (default python3) must have polars and duckdb (benches/peer/requirements.txt).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=${1:-target/peer-e2e}
+events=${2:-10000000}
+runs=${3:-3}
+threads=${4:-2}
+python=${PYTHON:-python3}
+mkdir -p "$out"
+
+cargo build --release --quiet -p teichaku-benches --bin export-e2e
+cargo build --release --quiet -p teichaku-cli
+bin=${CARGO_TARGET_DIR:-target}/release
+data="$out/data"
+if [ ! -f "$data/meta.json" ] || [ "$(sed 's/.*"events":\([0-9]*\).*/\1/' "$data/meta.json")" != "$events" ]; then
+  "$bin/export-e2e" --events "$events" "$data"
+fi
+as_of=$(sed 's/.*"as_of_date":"\([^"]*\)".*/\1/' "$data/meta.json")
+
+# time NAME COMMAND...: runs it RUNS times, keeps "wall_s max_rss_kb" a line in $out/NAME.times.
+time_runs() {
+  local name=$1
+  shift
+  : > "$out/$name.times"
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f "%e %M" -o "$out/$name.time1" "$@" > "$out/$name.stdout"
+    cat "$out/$name.time1" >> "$out/$name.times"
+  done
+}
+
+time_runs wc wc -l "$data/events.csv"
+for format in csv jsonl; do
+  TEICHAKU_THREADS=$threads time_runs "teichaku-$format" \
+    "$bin/teichaku" kpis "$data/doc.json" --as-of "$as_of" --events "$data/events.$format" --format json
+  "$python" benches/peer/e2e.py canon --data "$data" --report "$out/teichaku-$format.stdout" --out "$out/teichaku-$format.txt"
+done
+for engine in duckdb polars; do
+  time_runs "$engine-csv" "$python" benches/peer/e2e.py run --engine "$engine" --threads "$threads" \
+    --data "$data" --format csv --out "$out/$engine-csv.txt"
+done
+
+for name in teichaku-jsonl duckdb-csv polars-csv; do
+  if ! cmp -s "$out/teichaku-csv.txt" "$out/$name.txt"; then
+    echo "results DIFFER: compare $out/teichaku-csv.txt with $out/$name.txt" >&2
+    exit 1
+  fi
+done
+echo "results: teichaku (CSV and JSON Lines), DuckDB and Polars agree (identical weekly-active and habit figures)"
+
+"$python" - "$out" "$events" "$threads" <<'PY'
+import statistics, sys
+out, events, threads = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+def median(name):
+    rows = [line.split() for line in open(f"{out}/{name}.times") if line.strip()]
+    return statistics.median(float(r[0]) for r in rows), statistics.median(int(r[1]) for r in rows)
+names = ["teichaku-csv", "teichaku-jsonl", "duckdb-csv", "polars-csv", "wc"]
+m = {n: median(n) for n in names}
+print(f"\n{events:,} events, {threads} threads, median of the runs, whole process")
+print(f"{'':16} {'wall s':>8} {'peak MiB':>9} {'bytes/event':>12}")
+for n in names:
+    wall, kb = m[n]
+    print(f"{n:16} {wall:8.2f} {kb / 1024:9.0f} {kb * 1024 / events:12.1f}")
+t = m["teichaku-csv"][0]
+print()
+print(f"DuckDB / teichaku (CSV):      {m['duckdb-csv'][0] / t:5.2f}x")
+print(f"Polars / teichaku (CSV):      {m['polars-csv'][0] / t:5.2f}x")
+print(f"teichaku (CSV) / wc -l:       {t / m['wc'][0]:5.2f}x")
+print(f"teichaku JSON Lines / CSV:    {m['teichaku-jsonl'][0] / t:5.2f}x")
+PY
