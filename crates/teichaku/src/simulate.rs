@@ -483,6 +483,7 @@ struct Lengths {
     incidents: usize,
     rule_reviews: usize,
     success_cases: usize,
+    outcomes: usize,
 }
 
 impl Lengths {
@@ -497,6 +498,7 @@ impl Lengths {
             incidents: o.incidents.len(),
             rule_reviews: o.rule_reviews.len(),
             success_cases: o.success_cases.len(),
+            outcomes: o.outcomes.len(),
         }
     }
 }
@@ -517,6 +519,7 @@ fn with_extra(mut snapshot: Snapshot, extra: Observations) -> Result<ValidSnapsh
         mut incidents,
         mut rule_reviews,
         mut success_cases,
+        mut outcomes,
     } = extra;
     o.completions.append(&mut completions);
     o.usage.append(&mut usage);
@@ -527,6 +530,7 @@ fn with_extra(mut snapshot: Snapshot, extra: Observations) -> Result<ValidSnapsh
     o.incidents.append(&mut incidents);
     o.rule_reviews.append(&mut rule_reviews);
     o.success_cases.append(&mut success_cases);
+    o.outcomes.append(&mut outcomes);
     validate(snapshot).map_err(|errors| SimulateError::InvalidObservations {
         problems: errors.into_vec().into_iter().map(|e| in_extra(e, &lengths)).collect::<Vec<_>>().into(),
     })
@@ -541,6 +545,8 @@ fn in_extra(mut error: ValidationError, lengths: &Lengths) -> ValidationError {
         | E::UnknownUnit { record, .. }
         | E::UnknownMember { record, .. }
         | E::UnknownActivity { record, .. }
+        | E::UnknownOutcome { record, .. }
+        | E::OutcomeUnitMismatch { record, .. }
         | E::UnknownPhase { record, .. }
         | E::DependsOnLaterPhase { record, .. }
         | E::DatesOutOfOrder { record, .. }
@@ -563,6 +569,7 @@ fn in_extra(mut error: ValidationError, lengths: &Lengths) -> ValidationError {
         Record::Incident { index, .. } => (index, lengths.incidents),
         Record::RuleReview { index, .. } => (index, lengths.rule_reviews),
         Record::SuccessCase { index, .. } => (index, lengths.success_cases),
+        Record::Outcome { index, .. } => (index, lengths.outcomes),
         _ => return error,
     };
     *index = index.saturating_sub(base);
@@ -666,6 +673,7 @@ fn planning_copy(snapshot: &ValidSnapshot) -> Snapshot {
             incidents: o.incidents.clone(),
             rule_reviews: o.rule_reviews.clone(),
             success_cases: o.success_cases.clone(),
+            outcomes: o.outcomes.clone(),
         },
     }
 }
