@@ -33,6 +33,7 @@ mod aggregate;
 mod calendar;
 mod figure;
 mod kpis;
+mod outcomes;
 mod scope;
 mod score;
 mod store;
@@ -47,6 +48,7 @@ pub use kpis::{
     KpiValues, MemberKpis, Proposals, ScopeFigures, ScopeKpis, Segment, Segments, SuccessCases, Surveys, TimeSaved,
     Training, Usage, WeekFigures, kpis, kpis_from_aggregate, kpis_with_store,
 };
+pub use outcomes::outcome_figure;
 pub use scope::{Disclosure, Scope, active_members, headcount, member_positions, members_in_scope};
 pub use score::{AbsoluteCheck, ComponentPoints, Level, ScoreReport};
 pub use store::{EventError, EventStore, EventStoreBuilder, MAX_DAY_SPAN, MAX_EVENT_MINUTES, MAX_KINDS, StoreError};

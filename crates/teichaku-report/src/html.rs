@@ -251,6 +251,11 @@ impl Ctx<'_> {
                 Lang::Ja => format!("{} {count}人 / {min_count}人以上", role(*r, lang)),
                 _ => format!("{count} {} / at least {min_count}", role(*r, lang)),
             },
+            Observed::Outcome { withheld: true, .. } => withheld(lang).to_owned(),
+            Observed::Outcome { value, op, threshold, .. } => {
+                let value = value.map_or_else(|| undefined(lang).to_owned(), |v| v.to_string());
+                format!("{value} / {}{threshold}", op_sign(*op))
+            }
             _ => String::new(),
         }
     }

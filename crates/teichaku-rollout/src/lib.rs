@@ -20,6 +20,7 @@ mod check;
 mod done;
 mod graph;
 mod readiness;
+mod review_pack;
 mod roles;
 mod schedule;
 
