@@ -115,6 +115,9 @@ pub enum Record {
     OutcomeKpi { index: usize, id: OutcomeId },
     /// `observations.outcomes[index]`: the outcome record at position `index` (from 0).
     Outcome { index: usize, outcome: OutcomeId },
+    /// Row `row` (from 1, the header not counted) of the outcomes file the caller passed beside
+    /// the document.
+    OutcomeRow { row: u64, outcome: OutcomeId },
 }
 
 impl fmt::Display for Record {
@@ -151,6 +154,7 @@ impl fmt::Display for Record {
             Record::SuccessCase { index, id } => write!(f, "success case #{index} `{id}`"),
             Record::OutcomeKpi { index, id } => write!(f, "outcome KPI #{index} `{id}`"),
             Record::Outcome { index, outcome } => write!(f, "outcome record #{index} of `{outcome}`"),
+            Record::OutcomeRow { row, outcome } => write!(f, "outcomes file row {row} (`{outcome}`)"),
         }
     }
 }
