@@ -31,6 +31,7 @@
 mod activity;
 mod aggregate;
 mod calendar;
+mod effect;
 mod figure;
 mod kpis;
 mod outcomes;
@@ -42,6 +43,10 @@ mod targets;
 mod weekly;
 
 pub use aggregate::{AggregateSpec, HORIZON_DAYS, MAX_SERIES_WEEKS, MergeError, UsageAggregate};
+pub use effect::{
+    EFFECT_SERIES_WEEKS, EffectReport, Estimate, MIN_UNITS_PER_SIDE, POST_WEEKS, PRE_WEEKS, PanelUnit, ShortOf, Side,
+    WaveEffect, estimate_effects, rollout_effects,
+};
 pub use figure::{Figure, Rate};
 pub use kpis::{
     Cohort, Consultations, EventCounts, Executives, FirstUse, Incidents, KpiError, KpiOptions, KpiReport, KpiSettings,
