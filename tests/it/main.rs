@@ -30,4 +30,5 @@ mod trust_scale;
 mod validation;
 mod versioning;
 mod walks;
+mod wave_effect;
 mod whatif;

@@ -126,8 +126,6 @@ pub enum Estimate {
         /// What is short.
         short_of: ShortOf,
     },
-    /// A side has fewer members than the minimum group size.
-    Withheld,
 }
 
 /// What an effect estimate is short of.
@@ -168,8 +166,9 @@ impl Estimate {
 /// `s - PRE_WEEKS .. s`, averaged over the wave's units, minus the same averaged over the units
 /// of later waves. `e` is the last week before any later-wave unit was reached, at most
 /// [`POST_WEEKS`] weeks from `s`, and not past the panel: the controls are not yet treated in
-/// every week compared. Units under `min_group` members are left out of both sides, and a side
-/// under `min_group` members in all is withheld.
+/// every week compared. Units under `min_group` members are left out of both sides, so no figure
+/// of a group under the minimum group size enters an estimate, and each side counted holds at
+/// least [`MIN_UNITS_PER_SIDE`] times that many members.
 ///
 /// The interval is `effect ± t(0.975, df) · se`, with `se² = var_T/n_T + var_C/n_C` over the
 /// units' differences (each unit one cluster) and Welch–Satterthwaite `df`, rounded down.
@@ -259,9 +258,6 @@ pub fn estimate_effects(weeks: &[NaiveDate], units: &[PanelUnit], min_group: u32
                 }
                 if control.len() < MIN_UNITS_PER_SIDE {
                     return Estimate::NotEnoughData { short_of: ShortOf::ControlUnits };
-                }
-                if effect.treated.members < min_group || effect.control.members < min_group {
-                    return Estimate::Withheld;
                 }
                 let t: Vec<f64> = treated.iter().map(pick).collect();
                 let c: Vec<f64> = control.iter().map(pick).collect();
