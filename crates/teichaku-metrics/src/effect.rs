@@ -59,7 +59,7 @@ impl PanelUnit {
 }
 
 /// The effect of each wave of the rollout.
-#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EffectReport {
     /// The Monday of each week of the panel, oldest first.
