@@ -11,6 +11,7 @@ mod fuzz_regressions;
 mod html_report;
 mod japanese;
 mod metrics;
+mod outcomes;
 mod own_keys;
 mod playbooks;
 mod readiness;

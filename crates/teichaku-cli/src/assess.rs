@@ -517,6 +517,7 @@ fn review_text(snapshot: &ValidSnapshot, a: &Assessment, lang: Lang, out: &mut S
         let compared = m
             .comparison
             .as_ref()
+            .filter(|c| !matches!(c, Figure::Undefined))
             .map(|c| format!(" ({} {})", t(lang, "was", "比較"), figure(c)))
             .unwrap_or_default();
         let who = m
