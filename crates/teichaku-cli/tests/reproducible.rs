@@ -126,7 +126,7 @@ fn every_json_report_names_the_engine_the_document_version_and_the_playbook_or_r
         assert_eq!(report["engine_version"], version, "{args:?}");
         assert_eq!(report["document_version"], 1, "{args:?}");
         assert_eq!(report["playbook"], "sme-five-step", "{args:?}");
-        assert_eq!(report["playbook_revision"], 3, "{args:?}");
+        assert_eq!(report["playbook_revision"], 4, "{args:?}");
     }
     let (_, stdout) = in_every_time_zone(&[
         "evaluate",
