@@ -77,7 +77,10 @@ fn a_gate_reads_the_latest_record_and_its_change_from_baseline() {
     assert!(c.met);
     let Observed::Outcome { value, withheld, measure, .. } = &c.observed else { panic!("{:?}", c.observed) };
     // 42 orders against a baseline of 35: 20% more.
-    assert_eq!((value.map(|v| (v * 1e9).round() / 1e9), *withheld, *measure), (Some(0.2), false, OutcomeMeasure::ChangeFromBaseline));
+    assert_eq!(
+        (value.map(|v| (v * 1e9).round() / 1e9), *withheld, *measure),
+        (Some(0.2), false, OutcomeMeasure::ChangeFromBaseline)
+    );
     // Before the record is dated there is nothing to read: not met, and nothing shown.
     let before = teichaku::assess(&snapshot, day("2026-04-29")).unwrap();
     assert!(!criterion(&before).met);
@@ -119,10 +122,26 @@ fn a_small_unit_shows_no_outcome() {
 fn outcome_records_are_validated_naming_the_record() {
     let mut doc = with_outcomes();
     push(&mut doc, "/observations/outcomes", json!({ "outcome": "no-such", "date": "2026-04-30", "value": 1 }));
-    push(&mut doc, "/observations/outcomes", json!({ "outcome": "ai-cost", "date": "2026-04-30", "value": 1, "measured_in": "USD" }));
-    push(&mut doc, "/observations/outcomes", json!({ "outcome": "ai-cost", "from": "2026-05-02", "date": "2026-05-01", "value": 2e12 }));
-    push(&mut doc, "/observations/outcomes", json!({ "outcome": "ai-cost", "unit": "00000000-0000-0000-0000-000000000099", "date": "2026-05-01", "value": 1 }));
-    push(&mut doc, "/playbook/inline/outcomes", json!({ "id": "ai-cost", "title": { "en": "", "ja": "" }, "measured_in": "JPY", "direction": "lower_is_better" }));
+    push(
+        &mut doc,
+        "/observations/outcomes",
+        json!({ "outcome": "ai-cost", "date": "2026-04-30", "value": 1, "measured_in": "USD" }),
+    );
+    push(
+        &mut doc,
+        "/observations/outcomes",
+        json!({ "outcome": "ai-cost", "from": "2026-05-02", "date": "2026-05-01", "value": 2e12 }),
+    );
+    push(
+        &mut doc,
+        "/observations/outcomes",
+        json!({ "outcome": "ai-cost", "unit": "00000000-0000-0000-0000-000000000099", "date": "2026-05-01", "value": 1 }),
+    );
+    push(
+        &mut doc,
+        "/playbook/inline/outcomes",
+        json!({ "id": "ai-cost", "title": { "en": "", "ja": "" }, "measured_in": "JPY", "direction": "lower_is_better" }),
+    );
     set(&mut doc, "/playbook/inline/activities/0/reports_outcomes", json!(["revenue"]));
     let found = errors(&doc);
     let record = |index: usize, outcome: &str| Record::Outcome { index, outcome: OutcomeId::new(outcome).unwrap() };
@@ -142,13 +161,22 @@ fn outcome_records_are_validated_naming_the_record() {
             earlier: day("2026-05-02"),
         },
         ValidationError::UnknownUnit { record: record(6, "ai-cost"), unit: unit(0x99) },
-        ValidationError::DuplicateId { record: Record::OutcomeKpi { index: 2, id: OutcomeId::new("ai-cost").unwrap() }, first_index: 1 },
+        ValidationError::DuplicateId {
+            record: Record::OutcomeKpi { index: 2, id: OutcomeId::new("ai-cost").unwrap() },
+            first_index: 1,
+        },
     ];
     for e in &expected {
         assert!(found.contains(e), "missing {e}\nfound: {found:#?}");
     }
-    assert!(found.iter().any(|e| matches!(e, ValidationError::InvalidNumber { record: r, field: "value", .. } if *r == record(5, "ai-cost"))));
-    assert!(found.iter().any(|e| matches!(e, ValidationError::UnknownOutcome { record: Record::Activity { index: 0, .. }, .. })));
+    assert!(found.iter().any(
+        |e| matches!(e, ValidationError::InvalidNumber { record: r, field: "value", .. } if *r == record(5, "ai-cost"))
+    ));
+    assert!(
+        found
+            .iter()
+            .any(|e| matches!(e, ValidationError::UnknownOutcome { record: Record::Activity { index: 0, .. }, .. }))
+    );
     assert_eq!(found.len(), expected.len() + 2, "{found:#?}");
     assert!(expected[0].to_string().contains("outcome record #3 of `no-such` names unknown outcome KPI `no-such`"));
 }
@@ -162,7 +190,11 @@ fn gates_and_conditions_must_name_a_declared_outcome() {
         json!({ "id": "o", "title": { "en": "", "ja": "" }, "weight": 1,
                 "check": { "kind": "outcome", "outcome": "revenue", "op": "at_least", "threshold": 1 } }),
     );
-    set(&mut doc, "/playbook/inline/interventions/0/when", json!({ "kind": "outcome", "outcome": "cost", "op": "lt", "value": 1 }));
+    set(
+        &mut doc,
+        "/playbook/inline/interventions/0/when",
+        json!({ "kind": "outcome", "outcome": "cost", "op": "lt", "value": 1 }),
+    );
     let found = errors(&doc);
     assert_eq!(found.len(), 2, "{found:#?}");
     assert!(found.iter().all(|e| matches!(e, ValidationError::UnknownOutcome { .. })));
@@ -214,7 +246,10 @@ fn file_rows_are_validated_with_the_document_and_named_by_row() {
         found,
         [
             ValidationError::UnknownOutcome { record: row(2, "revenue"), outcome: OutcomeId::new("revenue").unwrap() },
-            ValidationError::UnknownUnit { record: row(3, "ai-cost"), unit: teichaku::model::UnitId::from_key("nowhere") },
+            ValidationError::UnknownUnit {
+                record: row(3, "ai-cost"),
+                unit: teichaku::model::UnitId::from_key("nowhere")
+            },
         ]
     );
     assert_eq!(found[0].to_string(), "outcomes file row 2 (`revenue`) names unknown outcome KPI `revenue`");

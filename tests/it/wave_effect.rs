@@ -188,7 +188,9 @@ fn document(lift: usize) -> Value {
     let mut noise = Noise(5);
     for u in 1..=12 {
         if let Some(week) = reached(u) {
-            completions.push(json!({ "activity": "training", "unit": unit(u), "date": (first + Days::new(7 * week)).to_string() }));
+            completions.push(
+                json!({ "activity": "training", "unit": unit(u), "date": (first + Days::new(7 * week)).to_string() }),
+            );
         }
         for w in 0..WEEKS as u64 {
             let level = (1 + u % 3) as i64 + noise.next(1);
@@ -204,7 +206,11 @@ fn document(lift: usize) -> Value {
         }
     }
     let mut doc = crate::support::small();
-    crate::support::set(&mut doc, "/organisation/units", (1..=12).map(|u| json!({ "id": unit(u), "name": format!("Unit {u}") })).collect());
+    crate::support::set(
+        &mut doc,
+        "/organisation/units",
+        (1..=12).map(|u| json!({ "id": unit(u), "name": format!("Unit {u}") })).collect(),
+    );
     let members: Vec<Value> = (1..=12)
         .flat_map(|u| (0..8).map(move |j| (u, j)))
         .map(|(u, j)| json!({ "id": member(u, j), "unit": unit(u), "roles": ["staff"], "joined": "2020-04-01" }))

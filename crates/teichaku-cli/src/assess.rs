@@ -484,10 +484,10 @@ fn targets_text(snapshot: &ValidSnapshot, a: &Assessment, lang: Lang, out: &mut 
 fn review_text(snapshot: &ValidSnapshot, a: &Assessment, lang: Lang, out: &mut String) {
     use teichaku::rollout::Measure;
     let Some(pack) = a.reviews.next_due.and_then(|i| a.reviews.packs.get(i)) else { return };
-    let title = snapshot.playbook().activity(&pack.activity).map_or_else(
-        || pack.activity.to_string(),
-        |x| clean(x.title.get(lang)).into_owned(),
-    );
+    let title = snapshot
+        .playbook()
+        .activity(&pack.activity)
+        .map_or_else(|| pack.activity.to_string(), |x| clean(x.title.get(lang)).into_owned());
     let due = pack.due.map(|d| format!(", {} {d}", t(lang, "due", "期日"))).unwrap_or_default();
     let _ = writeln!(
         out,
@@ -536,7 +536,11 @@ fn effects_text(a: &Assessment, lang: Lang, out: &mut String) {
     if started.is_empty() {
         return;
     }
-    let _ = writeln!(out, "\n{}:", t(lang, "Effect of the rollout (vs units not yet reached)", "展開の効果（未展開の部署との比較）"));
+    let _ = writeln!(
+        out,
+        "\n{}:",
+        t(lang, "Effect of the rollout (vs units not yet reached)", "展開の効果（未展開の部署との比較）")
+    );
     let estimate = |e: &Estimate| match e {
         Estimate::Estimated { effect, low, high, .. } => {
             format!("{:+.1} pt [{:+.1}, {:+.1}]", effect * 100.0, low * 100.0, high * 100.0)

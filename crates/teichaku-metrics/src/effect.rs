@@ -343,7 +343,9 @@ pub fn rollout_effects(snapshot: &ValidSnapshot, store: &EventStore, as_of: Naiv
                 continue;
             }
             let days = agg.days_in(i, as_of_day - last, last - monday + 1);
-            if let (Some(h), Some(a), Some(k)) = (panel.headcount.get_mut(w), panel.active.get_mut(w), panel.habitual.get_mut(w)) {
+            if let (Some(h), Some(a), Some(k)) =
+                (panel.headcount.get_mut(w), panel.active.get_mut(w), panel.habitual.get_mut(w))
+            {
                 *h += 1;
                 *a += u64::from(days > 0);
                 *k += u64::from(days >= habit_days);

@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    ActivityId, OutcomeRecord, ConsultationId, IncidentId, MemberId, ProposalId, RuleReviewId, SuccessCaseId, SurveyId, TaskCategory,
-    Timestamp, ToolId, UnitId,
+    ActivityId, ConsultationId, IncidentId, MemberId, OutcomeRecord, ProposalId, RuleReviewId, SuccessCaseId, SurveyId,
+    TaskCategory, Timestamp, ToolId, UnitId,
 };
 
 /// Everything observed up to the moment of export; records after `as_of` are ignored by each

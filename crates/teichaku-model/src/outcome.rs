@@ -186,11 +186,11 @@ pub fn latest_outcome<'a>(
     unit: Option<UnitId>,
     as_of: NaiveDate,
 ) -> Option<&'a OutcomeRecord> {
-    records
-        .iter()
-        .filter(|r| &r.outcome == outcome && r.unit == unit && r.date <= as_of)
-        .fold(None, |best: Option<&OutcomeRecord>, r| match best {
+    records.iter().filter(|r| &r.outcome == outcome && r.unit == unit && r.date <= as_of).fold(
+        None,
+        |best: Option<&OutcomeRecord>, r| match best {
             Some(b) if b.date > r.date => Some(b),
             _ => Some(r),
-        })
+        },
+    )
 }

@@ -4,9 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use teichaku_metrics::{Figure, KpiReport, Scope, ScopeKpis, outcome_figure};
-use teichaku_model::{
-    ActivityId, Comparison, Kpi, OutcomeId, OutcomeMeasure, OutcomeRecord, Role, ValidSnapshot,
-};
+use teichaku_model::{ActivityId, Comparison, Kpi, OutcomeId, OutcomeMeasure, OutcomeRecord, Role, ValidSnapshot};
 
 use crate::{Observed, RolloutPlan, Status};
 

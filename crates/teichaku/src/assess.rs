@@ -4,7 +4,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use teichaku_metrics::{EffectReport, EventStore, KpiError, KpiOptions, KpiReport, kpis_with_store, rollout_effects};
 use teichaku_model::{PlaybookId, UrgencyCoefficients, ValidSnapshot};
-use teichaku_rollout::{ActionPlan, ReadinessReport, ReviewPacks, RolloutPlan, next_actions, plan, readiness, review_packs};
+use teichaku_rollout::{
+    ActionPlan, ReadinessReport, ReviewPacks, RolloutPlan, next_actions, plan, readiness, review_packs,
+};
 
 /// Everything teichaku knows about an organisation on `as_of`.
 ///

@@ -112,8 +112,8 @@ pub fn read_outcomes_csv(text: &str) -> Result<Vec<OutcomeRecord>, OutcomeFileEr
 /// to the row of the caller's outcomes file it came from (`first` is the number of the
 /// document's own records).
 pub(crate) fn name_file_rows(errors: ValidationErrors, first: usize) -> ValidationErrors {
-    use teichaku_model::Record;
     use ValidationError as E;
+    use teichaku_model::Record;
     let mut errors = errors.into_vec();
     for error in &mut errors {
         let record = match error {
