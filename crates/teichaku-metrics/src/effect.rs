@@ -305,19 +305,19 @@ pub fn rollout_effects(snapshot: &ValidSnapshot, store: &EventStore, as_of: Naiv
     let per_unit: BTreeSet<_> =
         pb.activities.iter().filter(|a| a.scope == ActivityScope::PerUnit).map(|a| &a.id).collect();
     let as_of_day = day_number(as_of);
+    // Each unit's first completion of a per-unit activity, in one pass over the completions.
+    let mut reached: BTreeMap<UnitId, NaiveDate> = BTreeMap::new();
+    for c in &snapshot.observations().completions {
+        if let Some(unit) = c.unit.filter(|_| c.date <= as_of && per_unit.contains(&c.activity)) {
+            reached.entry(unit).and_modify(|d| *d = (*d).min(c.date)).or_insert(c.date);
+        }
+    }
     // Each rollout unit's panel, and which panel each unit of the organisation counts in.
     let mut units = Vec::new();
     let mut panel_of: BTreeMap<UnitId, usize> = BTreeMap::new();
     for (g, wave) in org.waves.iter().enumerate() {
         for &unit in &wave.units {
-            let start = snapshot
-                .observations()
-                .completions
-                .iter()
-                .filter(|c| c.unit == Some(unit) && c.date <= as_of && per_unit.contains(&c.activity))
-                .map(|c| c.date)
-                .min()
-                .map(|d| ((week_start(day_number(d)) - first_week).max(0) / 7) as usize);
+            let start = reached.get(&unit).map(|&d| ((week_start(day_number(d)) - first_week).max(0) / 7) as usize);
             for below in snapshot.units_under(unit) {
                 panel_of.entry(below).or_insert(units.len());
             }
