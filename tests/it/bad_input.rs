@@ -15,6 +15,7 @@ use teichaku::rules::{
 };
 
 use crate::support::{SMALL, catalog, member, small, unit};
+use teichaku::model::OutcomeId;
 
 /// What a row must give.
 #[derive(Debug)]
@@ -957,6 +958,38 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
                 d["playbook"]["inline"]["activities"][1]["title"]["en"] = name;
             }),
             Valid,
+        ),
+        (
+            "an outcome record of an undeclared outcome KPI",
+            edited(|d| {
+                d["observations"]["outcomes"] = json!([{ "outcome": "revenue", "date": "2026-04-30", "value": 1 }]);
+            }),
+            Invalid(vec![ValidationError::UnknownOutcome {
+                record: Record::Outcome { index: 0, outcome: OutcomeId::new("revenue").unwrap() },
+                outcome: OutcomeId::new("revenue").unwrap(),
+            }]),
+        ),
+        (
+            "an outcome value past the magnitude limit",
+            edited(|d| {
+                d["playbook"]["inline"]["outcomes"] = json!([{ "id": "revenue", "title": { "en": "", "ja": "" },
+                    "measured_in": "JPY", "direction": "higher_is_better" }]);
+                d["observations"]["outcomes"] = json!([{ "outcome": "revenue", "date": "2026-04-30", "value": 1e13 }]);
+            }),
+            Invalid(vec![ValidationError::InvalidNumber {
+                record: Record::Outcome { index: 0, outcome: OutcomeId::new("revenue").unwrap() },
+                field: "value",
+                value: 1e13,
+                problem: teichaku::model::NumberProblem::OutOfRange { min: -1e12, max: 1e12 },
+            }]),
+        ),
+        (
+            "an outcome record with an unknown field",
+            edited(|d| {
+                d["observations"]["outcomes"] =
+                    json!([{ "outcome": "revenue", "date": "2026-04-30", "value": 1, "currency": "JPY" }]);
+            }),
+            Syntax("unknown field `currency`"),
         ),
     ]
 }

@@ -286,6 +286,8 @@ fn outputs_but_the_organisation(doc: &Value) -> Vec<String> {
     for key in ["phases", "current_phase", "barrier"] {
         a["readiness"][key] = json!("masked");
     }
+    // The review packs report the organisation's measures: its figures too.
+    a["reviews"] = json!("masked");
     // So are the actions proposed for the organisation, and the ranking terms and order of the
     // rest (their urgency reads the organisation's phase): the actions elsewhere are compared as a set.
     let mut elsewhere: Vec<String> = a["actions"]["actions"]

@@ -28,6 +28,10 @@ pub(crate) struct Request {
     /// A CSV or JSON Lines file of further usage events; may be given several times.
     #[arg(long = "events", value_name = "FILE")]
     events: Vec<PathBuf>,
+    /// A CSV file of outcome KPI records (columns outcome, unit, from, date, value,
+    /// measured_in, baseline), validated with the document's own.
+    #[arg(long = "outcomes", value_name = "FILE")]
+    outcomes: Option<PathBuf>,
     /// Assess even when some event lines are malformed (they are reported).
     #[arg(long)]
     skip_bad_lines: bool,
@@ -58,7 +62,7 @@ pub(crate) fn run(
     stdout: &crate::output::Stdout,
     out: &mut String,
 ) -> Result<u8, Failure> {
-    let loaded = load_with_events(&req.file, &req.events, req.skip_bad_lines, catalog)?;
+    let loaded = load_with_events(&req.file, &req.events, req.outcomes.as_deref(), req.skip_bad_lines, catalog)?;
     let options = teichaku::AssessOptions::default();
     let as_of = req.as_of.unwrap_or_else(|| crate::today(loaded.snapshot.organisation().utc_offset));
     let assessment = teichaku::assess_with_store(&loaded.snapshot, &loaded.store, as_of, &options)
@@ -271,6 +275,8 @@ pub(crate) fn render(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang:
     }
 
     targets_text(snapshot, a, lang, out);
+    review_text(snapshot, a, lang, out);
+    effects_text(a, lang, out);
 
     // The next actions.
     let _ = writeln!(
@@ -483,6 +489,94 @@ fn targets_text(snapshot: &ValidSnapshot, a: &Assessment, lang: Lang, out: &mut 
             x.kpi.name(),
             x.threshold,
             t(lang, "from", "期日")
+        );
+    }
+}
+
+/// The pack of the next review due: each measure with its value, what it is compared with, and
+/// who must supply what is missing.
+fn review_text(snapshot: &ValidSnapshot, a: &Assessment, lang: Lang, out: &mut String) {
+    use teichaku::rollout::Measure;
+    let Some(pack) = a.reviews.next_due.and_then(|i| a.reviews.packs.get(i)) else { return };
+    let title = snapshot
+        .playbook()
+        .activity(&pack.activity)
+        .map_or_else(|| pack.activity.to_string(), |x| clean(x.title.get(lang)).into_owned());
+    let due = pack.due.map(|d| format!(", {} {d}", t(lang, "due", "期日"))).unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "\n{}: {title} ({} {} – {}{due}):",
+        t(lang, "Next review", "次の振り返り"),
+        t(lang, "period", "期間"),
+        pack.period.from,
+        pack.period.to
+    );
+    let figure = |f: &Figure<f64>| match f {
+        Figure::Value(v) => format!("{v:.2}"),
+        Figure::Suppressed => t(lang, "withheld", "非表示").to_owned(),
+        _ => t(lang, "missing", "未入力").to_owned(),
+    };
+    for m in &pack.measures {
+        let name = match &m.measure {
+            Measure::Kpi { kpi } => kpi.name().to_owned(),
+            Measure::Outcome { outcome } => {
+                let declared = snapshot.playbook().outcome(outcome);
+                declared.map_or_else(
+                    || outcome.to_string(),
+                    |o| format!("{} [{}]", clean(o.title.get(lang)), clean(&o.measured_in)),
+                )
+            }
+            _ => String::new(),
+        };
+        let compared = m
+            .comparison
+            .as_ref()
+            .filter(|c| !matches!(c, Figure::Undefined))
+            .map(|c| format!(" ({} {})", t(lang, "was", "比較"), figure(c)))
+            .unwrap_or_default();
+        let who = m
+            .supplied_by
+            .map(|r| format!(" ← {}: {}", t(lang, "to supply", "提供"), role(r, lang)))
+            .unwrap_or_default();
+        let _ = writeln!(out, "  {name}: {}{compared}{who}", figure(&m.value));
+    }
+}
+
+/// The measured effect of each wave that has started: the change in the weekly-active and
+/// habit rates against the units not reached yet, with its 95% interval.
+fn effects_text(a: &Assessment, lang: Lang, out: &mut String) {
+    use teichaku::metrics::Estimate;
+    let started: Vec<_> = a.effects.waves.iter().filter(|w| w.start.is_some()).collect();
+    if started.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n{}:",
+        t(lang, "Effect of the rollout (vs units not yet reached)", "展開の効果（未展開の部署との比較）")
+    );
+    let estimate = |e: &Estimate| match e {
+        Estimate::Estimated { effect, low, high, .. } => {
+            format!("{:+.1} pt [{:+.1}, {:+.1}]", effect * 100.0, low * 100.0, high * 100.0)
+        }
+        _ => t(lang, "not enough data", "データ不足").to_owned(),
+    };
+    for w in started {
+        let _ = writeln!(
+            out,
+            "  {} {} ({} {}, {} {}/{} {}): {} {}, {} {}",
+            t(lang, "wave", "ウェーブ"),
+            w.wave + 1,
+            w.treated.units,
+            t(lang, "units", "部署"),
+            t(lang, "vs", "対"),
+            w.control.units,
+            w.control.members,
+            t(lang, "people", "人"),
+            t(lang, "weekly", "週次利用"),
+            estimate(&w.weekly_active),
+            t(lang, "habit", "習慣"),
+            estimate(&w.habit),
         );
     }
 }

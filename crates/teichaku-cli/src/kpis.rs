@@ -65,7 +65,7 @@ struct Output<'a> {
 }
 
 pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String) -> Result<u8, Failure> {
-    let loaded = load_with_events(&req.file, &req.events, req.skip_bad_lines, catalog)?;
+    let loaded = load_with_events(&req.file, &req.events, None, req.skip_bad_lines, catalog)?;
     let (snapshot, store, streamed) = (loaded.snapshot, loaded.store, loaded.usage);
     let mut options = KpiOptions::default();
     options.series_weeks = req.weeks;
@@ -294,17 +294,24 @@ pub(crate) fn scope_line(snapshot: &ValidSnapshot, s: &ScopeKpis, lang: Lang) ->
 pub(crate) fn load_with_events(
     file: &Path,
     events: &[PathBuf],
+    outcomes: Option<&Path>,
     skip_bad_lines: bool,
     catalog: &Catalog,
 ) -> Result<Loaded, Failure> {
     let text = input::read(file)?;
+    // An outcomes file is read whole and checked row by row before the document is validated.
+    let outcomes = match outcomes {
+        Some(path) => teichaku::read_outcomes_csv(&input::read(path)?)
+            .map_err(|e| Failure::input(format!("{}: {}", path.display(), clean(&e.to_string()))))?,
+        None => Vec::new(),
+    };
     let mut extra_files = Vec::with_capacity(events.len());
     for path in events {
         let name = path.to_str().ok_or_else(|| Failure::input(format!("{}: not a UTF-8 file name", path.display())))?;
         extra_files.push(name.to_owned());
     }
     let stream = StreamOptions { threads: crate::events::threads(), ..StreamOptions::default() };
-    let options = LoadOptions { skip_bad_lines, extra_files, stream, ..LoadOptions::default() };
+    let options = LoadOptions { skip_bad_lines, extra_files, stream, outcomes, ..LoadOptions::default() };
     // The text is given away, so it is freed once parsed.
     teichaku::load_with(text, catalog, &Files { base: input::folder_of(file) }, &options)
         .map_err(|e| load_failure(file, &e))

@@ -223,6 +223,13 @@ fn check_text(check: &Check) -> String {
         Check::RolePresent { role, min_count, per_unit } => {
             format!("{} ≥ {min_count}{}", role.as_str(), if *per_unit { " in every unit" } else { "" })
         }
+        Check::Outcome { outcome, op, threshold, measure } => {
+            let op = match op {
+                Comparison::AtMost => "≤",
+                _ => "≥",
+            };
+            format!("{}({outcome}) {op} {threshold}", measure_name(*measure))
+        }
         _ => "?".to_owned(),
     }
 }
@@ -249,7 +256,18 @@ fn condition_text(c: &Condition) -> String {
         Condition::RoleCount { role, op: o, value } => format!("count({}) {} {value}", role.as_str(), op(o)),
         Condition::ActivityDone { activity } => format!("done({activity})"),
         Condition::ActivityRecent { activity, within_days } => format!("days_since({activity}) < {within_days}"),
+        Condition::Outcome { outcome, op: o, value, measure } => {
+            format!("{}({outcome}) {} {value}", measure_name(*measure), op(o))
+        }
         _ => "?".to_owned(),
+    }
+}
+
+/// How a gate or condition names what it reads from an outcome KPI.
+fn measure_name(measure: teichaku::model::OutcomeMeasure) -> &'static str {
+    match measure {
+        teichaku::model::OutcomeMeasure::ChangeFromBaseline => "change_from_baseline",
+        _ => "outcome",
     }
 }
 

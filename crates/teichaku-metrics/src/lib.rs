@@ -32,9 +32,11 @@ mod access;
 mod activity;
 mod aggregate;
 mod calendar;
+mod effect;
 mod fast;
 mod figure;
 mod kpis;
+mod outcomes;
 mod scope;
 mod score;
 mod store;
@@ -43,12 +45,17 @@ mod targets;
 mod weekly;
 
 pub use aggregate::{AggregateSpec, HORIZON_DAYS, MAX_SERIES_WEEKS, MergeError, UsageAggregate};
+pub use effect::{
+    EFFECT_SERIES_WEEKS, EffectReport, Estimate, MIN_UNITS_PER_SIDE, POST_WEEKS, PRE_WEEKS, PanelUnit, ShortOf, Side,
+    WaveEffect, estimate_effects, rollout_effects,
+};
 pub use figure::{Figure, Rate};
 pub use kpis::{
     Cohort, Consultations, EventCounts, Executives, FirstUse, Incidents, KpiError, KpiOptions, KpiReport, KpiSettings,
     KpiValues, MemberKpis, Proposals, ScopeFigures, ScopeKpis, Segment, Segments, SuccessCases, Surveys, TimeSaved,
     Training, Usage, WeekFigures, kpis, kpis_from_aggregate, kpis_with_store,
 };
+pub use outcomes::outcome_figure;
 pub use scope::{Disclosure, Scope, active_members, headcount, member_positions, members_in_scope};
 pub use score::{AbsoluteCheck, ComponentPoints, Level, ScoreReport};
 pub use store::{EventError, EventStore, EventStoreBuilder, MAX_DAY_SPAN, MAX_EVENT_MINUTES, MAX_KINDS, StoreError};

@@ -255,6 +255,13 @@ pub(crate) fn holds(condition: &Condition, values: &KpiValues, scope: &Scope, ct
                 .max();
             Some(last.is_some_and(|d| (ctx.as_of_date - d).num_days() < i64::from(*within_days)))
         }
+        Condition::Outcome { outcome, op, value, measure } => {
+            match crate::outcome_figure(ctx.snapshot, scope, true, outcome, *measure, ctx.as_of_date) {
+                Figure::Value(v) => Some(op.holds(v, *value)),
+                Figure::Suppressed => None,
+                Figure::Undefined => Some(false),
+            }
+        }
         _ => Some(false),
     }
 }

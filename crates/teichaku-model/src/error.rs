@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::{
     ActivityId, ActivityScope, ConditionId, ConsultationId, CriterionId, IncidentId, InterventionId, Limit, MemberId,
-    PhaseId, PlaybookId, ProposalId, RuleReviewId, SuccessCaseId, SurveyId, TaskCategory, UnitId,
+    OutcomeId, PhaseId, PlaybookId, ProposalId, RuleReviewId, SuccessCaseId, SurveyId, TaskCategory, UnitId,
 };
 
 /// A member or unit named in a message by its position in its list (from 0, as [`Record`]
@@ -111,6 +111,13 @@ pub enum Record {
     RuleReview { index: usize, id: RuleReviewId },
     /// `observations.success_cases[index]`.
     SuccessCase { index: usize, id: SuccessCaseId },
+    /// `playbook.outcomes[index]`.
+    OutcomeKpi { index: usize, id: OutcomeId },
+    /// `observations.outcomes[index]`: the outcome record at position `index` (from 0).
+    Outcome { index: usize, outcome: OutcomeId },
+    /// Row `row` (from 1, the header not counted) of the outcomes file the caller passed beside
+    /// the document.
+    OutcomeRow { row: u64, outcome: OutcomeId },
 }
 
 impl fmt::Display for Record {
@@ -145,6 +152,9 @@ impl fmt::Display for Record {
             Record::Incident { index, id } => write!(f, "incident #{index} `{id}`"),
             Record::RuleReview { index, id } => write!(f, "rule review #{index} `{id}`"),
             Record::SuccessCase { index, id } => write!(f, "success case #{index} `{id}`"),
+            Record::OutcomeKpi { index, id } => write!(f, "outcome KPI #{index} `{id}`"),
+            Record::Outcome { index, outcome } => write!(f, "outcome record #{index} of `{outcome}`"),
+            Record::OutcomeRow { row, outcome } => write!(f, "outcomes file row {row} (`{outcome}`)"),
         }
     }
 }
@@ -282,6 +292,26 @@ pub enum ValidationError {
         record: Record,
         /// The member named.
         member: MemberId,
+    },
+    /// A reference to an outcome KPI the playbook does not declare.
+    #[error("{record} names unknown outcome KPI `{outcome}`")]
+    UnknownOutcome {
+        /// The record holding the reference.
+        record: Record,
+        /// The outcome named.
+        outcome: OutcomeId,
+    },
+    /// An outcome record in another unit than the one its outcome KPI is declared in.
+    #[error("{record} is measured in `{found}`, but outcome KPI `{outcome}` is declared in `{declared}`")]
+    OutcomeUnitMismatch {
+        /// The outcome record.
+        record: Record,
+        /// The outcome KPI.
+        outcome: OutcomeId,
+        /// The declared unit.
+        declared: String,
+        /// The unit the record gives.
+        found: String,
     },
     /// A reference to an activity the playbook does not have.
     #[error("{record} names unknown activity `{activity}`")]

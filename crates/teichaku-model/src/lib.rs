@@ -45,6 +45,7 @@ mod limits;
 mod migrate;
 mod observation;
 mod organisation;
+mod outcome;
 mod playbook;
 mod snapshot;
 mod text;
@@ -72,6 +73,7 @@ pub use organisation::{
     AgeBand, DeploymentPattern, HourlyRate, LiteracyTier, Member, MemberKeys, Organisation, OrganisationKeys, Role,
     TaskBaseline, Unit, UnitKeys, Wave,
 };
+pub use outcome::{Direction, OutcomeId, OutcomeKpi, OutcomeMeasure, OutcomeRecord, latest_outcome};
 pub use playbook::{
     AbsoluteCondition, Activity, ActivityScope, Anchor, Audience, Check, CompareOp, Comparison, Condition, CycleLength,
     FailingRule, Gate, GateCriterion, HabitRule, Intervention, Kpi, KpiTarget, MAX_CONDITION_DEPTH, MetricSettings,

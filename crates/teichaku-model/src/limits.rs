@@ -261,6 +261,8 @@ pub enum Limit {
     RubricCaps,
     EnumerationValues,
     ScoringSteps,
+    OutcomeKpis,
+    Outcomes,
 }
 
 impl fmt::Display for Limit {
@@ -297,6 +299,8 @@ impl fmt::Display for Limit {
             Limit::RubricCaps => "caps",
             Limit::EnumerationValues => "enumeration values",
             Limit::ScoringSteps => "scoring steps",
+            Limit::OutcomeKpis => "outcome KPIs",
+            Limit::Outcomes => "outcome records",
         })
     }
 }

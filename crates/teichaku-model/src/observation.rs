@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    ActivityId, ConsultationId, IncidentId, MemberId, ProposalId, RuleReviewId, SuccessCaseId, SurveyId, TaskCategory,
-    Timestamp, ToolId, UnitId,
+    ActivityId, ConsultationId, IncidentId, MemberId, OutcomeRecord, ProposalId, RuleReviewId, SuccessCaseId, SurveyId,
+    TaskCategory, Timestamp, ToolId, UnitId,
 };
 
 /// Everything observed up to the moment of export; records after `as_of` are ignored by each
@@ -51,6 +51,9 @@ pub struct Observations {
     /// Success cases shared.
     #[serde(default)]
     pub success_cases: Vec<SuccessCase>,
+    /// Values of the playbook's outcome KPIs (business measures such as cost or new orders).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outcomes: Vec<OutcomeRecord>,
 }
 
 /// An activity completed, once for the organisation or in one unit.

@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    ActivityId, AgeBand, ConditionId, CriterionId, InterventionId, LiteracyTier, Localized, PhaseId, PlaybookId, Role,
-    TaskBaseline,
+    ActivityId, AgeBand, ConditionId, CriterionId, InterventionId, LiteracyTier, Localized, OutcomeId, OutcomeKpi,
+    OutcomeMeasure, PhaseId, PlaybookId, Role, TaskBaseline,
 };
 
 /// A rollout method as data.
@@ -57,6 +57,9 @@ pub struct Playbook {
     /// Targets the method sets for its KPIs.
     #[serde(default)]
     pub kpi_targets: Vec<KpiTarget>,
+    /// The business measures (outcome KPIs) the method asks the organisation to record.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outcomes: Vec<OutcomeKpi>,
     /// Rules that propose an action when a condition holds.
     #[serde(default)]
     pub interventions: Vec<Intervention>,
@@ -83,6 +86,11 @@ impl Playbook {
     /// The activity with id `id`.
     pub fn activity(&self, id: &ActivityId) -> Option<&Activity> {
         self.activities.iter().find(|a| &a.id == id)
+    }
+
+    /// The outcome KPI with id `id`.
+    pub fn outcome(&self, id: &OutcomeId) -> Option<&OutcomeKpi> {
+        self.outcomes.iter().find(|o| &o.id == id)
     }
 }
 
@@ -276,6 +284,27 @@ pub enum Check {
         /// Whether every unit in scope needs them, rather than the scope as a whole.
         #[serde(default)]
         per_unit: bool,
+    },
+    /// An outcome KPI's latest value (or its change from baseline) on or before `as_of`, in the
+    /// scope, reaches a threshold. Met or not, never partial credit; no record means not met.
+    ///
+    /// ```
+    /// use teichaku_model::{Check, OutcomeMeasure};
+    /// let c: Check = serde_json::from_str(r#"{ "kind": "outcome", "outcome": "cost",
+    ///   "op": "at_most", "threshold": -0.1, "measure": "change_from_baseline" }"#)?;
+    /// assert!(matches!(c, Check::Outcome { measure: OutcomeMeasure::ChangeFromBaseline, .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    Outcome {
+        /// The outcome KPI, declared by the playbook.
+        outcome: OutcomeId,
+        /// Which side of the threshold passes.
+        op: Comparison,
+        /// The threshold: in the declared unit, or a fraction for a change from baseline.
+        threshold: f64,
+        /// What is read from the latest record.
+        #[serde(default, skip_serializing_if = "OutcomeMeasure::is_value")]
+        measure: OutcomeMeasure,
     },
 }
 
@@ -606,6 +635,10 @@ pub struct Activity {
     /// KPIs the activity reports on, such as the measures of a proof-of-concept review.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reports: Vec<Kpi>,
+    /// Outcome KPIs the activity reports on, such as the cost and revenue contribution of a
+    /// three-month review.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reports_outcomes: Vec<OutcomeId>,
     /// The role the activity appoints in its scope (an ambassador in each unit, say), if any.
     /// Where a wave may not start because a unit lacks that role, the activity is proposed in
     /// that unit although the wave has not started; absent, the engine proposes a bare
@@ -811,6 +844,19 @@ pub enum Condition {
         /// How many days, `as_of` included, its last completion may lie in (at least 1).
         within_days: u32,
     },
+    /// An outcome KPI's latest value (or change from baseline) in the scope compared with a
+    /// value; no record, or a withheld scope, makes the comparison false.
+    Outcome {
+        /// The outcome KPI, declared by the playbook.
+        outcome: OutcomeId,
+        /// The operator.
+        op: CompareOp,
+        /// The value: in the declared unit, or a fraction for a change from baseline.
+        value: f64,
+        /// What is read from the latest record.
+        #[serde(default, skip_serializing_if = "OutcomeMeasure::is_value")]
+        measure: OutcomeMeasure,
+    },
 }
 
 /// The deepest nesting of conditions accepted.
@@ -840,7 +886,8 @@ impl Condition {
                 Condition::Compare { .. }
                 | Condition::RoleCount { .. }
                 | Condition::ActivityDone { .. }
-                | Condition::ActivityRecent { .. } => {}
+                | Condition::ActivityRecent { .. }
+                | Condition::Outcome { .. } => {}
             }
         }
         deepest
@@ -858,7 +905,8 @@ impl Condition {
                 Condition::Compare { .. }
                 | Condition::RoleCount { .. }
                 | Condition::ActivityDone { .. }
-                | Condition::ActivityRecent { .. } => {}
+                | Condition::ActivityRecent { .. }
+                | Condition::Outcome { .. } => {}
             }
         }
     }

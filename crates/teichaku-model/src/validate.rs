@@ -205,6 +205,7 @@ fn check_playbook_limits(pb: &Playbook, units: usize, limits: &Limits, errors: &
     over_limit(errors, &record, Limit::ActivityInstances, limits.max_activity_instances, instances);
     over_limit(errors, &record, Limit::Interventions, limits.max_interventions, pb.interventions.len());
     over_limit(errors, &record, Limit::KpiTargets, limits.max_kpi_targets, pb.kpi_targets.len());
+    over_limit(errors, &record, Limit::OutcomeKpis, limits.max_kpi_targets, pb.outcomes.len());
     over_limit(errors, &record, Limit::ScoreComponents, limits.max_score_components, pb.scoring.components.len());
     let absolute = pb.scoring.absolute_conditions.len();
     over_limit(errors, &record, Limit::AbsoluteConditions, limits.max_absolute_conditions, absolute);
@@ -224,6 +225,7 @@ fn check_observation_limits(obs: &Observations, limits: &Limits, errors: &mut Ve
         (Limit::Incidents, obs.incidents.len()),
         (Limit::RuleReviews, obs.rule_reviews.len()),
         (Limit::SuccessCases, obs.success_cases.len()),
+        (Limit::Outcomes, obs.outcomes.len()),
     ] {
         over_limit(errors, &record, what, limits.max_observations, found);
     }
@@ -278,6 +280,7 @@ fn resolve_keys(snapshot: &mut Snapshot) {
     }
     obs.rule_reviews.iter_mut().filter_map(|r| r.by.as_mut()).for_each(m);
     obs.success_cases.iter_mut().for_each(|c| m(&mut c.member));
+    obs.outcomes.iter_mut().filter_map(|o| o.unit.as_mut()).for_each(u);
 }
 
 /// No two members share a key or e-mail address (as compared: an e-mail address without regard
@@ -503,12 +506,25 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
                 }
                 Check::Kpi { threshold, .. } => magnitude(errors, &record, "threshold", *threshold),
                 Check::RolePresent { .. } => {}
+                Check::Outcome { outcome, threshold, .. } => {
+                    magnitude(errors, &record, "threshold", *threshold);
+                    if pb.outcome(outcome).is_none() {
+                        errors.push(ValidationError::UnknownOutcome { record, outcome: outcome.clone() });
+                    }
+                }
             }
         }
     }
 
+    let _ = first_positions(pb.outcomes.iter().map(|o| o.id.clone()), |index, id, first_index| {
+        errors.push(ValidationError::DuplicateId { record: Record::OutcomeKpi { index, id: id.clone() }, first_index });
+    });
+
     for (index, a) in pb.activities.iter().enumerate() {
         let record = Record::Activity { index, id: a.id.clone() };
+        for outcome in a.reports_outcomes.iter().filter(|o| pb.outcome(o).is_none()) {
+            errors.push(ValidationError::UnknownOutcome { record: record.clone(), outcome: outcome.clone() });
+        }
         if !phases.contains_key(&a.phase) {
             errors.push(ValidationError::UnknownPhase { record: record.clone(), phase: a.phase.clone() });
         }
@@ -677,6 +693,12 @@ fn check_condition(
         }
         Condition::ActivityRecent { activity, within_days } => {
             recent(errors, record, activity, *within_days, pb, activities);
+        }
+        Condition::Outcome { outcome, value, .. } => {
+            magnitude(errors, record, "value", *value);
+            if pb.outcome(outcome).is_none() {
+                errors.push(ValidationError::UnknownOutcome { record: record.clone(), outcome: outcome.clone() });
+            }
         }
         _ => {}
     });
@@ -865,6 +887,39 @@ fn check_observations(snapshot: &Snapshot, errors: &mut Vec<ValidationError>) {
     });
     for (index, s) in obs.success_cases.iter().enumerate() {
         member_known(errors, &Record::SuccessCase { index, id: s.id }, s.member);
+    }
+
+    for (index, o) in obs.outcomes.iter().enumerate() {
+        let record = Record::Outcome { index, outcome: o.outcome.clone() };
+        match pb.outcome(&o.outcome) {
+            None => errors.push(ValidationError::UnknownOutcome { record: record.clone(), outcome: o.outcome.clone() }),
+            Some(declared) => {
+                if let Some(found) = o.measured_in.as_ref().filter(|m| **m != declared.measured_in) {
+                    errors.push(ValidationError::OutcomeUnitMismatch {
+                        record: record.clone(),
+                        outcome: o.outcome.clone(),
+                        declared: declared.measured_in.clone(),
+                        found: found.clone(),
+                    });
+                }
+            }
+        }
+        if let Some(unit) = o.unit {
+            unit_known(errors, &record, unit);
+        }
+        if let Some(from) = o.from.filter(|from| *from > o.date) {
+            errors.push(ValidationError::DatesOutOfOrder {
+                record: record.clone(),
+                field: "date",
+                date: o.date,
+                earlier_field: "from",
+                earlier: from,
+            });
+        }
+        magnitude(errors, &record, "value", o.value);
+        if let Some(baseline) = o.baseline {
+            magnitude(errors, &record, "baseline", baseline);
+        }
     }
 }
 

@@ -71,6 +71,11 @@ pub fn describe_markdown(playbook: &Playbook, lang: Lang) -> String {
                     let op = if *op == Comparison::AtMost { "≤" } else { "≥" };
                     format!("`{}` {op} {threshold}", kpi_name(kpi))
                 }
+                Check::Outcome { outcome, op, threshold, measure } => {
+                    let op = if *op == Comparison::AtMost { "≤" } else { "≥" };
+                    let what = if measure.is_value() { "" } else { " (change from baseline)" };
+                    format!("outcome `{outcome}`{what} {op} {threshold}")
+                }
                 Check::RolePresent { role: r, min_count, per_unit } => {
                     let units = c.units.unwrap_or(UnitCoverage::Every);
                     format!(

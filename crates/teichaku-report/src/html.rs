@@ -75,6 +75,7 @@ pub fn html(snapshot: &ValidSnapshot, a: &Assessment, lang: Lang, top: usize) ->
     ctx.trends(&mut out);
     ctx.rollout(&mut out);
     ctx.actions(&mut out, top);
+    ctx.review(&mut out);
     ctx.kpi_table(&mut out);
     let _ = writeln!(
         out,
@@ -251,6 +252,11 @@ impl Ctx<'_> {
                 Lang::Ja => format!("{} {count}人 / {min_count}人以上", role(*r, lang)),
                 _ => format!("{count} {} / at least {min_count}", role(*r, lang)),
             },
+            Observed::Outcome { withheld: true, .. } => withheld(lang).to_owned(),
+            Observed::Outcome { value, op, threshold, .. } => {
+                let value = value.map_or_else(|| undefined(lang).to_owned(), |v| v.to_string());
+                format!("{value} / {}{threshold}", op_sign(*op))
+            }
             _ => String::new(),
         }
     }
@@ -634,6 +640,55 @@ impl Ctx<'_> {
             }
             _ => String::new(),
         }
+    }
+
+    /// The pack of the next review due: each measure, what it is compared with, and who
+    /// supplies what is missing.
+    fn review(&self, out: &mut String) {
+        use teichaku::rollout::Measure;
+        let reviews = &self.a.reviews;
+        let Some(pack) = reviews.next_due.and_then(|i| reviews.packs.get(i)) else { return };
+        let pb = self.snapshot.playbook();
+        let title = pb
+            .activity(&pack.activity)
+            .map_or_else(|| pack.activity.to_string(), |x| x.title.get(self.lang).to_owned());
+        let _ = writeln!(
+            out,
+            "<section id=\"review\">\n<h2>{}: {} ({} – {})</h2>\n<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>",
+            self.t("Next review", "次の振り返り"),
+            esc(&title),
+            pack.period.from,
+            pack.period.to,
+            self.t("Measure", "指標"),
+            self.t("Value", "値"),
+            self.t("Compared with", "比較"),
+            self.t("To supply", "提供"),
+        );
+        let figure = |f: &Figure<f64>| match f {
+            Figure::Value(v) => format!("{v:.2}"),
+            Figure::Suppressed => withheld(self.lang).to_owned(),
+            _ => "—".to_owned(),
+        };
+        for m in &pack.measures {
+            let name = match &m.measure {
+                Measure::Kpi { kpi } => kpi.name().to_owned(),
+                Measure::Outcome { outcome } => pb
+                    .outcome(outcome)
+                    .map_or_else(|| outcome.to_string(), |o| format!("{} [{}]", o.title.get(self.lang), o.measured_in)),
+                _ => String::new(),
+            };
+            let compared = m.comparison.as_ref().map(figure).unwrap_or_default();
+            let who = m.supplied_by.map(|r| role(r, self.lang)).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&name),
+                figure(&m.value),
+                compared,
+                who
+            );
+        }
+        let _ = writeln!(out, "</tbody>\n</table>\n</section>");
     }
 
     fn kpi_table(&self, out: &mut String) {

@@ -1161,6 +1161,10 @@ fn holds(condition: &Condition, look: &Lookups<'_>, here: &Here<'_>) -> bool {
             }
         }
         Condition::ActivityRecent { activity, within_days } => look.recent(activity, *within_days),
+        Condition::Outcome { outcome, op, value, measure } => {
+            crate::review_pack::outcome_value(look.snapshot, here.kpis, outcome, *measure, look.as_of)
+                .is_some_and(|v| op.holds(v, *value))
+        }
         _ => false,
     }
 }

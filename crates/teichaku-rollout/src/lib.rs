@@ -20,6 +20,7 @@ mod check;
 mod done;
 mod graph;
 mod readiness;
+mod review_pack;
 mod roles;
 mod schedule;
 
@@ -31,4 +32,5 @@ pub use readiness::{
     Barrier, CriterionReadiness, GateReadiness, Observed, ReadinessReport, UnitReadiness, WaveBlock, WaveReadiness,
     readiness, rollout_waves,
 };
+pub use review_pack::{Measure, PackMeasure, Period, ReviewPack, ReviewPacks, Source, review_packs};
 pub use schedule::{EXACT_BLOCKING_LIMIT, InstanceKey, InstancePlan, RolloutPlan, Status, WaveGate, plan};

@@ -37,8 +37,8 @@ use teichaku_metrics::{KpiReport, Scope, ScopeKpis};
 use crate::done::DoneIndex;
 use crate::roles::RoleIndex;
 use teichaku_model::{
-    ActivityId, ActivityScope, Check, Comparison, CriterionId, DeploymentPattern, Gate, Kpi, PhaseId, PlaybookId, Role,
-    UnitCoverage, UnitId, ValidSnapshot,
+    ActivityId, ActivityScope, Check, Comparison, CriterionId, DeploymentPattern, Gate, Kpi, OutcomeId, OutcomeMeasure,
+    PhaseId, PlaybookId, Role, UnitCoverage, UnitId, ValidSnapshot,
 };
 
 /// Where the rollout stands on `as_of`.
@@ -103,7 +103,7 @@ impl CriterionReadiness {
     /// Whether the criterion reads a KPI the metrics withhold: it then decides nothing (it is
     /// left out of its gate, and is neither a barrier point nor something a unit lacks).
     pub fn is_withheld(&self) -> bool {
-        matches!(self.observed, Observed::Kpi { withheld: true, .. })
+        matches!(self.observed, Observed::Kpi { withheld: true, .. } | Observed::Outcome { withheld: true, .. })
     }
 }
 
@@ -159,6 +159,23 @@ pub enum Observed {
         min_count: u32,
         /// Units lacking enough of them.
         lacking: Vec<UnitId>,
+    },
+    /// An outcome KPI against its threshold; `value` is `None` when the scope has no record of
+    /// it on or before `as_of`, or it is withheld.
+    Outcome {
+        /// The outcome KPI.
+        outcome: OutcomeId,
+        /// What was read from its latest record.
+        measure: OutcomeMeasure,
+        /// The value read.
+        value: Option<f64>,
+        /// Whether the scope is withheld (smaller than the minimum group size); the criterion
+        /// is then left out of its gate, as a withheld KPI criterion is.
+        withheld: bool,
+        /// Which side passes.
+        op: Comparison,
+        /// The threshold.
+        threshold: f64,
     },
 }
 
@@ -553,6 +570,15 @@ impl Ctx<'_> {
                     Observed::Role { role: *role, count, min_count: *min_count, lacking },
                 )
             }
+            Check::Outcome { outcome, op, threshold, measure } => crate::review_pack::outcome_check(
+                self.snapshot,
+                self.figures,
+                outcome,
+                *op,
+                *threshold,
+                *measure,
+                self.as_of,
+            ),
             _ => (false, 0.0, Observed::Role { role: Role::Staff, count: 0, min_count: 0, lacking: Vec::new() }),
         }
     }

@@ -2,9 +2,11 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use teichaku_metrics::{EventStore, KpiError, KpiOptions, KpiReport, kpis_with_store};
+use teichaku_metrics::{EffectReport, EventStore, KpiError, KpiOptions, KpiReport, kpis_with_store, rollout_effects};
 use teichaku_model::{PlaybookId, UrgencyCoefficients, ValidSnapshot};
-use teichaku_rollout::{ActionPlan, ReadinessReport, RolloutPlan, next_actions, plan, readiness};
+use teichaku_rollout::{
+    ActionPlan, ReadinessReport, ReviewPacks, RolloutPlan, next_actions, plan, readiness, review_packs,
+};
 
 /// Everything teichaku knows about an organisation on `as_of`.
 ///
@@ -36,6 +38,12 @@ pub struct Assessment {
     pub plan: RolloutPlan,
     /// The ranked next actions.
     pub actions: ActionPlan,
+    /// Every review's pack: the measures it reports, what is missing and who supplies it.
+    #[serde(default)]
+    pub reviews: ReviewPacks,
+    /// The measured effect of each wave on weekly use and habit.
+    #[serde(default)]
+    pub effects: EffectReport,
 }
 
 /// What an assessment may be asked besides the snapshot and the date.
@@ -91,6 +99,13 @@ pub fn assess_with_store(
     let ready = readiness(snapshot, &kpis);
     let plan = plan(snapshot, as_of);
     let actions = next_actions(snapshot, &kpis, &plan, &ready, options.urgency);
+    // The next review's comparison: the organisation's KPIs on the first day of its period.
+    let mut then_options = kpi_options.clone();
+    then_options.scopes = vec![teichaku_metrics::Scope::Organisation];
+    then_options.per_member = false;
+    then_options.compare_with = None;
+    let reviews = review_packs(snapshot, &kpis, &plan, |day| kpis_with_store(snapshot, store, day, &then_options).ok());
+    let effects = rollout_effects(snapshot, store, as_of);
     let pb = snapshot.playbook();
     Ok(Assessment {
         engine_version: crate::ENGINE_VERSION.to_owned(),
@@ -102,5 +117,7 @@ pub fn assess_with_store(
         readiness: ready,
         plan,
         actions,
+        reviews,
+        effects,
     })
 }

@@ -320,6 +320,7 @@ fn observations(org: &Organisation, rng: &mut SplitMix64) -> Observations {
         incidents,
         rule_reviews,
         success_cases,
+        outcomes: Vec::new(),
     }
 }
 

@@ -41,6 +41,7 @@ mod complete;
 pub mod demo;
 pub mod facts;
 mod load;
+mod outcomes;
 mod overview;
 mod simulate;
 
@@ -50,6 +51,7 @@ pub use load::{
     LoadError, LoadOptions, Loaded, MAX_BAD_LINES_KEPT, NamedBy, UsageBadLine, UsageFileReport, UsageReport,
     UsageSource, load, load_with,
 };
+pub use outcomes::{MAX_OUTCOME_ROWS, OUTCOME_COLUMNS, OutcomeFileError, read_outcomes_csv};
 pub use overview::{ActiveFigure, ObservedCounts, OverviewReport, PhaseProgress, UnitOverview, WeekPoint, overview};
 pub use simulate::{
     ActionRef, Change, Changes, InstanceChange, SimulateError, Unblocking, WhatIf, best_single_action, simulate,

@@ -150,6 +150,11 @@ pub struct LoadOptions {
     /// How the usage event files are read: on how many threads, in blocks of how many bytes
     /// (one thread by default). The store and the report are the same whatever the choice.
     pub stream: StreamOptions,
+    /// Outcome KPI records the caller read beside the document (an outcomes file, through
+    /// [`crate::read_outcomes_csv`]), appended to the document's `observations.outcomes` and
+    /// validated with them; a problem with one names it by its row in the file
+    /// ([`teichaku_model::Record::OutcomeRow`], from 1).
+    pub outcomes: Vec<teichaku_model::OutcomeRecord>,
 }
 
 /// A loaded document: the validated snapshot and every usage event, from the document and its
@@ -290,11 +295,14 @@ pub fn load_with<'t>(
     usage: &dyn UsageSource,
     options: &LoadOptions,
 ) -> Result<Loaded, LoadError> {
-    let document = {
+    let mut document = {
         let json = json.into();
         parse_document_with_limits(&json, &options.limits)?
     };
-    let snapshot = validate_document_with_limits(document, catalog, &options.limits)?;
+    let own_outcomes = document.observations.outcomes.len();
+    document.observations.outcomes.extend(options.outcomes.iter().cloned());
+    let snapshot = validate_document_with_limits(document, catalog, &options.limits)
+        .map_err(|errors| crate::outcomes::name_file_rows(errors, own_outcomes))?;
     let mut builder = EventStoreBuilder::new(&snapshot);
     for (index, event) in snapshot.observations().usage.iter().enumerate() {
         builder.push(event).map_err(|error| StoreError::Event { index, error })?;

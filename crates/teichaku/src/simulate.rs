@@ -533,6 +533,7 @@ struct Lengths {
     incidents: usize,
     rule_reviews: usize,
     success_cases: usize,
+    outcomes: usize,
 }
 
 impl Lengths {
@@ -547,6 +548,7 @@ impl Lengths {
             incidents: o.incidents.len(),
             rule_reviews: o.rule_reviews.len(),
             success_cases: o.success_cases.len(),
+            outcomes: o.outcomes.len(),
         }
     }
 }
@@ -567,6 +569,7 @@ fn with_extra(mut snapshot: Snapshot, extra: Observations) -> Result<ValidSnapsh
         mut incidents,
         mut rule_reviews,
         mut success_cases,
+        mut outcomes,
     } = extra;
     o.completions.append(&mut completions);
     o.usage.append(&mut usage);
@@ -577,6 +580,7 @@ fn with_extra(mut snapshot: Snapshot, extra: Observations) -> Result<ValidSnapsh
     o.incidents.append(&mut incidents);
     o.rule_reviews.append(&mut rule_reviews);
     o.success_cases.append(&mut success_cases);
+    o.outcomes.append(&mut outcomes);
     validate(snapshot).map_err(|errors| SimulateError::InvalidObservations {
         problems: errors.into_vec().into_iter().map(|e| in_extra(e, &lengths)).collect::<Vec<_>>().into(),
     })
@@ -591,6 +595,8 @@ fn in_extra(mut error: ValidationError, lengths: &Lengths) -> ValidationError {
         | E::UnknownUnit { record, .. }
         | E::UnknownMember { record, .. }
         | E::UnknownActivity { record, .. }
+        | E::UnknownOutcome { record, .. }
+        | E::OutcomeUnitMismatch { record, .. }
         | E::UnknownPhase { record, .. }
         | E::DependsOnLaterPhase { record, .. }
         | E::DatesOutOfOrder { record, .. }
@@ -613,6 +619,7 @@ fn in_extra(mut error: ValidationError, lengths: &Lengths) -> ValidationError {
         Record::Incident { index, .. } => (index, lengths.incidents),
         Record::RuleReview { index, .. } => (index, lengths.rule_reviews),
         Record::SuccessCase { index, .. } => (index, lengths.success_cases),
+        Record::Outcome { index, .. } => (index, lengths.outcomes),
         _ => return error,
     };
     *index = index.saturating_sub(base);
@@ -716,6 +723,7 @@ fn planning_copy(snapshot: &ValidSnapshot) -> Snapshot {
             incidents: o.incidents.clone(),
             rule_reviews: o.rule_reviews.clone(),
             success_cases: o.success_cases.clone(),
+            outcomes: o.outcomes.clone(),
         },
     }
 }
