@@ -55,7 +55,7 @@ struct Output<'a> {
 }
 
 pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String) -> Result<u8, Failure> {
-    let loaded = load_with_events(&req.file, &req.events, req.skip_bad_lines, catalog)?;
+    let loaded = load_with_events(&req.file, &req.events, None, req.skip_bad_lines, catalog)?;
     let snapshot = &loaded.snapshot;
     let as_of = req.as_of.unwrap_or_else(|| crate::today(snapshot.organisation().utc_offset));
     let options = teichaku::AssessOptions::default();
