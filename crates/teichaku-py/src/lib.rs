@@ -193,17 +193,7 @@ fn evaluate_batch<'py>(
     rubric: &Bound<'py, PyAny>,
     subjects: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let source = rubric_source(rubric)?;
-    if subjects.is_instance_of::<PyString>() || subjects.is_instance_of::<PyDict>() {
-        return Err(PyTypeError::new_err(format!(
-            "subjects must be a list of subject dicts, not {}",
-            convert::type_name(subjects)
-        )));
-    }
-    let mut rows = Vec::new();
-    for (index, subject) in subjects.try_iter()?.enumerate() {
-        rows.push(subject_input(&subject?, index)?);
-    }
+    let (source, rows) = more::batch_args(rubric, subjects)?;
     let report = py
         .detach(|| calls::compile_rubric(&source).and_then(|compiled| calls::evaluate_batch(&compiled, &rows)))
         .map_err(|f| raise(py, f))?;

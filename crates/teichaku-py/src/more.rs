@@ -185,8 +185,9 @@ pub(crate) fn calibrate<'py>(
     to_python(py, &report)
 }
 
-/// The rubric and the subjects of a batch, converted as `evaluate_batch` converts them.
-fn batch_args(
+/// The rubric and the subjects of a batch, converted once for `evaluate_batch`, `rollup` and
+/// `calibrate`.
+pub(crate) fn batch_args(
     rubric: &Bound<'_, PyAny>,
     subjects: &Bound<'_, PyAny>,
 ) -> PyResult<(calls::RubricSource, Vec<calls::SubjectInput>)> {
