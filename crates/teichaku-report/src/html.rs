@@ -785,7 +785,7 @@ svg .grid { stroke: #e0e0e0; stroke-width: 1; }
 .bars .later .fill { fill: #90caf9; }
 .bars .unmet .fill { fill: #ffa726; }
 .bars .barrier .track { stroke: #c62828; stroke-width: 2; }
-.bars .barrier .fill { fill: #e53935; }
+.bars .barrier .fill { fill: #d84315; }
 .bars .current text { font-weight: bold; }
 .bars .withheld text { fill: #777; }
 .barrier { border-left: 4px solid #c62828; background: #fdecea; padding: 6px 10px; }
