@@ -387,12 +387,17 @@ pub fn next_actions(
         }
     }
 
+    // The present members by unit and those with a training record, found once for the
+    // catch-up sessions, the work that moves a KPI and the audiences the actions name.
+    let audiences = crate::done::AudienceIndex::new(snapshot, as_of);
+    let trained_once = std::cell::OnceCell::new();
+    let trained = || trained_once.get_or_init(|| trained_members(snapshot, as_of));
+
     // The next cycle for new members: a training held before members of its audience joined is
     // held again for them (new hires each cycle), where they have no training record. It grows
     // more urgent each day the first of them waits: `catch_up` plus the points per day.
     if pb.activities.iter().any(|a| a.audience.is_some()) {
-        let trained = trained_members(snapshot, as_of);
-        let audiences = crate::done::AudienceIndex::new(snapshot, as_of);
+        let trained = trained();
         for i in plan.instances.iter().filter(|i| i.waiting_on.is_empty() && !i.wave_blocked && wave_may_start(i.wave))
         {
             let Some(held) = i.done else { continue };
@@ -567,15 +572,13 @@ pub fn next_actions(
                 && phase_index(&i.phase) <= phase
                 && look.activity(&i.key.activity).is_some_and(|(_, a)| a.audience.is_some())
         };
-        let coverage = (coverage_kpi || use_kpi)
-            .then(|| (trained_members(snapshot, as_of), crate::done::AudienceIndex::new(snapshot, as_of)));
         let untrained_left = |i: &crate::InstancePlan| {
-            let Some((trained, audiences)) = &coverage else { return false };
-            if i.done.is_none() || !i.waiting_on.is_empty() || i.wave_blocked {
+            if !(coverage_kpi || use_kpi) || i.done.is_none() || !i.waiting_on.is_empty() || i.wave_blocked {
                 return false;
             }
             let audience = look.activity(&i.key.activity).and_then(|(_, a)| a.audience.as_ref());
             audience.is_some_and(|audience| {
+                let trained = trained();
                 audiences.members(snapshot, audience, i.key.unit).iter().any(|m| !trained.contains(m))
             })
         };
@@ -796,7 +799,6 @@ pub fn next_actions(
     }
 
     // Each activity with an audience names the members it is for.
-    let audiences = crate::done::AudienceIndex::new(snapshot, as_of);
     let with_audience: BTreeMap<&str, &teichaku_model::Audience> =
         pb.activities.iter().filter_map(|a| Some((a.id.as_str(), a.audience.as_ref()?))).collect();
     let mut actions = group(out.actions);
