@@ -13,7 +13,7 @@ use teichaku::rollout::{ActionScope, Reason, next_actions, plan, readiness};
 
 use serde_json::json;
 
-use crate::support::{load, member, push, small, unit};
+use crate::support::{load, member, push, set, small, unit};
 
 #[test]
 fn the_barrier_comes_first_then_the_overdue_practice_task() {
@@ -286,4 +286,88 @@ fn one_activity_due_in_two_units_is_one_action_whose_reasons_name_each_unit() {
         "{:?}",
         practice.reasons
     );
+}
+
+/// The failing rollout of the test above, with or without `trains` on small.json's beginners'
+/// training: the actions it brings on 2026-07-01.
+fn failing_rollout_actions(trains: bool) -> Vec<teichaku::rollout::Action> {
+    let mut doc = small();
+    if !trains {
+        doc["playbook"]["inline"]["activities"][1].as_object_mut().unwrap().remove("trains");
+    }
+    let snapshot = load(&doc).unwrap();
+    let as_of = "2026-07-01".parse().unwrap();
+    let report = kpis(&snapshot, as_of, &KpiOptions::default()).unwrap();
+    let p = plan(&snapshot, as_of);
+    next_actions(&snapshot, &report, &p, &readiness(&snapshot, &report), None).actions
+}
+
+#[test]
+fn only_a_training_is_held_again_for_members_without_a_training_record() {
+    // Sales' beginners' session was held on 04-10; 105 joined Sales on 05-07 and has no training
+    // record. As a training (`trains: basics`) it is held again for 105, as the barrier's work.
+    let with = failing_rollout_actions(true);
+    let again = with.iter().find(|a| a.code == "activity:training").expect("held again");
+    assert!(again.covers(Some(unit(2))), "{:?}", again.units);
+    assert!(again.reasons.iter().any(|r| matches!(r, Reason::BarrierPoint { .. })), "{:?}", again.reasons);
+    // The same session as a briefing (no `trains`): its completion is all there is to know of it,
+    // and nobody's missing training record brings it back.
+    let without = failing_rollout_actions(false);
+    assert!(
+        without.iter().all(|a| a.code != "activity:training"),
+        "{:?}",
+        without.iter().map(|a| &a.code).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_routine_that_keeps_a_condition_about_to_lapse_ranks_under_the_barrier_only() {
+    // The spread gate also asks for the weekly meeting within 14 days; it was held on 04-13. On
+    // 04-20 its next round comes round, and without it the criterion lapses on 04-27: `lapsing`
+    // 150, second after the barrier (the ambassador Support lacks) and before the overdue
+    // practice task (103).
+    let mut doc = small();
+    push(
+        &mut doc,
+        "/playbook/inline/phases/1/gate/criteria",
+        json!({ "id": "meeting-kept", "title": { "en": "Weekly meeting held", "ja": "定例会の開催" }, "weight": 1,
+                "check": { "kind": "activity_recent", "activity": "weekly-meeting", "within_days": 14 } }),
+    );
+    push(&mut doc, "/observations/completions", json!({ "activity": "weekly-meeting", "date": "2026-04-13" }));
+    let snapshot = load(&doc).unwrap();
+    let urgency_on = |day: &str| {
+        let as_of = day.parse().unwrap();
+        let report = kpis(&snapshot, as_of, &KpiOptions::default()).unwrap();
+        let p = plan(&snapshot, as_of);
+        let actions = next_actions(&snapshot, &report, &p, &readiness(&snapshot, &report), None).actions;
+        let ranked: Vec<(String, f64)> = actions.iter().map(|a| (a.code.clone(), a.urgency)).collect();
+        ranked
+    };
+    let on_20 = urgency_on("2026-04-20");
+    assert_eq!(on_20.get(1), Some(&("activity:weekly-meeting".to_owned(), 150.0)), "{on_20:?}");
+    assert_eq!(on_20.get(2).map(|(c, u)| (c.as_str(), *u)), Some(("activity:practice-task", 103.0)));
+    // Two days before, the round has not come round: nothing to do yet.
+    let on_18 = urgency_on("2026-04-18");
+    assert!(on_18.iter().all(|(c, _)| c != "activity:weekly-meeting"), "{on_18:?}");
+}
+
+#[test]
+fn a_late_round_of_a_monthly_routine_is_overdue_work_and_a_weekly_one_is_not() {
+    // The meeting held on 04-13, on 05-20: weekly, it came round on 04-20 (30 days late, counted
+    // as 7): `recurrence_due` 80 + 7 = 87; monthly, it came round on 05-13 (7 days late): a
+    // missed monthly round is not made up within the month, `overdue_base` 100 + 7 = 107.
+    let meeting_on = |every: u32| {
+        let mut doc = small();
+        set(&mut doc, "/playbook/inline/activities/3/recurrence", json!({ "every_days": every }));
+        push(&mut doc, "/observations/completions", json!({ "activity": "weekly-meeting", "date": "2026-04-13" }));
+        let snapshot = load(&doc).unwrap();
+        let as_of = "2026-05-20".parse().unwrap();
+        let report = kpis(&snapshot, as_of, &KpiOptions::default()).unwrap();
+        let p = plan(&snapshot, as_of);
+        let actions = next_actions(&snapshot, &report, &p, &readiness(&snapshot, &report), None).actions;
+        let meeting = actions.into_iter().find(|a| a.code == "activity:weekly-meeting").expect("late");
+        (meeting.urgency_terms.sequence, meeting.urgency_terms.overdue)
+    };
+    assert_eq!(meeting_on(7), (80.0, 7.0));
+    assert_eq!(meeting_on(30), (100.0, 7.0));
 }

@@ -645,6 +645,12 @@ pub struct Activity {
     /// appointment (`appoint:ROLE`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appoints: Option<Role>,
+    /// The training track completing the activity gives its audience (everyone in its scope
+    /// when it has none), if it is a training. Only a training is held again for members of its
+    /// audience with no training record (catch-up sessions, new joiners); a briefing or a meeting
+    /// for an audience is not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trains: Option<crate::TrainingTrack>,
 }
 
 impl Activity {
@@ -1253,6 +1259,16 @@ pub struct UrgencyCoefficients {
     /// hires), before the points per day the first of them has waited.
     #[serde(default = "default_catch_up")]
     pub catch_up: f64,
+    /// Points for a routine that keeps a gate's `activity_recent` criterion (the executives'
+    /// visible use, say) when that criterion lapses within 7 days unless the routine is done:
+    /// under the barrier point, above overdue work, so a condition that holds now is not lost
+    /// next week to later routines.
+    #[serde(default = "default_lapsing")]
+    pub lapsing: f64,
+}
+
+const fn default_lapsing() -> f64 {
+    150.0
 }
 
 const fn default_catch_up() -> f64 {
@@ -1264,7 +1280,7 @@ const fn default_target_missed() -> f64 {
 }
 
 const fn default_recurrence_due() -> f64 {
-    90.0
+    80.0
 }
 
 const fn default_barrier_work() -> f64 {
@@ -1303,6 +1319,7 @@ impl Default for UrgencyCoefficients {
             recurrence_due: default_recurrence_due(),
             target_missed: default_target_missed(),
             catch_up: default_catch_up(),
+            lapsing: default_lapsing(),
         }
     }
 }

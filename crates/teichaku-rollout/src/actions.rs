@@ -22,8 +22,8 @@ use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use teichaku_metrics::{KpiReport, Level, Scope, TargetState};
 use teichaku_model::{
-    Activity, ActivityId, ActivityScope, Check, Comparison, Condition, CriterionId, InterventionId, Kpi, KpiTarget,
-    Localized, MemberId, PhaseId, Role, UnitId, UrgencyCoefficients, ValidSnapshot,
+    Activity, ActivityId, ActivityScope, Audience, Check, Comparison, Condition, CriterionId, InterventionId, Kpi,
+    KpiTarget, Localized, MemberId, PhaseId, Role, UnitId, UrgencyCoefficients, ValidSnapshot,
 };
 
 use crate::done::DoneIndex;
@@ -348,15 +348,16 @@ pub fn next_actions(
             .map(|i| (&i.key.activity, i.key.unit))
             .collect()
     };
-    let kept_recent: BTreeSet<&ActivityId> = pb
-        .phases
-        .iter()
-        .flat_map(|p| &p.gate.criteria)
-        .filter_map(|c| match &c.check {
-            Check::ActivityRecent { activity, .. } => Some(activity),
-            _ => None,
-        })
-        .collect();
+    // The activities an `activity_recent` criterion keeps, with the shortest window that reads
+    // them: of the current phase and those before it (every phase, once all have passed); a
+    // later gate's window is not kept before the rollout reaches it.
+    let mut kept_recent: BTreeMap<&ActivityId, u32> = BTreeMap::new();
+    for c in pb.phases.iter().take(current.saturating_add(1)).flat_map(|p| &p.gate.criteria) {
+        if let Check::ActivityRecent { activity, within_days } = &c.check {
+            let window = kept_recent.entry(activity).or_insert(*within_days);
+            *window = (*window).min(*within_days);
+        }
+    }
     for (position, a) in pb.activities.iter().enumerate() {
         let Some(r) = a.recurrence else { continue };
         let every = if retained { r.once_retained_every_days.unwrap_or(r.every_days) } else { r.every_days };
@@ -374,11 +375,24 @@ pub fn next_actions(
                 // overdue work, and the points per day late, at most one cadence's worth: a missed
                 // round is made up by the next, so a routine left for weeks does not climb over
                 // the rest of the method.
-                // One that keeps an `activity_recent` criterion from lapsing is due work from its
-                // due day on: left a week, the criterion lapses.
+                // One that keeps an `activity_recent` criterion is due work from its due day on,
+                // and `lapsing` once the criterion would lapse within 7 days without it: a
+                // condition that holds now is not to be lost next week behind later routines.
                 let days_late = (as_of - next).num_days();
-                let sequence = if days_late > 0 || kept_recent.contains(&a.id) { k.recurrence_due } else { 0.0 };
-                let counted = days_late.min(i64::from(every.max(1)));
+                let kept = kept_recent.get(&a.id);
+                let lapses_soon = kept.is_some_and(|&within| (as_of - last).num_days() + 7 >= i64::from(within));
+                // A monthly or slower round (a review, a check-in) is not made up by the next
+                // within the month: late, it is overdue work as a one-off is. The days late count
+                // at most a week's worth (and never more than one cadence).
+                let late_base = if every >= LONG_CADENCE_DAYS { k.overdue_base } else { k.recurrence_due };
+                let sequence = if lapses_soon {
+                    k.lapsing
+                } else if days_late > 0 || kept.is_some() {
+                    late_base
+                } else {
+                    0.0
+                };
+                let counted = days_late.min(i64::from(every.clamp(1, 7)));
                 let terms =
                     UrgencyTerms { sequence, overdue: k.overdue_per_day * counted as f64, ..UrgencyTerms::default() };
                 let reason = Reason::RecurrenceDue { activity: a.id.clone(), last_done: last, every_days: every, unit };
@@ -395,14 +409,17 @@ pub fn next_actions(
 
     // The next cycle for new members: a training held before members of its audience joined is
     // held again for them (new hires each cycle), where they have no training record. It grows
-    // more urgent each day the first of them waits: `catch_up` plus the points per day.
-    if pb.activities.iter().any(|a| a.audience.is_some()) {
+    // more urgent each day the first of them waits: `catch_up` plus the points per day. Only a
+    // training (`trains`) is held again; its audience is everyone in its scope when it names none.
+    let everyone = Audience::default();
+    let audience_of = |a| training_audience(a, &everyone);
+    if pb.activities.iter().any(|a| a.trains.is_some()) {
         let trained = trained();
         for i in plan.instances.iter().filter(|i| i.waiting_on.is_empty() && !i.wave_blocked && wave_may_start(i.wave))
         {
             let Some(held) = i.done else { continue };
             let Some((position, a)) = look.activity(&i.key.activity) else { continue };
-            let Some(audience) = a.audience.as_ref() else { continue };
+            let Some(audience) = audience_of(a) else { continue };
             let joiners: Vec<(MemberId, NaiveDate)> = audiences
                 .members(snapshot, audience, i.key.unit)
                 .into_iter()
@@ -560,23 +577,29 @@ pub fn next_actions(
                     | Kpi::NeverShare
             )
         );
+        // A routine's next round is brought forward only once half its cadence has passed since
+        // the last: a weekly round a few days early, never a quarterly review a week after it.
         let again = |i: &crate::InstancePlan| {
-            !coverage_kpi
-                && i.done.is_some()
-                && i.waiting_on.is_empty()
-                && !i.wave_blocked
-                && look.activity(&i.key.activity).is_some_and(|(_, a)| a.recurrence.is_some())
+            if coverage_kpi || i.done.is_none() || !i.waiting_on.is_empty() || i.wave_blocked {
+                return false;
+            }
+            let Some((position, a)) = look.activity(&i.key.activity) else { return false };
+            let Some(r) = a.recurrence else { return false };
+            let every = if retained { r.once_retained_every_days.unwrap_or(r.every_days) } else { r.every_days };
+            look.done
+                .last_at(position, i.key.unit)
+                .is_some_and(|last| 2 * (as_of - last).num_days() >= i64::from(every))
         };
         let trains = |i: &crate::InstancePlan| {
             (coverage_kpi || use_kpi)
                 && phase_index(&i.phase) <= phase
-                && look.activity(&i.key.activity).is_some_and(|(_, a)| a.audience.is_some())
+                && look.activity(&i.key.activity).is_some_and(|(_, a)| a.trains.is_some())
         };
         let untrained_left = |i: &crate::InstancePlan| {
             if !(coverage_kpi || use_kpi) || i.done.is_none() || !i.waiting_on.is_empty() || i.wave_blocked {
                 return false;
             }
-            let audience = look.activity(&i.key.activity).and_then(|(_, a)| a.audience.as_ref());
+            let audience = look.activity(&i.key.activity).and_then(|(_, a)| audience_of(a));
             audience.is_some_and(|audience| {
                 let trained = trained();
                 audiences.members(snapshot, audience, i.key.unit).iter().any(|m| !trained.contains(m))
@@ -918,6 +941,16 @@ impl<'r> Proposals<'r> {
 }
 
 /// The members with a training on record on or before `as_of`.
+/// The cadence, in days, from which a late round of a routine counts as overdue work
+/// (`overdue_base`) rather than a late routine (`recurrence_due`): monthly and slower.
+const LONG_CADENCE_DAYS: u32 = 30;
+
+/// The audience a training is held for: its own, or `everyone` when it names none; `None` for an
+/// activity that is not a training.
+fn training_audience<'a>(a: &'a Activity, everyone: &'a Audience) -> Option<&'a Audience> {
+    a.trains.map(|_| a.audience.as_ref().unwrap_or(everyone))
+}
+
 fn trained_members(snapshot: &ValidSnapshot, as_of: NaiveDate) -> BTreeSet<MemberId> {
     snapshot.observations().trainings.iter().filter(|t| t.date <= as_of).map(|t| t.member).collect()
 }

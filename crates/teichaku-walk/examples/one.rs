@@ -23,12 +23,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for s in &walk.steps {
         writeln!(
             out,
-            "day {:>3} phase {:<28} waves {:?} wa {:?} habit {:?}",
+            "day {:>3} phase {:<28} waves {:?} wa {:?} habit {:?} barrier {}",
             s.day,
             s.current_phase.as_ref().map_or("-", |p| p.as_str()),
             s.waves_started,
             s.weekly_active.map(|v| (v * 100.0).round()),
-            s.habit.map(|v| (v * 100.0).round())
+            s.habit.map(|v| (v * 100.0).round()),
+            s.barrier.as_ref().map_or("-", |c| c.as_str())
         )?;
         if get(4, "").as_str() == "top" {
             for line in &s.top {

@@ -64,7 +64,9 @@ impl Effect {
         if has(&["appoint", "name-unit"]) {
             return Effect::Appoint(if has(&["promotion-lead"]) { Role::PromotionLead } else { Role::Ambassador });
         }
-        if has(&["survey"]) {
+        if activity.trains.is_some() {
+            Effect::Training
+        } else if has(&["survey"]) {
             Effect::Survey
         } else if has(&["proposal-channel", "improvement-log"]) {
             Effect::ProposalChannel
@@ -630,8 +632,11 @@ fn within(last: Option<NaiveDate>, day: NaiveDate, days: u64) -> bool {
     last.is_some_and(|l| l <= day && day <= l.checked_add_days(Days::new(days - 1)).unwrap_or(l))
 }
 
-/// The training track of a training activity.
+/// The training track of a training activity: the one it `trains`, else read from its id and audience.
 fn track(activity: &Activity) -> TrainingTrack {
+    if let Some(track) = activity.trains {
+        return track;
+    }
     let id = activity.id.as_str();
     let audience = activity.audience.clone().unwrap_or_default();
     if id.contains("security") {

@@ -119,6 +119,8 @@ pub struct Step {
     pub weekly_active: Option<f64>,
     /// The organisation's habit rate.
     pub habit: Option<f64>,
+    /// The barrier point's criterion, if any.
+    pub barrier: Option<teichaku::model::CriterionId>,
     /// The top 10 actions.
     pub top: Vec<ActionLine>,
     /// What the walk did: the top k actions.
@@ -269,6 +271,7 @@ pub fn run(spec: &WalkSpec, catalog: &Catalog) -> Result<Walk, WalkError> {
             waves_started: a.readiness.waves.iter().map(|w| w.may_start).collect(),
             weekly_active: value(teichaku::model::Kpi::WeeklyActiveRate),
             habit: value(teichaku::model::Kpi::HabitRate),
+            barrier: a.readiness.barrier.as_ref().map(|b| b.criterion.clone()),
             top,
             done: done.clone(),
         });
