@@ -20,7 +20,7 @@ use crate::walk::ActionLine;
 /// ```
 /// use teichaku_walk::Invariant;
 /// assert_eq!(Invariant::WindowsProposed.as_str(), "windows.proposed");
-/// assert_eq!(Invariant::ALL.len(), 17);
+/// assert_eq!(Invariant::ALL.len(), 18);
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 #[non_exhaustive]
@@ -66,6 +66,10 @@ pub enum Invariant {
     RankingReach,
     /// An action's owner role is held in its scope, or its appointment is proposed too.
     RankingRoles,
+    /// A KPI target of the organisation missed on its due day or since (one with a due day) is
+    /// proposed within 7 days of falling due: its warning (`target:KPI-…`) or the work that moves
+    /// its KPI, with the reason `target_missed`, among the top 10.
+    RankingTarget,
     /// The next cycle: a member who joined after launch, in the audience of one of the playbook's
     /// trainings, has a training record within 35 days of joining.
     NextCycleTrained,
@@ -73,7 +77,7 @@ pub enum Invariant {
 
 impl Invariant {
     /// Every invariant, in order.
-    pub const ALL: [Invariant; 17] = [
+    pub const ALL: [Invariant; 18] = [
         Invariant::NoStall,
         Invariant::StagedSpreadEveryUnit,
         Invariant::StagedSpreadOrder,
@@ -90,6 +94,7 @@ impl Invariant {
         Invariant::RankingOverdue,
         Invariant::RankingReach,
         Invariant::RankingRoles,
+        Invariant::RankingTarget,
         Invariant::NextCycleTrained,
     ];
 
@@ -112,6 +117,7 @@ impl Invariant {
             Invariant::RankingOverdue => "ranking.overdue",
             Invariant::RankingReach => "ranking.reach",
             Invariant::RankingRoles => "ranking.roles",
+            Invariant::RankingTarget => "ranking.target",
             Invariant::NextCycleTrained => "next-cycle.trained",
         }
     }
@@ -194,6 +200,9 @@ pub(crate) struct Checker {
     last_progress: u64,
     /// Whether the rollout has finished on some step (every gate passed, every wave started).
     finished_once: bool,
+    /// Missed targets (KPI, due day) seen proposed, and those reported unproposed.
+    targets_seen: BTreeSet<(teichaku::model::Kpi, NaiveDate)>,
+    targets_reported: BTreeSet<(teichaku::model::Kpi, NaiveDate)>,
     prev_done: BTreeSet<InstanceKey>,
     prev_passed: Vec<bool>,
     wave_started: Vec<Option<u64>>,
@@ -226,6 +235,8 @@ impl Checker {
             minimum: minimum_days(playbook),
             last_progress: 0,
             finished_once: false,
+            targets_seen: BTreeSet::new(),
+            targets_reported: BTreeSet::new(),
             prev_done: BTreeSet::new(),
             prev_passed: Vec::new(),
             wave_started: Vec::new(),
@@ -653,6 +664,31 @@ impl Checker {
             })
             .collect();
         self.last = Some((day, top.to_vec(), waves.iter().map(|w| w.may_start).collect(), units_idle));
+        // Missed targets: each organisation target with a due day, missed, is proposed among the
+        // top 10 at an assessment within 7 days of its due day (once a target).
+        for t in a.kpis.targets.iter().filter(|t| {
+            t.state == teichaku::metrics::TargetState::Missed
+                && t.scope == teichaku::metrics::Scope::Organisation
+                && (t.by_day.is_some() || t.after.is_some())
+        }) {
+            let Some(due) = t.due else { continue };
+            let key = (t.kpi, due);
+            let proposed = a.actions.actions.iter().take(10).any(|x| {
+                x.code.starts_with(&format!("target:{}", t.kpi.name()))
+                    || x.reasons.iter().any(|r| matches!(r, Reason::TargetMissed { kpi, .. } if *kpi == t.kpi))
+            });
+            if proposed {
+                self.targets_seen.insert(key);
+            } else if (as_of - due).num_days() >= 7
+                && !self.targets_seen.contains(&key)
+                && self.targets_reported.insert(key)
+            {
+                flag(
+                    Invariant::RankingTarget,
+                    format!("target {} missed since day {} is not among the top 10", t.kpi.name(), days(due)),
+                );
+            }
+        }
         // The next cycle: a member who joined after launch, in the audience of one of the
         // playbook's trainings (`trains`; everyone, without an audience), is trained within 35
         // days of joining.
