@@ -153,3 +153,17 @@ def test_the_html_report_in_both_languages():
     assert "Small Example K.K." in english
     with pytest.raises(ValueError):
         teichaku.html_report(SMALL, "2026-05-20", lang="de")
+
+
+def test_the_text_report_in_both_languages():
+    english = teichaku.assessment_text(SMALL, "2026-05-20")
+    japanese = teichaku.assessment_text(SMALL, "2026-05-20", lang="ja", top=1)
+    assert "assessment as of 2026-05-20" in english and "Retention score: " in english
+    assert "アセスメント 基準日 2026-05-20" in japanese and "定着スコア：" in japanese
+    # The level and the roles are words, not identifiers, in Japanese.
+    for identifier in ("Spreading", "Trial", "executive", "n/a", "HabitRate"):
+        assert identifier not in japanese
+    # One action listed under `top=1`.
+    assert "次のアクション（上位 1）：" in japanese and "\n 2. " not in japanese
+    with pytest.raises(ValueError):
+        teichaku.assessment_text(SMALL, "2026-05-20", lang="de")
