@@ -572,7 +572,7 @@ impl Ctx<'_> {
                 let scope = match a.scope {
                     ActionScope::Unit(u) => self.unit_name(u),
                     _ if !a.units.is_empty() => {
-                        a.units.iter().map(|&u| self.unit_name(u)).collect::<Vec<_>>().join(", ")
+                        a.units.iter().map(|&u| self.unit_name(u)).collect::<Vec<_>>().join(self.t(", ", "、"))
                     }
                     _ => self.t("organisation", "全社").to_owned(),
                 };
@@ -583,15 +583,20 @@ impl Ctx<'_> {
                         format!(" · <span class=\"{class}\">{} {d}</span>", self.t("due", "期限"))
                     })
                     .unwrap_or_default();
-                let reasons: Vec<String> = a.reasons.iter().map(|x| self.reason(x)).filter(|s| !s.is_empty()).collect();
+                // Each reason once, in order: a grouped action gives the same reason per unit.
+                let mut reasons: Vec<String> = Vec::new();
+                for text in a.reasons.iter().map(|x| self.reason(x)).filter(|s| !s.is_empty()) {
+                    if !reasons.contains(&text) {
+                        reasons.push(text);
+                    }
+                }
+                let people = crate::format::count(a.members.len() as u64, "person", "people", "人", lang);
                 let _ = writeln!(
                     out,
-                    "<li><strong>{}</strong> — {} · {} {}{due}<br><span class=\"why\">{}</span></li>",
+                    "<li><strong>{}</strong> — {} · {people}{due}<br><span class=\"why\">{}</span></li>",
                     esc(&crate::words::action_title(a, lang)),
                     esc(&scope),
-                    a.members.len(),
-                    self.t("people", "人"),
-                    esc(&reasons.join("; "))
+                    esc(&reasons.join(self.t("; ", "／")))
                 );
             }
             out.push_str("</ol>\n</div>\n");
