@@ -10,7 +10,7 @@ use teichaku::model::{Activity, ActivityScope, Anchor, Check, Lang, Playbook, Pl
 use teichaku::rollout::{ActionScope, Reason, Status, WaveBlock};
 use teichaku::{Assessment, Catalog};
 
-use crate::format::{count, cut, fixed, hours, kpi_gap, kpi_value, minutes, pad_left, pad_right, percent};
+use crate::format::{count, cut, days, fixed, hours, kpi_gap, kpi_value, minutes, pad_left, pad_right, percent};
 use crate::words::{
     Missing, Title, action_title, cadence, comparison, condition, outcome_measure, reason, t, unit, unmet,
 };
@@ -1038,33 +1038,31 @@ fn activity_facts(a: &Activity, lang: Lang) -> String {
     facts.join(if ja { "、" } else { ", " })
 }
 
-/// What a gate criterion checks.
+/// What a gate criterion checks, as a sentence: KPIs by their names with units, roles by theirs.
 fn check_text(check: &Check, lang: Lang) -> String {
     let ja = lang == Lang::Ja;
     match check {
         Check::ActivityDone { activity } if ja => format!("{activity}が完了"),
-        Check::ActivityDone { activity } => format!("done({activity})"),
-        Check::ActivityRecent { activity, within_days } if ja => format!("{activity}を直近{within_days}日以内に実施"),
-        Check::ActivityRecent { activity, within_days } => format!("days_since({activity}) < {within_days}"),
-        Check::Kpi { kpi, op, threshold } if ja => {
+        Check::ActivityDone { activity } => format!("{activity} done"),
+        Check::ActivityRecent { activity, within_days } => {
+            let within = days(f64::from(*within_days), lang);
+            if ja {
+                format!("{activity}を直近{within}以内に実施")
+            } else {
+                format!("{activity} done within {within}")
+            }
+        }
+        Check::Kpi { kpi, op, threshold } => {
             format!("{} {} {}", kpi.title(lang), comparison(*op), kpi_value(*kpi, *threshold, lang))
         }
-        Check::Kpi { kpi, op, threshold } => format!("{} {} {threshold}", kpi.name(), comparison(*op)),
         Check::RolePresent { role, min_count, per_unit } if ja => {
             format!("{} {min_count}人以上{}", role.title(lang), if *per_unit { "（全部署）" } else { "" })
         }
         Check::RolePresent { role, min_count, per_unit } => {
-            format!("{} ≥ {min_count}{}", role.as_str(), if *per_unit { " in every unit" } else { "" })
-        }
-        Check::Outcome { outcome, op, threshold, measure } if ja => {
-            format!("{} {} {threshold}", outcome_measure(outcome.as_str(), *measure, lang), comparison(*op))
+            format!("{} ≥ {min_count}{}", role.title(lang), if *per_unit { " in every unit" } else { "" })
         }
         Check::Outcome { outcome, op, threshold, measure } => {
-            let name = match measure {
-                teichaku::model::OutcomeMeasure::ChangeFromBaseline => "change_from_baseline",
-                _ => "outcome",
-            };
-            format!("{name}({outcome}) {} {threshold}", comparison(*op))
+            format!("{} {} {threshold}", outcome_measure(outcome.as_str(), *measure, lang), comparison(*op))
         }
         _ => "?".to_owned(),
     }
@@ -1073,7 +1071,7 @@ fn check_text(check: &Check, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::{days, points};
+    use crate::format::points;
 
     #[test]
     fn a_rate_target_is_short_by_percentage_points_and_the_same_tie_rounds_up_everywhere() {
