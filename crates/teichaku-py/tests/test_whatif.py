@@ -50,9 +50,9 @@ def test_the_same_answer_as_the_command_line_in_both_languages():
     ]
     assert " 1. Appoint an AI ambassador — Support: unblocks 1 instance, 3 people" in english
     japanese = teichaku.what_if(SMALL, "2026-05-20", complete=["training"], lang="ja", top=1)["text"]
-    assert "本日完了した場合: 研修 [training] (Support)" in japanese
-    assert "    実務課題 [practice-task] (Support): 待ち → 着手可能" in japanese
-    assert "解除 1 件, 3 人" in japanese
+    assert "本日完了した場合：研修［training］（Support）" in japanese
+    assert "    実務課題［practice-task］（Support）：待ち → 着手可能" in japanese
+    assert "Support：作業1件・3人の待ちを解除" in japanese
 
 
 def test_names_that_cannot_be_completed_raise_with_the_name():
