@@ -1,16 +1,15 @@
 //! `teichaku kpis`: the document, its event files and the command line's own, into a KPI report.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use teichaku::metrics::{Figure, KpiOptions, KpiReport, Rate, Scope, ScopeKpis, StreamOptions, kpis_with_store};
+use teichaku::metrics::{KpiOptions, KpiReport, Scope, StreamOptions, kpis_with_store};
 use teichaku::model::{Lang, Role, ValidSnapshot};
 use teichaku::{Catalog, LoadError, LoadOptions, Loaded, UsageReport};
 
 use crate::events::{Files, bad_lines_text, skipped_text};
-use crate::render::{clean, clean_lines, provenance_line, t};
+use crate::render::{clean, clean_lines, t};
 use crate::{Failure, Format, input, json};
 
 /// The arguments of `teichaku kpis`.
@@ -86,7 +85,10 @@ pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String
             event_files: &streamed,
         })?;
     } else {
-        render(&snapshot, &report, &streamed, lang, out);
+        // The event lines skipped go under the event counts.
+        let skipped =
+            skipped_text(&streamed, SKIPPED_SHOWN, t(lang, "Malformed event lines skipped", "読めなかった行（除外）"));
+        *out = teichaku_report::kpis_text(&snapshot, &report, &skipped, lang);
         if req.as_of.is_none() {
             crate::mark_today(out, as_of, lang);
         }
@@ -106,186 +108,6 @@ fn parse_scope(s: &str, snapshot: &ValidSnapshot) -> Result<Scope, Failure> {
     s.parse().ok().or(by_code).map(Scope::Unit).ok_or_else(|| {
         Failure::input(format!("unknown scope `{s}`: expected `organisation`, a role, a unit id or a unit code"))
     })
-}
-
-pub(crate) fn pct(f: &Figure<Rate>) -> String {
-    match f {
-        Figure::Value(r) => format!("{:.1}%", r.rate * 100.0),
-        Figure::Undefined => "n/a".to_owned(),
-        _ => "–".to_owned(),
-    }
-}
-
-pub(crate) fn scope_name(snapshot: &ValidSnapshot, scope: &Scope, lang: Lang) -> String {
-    match scope {
-        Scope::Organisation => t(lang, "Organisation", "全社").to_owned(),
-        Scope::Unit(u) => snapshot.unit(*u).map_or_else(|| u.to_string(), |u| clean(&u.name).into_owned()),
-        Scope::Role(r) => format!("{}: {}", t(lang, "role", "役割"), r.as_str()),
-        _ => String::new(),
-    }
-}
-
-fn render(snapshot: &ValidSnapshot, report: &KpiReport, streamed: &UsageReport, lang: Lang, out: &mut String) {
-    let org = snapshot.organisation();
-    let _ = writeln!(
-        out,
-        "{} — {} {} ({} {} rev {})",
-        clean(&org.name),
-        t(lang, "KPIs as of", "KPI 基準日"),
-        report.as_of,
-        t(lang, "playbook", "プレイブック"),
-        report.playbook,
-        report.playbook_revision
-    );
-    match &report.events {
-        Some(e) => {
-            let _ = writeln!(
-                out,
-                "{}: {} {}, {} {}, {} {}, {} {}",
-                t(lang, "Events", "利用イベント"),
-                e.counted,
-                t(lang, "counted", "件を集計"),
-                e.after_as_of,
-                t(lang, "after as-of", "件は基準日後"),
-                e.outside_membership,
-                t(lang, "outside membership", "件は在籍期間外"),
-                e.duplicates_dropped,
-                t(lang, "duplicates dropped", "件の重複を除外"),
-            );
-        }
-        // The organisation is under the minimum group size: its event counts are its figures.
-        None => {
-            let _ = writeln!(out, "{}: {}", t(lang, "Events", "利用イベント"), t(lang, "withheld", "非表示"));
-        }
-    }
-    for line in
-        skipped_text(streamed, SKIPPED_SHOWN, t(lang, "Malformed event lines skipped", "読めなかった行（除外）"))
-    {
-        let _ = writeln!(out, "{}", clean(&line));
-    }
-    let _ = writeln!(out);
-    scope_header(lang, out);
-    for s in &report.scopes {
-        let _ = writeln!(out, "{}", scope_line(snapshot, s, lang));
-    }
-    if let Some(org) = report.scopes.first() {
-        if let (Figure::Value(f), Figure::Value(score)) = (&org.figures, &org.score) {
-            let _ = writeln!(
-                out,
-                "\n{} ({}):",
-                t(lang, "Score explained", "スコアの内訳"),
-                scope_name(snapshot, &org.scope, lang)
-            );
-            for c in &score.components {
-                let value = match (c.value, c.withheld) {
-                    (Some(v), _) => format!("{v:.3}"),
-                    (None, true) => t(lang, "withheld", "非表示").to_owned(),
-                    // A "days since" KPI without a value: the event never happened.
-                    (None, false) if c.kpi.is_days_since() => t(lang, "never", "なし").to_owned(),
-                    (None, false) => "n/a".to_owned(),
-                };
-                let _ = writeln!(
-                    out,
-                    "  {:<26} {:>9} / {:<6} {} {:>5.1} × {:.2} = {:>5.2}",
-                    format!("{:?}", c.component),
-                    value,
-                    c.target,
-                    t(lang, "weight", "重み"),
-                    c.weight,
-                    c.achievement,
-                    c.points
-                );
-            }
-            for a in &score.absolute_conditions {
-                // A condition on a withheld figure is neither shown to hold nor to fail.
-                let mark = match (a.holds, a.withheld) {
-                    (true, _) => "✓".to_owned(),
-                    (false, true) => format!("– ({})", t(lang, "withheld", "非表示")),
-                    (false, false) => "✗".to_owned(),
-                };
-                let _ = writeln!(out, "  {mark} {}", clean(a.title.get(lang)));
-            }
-            if let Some(cap) = score.cap {
-                let _ = writeln!(
-                    out,
-                    "  {} {cap} ({} {:.1})",
-                    t(lang, "capped at", "上限"),
-                    t(lang, "uncapped", "上限前"),
-                    score.uncapped
-                );
-            }
-            if score.failing {
-                let _ = writeln!(
-                    out,
-                    "  {}",
-                    t(
-                        lang,
-                        "FAILING: weekly-active under 20% three months after launch",
-                        "要注意: 導入3か月後も週次利用率が20%未満"
-                    )
-                );
-            }
-            let _ = writeln!(
-                out,
-                "\n{}: {} {} / {} {} / {} {} / {} {} / {} {}",
-                t(lang, "Segments", "利用区分"),
-                f.segments.habitual,
-                t(lang, "habitual", "習慣"),
-                f.segments.regular,
-                t(lang, "regular", "定期"),
-                f.segments.occasional,
-                t(lang, "occasional", "時々"),
-                f.segments.lapsed,
-                t(lang, "lapsed", "離脱"),
-                f.segments.never,
-                t(lang, "never", "未利用"),
-            );
-            let _ = writeln!(
-                out,
-                "{}: {:.1} h ({} {:.0} min, {} {:.0} min, {} {})",
-                t(lang, "Time saved", "削減時間"),
-                f.time_saved.hours,
-                t(lang, "measured", "実測"),
-                f.time_saved.measured_minutes,
-                t(lang, "estimated", "推計"),
-                f.time_saved.estimated_minutes,
-                f.time_saved.unmeasured_events,
-                t(lang, "events unmeasured", "件は未計測")
-            );
-            let _ = writeln!(out, "\n{}:", t(lang, "Weekly-active by ISO week", "ISO週ごとの週次利用率"));
-            for w in f.weekly.iter().rev() {
-                let _ = writeln!(out, "  {}  {:>7}  {:>7}", w.week_start, pct(&w.weekly_active), pct(&w.habit));
-            }
-        }
-    }
-    provenance_line(out, lang, teichaku::model::FORMAT_VERSION, &report.playbook, report.playbook_revision);
-}
-
-pub(crate) fn scope_line(snapshot: &ValidSnapshot, s: &ScopeKpis, lang: Lang) -> String {
-    let name: String = scope_name(snapshot, &s.scope, lang).chars().take(28).collect();
-    match (&s.figures, &s.score) {
-        (Figure::Value(f), Figure::Value(score)) => format!(
-            "{:<28} {:>6} {:>8} {:>8} {:>8} {:>6.1}  {:?}{}",
-            name,
-            s.headcount,
-            pct(&f.weekly_active),
-            pct(&f.habit),
-            pct(&f.returning),
-            score.score,
-            score.level,
-            if score.failing { " !" } else { "" }
-        ),
-        _ => format!(
-            "{:<28} {:>6} {}",
-            name,
-            s.headcount,
-            t(
-                lang,
-                "(suppressed: fewer members than the minimum group size)",
-                "（人数が最小グループ未満のため非表示）"
-            )
-        ),
-    }
 }
 
 /// Reads and validates the document, then builds the event store from its usage events, the
@@ -328,19 +150,4 @@ pub(crate) fn load_failure(file: &Path, e: &LoadError) -> Failure {
         }
         other => Failure::input(clean_lines(&other.to_string())),
     }
-}
-
-/// The header of the table of scopes that [`scope_line`] fills.
-pub(crate) fn scope_header(lang: Lang, out: &mut String) {
-    let _ = writeln!(
-        out,
-        "{:<28} {:>6} {:>8} {:>8} {:>8} {:>6}  {}",
-        t(lang, "Scope", "範囲"),
-        t(lang, "people", "人数"),
-        t(lang, "weekly", "週次"),
-        t(lang, "habit", "習慣"),
-        t(lang, "return", "継続"),
-        t(lang, "score", "スコア"),
-        t(lang, "level", "段階")
-    );
 }

@@ -103,6 +103,11 @@ fn assess_in_japanese_prints_the_titles_as_written() {
     assert_eq!(code, 0, "{err}");
     let report: Value = serde_json::from_str(&json).unwrap();
     for action in report["actions"]["actions"].as_array().unwrap() {
+        // A missed target's action is titled by the report: the KPI by its name, with its unit.
+        if action["code"].as_str().unwrap().starts_with("target:") {
+            assert!(text.contains("目標未達："), "{text}");
+            continue;
+        }
         let title = action["title"]["ja"].as_str().unwrap();
         assert!(text.contains(title), "{title:?} is not in the Japanese report:\n{text}");
     }

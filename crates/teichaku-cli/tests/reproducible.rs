@@ -74,6 +74,9 @@ fn in_every_time_zone(args: &[&str]) -> (i32, Vec<u8>) {
 const CASES: &[(&[&str], &str, i32)] = &[
     (&["demo"], "demo-report.txt", 0),
     (&["demo", "--lang", "ja"], "demo-report-ja.txt", 0),
+    (&["kpis", "v1/demo-document.json", "--as-of", "2026-11-01"], "demo-kpis.txt", 0),
+    (&["kpis", "v1/demo-document.json", "--as-of", "2026-11-01", "--lang", "ja"], "demo-kpis-ja.txt", 0),
+    (&["show", "sme-five-step", "--lang", "ja"], "sme-five-step-ja.txt", 0),
     (&["demo", "--format", "json"], "demo-assessment.json", 0),
     (
         &["assess", "v1/demo-document.json", "--as-of", "2026-11-01", "--format", "json"],

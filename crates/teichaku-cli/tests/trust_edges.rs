@@ -132,7 +132,7 @@ proptest! {
             prop_assert_eq!(x, y);
         }
         prop_assert!(one[0].lines().nth(1).unwrap() == "Events: withheld", "{}", one[0]);
-        prop_assert!(one[1].lines().nth(1).unwrap() == "利用イベント: 非表示", "{}", one[1]);
+        prop_assert!(one[1].lines().nth(1).unwrap() == "利用イベント：非表示", "{}", one[1]);
         let kpis: Value = serde_json::from_str(&one[2]).unwrap();
         prop_assert_eq!(&kpis["events"], &Value::Null);
     }

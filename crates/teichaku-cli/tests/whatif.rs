@@ -161,13 +161,13 @@ fn the_text_report_in_english() {
             "",
             "If completed today: Practice task [practice-task] (Sales)",
             "  Phase: 1. Prepare = 1. Prepare",
-            "  Readiness: 67% = 67%",
+            "  Readiness: 66.7% = 66.7%",
             "  Retention score: 13.1 = 13.1",
-            "  Barrier point: 40% weekly active [weekly-40] = 40% weekly active [weekly-40]",
+            "  Barrier point: not met yet: 40% weekly active [weekly-40] = not met yet: 40% weekly active [weekly-40]",
             "  Instances changed (1):",
             "    Practice task [practice-task] (Sales): overdue → done",
             "  Actions removed (1):",
-            "    activity:practice-task — Sales",
+            "    Practice task [practice-task] — Sales",
             "",
             "Best single action today (top 1):",
             " 1. Appoint an AI ambassador — Support: unblocks 1 instance, 3 people",
@@ -192,12 +192,14 @@ fn the_text_report_in_japanese() {
     let text = String::from_utf8(out).unwrap();
     for expected in [
         "仮定の試算 基準日 2026-05-20",
-        "本日完了した場合: 研修 [training] (Support)",
-        "    研修 [training] (Support): 着手可能 → 完了",
-        "    実務課題 [practice-task] (Support): 待ち → 着手可能",
-        "今日の一手（単独で最も効く行動） (上位 1):",
-        "解除 1 件, 3 人",
+        "本日完了した場合：研修［training］（Support）",
+        "    研修［training］（Support）：着手可能 → 完了",
+        "    実務課題［practice-task］（Support）：待ち → 着手可能",
+        "今日の一手（単独で最も効く行動、上位 1）：",
+        "Support：作業1件・3人の待ちを解除",
         "→ アンバサダー",
+        "  ボトルネック：週次利用40%（未達）［weekly-40］",
+        "プレイブック small 第3版",
     ] {
         assert!(text.contains(expected), "{expected:?} not in\n{text}");
     }

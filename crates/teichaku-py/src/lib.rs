@@ -74,7 +74,7 @@ mod _teichaku {
         builtin_rubric, demo_document, evaluate, evaluate_batch, import_members, validate,
     };
     #[pymodule_export]
-    use crate::more::{calibrate, html_report, rollup, what_if};
+    use crate::more::{assessment_text, calibrate, html_report, rollup, what_if};
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

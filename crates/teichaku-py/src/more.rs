@@ -135,6 +135,34 @@ pub(crate) fn html_report<'py>(
     .map_err(|f| raise(py, f))
 }
 
+/// The assessment on `as_of` as the text report `teichaku assess --lang` prints, in `lang`
+/// ("en" or "ja"), with the first `top` next actions. Raises what `assess` raises.
+#[pyfunction]
+#[pyo3(signature = (document, as_of, /, lang = "en", top = 10, usage = None))]
+pub(crate) fn assessment_text<'py>(
+    py: Python<'py>,
+    document: &Bound<'py, PyAny>,
+    as_of: &Bound<'py, PyAny>,
+    lang: &str,
+    top: usize,
+    usage: Option<&Bound<'py, PyAny>>,
+) -> PyResult<String> {
+    let input = document_input(document)?;
+    let as_of = day(as_of)?;
+    let lang = parse_lang(lang)?;
+    let text = |usage: Option<&dyn teichaku::UsageSource>| -> Result<String, Failure> {
+        let loaded = calls::load_with(&input, usage)?;
+        let a = teichaku::assess_with_store(&loaded.snapshot, &loaded.store, as_of, &Default::default())
+            .map_err(|e| assessment_failure(&e))?;
+        Ok(teichaku_report::assessment_text(&loaded.snapshot, &a, top, lang))
+    };
+    match usage {
+        None => py.detach(|| text(None)),
+        Some(opener) => text(Some(&Opener(opener))),
+    }
+    .map_err(|f| raise(py, f))
+}
+
 /// Rolls a population's results up per group (`teichaku evaluate --rollup`): `subjects` as for
 /// `evaluate_batch`, each subject's "group" naming its group. Returns the roll-up as a dict:
 /// the overall figures and each group's (count, mean total, band counts, caps applied), with

@@ -50,9 +50,9 @@ def test_the_same_answer_as_the_command_line_in_both_languages():
     ]
     assert " 1. Appoint an AI ambassador — Support: unblocks 1 instance, 3 people" in english
     japanese = teichaku.what_if(SMALL, "2026-05-20", complete=["training"], lang="ja", top=1)["text"]
-    assert "本日完了した場合: 研修 [training] (Support)" in japanese
-    assert "    実務課題 [practice-task] (Support): 待ち → 着手可能" in japanese
-    assert "解除 1 件, 3 人" in japanese
+    assert "本日完了した場合：研修［training］（Support）" in japanese
+    assert "    実務課題［practice-task］（Support）：待ち → 着手可能" in japanese
+    assert "Support：作業1件・3人の待ちを解除" in japanese
 
 
 def test_names_that_cannot_be_completed_raise_with_the_name():
@@ -153,3 +153,17 @@ def test_the_html_report_in_both_languages():
     assert "Small Example K.K." in english
     with pytest.raises(ValueError):
         teichaku.html_report(SMALL, "2026-05-20", lang="de")
+
+
+def test_the_text_report_in_both_languages():
+    english = teichaku.assessment_text(SMALL, "2026-05-20")
+    japanese = teichaku.assessment_text(SMALL, "2026-05-20", lang="ja", top=1)
+    assert "assessment as of 2026-05-20" in english and "Retention score: " in english
+    assert "アセスメント 基準日 2026-05-20" in japanese and "定着スコア：" in japanese
+    # The level and the roles are words, not identifiers, in Japanese.
+    for identifier in ("Spreading", "Trial", "executive", "n/a", "HabitRate"):
+        assert identifier not in japanese
+    # One action listed under `top=1`.
+    assert "次のアクション（上位 1）：" in japanese and "\n 2. " not in japanese
+    with pytest.raises(ValueError):
+        teichaku.assessment_text(SMALL, "2026-05-20", lang="de")

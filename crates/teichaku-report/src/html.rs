@@ -9,10 +9,10 @@ use teichaku::metrics::{Figure, Rate, Scope, ScopeKpis};
 use teichaku::model::{Check, Comparison, Kpi, Lang, Role, UnitId, ValidSnapshot};
 use teichaku::rollout::{Action, ActionScope, GateReadiness, Observed, Reason, WaveBlock};
 
-use crate::format::{days, esc, kpi_value, num, pct};
+use crate::format::{esc, kpi_value, num, pct};
 use crate::schedule::rows;
 use crate::svg::{BarRow, TargetLine, WaveColumn, bars, capitalise, gantt, trend, waves};
-use crate::words::{component, level, role, t, undefined, wave, withheld};
+use crate::words::{component, level, role, t, undefined, withheld};
 
 /// The id of every chart the page draws, in page order: the phases, the current gate's criteria,
 /// the retention score's components, the weekly trends, the Gantt chart and the wave map.
@@ -572,7 +572,7 @@ impl Ctx<'_> {
                 let scope = match a.scope {
                     ActionScope::Unit(u) => self.unit_name(u),
                     _ if !a.units.is_empty() => {
-                        a.units.iter().map(|&u| self.unit_name(u)).collect::<Vec<_>>().join(", ")
+                        a.units.iter().map(|&u| self.unit_name(u)).collect::<Vec<_>>().join(self.t(", ", "、"))
                     }
                     _ => self.t("organisation", "全社").to_owned(),
                 };
@@ -583,15 +583,20 @@ impl Ctx<'_> {
                         format!(" · <span class=\"{class}\">{} {d}</span>", self.t("due", "期限"))
                     })
                     .unwrap_or_default();
-                let reasons: Vec<String> = a.reasons.iter().map(|x| self.reason(x)).filter(|s| !s.is_empty()).collect();
+                // Each reason once, in order: a grouped action gives the same reason per unit.
+                let mut reasons: Vec<String> = Vec::new();
+                for text in a.reasons.iter().map(|x| self.reason(x)).filter(|s| !s.is_empty()) {
+                    if !reasons.contains(&text) {
+                        reasons.push(text);
+                    }
+                }
+                let people = crate::format::count(a.members.len() as u64, "person", "people", "人", lang);
                 let _ = writeln!(
                     out,
-                    "<li><strong>{}</strong> — {} · {} {}{due}<br><span class=\"why\">{}</span></li>",
-                    esc(a.title.get(lang)),
+                    "<li><strong>{}</strong> — {} · {people}{due}<br><span class=\"why\">{}</span></li>",
+                    esc(&crate::words::action_title(a, lang)),
                     esc(&scope),
-                    a.members.len(),
-                    self.t("people", "人"),
-                    esc(&reasons.join("; "))
+                    esc(&reasons.join(self.t("; ", "／")))
                 );
             }
             out.push_str("</ol>\n</div>\n");
@@ -600,46 +605,7 @@ impl Ctx<'_> {
     }
 
     fn reason(&self, r: &Reason) -> String {
-        let lang = self.lang;
-        match r {
-            Reason::Overdue { days_late, .. } => {
-                format!("{} {}", self.t("overdue by", "期限超過"), days(*days_late as f64, lang))
-            }
-            Reason::ActivityReady { .. } => {
-                self.t("ready: its prerequisites are done", "着手可能：前提が完了").to_owned()
-            }
-            Reason::RecurrenceDue { last_done, every_days, .. } => format!(
-                "{} {last_done}, {} {}",
-                self.t("last done", "前回"),
-                self.t("every", "周期"),
-                days(f64::from(*every_days), lang)
-            ),
-            Reason::InterventionFired { intervention, .. } => {
-                let title = self
-                    .snapshot
-                    .playbook()
-                    .interventions
-                    .iter()
-                    .find(|i| &i.id == intervention)
-                    .map_or(intervention.as_str(), |i| i.title.get(lang));
-                format!("{}: {title}", self.t("rule fired", "介入ルール"))
-            }
-            Reason::BarrierPoint { .. } => self.t("the barrier point", "ボトルネック").to_owned(),
-            Reason::NewMembers { held, members, .. } => format!(
-                "{} {held}: {} {}",
-                self.t("held on", "実施日"),
-                members.len(),
-                self.t("new members untrained", "名の新メンバーが未受講")
-            ),
-            Reason::RoleMissing { role: r, wave: Some(w), .. } => {
-                format!("{}: {} ({})", self.t("nobody holds", "不在"), role(*r, lang), wave(*w, lang))
-            }
-            Reason::RoleMissing { role: r, .. } => format!("{}: {}", self.t("nobody holds", "不在"), role(*r, lang)),
-            Reason::WaveBlocked { wave: w, .. } => {
-                format!("{} ({})", self.t("the next wave waits for it", "次の波が待っている"), wave(*w, lang))
-            }
-            _ => String::new(),
-        }
+        crate::words::reason(self.snapshot, r, self.lang)
     }
 
     /// The pack of the next review due: each measure, what it is compared with, and who

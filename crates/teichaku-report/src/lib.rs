@@ -1,5 +1,7 @@
-//! Reports for people, drawn from an assessment: one self-contained HTML page with charts, and
-//! the rollout's schedule as a Mermaid Gantt chart.
+//! Reports for people, drawn from an assessment: the text reports (the assessment, the KPIs,
+//! the what-if, the playbooks), one self-contained HTML page with charts, and the rollout's
+//! schedule as a Mermaid Gantt chart; with the words and numbers they are written in
+//! ([`words`], [`format`]), in English or Japanese.
 //!
 //! Everything here is pure: the functions take the structures [`teichaku::assess`] computes and
 //! return a `String`; nothing reads a file, a clock or the environment, and the same input gives
@@ -25,16 +27,18 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)]
 
-mod format;
+pub mod format;
 mod gantt;
 mod html;
 mod schedule;
 mod svg;
+mod text;
 mod whatif;
-mod words;
+pub mod words;
 
 pub use gantt::gantt_mermaid;
 pub use html::{CHART_IDS, html};
+pub use text::{assessment_text, clean, clean_lines, kpis_text, playbook_text, playbooks_text, provenance};
 pub use whatif::whatif_text;
 
 #[cfg(test)]

@@ -5,10 +5,12 @@
 use std::fmt::Write as _;
 
 use teichaku::model::{ActivityId, Completion, Lang, MemberId, UnitId, ValidSnapshot};
-use teichaku::rollout::{ActionScope, InstanceKey, Status};
+use teichaku::rollout::{ActionScope, InstanceKey};
 use teichaku::{Assessment, Changes, Unblocking};
 
-use crate::words::{role, t};
+use crate::format::{count, fixed};
+use crate::text::clean;
+use crate::words::{Missing, Title, role, t, unmet};
 
 /// The what-if report: the completions and what they change (when `changes` is given), then the
 /// first `top` of the best single actions (none when `top` is 0), then the line naming the
@@ -60,20 +62,22 @@ fn render(
     );
     if let Some(changes) = changes {
         let done: Vec<String> = completed.iter().map(|c| instance(snapshot, &c.activity, c.unit, lang)).collect();
-        let _ = writeln!(out, "\n{}: {}", t(lang, "If completed today", "本日完了した場合"), done.join("; "));
+        let _ = writeln!(
+            out,
+            "\n{}{}",
+            t(lang, "If completed today: ", "本日完了した場合："),
+            done.join(t(lang, "; ", "／"))
+        );
         changes_text(snapshot, changes, lang, out);
     }
     if top == 0 {
         provenance(out, lang, before);
         return;
     }
-    let _ = writeln!(
-        out,
-        "\n{} ({} {}):",
-        t(lang, "Best single action today", "今日の一手（単独で最も効く行動）"),
-        t(lang, "top", "上位"),
-        top.min(best.len())
-    );
+    let _ = match lang {
+        Lang::Ja => writeln!(out, "\n今日の一手（単独で最も効く行動、上位 {}）：", top.min(best.len())),
+        _ => writeln!(out, "\nBest single action today (top {}):", top.min(best.len())),
+    };
     if best.is_empty() {
         let _ = writeln!(out, "  {}", t(lang, "no action is ready to start", "着手可能な行動はありません"));
     }
@@ -84,25 +88,32 @@ fn render(
             .iter()
             .find(|a| a.code == b.code && a.scope == b.scope)
             .map_or_else(|| b.code.clone(), |a| clean(a.title.get(lang)).into_owned());
-        let _ = writeln!(
-            out,
-            "{:>2}. {title} — {}: {} {} {}, {} {}",
-            n + 1,
-            action_scope(snapshot, b.scope, lang),
-            t(lang, "unblocks", "解除"),
-            b.instances_unblocked,
-            if b.instances_unblocked == 1 { t(lang, "instance", "件") } else { t(lang, "instances", "件") },
-            b.members_unblocked,
-            if b.members_unblocked == 1 { t(lang, "person", "人") } else { t(lang, "people", "人") }
-        );
+        let _ = match lang {
+            Lang::Ja => writeln!(
+                out,
+                "{:>2}. {title} — {}：作業{}件・{}人の待ちを解除",
+                n + 1,
+                action_scope(snapshot, b.scope, lang),
+                b.instances_unblocked,
+                b.members_unblocked,
+            ),
+            _ => writeln!(
+                out,
+                "{:>2}. {title} — {}: unblocks {}, {}",
+                n + 1,
+                action_scope(snapshot, b.scope, lang),
+                count(b.instances_unblocked as u64, "instance", "instances", "件", lang),
+                count(b.members_unblocked as u64, "person", "people", "人", lang),
+            ),
+        };
         if !b.instances.is_empty() {
-            let _ = writeln!(out, "      {}: {}", t(lang, "completes", "完了"), keys(snapshot, &b.instances, lang));
+            let _ = writeln!(out, "      {}{}", t(lang, "completes: ", "完了："), keys(snapshot, &b.instances, lang));
         }
         for (member, r) in &b.appointed {
             let _ = writeln!(
                 out,
-                "      {}: {} → {}",
-                t(lang, "appoints", "任命"),
+                "      {}{} → {}",
+                t(lang, "appoints: ", "任命："),
                 clean(&member_label(snapshot, *member)),
                 role(*r, lang)
             );
@@ -110,8 +121,8 @@ fn render(
         if !b.unblocked.is_empty() {
             let _ = writeln!(
                 out,
-                "      {}: {}",
-                t(lang, "then startable", "着手可能になる"),
+                "      {}{}",
+                t(lang, "then startable: ", "着手可能になる："),
                 keys(snapshot, &b.unblocked, lang)
             );
         }
@@ -136,56 +147,60 @@ fn changes_text(snapshot: &ValidSnapshot, c: &Changes, lang: Lang, out: &mut Str
     let arrow = |changed: bool| if changed { "→" } else { "=" };
     let _ = writeln!(
         out,
-        "  {}: {} {} {}",
-        t(lang, "Phase", "フェーズ"),
+        "  {}{} {} {}",
+        t(lang, "Phase: ", "フェーズ："),
         phase(&c.phase.before),
         arrow(c.phase.changed()),
         phase(&c.phase.after)
     );
     let _ = writeln!(
         out,
-        "  {}: {:.0}% {} {:.0}%",
-        t(lang, "Readiness", "移行準備度"),
-        c.readiness_percent.before,
+        "  {}{}% {} {}%",
+        t(lang, "Readiness: ", "移行準備度："),
+        fixed(c.readiness_percent.before, 1),
         arrow(c.readiness_percent.changed()),
-        c.readiness_percent.after
+        fixed(c.readiness_percent.after, 1)
     );
-    let score = |s: Option<f64>| s.map_or_else(|| t(lang, "not shown", "非表示").to_owned(), |s| format!("{s:.1}"));
+    let score = |s: Option<f64>| s.map_or_else(|| Missing::Withheld.title(lang).to_owned(), |s| fixed(s, 1));
     let _ = writeln!(
         out,
-        "  {}: {} {} {}",
-        t(lang, "Retention score", "定着スコア"),
+        "  {}{} {} {}",
+        t(lang, "Retention score: ", "定着スコア："),
         score(c.score.before),
         arrow(c.score.changed()),
         score(c.score.after)
     );
     let barrier = |b: &Option<teichaku::rollout::Barrier>| match b {
-        Some(b) => {
-            let title = pb
-                .phase(&b.phase)
-                .and_then(|p| p.gate.criteria.iter().find(|x| x.id == b.criterion))
-                .map_or(b.criterion.as_str(), |x| x.title.get(lang));
-            format!("{} [{}]", clean(title), b.criterion)
-        }
+        Some(b) => format!(
+            "{}{}{}{}",
+            unmet(snapshot, &b.criterion, lang),
+            t(lang, " [", "［"),
+            b.criterion,
+            t(lang, "]", "］")
+        ),
         None => t(lang, "none", "なし").to_owned(),
     };
     let _ = writeln!(
         out,
-        "  {}: {} {} {}",
-        t(lang, "Barrier point", "ボトルネック"),
+        "  {}{} {} {}",
+        t(lang, "Barrier point: ", "ボトルネック："),
         barrier(&c.barrier.before),
         arrow(c.barrier.changed()),
         barrier(&c.barrier.after)
     );
     if !c.instances.is_empty() {
-        let _ = writeln!(out, "  {} ({}):", t(lang, "Instances changed", "状態が変わる作業"), c.instances.len());
+        let _ = match lang {
+            Lang::Ja => writeln!(out, "  状態が変わる作業（{}件）：", c.instances.len()),
+            _ => writeln!(out, "  Instances changed ({}):", c.instances.len()),
+        };
         for i in &c.instances {
             let _ = writeln!(
                 out,
-                "    {}: {} → {}",
+                "    {}{}{} → {}",
                 instance(snapshot, &i.key.activity, i.key.unit, lang),
-                status(i.from, lang),
-                status(i.to, lang)
+                t(lang, ": ", "："),
+                i.from.title(lang),
+                i.to.title(lang)
             );
         }
     }
@@ -196,20 +211,18 @@ fn changes_text(snapshot: &ValidSnapshot, c: &Changes, lang: Lang, out: &mut Str
         if refs.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "  {title} ({}):", refs.len());
+        let _ = match lang {
+            Lang::Ja => writeln!(out, "  {title}（{}件）：", refs.len()),
+            _ => writeln!(out, "  {title} ({}):", refs.len()),
+        };
         for r in refs {
-            let _ = writeln!(out, "    {} — {}", clean(&r.code), action_scope(snapshot, r.scope, lang));
+            let _ = writeln!(
+                out,
+                "    {} — {}",
+                action_name(snapshot, &r.code, lang),
+                action_scope(snapshot, r.scope, lang)
+            );
         }
-    }
-}
-
-fn status(s: Status, lang: Lang) -> &'static str {
-    match s {
-        Status::Done => t(lang, "done", "完了"),
-        Status::Overdue => t(lang, "overdue", "期限超過"),
-        Status::Ready => t(lang, "ready", "着手可能"),
-        Status::Blocked => t(lang, "blocked", "待ち"),
-        _ => "?",
     }
 }
 
@@ -220,11 +233,31 @@ fn instance(snapshot: &ValidSnapshot, activity: &ActivityId, unit: Option<UnitId
         Some(u) => unit_name(snapshot, u),
         None => t(lang, "organisation", "全社").to_owned(),
     };
-    format!("{} [{activity}] ({place})", clean(title))
+    match lang {
+        Lang::Ja => format!("{}［{activity}］（{place}）", clean(title)),
+        _ => format!("{} [{activity}] ({place})", clean(title)),
+    }
+}
+
+/// An action by its code: an activity's or intervention's title with its id, else the code.
+fn action_name(snapshot: &ValidSnapshot, code: &str, lang: Lang) -> String {
+    let pb = snapshot.playbook();
+    let title = match code.split_once(':') {
+        Some(("activity", id)) => pb.activities.iter().find(|a| a.id.as_str() == id).map(|a| (a.title.get(lang), id)),
+        Some(("intervention", id)) => {
+            pb.interventions.iter().find(|i| i.id.as_str() == id).map(|i| (i.title.get(lang), id))
+        }
+        _ => None,
+    };
+    match (title, lang) {
+        (Some((title, id)), Lang::Ja) => format!("{}［{}］", clean(title), clean(id)),
+        (Some((title, id)), _) => format!("{} [{}]", clean(title), clean(id)),
+        (None, _) => clean(code).into_owned(),
+    }
 }
 
 fn keys(snapshot: &ValidSnapshot, keys: &[InstanceKey], lang: Lang) -> String {
-    keys.iter().map(|k| instance(snapshot, &k.activity, k.unit, lang)).collect::<Vec<_>>().join("; ")
+    keys.iter().map(|k| instance(snapshot, &k.activity, k.unit, lang)).collect::<Vec<_>>().join(t(lang, "; ", "／"))
 }
 
 fn unit_name(snapshot: &ValidSnapshot, u: UnitId) -> String {
@@ -253,34 +286,5 @@ fn member_label(snapshot: &ValidSnapshot, member: MemberId) -> String {
 /// The last line: the engine, the document format and the playbook, so the report can be
 /// reproduced.
 fn provenance(out: &mut String, lang: Lang, a: &Assessment) {
-    let _ = writeln!(
-        out,
-        "\nteichaku {} · {} {} · {} {} rev {}",
-        teichaku::ENGINE_VERSION,
-        t(lang, "document format", "文書形式"),
-        a.document_version,
-        t(lang, "playbook", "プレイブック"),
-        a.playbook,
-        a.playbook_revision
-    );
-}
-
-/// `text` safe on one line: control characters, line and paragraph separators and
-/// bidirectional overrides written as `\u{..}` escapes, every other character kept.
-fn clean(text: &str) -> std::borrow::Cow<'_, str> {
-    let unsafe_char = |c: char| {
-        c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
-    if !text.contains(unsafe_char) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut escaped = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if unsafe_char(c) {
-            let _ = write!(escaped, "\\u{{{:x}}}", u32::from(c));
-        } else {
-            escaped.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(escaped)
+    let _ = writeln!(out, "\n{}", crate::text::provenance(a.document_version, &a.playbook, a.playbook_revision, lang));
 }

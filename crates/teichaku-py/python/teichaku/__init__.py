@@ -112,6 +112,15 @@ def html_report(document, as_of, /, *, lang="en", top=10, base_dir=None, usage_f
     return _teichaku.html_report(document, as_of, lang, top, _opener(base_dir, usage_files))
 
 
+def assessment_text(document, as_of, /, *, lang="en", top=10, base_dir=None, usage_files=None):
+    """The assessment on ``as_of`` as the text report ``teichaku assess --lang`` prints, as a str.
+
+    In ``lang`` (``"en"`` or ``"ja"``), listing the first ``top`` next actions. Usage event files
+    are read as :func:`assess` reads them. Raises what :func:`assess` raises.
+    """
+    return _teichaku.assessment_text(document, as_of, lang, top, _opener(base_dir, usage_files))
+
+
 def rollup(rubric, subjects, /, *, min_group_size=5):
     """Roll a population's results up per group, as ``teichaku evaluate --rollup`` does.
 
@@ -146,6 +155,7 @@ __all__ = [
     "RubricError",
     "TeichakuError",
     "ValidationError",
+    "assessment_text",
     "assess",
     "builtin_rubric",
     "calibrate",

@@ -69,3 +69,6 @@ def calibrate(
 def html_report(
     document: Document, as_of: Union[datetime.date, str], /, lang: str = "en", top: int = 10, usage: Any = None
 ) -> str: ...
+def assessment_text(
+    document: Document, as_of: Union[datetime.date, str], /, lang: str = "en", top: int = 10, usage: Any = None
+) -> str: ...
