@@ -28,6 +28,7 @@
 mod format;
 mod gantt;
 mod html;
+mod messages;
 mod schedule;
 mod svg;
 mod whatif;
@@ -35,6 +36,7 @@ mod words;
 
 pub use gantt::gantt_mermaid;
 pub use html::{CHART_IDS, html};
+pub use messages::{Message, json_problem};
 pub use whatif::whatif_text;
 
 #[cfg(test)]
