@@ -221,6 +221,7 @@ impl Problem {
             Problem::UnknownRole { name } => {
                 let known: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
                 if ja {
+                    let known: Vec<String> = known.iter().map(|r| format!("`{r}`")).collect();
                     format!("`{name}`は役割ではありません（役割は {}）", known.join("、"))
                 } else {
                     format!("unknown role `{name}`: roles are {}", known.join(", "))
@@ -923,7 +924,7 @@ impl<W: Write> Output<W> {
                 let p = Provenance::of(rubric);
                 let heading = match lang {
                     Lang::Ja => format!(
-                        "ルーブリック {} 改訂 {} {}（文書バージョン {}、teichaku {}）",
+                        "ルーブリック `{}` 改訂 {} `{}`（文書バージョン {}、teichaku {}）",
                         p.rubric_id, p.rubric_revision, p.rubric_hash, p.document_version, p.engine_version
                     ),
                     _ => format!(
@@ -1213,21 +1214,20 @@ fn text_group(text: &mut String, group: &GroupRollup, overall: bool, lang: Lang)
         (None, false, false) => "(no group)",
     };
     if ja {
-        let _ = write!(text, "  {name}: {} 人中 {} 人を評価", group.subjects, group.evaluated);
+        let _ = write!(text, "  {name}: {}人中 {}人を評価", group.subjects, group.evaluated);
     } else {
         let _ = write!(text, "  {name}: {} of {} evaluated", group.evaluated, group.subjects);
     }
     match &group.figures {
         GroupFigures::Shown { mean, median, bands } => {
             if ja {
-                let _ = write!(text, ": 平均 {mean:.2}、中央値 {median:.2}、");
+                let _ = write!(text, ": 平均 {mean:.2}、中央値 {median:.2}");
+                for b in bands {
+                    let _ = write!(text, "、{} {}人", b.band, b.count);
+                }
             } else {
                 let _ = write!(text, ": mean {mean:.2}, median {median:.2};");
-            }
-            for b in bands {
-                if ja {
-                    let _ = write!(text, " {} {} 人", b.band, b.count);
-                } else {
+                for b in bands {
                     let _ = write!(text, " {} {}", b.band, b.count);
                 }
             }
@@ -1356,7 +1356,7 @@ fn format_of(path: &Path) -> Result<FactsFormat, Failure> {
         Some("jsonl" | "ndjson") => Ok(FactsFormat::Jsonl),
         _ => Err(unusable(match crate::lang() {
             Lang::Ja => format!(
-                "{}: 名前からファクトの形式がわかりません。.csv か .jsonl のファイルにするか、--facts-format を付けてください",
+                "{}: 名前からファクトの形式がわかりません。`.csv` か `.jsonl` のファイルにするか、--facts-format を付けてください",
                 path.display()
             ),
             _ => format!(

@@ -280,7 +280,10 @@ fn find<'a>(catalog: &'a Catalog, id: &str) -> Result<&'a teichaku::model::Playb
     let known = || catalog.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", ");
     PlaybookId::new(id).ok().and_then(|id| catalog.playbook(&id)).ok_or_else(|| {
         Failure::input(match lang() {
-            Lang::Ja => format!("プレイブック `{id}`はありません（あるのは {}）", known()),
+            Lang::Ja => {
+                let known: Vec<String> = catalog.iter().map(|p| format!("`{}`", p.id)).collect();
+                format!("プレイブック `{id}`はありません（あるのは {}）", known.join("、"))
+            }
             _ => format!("unknown playbook `{id}`: known playbooks are {}", known()),
         })
     })
