@@ -21,13 +21,13 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
-use teichaku::model::Limits;
-use teichaku::model::Role;
+use teichaku::model::{Lang, Limits, Role};
 use teichaku::rules::{
     BatchReport, CalibrationReport, CalibrationTarget, CompiledRubric, DEFAULT_MIN_GROUP_SIZE, Evaluation,
     EvaluationError, FactKind, FactValue, Facts, GroupFigures, GroupRollup, Outcome, RollupReport, Treatment,
     calibrate, evaluate_into, rollup,
 };
+use teichaku_report::Message;
 
 use crate::Failure;
 
@@ -98,8 +98,9 @@ enum OutputFormat {
     Csv,
 }
 
-/// Runs `teichaku evaluate`, writing to standard output and standard error as it goes.
-pub(crate) fn run(request: &Request) -> Result<u8, Failure> {
+/// Runs `teichaku evaluate`, writing to standard output and standard error as it goes; the text
+/// output and every message in `lang` (JSON and CSV keep English messages, for programs).
+pub(crate) fn run(request: &Request, lang: Lang) -> Result<u8, Failure> {
     let rubric = load_rubric(&request.rubric)?;
     let target = match &request.calibrate {
         Some(path) => Some(load_target(path, &rubric)?),
@@ -107,7 +108,10 @@ pub(crate) fn run(request: &Request) -> Result<u8, Failure> {
     };
     let keep = request.rollup || target.is_some();
     if keep && request.format == OutputFormat::Csv {
-        return Err(unusable("--rollup and --calibrate need --format text or json"));
+        return Err(unusable(say(
+            "--rollup and --calibrate need --format text or json",
+            "--rollup と --calibrate には --format text か json が必要です",
+        )));
     }
     let format = match request.facts_format {
         Some(format) => format,
@@ -118,10 +122,11 @@ pub(crate) fn run(request: &Request) -> Result<u8, Failure> {
     let mut run = Run {
         rubric: &rubric,
         evaluation: Evaluation::buffer_for(&rubric),
-        output: Output::new(request.format, &rubric, BufWriter::new(stdout))?,
+        output: Output::new(request.format, &rubric, BufWriter::new(stdout), lang)?,
         counts: Counts::default(),
         kept: keep.then(|| BatchReport::empty(&rubric)),
         seen: BTreeMap::new(),
+        lang,
     };
     match format {
         FactsFormat::Csv => read_csv(input, &mut run)?,
@@ -129,20 +134,26 @@ pub(crate) fn run(request: &Request) -> Result<u8, Failure> {
     }
     if let Some(batch) = &run.kept {
         if request.rollup {
-            let report = rollup(&rubric, batch, request.min_group_size).map_err(|e| unusable(e.to_string()))?;
+            let report = rollup(&rubric, batch, request.min_group_size).map_err(|e| unusable(e.message(lang)))?;
             run.output.rollup(&report)?;
         }
         if let Some(target) = &target {
-            let report = calibrate(&rubric, batch, target).map_err(|e| unusable(e.to_string()))?;
+            let report = calibrate(&rubric, batch, target).map_err(|e| unusable(e.message(lang)))?;
             run.output.calibration(&report)?;
         }
     }
     run.output.finish()?;
     let c = &run.counts;
-    note(&format!(
-        "{} lines: {} evaluated, {} not applicable, {} with errors, {} blank",
-        c.lines, c.evaluated, c.not_applicable, c.errors, c.blank
-    ));
+    note(&match lang {
+        Lang::Ja => format!(
+            "{} 行: 評価 {}、対象外 {}、エラー {}、空行 {}",
+            c.lines, c.evaluated, c.not_applicable, c.errors, c.blank
+        ),
+        _ => format!(
+            "{} lines: {} evaluated, {} not applicable, {} with errors, {} blank",
+            c.lines, c.evaluated, c.not_applicable, c.errors, c.blank
+        ),
+    });
     Ok(if c.errors > 0 { SOME_ROWS_BAD } else { 0 })
 }
 
@@ -158,7 +169,89 @@ struct Row {
 enum RowOutcome<'a> {
     Evaluated(&'a Evaluation),
     NotApplicable,
-    Error { message: String, error: Option<RowError> },
+    /// A bad row: `message` in English (JSON and CSV), `shown` in the text output's language.
+    Error {
+        message: String,
+        shown: String,
+        error: Option<RowError>,
+    },
+}
+
+/// Why a row is bad, said in either language.
+enum Problem {
+    /// A problem of its own kind, also written as the `error` of a JSON result.
+    Read(ReadError),
+    /// The facts could not be evaluated.
+    Evaluation(EvaluationError),
+    /// A CSV line with another number of fields than the header.
+    FieldCount { found: usize, expected: usize },
+    /// No subject.
+    NoSubject,
+    /// The line, or a column of it, is not UTF-8.
+    NotUtf8 { column: Option<String> },
+    /// A role name that is not a role.
+    UnknownRole { name: String },
+    /// A number fact's cell that is not a number.
+    NotANumber { fact: String, cell: String },
+    /// A boolean fact's cell that is neither `true` nor `false`.
+    NotABoolean { fact: String, cell: String },
+    /// A JSON line that is not a row (the parser's message).
+    Json(String),
+    /// A JSON line naming a fact the rubric does not declare.
+    UnknownFact { fact: String, rubric: String },
+}
+
+impl Problem {
+    fn text(&self, lang: Lang) -> String {
+        let ja = matches!(lang, Lang::Ja);
+        match self {
+            Problem::Read(e) if ja => e.ja(),
+            Problem::Read(e) => e.to_string(),
+            Problem::Evaluation(e) => e.message(lang),
+            Problem::FieldCount { found, expected } if ja => {
+                format!("値が {found} 個ありますが、見出しの列は {expected} 個です")
+            }
+            Problem::FieldCount { found, expected } => format!("{found} fields where the header has {expected}"),
+            Problem::NoSubject if ja => "`subject`（対象者）が空です".to_owned(),
+            Problem::NoSubject => "no subject".to_owned(),
+            Problem::NotUtf8 { column: Some(c) } if ja => format!("`{c}`: UTF-8 ではありません"),
+            Problem::NotUtf8 { column: Some(c) } => format!("`{c}`: not UTF-8"),
+            Problem::NotUtf8 { column: None } if ja => "UTF-8 ではありません".to_owned(),
+            Problem::NotUtf8 { column: None } => "not UTF-8".to_owned(),
+            Problem::UnknownRole { name } => {
+                let known: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+                if ja {
+                    let known: Vec<String> = known.iter().map(|r| format!("`{r}`")).collect();
+                    format!("`{name}`は役割ではありません（役割は {}）", known.join("、"))
+                } else {
+                    format!("unknown role `{name}`: roles are {}", known.join(", "))
+                }
+            }
+            Problem::NotANumber { fact, cell } if ja => format!("`{fact}`: {cell:?}は数ではありません"),
+            Problem::NotANumber { fact, cell } => format!("`{fact}`: {cell:?} is not a number"),
+            Problem::NotABoolean { fact, cell } if ja => {
+                format!("`{fact}`: {cell:?} は `true`でも `false`でもありません")
+            }
+            Problem::NotABoolean { fact, cell } => format!("`{fact}`: {cell:?} is not `true` or `false`"),
+            Problem::Json(message) if ja => teichaku_report::json_problem(message, Lang::Ja),
+            Problem::Json(message) => message.clone(),
+            Problem::UnknownFact { fact, rubric } if ja => {
+                format!("ルーブリック `{rubric}`にファクト `{fact}`はありません")
+            }
+            Problem::UnknownFact { fact, rubric } => {
+                format!("unknown fact `{fact}`: rubric `{rubric}` does not declare it")
+            }
+        }
+    }
+
+    /// The `error` of a JSON result, for the problems that have a kind.
+    fn row_error(self) -> Option<RowError> {
+        match self {
+            Problem::Read(e) => Some(RowError::Read(e)),
+            Problem::Evaluation(e) => Some(RowError::Evaluation(e)),
+            _ => None,
+        }
+    }
 }
 
 /// Why a row is bad, when it has a kind of its own: written as the `error` of a JSON result,
@@ -185,6 +278,24 @@ enum ReadError {
     DuplicateKey { key: String },
     /// With --rollup or --calibrate, the row repeats the subject of an earlier row.
     RepeatedSubject { first_line: u64 },
+}
+
+impl ReadError {
+    /// The Japanese of the `Display`.
+    fn ja(&self) -> String {
+        match self {
+            ReadError::TooLong { limit } => {
+                format!("上限の {limit} バイトより長い行です（読まずに飛ばしました）")
+            }
+            ReadError::UnterminatedQuote { lines } => {
+                format!("行の終わりで引用符が閉じていません（1件は1行で終わります。{lines} 行を消費）")
+            }
+            ReadError::DuplicateKey { key } => format!("ファクト `{key}`が2回あります"),
+            ReadError::RepeatedSubject { first_line } => {
+                format!("{first_line}行目と同じ対象者です（1人は1回だけ数えます）")
+            }
+        }
+    }
 }
 
 impl std::fmt::Display for ReadError {
@@ -215,6 +326,8 @@ struct Run<'r, W: Write> {
     kept: Option<BatchReport>,
     /// With `kept`, the line of each subject's first row and its position in `kept`.
     seen: BTreeMap<String, (u64, usize)>,
+    /// The language of the text output and the notes.
+    lang: Lang,
 }
 
 #[derive(Default)]
@@ -230,16 +343,12 @@ struct Counts {
 impl<W: Write> Run<'_, W> {
     /// Evaluates a row read without error and writes its result.
     /// Scores a row that was read, or reports why it could not be, naming its subject when known.
-    fn row(&mut self, line: u64, read: Result<(), String>, row: &Row, facts: &Facts) -> Result<(), Failure> {
+    fn row(&mut self, line: u64, read: Result<(), Problem>, row: &Row, facts: &Facts) -> Result<(), Failure> {
         match read {
             Ok(()) => self.evaluate(line, row, facts),
-            Err(message) => {
+            Err(problem) => {
                 let known = (!row.subject.is_empty()).then_some(row);
-                let message = match known {
-                    Some(row) => format!("subject `{}`: {message}", row.subject),
-                    None => message,
-                };
-                self.error(line, known, message, None)
+                self.error(line, known, problem)
             }
         }
     }
@@ -249,8 +358,7 @@ impl<W: Write> Run<'_, W> {
             if let Some(&(first_line, first_index)) = self.seen.get(&row.subject) {
                 self.keep(row, || Outcome::DuplicateSubject { first_index });
                 let error = ReadError::RepeatedSubject { first_line };
-                let message = format!("subject `{}`: {error}", row.subject);
-                return self.error(line, Some(row), message, Some(RowError::Read(error)));
+                return self.error(line, Some(row), Problem::Read(error));
             }
             let index = self.kept.as_ref().map_or(0, |batch| batch.results.len());
             self.seen.insert(row.subject.clone(), (line, index));
@@ -276,8 +384,7 @@ impl<W: Write> Run<'_, W> {
             }
             Err(error) => {
                 self.keep(row, || Outcome::Failed { error: error.clone() });
-                let message = format!("subject `{}`: {error}", row.subject);
-                self.error(line, Some(row), message, Some(RowError::Evaluation(error)))
+                self.error(line, Some(row), Problem::Evaluation(error))
             }
         }
     }
@@ -289,11 +396,25 @@ impl<W: Write> Run<'_, W> {
         }
     }
 
-    /// Reports a bad row on standard error and in the output.
-    fn error(&mut self, line: u64, row: Option<&Row>, message: String, error: Option<RowError>) -> Result<(), Failure> {
+    /// Reports a bad row on standard error and in the output, naming its subject when the row
+    /// is given.
+    fn error(&mut self, line: u64, row: Option<&Row>, problem: Problem) -> Result<(), Failure> {
         self.counts.errors += 1;
-        note(&format!("line {line}: {message}"));
-        self.output.write(line, row, &RowOutcome::Error { message, error })
+        let said = |lang: Lang| {
+            let text = problem.text(lang);
+            match (row, lang) {
+                (Some(row), Lang::Ja) => format!("対象者 `{}`: {text}", row.subject),
+                (Some(row), _) => format!("subject `{}`: {text}", row.subject),
+                (None, _) => text,
+            }
+        };
+        let (message, shown) = (said(Lang::En), said(self.lang));
+        match self.lang {
+            Lang::Ja => note(&format!("{line}行目: {shown}")),
+            _ => note(&format!("line {line}: {message}")),
+        }
+        let error = problem.row_error();
+        self.output.write(line, row, &RowOutcome::Error { message, shown, error })
     }
 }
 
@@ -420,23 +541,37 @@ impl CsvLine {
 fn read_csv<W: Write>(mut input: Box<dyn BufRead>, run: &mut Run<'_, W>) -> Result<(), Failure> {
     let mut bytes = Vec::new();
     let mut csv = CsvLine::new();
-    let read = read_line(&mut input, &mut bytes).map_err(|e| unusable(format!("line 1: cannot read: {e}")))?;
+    let read = read_line(&mut input, &mut bytes).map_err(|e| cannot_read_line(1, &e))?;
+    let ja = matches!(run.lang, Lang::Ja);
     match read {
-        Line::End => return Err(unusable("cannot read the CSV header: the file is empty")),
-        Line::TooLong => {
-            return Err(unusable(format!(
-                "cannot read the CSV header: longer than the limit of {MAX_FACTS_LINE_BYTES} bytes"
+        Line::End => {
+            return Err(unusable(say(
+                "cannot read the CSV header: the file is empty",
+                "CSV の見出しを読めません: ファイルが空です",
             )));
+        }
+        Line::TooLong => {
+            return Err(unusable(if ja {
+                format!("CSV の見出しを読めません: 上限の {MAX_FACTS_LINE_BYTES} バイトより長い行です")
+            } else {
+                format!("cannot read the CSV header: longer than the limit of {MAX_FACTS_LINE_BYTES} bytes")
+            }));
         }
         Line::Read => {}
     }
     let header = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
-    csv.split(header).map_err(|e| unusable(format!("cannot read the CSV header: {e}")))?;
+    csv.split(header).map_err(|e| {
+        unusable(if ja {
+            format!("CSV の見出しを読めません: {}", e.ja())
+        } else {
+            format!("cannot read the CSV header: {e}")
+        })
+    })?;
     let columns = csv_columns(csv.fields(), run.rubric)?;
     let mut row = Row::default();
     let mut facts = run.rubric.empty_facts();
     for line in 2.. {
-        let read = read_line(&mut input, &mut bytes).map_err(|e| unusable(format!("line {line}: cannot read: {e}")))?;
+        let read = read_line(&mut input, &mut bytes).map_err(|e| cannot_read_line(line, &e))?;
         match read {
             Line::End => return Ok(()),
             Line::TooLong => too_long(run, line)?,
@@ -447,10 +582,9 @@ fn read_csv<W: Write>(mut input: Box<dyn BufRead>, run: &mut Run<'_, W>) -> Resu
             Line::Read => {
                 run.counts.lines += 1;
                 if let Err(error) = csv.split(&bytes) {
-                    run.error(line, None, error.to_string(), Some(RowError::Read(error)))?;
+                    run.error(line, None, Problem::Read(error))?;
                 } else if csv.count != columns.len() {
-                    let message = format!("{} fields where the header has {}", csv.count, columns.len());
-                    run.error(line, None, message, None)?;
+                    run.error(line, None, Problem::FieldCount { found: csv.count, expected: columns.len() })?;
                 } else {
                     let read = csv_row(&columns, csv.fields(), run.rubric, &mut row, &mut facts);
                     run.row(line, read, &row, &facts)?;
@@ -466,29 +600,44 @@ fn csv_columns<'a>(header: impl Iterator<Item = &'a [u8]>, rubric: &CompiledRubr
     let table = rubric.fact_table();
     let mut columns = Vec::new();
     for (index, name) in header.enumerate() {
-        let name = std::str::from_utf8(name)
-            .map_err(|_| unusable(format!("CSV header: column #{} is not UTF-8", index + 1)))?;
+        let name = std::str::from_utf8(name).map_err(|_| {
+            unusable(match crate::lang() {
+                Lang::Ja => format!("CSV の見出し: {}番目の列が UTF-8 ではありません", index + 1),
+                _ => format!("CSV header: column #{} is not UTF-8", index + 1),
+            })
+        })?;
         let column = match name {
             "subject" => Column::Subject,
             "group" => Column::Group,
             "roles" => Column::Roles,
             fact => Column::Fact(table.index(fact).ok_or_else(|| {
                 let known = (0..table.len()).filter_map(|i| table.name(i)).map(|n| format!("`{n}`"));
-                unusable(format!(
-                    "CSV header: unknown column `{}`: columns are `subject`, `group`, `roles` and the facts of rubric `{}`: {}",
-                    printable(fact),
-                    rubric.rubric().id,
-                    known.collect::<Vec<_>>().join(", ")
-                ))
+                unusable(match crate::lang() {
+                    Lang::Ja => format!(
+                        "CSV の見出し: 未知の列 `{}`があります（列は `subject`、`group`、`roles`とルーブリック `{}`のファクト: {}）",
+                        printable(fact),
+                        rubric.rubric().id,
+                        known.collect::<Vec<_>>().join("、")
+                    ),
+                    _ => format!(
+                        "CSV header: unknown column `{}`: columns are `subject`, `group`, `roles` and the facts of rubric `{}`: {}",
+                        printable(fact),
+                        rubric.rubric().id,
+                        known.collect::<Vec<_>>().join(", ")
+                    ),
+                })
             })?),
         };
         if columns.contains(&column) {
-            return Err(unusable(format!("CSV header: column `{}` appears twice", printable(name))));
+            return Err(unusable(match crate::lang() {
+                Lang::Ja => format!("CSV の見出し: 列 `{}`が2回あります", printable(name)),
+                _ => format!("CSV header: column `{}` appears twice", printable(name)),
+            }));
         }
         columns.push(column);
     }
     if !columns.contains(&Column::Subject) {
-        return Err(unusable("CSV header: no `subject` column"));
+        return Err(unusable(say("CSV header: no `subject` column", "CSV の見出し: 列 `subject`がありません")));
     }
     Ok(columns)
 }
@@ -500,7 +649,7 @@ fn csv_row<'a>(
     rubric: &CompiledRubric,
     row: &mut Row,
     facts: &mut Facts,
-) -> Result<(), String> {
+) -> Result<(), Problem> {
     row.subject.clear();
     row.group = None;
     row.roles.clear();
@@ -514,7 +663,7 @@ fn csv_row<'a>(
         }
     }
     if row.subject.is_empty() {
-        return Err("no subject".into());
+        return Err(Problem::NoSubject);
     }
     for (column, cell) in columns.iter().zip(record) {
         match *column {
@@ -531,9 +680,7 @@ fn csv_row<'a>(
             Column::Fact(index) => {
                 let table = rubric.fact_table();
                 let (Some(name), Some(kind)) = (table.name(index), table.kind(index)) else { continue };
-                if let Some(value) =
-                    parse_cell(kind, utf8(cell, name.as_str())?).map_err(|e| format!("`{name}`: {e}"))?
-                {
+                if let Some(value) = parse_cell(name.as_str(), kind, utf8(cell, name.as_str())?)? {
                     facts.set(index, value);
                 }
             }
@@ -542,30 +689,28 @@ fn csv_row<'a>(
     Ok(())
 }
 
-fn utf8<'a>(cell: &'a [u8], column: &str) -> Result<&'a str, String> {
-    std::str::from_utf8(cell).map_err(|_| format!("`{column}`: not UTF-8"))
+fn utf8<'a>(cell: &'a [u8], column: &str) -> Result<&'a str, Problem> {
+    std::str::from_utf8(cell).map_err(|_| Problem::NotUtf8 { column: Some(column.to_owned()) })
 }
 
-fn parse_role(name: &str) -> Result<Role, String> {
-    Role::ALL.into_iter().find(|r| r.as_str() == name).ok_or_else(|| {
-        let known: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
-        format!("unknown role `{name}`: roles are {}", known.join(", "))
-    })
+fn parse_role(name: &str) -> Result<Role, Problem> {
+    Role::ALL.into_iter().find(|r| r.as_str() == name).ok_or_else(|| Problem::UnknownRole { name: name.to_owned() })
 }
 
-/// A CSV cell as a value of `kind`; `None` for an empty cell (a missing fact).
-fn parse_cell(kind: &FactKind, cell: &str) -> Result<Option<FactValue>, String> {
+/// A CSV cell of fact `fact` as a value of `kind`; `None` for an empty cell (a missing fact).
+fn parse_cell(fact: &str, kind: &FactKind, cell: &str) -> Result<Option<FactValue>, Problem> {
     if cell.is_empty() {
         return Ok(None);
     }
     match kind {
-        FactKind::Number => {
-            cell.parse().map(|x| Some(FactValue::Number(x))).map_err(|_| format!("{cell:?} is not a number"))
-        }
+        FactKind::Number => cell
+            .parse()
+            .map(|x| Some(FactValue::Number(x)))
+            .map_err(|_| Problem::NotANumber { fact: fact.to_owned(), cell: cell.to_owned() }),
         FactKind::Boolean => match cell {
             "true" => Ok(Some(FactValue::Boolean(true))),
             "false" => Ok(Some(FactValue::Boolean(false))),
-            _ => Err(format!("{cell:?} is not `true` or `false`")),
+            _ => Err(Problem::NotABoolean { fact: fact.to_owned(), cell: cell.to_owned() }),
         },
         // Whether the value is declared is checked by evaluation.
         _ => Ok(Some(FactValue::Enumeration(cell.to_owned()))),
@@ -613,8 +758,7 @@ impl<'de> Deserialize<'de> for FactPairs {
 /// Counts an over-long line and reports it as a bad row naming its line: the same in both formats.
 fn too_long<W: Write>(run: &mut Run<'_, W>, line: u64) -> Result<(), Failure> {
     run.counts.lines += 1;
-    let error = ReadError::TooLong { limit: MAX_FACTS_LINE_BYTES };
-    run.error(line, None, error.to_string(), Some(RowError::Read(error)))?;
+    run.error(line, None, Problem::Read(ReadError::TooLong { limit: MAX_FACTS_LINE_BYTES }))?;
     Ok(())
 }
 
@@ -623,7 +767,7 @@ fn read_jsonl<W: Write>(mut input: Box<dyn BufRead>, run: &mut Run<'_, W>) -> Re
     let mut facts = run.rubric.empty_facts();
     let mut row = Row::default();
     for line in 1.. {
-        let read = read_line(&mut input, &mut bytes).map_err(|e| unusable(format!("line {line}: cannot read: {e}")))?;
+        let read = read_line(&mut input, &mut bytes).map_err(|e| cannot_read_line(line, &e))?;
         match read {
             Line::End => return Ok(()),
             Line::TooLong => {
@@ -636,7 +780,7 @@ fn read_jsonl<W: Write>(mut input: Box<dyn BufRead>, run: &mut Run<'_, W>) -> Re
             Ok(text) if line == 1 => text.trim_start_matches('\u{feff}'),
             Ok(text) => text,
             Err(_) => {
-                run.error(line, None, "not UTF-8".into(), None)?;
+                run.error(line, None, Problem::NotUtf8 { column: None })?;
                 continue;
             }
         };
@@ -646,14 +790,10 @@ fn read_jsonl<W: Write>(mut input: Box<dyn BufRead>, run: &mut Run<'_, W>) -> Re
         }
         match json_row(text, run.rubric, &mut row, &mut facts) {
             Err(JsonRowError::Read(error)) => {
-                let message = match row.subject.is_empty() {
-                    false => format!("subject `{}`: {error}", row.subject),
-                    true => error.to_string(),
-                };
                 let known = (!row.subject.is_empty()).then_some(&row);
-                run.error(line, known, message, Some(RowError::Read(error)))?;
+                run.error(line, known, Problem::Read(error))?;
             }
-            Err(JsonRowError::Other(message)) => run.row(line, Err(message), &row, &facts)?,
+            Err(JsonRowError::Other(problem)) => run.row(line, Err(problem), &row, &facts)?,
             Ok(()) => run.row(line, Ok(()), &row, &facts)?,
         }
     }
@@ -664,8 +804,8 @@ fn read_jsonl<W: Write>(mut input: Box<dyn BufRead>, run: &mut Run<'_, W>) -> Re
 enum JsonRowError {
     /// A problem of its own kind.
     Read(ReadError),
-    /// Any other, as a message.
-    Other(String),
+    /// Any other.
+    Other(Problem),
 }
 
 /// Reads one JSON line into `row` and `facts`.
@@ -676,12 +816,12 @@ fn json_row(text: &str, rubric: &CompiledRubric, row: &mut Row, facts: &mut Fact
     for index in 0..facts.len() {
         facts.clear(index);
     }
-    let parsed: JsonRow = serde_json::from_str(text).map_err(|e| JsonRowError::Other(e.to_string()))?;
+    let parsed: JsonRow = serde_json::from_str(text).map_err(|e| JsonRowError::Other(Problem::Json(e.to_string())))?;
     row.subject = parsed.subject;
     row.group = parsed.group;
     row.roles = parsed.roles;
     if row.subject.is_empty() {
-        return Err(JsonRowError::Other("no subject".into()));
+        return Err(JsonRowError::Other(Problem::NoSubject));
     }
     let mut names = std::collections::BTreeSet::new();
     if let Some((name, _)) = parsed.facts.0.iter().find(|(name, _)| !names.insert(name.as_str())) {
@@ -689,7 +829,7 @@ fn json_row(text: &str, rubric: &CompiledRubric, row: &mut Row, facts: &mut Fact
     }
     for (name, value) in parsed.facts.0 {
         let index = rubric.fact_table().index(&name).ok_or_else(|| {
-            JsonRowError::Other(format!("unknown fact `{name}`: rubric `{}` does not declare it", rubric.rubric().id))
+            JsonRowError::Other(Problem::UnknownFact { fact: name.clone(), rubric: rubric.rubric().id.to_string() })
         })?;
         if let Some(value) = value {
             facts.set(index, value);
@@ -705,6 +845,8 @@ enum Output<W: Write> {
         /// The first line, naming the rubric and the engine, until it is written (before the
         /// first row, or at the end when there is none; never when the input is unusable).
         heading: Option<String>,
+        /// The language of the text.
+        lang: Lang,
     },
     Json {
         out: W,
@@ -775,16 +917,22 @@ enum JsonResult<'a> {
 }
 
 impl<W: Write> Output<W> {
-    fn new(format: OutputFormat, rubric: &CompiledRubric, out: W) -> Result<Self, Failure> {
+    fn new(format: OutputFormat, rubric: &CompiledRubric, out: W, lang: Lang) -> Result<Self, Failure> {
         Ok(match format {
             OutputFormat::Text => {
                 // Where every line below comes from: the rubric, its content hash, the engine.
                 let p = Provenance::of(rubric);
-                let heading = format!(
-                    "rubric {} revision {} {} (document version {}, teichaku {})",
-                    p.rubric_id, p.rubric_revision, p.rubric_hash, p.document_version, p.engine_version
-                );
-                Output::Text { out, heading: Some(heading) }
+                let heading = match lang {
+                    Lang::Ja => format!(
+                        "ルーブリック `{}` 改訂 {} `{}`（文書バージョン {}、teichaku {}）",
+                        p.rubric_id, p.rubric_revision, p.rubric_hash, p.document_version, p.engine_version
+                    ),
+                    _ => format!(
+                        "rubric {} revision {} {} (document version {}, teichaku {})",
+                        p.rubric_id, p.rubric_revision, p.rubric_hash, p.document_version, p.engine_version
+                    ),
+                };
+                Output::Text { out, heading: Some(heading), lang }
             }
             OutputFormat::Json => Output::Json { out, provenance: Provenance::of(rubric) },
             OutputFormat::Csv => {
@@ -827,11 +975,12 @@ impl<W: Write> Output<W> {
         let subject = row.map(|r| r.subject.as_str());
         let group = row.and_then(|r| r.group.as_deref());
         match self {
-            Output::Text { out, heading } => {
+            Output::Text { out, heading, lang } => {
                 if let Some(heading) = heading.take() {
                     write_line(out, &heading)?;
                 }
-                let mut text = format!("line {line}");
+                let ja = matches!(lang, Lang::Ja);
+                let mut text = if ja { format!("{line}行目") } else { format!("line {line}") };
                 if let Some(subject) = subject {
                     let _ = write!(text, " {subject}");
                 }
@@ -840,10 +989,16 @@ impl<W: Write> Output<W> {
                 }
                 text.push_str(": ");
                 match outcome {
-                    RowOutcome::Evaluated(e) => text_evaluation(&mut text, e),
+                    RowOutcome::Evaluated(e) => text_evaluation(&mut text, e, *lang),
+                    RowOutcome::NotApplicable if ja => {
+                        text.push_str("対象外（ルーブリックが適用される役割がありません）")
+                    }
                     RowOutcome::NotApplicable => text.push_str("not applicable (no role the rubric applies to)"),
-                    RowOutcome::Error { message, .. } => {
-                        let _ = write!(text, "error: {message}");
+                    RowOutcome::Error { shown, .. } if ja => {
+                        let _ = write!(text, "エラー: {shown}");
+                    }
+                    RowOutcome::Error { shown, .. } => {
+                        let _ = write!(text, "error: {shown}");
                     }
                 }
                 write_line(out, &text)
@@ -854,10 +1009,10 @@ impl<W: Write> Output<W> {
                     RowOutcome::NotApplicable => {
                         JsonResult::NotApplicable { roles: row.map_or(&[][..], |r| r.roles.as_slice()) }
                     }
-                    RowOutcome::Error { message, error } => JsonResult::Error { message, error: error.as_ref() },
+                    RowOutcome::Error { message, error, .. } => JsonResult::Error { message, error: error.as_ref() },
                 };
                 serde_json::to_writer(&mut *out, &JsonLine { line, subject, group, provenance, result })
-                    .map_err(|e| Failure { message: format!("cannot write JSON: {e}"), code: CANNOT_WRITE })?;
+                    .map_err(json_failure)?;
                 out.write_all(b"\n").map_err(write_failure)
             }
             Output::Csv { writer, provenance, buffer, criteria } => {
@@ -933,14 +1088,19 @@ impl<W: Write> Output<W> {
     fn rollup(&mut self, report: &RollupReport) -> Result<(), Failure> {
         match self {
             Output::Json { out, provenance } => json_line(out, provenance, "rollup", report),
-            Output::Text { out, heading } => {
+            Output::Text { out, heading, lang } => {
                 if let Some(heading) = heading.take() {
                     write_line(out, &heading)?;
                 }
-                let mut text =
-                    format!("roll-up by group (figures withheld under {} evaluated):\n", report.min_group_size);
+                let mut text = match lang {
+                    Lang::Ja => format!(
+                        "グループ別の集計（評価された人が {} 人未満のグループは数値を非表示）:\n",
+                        report.min_group_size
+                    ),
+                    _ => format!("roll-up by group (figures withheld under {} evaluated):\n", report.min_group_size),
+                };
                 for group in report.groups.iter().chain([&report.overall]) {
-                    text_group(&mut text, group, std::ptr::eq(group, &report.overall));
+                    text_group(&mut text, group, std::ptr::eq(group, &report.overall), *lang);
                 }
                 write_lines(out, &text)
             }
@@ -952,32 +1112,15 @@ impl<W: Write> Output<W> {
     fn calibration(&mut self, report: &CalibrationReport) -> Result<(), Failure> {
         match self {
             Output::Json { out, provenance } => json_line(out, provenance, "calibration", report),
-            Output::Text { out, heading } => {
+            Output::Text { out, heading, lang } => {
                 if let Some(heading) = heading.take() {
                     write_line(out, &heading)?;
                 }
-                let mut text = format!(
-                    "calibration: {} ranked, {} would move, {} keep their band\n",
-                    report.ranked,
-                    report.moves.len(),
-                    report.unchanged
-                );
-                for cut in &report.cuts {
-                    let ranks = cut.ranks.map_or("none".to_owned(), |r| format!("ranks {}-{}", r.first, r.last));
-                    let _ = writeln!(
-                        text,
-                        "  band {}: {} now, {} under the target ({ranks})",
-                        cut.band, cut.current, cut.target
-                    );
-                }
-                for m in &report.moves {
-                    let _ = write!(text, "  {} rank {}: {} -> {}", m.subject, m.rank, m.from, m.to);
-                    if !m.above_caps.is_empty() {
-                        text.push_str(" (above cap ");
-                        join(&mut text, m.above_caps.iter().map(|c| c.as_str()));
-                        text.push(')');
-                    }
-                    text.push('\n');
+                let mut text = String::new();
+                if matches!(lang, Lang::Ja) {
+                    calibration_ja(&mut text, report);
+                } else {
+                    calibration_en(&mut text, report);
                 }
                 write_lines(out, &text)
             }
@@ -987,7 +1130,7 @@ impl<W: Write> Output<W> {
 
     fn finish(self) -> Result<(), Failure> {
         match self {
-            Output::Text { mut out, heading } => {
+            Output::Text { mut out, heading, .. } => {
                 if let Some(heading) = heading {
                     write_line(&mut out, &heading)?;
                 }
@@ -1011,54 +1154,125 @@ fn json_line<W: Write, T: Serialize>(
     line.insert(key.to_owned(), serde_json::to_value(value).map_err(write_failure)?);
     line.insert("document_version".to_owned(), provenance.document_version.into());
     line.insert("engine_version".to_owned(), provenance.engine_version.into());
-    serde_json::to_writer(&mut *out, &line)
-        .map_err(|e| Failure { message: format!("cannot write JSON: {e}"), code: CANNOT_WRITE })?;
+    serde_json::to_writer(&mut *out, &line).map_err(json_failure)?;
     out.write_all(b"\n").map_err(write_failure)
 }
 
-fn text_group(text: &mut String, group: &GroupRollup, overall: bool) {
-    let name = match (&group.group, overall) {
-        (_, true) => "(everyone)",
-        (Some(name), false) => name.as_str(),
-        (None, false) => "(no group)",
+fn calibration_en(text: &mut String, report: &CalibrationReport) {
+    let _ = writeln!(
+        text,
+        "calibration: {} ranked, {} would move, {} keep their band",
+        report.ranked,
+        report.moves.len(),
+        report.unchanged
+    );
+    for cut in &report.cuts {
+        let ranks = cut.ranks.map_or("none".to_owned(), |r| format!("ranks {}-{}", r.first, r.last));
+        let _ = writeln!(text, "  band {}: {} now, {} under the target ({ranks})", cut.band, cut.current, cut.target);
+    }
+    for m in &report.moves {
+        let _ = write!(text, "  {} rank {}: {} -> {}", m.subject, m.rank, m.from, m.to);
+        if !m.above_caps.is_empty() {
+            text.push_str(" (above cap ");
+            join(text, m.above_caps.iter().map(|c| c.as_str()));
+            text.push(')');
+        }
+        text.push('\n');
+    }
+}
+
+fn calibration_ja(text: &mut String, report: &CalibrationReport) {
+    let _ = writeln!(
+        text,
+        "調整: {} 人を順位付け、{} 人の段階が変わり、{} 人は変わりません",
+        report.ranked,
+        report.moves.len(),
+        report.unchanged
+    );
+    for cut in &report.cuts {
+        let ranks = cut.ranks.map_or("なし".to_owned(), |r| format!("{}〜{}位", r.first, r.last));
+        let _ = writeln!(text, "  段階 {}: 現在 {} 人、目標では {} 人（{ranks}）", cut.band, cut.current, cut.target);
+    }
+    for m in &report.moves {
+        let _ = write!(text, "  {} {}位: {} → {}", m.subject, m.rank, m.from, m.to);
+        if !m.above_caps.is_empty() {
+            text.push_str("（上限ルール ");
+            join(text, m.above_caps.iter().map(|c| c.as_str()));
+            text.push_str(" を超える）");
+        }
+        text.push('\n');
+    }
+}
+
+fn text_group(text: &mut String, group: &GroupRollup, overall: bool, lang: Lang) {
+    let ja = matches!(lang, Lang::Ja);
+    let name = match (&group.group, overall, ja) {
+        (_, true, true) => "（全員）",
+        (_, true, false) => "(everyone)",
+        (Some(name), false, _) => name.as_str(),
+        (None, false, true) => "（グループなし）",
+        (None, false, false) => "(no group)",
     };
-    let _ = write!(text, "  {name}: {} of {} evaluated", group.evaluated, group.subjects);
+    if ja {
+        let _ = write!(text, "  {name}: {}人中 {}人を評価", group.subjects, group.evaluated);
+    } else {
+        let _ = write!(text, "  {name}: {} of {} evaluated", group.evaluated, group.subjects);
+    }
     match &group.figures {
         GroupFigures::Shown { mean, median, bands } => {
-            let _ = write!(text, ": mean {mean:.2}, median {median:.2};");
-            for b in bands {
-                let _ = write!(text, " {} {}", b.band, b.count);
+            if ja {
+                let _ = write!(text, ": 平均 {mean:.2}、中央値 {median:.2}");
+                for b in bands {
+                    let _ = write!(text, "、{} {}人", b.band, b.count);
+                }
+            } else {
+                let _ = write!(text, ": mean {mean:.2}, median {median:.2};");
+                for b in bands {
+                    let _ = write!(text, " {} {}", b.band, b.count);
+                }
             }
         }
+        GroupFigures::Suppressed if ja => text.push_str(": 非表示"),
         GroupFigures::Suppressed => text.push_str(": withheld"),
         _ => {}
     }
     text.push('\n');
 }
 
-fn text_evaluation(text: &mut String, e: &Evaluation) {
+fn text_evaluation(text: &mut String, e: &Evaluation, lang: Lang) {
+    let ja = matches!(lang, Lang::Ja);
     let _ = write!(text, "{} {:.2}", e.band, e.shown_total);
     if !e.caps_applied.is_empty() {
-        text.push_str("; caps: ");
+        text.push_str(if ja { "、上限ルール: " } else { "; caps: " });
         for (i, cap) in e.caps_applied.iter().enumerate() {
             if i > 0 {
-                text.push_str(", ");
+                text.push_str(if ja { "、" } else { ", " });
             }
             text.push_str(cap.cap.as_str());
         }
-        let _ = write!(text, " (uncapped {:.2})", e.uncapped_total);
+        if ja {
+            let _ = write!(text, "（上限なしなら {:.2}）", e.uncapped_total);
+        } else {
+            let _ = write!(text, " (uncapped {:.2})", e.uncapped_total);
+        }
     }
     if !e.missing.is_empty() {
-        text.push_str("; missing: ");
+        text.push_str(if ja { "、欠けたファクト: " } else { "; missing: " });
         for (i, m) in e.missing.iter().enumerate() {
             if i > 0 {
-                text.push_str(", ");
+                text.push_str(if ja { "、" } else { ", " });
             }
-            let treatment = match m.treatment {
-                Treatment::ReadAsZero => "read as zero",
-                _ => "left out",
+            let treatment = match (m.treatment, ja) {
+                (Treatment::ReadAsZero, true) => "0 として計算",
+                (_, true) => "計算から除外",
+                (Treatment::ReadAsZero, false) => "read as zero",
+                (_, false) => "left out",
             };
-            let _ = write!(text, "{} ({treatment})", m.fact);
+            if ja {
+                let _ = write!(text, "{}（{treatment}）", m.fact);
+            } else {
+                let _ = write!(text, "{} ({treatment})", m.fact);
+            }
         }
     }
 }
@@ -1107,26 +1321,32 @@ fn join<'a>(buffer: &mut String, items: impl Iterator<Item = &'a str>) {
 
 fn load_rubric(spec: &str) -> Result<CompiledRubric, Failure> {
     if let Some(name) = spec.strip_prefix(BUILTIN) {
-        return teichaku::rules::builtin(name).map_err(|e| unusable(e.to_string()));
+        return teichaku::rules::builtin(name).map_err(|e| unusable(e.message(crate::lang())));
     }
     let path = Path::new(spec);
     // The document limits apply to a rubric file as to any document: its size, each text's
     // length, the nesting, then the rubric's list lengths.
     let text = crate::input::read(path).map_err(|f| unusable(f.message))?;
     let limits = Limits::DEFAULT;
-    let rubric =
-        teichaku::rules::parse_rubric_with_limits(&text, &limits).map_err(|e| unusable(format!("{spec}: {e}")))?;
-    teichaku::rules::compile_with_limits(rubric, &limits)
-        .map_err(|errors| unusable(errors.iter().map(|e| format!("{spec}: {e}")).collect::<Vec<_>>().join("\n")))
+    let lang = crate::lang();
+    let rubric = teichaku::rules::parse_rubric_with_limits(&text, &limits)
+        .map_err(|e| unusable(format!("{spec}: {}", e.message(lang))))?;
+    teichaku::rules::compile_with_limits(rubric, &limits).map_err(|errors| {
+        unusable(errors.iter().map(|e| format!("{spec}: {}", e.message(lang))).collect::<Vec<_>>().join("\n"))
+    })
 }
 
 fn load_target(path: &Path, rubric: &CompiledRubric) -> Result<CalibrationTarget, Failure> {
     let text = crate::input::read(path).map_err(|f| unusable(f.message))?;
-    let target: CalibrationTarget =
-        serde_json::from_str(&text).map_err(|e| unusable(format!("{}: {e}", path.display())))?;
+    let target: CalibrationTarget = serde_json::from_str(&text).map_err(|e| {
+        unusable(match crate::lang() {
+            Lang::Ja => format!("{}: {}", path.display(), teichaku_report::json_problem(&e.to_string(), Lang::Ja)),
+            _ => format!("{}: {e}", path.display()),
+        })
+    })?;
     // Check the target against the rubric before reading any row.
     calibrate(rubric, &BatchReport::empty(rubric), &target)
-        .map_err(|e| unusable(format!("{}: {e}", path.display())))?;
+        .map_err(|e| unusable(format!("{}: {}", path.display(), e.message(crate::lang()))))?;
     Ok(target)
 }
 
@@ -1134,10 +1354,16 @@ fn format_of(path: &Path) -> Result<FactsFormat, Failure> {
     match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
         Some("csv") => Ok(FactsFormat::Csv),
         Some("jsonl" | "ndjson") => Ok(FactsFormat::Jsonl),
-        _ => Err(unusable(format!(
-            "{}: cannot tell the facts' format from the name: use a .csv or .jsonl file, or --facts-format",
-            path.display()
-        ))),
+        _ => Err(unusable(match crate::lang() {
+            Lang::Ja => format!(
+                "{}: 名前からファクトの形式がわかりません。`.csv` か `.jsonl` のファイルにするか、--facts-format を付けてください",
+                path.display()
+            ),
+            _ => format!(
+                "{}: cannot tell the facts' format from the name: use a .csv or .jsonl file, or --facts-format",
+                path.display()
+            ),
+        })),
     }
 }
 
@@ -1149,7 +1375,7 @@ fn open(path: &Path) -> Result<Box<dyn BufRead>, Failure> {
     }
     #[expect(clippy::disallowed_methods, reason = "the command line reads the facts file it is given")]
     let file = std::fs::File::open(path);
-    let file = file.map_err(|e| unusable(format!("{}: cannot read: {e}", path.display())))?;
+    let file = file.map_err(|e| unusable(format!("{}: {}", path.display(), crate::input::cannot_read(&e))))?;
     Ok(Box::new(BufReader::new(file)))
 }
 
@@ -1158,7 +1384,31 @@ fn unusable(message: impl Into<String>) -> Failure {
 }
 
 fn write_failure(e: impl std::fmt::Display) -> Failure {
-    Failure { message: format!("cannot write the output: {e}"), code: CANNOT_WRITE }
+    let message = match crate::lang() {
+        Lang::Ja => "出力を書き込めません".to_owned(),
+        _ => format!("cannot write the output: {e}"),
+    };
+    Failure { message, code: CANNOT_WRITE }
+}
+
+fn json_failure(e: serde_json::Error) -> Failure {
+    let message = match crate::lang() {
+        Lang::Ja => "JSON を書き出せません".to_owned(),
+        _ => format!("cannot write JSON: {e}"),
+    };
+    Failure { message, code: CANNOT_WRITE }
+}
+
+/// A line that cannot be read: the input is unusable from there.
+fn cannot_read_line(line: u64, e: &std::io::Error) -> Failure {
+    unusable(match crate::lang() {
+        Lang::Ja => format!("{line}行目: {}", crate::input::cannot_read(e)),
+        _ => format!("line {line}: cannot read: {e}"),
+    })
+}
+
+fn say(en: &'static str, ja: &'static str) -> &'static str {
+    crate::say(en, ja)
 }
 
 /// A line on standard error, as rows are read, its characters made [`printable`]. A standard

@@ -5,7 +5,9 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
+use teichaku::model::Lang;
 use teichaku::{NamedBy, UsageBadLine, UsageReport, UsageSource};
+use teichaku_report::Message;
 
 /// Opens a document's usage event files relative to `base` (the document's folder) and the
 /// command line's own as given.
@@ -33,17 +35,15 @@ pub(crate) fn threads() -> usize {
     set.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
 }
 
-/// One malformed line as the command line prints it: `FILE:LINE: PROBLEM`.
-pub(crate) fn bad_line_text(bad: &UsageBadLine) -> String {
-    format!("{}:{}: {}", bad.file, bad.line, bad.problem)
-}
-
-/// The malformed lines kept, then how many more there are.
-pub(crate) fn bad_lines_text(lines: &[UsageBadLine], count: u64) -> Vec<String> {
-    let mut text: Vec<String> = lines.iter().map(bad_line_text).collect();
+/// The malformed lines kept, each as `FILE:LINE: PROBLEM` in `lang`, then how many more there are.
+pub(crate) fn bad_lines_text(lines: &[UsageBadLine], count: u64, lang: Lang) -> Vec<String> {
+    let mut text: Vec<String> = lines.iter().map(|l| l.message(lang)).collect();
     let more = count.saturating_sub(lines.len() as u64);
     if more > 0 {
-        text.push(format!("… and {more} more malformed lines"));
+        text.push(match lang {
+            Lang::Ja => format!("…ほかに読めない行が {more} 行"),
+            _ => format!("… and {more} more malformed lines"),
+        });
     }
     text
 }
@@ -56,6 +56,7 @@ pub(crate) fn skipped_text(report: &UsageReport, shown: usize, title: &str) -> V
     }
     let mut text = vec![format!("{title}: {}", report.bad_line_count)];
     let kept = report.bad_lines.get(..shown.min(report.bad_lines.len())).unwrap_or_default();
-    text.extend(bad_lines_text(kept, report.bad_line_count).into_iter().map(|l| format!("  {l}")));
+    let lines = bad_lines_text(kept, report.bad_line_count, crate::lang());
+    text.extend(lines.into_iter().map(|l| format!("  {l}")));
     text
 }

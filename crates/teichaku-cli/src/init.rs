@@ -5,9 +5,10 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use teichaku::model::{DeploymentPattern, PlaybookCatalog, PlaybookId, UtcOffset};
+use teichaku::model::{DeploymentPattern, Lang, PlaybookCatalog, PlaybookId, UtcOffset};
 use teichaku::{Catalog, LoadOptions};
-use teichaku_import::{Encoding, ImportError, ImportOptions, RoleTable, SourceFormat, import_members};
+use teichaku_import::{Encoding, ImportOptions, RoleTable, SourceFormat, import_members};
+use teichaku_report::Message;
 
 use crate::Failure;
 
@@ -45,14 +46,24 @@ pub(crate) struct Request {
     as_of: Option<NaiveDate>,
 }
 
-pub(crate) fn run(req: &Request, catalog: &Catalog, out: &mut String) -> Result<u8, Failure> {
-    let offset: UtcOffset = serde_json::from_value(serde_json::Value::String(req.utc_offset.clone()))
-        .map_err(|e| Failure::input(format!("--utc-offset: {e}")))?;
+pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String) -> Result<u8, Failure> {
+    let ja = matches!(lang, Lang::Ja);
+    let offset: UtcOffset = serde_json::from_value(serde_json::Value::String(req.utc_offset.clone())).map_err(|e| {
+        Failure::input(if ja {
+            format!("--utc-offset: `{}`は時差ではありません（+09:00 のように書いてください）", req.utc_offset)
+        } else {
+            format!("--utc-offset: {e}")
+        })
+    })?;
     let today = crate::today(offset);
-    let playbook = PlaybookId::new(&req.playbook)
-        .ok()
-        .filter(|id| catalog.playbook(id).is_some())
-        .ok_or_else(|| Failure::input(format!("unknown playbook `{}`", req.playbook)))?;
+    let playbook =
+        PlaybookId::new(&req.playbook).ok().filter(|id| catalog.playbook(id).is_some()).ok_or_else(|| {
+            Failure::input(if ja {
+                format!("プレイブック `{}`はありません", req.playbook)
+            } else {
+                format!("unknown playbook `{}`", req.playbook)
+            })
+        })?;
     let name = req.members.display().to_string();
     let data = read_bytes(&req.members)?;
     let mut options = ImportOptions::new(req.as_of.unwrap_or(today));
@@ -61,38 +72,59 @@ pub(crate) fn run(req: &Request, catalog: &Catalog, out: &mut String) -> Result<
     options.utc_offset = offset;
     options.launch_date = req.launch_date.unwrap_or(today);
     options.deployment_pattern = DeploymentPattern::Hybrid;
-    options.encoding = req.encoding.as_deref().map(|e| e.parse::<Encoding>()).transpose().map_err(Failure::input)?;
+    options.encoding = req.encoding.as_deref().map(|e| e.parse::<Encoding>()).transpose().map_err(|e| {
+        Failure::input(if ja { "--encoding: 読めない文字コードの名前です".to_owned() } else { e })
+    })?;
     options.format = SourceFormat::from_file_name(&name);
     if let Some(path) = &req.roles {
         let text = crate::input::read(path)?;
-        options.roles = RoleTable::with_csv(&text).map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
+        options.roles = RoleTable::with_csv(&text)
+            .map_err(|e| Failure::input(format!("{}: {}", path.display(), e.message(lang))))?;
     }
-    let imported = import_members(&data, &options).map_err(|e| match e {
-        ImportError::BadRows { .. } => Failure::input(format!("{name}: {e}")),
-        other => Failure::input(format!("{name}: {other}")),
-    })?;
+    let imported =
+        import_members(&data, &options).map_err(|e| Failure::input(format!("{name}: {}", e.message(lang))))?;
     let text = imported.json.clone();
     // The document written is one `assess` reads: checked here, not left to the next command.
-    teichaku::load_with(text.as_str(), catalog, &std::collections::BTreeMap::new(), &LoadOptions::default())
-        .map_err(|e| Failure { message: format!("{name}: the document made is not valid: {e}"), code: 3 })?;
+    teichaku::load_with(text.as_str(), catalog, &std::collections::BTreeMap::new(), &LoadOptions::default()).map_err(
+        |e| Failure {
+            message: if ja {
+                format!("{name}: 作った文書が有効ではありません: {}", e.message(lang))
+            } else {
+                format!("{name}: the document made is not valid: {e}")
+            },
+            code: 3,
+        },
+    )?;
     for column in &imported.ignored_columns {
-        eprint_note(&format!("{name}: column `{column}` is not read"));
+        if ja {
+            eprint_note(lang, &format!("{name}: 列 `{column}`は読みません"));
+        } else {
+            eprint_note(lang, &format!("{name}: column `{column}` is not read"));
+        }
     }
     match &req.out {
         None => *out = text,
         Some(path) => {
             #[expect(clippy::disallowed_methods, reason = "the command line writes the document it was asked for")]
             let written = std::fs::write(path, text.as_bytes());
-            written.map_err(|e| Failure { message: format!("{}: cannot write: {e}", path.display()), code: 3 })?;
+            written.map_err(|e| Failure {
+                message: if ja {
+                    format!("{}: 書き込めません", path.display())
+                } else {
+                    format!("{}: cannot write: {e}", path.display())
+                },
+                code: 3,
+            })?;
         }
     }
     Ok(0)
 }
 
 /// A note on standard error that does not stop the command.
-fn eprint_note(text: &str) {
+fn eprint_note(lang: Lang, text: &str) {
     use std::io::Write as _;
-    let _ = writeln!(std::io::stderr().lock(), "note: {}", crate::render::clean(text));
+    let label = if matches!(lang, Lang::Ja) { "注意" } else { "note" };
+    let _ = writeln!(std::io::stderr().lock(), "{label}: {}", crate::render::clean(text));
 }
 
 /// The bytes of `path`, or of standard input for `-`, up to the import's limit.
@@ -108,6 +140,6 @@ fn read_bytes(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
         let file = std::fs::File::open(path);
         file.and_then(|f| f.take(limit).read_to_end(&mut bytes))
     };
-    result.map_err(|e| Failure::input(format!("{}: cannot read: {e}", path.display())))?;
+    result.map_err(|e| Failure::input(format!("{}: {}", path.display(), crate::input::cannot_read(&e))))?;
     Ok(bytes)
 }

@@ -1,16 +1,18 @@
 //! `teichaku kpis`: the document, its event files and the command line's own, into a KPI report.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use teichaku::metrics::{KpiOptions, KpiReport, Scope, StreamOptions, kpis_with_store};
+use teichaku::metrics::{KpiOptions, KpiReport, Scope, kpis_with_store};
 use teichaku::model::{Lang, Role, ValidSnapshot};
-use teichaku::{Catalog, LoadError, LoadOptions, Loaded, UsageReport};
+use teichaku::{Catalog, UsageReport};
 
-use crate::events::{Files, bad_lines_text, skipped_text};
-use crate::render::{clean, clean_lines, t};
-use crate::{Failure, Format, input, json};
+use crate::events::skipped_text;
+use crate::render::{clean, t};
+use crate::{Failure, Format, json};
+
+pub(crate) use crate::input::load_with_events;
 
 /// The arguments of `teichaku kpis`.
 #[derive(clap::Args, Debug)]
@@ -110,44 +112,3 @@ fn parse_scope(s: &str, snapshot: &ValidSnapshot) -> Result<Scope, Failure> {
     })
 }
 
-/// Reads and validates the document, then builds the event store from its usage events, the
-/// files it names (in its folder) and `events`, streamed row by row: the library's
-/// [`teichaku::load_with`], the one loading path.
-pub(crate) fn load_with_events(
-    file: &Path,
-    events: &[PathBuf],
-    outcomes: Option<&Path>,
-    skip_bad_lines: bool,
-    catalog: &Catalog,
-) -> Result<Loaded, Failure> {
-    let text = input::read(file)?;
-    // An outcomes file is read whole and checked row by row before the document is validated.
-    let outcomes = match outcomes {
-        Some(path) => teichaku::read_outcomes_csv(&input::read(path)?)
-            .map_err(|e| Failure::input(format!("{}: {}", path.display(), clean(&e.to_string()))))?,
-        None => Vec::new(),
-    };
-    let mut extra_files = Vec::with_capacity(events.len());
-    for path in events {
-        let name = path.to_str().ok_or_else(|| Failure::input(format!("{}: not a UTF-8 file name", path.display())))?;
-        extra_files.push(name.to_owned());
-    }
-    let stream = StreamOptions { threads: crate::events::threads(), ..StreamOptions::default() };
-    let options = LoadOptions { skip_bad_lines, extra_files, stream, outcomes, ..LoadOptions::default() };
-    // The text is given away, so it is freed once parsed.
-    teichaku::load_with(text, catalog, &Files { base: input::folder_of(file) }, &options)
-        .map_err(|e| load_failure(file, &e))
-}
-
-/// The message of a document that cannot be loaded: malformed event lines one per line.
-pub(crate) fn load_failure(file: &Path, e: &LoadError) -> Failure {
-    match e {
-        LoadError::Document(e) => Failure::input(format!("{}: {}", file.display(), clean(&e.to_string()))),
-        LoadError::BadLines { count, lines } => {
-            let mut message = bad_lines_text(lines, *count);
-            message.push(format!("{count} malformed lines; fix them or pass --skip-bad-lines"));
-            Failure::input(clean_lines(&message.join("\n")))
-        }
-        other => Failure::input(clean_lines(&other.to_string())),
-    }
-}

@@ -19,17 +19,19 @@ mod whatif;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use teichaku::model::{Lang, PlaybookCatalog, PlaybookId};
 use teichaku::{Catalog, demo};
+use teichaku_report::Message;
 
 /// Make generative-AI use take root: playbooks, validation and reports.
 #[derive(Parser, Debug)]
 #[command(name = "teichaku", version, about, long_about = None)]
 struct Cli {
-    /// Language of text output.
-    #[arg(long, global = true, value_enum, default_value_t = LangArg::En)]
+    /// Language of text output and of messages (also `TEICHAKU_LANG`).
+    #[arg(long, global = true, value_enum, default_value_t = LangArg::En, env = "TEICHAKU_LANG")]
     lang: LangArg,
     /// A playbook document to add to the built-in ones (replacing a built-in one of the same id);
     /// may be given several times.
@@ -146,8 +148,25 @@ impl Failure {
     }
 }
 
+/// The language of messages, set once from `--lang` (or `TEICHAKU_LANG`) before any work.
+static LANG: OnceLock<Lang> = OnceLock::new();
+
+/// The language of messages: what `--lang` chose, English before it is read.
+pub(crate) fn lang() -> Lang {
+    LANG.get().copied().unwrap_or_default()
+}
+
+/// `en` or `ja`, by the language of messages.
+pub(crate) fn say(en: &'static str, ja: &'static str) -> &'static str {
+    match lang() {
+        Lang::Ja => ja,
+        _ => en,
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let _ = LANG.set(Lang::from(cli.lang));
     // A closed standard output is found before any work, for every command: the standard
     // library's own handle would take writes to it as done and lose them.
     let stdout = match output::Stdout::open() {
@@ -174,10 +193,10 @@ fn run(cli: Cli, stdout: &output::Stdout, out: &mut String) -> Result<u8, Failur
     let mut catalog = Catalog::builtin();
     for path in &cli.with_playbook {
         let text = input::read(path)?;
-        let playbook =
-            teichaku::model::parse_playbook(&text).map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
+        let playbook = teichaku::model::parse_playbook(&text)
+            .map_err(|e| Failure::input(format!("{}: {}", path.display(), e.message(lang))))?;
         teichaku::model::validate_playbook(&playbook)
-            .map_err(|e| Failure::input(prefix_lines(&path.display().to_string(), &e.to_string())))?;
+            .map_err(|e| Failure::input(prefix_lines(&path.display().to_string(), &e.message(lang))))?;
         catalog.insert(playbook);
     }
     match cli.command {
@@ -203,24 +222,26 @@ fn run(cli: Cli, stdout: &output::Stdout, out: &mut String) -> Result<u8, Failur
         Command::Validate { file, format } => {
             let text = input::read(&file)?;
             let report = input::validate(text, &input::folder_of(&file), &catalog);
-            match format {
-                Format::Json => *out = json(&report)?,
-                Format::Text => render::validation_text(&report, lang, out),
+            match (format, lang) {
+                (Format::Json, _) => *out = json(&report)?,
+                (Format::Text, Lang::Ja) => input::validation_text_ja(&report, out),
+                (Format::Text, _) => render::validation_text(&report, lang, out),
             }
             return Ok(if report.valid { 0 } else { 1 });
         }
         Command::Kpis(request) => return kpis::run(&request, &catalog, lang, out),
         Command::Assess(request) => return assess::run(&request, &catalog, lang, stdout, out),
-        Command::Evaluate(request) => return evaluate::run(&request),
+        Command::Evaluate(request) => return evaluate::run(&request, lang),
         Command::Whatif(request) => return whatif::run(&request, &catalog, lang, out),
-        Command::Init(request) => return init::run(&request, &catalog, out),
+        Command::Init(request) => return init::run(&request, &catalog, lang, out),
         Command::Schema { document } => *out = json(&schema::schemas(document))?,
         Command::Demo { document, format } => {
             if document {
                 *out = json(&demo::document())?;
             } else {
                 let snapshot = demo::snapshot();
-                let assessment = teichaku::assess(&snapshot, demo::AS_OF).map_err(|e| Failure::input(e.to_string()))?;
+                let assessment =
+                    teichaku::assess(&snapshot, demo::AS_OF).map_err(|e| Failure::input(input::assess_failure(&e)))?;
                 let format =
                     if format == Format::Json { assess::AssessFormat::Json } else { assess::AssessFormat::Text };
                 return assess::emit(&snapshot, &assessment, None, format, 10, lang, stdout, out);
@@ -257,10 +278,15 @@ pub(crate) fn mark_today(out: &mut String, as_of: chrono::NaiveDate, lang: Lang)
 
 fn find<'a>(catalog: &'a Catalog, id: &str) -> Result<&'a teichaku::model::Playbook, Failure> {
     let known = || catalog.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", ");
-    PlaybookId::new(id)
-        .ok()
-        .and_then(|id| catalog.playbook(&id))
-        .ok_or_else(|| Failure::input(format!("unknown playbook `{id}`: known playbooks are {}", known())))
+    PlaybookId::new(id).ok().and_then(|id| catalog.playbook(&id)).ok_or_else(|| {
+        Failure::input(match lang() {
+            Lang::Ja => {
+                let known: Vec<String> = catalog.iter().map(|p| format!("`{}`", p.id)).collect();
+                format!("プレイブック `{id}`はありません（あるのは {}）", known.join("、"))
+            }
+            _ => format!("unknown playbook `{id}`: known playbooks are {}", known()),
+        })
+    })
 }
 
 pub(crate) fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, Failure> {
@@ -269,7 +295,13 @@ pub(crate) fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, Fa
             s.push('\n');
             s
         })
-        .map_err(|e| Failure { message: format!("cannot write JSON: {e}"), code: 3 })
+        .map_err(|e| Failure {
+            message: match lang() {
+                Lang::Ja => "JSON を書き出せません".to_owned(),
+                _ => format!("cannot write JSON: {e}"),
+            },
+            code: 3,
+        })
 }
 
 fn prefix_lines(prefix: &str, text: &str) -> String {

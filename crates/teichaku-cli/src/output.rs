@@ -100,6 +100,18 @@ fn closed_before_start() -> bool {
 /// Says on standard error that the output cannot be written, and ends with [`CANNOT_WRITE`].
 pub(crate) fn cannot_write(e: &std::io::Error) -> ExitCode {
     let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "cannot write the output: {e}");
+    match crate::lang() {
+        teichaku::model::Lang::Ja => {
+            let why = match e.kind() {
+                std::io::ErrorKind::BrokenPipe => "出力先が閉じています",
+                std::io::ErrorKind::StorageFull => "書き込み先に空きがありません",
+                _ => "書き込みに失敗しました",
+            };
+            let _ = writeln!(stderr, "出力を書き込めません: {why}");
+        }
+        _ => {
+            let _ = writeln!(stderr, "cannot write the output: {e}");
+        }
+    }
     ExitCode::from(CANNOT_WRITE)
 }

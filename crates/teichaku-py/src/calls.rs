@@ -6,13 +6,15 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 use teichaku::metrics::{EventStore, KpiError};
-use teichaku::model::Limits;
 use teichaku::model::{AssessmentDocument, DocumentError, Role, ValidSnapshot};
+use teichaku::model::{Lang, Limits};
 use teichaku::rules::{
     BatchReport, BuiltinError, CompiledRubric, Evaluation, EvaluationError, FactValue, Facts, Outcome, Rubric, Subject,
     compile_with_limits, parse_rubric,
 };
 use teichaku::{Assessment, Catalog, LoadError, LoadOptions, UsageSource};
+
+use teichaku_report::Message;
 
 use crate::problems::{Failure, Kind, variant_name};
 
@@ -102,6 +104,7 @@ fn load_failure(input: &Input, error: LoadError) -> Failure {
             // As `assess` reports it when it builds the store itself.
             let error = KpiError::Store(error);
             Failure::one(Kind::Assessment, &variant_name(&error), error.to_string(), Map::new())
+                .with_ja(&error.message(Lang::Ja))
         }
         other => {
             let mut fields = Map::new();
@@ -119,6 +122,7 @@ fn load_failure(input: &Input, error: LoadError) -> Failure {
                 _ => {}
             }
             Failure::one(Kind::Document, &variant_name(&other), other.to_string(), fields)
+                .with_ja(&other.message(Lang::Ja))
         }
     }
 }
@@ -126,8 +130,10 @@ fn load_failure(input: &Input, error: LoadError) -> Failure {
 /// Assesses a document on `as_of`, reading its usage event files through `usage`.
 pub(crate) fn assess(input: &Input, as_of: NaiveDate, usage: Option<&dyn UsageSource>) -> Result<Assessment, Failure> {
     let loaded = load_with(input, usage)?;
-    teichaku::assess_with_store(&loaded.snapshot, &loaded.store, as_of, &Default::default())
-        .map_err(|error| Failure::one(Kind::Assessment, &variant_name(&error), error.to_string(), Map::new()))
+    teichaku::assess_with_store(&loaded.snapshot, &loaded.store, as_of, &Default::default()).map_err(|error| {
+        Failure::one(Kind::Assessment, &variant_name(&error), error.to_string(), Map::new())
+            .with_ja(&error.message(Lang::Ja))
+    })
 }
 
 /// Reads and compiles a rubric within the document limits, or fetches a built-in one (`ID` for
@@ -159,7 +165,7 @@ fn builtin_failure(spec: &str, error: &BuiltinError) -> Failure {
         _ => ("unknown_builtin", Map::new()),
     };
     fields.insert("id".into(), json!(spec));
-    Failure::one(Kind::Rubric, kind, error.to_string(), fields)
+    Failure::one(Kind::Rubric, kind, error.to_string(), fields).with_ja(&error.message(Lang::Ja))
 }
 
 /// Builds one subject's facts row: every unknown name and unusable value is reported at once.

@@ -436,8 +436,10 @@ fn to_python<'py>(py: Python<'py>, value: &impl serde::Serialize) -> PyResult<Bo
     convert::to_python(py, &value)
 }
 
-/// The exception for `failure`, with its problems as `.problems`.
+/// The exception for `failure`, with its problems as `.problems` and its message in Japanese as
+/// `.message_ja`.
 fn raise(py: Python<'_>, failure: Failure) -> PyErr {
+    let message_ja = failure.message_ja();
     let error = match failure.kind {
         Kind::Document => DocumentError::new_err(failure.message),
         Kind::Validation => ValidationError::new_err(failure.message),
@@ -446,7 +448,9 @@ fn raise(py: Python<'_>, failure: Failure) -> PyErr {
         Kind::Assessment => AssessmentError::new_err(failure.message),
     };
     let problems = serde_json::Value::Array(failure.problems);
-    let attached = convert::to_python(py, &problems).and_then(|problems| error.value(py).setattr("problems", problems));
+    let attached = convert::to_python(py, &problems)
+        .and_then(|problems| error.value(py).setattr("problems", problems))
+        .and_then(|()| error.value(py).setattr("message_ja", message_ja));
     match attached {
         Ok(()) => error,
         Err(other) => other,

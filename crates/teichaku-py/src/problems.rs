@@ -1,8 +1,9 @@
 //! Failures as Python will see them: an exception class, a one-line message, and a list of
 //! problems, each a JSON object naming the record, rubric item, fact or subject at fault.
 //!
-//! Every problem has `error` (a `snake_case` kind) and `message` (the engine's own one-line
-//! text); the other keys depend on where the problem sits:
+//! Every problem has `error` (a `snake_case` kind), `message` (the engine's own one-line
+//! text) and `message_ja` (the same in Japanese, rows and positions counted from 1); the other
+//! keys depend on where the problem sits:
 //! - a validation problem is the serde form of the model's `ValidationError`, with its `record`;
 //! - a rubric problem has `at` (`{"list": "criterion", "index": 2, "id": "usage"}`) and, where the
 //!   problem is about one, `fact` or `band`;
@@ -11,8 +12,9 @@
 //!   from JSON text has `line` and `column`.
 
 use serde_json::{Map, Value, json};
-use teichaku::model::{DocumentError, ValidationError, ValidationErrors};
+use teichaku::model::{DocumentError, Lang, ValidationError, ValidationErrors};
 use teichaku::rules::{EvaluationError, RubricError, RubricErrors};
+use teichaku_report::Message;
 
 /// Which exception a failure raises.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -70,6 +72,12 @@ impl Failure {
     pub(crate) fn document(error: &DocumentError, path: Option<String>) -> Self {
         let mut problem = Map::new();
         let mut message = error.to_string();
+        let message_ja = match (error, &path) {
+            (DocumentError::Syntax { message: what, .. }, Some(path)) => {
+                format!("{path}: {}", teichaku_report::json_problem(what, Lang::Ja))
+            }
+            _ => error.message(Lang::Ja),
+        };
         match (error, path) {
             (DocumentError::Syntax { message: what, .. }, Some(path)) => {
                 message = format!("{path}: {what}");
@@ -81,7 +89,28 @@ impl Failure {
             }
             _ => {}
         }
-        Failure::one(Kind::Document, &variant_name(error), message, problem)
+        Failure::one(Kind::Document, &variant_name(error), message, problem).with_ja(&message_ja)
+    }
+
+    /// Gives every problem that has no Japanese message yet `text` as its `message_ja`.
+    pub(crate) fn with_ja(mut self, text: &str) -> Self {
+        for problem in &mut self.problems {
+            if let Value::Object(fields) = problem {
+                fields.entry("message_ja").or_insert_with(|| text.into());
+            }
+        }
+        self
+    }
+
+    /// The Japanese message: the problems' `message_ja`, one a line, or the English message
+    /// when a problem has none.
+    pub(crate) fn message_ja(&self) -> String {
+        let texts: Option<Vec<&str>> =
+            self.problems.iter().map(|p| p.get("message_ja").and_then(Value::as_str)).collect();
+        match texts {
+            Some(texts) if !texts.is_empty() => texts.join("\n"),
+            _ => self.message.clone(),
+        }
     }
 
     /// Adds `key: value` to every problem, such as the subject's position in a batch.
@@ -103,6 +132,7 @@ fn validation_problem(error: &ValidationError) -> Value {
         _ => Map::from_iter([("error".to_owned(), variant_name(error).into())]),
     };
     problem.insert("message".into(), error.to_string().into());
+    problem.insert("message_ja".into(), error.message(Lang::Ja).into());
     Value::Object(problem)
 }
 
@@ -110,6 +140,7 @@ fn rubric_problem(error: &RubricError) -> Value {
     let mut problem = Map::new();
     problem.insert("error".into(), variant_name(error).into());
     problem.insert("message".into(), error.to_string().into());
+    problem.insert("message_ja".into(), error.message(Lang::Ja).into());
     match error {
         RubricError::UnknownFact { at, fact }
         | RubricError::WrongFactKind { at, fact, .. }
@@ -148,6 +179,7 @@ fn evaluation_problem(error: &EvaluationError) -> Value {
     let mut problem = Map::new();
     problem.insert("error".into(), variant_name(error).into());
     problem.insert("message".into(), error.to_string().into());
+    problem.insert("message_ja".into(), error.message(Lang::Ja).into());
     match error {
         EvaluationError::MissingFacts { facts } | EvaluationError::RequiredFactsMissing { facts } => {
             problem.insert("facts".into(), json!(facts));

@@ -30,6 +30,7 @@
 pub mod format;
 mod gantt;
 mod html;
+mod messages;
 mod schedule;
 mod svg;
 mod text;
@@ -38,6 +39,7 @@ pub mod words;
 
 pub use gantt::gantt_mermaid;
 pub use html::{CHART_IDS, html};
+pub use messages::{Message, json_problem};
 pub use text::{assessment_text, clean, clean_lines, kpis_text, playbook_text, playbooks_text, provenance};
 pub use whatif::whatif_text;
 

@@ -77,7 +77,7 @@ pub enum LoadError {
     ///
     /// ```
     /// use teichaku::{LoadError, UsageBadLine};
-    /// let line = UsageBadLine { file: "a.csv".into(), line: 4, problem: "no member".into() };
+    /// let line = UsageBadLine::from_text("a.csv", 4, "no member");
     /// let e = LoadError::BadLines { count: 3, lines: vec![line] };
     /// assert_eq!(e.to_string(), "3 malformed usage event lines, the first `a.csv` line 4: no member");
     /// ```
@@ -199,10 +199,12 @@ pub struct UsageFileReport {
 /// One malformed usage event line.
 ///
 /// ```
-/// let line = teichaku::UsageBadLine { file: "a.csv".into(), line: 4, problem: "no member".into() };
+/// use teichaku::metrics::LineError;
+/// let line = teichaku::UsageBadLine::new("a.csv", 4, LineError::MissingMember);
 /// assert_eq!(line.to_string(), "`a.csv` line 4: no member");
+/// assert_eq!(line.error(), Some(&LineError::MissingMember));
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct UsageBadLine {
     /// The file, as named.
     pub file: String,
@@ -210,7 +212,57 @@ pub struct UsageBadLine {
     pub line: u64,
     /// What is wrong with it (at most 200 characters).
     pub problem: String,
+    /// What is wrong with it, as the error it is (for a message in another language); absent
+    /// for a line made from text alone.
+    #[serde(skip)]
+    error: Option<LineError>,
 }
+
+impl UsageBadLine {
+    /// A malformed line of `file` (line `line`, from 1) and what is wrong with it.
+    ///
+    /// ```
+    /// use teichaku::metrics::LineError;
+    /// let line = teichaku::UsageBadLine::new("a.csv", 2, LineError::NotUtf8);
+    /// assert_eq!(line.problem, "unreadable line: not UTF-8");
+    /// ```
+    pub fn new(file: impl Into<String>, line: u64, error: LineError) -> Self {
+        let problem = error.to_string().chars().take(MAX_PROBLEM_CHARS).collect();
+        Self { file: file.into(), line, problem, error: Some(error) }
+    }
+
+    /// A malformed line known by the text of its problem only.
+    ///
+    /// ```
+    /// let line = teichaku::UsageBadLine::from_text("a.csv", 4, "no member");
+    /// assert_eq!(line.to_string(), "`a.csv` line 4: no member");
+    /// assert_eq!(line.error(), None);
+    /// ```
+    pub fn from_text(file: impl Into<String>, line: u64, problem: impl Into<String>) -> Self {
+        Self { file: file.into(), line, problem: problem.into(), error: None }
+    }
+
+    /// What is wrong with the line, as an error, when it was made from one.
+    ///
+    /// ```
+    /// use teichaku::metrics::LineError;
+    /// let line = teichaku::UsageBadLine::new("a.csv", 2, LineError::NotUtf8);
+    /// assert_eq!(line.error(), Some(&LineError::NotUtf8));
+    /// ```
+    pub fn error(&self) -> Option<&LineError> {
+        self.error.as_ref()
+    }
+}
+
+/// Lines are equal when their file, line and problem text are: the error the text was made from
+/// adds nothing to compare.
+impl PartialEq for UsageBadLine {
+    fn eq(&self, other: &Self) -> bool {
+        self.file == other.file && self.line == other.line && self.problem == other.problem
+    }
+}
+
+impl Eq for UsageBadLine {}
 
 impl std::fmt::Display for UsageBadLine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -222,8 +274,7 @@ impl UsageReport {
     fn bad(&mut self, file: &str, line: u64, error: &LineError) {
         self.bad_line_count += 1;
         if self.bad_lines.len() < MAX_BAD_LINES_KEPT {
-            let problem = error.to_string().chars().take(MAX_PROBLEM_CHARS).collect();
-            self.bad_lines.push(UsageBadLine { file: file.to_owned(), line, problem });
+            self.bad_lines.push(UsageBadLine::new(file, line, error.clone()));
         }
     }
 }

@@ -15,9 +15,12 @@ ENGINE_VERSION: str
 BUILTIN_RUBRICS: tuple[str, ...]
 
 class TeichakuError(ValueError):
-    """Bad input to teichaku; ``problems`` lists each problem as a dict with ``error`` and ``message``."""
+    """Bad input to teichaku; ``problems`` lists each problem as a dict with ``error``, ``message``
+    and ``message_ja`` (the message in Japanese, rows and positions counted from 1); ``message_ja``
+    is the exception's message in Japanese."""
 
     problems: list[Json]
+    message_ja: str
 
 class DocumentError(TeichakuError):
     """A document that cannot be read: problems carry ``path`` (from a dict) or ``line``/``column`` (from text)."""

@@ -29,6 +29,7 @@ fn a_validation_problem_names_its_record() {
         json!({ "record": "member", "index": 3, "id": "00000000-0000-0000-0000-000000000007" })
     );
     assert_eq!(problem["message"], failure.message.as_str());
+    assert!(problem["message_ja"].as_str().is_some_and(|m| m.starts_with("4件目のメンバー")), "{problem}");
 }
 
 #[test]
@@ -39,7 +40,18 @@ fn a_rubric_problem_names_its_place() -> Result<(), Box<dyn std::error::Error>> 
     assert_eq!(failure.kind, Kind::Rubric);
     assert_eq!(failure.problems[0]["error"], "bad_weight");
     assert_eq!(failure.problems[0]["at"], json!({ "list": "criterion", "index": 0, "id": "usage" }));
-    assert_eq!(failure.problems[1], json!({ "error": "no_bands", "message": "the rubric has no bands" }));
+    assert_eq!(
+        failure.problems[1],
+        json!({ "error": "no_bands", "message": "the rubric has no bands", "message_ja": "ルーブリックに評価段階がありません" })
+    );
+    assert_eq!(
+        failure.problems[0]["message_ja"],
+        "1番目の評価基準 `usage`の重み 0が正しくありません（0 より大きく 1000000 以下）"
+    );
+    assert_eq!(
+        failure.message_ja(),
+        "1番目の評価基準 `usage`の重み 0が正しくありません（0 より大きく 1000000 以下）\nルーブリックに評価段階がありません"
+    );
     Ok(())
 }
 
