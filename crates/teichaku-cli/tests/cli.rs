@@ -324,7 +324,7 @@ fn dated_changes_give_each_date_its_units_and_bad_ones_are_named_by_number() {
         cmd.current_dir(dir.path()).args(["kpis", "doc.json", "--as-of", as_of, "--format", "json"]);
         let out: serde_json::Value = serde_json::from_str(&stdout(&mut cmd)).unwrap();
         let of = |unit: &str| {
-            let scopes = out["report"]["scopes"].as_array().unwrap();
+            let scopes = out["scopes"].as_array().unwrap();
             scopes.iter().find(|s| s["scope"]["id"] == unit).unwrap()["headcount"].as_u64().unwrap()
         };
         (of("00000000-0000-0000-0000-000000000002"), of("00000000-0000-0000-0000-000000000003"))
