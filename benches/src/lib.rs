@@ -69,6 +69,7 @@ pub fn snapshot(data: &synthetic::Dataset) -> Option<ValidSnapshot> {
         waves: Vec::new(),
         task_baselines: Vec::new(),
         hourly_rate: None,
+        changes: Vec::new(),
         keys: Default::default(),
     };
     let catalog = teichaku::Catalog::builtin();

@@ -153,6 +153,7 @@ pub fn snapshot(data: &synthetic::Dataset) -> Option<ValidSnapshot> {
         waves,
         task_baselines: Vec::new(),
         hourly_rate: None,
+        changes: Vec::new(),
         keys: Default::default(),
     };
     teichaku::model::validate(Snapshot { organisation, playbook, observations }).ok()

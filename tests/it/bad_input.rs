@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use teichaku::LoadError;
 use teichaku::metrics::{KpiError, StoreError};
 use teichaku::model::{
-    ActivityId, DocumentError, Limit, Limits, MAX_CONDITION_DEPTH, NumberProblem, PhaseId, PlaybookId, Record,
+    ActivityId, DocumentError, Limit, Limits, MAX_CONDITION_DEPTH, NumberProblem, PhaseId, PlaybookId, Record, Role,
     ValidationError, parse_document, parse_playbook_with_limits, validate_document_with_limits, validate_playbook,
 };
 use teichaku::rules::{
@@ -57,6 +57,15 @@ fn criterion(s: &str) -> teichaku::model::CriterionId {
 
 fn intervention(s: &str) -> teichaku::model::InterventionId {
     teichaku::model::InterventionId::new(s).unwrap()
+}
+
+/// Change number `number` (from 1) of member `n`, with the member's name.
+fn change(number: usize, n: u128, name: Option<&str>) -> Record {
+    Record::Change { number, member: member(n), key: None, name: name.map(str::to_owned) }
+}
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
 }
 
 fn small_playbook() -> Record {
@@ -991,6 +1000,182 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
             }),
             Syntax("unknown field `currency`"),
         ),
+        // Dated changes to members' facts (`organisation.changes`), numbered from 1 and naming the
+        // member by key and name.
+        (
+            "a change naming an unknown member",
+            edited(|d| {
+                d["organisation"]["changes"] =
+                    json!([{ "member": member(0x999), "on": "2026-06-01", "literacy": "advanced" }])
+            }),
+            Invalid(vec![ValidationError::UnknownMember { record: change(1, 0x999, None), member: member(0x999) }]),
+        ),
+        (
+            "a transfer to an unknown unit",
+            edited(|d| {
+                d["organisation"]["changes"] = json!([{ "member": member(0x101), "on": "2026-06-01", "unit": unit(9) }])
+            }),
+            Invalid(vec![ValidationError::UnknownUnit { record: change(1, 0x101, Some("Aoki")), unit: unit(9) }]),
+        ),
+        (
+            "a change that changes nothing",
+            edited(|d| d["organisation"]["changes"] = json!([{ "member": member(0x103), "on": "2026-06-01" }])),
+            Invalid(vec![ValidationError::Empty {
+                record: change(1, 0x103, None),
+                what: "a change needs `unit`, `add_roles`, `remove_roles`, `literacy` or `age_band`",
+            }]),
+        ),
+        (
+            "a change before the member joined",
+            edited(|d| {
+                d["organisation"]["changes"] =
+                    json!([{ "member": member(0x105), "on": "2026-05-06", "literacy": "advanced" }])
+            }),
+            Invalid(vec![ValidationError::ChangeOutsideTenure {
+                record: change(1, 0x105, None),
+                on: day("2026-05-06"),
+                joined: day("2026-05-07"),
+                left: None,
+            }]),
+        ),
+        (
+            "a change on the day the member joined",
+            edited(|d| {
+                d["organisation"]["changes"] =
+                    json!([{ "member": member(0x105), "on": "2026-05-07", "literacy": "advanced" }])
+            }),
+            Valid,
+        ),
+        (
+            "a change on the day the member left",
+            edited(|d| {
+                d["organisation"]["changes"] = json!([{ "member": member(0x107), "on": "2026-06-01", "unit": unit(2) }])
+            }),
+            Invalid(vec![ValidationError::ChangeOutsideTenure {
+                record: change(1, 0x107, None),
+                on: day("2026-06-01"),
+                joined: day("2005-04-01"),
+                left: Some(day("2026-06-01")),
+            }]),
+        ),
+        (
+            "removing a role the member does not hold",
+            edited(|d| {
+                d["organisation"]["changes"] =
+                    json!([{ "member": member(0x103), "on": "2026-06-01", "remove_roles": ["ambassador"] }])
+            }),
+            Invalid(vec![ValidationError::RoleChange {
+                record: change(1, 0x103, None),
+                role: Role::Ambassador,
+                on: day("2026-06-01"),
+                held: false,
+            }]),
+        ),
+        (
+            "adding a role the member already holds",
+            edited(|d| {
+                d["organisation"]["changes"] =
+                    json!([{ "member": member(0x104), "on": "2026-06-01", "add_roles": ["ambassador"] }])
+            }),
+            Invalid(vec![ValidationError::RoleChange {
+                record: change(1, 0x104, None),
+                role: Role::Ambassador,
+                on: day("2026-06-01"),
+                held: true,
+            }]),
+        ),
+        // Changes apply in date order, not document order: the removal listed second but dated
+        // before the appointment finds the role not yet held.
+        (
+            "removing a role before the day it is given",
+            edited(|d| {
+                d["organisation"]["changes"] = json!([
+                    { "member": member(0x103), "on": "2026-07-01", "add_roles": ["ambassador"] },
+                    { "member": member(0x103), "on": "2026-06-01", "remove_roles": ["ambassador"] }
+                ])
+            }),
+            Invalid(vec![ValidationError::RoleChange {
+                record: change(2, 0x103, None),
+                role: Role::Ambassador,
+                on: day("2026-06-01"),
+                held: false,
+            }]),
+        ),
+        (
+            "an appointment and a later removal",
+            edited(|d| {
+                d["organisation"]["changes"] = json!([
+                    { "member": member(0x103), "on": "2026-07-01", "remove_roles": ["ambassador"] },
+                    { "member": member(0x103), "on": "2026-06-01", "add_roles": ["ambassador"] }
+                ])
+            }),
+            Valid,
+        ),
+        (
+            "two transfers of one member on one day",
+            edited(|d| {
+                d["organisation"]["changes"] = json!([
+                    { "member": member(0x103), "on": "2026-06-01", "unit": unit(3) },
+                    { "member": member(0x103), "on": "2026-06-01", "unit": unit(1), "literacy": "advanced" }
+                ])
+            }),
+            Invalid(vec![ValidationError::ConflictingChanges {
+                record: change(2, 0x103, None),
+                fact: "unit".into(),
+                on: day("2026-06-01"),
+                first: 1,
+            }]),
+        ),
+        (
+            "one change adding and removing the same role",
+            edited(
+                |d| d["organisation"]["changes"] = json!([{ "member": member(0x104), "on": "2026-06-01", "add_roles": ["manager"], "remove_roles": ["manager"] }]),
+            ),
+            Invalid(vec![ValidationError::ConflictingChanges {
+                record: change(1, 0x104, None),
+                fact: "role manager".into(),
+                on: day("2026-06-01"),
+                first: 1,
+            }]),
+        ),
+        (
+            "a transfer and an appointment of one member on one day, in two changes",
+            edited(|d| {
+                d["organisation"]["changes"] = json!([
+                    { "member": member(0x103), "on": "2026-06-01", "unit": unit(3) },
+                    { "member": member(0x103), "on": "2026-06-01", "add_roles": ["ambassador"] }
+                ])
+            }),
+            Valid,
+        ),
+        (
+            "an unknown role in a change",
+            edited(|d| {
+                d["organisation"]["changes"] =
+                    json!([{ "member": member(0x103), "on": "2026-06-01", "add_roles": ["janitor"] }])
+            }),
+            Syntax("unknown variant `janitor`"),
+        ),
+        (
+            "an unknown literacy in a change",
+            edited(|d| {
+                d["organisation"]["changes"] =
+                    json!([{ "member": member(0x103), "on": "2026-06-01", "literacy": "expert" }])
+            }),
+            Syntax("unknown variant `expert`"),
+        ),
+        (
+            "an unknown field in a change",
+            edited(|d| {
+                d["organisation"]["changes"] = json!([{ "member": member(0x103), "on": "2026-06-01", "role": "staff" }])
+            }),
+            Syntax("unknown field `role`"),
+        ),
+        (
+            "a change without a date",
+            edited(|d| d["organisation"]["changes"] = json!([{ "member": member(0x103), "unit": unit(3) }])),
+            Syntax("missing field `on`"),
+        ),
     ]
 }
 
@@ -1066,6 +1251,24 @@ fn tightened_limits_name_the_list_and_the_record() {
         ]
     );
     assert_eq!(errors[0].to_string(), "the organisation has 8 members, more than the limit of 7",);
+}
+
+#[test]
+fn changes_past_their_limit_are_refused_before_they_are_checked() {
+    let mut doc = small();
+    // Two changes, the second of an unknown member: past the limit, only the limit is reported.
+    doc["organisation"]["changes"] = json!([
+        { "member": member(0x103), "on": "2026-06-01", "unit": unit(3) },
+        { "member": member(0x999), "on": "2026-06-01", "unit": unit(3) }
+    ]);
+    let doc = parse_document(&doc.to_string()).unwrap();
+    let tight = Limits { max_changes: 1, ..Limits::DEFAULT };
+    let errors = validate_document_with_limits(doc, catalog(), &tight).unwrap_err().into_vec();
+    assert_eq!(
+        errors,
+        [ValidationError::LimitExceeded { record: Record::Organisation, what: Limit::Changes, limit: 1, found: 2 }]
+    );
+    assert_eq!(errors[0].to_string(), "the organisation has 2 changes to members' facts, more than the limit of 1");
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod activity_recent;
 mod api;
 mod bad_input;
 mod calibration;
+mod dated_facts;
 mod demo;
 mod fuzz_regressions;
 mod html_report;

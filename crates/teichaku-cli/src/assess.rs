@@ -68,7 +68,10 @@ pub(crate) fn run(
         .map_err(|e| Failure::input(e.to_string()))?;
     // Usage event files read are reported: how many events each gave and every line skipped.
     let usage = (!loaded.usage.files.is_empty()).then_some(&loaded.usage);
-    let code = emit(&loaded.snapshot, &assessment, usage, req.format, req.top, lang, stdout, out);
+    // The report names units and roles as they were on `as_of`, as the assessment counts them.
+    let on_day = loaded.snapshot.on(as_of);
+    let code = emit(&on_day, &assessment, usage, req.format, req.top, lang, stdout, out);
+    drop(on_day);
     if req.as_of.is_none() && req.format == AssessFormat::Text {
         crate::mark_today(out, as_of, lang);
     }

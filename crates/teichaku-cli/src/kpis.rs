@@ -79,6 +79,8 @@ pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String
     }
     let as_of = req.as_of.unwrap_or_else(|| crate::today(snapshot.organisation().utc_offset));
     let report = kpis_with_store(&snapshot, &store, as_of, &options).map_err(|e| Failure::input(e.to_string()))?;
+    // The report names units as they were on `as_of`, as the figures count them.
+    let snapshot = snapshot.on(as_of);
     if req.format == Format::Json {
         *out = json(&Output {
             engine_version: teichaku::ENGINE_VERSION,

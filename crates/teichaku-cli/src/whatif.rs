@@ -56,8 +56,9 @@ struct Output<'a> {
 
 pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String) -> Result<u8, Failure> {
     let loaded = load_with_events(&req.file, &req.events, None, req.skip_bad_lines, catalog)?;
-    let snapshot = &loaded.snapshot;
-    let as_of = req.as_of.unwrap_or_else(|| crate::today(snapshot.organisation().utc_offset));
+    let as_of = req.as_of.unwrap_or_else(|| crate::today(loaded.snapshot.organisation().utc_offset));
+    // The organisation on `as_of`: units and roles after the dated changes up to it.
+    let snapshot = &*loaded.snapshot.on(as_of);
     let options = teichaku::AssessOptions::default();
     let before = teichaku::assess_with_store(snapshot, &loaded.store, as_of, &options)
         .map_err(|e| Failure::input(e.to_string()))?;

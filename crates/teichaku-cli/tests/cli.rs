@@ -306,6 +306,47 @@ fn assess_reads_a_document_and_draws_its_rollout() {
     assert!(html.contains("<rect class=\"bar overdue\""), "Sales' practice task is overdue");
 }
 
+/// A folder holding small.json with `changes` as its organisation's dated changes.
+#[expect(clippy::disallowed_methods, reason = "command-line tests give the command files to read")]
+fn folder_with_changes(changes: serde_json::Value) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(SMALL).unwrap();
+    doc["organisation"]["changes"] = changes;
+    std::fs::write(dir.path().join("doc.json"), doc.to_string()).unwrap();
+    dir
+}
+
+#[test]
+fn dated_changes_give_each_date_its_units_and_bad_ones_are_named_by_number() {
+    // 104 moves from Sales to Support on 1 May.
+    let dir = folder_with_changes(serde_json::json!([
+        { "member": "00000000-0000-0000-0000-000000000104", "on": "2026-05-01", "unit": "00000000-0000-0000-0000-000000000003" }
+    ]));
+    let headcounts = |as_of: &str| {
+        let mut cmd = teichaku();
+        cmd.current_dir(dir.path()).args(["kpis", "doc.json", "--as-of", as_of, "--format", "json"]);
+        let out: serde_json::Value = serde_json::from_str(&stdout(&mut cmd)).unwrap();
+        let of = |unit: &str| {
+            let scopes = out["scopes"].as_array().unwrap();
+            scopes.iter().find(|s| s["scope"]["id"] == unit).unwrap()["headcount"].as_u64().unwrap()
+        };
+        (of("00000000-0000-0000-0000-000000000002"), of("00000000-0000-0000-0000-000000000003"))
+    };
+    // Sales: 103 and 104, then 103 and 105 (who joins on 7 May); Support: 106 to 108, then 104 too.
+    assert_eq!(headcounts("2026-04-30"), (2, 3));
+    assert_eq!(headcounts("2026-05-20"), (2, 4));
+
+    let bad = folder_with_changes(serde_json::json!([
+        { "member": "00000000-0000-0000-0000-000000000103", "on": "2026-05-01", "remove_roles": ["ambassador"] }
+    ]));
+    let output =
+        teichaku().current_dir(bad.path()).args(["validate", "doc.json"]).assert().code(1).get_output().stdout.clone();
+    assert_eq!(
+        String::from_utf8(output).unwrap(),
+        "change #1 of member `00000000-0000-0000-0000-000000000103` removes role `ambassador`, which the member does not hold before 2026-05-01\n"
+    );
+}
+
 /// Runs `teichaku evaluate` on a facts file written to a temporary folder; the exit code, standard
 /// output and standard error.
 #[expect(clippy::disallowed_methods, reason = "command-line tests give the command files to read")]

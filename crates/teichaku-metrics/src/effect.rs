@@ -290,6 +290,7 @@ pub fn estimate_effects(weeks: &[NaiveDate], units: &[PanelUnit], min_group: u32
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn rollout_effects(snapshot: &ValidSnapshot, store: &EventStore, as_of: NaiveDate) -> EffectReport {
+    let snapshot = &*snapshot.on(as_of);
     let org = snapshot.organisation();
     let pb = snapshot.playbook();
     let series = EFFECT_SERIES_WEEKS;

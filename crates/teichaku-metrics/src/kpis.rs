@@ -654,6 +654,9 @@ pub fn kpis_from_aggregate(
     agg: &UsageAggregate,
     options: &KpiOptions,
 ) -> Result<KpiReport, KpiError> {
+    // The organisation on `as_of`: units, roles and literacy after the dated changes up to it.
+    let resolved = date_of(agg.as_of_day()).map(|day| snapshot.on(day));
+    let snapshot = resolved.as_deref().unwrap_or(snapshot);
     let pb = snapshot.playbook();
     let org = snapshot.organisation();
     let ctx = Ctx::new(snapshot, store, agg, options);

@@ -27,7 +27,8 @@ pub enum Scope {
 }
 
 /// The positions (in the organisation's member list) of the members a scope holds, whether
-/// present or not, in list order.
+/// present or not, in list order. Units and roles are the snapshot's as given: for those of a
+/// day under dated changes, pass [`ValidSnapshot::on`] of that day.
 ///
 /// ```
 /// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
@@ -47,7 +48,9 @@ pub fn member_positions(snapshot: &ValidSnapshot, scope: &Scope) -> Vec<usize> {
     }
 }
 
-/// The members a scope holds, whether present or not, sorted by id.
+/// The members a scope holds, whether present or not, sorted by id. Units and roles are the
+/// snapshot's as given: for those of a day under dated changes, pass [`ValidSnapshot::on`] of
+/// that day.
 ///
 /// ```
 /// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
@@ -69,7 +72,8 @@ pub fn members_in_scope<'a>(snapshot: &'a ValidSnapshot, scope: &Scope) -> Vec<&
     out
 }
 
-/// Members of the scope counted in headcount on `day`: joined on or before it and not yet left.
+/// Members of the scope counted in headcount on `day`: joined on or before it and not yet left,
+/// with the units and roles of that day.
 ///
 /// ```
 /// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
@@ -79,11 +83,13 @@ pub fn members_in_scope<'a>(snapshot: &'a ValidSnapshot, scope: &Scope) -> Vec<&
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn headcount(snapshot: &ValidSnapshot, scope: &Scope, day: NaiveDate) -> usize {
+    let snapshot = &*snapshot.on(day);
     members_in_scope(snapshot, scope).into_iter().filter(|m| m.is_present_on(day)).count()
 }
 
-/// Members of the scope, present on `to`, with at least one usage event on a local day in
-/// `[from, to]` while they were members (events before joining do not count).
+/// Members of the scope (with the units and roles of `to`), present on `to`, with at least one
+/// usage event on a local day in `[from, to]` while they were members (events before joining do
+/// not count).
 ///
 /// ```
 /// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
@@ -94,6 +100,7 @@ pub fn headcount(snapshot: &ValidSnapshot, scope: &Scope, day: NaiveDate) -> usi
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn active_members(snapshot: &ValidSnapshot, scope: &Scope, from: NaiveDate, to: NaiveDate) -> usize {
+    let snapshot = &*snapshot.on(to);
     let present: BTreeSet<MemberId> =
         members_in_scope(snapshot, scope).into_iter().filter(|m| m.is_present_on(to)).map(|m| m.id).collect();
     let active: BTreeSet<MemberId> = snapshot
@@ -237,6 +244,8 @@ pub struct Disclosure {
 impl Disclosure {
     /// The rule for `snapshot` on `as_of` with groups under `min_group` withheld (0 is read as 1).
     pub fn new(snapshot: &ValidSnapshot, as_of: NaiveDate, min_group: u32) -> Self {
+        // The groups of `as_of`: units and roles after the dated changes up to it.
+        let snapshot = &*snapshot.on(as_of);
         let tree = std::sync::Arc::new(UnitTree::new(snapshot));
         let min = u64::from(min_group.max(1));
         let present = Self::decide(std::sync::Arc::clone(&tree), snapshot, |m| m.is_present_on(as_of), min, None);

@@ -58,6 +58,7 @@ impl Organisation {
             waves: Vec::new(),
             task_baselines: Vec::new(),
             hourly_rate: None,
+            changes: Vec::new(),
             keys: OrganisationKeys::default(),
         }
     }
@@ -111,6 +112,24 @@ impl Organisation {
     pub fn with_coded_unit(mut self, unit: Unit, code: impl Into<String>) -> Self {
         self.keys.units.push(UnitKeys { unit: unit.id, code: code.into() });
         self.units.push(unit);
+        self
+    }
+
+    /// With one more dated change to a member's facts, after those given before.
+    ///
+    /// ```
+    /// use teichaku_model::{Member, MemberChange, MemberId, Organisation, Role, UnitId, UtcOffset};
+    /// let day = "2026-04-01".parse()?;
+    /// let id = MemberId::from_key("E001");
+    /// let org = Organisation::new("Example Ltd", UtcOffset::UTC, day)
+    ///     .with_member(Member::new(id, UnitId::from_u128(1), day))
+    ///     .with_change(MemberChange::new(id, "2026-10-01".parse()?).with_added_role(Role::Ambassador));
+    /// assert_eq!(org.changes.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_change(mut self, change: crate::MemberChange) -> Self {
+        self.changes.push(change);
         self
     }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::{
     ActivityId, ActivityScope, ConditionId, ConsultationId, CriterionId, IncidentId, InterventionId, Limit, MemberId,
-    OutcomeId, PhaseId, PlaybookId, ProposalId, RuleReviewId, SuccessCaseId, SurveyId, TaskCategory, UnitId,
+    OutcomeId, PhaseId, PlaybookId, ProposalId, Role, RuleReviewId, SuccessCaseId, SurveyId, TaskCategory, UnitId,
 };
 
 /// A member or unit named in a message by its position in its list (from 0, as [`Record`]
@@ -118,6 +118,15 @@ pub enum Record {
     /// Row `row` (from 1, the header not counted) of the outcomes file the caller passed beside
     /// the document.
     OutcomeRow { row: u64, outcome: OutcomeId },
+    /// `organisation.changes[number - 1]`: the change numbered `number` from 1, of `member`,
+    /// with the member's key (or e-mail address) and name where they have one.
+    ///
+    /// ```
+    /// use teichaku_model::{MemberId, Record};
+    /// let r = Record::Change { number: 2, member: MemberId::from_key("E007"), key: Some("E007".into()), name: Some("伊藤 修".into()) };
+    /// assert_eq!(r.to_string(), "change #2 of member `E007` (伊藤 修)");
+    /// ```
+    Change { number: usize, member: MemberId, key: Option<String>, name: Option<String> },
 }
 
 impl fmt::Display for Record {
@@ -155,6 +164,16 @@ impl fmt::Display for Record {
             Record::OutcomeKpi { index, id } => write!(f, "outcome KPI #{index} `{id}`"),
             Record::Outcome { index, outcome } => write!(f, "outcome record #{index} of `{outcome}`"),
             Record::OutcomeRow { row, outcome } => write!(f, "outcomes file row {row} (`{outcome}`)"),
+            Record::Change { number, member, key, name } => {
+                match key {
+                    Some(key) => write!(f, "change #{number} of member `{key}`")?,
+                    None => write!(f, "change #{number} of member `{member}`")?,
+                }
+                match name {
+                    Some(name) => write!(f, " ({name})"),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }
@@ -476,6 +495,90 @@ pub enum ValidationError {
         /// How many were found.
         found: usize,
     },
+    /// A dated change to a member's facts before the member joined, or on or after the day
+    /// they left.
+    ///
+    /// ```
+    /// use teichaku_model::{MemberId, Record, ValidationError};
+    /// let e = ValidationError::ChangeOutsideTenure {
+    ///     record: Record::Change { number: 1, member: MemberId::from_key("E001"), key: Some("E001".into()), name: None },
+    ///     on: "2026-03-01".parse()?,
+    ///     joined: "2026-04-01".parse()?,
+    ///     left: None,
+    /// };
+    /// assert_eq!(e.to_string(), "change #1 of member `E001` takes effect on 2026-03-01, before the member joined on 2026-04-01");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[error("{record} takes effect on {on}, {}", tenure(*.on, *.joined, *.left))]
+    ChangeOutsideTenure {
+        /// The change.
+        record: Record,
+        /// The day it takes effect.
+        on: NaiveDate,
+        /// The day the member joined.
+        joined: NaiveDate,
+        /// The first day the member no longer counts, if they left.
+        left: Option<NaiveDate>,
+    },
+    /// A dated change removing a role the member does not hold on the day before it, or adding
+    /// one they already hold.
+    ///
+    /// ```
+    /// use teichaku_model::{MemberId, Record, Role, ValidationError};
+    /// let e = ValidationError::RoleChange {
+    ///     record: Record::Change { number: 3, member: MemberId::from_key("E001"), key: Some("E001".into()), name: None },
+    ///     role: Role::Ambassador,
+    ///     on: "2026-10-01".parse()?,
+    ///     held: false,
+    /// };
+    /// assert_eq!(e.to_string(), "change #3 of member `E001` removes role `ambassador`, which the member does not hold before 2026-10-01");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[error(
+        "{record} {} role `{}`, which the member {} before {on}",
+        if *.held { "adds" } else { "removes" },
+        .role.as_str(),
+        if *.held { "already holds" } else { "does not hold" }
+    )]
+    RoleChange {
+        /// The change.
+        record: Record,
+        /// The role added or removed.
+        role: Role,
+        /// The day the change takes effect.
+        on: NaiveDate,
+        /// Whether the member holds the role before `on`: `true` for an addition of a role
+        /// already held, `false` for a removal of a role not held.
+        held: bool,
+    },
+    /// Two changes of one fact of one member taking effect on the same day (or one change adding
+    /// and removing the same role): which holds that day would depend on their order.
+    ///
+    /// ```
+    /// use teichaku_model::{MemberId, Record, ValidationError};
+    /// let e = ValidationError::ConflictingChanges {
+    ///     record: Record::Change { number: 4, member: MemberId::from_key("E001"), key: Some("E001".into()), name: None },
+    ///     fact: "unit".into(),
+    ///     on: "2026-10-01".parse()?,
+    ///     first: 2,
+    /// };
+    /// assert_eq!(
+    ///     e.to_string(),
+    ///     "change #4 of member `E001` changes `unit` on 2026-10-01, as change #2 does: put both in one change or on different days",
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[error("{record} changes `{fact}` on {on}, as change #{first} does: put both in one change or on different days")]
+    ConflictingChanges {
+        /// The later change.
+        record: Record,
+        /// The fact both change: `unit`, `literacy`, `age_band` or `role <name>`.
+        fact: String,
+        /// The day.
+        on: NaiveDate,
+        /// The number (from 1) of the earlier change of the fact that day.
+        first: usize,
+    },
     /// A playbook without phases.
     #[error("{record} is empty: {what}")]
     Empty {
@@ -488,6 +591,13 @@ pub enum ValidationError {
 
 fn list<T: fmt::Display>(items: &[T]) -> String {
     items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(" -> ")
+}
+
+fn tenure(on: NaiveDate, joined: NaiveDate, left: Option<NaiveDate>) -> String {
+    match left {
+        Some(left) if on >= left => format!("on or after the day the member left ({left})"),
+        _ => format!("before the member joined on {joined}"),
+    }
 }
 
 fn scope_word(scope: ActivityScope) -> &'static str {

@@ -70,8 +70,8 @@ pub use observation::{
     Severity, SuccessCase, SurveyResponse, TrainingRecord, TrainingTrack, UsageEvent,
 };
 pub use organisation::{
-    AgeBand, DeploymentPattern, HourlyRate, LiteracyTier, Member, MemberKeys, Organisation, OrganisationKeys, Role,
-    TaskBaseline, Unit, UnitKeys, Wave,
+    AgeBand, DeploymentPattern, HourlyRate, LiteracyTier, Member, MemberChange, MemberKeys, Organisation,
+    OrganisationKeys, Role, TaskBaseline, Unit, UnitKeys, Wave,
 };
 pub use outcome::{Direction, OutcomeId, OutcomeKpi, OutcomeMeasure, OutcomeRecord, latest_outcome};
 pub use playbook::{

@@ -31,6 +31,7 @@ use crate::DocumentError;
 /// | members | 1,000,000 | `validate*` | [`Limit::Members`] |
 /// | rollout waves | 10,000 | `validate*` | [`Limit::Waves`] |
 /// | task baselines (organisation, playbook) | 10,000 each | `validate*` | [`Limit::TaskBaselines`] |
+/// | dated changes to members' facts | 10,000,000 | `validate*` | [`Limit::Changes`] |
 /// | phases | 1,000 | `validate*` | [`Limit::Phases`] |
 /// | criteria of one gate | 1,000 | `validate*` | [`Limit::GateCriteria`] |
 /// | activities | 10,000 | `validate*` | [`Limit::Activities`] |
@@ -92,6 +93,8 @@ pub struct Limits {
     pub max_waves: usize,
     /// The most task baselines, in the organisation and in the playbook each.
     pub max_task_baselines: usize,
+    /// The most dated changes to members' facts (`organisation.changes`).
+    pub max_changes: usize,
     /// The most phases in a playbook.
     pub max_phases: usize,
     /// The most criteria in one phase gate.
@@ -140,6 +143,7 @@ impl Limits {
         max_members: 1_000_000,
         max_waves: 10_000,
         max_task_baselines: 10_000,
+        max_changes: 10_000_000,
         max_phases: 1_000,
         max_gate_criteria: 1_000,
         max_activities: 10_000,
@@ -263,6 +267,7 @@ pub enum Limit {
     ScoringSteps,
     OutcomeKpis,
     Outcomes,
+    Changes,
 }
 
 impl fmt::Display for Limit {
@@ -301,6 +306,7 @@ impl fmt::Display for Limit {
             Limit::ScoringSteps => "scoring steps",
             Limit::OutcomeKpis => "outcome KPIs",
             Limit::Outcomes => "outcome records",
+            Limit::Changes => "changes to members' facts",
         })
     }
 }

@@ -67,6 +67,11 @@ pub struct Organisation {
     /// The cost of one hour of staff time, used to put a money value on time saved.
     #[serde(default)]
     pub hourly_rate: Option<HourlyRate>,
+    /// Dated changes to members' facts (transfers, role appointments and removals, literacy and
+    /// age band), each taking effect on its day: a member's facts on a day are those of their
+    /// record with every change dated on or before that day applied ([`crate::ValidSnapshot::on`]).
+    #[serde(default)]
+    pub changes: Vec<MemberChange>,
     /// The organisation's own keys of its members and units (in a document, the `key`, `email`
     /// and `code` fields of each record).
     pub keys: OrganisationKeys,
@@ -194,6 +199,10 @@ struct OrganisationRecord {
     /// The cost of one hour of staff time, used to put a money value on time saved.
     #[serde(default)]
     hourly_rate: Option<HourlyRate>,
+    /// Dated changes to members' facts: transfers, role appointments and removals, literacy
+    /// and age band, each from its day on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    changes: Vec<MemberChange>,
 }
 
 /// A unit as a document writes it.
@@ -337,6 +346,7 @@ impl TryFrom<OrganisationRecord> for Organisation {
             waves: r.waves,
             task_baselines: r.task_baselines,
             hourly_rate: r.hourly_rate,
+            changes: r.changes,
             keys,
         })
     }
@@ -389,6 +399,7 @@ impl From<Organisation> for OrganisationRecord {
             waves: o.waves,
             task_baselines: o.task_baselines,
             hourly_rate: o.hourly_rate,
+            changes: o.changes,
         }
     }
 }
@@ -478,6 +489,152 @@ impl Member {
     /// ```
     pub fn is_present_on(&self, day: NaiveDate) -> bool {
         self.joined <= day && self.left.is_none_or(|left| day < left)
+    }
+}
+
+/// A dated change to one member's facts: from `on` (inclusive) the member works in `unit`, holds
+/// `add_roles` besides and no longer holds `remove_roles`, and has `literacy` and `age_band`;
+/// a field left out leaves that fact as it was.
+///
+/// A change reads as the member's record does (same field names), so a transfer row of an HR
+/// export is `member, on, unit` and an appointment `member, on, add_roles`:
+///
+/// ```
+/// use teichaku_model::{MemberChange, MemberId, Role, UnitId};
+/// let change: MemberChange = serde_json::from_str(
+///     r#"{ "member": "E007", "on": "2026-10-01", "unit": "S2", "add_roles": ["ambassador"] }"#,
+/// )?;
+/// assert_eq!(change.member, MemberId::from_key("E007"));
+/// assert_eq!(change.unit, Some(UnitId::from_key("S2")));
+/// assert!(change.add_roles.contains(&Role::Ambassador));
+/// let built = MemberChange::new(MemberId::from_key("E007"), "2026-10-01".parse()?)
+///     .with_unit(UnitId::from_key("S2"))
+///     .with_added_role(Role::Ambassador);
+/// assert_eq!(built, change);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct MemberChange {
+    /// The member whose facts change (their id, key or e-mail address).
+    pub member: MemberId,
+    /// The first day the change holds.
+    #[serde(deserialize_with = "crate::time::day::deserialize")]
+    pub on: NaiveDate,
+    /// The unit the member works in from `on` (its id or code): a transfer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<UnitId>,
+    /// Roles the member holds from `on`: appointments. Each must not be held the day before.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub add_roles: BTreeSet<Role>,
+    /// Roles the member no longer holds from `on`. Each must be held the day before.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub remove_roles: BTreeSet<Role>,
+    /// The member's AI literacy from `on`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub literacy: Option<LiteracyTier>,
+    /// The member's generation from `on`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_band: Option<AgeBand>,
+}
+
+impl MemberChange {
+    /// A change of `member` from `on` that changes nothing yet; the `with_*` methods say what.
+    ///
+    /// ```
+    /// use teichaku_model::{LiteracyTier, MemberChange, MemberId};
+    /// let c = MemberChange::new(MemberId::from_key("E001"), "2026-07-01".parse()?).with_literacy(LiteracyTier::Advanced);
+    /// assert_eq!(c.literacy, Some(LiteracyTier::Advanced));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(member: MemberId, on: NaiveDate) -> Self {
+        Self {
+            member,
+            on,
+            unit: None,
+            add_roles: BTreeSet::new(),
+            remove_roles: BTreeSet::new(),
+            literacy: None,
+            age_band: None,
+        }
+    }
+
+    /// With the member transferred to `unit`.
+    #[must_use]
+    pub fn with_unit(mut self, unit: UnitId) -> Self {
+        self.unit = Some(unit);
+        self
+    }
+
+    /// With the member appointed to `role`.
+    #[must_use]
+    pub fn with_added_role(mut self, role: Role) -> Self {
+        self.add_roles.insert(role);
+        self
+    }
+
+    /// With the member removed from `role`.
+    #[must_use]
+    pub fn with_removed_role(mut self, role: Role) -> Self {
+        self.remove_roles.insert(role);
+        self
+    }
+
+    /// With the member's literacy now `literacy`.
+    #[must_use]
+    pub fn with_literacy(mut self, literacy: LiteracyTier) -> Self {
+        self.literacy = Some(literacy);
+        self
+    }
+
+    /// With the member's age band now `age_band`.
+    #[must_use]
+    pub fn with_age_band(mut self, age_band: AgeBand) -> Self {
+        self.age_band = Some(age_band);
+        self
+    }
+
+    /// Whether the change changes nothing (a validation error in a document).
+    ///
+    /// ```
+    /// use teichaku_model::{MemberChange, MemberId};
+    /// assert!(MemberChange::new(MemberId::from_u128(1), "2026-07-01".parse()?).is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.unit.is_none()
+            && self.add_roles.is_empty()
+            && self.remove_roles.is_empty()
+            && self.literacy.is_none()
+            && self.age_band.is_none()
+    }
+
+    /// Applies the change to `member`'s facts: the unit, roles, literacy and age band it names.
+    ///
+    /// ```
+    /// use teichaku_model::{Member, MemberChange, MemberId, Role, UnitId};
+    /// let day = "2026-04-01".parse()?;
+    /// let mut m = Member::new(MemberId::from_u128(1), UnitId::from_u128(1), day).with_role(Role::Staff);
+    /// MemberChange::new(m.id, day).with_unit(UnitId::from_u128(2)).with_added_role(Role::Ambassador).apply_to(&mut m);
+    /// assert_eq!(m.unit, UnitId::from_u128(2));
+    /// assert!(m.has_role(Role::Ambassador) && m.has_role(Role::Staff));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply_to(&self, member: &mut Member) {
+        if let Some(unit) = self.unit {
+            member.unit = unit;
+        }
+        for role in &self.remove_roles {
+            member.roles.remove(role);
+        }
+        member.roles.extend(self.add_roles.iter().copied());
+        if let Some(literacy) = self.literacy {
+            member.literacy = Some(literacy);
+        }
+        if let Some(age_band) = self.age_band {
+            member.age_band = Some(age_band);
+        }
     }
 }
 

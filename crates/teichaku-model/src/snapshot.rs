@@ -1,13 +1,17 @@
 //! The validated snapshot: references resolved, lookups built once.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, DefaultHasher};
+use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::error::{Record, ValidationError};
 use crate::validate::Snapshot;
-use crate::{Activity, ActivityId, Member, MemberId, Observations, Organisation, Playbook, Role, Unit, UnitId};
+use crate::{
+    Activity, ActivityId, Member, MemberChange, MemberId, Observations, Organisation, Playbook, Role, Unit, UnitId,
+};
 
 /// A snapshot that passed [`crate::validate`]: every id is unique, every reference resolves, the
 /// unit tree and the activity dependencies have no cycle, and every timestamp is readable.
@@ -25,20 +29,29 @@ use crate::{Activity, ActivityId, Member, MemberId, Observations, Organisation, 
 /// ```
 #[derive(Clone, PartialEq, Debug)]
 pub struct ValidSnapshot {
-    snapshot: Snapshot,
+    organisation: Organisation,
+    /// What the organisation on another day ([`ValidSnapshot::on`]) shares with this one.
+    shared: Arc<Shared>,
+    /// By member position: their unit's position.
+    member_units: Vec<Option<usize>>,
+    /// By role (in [`Role::ALL`] order) and unit position: the unit's own members holding the
+    /// role, sorted by member id.
+    holders: Vec<Vec<Vec<Holder>>>,
+}
+
+/// The parts of a snapshot that dated changes to members' facts leave as they are.
+#[derive(Clone, PartialEq, Debug)]
+struct Shared {
+    playbook: Playbook,
+    observations: Observations,
     units: Positions<UnitId>,
     members: Positions<MemberId>,
     children: Vec<Vec<usize>>,
     /// By unit position: its parent's position.
     parents: Vec<Option<usize>>,
-    /// By member position: their unit's position.
-    member_units: Vec<Option<usize>>,
     activities: BTreeMap<ActivityId, usize>,
     activity_order: Vec<usize>,
     usage_local: Vec<NaiveDateTime>,
-    /// By role (in [`Role::ALL`] order) and unit position: the unit's own members holding the
-    /// role, sorted by member id.
-    holders: Vec<Vec<Vec<Holder>>>,
 }
 
 /// Positions in a list by id, for lookups only (never iterated, so the map's order shows
@@ -102,53 +115,99 @@ impl ValidSnapshot {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let mut holders = vec![vec![Vec::new(); org.units.len()]; Role::ALL.len()];
-        let mut member_units = Vec::with_capacity(org.members.len());
-        for (i, m) in org.members.iter().enumerate() {
-            member_units.push(units.get(&m.unit).copied());
-            let Some(&unit) = units.get(&m.unit) else { continue };
-            for role in &m.roles {
-                let by_role = Role::ALL.iter().position(|r| r == role).and_then(|r| holders.get_mut(r));
-                if let Some(list) = by_role.and_then(|lists| lists.get_mut(unit)) {
-                    list.push(Holder { position: i, id: m.id, joined: m.joined, left: m.left });
-                }
-            }
-        }
-        for list in holders.iter_mut().flatten() {
-            list.sort_by_key(|h| h.id);
-        }
+        let (member_units, holders) = member_index(org, &units);
+        let Snapshot { organisation, playbook, observations } = snapshot;
         Ok(Self {
-            snapshot,
-            units,
-            members,
-            children,
-            parents,
+            organisation,
+            shared: Arc::new(Shared {
+                playbook,
+                observations,
+                units,
+                members,
+                children,
+                parents,
+                activities,
+                activity_order,
+                usage_local,
+            }),
             member_units,
-            activities,
-            activity_order,
-            usage_local,
             holders,
         })
     }
 
+    /// The organisation as it was on `day`: each member's facts (unit, roles, literacy, age
+    /// band) with every one of [`Organisation::changes`] dated on or before `day` applied in
+    /// date order, and no changes left. Every query on a date sees the organisation of that day
+    /// through it; the facade's `assess` and `overview` call it with their `as_of`.
+    ///
+    /// Without changes it is the snapshot itself, borrowed: nothing is copied. With changes it
+    /// costs one pass over the members and the changes; the playbook and the observations are
+    /// shared, not copied.
+    ///
+    /// ```
+    /// use teichaku_model::{MemberId, Role, ValidSnapshot};
+    /// # fn valid() -> ValidSnapshot { unimplemented!() }
+    /// # if false {
+    /// let snapshot = valid(); // member E001 appointed ambassador on 2026-10-01
+    /// let september = snapshot.on("2026-09-30".parse()?);
+    /// let october = snapshot.on("2026-10-01".parse()?);
+    /// let id = MemberId::from_key("E001");
+    /// assert!(!september.member(id).is_some_and(|m| m.has_role(Role::Ambassador)));
+    /// assert!(october.member(id).is_some_and(|m| m.has_role(Role::Ambassador)));
+    /// assert!(october.organisation().changes.is_empty());
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn on(&self, day: NaiveDate) -> Cow<'_, ValidSnapshot> {
+        if self.organisation.changes.is_empty() {
+            return Cow::Borrowed(self);
+        }
+        let o = &self.organisation;
+        let mut organisation = Organisation {
+            name: o.name.clone(),
+            utc_offset: o.utc_offset,
+            launch_date: o.launch_date,
+            deployment_pattern: o.deployment_pattern,
+            units: o.units.clone(),
+            members: o.members.clone(),
+            waves: o.waves.clone(),
+            task_baselines: o.task_baselines.clone(),
+            hourly_rate: o.hourly_rate.clone(),
+            changes: Vec::new(),
+            keys: o.keys.clone(),
+        };
+        // Validation checked that every change names a member; ties on one day change
+        // different facts, so the order among them does not matter.
+        let mut due: Vec<&MemberChange> = o.changes.iter().filter(|c| c.on <= day).collect();
+        due.sort_by_key(|c| c.on);
+        for change in due {
+            let position = self.shared.members.get(&change.member).copied();
+            if let Some(member) = position.and_then(|i| organisation.members.get_mut(i)) {
+                change.apply_to(member);
+            }
+        }
+        let (member_units, holders) = member_index(&organisation, &self.shared.units);
+        Cow::Owned(Self { organisation, shared: Arc::clone(&self.shared), member_units, holders })
+    }
+
     /// The organisation.
     pub fn organisation(&self) -> &Organisation {
-        &self.snapshot.organisation
+        &self.organisation
     }
 
     /// The playbook it follows.
     pub fn playbook(&self) -> &Playbook {
-        &self.snapshot.playbook
+        &self.shared.playbook
     }
 
     /// What was observed.
     pub fn observations(&self) -> &Observations {
-        &self.snapshot.observations
+        &self.shared.observations
     }
 
     /// The unit with id `id`.
     pub fn unit(&self, id: UnitId) -> Option<&Unit> {
-        self.units.get(&id).and_then(|&i| self.snapshot.organisation.units.get(i))
+        self.shared.units.get(&id).and_then(|&i| self.organisation.units.get(i))
     }
 
     /// The position of the unit with id `id` in the organisation's unit list.
@@ -162,7 +221,7 @@ impl ValidSnapshot {
     /// # }
     /// ```
     pub fn unit_position(&self, id: UnitId) -> Option<usize> {
-        self.units.get(&id).copied()
+        self.shared.units.get(&id).copied()
     }
 
     /// The position of the parent of the unit at position `unit` in the organisation's unit list:
@@ -177,7 +236,7 @@ impl ValidSnapshot {
     /// # }
     /// ```
     pub fn parent_position(&self, unit: usize) -> Option<usize> {
-        self.parents.get(unit).copied().flatten()
+        self.shared.parents.get(unit).copied().flatten()
     }
 
     /// The position of the unit of the member at position `member` in the organisation's
@@ -206,17 +265,17 @@ impl ValidSnapshot {
     /// # }
     /// ```
     pub fn member_position(&self, id: MemberId) -> Option<usize> {
-        self.members.get(&id).copied()
+        self.shared.members.get(&id).copied()
     }
 
     /// The member with id `id`.
     pub fn member(&self, id: MemberId) -> Option<&Member> {
-        self.members.get(&id).and_then(|&i| self.snapshot.organisation.members.get(i))
+        self.shared.members.get(&id).and_then(|&i| self.organisation.members.get(i))
     }
 
     /// The activity with id `id`.
     pub fn activity(&self, id: &ActivityId) -> Option<&Activity> {
-        self.activities.get(id).and_then(|&i| self.snapshot.playbook.activities.get(i))
+        self.shared.activities.get(id).and_then(|&i| self.shared.playbook.activities.get(i))
     }
 
     /// Every member who holds `role`, present or not, unit by unit (in the organisation's unit
@@ -231,7 +290,7 @@ impl ValidSnapshot {
     pub fn members_holding(&self, role: Role) -> impl Iterator<Item = &Member> + '_ {
         let position = Role::ALL.iter().position(|&r| r == role);
         let lists = position.and_then(|r| self.holders.get(r));
-        lists.into_iter().flatten().flatten().filter_map(|h| self.snapshot.organisation.members.get(h.position))
+        lists.into_iter().flatten().flatten().filter_map(|h| self.organisation.members.get(h.position))
     }
 
     /// The ids of the members holding `role` and present on `day`, unit by unit (in the
@@ -308,12 +367,13 @@ impl ValidSnapshot {
     /// # }
     /// ```
     pub fn has_units_under_at(&self, position: usize) -> bool {
-        self.children.get(position).is_some_and(|c| !c.is_empty())
+        self.shared.children.get(position).is_some_and(|c| !c.is_empty())
     }
 
     fn unit_holders(&self, unit: UnitId, role: Role) -> &[Holder] {
         let position = Role::ALL.iter().position(|&r| r == role);
-        let list = position.and_then(|r| self.holders.get(r)).zip(self.units.get(&unit)).and_then(|(l, &u)| l.get(u));
+        let list =
+            position.and_then(|r| self.holders.get(r)).zip(self.shared.units.get(&unit)).and_then(|(l, &u)| l.get(u));
         list.map_or(&[], Vec::as_slice)
     }
 
@@ -329,7 +389,7 @@ impl ValidSnapshot {
     /// # }
     /// ```
     pub fn unit_members_holding(&self, unit: UnitId, role: Role) -> impl Iterator<Item = &Member> + '_ {
-        self.unit_holders(unit, role).iter().filter_map(|h| self.snapshot.organisation.members.get(h.position))
+        self.unit_holders(unit, role).iter().filter_map(|h| self.organisation.members.get(h.position))
     }
 
     /// Whether unit `id` has units below it (`false` for an unknown unit).
@@ -342,20 +402,20 @@ impl ValidSnapshot {
     /// # }
     /// ```
     pub fn has_units_under(&self, id: UnitId) -> bool {
-        self.units.get(&id).and_then(|&i| self.children.get(i)).is_some_and(|c| !c.is_empty())
+        self.shared.units.get(&id).and_then(|&i| self.shared.children.get(i)).is_some_and(|c| !c.is_empty())
     }
 
     /// The unit `id` and every unit below it, in depth-first order, children sorted by id.
     pub fn units_under(&self, id: UnitId) -> Vec<UnitId> {
         let mut out = Vec::new();
-        let Some(&root) = self.units.get(&id) else { return out };
+        let Some(&root) = self.shared.units.get(&id) else { return out };
         let mut stack = vec![root];
         while let Some(i) = stack.pop() {
             // Positions come from the unit list these lookups were built from.
-            if let Some(unit) = self.snapshot.organisation.units.get(i) {
+            if let Some(unit) = self.organisation.units.get(i) {
                 out.push(unit.id);
             }
-            stack.extend(self.children.get(i).into_iter().flatten().rev());
+            stack.extend(self.shared.children.get(i).into_iter().flatten().rev());
         }
         out
     }
@@ -363,18 +423,42 @@ impl ValidSnapshot {
     /// The activities in an order where each comes after everything it waits for; ties keep the
     /// playbook's order.
     pub fn activities_in_order(&self) -> impl Iterator<Item = &Activity> {
-        self.activity_order.iter().filter_map(|&i| self.snapshot.playbook.activities.get(i))
+        self.shared.activity_order.iter().filter_map(|&i| self.shared.playbook.activities.get(i))
     }
 
     /// The local date and time of `observations().usage[index]`, in the organisation's offset.
     pub fn usage_local_time(&self, index: usize) -> Option<NaiveDateTime> {
-        self.usage_local.get(index).copied()
+        self.shared.usage_local.get(index).copied()
     }
 
     /// Gives the snapshot back.
     pub fn into_snapshot(self) -> Snapshot {
-        self.snapshot
+        let Shared { playbook, observations, .. } =
+            Arc::try_unwrap(self.shared).unwrap_or_else(|shared| (*shared).clone());
+        Snapshot { organisation: self.organisation, playbook, observations }
     }
+}
+
+/// By member position, their unit's position; by role and unit position, the unit's own members
+/// holding the role, sorted by id.
+#[allow(clippy::type_complexity, reason = "two private lookups built together")]
+fn member_index(org: &Organisation, units: &Positions<UnitId>) -> (Vec<Option<usize>>, Vec<Vec<Vec<Holder>>>) {
+    let mut holders = vec![vec![Vec::new(); org.units.len()]; Role::ALL.len()];
+    let mut member_units = Vec::with_capacity(org.members.len());
+    for (i, m) in org.members.iter().enumerate() {
+        member_units.push(units.get(&m.unit).copied());
+        let Some(&unit) = units.get(&m.unit) else { continue };
+        for role in &m.roles {
+            let by_role = Role::ALL.iter().position(|r| r == role).and_then(|r| holders.get_mut(r));
+            if let Some(list) = by_role.and_then(|lists| lists.get_mut(unit)) {
+                list.push(Holder { position: i, id: m.id, joined: m.joined, left: m.left });
+            }
+        }
+    }
+    for list in holders.iter_mut().flatten() {
+        list.sort_by_key(|h| h.id);
+    }
+    (member_units, holders)
 }
 
 /// Kahn's algorithm, always taking the ready activity that comes first in the playbook.

@@ -8,8 +8,9 @@ use petgraph::graph::DiGraph;
 use crate::error::{KeyHolder, NumberProblem, Record, ValidationError, ValidationErrors};
 use crate::{
     ActivityScope, AssessmentDocument, Check, Condition, FORMAT_VERSION, HabitRule, Limit, Limits, MAX_CONDITION_DEPTH,
-    MAX_EVENT_MINUTES, MAX_HOURLY_RATE, MAX_MAGNITUDE, MAX_URGENCY_COEFFICIENT, MAX_WEIGHT, MemberId, Observations,
-    Organisation, Playbook, PlaybookCatalog, PlaybookSource, TaskBaseline, UnitId, ValidSnapshot, normalise_key,
+    MAX_EVENT_MINUTES, MAX_HOURLY_RATE, MAX_MAGNITUDE, MAX_URGENCY_COEFFICIENT, MAX_WEIGHT, MemberChange, MemberId,
+    Observations, Organisation, Playbook, PlaybookCatalog, PlaybookSource, TaskBaseline, UnitId, ValidSnapshot,
+    normalise_key,
 };
 
 /// An organisation, the playbook it follows and what was observed, before validation.
@@ -145,6 +146,7 @@ pub fn validate_with_limits(snapshot: Snapshot, limits: &Limits) -> Result<Valid
     resolve_keys(&mut snapshot);
     check_keys(&snapshot.organisation, &mut errors);
     check_organisation(&snapshot.organisation, &mut errors);
+    check_changes(&snapshot.organisation, &mut errors);
     check_playbook_into(&snapshot.playbook, &mut errors);
     check_observations(&snapshot, &mut errors);
     if errors.is_empty() { ValidSnapshot::build(snapshot).map_err(Into::into) } else { Err(errors.into()) }
@@ -190,6 +192,7 @@ fn check_organisation_limits(org: &Organisation, limits: &Limits, errors: &mut V
     over_limit(errors, &record, Limit::Members, limits.max_members, org.members.len());
     over_limit(errors, &record, Limit::Waves, limits.max_waves, org.waves.len());
     over_limit(errors, &record, Limit::TaskBaselines, limits.max_task_baselines, org.task_baselines.len());
+    over_limit(errors, &record, Limit::Changes, limits.max_changes, org.changes.len());
 }
 
 fn check_playbook_limits(pb: &Playbook, units: usize, limits: &Limits, errors: &mut Vec<ValidationError>) {
@@ -258,6 +261,10 @@ fn resolve_keys(snapshot: &mut Snapshot) {
     org.units.iter_mut().filter_map(|x| x.parent.as_mut()).for_each(u);
     org.members.iter_mut().for_each(|x| u(&mut x.unit));
     org.waves.iter_mut().flat_map(|w| w.units.iter_mut()).for_each(u);
+    for c in &mut org.changes {
+        m(&mut c.member);
+        c.unit.iter_mut().for_each(u);
+    }
     let obs = &mut snapshot.observations;
     for c in &mut obs.completions {
         c.unit.iter_mut().for_each(u);
@@ -435,6 +442,105 @@ fn check_organisation(org: &Organisation, errors: &mut Vec<ValidationError>) {
     check_baselines(&org.task_baselines, errors, |index, task| Record::TaskBaseline { index, task });
     if let Some(rate) = &org.hourly_rate {
         at_most(errors, &Record::HourlyRate, "amount", rate.amount, MAX_HOURLY_RATE);
+    }
+}
+
+/// Every dated change names a known member and unit, changes something, takes effect while the
+/// member belongs to the organisation, removes only roles held and adds only roles not held the
+/// day before, and changes no fact that another change of the member changes the same day.
+fn check_changes(org: &Organisation, errors: &mut Vec<ValidationError>) {
+    if org.changes.is_empty() {
+        return;
+    }
+    let members: BTreeMap<MemberId, usize> = org.members.iter().enumerate().rev().map(|(i, m)| (m.id, i)).collect();
+    let units: BTreeSet<UnitId> = org.units.iter().map(|u| u.id).collect();
+    let keys: BTreeMap<MemberId, &str> = org
+        .keys
+        .members
+        .iter()
+        .rev()
+        .filter_map(|k| Some((k.member, k.key.as_deref().or(k.email.as_deref())?)))
+        .collect();
+    let record = |index: usize, c: &MemberChange| Record::Change {
+        number: index + 1,
+        member: c.member,
+        key: keys.get(&c.member).map(|k| (*k).to_owned()),
+        name: members.get(&c.member).and_then(|&i| org.members.get(i)).and_then(|m| m.name.clone()),
+    };
+    // The changes of each known member in date order, document order within a day.
+    let mut timeline: Vec<(usize, NaiveDate, usize)> = Vec::with_capacity(org.changes.len());
+    for (index, c) in org.changes.iter().enumerate() {
+        let Some(&position) = members.get(&c.member) else {
+            errors.push(ValidationError::UnknownMember { record: record(index, c), member: c.member });
+            continue;
+        };
+        if let Some(unit) = c.unit.filter(|u| !units.contains(u)) {
+            errors.push(ValidationError::UnknownUnit { record: record(index, c), unit });
+        }
+        if c.is_empty() {
+            errors.push(ValidationError::Empty {
+                record: record(index, c),
+                what: "a change needs `unit`, `add_roles`, `remove_roles`, `literacy` or `age_band`",
+            });
+        }
+        timeline.push((position, c.on, index));
+    }
+    timeline.sort_unstable();
+    let mut current: Option<(usize, crate::Member)> = None;
+    // The facts changed on the day being walked, with the change that changed each first.
+    let mut today: BTreeMap<String, usize> = BTreeMap::new();
+    let mut day = None;
+    for (position, on, index) in timeline {
+        let (Some(c), Some(base)) = (org.changes.get(index), org.members.get(position)) else { continue };
+        let member = match &mut current {
+            Some((p, member)) if *p == position => member,
+            _ => {
+                today.clear();
+                day = None;
+                &mut current.insert((position, base.clone())).1
+            }
+        };
+        if day != Some(on) {
+            today.clear();
+            day = Some(on);
+        }
+        if on < member.joined || member.left.is_some_and(|left| on >= left) {
+            errors.push(ValidationError::ChangeOutsideTenure {
+                record: record(index, c),
+                on,
+                joined: member.joined,
+                left: member.left,
+            });
+        }
+        let mut facts: Vec<String> = Vec::new();
+        facts.extend(c.unit.map(|_| "unit".to_owned()));
+        facts.extend(c.literacy.map(|_| "literacy".to_owned()));
+        facts.extend(c.age_band.map(|_| "age_band".to_owned()));
+        facts.extend(c.add_roles.iter().chain(&c.remove_roles).map(|r| format!("role {}", r.as_str())));
+        for fact in facts {
+            match today.get(&fact) {
+                Some(&first) => errors.push(ValidationError::ConflictingChanges {
+                    record: record(index, c),
+                    fact,
+                    on,
+                    first: first + 1,
+                }),
+                None => {
+                    today.insert(fact, index);
+                }
+            }
+        }
+        for &role in &c.remove_roles {
+            if !member.roles.contains(&role) && !c.add_roles.contains(&role) {
+                errors.push(ValidationError::RoleChange { record: record(index, c), role, on, held: false });
+            }
+        }
+        for &role in &c.add_roles {
+            if member.roles.contains(&role) && !c.remove_roles.contains(&role) {
+                errors.push(ValidationError::RoleChange { record: record(index, c), role, on, held: true });
+            }
+        }
+        c.apply_to(member);
     }
 }
 

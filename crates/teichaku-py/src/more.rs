@@ -72,12 +72,14 @@ fn what_if_of(
     usage: Option<&dyn teichaku::UsageSource>,
 ) -> Result<WhatIfOutput, Failure> {
     let loaded = calls::load_with(input, usage)?;
+    // The organisation on `as_of`: units and roles after the dated changes up to it.
+    let snapshot = &*loaded.snapshot.on(as_of);
     let options = teichaku::AssessOptions::default();
-    let before = teichaku::assess_with_store(&loaded.snapshot, &loaded.store, as_of, &options)
-        .map_err(|e| assessment_failure(&e))?;
+    let before =
+        teichaku::assess_with_store(snapshot, &loaded.store, as_of, &options).map_err(|e| assessment_failure(&e))?;
     let mut completed = Vec::new();
     for name in complete {
-        let named = teichaku::completions_named(&loaded.snapshot, &before, name).map_err(|e| {
+        let named = teichaku::completions_named(snapshot, &before, name).map_err(|e| {
             let mut fields = Map::new();
             fields.insert("name".into(), Value::String(name.clone()));
             Failure::one(Kind::Assessment, &variant_name(&e), format!("complete {name:?}: {e}"), fields)
@@ -88,14 +90,13 @@ fn what_if_of(
         None
     } else {
         let extra = Observations { completions: completed.clone(), ..Observations::default() };
-        let what_if = teichaku::simulate_with_store(&loaded.snapshot, &loaded.store, as_of, extra, &options)
+        let what_if = teichaku::simulate_with_store(snapshot, &loaded.store, as_of, extra, &options)
             .map_err(|e| assessment_failure(&e))?;
         Some(what_if.changes)
     };
-    let best = teichaku::best_single_action(&loaded.snapshot, &before).map_err(|e| assessment_failure(&e))?;
-    let text = lang.map(|lang| {
-        teichaku_report::whatif_text(&loaded.snapshot, &before, &completed, changes.as_ref(), &best, top, lang)
-    });
+    let best = teichaku::best_single_action(snapshot, &before).map_err(|e| assessment_failure(&e))?;
+    let text = lang
+        .map(|lang| teichaku_report::whatif_text(snapshot, &before, &completed, changes.as_ref(), &best, top, lang));
     Ok(WhatIfOutput {
         engine_version: teichaku::ENGINE_VERSION,
         as_of,
@@ -126,7 +127,8 @@ pub(crate) fn html_report<'py>(
         let loaded = calls::load_with(&input, usage)?;
         let a = teichaku::assess_with_store(&loaded.snapshot, &loaded.store, as_of, &Default::default())
             .map_err(|e| assessment_failure(&e))?;
-        Ok(teichaku_report::html(&loaded.snapshot, &a, lang, top))
+        // The report names units and roles as they were on `as_of`, as the assessment counts them.
+        Ok(teichaku_report::html(&loaded.snapshot.on(as_of), &a, lang, top))
     };
     match usage {
         None => py.detach(|| page(None)),

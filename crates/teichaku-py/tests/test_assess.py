@@ -70,3 +70,25 @@ def test_a_bad_day_is_a_value_error(demo, as_of):
 def test_a_day_of_the_wrong_type_is_a_type_error(demo, as_of):
     with pytest.raises(TypeError):
         teichaku.assess(demo, as_of)
+
+
+def test_dated_changes_load_as_on_the_command_line_and_a_bad_one_is_named_by_number(demo):
+    """`organisation.changes` goes through the same loader: a valid appointment assesses, a removal of
+    a role not held is a validation problem naming change #1."""
+    member = next(
+        m
+        for m in demo["organisation"]["members"]
+        if m["joined"] <= "2026-10-01" and (m.get("left") is None or m["left"] > AS_OF)
+    )
+    ref = member.get("key") or member.get("email") or member["id"]
+    role = next(r for r in ["executive", "promotion_lead", "ambassador", "manager", "staff"] if r not in member["roles"])
+    demo["organisation"]["changes"] = [{"member": ref, "on": "2026-10-01", "add_roles": [role]}]
+    assert teichaku.assess(demo, AS_OF)["as_of"] == AS_OF
+    demo["organisation"]["changes"] = [{"member": ref, "on": "2026-10-01", "remove_roles": [role]}]
+    with pytest.raises(teichaku.ValidationError) as raised:
+        teichaku.assess(demo, AS_OF)
+    problem = raised.value.problems[0]
+    assert problem["error"] == "role_change"
+    assert problem["record"]["record"] == "change"
+    assert problem["record"]["number"] == 1
+    assert problem["held"] is False

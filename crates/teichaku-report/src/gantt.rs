@@ -29,6 +29,7 @@ use crate::words::{t, wave};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn gantt_mermaid(snapshot: &ValidSnapshot, plan: &RolloutPlan, lang: Lang) -> String {
+    let snapshot = &*snapshot.on(plan.as_of);
     let org = snapshot.organisation();
     let pb = snapshot.playbook();
     let title =

@@ -42,6 +42,8 @@ pub const CHART_IDS: [&str; 6] =
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn html(snapshot: &ValidSnapshot, a: &Assessment, lang: Lang, top: usize) -> String {
+    // Units and roles as they were on `as_of`, as the assessment counts them.
+    let snapshot = &*snapshot.on(a.as_of);
     let ctx = Ctx { snapshot, a, lang };
     let org = snapshot.organisation();
     let pb = snapshot.playbook();

@@ -37,6 +37,8 @@ pub fn whatif_text(
     lang: Lang,
 ) -> String {
     let mut out = String::new();
+    // Units and roles as they were on `as_of`, as the assessment counts them.
+    let snapshot = &*snapshot.on(before.as_of);
     render(snapshot, before, completed, changes, best, top, lang, &mut out);
     out
 }

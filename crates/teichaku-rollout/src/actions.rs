@@ -276,9 +276,10 @@ pub fn next_actions(
     readiness: &ReadinessReport,
     coefficients: Option<UrgencyCoefficients>,
 ) -> ActionPlan {
+    let as_of = kpis.as_of;
+    let snapshot = &*snapshot.on(as_of);
     let pb = snapshot.playbook();
     let k = coefficients.unwrap_or(pb.urgency);
-    let as_of = kpis.as_of;
     let phase_index = |p: &PhaseId| pb.phases.iter().position(|x| &x.id == p).unwrap_or(0);
     let current = readiness.current_phase.as_ref().map_or(pb.phases.len(), phase_index);
     let current_gate = readiness.current_phase.as_ref().and_then(|p| pb.phase(p)).map(|p| &p.gate);

@@ -267,6 +267,7 @@ fn hidden(c: char) -> bool {
 /// # }
 /// ```
 pub fn plan_mermaid(snapshot: &teichaku_model::ValidSnapshot, plan: &crate::RolloutPlan, lang: Lang) -> String {
+    let snapshot = &*snapshot.on(plan.as_of);
     let mut out = format!("---\ntitle: {}\n---\nflowchart TD\n", yaml_text(&plan_title(snapshot, plan, lang)));
     out.push_str("  classDef done fill:#d4edda,stroke:#2e7d32\n");
     out.push_str("  classDef ready fill:#fff3cd,stroke:#b8860b\n");
@@ -476,6 +477,7 @@ fn status_word(status: crate::Status, lang: Lang) -> &'static str {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn plan_dot(snapshot: &teichaku_model::ValidSnapshot, plan: &crate::RolloutPlan, lang: Lang) -> String {
+    let snapshot = &*snapshot.on(plan.as_of);
     let mut out = format!(
         "digraph {} {{\n  label={};\n  labelloc=t;\n  fontsize=14;\n  rankdir=LR;\n  newrank=true;\n  {PAGE}\n  node [shape=box, style=\"rounded,filled\", fontsize=10];\n",
         dot_text(snapshot.playbook().id.as_str()),

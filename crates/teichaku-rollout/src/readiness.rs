@@ -257,6 +257,7 @@ pub struct UnitReadiness {
 /// ```
 pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport {
     let as_of = kpis.as_of;
+    let snapshot = &*snapshot.on(as_of);
     let pb = snapshot.playbook();
     let (waves, positions) = rollout_waves_and_positions(snapshot);
     let pilot: Vec<UnitId> = waves.first().cloned().unwrap_or_default();

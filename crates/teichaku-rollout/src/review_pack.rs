@@ -171,6 +171,7 @@ pub fn review_packs(
     mut compare: impl FnMut(NaiveDate) -> Option<KpiReport>,
 ) -> ReviewPacks {
     let as_of = kpis.as_of;
+    let snapshot = &*snapshot.on(as_of);
     let org = kpis.scopes.iter().find(|s| s.scope == Scope::Organisation);
     let launch = snapshot.organisation().launch_date;
     let mut packs: Vec<ReviewPack> = snapshot

@@ -189,6 +189,7 @@ pub struct WaveGate {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
+    let snapshot = &*snapshot.on(as_of);
     let pb = snapshot.playbook();
     let (waves, positions) = rollout_waves_and_positions(snapshot);
     let units: Vec<UnitId> = waves.iter().flatten().copied().collect();

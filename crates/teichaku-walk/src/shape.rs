@@ -201,6 +201,7 @@ pub(crate) fn organisation(
         waves,
         task_baselines: Vec::new(),
         hourly_rate: None,
+        changes: Vec::new(),
         keys: Default::default(),
     };
     (organisation, cast)

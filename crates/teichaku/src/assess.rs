@@ -91,6 +91,8 @@ pub fn assess_with_store(
     as_of: NaiveDate,
     options: &AssessOptions,
 ) -> Result<Assessment, KpiError> {
+    // The organisation on `as_of`, once: every figure below sees its units, roles and literacy.
+    let snapshot = &*snapshot.on(as_of);
     // Readiness and interventions need every scope: the caller's scope list narrows the report,
     // not what the rollout engine sees.
     let mut kpi_options = options.kpis.clone();

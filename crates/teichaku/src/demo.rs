@@ -135,6 +135,7 @@ fn organisation(rng: &mut SplitMix64) -> Organisation {
             .map(|(t, minutes)| TaskBaseline { task: slug(t), minutes })
             .collect(),
         hourly_rate: Some(HourlyRate { amount: 3500.0, currency: "JPY".into() }),
+        changes: Vec::new(),
         keys: Default::default(),
     }
 }

@@ -293,6 +293,7 @@ pub fn engine_facts(snapshot: &ValidSnapshot, from: NaiveDate, as_of: NaiveDate)
     if from > as_of {
         return Err(FactsError::EmptyPeriod { from, as_of });
     }
+    let snapshot = &*snapshot.on(as_of);
     let mut options = KpiOptions::default();
     options.per_member = true;
     options.scopes = vec![Scope::Organisation];

@@ -149,6 +149,8 @@ pub struct ObservedCounts {
 /// assert_eq!(report.days_since_launch, 90);
 /// ```
 pub fn overview(snapshot: &ValidSnapshot, as_of: NaiveDate) -> OverviewReport {
+    // The organisation on `as_of`: units, roles and literacy after the dated changes up to it.
+    let snapshot = &*snapshot.on(as_of);
     let org = snapshot.organisation();
     let pb = snapshot.playbook();
     let min_group = pb.metrics.min_group_size;

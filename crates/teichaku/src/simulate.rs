@@ -275,6 +275,7 @@ pub fn simulate(
     if !extra.usage_files.is_empty() {
         return Err(SimulateError::UsageFiles { files: extra.usage_files });
     }
+    let snapshot = &*snapshot.on(as_of);
     let base_usage = snapshot.observations().usage.len();
     let merged = with_extra(snapshot.clone().into_snapshot(), extra)?;
 
@@ -330,6 +331,7 @@ pub fn simulate_with_store(
     if !extra.usage_files.is_empty() {
         return Err(SimulateError::UsageFiles { files: extra.usage_files });
     }
+    let snapshot = &*snapshot.on(as_of);
     if !extra.usage.is_empty() {
         return Err(SimulateError::UsageWithStore { events: extra.usage.len() });
     }
@@ -371,6 +373,7 @@ pub fn simulate_with_store(
 /// ```
 pub fn best_single_action(snapshot: &ValidSnapshot, assessment: &Assessment) -> Result<Vec<Unblocking>, SimulateError> {
     let as_of = assessment.plan.as_of;
+    let snapshot = &*snapshot.on(as_of);
     let before = startable(&assessment.plan, &assessment.readiness);
     let base = planning_copy(snapshot);
     let mut ranked = Vec::new();
