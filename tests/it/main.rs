@@ -9,6 +9,7 @@ mod bad_input;
 mod calibration;
 mod demo;
 mod fuzz_regressions;
+mod granularity;
 mod html_report;
 mod ingest;
 mod japanese;

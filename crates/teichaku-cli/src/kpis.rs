@@ -25,9 +25,9 @@ pub(crate) struct Request {
     /// Only this scope: `organisation`, a unit id or code, or a role such as `manager`.
     #[arg(long)]
     scope: Option<String>,
-    /// A CSV or JSON Lines file of further usage events; may be given several times.
-    #[arg(long = "events", value_name = "FILE")]
-    events: Vec<PathBuf>,
+    /// Usage files besides the document's: events, member-day or member-period records.
+    #[command(flatten)]
+    usage: crate::events::UsageFiles,
     /// Compute the KPIs even when some event lines are malformed (they are reported).
     #[arg(long)]
     skip_bad_lines: bool,
@@ -65,7 +65,7 @@ struct Output<'a> {
 }
 
 pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String) -> Result<u8, Failure> {
-    let loaded = load_with_events(&req.file, &req.events, None, req.skip_bad_lines, catalog)?;
+    let loaded = load_with_events(&req.file, &req.usage, None, req.skip_bad_lines, catalog)?;
     let (snapshot, store, streamed) = (loaded.snapshot, loaded.store, loaded.usage);
     let mut options = KpiOptions::default();
     options.series_weeks = req.weeks;
@@ -112,6 +112,7 @@ pub(crate) fn pct(f: &Figure<Rate>) -> String {
     match f {
         Figure::Value(r) => format!("{:.1}%", r.rate * 100.0),
         Figure::Undefined => "n/a".to_owned(),
+        Figure::NotMeasurable => "n/m".to_owned(),
         _ => "–".to_owned(),
     }
 }
@@ -180,6 +181,7 @@ fn render(snapshot: &ValidSnapshot, report: &KpiReport, streamed: &UsageReport, 
                 let value = match (c.value, c.withheld) {
                     (Some(v), _) => format!("{v:.3}"),
                     (None, true) => t(lang, "withheld", "非表示").to_owned(),
+                    (None, false) if c.not_measurable => t(lang, "not measurable", "測定不可").to_owned(),
                     // A "days since" KPI without a value: the event never happened.
                     (None, false) if c.kpi.is_days_since() => t(lang, "never", "なし").to_owned(),
                     (None, false) => "n/a".to_owned(),
@@ -293,7 +295,7 @@ pub(crate) fn scope_line(snapshot: &ValidSnapshot, s: &ScopeKpis, lang: Lang) ->
 /// [`teichaku::load_with`], the one loading path.
 pub(crate) fn load_with_events(
     file: &Path,
-    events: &[PathBuf],
+    usage: &crate::events::UsageFiles,
     outcomes: Option<&Path>,
     skip_bad_lines: bool,
     catalog: &Catalog,
@@ -305,13 +307,26 @@ pub(crate) fn load_with_events(
             .map_err(|e| Failure::input(format!("{}: {}", path.display(), clean(&e.to_string()))))?,
         None => Vec::new(),
     };
-    let mut extra_files = Vec::with_capacity(events.len());
-    for path in events {
-        let name = path.to_str().ok_or_else(|| Failure::input(format!("{}: not a UTF-8 file name", path.display())))?;
-        extra_files.push(name.to_owned());
-    }
+    let names = |paths: &[PathBuf]| -> Result<Vec<String>, Failure> {
+        paths
+            .iter()
+            .map(|path| {
+                path.to_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| Failure::input(format!("{}: not a UTF-8 file name", path.display())))
+            })
+            .collect()
+    };
     let stream = StreamOptions { threads: crate::events::threads(), ..StreamOptions::default() };
-    let options = LoadOptions { skip_bad_lines, extra_files, stream, outcomes, ..LoadOptions::default() };
+    let options = LoadOptions {
+        skip_bad_lines,
+        extra_files: names(&usage.events)?,
+        extra_day_files: names(&usage.days)?,
+        extra_period_files: names(&usage.periods)?,
+        stream,
+        outcomes,
+        ..LoadOptions::default()
+    };
     // The text is given away, so it is freed once parsed.
     teichaku::load_with(text, catalog, &Files { base: input::folder_of(file) }, &options)
         .map_err(|e| load_failure(file, &e))

@@ -32,11 +32,13 @@ mod access;
 mod activity;
 mod aggregate;
 mod calendar;
+mod coarse;
 mod effect;
 mod fast;
 mod figure;
 mod kpis;
 mod outcomes;
+mod records;
 mod scope;
 mod score;
 mod store;
@@ -56,9 +58,12 @@ pub use kpis::{
     Training, Usage, WeekFigures, kpis, kpis_from_aggregate, kpis_with_store,
 };
 pub use outcomes::outcome_figure;
+pub use records::{DAY_CSV_COLUMNS, PERIOD_CSV_COLUMNS, stream_day_records, stream_period_records};
 pub use scope::{Disclosure, Scope, active_members, headcount, member_positions, members_in_scope};
 pub use score::{AbsoluteCheck, ComponentPoints, Level, ScoreReport};
-pub use store::{EventError, EventStore, EventStoreBuilder, MAX_DAY_SPAN, MAX_EVENT_MINUTES, MAX_KINDS, StoreError};
+pub use store::{
+    EventError, EventStore, EventStoreBuilder, MAX_DAY_SPAN, MAX_EVENT_MINUTES, MAX_KINDS, MAX_PERIOD_DAYS, StoreError,
+};
 pub use stream::{
     BadLine, CSV_COLUMNS, EventFormat, LineError, MAX_LINE_BYTES, StreamError, StreamOptions, stream_events,
     stream_events_with,

@@ -16,6 +16,11 @@ pub(crate) fn withheld(lang: Lang) -> &'static str {
     t(lang, "withheld", "非表示")
 }
 
+/// The one word for a figure the usage data is too coarse to give.
+pub(crate) fn not_measurable(lang: Lang) -> &'static str {
+    t(lang, "not measurable", "測定不可")
+}
+
 /// The one word for a figure with nothing to measure (an empty group, no record yet).
 pub(crate) fn undefined(lang: Lang) -> &'static str {
     t(lang, "no data", "データなし")
