@@ -2,10 +2,14 @@
 //!
 //! Usage events go into a compact [`EventStore`] (12 bytes an event plus a rollup per member and
 //! day, sorted, exact duplicates
-//! removed); one pass gathers a [`UsageAggregate`] per member, which merges exactly, so the work
+//! removed), beside member-day and member-period records ([`stream_day_records`],
+//! [`stream_period_records`]) for sources that export usage per person per day or per period;
+//! one pass gathers a [`UsageAggregate`] per member, which merges exactly, so the work
 //! splits across threads or shards; [`kpis`] turns it into a [`KpiReport`] for every scope (the
 //! organisation, each unit with its descendants, each role), each with its retention score and
-//! explanation. Groups smaller than the minimum group size are [`Figure::Suppressed`], never
+//! explanation. A figure the usage data is too coarse to give (a 4-of-7-day habit from monthly
+//! period records) is [`Figure::NotMeasurable`], never guessed.
+//! Groups smaller than the minimum group size are [`Figure::Suppressed`], never
 //! shown as a number: [`Disclosure`] decides once which scopes are withheld (complementary
 //! suppression included), before the score, gates, conditions or reports see a figure, and
 //! [`ScopeKpis`] keeps no raw figure of a withheld group. `docs/metrics.md` defines every figure.
