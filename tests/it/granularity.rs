@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
-use teichaku::metrics::{EventStore, Figure, KpiOptions, KpiReport, Rate, ScopeFigures, StoreError, kpis_with_store};
+use teichaku::metrics::{
+    EventStore, Figure, KpiOptions, KpiReport, Rate, ScopeFigures, Segment, StoreError, kpis_with_store,
+};
 use teichaku::model::HabitRule;
 use teichaku::{LoadError, LoadOptions, Loaded};
 
@@ -228,6 +230,17 @@ fn monthly_period_records_leave_the_weekly_figures_not_measurable() {
     };
     let habit = score.components.iter().find(|c| c.kpi == teichaku::model::Kpi::HabitRate).unwrap();
     assert!(habit.not_measurable && habit.points == 0.0);
+
+    // Per person: E001's segment cannot be placed, and its day counts are marked partial.
+    let loaded = load(json!([]), "", "", months).unwrap();
+    let mut per_member = options();
+    per_member.per_member = true;
+    let report = kpis_with_store(&loaded.snapshot, &loaded.store, AS_OF.parse().unwrap(), &per_member).unwrap();
+    let members = report.members.unwrap();
+    let person = |key: &str| members.iter().find(|m| m.member == teichaku::model::MemberId::from_key(key)).unwrap();
+    assert_eq!((person("E001").segment, person("E001").days_partial), (Segment::NotMeasurable, true));
+    assert_eq!((person("E002").segment, person("E002").days_7), (Segment::Habitual, 7));
+    assert_eq!((person("E003").segment, person("E003").days_partial), (Segment::Never, false));
 }
 
 #[test]

@@ -600,6 +600,12 @@ pub struct MemberKpis {
     /// The member's ADKAR barrier in their latest answer on or before `as_of`: the first element
     /// scored 3 or lower (`None` without an answer or past every element).
     pub adkar_barrier: Option<AdkarElement>,
+    /// Some of the member's usage is known only by period records: `days_7` is the fewest usage
+    /// days the periods allow, and `days_28`, the streaks and `first_use` count only the days
+    /// events and day records give, so each may fall short (`segment` says `not_measurable`
+    /// where the periods do not settle it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub days_partial: bool,
 }
 
 /// Where a member stands.
@@ -1764,6 +1770,7 @@ impl<'a> Ctx<'a> {
                         .filter(|&&first| first <= self.as_of)
                         .and_then(|&first| date_of(first)),
                     adkar_barrier: latest.get(&member.id).and_then(|s| s.adkar).and_then(|a| a.barrier()),
+                    days_partial: agg.periods.get(m).is_some_and(|p| p.iter().any(|p| p.active > 0)),
                 }
             })
             .collect();

@@ -256,6 +256,13 @@ impl DayRecord {
         self.tool = Some(tool);
         self
     }
+
+    /// With the minutes saved that day.
+    #[must_use]
+    pub fn with_saved_minutes(mut self, minutes: f64) -> Self {
+        self.saved_minutes = Some(minutes);
+        self
+    }
 }
 
 /// A member's use of AI over a period of days, start and end inclusive, as reports per week or
