@@ -200,6 +200,13 @@ fn weekly_period_records_give_the_weekly_figures_and_nothing_finer() {
     // The previous week, 07-27..08-02, habit on its Sunday: E001's 5 days.
     assert_eq!(rate(&f.weekly[1].weekly_active), (2, 5));
     assert_eq!(rate(&f.weekly[1].habit), (1, 5));
+
+    // The lean per-unit job reads days only, and says how many members it cannot see fully.
+    let spec = teichaku::metrics::AggregateSpec::core(AS_OF.parse().unwrap(), 5, 2);
+    let agg = teichaku::metrics::UsageAggregate::compute(&loaded.store, &spec, 0..loaded.store.len());
+    let units =
+        teichaku::metrics::unit_weekly_activity(&agg, &[0; 5], 1, HabitRule::DaysInWindow { days: 4, window: 7 });
+    assert_eq!((units[0].headcount, units[0].partial_members), (5, 2));
 }
 
 #[test]
