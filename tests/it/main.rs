@@ -10,6 +10,7 @@ mod calibration;
 mod dated_facts;
 mod demo;
 mod fuzz_regressions;
+mod granularity;
 mod html_report;
 mod ingest;
 mod japanese;

@@ -24,9 +24,9 @@ pub(crate) struct Request {
     /// left out.
     #[arg(long = "as-of", value_name = "DATE")]
     as_of: Option<NaiveDate>,
-    /// A CSV or JSON Lines file of further usage events; may be given several times.
-    #[arg(long = "events", value_name = "FILE")]
-    events: Vec<PathBuf>,
+    /// Usage files besides the document's: events, member-day or member-period records.
+    #[command(flatten)]
+    usage: crate::events::UsageFiles,
     /// A CSV file of outcome KPI records (columns outcome, unit, from, date, value,
     /// measured_in, baseline), validated with the document's own.
     #[arg(long = "outcomes", value_name = "FILE")]
@@ -61,7 +61,7 @@ pub(crate) fn run(
     stdout: &crate::output::Stdout,
     out: &mut String,
 ) -> Result<u8, Failure> {
-    let loaded = load_with_events(&req.file, &req.events, req.outcomes.as_deref(), req.skip_bad_lines, catalog)?;
+    let loaded = load_with_events(&req.file, &req.usage, req.outcomes.as_deref(), req.skip_bad_lines, catalog)?;
     let options = teichaku::AssessOptions::default();
     let as_of = req.as_of.unwrap_or_else(|| crate::today(loaded.snapshot.organisation().utc_offset));
     let assessment = teichaku::assess_with_store(&loaded.snapshot, &loaded.store, as_of, &options)

@@ -9,6 +9,23 @@ use teichaku::model::Lang;
 use teichaku::{NamedBy, UsageBadLine, UsageReport, UsageSource};
 use teichaku_report::Message;
 
+/// The usage files given on the command line, by granularity (`docs/format.md` describes each).
+#[derive(clap::Args, Debug, Default)]
+pub(crate) struct UsageFiles {
+    /// A CSV or JSON Lines file of further usage events (one row per use); may be given
+    /// several times.
+    #[arg(long = "events", value_name = "FILE")]
+    pub(crate) events: Vec<PathBuf>,
+    /// A CSV or JSON Lines file of member-day usage records (one row per member and day:
+    /// member, date, count, minutes, task, tool); may be given several times.
+    #[arg(long = "usage-days", value_name = "FILE")]
+    pub(crate) days: Vec<PathBuf>,
+    /// A CSV or JSON Lines file of member-period usage records (one row per member and period:
+    /// member, start, end, active_days, count, minutes); may be given several times.
+    #[arg(long = "usage-periods", value_name = "FILE")]
+    pub(crate) periods: Vec<PathBuf>,
+}
+
 /// Opens a document's usage event files relative to `base` (the document's folder) and the
 /// command line's own as given.
 pub(crate) struct Files {

@@ -198,7 +198,7 @@ pub(crate) fn validation_text_ja(report: &ValidationReport, out: &mut String) {
 /// [`teichaku::load_with`], the one loading path.
 pub(crate) fn load_with_events(
     file: &Path,
-    events: &[PathBuf],
+    usage: &crate::events::UsageFiles,
     outcomes: Option<&Path>,
     skip_bad_lines: bool,
     catalog: &Catalog,
@@ -210,19 +210,30 @@ pub(crate) fn load_with_events(
             .map_err(|e| Failure::input(format!("{}: {}", path.display(), clean(&e.message(lang())))))?,
         None => Vec::new(),
     };
-    let mut extra_files = Vec::with_capacity(events.len());
-    for path in events {
-        let name = path.to_str().ok_or_else(|| {
-            Failure::input(format!(
-                "{}: {}",
-                path.display(),
-                say("not a UTF-8 file name", "ファイル名が UTF-8 ではありません")
-            ))
-        })?;
-        extra_files.push(name.to_owned());
-    }
+    let names = |paths: &[PathBuf]| -> Result<Vec<String>, Failure> {
+        paths
+            .iter()
+            .map(|path| {
+                path.to_str().map(str::to_owned).ok_or_else(|| {
+                    Failure::input(format!(
+                        "{}: {}",
+                        path.display(),
+                        say("not a UTF-8 file name", "ファイル名が UTF-8 ではありません")
+                    ))
+                })
+            })
+            .collect()
+    };
     let stream = StreamOptions { threads: crate::events::threads(), ..StreamOptions::default() };
-    let options = LoadOptions { skip_bad_lines, extra_files, stream, outcomes, ..LoadOptions::default() };
+    let options = LoadOptions {
+        skip_bad_lines,
+        extra_files: names(&usage.events)?,
+        extra_day_files: names(&usage.days)?,
+        extra_period_files: names(&usage.periods)?,
+        stream,
+        outcomes,
+        ..LoadOptions::default()
+    };
     // The text is given away, so it is freed once parsed.
     teichaku::load_with(text, catalog, &Files { base: folder_of(file) }, &options).map_err(|e| load_failure(file, &e))
 }

@@ -9,7 +9,7 @@ use teichaku::model::{Lang, Role, ValidSnapshot};
 use teichaku::{Catalog, UsageReport};
 
 use crate::events::skipped_text;
-use crate::render::{clean, t};
+use crate::render::t;
 use crate::{Failure, Format, json};
 
 pub(crate) use crate::input::load_with_events;
@@ -26,9 +26,9 @@ pub(crate) struct Request {
     /// Only this scope: `organisation`, a unit id or code, or a role such as `manager`.
     #[arg(long)]
     scope: Option<String>,
-    /// A CSV or JSON Lines file of further usage events; may be given several times.
-    #[arg(long = "events", value_name = "FILE")]
-    events: Vec<PathBuf>,
+    /// Usage files besides the document's: events, member-day or member-period records.
+    #[command(flatten)]
+    usage: crate::events::UsageFiles,
     /// Compute the KPIs even when some event lines are malformed (they are reported).
     #[arg(long)]
     skip_bad_lines: bool,
@@ -66,7 +66,7 @@ struct Output<'a> {
 }
 
 pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String) -> Result<u8, Failure> {
-    let loaded = load_with_events(&req.file, &req.events, None, req.skip_bad_lines, catalog)?;
+    let loaded = load_with_events(&req.file, &req.usage, None, req.skip_bad_lines, catalog)?;
     let (snapshot, store, streamed) = (loaded.snapshot, loaded.store, loaded.usage);
     let mut options = KpiOptions::default();
     options.series_weeks = req.weeks;

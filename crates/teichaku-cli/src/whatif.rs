@@ -26,9 +26,9 @@ pub(crate) struct Request {
     /// id, code or name); may be given several times.
     #[arg(long = "complete", value_name = "ACTIVITY")]
     complete: Vec<String>,
-    /// A CSV or JSON Lines file of further usage events; may be given several times.
-    #[arg(long = "events", value_name = "FILE")]
-    events: Vec<PathBuf>,
+    /// Usage files besides the document's: events, member-day or member-period records.
+    #[command(flatten)]
+    usage: crate::events::UsageFiles,
     /// Compute even when some event lines are malformed (they are counted as `assess` counts them).
     #[arg(long)]
     skip_bad_lines: bool,
@@ -55,7 +55,7 @@ struct Output<'a> {
 }
 
 pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String) -> Result<u8, Failure> {
-    let loaded = load_with_events(&req.file, &req.events, None, req.skip_bad_lines, catalog)?;
+    let loaded = load_with_events(&req.file, &req.usage, None, req.skip_bad_lines, catalog)?;
     let as_of = req.as_of.unwrap_or_else(|| crate::today(loaded.snapshot.organisation().utc_offset));
     // The organisation on `as_of`: units and roles after the dated changes up to it.
     let snapshot = &*loaded.snapshot.on(as_of);

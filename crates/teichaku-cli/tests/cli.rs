@@ -216,6 +216,39 @@ fn kpis_stream_csv_events_with_a_byte_order_mark() {
 }
 
 #[test]
+fn kpis_read_day_and_period_records_given_by_flag() {
+    // 102 on two days (one row twice: an exact duplicate), and 108 over a month without detail.
+    let days = "member,date,count,minutes\n\
+        00000000-0000-0000-0000-000000000102,2026-04-15,3,12\n\
+        00000000-0000-0000-0000-000000000102,2026-04-16,1,2\n\
+        00000000-0000-0000-0000-000000000102,2026-04-16,1,2\n";
+    let periods = "member,start,end,active_days\n00000000-0000-0000-0000-000000000108,2026-04-01,2026-04-30,9\n";
+    let dir = folder(&[("days.csv", days)], false);
+    let report = kpis_json(&dir, &["--usage-days", "days.csv"]);
+    assert_eq!(report["events"]["day_records"], 2);
+    assert_eq!(report["events"]["day_duplicates_dropped"], 1);
+    assert_eq!(report["event_files"]["day_records"], 3);
+    assert_eq!(report["event_files"]["files"][0]["granularity"], "day");
+
+    let dir = folder(&[("periods.csv", periods)], false);
+    let report = kpis_json(&dir, &["--usage-periods", "periods.csv"]);
+    assert_eq!(report["events"]["period_records"], 1);
+    // Nine days of thirty, seven of them after 04-20: the week before as_of may hold none.
+    assert_eq!(report["scopes"][0]["figures"]["value"]["weekly_active"], "not_measurable");
+    let text = stdout(teichaku().current_dir(dir.path()).args([
+        "kpis",
+        "doc.json",
+        "--as-of",
+        "2026-04-20",
+        "--min-group-size",
+        "1",
+        "--usage-periods",
+        "periods.csv",
+    ]));
+    assert!(text.contains("n/m"), "{text}");
+}
+
+#[test]
 fn kpis_read_the_event_files_the_document_names() {
     let dir = folder(&[("extra.csv", CSV)], true);
     let report = kpis_json(&dir, &[]);

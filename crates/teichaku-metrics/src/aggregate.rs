@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use teichaku_model::ValidSnapshot;
 
 use crate::calendar::{day_number, week_start};
-use crate::store::{EventStore, NO_SAVED};
+use crate::store::{EventStore, NO_COUNT, NO_SAVED};
 
 /// Words of 64 days in the horizon.
 pub(crate) const WORDS: usize = 6;
@@ -132,6 +132,12 @@ pub struct UsageAggregate {
     pub(crate) saved_estimated: Vec<u64>,
     pub(crate) unmeasured: Vec<u32>,
     pub(crate) kinds_28: Vec<Vec<u16>>,
+    /// Day records in the trailing 7 days without a number of uses, per member.
+    pub(crate) uncounted_7: Vec<u32>,
+    /// Day records in the trailing 7 days without minutes, per member.
+    pub(crate) untimed_7: Vec<u32>,
+    /// Each member's period records that touch their membership, sorted.
+    pub(crate) periods: Vec<Vec<PeriodSpan>>,
     pub(crate) counted: u64,
     pub(crate) after_as_of: u64,
     pub(crate) outside_membership: u64,
@@ -167,6 +173,9 @@ impl UsageAggregate {
             saved_estimated: vec![0; detail(n)],
             unmeasured: vec![0; detail(n)],
             kinds_28: vec![Vec::new(); detail(n)],
+            uncounted_7: vec![0; detail(n)],
+            untimed_7: vec![0; detail(n)],
+            periods: vec![Vec::new(); n],
             counted: 0,
             after_as_of: 0,
             outside_membership: 0,
@@ -237,6 +246,15 @@ impl UsageAggregate {
         add_all(&mut self.saved_measured, &other.saved_measured);
         add_all(&mut self.saved_estimated, &other.saved_estimated);
         add_all(&mut self.unmeasured, &other.unmeasured);
+        add_all(&mut self.uncounted_7, &other.uncounted_7);
+        add_all(&mut self.untimed_7, &other.untimed_7);
+        for (a, b) in self.periods.iter_mut().zip(&other.periods) {
+            if !b.is_empty() {
+                a.extend_from_slice(b);
+                a.sort_unstable();
+                a.dedup();
+            }
+        }
         for (a, b) in self.kinds_28.iter_mut().zip(&other.kinds_28) {
             if !b.is_empty() {
                 a.extend_from_slice(b);
@@ -274,11 +292,10 @@ impl UsageAggregate {
         let as_of = spec.as_of;
         let as_of_week = week_start(as_of);
         let weeks = spec.series_weeks as usize;
-        let starts = store.member_starts();
-        let first_member = starts.partition_point(|&s| (s as usize) < range.start);
-        let end_member = starts.partition_point(|&s| (s as usize) < range.end);
+        let members = member_range(store, &range);
         let mut cumulative = [0u64; 64];
-        for m in first_member..end_member.min(store.member_bound()) {
+        for m in members {
+            self.add_periods(store, spec, m);
             let rollup = store.rollup(m);
             let base = rollup.base_day;
             let days = rollup.day;
@@ -369,14 +386,15 @@ impl UsageAggregate {
     fn add_detailed(&mut self, store: &EventStore, spec: &AggregateSpec, range: Range<usize>) {
         self.add_core(store, spec, range.clone());
         let as_of = spec.as_of;
-        let starts = store.member_starts();
-        let first_member = starts.partition_point(|&s| (s as usize) < range.start);
-        let end_member = starts.partition_point(|&s| (s as usize) < range.end);
+        let with_days = store.day_records() > 0;
         // The kinds a member used in the trailing 28 days, one bit per kind, cleared after each
         // member: a kind already seen costs one test, not a search.
         let mut seen = vec![0u64; store.kind_count().div_ceil(64)];
-        for m in first_member..end_member.min(store.member_bound()) {
+        for m in member_range(store, &range) {
             let (Some(&joined), Some(&left)) = (spec.joined.get(m), spec.left.get(m)) else { continue };
+            if with_days {
+                self.add_day_records(store, spec, m, joined, left);
+            }
             let events = store.member_events(m);
             let end = events.first_on_or_after(left.min(as_of.saturating_add(1)));
             let start = events.first_on_or_after(joined).min(end);
@@ -431,6 +449,100 @@ impl UsageAggregate {
             if let Some(slot) = self.unmeasured.get_mut(m) {
                 *slot += unmeasured;
             }
+        }
+    }
+
+    /// Member `m`'s period records that touch their membership and start on or before `as_of`.
+    fn add_periods(&mut self, store: &EventStore, spec: &AggregateSpec, m: usize) {
+        let p = store.member_periods(m);
+        if p.first.is_empty() {
+            return;
+        }
+        let (Some(&joined), Some(&left), Some(slot)) = (spec.joined.get(m), spec.left.get(m), self.periods.get_mut(m))
+        else {
+            return;
+        };
+        for i in 0..p.first.len() {
+            let (Some(&first), Some(&last), Some(&active), Some(&count), Some(&minutes)) =
+                (p.first.get(i), p.last.get(i), p.active.get(i), p.count.get(i), p.minutes.get(i))
+            else {
+                continue;
+            };
+            if last < joined || first >= left || first > spec.as_of {
+                continue;
+            }
+            slot.push(PeriodSpan { first, last, active, count, minutes });
+        }
+    }
+
+    /// Member `m`'s day records that count, for the trailing-window counts, time saved and
+    /// kinds of task: a record's uses and minutes as an event's, its kind as an event's.
+    fn add_day_records(&mut self, store: &EventStore, spec: &AggregateSpec, m: usize, joined: i32, left: i32) {
+        let as_of = spec.as_of;
+        let days = store.member_days(m);
+        let end = days.first_on_or_after(left.min(as_of.saturating_add(1)));
+        let start = days.first_on_or_after(joined).min(end);
+        if start == end {
+            return;
+        }
+        let from_7 = days.first_on_or_after(as_of - 6).clamp(start, end);
+        let from_28 = days.first_on_or_after(as_of - 27).clamp(start, end);
+        let (mut uses_7, mut minutes_7, mut uncounted, mut untimed) = (0u64, 0u64, 0u32, 0u32);
+        for i in from_7..end {
+            let count = days.count.get(i).copied().unwrap_or(NO_COUNT);
+            let minutes = days.minutes.get(i).copied().unwrap_or(NO_COUNT);
+            if count == NO_COUNT {
+                uncounted += 1;
+            } else {
+                uses_7 += u64::from(count);
+            }
+            if minutes == NO_COUNT {
+                untimed += 1;
+            } else {
+                minutes_7 += u64::from(minutes);
+            }
+        }
+        if let (Some(c), Some(mins), Some(u), Some(t)) = (
+            self.events_7.get_mut(m),
+            self.minutes_7.get_mut(m),
+            self.uncounted_7.get_mut(m),
+            self.untimed_7.get_mut(m),
+        ) {
+            *c = c.saturating_add(u32::try_from(uses_7).unwrap_or(u32::MAX));
+            *mins += minutes_7;
+            *u += uncounted;
+            *t += untimed;
+        }
+        if let Some(kinds) = self.kinds_28.get_mut(m) {
+            kinds.extend_from_slice(days.kind.get(from_28..end).unwrap_or_default());
+            kinds.sort_unstable();
+            kinds.dedup();
+        }
+        // Time saved: what the record reports, else the task baseline less the minutes for a
+        // record of a single use with its minutes (exactly an event's estimate); else its uses
+        // are unmeasured (a day's minutes over several uses do not give each use's).
+        let (mut measured, mut estimated, mut unmeasured) = (0u64, 0u64, 0u32);
+        for i in start..end {
+            let (Some(&saved), Some(&kind), Some(&count), Some(&minutes)) =
+                (days.saved.get(i), days.kind.get(i), days.count.get(i), days.minutes.get(i))
+            else {
+                continue;
+            };
+            let baseline = spec.baseline_centi.get(usize::from(kind)).copied().flatten();
+            if saved != NO_SAVED {
+                measured += u64::from(saved);
+            } else if let (Some(b), 1, true) = (baseline, count, minutes != NO_COUNT) {
+                estimated += u64::from(b.saturating_sub(minutes));
+            } else {
+                unmeasured = unmeasured.saturating_add(if count == NO_COUNT { 1 } else { count });
+            }
+        }
+        if let (Some(a), Some(b), Some(c)) =
+            (self.saved_measured.get_mut(m), self.saved_estimated.get_mut(m), self.unmeasured.get_mut(m))
+        {
+            *a += measured;
+            *b += estimated;
+            *c = c.saturating_add(unmeasured);
         }
     }
 
@@ -530,6 +642,30 @@ fn time_saved(saved: &[u32], kind: &[u16], minutes: &[u32], baseline_centi: &[Op
         unmeasured += u32::from(!reported && baseline.is_none());
     }
     (measured, estimated, unmeasured)
+}
+
+/// One period record as an aggregate keeps it: first and last day numbers, active days, uses
+/// and minutes in hundredths ([`NO_COUNT`] when unknown).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+pub(crate) struct PeriodSpan {
+    pub(crate) first: i32,
+    pub(crate) last: i32,
+    pub(crate) active: u32,
+    pub(crate) count: u32,
+    pub(crate) minutes: u32,
+}
+
+/// The members whose usage a range of event positions covers: a member belongs to the range
+/// holding their first event, and the members after the last event (with day or period records
+/// only) to the range that ends the store (`0..0` for a store without events). So any split of
+/// `0..len` into consecutive ranges visits every member exactly once.
+fn member_range(store: &EventStore, range: &Range<usize>) -> Range<usize> {
+    let starts = store.member_starts();
+    let len = store.len();
+    let first = starts.partition_point(|&s| (s as usize) < range.start);
+    let ends_store = range.end >= len && (range.start < len || range.start == 0);
+    let end = if ends_store { store.member_bound() } else { starts.partition_point(|&s| (s as usize) < range.end) };
+    first..end.min(store.member_bound())
 }
 
 fn add_all<T: Copy + std::ops::AddAssign>(a: &mut [T], b: &[T]) {

@@ -1,16 +1,20 @@
-//! Figures as reports show them: a value, undefined, or withheld to protect small groups.
+//! Figures as reports show them: a value, undefined, withheld to protect small groups, or not
+//! measurable from the usage data's granularity.
 
 use serde::{Deserialize, Serialize};
 
 /// A figure in a report.
 ///
 /// A group smaller than the minimum group size is `Suppressed`, never shown as a number or a zero;
-/// a figure without a meaning (a rate over nobody) is `Undefined`, never 0.
+/// a figure without a meaning (a rate over nobody) is `Undefined`, never 0; a figure the usage
+/// data is too coarse to give (a 4-of-7-day habit from monthly records) is `NotMeasurable`, never
+/// guessed. Withholding comes first: a small group's figure is `Suppressed` whatever the data.
 ///
 /// ```
 /// use teichaku_metrics::Figure;
 /// assert_eq!(serde_json::to_string(&Figure::Value(0.5))?, r#"{"value":0.5}"#);
 /// assert_eq!(serde_json::to_string(&Figure::<f64>::Suppressed)?, r#""suppressed""#);
+/// assert_eq!(serde_json::to_string(&Figure::<f64>::NotMeasurable)?, r#""not_measurable""#);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize)]
@@ -23,6 +27,10 @@ pub enum Figure<T> {
     Undefined,
     /// Withheld: the group is smaller than the minimum group size.
     Suppressed,
+    /// The usage data is too coarse for it: some member's usage is known only as period
+    /// records (or day records without the number of uses or the minutes) that do not settle
+    /// the figure. `docs/metrics.md` lists the granularity each figure needs.
+    NotMeasurable,
 }
 
 impl<T> Figure<T> {
@@ -40,6 +48,25 @@ impl<T> Figure<T> {
             Figure::Value(v) => Figure::Value(f(v)),
             Figure::Undefined => Figure::Undefined,
             Figure::Suppressed => Figure::Suppressed,
+            Figure::NotMeasurable => Figure::NotMeasurable,
+        }
+    }
+
+    /// `self`, or [`Figure::NotMeasurable`] when it would show a value or be undefined and
+    /// `unknown` holds: withholding a small group comes first.
+    ///
+    /// ```
+    /// use teichaku_metrics::Figure;
+    /// assert_eq!(Figure::Value(1).unless_measurable(true), Figure::NotMeasurable);
+    /// assert_eq!(Figure::<u8>::Suppressed.unless_measurable(true), Figure::Suppressed);
+    /// assert_eq!(Figure::Value(1).unless_measurable(false), Figure::Value(1));
+    /// ```
+    #[must_use]
+    pub fn unless_measurable(self, unknown: bool) -> Self {
+        match self {
+            Figure::Suppressed => Figure::Suppressed,
+            _ if unknown => Figure::NotMeasurable,
+            other => other,
         }
     }
 

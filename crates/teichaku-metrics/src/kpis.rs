@@ -13,6 +13,7 @@ use crate::Scope;
 use crate::activity::{WorkingDays, is_habitual, streaks};
 use crate::aggregate::{AggregateSpec, UsageAggregate, WindowMask};
 use crate::calendar::{date_of, day_number, week_start};
+use crate::coarse;
 use crate::figure::{Figure, Rate, rate_figure};
 use crate::scope::Disclosure;
 use crate::score::{ScoreReport, retention_score};
@@ -131,6 +132,21 @@ pub struct EventCounts {
     pub after_as_of: u64,
     /// Events before the member joined or from the day they left, left out.
     pub outside_membership: u64,
+    /// Member-day records in the store, after exact duplicates were dropped.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub day_records: u64,
+    /// Exact duplicate day records dropped.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub day_duplicates_dropped: u64,
+    /// Events left out because a day record covers their member and day.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub superseded_events: u64,
+    /// Member-period records in the store, after exact duplicates were dropped.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub period_records: u64,
+    /// Exact duplicate period records dropped.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub period_duplicates_dropped: u64,
 }
 
 /// One scope's figures.
@@ -379,7 +395,8 @@ pub struct Cohort {
     pub inactive: u64,
 }
 
-/// Members present on `as_of` by segment; the five add up to the headcount.
+/// Members present on `as_of` by segment; the five, with `not_measurable`, add up to the
+/// headcount.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Segments {
@@ -393,6 +410,14 @@ pub struct Segments {
     pub lapsed: u64,
     /// Never used AI.
     pub never: u64,
+    /// Members whose segment the usage data cannot settle (period records that do not say
+    /// whether the days of use fall in the trailing windows); counted, never guessed.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub not_measurable: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// How much and how broadly AI is used in the trailing windows.
@@ -575,6 +600,12 @@ pub struct MemberKpis {
     /// The member's ADKAR barrier in their latest answer on or before `as_of`: the first element
     /// scored 3 or lower (`None` without an answer or past every element).
     pub adkar_barrier: Option<AdkarElement>,
+    /// Some of the member's usage is known only by period records: `days_7` is the fewest usage
+    /// days the periods allow, and `days_28`, the streaks and `first_use` count only the days
+    /// events and day records give, so each may fall short (`segment` says `not_measurable`
+    /// where the periods do not settle it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub days_partial: bool,
 }
 
 /// Where a member stands.
@@ -597,6 +628,9 @@ pub enum Segment {
     Lapsed,
     /// Never used.
     Never,
+    /// The usage data cannot settle where the member stands (period records that do not say
+    /// whether the days of use fall in the trailing windows).
+    NotMeasurable,
 }
 
 /// Why the KPIs cannot be computed.
@@ -701,6 +735,11 @@ pub fn kpis_from_aggregate(
             counted: agg.events_counted(),
             after_as_of: agg.events_after_as_of(),
             outside_membership: agg.events_outside_membership(),
+            day_records: store.day_records() as u64,
+            day_duplicates_dropped: store.day_duplicates_dropped(),
+            superseded_events: store.superseded_events(),
+            period_records: store.period_records() as u64,
+            period_duplicates_dropped: store.period_duplicates_dropped(),
         }),
         scopes,
         members,
@@ -795,6 +834,13 @@ struct Totals {
     weeks: Vec<WeekCounts>,
     /// Cohort transitions: members, retained, lapsed, reactivated, newly activated, inactive.
     cohort: [u64; 6],
+    /// Present members whose figure of each [`coarse`] flag the data does not settle.
+    unknown: [u64; coarse::FLAGS],
+    /// Present executives whose activity in the trailing 7 and 28 days, and whose last use, the
+    /// data does not settle.
+    executives_unknown: [u64; 3],
+    /// Members of the cohort whose transition the data does not settle.
+    cohort_unknown: u64,
 }
 
 impl Totals {
@@ -848,10 +894,25 @@ impl Totals {
             a.active += b.active;
             a.habitual += b.habitual;
             a.minutes += b.minutes;
+            a.unknown_active += b.unknown_active;
+            a.unknown_habit += b.unknown_habit;
         }
         for (a, b) in self.cohort.iter_mut().zip(other.cohort) {
             *a += b;
         }
+        for (a, b) in self.unknown.iter_mut().zip(other.unknown) {
+            *a += b;
+        }
+        for (a, b) in self.executives_unknown.iter_mut().zip(other.executives_unknown) {
+            *a += b;
+        }
+        self.cohort_unknown += other.cohort_unknown;
+        self.segments.not_measurable += other.segments.not_measurable;
+    }
+
+    /// Whether some present member's figure of `flag` is not settled.
+    fn unknown(&self, flag: u16) -> bool {
+        self.unknown.get(flag.trailing_zeros() as usize).is_some_and(|&n| n > 0)
     }
 }
 
@@ -875,6 +936,10 @@ struct WeekCounts {
     habitual: u64,
     /// Minutes of every member of the scope, in hundredths.
     minutes: u64,
+    /// Present members whose use in the week the data does not settle.
+    unknown_active: u64,
+    /// Present members whose habit on the week's last day the data does not settle.
+    unknown_habit: u64,
 }
 
 /// One member's standing on `as_of`, shared by every scope the member is in.
@@ -893,6 +958,15 @@ struct MemberFacts {
     week_active: u64,
     /// Bit `w`: habitual on the last counted day of week `w`.
     week_habitual: u64,
+    /// The [`coarse`] flags of the figures the data does not settle for this member.
+    unknown: u16,
+    /// Bit `w`: use in week `w` not settled.
+    week_unknown_active: u64,
+    /// Bit `w`: habit on the last counted day of week `w` not settled.
+    week_unknown_habit: u64,
+    /// Uses and minutes (hundredths) of period records lying in the trailing 7 days.
+    period_uses_7: u64,
+    period_minutes_7: u64,
 }
 
 impl<'a> Ctx<'a> {
@@ -974,7 +1048,8 @@ impl<'a> Ctx<'a> {
         self.facts = (0..agg.member_count())
             .map(|m| {
                 let segment = self.segment(m);
-                if segment == Segment::Never {
+                let coarse_member = agg.periods.get(m).is_some_and(|p| !p.is_empty());
+                if segment == Segment::Never && !coarse_member {
                     return MemberFacts { segment: Some(segment), ..MemberFacts::default() };
                 }
                 let (current_streak, longest_streak) = streaks(agg, m, &working);
@@ -996,7 +1071,7 @@ impl<'a> Ctx<'a> {
                         week_habitual |= 1 << w;
                     }
                 }
-                MemberFacts {
+                let mut facts = MemberFacts {
                     days_7: agg.count_in(m, &last_7),
                     active_28: agg.any_in(m, &last_28),
                     active_previous_7: agg.any_in(m, &previous_7),
@@ -1008,10 +1083,145 @@ impl<'a> Ctx<'a> {
                     tools_28,
                     week_active,
                     week_habitual,
+                    ..MemberFacts::default()
+                };
+                if agg.is_detailed() {
+                    if agg.uncounted_7.get(m).is_some_and(|&n| n > 0) {
+                        facts.unknown |= coarse::INTENSITY;
+                    }
+                    if agg.untimed_7.get(m).is_some_and(|&n| n > 0) {
+                        facts.unknown |= coarse::MINUTES;
+                    }
                 }
+                if coarse_member {
+                    self.coarse_facts(m, &mut facts, &week_windows);
+                }
+                facts
             })
             .collect();
         self
+    }
+
+    /// Member `m`'s facts where period records hold some of their usage: each question settled
+    /// by the bounds the periods give, or marked not settled ([`coarse`]).
+    fn coarse_facts(&self, m: usize, facts: &mut MemberFacts, week_windows: &[WeekWindow]) {
+        let agg = self.agg;
+        let Some(periods) = agg.periods.get(m).map(Vec::as_slice) else { return };
+        let as_of = self.as_of;
+        // The least and most usage days in the `len` days ending `back` days before `as_of`:
+        // the member's own days (events and day records never share a day with a period) plus
+        // the periods' bounds.
+        let days = |back: i32, len: i32| {
+            let own = agg.days_in(m, back, len);
+            let (lo, hi) = coarse::bounds(periods, as_of - back - len + 1, as_of - back);
+            (own + lo, own + hi)
+        };
+        let habit_at = |back: i32| match self.habit {
+            HabitRule::DaysInWindow { days: k, window } => coarse::at_least(days(back, window as i32), k),
+            HabitRule::WeeksInWindow { weeks: k, window } => {
+                let end = as_of - back;
+                let this_week = week_start(end);
+                let (mut sure, mut maybe) = (0u32, 0u32);
+                for j in 0..window as i32 {
+                    let start = this_week - 7 * j;
+                    let last = (start + 6).min(end);
+                    match coarse::any(days(as_of - last, last - start + 1)) {
+                        Some(true) => sure += 1,
+                        None => maybe += 1,
+                        Some(false) => {}
+                    }
+                }
+                if sure >= k {
+                    Some(true)
+                } else if sure + maybe < k {
+                    Some(false)
+                } else {
+                    None
+                }
+            }
+            _ => Some(false),
+        };
+        let mut unknown = facts.unknown;
+        let mut settle = |answer: Option<bool>, flag: u16| {
+            if answer.is_none() {
+                unknown |= flag;
+            }
+            answer.unwrap_or(false)
+        };
+        let d7 = days(0, 7);
+        let active_7 = coarse::any(d7);
+        facts.days_7 = d7.0;
+        if d7.0 != d7.1 {
+            settle(None, coarse::INTENSITY);
+        }
+        settle(active_7, coarse::ACTIVE_7);
+        let active_28 = coarse::any(days(0, 28));
+        facts.active_28 = settle(active_28, coarse::ACTIVE_28);
+        facts.active_previous_7 = settle(coarse::any(days(7, 7)), coarse::PREVIOUS_7);
+        let habitual = habit_at(0);
+        facts.habitual = settle(habitual, coarse::HABIT);
+        let used_by_then = agg.first_day.get(m).is_some_and(|&f| f <= as_of);
+        let ever = if used_by_then { Some(true) } else { coarse::any(coarse::bounds(periods, i32::MIN / 2, as_of)) };
+        let lapse = coarse::any(days(0, self.lapsed_after));
+        facts.segment = match (ever, lapse, habitual, active_7) {
+            (Some(false), ..) => Some(Segment::Never),
+            (Some(true), Some(false), ..) => Some(Segment::Lapsed),
+            (Some(true), Some(true), Some(true), _) => Some(Segment::Habitual),
+            (Some(true), Some(true), Some(false), Some(true)) => Some(Segment::Regular),
+            (Some(true), Some(true), Some(false), Some(false)) => Some(Segment::Occasional),
+            _ => None,
+        }
+        .or_else(|| {
+            settle(None, coarse::SEGMENT);
+            Some(Segment::NotMeasurable)
+        });
+        if coarse::touches(periods, as_of - crate::HORIZON_DAYS + 1, as_of) {
+            settle(None, coarse::STREAK);
+        }
+        if coarse::touches(periods, as_of - 27, as_of) {
+            settle(None, coarse::BREADTH);
+        }
+        if periods.iter().any(|p| p.active > 0 && p.first <= as_of) {
+            settle(None, coarse::FIRST_LAST_USE | coarse::COHORT);
+        }
+        // Uses and minutes of the trailing 7 days: exact for a period inside them, unknown for
+        // one with use that reaches past them.
+        for p in periods.iter().filter(|p| p.active > 0 && p.first <= as_of && p.last >= as_of - 6) {
+            if p.first < as_of - 6 || p.last > as_of {
+                settle(None, coarse::INTENSITY | coarse::MINUTES);
+                continue;
+            }
+            match p.count {
+                crate::store::NO_COUNT => {
+                    settle(None, coarse::INTENSITY);
+                }
+                n => facts.period_uses_7 += u64::from(n),
+            }
+            match p.minutes {
+                crate::store::NO_COUNT => {
+                    settle(None, coarse::MINUTES);
+                }
+                n => facts.period_minutes_7 += u64::from(n),
+            }
+        }
+        facts.unknown = unknown;
+        for (w, (back, _, _)) in week_windows.iter().enumerate().take(64) {
+            let bit = 1u64 << w;
+            let until = as_of - back;
+            let own_len = until - week_start(until) + 1;
+            facts.week_active &= !bit;
+            facts.week_habitual &= !bit;
+            match coarse::any(days(*back, own_len)) {
+                Some(true) => facts.week_active |= bit,
+                Some(false) => {}
+                None => facts.week_unknown_active |= bit,
+            }
+            match habit_at(*back) {
+                Some(true) => facts.week_habitual |= bit,
+                Some(false) => {}
+                None => facts.week_unknown_habit |= bit,
+            }
+        }
     }
 
     /// The disclosure rule of each week of the series, on the week's last counted day, and of
@@ -1140,11 +1350,16 @@ impl<'a> Ctx<'a> {
                 if w < 64 {
                     count.active += facts.week_active >> w & 1;
                     count.habitual += facts.week_habitual >> w & 1;
+                    count.unknown_active += facts.week_unknown_active >> w & 1;
+                    count.unknown_habit += facts.week_unknown_habit >> w & 1;
                 }
             }
         }
         if !present {
             return;
+        }
+        for (i, slot) in t.unknown.iter_mut().enumerate() {
+            *slot += u64::from(facts.unknown >> i & 1);
         }
         let active_7 = facts.days_7 > 0;
         t.active_7 += u64::from(active_7);
@@ -1152,16 +1367,17 @@ impl<'a> Ctx<'a> {
         t.habitual += u64::from(facts.habitual);
         t.earlier += u64::from(facts.active_previous_7);
         t.returned += u64::from(facts.active_previous_7 && active_7);
-        match facts.segment.unwrap_or(Segment::Never) {
-            Segment::Habitual => t.segments.habitual += 1,
-            Segment::Regular => t.segments.regular += 1,
-            Segment::Occasional => t.segments.occasional += 1,
-            Segment::Lapsed => t.segments.lapsed += 1,
+        match facts.segment {
+            Some(Segment::Habitual) => t.segments.habitual += 1,
+            Some(Segment::Regular) => t.segments.regular += 1,
+            Some(Segment::Occasional) => t.segments.occasional += 1,
+            Some(Segment::Lapsed) => t.segments.lapsed += 1,
+            Some(Segment::NotMeasurable) => t.segments.not_measurable += 1,
             _ => t.segments.never += 1,
         }
         if agg.is_detailed() {
-            t.minutes_7 += agg.minutes_7.get(m).copied().unwrap_or(0);
-            t.events_7 += agg.events_7.get(m).map_or(0, |&e| u64::from(e));
+            t.minutes_7 += agg.minutes_7.get(m).copied().unwrap_or(0) + facts.period_minutes_7;
+            t.events_7 += agg.events_7.get(m).map_or(0, |&e| u64::from(e)) + facts.period_uses_7;
             t.active_days_7 += u64::from(facts.days_7);
             if facts.active_28 {
                 t.tasks_28 += u64::from(facts.tasks_28);
@@ -1170,11 +1386,15 @@ impl<'a> Ctx<'a> {
             t.current_streaks += u64::from(facts.current_streak);
             t.longest_streaks += u64::from(facts.longest_streak);
         }
-        if first <= self.as_of {
+        let first_last_unknown = facts.unknown & coarse::FIRST_LAST_USE != 0;
+        if first <= self.as_of && !first_last_unknown {
             t.to_first.push((first - joined.max(self.launch)).max(0));
         }
         if member.has_role(Role::Executive) {
             t.executives += 1;
+            t.executives_unknown[0] += u64::from(facts.unknown & coarse::ACTIVE_7 != 0);
+            t.executives_unknown[1] += u64::from(facts.unknown & coarse::ACTIVE_28 != 0);
+            t.executives_unknown[2] += u64::from(first_last_unknown);
             t.executives_active_7 += u64::from(active_7);
             t.executives_active_28 += u64::from(facts.active_28);
             // `i32::MIN` is the aggregate's "never used".
@@ -1183,7 +1403,10 @@ impl<'a> Ctx<'a> {
             }
         }
         if let Some((window, from_day)) = cohort {
-            if joined <= *from_day && *from_day < left {
+            if joined <= *from_day && *from_day < left && facts.unknown & (coarse::COHORT | coarse::ACTIVE_7) != 0 {
+                t.cohort[0] += 1;
+                t.cohort_unknown += 1;
+            } else if joined <= *from_day && *from_day < left {
                 let before = agg.any_in(m, window);
                 let used_by_then = first <= *from_day;
                 let slot = match (before, active_7) {
@@ -1263,14 +1486,19 @@ impl<'a> Ctx<'a> {
         let usage = if agg.is_detailed() {
             let per =
                 |x: u64, d: u64, group: u64| Figure::of_group((d > 0).then(|| x as f64 / d as f64), group, min_group);
+            let unknown = |flags: &[u16]| flags.iter().any(|&f| t.unknown(f));
             Usage {
                 minutes_7: t.minutes_7 as f64 / 100.0,
-                minutes_per_active_member: per(t.minutes_7, active7 * 100, active7),
-                intensity: per(t.events_7, t.active_days_7, active7),
-                breadth_tasks: per(t.tasks_28, t.active_28, t.active_28),
-                breadth_tools: per(t.tools_28, t.active_28, t.active_28),
-                mean_current_streak: per(t.current_streaks, n, n),
-                mean_longest_streak: per(t.longest_streaks, n, n),
+                minutes_per_active_member: per(t.minutes_7, active7 * 100, active7)
+                    .unless_measurable(unknown(&[coarse::MINUTES, coarse::ACTIVE_7])),
+                intensity: per(t.events_7, t.active_days_7, active7)
+                    .unless_measurable(unknown(&[coarse::INTENSITY, coarse::ACTIVE_7])),
+                breadth_tasks: per(t.tasks_28, t.active_28, t.active_28)
+                    .unless_measurable(unknown(&[coarse::BREADTH, coarse::ACTIVE_28])),
+                breadth_tools: per(t.tools_28, t.active_28, t.active_28)
+                    .unless_measurable(unknown(&[coarse::BREADTH, coarse::ACTIVE_28])),
+                mean_current_streak: per(t.current_streaks, n, n).unless_measurable(unknown(&[coarse::STREAK])),
+                mean_longest_streak: per(t.longest_streaks, n, n).unless_measurable(unknown(&[coarse::STREAK])),
             }
         } else {
             Usage {
@@ -1287,7 +1515,8 @@ impl<'a> Ctx<'a> {
         let first_use = FirstUse {
             used: t.first_used,
             not_yet: n.saturating_sub(t.first_used),
-            median_days: Figure::of_group(t.first_median, t.first_used, min_group),
+            median_days: Figure::of_group(t.first_median, t.first_used, min_group)
+                .unless_measurable(t.unknown(coarse::FIRST_LAST_USE)),
         };
 
         let executives = executives_of(t, self.as_of, min_group);
@@ -1417,10 +1646,11 @@ impl<'a> Ctx<'a> {
         let rate = self.snapshot.organisation().hourly_rate.as_ref();
 
         ScopeFigures {
-            weekly_active: rate_figure(active7, n, min_group),
-            monthly_active: rate_figure(t.active_28, n, min_group),
-            habit: rate_figure(t.habitual, n, min_group),
-            returning: if t.earlier == 0 { Figure::Undefined } else { rate_figure(t.returned, t.earlier, min_group) },
+            weekly_active: rate_figure(active7, n, min_group).unless_measurable(t.unknown(coarse::ACTIVE_7)),
+            monthly_active: rate_figure(t.active_28, n, min_group).unless_measurable(t.unknown(coarse::ACTIVE_28)),
+            habit: rate_figure(t.habitual, n, min_group).unless_measurable(t.unknown(coarse::HABIT)),
+            returning: if t.earlier == 0 { Figure::Undefined } else { rate_figure(t.returned, t.earlier, min_group) }
+                .unless_measurable(t.unknown(coarse::PREVIOUS_7) || t.unknown(coarse::ACTIVE_7)),
             segments: t.segments,
             usage,
             first_use,
@@ -1460,7 +1690,7 @@ impl<'a> Ctx<'a> {
                 // The cohort is the members present on both dates: a group of its own, under
                 // the same rule (a unit's cohort must not be its parent's minus its siblings').
                 if self.cohort_disclosure.as_ref().is_none_or(|rule| rule.shows(scope)) {
-                    cohort_of(t, from, self.as_of, min_group)
+                    cohort_of(t, from, self.as_of, min_group).unless_measurable(t.cohort_unknown > 0)
                 } else {
                     Figure::Suppressed
                 }
@@ -1495,12 +1725,15 @@ impl<'a> Ctx<'a> {
                 let start = this_week - 7 * w;
                 let until = (start + 6).min(self.as_of);
                 let shown = self.week_disclosure.get(w as usize).is_none_or(|rule| rule.shows(scope));
-                let rate = |n: u64| if shown { rate_figure(n, count.present, min_group) } else { Figure::Suppressed };
+                let rate = |n: u64, unknown: u64| {
+                    if shown { rate_figure(n, count.present, min_group) } else { Figure::Suppressed }
+                        .unless_measurable(unknown > 0)
+                };
                 WeekFigures {
                     week_start: date_of(start).unwrap_or_default(),
                     until: date_of(until).unwrap_or_default(),
-                    weekly_active: rate(count.active),
-                    habit: rate(count.habitual),
+                    weekly_active: rate(count.active, count.unknown_active),
+                    habit: rate(count.habitual, count.unknown_habit),
                     minutes: (shown && count.present >= u64::from(min_group)).then(|| count.minutes as f64 / 100.0),
                 }
             })
@@ -1540,6 +1773,7 @@ impl<'a> Ctx<'a> {
                         .filter(|&&first| first <= self.as_of)
                         .and_then(|&first| date_of(first)),
                     adkar_barrier: latest.get(&member.id).and_then(|s| s.adkar).and_then(|a| a.barrier()),
+                    days_partial: agg.periods.get(m).is_some_and(|p| p.iter().any(|p| p.active > 0)),
                 }
             })
             .collect();
@@ -1571,8 +1805,12 @@ impl<'a> Ctx<'a> {
             _ => Figure::Undefined,
         };
         let seg = &shown.segments;
-        let n = seg.habitual + seg.regular + seg.occasional + seg.lapsed + seg.never;
-        let of_headcount = |k: u64| if n > 0 { Figure::Value(k as f64 / n as f64) } else { Figure::Undefined };
+        let n = seg.habitual + seg.regular + seg.occasional + seg.lapsed + seg.never + seg.not_measurable;
+        let of_headcount = |k: u64| match (n, seg.not_measurable) {
+            (0, _) => Figure::Undefined,
+            (_, 0) => Figure::Value(k as f64 / n as f64),
+            _ => Figure::NotMeasurable,
+        };
         match kpi {
             Kpi::WeeklyActiveRate => rate(&shown.weekly_active),
             Kpi::MonthlyActiveRate => rate(&shown.monthly_active),
@@ -1636,15 +1874,17 @@ impl InScope<'_> {
 /// The executives among a scope's present members, from its totals.
 fn executives_of(t: &Totals, as_of: i32, min_group: u32) -> Executives {
     let n = t.executives;
+    let [unknown_7, unknown_28, unknown_last] = t.executives_unknown.map(|k| k > 0);
     Executives {
         present: n,
-        active_7: rate_figure(t.executives_active_7, n, min_group),
-        active_28: rate_figure(t.executives_active_28, n, min_group),
+        active_7: rate_figure(t.executives_active_7, n, min_group).unless_measurable(unknown_7),
+        active_28: rate_figure(t.executives_active_28, n, min_group).unless_measurable(unknown_28),
         days_since_use: Figure::of_group(
             t.executive_last_use.map(|last| (i64::from(as_of) - i64::from(last)).max(0)),
             n,
             min_group,
-        ),
+        )
+        .unless_measurable(unknown_last),
     }
 }
 

@@ -2,10 +2,14 @@
 //!
 //! Usage events go into a compact [`EventStore`] (12 bytes an event plus a rollup per member and
 //! day, sorted, exact duplicates
-//! removed); one pass gathers a [`UsageAggregate`] per member, which merges exactly, so the work
+//! removed), beside member-day and member-period records ([`stream_day_records`],
+//! [`stream_period_records`]) for sources that export usage per person per day or per period;
+//! one pass gathers a [`UsageAggregate`] per member, which merges exactly, so the work
 //! splits across threads or shards; [`kpis`] turns it into a [`KpiReport`] for every scope (the
 //! organisation, each unit with its descendants, each role), each with its retention score and
-//! explanation. Groups smaller than the minimum group size are [`Figure::Suppressed`], never
+//! explanation. A figure the usage data is too coarse to give (a 4-of-7-day habit from monthly
+//! period records) is [`Figure::NotMeasurable`], never guessed.
+//! Groups smaller than the minimum group size are [`Figure::Suppressed`], never
 //! shown as a number: [`Disclosure`] decides once which scopes are withheld (complementary
 //! suppression included), before the score, gates, conditions or reports see a figure, and
 //! [`ScopeKpis`] keeps no raw figure of a withheld group. `docs/metrics.md` defines every figure.
@@ -32,11 +36,13 @@ mod access;
 mod activity;
 mod aggregate;
 mod calendar;
+mod coarse;
 mod effect;
 mod fast;
 mod figure;
 mod kpis;
 mod outcomes;
+mod records;
 mod scope;
 mod score;
 mod store;
@@ -56,9 +62,12 @@ pub use kpis::{
     Training, Usage, WeekFigures, kpis, kpis_from_aggregate, kpis_with_store,
 };
 pub use outcomes::outcome_figure;
+pub use records::{DAY_CSV_COLUMNS, PERIOD_CSV_COLUMNS, stream_day_records, stream_period_records};
 pub use scope::{Disclosure, Scope, active_members, headcount, member_positions, members_in_scope};
 pub use score::{AbsoluteCheck, ComponentPoints, Level, ScoreReport};
-pub use store::{EventError, EventStore, EventStoreBuilder, MAX_DAY_SPAN, MAX_EVENT_MINUTES, MAX_KINDS, StoreError};
+pub use store::{
+    EventError, EventStore, EventStoreBuilder, MAX_DAY_SPAN, MAX_EVENT_MINUTES, MAX_KINDS, MAX_PERIOD_DAYS, StoreError,
+};
 pub use stream::{
     BadLine, CSV_COLUMNS, EventFormat, LineError, MAX_LINE_BYTES, StreamError, StreamOptions, stream_events,
     stream_events_with,

@@ -61,6 +61,11 @@ pub struct ComponentPoints {
     /// component then earns no points and its weight is left out of the score, which is taken
     /// over the other components.
     pub withheld: bool,
+    /// Whether the usage data is too coarse for the KPI ([`crate::Figure::NotMeasurable`]):
+    /// the component is then left out and the others renormalised, as a withheld one is,
+    /// rather than counted as zero.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_measurable: bool,
     /// The value earning full points.
     pub target: f64,
     /// The component's weight.
@@ -146,6 +151,7 @@ pub(crate) fn retention_score(
                 // "Never" is infinitely many days: no number to show.
                 value: value.filter(|v| v.is_finite()),
                 withheld: figure == Figure::Suppressed,
+                not_measurable: figure == Figure::NotMeasurable,
                 target: c.target,
                 weight: c.weight,
                 achievement,
@@ -155,7 +161,7 @@ pub(crate) fn retention_score(
         .collect();
     // A withheld component is left out and the others renormalised: its points would give its
     // value away, and counting it as zero would mark every small group down.
-    let counted = || components.iter().filter(|c| !c.withheld);
+    let counted = || components.iter().filter(|c| !c.withheld && !c.not_measurable);
     let total_weight: f64 = counted().map(|c| c.weight).sum();
     let points: f64 = counted().map(|c| c.points).sum();
     let uncapped = if total_weight > 0.0 { 100.0 * points / total_weight } else { 0.0 };
@@ -228,7 +234,8 @@ pub(crate) fn holds(condition: &Condition, values: &KpiValues, scope: &Scope, ct
         Condition::Not { condition } => holds(condition, values, scope, ctx).map(|h| !h),
         Condition::Compare { kpi, op, value } => match values.figure(*kpi) {
             Figure::Value(v) => Some(op.holds(v, *value)),
-            Figure::Suppressed => None,
+            // Unknown, as a withheld figure is: the data cannot say whether it holds.
+            Figure::Suppressed | Figure::NotMeasurable => None,
             _ => Some(false),
         },
         Condition::RoleCount { role, op, value } => Some(op.holds(ctx.role_count(scope, *role) as f64, *value)),
@@ -258,7 +265,7 @@ pub(crate) fn holds(condition: &Condition, values: &KpiValues, scope: &Scope, ct
         Condition::Outcome { outcome, op, value, measure } => {
             match crate::outcome_figure(ctx.snapshot, scope, true, outcome, *measure, ctx.as_of_date) {
                 Figure::Value(v) => Some(op.holds(v, *value)),
-                Figure::Suppressed => None,
+                Figure::Suppressed | Figure::NotMeasurable => None,
                 Figure::Undefined => Some(false),
             }
         }

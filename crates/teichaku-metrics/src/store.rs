@@ -16,12 +16,20 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{NaiveDate, Timelike};
-use teichaku_model::{MemberId, TaskCategory, Timestamp, ToolId, UsageEvent, UtcOffset, ValidSnapshot};
+use teichaku_model::{
+    DayRecord, MemberId, PeriodRecord, TaskCategory, Timestamp, ToolId, UsageEvent, UtcOffset, ValidSnapshot,
+};
 
 use crate::calendar::{date_of, day_number};
 
 /// Marks an event without saved minutes.
 pub(crate) const NO_SAVED: u32 = u32::MAX;
+
+/// Marks a day or period record without a number of uses (or minutes, in its minutes column).
+pub(crate) const NO_COUNT: u32 = u32::MAX;
+
+/// The longest period a [`PeriodRecord`] may span, in days.
+pub const MAX_PERIOD_DAYS: i32 = 366;
 
 /// The largest span of days a store holds (about 179 years).
 pub const MAX_DAY_SPAN: i32 = u16::MAX as i32;
@@ -63,6 +71,82 @@ pub struct EventStore {
     rollup_events: Vec<u32>,
     /// ... and their minutes, in hundredths.
     rollup_minutes: Vec<u64>,
+    /// The member-day records, by member and day.
+    days: DayColumns,
+    /// The member-period records, by member and start.
+    periods: PeriodColumns,
+    /// Exact duplicate day records dropped.
+    day_duplicates_dropped: u64,
+    /// Exact duplicate period records dropped.
+    period_duplicates_dropped: u64,
+    /// Events on a member-day that a day record covers, left out (the day record counts).
+    superseded_events: u64,
+}
+
+/// Member-day records in columns, `starts` indexing each member's run as for events.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub(crate) struct DayColumns {
+    pub(crate) starts: Vec<u32>,
+    /// The day, offset from the store's base day.
+    pub(crate) day: Vec<u16>,
+    pub(crate) kind: Vec<u16>,
+    /// Uses, [`NO_COUNT`] when unknown.
+    pub(crate) count: Vec<u32>,
+    /// Minutes in hundredths, [`NO_COUNT`] when unknown.
+    pub(crate) minutes: Vec<u32>,
+    /// Saved minutes in hundredths, [`NO_SAVED`] when none was reported.
+    pub(crate) saved: Vec<u32>,
+}
+
+/// Member-period records in columns, `starts` indexing each member's run.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub(crate) struct PeriodColumns {
+    pub(crate) starts: Vec<u32>,
+    /// The first and last day (day numbers).
+    pub(crate) first: Vec<i32>,
+    pub(crate) last: Vec<i32>,
+    pub(crate) active: Vec<u32>,
+    /// Uses, [`NO_COUNT`] when unknown.
+    pub(crate) count: Vec<u32>,
+    /// Minutes in hundredths, [`NO_COUNT`] when unknown.
+    pub(crate) minutes: Vec<u32>,
+}
+
+/// One member's period records.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct MemberPeriods<'a> {
+    pub(crate) first: &'a [i32],
+    pub(crate) last: &'a [i32],
+    pub(crate) active: &'a [u32],
+    pub(crate) count: &'a [u32],
+    pub(crate) minutes: &'a [u32],
+}
+
+/// One member's day records, sorted by day.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct MemberDays<'a> {
+    pub(crate) base_day: i32,
+    pub(crate) day: &'a [u16],
+    pub(crate) kind: &'a [u16],
+    pub(crate) count: &'a [u32],
+    pub(crate) minutes: &'a [u32],
+    pub(crate) saved: &'a [u32],
+}
+
+impl MemberDays<'_> {
+    /// The position of the first record on or after day number `day`.
+    #[inline]
+    pub(crate) fn first_on_or_after(&self, day: i32) -> usize {
+        self.day.partition_point(|&d| self.base_day + i32::from(d) < day)
+    }
+}
+
+/// `run` of `starts` as a range: `starts[m]..starts[m + 1]`, empty past the end.
+fn run(starts: &[u32], m: usize) -> std::ops::Range<usize> {
+    match (starts.get(m), starts.get(m + 1)) {
+        (Some(&a), Some(&b)) => a as usize..b as usize,
+        _ => 0..0,
+    }
 }
 
 /// One member's usage on one day, as the store's rollup holds it.
@@ -121,6 +205,67 @@ impl EventStore {
     /// Exact duplicates dropped while building.
     pub fn duplicates_dropped(&self) -> u64 {
         self.duplicates_dropped
+    }
+
+    /// How many member-day records the store holds.
+    ///
+    /// ```
+    /// assert_eq!(teichaku_metrics::EventStore::default().day_records(), 0);
+    /// ```
+    pub fn day_records(&self) -> usize {
+        self.days.day.len()
+    }
+
+    /// How many member-period records the store holds.
+    ///
+    /// ```
+    /// assert_eq!(teichaku_metrics::EventStore::default().period_records(), 0);
+    /// ```
+    pub fn period_records(&self) -> usize {
+        self.periods.first.len()
+    }
+
+    /// Exact duplicate day records dropped while building.
+    pub fn day_duplicates_dropped(&self) -> u64 {
+        self.day_duplicates_dropped
+    }
+
+    /// Exact duplicate period records dropped while building.
+    pub fn period_duplicates_dropped(&self) -> u64 {
+        self.period_duplicates_dropped
+    }
+
+    /// Events left out because a day record covers their member and day: the day record
+    /// counts, so nothing is counted twice.
+    pub fn superseded_events(&self) -> u64 {
+        self.superseded_events
+    }
+
+    /// Member `m`'s day records.
+    #[inline]
+    pub(crate) fn member_days(&self, m: usize) -> MemberDays<'_> {
+        let r = run(&self.days.starts, m);
+        MemberDays {
+            base_day: self.base_day,
+            day: self.days.day.get(r.clone()).unwrap_or_default(),
+            kind: self.days.kind.get(r.clone()).unwrap_or_default(),
+            count: self.days.count.get(r.clone()).unwrap_or_default(),
+            minutes: self.days.minutes.get(r.clone()).unwrap_or_default(),
+            saved: self.days.saved.get(r).unwrap_or_default(),
+        }
+    }
+
+    /// Member `m`'s period records, by start.
+    #[inline]
+    pub(crate) fn member_periods(&self, m: usize) -> MemberPeriods<'_> {
+        let r = run(&self.periods.starts, m);
+        MemberPeriods {
+            first: self.periods.first.get(r.clone()).unwrap_or_default(),
+            last: self.periods.last.get(r.clone()).unwrap_or_default(),
+            active: self.periods.active.get(r.clone()).unwrap_or_default(),
+            count: self.periods.count.get(r.clone()).unwrap_or_default(),
+            minutes: self.periods.minutes.get(r).unwrap_or_default(),
+        }
     }
 
     /// Heap bytes per event of the event columns, the member index and the rollup.
@@ -218,7 +363,8 @@ impl EventStore {
         &self.starts
     }
 
-    /// Members with at least one stored event have numbers below this.
+    /// Members with at least one stored event, day record or period record have numbers below
+    /// this.
     pub(crate) fn member_bound(&self) -> usize {
         self.starts.len().saturating_sub(1)
     }
@@ -268,6 +414,35 @@ pub struct EventStoreBuilder {
     /// growing vector doubles their memory.
     chunks: Vec<Vec<Row>>,
     kinds: BTreeMap<(Option<TaskCategory>, Option<ToolId>), u32>,
+    /// Member-day records, in the same kind numbering.
+    day_rows: Vec<DayRow>,
+    /// Member-period records.
+    period_rows: Vec<PeriodRow>,
+    /// How messages name each member, by number: its key, else its e-mail address, else its
+    /// uuid (empty when the builder was given bare numbers).
+    labels: Arc<Vec<String>>,
+}
+
+/// One member-day record as the builder holds it.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Default)]
+pub(crate) struct DayRow {
+    member: u32,
+    day: i32,
+    kind: u32,
+    count: u32,
+    minutes: u32,
+    saved: u32,
+}
+
+/// One member-period record as the builder holds it.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Default)]
+pub(crate) struct PeriodRow {
+    member: u32,
+    first: i32,
+    last: i32,
+    active: u32,
+    count: u32,
+    minutes: u32,
 }
 
 /// One event as the builder holds it until [`EventStoreBuilder::finish`].
@@ -294,7 +469,15 @@ impl EventStoreBuilder {
                 members.entry(alias).or_insert(index);
             }
         }
-        Self::with_members(members, u32::try_from(list.len()).unwrap_or(u32::MAX), snapshot.organisation().utc_offset)
+        let mut builder = Self::with_members(
+            members,
+            u32::try_from(list.len()).unwrap_or(u32::MAX),
+            snapshot.organisation().utc_offset,
+        );
+        let keys = &snapshot.organisation().keys;
+        builder.labels =
+            Arc::new(list.iter().map(|m| keys.label(m.id).map_or_else(|| m.id.to_string(), str::to_owned)).collect());
+        builder
     }
 
     /// A builder for `member_count` members numbered `0..member_count` by the caller (`members`
@@ -321,6 +504,9 @@ impl EventStoreBuilder {
             rows: Vec::new(),
             chunks: Vec::new(),
             kinds: BTreeMap::new(),
+            day_rows: Vec::new(),
+            period_rows: Vec::new(),
+            labels: Arc::new(Vec::new()),
         }
     }
 
@@ -334,6 +520,9 @@ impl EventStoreBuilder {
             rows: Vec::new(),
             chunks: Vec::new(),
             kinds: BTreeMap::new(),
+            day_rows: Vec::new(),
+            period_rows: Vec::new(),
+            labels: Arc::clone(&self.labels),
         }
     }
 
@@ -378,6 +567,11 @@ impl EventStoreBuilder {
                 *slot = mine;
             }
         }
+        for mut r in other.day_rows {
+            r.kind = renumber.get(r.kind as usize).copied().unwrap_or(r.kind);
+            self.day_rows.push(r);
+        }
+        self.period_rows.extend(other.period_rows);
         let mut rows = other.rows;
         rows.shrink_to_fit();
         for mut chunk in std::iter::once(rows).chain(other.chunks) {
@@ -496,11 +690,117 @@ impl EventStoreBuilder {
         Ok(())
     }
 
-    /// Sorts, removes exact duplicates and lays the events out in columns.
+    /// Adds one member-day record.
     ///
     /// # Errors
     ///
-    /// [`StoreError::DaySpan`] or [`StoreError::TooManyKinds`].
+    /// [`EventError`] when the member is unknown, the count is 0, or minutes are negative, not
+    /// finite or larger than [`MAX_EVENT_MINUTES`]; the builder is unchanged.
+    ///
+    /// ```
+    /// use teichaku_metrics::{EventError, EventStoreBuilder};
+    /// use teichaku_model::{DayRecord, MemberId, UtcOffset};
+    /// let a = MemberId::from_u128(1);
+    /// let mut builder = EventStoreBuilder::with_members([(a, 0)].into(), 1, UtcOffset::UTC);
+    /// let day = "2026-08-03".parse()?;
+    /// builder.push_day(&DayRecord::new(a, day).with_count(10).with_minutes(20.0))?;
+    /// assert_eq!(builder.push_day(&DayRecord::new(a, day).with_count(0)), Err(EventError::ZeroCount));
+    /// let store = builder.finish()?;
+    /// assert_eq!((store.len(), store.day_records()), (0, 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn push_day(&mut self, record: &DayRecord) -> Result<(), EventError> {
+        let member = self.member_number(&record.member)?;
+        self.push_day_parts(member, record)
+    }
+
+    /// Adds one member-day record of member number `member` (the record's own member is not
+    /// read), as a streaming reader has it.
+    ///
+    /// # Errors
+    ///
+    /// As [`EventStoreBuilder::push_day`], and [`EventError::MemberOutOfRange`].
+    pub fn push_day_parts(&mut self, member: u32, record: &DayRecord) -> Result<(), EventError> {
+        let member = self.checked_member(member)?;
+        let count = match record.count {
+            Some(0) => return Err(EventError::ZeroCount),
+            Some(n) => n.min(NO_COUNT - 1),
+            None => NO_COUNT,
+        };
+        let minutes = record.minutes.map(|m| centi("minutes", m)).transpose()?.unwrap_or(NO_COUNT);
+        let saved = record.saved_minutes.map(|m| centi("saved_minutes", m)).transpose()?.unwrap_or(NO_SAVED);
+        let kind = self.kind_number(record.task.as_ref(), record.tool.as_ref());
+        self.day_rows.push(DayRow { member, day: day_number(record.date), kind, count, minutes, saved });
+        Ok(())
+    }
+
+    /// Adds one member-period record.
+    ///
+    /// # Errors
+    ///
+    /// [`EventError`] when the member is unknown, the period ends before it starts or spans
+    /// more than [`MAX_PERIOD_DAYS`] days, its active days outnumber its days or its uses, or
+    /// its minutes are out of range; the builder is unchanged.
+    ///
+    /// ```
+    /// use teichaku_metrics::{EventError, EventStoreBuilder};
+    /// use teichaku_model::{MemberId, PeriodRecord, UtcOffset};
+    /// let a = MemberId::from_u128(1);
+    /// let mut builder = EventStoreBuilder::with_members([(a, 0)].into(), 1, UtcOffset::UTC);
+    /// let (start, end) = ("2026-08-03".parse()?, "2026-08-09".parse()?);
+    /// builder.push_period(&PeriodRecord::new(a, start, end, 4))?;
+    /// let refused = builder.push_period(&PeriodRecord::new(a, start, end, 8));
+    /// assert_eq!(refused, Err(EventError::ActiveDays { active_days: 8, days: 7 }));
+    /// assert_eq!(builder.finish()?.period_records(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn push_period(&mut self, record: &PeriodRecord) -> Result<(), EventError> {
+        let member = self.member_number(&record.member)?;
+        self.push_period_parts(member, record)
+    }
+
+    /// Adds one member-period record of member number `member` (the record's own member is not
+    /// read), as a streaming reader has it.
+    ///
+    /// # Errors
+    ///
+    /// As [`EventStoreBuilder::push_period`], and [`EventError::MemberOutOfRange`].
+    pub fn push_period_parts(&mut self, member: u32, record: &PeriodRecord) -> Result<(), EventError> {
+        let member = self.checked_member(member)?;
+        let (first, last) = (day_number(record.start), day_number(record.end));
+        let days = i64::from(last) - i64::from(first) + 1;
+        if days < 1 || days > i64::from(MAX_PERIOD_DAYS) {
+            return Err(EventError::BadPeriod { start: record.start, end: record.end });
+        }
+        if i64::from(record.active_days) > days {
+            return Err(EventError::ActiveDays { active_days: record.active_days, days: days as u32 });
+        }
+        let count = match record.count {
+            Some(n) if n < record.active_days => {
+                return Err(EventError::CountBelowActiveDays { count: n, active_days: record.active_days });
+            }
+            Some(n) => n.min(NO_COUNT - 1),
+            None => NO_COUNT,
+        };
+        let minutes = record.minutes.map(|m| centi("minutes", m)).transpose()?.unwrap_or(NO_COUNT);
+        self.period_rows.push(PeriodRow { member, first, last, active: record.active_days, count, minutes });
+        Ok(())
+    }
+
+    /// Sorts, removes exact duplicates and lays the events out in columns, with the day and
+    /// period records beside them.
+    ///
+    /// Exact duplicate events, day records and period records are dropped and counted. Events on
+    /// a member-day a day record covers are left out and counted
+    /// ([`EventStore::superseded_events`]): the day record counts for that day.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::DaySpan`] or [`StoreError::TooManyKinds`]; [`StoreError::DayConflict`] for
+    /// two different day records of one member, day, task and tool;
+    /// [`StoreError::PeriodOverlap`] for two different period records of one member that share
+    /// a day; [`StoreError::MixedGranularity`] for an event or day record on a day a period
+    /// record of the same member covers.
     pub fn finish(self) -> Result<EventStore, StoreError> {
         if self.kinds.len() > MAX_KINDS {
             return Err(StoreError::TooManyKinds { kinds: self.kinds.len() });
@@ -515,18 +815,93 @@ impl EventStoreBuilder {
             }
             kinds.push(key);
         }
+        let labels = self.labels;
+        let label = |m: u32| labels.get(m as usize).cloned().unwrap_or_else(|| format!("#{m}"));
         let mut sources = self.chunks;
         sources.push(self.rows);
         let mut rows = sorted_rows(sources, &renumber);
         let before = rows.len();
         rows.dedup();
         let duplicates_dropped = (before - rows.len()) as u64;
-        let base_day = rows.iter().map(|r| r.day).min().unwrap_or(0);
-        let last_day = rows.iter().map(|r| r.day).max().unwrap_or(0);
-        if i64::from(last_day) - i64::from(base_day) > i64::from(MAX_DAY_SPAN) {
+
+        let mut day_rows = self.day_rows;
+        for r in &mut day_rows {
+            r.kind = renumber.get(r.kind as usize).map_or(r.kind, |&k| u32::from(k));
+        }
+        day_rows.sort_unstable();
+        let before = day_rows.len();
+        day_rows.dedup();
+        let day_duplicates_dropped = (before - day_rows.len()) as u64;
+        for pair in day_rows.windows(2) {
+            if let [a, b] = pair {
+                if (a.member, a.day, a.kind) == (b.member, b.day, b.kind) {
+                    let (task, tool) = kinds.get(a.kind as usize).cloned().unwrap_or_default();
+                    return Err(StoreError::DayConflict {
+                        member: label(a.member),
+                        date: date_of(a.day).unwrap_or_default(),
+                        task,
+                        tool,
+                    });
+                }
+            }
+        }
+        let mut superseded_events = 0;
+        if !day_rows.is_empty() {
+            // Both are sorted by member and day: walk them together.
+            let mut covered = day_rows.iter().map(|d| (d.member, d.day)).peekable();
+            rows.retain(|r| {
+                while covered.next_if(|&c| c < (r.member, r.day)).is_some() {}
+                let keep = covered.peek() != Some(&(r.member, r.day));
+                superseded_events += u64::from(!keep);
+                keep
+            });
+        }
+
+        let mut period_rows = self.period_rows;
+        period_rows.sort_unstable();
+        let before = period_rows.len();
+        period_rows.dedup();
+        let period_duplicates_dropped = (before - period_rows.len()) as u64;
+        for pair in period_rows.windows(2) {
+            if let [a, b] = pair {
+                if a.member == b.member && b.first <= a.last {
+                    let span =
+                        |p: &PeriodRow| (date_of(p.first).unwrap_or_default(), date_of(p.last).unwrap_or_default());
+                    return Err(StoreError::PeriodOverlap { member: label(a.member), first: span(a), second: span(b) });
+                }
+            }
+        }
+        if !period_rows.is_empty() {
+            // A day with events or a day record inside a period of the same member would be
+            // counted twice, or not knowably once.
+            let days = rows.iter().map(|r| (r.member, r.day)).chain(day_rows.iter().map(|d| (d.member, d.day)));
+            for (member, day) in days {
+                let at = period_rows.partition_point(|p| (p.member, p.last) < (member, day));
+                if let Some(p) = period_rows.get(at).filter(|p| p.member == member && p.first <= day) {
+                    return Err(StoreError::MixedGranularity {
+                        member: label(member),
+                        date: date_of(day).unwrap_or_default(),
+                        period: (date_of(p.first).unwrap_or_default(), date_of(p.last).unwrap_or_default()),
+                    });
+                }
+            }
+        }
+
+        let days = rows.iter().map(|r| r.day).chain(day_rows.iter().map(|d| d.day));
+        let (base_day, last_day) = days.fold((i32::MAX, i32::MIN), |(lo, hi), d| (lo.min(d), hi.max(d)));
+        let (base_day, last_day) = if base_day > last_day { (0, 0) } else { (base_day, last_day) };
+        let period_span = period_rows.iter().fold(None, |span: Option<(i32, i32)>, p| {
+            Some(span.map_or((p.first, p.last), |(lo, hi)| (lo.min(p.first), hi.max(p.last))))
+        });
+        let (span_lo, span_hi) = match period_span {
+            Some((lo, hi)) if rows.is_empty() && day_rows.is_empty() => (lo, hi),
+            Some((lo, hi)) => (lo.min(base_day), hi.max(last_day)),
+            None => (base_day, last_day),
+        };
+        if i64::from(span_hi) - i64::from(span_lo) > i64::from(MAX_DAY_SPAN) {
             return Err(StoreError::DaySpan {
-                first: date_of(base_day).unwrap_or_default(),
-                last: date_of(last_day).unwrap_or_default(),
+                first: date_of(span_lo).unwrap_or_default(),
+                last: date_of(span_hi).unwrap_or_default(),
             });
         }
         let n = rows.len();
@@ -543,9 +918,21 @@ impl EventStoreBuilder {
             rollup_day: Vec::new(),
             rollup_events: Vec::new(),
             rollup_minutes: Vec::new(),
+            days: DayColumns::default(),
+            periods: PeriodColumns::default(),
+            day_duplicates_dropped,
+            period_duplicates_dropped,
+            superseded_events,
         };
         // Every member number was checked against the member count, so this is bounded by it.
-        let members = rows.last().map_or(0, |r| r.member as usize + 1);
+        let members = [
+            rows.last().map_or(0, |r| r.member as usize + 1),
+            day_rows.last().map_or(0, |r| r.member as usize + 1),
+            period_rows.last().map_or(0, |r| r.member as usize + 1),
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(0);
         // Events per member, shifted by one (`counts[m + 1]` for member `m`), then their running
         // total: where each member's run starts.
         store.starts = vec![0; members + 1];
@@ -555,28 +942,72 @@ impl EventStoreBuilder {
             }
         }
         running_total(&mut store.starts);
-        store.rollup_starts = vec![0; members + 1];
-        let mut previous: Option<(u32, i32)> = None;
-        for r in &rows {
-            if previous == Some((r.member, r.day)) {
-                if let (Some(e), Some(mins)) = (store.rollup_events.last_mut(), store.rollup_minutes.last_mut()) {
-                    *e += 1;
-                    *mins += u64::from(r.minutes);
+        let mut rollup = Rollup { starts: vec![0; members + 1], ..Rollup::default() };
+        if day_rows.is_empty() {
+            for r in &rows {
+                rollup.add(r.member, (r.day - base_day) as u16, 1, u64::from(r.minutes));
+            }
+        } else {
+            // Events and day records never share a member-day (the events were superseded):
+            // merge the two sorted runs.
+            let mut events = rows.iter().peekable();
+            let mut records = day_rows.iter().peekable();
+            loop {
+                let take_event = match (events.peek(), records.peek()) {
+                    (Some(e), Some(d)) => (e.member, e.day) < (d.member, d.day),
+                    (Some(_), None) => true,
+                    (None, Some(_)) => false,
+                    (None, None) => break,
+                };
+                if take_event {
+                    if let Some(r) = events.next() {
+                        rollup.add(r.member, (r.day - base_day) as u16, 1, u64::from(r.minutes));
+                    }
+                } else if let Some(d) = records.next() {
+                    let uses = if d.count == NO_COUNT { 0 } else { d.count };
+                    let minutes = if d.minutes == NO_COUNT { 0 } else { u64::from(d.minutes) };
+                    rollup.add(d.member, (d.day - base_day) as u16, uses, minutes);
                 }
-            } else {
-                if let Some(count) = store.rollup_starts.get_mut(r.member as usize + 1) {
-                    *count += 1;
-                }
-                store.rollup_day.push((r.day - base_day) as u16);
-                store.rollup_events.push(1);
-                store.rollup_minutes.push(u64::from(r.minutes));
-                previous = Some((r.member, r.day));
             }
         }
-        running_total(&mut store.rollup_starts);
+        running_total(&mut rollup.starts);
+        store.rollup_starts = rollup.starts;
+        store.rollup_day = rollup.day;
+        store.rollup_events = rollup.events;
+        store.rollup_minutes = rollup.minutes;
         store.rollup_day.shrink_to_fit();
         store.rollup_events.shrink_to_fit();
         store.rollup_minutes.shrink_to_fit();
+        if !day_rows.is_empty() {
+            let d = &mut store.days;
+            d.starts = vec![0; members + 1];
+            for r in &day_rows {
+                if let Some(count) = d.starts.get_mut(r.member as usize + 1) {
+                    *count += 1;
+                }
+                d.day.push((r.day - base_day) as u16);
+                d.kind.push(r.kind as u16);
+                d.count.push(r.count);
+                d.minutes.push(r.minutes);
+                d.saved.push(r.saved);
+            }
+            running_total(&mut d.starts);
+        }
+        if !period_rows.is_empty() {
+            let p = &mut store.periods;
+            p.starts = vec![0; members + 1];
+            for r in &period_rows {
+                if let Some(count) = p.starts.get_mut(r.member as usize + 1) {
+                    *count += 1;
+                }
+                p.first.push(r.first);
+                p.last.push(r.last);
+                p.active.push(r.active);
+                p.count.push(r.count);
+                p.minutes.push(r.minutes);
+            }
+            running_total(&mut p.starts);
+        }
         for r in rows {
             store.day.push((r.day - base_day) as u16);
             store.kind.push(r.kind as u16);
@@ -584,6 +1015,38 @@ impl EventStoreBuilder {
             store.saved.push(r.saved);
         }
         Ok(store)
+    }
+}
+
+/// The rollup per member and day as it is built: rows arrive sorted by member and day.
+#[derive(Default)]
+struct Rollup {
+    /// Rows per member, shifted by one, until their running total is taken.
+    starts: Vec<u32>,
+    day: Vec<u16>,
+    events: Vec<u32>,
+    minutes: Vec<u64>,
+    previous: Option<(u32, u16)>,
+}
+
+impl Rollup {
+    /// Adds `events` uses and `minutes` (hundredths) of member `member` on day `day`.
+    #[inline]
+    fn add(&mut self, member: u32, day: u16, events: u32, minutes: u64) {
+        if self.previous == Some((member, day)) {
+            if let (Some(e), Some(mins)) = (self.events.last_mut(), self.minutes.last_mut()) {
+                *e = e.saturating_add(events);
+                *mins += minutes;
+            }
+        } else {
+            if let Some(count) = self.starts.get_mut(member as usize + 1) {
+                *count += 1;
+            }
+            self.day.push(day);
+            self.events.push(events);
+            self.minutes.push(minutes);
+            self.previous = Some((member, day));
+        }
     }
 }
 
@@ -682,6 +1145,55 @@ pub enum EventError {
         /// The value found.
         value: f64,
     },
+    /// A day record's `count` is 0: a row says the member used AI that day.
+    ///
+    /// ```
+    /// let e = teichaku_metrics::EventError::ZeroCount;
+    /// assert_eq!(e.to_string(), "`count` = 0: a day record is a day with use, so at least 1 (leave it out when unknown)");
+    /// ```
+    #[error("`count` = 0: a day record is a day with use, so at least 1 (leave it out when unknown)")]
+    ZeroCount,
+    /// A period ends before it starts, or spans more than [`MAX_PERIOD_DAYS`] days.
+    ///
+    /// ```
+    /// use teichaku_metrics::EventError;
+    /// let e = EventError::BadPeriod { start: "2026-08-09".parse()?, end: "2026-08-03".parse()? };
+    /// assert_eq!(e.to_string(), "period 2026-08-09 to 2026-08-03: the end must be on or after the start, at most 366 days on");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[error("period {start} to {end}: the end must be on or after the start, at most {MAX_PERIOD_DAYS} days on")]
+    BadPeriod {
+        /// The first day.
+        start: NaiveDate,
+        /// The last day.
+        end: NaiveDate,
+    },
+    /// A period has more active days than days.
+    ///
+    /// ```
+    /// let e = teichaku_metrics::EventError::ActiveDays { active_days: 8, days: 7 };
+    /// assert_eq!(e.to_string(), "`active_days` = 8 is more than the period's 7 days");
+    /// ```
+    #[error("`active_days` = {active_days} is more than the period's {days} days")]
+    ActiveDays {
+        /// The active days given.
+        active_days: u32,
+        /// The days of the period.
+        days: u32,
+    },
+    /// A period has fewer uses than active days.
+    ///
+    /// ```
+    /// let e = teichaku_metrics::EventError::CountBelowActiveDays { count: 2, active_days: 3 };
+    /// assert_eq!(e.to_string(), "`count` = 2 is less than `active_days` = 3: each active day has a use");
+    /// ```
+    #[error("`count` = {count} is less than `active_days` = {active_days}: each active day has a use")]
+    CountBelowActiveDays {
+        /// The uses given.
+        count: u32,
+        /// The active days given.
+        active_days: u32,
+    },
 }
 
 /// Why a store cannot be built.
@@ -715,6 +1227,70 @@ pub enum StoreError {
     TooManyKinds {
         /// How many were found.
         kinds: usize,
+    },
+    /// Two different day records for one member, day, task and tool: which one holds is not
+    /// knowable, and adding them could count the same uses twice.
+    ///
+    /// ```
+    /// let e = teichaku_metrics::StoreError::DayConflict {
+    ///     member: "E001".into(), date: "2026-08-03".parse()?, task: None, tool: None,
+    /// };
+    /// assert_eq!(e.to_string(), "member `E001` has two different day records for 2026-08-03 (task -, tool -): keep one");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[error(
+        "member `{member}` has two different day records for {date} (task {}, tool {}): keep one",
+        .task.as_ref().map_or("-", |t| t.as_str()),
+        .tool.as_ref().map_or("-", |t| t.as_str())
+    )]
+    DayConflict {
+        /// The member's key, e-mail address or uuid.
+        member: String,
+        /// The day.
+        date: NaiveDate,
+        /// The records' task.
+        task: Option<TaskCategory>,
+        /// The records' tool.
+        tool: Option<ToolId>,
+    },
+    /// Two different period records of one member share a day.
+    ///
+    /// ```
+    /// let d = |s: &str| s.parse::<chrono::NaiveDate>();
+    /// let e = teichaku_metrics::StoreError::PeriodOverlap {
+    ///     member: "E001".into(), first: (d("2026-08-01")?, d("2026-08-31")?), second: (d("2026-08-03")?, d("2026-08-09")?),
+    /// };
+    /// assert_eq!(e.to_string(), "member `E001` has period records that overlap: 2026-08-01 to 2026-08-31 and 2026-08-03 to 2026-08-09");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[error("member `{member}` has period records that overlap: {} to {} and {} to {}", .first.0, .first.1, .second.0, .second.1)]
+    PeriodOverlap {
+        /// The member's key, e-mail address or uuid.
+        member: String,
+        /// The first period, start and end.
+        first: (NaiveDate, NaiveDate),
+        /// The second.
+        second: (NaiveDate, NaiveDate),
+    },
+    /// An event or day record falls in a period record of the same member: the period's active
+    /// days may or may not include it, so the day cannot be counted once.
+    ///
+    /// ```
+    /// let d = |s: &str| s.parse::<chrono::NaiveDate>();
+    /// let e = teichaku_metrics::StoreError::MixedGranularity {
+    ///     member: "E001".into(), date: d("2026-08-04")?, period: (d("2026-08-01")?, d("2026-08-31")?),
+    /// };
+    /// assert_eq!(e.to_string(), "member `E001` has usage on 2026-08-04 inside its period record 2026-08-01 to 2026-08-31: give one granularity per member and day");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[error("member `{member}` has usage on {date} inside its period record {} to {}: give one granularity per member and day", .period.0, .period.1)]
+    MixedGranularity {
+        /// The member's key, e-mail address or uuid.
+        member: String,
+        /// The day of the event or day record.
+        date: NaiveDate,
+        /// The period, start and end.
+        period: (NaiveDate, NaiveDate),
     },
 }
 

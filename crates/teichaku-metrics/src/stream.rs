@@ -244,6 +244,60 @@ pub enum LineError {
     /// ```
     #[error(transparent)]
     Event(#[from] EventError),
+    /// A day or period record's CSV row leaves a required column empty.
+    ///
+    /// ```
+    /// use teichaku_metrics::LineError;
+    /// assert_eq!(LineError::MissingField { column: "date" }.to_string(), "no date");
+    /// ```
+    #[error("no {column}")]
+    MissingField {
+        /// The column.
+        column: &'static str,
+    },
+    /// A day or period record's CSV date is not `YYYY-MM-DD`.
+    ///
+    /// ```
+    /// use teichaku_metrics::LineError;
+    /// let e = LineError::BadDate { column: "date", problem: "not a day".into() };
+    /// assert_eq!(e.to_string(), "date: not a day");
+    /// ```
+    #[error("{column}: {problem}")]
+    BadDate {
+        /// The column.
+        column: &'static str,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A day or period record's CSV count is not a whole number from 0.
+    ///
+    /// ```
+    /// use teichaku_metrics::LineError;
+    /// let e = LineError::NotACount { column: "count", text: "2.5".into() };
+    /// assert_eq!(e.to_string(), "count: not a whole number from 0: \"2.5\"");
+    /// ```
+    #[error("{column}: not a whole number from 0: {text:?}")]
+    NotACount {
+        /// The column.
+        column: &'static str,
+        /// The text found.
+        text: String,
+    },
+    /// A day or period record was read but the builder refused it, naming the member by the
+    /// text the row gives (its key, e-mail address or uuid).
+    ///
+    /// ```
+    /// use teichaku_metrics::{EventError, LineError};
+    /// let e = LineError::Record { member: "E001".into(), error: EventError::ZeroCount };
+    /// assert!(e.to_string().starts_with("member `E001`: `count` = 0"));
+    /// ```
+    #[error("member `{member}`: {error}")]
+    Record {
+        /// The member as the row names it (its first 64 characters).
+        member: String,
+        /// What the builder refused.
+        error: EventError,
+    },
 }
 
 /// Why a stream stopped.
@@ -300,6 +354,21 @@ pub enum StreamError {
     RepeatedColumn {
         /// The column, trimmed.
         column: String,
+    },
+    /// The CSV header of day or period records lacks a required column, or names one they do
+    /// not have.
+    ///
+    /// ```
+    /// use teichaku_metrics::StreamError;
+    /// let e = StreamError::RecordColumns { problem: "no column `date`".into(), expected: "member, date".into() };
+    /// assert_eq!(e.to_string(), "line 1: no column `date`: expected member, date");
+    /// ```
+    #[error("line 1: {problem}: expected {expected}")]
+    RecordColumns {
+        /// What is wrong.
+        problem: String,
+        /// The columns the records may have, required first.
+        expected: String,
     },
     /// The reader failed; the stream cannot go on.
     ///
@@ -420,7 +489,7 @@ pub fn stream_events_with(
     }
 }
 
-fn header_name(h: &str) -> &str {
+pub(crate) fn header_name(h: &str) -> &str {
     h.trim_start_matches('\u{feff}').trim()
 }
 
@@ -496,7 +565,7 @@ impl Columns {
 ///
 /// A record is one line: no column's value can hold a line break, so a quote left open at the
 /// end of a line is an error of that line alone, and the next line starts a new record.
-struct Splitter {
+pub(crate) struct Splitter {
     reader: csv_core::Reader,
     /// The unquoted bytes of the fields.
     output: Vec<u8>,
@@ -507,7 +576,7 @@ struct Splitter {
 }
 
 impl Splitter {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             reader: csv_core::ReaderBuilder::new().terminator(csv_core::Terminator::Any(b'\n')).build(),
             output: vec![0; MAX_LINE_BYTES + 1],
@@ -518,7 +587,7 @@ impl Splitter {
 
     /// The fields of `line` (at most [`MAX_LINE_BYTES`], without its line end), up to `max`
     /// fields: more is [`LineError::FieldCount`] with the number found, as is fewer than `min`.
-    fn split(&mut self, line: &[u8], min: usize, max: usize) -> Result<Vec<&str>, LineError> {
+    pub(crate) fn split(&mut self, line: &[u8], min: usize, max: usize) -> Result<Vec<&str>, LineError> {
         self.input.clear();
         self.input.extend_from_slice(line);
         self.input.push(b'\n');
@@ -570,7 +639,7 @@ impl Splitter {
 }
 
 /// Whether a line holds nothing but blanks: it is skipped, in both formats.
-fn is_blank(line: &[u8]) -> bool {
+pub(crate) fn is_blank(line: &[u8]) -> bool {
     line.iter().all(u8::is_ascii_whitespace)
 }
 
@@ -629,7 +698,7 @@ fn stream_jsonl(
 }
 
 /// The UTF-8 byte-order mark.
-const BOM: &[u8] = "\u{feff}".as_bytes();
+pub(crate) const BOM: &[u8] = "\u{feff}".as_bytes();
 
 /// Reads `reader` in blocks of whole lines, parses up to `options.threads` blocks at once, each
 /// on its own thread into a partial builder of its own, and hands the bad lines over in order,
@@ -1263,7 +1332,7 @@ fn push_json(text: &str, builder: &mut EventStoreBuilder) -> Result<(), LineErro
 }
 
 /// What [`read_line`] found.
-enum Line {
+pub(crate) enum Line {
     /// A line, without its end, is in the buffer.
     Read,
     /// A line longer than [`MAX_LINE_BYTES`] was skipped to its end.
@@ -1274,7 +1343,7 @@ enum Line {
 
 /// Reads one line into `buffer` (without `\n` or `\r\n`), holding at most [`MAX_LINE_BYTES`] of
 /// it: the rest of a longer line is read through and dropped.
-fn read_line(reader: &mut impl BufRead, buffer: &mut Vec<u8>) -> std::io::Result<Line> {
+pub(crate) fn read_line(reader: &mut impl BufRead, buffer: &mut Vec<u8>) -> std::io::Result<Line> {
     let mut too_long = false;
     let mut any = false;
     loop {

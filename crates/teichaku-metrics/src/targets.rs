@@ -70,6 +70,8 @@ pub enum TargetState {
     Withheld,
     /// The KPI has no value in the scope.
     Undefined,
+    /// The usage data is too coarse for the KPI in the scope ([`crate::Figure::NotMeasurable`]).
+    NotMeasurable,
 }
 
 /// Every target of the playbook in every scope it names that `scopes` holds, sorted by KPI (in the
@@ -116,6 +118,7 @@ pub(crate) fn evaluate(snapshot: &ValidSnapshot, scopes: &[ScopeKpis], as_of: Na
             };
             status.state = match figure {
                 Figure::Suppressed => TargetState::Withheld,
+                Figure::NotMeasurable => TargetState::NotMeasurable,
                 Figure::Value(v) if t.op.holds(v, t.value) => TargetState::Met,
                 Figure::Value(v) => {
                     status.shortfall = v.is_finite().then(|| (v - t.value).abs());

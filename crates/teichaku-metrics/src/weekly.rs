@@ -20,6 +20,15 @@ pub struct UnitActivity {
     pub habitual: u64,
     /// The weeks, oldest first.
     pub weeks: Vec<UnitWeek>,
+    /// Members of the unit whose usage is known only by period records on some day: the weeks
+    /// and the habit count the days events and day records give, so they may fall short for
+    /// these members (the KPI report marks such figures not measurable).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub partial_members: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// One unit in one ISO week.
@@ -69,6 +78,7 @@ pub fn unit_weekly_activity(
     let mut minutes = vec![0u64; units * weeks];
     let mut headcount = vec![0u64; units];
     let mut habitual = vec![0u64; units];
+    let mut partial = vec![0u64; units];
     // Each week as masks over the horizon words, built once for every member.
     let bounds: Vec<WindowMask> = (0..weeks as i32)
         .map(|w| {
@@ -112,6 +122,11 @@ pub fn unit_weekly_activity(
             continue;
         };
         *unit_headcount += 1;
+        if agg.periods.get(m).is_some_and(|p| p.iter().any(|p| p.active > 0)) {
+            if let Some(slot) = partial.get_mut(u) {
+                *slot += 1;
+            }
+        }
         let unit_weeks = unit_active.iter_mut().zip(unit_minutes.iter_mut()).zip(member_minutes);
         if let Some(RecentMasks { weeks: week_masks, habit: Some((days, habit_mask)) }) = &recent_masks {
             let recent = agg.recent_days(m);
@@ -144,6 +159,7 @@ pub fn unit_weekly_activity(
                 unit: u as u32,
                 headcount,
                 habitual,
+                partial_members: partial.get(u).copied().unwrap_or(0),
                 weeks: unit_active
                     .iter()
                     .zip(unit_minutes)

@@ -282,6 +282,30 @@ impl Observations {
         self
     }
 
+    /// With one more file of member-day usage records, named relative to the document.
+    ///
+    /// ```
+    /// let o = teichaku_model::Observations::default().with_usage_day_file("days.csv");
+    /// assert_eq!(o.usage_day_files, ["days.csv"]);
+    /// ```
+    #[must_use]
+    pub fn with_usage_day_file(mut self, name: impl Into<String>) -> Self {
+        self.usage_day_files.push(name.into());
+        self
+    }
+
+    /// With one more file of member-period usage records, named relative to the document.
+    ///
+    /// ```
+    /// let o = teichaku_model::Observations::default().with_usage_period_file("months.csv");
+    /// assert_eq!(o.usage_period_files, ["months.csv"]);
+    /// ```
+    #[must_use]
+    pub fn with_usage_period_file(mut self, name: impl Into<String>) -> Self {
+        self.usage_period_files.push(name.into());
+        self
+    }
+
     /// With one more training record.
     #[must_use]
     pub fn with_training(mut self, training: TrainingRecord) -> Self {

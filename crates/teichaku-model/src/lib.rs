@@ -66,8 +66,9 @@ pub use limits::{
     Limit, LimitError, Limits, MAX_EVENT_MINUTES, MAX_HOURLY_RATE, MAX_MAGNITUDE, MAX_URGENCY_COEFFICIENT, MAX_WEIGHT,
 };
 pub use observation::{
-    Adkar, AdkarElement, Completion, Consultation, NonUserReason, Observations, Proposal, RuleIncident, RuleReview,
-    Severity, SuccessCase, SurveyResponse, TrainingRecord, TrainingTrack, UsageEvent,
+    Adkar, AdkarElement, Completion, Consultation, DayRecord, Granularity, NonUserReason, Observations, PeriodRecord,
+    Proposal, RuleIncident, RuleReview, Severity, SuccessCase, SurveyResponse, TrainingRecord, TrainingTrack,
+    UsageEvent,
 };
 pub use organisation::{
     AgeBand, DeploymentPattern, HourlyRate, LiteracyTier, Member, MemberChange, MemberKeys, Organisation,

@@ -30,6 +30,14 @@ pub struct Observations {
     /// document; the command line streams them, the engine reads no files.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub usage_files: Vec<String>,
+    /// Files of member-day usage records ([`DayRecord`], CSV or JSON Lines by extension),
+    /// relative to the document: one row per member and day, as most tools export.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub usage_day_files: Vec<String>,
+    /// Files of member-period usage records ([`PeriodRecord`], CSV or JSON Lines by extension),
+    /// relative to the document: one row per member and period (a week, a month).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub usage_period_files: Vec<String>,
     /// Training sessions members completed.
     #[serde(default)]
     pub trainings: Vec<TrainingRecord>,
@@ -112,6 +120,210 @@ pub struct UsageEvent {
     /// Minutes saved, when measured or self-reported; finite and not negative.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saved_minutes: Option<f64>,
+}
+
+/// How finely a usage source records use: the three granularities the engine reads.
+///
+/// ```
+/// use teichaku_model::Granularity;
+/// assert_eq!("day".parse::<Granularity>(), Ok(Granularity::Day));
+/// assert_eq!(Granularity::Period.to_string(), "period");
+/// assert!("month".parse::<Granularity>().is_err());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Granularity {
+    /// One row per use ([`UsageEvent`]).
+    Event,
+    /// One row per member and day ([`DayRecord`]).
+    Day,
+    /// One row per member and period of days ([`PeriodRecord`]).
+    Period,
+}
+
+impl Granularity {
+    /// Every granularity, finest first.
+    pub const ALL: [Self; 3] = [Self::Event, Self::Day, Self::Period];
+
+    /// Its name in files and on the command line: `event`, `day` or `period`.
+    ///
+    /// ```
+    /// assert_eq!(teichaku_model::Granularity::Event.as_str(), "event");
+    /// ```
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Event => "event",
+            Self::Day => "day",
+            Self::Period => "period",
+        }
+    }
+}
+
+impl std::fmt::Display for Granularity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Granularity {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|g| g.as_str() == text.trim())
+            .ok_or_else(|| format!("unknown granularity `{}`: expected event, day or period", text.trim()))
+    }
+}
+
+/// A member's use of AI on one local day, as tools export it (one row per member and day, or per
+/// member, day, task and tool).
+///
+/// `count` is the number of uses that day (at least 1: a row says the member used AI that day);
+/// without it, the day counts as a usage day and the figures that need the number of uses
+/// (intensity) are not measurable. Without `minutes`, the figures that need minutes are not
+/// measurable. Two rows for the same member, day, task and tool that differ are a conflict and
+/// are refused; exact duplicates are dropped and counted.
+///
+/// ```
+/// use teichaku_model::{DayRecord, MemberId};
+/// let r: DayRecord = serde_json::from_str(r#"{
+///   "member": "00000000-0000-0000-0000-000000000007", "date": "2026-08-03", "count": 12, "minutes": 40, "tool": "copilot"
+/// }"#)?;
+/// assert_eq!(r.member, MemberId::from_u128(7));
+/// assert_eq!(r.count, Some(12));
+/// let r = DayRecord::new(MemberId::from_u128(7), "2026-08-04".parse()?).with_count(3);
+/// assert_eq!(r.minutes, None);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct DayRecord {
+    /// Who used it: a member's uuid, key or e-mail address.
+    pub member: MemberId,
+    /// The local day (in the organisation's offset).
+    #[serde(deserialize_with = "crate::time::day::deserialize")]
+    pub date: NaiveDate,
+    /// Uses that day, at least 1; unknown when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+    /// Minutes spent that day; finite and not negative; unknown when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<f64>,
+    /// The kind of task, if the tool records it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<TaskCategory>,
+    /// The tool used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool: Option<ToolId>,
+    /// Minutes saved that day, when measured or self-reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saved_minutes: Option<f64>,
+}
+
+impl DayRecord {
+    /// A record of `member` using AI on `date`, with nothing else known.
+    pub fn new(member: MemberId, date: NaiveDate) -> Self {
+        Self { member, date, count: None, minutes: None, task: None, tool: None, saved_minutes: None }
+    }
+
+    /// With the number of uses that day.
+    #[must_use]
+    pub fn with_count(mut self, count: u32) -> Self {
+        self.count = Some(count);
+        self
+    }
+
+    /// With the minutes spent that day.
+    #[must_use]
+    pub fn with_minutes(mut self, minutes: f64) -> Self {
+        self.minutes = Some(minutes);
+        self
+    }
+
+    /// With the task.
+    #[must_use]
+    pub fn with_task(mut self, task: TaskCategory) -> Self {
+        self.task = Some(task);
+        self
+    }
+
+    /// With the tool.
+    #[must_use]
+    pub fn with_tool(mut self, tool: ToolId) -> Self {
+        self.tool = Some(tool);
+        self
+    }
+
+    /// With the minutes saved that day.
+    #[must_use]
+    pub fn with_saved_minutes(mut self, minutes: f64) -> Self {
+        self.saved_minutes = Some(minutes);
+        self
+    }
+}
+
+/// A member's use of AI over a period of days, start and end inclusive, as reports per week or
+/// per month give it: how many of its days had use, and optionally how many uses and minutes.
+///
+/// Which days had use is not known, so only the figures the period decides are computed: a
+/// week made of whole periods, or one the active days settle (a period with no active day, or
+/// more active days than it has days outside the week). The others are not measurable.
+///
+/// ```
+/// use teichaku_model::{MemberId, PeriodRecord};
+/// let r: PeriodRecord = serde_json::from_str(r#"{
+///   "member": "E001", "start": "2026-08-03", "end": "2026-08-09", "active_days": 4, "count": 30
+/// }"#)?;
+/// assert_eq!(r.member, MemberId::from_key("E001"));
+/// assert_eq!(r.active_days, 4);
+/// let r = PeriodRecord::new(MemberId::from_u128(7), "2026-08-01".parse()?, "2026-08-31".parse()?, 12);
+/// assert_eq!(r.minutes, None);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct PeriodRecord {
+    /// Who used it: a member's uuid, key or e-mail address.
+    pub member: MemberId,
+    /// The first day of the period.
+    #[serde(deserialize_with = "crate::time::day::deserialize")]
+    pub start: NaiveDate,
+    /// The last day of the period (inclusive).
+    #[serde(deserialize_with = "crate::time::day::deserialize")]
+    pub end: NaiveDate,
+    /// Days of the period with use: at most its length.
+    pub active_days: u32,
+    /// Uses in the period, at least `active_days`; unknown when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+    /// Minutes in the period; unknown when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<f64>,
+}
+
+impl PeriodRecord {
+    /// A record of `member` using AI on `active_days` of the days `start..=end`.
+    pub fn new(member: MemberId, start: NaiveDate, end: NaiveDate, active_days: u32) -> Self {
+        Self { member, start, end, active_days, count: None, minutes: None }
+    }
+
+    /// With the number of uses in the period.
+    #[must_use]
+    pub fn with_count(mut self, count: u32) -> Self {
+        self.count = Some(count);
+        self
+    }
+
+    /// With the minutes in the period.
+    #[must_use]
+    pub fn with_minutes(mut self, minutes: f64) -> Self {
+        self.minutes = Some(minutes);
+        self
+    }
 }
 
 /// A training session a member completed.

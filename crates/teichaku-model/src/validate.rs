@@ -218,7 +218,13 @@ fn check_playbook_limits(pb: &Playbook, units: usize, limits: &Limits, errors: &
 fn check_observation_limits(obs: &Observations, limits: &Limits, errors: &mut Vec<ValidationError>) {
     let record = Record::Observations;
     over_limit(errors, &record, Limit::UsageEvents, limits.max_usage_events, obs.usage.len());
-    over_limit(errors, &record, Limit::UsageFiles, limits.max_usage_files, obs.usage_files.len());
+    over_limit(
+        errors,
+        &record,
+        Limit::UsageFiles,
+        limits.max_usage_files,
+        obs.usage_files.len() + obs.usage_day_files.len() + obs.usage_period_files.len(),
+    );
     for (what, found) in [
         (Limit::Completions, obs.completions.len()),
         (Limit::Trainings, obs.trainings.len()),

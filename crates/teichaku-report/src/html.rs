@@ -676,6 +676,7 @@ impl Ctx<'_> {
         let rate = |f: &Figure<Rate>| match f {
             Figure::Value(r) => pct(r.rate),
             Figure::Suppressed => withheld(lang).to_owned(),
+            Figure::NotMeasurable => crate::words::not_measurable(lang).to_owned(),
             _ => undefined(lang).to_owned(),
         };
         for s in self.scopes() {

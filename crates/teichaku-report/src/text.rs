@@ -291,7 +291,7 @@ fn score_text(score: &ScoreReport, lang: Lang, out: &mut String) {
         .map(|c| {
             [
                 c.component.title(lang).to_owned(),
-                component_value(c.value, c.withheld, c.kpi, lang),
+                component_value(c.value, c.withheld, c.not_measurable, c.kpi, lang),
                 kpi_value(c.kpi, c.target, lang),
                 // A withheld component is left out of the score: no points to show.
                 if c.withheld { "—".to_owned() } else { fixed(c.points, 1) },
@@ -331,10 +331,18 @@ fn column_widths<const N: usize>(rows: &[[String; N]]) -> [usize; N] {
 }
 
 /// A score component's value with its unit, or why there is none.
-fn component_value(value: Option<f64>, withheld: bool, kpi: teichaku::model::Kpi, lang: Lang) -> String {
+fn component_value(
+    value: Option<f64>,
+    withheld: bool,
+    not_measurable: bool,
+    kpi: teichaku::model::Kpi,
+    lang: Lang,
+) -> String {
     match (value, withheld) {
         (Some(v), _) => kpi_value(kpi, v, lang),
         (None, true) => Missing::Withheld.title(lang).to_owned(),
+        // The usage data is too coarse for it (a daily habit from monthly records).
+        (None, false) if not_measurable => crate::words::not_measurable(lang).to_owned(),
         // A "days since" KPI without a value: the event never happened.
         (None, false) if kpi.is_days_since() => Missing::Never.title(lang).to_owned(),
         (None, false) => Missing::NoData.title(lang).to_owned(),
@@ -617,6 +625,7 @@ fn rate(f: &Figure<Rate>, lang: Lang) -> String {
     match f {
         Figure::Value(r) => percent(r.rate),
         Figure::Suppressed => Missing::Withheld.title(lang).to_owned(),
+        Figure::NotMeasurable => crate::words::not_measurable(lang).to_owned(),
         _ => Missing::NoData.title(lang).to_owned(),
     }
 }
@@ -754,7 +763,7 @@ pub fn kpis_text(snapshot: &ValidSnapshot, report: &KpiReport, notes: &[String],
                 .map(|c| {
                     [
                         c.component.title(lang).to_owned(),
-                        component_value(c.value, c.withheld, c.kpi, lang),
+                        component_value(c.value, c.withheld, c.not_measurable, c.kpi, lang),
                         kpi_value(c.kpi, c.target, lang),
                         fixed(c.weight, 0),
                         percent(c.achievement),

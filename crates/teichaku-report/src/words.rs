@@ -185,6 +185,11 @@ pub(crate) fn withheld(lang: Lang) -> &'static str {
     Missing::Withheld.title(lang)
 }
 
+/// The one word for a figure the usage data is too coarse to give.
+pub(crate) fn not_measurable(lang: Lang) -> &'static str {
+    t(lang, "not measurable", "測定不可")
+}
+
 /// The one word for a figure with nothing to measure (an empty group, no record yet).
 pub(crate) fn undefined(lang: Lang) -> &'static str {
     Missing::NoData.title(lang)

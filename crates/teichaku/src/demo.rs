@@ -314,6 +314,8 @@ fn observations(org: &Organisation, rng: &mut SplitMix64) -> Observations {
         completions: completions(org),
         usage,
         usage_files: Vec::new(),
+        usage_day_files: Vec::new(),
+        usage_period_files: Vec::new(),
         trainings,
         surveys,
         proposals,

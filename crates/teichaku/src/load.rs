@@ -10,10 +10,12 @@ use std::io::BufRead;
 
 use serde::Serialize;
 use teichaku_metrics::{
-    EventFormat, EventStore, EventStoreBuilder, LineError, StoreError, StreamError, StreamOptions, stream_events_with,
+    EventFormat, EventStore, EventStoreBuilder, LineError, StoreError, StreamError, StreamOptions, stream_day_records,
+    stream_events_with, stream_period_records,
 };
 use teichaku_model::{
-    DocumentError, Limits, ValidSnapshot, ValidationErrors, parse_document_with_limits, validate_document_with_limits,
+    DocumentError, Granularity, Limits, ValidSnapshot, ValidationErrors, parse_document_with_limits,
+    validate_document_with_limits,
 };
 use teichaku_playbooks::Catalog;
 
@@ -145,6 +147,12 @@ pub struct LoadOptions {
     pub skip_bad_lines: bool,
     /// Usage event files to read besides the document's own, opened with [`NamedBy::Caller`].
     pub extra_files: Vec<String>,
+    /// Member-day record files to read besides the document's `usage_day_files`, opened with
+    /// [`NamedBy::Caller`] ([`teichaku_metrics::stream_day_records`] says what they hold).
+    pub extra_day_files: Vec<String>,
+    /// Member-period record files to read besides the document's `usage_period_files`, opened
+    /// with [`NamedBy::Caller`] ([`teichaku_metrics::stream_period_records`]).
+    pub extra_period_files: Vec<String>,
     /// The limits on the document.
     pub limits: Limits,
     /// How the usage event files are read: on how many threads, in blocks of how many bytes
@@ -176,6 +184,12 @@ pub struct Loaded {
 pub struct UsageReport {
     /// The events stored from the files, in all.
     pub events: u64,
+    /// The member-day records stored from the files, in all.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub day_records: u64,
+    /// The member-period records stored from the files, in all.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub period_records: u64,
     /// Each file read, in order.
     pub files: Vec<UsageFileReport>,
     /// The first [`MAX_BAD_LINES_KEPT`] malformed lines.
@@ -190,7 +204,10 @@ pub struct UsageReport {
 pub struct UsageFileReport {
     /// The file, as named.
     pub file: String,
-    /// The events stored from it.
+    /// What its rows are: events (left out of the JSON form), day or period records.
+    #[serde(skip_serializing_if = "is_event")]
+    pub granularity: Granularity,
+    /// The rows stored from it: events, or day or period records.
     pub events: u64,
     /// Its malformed lines.
     pub bad_lines: u64,
@@ -296,9 +313,11 @@ impl UsageReport {
 /// ```
 pub fn load(json: &str, catalog: &Catalog) -> Result<ValidSnapshot, LoadError> {
     let snapshot = validated(json, catalog, &Limits::DEFAULT)?;
-    let files = &snapshot.observations().usage_files;
+    let obs = snapshot.observations();
+    let files: Vec<String> =
+        obs.usage_files.iter().chain(&obs.usage_day_files).chain(&obs.usage_period_files).cloned().collect();
     if !files.is_empty() {
-        return Err(LoadError::UsageFilesNeedASource { files: files.clone() });
+        return Err(LoadError::UsageFilesNeedASource { files });
     }
     Ok(snapshot)
 }
@@ -359,8 +378,20 @@ pub fn load_with<'t>(
         builder.push(event).map_err(|error| StoreError::Event { index, error })?;
     }
     let mut report = UsageReport::default();
-    let named = snapshot.observations().usage_files.iter().map(|f| (f, NamedBy::Document));
-    for (file, named_by) in named.chain(options.extra_files.iter().map(|f| (f, NamedBy::Caller))) {
+    let obs = snapshot.observations();
+    // Events first, then day records, then period records: each file by who named it.
+    let lists = [
+        (&obs.usage_files, NamedBy::Document, Granularity::Event),
+        (&options.extra_files, NamedBy::Caller, Granularity::Event),
+        (&obs.usage_day_files, NamedBy::Document, Granularity::Day),
+        (&options.extra_day_files, NamedBy::Caller, Granularity::Day),
+        (&obs.usage_period_files, NamedBy::Document, Granularity::Period),
+        (&options.extra_period_files, NamedBy::Caller, Granularity::Period),
+    ];
+    let all = lists
+        .into_iter()
+        .flat_map(|(files, named_by, granularity)| files.iter().map(move |f| (f, named_by, granularity)));
+    for (file, named_by, granularity) in all {
         let format = std::path::Path::new(file)
             .extension()
             .and_then(|e| e.to_str())
@@ -373,19 +404,34 @@ pub fn load_with<'t>(
             .open(file, named_by)
             .map_err(|e| LoadError::UsageFileUnreadable { file: file.clone(), problem: e.to_string() })?;
         let before = report.bad_line_count;
-        let events = stream_events_with(reader, format, &mut builder, &options.stream, |bad| {
-            report.bad(file, bad.line, &bad.error)
-        })
+        let on_bad = |bad: teichaku_metrics::BadLine| report.bad(file, bad.line, &bad.error);
+        let stored = match granularity {
+            Granularity::Day => stream_day_records(reader, format, &mut builder, on_bad),
+            Granularity::Period => stream_period_records(reader, format, &mut builder, on_bad),
+            _ => stream_events_with(reader, format, &mut builder, &options.stream, on_bad),
+        }
         .map_err(|error| LoadError::UsageFile { file: file.clone(), error })?;
         let bad_lines = report.bad_line_count - before;
-        report.events += events;
-        report.files.push(UsageFileReport { file: file.clone(), events, bad_lines });
+        match granularity {
+            Granularity::Day => report.day_records += stored,
+            Granularity::Period => report.period_records += stored,
+            _ => report.events += stored,
+        }
+        report.files.push(UsageFileReport { file: file.clone(), granularity, events: stored, bad_lines });
     }
     if report.bad_line_count > 0 && !options.skip_bad_lines {
         return Err(LoadError::BadLines { count: report.bad_line_count, lines: report.bad_lines });
     }
     let store = builder.finish()?;
     Ok(Loaded { snapshot, store, usage: report })
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+fn is_event(granularity: &Granularity) -> bool {
+    *granularity == Granularity::Event
 }
 
 fn validated(json: &str, catalog: &Catalog, limits: &Limits) -> Result<ValidSnapshot, LoadError> {

@@ -272,8 +272,8 @@ pub fn simulate(
     extra: Observations,
     options: &AssessOptions,
 ) -> Result<WhatIf, SimulateError> {
-    if !extra.usage_files.is_empty() {
-        return Err(SimulateError::UsageFiles { files: extra.usage_files });
+    if !extra.usage_files.is_empty() || !extra.usage_day_files.is_empty() || !extra.usage_period_files.is_empty() {
+        return Err(SimulateError::UsageFiles { files: all_usage_files(extra) });
     }
     let snapshot = &*snapshot.on(as_of);
     let base_usage = snapshot.observations().usage.len();
@@ -328,8 +328,8 @@ pub fn simulate_with_store(
     extra: Observations,
     options: &AssessOptions,
 ) -> Result<WhatIf, SimulateError> {
-    if !extra.usage_files.is_empty() {
-        return Err(SimulateError::UsageFiles { files: extra.usage_files });
+    if !extra.usage_files.is_empty() || !extra.usage_day_files.is_empty() || !extra.usage_period_files.is_empty() {
+        return Err(SimulateError::UsageFiles { files: all_usage_files(extra) });
     }
     let snapshot = &*snapshot.on(as_of);
     if !extra.usage.is_empty() {
@@ -565,6 +565,8 @@ fn with_extra(mut snapshot: Snapshot, extra: Observations) -> Result<ValidSnapsh
         mut completions,
         mut usage,
         usage_files: _,
+        usage_day_files: _,
+        usage_period_files: _,
         mut trainings,
         mut surveys,
         mut proposals,
@@ -719,6 +721,8 @@ fn planning_copy(snapshot: &ValidSnapshot) -> Snapshot {
             completions: o.completions.clone(),
             usage: Vec::new(),
             usage_files: Vec::new(),
+            usage_day_files: Vec::new(),
+            usage_period_files: Vec::new(),
             trainings: o.trainings.clone(),
             surveys: o.surveys.clone(),
             proposals: o.proposals.clone(),
@@ -760,4 +764,12 @@ fn members_concerned(snapshot: &ValidSnapshot, instances: &[InstanceKey], as_of:
 
 fn quoted(items: &[String]) -> String {
     items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// Every usage file `extra` names: events, day records and period records.
+fn all_usage_files(extra: Observations) -> Vec<String> {
+    let mut files = extra.usage_files;
+    files.extend(extra.usage_day_files);
+    files.extend(extra.usage_period_files);
+    files
 }
