@@ -245,7 +245,7 @@ fn kpis_read_day_and_period_records_given_by_flag() {
         "--usage-periods",
         "periods.csv",
     ]));
-    assert!(text.contains("n/m"), "{text}");
+    assert!(text.contains("not measurable"), "{text}");
 }
 
 #[test]
