@@ -325,7 +325,7 @@ impl Message for ValidationError {
                 format!("{}: 条件の入れ子が {depth} 段あり、上限の {limit} 段を超えています", r(record))
             }
             ValidationError::CircularScore { record } => {
-                format!("{}が定着スコアを使っていますが、定着スコアはそれ自身から計算されます", r(record))
+                format!("{}が、自分も計算に加わる定着スコアを使っています（計算が循環します）", r(record))
             }
             ValidationError::LimitExceeded { record, what, limit, found } => {
                 format!("{}の{}が {found}で、上限の {limit}を超えています", r(record), what.message(lang))
@@ -522,7 +522,7 @@ impl Message for LineError {
             LineError::MissingTimestamp => "`at`（日時）が空です".to_owned(),
             LineError::NotANumber { column, text } => format!("`{column}`: {text:?}は数ではありません"),
             LineError::Slug { column, .. } => {
-                format!("`{column}`: 英小文字・数字・ハイフンでできた識別子ではありません")
+                format!("`{column}`: 英小文字・数字と `-`、`_`、`.` でできた識別子ではありません")
             }
             LineError::Event(e) => e.message(lang),
             other => other.to_string(),
