@@ -28,7 +28,7 @@ use teichaku_import::{BadRow, ImportError, RoleTableError};
 /// use teichaku::model::{Lang, MemberId, Record, UnitId, ValidationError};
 /// use teichaku_report::Message;
 /// let e = ValidationError::UnknownUnit {
-///     record: Record::Member { index: 0, id: MemberId::from_u128(1) },
+///     record: Record::Member { index: 0, id: MemberId::from_u128(1), key: None, name: None },
 ///     unit: UnitId::from_u128(9),
 /// };
 /// assert_eq!(e.message(Lang::En), e.to_string());
@@ -66,8 +66,12 @@ impl Message for Record {
         match self {
             Record::Document => "文書".to_owned(),
             Record::Organisation => "組織".to_owned(),
-            Record::Unit { index, id } => format!("{}件目の部署 `{id}`", nth(*index)),
-            Record::Member { index, id } => format!("{}件目のメンバー `{id}`", nth(*index)),
+            Record::Unit { index, id, code, name } => {
+                format!("{}件目の部署 {}", nth(*index), named(code.as_deref(), id, name.as_deref()))
+            }
+            Record::Member { index, id, key, name } => {
+                format!("{}件目のメンバー {}", nth(*index), named(key.as_deref(), id, name.as_deref()))
+            }
             Record::Wave { index } => format!("{}番目のウェーブ", nth(*index)),
             Record::TaskBaseline { index, task } => format!("{}件目の業務の基準値 `{task}`", nth(*index)),
             Record::HourlyRate => "時間単価".to_owned(),
@@ -114,6 +118,19 @@ impl Message for Record {
             other => other.to_string(),
         }
     }
+}
+
+/// A member or unit as a Japanese message names it: its key (else its id) in backticks, then its
+/// name in parentheses.
+fn named(key: Option<&str>, id: &dyn std::fmt::Display, name: Option<&str>) -> String {
+    let mut text = match key {
+        Some(key) => format!("`{key}`"),
+        None => format!("`{id}`"),
+    };
+    if let Some(name) = name {
+        let _ = write!(text, "（{name}）");
+    }
+    text
 }
 
 impl Message for KeyHolder {
@@ -294,9 +311,12 @@ impl Message for ValidationError {
                 nth(*first_wave),
                 nth(*second_wave)
             ),
-            ValidationError::DatesOutOfOrder { record, field, date, earlier_field, earlier } => {
-                format!("{}の `{field}`（{date}）が `{earlier_field}`（{earlier}）より前の日付です", r(record))
-            }
+            ValidationError::DatesOutOfOrder { record, field, date, earlier_field, earlier } => format!(
+                "{}の{}{date}が{}{earlier}より前です",
+                r(record),
+                date_field_ja(field),
+                date_field_ja(earlier_field)
+            ),
             ValidationError::InvalidNumber { record, field, value, problem } => {
                 format!("{}: `{field}` = {value}は{}", r(record), problem.message(lang))
             }
@@ -317,7 +337,7 @@ impl Message for ValidationError {
                 format!("{}: 条件の入れ子が {depth} 段あり、上限の {limit} 段を超えています", r(record))
             }
             ValidationError::CircularScore { record } => {
-                format!("{}が定着スコアを使っていますが、定着スコアはそれ自身から計算されます", r(record))
+                format!("{}が、自分も計算に加わる定着スコアを使っています（計算が循環します）", r(record))
             }
             ValidationError::LimitExceeded { record, what, limit, found } => {
                 format!("{}の{}が {found}で、上限の {limit}を超えています", r(record), what.message(lang))
@@ -344,6 +364,22 @@ impl Message for ValidationError {
             other => other.to_string(),
         }
     }
+}
+
+/// A date field of the document in Japanese, with its name as written.
+fn date_field_ja(field: &str) -> String {
+    let ja = match field {
+        "joined" => "入社日",
+        "left" => "退職日",
+        "opened" => "受付日",
+        "resolved" => "解決日",
+        "submitted" => "提出日",
+        "implemented" => "実施日",
+        "from" => "開始日",
+        "date" => "日付",
+        _ => return format!("`{field}`"),
+    };
+    format!("{ja}（`{field}`）")
 }
 
 /// How a timestamp is written, in Japanese.
@@ -530,7 +566,7 @@ impl Message for LineError {
             LineError::MissingTimestamp => "`at`（日時）が空です".to_owned(),
             LineError::NotANumber { column, text } => format!("`{column}`: {text:?}は数ではありません"),
             LineError::Slug { column, .. } => {
-                format!("`{column}`: 英小文字・数字・ハイフンでできた識別子ではありません")
+                format!("`{column}`: 英小文字・数字と `-`、`_`、`.` でできた識別子ではありません")
             }
             LineError::Event(e) => e.message(lang),
             LineError::MissingField { column } => format!("`{column}`が空です"),

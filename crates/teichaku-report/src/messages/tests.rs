@@ -67,8 +67,13 @@ fn records() -> Vec<Record> {
     vec![
         Record::Document,
         Record::Organisation,
-        Record::Unit { index: 0, id: UnitId::from_u128(1) },
-        Record::Member { index: 0, id: MemberId::from_u128(1) },
+        Record::Unit {
+            index: 0,
+            id: UnitId::from_u128(1),
+            code: Some("本社/営業部".into()),
+            name: Some("営業部".into()),
+        },
+        Record::Member { index: 0, id: MemberId::from_u128(1), key: None, name: None },
         Record::Wave { index: 0 },
         Record::TaskBaseline { index: 0, task: TaskCategory::new("mail").unwrap() },
         Record::HourlyRate,
@@ -122,7 +127,12 @@ fn every_record_has_japanese_words_counted_from_one() {
 
 #[test]
 fn every_validation_error_has_japanese_words() {
-    let member = Record::Member { index: 2, id: MemberId::from_u128(1) };
+    let member = Record::Member {
+        index: 2,
+        id: MemberId::from_key("E003"),
+        key: Some("E003".into()),
+        name: Some("鈴木".into()),
+    };
     let holder = |i| KeyHolder { index: i, key: Some("E001".into()), name: Some("佐藤".into()) };
     let a = ActivityId::new("a").unwrap();
     let p = PhaseId::new("p").unwrap();
@@ -201,7 +211,11 @@ fn every_validation_error_has_japanese_words() {
     ];
     check_all(&values, &declared(MODEL_ERRORS, "ValidationError"));
     // Positions are counted from 1: the member at index 2 is the third.
-    assert!(values[5].message(Lang::Ja).starts_with("3件目のメンバー"));
+    assert_eq!(
+        values[5].message(Lang::Ja),
+        "3件目のメンバー `E003`（鈴木）が存在しない部署 `00000000-0000-0000-0000-000000000009`を指しています"
+    );
+    assert_eq!(records()[2].message(Lang::Ja), "1件目の部署 `本社/営業部`（営業部）");
     assert_eq!(
         values[3].message(Lang::Ja),
         "メンバー 4件目 `E001`（佐藤）のキー `E001`がメンバー 1件目 `E001`（佐藤）と重複しています"
