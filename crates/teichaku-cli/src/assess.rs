@@ -10,6 +10,8 @@ use serde::Serialize;
 use teichaku::model::{Lang, ValidSnapshot};
 use teichaku::{Assessment, Catalog, UsageReport};
 
+use teichaku_report::Message as _;
+
 use crate::Failure;
 use crate::events::skipped_text;
 use crate::kpis::{SKIPPED_SHOWN, load_with_events};
@@ -65,7 +67,7 @@ pub(crate) fn run(
     let options = teichaku::AssessOptions::default();
     let as_of = req.as_of.unwrap_or_else(|| crate::today(loaded.snapshot.organisation().utc_offset));
     let assessment = teichaku::assess_with_store(&loaded.snapshot, &loaded.store, as_of, &options)
-        .map_err(|e| Failure::input(e.to_string()))?;
+        .map_err(|e| Failure::input(e.message(crate::lang())))?;
     // Usage event files read are reported: how many events each gave and every line skipped.
     let usage = (!loaded.usage.files.is_empty()).then_some(&loaded.usage);
     // The report names units and roles as they were on `as_of`, as the assessment counts them.

@@ -8,6 +8,8 @@ use teichaku::metrics::{KpiOptions, KpiReport, Scope, kpis_with_store};
 use teichaku::model::{Lang, Role, ValidSnapshot};
 use teichaku::{Catalog, UsageReport};
 
+use teichaku_report::Message as _;
+
 use crate::events::skipped_text;
 use crate::render::t;
 use crate::{Failure, Format, json};
@@ -78,7 +80,8 @@ pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String
         options.scopes = vec![parse_scope(scope, &snapshot)?];
     }
     let as_of = req.as_of.unwrap_or_else(|| crate::today(snapshot.organisation().utc_offset));
-    let report = kpis_with_store(&snapshot, &store, as_of, &options).map_err(|e| Failure::input(e.to_string()))?;
+    let report =
+        kpis_with_store(&snapshot, &store, as_of, &options).map_err(|e| Failure::input(e.message(crate::lang())))?;
     // The report names units as they were on `as_of`, as the figures count them.
     let snapshot = snapshot.on(as_of);
     if req.format == Format::Json {
@@ -110,6 +113,11 @@ fn parse_scope(s: &str, snapshot: &ValidSnapshot) -> Result<Scope, Failure> {
     // A unit by uuid, or by its own code (such as `本社/営業部`).
     let by_code = snapshot.organisation().keys.units.iter().find(|k| k.code == s).map(|k| k.unit);
     s.parse().ok().or(by_code).map(Scope::Unit).ok_or_else(|| {
-        Failure::input(format!("unknown scope `{s}`: expected `organisation`, a role, a unit id or a unit code"))
+        Failure::input(match crate::lang() {
+            Lang::Ja => {
+                format!("範囲 `{s}`はありません。`organisation`、役割、部署の ID またはコードを指定してください")
+            }
+            _ => format!("unknown scope `{s}`: expected `organisation`, a role, a unit id or a unit code"),
+        })
     })
 }

@@ -9,6 +9,8 @@ use serde::Serialize;
 use teichaku::model::{Completion, Lang, Observations};
 use teichaku::{Catalog, Changes, Unblocking};
 
+use teichaku_report::Message as _;
+
 use crate::kpis::load_with_events;
 use crate::{Failure, Format, json};
 
@@ -61,11 +63,11 @@ pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String
     let snapshot = &*loaded.snapshot.on(as_of);
     let options = teichaku::AssessOptions::default();
     let before = teichaku::assess_with_store(snapshot, &loaded.store, as_of, &options)
-        .map_err(|e| Failure::input(e.to_string()))?;
+        .map_err(|e| Failure::input(e.message(crate::lang())))?;
     let mut completed = Vec::new();
     for text in &req.complete {
         let named = teichaku::completions_named(snapshot, &before, text)
-            .map_err(|e| Failure::input(format!("--complete {text}: {e}")))?;
+            .map_err(|e| Failure::input(format!("--complete {text}: {}", e.message(crate::lang()))))?;
         completed.extend(named);
     }
     let changes = if completed.is_empty() {
@@ -74,10 +76,10 @@ pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String
         let extra = Observations { completions: completed.clone(), ..Observations::default() };
         // The document's events and the streamed ones count as in `assess`, before and after.
         let what_if = teichaku::simulate_with_store(snapshot, &loaded.store, as_of, extra, &options)
-            .map_err(|e| Failure::input(e.to_string()))?;
+            .map_err(|e| Failure::input(e.message(crate::lang())))?;
         Some(what_if.changes)
     };
-    let best = teichaku::best_single_action(snapshot, &before).map_err(|e| Failure::input(e.to_string()))?;
+    let best = teichaku::best_single_action(snapshot, &before).map_err(|e| Failure::input(e.message(crate::lang())))?;
     match req.format {
         Format::Json => {
             *out = json(&Output {

@@ -16,7 +16,7 @@ use teichaku::model::{
 use teichaku::rules::{
     BuiltinError, EvaluationError, FactName, Location, ReportError, RubricError, RubricErrors, ValueKind,
 };
-use teichaku::{LoadError, OutcomeFileError, UsageBadLine};
+use teichaku::{CompletionNameError, LoadError, OutcomeFileError, SimulateError, UsageBadLine};
 use teichaku_import::{BadRow, ImportError, RoleTableError};
 
 /// An error that can say what is wrong in the reader's language.
@@ -1095,3 +1095,66 @@ impl Message for BuiltinError {
 
 #[cfg(test)]
 mod tests;
+
+impl Message for SimulateError {
+    /// ```
+    /// use teichaku::SimulateError;
+    /// use teichaku::model::Lang;
+    /// use teichaku_report::Message;
+    /// let e = SimulateError::UsageWithStore { events: 2 };
+    /// assert!(e.message(Lang::Ja).starts_with("追加の利用イベント 2 件"));
+    /// ```
+    fn message(&self, lang: Lang) -> String {
+        if !ja(lang) {
+            return self.to_string();
+        }
+        match self {
+            SimulateError::InvalidObservations { problems } => {
+                format!("追加の観測データが検証を通りません: {}", problems.message(lang))
+            }
+            SimulateError::UsageFiles { files } => format!(
+                "追加の観測データが利用イベントファイル（{}）を指しています。イベントは `events` に入れてください",
+                files.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join("、")
+            ),
+            SimulateError::UsageEvent { index, error } => {
+                format!("{}件目の追加の利用イベント: {}", nth(*index), error.message(lang))
+            }
+            SimulateError::Kpi(e) => e.message(lang),
+            SimulateError::UsageWithStore { events } => format!(
+                "追加の利用イベント {events} 件は、読み終えたイベントストアに足せません。`simulate` に渡してください"
+            ),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl Message for CompletionNameError {
+    /// ```
+    /// use teichaku::CompletionNameError;
+    /// use teichaku::model::Lang;
+    /// use teichaku_report::Message;
+    /// let e = CompletionNameError::UnknownUnit { unit: "営業".into() };
+    /// assert_eq!(e.message(Lang::Ja), "部署 `営業`はありません。部署の ID、コードまたは名前を指定してください");
+    /// ```
+    fn message(&self, lang: Lang) -> String {
+        if !ja(lang) {
+            return self.to_string();
+        }
+        match self {
+            CompletionNameError::UnknownActivity { activity, known } => format!(
+                "活動 `{activity}`はありません。このプレイブックの活動: {}",
+                known.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join("、")
+            ),
+            CompletionNameError::UnknownUnit { unit } => {
+                format!("部署 `{unit}`はありません。部署の ID、コードまたは名前を指定してください")
+            }
+            CompletionNameError::OrganisationWide { activity } => {
+                format!("`{activity}`は全社で1回行う活動です。`@UNIT` を外してください")
+            }
+            CompletionNameError::NothingReady { activity } => format!(
+                "`{activity}`には着手できる、または期限を過ぎた実施単位がありません。`{activity}@UNIT` で部署を指定してください"
+            ),
+            other => other.to_string(),
+        }
+    }
+}

@@ -407,3 +407,28 @@ fn member_list_row_problems_read_in_japanese() {
         "メンバー一覧の 2 行を読めません:\n  3行目（`E002` 鈴木）: 部署が空です、入社日: `2020-13-01`は日付ではありません（2026-04-01、2026/4/1、2026年4月1日）\n  4行目（`E001` 高橋）: キー `E001`が2行目と重複しています、退職日が入社日より前です"
     );
 }
+
+#[test]
+fn every_what_if_error_has_japanese_words() {
+    const SIMULATE: &str = include_str!("../../../teichaku/src/simulate.rs");
+    const COMPLETE: &str = include_str!("../../../teichaku/src/complete.rs");
+    let simulate = [
+        teichaku::SimulateError::InvalidObservations {
+            problems: teichaku::model::ValidationErrors::from(vec![ValidationError::UnknownPlaybook {
+                id: PlaybookId::new("x").unwrap(),
+            }]),
+        },
+        teichaku::SimulateError::UsageFiles { files: vec!["u.csv".into()] },
+        teichaku::SimulateError::UsageEvent { index: 0, error: EventError::UnreadableTimestamp("x".into()) },
+        teichaku::SimulateError::Kpi(KpiError::UnknownUnit(UnitId::from_u128(1))),
+        teichaku::SimulateError::UsageWithStore { events: 2 },
+    ];
+    check_all(&simulate, &declared(SIMULATE, "SimulateError"));
+    let names = [
+        teichaku::CompletionNameError::UnknownActivity { activity: "x".into(), known: vec!["kick-off".into()] },
+        teichaku::CompletionNameError::UnknownUnit { unit: "営業".into() },
+        teichaku::CompletionNameError::OrganisationWide { activity: "kick-off".into() },
+        teichaku::CompletionNameError::NothingReady { activity: "training".into() },
+    ];
+    check_all(&names, &declared(COMPLETE, "CompletionNameError"));
+}
