@@ -28,7 +28,7 @@ fn every_builtin_mermaid_graph_is_unchanged() {
 fn the_playbook_guide_describes_every_playbook_as_it_is() {
     let guide = include_str!("../../docs/playbooks.md");
     for playbook in Catalog::builtin().iter() {
-        let section = teichaku::playbooks::describe_markdown(playbook, Lang::En);
+        let section = teichaku_report::playbook_markdown(playbook, Lang::En);
         assert!(
             guide.contains(&section),
             "docs/playbooks.md is out of date for `{}`: regenerate with `teichaku show {} --format markdown`",

@@ -208,7 +208,7 @@ fn run(cli: Cli, stdout: &output::Stdout, out: &mut String) -> Result<u8, Failur
             let playbook = find(&catalog, &playbook)?;
             match format {
                 ShowFormat::Json => *out = json(playbook)?,
-                ShowFormat::Markdown => *out = teichaku::playbooks::describe_markdown(playbook, lang),
+                ShowFormat::Markdown => *out = teichaku_report::playbook_markdown(playbook, lang),
                 ShowFormat::Text => render::show_text(playbook, lang, out),
             }
         }

@@ -1,5 +1,5 @@
 //! The text reports under `--lang ja` hold no English: `demo`, `assess`, `kpis`, `whatif`,
-//! `playbooks` and `show` of every built-in playbook, on the demo organisation and on a document
+//! `playbooks` and `show` of every built-in playbook (as text and as Markdown), on the demo organisation and on a document
 //! with Japanese names.
 //!
 //! The rule: the output is cut into ASCII words (runs of ASCII letters, digits, `-`, `_` and
@@ -144,7 +144,8 @@ fn the_japanese_reports_hold_no_english_word_but_ids_numbers_and_names() {
         ["whatif", docs[0], "--as-of", "2026-11-01", "--complete", "write-task-manual"].map(str::to_owned).to_vec(),
     );
     for id in playbook_ids() {
-        runs.push(vec!["show".into(), id]);
+        runs.push(vec!["show".into(), id.clone()]);
+        runs.push(vec!["show".into(), id, "--format".into(), "markdown".into()]);
     }
     // The playbooks' own Japanese text holds no English word either.
     for (id, ja) in &allowed.playbook_ja {

@@ -77,6 +77,8 @@ const CASES: &[(&[&str], &str, i32)] = &[
     (&["kpis", "v1/demo-document.json", "--as-of", "2026-11-01"], "demo-kpis.txt", 0),
     (&["kpis", "v1/demo-document.json", "--as-of", "2026-11-01", "--lang", "ja"], "demo-kpis-ja.txt", 0),
     (&["show", "sme-five-step", "--lang", "ja"], "sme-five-step-ja.txt", 0),
+    (&["show", "sme-five-step", "--format", "markdown"], "sme-five-step.md", 0),
+    (&["show", "sme-five-step", "--format", "markdown", "--lang", "ja"], "sme-five-step-ja.md", 0),
     (&["demo", "--format", "json"], "demo-assessment.json", 0),
     (
         &["assess", "v1/demo-document.json", "--as-of", "2026-11-01", "--format", "json"],

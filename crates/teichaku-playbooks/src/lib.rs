@@ -15,13 +15,9 @@
 // (issue 6); `#[cfg(test)]` code may, through clippy.toml's `allow-*-in-tests`.
 #![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)]
 
-mod markdown;
-
 use std::collections::BTreeMap;
 
 use teichaku_model::{Playbook, PlaybookCatalog, PlaybookId, parse_playbook};
-
-pub use markdown::describe_markdown;
 
 /// The built-in playbooks' ids and JSON texts, in the order they are listed.
 pub const BUILTIN_SOURCES: [(&str, &str); 5] = [

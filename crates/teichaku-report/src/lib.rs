@@ -1,5 +1,5 @@
 //! Reports for people, drawn from an assessment: the text reports (the assessment, the KPIs,
-//! the what-if, the playbooks), one self-contained HTML page with charts, and the rollout's
+//! the what-if, the playbooks, a playbook in Markdown), one self-contained HTML page with charts, and the rollout's
 //! schedule as a Mermaid Gantt chart; with the words and numbers they are written in
 //! ([`words`], [`format`]), in English or Japanese.
 //!
@@ -30,6 +30,7 @@
 pub mod format;
 mod gantt;
 mod html;
+mod markdown;
 mod messages;
 mod schedule;
 mod svg;
@@ -39,6 +40,7 @@ pub mod words;
 
 pub use gantt::gantt_mermaid;
 pub use html::{CHART_IDS, html};
+pub use markdown::playbook_markdown;
 pub use messages::{Message, json_problem};
 pub use text::{assessment_text, clean, clean_lines, kpis_text, playbook_text, playbooks_text, provenance};
 pub use whatif::whatif_text;

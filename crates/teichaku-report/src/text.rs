@@ -1023,13 +1023,11 @@ fn activity_facts(a: &Activity, lang: Lang) -> String {
             Anchor::Activity(id) => id.to_string(),
             _ => t(lang, "launch", "導入日").to_owned(),
         };
-        let window = match (timing.not_before_days, timing.due_within_days, ja) {
-            (0, Some(due), true) => format!("{due}日以内"),
-            (from, Some(due), true) => format!("{from}〜{due}日"),
-            (from, None, true) => format!("{from}日以降"),
-            (0, Some(due), false) => format!("≤{due}d"),
-            (from, Some(due), false) => format!("{from}–{due}d"),
-            (from, None, false) => format!("≥{from}d"),
+        let window = match (timing.not_before_days, timing.due_within_days) {
+            _ if ja => timing_window_ja(timing.not_before_days, timing.due_within_days),
+            (0, Some(due)) => format!("≤{due}d"),
+            (from, Some(due)) => format!("{from}–{due}d"),
+            (from, None) => format!("≥{from}d"),
         };
         facts.push(if ja { format!("{anchor}から{window}") } else { format!("{anchor} +{window}") });
     }
@@ -1045,6 +1043,15 @@ fn activity_facts(a: &Activity, lang: Lang) -> String {
         }
     }
     facts.join(if ja { "、" } else { ", " })
+}
+
+/// An activity's window after its anchor, in Japanese: `14日以内`, `30〜37日`, `30日以降`.
+pub(crate) fn timing_window_ja(not_before_days: u32, due_within_days: Option<u32>) -> String {
+    match (not_before_days, due_within_days) {
+        (0, Some(due)) => format!("{due}日以内"),
+        (from, Some(due)) => format!("{from}〜{due}日"),
+        (from, None) => format!("{from}日以降"),
+    }
 }
 
 /// What a gate criterion checks, as a sentence: KPIs by their names with units, roles by theirs.
