@@ -113,4 +113,3 @@ fn parse_scope(s: &str, snapshot: &ValidSnapshot) -> Result<Scope, Failure> {
         Failure::input(format!("unknown scope `{s}`: expected `organisation`, a role, a unit id or a unit code"))
     })
 }
-
