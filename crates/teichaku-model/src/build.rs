@@ -4,7 +4,8 @@
 //! Each input type has `new` taking its required fields, every optional field left out (`None`,
 //! empty, or the format's default), and `with_*` methods (or a verb such as
 //! [`Unit::under`]) that set one more. A field the format adds later gets a default here, so code
-//! written this way keeps compiling when it does; struct literals do not.
+//! written this way keeps compiling when it does. The types are `#[non_exhaustive]`, so outside
+//! this crate they cannot be built with struct literals; their fields stay public to read and set.
 //!
 //! ```
 //! use teichaku_model::{
