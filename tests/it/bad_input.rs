@@ -526,7 +526,7 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
             "left before joined",
             edited(|d| d["organisation"]["members"][0]["left"] = json!("2000-01-01")),
             Invalid(vec![ValidationError::DatesOutOfOrder {
-                record: Record::Member { index: 0, id: member(0x101) },
+                record: Record::Member { index: 0, id: member(0x101), key: None, name: Some("Aoki".into()) },
                 field: "left",
                 date: NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
                 earlier_field: "joined",
@@ -541,7 +541,7 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
                 d["organisation"]["units"].as_array_mut().unwrap().push(copy);
             }),
             Invalid(vec![ValidationError::DuplicateId {
-                record: Record::Unit { index: 3, id: unit(3) },
+                record: Record::Unit { index: 3, id: unit(3), code: None, name: Some("Support".into()) },
                 first_index: 2,
             }]),
         ),
@@ -549,7 +549,7 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
             "a dangling unit reference",
             edited(|d| d["organisation"]["members"][0]["unit"] = json!("00000000-0000-0000-0000-000000000009")),
             Invalid(vec![ValidationError::UnknownUnit {
-                record: Record::Member { index: 0, id: member(0x101) },
+                record: Record::Member { index: 0, id: member(0x101), key: None, name: Some("Aoki".into()) },
                 unit: unit(9),
             }]),
         ),
@@ -560,7 +560,7 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
                 d["organisation"]["members"].as_array_mut().unwrap().push(copy);
             }),
             Invalid(vec![ValidationError::DuplicateId {
-                record: Record::Member { index: 8, id: member(0x108) },
+                record: Record::Member { index: 8, id: member(0x108), key: None, name: None },
                 first_index: 7,
             }]),
         ),
@@ -590,7 +590,7 @@ fn catalogue() -> Vec<(&'static str, String, Expect)> {
                 d["organisation"]["members"].as_array_mut().unwrap().push(copy);
             }),
             Invalid(vec![ValidationError::DuplicateId {
-                record: Record::Member { index: 8, id: member(0x101) },
+                record: Record::Member { index: 8, id: member(0x101), key: None, name: Some("Aoki".into()) },
                 first_index: 0,
             }]),
         ),

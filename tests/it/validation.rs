@@ -31,7 +31,10 @@ fn duplicate_unit_id() {
     push(&mut doc, "/organisation/units", copy);
     assert_eq!(
         errors(&doc),
-        [ValidationError::DuplicateId { record: Record::Unit { index: 3, id: unit(2) }, first_index: 1 }]
+        [ValidationError::DuplicateId {
+            record: Record::Unit { index: 3, id: unit(2), code: None, name: Some("Sales".into()) },
+            first_index: 1
+        }]
     );
 }
 
@@ -55,7 +58,10 @@ fn member_in_unknown_unit() {
     let found = errors(&doc);
     assert_eq!(
         found,
-        [ValidationError::UnknownUnit { record: Record::Member { index: 4, id: member(0x105) }, unit: unit(9) }]
+        [ValidationError::UnknownUnit {
+            record: Record::Member { index: 4, id: member(0x105), key: None, name: None },
+            unit: unit(9)
+        }]
     );
     assert_eq!(
         found[0].to_string(),
@@ -186,7 +192,7 @@ fn left_before_joined() {
     assert_eq!(
         errors(&doc),
         [ValidationError::DatesOutOfOrder {
-            record: Record::Member { index: 6, id: member(0x107) },
+            record: Record::Member { index: 6, id: member(0x107), key: None, name: None },
             field: "left",
             date: "2004-01-01".parse().unwrap(),
             earlier_field: "joined",
@@ -361,7 +367,10 @@ fn three_problems_are_reported_together() {
     assert_eq!(
         found,
         [
-            ValidationError::UnknownUnit { record: Record::Member { index: 4, id: member(0x105) }, unit: unit(9) },
+            ValidationError::UnknownUnit {
+                record: Record::Member { index: 4, id: member(0x105), key: None, name: None },
+                unit: unit(9)
+            },
             ValidationError::InvalidNumber {
                 record: Record::UsageEvent { index: 1, member: member(0x104) },
                 field: "minutes",

@@ -41,12 +41,16 @@ impl fmt::Display for KeyHolder {
     }
 }
 
-/// A record of a document, by its position in its list (from 0) and its id where it has one.
+/// A record of a document, by its position in its list (from 0) and its id where it has one; a
+/// member or unit also by its own key or code and its name, which a message shows in place of a
+/// uuid derived from the key.
 ///
 /// ```
 /// use teichaku_model::{MemberId, Record};
-/// let r = Record::Member { index: 3, id: MemberId::from_u128(7) };
+/// let r = Record::Member { index: 3, id: MemberId::from_u128(7), key: None, name: None };
 /// assert_eq!(r.to_string(), "member #3 `00000000-0000-0000-0000-000000000007`");
+/// let r = Record::Member { index: 3, id: MemberId::from_key("E004"), key: Some("E004".into()), name: Some("佐藤".into()) };
+/// assert_eq!(r.to_string(), "member #3 `E004` (佐藤)");
 /// ```
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 #[serde(tag = "record", rename_all = "snake_case")]
@@ -57,10 +61,28 @@ pub enum Record {
     Document,
     /// The organisation itself.
     Organisation,
-    /// `organisation.units[index]`.
-    Unit { index: usize, id: UnitId },
-    /// `organisation.members[index]`.
-    Member { index: usize, id: MemberId },
+    /// `organisation.units[index]`, with its code and name.
+    Unit {
+        index: usize,
+        id: UnitId,
+        /// The unit's own code, when it has one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        code: Option<String>,
+        /// The unit's name.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+    },
+    /// `organisation.members[index]`, with its key (or e-mail address) and name.
+    Member {
+        index: usize,
+        id: MemberId,
+        /// The member's own key, else e-mail address, when it has one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        key: Option<String>,
+        /// The member's name, when it has one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+    },
     /// `organisation.waves[index]`.
     Wave { index: usize },
     /// `organisation.task_baselines[index]`.
@@ -134,8 +156,20 @@ impl fmt::Display for Record {
         match self {
             Record::Document => write!(f, "the document"),
             Record::Organisation => write!(f, "the organisation"),
-            Record::Unit { index, id } => write!(f, "unit #{index} `{id}`"),
-            Record::Member { index, id } => write!(f, "member #{index} `{id}`"),
+            Record::Unit { index, id, code, name } => {
+                match code {
+                    Some(code) => write!(f, "unit #{index} `{code}`")?,
+                    None => write!(f, "unit #{index} `{id}`")?,
+                }
+                name.as_ref().map_or(Ok(()), |name| write!(f, " ({name})"))
+            }
+            Record::Member { index, id, key, name } => {
+                match key {
+                    Some(key) => write!(f, "member #{index} `{key}`")?,
+                    None => write!(f, "member #{index} `{id}`")?,
+                }
+                name.as_ref().map_or(Ok(()), |name| write!(f, " ({name})"))
+            }
             Record::Wave { index } => write!(f, "wave #{index}"),
             Record::TaskBaseline { index, task } => write!(f, "task baseline #{index} `{task}`"),
             Record::HourlyRate => write!(f, "the hourly rate"),
@@ -219,7 +253,7 @@ impl fmt::Display for NumberProblem {
 /// ```
 /// use teichaku_model::{MemberId, Record, UnitId, ValidationError};
 /// let e = ValidationError::UnknownUnit {
-///     record: Record::Member { index: 0, id: MemberId::from_u128(1) },
+///     record: Record::Member { index: 0, id: MemberId::from_u128(1), key: None, name: None },
 ///     unit: UnitId::from_u128(9),
 /// };
 /// assert_eq!(

@@ -372,6 +372,19 @@ fn check_keys(org: &Organisation, errors: &mut Vec<ValidationError>) {
     }
 }
 
+/// `organisation.members[index]` as a problem names it: by its key (or e-mail address), when it
+/// has one, and its name.
+fn member_record(org: &Organisation, index: usize, member: &crate::Member) -> Record {
+    let key = org.keys.label(member.id).map(str::to_owned);
+    Record::Member { index, id: member.id, key, name: member.name.clone() }
+}
+
+/// `organisation.units[index]` as a problem names it: by its code, when it has one, and its name.
+fn unit_record(org: &Organisation, index: usize, id: UnitId) -> Record {
+    let code = org.keys.unit_code(id).map(str::to_owned);
+    Record::Unit { index, id, code, name: org.units.get(index).map(|u| u.name.clone()) }
+}
+
 /// Whether `id` of the member at `index` is the id derived from its own key, repeated because
 /// the key is: [`check_keys`] reports it as a repeated key, by key and name.
 fn repeats_derived_id(org: &Organisation, id: MemberId) -> bool {
@@ -386,12 +399,12 @@ fn repeats_derived_id(org: &Organisation, id: MemberId) -> bool {
 
 fn check_organisation(org: &Organisation, errors: &mut Vec<ValidationError>) {
     let units = first_positions(org.units.iter().map(|u| u.id), |index, id, first_index| {
-        errors.push(ValidationError::DuplicateId { record: Record::Unit { index, id: *id }, first_index });
+        errors.push(ValidationError::DuplicateId { record: unit_record(org, index, *id), first_index });
     });
     for (index, unit) in org.units.iter().enumerate() {
         if let Some(parent) = unit.parent {
             if !units.contains_key(&parent) {
-                errors.push(ValidationError::UnknownUnit { record: Record::Unit { index, id: unit.id }, unit: parent });
+                errors.push(ValidationError::UnknownUnit { record: unit_record(org, index, unit.id), unit: parent });
             }
         }
     }
@@ -406,12 +419,13 @@ fn check_organisation(org: &Organisation, errors: &mut Vec<ValidationError>) {
 
     let mut seen: BTreeMap<MemberId, usize> = BTreeMap::new();
     for (index, member) in org.members.iter().enumerate() {
-        let record = Record::Member { index, id: member.id };
+        // Made only for a problem: finding a member's key takes a search.
+        let record = || member_record(org, index, member);
         if let Some(&first_index) = seen.get(&member.id).filter(|_| !repeats_derived_id(org, member.id)) {
             // `first_index` is a position in this same list, so the member is always found.
             let first_unit = org.members.get(first_index).map_or(member.unit, |m| m.unit);
             errors.push(if first_unit == member.unit {
-                ValidationError::DuplicateId { record: record.clone(), first_index }
+                ValidationError::DuplicateId { record: record(), first_index }
             } else {
                 ValidationError::MemberPlacedTwice {
                     member: member.id,
@@ -425,10 +439,10 @@ fn check_organisation(org: &Organisation, errors: &mut Vec<ValidationError>) {
             seen.insert(member.id, index);
         }
         if !units.contains_key(&member.unit) {
-            errors.push(ValidationError::UnknownUnit { record: record.clone(), unit: member.unit });
+            errors.push(ValidationError::UnknownUnit { record: record(), unit: member.unit });
         }
-        if let Some(left) = member.left {
-            dates_in_order(errors, &record, ("joined", member.joined), ("left", left));
+        if let Some(left) = member.left.filter(|&left| left < member.joined) {
+            dates_in_order(errors, &record(), ("joined", member.joined), ("left", left));
         }
     }
 

@@ -121,21 +121,8 @@ pub(crate) fn html_report<'py>(
     top: usize,
     usage: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<String> {
-    let input = document_input(document)?;
-    let as_of = day(as_of)?;
     let lang = parse_lang(lang)?;
-    let page = |usage: Option<&dyn teichaku::UsageSource>| -> Result<String, Failure> {
-        let loaded = calls::load_with(&input, usage)?;
-        let a = teichaku::assess_with_store(&loaded.snapshot, &loaded.store, as_of, &Default::default())
-            .map_err(|e| assessment_failure(&e))?;
-        // The report names units and roles as they were on `as_of`, as the assessment counts them.
-        Ok(teichaku_report::html(&loaded.snapshot.on(as_of), &a, lang, top))
-    };
-    match usage {
-        None => py.detach(|| page(None)),
-        Some(opener) => page(Some(&Opener(opener))),
-    }
-    .map_err(|f| raise(py, f))
+    report(py, document, as_of, usage, |snapshot, a| teichaku_report::html(snapshot, a, lang, top))
 }
 
 /// The assessment on `as_of` as the text report `teichaku assess --lang` prints, in `lang`
@@ -150,18 +137,31 @@ pub(crate) fn assessment_text<'py>(
     top: usize,
     usage: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<String> {
+    let lang = parse_lang(lang)?;
+    report(py, document, as_of, usage, |snapshot, a| teichaku_report::assessment_text(snapshot, a, top, lang))
+}
+
+/// Loads `document`, assesses it on `as_of` and renders the assessment with `render`, given the
+/// organisation as it was on `as_of` (units and roles after the dated changes up to it, as the
+/// assessment counts them); the GIL is released unless usage comes from a Python opener.
+fn report<'py>(
+    py: Python<'py>,
+    document: &Bound<'py, PyAny>,
+    as_of: &Bound<'py, PyAny>,
+    usage: Option<&Bound<'py, PyAny>>,
+    render: impl Fn(&teichaku::model::ValidSnapshot, &teichaku::Assessment) -> String + Send + Sync,
+) -> PyResult<String> {
     let input = document_input(document)?;
     let as_of = day(as_of)?;
-    let lang = parse_lang(lang)?;
-    let text = |usage: Option<&dyn teichaku::UsageSource>| -> Result<String, Failure> {
+    let made = |usage: Option<&dyn teichaku::UsageSource>| -> Result<String, Failure> {
         let loaded = calls::load_with(&input, usage)?;
         let a = teichaku::assess_with_store(&loaded.snapshot, &loaded.store, as_of, &Default::default())
             .map_err(|e| assessment_failure(&e))?;
-        Ok(teichaku_report::assessment_text(&loaded.snapshot, &a, top, lang))
+        Ok(render(&loaded.snapshot.on(as_of), &a))
     };
     match usage {
-        None => py.detach(|| text(None)),
-        Some(opener) => text(Some(&Opener(opener))),
+        None => py.detach(|| made(None)),
+        Some(opener) => made(Some(&Opener(opener))),
     }
     .map_err(|f| raise(py, f))
 }

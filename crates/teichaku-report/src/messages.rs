@@ -28,7 +28,7 @@ use teichaku_import::{BadRow, ImportError, RoleTableError};
 /// use teichaku::model::{Lang, MemberId, Record, UnitId, ValidationError};
 /// use teichaku_report::Message;
 /// let e = ValidationError::UnknownUnit {
-///     record: Record::Member { index: 0, id: MemberId::from_u128(1) },
+///     record: Record::Member { index: 0, id: MemberId::from_u128(1), key: None, name: None },
 ///     unit: UnitId::from_u128(9),
 /// };
 /// assert_eq!(e.message(Lang::En), e.to_string());
@@ -66,8 +66,12 @@ impl Message for Record {
         match self {
             Record::Document => "文書".to_owned(),
             Record::Organisation => "組織".to_owned(),
-            Record::Unit { index, id } => format!("{}件目の部署 `{id}`", nth(*index)),
-            Record::Member { index, id } => format!("{}件目のメンバー `{id}`", nth(*index)),
+            Record::Unit { index, id, code, name } => {
+                format!("{}件目の部署 {}", nth(*index), named(code.as_deref(), id, name.as_deref()))
+            }
+            Record::Member { index, id, key, name } => {
+                format!("{}件目のメンバー {}", nth(*index), named(key.as_deref(), id, name.as_deref()))
+            }
             Record::Wave { index } => format!("{}番目のウェーブ", nth(*index)),
             Record::TaskBaseline { index, task } => format!("{}件目の業務の基準値 `{task}`", nth(*index)),
             Record::HourlyRate => "時間単価".to_owned(),
@@ -100,9 +104,33 @@ impl Message for Record {
             Record::OutcomeKpi { index, id } => format!("{}件目の成果KPI `{id}`", nth(*index)),
             Record::Outcome { index, outcome } => format!("{}件目の成果記録（`{outcome}`）", nth(*index)),
             Record::OutcomeRow { row, outcome } => format!("成果ファイルの{row}行目（`{outcome}`）"),
+            Record::Change { number, member, key, name } => {
+                let mut text = match key {
+                    Some(key) => format!("メンバー `{key}`"),
+                    None => format!("メンバー `{member}`"),
+                };
+                if let Some(name) = name {
+                    let _ = write!(text, "（{name}）");
+                }
+                let _ = write!(text, "の{number}件目の変更");
+                text
+            }
             other => other.to_string(),
         }
     }
+}
+
+/// A member or unit as a Japanese message names it: its key (else its id) in backticks, then its
+/// name in parentheses.
+fn named(key: Option<&str>, id: &dyn std::fmt::Display, name: Option<&str>) -> String {
+    let mut text = match key {
+        Some(key) => format!("`{key}`"),
+        None => format!("`{id}`"),
+    };
+    if let Some(name) = name {
+        let _ = write!(text, "（{name}）");
+    }
+    text
 }
 
 impl Message for KeyHolder {
@@ -199,6 +227,7 @@ fn limit_ja(limit: Limit) -> Option<&'static str> {
         Limit::ScoringSteps => "採点の段階数",
         Limit::OutcomeKpis => "成果KPIの数",
         Limit::Outcomes => "成果記録の数",
+        Limit::Changes => "メンバー情報の変更の数",
         _ => return None,
     })
 }
@@ -282,9 +311,12 @@ impl Message for ValidationError {
                 nth(*first_wave),
                 nth(*second_wave)
             ),
-            ValidationError::DatesOutOfOrder { record, field, date, earlier_field, earlier } => {
-                format!("{}の `{field}`（{date}）が `{earlier_field}`（{earlier}）より前の日付です", r(record))
-            }
+            ValidationError::DatesOutOfOrder { record, field, date, earlier_field, earlier } => format!(
+                "{}の{}{date}が{}{earlier}より前です",
+                r(record),
+                date_field_ja(field),
+                date_field_ja(earlier_field)
+            ),
             ValidationError::InvalidNumber { record, field, value, problem } => {
                 format!("{}: `{field}` = {value}は{}", r(record), problem.message(lang))
             }
@@ -305,15 +337,49 @@ impl Message for ValidationError {
                 format!("{}: 条件の入れ子が {depth} 段あり、上限の {limit} 段を超えています", r(record))
             }
             ValidationError::CircularScore { record } => {
-                format!("{}が定着スコアを使っていますが、定着スコアはそれ自身から計算されます", r(record))
+                format!("{}が、自分も計算に加わる定着スコアを使っています（計算が循環します）", r(record))
             }
             ValidationError::LimitExceeded { record, what, limit, found } => {
                 format!("{}の{}が {found}で、上限の {limit}を超えています", r(record), what.message(lang))
             }
             ValidationError::Empty { record, what } => format!("{}が空です: {}", r(record), empty_ja(what)),
+            ValidationError::ChangeOutsideTenure { record, on, joined, left } => match left {
+                Some(left) if on >= left => {
+                    format!("{}の発効日 {on}は、メンバーが退職した日（{left}）以後です", r(record))
+                }
+                _ => format!("{}の発効日 {on}は、メンバーの入社日 {joined}より前です", r(record)),
+            },
+            ValidationError::RoleChange { record, role, on, held } => {
+                let role = crate::words::Title::title(role, lang);
+                if *held {
+                    format!("{}は役割「{role}」を付けますが、メンバーは {on}より前からその役割にあります", r(record))
+                } else {
+                    format!("{}は役割「{role}」を外しますが、メンバーは {on}より前にその役割にありません", r(record))
+                }
+            }
+            ValidationError::ConflictingChanges { record, fact, on, first } => format!(
+                "{}は {on}に `{fact}`を変えますが、{first}件目の変更も同じ日に変えています。1つの変更にまとめるか、日を分けてください",
+                r(record)
+            ),
             other => other.to_string(),
         }
     }
+}
+
+/// A date field of the document in Japanese, with its name as written.
+fn date_field_ja(field: &str) -> String {
+    let ja = match field {
+        "joined" => "入社日",
+        "left" => "退職日",
+        "opened" => "受付日",
+        "resolved" => "解決日",
+        "submitted" => "提出日",
+        "implemented" => "実施日",
+        "from" => "開始日",
+        "date" => "日付",
+        _ => return format!("`{field}`"),
+    };
+    format!("{ja}（`{field}`）")
 }
 
 /// How a timestamp is written, in Japanese.
@@ -453,6 +519,20 @@ impl Message for EventError {
                 "`{field}` = {value} は 0〜{}の有限の数でなければなりません",
                 teichaku::metrics::MAX_EVENT_MINUTES
             ),
+            EventError::ZeroCount => {
+                "`count` = 0 です。日ごとの記録は利用のあった日の記録なので 1 以上にしてください（不明なら空欄に）"
+                    .to_owned()
+            }
+            EventError::BadPeriod { start, end } => format!(
+                "期間 {start}〜{end}: 終了日は開始日と同じか後で、開始日から {} 日以内でなければなりません",
+                teichaku::metrics::MAX_PERIOD_DAYS
+            ),
+            EventError::ActiveDays { active_days, days } => {
+                format!("`active_days` = {active_days}が、期間の日数 {days} 日を超えています")
+            }
+            EventError::CountBelowActiveDays { count, active_days } => format!(
+                "`count` = {count}が `active_days` = {active_days}より少なくなっています（利用した日には1回以上の利用があります）"
+            ),
             other => other.to_string(),
         }
     }
@@ -486,9 +566,15 @@ impl Message for LineError {
             LineError::MissingTimestamp => "`at`（日時）が空です".to_owned(),
             LineError::NotANumber { column, text } => format!("`{column}`: {text:?}は数ではありません"),
             LineError::Slug { column, .. } => {
-                format!("`{column}`: 英小文字・数字・ハイフンでできた識別子ではありません")
+                format!("`{column}`: 英小文字・数字と `-`、`_`、`.` でできた識別子ではありません")
             }
             LineError::Event(e) => e.message(lang),
+            LineError::MissingField { column } => format!("`{column}`が空です"),
+            LineError::BadDate { column, .. } => {
+                format!("`{column}`: 日付を読めません。2026-04-01 のように YYYY-MM-DD の形式で書いてください")
+            }
+            LineError::NotACount { column, text } => format!("`{column}`: {text:?}は 0 以上の整数ではありません"),
+            LineError::Record { member, error } => format!("メンバー `{member}`: {}", error.message(lang)),
             other => other.to_string(),
         }
     }
@@ -508,6 +594,10 @@ impl Message for StreamError {
             ),
             StreamError::RepeatedColumn { column } => format!("1行目: 列 `{column}`が見出しに2回あります"),
             StreamError::Read { line, .. } => format!("{line}行目: 読み込みが途中で失敗しました"),
+            StreamError::RecordColumns { expected, .. } => {
+                let columns = expected.split(", ").map(|c| format!("`{c}`")).collect::<Vec<_>>().join("、");
+                format!("1行目: 見出しの列が記録の形式に合いません（使える列: {columns}。必須の列が先）")
+            }
             other => other.to_string(),
         }
     }
@@ -527,6 +617,19 @@ impl Message for StoreError {
             StoreError::TooManyKinds { kinds } => format!(
                 "利用イベントの業務とツールの組み合わせが {kinds} 通りあり、上限の {}を超えています",
                 teichaku::metrics::MAX_KINDS
+            ),
+            StoreError::DayConflict { member, date, task, tool } => format!(
+                "メンバー `{member}`に {date}（業務 {}、ツール {}）の日ごとの記録が内容の違う2件あります。1件にしてください",
+                task.as_ref().map_or("-", |t| t.as_str()),
+                tool.as_ref().map_or("-", |t| t.as_str())
+            ),
+            StoreError::PeriodOverlap { member, first, second } => format!(
+                "メンバー `{member}`の期間の記録が重なっています: {}〜{}と {}〜{}",
+                first.0, first.1, second.0, second.1
+            ),
+            StoreError::MixedGranularity { member, date, period } => format!(
+                "メンバー `{member}`の {date}の利用が、期間の記録 {}〜{}の中にあります。メンバーと日ごとに粒度は1つにしてください",
+                period.0, period.1
             ),
             other => other.to_string(),
         }

@@ -293,8 +293,8 @@ fn score_text(score: &ScoreReport, lang: Lang, out: &mut String) {
                 c.component.title(lang).to_owned(),
                 component_value(c.value, c.withheld, c.not_measurable, c.kpi, lang),
                 kpi_value(c.kpi, c.target, lang),
-                // A withheld component is left out of the score: no points to show.
-                if c.withheld { "—".to_owned() } else { fixed(c.points, 1) },
+                // A withheld or not measurable component is left out of the score: no points.
+                if c.withheld || c.not_measurable { "—".to_owned() } else { fixed(c.points, 1) },
             ]
         })
         .collect();

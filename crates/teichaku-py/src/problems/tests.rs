@@ -16,7 +16,7 @@ fn variant_names_are_snake_case() {
 #[test]
 fn a_validation_problem_names_its_record() {
     let errors = ValidationErrors::from(vec![ValidationError::UnknownUnit {
-        record: Record::Member { index: 3, id: MemberId::from_u128(7) },
+        record: Record::Member { index: 3, id: MemberId::from_u128(7), key: None, name: None },
         unit: UnitId::from_u128(9),
     }]);
     let failure = Failure::validation(&errors);

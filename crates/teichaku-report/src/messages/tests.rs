@@ -67,8 +67,13 @@ fn records() -> Vec<Record> {
     vec![
         Record::Document,
         Record::Organisation,
-        Record::Unit { index: 0, id: UnitId::from_u128(1) },
-        Record::Member { index: 0, id: MemberId::from_u128(1) },
+        Record::Unit {
+            index: 0,
+            id: UnitId::from_u128(1),
+            code: Some("本社/営業部".into()),
+            name: Some("営業部".into()),
+        },
+        Record::Member { index: 0, id: MemberId::from_u128(1), key: None, name: None },
         Record::Wave { index: 0 },
         Record::TaskBaseline { index: 0, task: TaskCategory::new("mail").unwrap() },
         Record::HourlyRate,
@@ -97,7 +102,18 @@ fn records() -> Vec<Record> {
         Record::OutcomeKpi { index: 0, id: OutcomeId::new("o").unwrap() },
         Record::Outcome { index: 0, outcome: OutcomeId::new("o").unwrap() },
         Record::OutcomeRow { row: 1, outcome: OutcomeId::new("o").unwrap() },
+        change(),
     ]
+}
+
+/// A dated change of a member's facts, as the validation errors of changes name it.
+fn change() -> Record {
+    Record::Change {
+        number: 1,
+        member: MemberId::from_key("E001"),
+        key: Some("E001".into()),
+        name: Some("佐藤 花子".into()),
+    }
 }
 
 #[test]
@@ -111,7 +127,12 @@ fn every_record_has_japanese_words_counted_from_one() {
 
 #[test]
 fn every_validation_error_has_japanese_words() {
-    let member = Record::Member { index: 2, id: MemberId::from_u128(1) };
+    let member = Record::Member {
+        index: 2,
+        id: MemberId::from_key("E003"),
+        key: Some("E003".into()),
+        name: Some("鈴木".into()),
+    };
     let holder = |i| KeyHolder { index: i, key: Some("E001".into()), name: Some("佐藤".into()) };
     let a = ActivityId::new("a").unwrap();
     let p = PhaseId::new("p").unwrap();
@@ -169,10 +190,32 @@ fn every_validation_error_has_japanese_words() {
         ValidationError::CircularScore { record: member.clone() },
         ValidationError::LimitExceeded { record: Record::Organisation, what: Limit::Units, limit: 2, found: 3 },
         ValidationError::Empty { record: member, what: "a playbook needs at least one phase" },
+        ValidationError::ChangeOutsideTenure {
+            record: change(),
+            on: "2026-03-01".parse().unwrap(),
+            joined: "2026-04-01".parse().unwrap(),
+            left: None,
+        },
+        ValidationError::RoleChange {
+            record: change(),
+            role: teichaku::model::Role::Ambassador,
+            on: "2026-10-01".parse().unwrap(),
+            held: false,
+        },
+        ValidationError::ConflictingChanges {
+            record: change(),
+            fact: "unit".into(),
+            on: "2026-10-01".parse().unwrap(),
+            first: 2,
+        },
     ];
     check_all(&values, &declared(MODEL_ERRORS, "ValidationError"));
     // Positions are counted from 1: the member at index 2 is the third.
-    assert!(values[5].message(Lang::Ja).starts_with("3件目のメンバー"));
+    assert_eq!(
+        values[5].message(Lang::Ja),
+        "3件目のメンバー `E003`（鈴木）が存在しない部署 `00000000-0000-0000-0000-000000000009`を指しています"
+    );
+    assert_eq!(records()[2].message(Lang::Ja), "1件目の部署 `本社/営業部`（営業部）");
     assert_eq!(
         values[3].message(Lang::Ja),
         "メンバー 4件目 `E001`（佐藤）のキー `E001`がメンバー 1件目 `E001`（佐藤）と重複しています"
@@ -195,7 +238,7 @@ fn every_number_problem_and_limit_has_japanese_words() {
     }
 }
 
-const LIMITS: [Limit; 33] = [
+const LIMITS: [Limit; 34] = [
     Limit::DocumentBytes,
     Limit::StringBytes,
     Limit::Nesting,
@@ -229,6 +272,7 @@ const LIMITS: [Limit; 33] = [
     Limit::ScoringSteps,
     Limit::OutcomeKpis,
     Limit::Outcomes,
+    Limit::Changes,
 ];
 
 #[test]
@@ -250,6 +294,10 @@ fn every_event_line_error_has_japanese_words() {
         EventError::MemberOutOfRange { member: 9, members: 3 },
         EventError::UnreadableTimestamp("yesterday".into()),
         EventError::BadMinutes { field: "minutes", value: -1.0 },
+        EventError::ZeroCount,
+        EventError::BadPeriod { start: "2026-08-09".parse().unwrap(), end: "2026-08-03".parse().unwrap() },
+        EventError::ActiveDays { active_days: 8, days: 7 },
+        EventError::CountBelowActiveDays { count: 2, active_days: 3 },
     ];
     check_all(&events, &declared(METRICS_STORE, "EventError"));
     let lines = [
@@ -265,6 +313,10 @@ fn every_event_line_error_has_japanese_words() {
         LineError::NotANumber { column: "minutes", text: "ten".into() },
         LineError::Slug { column: "task", problem: "is empty".into() },
         LineError::Event(EventError::UnreadableTimestamp("x".into())),
+        LineError::MissingField { column: "date" },
+        LineError::BadDate { column: "date", problem: "not a day".into() },
+        LineError::NotACount { column: "count", text: "2.5".into() },
+        LineError::Record { member: "E001".into(), error: EventError::ZeroCount },
     ];
     check_all(&lines, &declared(METRICS_STREAM, "LineError"));
     let streams = [
@@ -273,12 +325,24 @@ fn every_event_line_error_has_japanese_words() {
         StreamError::UnknownColumn { column: "colour".into() },
         StreamError::RepeatedColumn { column: "at".into() },
         StreamError::Read { line: 3, problem: "gone".into() },
+        StreamError::RecordColumns { problem: "no column `date`".into(), expected: "member, date".into() },
     ];
     check_all(&streams, &declared(METRICS_STREAM, "StreamError"));
     let stores = [
         StoreError::Event { index: 0, error: EventError::UnreadableTimestamp("x".into()) },
         StoreError::DaySpan { first: "2000-01-01".parse().unwrap(), last: "2030-01-01".parse().unwrap() },
         StoreError::TooManyKinds { kinds: 70_000 },
+        StoreError::DayConflict { member: "E001".into(), date: "2026-08-03".parse().unwrap(), task: None, tool: None },
+        StoreError::PeriodOverlap {
+            member: "E001".into(),
+            first: ("2026-08-01".parse().unwrap(), "2026-08-31".parse().unwrap()),
+            second: ("2026-08-03".parse().unwrap(), "2026-08-09".parse().unwrap()),
+        },
+        StoreError::MixedGranularity {
+            member: "E001".into(),
+            date: "2026-08-04".parse().unwrap(),
+            period: ("2026-08-01".parse().unwrap(), "2026-08-31".parse().unwrap()),
+        },
     ];
     check_all(&stores, &declared(METRICS_STORE, "StoreError"));
     let kpis =
