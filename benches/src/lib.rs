@@ -5,8 +5,6 @@ pub mod scale;
 pub mod subjects;
 pub mod synthetic;
 
-use std::collections::BTreeSet;
-
 use teichaku::metrics::{EventStore, EventStoreBuilder};
 use teichaku::model::{
     DeploymentPattern, FORMAT_VERSION, Member, MemberId, Observations, Organisation, Role, Snapshot, Unit, UnitId,
@@ -35,43 +33,32 @@ pub fn store(data: &synthetic::Dataset) -> EventStore {
 /// The synthetic organisation as a validated snapshot following `sme-five-step`: one unit per
 /// synthetic unit, members in the same order, present throughout, no observations but usage.
 pub fn snapshot(data: &synthetic::Dataset) -> Option<ValidSnapshot> {
-    let units: Vec<Unit> = (0..data.units)
-        .map(|u| Unit { id: UnitId::from_u128(u128::from(u) + 1), name: format!("Unit {u}"), parent: None })
-        .collect();
+    let units: Vec<Unit> =
+        (0..data.units).map(|u| Unit::new(UnitId::from_u128(u128::from(u) + 1), format!("Unit {u}"))).collect();
     let members = data
         .members
         .iter()
         .enumerate()
-        .map(|(i, m)| Member {
-            id: MemberId::from_u128(1_000_000 + i as u128),
-            name: None,
-            unit: UnitId::from_u128(u128::from(m.unit) + 1),
-            roles: BTreeSet::from([if i % 1000 == 0 {
+        .map(|(i, m)| {
+            let role = if i % 1000 == 0 {
                 Role::Executive
             } else if i % 50 == 1 {
                 Role::Ambassador
             } else {
                 Role::Staff
-            }]),
-            age_band: None,
-            literacy: None,
-            joined: date(data.first_day - 365),
-            left: None,
+            };
+            Member::new(
+                MemberId::from_u128(1_000_000 + i as u128),
+                UnitId::from_u128(u128::from(m.unit) + 1),
+                date(data.first_day - 365),
+            )
+            .with_role(role)
         })
         .collect();
-    let organisation = Organisation {
-        name: "Synthetic".into(),
-        utc_offset: UtcOffset::UTC,
-        launch_date: date(data.first_day),
-        deployment_pattern: DeploymentPattern::Hybrid,
-        units,
-        members,
-        waves: Vec::new(),
-        task_baselines: Vec::new(),
-        hourly_rate: None,
-        changes: Vec::new(),
-        keys: Default::default(),
-    };
+    let mut organisation = Organisation::new("Synthetic", UtcOffset::UTC, date(data.first_day))
+        .with_deployment_pattern(DeploymentPattern::Hybrid);
+    organisation.units = units;
+    organisation.members = members;
     let catalog = teichaku::Catalog::builtin();
     let id = teichaku::model::PlaybookId::new("sme-five-step").ok()?;
     let playbook = teichaku::model::PlaybookCatalog::playbook(&catalog, &id)?.clone();

@@ -73,8 +73,7 @@ pub fn replicate_per_unit(playbook: &Playbook, replicas: usize) -> Playbook {
 /// The rollout set as a validated snapshot, or `None` if it does not validate (a bug in the set).
 pub fn snapshot(data: &synthetic::Dataset) -> Option<ValidSnapshot> {
     let unit_id = |u: u32| UnitId::from_u128(u128::from(u) + 1);
-    let units: Vec<Unit> =
-        (0..data.units).map(|u| Unit { id: unit_id(u), name: format!("Unit {u}"), parent: None }).collect();
+    let units: Vec<Unit> = (0..data.units).map(|u| Unit::new(unit_id(u), format!("Unit {u}"))).collect();
     let mut first_in_unit: BTreeMap<u32, usize> = BTreeMap::new();
     for (i, m) in data.members.iter().enumerate() {
         first_in_unit.entry(u32::from(m.unit)).or_insert(i);
@@ -101,61 +100,42 @@ pub fn snapshot(data: &synthetic::Dataset) -> Option<ValidSnapshot> {
             if roles.is_empty() {
                 roles.insert(Role::Staff);
             }
-            Member {
-                id: MemberId::from_u128(1_000_000 + i as u128),
-                name: None,
-                unit: unit_id(u32::from(m.unit)),
-                roles,
-                age_band: None,
-                literacy: None,
-                joined: date(data.first_day - 365),
-                left: None,
-            }
+            let mut member = Member::new(
+                MemberId::from_u128(1_000_000 + i as u128),
+                unit_id(u32::from(m.unit)),
+                date(data.first_day - 365),
+            );
+            member.roles = roles;
+            member
         })
         .collect();
     let unit_ids: Vec<UnitId> = units.iter().map(|u| u.id).collect();
-    let mut waves =
-        vec![Wave { name: Some("pilot".into()), units: unit_ids[..PILOT_UNITS.min(unit_ids.len())].to_vec() }];
+    let mut waves = vec![Wave::new(unit_ids[..PILOT_UNITS.min(unit_ids.len())].iter().copied()).named("pilot")];
     waves.extend(
         unit_ids
             .get(PILOT_UNITS..)
             .unwrap_or_default()
             .chunks(WAVE_UNITS)
             .enumerate()
-            .map(|(k, chunk)| Wave { name: Some(format!("wave {}", k + 1)), units: chunk.to_vec() }),
+            .map(|(k, chunk)| Wave::new(chunk.iter().copied()).named(format!("wave {}", k + 1))),
     );
 
     let catalog = teichaku::Catalog::builtin();
     let id = teichaku::model::PlaybookId::new("sme-five-step").ok()?;
     let playbook = replicate_per_unit(teichaku::model::PlaybookCatalog::playbook(&catalog, &id)?, REPLICAS);
-    let observations = Observations {
-        completions: completions(&playbook, &waves, data.first_day),
-        trainings: members
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| i % 5 < 2)
-            .map(|(i, m)| TrainingRecord {
-                member: m.id,
-                date: date(data.first_day + 40 + (i % 30) as i32),
-                track: TrainingTrack::Basics,
-                activity: None,
-            })
-            .collect(),
-        ..Observations::default()
-    };
-    let organisation = Organisation {
-        name: "Synthetic rollout".into(),
-        utc_offset: UtcOffset::UTC,
-        launch_date: date(data.first_day),
-        deployment_pattern: DeploymentPattern::Hybrid,
-        units,
-        members,
-        waves,
-        task_baselines: Vec::new(),
-        hourly_rate: None,
-        changes: Vec::new(),
-        keys: Default::default(),
-    };
+    let mut observations = Observations::new();
+    observations.completions = completions(&playbook, &waves, data.first_day);
+    observations.trainings = members
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 5 < 2)
+        .map(|(i, m)| TrainingRecord::new(m.id, date(data.first_day + 40 + (i % 30) as i32), TrainingTrack::Basics))
+        .collect();
+    let mut organisation = Organisation::new("Synthetic rollout", UtcOffset::UTC, date(data.first_day))
+        .with_deployment_pattern(DeploymentPattern::Hybrid);
+    organisation.units = units;
+    organisation.members = members;
+    organisation.waves = waves;
     teichaku::model::validate(Snapshot { organisation, playbook, observations }).ok()
 }
 
@@ -169,12 +149,12 @@ fn completions(playbook: &Playbook, waves: &[Wave], launch: i32) -> Vec<Completi
         let day = date(launch + 2 * (k as i32 % 40));
         match (activity.scope, phase_of(activity)) {
             (ActivityScope::Organisation, Some(0 | 1)) => {
-                out.push(Completion { activity: activity.id.clone(), unit: None, date: day, by: None });
+                out.push(Completion::new(activity.id.clone(), day));
             }
             (ActivityScope::PerUnit, Some(phase @ (0 | 1))) => {
                 let done_waves = if phase == 0 { 3 } else { 1 };
                 for unit in waves.iter().take(done_waves).flat_map(|w| &w.units) {
-                    out.push(Completion { activity: activity.id.clone(), unit: Some(*unit), date: day, by: None });
+                    out.push(Completion::new(activity.id.clone(), day).in_unit(*unit));
                 }
             }
             _ => {}

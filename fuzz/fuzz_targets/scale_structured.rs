@@ -174,9 +174,8 @@ fuzz_target!(|input: Input| {
             .iter()
             .find(|i| matches!(i.status, teichaku::rollout::Status::Ready | teichaku::rollout::Status::Overdue))
         {
-            let done =
-                Completion { activity: ready.key.activity.clone(), unit: ready.key.unit, date: built.as_of, by: None };
-            let extra = Observations { completions: vec![done], ..Observations::default() };
+            let done = Completion::new(ready.key.activity.clone(), built.as_of).in_unit(ready.key.unit);
+            let extra = Observations::new().with_completion(done);
             let events = match teichaku::snapshot_events(&snapshot) {
                 Ok(e) => e,
                 Err(e) => panic!("the events of a loaded snapshot: {e}"),

@@ -279,13 +279,8 @@ fn every_output(doc: &Value) -> Vec<String> {
     let kpis = teichaku::kpis(&snapshot, as_of, &options).unwrap();
     let assessment = teichaku::assess(&snapshot, as_of).unwrap();
     let first = &assessment.plan.instances[0];
-    let done = teichaku::model::Completion {
-        activity: first.key.activity.clone(),
-        unit: first.key.unit,
-        date: as_of,
-        by: None,
-    };
-    let extra = teichaku::model::Observations { completions: vec![done], ..Default::default() };
+    let done = teichaku::model::Completion::new(first.key.activity.clone(), as_of).in_unit(first.key.unit);
+    let extra = teichaku::model::Observations::new().with_completion(done);
     let events = teichaku::snapshot_events(&snapshot).unwrap();
     let what_if = teichaku::simulate(&snapshot, &events, as_of, extra, &Default::default()).unwrap();
     let ranked = teichaku::best_single_action(&snapshot, &assessment).unwrap();

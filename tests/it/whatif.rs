@@ -39,7 +39,7 @@ fn with_support_ambassador() -> ValidSnapshot {
 }
 
 fn completion(activity: &str, unit_n: Option<u128>, date: &str) -> Completion {
-    Completion { activity: ActivityId::new(activity).unwrap(), unit: unit_n.map(unit), date: day(date), by: None }
+    Completion::new(ActivityId::new(activity).unwrap(), day(date)).in_unit(unit_n.map(unit))
 }
 
 fn what_if(snapshot: &ValidSnapshot, as_of: &str, extra: Observations) -> Result<WhatIf, SimulateError> {
@@ -99,7 +99,7 @@ fn with_an_ambassador_in_support_its_training_unblocks_the_most() {
 #[test]
 fn simulating_support_training_readies_its_practice_task_and_replaces_the_action() {
     let snapshot = with_support_ambassador();
-    let extra = Observations { completions: vec![completion("training", Some(3), "2026-04-20")], ..Default::default() };
+    let extra = Observations::new().with_completion(completion("training", Some(3), "2026-04-20"));
     let w = what_if(&snapshot, "2026-04-20", extra).unwrap();
     let c = &w.changes;
     let statuses: Vec<(&InstanceKey, Status, Status)> = c.instances.iter().map(|i| (&i.key, i.from, i.to)).collect();
@@ -126,7 +126,7 @@ fn without_the_ambassador_the_same_completion_changes_no_action() {
     // Support's wave may not start, so neither its training nor its practice task is proposed,
     // before or after; the schedule still changes.
     let snapshot = load(&small()).unwrap();
-    let extra = Observations { completions: vec![completion("training", Some(3), "2026-04-20")], ..Default::default() };
+    let extra = Observations::new().with_completion(completion("training", Some(3), "2026-04-20"));
     let c = what_if(&snapshot, "2026-04-20", extra).unwrap().changes;
     assert_eq!(c.instances.len(), 2);
     assert!(c.actions_added.is_empty() && c.actions_removed.is_empty(), "{c:?}");
@@ -143,7 +143,7 @@ fn extra_usage_is_counted_and_moves_the_rollout_into_spread() {
     let used = |n: u128| -> UsageEvent {
         serde_json::from_value(json!({ "member": member(n), "at": "2026-04-12T10:00:00+09:00", "minutes": 5 })).unwrap()
     };
-    let extra = Observations { usage: vec![used(0x101), used(0x103), used(0x104)], ..Default::default() };
+    let extra = Observations::new().with_usage(used(0x101)).with_usage(used(0x103)).with_usage(used(0x104));
     let w = what_if(&snapshot, "2026-04-12", extra).unwrap();
     let c = &w.changes;
     assert_eq!(c.phase, Change::new(Some(phase("prepare")), Some(phase("spread"))));
@@ -173,11 +173,10 @@ fn extra_records_naming_unknown_units_activities_or_members_are_named_in_the_err
     let snapshot = load(&small()).unwrap();
     let stranger: UsageEvent =
         serde_json::from_value(json!({ "member": member(0x999), "at": "2026-04-12T10:00:00+09:00" })).unwrap();
-    let extra = Observations {
-        completions: vec![completion("training", Some(9), "2026-04-20"), completion("no-such", None, "2026-04-20")],
-        usage: vec![stranger],
-        ..Default::default()
-    };
+    let extra = Observations::new()
+        .with_completion(completion("training", Some(9), "2026-04-20"))
+        .with_completion(completion("no-such", None, "2026-04-20"))
+        .with_usage(stranger);
     let Err(SimulateError::InvalidObservations { problems }) = what_if(&snapshot, "2026-04-20", extra) else {
         panic!("expected invalid observations")
     };
@@ -203,13 +202,13 @@ fn extra_records_naming_unknown_units_activities_or_members_are_named_in_the_err
 #[test]
 fn the_error_message_names_the_extra_record() {
     let snapshot = load(&small()).unwrap();
-    let extra = Observations { completions: vec![completion("no-such", None, "2026-04-20")], ..Default::default() };
+    let extra = Observations::new().with_completion(completion("no-such", None, "2026-04-20"));
     let e = what_if(&snapshot, "2026-04-20", extra).unwrap_err();
     assert_eq!(
         e.to_string(),
         "the extra observations do not validate: completion #0 of `no-such` names unknown activity `no-such`"
     );
-    let files = Observations { usage_files: vec!["more.csv".to_owned()], ..Default::default() };
+    let files = Observations::new().with_usage_file("more.csv");
     assert_eq!(
         what_if(&snapshot, "2026-04-20", files).unwrap_err(),
         SimulateError::UsageFiles { files: vec!["more.csv".to_owned()] }

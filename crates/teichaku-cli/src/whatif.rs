@@ -73,7 +73,8 @@ pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String
     let changes = if completed.is_empty() {
         None
     } else {
-        let extra = Observations { completions: completed.clone(), ..Observations::default() };
+        let mut extra = Observations::new();
+        extra.completions = completed.clone();
         // The document's events and the streamed ones count as in `assess`, before and after.
         let what_if = teichaku::simulate_with_store(snapshot, &loaded.store, as_of, extra, &options)
             .map_err(|e| Failure::input(e.message(crate::lang())))?;

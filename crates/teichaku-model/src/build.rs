@@ -4,7 +4,8 @@
 //! Each input type has `new` taking its required fields, every optional field left out (`None`,
 //! empty, or the format's default), and `with_*` methods (or a verb such as
 //! [`Unit::under`]) that set one more. A field the format adds later gets a default here, so code
-//! written this way keeps compiling when it does; struct literals do not.
+//! written this way keeps compiling when it does. The types are `#[non_exhaustive]`, so outside
+//! this crate they cannot be built with struct literals; their fields stay public to read and set.
 //!
 //! ```
 //! use teichaku_model::{
@@ -29,11 +30,13 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 
 use crate::{
-    ActivityId, Adkar, AgeBand, AssessmentDocument, Completion, Consultation, ConsultationId, DeploymentPattern,
-    FORMAT_VERSION, HourlyRate, IncidentId, LiteracyTier, Member, MemberId, MemberKeys, NonUserReason, Observations,
-    Organisation, OrganisationKeys, Playbook, PlaybookId, PlaybookSource, Proposal, ProposalId, Role, RuleIncident,
-    RuleReview, RuleReviewId, Severity, Snapshot, SuccessCase, SuccessCaseId, SurveyId, SurveyResponse, TaskBaseline,
-    TaskCategory, Timestamp, ToolId, TrainingRecord, TrainingTrack, Unit, UnitId, UnitKeys, UsageEvent, UtcOffset,
+    Activity, ActivityId, ActivityScope, Adkar, AgeBand, Anchor, AssessmentDocument, Audience, Check, Completion,
+    Condition, Consultation, ConsultationId, CriterionId, DeploymentPattern, FORMAT_VERSION, Gate, GateCriterion,
+    HourlyRate, IncidentId, Intervention, InterventionId, LiteracyTier, Localized, Member, MemberId, MemberKeys,
+    NonUserReason, Observations, Organisation, OrganisationKeys, OutcomeId, OutcomeRecord, Phase, PhaseId, Playbook,
+    PlaybookId, PlaybookSource, Proposal, ProposalId, Recurrence, Role, RuleIncident, RuleReview, RuleReviewId,
+    Severity, Snapshot, SuccessCase, SuccessCaseId, SurveyId, SurveyResponse, TaskBaseline, TaskCategory, Timestamp,
+    Timing, ToolId, TrainingRecord, TrainingTrack, Unit, UnitCoverage, UnitId, UnitKeys, UsageEvent, UtcOffset,
     ValidSnapshot, ValidationErrors, Wave,
 };
 
@@ -353,6 +356,99 @@ impl Observations {
     pub fn with_success_case(mut self, case: SuccessCase) -> Self {
         self.success_cases.push(case);
         self
+    }
+
+    /// With one more measurement of an outcome KPI.
+    #[must_use]
+    pub fn with_outcome(mut self, record: OutcomeRecord) -> Self {
+        self.outcomes.push(record);
+        self
+    }
+
+    /// Moves every record of `other` after those of the same kind here, leaving `other` empty.
+    ///
+    /// ```
+    /// use teichaku_model::{ActivityId, Completion, Observations};
+    /// let day = "2026-04-01".parse()?;
+    /// let mut seen = Observations::new().with_completion(Completion::new(ActivityId::new("kick-off")?, day));
+    /// let mut more = Observations::new().with_completion(Completion::new(ActivityId::new("training")?, day));
+    /// seen.append(&mut more);
+    /// assert_eq!(seen.completions.len(), 2);
+    /// assert!(more.completions.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn append(&mut self, other: &mut Observations) {
+        // Destructured in full so that a kind of record added later cannot be forgotten here.
+        let Observations {
+            completions,
+            usage,
+            usage_files,
+            usage_day_files,
+            usage_period_files,
+            trainings,
+            surveys,
+            proposals,
+            consultations,
+            incidents,
+            rule_reviews,
+            success_cases,
+            outcomes,
+        } = other;
+        self.completions.append(completions);
+        self.usage.append(usage);
+        self.usage_files.append(usage_files);
+        self.usage_day_files.append(usage_day_files);
+        self.usage_period_files.append(usage_period_files);
+        self.trainings.append(trainings);
+        self.surveys.append(surveys);
+        self.proposals.append(proposals);
+        self.consultations.append(consultations);
+        self.incidents.append(incidents);
+        self.rule_reviews.append(rule_reviews);
+        self.success_cases.append(success_cases);
+        self.outcomes.append(outcomes);
+    }
+
+    /// A copy of everything observed but the usage: no usage events and no usage files named.
+    ///
+    /// ```
+    /// use teichaku_model::{MemberId, Observations, UsageEvent};
+    /// let seen = Observations::new()
+    ///     .with_usage(UsageEvent::new(MemberId::from_key("E001"), "2026-04-02T09:30:00+09:00"))
+    ///     .with_usage_file("usage.csv");
+    /// assert_eq!(seen.without_usage(), Observations::new());
+    /// ```
+    pub fn without_usage(&self) -> Observations {
+        let Observations {
+            completions,
+            usage: _,
+            usage_files: _,
+            usage_day_files: _,
+            usage_period_files: _,
+            trainings,
+            surveys,
+            proposals,
+            consultations,
+            incidents,
+            rule_reviews,
+            success_cases,
+            outcomes,
+        } = self;
+        Observations {
+            completions: completions.clone(),
+            usage: Vec::new(),
+            usage_files: Vec::new(),
+            usage_day_files: Vec::new(),
+            usage_period_files: Vec::new(),
+            trainings: trainings.clone(),
+            surveys: surveys.clone(),
+            proposals: proposals.clone(),
+            consultations: consultations.clone(),
+            incidents: incidents.clone(),
+            rule_reviews: rule_reviews.clone(),
+            success_cases: success_cases.clone(),
+            outcomes: outcomes.clone(),
+        }
     }
 }
 
@@ -707,6 +803,348 @@ impl AssessmentDocument {
     #[must_use]
     pub fn with_observations(mut self, observations: Observations) -> Self {
         self.observations = observations;
+        self
+    }
+}
+
+impl OutcomeRecord {
+    /// `value` of `outcome` on `date`, for the whole organisation, with no period, unit of
+    /// measure or baseline.
+    ///
+    /// ```
+    /// use teichaku_model::{OutcomeId, OutcomeRecord};
+    /// let r = OutcomeRecord::new(OutcomeId::new("new-orders")?, "2026-06-30".parse()?, 42.0)
+    ///     .over_period_from("2026-06-01".parse()?)
+    ///     .measured_in("orders")
+    ///     .with_baseline(35.0);
+    /// assert_eq!(r.change_from_baseline(), Some(0.2));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(outcome: OutcomeId, date: NaiveDate, value: f64) -> Self {
+        Self { outcome, unit: None, from: None, date, value, measured_in: None, baseline: None }
+    }
+
+    /// About `unit` rather than the whole organisation.
+    #[must_use]
+    pub fn in_unit(mut self, unit: UnitId) -> Self {
+        self.unit = Some(unit);
+        self
+    }
+
+    /// A value over the period from `from` to the record's date.
+    #[must_use]
+    pub fn over_period_from(mut self, from: NaiveDate) -> Self {
+        self.from = Some(from);
+        self
+    }
+
+    /// With the unit the value is in, such as `orders`.
+    #[must_use]
+    pub fn measured_in(mut self, unit: impl Into<String>) -> Self {
+        self.measured_in = Some(unit.into());
+        self
+    }
+
+    /// With the value before the rollout, in the same unit.
+    #[must_use]
+    pub fn with_baseline(mut self, baseline: f64) -> Self {
+        self.baseline = Some(baseline);
+        self
+    }
+}
+
+impl Phase {
+    /// A phase left when `gate` holds, with no summary.
+    ///
+    /// ```
+    /// use teichaku_model::{Gate, Localized, Phase, PhaseId};
+    /// let p = Phase::new(PhaseId::new("trial")?, Localized::new("Trial", "試行"), Gate::default())
+    ///     .with_summary(Localized::new("Try it in one unit", "一部署で試す"));
+    /// assert!(p.gate.criteria.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(id: PhaseId, title: Localized, gate: Gate) -> Self {
+        Self { id, title, summary: Localized::default(), gate }
+    }
+
+    /// With what the phase achieves.
+    #[must_use]
+    pub fn with_summary(mut self, summary: Localized) -> Self {
+        self.summary = summary;
+        self
+    }
+}
+
+impl Gate {
+    /// A gate of `criteria`, passing at the format's default readiness (0.8).
+    ///
+    /// ```
+    /// use teichaku_model::{ActivityId, Check, CriterionId, Gate, GateCriterion, Localized};
+    /// let held = GateCriterion::new(
+    ///     CriterionId::new("kick-off-held")?,
+    ///     Localized::new("Kick-off held", "キックオフ実施"),
+    ///     1.0,
+    ///     Check::ActivityDone { activity: ActivityId::new("kick-off")? },
+    /// )
+    /// .mandatory();
+    /// let gate = Gate::new([held]).passing_at(1.0);
+    /// assert!(gate.criteria[0].mandatory && gate.pass_at == 1.0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(criteria: impl IntoIterator<Item = GateCriterion>) -> Self {
+        Self { criteria: criteria.into_iter().collect(), ..Self::default() }
+    }
+
+    /// Passing once the readiness reaches `pass_at` (and every mandatory criterion holds).
+    #[must_use]
+    pub fn passing_at(mut self, pass_at: f64) -> Self {
+        self.pass_at = pass_at;
+        self
+    }
+}
+
+impl GateCriterion {
+    /// A criterion of `weight` checking `check`, not mandatory, asking of the default units.
+    pub fn new(id: CriterionId, title: Localized, weight: f64, check: Check) -> Self {
+        Self { id, title, weight, mandatory: false, check, units: None }
+    }
+
+    /// Mandatory: the phase is not left without it, whatever the readiness.
+    #[must_use]
+    pub fn mandatory(mut self) -> Self {
+        self.mandatory = true;
+        self
+    }
+
+    /// At organisation scope, asking of `units` rather than the default.
+    #[must_use]
+    pub fn over_units(mut self, units: UnitCoverage) -> Self {
+        self.units = Some(units);
+        self
+    }
+}
+
+impl Activity {
+    /// An organisation-wide activity of `phase` owned by `owner` and taking `duration_days`, with
+    /// no summary, dependency, timing, recurrence or audience.
+    ///
+    /// ```
+    /// use teichaku_model::{Activity, ActivityId, ActivityScope, Anchor, Localized, PhaseId, Role, Timing};
+    /// let training = ActivityId::new("training")?;
+    /// let a = Activity::new(
+    ///     ActivityId::new("practice-task")?,
+    ///     PhaseId::new("education")?,
+    ///     Localized::new("Practice task", "実務課題"),
+    ///     Role::Manager,
+    ///     5,
+    /// )
+    /// .with_scope(ActivityScope::PerUnit)
+    /// .with_timing(Timing::after(Anchor::Activity(training.clone())).due_within(7));
+    /// assert_eq!(a.prerequisites().into_iter().collect::<Vec<_>>(), [&training]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(id: ActivityId, phase: PhaseId, title: Localized, owner: Role, duration_days: u32) -> Self {
+        Self {
+            id,
+            phase,
+            title,
+            summary: Localized::default(),
+            owner,
+            scope: ActivityScope::Organisation,
+            depends_on: Vec::new(),
+            timing: None,
+            recurrence: None,
+            duration_days,
+            audience: None,
+            reports: Vec::new(),
+            reports_outcomes: Vec::new(),
+            appoints: None,
+            trains: None,
+        }
+    }
+
+    /// With how to do it well.
+    #[must_use]
+    pub fn with_summary(mut self, summary: Localized) -> Self {
+        self.summary = summary;
+        self
+    }
+
+    /// Done once for the organisation or once in every unit.
+    #[must_use]
+    pub fn with_scope(mut self, scope: ActivityScope) -> Self {
+        self.scope = scope;
+        self
+    }
+
+    /// Waiting for `activity` to be done first.
+    #[must_use]
+    pub fn depending_on(mut self, activity: ActivityId) -> Self {
+        self.depends_on.push(activity);
+        self
+    }
+
+    /// With a window relative to launch or to another activity's completion.
+    #[must_use]
+    pub fn with_timing(mut self, timing: Timing) -> Self {
+        self.timing = Some(timing);
+        self
+    }
+
+    /// Repeating as `recurrence` says once first done.
+    #[must_use]
+    pub fn with_recurrence(mut self, recurrence: Recurrence) -> Self {
+        self.recurrence = Some(recurrence);
+        self
+    }
+
+    /// For `audience` rather than everyone.
+    #[must_use]
+    pub fn with_audience(mut self, audience: Audience) -> Self {
+        self.audience = Some(audience);
+        self
+    }
+}
+
+impl Timing {
+    /// From `anchor` on, with no wait and no due date.
+    ///
+    /// ```
+    /// use teichaku_model::{Anchor, Timing};
+    /// let t = Timing::after(Anchor::Launch).not_before(85).due_within(95);
+    /// assert_eq!((t.not_before_days, t.due_within_days), (85, Some(95)));
+    /// ```
+    pub fn after(anchor: Anchor) -> Self {
+        Self { after: anchor, not_before_days: 0, due_within_days: None }
+    }
+
+    /// Not to start before `days` after the anchor.
+    #[must_use]
+    pub fn not_before(mut self, days: u32) -> Self {
+        self.not_before_days = days;
+        self
+    }
+
+    /// Overdue once `days` after the anchor have passed.
+    #[must_use]
+    pub fn due_within(mut self, days: u32) -> Self {
+        self.due_within_days = Some(days);
+        self
+    }
+}
+
+impl Recurrence {
+    /// Every `days` days, retained or not.
+    ///
+    /// ```
+    /// use teichaku_model::Recurrence;
+    /// let weekly_then_monthly = Recurrence::every(7).once_retained_every(30);
+    /// assert_eq!(weekly_then_monthly.once_retained_every_days, Some(30));
+    /// ```
+    pub fn every(days: u32) -> Self {
+        Self { every_days: days, once_retained_every_days: None }
+    }
+
+    /// Every `days` days once the retention score reaches "retained".
+    #[must_use]
+    pub fn once_retained_every(mut self, days: u32) -> Self {
+        self.once_retained_every_days = Some(days);
+        self
+    }
+}
+
+impl Audience {
+    /// Everyone; narrow it with the `with_*` methods.
+    ///
+    /// ```
+    /// use teichaku_model::{AgeBand, Audience, LiteracyTier};
+    /// let basics = Audience::everyone().with_age_band(AgeBand::Age60Plus).with_literacy(LiteracyTier::Beginner);
+    /// assert!(basics.roles.is_empty());
+    /// ```
+    pub fn everyone() -> Self {
+        Self::default()
+    }
+
+    /// Also for members holding `role`.
+    #[must_use]
+    pub fn with_role(mut self, role: Role) -> Self {
+        self.roles.insert(role);
+        self
+    }
+
+    /// Also for members of generation `band`.
+    #[must_use]
+    pub fn with_age_band(mut self, band: AgeBand) -> Self {
+        self.age_bands.insert(band);
+        self
+    }
+
+    /// Also for members of literacy `tier`.
+    #[must_use]
+    pub fn with_literacy(mut self, tier: LiteracyTier) -> Self {
+        self.literacy.insert(tier);
+        self
+    }
+}
+
+impl Intervention {
+    /// A rule owned by `owner` proposing its action for the organisation when `when` holds, of
+    /// `severity` (0 to 1), with no summary, activity or due date.
+    ///
+    /// ```
+    /// use teichaku_model::{ActivityScope, Condition, Intervention, InterventionId, Localized, Role};
+    /// let when: Condition = serde_json::from_str(r#"{ "kind": "role_count", "role": "ambassador", "op": "lt", "value": 1 }"#)?;
+    /// let i = Intervention::new(
+    ///     InterventionId::new("appoint-ambassadors")?,
+    ///     Localized::new("Appoint an ambassador", "アンバサダーを任命する"),
+    ///     when,
+    ///     Role::Manager,
+    ///     0.6,
+    /// )
+    /// .with_scope(ActivityScope::PerUnit)
+    /// .due_within(14);
+    /// assert_eq!(i.due_within_days, Some(14));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(id: InterventionId, title: Localized, when: Condition, owner: Role, severity: f64) -> Self {
+        Self {
+            id,
+            title,
+            summary: Localized::default(),
+            scope: ActivityScope::Organisation,
+            when,
+            owner,
+            activity: None,
+            severity,
+            due_within_days: None,
+        }
+    }
+
+    /// With why and how to act.
+    #[must_use]
+    pub fn with_summary(mut self, summary: Localized) -> Self {
+        self.summary = summary;
+        self
+    }
+
+    /// Evaluated for the organisation or in every unit.
+    #[must_use]
+    pub fn with_scope(mut self, scope: ActivityScope) -> Self {
+        self.scope = scope;
+        self
+    }
+
+    /// (Re)running `activity`.
+    #[must_use]
+    pub fn running(mut self, activity: ActivityId) -> Self {
+        self.activity = Some(activity);
+        self
+    }
+
+    /// Due `days` after it fires.
+    #[must_use]
+    pub fn due_within(mut self, days: u32) -> Self {
+        self.due_within_days = Some(days);
         self
     }
 }

@@ -19,6 +19,7 @@ use crate::{
 /// ```
 #[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Observations {
     /// Activities completed.
     #[serde(default)]
@@ -70,12 +71,13 @@ pub struct Observations {
 ///
 /// ```
 /// use teichaku_model::{ActivityId, Completion};
-/// let c = Completion { activity: ActivityId::new("kick-off")?, unit: None, date: "2026-04-01".parse()?, by: None };
+/// let c = Completion::new(ActivityId::new("kick-off")?, "2026-04-01".parse()?);
 /// assert!(c.unit.is_none());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Completion {
     /// The activity.
     pub activity: ActivityId,
@@ -103,6 +105,7 @@ pub struct Completion {
 /// ```
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UsageEvent {
     /// Who used it.
     pub member: MemberId,
@@ -330,12 +333,13 @@ impl PeriodRecord {
 ///
 /// ```
 /// use teichaku_model::{MemberId, TrainingRecord, TrainingTrack};
-/// let t = TrainingRecord { member: MemberId::from_u128(1), date: "2026-04-10".parse()?, track: TrainingTrack::Basics, activity: None };
+/// let t = TrainingRecord::new(MemberId::from_u128(1), "2026-04-10".parse()?, TrainingTrack::Basics);
 /// assert_eq!(t.track, TrainingTrack::Basics);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct TrainingRecord {
     /// Who took it.
     pub member: MemberId,
@@ -387,6 +391,7 @@ pub enum TrainingTrack {
 /// ```
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SurveyResponse {
     /// The answer's id.
     pub id: SurveyId,
@@ -502,15 +507,14 @@ pub enum AdkarElement {
 ///
 /// ```
 /// use teichaku_model::{MemberId, Proposal, ProposalId};
-/// let p = Proposal {
-///     id: ProposalId::from_u128(1), member: MemberId::from_u128(7), title: None,
-///     submitted: "2026-05-01".parse()?, implemented: Some("2026-05-20".parse()?),
-/// };
+/// let p = Proposal::new(ProposalId::from_u128(1), MemberId::from_u128(7), "2026-05-01".parse()?)
+///     .implemented_on("2026-05-20".parse()?);
 /// assert!(p.implemented.is_some());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Proposal {
     /// The proposal's id.
     pub id: ProposalId,
@@ -535,15 +539,13 @@ pub struct Proposal {
 ///
 /// ```
 /// use teichaku_model::{Consultation, ConsultationId, MemberId};
-/// let c = Consultation {
-///     id: ConsultationId::from_u128(1), member: MemberId::from_u128(7), answered_by: None,
-///     opened: "2026-05-01".parse()?, resolved: None,
-/// };
+/// let c = Consultation::new(ConsultationId::from_u128(1), MemberId::from_u128(7), "2026-05-01".parse()?);
 /// assert!(c.resolved.is_none());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Consultation {
     /// The consultation's id.
     pub id: ConsultationId,
@@ -568,12 +570,13 @@ pub struct Consultation {
 ///
 /// ```
 /// use teichaku_model::{IncidentId, RuleIncident, Severity};
-/// let i = RuleIncident { id: IncidentId::from_u128(1), date: "2026-05-01".parse()?, member: None, unit: None, severity: Severity::Low, summary: None };
+/// let i = RuleIncident::new(IncidentId::from_u128(1), "2026-05-01".parse()?, Severity::Low);
 /// assert_eq!(i.severity, Severity::Low);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RuleIncident {
     /// The incident's id.
     pub id: IncidentId,
@@ -615,12 +618,13 @@ pub enum Severity {
 ///
 /// ```
 /// use teichaku_model::{RuleReview, RuleReviewId};
-/// let r = RuleReview { id: RuleReviewId::from_u128(1), date: "2026-06-30".parse()?, by: None, changes: None };
+/// let r = RuleReview::new(RuleReviewId::from_u128(1), "2026-06-30".parse()?);
 /// assert!(r.changes.is_none());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RuleReview {
     /// The review's id.
     pub id: RuleReviewId,
@@ -639,16 +643,14 @@ pub struct RuleReview {
 ///
 /// ```
 /// use teichaku_model::{MemberId, SuccessCase, SuccessCaseId};
-/// let s = SuccessCase {
-///     id: SuccessCaseId::from_u128(1), member: MemberId::from_u128(7), date: "2026-05-01".parse()?,
-///     problem: Some("Minutes took an hour".into()), measure: Some("Transcript summary".into()),
-///     effect: Some("15 minutes".into()), how: Some("Template #3".into()),
-/// };
+/// let s = SuccessCase::new(SuccessCaseId::from_u128(1), MemberId::from_u128(7), "2026-05-01".parse()?)
+///     .with_parts("Minutes took an hour", "Transcript summary", "15 minutes", "Template #3");
 /// assert!(s.is_complete());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SuccessCase {
     /// The case's id.
     pub id: SuccessCaseId,

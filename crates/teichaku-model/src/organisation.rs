@@ -43,6 +43,7 @@ use crate::{MemberId, TaskCategory, UnitId, UtcOffset};
 /// ```
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(try_from = "OrganisationRecord", into = "OrganisationRecord")]
+#[non_exhaustive]
 pub struct Organisation {
     /// The organisation's name, shown in reports.
     pub name: String,
@@ -408,11 +409,12 @@ impl From<Organisation> for OrganisationRecord {
 ///
 /// ```
 /// use teichaku_model::{Unit, UnitId};
-/// let team = Unit { id: UnitId::from_u128(2), name: "Inside sales".into(), parent: Some(UnitId::from_u128(1)) };
+/// let team = Unit::new(UnitId::from_u128(2), "Inside sales").under(UnitId::from_u128(1));
 /// assert!(team.parent.is_some());
 /// ```
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Unit {
     /// The unit's id.
     pub id: UnitId,
@@ -426,23 +428,18 @@ pub struct Unit {
 /// A person in the organisation.
 ///
 /// ```
-/// use std::collections::{BTreeMap, BTreeSet};
 /// use teichaku_model::{AgeBand, LiteracyTier, Member, MemberId, Role, UnitId};
-/// let m = Member {
-///     id: MemberId::from_u128(7),
-///     name: None,
-///     unit: UnitId::from_u128(1),
-///     roles: BTreeSet::from([Role::Staff, Role::Ambassador]),
-///     age_band: Some(AgeBand::Age40s50s),
-///     literacy: Some(LiteracyTier::Beginner),
-///     joined: "2020-04-01".parse()?,
-///     left: None,
-/// };
+/// let m = Member::new(MemberId::from_u128(7), UnitId::from_u128(1), "2020-04-01".parse()?)
+///     .with_role(Role::Staff)
+///     .with_role(Role::Ambassador)
+///     .with_age_band(AgeBand::Age40s50s)
+///     .with_literacy(LiteracyTier::Beginner);
 /// assert!(m.has_role(Role::Ambassador));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Member {
     /// The member's id.
     pub id: MemberId,
@@ -476,13 +473,9 @@ impl Member {
     /// Whether the member counts in headcount on `day`: joined on or before it and not yet left.
     ///
     /// ```
-    /// # use std::collections::{BTreeMap, BTreeSet};
     /// # use teichaku_model::{Member, MemberId, UnitId};
-    /// let m = Member {
-    ///     id: MemberId::from_u128(1), name: None, unit: UnitId::from_u128(1),
-    ///     roles: BTreeSet::new(), age_band: None, literacy: None,
-    ///     joined: "2026-04-01".parse()?, left: Some("2026-05-01".parse()?),
-    /// };
+    /// let m = Member::new(MemberId::from_u128(1), UnitId::from_u128(1), "2026-04-01".parse()?)
+    ///     .left_on("2026-05-01".parse()?);
     /// assert!(m.is_present_on("2026-04-30".parse()?));
     /// assert!(!m.is_present_on("2026-05-01".parse()?));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -740,11 +733,12 @@ pub enum DeploymentPattern {
 ///
 /// ```
 /// use teichaku_model::{UnitId, Wave};
-/// let pilot = Wave { name: Some("pilot".into()), units: vec![UnitId::from_u128(1)] };
+/// let pilot = Wave::new([UnitId::from_u128(1)]).named("pilot");
 /// assert_eq!(pilot.units.len(), 1);
 /// ```
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Wave {
     /// A name for the wave, such as `pilot`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

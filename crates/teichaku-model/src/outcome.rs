@@ -94,6 +94,7 @@ impl Direction {
 /// ```
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct OutcomeRecord {
     /// The outcome KPI, declared by the playbook.
     pub outcome: OutcomeId,
@@ -170,10 +171,7 @@ impl OutcomeMeasure {
 ///
 /// ```
 /// use teichaku_model::{latest_outcome, OutcomeId, OutcomeRecord};
-/// let at = |date: &str, value: f64| OutcomeRecord {
-///     outcome: OutcomeId::new("cost").unwrap(), unit: None, from: None,
-///     date: date.parse().unwrap(), value, measured_in: None, baseline: None,
-/// };
+/// let at = |date: &str, value: f64| OutcomeRecord::new(OutcomeId::new("cost").unwrap(), date.parse().unwrap(), value);
 /// let records = [at("2026-05-31", 3.0), at("2026-06-30", 2.0), at("2026-07-31", 1.0)];
 /// let cost = OutcomeId::new("cost")?;
 /// let latest = latest_outcome(&records, &cost, None, "2026-07-01".parse()?);

@@ -114,17 +114,13 @@ pub struct CycleLength {
 ///
 /// ```
 /// use teichaku_model::{Gate, Localized, Phase, PhaseId};
-/// let p = Phase {
-///     id: PhaseId::new("trial")?,
-///     title: Localized::new("Trial", "試行"),
-///     summary: Localized::default(),
-///     gate: Gate::default(),
-/// };
+/// let p = Phase::new(PhaseId::new("trial")?, Localized::new("Trial", "試行"), Gate::default());
 /// assert!(p.gate.criteria.is_empty());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Phase {
     /// The phase's id.
     pub id: PhaseId,
@@ -151,6 +147,7 @@ pub struct Phase {
 /// ```
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Gate {
     /// The criteria, in the order they are examined for the barrier point.
     pub criteria: Vec<GateCriterion>,
@@ -174,19 +171,18 @@ const fn default_pass_at() -> f64 {
 ///
 /// ```
 /// use teichaku_model::{Check, Comparison, CriterionId, GateCriterion, Kpi, Localized};
-/// let c = GateCriterion {
-///     id: CriterionId::new("weekly-active-40")?,
-///     title: Localized::new("Weekly-active 40%", "週次利用率40%"),
-///     weight: 2.0,
-///     mandatory: false,
-///     check: Check::Kpi { kpi: Kpi::WeeklyActiveRate, op: Comparison::AtLeast, threshold: 0.4 },
-///     units: None,
-/// };
+/// let c = GateCriterion::new(
+///     CriterionId::new("weekly-active-40")?,
+///     Localized::new("Weekly-active 40%", "週次利用率40%"),
+///     2.0,
+///     Check::Kpi { kpi: Kpi::WeeklyActiveRate, op: Comparison::AtLeast, threshold: 0.4 },
+/// );
 /// assert_eq!(c.weight, 2.0);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct GateCriterion {
     /// The criterion's id, unique within its gate.
     pub id: CriterionId,
@@ -603,6 +599,7 @@ pub struct KpiTarget {
 /// ```
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Activity {
     /// The activity's id.
     pub id: ActivityId,
@@ -717,6 +714,7 @@ impl ActivityScope {
 /// ```
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Timing {
     /// What the days count from.
     pub after: Anchor,
@@ -750,11 +748,12 @@ pub enum Anchor {
 ///
 /// ```
 /// use teichaku_model::Recurrence;
-/// let weekly_then_monthly = Recurrence { every_days: 7, once_retained_every_days: Some(30) };
+/// let weekly_then_monthly = Recurrence::every(7).once_retained_every(30);
 /// assert_eq!(weekly_then_monthly.every_days, 7);
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Recurrence {
     /// Days between occurrences; at least 1.
     pub every_days: u32,
@@ -766,17 +765,13 @@ pub struct Recurrence {
 /// Who an activity is for; an empty set means everyone.
 ///
 /// ```
-/// use std::collections::BTreeSet;
 /// use teichaku_model::{AgeBand, Audience, LiteracyTier};
-/// let basics = Audience {
-///     roles: BTreeSet::new(),
-///     age_bands: BTreeSet::from([AgeBand::Age60Plus]),
-///     literacy: BTreeSet::from([LiteracyTier::Beginner]),
-/// };
+/// let basics = Audience::everyone().with_age_band(AgeBand::Age60Plus).with_literacy(LiteracyTier::Beginner);
 /// assert!(basics.roles.is_empty());
 /// ```
 #[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Audience {
     /// Roles the activity is for.
     #[serde(default)]
@@ -933,6 +928,7 @@ impl Condition {
 /// ```
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Intervention {
     /// The intervention's id; also the stable code of the action it proposes.
     pub id: InterventionId,

@@ -89,7 +89,8 @@ fn what_if_of(
     let changes = if completed.is_empty() {
         None
     } else {
-        let extra = Observations { completions: completed.clone(), ..Observations::default() };
+        let mut extra = Observations::new();
+        extra.completions = completed.clone();
         let what_if = teichaku::simulate_with_store(snapshot, &loaded.store, as_of, extra, &options)
             .map_err(|e| assessment_failure(&e))?;
         Some(what_if.changes)

@@ -132,7 +132,7 @@ fn activity_label(a: &Activity, lang: Lang, wrapped: bool) -> String {
             let _ = write!(label, " → {later}d");
         }
     }
-    if let Some(Timing { after: Anchor::Launch, not_before_days, due_within_days }) = &a.timing {
+    if let Some(Timing { after: Anchor::Launch, not_before_days, due_within_days, .. }) = &a.timing {
         let _ = write!(label, "\nlaunch {}", window(*not_before_days, *due_within_days));
     }
     label
@@ -151,7 +151,7 @@ fn edges(playbook: &Playbook) -> Vec<(usize, usize, Option<String>)> {
     let mut out = Vec::new();
     for (to, a) in playbook.activities.iter().enumerate() {
         let anchor = match &a.timing {
-            Some(Timing { after: Anchor::Activity(anchor), not_before_days, due_within_days }) => {
+            Some(Timing { after: Anchor::Activity(anchor), not_before_days, due_within_days, .. }) => {
                 Some((anchor, window(*not_before_days, *due_within_days)))
             }
             _ => None,

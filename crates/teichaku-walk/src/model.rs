@@ -334,23 +334,13 @@ impl World {
                 let Some(member) = self.organisation.members.get(asker).map(|m| m.id) else { continue };
                 if self.place_to_ask || self.has_role_in(u, Role::Ambassador) {
                     let id = self.id();
-                    self.observations.consultations.push(Consultation {
-                        id: ConsultationId::from_u128(id),
-                        member,
-                        answered_by: None,
-                        opened: day,
-                        resolved: day.checked_add_days(Days::new(1)),
-                    });
+                    let mut consultation = Consultation::new(ConsultationId::from_u128(id), member, day);
+                    consultation.resolved = day.checked_add_days(Days::new(1));
+                    self.observations.consultations.push(consultation);
                 }
                 if self.proposals_open && (day_number / 7) % 2 == 0 {
                     let id = self.id();
-                    self.observations.proposals.push(Proposal {
-                        id: ProposalId::from_u128(id),
-                        member,
-                        title: None,
-                        submitted: day,
-                        implemented: None,
-                    });
+                    self.observations.proposals.push(Proposal::new(ProposalId::from_u128(id), member, day));
                 }
             }
         }
@@ -387,12 +377,7 @@ impl World {
                 if (activity.scope == ActivityScope::PerUnit) != at.is_some() {
                     continue;
                 }
-                self.observations.completions.push(Completion {
-                    activity: activity.id.clone(),
-                    unit: at,
-                    date: day,
-                    by: None,
-                });
+                self.observations.completions.push(Completion::new(activity.id.clone(), day).in_unit(at));
                 outcome.completed = true;
                 outcome.effect = Effect::of(activity);
                 outcome.appointed += self.apply(outcome.effect, activity, at, day);
@@ -422,12 +407,7 @@ impl World {
                             .take_while(|c| c.date == day)
                             .any(|c| c.activity == activity.id && c.unit == at);
                     if completes {
-                        self.observations.completions.push(Completion {
-                            activity: activity.id.clone(),
-                            unit: at,
-                            date: day,
-                            by: None,
-                        });
+                        self.observations.completions.push(Completion::new(activity.id.clone(), day).in_unit(at));
                         outcome.completed = true;
                     }
                     outcome.effect = Effect::of(activity);
@@ -505,17 +485,11 @@ impl World {
                         _ => NonUserReason::Uninterested,
                     };
                     let id = self.id();
-                    self.observations.surveys.push(SurveyResponse {
-                        id: SurveyId::from_u128(id),
-                        date: day,
-                        member: Some(member),
-                        unit: None,
-                        satisfaction: uses.then_some(4),
-                        quality: uses.then_some(4),
-                        uses_ai: Some(uses),
-                        non_user_reason: (!uses).then_some(reason),
-                        adkar: None,
-                    });
+                    let mut survey = SurveyResponse::new(SurveyId::from_u128(id), day).by(member).with_uses_ai(uses);
+                    survey.satisfaction = uses.then_some(4);
+                    survey.quality = uses.then_some(4);
+                    survey.non_user_reason = (!uses).then_some(reason);
+                    self.observations.surveys.push(survey);
                 }
             }
             Effect::ProposalChannel => self.proposals_open = true,
@@ -528,12 +502,7 @@ impl World {
             }
             Effect::RuleReview => {
                 let id = self.id();
-                self.observations.rule_reviews.push(RuleReview {
-                    id: RuleReviewId::from_u128(id),
-                    date: day,
-                    by: None,
-                    changes: None,
-                });
+                self.observations.rule_reviews.push(RuleReview::new(RuleReviewId::from_u128(id), day));
             }
             Effect::Practice => {
                 self.practice.insert(u);
@@ -548,15 +517,14 @@ impl World {
                 };
                 if let Some(member) = by.and_then(|i| self.organisation.members.get(i)).map(|m| m.id) {
                     let id = self.id();
-                    self.observations.success_cases.push(SuccessCase {
-                        id: SuccessCaseId::from_u128(id),
-                        member,
-                        date: day,
-                        problem: Some("A recurring report took hours".into()),
-                        measure: Some("A prompt template over the export".into()),
-                        effect: Some("Down to minutes".into()),
-                        how: Some("The template in the manual".into()),
-                    });
+                    self.observations.success_cases.push(
+                        SuccessCase::new(SuccessCaseId::from_u128(id), member, day).with_parts(
+                            "A recurring report took hours",
+                            "A prompt template over the export",
+                            "Down to minutes",
+                            "The template in the manual",
+                        ),
+                    );
                 }
                 self.last_case.insert(u, day);
             }
@@ -575,12 +543,9 @@ impl World {
                     };
                     if fits {
                         let member = m.id;
-                        self.observations.trainings.push(TrainingRecord {
-                            member,
-                            date: day,
-                            track,
-                            activity: Some(activity.id.clone()),
-                        });
+                        self.observations
+                            .trainings
+                            .push(TrainingRecord::new(member, day, track).for_activity(activity.id.clone()));
                         if let Some(t) = self.trained.get_mut(i) {
                             *t = true;
                         }

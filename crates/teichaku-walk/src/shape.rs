@@ -149,16 +149,10 @@ pub(crate) fn organisation(
                     roles.insert(Role::PromotionLead);
                 }
             }
-            members.push(Member {
-                id: member_id(position + 1),
-                name: None,
-                unit: unit_id(unit),
-                roles,
-                age_band: Some(age),
-                literacy: Some(literacy),
-                joined,
-                left: None,
-            });
+            let mut member =
+                Member::new(member_id(position + 1), unit_id(unit), joined).with_age_band(age).with_literacy(literacy);
+            member.roles = roles;
+            members.push(member);
             here.push(position);
         }
         cast.unit_members.push(here);
@@ -168,41 +162,28 @@ pub(crate) fn organisation(
     // positions (and their draws).
     let hired = LAUNCH.checked_add_days(Days::new(HIRED_ON_DAY)).unwrap_or(LAUNCH);
     for unit in 1..=sizes.len() {
-        members.push(Member {
-            id: member_id(members.len() + 1),
-            name: None,
-            unit: unit_id(unit),
-            roles: BTreeSet::from([Role::Staff]),
-            age_band: Some(AgeBand::Age20s30s),
-            literacy: Some(LiteracyTier::Beginner),
-            joined: hired,
-            left: None,
-        });
+        let hire = Member::new(member_id(members.len() + 1), unit_id(unit), hired)
+            .with_role(Role::Staff)
+            .with_age_band(AgeBand::Age20s30s)
+            .with_literacy(LiteracyTier::Beginner);
+        members.push(hire);
     }
-    let units = (1..=sizes.len()).map(|n| Unit { id: unit_id(n), name: format!("Unit {n}"), parent: None }).collect();
+    let units = (1..=sizes.len()).map(|n| Unit::new(unit_id(n), format!("Unit {n}"))).collect();
     let mut next = 1;
     let waves = shape
         .waves()
         .into_iter()
         .enumerate()
         .map(|(w, count)| {
-            let units = (next..next + count).map(unit_id).collect();
+            let units = (next..next + count).map(unit_id);
             next += count;
-            Wave { name: Some(if w == 0 { "pilot".into() } else { format!("wave {w}") }), units }
+            Wave::new(units).named(if w == 0 { "pilot".into() } else { format!("wave {w}") })
         })
         .collect();
-    let organisation = Organisation {
-        name: format!("Walk {}", shape.as_str()),
-        utc_offset: UtcOffset::UTC,
-        launch_date: LAUNCH,
-        deployment_pattern: pattern,
-        units,
-        members,
-        waves,
-        task_baselines: Vec::new(),
-        hourly_rate: None,
-        changes: Vec::new(),
-        keys: Default::default(),
-    };
+    let mut organisation =
+        Organisation::new(format!("Walk {}", shape.as_str()), UtcOffset::UTC, LAUNCH).with_deployment_pattern(pattern);
+    organisation.units = units;
+    organisation.members = members;
+    organisation.waves = waves;
     (organisation, cast)
 }

@@ -12,7 +12,7 @@ use teichaku_model::{
     Adkar, AgeBand, AssessmentDocument, Completion, Consultation, ConsultationId, DeploymentPattern, FORMAT_VERSION,
     HourlyRate, IncidentId, LiteracyTier, Member, MemberId, NonUserReason, Observations, Organisation, PlaybookSource,
     Proposal, ProposalId, Role, RuleIncident, RuleReview, RuleReviewId, Severity, SuccessCase, SuccessCaseId, SurveyId,
-    SurveyResponse, TaskBaseline, Timestamp, TrainingRecord, TrainingTrack, Unit, UnitId, UsageEvent, UtcOffset, Wave,
+    SurveyResponse, Timestamp, TrainingRecord, TrainingTrack, Unit, UnitId, UsageEvent, UtcOffset, Wave,
 };
 
 /// The day the demo organisation launched its AI tools (a Monday).
@@ -68,7 +68,7 @@ fn unit_id(n: u128) -> UnitId {
 }
 
 fn organisation(rng: &mut SplitMix64) -> Organisation {
-    let units = UNITS.iter().map(|&(n, name, ..)| Unit { id: unit_id(n), name: name.into(), parent: None }).collect();
+    let units = UNITS.iter().map(|&(n, name, ..)| Unit::new(unit_id(n), name)).collect();
     let mut members = Vec::new();
     let mut next = 1u128;
     for &(n, _, size, _, has_ambassador, _) in &UNITS {
@@ -101,43 +101,31 @@ fn organisation(rng: &mut SplitMix64) -> Organisation {
                 _ => NaiveDate::from_ymd_opt(2010 + rng.below(16) as i32, 4, 1).unwrap_or(LAUNCH),
             };
             let left = (next % 57 == 0).then(|| LAUNCH + Days::new(40 + rng.below(30)));
-            members.push(Member {
-                id: MemberId::from_u128(0x0002_0000 + next),
-                name: None,
-                unit: unit_id(n),
-                roles,
-                age_band: Some(age_band),
-                literacy: Some(literacy),
-                joined,
-                left,
-            });
+            let mut member = Member::new(MemberId::from_u128(0x0002_0000 + next), unit_id(n), joined)
+                .with_age_band(age_band)
+                .with_literacy(literacy);
+            member.roles = roles;
+            member.left = left;
+            members.push(member);
             next += 1;
         }
     }
     let waves = ["pilot", "second", "third"]
         .into_iter()
         .enumerate()
-        .map(|(w, name)| Wave {
-            name: Some(name.into()),
-            units: UNITS.iter().filter(|u| u.3 == w).map(|u| unit_id(u.0)).collect(),
-        })
+        .map(|(w, name)| Wave::new(UNITS.iter().filter(|u| u.3 == w).map(|u| unit_id(u.0))).named(name))
         .collect();
-    Organisation {
-        name: "Demo Manufacturing Co.".into(),
-        utc_offset: UtcOffset::from_minutes(9 * 60).unwrap_or(UtcOffset::UTC),
-        launch_date: LAUNCH,
-        deployment_pattern: DeploymentPattern::Hybrid,
-        units,
-        members,
-        waves,
-        task_baselines: [("email", 20.0), ("minutes", 60.0), ("summary", 30.0), ("translation", 40.0)]
-            .into_iter()
-            .map(|(t, minutes)| TaskBaseline { task: slug(t), minutes })
-            .collect(),
-        hourly_rate: Some(HourlyRate { amount: 3500.0, currency: "JPY".into() }),
-        changes: Vec::new(),
-        keys: Default::default(),
+    let mut org =
+        Organisation::new("Demo Manufacturing Co.", UtcOffset::from_minutes(9 * 60).unwrap_or(UtcOffset::UTC), LAUNCH)
+            .with_deployment_pattern(DeploymentPattern::Hybrid)
+            .with_hourly_rate(HourlyRate { amount: 3500.0, currency: "JPY".into() });
+    org.units = units;
+    org.members = members;
+    org.waves = waves;
+    for (task, minutes) in [("email", 20.0), ("minutes", 60.0), ("summary", 30.0), ("translation", 40.0)] {
+        org = org.with_task_baseline(slug(task), minutes);
     }
+    org
 }
 
 /// How a member takes to AI over the thirteen weeks.
@@ -207,14 +195,13 @@ fn observations(org: &Organisation, rng: &mut SplitMix64) -> Observations {
                 let task = TASKS.get(rng.below(TASKS.len() as u64) as usize);
                 let minutes = 2.0 + rng.below(19) as f64;
                 let saved = (rng.below(3) == 0).then(|| 5.0 + rng.below(26) as f64);
-                usage.push(UsageEvent {
-                    member: m.id,
-                    at: Timestamp::from(format!("{d}T{:02}:{:02}:00+09:00", minute_of_day / 60, minute_of_day % 60)),
-                    minutes,
-                    task: task.map(|&t| slug(t)),
-                    tool: Some(slug(if rng.below(4) == 0 { "copilot" } else { "chatgpt" })),
-                    saved_minutes: saved,
-                });
+                let at = format!("{d}T{:02}:{:02}:00+09:00", minute_of_day / 60, minute_of_day % 60);
+                let mut event = UsageEvent::new(m.id, Timestamp::from(at))
+                    .with_minutes(minutes)
+                    .with_tool(slug(if rng.below(4) == 0 { "copilot" } else { "chatgpt" }));
+                event.task = task.map(|&t| slug(t));
+                event.saved_minutes = saved;
+                usage.push(event);
             }
         }
     }
@@ -230,7 +217,7 @@ fn observations(org: &Organisation, rng: &mut SplitMix64) -> Observations {
                 Some(AgeBand::Age60Plus) => TrainingTrack::Basics,
                 _ => TrainingTrack::Practice,
             };
-            trainings.push(TrainingRecord { member: m.id, date: day(10 + 21 * wave as u64), track, activity: None });
+            trainings.push(TrainingRecord::new(m.id, day(10 + 21 * wave as u64), track));
         }
     }
 
@@ -250,81 +237,71 @@ fn observations(org: &Organisation, rng: &mut SplitMix64) -> Observations {
             ability: score(rng, if uses { 2 } else { 1 }),
             reinforcement: score(rng, 1),
         };
-        surveys.push(SurveyResponse {
-            id: SurveyId::from_u128(0x0003_0000 + k as u128),
-            date: day(56),
-            member: Some(m.id),
-            unit: None,
-            satisfaction: uses.then(|| score(rng, 3)),
-            quality: uses.then(|| score(rng, 2)),
-            uses_ai: Some(uses),
-            non_user_reason: reason,
-            adkar: Some(adkar),
-        });
+        let mut survey = SurveyResponse::new(SurveyId::from_u128(0x0003_0000 + k as u128), day(56))
+            .by(m.id)
+            .with_uses_ai(uses)
+            .with_adkar(adkar);
+        // Satisfaction is drawn before quality, as the demo has always drawn them.
+        survey.satisfaction = uses.then(|| score(rng, 3));
+        survey.quality = uses.then(|| score(rng, 2));
+        survey.non_user_reason = reason;
+        surveys.push(survey);
     }
 
     let proposals = (0..10u64)
-        .map(|k| Proposal {
-            id: ProposalId::from_u128(0x0004_0000 + u128::from(k)),
-            member: member(1 + u128::from(k) * 3),
-            title: None,
-            submitted: day(20 + k * 6),
-            implemented: (k % 5 < 2).then(|| day(30 + k * 6)),
+        .map(|k| {
+            let mut proposal = Proposal::new(
+                ProposalId::from_u128(0x0004_0000 + u128::from(k)),
+                member(1 + u128::from(k) * 3),
+                day(20 + k * 6),
+            );
+            proposal.implemented = (k % 5 < 2).then(|| day(30 + k * 6));
+            proposal
         })
         .collect();
     let consultations = (0..25u64)
-        .map(|k| Consultation {
-            id: ConsultationId::from_u128(0x0005_0000 + u128::from(k)),
-            member: member(5 + u128::from(k) * 4),
-            answered_by: Some(lead),
-            opened: day(3 + k * 3),
-            resolved: (k < 23).then(|| day(3 + k * 3 + k % 4)),
+        .map(|k| {
+            let mut consultation = Consultation::new(
+                ConsultationId::from_u128(0x0005_0000 + u128::from(k)),
+                member(5 + u128::from(k) * 4),
+                day(3 + k * 3),
+            )
+            .answered_by(lead);
+            consultation.resolved = (k < 23).then(|| day(3 + k * 3 + k % 4));
+            consultation
         })
         .collect();
-    let incidents = vec![RuleIncident {
-        id: IncidentId::from_u128(0x0006_0001),
-        date: day(33),
-        member: Some(member(60)),
-        unit: None,
-        severity: Severity::Low,
-        summary: Some("A customer name pasted into a prompt; caught by the ambassador.".into()),
-    }];
-    let rule_reviews = vec![RuleReview {
-        id: RuleReviewId::from_u128(0x0007_0001),
-        date: day(2),
-        by: Some(lead),
-        changes: Some("First version of the usage guideline.".into()),
-    }];
+    let incident = RuleIncident::new(IncidentId::from_u128(0x0006_0001), day(33), Severity::Low)
+        .by(member(60))
+        .with_summary("A customer name pasted into a prompt; caught by the ambassador.");
+    let rule_review = RuleReview::new(RuleReviewId::from_u128(0x0007_0001), day(2))
+        .by(lead)
+        .with_changes("First version of the usage guideline.");
     let success_cases = (0..6u64)
         .map(|k| {
             let full = k < 4;
-            SuccessCase {
-                id: SuccessCaseId::from_u128(0x0008_0000 + u128::from(k)),
-                member: member(2 + u128::from(k) * 5),
-                date: day(14 + k * 11),
-                problem: Some("Weekly customer report took two hours".into()),
-                measure: Some("Summary prompt over the CRM export".into()),
-                effect: full.then(|| "Down to 30 minutes".into()),
-                how: full.then(|| "Template S-02 in the manual".into()),
-            }
+            let mut case = SuccessCase::new(
+                SuccessCaseId::from_u128(0x0008_0000 + u128::from(k)),
+                member(2 + u128::from(k) * 5),
+                day(14 + k * 11),
+            );
+            case.problem = Some("Weekly customer report took two hours".into());
+            case.measure = Some("Summary prompt over the CRM export".into());
+            case.effect = full.then(|| "Down to 30 minutes".into());
+            case.how = full.then(|| "Template S-02 in the manual".into());
+            case
         })
         .collect();
 
-    Observations {
-        completions: completions(org),
-        usage,
-        usage_files: Vec::new(),
-        usage_day_files: Vec::new(),
-        usage_period_files: Vec::new(),
-        trainings,
-        surveys,
-        proposals,
-        consultations,
-        incidents,
-        rule_reviews,
-        success_cases,
-        outcomes: Vec::new(),
-    }
+    let mut seen = Observations::new().with_incident(incident).with_rule_review(rule_review);
+    seen.completions = completions(org);
+    seen.usage = usage;
+    seen.trainings = trainings;
+    seen.surveys = surveys;
+    seen.proposals = proposals;
+    seen.consultations = consultations;
+    seen.success_cases = success_cases;
+    seen
 }
 
 /// The activities the demo organisation has done: the first phase of `sme-five-step` in full,
@@ -334,11 +311,11 @@ fn completions(org: &Organisation) -> Vec<Completion> {
     let pilot = unit_id(1);
     DEMO_COMPLETIONS
         .iter()
-        .map(|&(activity, per_unit, days)| Completion {
-            activity: slug(activity),
-            unit: per_unit.then_some(pilot),
-            date: LAUNCH.checked_add_signed(chrono::TimeDelta::days(days)).unwrap_or(LAUNCH),
-            by: lead,
+        .map(|&(activity, per_unit, days)| {
+            let date = LAUNCH.checked_add_signed(chrono::TimeDelta::days(days)).unwrap_or(LAUNCH);
+            let mut done = Completion::new(slug(activity), date).in_unit(per_unit.then_some(pilot));
+            done.by = lead;
+            done
         })
         .collect()
 }

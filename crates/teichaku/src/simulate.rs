@@ -259,8 +259,8 @@ pub fn snapshot_events(snapshot: &ValidSnapshot) -> Result<EventStoreBuilder, St
 /// // What if the first ready instance were done today?
 /// let now = teichaku::assess(&snapshot, as_of)?;
 /// let ready = now.plan.instances.iter().find(|i| i.status == Status::Ready).ok_or("nothing ready")?;
-/// let done = Completion { activity: ready.key.activity.clone(), unit: ready.key.unit, date: as_of, by: None };
-/// let extra = Observations { completions: vec![done], ..Observations::default() };
+/// let done = Completion::new(ready.key.activity.clone(), as_of).in_unit(ready.key.unit);
+/// let extra = Observations::new().with_completion(done);
 /// let what_if = teichaku::simulate(&snapshot, &events, as_of, extra, &Default::default())?;
 /// assert!(what_if.changes.instances.iter().any(|c| c.key == ready.key && c.to == Status::Done));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -558,34 +558,9 @@ impl Lengths {
 
 /// `snapshot` with `extra` appended to its observations, validated; problems name the extra
 /// records by their position in `extra`.
-fn with_extra(mut snapshot: Snapshot, extra: Observations) -> Result<ValidSnapshot, SimulateError> {
+fn with_extra(mut snapshot: Snapshot, mut extra: Observations) -> Result<ValidSnapshot, SimulateError> {
     let lengths = Lengths::of(&snapshot.observations);
-    let o = &mut snapshot.observations;
-    let Observations {
-        mut completions,
-        mut usage,
-        usage_files: _,
-        usage_day_files: _,
-        usage_period_files: _,
-        mut trainings,
-        mut surveys,
-        mut proposals,
-        mut consultations,
-        mut incidents,
-        mut rule_reviews,
-        mut success_cases,
-        mut outcomes,
-    } = extra;
-    o.completions.append(&mut completions);
-    o.usage.append(&mut usage);
-    o.trainings.append(&mut trainings);
-    o.surveys.append(&mut surveys);
-    o.proposals.append(&mut proposals);
-    o.consultations.append(&mut consultations);
-    o.incidents.append(&mut incidents);
-    o.rule_reviews.append(&mut rule_reviews);
-    o.success_cases.append(&mut success_cases);
-    o.outcomes.append(&mut outcomes);
+    snapshot.observations.append(&mut extra);
     validate(snapshot).map_err(|errors| SimulateError::InvalidObservations {
         problems: errors.into_vec().into_iter().map(|e| in_extra(e, &lengths)).collect::<Vec<_>>().into(),
     })
@@ -713,25 +688,10 @@ fn proposes(action: &Action, key: &InstanceKey) -> bool {
 /// The snapshot with what planning and readiness read: everything but the usage events, which
 /// they see only through the KPIs.
 fn planning_copy(snapshot: &ValidSnapshot) -> Snapshot {
-    let o = snapshot.observations();
     Snapshot {
         organisation: snapshot.organisation().clone(),
         playbook: snapshot.playbook().clone(),
-        observations: Observations {
-            completions: o.completions.clone(),
-            usage: Vec::new(),
-            usage_files: Vec::new(),
-            usage_day_files: Vec::new(),
-            usage_period_files: Vec::new(),
-            trainings: o.trainings.clone(),
-            surveys: o.surveys.clone(),
-            proposals: o.proposals.clone(),
-            consultations: o.consultations.clone(),
-            incidents: o.incidents.clone(),
-            rule_reviews: o.rule_reviews.clone(),
-            success_cases: o.success_cases.clone(),
-            outcomes: o.outcomes.clone(),
-        },
+        observations: snapshot.observations().without_usage(),
     }
 }
 
@@ -743,9 +703,8 @@ fn unblocked_by(
     kpis: &KpiReport,
     before: &BTreeSet<InstanceKey>,
 ) -> Result<Vec<InstanceKey>, SimulateError> {
-    let completions =
-        instances.iter().map(|k| Completion { activity: k.activity.clone(), unit: k.unit, date: as_of, by: None });
-    let extra = Observations { completions: completions.collect(), ..Observations::default() };
+    let mut extra = Observations::new();
+    extra.completions = instances.iter().map(|k| Completion::new(k.activity.clone(), as_of).in_unit(k.unit)).collect();
     let valid = with_extra(base.clone(), extra)?;
     let after = startable(&plan(&valid, as_of), &readiness(&valid, kpis));
     Ok(after.difference(before).cloned().collect())
