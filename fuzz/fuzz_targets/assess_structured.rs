@@ -643,7 +643,13 @@ fn check_invariants(a: &teichaku::Assessment) {
         if let Some(cap) = s.cap {
             assert!(s.score <= cap, "{:?} score {} over cap {cap}", scope.scope, s.score);
         }
-        assert_eq!(s.level, teichaku::metrics::Level::of(s.score));
+        // The level is the score's, or the ceiling the scope's use sets when it is lower (no use
+        // at all is "installed" whatever the other components earn).
+        let by_score = teichaku::metrics::Level::of(s.score);
+        if let Some(ceiling) = s.ceiling {
+            assert!(ceiling < by_score, "{:?} ceiling {ceiling:?} not under {by_score:?}", scope.scope);
+        }
+        assert_eq!(s.level, s.ceiling.unwrap_or(by_score));
         for c in &s.components {
             assert!((0.0..=1.0).contains(&c.achievement), "{:?} achievement {}", c.component, c.achievement);
             assert!(c.points >= 0.0 && c.points <= c.weight, "{:?} points {} of {}", c.component, c.points, c.weight);
