@@ -8,6 +8,7 @@
 mod assess;
 mod evaluate;
 mod events;
+mod help_ja;
 mod init;
 mod input;
 mod kpis;
@@ -16,12 +17,13 @@ mod render;
 mod schema;
 mod whatif;
 
+use std::ffi::OsString;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::OnceLock;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use teichaku::model::{Lang, PlaybookCatalog, PlaybookId};
 use teichaku::{Catalog, demo};
 use teichaku_report::Message;
@@ -164,8 +166,32 @@ pub(crate) fn say(en: &'static str, ja: &'static str) -> &'static str {
     }
 }
 
+/// The command line as clap reads it; under `--lang ja` (or `TEICHAKU_LANG=ja`) with help, usage
+/// and clap's own errors in Japanese (see [`help_ja`]).
+fn parse() -> Cli {
+    #[expect(clippy::disallowed_methods, reason = "the command line reads its arguments and language")]
+    let (args, env): (Vec<OsString>, _) = (std::env::args_os().collect(), std::env::var_os("TEICHAKU_LANG"));
+    if !help_ja::wants_japanese(&args, env.as_deref()) {
+        return Cli::parse_from(args);
+    }
+    let command = help_ja::japanese(Cli::command());
+    let parsed = command.try_get_matches_from(help_ja::help_subcommand_as_flag(args));
+    match parsed.and_then(|matches| Cli::from_arg_matches(&matches)) {
+        Ok(cli) => cli,
+        Err(e) => match e.kind() {
+            clap::error::ErrorKind::DisplayHelp
+            | clap::error::ErrorKind::DisplayVersion
+            | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
+            _ => {
+                let _ = write!(std::io::stderr().lock(), "{}", help_ja::error_text(&e));
+                std::process::exit(e.exit_code())
+            }
+        },
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse();
     let _ = LANG.set(Lang::from(cli.lang));
     // A closed standard output is found before any work, for every command: the standard
     // library's own handle would take writes to it as done and lose them.

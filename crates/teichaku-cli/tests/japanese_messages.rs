@@ -198,3 +198,70 @@ fn a_bad_hr_member_list_and_init_refusals_are_described_in_japanese() {
     japanese(&dir, &["show", "no-such-playbook"], 1);
     japanese(&dir, &["graph", "no-such-playbook"], 1);
 }
+
+/// The commands of `teichaku`, whose names the command list of the help shows as they are.
+const COMMANDS: [&str; 11] =
+    ["playbooks", "show", "graph", "validate", "kpis", "assess", "evaluate", "whatif", "init", "schema", "demo"];
+
+/// Names the help writes in Latin letters besides [`ALLOWED`]: formats, encodings, standards,
+/// and `builtin`, the prefix of a built-in rubric as it is typed (in `--rubric`'s value name).
+const HELP_NAMES: [&str; 9] = ["AI", "ISO", "UTC", "HTML", "BOM", "Shift_JIS", "Mermaid", "DOT", "builtin"];
+
+/// The English words of a help text: [`english_words`] less the command names and [`HELP_NAMES`].
+fn help_english(text: &str) -> Vec<String> {
+    english_words(text)
+        .into_iter()
+        .filter(|w| !COMMANDS.contains(&w.as_str()) && !HELP_NAMES.contains(&w.as_str()))
+        .collect()
+}
+
+#[test]
+fn the_help_of_every_command_is_japanese_under_lang_ja() {
+    let mut runs: Vec<Vec<&str>> = vec![vec!["--help"], vec!["-h"]];
+    runs.extend(COMMANDS.iter().map(|c| vec![*c, "--help"]));
+    for args in runs {
+        let output = teichaku().arg("--lang").arg("ja").args(&args).output().unwrap();
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(text.contains("使い方: teichaku") && text.contains("オプション:"), "{args:?}:\n{text}");
+        let words = help_english(&text);
+        assert!(words.is_empty(), "the help of {args:?} holds English words {words:?}:\n{text}");
+    }
+}
+
+#[test]
+fn the_language_of_the_help_follows_the_environment_and_help_as_a_command() {
+    let by_env = teichaku().env("TEICHAKU_LANG", "ja").args(["help", "assess"]).output().unwrap();
+    let text = String::from_utf8(by_env.stdout).unwrap();
+    assert!(text.contains("使い方: teichaku assess [オプション] <ファイル>"), "{text}");
+    assert!(text.contains("--as-of <日付>"), "{text}");
+    // The command line's own `--lang` wins over the environment, either way.
+    let english = teichaku().env("TEICHAKU_LANG", "ja").args(["--lang", "en", "assess", "--help"]).output().unwrap();
+    let text = String::from_utf8(english.stdout).unwrap();
+    assert!(text.contains("Usage: teichaku assess [OPTIONS] <FILE>"), "{text}");
+    let plain = teichaku().env_remove("TEICHAKU_LANG").arg("--help").output().unwrap();
+    assert!(String::from_utf8(plain.stdout).unwrap().contains("Usage: teichaku [OPTIONS] <COMMAND>"));
+}
+
+#[test]
+fn a_command_line_clap_cannot_read_is_told_in_japanese_with_exit_status_2() {
+    let dir = folder(&[]);
+    let cases: [(&[&str], &str); 8] = [
+        (
+            &["assess", "doc.json", "--format", "pdf"],
+            "`--format <形式>` に \"pdf\" は使えません（使えるのは `text`、`html`",
+        ),
+        (&["asess"], "`asess` というコマンドはありません。`assess` のことですか"),
+        (&["assess", "doc.json", "--bogus"], "`--bogus` という引数はありません"),
+        (&["assess"], "必要な引数がありません：`<ファイル>`"),
+        (&["evaluate"], "必要な引数がありません：`--rubric <ファイル|builtin:識別子[@版]>`、`--facts <ファイル>`"),
+        (&["kpis", "doc.json", "--as-of", "2026-13-01"], "`--as-of <日付>` の値 \"2026-13-01\" を読めません"),
+        (&["assess", "doc.json", "--top", "many"], "`--top <数>` の値 \"many\" を読めません"),
+        (&["schema", "report"], "`[文書]` に \"report\" は使えません（使えるのは `assessment`、`playbook`、`rubric`）"),
+    ];
+    for (args, says) in cases {
+        let text = japanese(&dir, args, 2);
+        assert!(text.starts_with("エラー："), "{args:?}: {text}");
+        assert!(text.contains(says), "{args:?} should say {says:?}:\n{text}");
+    }
+}
