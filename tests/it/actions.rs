@@ -371,3 +371,82 @@ fn a_late_round_of_a_monthly_routine_is_overdue_work_and_a_weekly_one_is_not() {
     assert_eq!(meeting_on(7), (80.0, 7.0));
     assert_eq!(meeting_on(30), (100.0, 7.0));
 }
+
+/// The actions on `as_of` of small.json with 105's training on 05-10 on record (so the new-members
+/// catch-up does not apply) and `tools` as the organisation's new tools.
+fn actions_with_tools(tools: serde_json::Value, as_of: &str) -> Vec<teichaku::rollout::Action> {
+    let mut doc = small();
+    push(
+        &mut doc,
+        "/observations/trainings",
+        json!({ "member": member(0x105).to_string(), "date": "2026-05-10", "track": "basics", "activity": "training" }),
+    );
+    set(&mut doc, "/organisation/tools", tools);
+    let snapshot = load(&doc).unwrap();
+    let as_of = as_of.parse().unwrap();
+    let report = kpis(&snapshot, as_of, &KpiOptions::default()).unwrap();
+    let p = plan(&snapshot, as_of);
+    next_actions(&snapshot, &report, &p, &readiness(&snapshot, &report), None).actions
+}
+
+/// The new-tool reasons among `actions`: (unit, members, held, days waiting).
+fn new_tool_reasons(
+    actions: &[teichaku::rollout::Action],
+) -> Vec<(Option<teichaku::model::UnitId>, Vec<teichaku::model::MemberId>, String, i64)> {
+    actions
+        .iter()
+        .flat_map(|a| &a.reasons)
+        .filter_map(|r| match r {
+            Reason::NewTool { unit, members, held, waiting_days, .. } => {
+                Some((*unit, members.clone(), held.to_string(), *waiting_days))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_new_tool_brings_the_trainings_held_before_it_round_again_for_whom_they_trained() {
+    // Sales' beginners' session (`trains: basics`, literacy beginner) was held on 04-10; a new
+    // tool comes for everyone on 06-01. On 06-11 its audience in Sales is 103 (literacy not
+    // recorded, so not known to be outside it) and 105 (trained on 05-10, before the tool); 104 is
+    // intermediate. Support's session was never held: it is open work, not a cycle come round.
+    let everyone = json!([{ "tool": "meeting-notes-ai", "available_from": "2026-06-01" }]);
+    let actions = actions_with_tools(everyone.clone(), "2026-06-11");
+    assert_eq!(
+        new_tool_reasons(&actions),
+        [(Some(unit(2)), vec![member(0x103), member(0x105)], "2026-04-10".to_owned(), 10)]
+    );
+    // A catch-up session's urgency, plus a point a day since the tool came, at most 14.
+    let training = actions.iter().find(|a| a.code == "activity:training" && a.covers(Some(unit(2)))).unwrap();
+    assert!(training.urgency_terms.sequence >= 80.0, "{:?}", training.urgency_terms);
+    let later = actions_with_tools(everyone.clone(), "2026-07-20");
+    assert_eq!(new_tool_reasons(&later)[0].3, 49);
+    // Before the tool's day: nothing comes round.
+    assert_eq!(new_tool_reasons(&actions_with_tools(everyone, "2026-05-31")), []);
+    // A tool only Support gets leaves Sales' session alone.
+    let support_only =
+        json!([{ "tool": "meeting-notes-ai", "available_from": "2026-06-01", "units": [unit(3).to_string()] }]);
+    assert_eq!(new_tool_reasons(&actions_with_tools(support_only, "2026-06-11")), []);
+}
+
+#[test]
+fn a_training_record_of_the_track_since_the_tool_came_takes_a_member_off_the_list() {
+    let mut doc_tools = json!([{ "tool": "meeting-notes-ai", "available_from": "2026-06-01" }]);
+    let actions = {
+        let mut doc = small();
+        for (m, day) in [(0x105, "2026-05-10"), (0x103, "2026-06-05")] {
+            push(
+                &mut doc,
+                "/observations/trainings",
+                json!({ "member": member(m).to_string(), "date": day, "track": "basics" }),
+            );
+        }
+        set(&mut doc, "/organisation/tools", doc_tools.take());
+        let snapshot = load(&doc).unwrap();
+        let as_of = "2026-06-11".parse().unwrap();
+        let report = kpis(&snapshot, as_of, &KpiOptions::default()).unwrap();
+        next_actions(&snapshot, &report, &plan(&snapshot, as_of), &readiness(&snapshot, &report), None).actions
+    };
+    assert_eq!(new_tool_reasons(&actions), [(Some(unit(2)), vec![member(0x105)], "2026-04-10".to_owned(), 10)]);
+}

@@ -223,7 +223,7 @@ fn the_drawn_plan_numbers_waves_as_the_text_report_does() {
     assert!(!mermaid.contains("wave 1 may start"), "the pilot, wave 1, waits for no gate");
     assert!(
         mermaid.starts_with(
-            "---\ntitle: 'Demo Manufacturing Co. — rollout as of 2026-11-01 (sme-five-step rev 4)'\n---\n"
+            "---\ntitle: 'Demo Manufacturing Co. — rollout as of 2026-11-01 (sme-five-step rev 5)'\n---\n"
         )
     );
     assert!(dot.contains("  rankdir=LR;\n") && dot.contains("  size=\"7.5,10.5\";\n"));

@@ -409,3 +409,36 @@ fn a_gate_passing_outside_zero_to_one() {
         }]
     ));
 }
+
+#[test]
+fn a_new_tool_comes_on_or_after_the_launch_to_known_units_and_is_named_once() {
+    let tool = |name: &str, day: &str, units: serde_json::Value| json!({ "tool": name, "available_from": day, "units": units });
+    let mut doc = small();
+    set(
+        &mut doc,
+        "/organisation/tools",
+        json!([
+            tool("meeting-notes-ai", "2026-03-31", json!([])),
+            tool("search-ai", "2026-06-01", json!(["00000000-0000-0000-0000-0000000000ff"])),
+            tool("meeting-notes-ai", "2026-07-01", json!(["00000000-0000-0000-0000-000000000002"])),
+        ]),
+    );
+    let record = |index: usize, name: &str| Record::Tool { index, tool: teichaku::model::ToolId::new(name).unwrap() };
+    assert_eq!(
+        errors(&doc),
+        [
+            ValidationError::DatesOutOfOrder {
+                record: record(0, "meeting-notes-ai"),
+                field: "available_from",
+                date: "2026-03-31".parse().unwrap(),
+                earlier_field: "launch_date",
+                earlier: "2026-04-01".parse().unwrap(),
+            },
+            ValidationError::UnknownUnit { record: record(1, "search-ai"), unit: unit(0xff) },
+            ValidationError::DuplicateId { record: record(2, "meeting-notes-ai"), first_index: 0 },
+        ]
+    );
+    // On the launch day, to a unit named by its id: valid.
+    set(&mut doc, "/organisation/tools", json!([tool("meeting-notes-ai", "2026-04-01", json!([unit(2).to_string()]))]));
+    assert!(load(&doc).is_ok());
+}

@@ -131,7 +131,7 @@ fn every_json_report_names_the_engine_the_document_version_and_the_playbook_or_r
         assert_eq!(report["engine_version"], version, "{args:?}");
         assert_eq!(report["document_version"], 1, "{args:?}");
         assert_eq!(report["playbook"], "sme-five-step", "{args:?}");
-        assert_eq!(report["playbook_revision"], 4, "{args:?}");
+        assert_eq!(report["playbook_revision"], 5, "{args:?}");
     }
     let (_, stdout) = in_every_time_zone(&[
         "evaluate",
@@ -161,5 +161,5 @@ fn every_json_report_names_the_engine_the_document_version_and_the_playbook_or_r
     assert_eq!(lines[5]["rollup"]["rubric_id"], "ai-use-in-appraisal");
     let (_, text) = in_every_time_zone(&["demo"]);
     let last = String::from_utf8(text).unwrap().lines().last().unwrap().to_owned();
-    assert_eq!(last, format!("teichaku {version} · document format 1 · playbook sme-five-step rev 4"));
+    assert_eq!(last, format!("teichaku {version} · document format 1 · playbook sme-five-step rev 5"));
 }

@@ -62,6 +62,7 @@ impl Organisation {
             task_baselines: Vec::new(),
             hourly_rate: None,
             changes: Vec::new(),
+            tools: Vec::new(),
             keys: OrganisationKeys::default(),
         }
     }
@@ -133,6 +134,21 @@ impl Organisation {
     #[must_use]
     pub fn with_change(mut self, change: crate::MemberChange) -> Self {
         self.changes.push(change);
+        self
+    }
+
+    /// With one more new AI tool made available after launch, after those given before.
+    ///
+    /// ```
+    /// use teichaku_model::{NewTool, Organisation, ToolId, UtcOffset};
+    /// let org = Organisation::new("Example Ltd", UtcOffset::UTC, "2026-04-01".parse()?)
+    ///     .with_tool(NewTool::new(ToolId::new("meeting-notes-ai")?, "2026-10-01".parse()?));
+    /// assert_eq!(org.tools.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_tool(mut self, tool: crate::NewTool) -> Self {
+        self.tools.push(tool);
         self
     }
 
@@ -1145,6 +1161,27 @@ impl Intervention {
     #[must_use]
     pub fn due_within(mut self, days: u32) -> Self {
         self.due_within_days = Some(days);
+        self
+    }
+}
+
+impl crate::NewTool {
+    /// `tool`, made available to everyone from `available_from`.
+    ///
+    /// ```
+    /// use teichaku_model::{NewTool, ToolId, UnitId};
+    /// let tool = NewTool::new(ToolId::new("meeting-notes-ai")?, "2026-10-01".parse()?).for_units([UnitId::from_key("S")]);
+    /// assert_eq!(tool.units, [UnitId::from_key("S")]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(tool: crate::ToolId, available_from: NaiveDate) -> Self {
+        Self { tool, available_from, units: Vec::new() }
+    }
+
+    /// Made available only to the members of `units` and of the units under them.
+    #[must_use]
+    pub fn for_units(mut self, units: impl IntoIterator<Item = UnitId>) -> Self {
+        self.units = units.into_iter().collect();
         self
     }
 }

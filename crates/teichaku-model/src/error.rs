@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use crate::{
     ActivityId, ActivityScope, ConditionId, ConsultationId, CriterionId, IncidentId, InterventionId, Limit, MemberId,
-    OutcomeId, PhaseId, PlaybookId, ProposalId, Role, RuleReviewId, SuccessCaseId, SurveyId, TaskCategory, UnitId,
+    OutcomeId, PhaseId, PlaybookId, ProposalId, Role, RuleReviewId, SuccessCaseId, SurveyId, TaskCategory, ToolId,
+    UnitId,
 };
 
 /// A member or unit named in a message by its position in its list (from 0, as [`Record`]
@@ -149,6 +150,15 @@ pub enum Record {
     /// assert_eq!(r.to_string(), "change #2 of member `E007` (伊藤 修)");
     /// ```
     Change { number: usize, member: MemberId, key: Option<String>, name: Option<String> },
+    /// `organisation.tools[index]`.
+    ///
+    /// ```
+    /// use teichaku_model::{Record, ToolId};
+    /// let r = Record::Tool { index: 0, tool: ToolId::new("meeting-notes-ai")? };
+    /// assert_eq!(r.to_string(), "new tool #0 `meeting-notes-ai`");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    Tool { index: usize, tool: ToolId },
 }
 
 impl fmt::Display for Record {
@@ -208,6 +218,7 @@ impl fmt::Display for Record {
                     None => Ok(()),
                 }
             }
+            Record::Tool { index, tool } => write!(f, "new tool #{index} `{tool}`"),
         }
     }
 }

@@ -71,7 +71,7 @@ pub use observation::{
     UsageEvent,
 };
 pub use organisation::{
-    AgeBand, DeploymentPattern, HourlyRate, LiteracyTier, Member, MemberChange, MemberKeys, Organisation,
+    AgeBand, DeploymentPattern, HourlyRate, LiteracyTier, Member, MemberChange, MemberKeys, NewTool, Organisation,
     OrganisationKeys, Role, TaskBaseline, Unit, UnitKeys, Wave,
 };
 pub use outcome::{Direction, OutcomeId, OutcomeKpi, OutcomeMeasure, OutcomeRecord, latest_outcome};

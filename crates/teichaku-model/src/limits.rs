@@ -32,6 +32,7 @@ use crate::DocumentError;
 /// | rollout waves | 10,000 | `validate*` | [`Limit::Waves`] |
 /// | task baselines (organisation, playbook) | 10,000 each | `validate*` | [`Limit::TaskBaselines`] |
 /// | dated changes to members' facts | 10,000,000 | `validate*` | [`Limit::Changes`] |
+/// | new tools | 10,000 | `validate*` | [`Limit::Tools`] |
 /// | phases | 1,000 | `validate*` | [`Limit::Phases`] |
 /// | criteria of one gate | 1,000 | `validate*` | [`Limit::GateCriteria`] |
 /// | activities | 10,000 | `validate*` | [`Limit::Activities`] |
@@ -95,6 +96,8 @@ pub struct Limits {
     pub max_task_baselines: usize,
     /// The most dated changes to members' facts (`organisation.changes`).
     pub max_changes: usize,
+    /// The most new tools (`organisation.tools`).
+    pub max_tools: usize,
     /// The most phases in a playbook.
     pub max_phases: usize,
     /// The most criteria in one phase gate.
@@ -144,6 +147,7 @@ impl Limits {
         max_waves: 10_000,
         max_task_baselines: 10_000,
         max_changes: 10_000_000,
+        max_tools: 10_000,
         max_phases: 1_000,
         max_gate_criteria: 1_000,
         max_activities: 10_000,
@@ -268,6 +272,7 @@ pub enum Limit {
     OutcomeKpis,
     Outcomes,
     Changes,
+    Tools,
 }
 
 impl fmt::Display for Limit {
@@ -307,6 +312,7 @@ impl fmt::Display for Limit {
             Limit::OutcomeKpis => "outcome KPIs",
             Limit::Outcomes => "outcome records",
             Limit::Changes => "changes to members' facts",
+            Limit::Tools => "new tools",
         })
     }
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::{MemberId, TaskCategory, UnitId, UtcOffset};
+use crate::{MemberId, TaskCategory, ToolId, UnitId, UtcOffset};
 
 /// A company: a tree of units, its members, and how AI is being rolled out to them.
 ///
@@ -73,6 +73,10 @@ pub struct Organisation {
     /// record with every change dated on or before that day applied ([`crate::ValidSnapshot::on`]).
     #[serde(default)]
     pub changes: Vec<MemberChange>,
+    /// New AI tools made available after launch, each from its day: the trainings held before
+    /// a tool came are held again for the members who get it (the next cycle of the method).
+    #[serde(default)]
+    pub tools: Vec<NewTool>,
     /// The organisation's own keys of its members and units (in a document, the `key`, `email`
     /// and `code` fields of each record).
     pub keys: OrganisationKeys,
@@ -204,6 +208,9 @@ struct OrganisationRecord {
     /// and age band, each from its day on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     changes: Vec<MemberChange>,
+    /// New AI tools made available after launch, each from its day.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    tools: Vec<NewTool>,
 }
 
 /// A unit as a document writes it.
@@ -348,6 +355,7 @@ impl TryFrom<OrganisationRecord> for Organisation {
             task_baselines: r.task_baselines,
             hourly_rate: r.hourly_rate,
             changes: r.changes,
+            tools: r.tools,
             keys,
         })
     }
@@ -401,8 +409,35 @@ impl From<Organisation> for OrganisationRecord {
             task_baselines: o.task_baselines,
             hourly_rate: o.hourly_rate,
             changes: o.changes,
+            tools: o.tools,
         }
     }
+}
+
+/// A new AI tool made available after launch: from `available_from`, the trainings held before
+/// it are held again for the members who get it (everyone, or the members of `units` and the
+/// units under them) and have no training record from that day on. The seeds' cycle repeats for
+/// new hires and for new tools (「新しいAIツールが出れば再評価も必要」).
+///
+/// ```
+/// use teichaku_model::NewTool;
+/// let tool: NewTool = serde_json::from_str(r#"{ "tool": "meeting-notes-ai", "available_from": "2027-01-11" }"#)?;
+/// assert_eq!(tool.tool.as_str(), "meeting-notes-ai");
+/// assert!(tool.units.is_empty(), "everyone gets it");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct NewTool {
+    /// The tool, as usage events name it, such as `meeting-notes-ai`.
+    pub tool: ToolId,
+    /// The first day members can use it; not before the organisation's launch.
+    #[serde(deserialize_with = "crate::time::day::deserialize")]
+    pub available_from: NaiveDate,
+    /// The units whose members get it, each with the units under it; everyone when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<UnitId>,
 }
 
 /// A department or team.

@@ -174,6 +174,7 @@ impl ValidSnapshot {
             task_baselines: o.task_baselines.clone(),
             hourly_rate: o.hourly_rate.clone(),
             changes: Vec::new(),
+            tools: o.tools.clone(),
             keys: o.keys.clone(),
         };
         // Validation checked that every change names a member; ties on one day change

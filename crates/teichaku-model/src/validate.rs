@@ -147,6 +147,7 @@ pub fn validate_with_limits(snapshot: Snapshot, limits: &Limits) -> Result<Valid
     check_keys(&snapshot.organisation, &mut errors);
     check_organisation(&snapshot.organisation, &mut errors);
     check_changes(&snapshot.organisation, &mut errors);
+    check_tools(&snapshot.organisation, &mut errors);
     check_playbook_into(&snapshot.playbook, &mut errors);
     check_observations(&snapshot, &mut errors);
     if errors.is_empty() { ValidSnapshot::build(snapshot).map_err(Into::into) } else { Err(errors.into()) }
@@ -193,6 +194,7 @@ fn check_organisation_limits(org: &Organisation, limits: &Limits, errors: &mut V
     over_limit(errors, &record, Limit::Waves, limits.max_waves, org.waves.len());
     over_limit(errors, &record, Limit::TaskBaselines, limits.max_task_baselines, org.task_baselines.len());
     over_limit(errors, &record, Limit::Changes, limits.max_changes, org.changes.len());
+    over_limit(errors, &record, Limit::Tools, limits.max_tools, org.tools.len());
 }
 
 fn check_playbook_limits(pb: &Playbook, units: usize, limits: &Limits, errors: &mut Vec<ValidationError>) {
@@ -271,6 +273,7 @@ fn resolve_keys(snapshot: &mut Snapshot) {
         m(&mut c.member);
         c.unit.iter_mut().for_each(u);
     }
+    org.tools.iter_mut().flat_map(|t| t.units.iter_mut()).for_each(u);
     let obs = &mut snapshot.observations;
     for c in &mut obs.completions {
         c.unit.iter_mut().for_each(u);
@@ -462,6 +465,36 @@ fn check_organisation(org: &Organisation, errors: &mut Vec<ValidationError>) {
     check_baselines(&org.task_baselines, errors, |index, task| Record::TaskBaseline { index, task });
     if let Some(rate) = &org.hourly_rate {
         at_most(errors, &Record::HourlyRate, "amount", rate.amount, MAX_HOURLY_RATE);
+    }
+}
+
+/// Every new tool is named once, comes on or after the launch, and names known units.
+fn check_tools(org: &Organisation, errors: &mut Vec<ValidationError>) {
+    if org.tools.is_empty() {
+        return;
+    }
+    let units: BTreeSet<UnitId> = org.units.iter().map(|u| u.id).collect();
+    // The position of the first tool of each name.
+    let mut first: BTreeMap<&crate::ToolId, usize> = BTreeMap::new();
+    for (index, t) in org.tools.iter().enumerate() {
+        let record = Record::Tool { index, tool: t.tool.clone() };
+        if let Some(&first_index) = first.get(&t.tool) {
+            errors.push(ValidationError::DuplicateId { record: record.clone(), first_index });
+        } else {
+            first.insert(&t.tool, index);
+        }
+        if t.available_from < org.launch_date {
+            errors.push(ValidationError::DatesOutOfOrder {
+                record: record.clone(),
+                field: "available_from",
+                date: t.available_from,
+                earlier_field: "launch_date",
+                earlier: org.launch_date,
+            });
+        }
+        for &unit in t.units.iter().filter(|u| !units.contains(u)) {
+            errors.push(ValidationError::UnknownUnit { record: record.clone(), unit });
+        }
     }
 }
 

@@ -50,6 +50,6 @@ fn a_caller_can_override_a_builtin() {
     let mut mine = catalog.playbook(&id).cloned().unwrap_or_else(|| panic!("built in"));
     mine.revision = 99;
     let old = catalog.insert(mine);
-    assert_eq!(old.map(|p| p.revision), Some(4));
+    assert_eq!(old.map(|p| p.revision), Some(5));
     assert_eq!(catalog.playbook(&id).map(|p| p.revision), Some(99));
 }

@@ -115,6 +115,7 @@ impl Message for Record {
                 let _ = write!(text, "の{number}件目の変更");
                 text
             }
+            Record::Tool { index, tool } => format!("{}件目の新しいツール `{tool}`", nth(*index)),
             other => other.to_string(),
         }
     }
@@ -228,6 +229,7 @@ fn limit_ja(limit: Limit) -> Option<&'static str> {
         Limit::OutcomeKpis => "成果KPIの数",
         Limit::Outcomes => "成果記録の数",
         Limit::Changes => "メンバー情報の変更の数",
+        Limit::Tools => "新しいツールの数",
         _ => return None,
     })
 }
@@ -377,6 +379,8 @@ fn date_field_ja(field: &str) -> String {
         "implemented" => "実施日",
         "from" => "開始日",
         "date" => "日付",
+        "available_from" => "利用開始日",
+        "launch_date" => "導入日",
         _ => return format!("`{field}`"),
     };
     format!("{ja}（`{field}`）")

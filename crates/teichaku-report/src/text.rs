@@ -612,7 +612,8 @@ fn reason_unit(reason: &Reason) -> Option<UnitId> {
         Reason::ActivityReady { unit, .. }
         | Reason::Overdue { unit, .. }
         | Reason::RecurrenceDue { unit, .. }
-        | Reason::NewMembers { unit, .. } => *unit,
+        | Reason::NewMembers { unit, .. }
+        | Reason::NewTool { unit, .. } => *unit,
         _ => None,
     }
 }

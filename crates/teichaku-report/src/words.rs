@@ -392,6 +392,20 @@ pub fn reason(snapshot: &ValidSnapshot, r: &Reason, lang: Lang) -> String {
                 format!("held on {held}: {n} {people} untrained, waiting {waiting}")
             }
         }
+        Reason::NewTool { tool, available_from, held, members, waiting_days, .. } => {
+            let waiting = days(*waiting_days as f64, lang);
+            let n = members.len();
+            if ja {
+                format!(
+                    "新しいツール `{tool}`（{available_from}から）：前回の実施日 {held}、{n}人が未受講、{waiting}経過"
+                )
+            } else {
+                let people = if n == 1 { "member" } else { "members" };
+                format!(
+                    "new tool `{tool}` since {available_from}: last held on {held}, {n} {people} not trained since, {waiting} ago"
+                )
+            }
+        }
         _ => String::new(),
     }
 }

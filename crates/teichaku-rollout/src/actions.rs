@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use teichaku_metrics::{KpiReport, Level, Scope, TargetState};
 use teichaku_model::{
     Activity, ActivityId, ActivityScope, Audience, Check, Comparison, Condition, CriterionId, InterventionId, Kpi,
-    KpiTarget, Localized, MemberId, PhaseId, Role, UnitId, UrgencyCoefficients, ValidSnapshot,
+    KpiTarget, Localized, MemberId, PhaseId, Role, ToolId, TrainingTrack, UnitId, UrgencyCoefficients, ValidSnapshot,
 };
 
 use crate::done::DoneIndex;
@@ -220,6 +220,24 @@ pub enum Reason {
         /// The untrained members who joined after it was held, by id.
         members: Vec<MemberId>,
         /// Days since the first of them joined.
+        waiting_days: i64,
+    },
+    /// A training held before a new AI tool came: the cycle's training again, for the members
+    /// who get the tool and have no record of that track since it came.
+    NewTool {
+        /// The training activity.
+        activity: ActivityId,
+        /// Its unit, for a per-unit activity.
+        unit: Option<UnitId>,
+        /// The new tool.
+        tool: ToolId,
+        /// The day the tool came.
+        available_from: NaiveDate,
+        /// The day the training was last held before it.
+        held: NaiveDate,
+        /// The members to train again, by id.
+        members: Vec<MemberId>,
+        /// Days since the tool came.
         waiting_days: i64,
     },
 }
@@ -440,6 +458,54 @@ pub fn next_actions(
             let terms = UrgencyTerms {
                 sequence: k.catch_up,
                 overdue: k.overdue_per_day * waiting_days as f64,
+                ..UrgencyTerms::default()
+            };
+            out.activity((position, a), i.key.unit, None, reason, terms);
+        }
+    }
+
+    // The next cycle for a new tool: a training held before the tool came is held again for the
+    // members of its audience who get the tool and have no record of the training's track from
+    // the tool's day on. Urgent as a catch-up session, plus a point a day since the tool came for
+    // at most 7 days (as a late routine): it ranks under the barrier's work (`barrier_work`),
+    // which the rollout's own progress waits for, and over the routines that are merely due.
+    for tool in snapshot.organisation().tools.iter().filter(|t| t.available_from <= as_of) {
+        let covered: Option<BTreeSet<UnitId>> =
+            (!tool.units.is_empty()).then(|| tool.units.iter().flat_map(|&u| snapshot.units_under(u)).collect());
+        let retrained: BTreeSet<(MemberId, TrainingTrack)> = snapshot
+            .observations()
+            .trainings
+            .iter()
+            .filter(|t| t.date >= tool.available_from && t.date <= as_of)
+            .map(|t| (t.member, t.track))
+            .collect();
+        for i in plan.instances.iter().filter(|i| i.waiting_on.is_empty() && !i.wave_blocked && wave_may_start(i.wave))
+        {
+            let Some(held) = i.done.filter(|&held| held < tool.available_from) else { continue };
+            let Some((position, a)) = look.activity(&i.key.activity) else { continue };
+            let (Some(audience), Some(track)) = (audience_of(a), a.trains) else { continue };
+            let members: Vec<MemberId> = audiences
+                .members(snapshot, audience, i.key.unit)
+                .into_iter()
+                .filter(|&m| !retrained.contains(&(m, track)))
+                .filter(|&m| covered.as_ref().is_none_or(|c| snapshot.member(m).is_some_and(|m| c.contains(&m.unit))))
+                .collect();
+            if members.is_empty() {
+                continue;
+            }
+            let waiting_days = (as_of - tool.available_from).num_days().max(0);
+            let reason = Reason::NewTool {
+                activity: a.id.clone(),
+                unit: i.key.unit,
+                tool: tool.tool.clone(),
+                available_from: tool.available_from,
+                held,
+                members,
+                waiting_days,
+            };
+            let terms = UrgencyTerms {
+                sequence: k.catch_up,
+                overdue: k.overdue_per_day * waiting_days.min(14) as f64,
                 ..UrgencyTerms::default()
             };
             out.activity((position, a), i.key.unit, None, reason, terms);

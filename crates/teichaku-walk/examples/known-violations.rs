@@ -45,6 +45,7 @@ fn why(i: Invariant) -> &'static str {
             "actions name roles nobody holds without proposing the appointment (issue 12, item 2)"
         }
         Invariant::NextCycleTrained => "a new hire waits for a catch-up training (issue 12, item 3)",
+        Invariant::NextCycleNewTool => "the trained wait to be trained again for a new tool (issue 12, item 3)",
         _ => "see issue 12",
     }
 }

@@ -20,7 +20,7 @@ use crate::walk::ActionLine;
 /// ```
 /// use teichaku_walk::Invariant;
 /// assert_eq!(Invariant::WindowsProposed.as_str(), "windows.proposed");
-/// assert_eq!(Invariant::ALL.len(), 18);
+/// assert_eq!(Invariant::ALL.len(), 19);
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 #[non_exhaustive]
@@ -73,11 +73,14 @@ pub enum Invariant {
     /// The next cycle: a member who joined after launch, in the audience of one of the playbook's
     /// trainings, has a training record within 35 days of joining.
     NextCycleTrained,
+    /// The next cycle for a new tool: a present member who gets the tool and was trained on a
+    /// track before it came has a record of that track from the tool's day on within 42 days.
+    NextCycleNewTool,
 }
 
 impl Invariant {
     /// Every invariant, in order.
-    pub const ALL: [Invariant; 18] = [
+    pub const ALL: [Invariant; 19] = [
         Invariant::NoStall,
         Invariant::StagedSpreadEveryUnit,
         Invariant::StagedSpreadOrder,
@@ -96,6 +99,7 @@ impl Invariant {
         Invariant::RankingRoles,
         Invariant::RankingTarget,
         Invariant::NextCycleTrained,
+        Invariant::NextCycleNewTool,
     ];
 
     /// The invariant's name, such as `windows.proposed`.
@@ -119,6 +123,7 @@ impl Invariant {
             Invariant::RankingRoles => "ranking.roles",
             Invariant::RankingTarget => "ranking.target",
             Invariant::NextCycleTrained => "next-cycle.trained",
+            Invariant::NextCycleNewTool => "next-cycle.new-tool",
         }
     }
 }
@@ -215,11 +220,16 @@ pub(crate) struct Checker {
     reported: BTreeSet<(Invariant, InstanceKey)>,
     /// New members reported untrained.
     untrained_reported: BTreeSet<MemberId>,
+    /// Members reported not trained again after a new tool, with the tool's position and the track.
+    retrain_reported: BTreeSet<(MemberId, usize, teichaku::model::TrainingTrack)>,
     last: Option<LastStep>,
 }
 
 /// Days a new member may wait for a training meant for them.
 const NEW_MEMBER_DAYS: i64 = 35;
+
+/// Days the members may wait for the trainings held again for a new tool.
+const NEW_TOOL_DAYS: i64 = 42;
 
 /// What the end of a walk is judged on: the last step's day and top actions, which waves had
 /// started, and the units that had done nothing.
@@ -246,6 +256,7 @@ impl Checker {
             recurrence_reported: BTreeSet::new(),
             reported: BTreeSet::new(),
             untrained_reported: BTreeSet::new(),
+            retrain_reported: BTreeSet::new(),
             last: None,
         }
     }
@@ -723,6 +734,40 @@ impl Checker {
                         trainings.join(", ")
                     ),
                 );
+            }
+        }
+        // The next cycle for a new tool: whoever was trained on a track before the tool came, is
+        // present and gets the tool, has a record of that track from the tool's day on within 42
+        // days of it.
+        let trainings = &snapshot.observations().trainings;
+        for (position, tool) in snapshot.organisation().tools.iter().enumerate() {
+            if (as_of - tool.available_from).num_days() <= NEW_TOOL_DAYS {
+                continue;
+            }
+            let covered: Option<BTreeSet<UnitId>> =
+                (!tool.units.is_empty()).then(|| tool.units.iter().flat_map(|&u| snapshot.units_under(u)).collect());
+            let before: BTreeSet<(MemberId, teichaku::model::TrainingTrack)> =
+                trainings.iter().filter(|t| t.date < tool.available_from).map(|t| (t.member, t.track)).collect();
+            let since: BTreeSet<(MemberId, teichaku::model::TrainingTrack)> = trainings
+                .iter()
+                .filter(|t| t.date >= tool.available_from && t.date <= as_of)
+                .map(|t| (t.member, t.track))
+                .collect();
+            for &(member, track) in before.difference(&since) {
+                let Some(m) = snapshot.member(member) else { continue };
+                let present = m.left.is_none_or(|left| left > as_of);
+                let gets_it = covered.as_ref().is_none_or(|c| c.contains(&m.unit));
+                if present && gets_it && self.retrain_reported.insert((member, position, track)) {
+                    flag(
+                        Invariant::NextCycleNewTool,
+                        format!(
+                            "member {member} was trained ({track:?}) before the new tool `{}` of day {} and not since, {} days on",
+                            tool.tool,
+                            days(tool.available_from),
+                            (as_of - tool.available_from).num_days()
+                        ),
+                    );
+                }
             }
         }
         out

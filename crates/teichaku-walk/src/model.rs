@@ -530,7 +530,6 @@ impl World {
             }
             Effect::Training => {
                 let track = track(activity);
-                let executives_only = activity.id.as_str().starts_with("executive-");
                 for i in in_scope {
                     let Some(m) = self.organisation.members.get(i) else { continue };
                     let fits = match &activity.audience {
@@ -539,7 +538,7 @@ impl World {
                                 && (a.age_bands.is_empty() || m.age_band.is_some_and(|b| a.age_bands.contains(&b)))
                                 && (a.literacy.is_empty() || m.literacy.is_some_and(|l| a.literacy.contains(&l)))
                         }
-                        None => !executives_only || m.has_role(Role::Executive),
+                        None => true,
                     };
                     if fits {
                         let member = m.id;

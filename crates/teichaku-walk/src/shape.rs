@@ -4,7 +4,8 @@ use std::collections::BTreeSet;
 
 use chrono::{Days, NaiveDate};
 use teichaku::model::{
-    AgeBand, DeploymentPattern, LiteracyTier, Member, MemberId, Organisation, Role, Unit, UnitId, UtcOffset, Wave,
+    AgeBand, DeploymentPattern, LiteracyTier, Member, MemberId, NewTool, Organisation, Role, ToolId, Unit, UnitId,
+    UtcOffset, Wave,
 };
 
 /// The day every walk launches (a Monday).
@@ -20,7 +21,8 @@ pub const LAUNCH: NaiveDate = match NaiveDate::from_ymd_opt(2026, 4, 6) {
 /// when the walk appoints one); nobody is an ambassador at launch. Member `k` of unit `u` (from 0)
 /// is in age band `k mod 3` and literacy tier `(k div 3 + u) mod 3`, so the organisation holds
 /// every combination. Everyone joined a year before launch, except one new hire per unit on day
-/// [`HIRED_ON_DAY`]; nobody leaves.
+/// [`HIRED_ON_DAY`]; nobody leaves. A new AI tool, [`NEW_TOOL`], comes for everyone on day
+/// [`NEW_TOOL_ON_DAY`].
 ///
 /// ```
 /// use teichaku_walk::Shape;
@@ -102,6 +104,13 @@ pub(crate) struct Cast {
 /// The day after launch on which each unit gains a new hire (26 weeks: the seeds' cycle of 3–6
 /// months comes round).
 pub const HIRED_ON_DAY: u64 = 182;
+
+/// The day after launch on which a new AI tool comes for everyone (39 weeks: a quarter after the
+/// new hires, so the year holds the next cycle for new members and for a new tool).
+pub const NEW_TOOL_ON_DAY: u64 = 273;
+
+/// The new tool's name.
+pub const NEW_TOOL: &str = "meeting-notes-ai";
 
 pub(crate) fn organisation(
     shape: Shape,
@@ -185,5 +194,9 @@ pub(crate) fn organisation(
     organisation.units = units;
     organisation.members = members;
     organisation.waves = waves;
+    let tool_day = LAUNCH.checked_add_days(Days::new(NEW_TOOL_ON_DAY)).unwrap_or(LAUNCH);
+    if let Ok(tool) = ToolId::new(NEW_TOOL) {
+        organisation.tools.push(NewTool::new(tool, tool_day));
+    }
     (organisation, cast)
 }

@@ -103,6 +103,7 @@ fn records() -> Vec<Record> {
         Record::Outcome { index: 0, outcome: OutcomeId::new("o").unwrap() },
         Record::OutcomeRow { row: 1, outcome: OutcomeId::new("o").unwrap() },
         change(),
+        Record::Tool { index: 0, tool: teichaku::model::ToolId::new("meeting-notes-ai").unwrap() },
     ]
 }
 
@@ -238,7 +239,7 @@ fn every_number_problem_and_limit_has_japanese_words() {
     }
 }
 
-const LIMITS: [Limit; 34] = [
+const LIMITS: [Limit; 35] = [
     Limit::DocumentBytes,
     Limit::StringBytes,
     Limit::Nesting,
@@ -273,6 +274,7 @@ const LIMITS: [Limit; 34] = [
     Limit::OutcomeKpis,
     Limit::Outcomes,
     Limit::Changes,
+    Limit::Tools,
 ];
 
 #[test]
