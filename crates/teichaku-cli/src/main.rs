@@ -14,6 +14,7 @@ mod kpis;
 mod output;
 mod render;
 mod schema;
+mod vendors;
 mod whatif;
 
 use std::io::Write;
