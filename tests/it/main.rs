@@ -33,6 +33,7 @@ mod trust_privacy;
 mod trust_rest;
 mod trust_scale;
 mod validation;
+mod vendors;
 mod versioning;
 mod walks;
 mod wave_effect;

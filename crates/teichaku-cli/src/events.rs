@@ -24,6 +24,15 @@ pub(crate) struct UsageFiles {
     /// member, start, end, active_days, count, minutes); may be given several times.
     #[arg(long = "usage-periods", value_name = "FILE")]
     pub(crate) periods: Vec<PathBuf>,
+    /// A vendor's usage export, read into member-day records: `github-copilot=FILE` (GitHub
+    /// Copilot's user-level NDJSON metrics) or `m365-copilot=FILE` (Microsoft 365 Copilot's
+    /// usage user detail CSV); may be given several times.
+    #[arg(long = "usage-vendor", value_name = "VENDOR=FILE", value_parser = crate::vendors::vendor_file)]
+    pub(crate) vendors: Vec<(teichaku_import::Vendor, PathBuf)>,
+    /// A CSV of `login,member` naming the member (key or e-mail) of each GitHub login in a
+    /// `github-copilot` export; a login not listed is taken as a member key.
+    #[arg(long = "github-logins", value_name = "FILE")]
+    pub(crate) github_logins: Option<PathBuf>,
 }
 
 /// Opens a document's usage event files relative to `base` (the document's folder) and the

@@ -224,18 +224,22 @@ pub(crate) fn load_with_events(
             })
             .collect()
     };
+    let vendors = crate::vendors::VendorFiles::read(usage)?;
+    let mut day_files = names(&usage.days)?;
+    day_files.extend(vendors.names());
     let stream = StreamOptions { threads: crate::events::threads(), ..StreamOptions::default() };
     let options = LoadOptions {
         skip_bad_lines,
         extra_files: names(&usage.events)?,
-        extra_day_files: names(&usage.days)?,
+        extra_day_files: day_files,
         extra_period_files: names(&usage.periods)?,
         stream,
         outcomes,
         ..LoadOptions::default()
     };
     // The text is given away, so it is freed once parsed.
-    teichaku::load_with(text, catalog, &Files { base: folder_of(file) }, &options).map_err(|e| load_failure(file, &e))
+    let loaded = teichaku::load_with(text, catalog, &vendors.source(Files { base: folder_of(file) }), &options);
+    vendors.finish(loaded, skip_bad_lines).map_err(|e| load_failure(file, &e))
 }
 
 /// The message of a document that cannot be loaded: malformed event lines one per line.

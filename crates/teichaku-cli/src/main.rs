@@ -15,6 +15,7 @@ mod kpis;
 mod output;
 mod render;
 mod schema;
+mod vendors;
 mod whatif;
 
 use std::ffi::OsString;

@@ -8,6 +8,9 @@
 //! a [`RoleTable`]. Every row that cannot be read is reported, all of them at once, by line
 //! (the header is line 1): none is skipped.
 //!
+//! It also reads vendors' usage exports (GitHub Copilot's user-level metrics, Microsoft 365
+//! Copilot's per-user usage report) into member-day records: [`read_vendor`].
+//!
 //! ```
 //! use teichaku_import::{ImportOptions, import_members};
 //! let csv = "社員番号,氏名,メール,部署,役職,入社日\n\
@@ -27,6 +30,7 @@
 
 mod read;
 mod roles;
+mod vendor;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -40,6 +44,10 @@ use teichaku_model::{
 
 pub use read::{Encoding, SourceFormat};
 pub use roles::{DEFAULT_POSITIONS, RoleTable, RoleTableError};
+pub use vendor::{
+    GithubLogins, MAX_VENDOR_BAD_LINES_KEPT, MAX_VENDOR_BYTES, Vendor, VendorBadLine, VendorDay, VendorError,
+    VendorLineError, VendorRead, read_vendor,
+};
 
 /// The longest member list read, in bytes.
 pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;

@@ -71,7 +71,7 @@ mod _teichaku {
     #[pymodule_export]
     use super::{
         AssessmentError, DocumentError, EvaluationError, RubricError, TeichakuError, ValidationError, assess,
-        builtin_rubric, demo_document, evaluate, evaluate_batch, import_members, validate,
+        builtin_rubric, demo_document, evaluate, evaluate_batch, import_members, read_vendor, validate,
     };
     #[pymodule_export]
     use crate::more::{assessment_text, calibrate, html_report, rollup, what_if};
@@ -300,6 +300,52 @@ fn import_members<'py>(
     })?;
     let value: serde_json::Value = serde_json::from_str(&imported.json)
         .map_err(|e| PyValueError::new_err(format!("the document made cannot be read: {e}")))?;
+    convert::to_python(py, &value)
+}
+
+/// Reads a vendor's usage export (`vendor` is `"github-copilot"` for GitHub Copilot's
+/// user-level NDJSON metrics, `"m365-copilot"` for Microsoft 365 Copilot's usage user detail
+/// CSV) into member-day records, as `--usage-vendor` does; `github_logins` is the text of a
+/// `login,member` CSV naming GitHub users' members.
+///
+/// Returns a dict: `day_records_csv` (a member-day record file to name in the document's
+/// `usage_day_files` and hand to `assess` in `usage_files`), `days` (each record with the
+/// vendor `line` it comes from: the file's line `n` is `days[n - 2]`), `rows`,
+/// `rows_without_use`, `bad_lines` (each with `line` and `message`) and `bad_line_count`.
+///
+/// Raises ValueError for an unknown vendor, DocumentError when the export or the login list
+/// cannot be read at all.
+#[pyfunction]
+#[pyo3(signature = (data, vendor, /, *, github_logins = None))]
+fn read_vendor<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyBytes>,
+    vendor: &str,
+    github_logins: Option<&str>,
+) -> PyResult<Bound<'py, PyAny>> {
+    use teichaku_import::{GithubLogins, Vendor};
+    let vendor: Vendor =
+        vendor.parse().map_err(|e: teichaku_import::VendorError| PyValueError::new_err(e.to_string()))?;
+    let unreadable =
+        |message: String| raise(py, Failure::one(Kind::Document, "unreadable_vendor_export", message, Map::new()));
+    let logins = match github_logins {
+        Some(text) => GithubLogins::from_csv(text.as_bytes()).map_err(|e| unreadable(e.to_string()))?,
+        None => GithubLogins::default(),
+    };
+    let bytes = data.as_bytes();
+    let read =
+        py.detach(|| teichaku_import::read_vendor(vendor, bytes, &logins)).map_err(|e| unreadable(e.to_string()))?;
+    let bad_lines: Vec<serde_json::Value> =
+        read.bad_lines.iter().map(|b| serde_json::json!({ "line": b.line, "message": b.to_string() })).collect();
+    let value = serde_json::json!({
+        "vendor": read.vendor,
+        "day_records_csv": read.day_records_csv(),
+        "days": read.days,
+        "rows": read.rows,
+        "rows_without_use": read.rows_without_use,
+        "bad_lines": bad_lines,
+        "bad_line_count": read.bad_line_count,
+    });
     convert::to_python(py, &value)
 }
 

@@ -30,6 +30,7 @@ from ._teichaku import (
     evaluate,
     evaluate_batch,
     import_members,
+    read_vendor,
 )
 from ._teichaku import calibrate as _calibrate
 from ._teichaku import rollup as _rollup
@@ -164,6 +165,7 @@ __all__ = [
     "evaluate_batch",
     "html_report",
     "import_members",
+    "read_vendor",
     "rollup",
     "validate",
     "what_if",

@@ -43,6 +43,13 @@ def evaluate_batch(rubric: RubricArg, subjects: Iterable[Mapping[str, Any]], /) 
 def assess(document: Document, as_of: Union[datetime.date, str], /) -> Json: ...
 def builtin_rubric(id: str = "ai-use-in-appraisal", /) -> Json: ...
 def demo_document() -> Json: ...
+def read_vendor(
+    data: bytes,
+    vendor: str,
+    /,
+    *,
+    github_logins: Optional[str] = None,
+) -> Json: ...
 def import_members(
     data: bytes,
     /,
