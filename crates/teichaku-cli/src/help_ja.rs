@@ -48,7 +48,7 @@ const ABOUT: [(&str, &str); 12] = [
 
 /// Each argument's help, by `command.argument` (the argument's id, its field name), or by
 /// `*.argument` for every command that has no line of its own.
-const HELP: [(&str, &str); 50] = [
+const HELP: [(&str, &str); 52] = [
     ("*.lang", "テキスト出力とメッセージの言語。環境変数 `TEICHAKU_LANG` でも指定できる"),
     (
         "*.with_playbook",
@@ -67,6 +67,14 @@ const HELP: [(&str, &str); 50] = [
         "メンバー・期間ごとの利用記録（メンバーと期間に1行：`member`、`start`、`end`、`active_days`、`count`、`minutes`）の CSV か1行1件の JSON のファイル。複数回指定できる",
     ),
     ("*.skip_bad_lines", "読めないイベント行があっても計算する（その行は報告する）"),
+    (
+        "*.vendors",
+        "ベンダーの利用エクスポートを読み、メンバー・日ごとの利用記録にする：`github-copilot=ファイル`（GitHub Copilot のユーザー単位の1行1件の JSON）か `m365-copilot=ファイル`（Microsoft 365 Copilot の利用状況のユーザー詳細の CSV）。複数回指定できる",
+    ),
+    (
+        "*.github_logins",
+        "`github-copilot` のエクスポートの GitHub ログインごとのメンバー（キーかメールアドレス）を示す `login,member` の CSV。一覧にないログインはメンバーのキーとみなす",
+    ),
     ("*.top", "テキストと HTML のレポートに挙げる次の一手の数"),
     ("show.playbook", "プレイブックの識別子（例：`sme-five-step`）"),
     ("graph.playbook", "プレイブックの識別子"),
@@ -141,7 +149,7 @@ const HELP: [(&str, &str); 50] = [
 ];
 
 /// Japanese value names, by clap's English one.
-const VALUE_NAMES: [(&str, &str); 11] = [
+const VALUE_NAMES: [(&str, &str); 12] = [
     ("FILE", "ファイル"),
     ("DATE", "日付"),
     ("N", "数"),
@@ -153,6 +161,7 @@ const VALUE_NAMES: [(&str, &str); 11] = [
     ("ACTIVITY", "活動"),
     ("FILE|builtin:ID[@REVISION]", "ファイル|builtin:識別子[@版]"),
     ("LANG", "言語"),
+    ("VENDOR=FILE", "種類=ファイル"),
 ];
 
 /// Whether the messages are to be Japanese: the last `--lang` on the command line, else

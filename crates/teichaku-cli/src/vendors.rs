@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use teichaku::model::Lang;
 use teichaku::{LoadError, Loaded, NamedBy, UsageBadLine, UsageReport, UsageSource};
 use teichaku_import::{GithubLogins, MAX_VENDOR_BYTES, Vendor, VendorRead, read_vendor};
+use teichaku_report::Message;
 
 use crate::events::{Files, UsageFiles};
 use crate::input::cannot_read;
@@ -46,13 +47,13 @@ impl VendorFiles {
         }
         let logins = match &usage.github_logins {
             Some(path) => GithubLogins::from_csv(&read_bytes(path)?)
-                .map_err(|e| Failure::input(format!("{}: {}", path.display(), clean(&e.to_string()))))?,
+                .map_err(|e| Failure::input(format!("{}: {}", path.display(), clean(&e.message(lang())))))?,
             None => GithubLogins::default(),
         };
         for (vendor, path) in &usage.vendors {
             let shown = path.to_string_lossy().into_owned();
             let read = read_vendor(*vendor, &read_bytes(path)?, &logins)
-                .map_err(|e| Failure::input(format!("{shown}: {}", clean(&e.to_string()))))?;
+                .map_err(|e| Failure::input(format!("{shown}: {}", clean(&e.message(lang())))))?;
             // The name in memory ends in `.csv`, so the engine reads it as a day record CSV.
             let name = format!("{shown}#{vendor}-days.csv");
             files.texts.insert(name.clone(), read.day_records_csv().into_bytes());
@@ -72,7 +73,7 @@ impl VendorFiles {
         let mut count = 0;
         for (file, read) in self.reads.values() {
             count += read.bad_line_count;
-            lines.extend(read.bad_lines.iter().map(|b| UsageBadLine::from_text(file, b.line, b.error.to_string())));
+            lines.extend(read.bad_lines.iter().map(|b| UsageBadLine::from_text(file, b.line, b.error.message(lang()))));
         }
         (lines, count)
     }

@@ -12,6 +12,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly by design")]
 #![expect(clippy::disallowed_methods, reason = "command-line tests give the command files to read")]
 
+use std::path::Path;
+
 use assert_cmd::Command;
 use serde_json::Value;
 
@@ -204,8 +206,10 @@ const COMMANDS: [&str; 11] =
     ["playbooks", "show", "graph", "validate", "kpis", "assess", "evaluate", "whatif", "init", "schema", "demo"];
 
 /// Names the help writes in Latin letters besides [`ALLOWED`]: formats, encodings, standards,
-/// and `builtin`, the prefix of a built-in rubric as it is typed (in `--rubric`'s value name).
-const HELP_NAMES: [&str; 9] = ["AI", "ISO", "UTC", "HTML", "BOM", "Shift_JIS", "Mermaid", "DOT", "builtin"];
+/// the vendors' products whose exports are read, and `builtin`, the prefix of a built-in rubric
+/// as it is typed (in `--rubric`'s value name).
+const HELP_NAMES: [&str; 12] =
+    ["AI", "ISO", "UTC", "HTML", "BOM", "Shift_JIS", "Mermaid", "DOT", "GitHub", "Copilot", "Microsoft", "builtin"];
 
 /// The English words of a help text: [`english_words`] less the command names and [`HELP_NAMES`].
 fn help_english(text: &str) -> Vec<String> {
@@ -264,4 +268,20 @@ fn a_command_line_clap_cannot_read_is_told_in_japanese_with_exit_status_2() {
         assert!(text.starts_with("エラー："), "{args:?}: {text}");
         assert!(text.contains(says), "{args:?} should say {says:?}:\n{text}");
     }
+}
+
+#[test]
+fn bad_lines_of_a_vendor_export_are_described_in_japanese() {
+    let org = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/vendors/org.json")).unwrap();
+    let export = "{\"user_login\": \"E001\", \"day\": \"10/01/2025\"}\n{\"day\": \"2026-08-03\"}\n\
+                  {\"user_login\": \"E001\", \"day\": \"2026-08-03\", \"user_initiated_interaction_count\": -1}\n";
+    let dir =
+        folder(&[("org.json", &org), ("copilot.ndjson", export.as_bytes()), ("m365.csv", b"Report Refresh Date\n")]);
+    let args = ["kpis", "org.json", "--as-of", "2026-08-09", "--usage-vendor", "github-copilot=copilot.ndjson"];
+    let text = japanese(&dir, &args, 1);
+    assert!(text.contains("copilot.ndjson:1: `day`: \"10/01/2025\"は 2025-10-01 のような日付ではありません"), "{text}");
+    assert!(text.contains("copilot.ndjson:2: `user_login`がありません"), "{text}");
+    assert!(text.contains("copilot.ndjson:3: `user_initiated_interaction_count`: `-1`は整数ではありません"), "{text}");
+    let header = ["kpis", "org.json", "--as-of", "2026-08-09", "--usage-vendor", "m365-copilot=m365.csv"];
+    assert!(japanese(&dir, &header, 1).contains("の列がありません"));
 }

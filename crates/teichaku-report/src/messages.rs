@@ -17,7 +17,7 @@ use teichaku::rules::{
     BuiltinError, EvaluationError, FactName, Location, ReportError, RubricError, RubricErrors, ValueKind,
 };
 use teichaku::{CompletionNameError, LoadError, OutcomeFileError, SimulateError, UsageBadLine};
-use teichaku_import::{BadRow, ImportError, RoleTableError};
+use teichaku_import::{BadRow, ImportError, RoleTableError, VendorBadLine, VendorError, VendorLineError};
 
 /// An error that can say what is wrong in the reader's language.
 ///
@@ -1158,6 +1158,95 @@ impl Message for CompletionNameError {
             CompletionNameError::NothingReady { activity } => format!(
                 "`{activity}`には着手できる、または期限を過ぎた実施単位がありません。`{activity}@UNIT` で部署を指定してください"
             ),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl Message for VendorLineError {
+    /// ```
+    /// use teichaku::model::Lang;
+    /// use teichaku_report::Message;
+    /// let e = teichaku_import::VendorLineError::MissingField { field: "user_login" };
+    /// assert_eq!(e.message(Lang::Ja), "`user_login`がありません");
+    /// ```
+    fn message(&self, lang: Lang) -> String {
+        if !ja(lang) {
+            return self.to_string();
+        }
+        match self {
+            VendorLineError::NotUtf8 => "UTF-8 の文字列ではありません".to_owned(),
+            VendorLineError::Unreadable { .. } => {
+                "行を読めません（JSON のオブジェクトでも CSV の行でもありません）".to_owned()
+            }
+            VendorLineError::MissingField { field } => format!("`{field}`がありません"),
+            VendorLineError::BadDate { field, text } => {
+                format!("`{field}`: \"{text}\"は 2025-10-01 のような日付ではありません")
+            }
+            VendorLineError::BadValue { field, text, expected } => {
+                format!("`{field}`: `{text}`は{}ではありません", vendor_expected_ja(expected))
+            }
+            VendorLineError::AfterRefresh { field, date, refreshed } => {
+                format!("`{field}`の {date} がレポートの更新日 {refreshed} より後です")
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+/// What a vendor documents a field to be, in Japanese.
+fn vendor_expected_ja(expected: &str) -> String {
+    match expected {
+        "a whole number" => "整数".to_owned(),
+        "true or false" => "`true` か `false`".to_owned(),
+        "a text" => "文字列".to_owned(),
+        "a day" => "日付".to_owned(),
+        "a day such as 2025-10-01" => "2025-10-01 のような日付".to_owned(),
+        other => format!("「{other}」"),
+    }
+}
+
+impl Message for VendorBadLine {
+    /// ```
+    /// use teichaku::model::Lang;
+    /// use teichaku_report::Message;
+    /// let read = teichaku_import::read_vendor(
+    ///     teichaku_import::Vendor::GithubCopilot,
+    ///     br#"{"user_login": "E001", "day": "10/01/2025"}"#,
+    ///     &Default::default(),
+    /// )?;
+    /// assert_eq!(read.bad_lines[0].message(Lang::Ja), "1行目: `day`: \"10/01/2025\"は 2025-10-01 のような日付ではありません");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn message(&self, lang: Lang) -> String {
+        if !ja(lang) {
+            return self.to_string();
+        }
+        format!("{}行目: {}", self.line, self.error.message(lang))
+    }
+}
+
+impl Message for VendorError {
+    /// ```
+    /// use teichaku::model::Lang;
+    /// use teichaku_report::Message;
+    /// let e = teichaku_import::VendorError::MissingColumn { column: "User Principal Name".into() };
+    /// assert_eq!(e.message(Lang::Ja), "見出しに `User Principal Name` の列がありません");
+    /// ```
+    fn message(&self, lang: Lang) -> String {
+        if !ja(lang) {
+            return self.to_string();
+        }
+        match self {
+            VendorError::UnknownVendor { name } => {
+                format!("`{name}`という利用エクスポートの種類はありません（あるのは `github-copilot`、`m365-copilot`）")
+            }
+            VendorError::TooLarge { bytes, limit } => {
+                format!("エクスポートが {bytes} バイトあり、上限の {limit} バイトを超えています")
+            }
+            VendorError::UnreadableHeader { .. } => "見出し（1行目）を読めません".to_owned(),
+            VendorError::MissingColumn { column } => format!("見出しに `{column}` の列がありません"),
+            VendorError::Logins { line, .. } => format!("GitHub ログインの一覧の{line}行目を読めません"),
             other => other.to_string(),
         }
     }

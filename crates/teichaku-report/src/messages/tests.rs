@@ -13,7 +13,7 @@ use teichaku::model::{
     SuccessCaseId, SurveyId, TaskCategory, UnitId, ValidationError,
 };
 use teichaku::{LoadError, OutcomeFileError, UsageBadLine};
-use teichaku_import::{BadRow, ImportError};
+use teichaku_import::{BadRow, ImportError, VendorError, VendorLineError};
 
 use super::{Message, limit_ja};
 
@@ -26,6 +26,7 @@ const METRICS_KPIS: &str = include_str!("../../../teichaku-metrics/src/kpis.rs")
 const LOAD: &str = include_str!("../../../teichaku/src/load.rs");
 const OUTCOMES: &str = include_str!("../../../teichaku/src/outcomes.rs");
 const IMPORT: &str = include_str!("../../../teichaku-import/src/lib.rs");
+const VENDOR: &str = include_str!("../../../teichaku-import/src/vendor.rs");
 
 /// The variant names of `pub enum NAME` in `source`: the lines indented by four spaces that
 /// start with a capital letter, up to the enum's closing brace.
@@ -433,4 +434,38 @@ fn every_what_if_error_has_japanese_words() {
         teichaku::CompletionNameError::NothingReady { activity: "training".into() },
     ];
     check_all(&names, &declared(COMPLETE, "CompletionNameError"));
+}
+
+#[test]
+fn every_vendor_error_has_japanese_words() {
+    let lines = [
+        VendorLineError::NotUtf8,
+        VendorLineError::Unreadable { problem: "expected value at line 1 column 1".into() },
+        VendorLineError::MissingField { field: "user_login" },
+        VendorLineError::BadDate { field: "day", text: "10/01/2025".into() },
+        VendorLineError::BadValue {
+            field: "user_initiated_interaction_count",
+            text: "-1".into(),
+            expected: "a whole number",
+        },
+        VendorLineError::AfterRefresh {
+            field: "Last activity date".into(),
+            date: "2025-10-02".parse().unwrap(),
+            refreshed: "2025-10-01".parse().unwrap(),
+        },
+    ];
+    check_all(&lines, &declared(VENDOR, "VendorLineError"));
+    let whole = [
+        VendorError::UnknownVendor { name: "chatgpt".into() },
+        VendorError::TooLarge { bytes: 1 << 31, limit: 1 << 30 },
+        VendorError::UnreadableHeader { problem: "x".into() },
+        VendorError::MissingColumn { column: "User Principal Name".into() },
+        VendorError::Logins { line: 2, problem: "x".into() },
+    ];
+    check_all(&whole, &declared(VENDOR, "VendorError"));
+    // Every value a row can be expected to be has its Japanese words.
+    for expected in ["a text", "a day", "a whole number", "true or false", "a day such as 2025-10-01"] {
+        let e = VendorLineError::BadValue { field: "f", text: "x".into(), expected };
+        assert!(!e.message(Lang::Ja).contains(expected), "{expected}");
+    }
 }
