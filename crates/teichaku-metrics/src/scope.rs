@@ -381,15 +381,50 @@ impl Disclosure {
             seen.push((counts, rule.clone()));
             rule
         };
-        weeks
-            .iter()
-            .map(|&(from, to)| {
-                let present = GroupCounts::of(self.tree.len(), snapshot, |m| m.is_present_on(to));
-                let during =
-                    GroupCounts::of(self.tree.len(), snapshot, |m| m.joined <= to && m.left.is_none_or(|l| from < l));
-                rule(present).and(&rule(during))
-            })
-            .collect()
+        // The days members joined and left, sorted: a week's groups are those of the week
+        // before when nobody joined or left between their days, and are then not counted again.
+        let members = &snapshot.organisation().members;
+        let mut joined: Vec<NaiveDate> = members.iter().map(|m| m.joined).collect();
+        let mut left: Vec<NaiveDate> = members.iter().filter_map(|m| m.left).collect();
+        joined.sort_unstable();
+        left.sort_unstable();
+        // Whether some day of `days` lies after `a` and on or before `b` (either order).
+        let any_between = |days: &[NaiveDate], a: NaiveDate, b: NaiveDate| {
+            let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+            days.partition_point(|&d| d <= lo) != days.partition_point(|&d| d <= hi)
+        };
+        let mut previous: Option<(NaiveDate, NaiveDate, Self, Self)> = None;
+        let mut out = Vec::with_capacity(weeks.len());
+        for &(from, to) in weeks {
+            // Members present on `to`: joined on or before it and not yet left. Members on some
+            // day from `from` to `to`: joined on or before `to`, left after `from`.
+            let (present, during) = match previous.take() {
+                Some((f, t, present, during)) => {
+                    let present = if any_between(&joined, t, to) || any_between(&left, t, to) {
+                        rule(GroupCounts::of(self.tree.len(), snapshot, |m| m.is_present_on(to)))
+                    } else {
+                        present
+                    };
+                    let during = if any_between(&joined, t, to) || any_between(&left, f, from) {
+                        rule(GroupCounts::of(self.tree.len(), snapshot, |m| {
+                            m.joined <= to && m.left.is_none_or(|l| from < l)
+                        }))
+                    } else {
+                        during
+                    };
+                    (present, during)
+                }
+                None => (
+                    rule(GroupCounts::of(self.tree.len(), snapshot, |m| m.is_present_on(to))),
+                    rule(GroupCounts::of(self.tree.len(), snapshot, |m| {
+                        m.joined <= to && m.left.is_none_or(|l| from < l)
+                    })),
+                ),
+            };
+            out.push(present.clone().and(&during));
+            previous = Some((from, to, present, during));
+        }
+        out
     }
 
     /// The rule for the groups `counts` holds; a scope `start` withholds stays withheld.
