@@ -440,3 +440,111 @@ fn the_overview_agrees_with_the_kpi_report_on_every_shown_unit() {
         assert!(compared > 0 || snapshot.organisation().units.len() <= 3);
     }
 }
+
+/// A wide organisation whose members join and leave during the weekly series: Head (with a few
+/// members of its own) over children of one to eight members, most under the minimum. Each
+/// member's join day and, for some, leave day are given by offsets into the series.
+fn wide_doc(head_own: usize, members: &[(usize, i64, Option<i64>)], children: usize) -> Value {
+    let mut doc = tree_doc(&[], &[]);
+    let mut units = vec![json!({ "id": uuid(1), "name": "Head" })];
+    for c in 0..children {
+        units.push(json!({ "id": uuid(0x10 + c as u128), "name": format!("Child {c}"), "parent": uuid(1) }));
+    }
+    let day = |offset: i64| {
+        let first: chrono::NaiveDate = "2026-01-05".parse().unwrap();
+        (first + chrono::Days::new(offset as u64)).to_string()
+    };
+    let mut list = Vec::new();
+    for (n, &(unit, joined, left)) in members.iter().enumerate() {
+        let unit = if n < head_own { uuid(1) } else { uuid(0x10 + (unit % children) as u128) };
+        let mut m = json!({ "id": uuid(0x1000 + n as u128), "unit": unit, "roles": ["staff"], "joined": day(joined) });
+        if let Some(left) = left {
+            m["left"] = json!(day(joined + 1 + left));
+        }
+        list.push(m);
+    }
+    doc["organisation"]["units"] = json!(units);
+    doc["organisation"]["members"] = json!(list);
+    doc
+}
+
+/// Checks that the weekly series of every shown scope of `wide_doc` follows the week's own rule
+/// and counts the whole subtree; returns how many shown weeks with a rate were compared.
+fn check_weekly_series(
+    head_own: usize,
+    children: usize,
+    members: &[(usize, i64, Option<i64>)],
+) -> Result<usize, TestCaseError> {
+    let as_of: chrono::NaiveDate = "2026-04-20".parse().unwrap();
+    let doc = wide_doc(head_own, members, children);
+    let snapshot = load(&doc).unwrap();
+    let report = teichaku::kpis(&snapshot, as_of, &Default::default()).unwrap();
+    let rule = Disclosure::new(&snapshot, as_of, 5);
+    let org = snapshot.organisation();
+    // Members present on `day` in the scope: a unit's own and its children's (two levels here).
+    let present_in = |scope: &Scope, day: chrono::NaiveDate| {
+        org.members
+            .iter()
+            .filter(|m| m.is_present_on(day))
+            .filter(|m| match scope {
+                Scope::Unit(u) => m.unit == *u || org.units.iter().any(|x| x.id == m.unit && x.parent == Some(*u)),
+                _ => true,
+            })
+            .count() as u64
+    };
+    let mut compared = 0;
+    for s in report.scopes.iter().filter(|s| !matches!(s.scope, Scope::Role(_))) {
+        let Figure::Value(figures) = &s.figures else { continue };
+        prop_assert!(!figures.weekly.is_empty());
+        for week in &figures.weekly {
+            let shown = rule.on(&snapshot, &[week.until]).and(&rule.during(&snapshot, week.week_start, week.until));
+            let present = present_in(&s.scope, week.until);
+            if !shown.shows(&s.scope) {
+                prop_assert_eq!(&week.weekly_active, &Figure::Suppressed);
+                prop_assert_eq!(week.minutes, None);
+            } else if present >= 5 {
+                let Figure::Value(rate) = &week.weekly_active else {
+                    return Err(TestCaseError::fail(format!(
+                        "{} in {:?}: {:?}",
+                        week.until, s.scope, week.weekly_active
+                    )));
+                };
+                prop_assert_eq!(rate.denominator, present);
+                prop_assert!(week.minutes.is_some());
+                compared += 1;
+            } else {
+                prop_assert_eq!(week.minutes, None);
+            }
+        }
+    }
+    Ok(compared)
+}
+
+/// Twenty members, all present from the start, four leaving and two joining during the series:
+/// the organisation's weeks and Head's are shown and compared, their children (three members
+/// each at most) withheld.
+#[test]
+fn weekly_series_of_a_wide_organisation_count_its_withheld_children() {
+    let mut members: Vec<(usize, i64, Option<i64>)> = (0..14).map(|n| (n, 0, None)).collect();
+    members.extend([(1, 0, Some(30)), (2, 0, Some(50)), (3, 10, Some(40)), (4, 0, Some(70))]);
+    members.extend([(5, 60, None), (6, 85, None)]);
+    let compared = check_weekly_series(2, 6, &members).unwrap();
+    assert!(compared >= 10, "{compared} weeks compared");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// The weekly series of every shown scope follows the week's own rule (the members present
+    /// on its last day, and those members on some day of it, each decided from the rule of
+    /// `as_of`), and counts every member of the scope's subtree present that day, those of
+    /// withheld child units too (whose weeks are counted in their parent's).
+    #[test]
+    fn weekly_series_follow_each_weeks_rule_and_count_the_whole_subtree(
+        head_own in 0usize..4,
+        children in 2usize..9,
+        members in proptest::collection::vec((0usize..8, 0i64..100, proptest::option::weighted(0.3, 0i64..60)), 10..40),
+    ) {
+        check_weekly_series(head_own, children, &members)?;
+    }
+}

@@ -1228,15 +1228,16 @@ impl<'a> Ctx<'a> {
     /// the cohort.
     fn with_week_disclosure(mut self) -> Self {
         let this_week = week_start(self.as_of);
-        self.week_disclosure = (0..self.agg.series_weeks() as i32)
+        let weeks: Vec<(NaiveDate, NaiveDate)> = (0..self.agg.series_weeks() as i32)
             .map(|w| {
                 let until = date_of((this_week - 7 * w + 6).min(self.as_of)).unwrap_or(self.as_of_date);
                 let monday = date_of(this_week - 7 * w).unwrap_or(until);
-                // The rates count the members present on `until`; the minutes, every member
-                // on some day of the week (one who left in it too): both groups must pass.
-                self.disclosure.on(self.snapshot, &[until]).and(&self.disclosure.during(self.snapshot, monday, until))
+                (monday, until)
             })
             .collect();
+        // The rates count the members present on `until`; the minutes, every member on some day
+        // of the week (one who left in it too): both groups must pass.
+        self.week_disclosure = self.disclosure.weeks(self.snapshot, &weeks);
         self.cohort_disclosure =
             self.compare_with.map(|from| self.disclosure.on(self.snapshot, &[from, self.as_of_date]));
         self
@@ -1259,16 +1260,44 @@ impl<'a> Ctx<'a> {
         let cohort_back = cohort_back.filter(|&b| b > 0 && b + 7 <= i64::from(crate::HORIZON_DAYS)).map(|b| b as i32);
         let cohort_windows = cohort_back.map(|b| (WindowMask::new(b, 7), self.as_of - b));
         let tree = self.disclosure.tree();
-        let mut by_unit: Vec<Totals> = vec![Totals::empty(weeks); org.units.len()];
+        // A unit's weekly counts are read only when its figures are shown, or to sum them into its
+        // parent's. A withheld unit without units under it (most units of a wide organisation,
+        // each under the minimum) keeps none: its members' weeks are counted in its parent's (or
+        // the organisation's) own, which its subtree's sum then holds just the same.
+        let mut has_children = vec![false; org.units.len()];
+        for u in 0..tree.len() {
+            if let Some(slot) = tree.parent(u).and_then(|p| has_children.get_mut(p)) {
+                *slot = true;
+            }
+        }
+        let keeps_weeks: Vec<bool> = has_children
+            .iter()
+            .enumerate()
+            .map(|(u, &children)| children || self.disclosure.shows_unit_at(u))
+            .collect();
+        let mut by_unit: Vec<Totals> =
+            keeps_weeks.iter().map(|&keeps| if keeps { Totals::empty(weeks) } else { Totals::default() }).collect();
         let mut by_role: BTreeMap<Role, Totals> = Role::ALL.iter().map(|&r| (r, Totals::empty(weeks))).collect();
+        let mut organisation = Totals::empty(weeks);
         for (m, member) in org.members.iter().enumerate() {
             // The member's roles as bits in the order of `Role::ALL`, read once.
             let roles = member
                 .roles
                 .iter()
                 .fold(0u8, |bits, &role| bits | Role::ALL.iter().position(|&r| r == role).map_or(0, |i| 1 << i));
-            if let Some(t) = self.snapshot.member_unit_position(m).and_then(|u| by_unit.get_mut(u)) {
-                self.add_member(t, m, member, roles, &until, cohort_windows.as_ref());
+            if let Some(u) = self.snapshot.member_unit_position(m) {
+                if let Some(t) = by_unit.get_mut(u) {
+                    self.add_member(t, m, member, roles, &until, cohort_windows.as_ref());
+                }
+                if !keeps_weeks.get(u).copied().unwrap_or(true) {
+                    let into = match tree.parent(u) {
+                        Some(p) => by_unit.get_mut(p).map(|t| &mut t.weeks),
+                        None => Some(&mut organisation.weeks),
+                    };
+                    if let Some(weeks) = into {
+                        self.add_member_weeks(weeks, m, &until);
+                    }
+                }
             }
             for role in &member.roles {
                 if let Some(t) = by_role.get_mut(role) {
@@ -1281,14 +1310,14 @@ impl<'a> Ctx<'a> {
         // smaller set into the larger, so a deep tree costs no more than a flat one.
         let mut medians: Vec<MedianSet> =
             by_unit.iter_mut().map(|t| MedianSet::of(std::mem::take(&mut t.to_first))).collect();
-        let mut organisation = Totals::empty(weeks);
         let mut org_median = MedianSet::default();
         for &u in tree.parents_first().iter().rev() {
             let set = medians.get_mut(u).map(std::mem::take).unwrap_or_default();
-            let Some(t) = by_unit.get_mut(u) else { continue };
-            t.first_used = set.len() as u64;
-            t.first_median = set.median();
-            let child = t.clone();
+            // Taken out while it is added to its parent (a unit is never its own parent), and put
+            // back: no copy of its weeks.
+            let Some(mut child) = by_unit.get_mut(u).map(std::mem::take) else { continue };
+            child.first_used = set.len() as u64;
+            child.first_median = set.median();
             let parent = tree.parent(u);
             match parent.and_then(|p| medians.get_mut(p)) {
                 Some(parent_set) => parent_set.absorb(set),
@@ -1297,6 +1326,9 @@ impl<'a> Ctx<'a> {
             match parent.and_then(|p| by_unit.get_mut(p)) {
                 Some(parent) => parent.add(&child),
                 None => organisation.add(&child),
+            }
+            if let Some(slot) = by_unit.get_mut(u) {
+                *slot = child;
             }
         }
         organisation.first_used = org_median.len() as u64;
@@ -1307,6 +1339,44 @@ impl<'a> Ctx<'a> {
         }
         self.totals = TotalsIndex { by_unit, organisation, by_role };
         self
+    }
+
+    /// Adds member `m`'s weekly counts alone to `weeks`, as [`Ctx::add_member`] does to a
+    /// scope's: for a unit that keeps no weeks of its own, into its parent's.
+    fn add_member_weeks(&self, weeks: &mut [WeekCounts], m: usize, until: &[i32]) {
+        let agg = self.agg;
+        let (joined, left) = self.tenure.get(m).copied().unwrap_or((i32::MAX, i32::MIN));
+        if agg.first_day.get(m).is_none() || agg.last_day.get(m).is_none() {
+            return;
+        }
+        let facts = self.facts.get(m).copied().unwrap_or_default();
+        self.member_weeks(weeks, m, joined, left, &facts, until);
+    }
+
+    /// Adds member `m` (who joined on day `joined` and left on `left`, with `facts`) to the
+    /// counts of each week ending on the days `until`.
+    fn member_weeks(
+        &self,
+        weeks: &mut [WeekCounts],
+        m: usize,
+        joined: i32,
+        left: i32,
+        facts: &MemberFacts,
+        until: &[i32],
+    ) {
+        let minutes = self.agg.week_minutes.get(m * until.len()..(m + 1) * until.len()).unwrap_or_default();
+        for (w, (count, &until)) in weeks.iter_mut().zip(until).enumerate() {
+            count.minutes += minutes.get(w).copied().unwrap_or(0);
+            if joined <= until && until < left {
+                count.present += 1;
+                if w < 64 {
+                    count.active += facts.week_active >> w & 1;
+                    count.habitual += facts.week_habitual >> w & 1;
+                    count.unknown_active += facts.week_unknown_active >> w & 1;
+                    count.unknown_habit += facts.week_unknown_habit >> w & 1;
+                }
+            }
+        }
     }
 
     /// Adds member `m` to `t`.
@@ -1342,19 +1412,7 @@ impl<'a> Ctx<'a> {
             t.unmeasured += agg.unmeasured.get(m).map_or(0, |&u| u64::from(u));
         }
         let facts = self.facts.get(m).copied().unwrap_or_default();
-        let minutes = agg.week_minutes.get(m * until.len()..(m + 1) * until.len()).unwrap_or_default();
-        for (w, (count, &until)) in t.weeks.iter_mut().zip(until).enumerate() {
-            count.minutes += minutes.get(w).copied().unwrap_or(0);
-            if joined <= until && until < left {
-                count.present += 1;
-                if w < 64 {
-                    count.active += facts.week_active >> w & 1;
-                    count.habitual += facts.week_habitual >> w & 1;
-                    count.unknown_active += facts.week_unknown_active >> w & 1;
-                    count.unknown_habit += facts.week_unknown_habit >> w & 1;
-                }
-            }
-        }
+        self.member_weeks(&mut t.weeks, m, joined, left, &facts, until);
         if !present {
             return;
         }

@@ -125,7 +125,7 @@ pub fn active_members(snapshot: &ValidSnapshot, scope: &Scope, from: NaiveDate, 
 pub(crate) struct UnitTree {
     /// Position of each unit id: looked up, never walked, so a hash map with a fixed hasher (no
     /// randomness) serves, in one or two memory reads rather than a tree's seventeen.
-    index: std::collections::HashMap<UnitId, usize, std::hash::BuildHasherDefault<std::hash::DefaultHasher>>,
+    index: std::collections::HashMap<UnitId, usize, teichaku_model::IdBuildHasher>,
     /// By position: the parent's position.
     parent: Vec<Option<usize>>,
     /// Positions in depth-first preorder (parents before children; roots and children in list order).
@@ -241,6 +241,37 @@ pub struct Disclosure {
     role_shown: [bool; 5],
 }
 
+/// The members a rule counts: by unit position (the unit's own members), and by the set of
+/// roles they hold (bit `i` for `Role::ALL[i]`).
+#[derive(Clone, PartialEq, Eq, Debug)]
+struct GroupCounts {
+    own: Vec<u64>,
+    by_roles: [u64; 32],
+}
+
+impl GroupCounts {
+    /// The counts of the members `member_of` takes, over `units` unit positions.
+    fn of(units: usize, snapshot: &ValidSnapshot, member_of: impl Fn(&Member) -> bool) -> Self {
+        let mut own = vec![0u64; units];
+        let mut by_roles = [0u64; 32];
+        // Each member's unit by position, not looked up by id: this runs once a week of the series.
+        for (i, member) in snapshot.organisation().members.iter().enumerate().filter(|(_, m)| member_of(m)) {
+            if let Some(count) = snapshot.member_unit_position(i).and_then(|u| own.get_mut(u)) {
+                *count += 1;
+            }
+            // The roles the member holds, read from its own (short) set.
+            let bits = member
+                .roles
+                .iter()
+                .fold(0usize, |b, role| b | Role::ALL.iter().position(|r| r == role).map_or(0, |i| 1 << i));
+            if let Some(count) = by_roles.get_mut(bits) {
+                *count += 1;
+            }
+        }
+        Self { own, by_roles }
+    }
+}
+
 impl Disclosure {
     /// The rule for `snapshot` on `as_of` with groups under `min_group` withheld (0 is read as 1).
     pub fn new(snapshot: &ValidSnapshot, as_of: NaiveDate, min_group: u32) -> Self {
@@ -328,22 +359,84 @@ impl Disclosure {
         min: u64,
         start: Option<&Disclosure>,
     ) -> Self {
-        let started = |scope: &Scope| start.is_none_or(|d| d.shows(scope));
-        let org = snapshot.organisation();
-        let mut own = vec![0u64; tree.len()];
-        // Present members by the set of roles they hold (bit `i` for `Role::ALL[i]`).
-        let mut by_roles = [0u64; 32];
-        // Each member's unit by position, not looked up by id: this runs once a week of the series.
-        for (i, member) in org.members.iter().enumerate().filter(|(_, m)| member_of(m)) {
-            if let Some(count) = snapshot.member_unit_position(i).and_then(|u| own.get_mut(u)) {
-                *count += 1;
+        let counts = GroupCounts::of(tree.len(), snapshot, member_of);
+        Self::decide_counted(tree, &counts, min, start)
+    }
+
+    /// [`Disclosure::on`] and [`Disclosure::during`] for many weeks at once, `(from, to)` each:
+    /// for each, the rule of the members present on `to` combined with the rule of those who were
+    /// members on some day of it. Weeks whose groups are those of a week decided before (nobody
+    /// joined or left in between, the usual case) reuse its rule rather than deciding again.
+    pub(crate) fn weeks(&self, snapshot: &ValidSnapshot, weeks: &[(NaiveDate, NaiveDate)]) -> Vec<Self> {
+        // The groups and rule of the last few distinct groupings seen, of either kind.
+        let mut seen: Vec<(GroupCounts, Self)> = Vec::new();
+        let mut rule = |counts: GroupCounts| -> Self {
+            if let Some((_, rule)) = seen.iter().find(|(c, _)| *c == counts) {
+                return rule.clone();
             }
-            let bits =
-                Role::ALL.iter().enumerate().filter(|(_, r)| member.has_role(**r)).fold(0usize, |b, (i, _)| b | 1 << i);
-            if let Some(count) = by_roles.get_mut(bits) {
-                *count += 1;
+            let rule = Self::decide_counted(std::sync::Arc::clone(&self.tree), &counts, self.min, Some(self));
+            if seen.len() == 4 {
+                seen.remove(0);
             }
+            seen.push((counts, rule.clone()));
+            rule
+        };
+        // The days members joined and left, sorted: a week's groups are those of the week
+        // before when nobody joined or left between their days, and are then not counted again.
+        let members = &snapshot.organisation().members;
+        let mut joined: Vec<NaiveDate> = members.iter().map(|m| m.joined).collect();
+        let mut left: Vec<NaiveDate> = members.iter().filter_map(|m| m.left).collect();
+        joined.sort_unstable();
+        left.sort_unstable();
+        // Whether some day of `days` lies after `a` and on or before `b` (either order).
+        let any_between = |days: &[NaiveDate], a: NaiveDate, b: NaiveDate| {
+            let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+            days.partition_point(|&d| d <= lo) != days.partition_point(|&d| d <= hi)
+        };
+        let mut previous: Option<(NaiveDate, NaiveDate, Self, Self)> = None;
+        let mut out = Vec::with_capacity(weeks.len());
+        for &(from, to) in weeks {
+            // Members present on `to`: joined on or before it and not yet left. Members on some
+            // day from `from` to `to`: joined on or before `to`, left after `from`.
+            let (present, during) = match previous.take() {
+                Some((f, t, present, during)) => {
+                    let present = if any_between(&joined, t, to) || any_between(&left, t, to) {
+                        rule(GroupCounts::of(self.tree.len(), snapshot, |m| m.is_present_on(to)))
+                    } else {
+                        present
+                    };
+                    let during = if any_between(&joined, t, to) || any_between(&left, f, from) {
+                        rule(GroupCounts::of(self.tree.len(), snapshot, |m| {
+                            m.joined <= to && m.left.is_none_or(|l| from < l)
+                        }))
+                    } else {
+                        during
+                    };
+                    (present, during)
+                }
+                None => (
+                    rule(GroupCounts::of(self.tree.len(), snapshot, |m| m.is_present_on(to))),
+                    rule(GroupCounts::of(self.tree.len(), snapshot, |m| {
+                        m.joined <= to && m.left.is_none_or(|l| from < l)
+                    })),
+                ),
+            };
+            out.push(present.clone().and(&during));
+            previous = Some((from, to, present, during));
         }
+        out
+    }
+
+    /// The rule for the groups `counts` holds; a scope `start` withholds stays withheld.
+    fn decide_counted(
+        tree: std::sync::Arc<UnitTree>,
+        counts: &GroupCounts,
+        min: u64,
+        start: Option<&Disclosure>,
+    ) -> Self {
+        let started = |scope: &Scope| start.is_none_or(|d| d.shows(scope));
+        let own = &counts.own;
+        let by_roles = &counts.by_roles;
         let mut unit_headcount = own.clone();
         for &u in tree.parents_first().iter().rev() {
             let n = unit_headcount.get(u).copied().unwrap_or(0);
@@ -376,10 +469,15 @@ impl Disclosure {
             if !small(rest) {
                 return;
             }
-            let mut candidates: Vec<usize> =
-                kids.iter().copied().filter(|&k| shown.get(k).copied().unwrap_or(false) && headcount(k) > 0).collect();
-            candidates.sort_by_key(|&k| (headcount(k), k));
-            for k in candidates {
+            // Smallest first (ties by position): usually a few are withheld out of many, so the
+            // candidates are a heap taken from until the rest is large enough, not sorted whole.
+            let mut candidates: std::collections::BinaryHeap<std::cmp::Reverse<(u64, usize)>> = kids
+                .iter()
+                .copied()
+                .filter(|&k| shown.get(k).copied().unwrap_or(false) && headcount(k) > 0)
+                .map(|k| std::cmp::Reverse((headcount(k), k)))
+                .collect();
+            while let Some(std::cmp::Reverse((_, k))) = candidates.pop() {
                 if !small(rest) {
                     break;
                 }
@@ -475,6 +573,12 @@ impl Disclosure {
             }
         }
         own
+    }
+
+    /// Whether the figures of the unit at `position` in the organisation's list are shown
+    /// (`true` past the list, as [`Disclosure::shows`] answers for an unknown unit).
+    pub(crate) fn shows_unit_at(&self, position: usize) -> bool {
+        self.unit_shown.get(position).copied().unwrap_or(true)
     }
 
     pub(crate) fn tree(&self) -> &UnitTree {

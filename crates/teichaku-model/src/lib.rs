@@ -58,9 +58,9 @@ pub use document::{
 };
 pub use error::{KeyHolder, NumberProblem, Record, ValidationError, ValidationErrors};
 pub use id::{
-    ActivityId, ConditionId, ConsultationId, CriterionId, IncidentId, InterventionId, KEY_NAMESPACE, KeyError,
-    MAX_KEY_BYTES, MAX_SLUG_LEN, MemberId, PhaseId, PlaybookId, ProposalId, RuleReviewId, SlugError, SuccessCaseId,
-    SurveyId, TaskCategory, ToolId, UnitId, normalise_key,
+    ActivityId, ConditionId, ConsultationId, CriterionId, IdBuildHasher, IdHasher, IncidentId, InterventionId,
+    KEY_NAMESPACE, KeyError, MAX_KEY_BYTES, MAX_SLUG_LEN, MemberId, PhaseId, PlaybookId, ProposalId, RuleReviewId,
+    SlugError, SuccessCaseId, SurveyId, TaskCategory, ToolId, UnitId, normalise_key,
 };
 pub use limits::{
     Limit, LimitError, Limits, MAX_EVENT_MINUTES, MAX_HOURLY_RATE, MAX_MAGNITUDE, MAX_URGENCY_COEFFICIENT, MAX_WEIGHT,

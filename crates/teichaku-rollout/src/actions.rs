@@ -356,16 +356,10 @@ pub fn next_actions(
     // A recurring activity comes round only where it may start: done once before its
     // prerequisites, or in a wave not yet open, it waits like any other work (the instances of
     // recurring activities, looked up once; ids compare by pointer first, so the scan is cheap).
-    let recurring: Vec<&ActivityId> = pb.activities.iter().filter(|a| a.recurrence.is_some()).map(|a| &a.id).collect();
-    let held_back: BTreeSet<(&ActivityId, Option<UnitId>)> = if recurring.is_empty() {
-        BTreeSet::new()
-    } else {
-        plan.instances
-            .iter()
-            .filter(|i| recurring.iter().any(|&r| *r == i.key.activity))
-            .filter(|i| !i.waiting_on.is_empty() || i.wave_blocked || !wave_may_start(i.wave))
-            .map(|i| (&i.key.activity, i.key.unit))
-            .collect()
+    // The instances, listed by activity once, and found by activity and unit position.
+    let by_key = Locator::new(snapshot, plan);
+    let held_back = |position: usize, unit: Option<UnitId>| {
+        by_key.at(position, unit).is_some_and(|i| !i.waiting_on.is_empty() || i.wave_blocked || !wave_may_start(i.wave))
     };
     // The activities an `activity_recent` criterion keeps, with the shortest window that reads
     // them: of the current phase and those before it (every phase, once all have passed); a
@@ -385,7 +379,7 @@ pub fn next_actions(
         for unit in organisation.into_iter().chain(look.rollout_units.iter().filter(|_| per_unit).copied()) {
             let last = look.done.last_at(position, unit);
             let Some(last) = last else { continue };
-            if held_back.contains(&(&a.id, unit)) {
+            if held_back(position, unit) {
                 continue;
             }
             let next = last.checked_add_days(Days::new(u64::from(every.max(1)))).unwrap_or(last);
@@ -522,7 +516,6 @@ pub fn next_actions(
             *count += 1;
         }
     }
-    let by_key = Locator::new(snapshot, plan);
     // Roles to appoint: (role, unit or the organisation, why, urgency terms).
     let mut appointments: Vec<(Role, Option<UnitId>, Reason, UrgencyTerms)> = Vec::new();
     for w in readiness.waves.iter().filter(|w| !w.may_start) {
@@ -619,6 +612,25 @@ pub fn next_actions(
     //   it (their condition reads it). A missed target leaves them out: they are proposed already,
     //   ranked by their own severity.
     // - `DaysSinceLaunch` moves with the calendar alone: no work.
+    // Each instance's phase (its position in the playbook) and whether its activity is a
+    // training, worked out once when the work that moves a KPI is first looked for: each KPI
+    // then reads this list rather than comparing every instance's phase and activity by name.
+    // An instance whose activity is not in the playbook is never proposed: it gets no phase.
+    let instance_phases_once = std::cell::OnceCell::new();
+    let instance_phases = || {
+        instance_phases_once.get_or_init(|| {
+            let mut phases = vec![(u32::MAX, false); plan.instances.len()];
+            for (position, a) in pb.activities.iter().enumerate() {
+                let facts = (u32::try_from(phase_index(&a.phase)).unwrap_or(u32::MAX), a.trains.is_some());
+                for &k in by_key.of_activity(position) {
+                    if let Some(slot) = phases.get_mut(k as usize) {
+                        *slot = facts;
+                    }
+                }
+            }
+            phases
+        })
+    };
     let kpi_work = |out: &mut Proposals<'_>,
                     kpi: Option<Kpi>,
                     interventions: bool,
@@ -657,11 +669,9 @@ pub fn next_actions(
                 .last_at(position, i.key.unit)
                 .is_some_and(|last| 2 * (as_of - last).num_days() >= i64::from(every))
         };
-        let trains = |i: &crate::InstancePlan| {
-            (coverage_kpi || use_kpi)
-                && phase_index(&i.phase) <= phase
-                && look.activity(&i.key.activity).is_some_and(|(_, a)| a.trains.is_some())
-        };
+        // Whether an instance, of the phase at `at` and of a training activity or not, is a
+        // training of the phases up to `phase` that moves this KPI.
+        let trains = |at: usize, training: bool| (coverage_kpi || use_kpi) && at <= phase && training;
         let untrained_left = |i: &crate::InstancePlan| {
             if !(coverage_kpi || use_kpi) || i.done.is_none() || !i.waiting_on.is_empty() || i.wave_blocked {
                 return false;
@@ -674,9 +684,13 @@ pub fn next_actions(
         };
         let mut proposed = false;
         let in_scope = |i: &crate::InstancePlan| unit.is_none_or(|u| i.key.unit.is_none_or(|x| x == u));
-        for i in plan.instances.iter().filter(|i| (phase_index(&i.phase) == phase || trains(i)) && in_scope(i)) {
+        for (i, &(at, training)) in plan.instances.iter().zip(instance_phases()) {
+            let trains = trains(at as usize, training);
+            if !((at as usize == phase || trains) && in_scope(i)) {
+                continue;
+            }
             let open = matches!(i.status, Status::Ready | Status::Overdue) && i.can_start();
-            let catch_up = trains(i) && untrained_left(i);
+            let catch_up = trains && untrained_left(i);
             if !(open || catch_up || again(i)) || !wave_may_start(i.wave) {
                 continue;
             }
@@ -1317,7 +1331,14 @@ fn startable_for(
             .filter(|i| i.done.is_none())
             .into_iter()
             .collect(),
-        None => plan.instances.iter().filter(|i| &i.key.activity == activity && i.done.is_none()).collect(),
+        None => by_key
+            .activity_position
+            .get(activity)
+            .map_or(&[][..], |&position| by_key.of_activity(position))
+            .iter()
+            .filter_map(|&k| plan.instances.get(k as usize))
+            .filter(|i| &i.key.activity == activity && i.done.is_none())
+            .collect(),
     };
     let mut seen = std::collections::BTreeSet::new();
     let mut out = std::collections::BTreeSet::new();
@@ -1400,6 +1421,21 @@ impl<'p> Locator<'p> {
             }
             table
         })
+    }
+
+    /// The places in the plan of the instances of the activity at `position`, in plan order.
+    fn of_activity(&self, position: usize) -> &[u32] {
+        self.by_activity.get(position).map_or(&[][..], Vec::as_slice)
+    }
+
+    /// The instance of the activity at `position` in `unit`, or its one instance for `None`.
+    fn at(&self, position: usize, unit: Option<UnitId>) -> Option<&'p crate::InstancePlan> {
+        let slot = match unit {
+            Some(u) => self.snapshot.unit_position(u)?,
+            None => 0,
+        };
+        let at = *self.table(position).get(slot)?;
+        self.plan.instances.get(at as usize).filter(|i| i.key.unit == unit)
     }
 
     /// The instance with key `key`.
