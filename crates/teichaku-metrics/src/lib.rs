@@ -35,6 +35,8 @@
 mod access;
 mod activity;
 mod aggregate;
+#[cfg(feature = "arrow")]
+mod arrow;
 mod calendar;
 mod coarse;
 mod effect;
@@ -51,6 +53,8 @@ mod targets;
 mod weekly;
 
 pub use aggregate::{AggregateSpec, HORIZON_DAYS, MAX_SERIES_WEEKS, MergeError, UsageAggregate};
+#[cfg(feature = "arrow")]
+pub use arrow::{stream_day_batches, stream_event_batches, stream_period_batches};
 pub use effect::{
     EFFECT_SERIES_WEEKS, EffectReport, Estimate, MIN_UNITS_PER_SIDE, POST_WEEKS, PRE_WEEKS, PanelUnit, ShortOf, Side,
     WaveEffect, estimate_effects, rollout_effects,
