@@ -19,6 +19,7 @@ mod calls;
 mod convert;
 mod more;
 mod problems;
+mod table;
 
 use chrono::NaiveDate;
 use pyo3::create_exception;
@@ -186,17 +187,26 @@ fn evaluate<'py>(
 /// fact has (a list, a dict) or an unknown role raises EvaluationError listing every such
 /// problem with its subject's position ("subject") and "id"; a subject that is not such a dict
 /// raises TypeError.
+///
+/// `subjects` may also be a table (a pandas or Polars DataFrame, a pyarrow Table: anything with
+/// `__arrow_c_stream__`) with the columns of the command line's facts CSV: `subject`, `group`,
+/// `roles` and one per fact; a null, NaN or empty cell is a missing fact. With `arrow=True` the
+/// results come back as a pyarrow Table, one row per subject (see the README).
 #[pyfunction]
-#[pyo3(signature = (rubric, subjects, /))]
+#[pyo3(signature = (rubric, subjects, /, *, arrow = false))]
 fn evaluate_batch<'py>(
     py: Python<'py>,
     rubric: &Bound<'py, PyAny>,
     subjects: &Bound<'py, PyAny>,
+    arrow: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let (source, rows) = more::batch_args(rubric, subjects)?;
     let report = py
         .detach(|| calls::compile_rubric(&source).and_then(|compiled| calls::evaluate_batch(&compiled, &rows)))
         .map_err(|f| raise(py, f))?;
+    if arrow {
+        return table::report_table(py, &report);
+    }
     let value = calls::batch_value(&report)
         .map_err(|e| PyValueError::new_err(format!("the result cannot be written as JSON: {e}")))?;
     convert::to_python(py, &value)

@@ -223,6 +223,9 @@ pub(crate) fn batch_args(
     subjects: &Bound<'_, PyAny>,
 ) -> PyResult<(calls::RubricSource, Vec<calls::SubjectInput>)> {
     let source = rubric_source(rubric)?;
+    if crate::table::is_table(subjects) {
+        return Ok((source, crate::table::subjects(subjects)?));
+    }
     if subjects.is_instance_of::<PyString>() || subjects.is_instance_of::<PyDict>() {
         return Err(PyTypeError::new_err(format!(
             "subjects must be a list of subject dicts, not {}",
