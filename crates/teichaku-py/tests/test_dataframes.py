@@ -148,3 +148,31 @@ def test_a_table_without_subjects_or_with_an_unusable_column_is_refused():
     with pytest.raises(teichaku.EvaluationError) as raised:
         teichaku.evaluate_batch(V1, pa.table({"subject": ["E1", None], "incidents": [0, 1]}))
     assert raised.value.problems[0]["row"] == 2
+
+
+def test_usage_events_from_a_data_frame_or_a_parquet_file_assess_as_their_csv(demo, tmp_path):
+    members = [m["id"] for m in demo["organisation"]["members"][:3]]
+    csv = "member,at,minutes,task\n" + "".join(
+        f"{members[i % 3]},2026-10-{1 + i % 28:02d}T0{i % 9}:30:00Z,{'' if i % 4 == 0 else i % 7 * 1.5},{'mail' if i % 2 else ''}\n"
+        for i in range(60)
+    )
+    df = pd.read_csv(io.StringIO(csv))
+    df["at"] = pd.to_datetime(df["at"], utc=True)
+    assert df["minutes"].isna().sum() == 15 and df["task"].isna().sum() == 30
+
+    def assessed(name, contents=None, base_dir=None):
+        document = {**demo, "observations": {**demo["observations"], "usage_files": [name]}}
+        if base_dir is not None:
+            return json.dumps(teichaku.assess(document, "2026-11-01", base_dir=base_dir))
+        return json.dumps(teichaku.assess(document, "2026-11-01", usage_files={name: contents})).replace(name, "extra.csv")
+
+    from_csv = assessed("extra.csv", csv.encode())
+    assert assessed("extra.parquet", df) == from_csv
+    assert assessed("extra.parquet", pa.Table.from_pandas(df)) == from_csv
+    df.to_parquet(tmp_path / "extra.parquet")
+    assert assessed("extra.parquet", base_dir=tmp_path).replace("extra.parquet", "extra.csv") == from_csv
+    # A bad row is named by its number, from 1.
+    bad = pd.DataFrame({"member": [members[0], "nobody"], "at": pd.to_datetime(["2026-10-01T09:00:00Z"] * 2, utc=True)})
+    with pytest.raises(teichaku.DocumentError) as raised:
+        assessed("bad.parquet", bad)
+    assert raised.value.problems[0]["lines"][0]["line"] == 2
