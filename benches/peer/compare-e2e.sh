@@ -26,6 +26,15 @@ if [ ! -f "$data/meta.json" ] || [ "$(sed 's/.*"events":\([0-9]*\).*/\1/' "$data
   "$bin/export-e2e" --events "$events" "$data"
 fi
 as_of=$(sed 's/.*"as_of_date":"\([^"]*\)".*/\1/' "$data/meta.json")
+# The same events as Parquet (Snappy, timestamps as UTC instants), written by Polars.
+if [ ! -f "$data/events.parquet" ] || [ "$data/events.parquet" -ot "$data/events.csv" ]; then
+  "$python" - "$data" <<'PY'
+import sys
+import polars as pl
+data = sys.argv[1]
+pl.scan_csv(f"{data}/events.csv", try_parse_dates=True).sink_parquet(f"{data}/events.parquet", compression="snappy")
+PY
+fi
 
 # time NAME COMMAND...: runs it RUNS times, keeps "wall_s max_rss_kb" a line in $out/NAME.times.
 time_runs() {
@@ -39,7 +48,7 @@ time_runs() {
 }
 
 time_runs wc wc -l "$data/events.csv"
-for format in csv jsonl; do
+for format in csv jsonl parquet; do
   TEICHAKU_THREADS=$threads time_runs "teichaku-$format" \
     "$bin/teichaku" kpis "$data/doc.json" --as-of "$as_of" --events "$data/events.$format" --format json
   "$python" benches/peer/e2e.py canon --data "$data" --report "$out/teichaku-$format.stdout" --out "$out/teichaku-$format.txt"
@@ -49,13 +58,13 @@ for engine in duckdb polars; do
     --data "$data" --format csv --out "$out/$engine-csv.txt"
 done
 
-for name in teichaku-jsonl duckdb-csv polars-csv; do
+for name in teichaku-jsonl teichaku-parquet duckdb-csv polars-csv; do
   if ! cmp -s "$out/teichaku-csv.txt" "$out/$name.txt"; then
     echo "results DIFFER: compare $out/teichaku-csv.txt with $out/$name.txt" >&2
     exit 1
   fi
 done
-echo "results: teichaku (CSV and JSON Lines), DuckDB and Polars agree (identical weekly-active and habit figures)"
+echo "results: teichaku (CSV, JSON Lines and Parquet), DuckDB and Polars agree (identical weekly-active and habit figures)"
 
 "$python" - "$out" "$events" "$threads" <<'PY'
 import statistics, sys
@@ -63,7 +72,7 @@ out, events, threads = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 def median(name):
     rows = [line.split() for line in open(f"{out}/{name}.times") if line.strip()]
     return statistics.median(float(r[0]) for r in rows), statistics.median(int(r[1]) for r in rows)
-names = ["teichaku-csv", "teichaku-jsonl", "duckdb-csv", "polars-csv", "wc"]
+names = ["teichaku-csv", "teichaku-jsonl", "teichaku-parquet", "duckdb-csv", "polars-csv", "wc"]
 m = {n: median(n) for n in names}
 print(f"\n{events:,} events, {threads} threads, median of the runs, whole process")
 print(f"{'':16} {'wall s':>8} {'peak MiB':>9} {'bytes/event':>12}")
@@ -76,4 +85,5 @@ print(f"DuckDB / teichaku (CSV):      {m['duckdb-csv'][0] / t:5.2f}x")
 print(f"Polars / teichaku (CSV):      {m['polars-csv'][0] / t:5.2f}x")
 print(f"teichaku (CSV) / wc -l:       {t / m['wc'][0]:5.2f}x")
 print(f"teichaku JSON Lines / CSV:    {m['teichaku-jsonl'][0] / t:5.2f}x")
+print(f"teichaku Parquet / CSV:       {m['teichaku-parquet'][0] / t:5.2f}x")
 PY

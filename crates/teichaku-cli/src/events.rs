@@ -12,15 +12,15 @@ use teichaku_report::Message;
 /// The usage files given on the command line, by granularity (`docs/format.md` describes each).
 #[derive(clap::Args, Debug, Default)]
 pub(crate) struct UsageFiles {
-    /// A CSV or JSON Lines file of further usage events (one row per use); may be given
-    /// several times.
+    /// A CSV, JSON Lines or Parquet file of further usage events (one row per use); may be
+    /// given several times.
     #[arg(long = "events", value_name = "FILE")]
     pub(crate) events: Vec<PathBuf>,
-    /// A CSV or JSON Lines file of member-day usage records (one row per member and day:
+    /// A CSV, JSON Lines or Parquet file of member-day usage records (one row per member and day:
     /// member, date, count, minutes, task, tool); may be given several times.
     #[arg(long = "usage-days", value_name = "FILE")]
     pub(crate) days: Vec<PathBuf>,
-    /// A CSV or JSON Lines file of member-period usage records (one row per member and period:
+    /// A CSV, JSON Lines or Parquet file of member-period usage records (one row per member and period:
     /// member, start, end, active_days, count, minutes); may be given several times.
     #[arg(long = "usage-periods", value_name = "FILE")]
     pub(crate) periods: Vec<PathBuf>,
@@ -41,17 +41,44 @@ pub(crate) struct Files {
     pub(crate) base: PathBuf,
 }
 
-impl UsageSource for Files {
-    fn open(&self, name: &str, named_by: NamedBy) -> std::io::Result<Box<dyn BufRead + '_>> {
-        let path = match named_by {
+impl Files {
+    fn path(&self, name: &str, named_by: NamedBy) -> PathBuf {
+        match named_by {
             NamedBy::Document => self.base.join(name),
             _ => Path::new(name).to_path_buf(),
-        };
-        #[expect(clippy::disallowed_methods, reason = "the command line streams the event files it is given")]
-        let file = File::open(path)?;
-        Ok(Box::new(BufReader::with_capacity(1 << 20, file)))
+        }
     }
 }
+
+impl UsageSource for Files {
+    fn open(&self, name: &str, named_by: NamedBy) -> std::io::Result<Box<dyn BufRead + '_>> {
+        #[expect(clippy::disallowed_methods, reason = "the command line streams the event files it is given")]
+        let file = File::open(self.path(name, named_by))?;
+        Ok(Box::new(BufReader::with_capacity(1 << 20, file)))
+    }
+
+    /// A `.parquet` file, through the `parquet` crate's Arrow reader.
+    #[cfg(feature = "parquet")]
+    fn open_batches(&self, name: &str, named_by: NamedBy) -> Option<std::io::Result<teichaku::RecordBatches<'_>>> {
+        let path = self.path(name, named_by);
+        if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet")) {
+            return None;
+        }
+        let open = || -> std::io::Result<teichaku::RecordBatches<'_>> {
+            #[expect(clippy::disallowed_methods, reason = "the command line reads the Parquet files it is given")]
+            let file = File::open(&path)?;
+            let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+                .and_then(|b| b.with_batch_size(PARQUET_BATCH_ROWS).build())
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
+            Ok(Box::new(reader))
+        };
+        Some(open())
+    }
+}
+
+/// The rows of a Parquet file read into one Arrow batch at a time.
+#[cfg(feature = "parquet")]
+const PARQUET_BATCH_ROWS: usize = 64 * 1024;
 
 /// The threads that read usage event files: the machine's, or `TEICHAKU_THREADS` when set to a
 /// number from 1 (the output is the same for any count).

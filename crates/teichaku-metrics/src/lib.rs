@@ -3,7 +3,9 @@
 //! Usage events go into a compact [`EventStore`] (12 bytes an event plus a rollup per member and
 //! day, sorted, exact duplicates
 //! removed), beside member-day and member-period records ([`stream_day_records`],
-//! [`stream_period_records`]) for sources that export usage per person per day or per period;
+//! [`stream_period_records`]) for sources that export usage per person per day or per period
+//! (and, with the `arrow` feature, all three from Arrow record batches: `stream_event_batches`,
+//! `stream_day_batches`, `stream_period_batches`);
 //! one pass gathers a [`UsageAggregate`] per member, which merges exactly, so the work
 //! splits across threads or shards; [`kpis`] turns it into a [`KpiReport`] for every scope (the
 //! organisation, each unit with its descendants, each role), each with its retention score and
@@ -35,6 +37,8 @@
 mod access;
 mod activity;
 mod aggregate;
+#[cfg(feature = "arrow")]
+mod arrow;
 mod calendar;
 mod coarse;
 mod effect;
@@ -51,6 +55,8 @@ mod targets;
 mod weekly;
 
 pub use aggregate::{AggregateSpec, HORIZON_DAYS, MAX_SERIES_WEEKS, MergeError, UsageAggregate};
+#[cfg(feature = "arrow")]
+pub use arrow::{stream_day_batches, stream_event_batches, stream_period_batches};
 pub use effect::{
     EFFECT_SERIES_WEEKS, EffectReport, Estimate, MIN_UNITS_PER_SIDE, POST_WEEKS, PRE_WEEKS, PanelUnit, ShortOf, Side,
     WaveEffect, estimate_effects, rollout_effects,

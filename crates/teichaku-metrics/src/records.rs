@@ -107,7 +107,7 @@ pub fn stream_period_records(
 }
 
 /// A record read from a row, with the member text the row gives.
-trait Keyed {
+pub(crate) trait Keyed {
     fn member(&self) -> MemberId;
 }
 
@@ -125,7 +125,7 @@ impl Keyed for PeriodRecord {
 
 /// The fields of a CSV row by column of the record's column list (`None` where the header lacks
 /// it or the field is blank).
-type Fields<'a> = [Option<&'a str>];
+pub(crate) type Fields<'a> = [Option<&'a str>];
 
 #[allow(clippy::too_many_arguments, reason = "one private driver shared by the two record kinds")]
 fn stream_records<T: DeserializeOwned + Keyed>(
@@ -171,14 +171,9 @@ fn stream_records<T: DeserializeOwned + Keyed>(
                 EventFormat::Csv => {
                     let places = places.as_deref().unwrap_or_default();
                     let result = splitter.split(&buffer, header_width, header_width).and_then(|fields| {
-                        let row: Vec<Option<&str>> = places
-                            .iter()
-                            .map(|p| p.and_then(|p| fields.get(p)).map(|f| f.trim()).filter(|f| !f.is_empty()))
-                            .collect();
-                        let text = row.first().copied().flatten().ok_or(LineError::MissingMember)?;
-                        let member = MemberId::from_ref(text).map_err(|e| LineError::Member(e.to_string()))?;
-                        let record = from_csv(&row, member)?;
-                        store(builder, &record, text, &push)
+                        let row: Vec<Option<&str>> =
+                            places.iter().map(|p| p.and_then(|p| fields.get(p)).copied()).collect();
+                        push_row(builder, &row, from_csv, &push)
                     });
                     match result {
                         Ok(()) => stored += 1,
@@ -203,6 +198,21 @@ fn stream_records<T: DeserializeOwned + Keyed>(
         return Err(StreamError::RecordColumns { problem: "no header".into(), expected: columns.join(", ") });
     }
     Ok(stored)
+}
+
+/// Reads and stores one row of fields laid out as the record's column list (`None` where the
+/// column is absent), each field trimmed and an empty one taken as absent.
+pub(crate) fn push_row<T: Keyed>(
+    builder: &mut EventStoreBuilder,
+    row: &Fields<'_>,
+    from_csv: fn(&Fields<'_>, MemberId) -> Result<T, LineError>,
+    push: &impl Fn(&mut EventStoreBuilder, u32, &T) -> Result<(), EventError>,
+) -> Result<(), LineError> {
+    let row: Vec<Option<&str>> = row.iter().map(|f| f.map(str::trim).filter(|f| !f.is_empty())).collect();
+    let text = row.first().copied().flatten().ok_or(LineError::MissingMember)?;
+    let member = MemberId::from_ref(text).map_err(|e| LineError::Member(e.to_string()))?;
+    let record = from_csv(&row, member)?;
+    store(builder, &record, text, push)
 }
 
 /// Stores `record` of the member the row names as `text`.
@@ -285,7 +295,7 @@ fn slug<T>(
 }
 
 /// A day record from a CSV row laid out as [`DAY_CSV_COLUMNS`].
-fn day_from_csv(row: &Fields<'_>, member: MemberId) -> Result<DayRecord, LineError> {
+pub(crate) fn day_from_csv(row: &Fields<'_>, member: MemberId) -> Result<DayRecord, LineError> {
     let field = |i: usize| row.get(i).copied().flatten();
     let mut record = DayRecord::new(member, date(field(1), "date")?);
     record.count = count(field(2), "count")?;
@@ -297,7 +307,7 @@ fn day_from_csv(row: &Fields<'_>, member: MemberId) -> Result<DayRecord, LineErr
 }
 
 /// A period record from a CSV row laid out as [`PERIOD_CSV_COLUMNS`].
-fn period_from_csv(row: &Fields<'_>, member: MemberId) -> Result<PeriodRecord, LineError> {
+pub(crate) fn period_from_csv(row: &Fields<'_>, member: MemberId) -> Result<PeriodRecord, LineError> {
     let field = |i: usize| row.get(i).copied().flatten();
     let active = count(field(3), "active_days")?.ok_or(LineError::MissingField { column: "active_days" })?;
     let mut record = PeriodRecord::new(member, date(field(1), "start")?, date(field(2), "end")?, active);

@@ -370,6 +370,37 @@ pub enum StreamError {
         /// The columns the records may have, required first.
         expected: String,
     },
+    /// Arrow record batches (a Parquet file, a data frame) lack a required column, or name one
+    /// the rows do not have, or one twice.
+    ///
+    /// ```
+    /// use teichaku_metrics::StreamError;
+    /// let e = StreamError::BatchColumns { problem: "no column `at`".into(), expected: "member, at".into() };
+    /// assert_eq!(e.to_string(), "no column `at`: expected member, at");
+    /// ```
+    #[error("{problem}: expected {expected}")]
+    BatchColumns {
+        /// What is wrong.
+        problem: String,
+        /// The columns the rows may have, required first.
+        expected: String,
+    },
+    /// A column of Arrow record batches holds values of a type it cannot hold.
+    ///
+    /// ```
+    /// use teichaku_metrics::StreamError;
+    /// let e = StreamError::ColumnType { column: "minutes".into(), found: "Boolean".into(), expected: "numbers" };
+    /// assert_eq!(e.to_string(), "column `minutes` holds Boolean values: expected numbers");
+    /// ```
+    #[error("column `{column}` holds {found} values: expected {expected}")]
+    ColumnType {
+        /// The column.
+        column: String,
+        /// The Arrow type found.
+        found: String,
+        /// What the column may hold.
+        expected: &'static str,
+    },
     /// The reader failed; the stream cannot go on.
     ///
     /// ```
@@ -494,7 +525,7 @@ pub(crate) fn header_name(h: &str) -> &str {
 }
 
 /// Where each known column sits in the header.
-struct Columns {
+pub(crate) struct Columns {
     count: usize,
     member: usize,
     at: usize,
@@ -505,7 +536,7 @@ struct Columns {
 }
 
 impl Columns {
-    fn of(headers: &[&str]) -> Result<Self, StreamError> {
+    pub(crate) fn of(headers: &[&str]) -> Result<Self, StreamError> {
         let names: Vec<&str> = headers.iter().map(|h| header_name(h)).collect();
         let column = |wanted: &str| names.iter().position(|h| *h == wanted);
         let (Some(member), Some(at)) = (column("member"), column("at")) else {
@@ -531,7 +562,7 @@ impl Columns {
     }
 
     /// Stores one record's event.
-    fn push(&self, record: &[&str], builder: &mut EventStoreBuilder) -> Result<(), LineError> {
+    pub(crate) fn push(&self, record: &[&str], builder: &mut EventStoreBuilder) -> Result<(), LineError> {
         let field = |col: Option<usize>| col.and_then(|c| record.get(c)).map(|s| s.trim()).filter(|s| !s.is_empty());
         let number = |col, column| {
             field(col)

@@ -1,5 +1,8 @@
 //! Python objects to JSON values and back, without a detour through JSON text.
 //!
+//! Facts: as below, and also numpy scalars (as the value they hold), with `None`, a float NaN,
+//! `pd.NA` and `pd.NaT` a missing fact.
+//!
 //! In: `None`, `bool`, `int`, `float`, `str`, `dict` with `str` keys, `list` and `tuple`, and
 //! `datetime.date`/`datetime.datetime` as their ISO 8601 text. Anything else, a non-finite float
 //! or nesting deeper than [`MAX_DEPTH`] is reported with the path where it sits.
@@ -57,12 +60,14 @@ pub(crate) fn to_facts(facts: &Bound<'_, PyAny>, what: &str) -> PyResult<FactInp
         let name: String = key.extract().map_err(|_| {
             pyo3::exceptions::PyTypeError::new_err(format!("{what} has a key that is not a str: {}", type_name(&key)))
         })?;
-        let input = if value.is_none() {
+        let value = native(value)?;
+        let input = if value.is_none() || is_missing(&value) {
             FactInput::Missing
         } else if let Ok(b) = value.cast::<PyBool>() {
             FactInput::Value(FactValue::Boolean(b.is_true()))
         } else if value.is_instance_of::<PyInt>() || value.is_instance_of::<PyFloat>() {
             match value.extract::<f64>() {
+                Ok(x) if x.is_nan() => FactInput::Missing,
                 Ok(x) => FactInput::Value(FactValue::Number(x)),
                 Err(_) => FactInput::Unsupported("int too large for a float".to_owned()),
             }
@@ -81,6 +86,23 @@ pub(crate) fn to_facts(facts: &Bound<'_, PyAny>, what: &str) -> PyResult<FactInp
         inputs.push((name, input));
     }
     Ok(inputs)
+}
+
+/// A numpy scalar (`np.int64`, `np.bool_`, `np.float32`, ...) as the Python value it holds
+/// (its `item()`); any other object as it is.
+fn native<'py>(value: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let numpy = value.get_type().module().is_ok_and(|m| m.to_cow().is_ok_and(|m| m == "numpy"));
+    if numpy && !value.is_instance_of::<PyString>() && value.hasattr("item")? {
+        return value.call_method0("item");
+    }
+    Ok(value)
+}
+
+/// Whether `value` is pandas' missing value (`pd.NA`, `pd.NaT`).
+fn is_missing(value: &Bound<'_, PyAny>) -> bool {
+    let ty = value.get_type();
+    let pandas = ty.module().is_ok_and(|m| m.to_cow().is_ok_and(|m| m.starts_with("pandas")));
+    pandas && ty.name().is_ok_and(|n| n.to_cow().is_ok_and(|n| n == "NAType" || n == "NaTType"))
 }
 
 /// The Python form of `value`.

@@ -19,6 +19,7 @@ mod calls;
 mod convert;
 mod more;
 mod problems;
+mod table;
 
 use chrono::NaiveDate;
 use pyo3::create_exception;
@@ -106,17 +107,42 @@ fn validate(py: Python<'_>, document: &Bound<'_, PyAny>, usage: Option<&Bound<'_
     match usage {
         None => py.detach(|| calls::load_with(&input, None).map(drop)).map_err(|f| raise(py, f)),
         // The opener is Python code: the files are read holding the interpreter.
-        Some(opener) => calls::load_with(&input, Some(&Opener(opener))).map(drop).map_err(|f| raise(py, f)),
+        Some(opener) => calls::load_with(&input, Some(&Opener::new(opener))).map(drop).map_err(|f| raise(py, f)),
     }
 }
 
-/// Usage event files opened by a Python callable: `opener(name)` returns bytes, str or a binary
-/// file object.
-struct Opener<'a, 'py>(&'a Bound<'py, PyAny>);
+/// Usage event files opened by a Python callable: `opener(name)` returns bytes, str, a binary
+/// file object, or a table with `__arrow_c_stream__` (a pandas, Polars or pyarrow table, read
+/// as Arrow record batches). What it returned for a name asked as batches, and was not a table,
+/// is kept for the text reading that follows, so the opener is called once a file.
+struct Opener<'a, 'py>(&'a Bound<'py, PyAny>, std::cell::RefCell<Option<(String, Bound<'py, PyAny>)>>);
+
+impl<'a, 'py> Opener<'a, 'py> {
+    fn new(opener: &'a Bound<'py, PyAny>) -> Self {
+        Self(opener, std::cell::RefCell::new(None))
+    }
+}
 
 impl teichaku::UsageSource for Opener<'_, '_> {
+    fn open_batches(&self, name: &str, _: teichaku::NamedBy) -> Option<std::io::Result<teichaku::RecordBatches<'_>>> {
+        let opened = self.0.call1((name,)).ok()?;
+        if !table::is_table(&opened) {
+            *self.1.borrow_mut() = Some((name.to_owned(), opened));
+            return None;
+        }
+        let reader = opened
+            .extract::<pyo3_arrow::input::AnyRecordBatch>()
+            .map_err(|e| std::io::Error::other(e.to_string()))
+            .and_then(|input| input.into_reader().map_err(|e| std::io::Error::other(e.to_string())));
+        Some(reader.map(|reader| Box::new(reader) as teichaku::RecordBatches<'_>))
+    }
+
     fn open(&self, name: &str, _: teichaku::NamedBy) -> std::io::Result<Box<dyn std::io::BufRead + '_>> {
-        let opened = self.0.call1((name,)).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let held = self.1.borrow_mut().take().filter(|(held, _)| held == name).map(|(_, opened)| opened);
+        let opened = match held {
+            Some(opened) => opened,
+            None => self.0.call1((name,)).map_err(|e| std::io::Error::other(e.to_string()))?,
+        };
         if let Ok(bytes) = opened.cast::<PyBytes>() {
             return Ok(Box::new(std::io::Cursor::new(bytes.as_bytes().to_vec())));
         }
@@ -186,17 +212,26 @@ fn evaluate<'py>(
 /// fact has (a list, a dict) or an unknown role raises EvaluationError listing every such
 /// problem with its subject's position ("subject") and "id"; a subject that is not such a dict
 /// raises TypeError.
+///
+/// `subjects` may also be a table (a pandas or Polars DataFrame, a pyarrow Table: anything with
+/// `__arrow_c_stream__`) with the columns of the command line's facts CSV: `subject`, `group`,
+/// `roles` and one per fact; a null, NaN or empty cell is a missing fact. With `arrow=True` the
+/// results come back as a pyarrow Table, one row per subject (see the README).
 #[pyfunction]
-#[pyo3(signature = (rubric, subjects, /))]
+#[pyo3(signature = (rubric, subjects, /, *, arrow = false))]
 fn evaluate_batch<'py>(
     py: Python<'py>,
     rubric: &Bound<'py, PyAny>,
     subjects: &Bound<'py, PyAny>,
+    arrow: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let (source, rows) = more::batch_args(rubric, subjects)?;
     let report = py
         .detach(|| calls::compile_rubric(&source).and_then(|compiled| calls::evaluate_batch(&compiled, &rows)))
         .map_err(|f| raise(py, f))?;
+    if arrow {
+        return table::report_table(py, &report);
+    }
     let value = calls::batch_value(&report)
         .map_err(|e| PyValueError::new_err(format!("the result cannot be written as JSON: {e}")))?;
     convert::to_python(py, &value)
@@ -222,7 +257,7 @@ fn assess<'py>(
     let as_of = day(as_of)?;
     let assessment = match usage {
         None => py.detach(|| calls::assess(&input, as_of, None)),
-        Some(opener) => calls::assess(&input, as_of, Some(&Opener(opener))),
+        Some(opener) => calls::assess(&input, as_of, Some(&Opener::new(opener))),
     }
     .map_err(|f| raise(py, f))?;
     to_python(py, &assessment)

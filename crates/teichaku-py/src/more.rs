@@ -57,7 +57,7 @@ pub(crate) fn what_if<'py>(
     let lang = lang.map(parse_lang).transpose()?;
     let output = match usage {
         None => py.detach(|| what_if_of(&input, as_of, &complete, lang, top, None)),
-        Some(opener) => what_if_of(&input, as_of, &complete, lang, top, Some(&Opener(opener))),
+        Some(opener) => what_if_of(&input, as_of, &complete, lang, top, Some(&Opener::new(opener))),
     }
     .map_err(|f| raise(py, f))?;
     to_python(py, &output)
@@ -161,7 +161,7 @@ fn report<'py>(
     };
     match usage {
         None => py.detach(|| made(None)),
-        Some(opener) => made(Some(&Opener(opener))),
+        Some(opener) => made(Some(&Opener::new(opener))),
     }
     .map_err(|f| raise(py, f))
 }
@@ -223,6 +223,9 @@ pub(crate) fn batch_args(
     subjects: &Bound<'_, PyAny>,
 ) -> PyResult<(calls::RubricSource, Vec<calls::SubjectInput>)> {
     let source = rubric_source(rubric)?;
+    if crate::table::is_table(subjects) {
+        return Ok((source, crate::table::subjects(subjects)?));
+    }
     if subjects.is_instance_of::<PyString>() || subjects.is_instance_of::<PyDict>() {
         return Err(PyTypeError::new_err(format!(
             "subjects must be a list of subject dicts, not {}",

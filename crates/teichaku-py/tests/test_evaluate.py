@@ -137,7 +137,6 @@ def test_unknown_fact_names_are_all_named(full_marks):
         ("usage_days_28", "twenty", "wrong_value_kind"),
         ("goal_sheet_ai_entry", 1, "wrong_value_kind"),
         ("incidents", True, "wrong_value_kind"),
-        ("usage_days_28", math.nan, "non_finite_value"),
         ("usage_days_28", math.inf, "non_finite_value"),
         ("usage_days_28", [20], "unsupported_value"),
         ("usage_days_28", {"days": 20}, "unsupported_value"),
@@ -149,6 +148,16 @@ def test_a_value_that_does_not_fit_names_the_fact(full_marks, fact, value, error
     [problem] = raised.value.problems
     assert (problem["error"], problem["fact"]) == (error, fact)
     assert f"`{fact}`" in problem["message"]
+
+
+def test_nan_is_a_missing_fact(full_marks):
+    # pandas writes a missing number as NaN: it is a missing fact, as None is, never a number.
+    with pytest.raises(teichaku.EvaluationError) as raised:
+        teichaku.evaluate(BUILTIN, {**full_marks, "usage_days_28": math.nan})
+    assert raised.value.problems[0]["facts"] == ["usage_days_28"]
+    assert teichaku.evaluate(V1, {**full_marks, "usage_days_28": math.nan}) == teichaku.evaluate(
+        V1, {**full_marks, "usage_days_28": None}
+    )
 
 
 def test_missing_facts_under_the_error_policy(rubric, full_marks):

@@ -602,6 +602,13 @@ impl Message for StreamError {
                 let columns = expected.split(", ").map(|c| format!("`{c}`")).collect::<Vec<_>>().join("、");
                 format!("1行目: 見出しの列が記録の形式に合いません（使える列: {columns}。必須の列が先）")
             }
+            StreamError::BatchColumns { expected, .. } => {
+                let columns = expected.split(", ").map(|c| format!("`{c}`")).collect::<Vec<_>>().join("、");
+                format!("列が形式に合いません（使える列: {columns}。必須の列が先）")
+            }
+            StreamError::ColumnType { column, found, .. } => {
+                format!("列 `{column}`の値の型 {found} はこの列に使えません")
+            }
             other => other.to_string(),
         }
     }

@@ -47,6 +47,8 @@ mod simulate;
 
 pub use assess::{AssessOptions, Assessment, assess, assess_with_store};
 pub use complete::{CompletionNameError, completions_named};
+#[cfg(feature = "arrow")]
+pub use load::RecordBatches;
 pub use load::{
     LoadError, LoadOptions, Loaded, MAX_BAD_LINES_KEPT, NamedBy, UsageBadLine, UsageFileReport, UsageReport,
     UsageSource, load, load_with,

@@ -123,7 +123,32 @@ pub trait UsageSource {
     /// Whatever keeps the file from being read; loading stops with
     /// [`LoadError::UsageFileUnreadable`].
     fn open(&self, name: &str, named_by: NamedBy) -> std::io::Result<Box<dyn BufRead + '_>>;
+
+    /// The usage file `name` as Arrow record batches, when this source holds it so (a Parquet
+    /// file, a data frame); `None`, the default, to have it opened as text by
+    /// [`UsageSource::open`]. Its columns are those of the text formats
+    /// ([`teichaku_metrics::stream_event_batches`] says which Arrow types each takes).
+    ///
+    /// # Errors
+    ///
+    /// Whatever keeps the file from being read; loading stops with
+    /// [`LoadError::UsageFileUnreadable`].
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// use teichaku::{NamedBy, UsageSource};
+    /// assert!(BTreeMap::<String, Vec<u8>>::new().open_batches("a.parquet", NamedBy::Caller).is_none());
+    /// ```
+    #[cfg(feature = "arrow")]
+    fn open_batches(&self, name: &str, named_by: NamedBy) -> Option<std::io::Result<RecordBatches<'_>>> {
+        let _ = (name, named_by);
+        None
+    }
 }
+
+/// Arrow record batches of one usage file, as a [`UsageSource`] hands them over.
+#[cfg(feature = "arrow")]
+pub type RecordBatches<'a> = Box<dyn Iterator<Item = Result<arrow_array::RecordBatch, arrow_schema::ArrowError>> + 'a>;
 
 impl UsageSource for BTreeMap<String, Vec<u8>> {
     fn open(&self, name: &str, _: NamedBy) -> std::io::Result<Box<dyn BufRead + '_>> {
@@ -288,6 +313,17 @@ impl std::fmt::Display for UsageBadLine {
 }
 
 impl UsageReport {
+    /// Counts what `file` gave: `stored` rows of `granularity`, and the bad lines since `before`.
+    fn stored(&mut self, file: &str, granularity: Granularity, stored: u64, before: u64) {
+        let bad_lines = self.bad_line_count - before;
+        match granularity {
+            Granularity::Day => self.day_records += stored,
+            Granularity::Period => self.period_records += stored,
+            _ => self.events += stored,
+        }
+        self.files.push(UsageFileReport { file: file.to_owned(), granularity, events: stored, bad_lines });
+    }
+
     fn bad(&mut self, file: &str, line: u64, error: &LineError) {
         self.bad_line_count += 1;
         if self.bad_lines.len() < MAX_BAD_LINES_KEPT {
@@ -392,6 +428,21 @@ pub fn load_with<'t>(
         .into_iter()
         .flat_map(|(files, named_by, granularity)| files.iter().map(move |f| (f, named_by, granularity)));
     for (file, named_by, granularity) in all {
+        #[cfg(feature = "arrow")]
+        if let Some(batches) = usage.open_batches(file, named_by) {
+            let batches =
+                batches.map_err(|e| LoadError::UsageFileUnreadable { file: file.clone(), problem: e.to_string() })?;
+            let before = report.bad_line_count;
+            let on_bad = |bad: teichaku_metrics::BadLine| report.bad(file, bad.line, &bad.error);
+            let stored = match granularity {
+                Granularity::Day => teichaku_metrics::stream_day_batches(batches, &mut builder, on_bad),
+                Granularity::Period => teichaku_metrics::stream_period_batches(batches, &mut builder, on_bad),
+                _ => teichaku_metrics::stream_event_batches(batches, &mut builder, on_bad),
+            }
+            .map_err(|error| LoadError::UsageFile { file: file.clone(), error })?;
+            report.stored(file, granularity, stored, before);
+            continue;
+        }
         let format = std::path::Path::new(file)
             .extension()
             .and_then(|e| e.to_str())
@@ -411,13 +462,7 @@ pub fn load_with<'t>(
             _ => stream_events_with(reader, format, &mut builder, &options.stream, on_bad),
         }
         .map_err(|error| LoadError::UsageFile { file: file.clone(), error })?;
-        let bad_lines = report.bad_line_count - before;
-        match granularity {
-            Granularity::Day => report.day_records += stored,
-            Granularity::Period => report.period_records += stored,
-            _ => report.events += stored,
-        }
-        report.files.push(UsageFileReport { file: file.clone(), granularity, events: stored, bad_lines });
+        report.stored(file, granularity, stored, before);
     }
     if report.bad_line_count > 0 && !options.skip_bad_lines {
         return Err(LoadError::BadLines { count: report.bad_line_count, lines: report.bad_lines });

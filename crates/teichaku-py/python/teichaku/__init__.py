@@ -49,7 +49,14 @@ def _opener(base_dir, usage_files):
         return given
     if base_dir is not None:
         base = Path(base_dir)
-        return lambda name: open(base / name, "rb")
+        def from_folder(name):
+            if name.lower().endswith(".parquet"):
+                import pyarrow.parquet
+
+                return pyarrow.parquet.read_table(base / name)
+            return open(base / name, "rb")
+
+        return from_folder
     return None
 
 
@@ -58,8 +65,9 @@ def validate(document, /, *, base_dir=None, usage_files=None):
 
     A document naming usage event files (``observations.usage_files``) has them read and checked
     as :func:`assess` reads them: from ``base_dir`` (the folder the names are relative to, as the
-    command line takes the document's folder) or from ``usage_files``, a mapping of each name to
-    its bytes. With neither, such a document raises :class:`DocumentError`
+    command line takes the document's folder; a ``.parquet`` file there is read with pyarrow) or
+    from ``usage_files``, a mapping of each name to its bytes, or to a table (a pandas or Polars
+    DataFrame, a pyarrow Table) with the file's columns. With neither, such a document raises :class:`DocumentError`
     ``usage_files_need_a_source``: the files are never skipped.
 
     Raises ValidationError listing every problem, each naming its ``record``, or DocumentError

@@ -329,6 +329,8 @@ fn every_event_line_error_has_japanese_words() {
         StreamError::RepeatedColumn { column: "at".into() },
         StreamError::Read { line: 3, problem: "gone".into() },
         StreamError::RecordColumns { problem: "no column `date`".into(), expected: "member, date".into() },
+        StreamError::BatchColumns { problem: "no column `at`".into(), expected: "member, at".into() },
+        StreamError::ColumnType { column: "at".into(), found: "Boolean".into(), expected: "timestamps or text" },
     ];
     check_all(&streams, &declared(METRICS_STREAM, "StreamError"));
     let stores = [
