@@ -57,14 +57,14 @@ const HELP: [(&str, &str); 52] = [
     ("*.format", "出力形式"),
     ("*.file", "評価用文書。`-` なら標準入力"),
     ("*.as_of", "数える最後の日（例：2026-11-01）。省略すると組織の時差での今日"),
-    ("*.events", "利用イベント（1回の利用に1行）を追加する CSV か1行1件の JSON のファイル。複数回指定できる"),
+    ("*.events", "利用イベント（1回の利用に1行）を追加する CSV、1行1件の JSON、Parquet のファイル。複数回指定できる"),
     (
         "*.days",
-        "メンバー・日ごとの利用記録（メンバーと日に1行：`member`、`date`、`count`、`minutes`、`task`、`tool`）の CSV か1行1件の JSON のファイル。複数回指定できる",
+        "メンバー・日ごとの利用記録（メンバーと日に1行：`member`、`date`、`count`、`minutes`、`task`、`tool`）の CSV、1行1件の JSON、Parquet のファイル。複数回指定できる",
     ),
     (
         "*.periods",
-        "メンバー・期間ごとの利用記録（メンバーと期間に1行：`member`、`start`、`end`、`active_days`、`count`、`minutes`）の CSV か1行1件の JSON のファイル。複数回指定できる",
+        "メンバー・期間ごとの利用記録（メンバーと期間に1行：`member`、`start`、`end`、`active_days`、`count`、`minutes`）の CSV、1行1件の JSON、Parquet のファイル。複数回指定できる",
     ),
     ("*.skip_bad_lines", "読めないイベント行があっても計算する（その行は報告する）"),
     (

@@ -205,11 +205,24 @@ fn a_bad_hr_member_list_and_init_refusals_are_described_in_japanese() {
 const COMMANDS: [&str; 11] =
     ["playbooks", "show", "graph", "validate", "kpis", "assess", "evaluate", "whatif", "init", "schema", "demo"];
 
-/// Names the help writes in Latin letters besides [`ALLOWED`]: formats, encodings, standards,
+/// Names the help writes in Latin letters besides [`ALLOWED`]: formats (Parquet among them), encodings, standards,
 /// the vendors' products whose exports are read, and `builtin`, the prefix of a built-in rubric
 /// as it is typed (in `--rubric`'s value name).
-const HELP_NAMES: [&str; 12] =
-    ["AI", "ISO", "UTC", "HTML", "BOM", "Shift_JIS", "Mermaid", "DOT", "GitHub", "Copilot", "Microsoft", "builtin"];
+const HELP_NAMES: [&str; 13] = [
+    "AI",
+    "ISO",
+    "UTC",
+    "HTML",
+    "BOM",
+    "Shift_JIS",
+    "Mermaid",
+    "DOT",
+    "Parquet",
+    "GitHub",
+    "Copilot",
+    "Microsoft",
+    "builtin",
+];
 
 /// The English words of a help text: [`english_words`] less the command names and [`HELP_NAMES`].
 fn help_english(text: &str) -> Vec<String> {
