@@ -156,6 +156,15 @@ impl UsageSource for Source<'_> {
             _ => self.files.open(name, named_by),
         }
     }
+
+    /// The files' Parquet batches: a vendor export is text, never batches.
+    #[cfg(feature = "parquet")]
+    fn open_batches(&self, name: &str, named_by: NamedBy) -> Option<std::io::Result<teichaku::RecordBatches<'_>>> {
+        match (named_by, self.vendors.texts.get(name)) {
+            (NamedBy::Caller, Some(_)) => None,
+            _ => self.files.open_batches(name, named_by),
+        }
+    }
 }
 
 /// The bytes of `path`, up to the vendor import's limit.
