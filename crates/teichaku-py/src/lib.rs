@@ -346,7 +346,8 @@ fn import_members<'py>(
 /// Returns a dict: `day_records_csv` (a member-day record file to name in the document's
 /// `usage_day_files` and hand to `assess` in `usage_files`), `days` (each record with the
 /// vendor `line` it comes from: the file's line `n` is `days[n - 2]`), `rows`,
-/// `rows_without_use`, `bad_lines` (each with `line` and `message`) and `bad_line_count`.
+/// `rows_without_use`, `bad_lines` (each with `line`, `message` and `message_ja`, the same in
+/// Japanese) and `bad_line_count`.
 ///
 /// Raises ValueError for an unknown vendor, DocumentError when the export or the login list
 /// cannot be read at all.
@@ -359,19 +360,31 @@ fn read_vendor<'py>(
     github_logins: Option<&str>,
 ) -> PyResult<Bound<'py, PyAny>> {
     use teichaku_import::{GithubLogins, Vendor};
+    use teichaku_report::Message;
     let vendor: Vendor =
         vendor.parse().map_err(|e: teichaku_import::VendorError| PyValueError::new_err(e.to_string()))?;
-    let unreadable =
-        |message: String| raise(py, Failure::one(Kind::Document, "unreadable_vendor_export", message, Map::new()));
+    // Every message in English and, as `message_ja`, in Japanese, as the binding's other problems.
+    let unreadable = |e: teichaku_import::VendorError| {
+        let failure = Failure::one(Kind::Document, "unreadable_vendor_export", e.to_string(), Map::new());
+        raise(py, failure.with_ja(&e.message(teichaku::model::Lang::Ja)))
+    };
     let logins = match github_logins {
-        Some(text) => GithubLogins::from_csv(text.as_bytes()).map_err(|e| unreadable(e.to_string()))?,
+        Some(text) => GithubLogins::from_csv(text.as_bytes()).map_err(unreadable)?,
         None => GithubLogins::default(),
     };
     let bytes = data.as_bytes();
-    let read =
-        py.detach(|| teichaku_import::read_vendor(vendor, bytes, &logins)).map_err(|e| unreadable(e.to_string()))?;
-    let bad_lines: Vec<serde_json::Value> =
-        read.bad_lines.iter().map(|b| serde_json::json!({ "line": b.line, "message": b.to_string() })).collect();
+    let read = py.detach(|| teichaku_import::read_vendor(vendor, bytes, &logins)).map_err(unreadable)?;
+    let bad_lines: Vec<serde_json::Value> = read
+        .bad_lines
+        .iter()
+        .map(|b| {
+            serde_json::json!({
+                "line": b.line,
+                "message": b.to_string(),
+                "message_ja": b.message(teichaku::model::Lang::Ja),
+            })
+        })
+        .collect();
     let value = serde_json::json!({
         "vendor": read.vendor,
         "day_records_csv": read.day_records_csv(),

@@ -19,7 +19,13 @@ def test_a_github_copilot_export_is_assessed_with_its_bad_lines_named():
     logins = (DATA / "github-logins.csv").read_text(encoding="utf-8")
     read = teichaku.read_vendor((DATA / "github-copilot.ndjson").read_bytes(), "github-copilot", github_logins=logins)
     assert (read["rows"], len(read["days"]), read["rows_without_use"], read["bad_line_count"]) == (10, 8, 1, 1)
-    assert read["bad_lines"] == [{"line": 11, "message": 'line 11: `day`: "2026-08-32" is not a day such as 2025-10-01'}]
+    assert read["bad_lines"] == [
+        {
+            "line": 11,
+            "message": 'line 11: `day`: "2026-08-32" is not a day such as 2025-10-01',
+            "message_ja": '11行目: `day`: "2026-08-32"は 2025-10-01 のような日付ではありません',
+        }
+    ]
     assert read["days"][0] == {"line": 1, "member": "E001", "date": "2026-08-03", "count": 8, "tool": "github-copilot"}
     # The stranger's record is refused by the engine: left out here, it is named by its line.
     assert [d["line"] for d in read["days"] if d["member"] == "stranger"] == [9]
