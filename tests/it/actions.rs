@@ -450,3 +450,34 @@ fn a_training_record_of_the_track_since_the_tool_came_takes_a_member_off_the_lis
     };
     assert_eq!(new_tool_reasons(&actions), [(Some(unit(2)), vec![member(0x105)], "2026-04-10".to_owned(), 10)]);
 }
+
+#[test]
+fn a_member_is_held_to_the_latest_tool_they_got() {
+    // Two tools, on 05-20 and 06-01: 105, trained on 05-25 (after the first), waits for the
+    // second only; 103, never trained since 04-10, too. One reason, naming the later tool.
+    let two = json!([
+        { "tool": "search-ai", "available_from": "2026-05-20" },
+        { "tool": "meeting-notes-ai", "available_from": "2026-06-01" },
+    ]);
+    let mut doc = small();
+    push(
+        &mut doc,
+        "/observations/trainings",
+        json!({ "member": member(0x105).to_string(), "date": "2026-05-25", "track": "basics" }),
+    );
+    set(&mut doc, "/organisation/tools", two);
+    let snapshot = load(&doc).unwrap();
+    let as_of = "2026-06-11".parse().unwrap();
+    let report = kpis(&snapshot, as_of, &KpiOptions::default()).unwrap();
+    let actions =
+        next_actions(&snapshot, &report, &plan(&snapshot, as_of), &readiness(&snapshot, &report), None).actions;
+    let tools: Vec<(String, Vec<teichaku::model::MemberId>)> = actions
+        .iter()
+        .flat_map(|a| &a.reasons)
+        .filter_map(|r| match r {
+            Reason::NewTool { tool, members, .. } => Some((tool.to_string(), members.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(tools, [("meeting-notes-ai".to_owned(), vec![member(0x103), member(0x105)])]);
+}

@@ -32,7 +32,7 @@ use crate::DocumentError;
 /// | rollout waves | 10,000 | `validate*` | [`Limit::Waves`] |
 /// | task baselines (organisation, playbook) | 10,000 each | `validate*` | [`Limit::TaskBaselines`] |
 /// | dated changes to members' facts | 10,000,000 | `validate*` | [`Limit::Changes`] |
-/// | new tools | 10,000 | `validate*` | [`Limit::Tools`] |
+/// | new tools | 100 | `validate*` | [`Limit::Tools`] |
 /// | phases | 1,000 | `validate*` | [`Limit::Phases`] |
 /// | criteria of one gate | 1,000 | `validate*` | [`Limit::GateCriteria`] |
 /// | activities | 10,000 | `validate*` | [`Limit::Activities`] |
@@ -147,7 +147,7 @@ impl Limits {
         max_waves: 10_000,
         max_task_baselines: 10_000,
         max_changes: 10_000_000,
-        max_tools: 10_000,
+        max_tools: 100,
         max_phases: 1_000,
         max_gate_criteria: 1_000,
         max_activities: 10_000,

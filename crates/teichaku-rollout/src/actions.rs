@@ -23,7 +23,8 @@ use serde::{Deserialize, Serialize};
 use teichaku_metrics::{KpiReport, Level, Scope, TargetState};
 use teichaku_model::{
     Activity, ActivityId, ActivityScope, Audience, Check, Comparison, Condition, CriterionId, InterventionId, Kpi,
-    KpiTarget, Localized, MemberId, PhaseId, Role, ToolId, TrainingTrack, UnitId, UrgencyCoefficients, ValidSnapshot,
+    KpiTarget, Localized, MemberId, NewTool, PhaseId, Role, ToolId, TrainingTrack, UnitId, UrgencyCoefficients,
+    ValidSnapshot,
 };
 
 use crate::done::DoneIndex;
@@ -458,51 +459,49 @@ pub fn next_actions(
         }
     }
 
-    // The next cycle for a new tool: a training held before the tool came is held again for the
+    // The next cycle for a new tool: a training held before a tool came is held again for the
     // members of its audience who get the tool and have no record of the training's track from
-    // the tool's day on. Urgent as a catch-up session, plus a point a day since the tool came for
-    // at most 7 days (as a late routine): it ranks under the barrier's work (`barrier_work`),
-    // which the rollout's own progress waits for, and over the routines that are merely due.
-    for tool in snapshot.organisation().tools.iter().filter(|t| t.available_from <= as_of) {
-        let covered: Option<BTreeSet<UnitId>> =
-            (!tool.units.is_empty()).then(|| tool.units.iter().flat_map(|&u| snapshot.units_under(u)).collect());
-        let retrained: BTreeSet<(MemberId, TrainingTrack)> = snapshot
-            .observations()
-            .trainings
-            .iter()
-            .filter(|t| t.date >= tool.available_from && t.date <= as_of)
-            .map(|t| (t.member, t.track))
-            .collect();
+    // the tool's day on. Each member is held to the latest tool they got (a record after it
+    // covers the tools before), so the plan is read once whatever the number of tools. Urgent as
+    // a catch-up session, plus a point a day since the tool came for at most 14 days: it ranks
+    // under the barrier's work (`barrier_work`), which the rollout's own progress waits for, and
+    // over the routines that are merely due.
+    let tools = NewTools::new(snapshot, as_of);
+    if !tools.is_empty() {
+        let last_trained = last_trained(snapshot, as_of);
         for i in plan.instances.iter().filter(|i| i.waiting_on.is_empty() && !i.wave_blocked && wave_may_start(i.wave))
         {
-            let Some(held) = i.done.filter(|&held| held < tool.available_from) else { continue };
+            let Some(held) = i.done else { continue };
             let Some((position, a)) = look.activity(&i.key.activity) else { continue };
             let (Some(audience), Some(track)) = (audience_of(a), a.trains) else { continue };
-            let members: Vec<MemberId> = audiences
-                .members(snapshot, audience, i.key.unit)
-                .into_iter()
-                .filter(|&m| !retrained.contains(&(m, track)))
-                .filter(|&m| covered.as_ref().is_none_or(|c| snapshot.member(m).is_some_and(|m| c.contains(&m.unit))))
-                .collect();
-            if members.is_empty() {
-                continue;
+            // The members to train again, by the tool they wait for (its position in the list).
+            let mut waiting: BTreeMap<usize, Vec<MemberId>> = BTreeMap::new();
+            for m in audiences.members(snapshot, audience, i.key.unit) {
+                let Some((t, tool)) = snapshot.member(m).and_then(|x| tools.latest_for(x.unit)) else { continue };
+                let since = last_trained.get(&(m, track)).is_some_and(|&d| d >= tool.available_from);
+                if tool.available_from > held && !since {
+                    waiting.entry(t).or_default().push(m);
+                }
             }
-            let waiting_days = (as_of - tool.available_from).num_days().max(0);
-            let reason = Reason::NewTool {
-                activity: a.id.clone(),
-                unit: i.key.unit,
-                tool: tool.tool.clone(),
-                available_from: tool.available_from,
-                held,
-                members,
-                waiting_days,
-            };
-            let terms = UrgencyTerms {
-                sequence: k.catch_up,
-                overdue: k.overdue_per_day * waiting_days.min(14) as f64,
-                ..UrgencyTerms::default()
-            };
-            out.activity((position, a), i.key.unit, None, reason, terms);
+            for (t, members) in waiting {
+                let Some(tool) = snapshot.organisation().tools.get(t) else { continue };
+                let waiting_days = (as_of - tool.available_from).num_days().max(0);
+                let reason = Reason::NewTool {
+                    activity: a.id.clone(),
+                    unit: i.key.unit,
+                    tool: tool.tool.clone(),
+                    available_from: tool.available_from,
+                    held,
+                    members,
+                    waiting_days,
+                };
+                let terms = UrgencyTerms {
+                    sequence: k.catch_up,
+                    overdue: k.overdue_per_day * waiting_days.min(14) as f64,
+                    ..UrgencyTerms::default()
+                };
+                out.activity((position, a), i.key.unit, None, reason, terms);
+            }
         }
     }
 
@@ -1030,6 +1029,58 @@ const LONG_CADENCE_DAYS: u32 = 30;
 /// activity that is not a training.
 fn training_audience<'a>(a: &'a Activity, everyone: &'a Audience) -> Option<&'a Audience> {
     a.trains.map(|_| a.audience.as_ref().unwrap_or(everyone))
+}
+
+/// The new tools that have come by a day: the latest for everyone, and the latest for each unit
+/// that a tool for some units reaches (the units named and those under them).
+struct NewTools<'a> {
+    everyone: Option<(usize, &'a NewTool)>,
+    by_unit: BTreeMap<UnitId, (usize, &'a NewTool)>,
+}
+
+impl<'a> NewTools<'a> {
+    fn new(snapshot: &'a ValidSnapshot, as_of: NaiveDate) -> Self {
+        let mut out = Self { everyone: None, by_unit: BTreeMap::new() };
+        let later = |held: Option<&(usize, &NewTool)>, tool: &NewTool| {
+            held.is_none_or(|(_, h)| tool.available_from > h.available_from)
+        };
+        for (t, tool) in snapshot.organisation().tools.iter().enumerate().filter(|(_, t)| t.available_from <= as_of) {
+            if tool.units.is_empty() {
+                if later(out.everyone.as_ref(), tool) {
+                    out.everyone = Some((t, tool));
+                }
+                continue;
+            }
+            for unit in tool.units.iter().flat_map(|&u| snapshot.units_under(u)) {
+                if later(out.by_unit.get(&unit), tool) {
+                    out.by_unit.insert(unit, (t, tool));
+                }
+            }
+        }
+        out
+    }
+
+    fn is_empty(&self) -> bool {
+        self.everyone.is_none() && self.by_unit.is_empty()
+    }
+
+    /// The latest tool a member of `unit` got, with its position in the organisation's list.
+    fn latest_for(&self, unit: UnitId) -> Option<(usize, &'a NewTool)> {
+        match (self.everyone, self.by_unit.get(&unit).copied()) {
+            (Some(e), Some(u)) => Some(if u.1.available_from > e.1.available_from { u } else { e }),
+            (e, u) => e.or(u),
+        }
+    }
+}
+
+/// Each member's last training record of each track on or before `as_of`.
+fn last_trained(snapshot: &ValidSnapshot, as_of: NaiveDate) -> BTreeMap<(MemberId, TrainingTrack), NaiveDate> {
+    let mut last = BTreeMap::new();
+    for t in snapshot.observations().trainings.iter().filter(|t| t.date <= as_of) {
+        let day = last.entry((t.member, t.track)).or_insert(t.date);
+        *day = (*day).max(t.date);
+    }
+    last
 }
 
 fn trained_members(snapshot: &ValidSnapshot, as_of: NaiveDate) -> BTreeSet<MemberId> {
