@@ -397,6 +397,11 @@ fn an_activity_with_an_audience_names_it_and_is_not_needed_where_it_has_nobody()
 /// pattern given. Sales (the pilot) was trained on 04-10; Support (wave 1) has no ambassador, so
 /// its training has not happened and it has not passed the first gate in its own scope.
 fn three_waves(pattern: &str) -> teichaku::model::ValidSnapshot {
+    load(&three_waves_doc(pattern)).unwrap()
+}
+
+/// The document of [`three_waves`].
+fn three_waves_doc(pattern: &str) -> serde_json::Value {
     let mut doc = small();
     set(&mut doc, "/organisation/deployment_pattern", json!(pattern));
     push(
@@ -419,7 +424,7 @@ fn three_waves(pattern: &str) -> teichaku::model::ValidSnapshot {
         json!({ "id": "trained-here", "title": { "en": "Trained", "ja": "研修済み" }, "weight": 1,
                 "check": { "kind": "activity_done", "activity": "training" } }),
     );
-    load(&doc).unwrap()
+    doc
 }
 
 #[test]
@@ -444,4 +449,70 @@ fn top_down_every_wave_after_the_pilot_follows_the_pilots_gate() {
     assert!(!training.wave_blocked);
     assert_eq!(training.status, Status::Ready);
     assert!(top_down.actions.actions.iter().any(|x| x.code == "activity:training" && x.covers(Some(unit(4)))));
+}
+
+/// [`three_waves`] with Legal grown to `staff` more members (110, 111, …) and `users` of Legal's
+/// members using AI on 2026-04-16, inside the trailing week of 2026-04-20.
+fn three_waves_with_legal_use(pattern: &str, staff: u128, users: u128) -> teichaku::model::ValidSnapshot {
+    let mut doc = three_waves_doc(pattern);
+    for n in 0..staff {
+        push(
+            &mut doc,
+            "/organisation/members",
+            json!({ "id": format!("00000000-0000-0000-0000-{:012}", 110 + n), "name": format!("Legal {n}"),
+                    "unit": "00000000-0000-0000-0000-000000000004", "roles": ["staff"], "joined": "2026-01-01" }),
+        );
+    }
+    for n in 0..users {
+        push(
+            &mut doc,
+            "/observations/usage",
+            json!({ "member": format!("00000000-0000-0000-0000-{:012}", 109 + n), "at": "2026-04-16T10:00:00Z", "minutes": 5 }),
+        );
+    }
+    load(&doc).unwrap()
+}
+
+#[test]
+fn bottom_up_a_unit_where_use_already_rises_goes_ahead_of_its_wave() {
+    let as_of = day("2026-04-20");
+    let legal_proposed = |a: &teichaku::Assessment| {
+        a.actions.actions.iter().any(|x| x.code == "activity:training" && x.covers(Some(unit(4))))
+    };
+    // Legal: 5 members, 3 of whom used AI in the trailing week (60 % ≥ 50 %). The pilot (Sales)
+    // passed its first gate; Support (wave 1) waits for an ambassador, and Legal's wave for Support's.
+    let snapshot = three_waves_with_legal_use("bottom_up", 4, 3);
+    let bottom_up = assess(&snapshot, as_of).unwrap();
+    let waves = &bottom_up.readiness.waves;
+    assert!(!waves[1].may_start && !waves[2].may_start);
+    assert!(waves[2].blocked_by.contains(&teichaku::rollout::WaveBlock::PreviousWave { wave: 1 }), "{:?}", waves[2]);
+    assert_eq!(waves[2].ahead, [unit(4)]);
+    assert!(bottom_up.readiness.reaches(Some(2), Some(unit(4))));
+    assert_eq!(bottom_up.readiness.reached().collect::<Vec<_>>(), [unit(2), unit(4)]);
+    let training = bottom_up
+        .plan
+        .instances
+        .iter()
+        .find(|i| i.key.activity.as_str() == "training" && i.key.unit == Some(unit(4)))
+        .unwrap();
+    assert!(!training.wave_blocked);
+    assert_eq!(training.status, Status::Ready);
+    assert!(legal_proposed(&bottom_up));
+    let text = teichaku_report::assessment_text(&snapshot, &bottom_up, 10, teichaku::model::Lang::En);
+    assert!(text.contains("(ahead, use already rises: Legal)"), "{text}");
+
+    // Hybrid and top-down with the same use: Legal waits for its wave.
+    let hybrid = assess(&three_waves_with_legal_use("hybrid", 4, 3), as_of).unwrap();
+    assert!(hybrid.readiness.waves[2].ahead.is_empty());
+    assert!(!legal_proposed(&hybrid));
+
+    // Bottom-up with 2 users of 5 (40 %): use does not rise enough.
+    let few = assess(&three_waves_with_legal_use("bottom_up", 4, 2), as_of).unwrap();
+    assert!(few.readiness.waves[2].ahead.is_empty());
+    assert!(!legal_proposed(&few));
+
+    // Bottom-up with Legal's one member using AI: 100 %, but withheld (under the minimum group
+    // of 5), so it decides nothing.
+    let withheld = assess(&three_waves_with_legal_use("bottom_up", 0, 1), as_of).unwrap();
+    assert!(withheld.readiness.waves[2].ahead.is_empty());
 }

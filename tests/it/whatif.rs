@@ -52,7 +52,7 @@ fn action(code: &str, scope: ActionScope) -> ActionRef {
 }
 
 #[test]
-fn completing_sales_training_unblocks_its_practice_task_but_not_the_next_wave() {
+fn appointing_supports_ambassador_opens_its_wave_and_sales_training_its_practice_task() {
     let snapshot = load(&small()).unwrap();
     let a = assess(&snapshot, day("2026-04-05")).unwrap();
     let ranked = best_single_action(&snapshot, &a).unwrap();
@@ -61,15 +61,19 @@ fn completing_sales_training_unblocks_its_practice_task_but_not_the_next_wave() 
     assert_eq!(
         summary,
         [
+            // Sales passed the first gate in its own scope (the aim declared; its weekly-active
+            // is withheld), so Support's wave waits only for its ambassador: appointing one opens
+            // Support's training to its three members. Readiness decides when a wave starts; the
+            // plan no longer holds the wave's work until Sales' training is done.
+            ("appoint:ambassador", ActionScope::Unit(unit(3)), 1, 3),
             ("activity:training", ActionScope::Unit(unit(2)), 1, 2), // Sales' practice task; 103 and 104
-            // Support's ambassador alone opens nothing: the wave also waits for Sales' training.
-            ("appoint:ambassador", ActionScope::Unit(unit(3)), 0, 0),
             ("activity:weekly-meeting", ActionScope::Organisation, 0, 0),
         ]
     );
-    assert_eq!(ranked[0].instances, [key("training", Some(2))]);
-    assert_eq!(ranked[0].unblocked, [key("practice-task", Some(2))]);
-    assert!(ranked[1].unblocked.is_empty() && ranked[2].unblocked.is_empty());
+    assert_eq!(ranked[0].unblocked, [key("training", Some(3))]);
+    assert_eq!(ranked[1].instances, [key("training", Some(2))]);
+    assert_eq!(ranked[1].unblocked, [key("practice-task", Some(2))]);
+    assert!(ranked[2].unblocked.is_empty());
 }
 
 #[test]

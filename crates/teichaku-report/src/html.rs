@@ -514,7 +514,9 @@ impl Ctx<'_> {
                             WaveBlock::RoleMissing { role: r, .. } => {
                                 format!("{} {}", self.t("no", "不在:"), role(*r, lang))
                             }
-                            WaveBlock::PreviousWaveGate { .. } => self.t("previous wave", "前の波").to_owned(),
+                            WaveBlock::PreviousWaveGate { .. } | WaveBlock::PreviousWave { .. } => {
+                                self.t("previous wave", "前の波").to_owned()
+                            }
                             _ => String::new(),
                         })
                         .collect::<std::collections::BTreeSet<_>>()
@@ -534,6 +536,11 @@ impl Ctx<'_> {
                             }
                             Some(None) => self.t("all passed", "全通過").to_owned(),
                             None => String::new(),
+                        };
+                        let note = if w.ahead.contains(&u) {
+                            format!("{} · {}", self.t("ahead", "先行"), note)
+                        } else {
+                            note
                         };
                         (self.unit_name(u), note)
                     })

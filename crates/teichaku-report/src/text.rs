@@ -202,6 +202,10 @@ pub fn assessment_text(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lan
                 (WaveBlock::RoleMissing { unit: u, role, .. }, _) => {
                     format!("{} has no {}", unit(snapshot, *u), role.title(lang))
                 }
+                (WaveBlock::PreviousWave { wave }, Lang::Ja) => {
+                    format!("{}がまだ開始できない", crate::words::wave(*wave, lang))
+                }
+                (WaveBlock::PreviousWave { wave }, _) => format!("wave {} may not start yet", wave + 1),
                 (WaveBlock::PreviousWaveGate { unit: u, .. }, Lang::Ja) => {
                     format!("{}が最初の移行条件を満たしていない", unit(snapshot, *u))
                 }
@@ -213,6 +217,13 @@ pub fn assessment_text(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lan
             .collect();
         if !reasons.is_empty() {
             let _ = write!(out, " — {}", reasons.join(p.semi));
+        }
+        if !w.ahead.is_empty() {
+            let names: Vec<String> = w.ahead.iter().map(|u| unit(snapshot, *u)).collect();
+            let _ = match lang {
+                Lang::Ja => write!(out, "（利用が広がっている{}は先行して開始）", names.join(p.comma)),
+                _ => write!(out, " (ahead, use already rises: {})", names.join(p.comma)),
+            };
         }
         out.push('\n');
     }

@@ -322,11 +322,12 @@ pub fn next_actions(
     // Ready and overdue activity instances whose prerequisites are all done (an overdue instance
     // still waiting is reached through what it waits for).
     // Work in a unit whose wave may not start yet waits until readiness says it may.
-    let wave_may_start = |wave: Option<usize>| wave.is_none_or(|w| readiness.waves.get(w).is_none_or(|x| x.may_start));
+    // (or, bottom-up, the unit went ahead of it).
+    let wave_may_start = |i: &crate::InstancePlan| readiness.reaches(i.wave, i.key.unit);
     for i in plan
         .instances
         .iter()
-        .filter(|i| matches!(i.status, Status::Ready | Status::Overdue) && i.can_start() && wave_may_start(i.wave))
+        .filter(|i| matches!(i.status, Status::Ready | Status::Overdue) && i.can_start() && wave_may_start(i))
     {
         let Some((position, a)) = look.activity(&i.key.activity) else { continue };
         let scope = i.key.unit.map_or(ActionScope::Organisation, ActionScope::Unit);
@@ -360,7 +361,7 @@ pub fn next_actions(
     // The instances, listed by activity once, and found by activity and unit position.
     let by_key = Locator::new(snapshot, plan);
     let held_back = |position: usize, unit: Option<UnitId>| {
-        by_key.at(position, unit).is_some_and(|i| !i.waiting_on.is_empty() || i.wave_blocked || !wave_may_start(i.wave))
+        by_key.at(position, unit).is_some_and(|i| !i.waiting_on.is_empty() || i.wave_blocked || !wave_may_start(i))
     };
     // The activities an `activity_recent` criterion keeps, with the shortest window that reads
     // them: of the current phase and those before it (every phase, once all have passed); a
@@ -429,8 +430,7 @@ pub fn next_actions(
     let audience_of = |a| training_audience(a, &everyone);
     if pb.activities.iter().any(|a| a.trains.is_some()) {
         let trained = trained();
-        for i in plan.instances.iter().filter(|i| i.waiting_on.is_empty() && !i.wave_blocked && wave_may_start(i.wave))
-        {
+        for i in plan.instances.iter().filter(|i| i.waiting_on.is_empty() && !i.wave_blocked && wave_may_start(i)) {
             let Some(held) = i.done else { continue };
             let Some((position, a)) = look.activity(&i.key.activity) else { continue };
             let Some(audience) = audience_of(a) else { continue };
@@ -469,8 +469,7 @@ pub fn next_actions(
     let tools = NewTools::new(snapshot, as_of);
     if !tools.is_empty() {
         let last_trained = last_trained(snapshot, as_of);
-        for i in plan.instances.iter().filter(|i| i.waiting_on.is_empty() && !i.wave_blocked && wave_may_start(i.wave))
-        {
+        for i in plan.instances.iter().filter(|i| i.waiting_on.is_empty() && !i.wave_blocked && wave_may_start(i)) {
             let Some(held) = i.done else { continue };
             let Some((position, a)) = look.activity(&i.key.activity) else { continue };
             let (Some(audience), Some(track)) = (audience_of(a), a.trains) else { continue };
@@ -546,7 +545,7 @@ pub fn next_actions(
                     let Some(Check::ActivityDone { activity }) = first.map(|c| &c.check) else { continue };
                     let reason = Reason::WaveBlocked { wave: w.wave, criterion: criterion.clone() };
                     let per_unit = look.activity(activity).is_some_and(|(_, a)| a.scope == ActivityScope::PerUnit);
-                    for key in startable_for(plan, &by_key, activity, &waves_open, per_unit.then_some(*unit)) {
+                    for key in startable_for(plan, &by_key, activity, readiness, per_unit.then_some(*unit)) {
                         let Some(x) = look.activity(&key.activity) else { continue };
                         let due = by_key.get(&key).and_then(|i| i.due);
                         out.activity(x, key.unit, due, reason.clone(), terms);
@@ -565,7 +564,7 @@ pub fn next_actions(
     let unit_heres: Vec<Here<'_>> = readiness
         .units
         .iter()
-        .filter(|u| waves_open.get(u.wave).copied().unwrap_or(true))
+        .filter(|u| readiness.reaches(Some(u.wave), Some(u.unit)))
         .map(|u| here(ActionScope::Unit(u.unit)))
         .collect();
     // Where each intervention fired, for the barrier point below.
@@ -690,7 +689,7 @@ pub fn next_actions(
             }
             let open = matches!(i.status, Status::Ready | Status::Overdue) && i.can_start();
             let catch_up = trains && untrained_left(i);
-            if !(open || catch_up || again(i)) || !wave_may_start(i.wave) {
+            if !(open || catch_up || again(i)) || !wave_may_start(i) {
                 continue;
             }
             let Some(x) = look.activity(&i.key.activity) else { continue };
@@ -784,7 +783,7 @@ pub fn next_actions(
                     // an activity done before but not lately (`activity_recent`, organisation-wide)
                     // again, now; when nothing can start yet (its window has not opened), the
                     // criterion itself.
-                    let keys = startable_for(plan, &by_key, activity, &waves_open, None);
+                    let keys = startable_for(plan, &by_key, activity, readiness, None);
                     let recurring = matches!(c.check, Check::ActivityRecent { .. });
                     let again = recurring && keys.is_empty() && look.done(activity, None);
                     if let Some(x) = look.activity(activity).filter(|_| again) {
@@ -794,9 +793,23 @@ pub fn next_actions(
                         let item = Item::Barrier(position);
                         out.add(item, c.id.as_str(), &c.title, Role::PromotionLead, scope, None, reason.clone(), terms);
                     }
-                    for key in keys {
+                    // The barrier's own term goes to the activities of at most `BARRIER_ACTIVITIES`
+                    // (those most work waits on, then by id): where units stand at different steps
+                    // of the barrier's chain, the rest is barrier work, so the chain does not
+                    // crowd overdue time-critical work out of the top five.
+                    let mut weight: BTreeMap<&ActivityId, usize> = BTreeMap::new();
+                    for key in &keys {
+                        *weight.entry(&key.activity).or_default() += by_key.get(key).map_or(0, |i| i.blocking) + 1;
+                    }
+                    let mut ranked: Vec<(&ActivityId, usize)> = weight.into_iter().collect();
+                    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+                    let lead: BTreeSet<ActivityId> =
+                        ranked.iter().take(BARRIER_ACTIVITIES).map(|(a, _)| (*a).clone()).collect();
+                    let rest = UrgencyTerms { sequence: k.barrier_work, ..terms };
+                    for key in &keys {
                         if let Some(x) = look.activity(&key.activity) {
-                            let due = by_key.get(&key).and_then(|i| i.due);
+                            let due = by_key.get(key).and_then(|i| i.due);
+                            let terms = if lead.contains(&key.activity) { terms } else { rest };
                             out.activity(x, key.unit, due, reason.clone(), terms);
                         }
                     }
@@ -881,8 +894,8 @@ pub fn next_actions(
             let Some(instance) = by_key.get(&key).filter(|i| i.done.is_none()) else { continue };
             // In a unit whose wave may not start, nothing of the playbook goes ahead of the wave:
             // the bare appointment stands for it.
-            let keys = if wave_may_start(instance.wave) {
-                startable_for(plan, &by_key, &a.id, &waves_open, unit)
+            let keys = if wave_may_start(instance) {
+                startable_for(plan, &by_key, &a.id, readiness, unit)
             } else {
                 Vec::new()
             };
@@ -1336,6 +1349,17 @@ fn holds(condition: &Condition, look: &Lookups<'_>, here: &Here<'_>) -> bool {
     }
 }
 
+/// The most activities the barrier point's own term (`barrier_point`) goes to: the barrier
+/// activity and the prerequisites most work waits on. Where the rollout's units stand at
+/// different steps of the barrier's chain, the other activities of the chain are barrier work
+/// (`barrier_work`), so the barrier leads the list without crowding overdue time-critical work
+/// (a one-month check, say) out of the top five.
+///
+/// ```
+/// assert_eq!(teichaku_rollout::BARRIER_ACTIVITIES, 3);
+/// ```
+pub const BARRIER_ACTIVITIES: usize = 3;
+
 /// Days an intervention rests after its activity was run in a scope: a week for its effect and
 /// a week to measure it.
 const INTERVENTION_REST_DAYS: i64 = 14;
@@ -1372,7 +1396,7 @@ fn startable_for(
     plan: &RolloutPlan,
     by_key: &Locator<'_>,
     activity: &ActivityId,
-    waves_open: &[bool],
+    readiness: &ReadinessReport,
     unit: Option<UnitId>,
 ) -> Vec<crate::InstanceKey> {
     let mut stack: Vec<&crate::InstancePlan> = match unit {
@@ -1398,7 +1422,7 @@ fn startable_for(
             continue;
         }
         if i.can_start() {
-            if i.wave.is_none_or(|w| waves_open.get(w).copied().unwrap_or(true)) {
+            if readiness.reaches(i.wave, i.key.unit) {
                 out.insert(i.key.clone());
             }
         } else {

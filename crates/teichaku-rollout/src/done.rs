@@ -208,6 +208,12 @@ impl DoneIndex {
         self.no_audience.contains(&(position, unit))
     }
 
+    /// The units where some per-unit activity has a counted completion (not one counted done
+    /// only because nobody there belongs to its audience): work of the playbook done there.
+    pub(crate) fn units_with_work(&self) -> BTreeSet<UnitId> {
+        self.first.keys().filter(|k| self.dates.contains_key(k)).filter_map(|k| k.1).collect()
+    }
+
     /// The position of `activity` in the playbook.
     pub(crate) fn position(&self, activity: &ActivityId) -> Option<usize> {
         self.position.get(activity).copied()

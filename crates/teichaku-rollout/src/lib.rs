@@ -24,13 +24,17 @@ mod review_pack;
 mod roles;
 mod schedule;
 
-pub use actions::{Action, ActionPlan, ActionScope, RETAINED_FOR_WEEKS, Reason, UrgencyTerms, next_actions};
+pub use actions::{
+    Action, ActionPlan, ActionScope, BARRIER_ACTIVITIES, RETAINED_FOR_WEEKS, Reason, UrgencyTerms, next_actions,
+};
 pub use check::{Edge, Inconsistency};
 pub use graph::plan_dot;
 pub use graph::{plan_mermaid, playbook_dot, playbook_mermaid};
 pub use readiness::{
-    Barrier, CriterionReadiness, GateReadiness, Observed, ReadinessReport, UnitReadiness, WaveBlock, WaveReadiness,
-    readiness, rollout_waves,
+    Barrier, CriterionReadiness, GateReadiness, Observed, RISING_WEEKLY_ACTIVE, ReadinessReport, UnitReadiness,
+    WaveBlock, WaveReadiness, readiness, rollout_waves,
 };
 pub use review_pack::{Measure, PackMeasure, Period, ReviewPack, ReviewPacks, Source, review_packs};
-pub use schedule::{EXACT_BLOCKING_LIMIT, InstanceKey, InstancePlan, RolloutPlan, Status, WaveGate, plan};
+pub use schedule::{
+    EXACT_BLOCKING_LIMIT, InstanceKey, InstancePlan, RolloutPlan, Status, WaveGate, plan, plan_reaching,
+};

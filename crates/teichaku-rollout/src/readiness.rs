@@ -23,10 +23,16 @@
 //!   unmet criterion of the current phase in criterion order (an unmet criterion of a phase
 //!   whose gate passed without it holds nothing back), or, with every gate passed, the first
 //!   unmet criterion in phase and criterion order.
-//! - Wave k (k ≥ 1) may start when every unit of wave k − 1 (of the pilot wave, when the
-//!   organisation's `deployment_pattern` is top-down) has passed the first phase's gate in
-//!   its own scope and every unit of wave k has the roles the playbook asks of every unit (per-unit
-//!   role criteria not limited to the pilot).
+//! - Wave k (k ≥ 1) may start when wave k − 1 (the pilot wave, when the organisation's
+//!   `deployment_pattern` is top-down) may start, every unit of it has passed the first phase's
+//!   gate in its own scope, and every unit of wave k has the roles the playbook asks of every
+//!   unit (per-unit role criteria not limited to the pilot).
+//! - Bottom-up (`deployment_pattern` `bottom_up`), the rollout also reaches, ahead of its wave,
+//!   a unit of a wave that may not start where use already rises: once every pilot unit has
+//!   passed the first phase's gate in its own scope, a unit whose weekly-active rate, as the KPI
+//!   report shows it, is at least [`RISING_WEEKLY_ACTIVE`], or which has already done work of
+//!   the playbook in its own scope, goes first ([`WaveReadiness::ahead`]). A unit whose figures
+//!   are withheld is judged on the work it did alone, so the rule shows nothing withheld.
 
 use std::collections::BTreeMap;
 
@@ -202,6 +208,67 @@ pub struct WaveReadiness {
     /// Why it may not: units of the previous wave short of the first gate, and units of this
     /// wave lacking a role asked of every unit.
     pub blocked_by: Vec<WaveBlock>,
+    /// Bottom-up, the units of a wave that may not start which the rollout reached ahead of it
+    /// (use already rises there), in the wave's order; empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ahead: Vec<UnitId>,
+}
+
+/// The weekly-active rate at which use already rises in a unit the rollout has not reached:
+/// bottom-up, such a unit goes ahead of its wave once the pilot has passed the first gate. Half
+/// the unit using AI in a week before any of the method reached it is where enthusiasts started
+/// on their own; the seed articles' bar of 20 % (weekly use under it at three months is failing)
+/// would be met by an ambassador and one colleague in a unit of eight.
+///
+/// ```
+/// assert_eq!(teichaku_rollout::RISING_WEEKLY_ACTIVE, 0.5);
+/// ```
+pub const RISING_WEEKLY_ACTIVE: f64 = 0.5;
+
+impl ReadinessReport {
+    /// Whether the rollout has reached `unit` of `wave` (`None` for either: the organisation,
+    /// which it always has): the wave may start, or the unit went ahead of it.
+    ///
+    /// ```
+    /// # fn report() -> teichaku_rollout::ReadinessReport { unimplemented!() }
+    /// # if false {
+    /// let ready = report();
+    /// let reached = ready.units.iter().filter(|u| ready.reaches(Some(u.wave), Some(u.unit))).count();
+    /// println!("{reached} units reached");
+    /// # }
+    /// ```
+    pub fn reaches(&self, wave: Option<usize>, unit: Option<UnitId>) -> bool {
+        let Some(w) = wave.and_then(|w| self.waves.get(w)) else { return true };
+        w.may_start || unit.is_some_and(|u| w.ahead.contains(&u))
+    }
+
+    /// The units the rollout has reached: those of every wave that may start, and those gone
+    /// ahead of theirs, in wave order.
+    ///
+    /// ```
+    /// # fn report() -> teichaku_rollout::ReadinessReport { unimplemented!() }
+    /// # if false {
+    /// let ready = report();
+    /// assert!(ready.reached().all(|u| ready.units.iter().any(|x| x.unit == u && ready.reaches(Some(x.wave), Some(u)))));
+    /// # }
+    /// ```
+    pub fn reached(&self) -> impl Iterator<Item = UnitId> + '_ {
+        self.waves.iter().flat_map(|w| if w.may_start { &w.units } else { &w.ahead }).copied()
+    }
+
+    /// The units reached ahead of their wave, in wave order.
+    ///
+    /// ```
+    /// # fn report() -> teichaku_rollout::ReadinessReport { unimplemented!() }
+    /// # if false {
+    /// for unit in report().ahead() {
+    ///     println!("{unit} goes ahead of its wave: use already rises there");
+    /// }
+    /// # }
+    /// ```
+    pub fn ahead(&self) -> impl Iterator<Item = UnitId> + '_ {
+        self.waves.iter().flat_map(|w| w.ahead.iter().copied())
+    }
 }
 
 /// A reason a wave may not start yet.
@@ -215,6 +282,11 @@ pub enum WaveBlock {
         unit: UnitId,
         /// Its first unmet criterion.
         criterion: Option<CriterionId>,
+    },
+    /// The wave it follows (the one before; the pilot, top-down) may not start yet.
+    PreviousWave {
+        /// That wave.
+        wave: usize,
     },
     /// A unit of this wave lacks a role the playbook asks of every unit.
     RoleMissing {
@@ -316,13 +388,30 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
         })
         .collect();
     let top_down = snapshot.organisation().deployment_pattern == DeploymentPattern::TopDown;
-    let waves: Vec<WaveReadiness> = waves
-        .iter()
-        .enumerate()
-        .map(|(wave, members)| {
+    // Bottom-up: after the pilot's first gate, units where use already rises go ahead of their
+    // wave (see the module's definitions).
+    let bottom_up = snapshot.organisation().deployment_pattern == DeploymentPattern::BottomUp;
+    let pilot_units = waves.first().map_or(0, Vec::len);
+    let pilot_passed = units.iter().take(pilot_units).all(|r| r.phase.is_none() || r.phase != first_phase);
+    let worked = if bottom_up { done.units_with_work() } else { Default::default() };
+    let rising = |unit: UnitId, position: usize| {
+        worked.contains(&unit)
+            || figures
+                .unit(unit, Some(position))
+                .and_then(|s| s.value(Kpi::WeeklyActiveRate))
+                .is_some_and(|v| v >= RISING_WEEKLY_ACTIVE)
+    };
+    let mut out: Vec<WaveReadiness> = Vec::with_capacity(waves.len());
+    for (wave, members) in waves.iter().enumerate() {
+        {
             let mut blocked_by = Vec::new();
-            // The wave it follows: the one before, or the pilot, top-down.
+            // The wave it follows: the one before, or the pilot, top-down. A wave never starts
+            // before the wave it follows, even where that wave's units passed the first gate in
+            // their own scope (a first phase of organisation-wide work passes in every unit).
             let follows = if top_down { wave.min(1).checked_sub(1) } else { wave.checked_sub(1) };
+            if let Some(w) = follows.filter(|&w| out.get(w).is_some_and(|x| !x.may_start)) {
+                blocked_by.push(WaveBlock::PreviousWave { wave: w });
+            }
             let previous = follows.and_then(|w| Some((waves.get(w)?, *wave_start.get(w)?)));
             for (j, &unit) in
                 previous.into_iter().flat_map(|(w, start)| w.iter().enumerate().map(move |(j, u)| (start + j, u)))
@@ -350,12 +439,24 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
                 }
             }
             let may_start = wave == 0 || blocked_by.is_empty();
-            WaveReadiness { wave, units: members.clone(), may_start, blocked_by }
-        })
-        .collect();
+            let ahead = if may_start || !bottom_up || !pilot_passed {
+                Vec::new()
+            } else {
+                members
+                    .iter()
+                    .zip(positions.iter().skip(start))
+                    .filter(|&(&u, &p)| rising(u, p))
+                    .map(|(&u, _)| u)
+                    .collect()
+            };
+            out.push(WaveReadiness { wave, units: members.clone(), may_start, blocked_by, ahead });
+        }
+    }
+    let waves = out;
 
     // The organisation's gates, each per-unit criterion over the units its coverage names.
-    let reached: Vec<UnitId> = waves.iter().filter(|w| w.may_start).flat_map(|w| w.units.iter().copied()).collect();
+    let reached: Vec<UnitId> =
+        waves.iter().flat_map(|w| if w.may_start { &w.units } else { &w.ahead }).copied().collect();
     let org = Ctx {
         snapshot,
         figures: figures.organisation(),

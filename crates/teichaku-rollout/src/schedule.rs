@@ -26,7 +26,7 @@
 //!   decided each start; the projected finish is that latest finish.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -189,6 +189,27 @@ pub struct WaveGate {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
+    plan_reaching(snapshot, as_of, &[])
+}
+
+/// [`plan`], given the units the rollout has reached: readiness's
+/// ([`ReadinessReport::reached`](crate::ReadinessReport::reached): the units of every wave that
+/// may start, and those gone ahead of theirs). Their work waits for no wave gate: readiness, which
+/// reads the gates, decides when a wave starts, and the plan's wave gates (the first phase's work
+/// in every unit of the wave before) only project when the waves not reached yet will.
+///
+/// ```
+/// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
+/// # fn kpis() -> teichaku_metrics::KpiReport { unimplemented!() }
+/// # if false {
+/// let (snapshot, kpis) = (valid(), kpis());
+/// let ready = teichaku_rollout::readiness(&snapshot, &kpis);
+/// let reached: Vec<_> = ready.reached().collect();
+/// let plan = teichaku_rollout::plan_reaching(&snapshot, kpis.as_of, &reached);
+/// assert!(plan.instances.iter().filter(|i| i.key.unit.is_some_and(|u| reached.contains(&u))).all(|i| !i.wave_blocked));
+/// # }
+/// ```
+pub fn plan_reaching(snapshot: &ValidSnapshot, as_of: NaiveDate, reached: &[UnitId]) -> RolloutPlan {
     let snapshot = &*snapshot.on(as_of);
     let pb = snapshot.playbook();
     let (waves, positions) = rollout_waves_and_positions(snapshot);
@@ -278,7 +299,13 @@ pub fn plan(snapshot: &ValidSnapshot, as_of: NaiveDate) -> RolloutPlan {
     let in_first_unit_phase: Vec<bool> = pb.activities.iter().map(|a| Some(&a.phase) == first_unit_phase).collect();
     // The wave whose gate each instance waits for: in a unit of wave w ≥ 1, when no per-unit
     // prerequisite orders it within its unit.
-    let wave_gate_of = |x: &Instance| wave_of(x).filter(|&w| w > 0 && !x.has_unit_prerequisite);
+    // The work of a unit the rollout has reached waits for no wave gate.
+    let reached: BTreeSet<UnitId> = reached.iter().copied().collect();
+    let is_reached: Vec<bool> = units.iter().map(|u| reached.contains(u)).collect();
+    let wave_gate_of = |x: &Instance| {
+        let w = wave_of(x).filter(|&w| w > 0 && !x.has_unit_prerequisite)?;
+        (!unit_of(x).and_then(|u| is_reached.get(u)).copied().unwrap_or(false)).then_some(w)
+    };
     // Top-down, every wave after the pilot follows the pilot's gate: the gate of wave 1 opens
     // the others. Bottom-up and hybrid, each wave follows the one before.
     let top_down = snapshot.organisation().deployment_pattern == DeploymentPattern::TopDown;

@@ -20,7 +20,7 @@ use crate::walk::ActionLine;
 /// ```
 /// use teichaku_walk::Invariant;
 /// assert_eq!(Invariant::WindowsProposed.as_str(), "windows.proposed");
-/// assert_eq!(Invariant::ALL.len(), 19);
+/// assert_eq!(Invariant::ALL.len(), 20);
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 #[non_exhaustive]
@@ -39,8 +39,14 @@ pub enum Invariant {
     /// A wave starts only when every unit of the wave it follows (the one before; the pilot,
     /// `top_down`) has passed the first phase's gate in its own scope.
     StagedSpreadGate,
-    /// No activity is proposed in a unit whose wave has not started.
+    /// No activity is proposed in a unit the rollout has not reached (its wave not started, and
+    /// not gone ahead of it).
     StagedSpreadAhead,
+    /// Bottom-up, units where use already rises go first: once every pilot unit has passed the
+    /// first gate, the unit where enthusiasts started on their own is reached; a unit goes ahead
+    /// of its wave only bottom-up, only after that, and only where its weekly-active rate is at
+    /// least `RISING_WEEKLY_ACTIVE` (50 %) or work of the playbook was done in it.
+    StagedSpreadBottomUp,
     /// No activity is proposed before its window opens.
     WindowsProposed,
     /// No instance is scheduled as ready or overdue before its window opens.
@@ -80,12 +86,13 @@ pub enum Invariant {
 
 impl Invariant {
     /// Every invariant, in order.
-    pub const ALL: [Invariant; 19] = [
+    pub const ALL: [Invariant; 20] = [
         Invariant::NoStall,
         Invariant::StagedSpreadEveryUnit,
         Invariant::StagedSpreadOrder,
         Invariant::StagedSpreadGate,
         Invariant::StagedSpreadAhead,
+        Invariant::StagedSpreadBottomUp,
         Invariant::WindowsProposed,
         Invariant::WindowsReady,
         Invariant::WindowsDone,
@@ -110,6 +117,7 @@ impl Invariant {
             Invariant::StagedSpreadOrder => "staged-spread.order",
             Invariant::StagedSpreadGate => "staged-spread.gate",
             Invariant::StagedSpreadAhead => "staged-spread.ahead",
+            Invariant::StagedSpreadBottomUp => "staged-spread.bottom-up",
             Invariant::WindowsProposed => "windows.proposed",
             Invariant::WindowsReady => "windows.ready",
             Invariant::WindowsDone => "windows.done",
@@ -198,6 +206,8 @@ pub(crate) struct Checker {
     walk: String,
     playbook: Playbook,
     pattern: DeploymentPattern,
+    /// The unit where enthusiasts started on their own.
+    enthusiasts: Option<UnitId>,
     habit_bar: f64,
     /// Days after launch before which the last gate cannot honestly pass, and the activity that
     /// sets it.
@@ -236,11 +246,17 @@ const NEW_TOOL_DAYS: i64 = 42;
 type LastStep = (u64, Vec<ActionLine>, Vec<bool>, Vec<UnitId>);
 
 impl Checker {
-    pub(crate) fn new(walk: &str, playbook: &Playbook, pattern: DeploymentPattern) -> Self {
+    pub(crate) fn new(
+        walk: &str,
+        playbook: &Playbook,
+        pattern: DeploymentPattern,
+        enthusiasts: Option<UnitId>,
+    ) -> Self {
         Self {
             walk: walk.to_owned(),
             playbook: playbook.clone(),
             pattern,
+            enthusiasts,
             habit_bar: habit_bar(playbook),
             minimum: minimum_days(playbook),
             last_progress: 0,
@@ -284,7 +300,7 @@ impl Checker {
         let waves = &a.readiness.waves;
         let wave_of: BTreeMap<UnitId, usize> =
             waves.iter().flat_map(|w| w.units.iter().map(move |&u| (u, w.wave))).collect();
-        let started = |u: UnitId| wave_of.get(&u).and_then(|&w| waves.get(w)).is_none_or(|w| w.may_start);
+        let started = |u: UnitId| a.readiness.reaches(wave_of.get(&u).copied(), Some(u));
         let label = |scope: ActionScope| match scope {
             ActionScope::Unit(u) => snapshot.unit(u).map_or_else(|| u.to_string(), |x| x.name.clone()),
             _ => "organisation".into(),
@@ -378,6 +394,57 @@ impl Checker {
                     ),
                 );
             }
+        }
+        // Bottom-up: who goes ahead of their wave, derived from the units' own gates, KPIs and
+        // completions rather than read from the engine.
+        let first_phase = pb.phases.first().map(|p| &p.id);
+        let pilot_units = waves.first().map_or(&[][..], |w| w.units.as_slice());
+        let pilot_passed = a
+            .readiness
+            .units
+            .iter()
+            .filter(|u| pilot_units.contains(&u.unit))
+            .all(|u| u.phase.is_none() || u.phase.as_ref() != first_phase);
+        let weekly_active = |u: UnitId| {
+            a.kpis
+                .scopes
+                .iter()
+                .find(|s| s.scope == teichaku::metrics::Scope::Unit(u))
+                .and_then(|s| s.value(teichaku::model::Kpi::WeeklyActiveRate))
+        };
+        let worked =
+            |u: UnitId| snapshot.observations().completions.iter().any(|c| c.unit == Some(u) && c.date <= as_of);
+        for u in a.readiness.ahead() {
+            let why = if self.pattern != DeploymentPattern::BottomUp {
+                Some(format!("the pattern is {}", pattern_word(self.pattern)))
+            } else if !pilot_passed {
+                Some("the pilot has not passed the first gate".to_owned())
+            } else if !(weekly_active(u).is_some_and(|v| v >= teichaku::rollout::RISING_WEEKLY_ACTIVE) || worked(u)) {
+                Some(format!("its weekly-active rate is {:?} and nothing was done there", weekly_active(u)))
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                flag(
+                    Invariant::StagedSpreadBottomUp,
+                    format!("{} went ahead of its wave while {why}", label(ActionScope::Unit(u))),
+                );
+            }
+        }
+        if let Some(u) = self.enthusiasts.filter(|&u| {
+            self.pattern == DeploymentPattern::BottomUp
+                && pilot_passed
+                && !started(u)
+                && weekly_active(u).is_some_and(|v| v >= teichaku::rollout::RISING_WEEKLY_ACTIVE)
+        }) {
+            flag(
+                Invariant::StagedSpreadBottomUp,
+                format!(
+                    "{} waits for its wave although the pilot passed the first gate and use rises there ({:?})",
+                    label(ActionScope::Unit(u)),
+                    weekly_active(u)
+                ),
+            );
         }
         for x in a.actions.actions.iter().filter(|x| x.code.starts_with("activity:")) {
             for u in places(x).into_iter().flatten().filter(|&u| !started(u)) {

@@ -42,7 +42,7 @@ mod timeline;
 mod walk;
 
 pub use invariants::{Invariant, Violation};
-pub use model::{Effect, Outcome};
+pub use model::{ENTHUSIAST_PROPENSITY, Effect, Outcome};
 pub use shape::{HIRED_ON_DAY, LAUNCH, NEW_TOOL, NEW_TOOL_ON_DAY, Shape};
 pub use timeline::{Milestone, markdown};
 pub use walk::{ActionLine, DAYS, EVERY, KS, PATTERNS, Step, Walk, WalkError, WalkSpec, pattern_name, run, run_all};

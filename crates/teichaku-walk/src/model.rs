@@ -147,6 +147,15 @@ pub struct Outcome {
     pub appointed: usize,
 }
 
+/// The least propensity of the members of the unit where enthusiasts started on their own
+/// ([`Shape::enthusiasts`](crate::Shape::enthusiasts)), reached by the rollout or not: about 83 %
+/// of them use AI in a week.
+///
+/// ```
+/// assert_eq!(teichaku_walk::ENTHUSIAST_PROPENSITY, 0.3);
+/// ```
+pub const ENTHUSIAST_PROPENSITY: f64 = 0.3;
+
 /// The organisation as the walk changes it, what was observed, and the state of the usage model.
 pub(crate) struct World {
     pub(crate) organisation: Organisation,
@@ -158,8 +167,10 @@ pub(crate) struct World {
     member_unit: Vec<usize>,
     /// Each unit's wave, by unit position.
     wave_of: Vec<usize>,
-    /// Whether each wave has started by the latest assessment.
+    /// Whether the rollout had reached each unit (by position) by the latest assessment.
     pub(crate) reached: Vec<bool>,
+    /// The unit (by position) where enthusiasts started on their own.
+    enthusiasts: Option<usize>,
     trained: Vec<bool>,
     last_used: Vec<Option<NaiveDate>>,
     practice: BTreeSet<Option<usize>>,
@@ -172,12 +183,19 @@ pub(crate) struct World {
 }
 
 impl World {
-    pub(crate) fn new(organisation: Organisation, cast: Cast, wave_sizes: &[usize], seed: u64) -> Self {
+    pub(crate) fn new(
+        organisation: Organisation,
+        cast: Cast,
+        wave_sizes: &[usize],
+        enthusiasts: Option<usize>,
+        seed: u64,
+    ) -> Self {
         let n = organisation.members.len();
         let members = organisation.members.iter().enumerate().map(|(i, m)| (m.id, i as u32)).collect();
         let events = EventStoreBuilder::with_members(members, n as u32, organisation.utc_offset);
-        let wave_of = wave_sizes.iter().enumerate().flat_map(|(w, &count)| std::iter::repeat_n(w, count)).collect();
-        let reached = wave_sizes.iter().enumerate().map(|(w, _)| w == 0).collect();
+        let wave_of: Vec<usize> =
+            wave_sizes.iter().enumerate().flat_map(|(w, &count)| std::iter::repeat_n(w, count)).collect();
+        let reached = wave_of.iter().map(|&w| w == 0).collect();
         let member_unit = organisation
             .members
             .iter()
@@ -192,6 +210,7 @@ impl World {
             seed,
             wave_of,
             reached,
+            enthusiasts: enthusiasts.and_then(|n| n.checked_sub(1)),
             trained: vec![false; n],
             last_used: vec![None; n],
             practice: BTreeSet::new(),
@@ -225,7 +244,12 @@ impl World {
     }
 
     fn unit_reached(&self, u: usize) -> bool {
-        self.wave_of.get(u).and_then(|&w| self.reached.get(w)).copied().unwrap_or(false)
+        self.reached.get(u).copied().unwrap_or(false)
+    }
+
+    /// Each unit's wave, by unit position.
+    pub(crate) fn wave_of(&self) -> &[usize] {
+        &self.wave_of
     }
 
     fn has_role_in(&self, u: usize, role: Role) -> bool {
@@ -261,8 +285,10 @@ impl World {
         }
         let u = self.member_unit.get(i).copied().unwrap_or(0);
         let champion = m.has_role(Role::Ambassador) || m.has_role(Role::PromotionLead);
+        // Enthusiasts use AI at least this often, reached or not.
+        let floor = if self.enthusiasts == Some(u) { ENTHUSIAST_PROPENSITY } else { 0.0 };
         if !self.unit_reached(u) && !champion {
-            return if m.literacy == Some(LiteracyTier::Advanced) { 0.04 } else { 0.01 };
+            return floor.max(if m.literacy == Some(LiteracyTier::Advanced) { 0.04 } else { 0.01 });
         }
         let here = [None, Some(u)];
         let mut p: f64 = 0.1;
@@ -294,7 +320,7 @@ impl World {
         if champion {
             p += 0.2;
         }
-        p.clamp(0.0, 0.9)
+        p.max(floor).clamp(0.0, 0.9)
     }
 
     /// One day of use: every present member uses AI on a working day with their propensity

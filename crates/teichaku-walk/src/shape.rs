@@ -22,12 +22,15 @@ pub const LAUNCH: NaiveDate = match NaiveDate::from_ymd_opt(2026, 4, 6) {
 /// is in age band `k mod 3` and literacy tier `(k div 3 + u) mod 3`, so the organisation holds
 /// every combination. Everyone joined a year before launch, except one new hire per unit on day
 /// [`HIRED_ON_DAY`]; nobody leaves. A new AI tool, [`NEW_TOOL`], comes for everyone on day
-/// [`NEW_TOOL_ON_DAY`].
+/// [`NEW_TOOL_ON_DAY`]. In the shapes with waves, the first unit of the last wave is where
+/// enthusiasts started on their own ([`Shape::enthusiasts`]): use already rises there before
+/// the rollout reaches it.
 ///
 /// ```
 /// use teichaku_walk::Shape;
 /// assert_eq!(Shape::FiveUnits.headcount(), 52);
 /// assert_eq!(Shape::FortyUnits.waves().len(), 6);
+/// assert_eq!(Shape::FiveUnits.enthusiasts(), Some(4));
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 #[non_exhaustive]
@@ -69,6 +72,22 @@ impl Shape {
             Shape::FiveUnits => vec![1, 2, 2],
             Shape::FortyUnits => vec![2, 4, 6, 8, 10, 10],
         }
+    }
+
+    /// The unit (counted from 1) where enthusiasts started on their own: the first unit of the
+    /// last wave, in the shapes with more than one wave. Its members use AI on at least
+    /// [`ENTHUSIAST_PROPENSITY`](crate::ENTHUSIAST_PROPENSITY) of working days from launch, so its
+    /// weekly-active rate stands far above the 20 % at which a bottom-up rollout takes it first.
+    ///
+    /// ```
+    /// use teichaku_walk::Shape;
+    /// assert_eq!(Shape::OneUnit.enthusiasts(), None);
+    /// assert_eq!(Shape::FortyUnits.enthusiasts(), Some(31));
+    /// ```
+    pub fn enthusiasts(self) -> Option<usize> {
+        let waves = self.waves();
+        let last = waves.last().copied().filter(|_| waves.len() > 1)?;
+        Some(waves.iter().sum::<usize>() - last + 1)
     }
 
     /// The organisation's headcount at launch; one new hire per unit joins on day

@@ -95,10 +95,12 @@ fn trained_and_supported_members_climb_and_untouched_units_stay_flat() {
     let (org, cast) = organisation(Shape::FiveUnits, DeploymentPattern::Hybrid, false);
     let staff = cast.unit_members[0][4];
     let later = cast.unit_members[1][4];
-    let mut world = World::new(org, cast, &Shape::FiveUnits.waves(), 1);
+    let enthusiast = cast.unit_members[3][4];
+    let mut world = World::new(org, cast, &Shape::FiveUnits.waves(), Shape::FiveUnits.enthusiasts(), 1);
     let before = world.propensity_on(staff, LAUNCH);
     let untouched = world.propensity_on(later, LAUNCH);
     assert!(untouched <= 0.04, "a unit not reached stays at the baseline");
+    assert_eq!(world.propensity_on(enthusiast, LAUNCH), crate::ENTHUSIAST_PROPENSITY, "enthusiasts start on their own");
     let sme = playbook("sme-five-step");
     let practice = sme.activities.iter().find(|a| a.id.as_str() == "daily-ai-task").unwrap();
     world.apply_effect_for_test(practice, 1);

@@ -196,8 +196,9 @@ pub fn run(spec: &WalkSpec, catalog: &Catalog) -> Result<Walk, WalkError> {
         .ok_or_else(|| WalkError::UnknownPlaybook(spec.playbook.clone()))?;
     let lead_later = playbook.activities.iter().any(|a| Effect::of(a) == Effect::Appoint(Role::PromotionLead));
     let (org, cast) = organisation(spec.shape, spec.pattern, lead_later);
-    let mut world = World::new(org, cast, &spec.shape.waves(), seed_of(&name));
-    let mut checker = Checker::new(&name, &playbook, spec.pattern);
+    let enthusiasts = spec.shape.enthusiasts();
+    let mut world = World::new(org, cast, &spec.shape.waves(), enthusiasts, seed_of(&name));
+    let mut checker = Checker::new(&name, &playbook, spec.pattern, enthusiasts.map(crate::shape::unit_id));
     let mut options = AssessOptions::default();
     // The weekly series is not read by readiness or next actions; one week keeps the walk fast.
     options.kpis.series_weeks = 1;
@@ -262,7 +263,12 @@ pub fn run(spec: &WalkSpec, catalog: &Catalog) -> Result<Walk, WalkError> {
             .take(spec.k)
             .map(|x| world.perform(&playbook, &a.readiness, &a.plan, x, date))
             .collect();
-        world.reached = a.readiness.waves.iter().map(|w| w.may_start).collect();
+        world.reached = world
+            .wave_of()
+            .iter()
+            .enumerate()
+            .map(|(u, &w)| a.readiness.reaches(Some(w), Some(crate::shape::unit_id(u + 1))))
+            .collect();
         steps.push(Step {
             day,
             as_of: date,

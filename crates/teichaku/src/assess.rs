@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use teichaku_metrics::{EffectReport, EventStore, KpiError, KpiOptions, KpiReport, kpis_with_store, rollout_effects};
 use teichaku_model::{PlaybookId, UrgencyCoefficients, ValidSnapshot};
 use teichaku_rollout::{
-    ActionPlan, ReadinessReport, ReviewPacks, RolloutPlan, next_actions, plan, readiness, review_packs,
+    ActionPlan, ReadinessReport, ReviewPacks, RolloutPlan, next_actions, plan_reaching, readiness, review_packs,
 };
 
 /// Everything teichaku knows about an organisation on `as_of`.
@@ -99,7 +99,9 @@ pub fn assess_with_store(
     kpi_options.scopes.clear();
     let kpis = kpis_with_store(snapshot, store, as_of, &kpi_options)?;
     let ready = readiness(snapshot, &kpis);
-    let plan = plan(snapshot, as_of);
+    // The plan holds back no work of a unit readiness says the rollout has reached.
+    let reached: Vec<_> = ready.reached().collect();
+    let plan = plan_reaching(snapshot, as_of, &reached);
     let actions = next_actions(snapshot, &kpis, &plan, &ready, options.urgency);
     // The next review's comparison: the organisation's KPIs on the first day of its period.
     let mut then_options = kpi_options.clone();

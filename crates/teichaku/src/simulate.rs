@@ -28,7 +28,7 @@ use teichaku_model::{
     ValidationErrors, validate,
 };
 use teichaku_rollout::{
-    Action, ActionScope, Barrier, InstanceKey, ReadinessReport, Reason, RolloutPlan, Status, plan, readiness,
+    Action, ActionScope, Barrier, InstanceKey, ReadinessReport, Reason, RolloutPlan, Status, plan_reaching, readiness,
 };
 
 use crate::{AssessOptions, Assessment, assess_with_store};
@@ -642,10 +642,13 @@ fn action_difference(before: &Assessment, after: &Assessment) -> (Vec<ActionRef>
 /// The instances next actions may propose: ready or overdue, able to start in the schedule
 /// (every prerequisite done, its wave's gate open), in a wave that may start by readiness.
 fn startable(plan: &RolloutPlan, readiness: &ReadinessReport) -> BTreeSet<InstanceKey> {
-    let wave_may_start = |wave: Option<usize>| wave.is_none_or(|w| readiness.waves.get(w).is_none_or(|x| x.may_start));
     plan.instances
         .iter()
-        .filter(|i| matches!(i.status, Status::Ready | Status::Overdue) && i.can_start() && wave_may_start(i.wave))
+        .filter(|i| {
+            matches!(i.status, Status::Ready | Status::Overdue)
+                && i.can_start()
+                && readiness.reaches(i.wave, i.key.unit)
+        })
         .map(|i| i.key.clone())
         .collect()
 }
@@ -706,7 +709,9 @@ fn unblocked_by(
     let mut extra = Observations::new();
     extra.completions = instances.iter().map(|k| Completion::new(k.activity.clone(), as_of).in_unit(k.unit)).collect();
     let valid = with_extra(base.clone(), extra)?;
-    let after = startable(&plan(&valid, as_of), &readiness(&valid, kpis));
+    let ready = readiness(&valid, kpis);
+    let reached: Vec<_> = ready.reached().collect();
+    let after = startable(&plan_reaching(&valid, as_of, &reached), &ready);
     Ok(after.difference(before).cloned().collect())
 }
 
