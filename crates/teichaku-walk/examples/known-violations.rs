@@ -36,7 +36,7 @@ fn why(i: Invariant) -> &'static str {
             "a KPI barrier answered only by repeating routines ranks under late recurrences (issue 12, item 2)"
         }
         Invariant::RankingOverdue => {
-            "a late review competes with a fired intervention and barrier work for the top 5 (issue 12, item 2)"
+            "a late check competes for the top 5 with the barrier's chain and a wave's appointments, which outrank overdue work for its first weeks (issue 12, item 2)"
         }
         Invariant::RankingReach => {
             "per-unit interventions fire in units the rollout has not reached (issue 12, item 2)"
