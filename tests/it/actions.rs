@@ -30,7 +30,7 @@ fn the_barrier_comes_first_then_the_overdue_practice_task() {
         [
             // the barrier point 200 + gate weight 1 × 5, and 2 instances of Support's wave waiting × 1
             ("appoint:ambassador", ActionScope::Unit(unit(3)), 207.0),
-            ("activity:practice-task", ActionScope::Unit(unit(2)), 103.0), // overdue 100 + 3 days late × 1
+            ("activity:practice-task", ActionScope::Unit(unit(2)), 153.0), // overdue 150 + 3 days late × 1
             ("activity:weekly-meeting", ActionScope::Organisation, 0.0),
         ]
     );
@@ -104,8 +104,9 @@ fn a_failing_rollout_puts_the_executive_escalation_right_after_the_method_s_own_
     // The barrier point, `weekly-40` (weekly-active 0 puts the rollout back in `prepare`), is a
     // KPI: the work that moves it is proposed in its place. The escalation fired on weekly-active,
     // so it is that work: `barrier_work` 90 + gate weight 1 × 5 + severity 100 × 1.0 = 195.
-    // The practice task, overdue: 100, plus 75 days late (04-17 to 07-01); late is late in any
-    // phase, so nothing comes off for the phase ahead: 175. Sales' training, held on 04-10, again
+    // The practice task, overdue: 150, plus 75 days late (04-17 to 07-01); late is late in any
+    // phase, so nothing comes off for the phase ahead: 225, first: no intervention outranks
+    // overdue work. Sales' training, held on 04-10, again
     // for 105, who joined on 05-07 with no training: the barrier's work (90 + 5) and 55 days
     // waiting: 150. Then the playbook's target, weekly-active ≥ 0.6 by day 90, missed a day ago:
     // `target_missed` 85.
@@ -115,18 +116,18 @@ fn a_failing_rollout_puts_the_executive_escalation_right_after_the_method_s_own_
     assert_eq!(
         top,
         [
+            ("activity:practice-task", 225.0),
             ("intervention:failing-escalation", 195.0),
-            ("activity:practice-task", 175.0),
             ("activity:training", 150.0),
             ("target:weekly_active_rate-by-90", 85.0),
         ]
     );
     assert!(!actions.iter().any(|a| a.code == "barrier:weekly-40"), "its work stands for it");
-    assert!(actions[0].reasons.iter().any(|r| matches!(r, Reason::BarrierPoint { .. })));
+    assert!(actions[1].reasons.iter().any(|r| matches!(r, Reason::BarrierPoint { .. })));
     assert!(actions[2].reasons.iter().any(|r| matches!(r, Reason::NewMembers { members, waiting_days: 55, .. }
         if members == &vec![member(0x105)])));
     assert!(!actions.iter().any(|a| a.code == "intervention:executive-silent"), "{actions:?}");
-    assert_eq!(actions[0].members, vec![member(0x101)], "the executive");
+    assert_eq!(actions[1].members, vec![member(0x101)], "the executive");
 }
 
 mod properties {
@@ -274,7 +275,7 @@ fn one_activity_due_in_two_units_is_one_action_whose_reasons_name_each_unit() {
     assert_eq!(practice.scope, ActionScope::Organisation);
     assert_eq!(practice.units, [unit(2), unit(3)]);
     assert!(practice.covers(Some(unit(2))) && practice.covers(Some(unit(3))) && !practice.covers(None));
-    assert_eq!(practice.urgency, 103.0);
+    assert_eq!(practice.urgency, 153.0);
     assert_eq!(practice.due, Some("2026-04-17".parse().unwrap()));
     assert_eq!(practice.members, [member(0x103), member(0x106)], "each unit's manager");
     assert!(
@@ -321,11 +322,11 @@ fn only_a_training_is_held_again_for_members_without_a_training_record() {
 }
 
 #[test]
-fn a_routine_that_keeps_a_condition_about_to_lapse_ranks_under_the_barrier_only() {
+fn a_routine_that_keeps_a_condition_about_to_lapse_ranks_under_the_barrier_and_overdue_work() {
     // The spread gate also asks for the weekly meeting within 14 days; it was held on 04-13. On
     // 04-20 its next round comes round, and without it the criterion lapses on 04-27: `lapsing`
-    // 150, second after the barrier (the ambassador Support lacks) and before the overdue
-    // practice task (103).
+    // 150, after the barrier (the ambassador Support lacks) and the overdue practice task (150 +
+    // 3 days late), over every other kind of work.
     let mut doc = small();
     push(
         &mut doc,
@@ -344,8 +345,8 @@ fn a_routine_that_keeps_a_condition_about_to_lapse_ranks_under_the_barrier_only(
         ranked
     };
     let on_20 = urgency_on("2026-04-20");
-    assert_eq!(on_20.get(1), Some(&("activity:weekly-meeting".to_owned(), 150.0)), "{on_20:?}");
-    assert_eq!(on_20.get(2).map(|(c, u)| (c.as_str(), *u)), Some(("activity:practice-task", 103.0)));
+    assert_eq!(on_20.get(1).map(|(c, u)| (c.as_str(), *u)), Some(("activity:practice-task", 153.0)));
+    assert_eq!(on_20.get(2), Some(&("activity:weekly-meeting".to_owned(), 150.0)), "{on_20:?}");
     // Two days before, the round has not come round: nothing to do yet.
     let on_18 = urgency_on("2026-04-18");
     assert!(on_18.iter().all(|(c, _)| c != "activity:weekly-meeting"), "{on_18:?}");
@@ -355,7 +356,7 @@ fn a_routine_that_keeps_a_condition_about_to_lapse_ranks_under_the_barrier_only(
 fn a_late_round_of_a_monthly_routine_is_overdue_work_and_a_weekly_one_is_not() {
     // The meeting held on 04-13, on 05-20: weekly, it came round on 04-20 (30 days late, counted
     // as 7): `recurrence_due` 80 + 7 = 87; monthly, it came round on 05-13 (7 days late): a
-    // missed monthly round is not made up within the month, `overdue_base` 100 + 7 = 107.
+    // missed monthly round is not made up within the month, `late_round` 130 + 7 = 137.
     let meeting_on = |every: u32| {
         let mut doc = small();
         set(&mut doc, "/playbook/inline/activities/3/recurrence", json!({ "every_days": every }));
@@ -369,7 +370,7 @@ fn a_late_round_of_a_monthly_routine_is_overdue_work_and_a_weekly_one_is_not() {
         (meeting.urgency_terms.sequence, meeting.urgency_terms.overdue)
     };
     assert_eq!(meeting_on(7), (80.0, 7.0));
-    assert_eq!(meeting_on(30), (100.0, 7.0));
+    assert_eq!(meeting_on(30), (130.0, 7.0));
 }
 
 /// The actions on `as_of` of small.json with 105's training on 05-10 on record (so the new-members

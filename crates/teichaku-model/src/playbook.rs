@@ -1192,16 +1192,18 @@ impl Default for ScoringModel {
 /// The coefficients of the urgency sum that ranks next actions.
 ///
 /// The defaults put the method's own sequence first: the barrier point (200 points), then overdue
-/// work with a due date (100, plus 1 a day late), then the work that lets the next wave start
-/// (80); an intervention earns up to 100 by its severity (a failing rollout), so only the gravest
-/// outrank overdue work, and no generic intervention outranks the barrier point. Blocking counts
-/// are capped (50 instances), so a large organisation's early work does not drown the rest.
+/// work with a due date (150, plus 1 a day late: above every other kind of work, so a missed
+/// practice task or 1-month check reaches the top five within a week whatever else waits), a
+/// late round of a monthly routine (130), the barrier phase's work (90), then the work that lets
+/// the next wave start (80); an intervention earns up to 100 by its severity (a failing rollout),
+/// so none outranks overdue work, and no generic intervention outranks the barrier point. Blocking
+/// counts are capped (50 instances), so a large organisation's early work does not drown the rest.
 ///
 /// `urgency = sequence + overdue_per_day × days late + blocking_per_instance × min(instances
 /// waiting downstream, blocking_cap) + gate_weight × the gate weight it serves + kpi_severity ×
 /// severity − phase_distance × phases ahead`, where `sequence` is the largest of
-/// `barrier_point` (the barrier point), `overdue_base` (overdue), `recurrence_due` (a recurrence
-/// past its day), `barrier_work` (the open work of the phase of a KPI barrier), `target_missed`
+/// `barrier_point` (the barrier point), `overdue_base` (overdue), `late_round` (a late round of
+/// a monthly or slower routine), `recurrence_due` (a recurrence past its day), `barrier_work` (the open work of the phase of a KPI barrier), `target_missed`
 /// (a missed target, and the work that moves its KPI), `catch_up` (a training held again for new
 /// members) and `wave_unblocking` (a wave waits for it) that apply.
 ///
@@ -1227,9 +1229,15 @@ pub struct UrgencyCoefficients {
     #[serde(default = "default_barrier_point")]
     pub barrier_point: f64,
     /// Points for work past its due date (a practice task, a 1- or 3-month check, a review), before
-    /// the points per day late.
+    /// the points per day late: under the barrier point and above everything else, so such work
+    /// reaches the top five within a week of its due date.
     #[serde(default = "default_overdue_base")]
     pub overdue_base: f64,
+    /// Points for a late round of a monthly or slower routine (a monthly review, a quarterly
+    /// check-in), which the next round does not make up within the month, before the points per
+    /// day late (a week's worth at most).
+    #[serde(default = "default_late_round")]
+    pub late_round: f64,
     /// Points for what the next wave waits for: an appointment it lacks, or the previous wave's work.
     #[serde(default = "default_wave_unblocking")]
     pub wave_unblocking: f64,
@@ -1257,8 +1265,8 @@ pub struct UrgencyCoefficients {
     pub catch_up: f64,
     /// Points for a routine that keeps a gate's `activity_recent` criterion (the executives'
     /// visible use, say) when that criterion lapses within 7 days unless the routine is done:
-    /// under the barrier point, above overdue work, so a condition that holds now is not lost
-    /// next week to later routines.
+    /// under the barrier point, level with overdue work before its days late, so a condition
+    /// that holds now is not lost next week to later routines.
     #[serde(default = "default_lapsing")]
     pub lapsing: f64,
 }
@@ -1288,7 +1296,11 @@ const fn default_barrier_point() -> f64 {
 }
 
 const fn default_overdue_base() -> f64 {
-    100.0
+    150.0
+}
+
+const fn default_late_round() -> f64 {
+    130.0
 }
 
 const fn default_wave_unblocking() -> f64 {
@@ -1309,6 +1321,7 @@ impl Default for UrgencyCoefficients {
             phase_distance: 3.0,
             barrier_point: default_barrier_point(),
             overdue_base: default_overdue_base(),
+            late_round: default_late_round(),
             wave_unblocking: default_wave_unblocking(),
             blocking_cap: default_blocking_cap(),
             barrier_work: default_barrier_work(),

@@ -824,6 +824,9 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
         ("barrier_work", u.barrier_work),
         ("recurrence_due", u.recurrence_due),
         ("target_missed", u.target_missed),
+        ("late_round", u.late_round),
+        ("catch_up", u.catch_up),
+        ("lapsing", u.lapsing),
     ] {
         at_most(errors, &Record::Urgency, field, value, MAX_URGENCY_COEFFICIENT);
     }

@@ -399,7 +399,7 @@ pub fn next_actions(
                 // A monthly or slower round (a review, a check-in) is not made up by the next
                 // within the month: late, it is overdue work as a one-off is. The days late count
                 // at most a week's worth (and never more than one cadence).
-                let late_base = if every >= LONG_CADENCE_DAYS { k.overdue_base } else { k.recurrence_due };
+                let late_base = if every >= LONG_CADENCE_DAYS { k.late_round } else { k.recurrence_due };
                 let sequence = if lapses_soon {
                     k.lapsing
                 } else if days_late > 0 || kept.is_some() {
@@ -795,8 +795,9 @@ pub fn next_actions(
                     }
                     // The barrier's own term goes to the activities of at most `BARRIER_ACTIVITIES`
                     // (those most work waits on, then by id): where units stand at different steps
-                    // of the barrier's chain, the rest is barrier work, so the chain does not
-                    // crowd overdue time-critical work out of the top five.
+                    // of the barrier's chain, the rest keeps the reason and the gate term and is
+                    // otherwise ranked as the ready work it is, so the chain does not crowd overdue
+                    // time-critical work out of the top five.
                     let mut weight: BTreeMap<&ActivityId, usize> = BTreeMap::new();
                     for key in &keys {
                         *weight.entry(&key.activity).or_default() += by_key.get(key).map_or(0, |i| i.blocking) + 1;
@@ -805,7 +806,7 @@ pub fn next_actions(
                     ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
                     let lead: BTreeSet<ActivityId> =
                         ranked.iter().take(BARRIER_ACTIVITIES).map(|(a, _)| (*a).clone()).collect();
-                    let rest = UrgencyTerms { sequence: k.barrier_work, ..terms };
+                    let rest = UrgencyTerms { sequence: 0.0, ..terms };
                     for key in &keys {
                         if let Some(x) = look.activity(&key.activity) {
                             let due = by_key.get(key).and_then(|i| i.due);
@@ -1024,7 +1025,7 @@ impl<'r> Proposals<'r> {
         t.blocking = t.blocking.max(terms.blocking);
         t.gate = t.gate.max(terms.gate);
         t.severity = t.severity.max(terms.severity);
-        t.phase_distance = t.phase_distance.min(terms.phase_distance);
+        t.phase_distance = t.phase_distance.max(terms.phase_distance);
         t.target = t.target.max(terms.target);
         entry.due = match (entry.due, due) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -1196,7 +1197,7 @@ fn group(actions: Vec<Action>) -> Vec<Action> {
         t.blocking = t.blocking.max(n.blocking);
         t.gate = t.gate.max(n.gate);
         t.severity = t.severity.max(n.severity);
-        t.phase_distance = t.phase_distance.min(n.phase_distance);
+        t.phase_distance = t.phase_distance.max(n.phase_distance);
         first.due = match (first.due, a.due) {
             (Some(x), Some(y)) => Some(x.min(y)),
             (x, y) => x.or(y),
@@ -1351,14 +1352,14 @@ fn holds(condition: &Condition, look: &Lookups<'_>, here: &Here<'_>) -> bool {
 
 /// The most activities the barrier point's own term (`barrier_point`) goes to: the barrier
 /// activity and the prerequisites most work waits on. Where the rollout's units stand at
-/// different steps of the barrier's chain, the other activities of the chain are barrier work
-/// (`barrier_work`), so the barrier leads the list without crowding overdue time-critical work
-/// (a one-month check, say) out of the top five.
+/// different steps of the barrier's chain, the other activities of the chain keep the reason and
+/// the gate term but no `sequence`, ranked as the ready work they are, so the barrier leads the
+/// list without crowding overdue time-critical work (a one-month check, say) out of the top five.
 ///
 /// ```
-/// assert_eq!(teichaku_rollout::BARRIER_ACTIVITIES, 3);
+/// assert_eq!(teichaku_rollout::BARRIER_ACTIVITIES, 2);
 /// ```
-pub const BARRIER_ACTIVITIES: usize = 3;
+pub const BARRIER_ACTIVITIES: usize = 2;
 
 /// Days an intervention rests after its activity was run in a scope: a week for its effect and
 /// a week to measure it.
