@@ -35,6 +35,12 @@ impl Walk {
         (1..waves).map(|w| self.first(|s| s.waves_started.get(w).copied().unwrap_or(false))).collect()
     }
 
+    /// The first step on which the rollout had reached the unit where enthusiasts started on
+    /// their own (by its wave, or ahead of it, bottom-up); `None` in a shape without one.
+    pub fn enthusiasts_reached(&self) -> Option<Milestone> {
+        self.first(|s| s.enthusiasts_reached)
+    }
+
     fn first(&self, pred: impl Fn(&crate::walk::Step) -> bool) -> Option<Milestone> {
         self.steps.iter().find(|s| pred(s)).map(|s| Milestone {
             day: s.day,
@@ -103,6 +109,17 @@ pub fn markdown(walks: &[Walk]) -> String {
                     let text = match s.get(wave) {
                         Some(m) => cell(m),
                         None => "".into(),
+                    };
+                    let _ = write!(out, " {text} |");
+                }
+                out.push('\n');
+            }
+            if these.iter().any(|w| w.spec.shape.enthusiasts().is_some()) {
+                let _ = write!(out, "| enthusiasts' unit reached |");
+                for w in &these {
+                    let text = match (w.spec.shape.enthusiasts(), w.enthusiasts_reached()) {
+                        (None, _) => String::new(),
+                        (Some(_), m) => cell(&m),
                     };
                     let _ = write!(out, " {text} |");
                 }

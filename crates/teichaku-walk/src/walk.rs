@@ -115,6 +115,9 @@ pub struct Step {
     pub phases_passed: Vec<bool>,
     /// Whether each wave may start, the pilot first.
     pub waves_started: Vec<bool>,
+    /// Whether the rollout had reached the unit where enthusiasts started on their own
+    /// ([`Shape::enthusiasts`](crate::Shape::enthusiasts)); `false` in a shape without one.
+    pub enthusiasts_reached: bool,
     /// The organisation's weekly-active rate.
     pub weekly_active: Option<f64>,
     /// The organisation's habit rate.
@@ -275,6 +278,7 @@ pub fn run(spec: &WalkSpec, catalog: &Catalog) -> Result<Walk, WalkError> {
             current_phase: a.readiness.current_phase.clone(),
             phases_passed: a.readiness.phases.iter().map(|g| g.passed).collect(),
             waves_started: a.readiness.waves.iter().map(|w| w.may_start).collect(),
+            enthusiasts_reached: enthusiasts.is_some_and(|n| world.reached.get(n - 1).copied().unwrap_or(false)),
             weekly_active: value(teichaku::model::Kpi::WeeklyActiveRate),
             habit: value(teichaku::model::Kpi::HabitRate),
             barrier: a.readiness.barrier.as_ref().map(|b| b.criterion.clone()),
