@@ -125,7 +125,7 @@ fn a_partial_that_does_not_fit_is_refused_with_its_file_named() {
     assert!(err.contains("p0.json") && err.contains("as_of"), "{err}");
     // Not a partial.
     write(d, "bad.json", "{\"format\":\"teichaku-usage-partial\",\"version\":1,\"as_of\":\"2026-11-01\"}");
-    let out = teichaku().current_dir(d).args(&[&KPIS[..], &["--partials", "bad.json"]].concat()).assert().failure();
+    let out = teichaku().current_dir(d).args([&KPIS[..], &["--partials", "bad.json"]].concat()).assert().failure();
     let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
     assert!(err.contains("bad.json: not a usage partial: missing field"), "{err}");
     // A document holding usage of its own cannot be sharded: every shard would count it.
@@ -178,13 +178,13 @@ fn four_evaluation_shards_in_four_processes_roll_up_to_one_batch_byte_for_byte()
             // A shard with a repeated row exits 1 (a bad row), as one pass does.
             let _ = teichaku()
                 .current_dir(d)
-                .args(&[&rubric[..], &["--facts", &facts, "--partial-out", &partial, "--format", format]].concat())
+                .args([&rubric[..], &["--facts", &facts, "--partial-out", &partial, "--format", format]].concat())
                 .output()
                 .unwrap();
         }
         let one = teichaku()
             .current_dir(d)
-            .args(&[&rubric[..], &["--facts", "facts.csv", "--rollup", "--format", format]].concat())
+            .args([&rubric[..], &["--facts", "facts.csv", "--rollup", "--format", format]].concat())
             .output()
             .unwrap();
         assert_eq!(one.status.code(), Some(1), "three rows repeat a person");
@@ -214,7 +214,7 @@ fn four_evaluation_shards_in_four_processes_roll_up_to_one_batch_byte_for_byte()
     for (facts, partial) in [("a.csv", "a.json"), ("b.csv", "b.json")] {
         let _ = teichaku()
             .current_dir(d)
-            .args(&[&rubric[..], &["--facts", facts, "--partial-out", partial]].concat())
+            .args([&rubric[..], &["--facts", facts, "--partial-out", partial]].concat())
             .output();
     }
     let merged = run(d, &[&rubric[..], &["--partials", "a.json", "b.json", "--format", "json"]].concat());
@@ -224,10 +224,10 @@ fn four_evaluation_shards_in_four_processes_roll_up_to_one_batch_byte_for_byte()
     write(d, "c.csv", &format!("{header}\ne-003,team-0,1\n"));
     let _ = teichaku()
         .current_dir(d)
-        .args(&[&rubric[..], &["--facts", "c.csv", "--partial-out", "c.json"]].concat())
+        .args([&rubric[..], &["--facts", "c.csv", "--partial-out", "c.json"]].concat())
         .output();
     let out =
-        teichaku().current_dir(d).args(&[&rubric[..], &["--partials", "a.json", "c.json"]].concat()).assert().code(2);
+        teichaku().current_dir(d).args([&rubric[..], &["--partials", "a.json", "c.json"]].concat()).assert().code(2);
     let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
     assert!(err.contains("c.json: subject `e-003` is in two shards"), "{err}");
     assert!(read(d, "a.json").starts_with(r#"{"format":"teichaku-batch-partial","version":1,"#));

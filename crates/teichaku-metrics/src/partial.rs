@@ -480,7 +480,7 @@ impl UsagePartial {
     pub(crate) fn to_aggregate(
         &self,
         snapshot: &ValidSnapshot,
-    ) -> Result<(UsageAggregate, (Vec<Option<u32>>, Vec<Option<u32>>)), PartialError> {
+    ) -> Result<(UsageAggregate, KindNumbers), PartialError> {
         let document = organisation_fingerprint(snapshot);
         if self.organisation != document {
             return Err(PartialError::Mismatch {
@@ -582,8 +582,11 @@ fn organisation_fingerprint(snapshot: &ValidSnapshot) -> String {
     format!("{h:016x}")
 }
 
+/// Each kind's task number and tool number, by kind.
+pub(crate) type KindNumbers = (Vec<Option<u32>>, Vec<Option<u32>>);
+
 /// Each kind's task and tool as small numbers (equal names, equal numbers).
-fn kind_numbers(kinds: &[PartialKind]) -> (Vec<Option<u32>>, Vec<Option<u32>>) {
+fn kind_numbers(kinds: &[PartialKind]) -> KindNumbers {
     let mut tasks: BTreeMap<&TaskCategory, u32> = BTreeMap::new();
     let mut tools: BTreeMap<&ToolId, u32> = BTreeMap::new();
     let task_numbers = kinds
