@@ -3,9 +3,14 @@
 //! pass, and the KPI report from the merged partial is the one-pass report, byte for byte.
 //! Hostile partials are refused with the field named, never a panic.
 
+use std::collections::BTreeMap;
+
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use teichaku::metrics::{EventStore, KpiOptions, PartialError, UsagePartial, kpis, kpis_from_partial};
+use teichaku::metrics::{
+    EventStore, EventStoreBuilder, KpiOptions, PartialError, UsagePartial, kpis, kpis_from_partial, kpis_with_store,
+};
+use teichaku::model::{DayRecord, MemberId, PeriodRecord, TaskCategory, UsageEvent};
 
 use crate::metrics::{RawEvent, event_json, event_strategy, property_doc};
 use crate::support::{load, push, set};
@@ -177,4 +182,74 @@ fn hostile_partials_are_refused_with_the_field_named() {
     assert!(refused(&|v| v["members"][0]["last_use"] = json!("2026-05-11")).contains("after as_of"));
     let err = refused(&|v| v["members"][0]["week_minutes_centi"] = json!([1, 2, 3]));
     assert!(err.contains("member `00000000-0000-0000-0000-000000000101`: week_minutes_centi"), "{err}");
+}
+
+/// Events, member-day and member-period records of the property document's 8 members, split by
+/// member: members 0 to 3 have events and day records (a day record replacing the events of its
+/// day), 4 and 5 period records, 6 and 7 events only.
+fn mixed_store(
+    snapshot: &teichaku::model::ValidSnapshot,
+    events: &[RawEvent],
+    days: &BTreeMap<(u128, u32), (u32, u32, u8)>,
+    periods: &[(u128, u32, u32)],
+    keep: impl Fn(u128) -> bool,
+) -> Option<EventStore> {
+    let mut b = EventStoreBuilder::new(snapshot);
+    let who = |m: u128| MemberId::from_u128(0x101 + m);
+    for e in events.iter().filter(|e| keep(e.0) && !(4..6).contains(&e.0)) {
+        let event: UsageEvent = serde_json::from_value(event_json(*e)).ok()?;
+        b.push(&event).ok()?;
+    }
+    for (&(m, day), &(count, quarters, task)) in days.iter().filter(|((m, _), _)| keep(*m)) {
+        let mut r = DayRecord::new(who(m), crate::metrics::day_text(day).parse().ok()?).with_count(count);
+        if quarters > 0 {
+            r = r.with_minutes(f64::from(quarters) / 4.0);
+        }
+        if task > 0 {
+            r = r.with_task(TaskCategory::new(["email", "report"][usize::from(task) % 2]).ok()?);
+        }
+        b.push_day(&r).ok()?;
+    }
+    for &(m, month, active) in periods.iter().filter(|p| keep(p.0)) {
+        let start = crate::metrics::day_text(month * 30);
+        let end = crate::metrics::day_text(month * 30 + 29);
+        b.push_period(
+            &PeriodRecord::new(who(m), start.parse().ok()?, end.parse().ok()?, active).with_count(active * 2),
+        )
+        .ok()?;
+    }
+    b.finish().ok()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn day_and_period_records_split_by_member_merge_to_one_pass(
+        events in prop::collection::vec(event_strategy(), 0..50),
+        days in prop::collection::btree_map((0u128..4, 0u32..60), (1u32..9, 0u32..200, 0u8..3), 0..25),
+        periods in prop::collection::btree_map((4u128..6, 0u32..2), 0u32..20, 0..4),
+        order in Just((0..4usize).collect::<Vec<_>>()).prop_shuffle(),
+    ) {
+        let periods: Vec<(u128, u32, u32)> = periods.into_iter().map(|((m, month), a)| (m, month, a.min(30))).collect();
+        let snapshot = load(&document(&[])).unwrap();
+        let as_of: chrono::NaiveDate = AS_OF.parse().unwrap();
+        let whole = mixed_store(&snapshot, &events, &days, &periods, |_| true);
+        prop_assume!(whole.is_some());
+        let whole = whole.unwrap();
+        let mut merged: Option<UsagePartial> = None;
+        for &s in &order {
+            let store = mixed_store(&snapshot, &events, &days, &periods, |m| m % 4 == s as u128).unwrap();
+            let part = UsagePartial::from_json(&UsagePartial::compute(&snapshot, &store, as_of, 6).to_json()).unwrap();
+            match &mut merged {
+                Some(m) => m.merge(&part).unwrap(),
+                None => merged = Some(part),
+            }
+        }
+        let merged = merged.unwrap();
+        prop_assert_eq!(merged.to_json(), UsagePartial::compute(&snapshot, &whole, as_of, 6).to_json());
+        let expected = kpis_with_store(&snapshot, &whole, as_of, &options(6)).unwrap();
+        let from_shards = kpis_from_partial(&snapshot, &merged, as_of, &options(6)).unwrap();
+        prop_assert_eq!(serde_json::to_string(&from_shards).unwrap(), serde_json::to_string(&expected).unwrap());
+    }
 }
