@@ -23,6 +23,7 @@ mod reproducible;
 mod robustness;
 mod rollout_semantics;
 mod schedule;
+mod shards;
 mod support;
 mod targets;
 mod trust_depth;

@@ -1027,7 +1027,7 @@ fn a_unit_scope_includes_its_descendant_units() {
 
 /// A small organisation for the properties: 8 members over Sales and Support, one executive,
 /// one ambassador, one who joins late and one who leaves.
-fn property_doc() -> Value {
+pub(crate) fn property_doc() -> Value {
     let mut members = Vec::new();
     for i in 0..8u128 {
         let mut m = json!({ "id": id(0x101 + i), "unit": id(if i % 2 == 0 { SALES } else { SUPPORT }),
@@ -1045,18 +1045,18 @@ fn property_doc() -> Value {
 }
 
 /// 60 days from 2026-03-15 (as_of is 2026-05-10, so some events fall after it).
-fn day_text(day: u32) -> String {
+pub(crate) fn day_text(day: u32) -> String {
     (date("2026-03-15") + chrono::Days::new(u64::from(day))).to_string()
 }
 
-type RawEvent = (u128, u32, u32, u32, u8, bool);
+pub(crate) type RawEvent = (u128, u32, u32, u32, u8, bool);
 
-fn event_strategy() -> impl Strategy<Value = RawEvent> {
+pub(crate) fn event_strategy() -> impl Strategy<Value = RawEvent> {
     // member, day, second of the day, quarter minutes, task (0 none, 1..3), saved minutes given.
     (0u128..8, 0u32..60, 0u32..86_400, 0u32..400, 0u8..4, any::<bool>())
 }
 
-fn event_json((m, day, second, quarters, task, saved): RawEvent) -> Value {
+pub(crate) fn event_json((m, day, second, quarters, task, saved): RawEvent) -> Value {
     let (h, mi, s) = (second / 3600, second / 60 % 60, second % 60);
     let at = if second % 3 == 0 {
         // Written in UTC now and then, so local days and UTC days differ.

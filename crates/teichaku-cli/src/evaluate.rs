@@ -23,9 +23,9 @@ use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
 use teichaku::model::{Lang, Limits, Role};
 use teichaku::rules::{
-    BatchReport, CalibrationReport, CalibrationTarget, CompiledRubric, DEFAULT_MIN_GROUP_SIZE, Evaluation,
-    EvaluationError, FactKind, FactValue, Facts, GroupFigures, GroupRollup, Outcome, RollupReport, Treatment,
-    calibrate, evaluate_into, rollup,
+    BatchPartial, BatchReport, CalibrationReport, CalibrationTarget, CompiledRubric, DEFAULT_MIN_GROUP_SIZE,
+    Evaluation, EvaluationError, FactKind, FactValue, Facts, GroupFigures, GroupRollup, MAX_BATCH_PARTIAL_BYTES,
+    Outcome, RollupReport, Treatment, calibrate, evaluate_into, rollup, rollup_partial,
 };
 use teichaku_report::Message;
 
@@ -52,8 +52,8 @@ pub(crate) struct Request {
     rubric: String,
     /// The facts: a CSV or JSON-lines file, or `-` for standard input. Exit status: 0 all rows
     /// good, 1 some rows bad, 2 unusable input, 3 output not writable.
-    #[arg(long, value_name = "FILE")]
-    facts: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "partials")]
+    facts: Option<PathBuf>,
     /// The facts' format; by default taken from the extension (`.csv`, or `.jsonl`/`.ndjson`).
     #[arg(long = "facts-format", value_enum, value_name = "FORMAT")]
     facts_format: Option<FactsFormat>,
@@ -74,6 +74,16 @@ pub(crate) struct Request {
     /// memory; not with --format csv.
     #[arg(long, value_name = "FILE")]
     calibrate: Option<PathBuf>,
+    /// After the rows, write this shard's batch partial (each subject's total and band, or why
+    /// not evaluated) to FILE, for a later run's --partials to roll up with the other shards'.
+    /// Keep it as private as the facts; not with --format csv.
+    #[arg(long = "partial-out", value_name = "FILE")]
+    partial_out: Option<PathBuf>,
+    /// Instead of a facts file, roll up these batch partials (written by --partial-out over
+    /// shards of the population) as one batch, and print the roll-up only; may be given several
+    /// times.
+    #[arg(long = "partials", value_name = "FILE", num_args = 1.., conflicts_with_all = ["facts", "calibrate", "partial_out"])]
+    partials: Vec<PathBuf>,
 }
 
 /// The format of a facts file.
@@ -106,18 +116,21 @@ pub(crate) fn run(request: &Request, lang: Lang) -> Result<u8, Failure> {
         Some(path) => Some(load_target(path, &rubric)?),
         None => None,
     };
-    let keep = request.rollup || target.is_some();
+    let keep = request.rollup || target.is_some() || request.partial_out.is_some() || !request.partials.is_empty();
     if keep && request.format == OutputFormat::Csv {
         return Err(unusable(say(
-            "--rollup and --calibrate need --format text or json",
-            "--rollup と --calibrate には --format text か json が必要です",
+            "--rollup, --calibrate and partials need --format text or json",
+            "--rollup、--calibrate と部分集計には --format text か json が必要です",
         )));
     }
+    let Some(facts) = &request.facts else {
+        return merge_partials(request, &rubric, lang);
+    };
     let format = match request.facts_format {
         Some(format) => format,
-        None => format_of(&request.facts)?,
+        None => format_of(facts)?,
     };
-    let input = open(&request.facts)?;
+    let input = open(facts)?;
     let stdout = std::io::stdout().lock();
     let mut run = Run {
         rubric: &rubric,
@@ -141,6 +154,13 @@ pub(crate) fn run(request: &Request, lang: Lang) -> Result<u8, Failure> {
             let report = calibrate(&rubric, batch, target).map_err(|e| unusable(e.message(lang)))?;
             run.output.calibration(&report)?;
         }
+        if let Some(path) = &request.partial_out {
+            let partial = BatchPartial::of(&rubric, batch).map_err(|e| unusable(e.message(lang)))?;
+            if let Some(text) = crate::partials::write(path, &partial.to_json()).map_err(|e| unusable(e.message))? {
+                // `-`: the partial is the output, after the rows.
+                run.output.raw(&text)?;
+            }
+        }
     }
     run.output.finish()?;
     let c = &run.counts;
@@ -155,6 +175,33 @@ pub(crate) fn run(request: &Request, lang: Lang) -> Result<u8, Failure> {
         ),
     });
     Ok(if c.errors > 0 { SOME_ROWS_BAD } else { 0 })
+}
+
+/// `teichaku evaluate --partials`: the batch partials merged, rolled up as one batch, printed
+/// as the roll-up of a run over every shard's rows would print it.
+fn merge_partials(request: &Request, rubric: &CompiledRubric, lang: Lang) -> Result<u8, Failure> {
+    let mut whole: Option<BatchPartial> = None;
+    for path in &request.partials {
+        let text = crate::partials::read(path, MAX_BATCH_PARTIAL_BYTES).map_err(|e| unusable(e.message))?;
+        let partial = BatchPartial::from_json(&text)
+            .map_err(|e| unusable(crate::partials::failure(path, &e.message(lang)).message))?;
+        match &mut whole {
+            Some(whole) => {
+                whole
+                    .merge(&partial)
+                    .map_err(|e| unusable(crate::partials::failure(path, &e.message(lang)).message))?;
+            }
+            None => whole = Some(partial),
+        }
+    }
+    // INVARIANT: clap requires --partials to hold a file when --facts is absent.
+    let Some(whole) = whole else { return Err(unusable(say("no partials", "部分集計がありません"))) };
+    let report = rollup_partial(rubric, &whole, request.min_group_size).map_err(|e| unusable(e.message(lang)))?;
+    let stdout = std::io::stdout().lock();
+    let mut output = Output::new(request.format, rubric, BufWriter::new(stdout), lang)?;
+    output.rollup(&report)?;
+    output.finish()?;
+    Ok(0)
 }
 
 /// One row read from the facts file.
@@ -1103,6 +1150,16 @@ impl<W: Write> Output<W> {
                     text_group(&mut text, group, std::ptr::eq(group, &report.overall), *lang);
                 }
                 write_lines(out, &text)
+            }
+            Output::Csv { .. } => Ok(()),
+        }
+    }
+
+    /// Writes `text` as it is (a partial asked for on standard output).
+    fn raw(&mut self, text: &str) -> Result<(), Failure> {
+        match self {
+            Output::Json { out, .. } | Output::Text { out, .. } => {
+                out.write_all(text.as_bytes()).map_err(write_failure)
             }
             Output::Csv { .. } => Ok(()),
         }

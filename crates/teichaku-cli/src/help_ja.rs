@@ -48,7 +48,7 @@ const ABOUT: [(&str, &str); 12] = [
 
 /// Each argument's help, by `command.argument` (the argument's id, its field name), or by
 /// `*.argument` for every command that has no line of its own.
-const HELP: [(&str, &str); 52] = [
+const HELP: [(&str, &str); 56] = [
     ("*.lang", "テキスト出力とメッセージの言語。環境変数 `TEICHAKU_LANG` でも指定できる"),
     (
         "*.with_playbook",
@@ -87,6 +87,14 @@ const HELP: [(&str, &str); 52] = [
     ("kpis.per_member", "個人ごとの数値を加える（プライバシーのため、指定しなければ出さない）"),
     ("kpis.compare_with", "この日からの顔ぶれの移り変わり（継続、離脱、再開、新規）を加える"),
     ("kpis.threads", "集計に使うスレッドの数（省略するとマシンのコア数）。結果はこの数によらない"),
+    (
+        "kpis.partial_out",
+        "レポートの代わりに、この実行の利用ファイル（1つのシャード）の利用の部分集計をファイル（`-` なら標準出力）に書き出し、あとの実行の `--partials` で合わせられるようにする。文書そのものに利用の記録があってはならない。部分集計には各メンバーの利用が入るので、利用ファイルと同じく非公開に保つこと",
+    ),
+    (
+        "kpis.partials",
+        "これらの利用の部分集計（利用のシャードごとに `--partial-out` で書いたもの）をこの実行で読む利用と合わせ、全体のレポートを出す。複数回指定できる",
+    ),
     (
         "assess.outcomes",
         "成果 KPI の記録の CSV ファイル（列は `outcome`、`unit`、`from`、`date`、`value`、`measured_in`、`baseline`）。文書の記録と合わせて検査する",
@@ -138,6 +146,14 @@ const HELP: [(&str, &str); 52] = [
     (
         "evaluate.calibrate",
         "行のあとに、ファイルの評価段階の目標分布（`{ \"shares\": { \"S\": 0.1, \"A\": 0.2, ... } }`）で評価段階が変わる人を示す。各行の合計、評価段階、上限をメモリに保つ。`--format csv` とは併用できない",
+    ),
+    (
+        "evaluate.partial_out",
+        "行のあとに、このシャードの評価の部分集計（対象者ごとの合計と評価段階、または評価しなかった理由）をファイルに書き出し、あとの実行の `--partials` でほかのシャードと合わせて集計できるようにする。事実ファイルと同じく非公開に保つこと。`--format csv` とは併用できない",
+    ),
+    (
+        "evaluate.partials",
+        "事実ファイルの代わりに、これらの評価の部分集計（母集団のシャードごとに `--partial-out` で書いたもの）を1つのバッチとして集計し、集計だけを出す。複数回指定できる",
     ),
     ("schema.document", "どの文書か"),
     ("demo.document", "代わりにデモの入力文書を JSON で表示する"),

@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use teichaku::metrics::{KpiOptions, KpiReport, Scope, kpis_with_store};
+use teichaku::metrics::{
+    KpiOptions, KpiReport, MAX_PARTIAL_BYTES, Scope, UsagePartial, kpis_from_partial, kpis_with_store,
+};
 use teichaku::model::{Lang, Role, ValidSnapshot};
 use teichaku::{Catalog, UsageReport};
 
@@ -52,6 +54,15 @@ pub(crate) struct Request {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Write the usage partial of this run's usage files (one shard) to FILE, or `-` for standard
+    /// output, instead of the report, for a later run's --partials; the document must hold no
+    /// usage of its own. The partial holds each member's usage: keep it as private as the files.
+    #[arg(long = "partial-out", value_name = "FILE", conflicts_with = "partials")]
+    partial_out: Option<PathBuf>,
+    /// Merge these usage partials (written by --partial-out over shards of the usage) with the
+    /// usage this run reads, and report on the whole; may be given several times.
+    #[arg(long = "partials", value_name = "FILE", num_args = 1..)]
+    partials: Vec<PathBuf>,
 }
 
 /// How many skipped event lines a text report lists (all are counted; JSON lists up to
@@ -80,8 +91,28 @@ pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String
         options.scopes = vec![parse_scope(scope, &snapshot)?];
     }
     let as_of = req.as_of.unwrap_or_else(|| crate::today(snapshot.organisation().utc_offset));
-    let report =
-        kpis_with_store(&snapshot, &store, as_of, &options).map_err(|e| Failure::input(e.message(crate::lang())))?;
+    if let Some(path) = &req.partial_out {
+        own_usage(&snapshot)?;
+        let partial = UsagePartial::compute(&snapshot, &store, as_of, req.weeks);
+        if let Some(text) = crate::partials::write(path, &partial.to_json())? {
+            *out = text;
+        }
+        return Ok(0);
+    }
+    let report = if req.partials.is_empty() {
+        kpis_with_store(&snapshot, &store, as_of, &options)
+    } else {
+        // This run's own usage (the document's and the command line's files) is one more shard.
+        let mut whole = UsagePartial::compute(&snapshot, &store, as_of, req.weeks);
+        for path in &req.partials {
+            let text = crate::partials::read(path, MAX_PARTIAL_BYTES)?;
+            UsagePartial::from_json(&text)
+                .and_then(|p| whole.merge(&p))
+                .map_err(|e| crate::partials::failure(path, &e.message(lang)))?;
+        }
+        kpis_from_partial(&snapshot, &whole, as_of, &options)
+    }
+    .map_err(|e| Failure::input(e.message(crate::lang())))?;
     // The report names units as they were on `as_of`, as the figures count them.
     let snapshot = snapshot.on(as_of);
     if req.format == Format::Json {
@@ -101,6 +132,26 @@ pub(crate) fn run(req: &Request, catalog: &Catalog, lang: Lang, out: &mut String
         }
     }
     Ok(0)
+}
+
+/// Refuses a document holding usage of its own when writing a shard's partial: every shard would
+/// count it again, where the merging run counts it once.
+fn own_usage(snapshot: &ValidSnapshot) -> Result<(), Failure> {
+    let obs = snapshot.observations();
+    let files = obs.usage_files.len() + obs.usage_day_files.len() + obs.usage_period_files.len();
+    if obs.usage.is_empty() && files == 0 {
+        return Ok(());
+    }
+    Err(Failure::input(match crate::lang() {
+        Lang::Ja => format!(
+            "--partial-out: 文書そのものに利用の記録（イベント {} 件、ファイル {files} 個）があります。各シャードが数え直してしまうので、シャードごとの利用ファイルは --events などで渡してください（文書の利用は --partials で合わせる実行が1回だけ数えます）",
+            obs.usage.len()
+        ),
+        _ => format!(
+            "--partial-out: the document holds usage of its own ({} events, {files} files), which every shard would count again: give each shard's usage files with --events and the like (the run merging with --partials counts the document's usage once)",
+            obs.usage.len()
+        ),
+    }))
 }
 
 fn parse_scope(s: &str, snapshot: &ValidSnapshot) -> Result<Scope, Failure> {

@@ -13,6 +13,7 @@ mod init;
 mod input;
 mod kpis;
 mod output;
+mod partials;
 mod render;
 mod schema;
 mod vendors;

@@ -182,6 +182,21 @@ impl UsageAggregate {
         }
     }
 
+    /// The state before any event, in full detail, for `members` members: the shape a
+    /// [`UsagePartial`](crate::UsagePartial) is read into (its fingerprint is never compared, as
+    /// such an aggregate is not merged).
+    pub(crate) fn empty_detailed(as_of: i32, series_weeks: u32, members: usize) -> Self {
+        let spec = AggregateSpec {
+            as_of,
+            series_weeks: series_weeks.min(MAX_SERIES_WEEKS),
+            detail: true,
+            joined: vec![i32::MIN; members],
+            left: vec![i32::MAX; members],
+            baseline_centi: Vec::new(),
+        };
+        Self::empty(&spec)
+    }
+
     /// Aggregates the events at positions `range` of `store` (clamped to the store).
     pub fn compute(store: &EventStore, spec: &AggregateSpec, range: Range<usize>) -> Self {
         let mut state = Self::empty(spec);

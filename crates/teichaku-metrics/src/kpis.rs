@@ -648,6 +648,9 @@ pub enum KpiError {
     /// A scope names a unit the organisation does not have.
     #[error("unknown unit `{0}`")]
     UnknownUnit(UnitId),
+    /// A usage partial does not fit the document, the date or the weeks asked for.
+    #[error(transparent)]
+    Partial(#[from] crate::partial::PartialError),
 }
 
 /// The KPIs of `snapshot` on `as_of`, over the usage events in the snapshot.
@@ -688,12 +691,83 @@ pub fn kpis_from_aggregate(
     agg: &UsageAggregate,
     options: &KpiOptions,
 ) -> Result<KpiReport, KpiError> {
+    let counts = StoreCounts {
+        stored: store.len() as u64,
+        duplicates_dropped: store.duplicates_dropped(),
+        day_records: store.day_records() as u64,
+        day_duplicates_dropped: store.day_duplicates_dropped(),
+        superseded_events: store.superseded_events(),
+        period_records: store.period_records() as u64,
+        period_duplicates_dropped: store.period_duplicates_dropped(),
+    };
+    report(snapshot, &counts, store.kind_numbers(), agg, options)
+}
+
+/// The KPIs from a [`UsagePartial`](crate::UsagePartial), typically merged from shards computed
+/// elsewhere: the same report, byte for byte, as [`kpis_with_store`] over every shard's records
+/// at once (when no record is repeated across shards).
+///
+/// The weekly series has the partial's weeks: `options.series_weeks` must agree, as `as_of` must.
+///
+/// # Errors
+///
+/// [`KpiError::Partial`] when the partial was made for another organisation (members, their
+/// dates, task baselines), date or number of weeks, or names a member the document does not
+/// have; [`KpiError::UnknownUnit`] when a requested scope names an unknown unit.
+///
+/// ```
+/// # fn setup() -> (teichaku_model::ValidSnapshot, teichaku_metrics::UsagePartial) { unimplemented!() }
+/// # if false {
+/// let (snapshot, merged) = setup();
+/// let report = teichaku_metrics::kpis_from_partial(&snapshot, &merged, merged.as_of(), &Default::default())?;
+/// # }
+/// # Ok::<(), teichaku_metrics::KpiError>(())
+/// ```
+pub fn kpis_from_partial(
+    snapshot: &ValidSnapshot,
+    partial: &crate::UsagePartial,
+    as_of: NaiveDate,
+    options: &KpiOptions,
+) -> Result<KpiReport, KpiError> {
+    use crate::partial::PartialError;
+    if partial.as_of() != as_of {
+        let (left, right) = (partial.as_of().to_string(), as_of.to_string());
+        return Err(PartialError::Mismatch { what: "as_of", left, right }.into());
+    }
+    let weeks = options.series_weeks.min(crate::MAX_SERIES_WEEKS);
+    if partial.series_weeks() != weeks {
+        let (left, right) = (partial.series_weeks().to_string(), weeks.to_string());
+        return Err(PartialError::Mismatch { what: "series_weeks", left, right }.into());
+    }
+    let (agg, kinds) = partial.to_aggregate(snapshot)?;
+    report(snapshot, &partial.event_counts(), kinds, &agg, options)
+}
+
+/// What the report says of the stored records, besides the aggregate's counts.
+pub(crate) struct StoreCounts {
+    pub(crate) stored: u64,
+    pub(crate) duplicates_dropped: u64,
+    pub(crate) day_records: u64,
+    pub(crate) day_duplicates_dropped: u64,
+    pub(crate) superseded_events: u64,
+    pub(crate) period_records: u64,
+    pub(crate) period_duplicates_dropped: u64,
+}
+
+/// The report from an aggregate, the store's counts and each kind's task and tool numbers.
+fn report(
+    snapshot: &ValidSnapshot,
+    store: &StoreCounts,
+    kind_numbers: (Vec<Option<u32>>, Vec<Option<u32>>),
+    agg: &UsageAggregate,
+    options: &KpiOptions,
+) -> Result<KpiReport, KpiError> {
     // The organisation on `as_of`: units, roles and literacy after the dated changes up to it.
     let resolved = date_of(agg.as_of_day()).map(|day| snapshot.on(day));
     let snapshot = resolved.as_deref().unwrap_or(snapshot);
     let pb = snapshot.playbook();
     let org = snapshot.organisation();
-    let ctx = Ctx::new(snapshot, store, agg, options);
+    let ctx = Ctx::new(snapshot, kind_numbers, agg, options);
     let scopes = if options.scopes.is_empty() {
         let mut all = vec![Scope::Organisation];
         all.extend(org.units.iter().map(|u| Scope::Unit(u.id)));
@@ -730,16 +804,16 @@ pub fn kpis_from_aggregate(
             hourly_rate: org.hourly_rate.clone(),
         },
         events: ctx.disclosure.shows(&Scope::Organisation).then(|| EventCounts {
-            stored: store.len() as u64,
-            duplicates_dropped: store.duplicates_dropped(),
+            stored: store.stored,
+            duplicates_dropped: store.duplicates_dropped,
             counted: agg.events_counted(),
             after_as_of: agg.events_after_as_of(),
             outside_membership: agg.events_outside_membership(),
-            day_records: store.day_records() as u64,
-            day_duplicates_dropped: store.day_duplicates_dropped(),
-            superseded_events: store.superseded_events(),
-            period_records: store.period_records() as u64,
-            period_duplicates_dropped: store.period_duplicates_dropped(),
+            day_records: store.day_records,
+            day_duplicates_dropped: store.day_duplicates_dropped,
+            superseded_events: store.superseded_events,
+            period_records: store.period_records,
+            period_duplicates_dropped: store.period_duplicates_dropped,
         }),
         scopes,
         members,
@@ -750,7 +824,8 @@ pub fn kpis_from_aggregate(
 /// Everything shared by the scopes of one computation.
 pub(crate) struct Ctx<'a> {
     pub(crate) snapshot: &'a ValidSnapshot,
-    store: &'a EventStore,
+    /// Each kind's task and tool as small numbers (equal names, equal numbers), by kind.
+    kind_numbers: (Vec<Option<u32>>, Vec<Option<u32>>),
     pub(crate) agg: &'a UsageAggregate,
     pub(crate) as_of: i32,
     pub(crate) as_of_date: NaiveDate,
@@ -970,13 +1045,18 @@ struct MemberFacts {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(snapshot: &'a ValidSnapshot, store: &'a EventStore, agg: &'a UsageAggregate, options: &KpiOptions) -> Self {
+    fn new(
+        snapshot: &'a ValidSnapshot,
+        kind_numbers: (Vec<Option<u32>>, Vec<Option<u32>>),
+        agg: &'a UsageAggregate,
+        options: &KpiOptions,
+    ) -> Self {
         let pb = snapshot.playbook();
         let as_of = agg.as_of_day();
         let as_of_date = date_of(as_of).unwrap_or_default();
         Self {
             snapshot,
-            store,
+            kind_numbers,
             agg,
             as_of,
             as_of_date,
@@ -1043,7 +1123,7 @@ impl<'a> Ctx<'a> {
         let working = WorkingDays::new(self.as_of);
         // Each kind of event's task and tool as a number, so a member's distinct tasks are counted
         // without building sets of names.
-        let (kind_task, kind_tool) = self.store.kind_numbers();
+        let (kind_task, kind_tool) = std::mem::take(&mut self.kind_numbers);
         let (last_7, last_28, previous_7) = (WindowMask::new(0, 7), WindowMask::new(0, 28), WindowMask::new(7, 7));
         self.facts = (0..agg.member_count())
             .map(|m| {

@@ -7,7 +7,8 @@
 //! (and, with the `arrow` feature, all three from Arrow record batches: `stream_event_batches`,
 //! `stream_day_batches`, `stream_period_batches`);
 //! one pass gathers a [`UsageAggregate`] per member, which merges exactly, so the work
-//! splits across threads or shards; [`kpis`] turns it into a [`KpiReport`] for every scope (the
+//! splits across threads or shards, and, serialised as a [`UsagePartial`], across processes and
+//! machines ([`kpis_from_partial`]); [`kpis`] turns it into a [`KpiReport`] for every scope (the
 //! organisation, each unit with its descendants, each role), each with its retention score and
 //! explanation. A figure the usage data is too coarse to give (a 4-of-7-day habit from monthly
 //! period records) is [`Figure::NotMeasurable`], never guessed.
@@ -46,6 +47,7 @@ mod fast;
 mod figure;
 mod kpis;
 mod outcomes;
+mod partial;
 mod records;
 mod scope;
 mod score;
@@ -65,9 +67,12 @@ pub use figure::{Figure, Rate};
 pub use kpis::{
     Cohort, Consultations, EventCounts, Executives, FirstUse, Incidents, KpiError, KpiOptions, KpiReport, KpiSettings,
     KpiValues, MemberKpis, Proposals, ScopeFigures, ScopeKpis, Segment, Segments, SuccessCases, Surveys, TimeSaved,
-    Training, Usage, WeekFigures, kpis, kpis_from_aggregate, kpis_with_store,
+    Training, Usage, WeekFigures, kpis, kpis_from_aggregate, kpis_from_partial, kpis_with_store,
 };
 pub use outcomes::outcome_figure;
+pub use partial::{
+    MAX_PARTIAL_BYTES, MAX_PARTIAL_PERIODS, PARTIAL_FORMAT_VERSION, PartialError, USAGE_PARTIAL_FORMAT, UsagePartial,
+};
 pub use records::{DAY_CSV_COLUMNS, PERIOD_CSV_COLUMNS, stream_day_records, stream_period_records};
 pub use scope::{Disclosure, Scope, active_members, headcount, member_positions, members_in_scope};
 pub use score::{AbsoluteCheck, ComponentPoints, Level, ScoreReport};

@@ -9,12 +9,13 @@
 
 use std::fmt::Write as _;
 
-use teichaku::metrics::{EventError, KpiError, LineError, StoreError, StreamError};
+use teichaku::metrics::{EventError, KpiError, LineError, PartialError, StoreError, StreamError};
 use teichaku::model::{
     DocumentError, KeyHolder, Lang, Limit, NumberProblem, Record, ValidationError, ValidationErrors,
 };
 use teichaku::rules::{
-    BuiltinError, EvaluationError, FactName, Location, ReportError, RubricError, RubricErrors, ValueKind,
+    BatchPartialError, BuiltinError, EvaluationError, FactName, Location, ReportError, RubricError, RubricErrors,
+    ValueKind,
 };
 use teichaku::{CompletionNameError, LoadError, OutcomeFileError, SimulateError, UsageBadLine};
 use teichaku_import::{BadRow, ImportError, RoleTableError, VendorBadLine, VendorError, VendorLineError};
@@ -662,6 +663,83 @@ impl Message for KpiError {
         match self {
             KpiError::Store(e) => e.message(lang),
             KpiError::UnknownUnit(unit) => format!("存在しない部署 `{unit}`です"),
+            KpiError::Partial(e) => e.message(lang),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl Message for PartialError {
+    /// ```
+    /// use teichaku::metrics::PartialError;
+    /// use teichaku::model::Lang;
+    /// use teichaku_report::Message;
+    /// let e = PartialError::Version { found: 2, supported: 1 };
+    /// assert_eq!(e.message(Lang::Ja), "利用の部分集計の版 2 は読めません（読める版は 1）");
+    /// ```
+    fn message(&self, lang: Lang) -> String {
+        if !ja(lang) {
+            return self.to_string();
+        }
+        match self {
+            PartialError::TooLong { bytes, limit } => {
+                format!("利用の部分集計が {bytes} バイトあり、上限の {limit} バイトを超えています")
+            }
+            PartialError::Json(problem) => format!("利用の部分集計ではありません: {problem}"),
+            PartialError::Format(found) => {
+                format!("利用の部分集計ではありません（形式が `{found}`で、`teichaku-usage-partial`ではありません）")
+            }
+            PartialError::Version { found, supported } => {
+                format!("利用の部分集計の版 {found} は読めません（読める版は {supported}）")
+            }
+            PartialError::Invalid { member: Some(m), field, problem } => {
+                format!("利用の部分集計のメンバー `{m}`の {field}が正しくありません: {problem}")
+            }
+            PartialError::Invalid { member: None, field, problem } => {
+                format!("利用の部分集計の {field}が正しくありません: {problem}")
+            }
+            PartialError::Mismatch { what, left, right } => {
+                format!("{what}の異なる利用の部分集計は合わせられません: `{left}`と `{right}`")
+            }
+            PartialError::Overflow { field } => format!("利用の部分集計を合わせると {field}が大きすぎます"),
+            PartialError::UnknownMember(m) => format!("利用の部分集計のメンバー `{m}`は文書にいません"),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl Message for BatchPartialError {
+    /// ```
+    /// use teichaku::model::Lang;
+    /// use teichaku::rules::BatchPartialError;
+    /// use teichaku_report::Message;
+    /// let e = BatchPartialError::SubjectInTwoShards { subject: "e-1".into() };
+    /// assert!(e.message(Lang::Ja).starts_with("対象者 `e-1`が2つのシャードに"));
+    /// ```
+    fn message(&self, lang: Lang) -> String {
+        if !ja(lang) {
+            return self.to_string();
+        }
+        match self {
+            BatchPartialError::TooLong { bytes, limit } => {
+                format!("評価の部分集計が {bytes} バイトあり、上限の {limit} バイトを超えています")
+            }
+            BatchPartialError::Json(problem) => format!("評価の部分集計ではありません: {problem}"),
+            BatchPartialError::Format(found) => {
+                format!("評価の部分集計ではありません（形式が `{found}`で、`teichaku-batch-partial`ではありません）")
+            }
+            BatchPartialError::Version { found, supported } => {
+                format!("評価の部分集計の版 {found} は読めません（読める版は {supported}）")
+            }
+            BatchPartialError::Invalid { subject, problem } => {
+                format!("評価の部分集計の対象者 `{subject}`が正しくありません: {problem}")
+            }
+            BatchPartialError::RubricMismatch { left, right } => {
+                format!("ルーブリック `{left}`と `{right}`の評価の部分集計は合わせられません")
+            }
+            BatchPartialError::SubjectInTwoShards { subject } => format!(
+                "対象者 `{subject}`が2つのシャードに異なるグループか結果で入っています。1人の行が同じシャードに入るよう、対象者で分けてください"
+            ),
             other => other.to_string(),
         }
     }

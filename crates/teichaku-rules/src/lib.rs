@@ -7,7 +7,8 @@
 //! contribution, the caps applied, every fact read and every missing fact with how it was
 //! treated, and a total for display that never shows a number of another band; [`evaluate_into`] does the same into a reused result,
 //! allocating nothing per person. [`evaluate_batch`] evaluates a population, [`rollup`] sums it
-//! up per team (withholding small teams) and [`calibrate`] shows who would move under a target
+//! up per team (withholding small teams), also from [`BatchPartial`]s computed over shards of a
+//! population and merged, and [`calibrate`] shows who would move under a target
 //! band distribution. The format is described in `docs/rubrics.md`.
 //!
 //! ```
@@ -38,6 +39,7 @@ mod compile;
 mod error;
 mod evaluate;
 mod id;
+mod partial;
 mod rollup;
 mod rubric;
 
@@ -52,6 +54,10 @@ pub use compile::{CompiledRubric, FactTable, FactValue, Facts, canonical_json, c
 pub use error::{BuiltinError, EvaluationError, Location, ReportError, RubricError, RubricErrors};
 pub use evaluate::{CapApplied, Contribution, Evaluation, FactRead, MissingFact, Treatment, evaluate, evaluate_into};
 pub use id::{CapId, CriterionId, FactName, RubricId};
+pub use partial::{
+    BATCH_PARTIAL_FORMAT, BATCH_PARTIAL_VERSION, BatchPartial, BatchPartialError, MAX_BATCH_PARTIAL_BYTES,
+    rollup_partial,
+};
 pub use rollup::{BandCount, DEFAULT_MIN_GROUP_SIZE, GroupFigures, GroupRollup, RollupReport, rollup};
 pub use rubric::{
     Band, Cap, Condition, Criterion, FORMAT_VERSION, FactDecl, FactKind, FactRange, MAX_MAGNITUDE, MAX_WEIGHT,

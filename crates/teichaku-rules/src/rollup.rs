@@ -176,14 +176,79 @@ pub fn rollup(
     min_group_size: usize,
 ) -> Result<RollupReport, ReportError> {
     check_rubric(rubric, batch)?;
+    let rows = with_repeats(batch).map(|(result, repeat)| {
+        let kind = match &result.outcome {
+            _ if repeat => RowKind::Repeat,
+            Outcome::Evaluated { evaluation } => RowKind::Evaluated { total: evaluation.total, band: &evaluation.band },
+            Outcome::NotApplicable { .. } => RowKind::NotApplicable,
+            Outcome::Failed { .. } => RowKind::Failed,
+            Outcome::DuplicateSubject { .. } => RowKind::Duplicate,
+        };
+        (result.subject.as_str(), result.group.as_deref(), kind)
+    });
+    tally_rollup(rubric, &batch.rubric_id, batch.rubric_revision, rows, min_group_size)
+}
+
+/// What a subject's first row gave, as a [`BatchPartial`](crate::BatchPartial) keeps it.
+#[derive(Clone, PartialEq, Debug)]
+pub(crate) enum Standing {
+    Evaluated { total: f64, band: String },
+    NotApplicable,
+    Failed,
+    Duplicate,
+}
+
+impl Standing {
+    pub(crate) fn row_kind(&self) -> RowKind<'_> {
+        match self {
+            Standing::Evaluated { total, band } => RowKind::Evaluated { total: *total, band },
+            Standing::NotApplicable => RowKind::NotApplicable,
+            Standing::Failed => RowKind::Failed,
+            Standing::Duplicate => RowKind::Duplicate,
+        }
+    }
+}
+
+/// One row as a roll-up counts it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum RowKind<'a> {
+    /// A later row of a subject counted before.
+    Repeat,
+    Evaluated {
+        total: f64,
+        band: &'a str,
+    },
+    NotApplicable,
+    Failed,
+    /// A first row recorded as a duplicate (a batch built by hand).
+    Duplicate,
+}
+
+/// The roll-up of `rows` (subject, group, what the row gave), in any order: every figure is a
+/// count, or taken over the group's totals sorted, so the order of the rows does not matter.
+pub(crate) fn tally_rollup<'a>(
+    rubric: &CompiledRubric,
+    rubric_id: &RubricId,
+    rubric_revision: u32,
+    rows: impl Iterator<Item = (&'a str, Option<&'a str>, RowKind<'a>)>,
+    min_group_size: usize,
+) -> Result<RollupReport, ReportError> {
     let min_group_size = min_group_size.max(1);
     let band_count = rubric.rubric().bands.len();
     let mut groups: BTreeMap<Option<&str>, Tally> = BTreeMap::new();
     let mut overall = Tally::new(band_count);
-    for (result, repeat) in with_repeats(batch) {
-        let band = if repeat { None } else { band_index(rubric, result)? };
-        overall.add(result, band, repeat);
-        groups.entry(result.group.as_deref()).or_insert_with(|| Tally::new(band_count)).add(result, band, repeat);
+    for (subject, group, kind) in rows {
+        let band =
+            match kind {
+                RowKind::Evaluated { band, .. } => {
+                    Some(rubric.rubric().bands.iter().position(|b| b.name == band).ok_or_else(|| {
+                        ReportError::UnknownBand { subject: subject.to_owned(), band: band.to_owned() }
+                    })?)
+                }
+                _ => None,
+            };
+        overall.add(kind, band);
+        groups.entry(group).or_insert_with(|| Tally::new(band_count)).add(kind, band);
     }
     let groups: Vec<GroupRollup> = groups
         .into_iter()
@@ -200,13 +265,7 @@ pub fn rollup(
     if matches!(overall.figures, GroupFigures::Shown { .. }) && rest > 0 && rest < min_group_size {
         overall.figures = GroupFigures::Suppressed;
     }
-    Ok(RollupReport {
-        rubric_id: batch.rubric_id.clone(),
-        rubric_revision: batch.rubric_revision,
-        min_group_size,
-        groups,
-        overall,
-    })
+    Ok(RollupReport { rubric_id: rubric_id.clone(), rubric_revision, min_group_size, groups, overall })
 }
 
 /// Every result of `batch`, in order, each with whether its subject id was seen before: people
@@ -283,23 +342,19 @@ impl Tally {
         }
     }
 
-    /// Counts a result; a `repeat` of a subject counted before counts as a duplicate only.
-    fn add(&mut self, result: &SubjectResult, band: Option<usize>, repeat: bool) {
+    /// Counts a row; a repeat of a subject counted before counts as a duplicate only.
+    fn add(&mut self, kind: RowKind<'_>, band: Option<usize>) {
         self.subjects += 1;
-        if repeat {
-            self.duplicates += 1;
-            return;
-        }
-        match &result.outcome {
-            Outcome::Evaluated { evaluation } => {
-                self.totals.push(evaluation.total);
+        match kind {
+            RowKind::Repeat | RowKind::Duplicate => self.duplicates += 1,
+            RowKind::Evaluated { total, .. } => {
+                self.totals.push(total);
                 if let Some(count) = band.and_then(|b| self.bands.get_mut(b)) {
                     *count += 1;
                 }
             }
-            Outcome::NotApplicable { .. } => self.not_applicable += 1,
-            Outcome::Failed { .. } => self.failed += 1,
-            Outcome::DuplicateSubject { .. } => self.duplicates += 1,
+            RowKind::NotApplicable => self.not_applicable += 1,
+            RowKind::Failed => self.failed += 1,
         }
     }
 
@@ -310,9 +365,11 @@ impl Tally {
         } else if evaluated < min_group_size {
             GroupFigures::Suppressed
         } else {
-            // Counts fit in f64 exactly far beyond any organisation's size.
+            // The totals sorted first, so the sum (and the mean) does not depend on the order the
+            // rows came in: shards merged in any order give the same bits. Counts fit in f64
+            // exactly far beyond any organisation's size.
+            let median = median(&mut self.totals).unwrap_or_default();
             let mean = self.totals.iter().sum::<f64>() / evaluated as f64;
-            let median = median(&mut self.totals).unwrap_or(mean);
             let bands = rubric
                 .rubric()
                 .bands

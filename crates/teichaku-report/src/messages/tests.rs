@@ -6,12 +6,13 @@
 
 use std::collections::BTreeSet;
 
-use teichaku::metrics::{EventError, KpiError, LineError, StoreError, StreamError};
+use teichaku::metrics::{EventError, KpiError, LineError, PartialError, StoreError, StreamError};
 use teichaku::model::{
     ActivityId, ActivityScope, ConditionId, ConsultationId, CriterionId, DocumentError, IncidentId, InterventionId,
     KeyHolder, Lang, Limit, MemberId, NumberProblem, OutcomeId, PhaseId, PlaybookId, ProposalId, Record, RuleReviewId,
     SuccessCaseId, SurveyId, TaskCategory, UnitId, ValidationError,
 };
+use teichaku::rules::BatchPartialError;
 use teichaku::{LoadError, OutcomeFileError, UsageBadLine};
 use teichaku_import::{BadRow, ImportError, VendorError, VendorLineError};
 
@@ -23,6 +24,8 @@ const MODEL_DOCUMENT: &str = include_str!("../../../teichaku-model/src/document.
 const METRICS_STREAM: &str = include_str!("../../../teichaku-metrics/src/stream.rs");
 const METRICS_STORE: &str = include_str!("../../../teichaku-metrics/src/store.rs");
 const METRICS_KPIS: &str = include_str!("../../../teichaku-metrics/src/kpis.rs");
+const METRICS_PARTIAL: &str = include_str!("../../../teichaku-metrics/src/partial.rs");
+const RULES_PARTIAL: &str = include_str!("../../../teichaku-rules/src/partial.rs");
 const LOAD: &str = include_str!("../../../teichaku/src/load.rs");
 const OUTCOMES: &str = include_str!("../../../teichaku/src/outcomes.rs");
 const IMPORT: &str = include_str!("../../../teichaku-import/src/lib.rs");
@@ -350,9 +353,33 @@ fn every_event_line_error_has_japanese_words() {
         },
     ];
     check_all(&stores, &declared(METRICS_STORE, "StoreError"));
-    let kpis =
-        [KpiError::Store(StoreError::TooManyKinds { kinds: 70_000 }), KpiError::UnknownUnit(UnitId::from_u128(1))];
+    let kpis = [
+        KpiError::Store(StoreError::TooManyKinds { kinds: 70_000 }),
+        KpiError::UnknownUnit(UnitId::from_u128(1)),
+        KpiError::Partial(PartialError::UnknownMember(MemberId::from_u128(1))),
+    ];
     check_all(&kpis, &declared(METRICS_KPIS, "KpiError"));
+    let partials = [
+        PartialError::TooLong { bytes: 2, limit: 1 },
+        PartialError::Json("expected value".into()),
+        PartialError::Format("x".into()),
+        PartialError::Version { found: 2, supported: 1 },
+        PartialError::Invalid { member: None, field: "kinds", problem: "not sorted".into() },
+        PartialError::Mismatch { what: "as_of", left: "2026-05-10".into(), right: "2026-05-11".into() },
+        PartialError::Overflow { field: "stored" },
+        PartialError::UnknownMember(MemberId::from_u128(1)),
+    ];
+    check_all(&partials, &declared(METRICS_PARTIAL, "PartialError"));
+    let batches = [
+        BatchPartialError::TooLong { bytes: 2, limit: 1 },
+        BatchPartialError::Json("expected value".into()),
+        BatchPartialError::Format("x".into()),
+        BatchPartialError::Version { found: 2, supported: 1 },
+        BatchPartialError::Invalid { subject: "e-1".into(), problem: "listed twice".into() },
+        BatchPartialError::RubricMismatch { left: "a@1#h".into(), right: "b@1#h".into() },
+        BatchPartialError::SubjectInTwoShards { subject: "e-1".into() },
+    ];
+    check_all(&batches, &declared(RULES_PARTIAL, "BatchPartialError"));
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod batch;
 mod builtin;
 mod calibration;
 mod golden;
+mod partial;
 mod properties;
 mod reuse;
 mod rollup;
