@@ -13,12 +13,14 @@
 //! if that code changes the dict's size, the conversion fails naming the key (the fact) rather
 //! than converting a dict that no longer exists.
 
+use std::collections::HashMap;
+
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyModule, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
+use teichaku::rules::{BatchReport, FactValue};
 
 use crate::calls::{FactInput, FactInputs};
-use teichaku::rules::FactValue;
 
 /// The deepest nesting read, as serde_json's own limit when it reads text.
 pub(crate) const MAX_DEPTH: usize = 128;
@@ -60,21 +62,9 @@ pub(crate) fn to_facts(facts: &Bound<'_, PyAny>, what: &str) -> PyResult<FactInp
         let name: String = key.extract().map_err(|_| {
             pyo3::exceptions::PyTypeError::new_err(format!("{what} has a key that is not a str: {}", type_name(&key)))
         })?;
-        let value = native(value)?;
-        let input = if value.is_none() || is_missing(&value) {
-            FactInput::Missing
-        } else if let Ok(b) = value.cast::<PyBool>() {
-            FactInput::Value(FactValue::Boolean(b.is_true()))
-        } else if value.is_instance_of::<PyInt>() || value.is_instance_of::<PyFloat>() {
-            match value.extract::<f64>() {
-                Ok(x) if x.is_nan() => FactInput::Missing,
-                Ok(x) => FactInput::Value(FactValue::Number(x)),
-                Err(_) => FactInput::Unsupported("int too large for a float".to_owned()),
-            }
-        } else if let Ok(s) = value.cast::<PyString>() {
-            FactInput::Value(FactValue::Enumeration(s.to_cow()?.into_owned()))
-        } else {
-            FactInput::Unsupported(type_name(&value))
+        let input = match exact(&value) {
+            Some(input) => input,
+            None => numpy_or_pandas(value)?,
         };
         if dict.len() != size {
             let message = format!("{what} changed while fact `{name}` was read: pass a dict that stays as it is");
@@ -86,6 +76,47 @@ pub(crate) fn to_facts(facts: &Bound<'_, PyAny>, what: &str) -> PyResult<FactInp
         inputs.push((name, input));
     }
     Ok(inputs)
+}
+
+/// A fact's value of a built-in type (`None`, `bool`, `int`, `float`, `str`, exactly), read
+/// without looking further; `None` for any other object.
+fn exact(value: &Bound<'_, PyAny>) -> Option<FactInput> {
+    if value.is_none() {
+        return Some(FactInput::Missing);
+    }
+    if let Ok(b) = value.cast_exact::<PyBool>() {
+        return Some(FactInput::Value(FactValue::Boolean(b.is_true())));
+    }
+    if value.is_exact_instance_of::<PyFloat>() || value.is_exact_instance_of::<PyInt>() {
+        return Some(number(value));
+    }
+    let s = value.cast_exact::<PyString>().ok()?;
+    s.to_cow().ok().map(|s| FactInput::Value(FactValue::Enumeration(s.into_owned())))
+}
+
+/// A fact's value of any other type: a numpy scalar as the value it holds, pandas' missing
+/// values, subclasses of the built-in types.
+fn numpy_or_pandas(value: Bound<'_, PyAny>) -> PyResult<FactInput> {
+    let value = native(value)?;
+    Ok(if value.is_none() || is_missing(&value) {
+        FactInput::Missing
+    } else if let Ok(b) = value.cast::<PyBool>() {
+        FactInput::Value(FactValue::Boolean(b.is_true()))
+    } else if value.is_instance_of::<PyInt>() || value.is_instance_of::<PyFloat>() {
+        number(&value)
+    } else if let Ok(s) = value.cast::<PyString>() {
+        FactInput::Value(FactValue::Enumeration(s.to_cow()?.into_owned()))
+    } else {
+        FactInput::Unsupported(type_name(&value))
+    })
+}
+
+fn number(value: &Bound<'_, PyAny>) -> FactInput {
+    match value.extract::<f64>() {
+        Ok(x) if x.is_nan() => FactInput::Missing,
+        Ok(x) => FactInput::Value(FactValue::Number(x)),
+        Err(_) => FactInput::Unsupported("int too large for a float".to_owned()),
+    }
 }
 
 /// A numpy scalar (`np.int64`, `np.bool_`, `np.float32`, ...) as the Python value it holds
@@ -107,34 +138,117 @@ fn is_missing(value: &Bound<'_, PyAny>) -> bool {
 
 /// The Python form of `value`.
 pub(crate) fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match value {
-        Value::Null => py.None().into_bound(py),
-        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
-        Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                i.into_pyobject(py)?.into_any()
-            } else if let Some(u) = n.as_u64() {
-                u.into_pyobject(py)?.into_any()
-            } else {
-                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
-            }
+    Objects::new(py).of(value)
+}
+
+/// The batch report as a dict (its results as the engine's JSON forms, each failed subject's
+/// error with its `message`), built a result at a time with the cyclic garbage collector
+/// paused: a result holds no cycle, and a collection run every few hundred new dicts would
+/// walk every dict made before, again and again.
+pub(crate) fn batch_to_python(py: Python<'_>, mut report: BatchReport) -> PyResult<Bound<'_, PyAny>> {
+    let _paused = GcPause::new(py)?;
+    let results = std::mem::take(&mut report.results);
+    let shell = serde_json::to_value(&report).map_err(unwritable)?;
+    let mut objects = Objects::new(py);
+    let out = objects.of(&shell)?;
+    let list = PyList::empty(py);
+    for result in &results {
+        let value = crate::calls::result_value(result).map_err(unwritable)?;
+        list.append(objects.of(&value)?)?;
+    }
+    out.set_item("results", list)?;
+    Ok(out)
+}
+
+fn unwritable(e: serde_json::Error) -> PyErr {
+    pyo3::exceptions::PyValueError::new_err(format!("the result cannot be written as JSON: {e}"))
+}
+
+/// The cyclic garbage collector, disabled while this lives if it was enabled.
+struct GcPause<'py>(Option<Bound<'py, PyModule>>);
+
+impl<'py> GcPause<'py> {
+    fn new(py: Python<'py>) -> PyResult<Self> {
+        let gc = py.import("gc")?;
+        if gc.call_method0("isenabled")?.is_truthy()? {
+            gc.call_method0("disable")?;
+            return Ok(Self(Some(gc)));
         }
-        Value::String(s) => PyString::new(py, s).into_any(),
-        Value::Array(items) => {
-            let list = PyList::empty(py);
-            for item in items {
-                list.append(to_python(py, item)?)?;
-            }
-            list.into_any()
+        Ok(Self(None))
+    }
+}
+
+impl Drop for GcPause<'_> {
+    fn drop(&mut self) {
+        if let Some(gc) = &self.0 {
+            // Enabling the collector cannot fail; were it to, the interpreter runs on without it.
+            let _ = gc.call_method0("enable");
         }
-        Value::Object(fields) => {
-            let dict = PyDict::new(py);
-            for (key, item) in fields {
-                dict.set_item(key, to_python(py, item)?)?;
-            }
-            dict.into_any()
+    }
+}
+
+/// Python objects made from JSON values, each text and each number made once and shared:
+/// a report repeats its keys, ids, hashes and figures on every subject.
+struct Objects<'py> {
+    py: Python<'py>,
+    strings: HashMap<String, Bound<'py, PyString>>,
+    floats: HashMap<u64, Bound<'py, PyAny>>,
+}
+
+impl<'py> Objects<'py> {
+    fn new(py: Python<'py>) -> Self {
+        Self { py, strings: HashMap::new(), floats: HashMap::new() }
+    }
+
+    fn text(&mut self, text: &str) -> Bound<'py, PyString> {
+        if let Some(made) = self.strings.get(text) {
+            return made.clone();
         }
-    })
+        let made = PyString::new(self.py, text);
+        self.strings.insert(text.to_owned(), made.clone());
+        made
+    }
+
+    fn of(&mut self, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        Ok(match value {
+            Value::Null => py.None().into_bound(py),
+            Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+            Value::Number(n) => {
+                if let Some(i) = n.as_i64() {
+                    i.into_pyobject(py)?.into_any()
+                } else if let Some(u) = n.as_u64() {
+                    u.into_pyobject(py)?.into_any()
+                } else {
+                    let x = n.as_f64().unwrap_or(f64::NAN);
+                    match self.floats.get(&x.to_bits()) {
+                        Some(made) => made.clone(),
+                        None => {
+                            let made = x.into_pyobject(py)?.into_any();
+                            self.floats.insert(x.to_bits(), made.clone());
+                            made
+                        }
+                    }
+                }
+            }
+            Value::String(s) => self.text(s).into_any(),
+            Value::Array(items) => {
+                let list = PyList::empty(py);
+                for item in items {
+                    list.append(self.of(item)?)?;
+                }
+                list.into_any()
+            }
+            Value::Object(fields) => {
+                let dict = PyDict::new(py);
+                for (key, item) in fields {
+                    let key = self.text(key);
+                    dict.set_item(key, self.of(item)?)?;
+                }
+                dict.into_any()
+            }
+        })
+    }
 }
 
 /// The name of an object's type, for messages.
