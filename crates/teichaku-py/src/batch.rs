@@ -43,8 +43,9 @@ impl BatchInput {
             )));
         }
         let mut rows = Vec::new();
+        let mut names = convert::FactNames::default();
         for (index, subject) in subjects.try_iter()?.enumerate() {
-            rows.push(subject_input(&subject?, index)?);
+            rows.push(subject_input(&subject?, index, &mut names)?);
         }
         Ok(BatchInput::Dicts(rows))
     }

@@ -48,26 +48,35 @@ pub(crate) fn to_json(object: &Bound<'_, PyAny>) -> Result<Value, Unconvertible>
 /// `TypeError` when `facts` is not a `dict` or a key is not a `str`; the binding's
 /// `EvaluationError` (`changed_while_read`, naming the fact) when reading a value changed the
 /// dict's size.
-pub(crate) fn to_facts(facts: &Bound<'_, PyAny>, what: &str) -> PyResult<FactInputs> {
+pub(crate) fn to_facts<'py>(
+    facts: &Bound<'py, PyAny>,
+    names: &mut FactNames<'py>,
+    what: impl Fn() -> String,
+) -> PyResult<FactInputs> {
     let dict = facts.cast::<PyDict>().map_err(|_| {
         pyo3::exceptions::PyTypeError::new_err(format!(
-            "{what} must be a dict of fact names to values, not {}",
+            "{} must be a dict of fact names to values, not {}",
+            what(),
             type_name(facts)
         ))
     })?;
     let size = dict.len();
     let mut inputs = Vec::with_capacity(size);
     for item in dict.items().iter() {
-        let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
-        let name: String = key.extract().map_err(|_| {
-            pyo3::exceptions::PyTypeError::new_err(format!("{what} has a key that is not a str: {}", type_name(&key)))
+        let (key, value): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item.extract()?;
+        let name = names.name(&key).ok_or_else(|| {
+            pyo3::exceptions::PyTypeError::new_err(format!(
+                "{} has a key that is not a str: {}",
+                what(),
+                type_name(&key)
+            ))
         })?;
         let input = match exact(&value) {
             Some(input) => input,
             None => numpy_or_pandas(value)?,
         };
         if dict.len() != size {
-            let message = format!("{what} changed while fact `{name}` was read: pass a dict that stays as it is");
+            let message = format!("{} changed while fact `{name}` was read: pass a dict that stays as it is", what());
             let fields = serde_json::Map::from_iter([("fact".to_owned(), Value::String(name))]);
             let failure =
                 crate::problems::Failure::one(crate::problems::Kind::Evaluation, "changed_while_read", message, fields);
@@ -76,6 +85,33 @@ pub(crate) fn to_facts(facts: &Bound<'_, PyAny>, what: &str) -> PyResult<FactInp
         inputs.push((name, input));
     }
     Ok(inputs)
+}
+
+/// The keys of a batch's dicts (fact names, and `id`, `facts`, ...), each read once: the dicts of
+/// a batch share their keys (the same str objects), so a key is found again by its identity.
+#[derive(Default)]
+pub(crate) struct FactNames<'py>(Vec<(Bound<'py, PyString>, String)>);
+
+impl<'py> FactNames<'py> {
+    /// The most names kept; a batch of dicts whose keys are all different str objects reads
+    /// each as it comes.
+    const KEPT: usize = 256;
+
+    /// The name `key` holds; `None` when it is not a str.
+    pub(crate) fn name(&mut self, key: &Bound<'py, PyAny>) -> Option<String> {
+        if let Some((_, name)) = self.0.iter().find(|(known, _)| known.is(key)) {
+            return Some(name.clone());
+        }
+        let text = key.cast_exact::<PyString>().ok();
+        let name: String = match text {
+            Some(text) => text.to_cow().ok()?.into_owned(),
+            None => return key.extract().ok(),
+        };
+        if let (Some(text), true) = (text, self.0.len() < Self::KEPT) {
+            self.0.push((text.clone(), name.clone()));
+        }
+        Some(name)
+    }
 }
 
 /// A fact's value of a built-in type (`None`, `bool`, `int`, `float`, `str`, exactly), read

@@ -193,7 +193,7 @@ fn evaluate<'py>(
     facts: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let source = rubric_source(rubric)?;
-    let inputs = convert::to_facts(facts, "facts")?;
+    let inputs = convert::to_facts(facts, &mut convert::FactNames::default(), || "facts".to_owned())?;
     let evaluation = py
         .detach(|| calls::compile_rubric(&source).and_then(|compiled| calls::evaluate(&compiled, &inputs)))
         .map_err(|f| raise(py, f))?;
@@ -471,7 +471,11 @@ fn rubric_source(rubric: &Bound<'_, PyAny>) -> PyResult<RubricSource> {
 }
 
 /// One subject of a batch: `{"id": str, "facts": dict, "group": str, "roles": [str]}`.
-fn subject_input(subject: &Bound<'_, PyAny>, index: usize) -> PyResult<calls::SubjectInput> {
+fn subject_input<'py>(
+    subject: &Bound<'py, PyAny>,
+    index: usize,
+    names: &mut convert::FactNames<'py>,
+) -> PyResult<calls::SubjectInput> {
     let shape = "a subject is a dict with \"id\" (a str), \"facts\" (a dict), and optionally \"group\" (a str) and \"roles\" (a list of str)";
     let wrong = |what: String| PyTypeError::new_err(format!("subject #{index} {what}: {shape}"));
     let dict = subject.cast::<PyDict>().map_err(|_| wrong(format!("is a {}", convert::type_name(subject))))?;
@@ -479,7 +483,7 @@ fn subject_input(subject: &Bound<'_, PyAny>, index: usize) -> PyResult<calls::Su
     let mut has_id = false;
     let mut has_facts = false;
     for (key, value) in dict.iter() {
-        let key: String = key.extract().map_err(|_| wrong("has a key that is not a str".to_owned()))?;
+        let key = names.name(&key).ok_or_else(|| wrong("has a key that is not a str".to_owned()))?;
         match key.as_str() {
             "id" => {
                 input.id = value
@@ -502,7 +506,7 @@ fn subject_input(subject: &Bound<'_, PyAny>, index: usize) -> PyResult<calls::Su
                 input.roles = value.extract().map_err(|_| wrong("has roles that are not a list of str".to_owned()))?;
             }
             "facts" => {
-                input.facts = convert::to_facts(&value, &format!("the facts of subject #{index}"))?;
+                input.facts = convert::to_facts(&value, names, || format!("the facts of subject #{index}"))?;
                 has_facts = true;
             }
             other => return Err(wrong(format!("has unknown key {other:?}"))),

@@ -194,10 +194,17 @@ impl<'r> ResultColumns<'r> {
 }
 
 impl ResultTable {
-    /// The table as a pyarrow Table.
+    /// The table as a pyarrow Table, read through its Arrow C stream by
+    /// `pyarrow.RecordBatchReader.from_stream` (pyarrow 15 and later; `pyarrow.table` before,
+    /// which imports pandas when it is installed, a third of a second).
     pub(crate) fn into_pyarrow(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
         let schema = self.batch.schema();
-        PyTable::try_new(vec![self.batch], schema)?.into_pyarrow(py)
+        let table = PyTable::try_new(vec![self.batch], schema)?;
+        let reader = py.import("pyarrow")?.getattr("RecordBatchReader")?;
+        if !reader.hasattr("from_stream")? {
+            return table.into_pyarrow(py);
+        }
+        reader.call_method1("from_stream", (table,))?.call_method0("read_all")
     }
 
     /// The table as a dict: the rubric's `rubric_id`, `rubric_revision` and `rubric_hash`, the
