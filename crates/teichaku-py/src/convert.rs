@@ -6,7 +6,8 @@
 //! In: `None`, `bool`, `int`, `float`, `str`, `dict` with `str` keys, `list` and `tuple`, and
 //! `datetime.date`/`datetime.datetime` as their ISO 8601 text. Anything else, a non-finite float
 //! or nesting deeper than [`MAX_DEPTH`] is reported with the path where it sits.
-//! Out: objects become `dict`, arrays `list`, whole numbers `int` and other numbers `float`.
+//! Out: objects become `dict`, arrays `list`, whole numbers `int` and other numbers `float`; a
+//! text or a float met again in one conversion is the same Python object again.
 //!
 //! A `dict` is read from a snapshot of its items, so Python code run while it is read (a
 //! `date` subclass's `isoformat`, an `int` subclass's `__float__`) cannot break the iteration;

@@ -21,9 +21,13 @@ use teichaku::rules::{CompiledRubric, Evaluation, Facts, evaluate_into};
 
 /// One subject of a batch as the engine reads it, borrowed.
 pub(crate) struct Row<'a> {
+    /// The caller's id.
     pub(crate) id: &'a str,
+    /// The group it is rolled up in.
     pub(crate) group: Option<&'a str>,
+    /// Its roles, for the rubric's `applies_to`.
     pub(crate) roles: &'a [Role],
+    /// Its facts row.
     pub(crate) facts: &'a Facts,
 }
 
@@ -66,6 +70,7 @@ pub(crate) struct ResultTable {
 }
 
 impl<'r> ResultColumns<'r> {
+    /// No results yet, with room for `capacity` subjects.
     pub(crate) fn new(rubric: &'r CompiledRubric, capacity: usize) -> Self {
         let texts = || StringBuilder::with_capacity(capacity, capacity * 8);
         let numbers = || Float64Builder::with_capacity(capacity);
@@ -96,30 +101,24 @@ impl<'r> ResultColumns<'r> {
     pub(crate) fn push(&mut self, row: &Row<'_>) {
         self.subject.append_value(row.id);
         self.group.append_option(row.group);
-        let status = if self.seen.contains(row.id) {
+        if !self.seen.insert(row.id.to_owned()) {
             self.counts.duplicates += 1;
-            "duplicate_subject"
-        } else {
-            self.seen.insert(row.id.to_owned());
-            if !self.rubric.applies_to(row.roles) {
-                self.counts.not_applicable += 1;
-                "not_applicable"
-            } else {
-                match evaluate_into(self.rubric, row.facts, &mut self.evaluation) {
-                    Ok(()) => {
-                        self.counts.evaluated += 1;
-                        self.evaluated();
-                        return;
-                    }
-                    Err(error) => {
-                        self.counts.failed += 1;
-                        self.no_evaluation("failed", Some(&error.to_string()));
-                        return;
-                    }
-                }
+            return self.no_evaluation("duplicate_subject", None);
+        }
+        if !self.rubric.applies_to(row.roles) {
+            self.counts.not_applicable += 1;
+            return self.no_evaluation("not_applicable", None);
+        }
+        match evaluate_into(self.rubric, row.facts, &mut self.evaluation) {
+            Ok(()) => {
+                self.counts.evaluated += 1;
+                self.evaluated();
             }
-        };
-        self.no_evaluation(status, None);
+            Err(error) => {
+                self.counts.failed += 1;
+                self.no_evaluation("failed", Some(&error.to_string()));
+            }
+        }
     }
 
     fn evaluated(&mut self) {

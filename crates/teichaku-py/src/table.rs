@@ -75,7 +75,9 @@ pub(crate) fn read_rows(
     mut each: impl FnMut(&Row<'_>),
 ) -> Result<(), Unread> {
     let table = rubric.fact_table();
+    // The roles of each text of a roles column, parsed once.
     let mut known_roles: HashMap<String, Vec<Role>> = HashMap::new();
+    let mut listed_roles: Vec<Role>;
     let mut id_text = String::new();
     let mut group_text = String::new();
     for batch in batches {
@@ -128,11 +130,8 @@ pub(crate) fn read_rows(
                     known_roles.get(text).map_or(no_roles, Vec::as_slice)
                 }
                 Some(CellRef::Names(names)) => {
-                    let key = names.join(";");
-                    if !known_roles.contains_key(&key) {
-                        known_roles.insert(key.clone(), crate::calls::known_roles(names).ok_or(Unread)?);
-                    }
-                    known_roles.get(&key).map_or(no_roles, Vec::as_slice)
+                    listed_roles = crate::calls::known_roles(names).ok_or(Unread)?;
+                    &listed_roles
                 }
                 Some(CellRef::Integer(_)) => return Err(Unread),
                 _ => no_roles,

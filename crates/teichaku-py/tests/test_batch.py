@@ -159,3 +159,13 @@ def test_the_compact_forms_hold_every_subject_in_under_200_bytes():
     columns = teichaku.evaluate_batch("ai-use-in-appraisal", table, columns=True)["columns"]
     assert len({id(s) for s in columns["status"]}) == len(set(columns["status"])) == 2
     assert len({id(x) for x in columns["points:usage-days"] if x is not None}) == len(set(columns["points:usage-days"]) - {None})
+
+
+def test_rollup_and_calibrate_read_a_table_as_its_dicts():
+    columns = population(500)
+    table, dicts = pa.table(columns), as_dicts(columns)
+    rollup = teichaku.rollup("ai-use-in-appraisal", table)
+    assert rollup == teichaku.rollup("ai-use-in-appraisal", dicts)
+    assert [g["group"] for g in rollup["groups"]] == [f"unit-{i}" for i in range(7)]
+    target = {"S": 0.1, "A": 0.2, "B": 0.3, "C": 0.2, "D": 0.2}
+    assert teichaku.calibrate("ai-use-in-appraisal", table, target) == teichaku.calibrate("ai-use-in-appraisal", dicts, target)
