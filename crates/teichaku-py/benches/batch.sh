@@ -19,13 +19,13 @@ echo "$n subjects in $dir/facts.csv ($(wc -c <"$dir/facts.csv") bytes)"
 for format in csv json; do
     for _ in $(seq "$runs"); do
         # The command notes each subject it cannot score on standard error, and exits with 1.
-        /usr/bin/time -f "teichaku evaluate --format $format: %e s %M KB" "$teichaku" evaluate \
+        /usr/bin/time -f "teichaku evaluate --format $format: %e s (%U s user, %S s system) %M KB" "$teichaku" evaluate \
             --rubric builtin:ai-use-in-appraisal --facts "$dir/facts.csv" --format "$format" 2>&1 >/dev/null |
             grep -v -e '^line ' -e ' lines: ' -e '^Command exited' || true
     done
 done
 for mode in dicts-only dicts-report dicts-columns dicts-arrow frame-only frame-report frame-columns frame-arrow; do
     for _ in $(seq "$runs"); do
-        /usr/bin/time -f "    whole process: %e s %M KB" "$python" "$here/batch.py" "$mode" "$dir" 2>&1
+        /usr/bin/time -f "    whole process: %e s (%U s user, %S s system) %M KB" "$python" "$here/batch.py" "$mode" "$dir" 2>&1
     done
 done

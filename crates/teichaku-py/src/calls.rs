@@ -9,8 +9,8 @@ use teichaku::metrics::{EventStore, KpiError};
 use teichaku::model::{AssessmentDocument, DocumentError, Role, ValidSnapshot};
 use teichaku::model::{Lang, Limits};
 use teichaku::rules::{
-    BatchReport, BuiltinError, CompiledRubric, Evaluation, EvaluationError, FactValue, Facts, Outcome, Rubric, Subject,
-    SubjectResult, compile_with_limits, parse_rubric,
+    BatchReport, BuiltinError, CompiledRubric, Evaluation, EvaluationError, FactValue, Facts, Rubric, Subject,
+    compile_with_limits, parse_rubric,
 };
 use teichaku::{Assessment, Catalog, LoadError, LoadOptions, UsageSource};
 
@@ -270,17 +270,6 @@ pub(crate) fn subjects(rubric: &CompiledRubric, subjects: &[SubjectInput]) -> Re
 /// The roles named, or `None` when a name is not a role.
 pub(crate) fn known_roles(names: &[String]) -> Option<Vec<Role>> {
     names.iter().map(|name| role(name)).collect()
-}
-
-/// One result of a batch report as a JSON value, a failed subject's error with its message.
-pub(crate) fn result_value(result: &SubjectResult) -> Result<Value, serde_json::Error> {
-    let mut value = serde_json::to_value(result)?;
-    if let (Outcome::Failed { error }, Some(Value::Object(fields))) =
-        (&result.outcome, value.pointer_mut("/outcome/error"))
-    {
-        fields.insert("message".into(), error.to_string().into());
-    }
-    Ok(value)
 }
 
 fn roles(names: &[String]) -> Result<Vec<Role>, Failure> {

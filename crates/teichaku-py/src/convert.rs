@@ -14,14 +14,13 @@
 //! if that code changes the dict's size, the conversion fails naming the key (the fact) rather
 //! than converting a dict that no longer exists.
 
-use std::collections::HashMap;
-
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyModule, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
-use teichaku::rules::{BatchReport, FactValue};
+use teichaku::rules::{BatchReport, FactValue, Outcome};
 
 use crate::calls::{FactInput, FactInputs};
+use crate::objects::Objects;
 
 /// The deepest nesting read, as serde_json's own limit when it reads text.
 pub(crate) const MAX_DEPTH: usize = 128;
@@ -179,26 +178,28 @@ pub(crate) fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'
 }
 
 /// The batch report as a dict (its results as the engine's JSON forms, each failed subject's
-/// error with its `message`), built a result at a time with the cyclic garbage collector
+/// error with its `message`), made a result at a time with the cyclic garbage collector
 /// paused: a result holds no cycle, and a collection run every few hundred new dicts would
 /// walk every dict made before, again and again.
 pub(crate) fn batch_to_python(py: Python<'_>, mut report: BatchReport) -> PyResult<Bound<'_, PyAny>> {
     let _paused = GcPause::new(py)?;
     let results = std::mem::take(&mut report.results);
-    let shell = serde_json::to_value(&report).map_err(unwritable)?;
     let mut objects = Objects::new(py);
-    let out = objects.of(&shell)?;
+    let out = objects.of(&report)?;
     let list = PyList::empty(py);
     for result in &results {
-        let value = crate::calls::result_value(result).map_err(unwritable)?;
-        list.append(objects.of(&value)?)?;
+        let made = objects.of(result)?;
+        if let Outcome::Failed { error } = &result.outcome {
+            let fields = made
+                .get_item("outcome")
+                .and_then(|outcome| outcome.get_item("error"))
+                .and_then(|error| error.cast_into::<PyDict>().map_err(PyErr::from))?;
+            fields.set_item("message", error.to_string())?;
+        }
+        list.append(made)?;
     }
     out.set_item("results", list)?;
     Ok(out)
-}
-
-fn unwritable(e: serde_json::Error) -> PyErr {
-    pyo3::exceptions::PyValueError::new_err(format!("the result cannot be written as JSON: {e}"))
 }
 
 /// The cyclic garbage collector, disabled while this lives if it was enabled.
@@ -221,70 +222,6 @@ impl Drop for GcPause<'_> {
             // Enabling the collector cannot fail; were it to, the interpreter runs on without it.
             let _ = gc.call_method0("enable");
         }
-    }
-}
-
-/// Python objects made from JSON values, each text and each number made once and shared:
-/// a report repeats its keys, ids, hashes and figures on every subject.
-struct Objects<'py> {
-    py: Python<'py>,
-    strings: HashMap<String, Bound<'py, PyString>>,
-    floats: HashMap<u64, Bound<'py, PyAny>>,
-}
-
-impl<'py> Objects<'py> {
-    fn new(py: Python<'py>) -> Self {
-        Self { py, strings: HashMap::new(), floats: HashMap::new() }
-    }
-
-    fn text(&mut self, text: &str) -> Bound<'py, PyString> {
-        if let Some(made) = self.strings.get(text) {
-            return made.clone();
-        }
-        let made = PyString::new(self.py, text);
-        self.strings.insert(text.to_owned(), made.clone());
-        made
-    }
-
-    fn of(&mut self, value: &Value) -> PyResult<Bound<'py, PyAny>> {
-        let py = self.py;
-        Ok(match value {
-            Value::Null => py.None().into_bound(py),
-            Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
-            Value::Number(n) => {
-                if let Some(i) = n.as_i64() {
-                    i.into_pyobject(py)?.into_any()
-                } else if let Some(u) = n.as_u64() {
-                    u.into_pyobject(py)?.into_any()
-                } else {
-                    let x = n.as_f64().unwrap_or(f64::NAN);
-                    match self.floats.get(&x.to_bits()) {
-                        Some(made) => made.clone(),
-                        None => {
-                            let made = x.into_pyobject(py)?.into_any();
-                            self.floats.insert(x.to_bits(), made.clone());
-                            made
-                        }
-                    }
-                }
-            }
-            Value::String(s) => self.text(s).into_any(),
-            Value::Array(items) => {
-                let list = PyList::empty(py);
-                for item in items {
-                    list.append(self.of(item)?)?;
-                }
-                list.into_any()
-            }
-            Value::Object(fields) => {
-                let dict = PyDict::new(py);
-                for (key, item) in fields {
-                    let key = self.text(key);
-                    dict.set_item(key, self.of(item)?)?;
-                }
-                dict.into_any()
-            }
-        })
     }
 }
 

@@ -19,6 +19,7 @@ mod batch;
 mod calls;
 mod convert;
 mod more;
+mod objects;
 mod problems;
 mod results;
 mod table;
