@@ -9,7 +9,7 @@ use teichaku::metrics::{EventStore, KpiError};
 use teichaku::model::{AssessmentDocument, DocumentError, Role, ValidSnapshot};
 use teichaku::model::{Lang, Limits};
 use teichaku::rules::{
-    BatchReport, BuiltinError, CompiledRubric, Evaluation, EvaluationError, FactValue, Facts, Outcome, Rubric, Subject,
+    BatchReport, BuiltinError, CompiledRubric, Evaluation, EvaluationError, FactValue, Facts, Rubric, Subject,
     compile_with_limits, parse_rubric,
 };
 use teichaku::{Assessment, Catalog, LoadError, LoadOptions, UsageSource};
@@ -227,10 +227,15 @@ pub(crate) struct SubjectInput {
 /// Scores a population with the engine's batch evaluation: one result per subject, a subject
 /// whose values do not fit the rubric is a `failed` result rather than an error.
 ///
-/// The subjects' shape is checked first, all at once: a fact name the rubric does not declare,
-/// a value of a type no fact has, or an unknown role fails the whole batch, each problem tagged
-/// with the subject's position and id.
+/// The subjects' shape is checked first, all at once (see [`subjects`]).
 pub(crate) fn evaluate_batch(rubric: &CompiledRubric, subjects: &[SubjectInput]) -> Result<BatchReport, Failure> {
+    Ok(teichaku::rules::evaluate_batch(rubric, &self::subjects(rubric, subjects)?))
+}
+
+/// The subjects of a batch as the engine reads them, their shape checked all at once: a fact
+/// name the rubric does not declare, a value of a type no fact has, or an unknown role fails
+/// the whole batch, each problem tagged with the subject's position and id.
+pub(crate) fn subjects(rubric: &CompiledRubric, subjects: &[SubjectInput]) -> Result<Vec<Subject>, Failure> {
     let mut rows = Vec::with_capacity(subjects.len());
     let mut failed: Vec<(usize, &str, Failure)> = Vec::new();
     for (index, subject) in subjects.iter().enumerate() {
@@ -250,7 +255,7 @@ pub(crate) fn evaluate_batch(rubric: &CompiledRubric, subjects: &[SubjectInput])
         }
     }
     if failed.is_empty() {
-        return Ok(teichaku::rules::evaluate_batch(rubric, &rows));
+        return Ok(rows);
     }
     let message = format!(
         "{} subjects cannot be evaluated: {}",
@@ -262,29 +267,18 @@ pub(crate) fn evaluate_batch(rubric: &CompiledRubric, subjects: &[SubjectInput])
     Err(Failure { kind: Kind::Evaluation, message, problems })
 }
 
-/// The batch report as a JSON value, each failed subject's error with its message.
-pub(crate) fn batch_value(report: &BatchReport) -> Result<Value, serde_json::Error> {
-    let mut value = serde_json::to_value(report)?;
-    let outcomes = report.results.iter().map(|r| &r.outcome);
-    if let Some(Value::Array(results)) = value.get_mut("results") {
-        for (result, outcome) in results.iter_mut().zip(outcomes) {
-            if let (Outcome::Failed { error }, Some(Value::Object(fields))) =
-                (outcome, result.pointer_mut("/outcome/error"))
-            {
-                fields.insert("message".into(), error.to_string().into());
-            }
-        }
-    }
-    Ok(value)
+/// The roles named, or `None` when a name is not a role.
+pub(crate) fn known_roles(names: &[String]) -> Option<Vec<Role>> {
+    names.iter().map(|name| role(name)).collect()
 }
 
 fn roles(names: &[String]) -> Result<Vec<Role>, Failure> {
     let mut roles = Vec::with_capacity(names.len());
     let mut unknown = Vec::new();
     for name in names {
-        match serde_json::from_value::<Role>(json!(name)) {
-            Ok(role) => roles.push(role),
-            Err(_) => unknown.push(name.as_str()),
+        match role(name) {
+            Some(role) => roles.push(role),
+            None => unknown.push(name.as_str()),
         }
     }
     match unknown.as_slice() {
@@ -300,6 +294,13 @@ fn roles(names: &[String]) -> Result<Vec<Role>, Failure> {
             ))
         }
     }
+}
+
+/// The role a document names `name` (`staff`, `manager`, ...).
+fn role(name: &str) -> Option<Role> {
+    use serde::Deserialize;
+    use serde::de::value::{Error, StrDeserializer};
+    Role::deserialize(StrDeserializer::<Error>::new(name)).ok()
 }
 
 fn parse(input: &Input) -> Result<Rubric, Failure> {

@@ -6,7 +6,8 @@
 //! In: `None`, `bool`, `int`, `float`, `str`, `dict` with `str` keys, `list` and `tuple`, and
 //! `datetime.date`/`datetime.datetime` as their ISO 8601 text. Anything else, a non-finite float
 //! or nesting deeper than [`MAX_DEPTH`] is reported with the path where it sits.
-//! Out: objects become `dict`, arrays `list`, whole numbers `int` and other numbers `float`.
+//! Out: objects become `dict`, arrays `list`, whole numbers `int` and other numbers `float`; a
+//! text or a float met again in one conversion is the same Python object again.
 //!
 //! A `dict` is read from a snapshot of its items, so Python code run while it is read (a
 //! `date` subclass's `isoformat`, an `int` subclass's `__float__`) cannot break the iteration;
@@ -14,11 +15,12 @@
 //! than converting a dict that no longer exists.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyModule, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
+use teichaku::rules::{BatchReport, FactValue, Outcome};
 
 use crate::calls::{FactInput, FactInputs};
-use teichaku::rules::FactValue;
+use crate::objects::Objects;
 
 /// The deepest nesting read, as serde_json's own limit when it reads text.
 pub(crate) const MAX_DEPTH: usize = 128;
@@ -46,38 +48,35 @@ pub(crate) fn to_json(object: &Bound<'_, PyAny>) -> Result<Value, Unconvertible>
 /// `TypeError` when `facts` is not a `dict` or a key is not a `str`; the binding's
 /// `EvaluationError` (`changed_while_read`, naming the fact) when reading a value changed the
 /// dict's size.
-pub(crate) fn to_facts(facts: &Bound<'_, PyAny>, what: &str) -> PyResult<FactInputs> {
+pub(crate) fn to_facts<'py>(
+    facts: &Bound<'py, PyAny>,
+    names: &mut FactNames<'py>,
+    what: impl Fn() -> String,
+) -> PyResult<FactInputs> {
     let dict = facts.cast::<PyDict>().map_err(|_| {
         pyo3::exceptions::PyTypeError::new_err(format!(
-            "{what} must be a dict of fact names to values, not {}",
+            "{} must be a dict of fact names to values, not {}",
+            what(),
             type_name(facts)
         ))
     })?;
     let size = dict.len();
     let mut inputs = Vec::with_capacity(size);
     for item in dict.items().iter() {
-        let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
-        let name: String = key.extract().map_err(|_| {
-            pyo3::exceptions::PyTypeError::new_err(format!("{what} has a key that is not a str: {}", type_name(&key)))
+        let (key, value): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item.extract()?;
+        let name = names.name(&key).ok_or_else(|| {
+            pyo3::exceptions::PyTypeError::new_err(format!(
+                "{} has a key that is not a str: {}",
+                what(),
+                type_name(&key)
+            ))
         })?;
-        let value = native(value)?;
-        let input = if value.is_none() || is_missing(&value) {
-            FactInput::Missing
-        } else if let Ok(b) = value.cast::<PyBool>() {
-            FactInput::Value(FactValue::Boolean(b.is_true()))
-        } else if value.is_instance_of::<PyInt>() || value.is_instance_of::<PyFloat>() {
-            match value.extract::<f64>() {
-                Ok(x) if x.is_nan() => FactInput::Missing,
-                Ok(x) => FactInput::Value(FactValue::Number(x)),
-                Err(_) => FactInput::Unsupported("int too large for a float".to_owned()),
-            }
-        } else if let Ok(s) = value.cast::<PyString>() {
-            FactInput::Value(FactValue::Enumeration(s.to_cow()?.into_owned()))
-        } else {
-            FactInput::Unsupported(type_name(&value))
+        let input = match exact(&value) {
+            Some(input) => input,
+            None => numpy_or_pandas(value)?,
         };
         if dict.len() != size {
-            let message = format!("{what} changed while fact `{name}` was read: pass a dict that stays as it is");
+            let message = format!("{} changed while fact `{name}` was read: pass a dict that stays as it is", what());
             let fields = serde_json::Map::from_iter([("fact".to_owned(), Value::String(name))]);
             let failure =
                 crate::problems::Failure::one(crate::problems::Kind::Evaluation, "changed_while_read", message, fields);
@@ -86,6 +85,74 @@ pub(crate) fn to_facts(facts: &Bound<'_, PyAny>, what: &str) -> PyResult<FactInp
         inputs.push((name, input));
     }
     Ok(inputs)
+}
+
+/// The keys of a batch's dicts (fact names, and `id`, `facts`, ...), each read once: the dicts of
+/// a batch share their keys (the same str objects), so a key is found again by its identity.
+#[derive(Default)]
+pub(crate) struct FactNames<'py>(Vec<(Bound<'py, PyString>, String)>);
+
+impl<'py> FactNames<'py> {
+    /// The most names kept; a batch of dicts whose keys are all different str objects reads
+    /// each as it comes.
+    const KEPT: usize = 256;
+
+    /// The name `key` holds; `None` when it is not a str.
+    pub(crate) fn name(&mut self, key: &Bound<'py, PyAny>) -> Option<String> {
+        if let Some((_, name)) = self.0.iter().find(|(known, _)| known.is(key)) {
+            return Some(name.clone());
+        }
+        let text = key.cast_exact::<PyString>().ok();
+        let name: String = match text {
+            Some(text) => text.to_cow().ok()?.into_owned(),
+            None => return key.extract().ok(),
+        };
+        if let (Some(text), true) = (text, self.0.len() < Self::KEPT) {
+            self.0.push((text.clone(), name.clone()));
+        }
+        Some(name)
+    }
+}
+
+/// A fact's value of a built-in type (`None`, `bool`, `int`, `float`, `str`, exactly), read
+/// without looking further; `None` for any other object.
+fn exact(value: &Bound<'_, PyAny>) -> Option<FactInput> {
+    if value.is_none() {
+        return Some(FactInput::Missing);
+    }
+    if let Ok(b) = value.cast_exact::<PyBool>() {
+        return Some(FactInput::Value(FactValue::Boolean(b.is_true())));
+    }
+    if value.is_exact_instance_of::<PyFloat>() || value.is_exact_instance_of::<PyInt>() {
+        return Some(number(value));
+    }
+    let s = value.cast_exact::<PyString>().ok()?;
+    s.to_cow().ok().map(|s| FactInput::Value(FactValue::Enumeration(s.into_owned())))
+}
+
+/// A fact's value of any other type: a numpy scalar as the value it holds, pandas' missing
+/// values, subclasses of the built-in types.
+fn numpy_or_pandas(value: Bound<'_, PyAny>) -> PyResult<FactInput> {
+    let value = native(value)?;
+    Ok(if value.is_none() || is_missing(&value) {
+        FactInput::Missing
+    } else if let Ok(b) = value.cast::<PyBool>() {
+        FactInput::Value(FactValue::Boolean(b.is_true()))
+    } else if value.is_instance_of::<PyInt>() || value.is_instance_of::<PyFloat>() {
+        number(&value)
+    } else if let Ok(s) = value.cast::<PyString>() {
+        FactInput::Value(FactValue::Enumeration(s.to_cow()?.into_owned()))
+    } else {
+        FactInput::Unsupported(type_name(&value))
+    })
+}
+
+fn number(value: &Bound<'_, PyAny>) -> FactInput {
+    match value.extract::<f64>() {
+        Ok(x) if x.is_nan() => FactInput::Missing,
+        Ok(x) => FactInput::Value(FactValue::Number(x)),
+        Err(_) => FactInput::Unsupported("int too large for a float".to_owned()),
+    }
 }
 
 /// A numpy scalar (`np.int64`, `np.bool_`, `np.float32`, ...) as the Python value it holds
@@ -107,34 +174,55 @@ fn is_missing(value: &Bound<'_, PyAny>) -> bool {
 
 /// The Python form of `value`.
 pub(crate) fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match value {
-        Value::Null => py.None().into_bound(py),
-        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
-        Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                i.into_pyobject(py)?.into_any()
-            } else if let Some(u) = n.as_u64() {
-                u.into_pyobject(py)?.into_any()
-            } else {
-                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
-            }
+    Objects::new(py).of(value)
+}
+
+/// The batch report as a dict (its results as the engine's JSON forms, each failed subject's
+/// error with its `message`), made a result at a time with the cyclic garbage collector
+/// paused: a result holds no cycle, and a collection run every few hundred new dicts would
+/// walk every dict made before, again and again.
+pub(crate) fn batch_to_python(py: Python<'_>, mut report: BatchReport) -> PyResult<Bound<'_, PyAny>> {
+    let _paused = GcPause::new(py)?;
+    let results = std::mem::take(&mut report.results);
+    let mut objects = Objects::new(py);
+    let out = objects.of(&report)?;
+    let list = PyList::empty(py);
+    for result in &results {
+        let made = objects.of(result)?;
+        if let Outcome::Failed { error } = &result.outcome {
+            let fields = made
+                .get_item("outcome")
+                .and_then(|outcome| outcome.get_item("error"))
+                .and_then(|error| error.cast_into::<PyDict>().map_err(PyErr::from))?;
+            fields.set_item("message", error.to_string())?;
         }
-        Value::String(s) => PyString::new(py, s).into_any(),
-        Value::Array(items) => {
-            let list = PyList::empty(py);
-            for item in items {
-                list.append(to_python(py, item)?)?;
-            }
-            list.into_any()
+        list.append(made)?;
+    }
+    out.set_item("results", list)?;
+    Ok(out)
+}
+
+/// The cyclic garbage collector, disabled while this lives if it was enabled.
+struct GcPause<'py>(Option<Bound<'py, PyModule>>);
+
+impl<'py> GcPause<'py> {
+    fn new(py: Python<'py>) -> PyResult<Self> {
+        let gc = py.import("gc")?;
+        if gc.call_method0("isenabled")?.is_truthy()? {
+            gc.call_method0("disable")?;
+            return Ok(Self(Some(gc)));
         }
-        Value::Object(fields) => {
-            let dict = PyDict::new(py);
-            for (key, item) in fields {
-                dict.set_item(key, to_python(py, item)?)?;
-            }
-            dict.into_any()
+        Ok(Self(None))
+    }
+}
+
+impl Drop for GcPause<'_> {
+    fn drop(&mut self) {
+        if let Some(gc) = &self.0 {
+            // Enabling the collector cannot fail; were it to, the interpreter runs on without it.
+            let _ = gc.call_method0("enable");
         }
-    })
+    }
 }
 
 /// The name of an object's type, for messages.

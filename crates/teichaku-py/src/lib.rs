@@ -15,10 +15,13 @@
 
 #![forbid(unsafe_code)]
 
+mod batch;
 mod calls;
 mod convert;
 mod more;
+mod objects;
 mod problems;
+mod results;
 mod table;
 
 use chrono::NaiveDate;
@@ -191,7 +194,7 @@ fn evaluate<'py>(
     facts: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let source = rubric_source(rubric)?;
-    let inputs = convert::to_facts(facts, "facts")?;
+    let inputs = convert::to_facts(facts, &mut convert::FactNames::default(), || "facts".to_owned())?;
     let evaluation = py
         .detach(|| calls::compile_rubric(&source).and_then(|compiled| calls::evaluate(&compiled, &inputs)))
         .map_err(|f| raise(py, f))?;
@@ -215,26 +218,37 @@ fn evaluate<'py>(
 ///
 /// `subjects` may also be a table (a pandas or Polars DataFrame, a pyarrow Table: anything with
 /// `__arrow_c_stream__`) with the columns of the command line's facts CSV: `subject`, `group`,
-/// `roles` and one per fact; a null, NaN or empty cell is a missing fact. With `arrow=True` the
-/// results come back as a pyarrow Table, one row per subject (see the README).
+/// `roles` and one per fact; a null, NaN or empty cell is a missing fact.
+///
+/// The results come in one of three forms: the report above, each evaluation explained (the
+/// default); with `arrow=True` a pyarrow Table, one row per subject: `subject`, `group`,
+/// `status`, `total`, `shown_total`, `uncapped_total`, `band`, `weight_counted`, a
+/// `points:CRITERION` column per criterion, `caps_applied`, `missing` and `error`; with
+/// `columns=True` the same columns as a dict of lists, under "columns" beside the report's
+/// provenance and counts. The subjects are scored without holding the interpreter, so other
+/// Python threads run meanwhile.
 #[pyfunction]
-#[pyo3(signature = (rubric, subjects, /, *, arrow = false))]
+#[pyo3(signature = (rubric, subjects, /, *, arrow = false, columns = false))]
 fn evaluate_batch<'py>(
     py: Python<'py>,
     rubric: &Bound<'py, PyAny>,
     subjects: &Bound<'py, PyAny>,
     arrow: bool,
+    columns: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let (source, rows) = more::batch_args(rubric, subjects)?;
-    let report = py
-        .detach(|| calls::compile_rubric(&source).and_then(|compiled| calls::evaluate_batch(&compiled, &rows)))
-        .map_err(|f| raise(py, f))?;
-    if arrow {
-        return table::report_table(py, &report);
+    if arrow && columns {
+        return Err(PyValueError::new_err(
+            "evaluate_batch returns a table (arrow=True) or columns (columns=True), not both",
+        ));
     }
-    let value = calls::batch_value(&report)
-        .map_err(|e| PyValueError::new_err(format!("the result cannot be written as JSON: {e}")))?;
-    convert::to_python(py, &value)
+    let (source, input) = more::batch_args(rubric, subjects)?;
+    let compiled = py.detach(|| calls::compile_rubric(&source)).map_err(|f| raise(py, f))?;
+    if !(arrow || columns) {
+        let report = py.detach(|| input.report(&compiled)).map_err(|f| raise(py, f))?;
+        return convert::batch_to_python(py, report);
+    }
+    let table = py.detach(|| input.table(&compiled)).map_err(|f| raise(py, f))?;
+    if arrow { table.into_pyarrow(py) } else { table.into_columns(py) }
 }
 
 /// Assesses an organisation on `as_of` (a datetime.date or "YYYY-MM-DD", the last day that
@@ -458,7 +472,11 @@ fn rubric_source(rubric: &Bound<'_, PyAny>) -> PyResult<RubricSource> {
 }
 
 /// One subject of a batch: `{"id": str, "facts": dict, "group": str, "roles": [str]}`.
-fn subject_input(subject: &Bound<'_, PyAny>, index: usize) -> PyResult<calls::SubjectInput> {
+fn subject_input<'py>(
+    subject: &Bound<'py, PyAny>,
+    index: usize,
+    names: &mut convert::FactNames<'py>,
+) -> PyResult<calls::SubjectInput> {
     let shape = "a subject is a dict with \"id\" (a str), \"facts\" (a dict), and optionally \"group\" (a str) and \"roles\" (a list of str)";
     let wrong = |what: String| PyTypeError::new_err(format!("subject #{index} {what}: {shape}"));
     let dict = subject.cast::<PyDict>().map_err(|_| wrong(format!("is a {}", convert::type_name(subject))))?;
@@ -466,7 +484,7 @@ fn subject_input(subject: &Bound<'_, PyAny>, index: usize) -> PyResult<calls::Su
     let mut has_id = false;
     let mut has_facts = false;
     for (key, value) in dict.iter() {
-        let key: String = key.extract().map_err(|_| wrong("has a key that is not a str".to_owned()))?;
+        let key = names.name(&key).ok_or_else(|| wrong("has a key that is not a str".to_owned()))?;
         match key.as_str() {
             "id" => {
                 input.id = value
@@ -489,7 +507,7 @@ fn subject_input(subject: &Bound<'_, PyAny>, index: usize) -> PyResult<calls::Su
                 input.roles = value.extract().map_err(|_| wrong("has roles that are not a list of str".to_owned()))?;
             }
             "facts" => {
-                input.facts = convert::to_facts(&value, &format!("the facts of subject #{index}"))?;
+                input.facts = convert::to_facts(&value, names, || format!("the facts of subject #{index}"))?;
                 has_facts = true;
             }
             other => return Err(wrong(format!("has unknown key {other:?}"))),

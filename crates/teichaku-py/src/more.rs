@@ -4,16 +4,17 @@
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::PyDict;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use teichaku::model::{Completion, Lang, Observations};
 use teichaku::rules::{BatchReport, CalibrationTarget, CompiledRubric, ReportError};
 use teichaku::{Changes, Unblocking};
 
+use crate::batch::BatchInput;
 use crate::calls::{self, Input};
 use crate::problems::{Failure, Kind, variant_name};
-use crate::{Opener, convert, day, document_input, raise, rubric_source, subject_input, to_python};
+use crate::{Opener, convert, day, document_input, raise, rubric_source, to_python};
 
 /// What `what_if` returns: `teichaku whatif --format json`, with the text report when a
 /// language is asked for.
@@ -180,10 +181,10 @@ pub(crate) fn rollup<'py>(
     subjects: &Bound<'py, PyAny>,
     min_group_size: usize,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let (source, rows) = batch_args(rubric, subjects)?;
+    let (source, input) = batch_args(rubric, subjects)?;
     let report = py
         .detach(|| {
-            let (compiled, batch) = evaluated(&source, &rows)?;
+            let (compiled, batch) = evaluated(&source, &input)?;
             teichaku::rules::rollup(&compiled, &batch, min_group_size).map_err(|e| report_failure(&e))
         })
         .map_err(|f| raise(py, f))?;
@@ -206,45 +207,29 @@ pub(crate) fn calibrate<'py>(
     target: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let target = calibration_target(target)?;
-    let (source, rows) = batch_args(rubric, subjects)?;
+    let (source, input) = batch_args(rubric, subjects)?;
     let report = py
         .detach(|| {
-            let (compiled, batch) = evaluated(&source, &rows)?;
+            let (compiled, batch) = evaluated(&source, &input)?;
             teichaku::rules::calibrate(&compiled, &batch, &target).map_err(|e| report_failure(&e))
         })
         .map_err(|f| raise(py, f))?;
     to_python(py, &report)
 }
 
-/// The rubric and the subjects of a batch, converted once for `evaluate_batch`, `rollup` and
-/// `calibrate`.
+/// The rubric and the subjects of a batch, taken from Python once for `evaluate_batch`, `rollup`
+/// and `calibrate`.
 pub(crate) fn batch_args(
     rubric: &Bound<'_, PyAny>,
     subjects: &Bound<'_, PyAny>,
-) -> PyResult<(calls::RubricSource, Vec<calls::SubjectInput>)> {
+) -> PyResult<(calls::RubricSource, BatchInput)> {
     let source = rubric_source(rubric)?;
-    if crate::table::is_table(subjects) {
-        return Ok((source, crate::table::subjects(subjects)?));
-    }
-    if subjects.is_instance_of::<PyString>() || subjects.is_instance_of::<PyDict>() {
-        return Err(PyTypeError::new_err(format!(
-            "subjects must be a list of subject dicts, not {}",
-            convert::type_name(subjects)
-        )));
-    }
-    let mut rows = Vec::new();
-    for (index, subject) in subjects.try_iter()?.enumerate() {
-        rows.push(subject_input(&subject?, index)?);
-    }
-    Ok((source, rows))
+    Ok((source, BatchInput::of(subjects)?))
 }
 
-fn evaluated(
-    source: &calls::RubricSource,
-    rows: &[calls::SubjectInput],
-) -> Result<(CompiledRubric, BatchReport), Failure> {
+fn evaluated(source: &calls::RubricSource, input: &BatchInput) -> Result<(CompiledRubric, BatchReport), Failure> {
     let compiled = calls::compile_rubric(source)?;
-    let batch = calls::evaluate_batch(&compiled, rows)?;
+    let batch = input.report(&compiled)?;
     Ok((compiled, batch))
 }
 

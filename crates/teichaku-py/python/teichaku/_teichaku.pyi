@@ -39,10 +39,19 @@ class AssessmentError(TeichakuError):
 
 def validate(document: Document, /) -> None: ...
 def evaluate(rubric: RubricArg, facts: Mapping[str, FactValue], /) -> Json: ...
-def evaluate_batch(rubric: RubricArg, subjects: Union[Iterable[Mapping[str, Any]], Any], /, *, arrow: bool = False) -> Any:
+def evaluate_batch(
+    rubric: RubricArg,
+    subjects: Union[Iterable[Mapping[str, Any]], Any],
+    /,
+    *,
+    arrow: bool = False,
+    columns: bool = False,
+) -> Any:
     """The batch report as a dict; ``subjects`` may be a table with ``__arrow_c_stream__`` (pandas,
     Polars, pyarrow) of columns ``subject``, ``group``, ``roles`` and one per fact; with
-    ``arrow=True`` a pyarrow Table of the results, one row per subject."""
+    ``arrow=True`` a pyarrow Table of the results, one row per subject; with ``columns=True`` the
+    same columns as lists under ``"columns"``, beside the report's provenance and counts. The
+    subjects are scored without holding the GIL."""
 def assess(document: Document, as_of: Union[datetime.date, str], /) -> Json: ...
 def builtin_rubric(id: str = "ai-use-in-appraisal", /) -> Json: ...
 def demo_document() -> Json: ...

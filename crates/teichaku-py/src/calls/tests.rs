@@ -3,9 +3,7 @@
 use serde_json::json;
 use teichaku::rules::FactValue;
 
-use super::{
-    FactInput, Input, RubricSource, SubjectInput, batch_value, compile_rubric, evaluate, evaluate_batch, load,
-};
+use super::{FactInput, Input, RubricSource, SubjectInput, compile_rubric, evaluate, evaluate_batch, load};
 use crate::problems::Kind;
 
 fn builtin() -> RubricSource {
@@ -59,13 +57,12 @@ fn a_batch_fails_a_subject_alone_for_a_wrong_value() -> Result<(), Box<dyn std::
     let report =
         evaluate_batch(&rubric, &[subject("e-1", full_marks()), subject("e-2", wrong)]).map_err(|f| f.message)?;
     assert_eq!((report.evaluated, report.failed), (1, 1));
-    let value = batch_value(&report)?;
-    let error = &value["results"][1]["outcome"]["error"];
+    let value = serde_json::to_value(&report.results[1])?;
+    let error = &value["outcome"]["error"];
     assert_eq!(
         (error["kind"].as_str(), error["fact"].as_str()),
         (Some("wrong_value_kind"), Some("goal_sheet_ai_entry"))
     );
-    assert!(error["message"].as_str().is_some_and(|m| m.contains("goal_sheet_ai_entry")));
     Ok(())
 }
 
