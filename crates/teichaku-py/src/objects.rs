@@ -276,49 +276,28 @@ impl<'py> List<'_, 'py> {
     }
 }
 
-impl<'py> ser::SerializeSeq for List<'_, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Error;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Self::Ok, Error> {
-        self.done()
-    }
+/// The four sequence forms serde asks of a serializer, each a Python list built element by element.
+macro_rules! list_form {
+    ($($form:ident :: $method:ident),*) => {$(
+        impl<'py> ser::$form for List<'_, 'py> {
+            type Ok = Bound<'py, PyAny>;
+            type Error = Error;
+            fn $method<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+                self.push(value)
+            }
+            fn end(self) -> Result<Self::Ok, Error> {
+                self.done()
+            }
+        }
+    )*};
 }
 
-impl<'py> ser::SerializeTuple for List<'_, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Error;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Self::Ok, Error> {
-        self.done()
-    }
-}
-
-impl<'py> ser::SerializeTupleStruct for List<'_, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Self::Ok, Error> {
-        self.done()
-    }
-}
-
-impl<'py> ser::SerializeTupleVariant for List<'_, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Self::Ok, Error> {
-        self.done()
-    }
-}
+list_form!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 impl<'py> ser::SerializeMap for Dict<'_, 'py> {
     type Ok = Bound<'py, PyAny>;
