@@ -209,7 +209,7 @@ pub struct WaveReadiness {
     /// wave lacking a role asked of every unit.
     pub blocked_by: Vec<WaveBlock>,
     /// Bottom-up, the units of a wave that may not start which the rollout reached ahead of it
-    /// (use already rises there), in the wave's order; empty otherwise.
+    /// (use already rises there), sorted by id; empty otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ahead: Vec<UnitId>,
 }
@@ -239,11 +239,11 @@ impl ReadinessReport {
     /// ```
     pub fn reaches(&self, wave: Option<usize>, unit: Option<UnitId>) -> bool {
         let Some(w) = wave.and_then(|w| self.waves.get(w)) else { return true };
-        w.may_start || unit.is_some_and(|u| w.ahead.contains(&u))
+        w.may_start || unit.is_some_and(|u| w.ahead.binary_search(&u).is_ok())
     }
 
     /// The units the rollout has reached: those of every wave that may start, and those gone
-    /// ahead of theirs, in wave order.
+    /// ahead of theirs, wave by wave.
     ///
     /// ```
     /// # fn report() -> teichaku_rollout::ReadinessReport { unimplemented!() }
@@ -256,7 +256,7 @@ impl ReadinessReport {
         self.waves.iter().flat_map(|w| if w.may_start { &w.units } else { &w.ahead }).copied()
     }
 
-    /// The units reached ahead of their wave, in wave order.
+    /// The units reached ahead of their wave, wave by wave.
     ///
     /// ```
     /// # fn report() -> teichaku_rollout::ReadinessReport { unimplemented!() }
@@ -403,54 +403,53 @@ pub fn readiness(snapshot: &ValidSnapshot, kpis: &KpiReport) -> ReadinessReport 
     };
     let mut out: Vec<WaveReadiness> = Vec::with_capacity(waves.len());
     for (wave, members) in waves.iter().enumerate() {
-        {
-            let mut blocked_by = Vec::new();
-            // The wave it follows: the one before, or the pilot, top-down. A wave never starts
-            // before the wave it follows, even where that wave's units passed the first gate in
-            // their own scope (a first phase of organisation-wide work passes in every unit).
-            let follows = if top_down { wave.min(1).checked_sub(1) } else { wave.checked_sub(1) };
-            if let Some(w) = follows.filter(|&w| out.get(w).is_some_and(|x| !x.may_start)) {
-                blocked_by.push(WaveBlock::PreviousWave { wave: w });
-            }
-            let previous = follows.and_then(|w| Some((waves.get(w)?, *wave_start.get(w)?)));
-            for (j, &unit) in
-                previous.into_iter().flat_map(|(w, start)| w.iter().enumerate().map(move |(j, u)| (start + j, u)))
-            {
-                let u = units.get(j).filter(|r| r.unit == unit);
-                let short = u.is_some_and(|r| r.phase.is_some() && r.phase == first_phase);
-                if short {
-                    blocked_by.push(WaveBlock::PreviousWaveGate {
-                        unit,
-                        criterion: u.and_then(|r| r.lacks.first().cloned()),
-                    });
-                }
-            }
-            // Each (unit, role) named once: a unit is in one wave, so the roles named are kept for
-            // the unit at hand (a search of `blocked_by` per unit would make a wide wave quadratic).
-            let start = wave_start.get(wave).copied().unwrap_or(0);
-            for (j, &unit) in members.iter().enumerate() {
-                let position = positions.get(start + j).copied();
-                let mut named: Vec<Role> = Vec::new();
-                for (role, min_count, criterion) in &per_unit_roles {
-                    if !named.contains(role) && roles.count_unit(unit, position, *role) < u64::from(*min_count) {
-                        named.push(*role);
-                        blocked_by.push(WaveBlock::RoleMissing { unit, role: *role, criterion: criterion.clone() });
-                    }
-                }
-            }
-            let may_start = wave == 0 || blocked_by.is_empty();
-            let ahead = if may_start || !bottom_up || !pilot_passed {
-                Vec::new()
-            } else {
-                members
-                    .iter()
-                    .zip(positions.iter().skip(start))
-                    .filter(|&(&u, &p)| rising(u, p))
-                    .map(|(&u, _)| u)
-                    .collect()
-            };
-            out.push(WaveReadiness { wave, units: members.clone(), may_start, blocked_by, ahead });
+        let mut blocked_by = Vec::new();
+        // The wave it follows: the one before, or the pilot, top-down. A wave never starts
+        // before the wave it follows, even where that wave's units passed the first gate in
+        // their own scope (a first phase of organisation-wide work passes in every unit).
+        let follows = if top_down { wave.min(1).checked_sub(1) } else { wave.checked_sub(1) };
+        if let Some(w) = follows.filter(|&w| out.get(w).is_some_and(|x| !x.may_start)) {
+            blocked_by.push(WaveBlock::PreviousWave { wave: w });
         }
+        let previous = follows.and_then(|w| Some((waves.get(w)?, *wave_start.get(w)?)));
+        for (j, &unit) in
+            previous.into_iter().flat_map(|(w, start)| w.iter().enumerate().map(move |(j, u)| (start + j, u)))
+        {
+            let u = units.get(j).filter(|r| r.unit == unit);
+            let short = u.is_some_and(|r| r.phase.is_some() && r.phase == first_phase);
+            if short {
+                blocked_by
+                    .push(WaveBlock::PreviousWaveGate { unit, criterion: u.and_then(|r| r.lacks.first().cloned()) });
+            }
+        }
+        // Each (unit, role) named once: a unit is in one wave, so the roles named are kept for
+        // the unit at hand (a search of `blocked_by` per unit would make a wide wave quadratic).
+        let start = wave_start.get(wave).copied().unwrap_or(0);
+        for (j, &unit) in members.iter().enumerate() {
+            let position = positions.get(start + j).copied();
+            let mut named: Vec<Role> = Vec::new();
+            for (role, min_count, criterion) in &per_unit_roles {
+                if !named.contains(role) && roles.count_unit(unit, position, *role) < u64::from(*min_count) {
+                    named.push(*role);
+                    blocked_by.push(WaveBlock::RoleMissing { unit, role: *role, criterion: criterion.clone() });
+                }
+            }
+        }
+        let may_start = wave == 0 || blocked_by.is_empty();
+        let ahead = if may_start || !bottom_up || !pilot_passed {
+            Vec::new()
+        } else {
+            let mut ahead: Vec<UnitId> = members
+                .iter()
+                .zip(positions.iter().skip(start))
+                .filter(|&(&u, &p)| rising(u, p))
+                .map(|(&u, _)| u)
+                .collect();
+            // Sorted, so `reaches` finds a unit by binary search.
+            ahead.sort_unstable();
+            ahead
+        };
+        out.push(WaveReadiness { wave, units: members.clone(), may_start, blocked_by, ahead });
     }
     let waves = out;
 
