@@ -408,11 +408,8 @@ pub struct EventStoreBuilder {
     /// by the largest number stored, so an unchecked number could make it allocate gigabytes.
     member_count: u32,
     offset: UtcOffset,
-    rows: Vec<Row>,
-    /// Rows gathered elsewhere (a reader's blocks, partial builders), each chunk sized to its
-    /// rows, with kinds already in this builder's numbering: never copied into `rows`, so no
-    /// growing vector doubles their memory.
-    chunks: Vec<Vec<Row>>,
+    /// The events, by bucket of members.
+    rows: Rows,
     kinds: BTreeMap<(Option<TaskCategory>, Option<ToolId>), u32>,
     /// Member-day records, in the same kind numbering.
     day_rows: Vec<DayRow>,
@@ -445,15 +442,90 @@ pub(crate) struct PeriodRow {
     minutes: u32,
 }
 
-/// One event as the builder holds it until [`EventStoreBuilder::finish`].
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Default)]
+/// Members per bucket of the builder's events, as a power of two: a bucket's events are
+/// sorted on their own, so buckets are settled on several threads at once, and a member is
+/// numbered within its bucket in 16 bits.
+const BUCKET_BITS: u32 = 12;
+
+/// Events per chunk of a bucket: events are kept in chunks of at most this many, so no growing
+/// vector doubles their memory, and chunks move between builders without being copied.
+const CHUNK_ROWS: usize = 16_384;
+
+/// One event as the builder holds it until [`EventStoreBuilder::finish`]: 20 bytes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub(crate) struct Row {
-    pub(crate) member: u32,
+    /// The local day (day number).
     pub(crate) day: i32,
+    /// Milliseconds into the local day.
     pub(crate) millis: u32,
+    /// Minutes in hundredths.
     pub(crate) minutes: u32,
+    /// Saved minutes in hundredths, [`NO_SAVED`] when none was reported.
     pub(crate) saved: u32,
-    pub(crate) kind: u32,
+    /// The (task, tool) kind, in the builder's numbering.
+    pub(crate) kind: u16,
+    /// The member's number within its bucket (set by [`Rows::push`]).
+    pub(crate) member: u16,
+}
+
+/// A builder's events, by bucket of [`1 << BUCKET_BITS`](BUCKET_BITS) members, each bucket in
+/// chunks of at most [`CHUNK_ROWS`] events.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Rows {
+    buckets: Vec<Vec<Vec<Row>>>,
+    len: usize,
+    /// The first and last day of an event.
+    days: Option<(i32, i32)>,
+}
+
+impl Rows {
+    /// Adds `row` of member `member`.
+    #[inline]
+    pub(crate) fn push(&mut self, member: u32, mut row: Row) {
+        let bucket = (member >> BUCKET_BITS) as usize;
+        row.member = (member & ((1 << BUCKET_BITS) - 1)) as u16;
+        self.days = Some(self.days.map_or((row.day, row.day), |(lo, hi)| (lo.min(row.day), hi.max(row.day))));
+        if self.buckets.len() <= bucket {
+            self.buckets.resize_with(bucket + 1, Vec::new);
+        }
+        let Some(chunks) = self.buckets.get_mut(bucket) else { return };
+        match chunks.last_mut() {
+            Some(chunk) if chunk.len() < CHUNK_ROWS => chunk.push(row),
+            // The first chunk of a bucket grows as it fills, so a few events take little room;
+            // the next ones are taken whole.
+            last => {
+                let mut chunk = Vec::with_capacity(if last.is_some() { CHUNK_ROWS } else { 16 });
+                chunk.push(row);
+                chunks.push(chunk);
+            }
+        }
+        self.len += 1;
+    }
+
+    /// Takes in `other`'s events, their kinds renumbered by `renumber` (`other`'s kind `k` is
+    /// `renumber[k]` here).
+    fn absorb(&mut self, other: Self, renumber: &[u32]) {
+        if self.buckets.len() < other.buckets.len() {
+            self.buckets.resize_with(other.buckets.len(), Vec::new);
+        }
+        for (mine, theirs) in self.buckets.iter_mut().zip(other.buckets) {
+            for mut chunk in theirs {
+                for r in &mut chunk {
+                    r.kind = renumber.get(usize::from(r.kind)).map_or(r.kind, |&k| k.min(u32::from(u16::MAX)) as u16);
+                }
+                mine.push(chunk);
+            }
+        }
+        self.len += other.len;
+        self.days = match (self.days, other.days) {
+            (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+            (mine, theirs) => mine.or(theirs),
+        };
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
 }
 
 impl EventStoreBuilder {
@@ -501,8 +573,7 @@ impl EventStoreBuilder {
             members: Arc::new(members),
             member_count,
             offset,
-            rows: Vec::new(),
-            chunks: Vec::new(),
+            rows: Rows::default(),
             kinds: BTreeMap::new(),
             day_rows: Vec::new(),
             period_rows: Vec::new(),
@@ -517,8 +588,7 @@ impl EventStoreBuilder {
             members: Arc::clone(&self.members),
             member_count: self.member_count,
             offset: self.offset,
-            rows: Vec::new(),
-            chunks: Vec::new(),
+            rows: Rows::default(),
             kinds: BTreeMap::new(),
             day_rows: Vec::new(),
             period_rows: Vec::new(),
@@ -547,12 +617,11 @@ impl EventStoreBuilder {
         *self.kinds.entry((task.cloned(), tool.cloned())).or_insert(next)
     }
 
-    /// Adds rows already checked (members below the member count, minutes in range, kinds of this
-    /// builder), kept as a chunk of their own.
-    pub(crate) fn push_chunk(&mut self, chunk: Vec<Row>) {
-        if !chunk.is_empty() {
-            self.chunks.push(chunk);
-        }
+    /// Adds a row already checked (the member below the member count, minutes in range, the kind
+    /// of this builder).
+    #[inline]
+    pub(crate) fn push_row(&mut self, member: u32, row: Row) {
+        self.rows.push(member, row);
     }
 
     /// Takes in every event of `other`, a builder for the same members (from
@@ -572,14 +641,7 @@ impl EventStoreBuilder {
             self.day_rows.push(r);
         }
         self.period_rows.extend(other.period_rows);
-        let mut rows = other.rows;
-        rows.shrink_to_fit();
-        for mut chunk in std::iter::once(rows).chain(other.chunks) {
-            for r in &mut chunk {
-                r.kind = renumber.get(r.kind as usize).copied().unwrap_or(r.kind);
-            }
-            self.push_chunk(chunk);
-        }
+        self.rows.absorb(other.rows, &renumber);
     }
 
     /// The number of the member with id `member`, as [`EventStoreBuilder::push`] reads it.
@@ -609,9 +671,10 @@ impl EventStoreBuilder {
         }
     }
 
-    /// Reserves room for `n` more events.
+    /// Reserves room for `n` more events: events are kept in chunks taken as they fill, so this
+    /// only keeps the signature of a growing vector.
     pub fn reserve(&mut self, n: usize) {
-        self.rows.reserve(n);
+        let _ = n;
     }
 
     /// Adds one event.
@@ -652,14 +715,15 @@ impl EventStoreBuilder {
         let key = (task.cloned(), tool.cloned());
         let next = self.kinds.len() as u32;
         let kind = *self.kinds.entry(key).or_insert(next);
-        self.rows.push(Row {
-            member,
+        let row = Row {
             day: day_number(local.date()),
             millis: millis.min(86_399_999),
             minutes,
             saved,
-            kind,
-        });
+            kind: kind.min(u32::from(u16::MAX)) as u16,
+            member: 0,
+        };
+        self.rows.push(member, row);
         Ok(())
     }
 
@@ -679,14 +743,15 @@ impl EventStoreBuilder {
         let member = self.checked_member(member)?;
         let next = self.kinds.len() as u32;
         let kind = *self.kinds.entry((None, None)).or_insert(next);
-        self.rows.push(Row {
-            member,
+        let row = Row {
             day: day_number(day),
             millis: millis_of_day.min(86_399_999),
             minutes: minutes_centi.min(NO_SAVED - 1),
             saved: NO_SAVED,
-            kind,
-        });
+            kind: kind.min(u32::from(u16::MAX)) as u16,
+            member: 0,
+        };
+        self.rows.push(member, row);
         Ok(())
     }
 
@@ -802,6 +867,31 @@ impl EventStoreBuilder {
     /// a day; [`StoreError::MixedGranularity`] for an event or day record on a day a period
     /// record of the same member covers.
     pub fn finish(self) -> Result<EventStore, StoreError> {
+        self.finish_on(1)
+    }
+
+    /// As [`EventStoreBuilder::finish`], sorting the events of up to `threads` buckets of members
+    /// at once, each on its own thread: the store is the same whatever the number of threads.
+    ///
+    /// # Errors
+    ///
+    /// As [`EventStoreBuilder::finish`].
+    ///
+    /// ```
+    /// use teichaku_metrics::EventStoreBuilder;
+    /// use teichaku_model::UtcOffset;
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 8, 3).expect("a date");
+    /// let build = |threads| -> Result<_, Box<dyn std::error::Error>> {
+    ///     let mut builder = EventStoreBuilder::with_members(Default::default(), 10_000, UtcOffset::UTC);
+    ///     for member in (0..10_000).rev() {
+    ///         builder.push_local(member, day, member * 7, 500)?;
+    ///     }
+    ///     Ok(builder.finish_on(threads)?)
+    /// };
+    /// assert_eq!(build(1)?, build(4)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn finish_on(self, threads: usize) -> Result<EventStore, StoreError> {
         if self.kinds.len() > MAX_KINDS {
             return Err(StoreError::TooManyKinds { kinds: self.kinds.len() });
         }
@@ -817,12 +907,6 @@ impl EventStoreBuilder {
         }
         let labels = self.labels;
         let label = |m: u32| labels.get(m as usize).cloned().unwrap_or_else(|| format!("#{m}"));
-        let mut sources = self.chunks;
-        sources.push(self.rows);
-        let mut rows = sorted_rows(sources, &renumber);
-        let before = rows.len();
-        rows.dedup();
-        let duplicates_dropped = (before - rows.len()) as u64;
 
         let mut day_rows = self.day_rows;
         for r in &mut day_rows {
@@ -845,17 +929,6 @@ impl EventStoreBuilder {
                 }
             }
         }
-        let mut superseded_events = 0;
-        if !day_rows.is_empty() {
-            // Both are sorted by member and day: walk them together.
-            let mut covered = day_rows.iter().map(|d| (d.member, d.day)).peekable();
-            rows.retain(|r| {
-                while covered.next_if(|&c| c < (r.member, r.day)).is_some() {}
-                let keep = covered.peek() != Some(&(r.member, r.day));
-                superseded_events += u64::from(!keep);
-                keep
-            });
-        }
 
         let mut period_rows = self.period_rows;
         period_rows.sort_unstable();
@@ -871,30 +944,21 @@ impl EventStoreBuilder {
                 }
             }
         }
-        if !period_rows.is_empty() {
-            // A day with events or a day record inside a period of the same member would be
-            // counted twice, or not knowably once.
-            let days = rows.iter().map(|r| (r.member, r.day)).chain(day_rows.iter().map(|d| (d.member, d.day)));
-            for (member, day) in days {
-                let at = period_rows.partition_point(|p| (p.member, p.last) < (member, day));
-                if let Some(p) = period_rows.get(at).filter(|p| p.member == member && p.first <= day) {
-                    return Err(StoreError::MixedGranularity {
-                        member: label(member),
-                        date: date_of(day).unwrap_or_default(),
-                        period: (date_of(p.first).unwrap_or_default(), date_of(p.last).unwrap_or_default()),
-                    });
-                }
-            }
-        }
 
-        let days = rows.iter().map(|r| r.day).chain(day_rows.iter().map(|d| d.day));
+        // The first day is that of the earliest event or day record (an event superseded by a
+        // day record has its day, and a duplicate that of the event it repeats).
+        let event_days = self.rows.days;
+        let days = event_days.into_iter().flat_map(|(lo, hi)| [lo, hi]).chain(day_rows.iter().map(|d| d.day));
         let (base_day, last_day) = days.fold((i32::MAX, i32::MIN), |(lo, hi), d| (lo.min(d), hi.max(d)));
         let (base_day, last_day) = if base_day > last_day { (0, 0) } else { (base_day, last_day) };
+
+        let has_events = !self.rows.is_empty();
+        // Checked first: events are sorted by their day from the first day, in 16 bits.
         let period_span = period_rows.iter().fold(None, |span: Option<(i32, i32)>, p| {
             Some(span.map_or((p.first, p.last), |(lo, hi)| (lo.min(p.first), hi.max(p.last))))
         });
         let (span_lo, span_hi) = match period_span {
-            Some((lo, hi)) if rows.is_empty() && day_rows.is_empty() => (lo, hi),
+            Some((lo, hi)) if !has_events && day_rows.is_empty() => (lo, hi),
             Some((lo, hi)) => (lo.min(base_day), hi.max(last_day)),
             None => (base_day, last_day),
         };
@@ -904,7 +968,48 @@ impl EventStoreBuilder {
                 last: date_of(span_hi).unwrap_or_default(),
             });
         }
-        let n = rows.len();
+        // Every bucket with events or day records (whose rollup rows are laid out with the
+        // events').
+        let mut buckets = self.rows.buckets;
+        if let Some(last) = day_rows.last() {
+            let needed = (last.member >> BUCKET_BITS) as usize + 1;
+            if buckets.len() < needed {
+                buckets.resize_with(needed, Vec::new);
+            }
+        }
+        let settled = settle_buckets(buckets, threads, &renumber, base_day, &day_rows, &period_rows);
+
+        // A day with events or a day record inside a period of the same member would be counted
+        // twice, or not knowably once: the first such event, else the first such day record.
+        let covering = |member: u32, day: i32| {
+            let at = period_rows.partition_point(|p| (p.member, p.last) < (member, day));
+            period_rows.get(at).filter(|p| p.member == member && p.first <= day)
+        };
+        let mixed = settled
+            .iter()
+            .find_map(|s| s.mixed)
+            .or_else(|| day_rows.iter().map(|d| (d.member, d.day)).find(|&(m, d)| covering(m, d).is_some()));
+        if let Some((member, day)) = mixed {
+            if let Some(p) = covering(member, day) {
+                return Err(StoreError::MixedGranularity {
+                    member: label(member),
+                    date: date_of(day).unwrap_or_default(),
+                    period: (date_of(p.first).unwrap_or_default(), date_of(p.last).unwrap_or_default()),
+                });
+            }
+        }
+
+        // Every member number was checked against the member count, so this is bounded by it.
+        let members = [
+            settled.iter().filter_map(|s| s.last_member).max().map_or(0, |m| m as usize + 1),
+            day_rows.last().map_or(0, |r| r.member as usize + 1),
+            period_rows.last().map_or(0, |r| r.member as usize + 1),
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(0);
+        let n: usize = settled.iter().map(|s| s.day.len()).sum();
+        let rollups: usize = settled.iter().map(|s| s.rollup_day.len()).sum();
         let mut store = EventStore {
             base_day,
             day: Vec::with_capacity(n),
@@ -912,72 +1017,39 @@ impl EventStoreBuilder {
             minutes: Vec::with_capacity(n),
             saved: Vec::with_capacity(n),
             kinds,
-            duplicates_dropped,
-            starts: Vec::new(),
-            rollup_starts: Vec::new(),
-            rollup_day: Vec::new(),
-            rollup_events: Vec::new(),
-            rollup_minutes: Vec::new(),
+            duplicates_dropped: settled.iter().map(|s| s.duplicates).sum(),
+            starts: vec![0; members + 1],
+            rollup_starts: vec![0; members + 1],
+            rollup_day: Vec::with_capacity(rollups),
+            rollup_events: Vec::with_capacity(rollups),
+            rollup_minutes: Vec::with_capacity(rollups),
             days: DayColumns::default(),
             periods: PeriodColumns::default(),
             day_duplicates_dropped,
             period_duplicates_dropped,
-            superseded_events,
+            superseded_events: settled.iter().map(|s| s.superseded).sum(),
         };
-        // Every member number was checked against the member count, so this is bounded by it.
-        let members = [
-            rows.last().map_or(0, |r| r.member as usize + 1),
-            day_rows.last().map_or(0, |r| r.member as usize + 1),
-            period_rows.last().map_or(0, |r| r.member as usize + 1),
-        ]
-        .into_iter()
-        .max()
-        .unwrap_or(0);
-        // Events per member, shifted by one (`counts[m + 1]` for member `m`), then their running
-        // total: where each member's run starts.
-        store.starts = vec![0; members + 1];
-        for r in &rows {
-            if let Some(count) = store.starts.get_mut(r.member as usize + 1) {
-                *count += 1;
-            }
-        }
-        running_total(&mut store.starts);
-        let mut rollup = Rollup { starts: vec![0; members + 1], ..Rollup::default() };
-        if day_rows.is_empty() {
-            for r in &rows {
-                rollup.add(r.member, (r.day - base_day) as u16, 1, u64::from(r.minutes));
-            }
-        } else {
-            // Events and day records never share a member-day (the events were superseded):
-            // merge the two sorted runs.
-            let mut events = rows.iter().peekable();
-            let mut records = day_rows.iter().peekable();
-            loop {
-                let take_event = match (events.peek(), records.peek()) {
-                    (Some(e), Some(d)) => (e.member, e.day) < (d.member, d.day),
-                    (Some(_), None) => true,
-                    (None, Some(_)) => false,
-                    (None, None) => break,
-                };
-                if take_event {
-                    if let Some(r) = events.next() {
-                        rollup.add(r.member, (r.day - base_day) as u16, 1, u64::from(r.minutes));
+        // Each bucket's counts, shifted by one (`starts[m + 1]` for member `m`), then their
+        // running total: where each member's run starts.
+        for s in settled {
+            let first = s.bucket << BUCKET_BITS;
+            for (starts, counts) in [(&mut store.starts, &s.counts), (&mut store.rollup_starts, &s.rollup_counts)] {
+                if let Some(slots) = starts.get_mut(first + 1..) {
+                    for (slot, &count) in slots.iter_mut().zip(counts) {
+                        *slot = count;
                     }
-                } else if let Some(d) = records.next() {
-                    let uses = if d.count == NO_COUNT { 0 } else { d.count };
-                    let minutes = if d.minutes == NO_COUNT { 0 } else { u64::from(d.minutes) };
-                    rollup.add(d.member, (d.day - base_day) as u16, uses, minutes);
                 }
             }
+            store.day.extend_from_slice(&s.day);
+            store.kind.extend_from_slice(&s.kind);
+            store.minutes.extend_from_slice(&s.minutes);
+            store.saved.extend_from_slice(&s.saved);
+            store.rollup_day.extend_from_slice(&s.rollup_day);
+            store.rollup_events.extend_from_slice(&s.rollup_events);
+            store.rollup_minutes.extend_from_slice(&s.rollup_minutes);
         }
-        running_total(&mut rollup.starts);
-        store.rollup_starts = rollup.starts;
-        store.rollup_day = rollup.day;
-        store.rollup_events = rollup.events;
-        store.rollup_minutes = rollup.minutes;
-        store.rollup_day.shrink_to_fit();
-        store.rollup_events.shrink_to_fit();
-        store.rollup_minutes.shrink_to_fit();
+        running_total(&mut store.starts);
+        running_total(&mut store.rollup_starts);
         if !day_rows.is_empty() {
             let d = &mut store.days;
             d.starts = vec![0; members + 1];
@@ -1008,13 +1080,219 @@ impl EventStoreBuilder {
             }
             running_total(&mut p.starts);
         }
-        for r in rows {
-            store.day.push((r.day - base_day) as u16);
-            store.kind.push(r.kind as u16);
-            store.minutes.push(r.minutes);
-            store.saved.push(r.saved);
-        }
         Ok(store)
+    }
+}
+
+/// One bucket of members' events, sorted and laid out in columns (its part of the store).
+#[derive(Default)]
+struct Settled {
+    /// The bucket's number: its members are numbered from `bucket << BUCKET_BITS`.
+    bucket: usize,
+    /// Events kept per member of the bucket.
+    counts: Vec<u32>,
+    day: Vec<u16>,
+    kind: Vec<u16>,
+    minutes: Vec<u32>,
+    saved: Vec<u32>,
+    /// Rollup rows per member of the bucket.
+    rollup_counts: Vec<u32>,
+    rollup_day: Vec<u16>,
+    rollup_events: Vec<u32>,
+    rollup_minutes: Vec<u64>,
+    duplicates: u64,
+    superseded: u64,
+    /// The first kept event (member, day) on a day a period record of its member covers.
+    mixed: Option<(u32, i32)>,
+    /// The largest member number with a kept event.
+    last_member: Option<u32>,
+}
+
+/// Settles every bucket, on up to `threads` threads (bucket `b` on thread `b % threads`), in
+/// bucket order.
+fn settle_buckets(
+    buckets: Vec<Vec<Vec<Row>>>,
+    threads: usize,
+    renumber: &[u16],
+    base_day: i32,
+    day_rows: &[DayRow],
+    period_rows: &[PeriodRow],
+) -> Vec<Settled> {
+    let threads = threads.clamp(1, buckets.len().max(1));
+    let settle_one = |bucket: usize, chunks: Vec<Vec<Row>>, scratch: &mut Vec<u128>| {
+        let first = (bucket << BUCKET_BITS) as u32;
+        let end = first.saturating_add(1 << BUCKET_BITS);
+        let within = |m: u32| m >= first && m < end;
+        let days = day_rows.get(day_rows.partition_point(|d| d.member < first)..).unwrap_or_default();
+        let days = days.get(..days.partition_point(|d| within(d.member))).unwrap_or_default();
+        let periods = period_rows.get(period_rows.partition_point(|p| p.member < first)..).unwrap_or_default();
+        let periods = periods.get(..periods.partition_point(|p| within(p.member))).unwrap_or_default();
+        settle(bucket, chunks, renumber, base_day, days, periods, scratch)
+    };
+    if threads == 1 {
+        let mut scratch = Vec::new();
+        return buckets.into_iter().enumerate().map(|(b, chunks)| settle_one(b, chunks, &mut scratch)).collect();
+    }
+    let mut shares: Vec<Vec<(usize, Vec<Vec<Row>>)>> = (0..threads).map(|_| Vec::new()).collect();
+    for (b, chunks) in buckets.into_iter().enumerate() {
+        if let Some(share) = shares.get_mut(b % threads) {
+            share.push((b, chunks));
+        }
+    }
+    let settle_one = &settle_one;
+    let mut settled: Vec<Settled> = std::thread::scope(|scope| {
+        let handles: Vec<_> = shares
+            .into_iter()
+            .map(|share| {
+                scope.spawn(move || {
+                    let mut scratch = Vec::new();
+                    share.into_iter().map(|(b, c)| settle_one(b, c, &mut scratch)).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        // A settling thread only sorts and copies; should one panic all the same, the panic is
+        // passed on rather than a store built without its buckets.
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    settled.sort_unstable_by_key(|s| s.bucket);
+    settled
+}
+
+/// An event of one member as a sortable number, most significant first: the day from the
+/// store's first day (16 bits), milliseconds into the day (27), minutes in hundredths (32),
+/// saved minutes in hundredths (24, all ones when none was reported) and the kind (16). Numbers
+/// sort as the store orders a member's events (day, time, minutes, saved minutes, kind), and two
+/// are equal exactly when the events are.
+#[inline]
+fn packed(r: &Row, base_day: i32, renumber: &[u16]) -> u128 {
+    let day = u128::from((r.day - base_day) as u16);
+    let saved = if r.saved == NO_SAVED { SAVED_NONE } else { r.saved.min(SAVED_NONE - 1) };
+    let kind = renumber.get(usize::from(r.kind)).copied().unwrap_or(r.kind);
+    (day << 99)
+        | (u128::from(r.millis) << 72)
+        | (u128::from(r.minutes) << 40)
+        | (u128::from(saved) << 16)
+        | u128::from(kind)
+}
+
+/// Saved minutes of a [`packed`] event that reported none.
+const SAVED_NONE: u32 = (1 << 24) - 1;
+
+/// The columns of a [`packed`] event: day, kind, minutes, saved minutes.
+#[inline]
+fn unpacked(p: u128) -> (u16, u16, u32, u32) {
+    let saved = ((p >> 16) as u32) & SAVED_NONE;
+    ((p >> 99) as u16, p as u16, (p >> 40) as u32, if saved == SAVED_NONE { NO_SAVED } else { saved })
+}
+
+/// Sorts one bucket's events by member and time, drops exact duplicates and the events a day
+/// record supersedes, and lays the rest out in columns with their rollup (merged with the
+/// bucket's day records, `days`); `periods` are the bucket's period records. `scratch` is
+/// working memory, kept from bucket to bucket.
+fn settle(
+    bucket: usize,
+    chunks: Vec<Vec<Row>>,
+    renumber: &[u16],
+    base_day: i32,
+    days: &[DayRow],
+    periods: &[PeriodRow],
+    scratch: &mut Vec<u128>,
+) -> Settled {
+    let first = (bucket << BUCKET_BITS) as u32;
+    let mut settled = Settled { bucket, ..Settled::default() };
+    // Events per member (shifted by one), then where each member's run starts.
+    let mut next = vec![0usize; (1 << BUCKET_BITS) + 1];
+    for r in chunks.iter().flatten() {
+        if let Some(count) = next.get_mut(usize::from(r.member) + 1) {
+            *count += 1;
+        }
+    }
+    let mut total = 0;
+    for count in &mut next {
+        total += *count;
+        *count = total;
+    }
+    let runs = next.clone();
+    scratch.clear();
+    scratch.resize(total, 0);
+    for chunk in chunks {
+        for r in &chunk {
+            if let Some(at) = next.get_mut(usize::from(r.member)) {
+                if let Some(slot) = scratch.get_mut(*at) {
+                    *slot = packed(r, base_day, renumber);
+                }
+                *at += 1;
+            }
+        }
+    }
+    settled.counts = vec![0; 1 << BUCKET_BITS];
+    settled.day = Vec::with_capacity(total);
+    settled.kind = Vec::with_capacity(total);
+    settled.minutes = Vec::with_capacity(total);
+    settled.saved = Vec::with_capacity(total);
+    let mut rollup = Rollup { starts: vec![0; (1 << BUCKET_BITS) + 1], ..Rollup::default() };
+    let mut records = days.iter().peekable();
+    let mut mixed = None;
+    for (m, pair) in runs.windows(2).enumerate() {
+        let (Some(&a), Some(&b)) = (pair.first(), pair.get(1)) else { continue };
+        let member = first + m as u32;
+        let Some(run) = scratch.get_mut(a..b) else { continue };
+        run.sort_unstable();
+        let mut previous = None;
+        for &p in run.iter() {
+            if previous == Some(p) {
+                settled.duplicates += 1;
+                continue;
+            }
+            previous = Some(p);
+            let (day, kind, minutes, saved) = unpacked(p);
+            let at = (member, base_day + i32::from(day));
+            // Day records before this event's member-day go to the rollup first (events and
+            // day records never share a member-day); an event on a day a record covers is
+            // superseded.
+            while let Some(d) = records.next_if(|d| (d.member, d.day) < at) {
+                settled.add_record(&mut rollup, d, first, base_day);
+            }
+            if records.peek().is_some_and(|d| (d.member, d.day) == at) {
+                settled.superseded += 1;
+                continue;
+            }
+            if mixed.is_none() && !periods.is_empty() {
+                let covering = periods.partition_point(|p| (p.member, p.last) < at);
+                if periods.get(covering).is_some_and(|p| p.member == member && p.first <= at.1) {
+                    mixed = Some(at);
+                }
+            }
+            rollup.add(m as u32, day, 1, u64::from(minutes));
+            if let Some(count) = settled.counts.get_mut(m) {
+                *count += 1;
+            }
+            settled.last_member = Some(member);
+            settled.day.push(day);
+            settled.kind.push(kind);
+            settled.minutes.push(minutes);
+            settled.saved.push(saved);
+        }
+    }
+    for d in records {
+        settled.add_record(&mut rollup, d, first, base_day);
+    }
+    settled.mixed = mixed;
+    // The rollup's counts are shifted by one; the bucket's are not.
+    rollup.starts.remove(0);
+    settled.rollup_counts = rollup.starts;
+    settled.rollup_day = rollup.day;
+    settled.rollup_events = rollup.events;
+    settled.rollup_minutes = rollup.minutes;
+    settled
+}
+
+impl Settled {
+    /// Adds day record `d` of this bucket (whose members start at `first`) to `rollup`.
+    fn add_record(&self, rollup: &mut Rollup, d: &DayRow, first: u32, base_day: i32) {
+        let uses = if d.count == NO_COUNT { 0 } else { d.count };
+        let minutes = if d.minutes == NO_COUNT { 0 } else { u64::from(d.minutes) };
+        rollup.add(d.member - first, (d.day - base_day) as u16, uses, minutes);
     }
 }
 
@@ -1048,47 +1326,6 @@ impl Rollup {
             self.previous = Some((member, day));
         }
     }
-}
-
-/// Every row of `sources`, kinds renumbered, sorted: grouped by member with a counting pass (each
-/// source is freed once placed), then each member's run sorted on its own, which is much faster
-/// than sorting all rows at once.
-fn sorted_rows(sources: Vec<Vec<Row>>, renumber: &[u16]) -> Vec<Row> {
-    let total: usize = sources.iter().map(Vec::len).sum();
-    let members = sources.iter().flatten().map(|r| r.member as usize + 1).max().unwrap_or(0);
-    // Where each member's run starts, then (while placing) where its next row goes.
-    let mut next = vec![0usize; members + 1];
-    for r in sources.iter().flatten() {
-        if let Some(count) = next.get_mut(r.member as usize + 1) {
-            *count += 1;
-        }
-    }
-    let mut total_before = 0;
-    for count in &mut next {
-        total_before += *count;
-        *count = total_before;
-    }
-    let starts = next.clone();
-    let mut rows = vec![Row::default(); total];
-    for source in sources {
-        for mut r in source {
-            r.kind = renumber.get(r.kind as usize).map_or(r.kind, |&k| u32::from(k));
-            if let Some(at) = next.get_mut(r.member as usize) {
-                if let Some(slot) = rows.get_mut(*at) {
-                    *slot = r;
-                }
-                *at += 1;
-            }
-        }
-    }
-    for pair in starts.windows(2) {
-        if let [a, b] = *pair {
-            if let Some(run) = rows.get_mut(a..b) {
-                run.sort_unstable();
-            }
-        }
-    }
-    rows
 }
 
 /// Replaces each count by the sum of it and those before it.
@@ -1316,6 +1553,114 @@ mod tests {
         assert_eq!(store.member_bound(), 3);
         assert_eq!(store.member_events(2).minutes, &[500]);
         assert_eq!(store.member_events(3).minutes, &[] as &[u32]);
+    }
+
+    /// A small deterministic generator (xorshift), so the test below draws many stores.
+    struct Draw(u64);
+
+    impl Draw {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+    }
+
+    #[test]
+    fn the_store_is_every_event_sorted_once_whatever_the_threads_and_partial_builders() {
+        let tasks = ["email", "report", "minutes"].map(|t| TaskCategory::new(t).unwrap());
+        for seed in 1..40u64 {
+            let mut draw = Draw(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            // Members across several buckets, and events often repeated exactly.
+            let members = 1 + draw.below(3 * (1 << BUCKET_BITS)) as u32;
+            let mut whole = EventStoreBuilder::with_members(BTreeMap::new(), members, UtcOffset::UTC);
+            let mut partials = vec![whole.partial(), whole.partial(), whole.partial()];
+            // (member, day, millis, minutes, saved, task) of every event pushed.
+            let mut pushed = Vec::new();
+            for _ in 0..draw.below(3_000) {
+                let member = draw.below(u64::from(members)) as u32;
+                let (day, second) = (1 + draw.below(20), draw.below(3) * 7);
+                let at = Timestamp::from(format!("2026-08-{day:02}T09:00:{second:02}Z"));
+                let minutes = draw.below(4) as f64;
+                let saved = (draw.below(3) == 0).then_some(1.5);
+                let task = draw.below(4) as usize;
+                let builder = partials.get_mut(draw.below(3) as usize).unwrap();
+                builder.push_parts(member, &at, minutes, saved, tasks.get(task), None).unwrap();
+                pushed.push((
+                    member,
+                    day as i32,
+                    second as u32 * 1000,
+                    minutes as u32 * 100,
+                    saved.map_or(NO_SAVED, |_| 150),
+                    task,
+                ));
+            }
+            // Day records on some member-days with events (which they supersede) and others.
+            let mut records = Vec::new();
+            for _ in 0..draw.below(20) {
+                let (member, day) = (draw.below(u64::from(members)) as u32, 1 + draw.below(20));
+                let date = NaiveDate::from_ymd_opt(2026, 8, day as u32).unwrap();
+                if records.contains(&(member, day as i32)) {
+                    continue;
+                }
+                records.push((member, day as i32));
+                let record = DayRecord::new(MemberId::from_u128(1), date).with_count(3).with_minutes(4.0);
+                whole.push_day_parts(member, &record).unwrap();
+            }
+            for partial in partials {
+                whole.absorb(partial);
+            }
+            let one = whole.clone().finish_on(1).unwrap();
+            let three = whole.finish_on(3).unwrap();
+            assert_eq!(one, three, "seed {seed}");
+
+            // The reference: sort everything at once. Kinds are numbered in sorted order:
+            // (None, None) < email < minutes < report, and task 3 is none.
+            let kind = |task: usize| [1u16, 3, 2, 0].get(task).copied().unwrap();
+            let mut expected: Vec<_> =
+                pushed.iter().map(|&(m, d, ms, min, saved, task)| (m, d, ms, min, saved, kind(task))).collect();
+            expected.sort_unstable();
+            let before = expected.len();
+            expected.dedup();
+            let duplicates = (before - expected.len()) as u64;
+            let day_of = |d: i32| day_number(NaiveDate::from_ymd_opt(2026, 8, d as u32).unwrap());
+            expected.retain(|&(m, d, ..)| !records.contains(&(m, d)));
+            assert_eq!(one.duplicates_dropped(), duplicates, "seed {seed}");
+            assert_eq!(one.len(), expected.len(), "seed {seed}");
+            assert_eq!(one.day_records(), records.len(), "seed {seed}");
+            for m in 0..members {
+                let events = one.member_events(m as usize);
+                let mine: Vec<_> = (0..events.day.len())
+                    .map(|i| {
+                        let day = events.base_day + i32::from(events.day[i]);
+                        (day, events.kind[i], events.minutes[i], events.saved[i])
+                    })
+                    .collect();
+                let theirs: Vec<_> = expected
+                    .iter()
+                    .filter(|e| e.0 == m)
+                    .map(|&(_, d, _, min, saved, kind)| (day_of(d), kind, min, saved))
+                    .collect();
+                assert_eq!(mine, theirs, "seed {seed}, member {m}");
+                // The rollup: a row per day with events or a record, records counting 3 uses.
+                let rollup = one.rollup(m as usize);
+                let mut days: Vec<i32> = theirs.iter().map(|e| e.0).collect();
+                days.extend(records.iter().filter(|r| r.0 == m).map(|r| day_of(r.1)));
+                days.sort_unstable();
+                days.dedup();
+                let rolled: Vec<i32> = rollup.day.iter().map(|&d| rollup.base_day + i32::from(d)).collect();
+                assert_eq!(rolled, days, "seed {seed}, member {m}");
+                for (i, &day) in days.iter().enumerate() {
+                    let uses = if records.iter().any(|r| r.0 == m && day_of(r.1) == day) {
+                        3
+                    } else {
+                        theirs.iter().filter(|e| e.0 == day).count() as u32
+                    };
+                    assert_eq!(rollup.events[i], uses, "seed {seed}, member {m}, day {day}");
+                }
+            }
+        }
     }
 
     #[test]

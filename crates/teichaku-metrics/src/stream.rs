@@ -1059,11 +1059,39 @@ struct Worker {
     /// Each line's member, if its member field is a known canonical uuid, with where the uuid's
     /// text starts in the line.
     members: Vec<Option<(u32, (usize, usize))>>,
+    /// Where the commas and line ends of a CSV block are.
+    seps: Vec<usize>,
+    /// The lines of a CSV block.
+    lines: Vec<LineSpan>,
+    /// The member uuid of each line of a CSV block, when its member field is a canonical uuid.
+    ids: Vec<Option<u128>>,
 }
+
+/// A line of a CSV block: where it starts, where its separators are in [`Worker::seps`]
+/// (`first_sep..=last_sep`, the last its end), and its member ([`NO_MEMBER`] when the line has
+/// not one field for each column or its member field is not a known canonical uuid).
+struct LineSpan {
+    start: usize,
+    first_sep: usize,
+    last_sep: usize,
+    member: u32,
+}
+
+/// Marks a [`LineSpan`] without a known member.
+const NO_MEMBER: u32 = u32::MAX;
 
 impl Worker {
     fn new(builder: EventStoreBuilder) -> Self {
-        Self { builder, splitter: Splitter::new(), kinds: KindCache::default(), ends: Vec::new(), members: Vec::new() }
+        Self {
+            builder,
+            splitter: Splitter::new(),
+            kinds: KindCache::default(),
+            ends: Vec::new(),
+            members: Vec::new(),
+            seps: Vec::new(),
+            lines: Vec::new(),
+            ids: Vec::new(),
+        }
     }
 
     /// Parses one piece; `first_line` says it starts the text (a JSON byte-order mark may
@@ -1075,13 +1103,15 @@ impl Worker {
             }
             Piece::Lines(block) => block,
         };
+        if let Some(columns) = &shared.columns {
+            return self.parse_csv(shared, columns, block);
+        }
         let mut parsed = Parsed::default();
         self.ends.clear();
         self.ends.extend(memchr::memchr_iter(b'\n', block));
         if block.last() != Some(&b'\n') {
             self.ends.push(block.len());
         }
-        let mut rows = Vec::with_capacity(self.ends.len());
         // The members first, in a tight loop of their own: each look-up is likely a cache miss,
         // and so many misses are waited for at once rather than one a line. Each is kept with
         // where its text lies, so the row's own reading can check it read the same bytes (in
@@ -1113,8 +1143,8 @@ impl Worker {
                 match &shared.columns {
                     Some(_) if is_blank(line) => continue,
                     Some(columns) => match member.and_then(|(m, _)| self.fast_csv(m, shared, columns, line)) {
-                        Some(row) => {
-                            rows.push(row);
+                        Some((member, row)) => {
+                            self.builder.push_row(member, row);
                             Ok(())
                         }
                         None => match self.splitter.split(line, columns.count, columns.count) {
@@ -1134,8 +1164,8 @@ impl Worker {
                                 continue;
                             }
                             match self.fast_json(shared, text, member) {
-                                Some(row) => {
-                                    rows.push(row);
+                                Some((member, row)) => {
+                                    self.builder.push_row(member, row);
                                     Ok(())
                                 }
                                 None => push_json(text, &mut self.builder),
@@ -1150,16 +1180,132 @@ impl Worker {
             }
         }
         (self.ends, self.members) = (ends, members);
-        rows.shrink_to_fit();
-        self.builder.push_chunk(rows);
         parsed
+    }
+
+    /// Parses a block of CSV lines. The block is scanned once for its commas and line ends
+    /// (`memchr2`), and once for a quote; the members of all lines are then looked up in a loop
+    /// of their own (each look-up is likely a cache miss, and so many misses are waited for at
+    /// once rather than one a line), and each line in the plain forms is read from its fields
+    /// straight into a row. Any other line goes through the general path, which reads it or
+    /// says what is wrong.
+    fn parse_csv(&mut self, shared: &Shared, columns: &Columns, block: &[u8]) -> Parsed {
+        let mut parsed = Parsed::default();
+        let quoted = memchr::memchr(b'"', block).is_some();
+        self.seps.clear();
+        self.seps.extend(memchr::memchr2_iter(b',', b'\n', block));
+        if block.last() != Some(&b'\n') {
+            self.seps.push(block.len());
+        }
+        // Each line: where it starts, where its separators start in `seps`, its member.
+        self.lines.clear();
+        let (mut start, mut first_sep) = (0, 0);
+        let mut commas = 0;
+        for (i, &at) in self.seps.iter().enumerate() {
+            if block.get(at) == Some(&b',') {
+                commas += 1;
+                continue;
+            }
+            // A line ends at `at`: its fields end at `seps[first_sep..=i]`.
+            let fields = self.seps.get(first_sep..=i).unwrap_or_default();
+            let id = if commas + 1 == columns.count {
+                let end = fields.get(columns.member).copied().unwrap_or(start);
+                let begin = match columns.member {
+                    0 => start,
+                    c => fields.get(c - 1).map_or(start, |&p| p + 1),
+                };
+                block.get(begin..end).and_then(|text| fast::uuid(text.strip_suffix(b"\r").unwrap_or(text)))
+            } else {
+                None
+            };
+            self.ids.push(id);
+            self.lines.push(LineSpan { start, first_sep, last_sep: i, member: NO_MEMBER });
+            start = at + 1;
+            first_sep = i + 1;
+            commas = 0;
+        }
+        // The look-ups in a loop of their own, with nothing else between them.
+        for (span, id) in self.lines.iter_mut().zip(&self.ids) {
+            if let Some(member) = id.and_then(|id| shared.members.get(id)) {
+                span.member = member;
+            }
+        }
+        self.ids.clear();
+        let (lines, seps) = (std::mem::take(&mut self.lines), std::mem::take(&mut self.seps));
+        for span in &lines {
+            parsed.lines += 1;
+            let end = seps.get(span.last_sep).copied().unwrap_or(block.len());
+            let raw = block.get(span.start..end).unwrap_or_default();
+            if raw.len() > MAX_LINE_BYTES {
+                parsed.bad.push((parsed.lines, LineError::TooLong { limit: MAX_LINE_BYTES }));
+                continue;
+            }
+            let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+            let fast = (span.member != NO_MEMBER && !(quoted && memchr::memchr(b'"', line).is_some()))
+                .then(|| {
+                    let seps = seps.get(span.first_sep..=span.last_sep)?;
+                    self.plain_csv(shared, columns, line, span.start, seps)
+                })
+                .flatten();
+            let outcome = match fast {
+                Some(row) => {
+                    self.builder.push_row(span.member, row);
+                    Ok(())
+                }
+                None if is_blank(line) => continue,
+                None => match self.splitter.split(line, columns.count, columns.count) {
+                    Ok(fields) => columns.push(&fields, &mut self.builder),
+                    Err(e) => Err(e),
+                },
+            };
+            match outcome {
+                Ok(()) => parsed.stored += 1,
+                Err(error) => parsed.bad.push((parsed.lines, error)),
+            }
+        }
+        (self.lines, self.seps) = (lines, seps);
+        parsed
+    }
+
+    /// The row of a plain CSV line (no quote, a known member, a field for each column) from its
+    /// fields, which end at `seps` (positions in the block; the line starts at `start`); `None`
+    /// sends the line to the general path.
+    #[inline]
+    fn plain_csv(
+        &mut self,
+        shared: &Shared,
+        columns: &Columns,
+        line: &[u8],
+        start: usize,
+        seps: &[usize],
+    ) -> Option<Row> {
+        let field = |column: Option<usize>| -> Option<&[u8]> {
+            let Some(c) = column else { return Some(&[]) };
+            let begin = match c {
+                0 => 0,
+                c => seps.get(c - 1)? + 1 - start,
+            };
+            let end = (seps.get(c)? - start).min(line.len());
+            line.get(begin..end)
+        };
+        let (day, millis) = fast::timestamp(field(Some(columns.at))?, shared.offset_seconds)?;
+        let minutes = match field(columns.minutes)? {
+            [] => 0,
+            text => fast::centi(text)?,
+        };
+        let saved = match field(columns.saved)? {
+            [] => NO_SAVED,
+            text => fast::centi(text)?,
+        };
+        let kind = self.kinds.kind(field(columns.task)?, field(columns.tool)?, &mut self.builder)?;
+        Some(Row { day, millis, minutes, saved, kind: kind.min(u32::from(u16::MAX)) as u16, member: 0 })
     }
 
     /// The row of a CSV line of `member` (found from its canonical uuid) in the plain forms (no
     /// quote, an RFC 3339 timestamp with `Z` or an offset, plain minutes, known slugs); `None` sends the
     /// line to the general path, which reads it or says what is wrong.
     #[inline]
-    fn fast_csv(&mut self, member: u32, shared: &Shared, columns: &Columns, line: &[u8]) -> Option<Row> {
+    fn fast_csv(&mut self, member: u32, shared: &Shared, columns: &Columns, line: &[u8]) -> Option<(u32, Row)> {
         if memchr::memchr(b'"', line).is_some() {
             return None;
         }
@@ -1185,14 +1331,14 @@ impl Worker {
             text => fast::centi(text)?,
         };
         let kind = self.kinds.kind(field(columns.task), field(columns.tool), &mut self.builder)?;
-        Some(Row { member, day, millis, minutes, saved, kind })
+        Some((member, Row { day, millis, minutes, saved, kind: kind.min(u32::from(u16::MAX)) as u16, member: 0 }))
     }
 
     /// The row of a JSON line in the plain form: one flat object of the event's fields, strings
     /// without escapes, numbers plain, each field once, read as [`Worker::fast_csv`] reads its
     /// fields; `None` sends the line to `serde_json`.
     #[inline]
-    fn fast_json(&mut self, shared: &Shared, text: &str, hint: Option<(u32, (usize, usize))>) -> Option<Row> {
+    fn fast_json(&mut self, shared: &Shared, text: &str, hint: Option<(u32, (usize, usize))>) -> Option<(u32, Row)> {
         let fields = flat_json(text.as_bytes())?;
         let member_text = fields.member?;
         let member = match hint {
@@ -1215,7 +1361,7 @@ impl Worker {
             return None;
         }
         let kind = self.kinds.kind(task, tool, &mut self.builder)?;
-        Some(Row { member, day, millis, minutes, saved, kind })
+        Some((member, Row { day, millis, minutes, saved, kind: kind.min(u32::from(u16::MAX)) as u16, member: 0 }))
     }
 }
 

@@ -467,7 +467,7 @@ pub fn load_with<'t>(
     if report.bad_line_count > 0 && !options.skip_bad_lines {
         return Err(LoadError::BadLines { count: report.bad_line_count, lines: report.bad_lines });
     }
-    let store = builder.finish()?;
+    let store = builder.finish_on(options.stream.threads)?;
     Ok(Loaded { snapshot, store, usage: report })
 }
 
