@@ -5,38 +5,43 @@
 //! with the general parser: a fast path never rejects what the general one accepts, and what it
 //! accepts it reads to exactly the same value (the reader's tests compare the two).
 
-use chrono::{Datelike, NaiveDate};
-
 use crate::store::MAX_EVENT_MINUTES;
 
-/// The day number of 1970-01-01 in chrono's count from the common era.
-const EPOCH_FROM_CE: i64 = 719_163;
+/// A byte of ones in each byte of a word.
+const ONES: u64 = 0x0101_0101_0101_0101;
 
-/// Each byte's value as a hex digit, or 0xff.
-#[allow(clippy::indexing_slicing, reason = "constant indices below 256 into a table of 256")]
-const HEX: [u8; 256] = {
-    let mut table = [0xff; 256];
-    let mut i = 0;
-    while i < 10 {
-        table[b'0' as usize + i] = i as u8;
-        i += 1;
-    }
-    let mut i = 0;
-    while i < 6 {
-        table[b'a' as usize + i] = 10 + i as u8;
-        table[b'A' as usize + i] = 10 + i as u8;
-        i += 1;
-    }
-    table
-};
+/// The high bit of each byte of a word.
+const HIGH: u64 = 0x8080_8080_8080_8080;
 
-/// The value of 4 ASCII hex digits, with a flag byte that is 0 when all were hex digits: the
-/// digits are looked up independently, so the work does not wait digit on digit.
+/// The value of 8 ASCII hex digits (either case) packed little-endian in `x`, the first digit
+/// most significant; `None` if any byte is not a hex digit. Each byte is checked and converted
+/// at once with word arithmetic (no byte carries into the next, as every byte is below 0x80
+/// when checked).
 #[inline]
-fn hex4(b: [u8; 4]) -> (u32, u8) {
-    let [a, b, c, d] = b.map(|x| HEX.get(usize::from(x)).copied().unwrap_or(0xff));
-    let flags = (a | b | c | d) & 0xf0;
-    ((u32::from(a) << 12) | (u32::from(b) << 8) | (u32::from(c) << 4) | u32::from(d), flags)
+fn hex8(x: u64) -> Option<u32> {
+    if x & HIGH != 0 {
+        return None;
+    }
+    // The high bit of each byte set where the byte is at least the constant.
+    let at_least = |x: u64, c: u64| (x + (0x80 - c) * ONES) & HIGH;
+    let digit = at_least(x, 0x30) & !at_least(x, 0x3a);
+    let lower = x | (0x20 * ONES);
+    let letter = at_least(lower, 0x61) & !at_least(lower, 0x67);
+    if digit | letter != HIGH {
+        return None;
+    }
+    // '0'..'9' are 0x30..0x39 and 'a'..'f' / 'A'..'F' 0x61.. / 0x41..: the low nibble, plus 9
+    // for letters (bit 6).
+    let v = (x & (0x0f * ONES)) + ((x >> 6) & ONES) * 9;
+    // Pairs of digits into bytes (even bytes), then the four bytes in reading order.
+    let p = ((v << 4) | (v >> 8)) & 0x00ff_00ff_00ff_00ff;
+    Some((((p & 0xff) << 24) | ((p >> 16 & 0xff) << 16) | ((p >> 32 & 0xff) << 8) | (p >> 48 & 0xff)) as u32)
+}
+
+/// Four bytes as the low half of a little-endian word.
+#[inline]
+fn word4(b: [u8; 4]) -> u64 {
+    u64::from(u32::from_le_bytes(b))
 }
 
 /// A UUID in its canonical hyphenated form (`8-4-4-4-12` hex digits, either case), as a number.
@@ -84,22 +89,12 @@ pub(crate) fn uuid(text: &[u8]) -> Option<u128> {
         return None;
     };
     let groups = [
-        hex4([a0, a1, a2, a3]),
-        hex4([a4, a5, a6, a7]),
-        hex4([b0, b1, b2, b3]),
-        hex4([c0, c1, c2, c3]),
-        hex4([d0, d1, d2, d3]),
-        hex4([e0, e1, e2, e3]),
-        hex4([e4, e5, e6, e7]),
-        hex4([e8, e9, e10, e11]),
+        hex8(u64::from_le_bytes([a0, a1, a2, a3, a4, a5, a6, a7]))?,
+        hex8(word4([b0, b1, b2, b3]) | (word4([c0, c1, c2, c3]) << 32))?,
+        hex8(word4([d0, d1, d2, d3]) | (word4([e0, e1, e2, e3]) << 32))?,
+        hex8(u64::from_le_bytes([e4, e5, e6, e7, e8, e9, e10, e11]))?,
     ];
-    let mut value = 0u128;
-    let mut flags = 0u8;
-    for (group, flag) in groups {
-        value = (value << 16) | u128::from(group);
-        flags |= flag;
-    }
-    (flags == 0).then_some(value)
+    Some(groups.iter().fold(0u128, |value, &group| (value << 32) | u128::from(group)))
 }
 
 /// The value of `n` ASCII digits at the start of `text`.
@@ -160,12 +155,36 @@ pub(crate) fn timestamp(text: &[u8], offset_seconds: i64) -> Option<(i32, u32)> 
         }
         _ => return None,
     };
-    let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
-    let days = i64::from(date.num_days_from_ce()) - EPOCH_FROM_CE;
+    let days = days_since_epoch(year, month, day)?;
     let local = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second) - zone_seconds + offset_seconds;
     let local_day = i32::try_from(local.div_euclid(86_400)).ok()?;
     let millis = u32::try_from(local.rem_euclid(86_400)).ok()? * 1000 + nanos / 1_000_000;
     Some((local_day, millis.min(86_399_999)))
+}
+
+/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (year 0 to 9999), `None`
+/// when there is no such day (a month past 12, a day past the month's end); the civil-from-days
+/// inverse of Howard Hinnant's `days_from_civil`.
+#[inline]
+fn days_since_epoch(year: u32, month: u32, day: u32) -> Option<i64> {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let length = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if day == 0 || day > length {
+        return None;
+    }
+    // Years start in March, so the leap day ends the year.
+    let (year, month) = if month <= 2 { (i64::from(year) - 1, month + 9) } else { (i64::from(year), month - 3) };
+    let era = year.div_euclid(400);
+    let year_of_era = year.rem_euclid(400);
+    let day_of_year = (153 * i64::from(month) + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    Some(era * 146_097 + day_of_era - 719_468)
 }
 
 /// Minutes written as up to seven digits with at most two decimals, in hundredths, when within
@@ -192,7 +211,7 @@ pub(crate) fn centi(text: &[u8]) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::Timelike;
+    use chrono::{Datelike, Timelike};
     use teichaku_model::{MemberId, Timestamp, UtcOffset};
 
     /// What the general path makes of a timestamp: the local day and milliseconds.
@@ -200,7 +219,7 @@ mod tests {
         let at = Timestamp::from(text).resolve(offset).ok()?;
         let local = at.with_timezone(&offset.to_fixed_offset()).naive_local();
         let millis = local.time().num_seconds_from_midnight() * 1000 + local.time().nanosecond() / 1_000_000;
-        Some((local.date().num_days_from_ce() - EPOCH_FROM_CE as i32, millis.min(86_399_999)))
+        Some((local.date().num_days_from_ce() - EPOCH_FROM_CE, millis.min(86_399_999)))
     }
 
     #[test]
@@ -247,6 +266,45 @@ mod tests {
         ] {
             assert_eq!(timestamp(text.as_bytes(), 0), None, "{text}");
         }
+    }
+
+    /// The day number of 1970-01-01 in chrono's count from the common era.
+    const EPOCH_FROM_CE: i32 = 719_163;
+
+    #[test]
+    fn every_day_from_year_0_to_9999_is_counted_as_chrono_counts_it() {
+        let mut date = chrono::NaiveDate::from_ymd_opt(0, 1, 1).unwrap();
+        let last = chrono::NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+        while date <= last {
+            let (y, m, d) = (date.year() as u32, date.month(), date.day());
+            let expected = i64::from(date.num_days_from_ce() - EPOCH_FROM_CE);
+            assert_eq!(days_since_epoch(y, m, d), Some(expected), "{date}");
+            // The day after the month's last is no day.
+            if date.succ_opt().is_none_or(|next| next.month() != m) {
+                assert_eq!(days_since_epoch(y, m, d + 1), None, "{date} + 1");
+            }
+            date = date.succ_opt().unwrap();
+        }
+        for (y, m, d) in [(2026, 0, 1), (2026, 13, 1), (2026, 1, 0), (2026, 2, 29), (1900, 2, 29), (2026, 4, 31)] {
+            assert_eq!(days_since_epoch(y, m, d), None, "{y}-{m}-{d}");
+        }
+        assert!(days_since_epoch(2000, 2, 29).is_some() && days_since_epoch(2024, 2, 29).is_some());
+    }
+
+    #[test]
+    fn every_byte_is_a_hex_digit_or_refused_in_every_position() {
+        for position in 0..8 {
+            for byte in 0..=255u8 {
+                let mut digits = *b"01234567";
+                digits[position] = byte;
+                let expected = std::str::from_utf8(&digits).ok().and_then(|t| {
+                    t.bytes().all(|b| b.is_ascii_hexdigit()).then(|| u32::from_str_radix(t, 16).ok()).flatten()
+                });
+                assert_eq!(hex8(u64::from_le_bytes(digits)), expected, "{digits:?}");
+            }
+        }
+        assert_eq!(hex8(u64::from_le_bytes(*b"deadBEEF")), Some(0xdead_beef));
+        assert_eq!(hex8(u64::from_le_bytes(*b"ffffffff")), Some(u32::MAX));
     }
 
     #[test]

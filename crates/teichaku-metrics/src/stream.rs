@@ -748,26 +748,16 @@ fn stream_blocks(
     let mut blocks = Blocks::new(reader, options.block_bytes.max(1));
     let mut line = lines_before;
     let mut stored = 0;
+    let mut batch = Batch::read(&mut blocks, threads);
     let result = loop {
-        let mut batch = Vec::with_capacity(threads);
-        let mut failure = None;
-        let mut ended = false;
-        while batch.len() < threads {
-            match blocks.next() {
-                Ok(Some(piece)) => batch.push(piece),
-                Ok(None) => {
-                    ended = true;
-                    break;
-                }
-                Err(e) => {
-                    failure = Some(e);
-                    break;
-                }
-            }
-        }
         let first_line = line == 0;
-        let parsed = parse_batch(&mut workers, shared, &batch, first_line);
-        blocks.recycle(batch);
+        // The next batch is read while this one is parsed.
+        let more = batch.failure.is_none() && !batch.ended;
+        let (parsed, next) = parse_batch(&mut workers, shared, &batch.pieces, first_line, || {
+            more.then(|| Batch::read(&mut blocks, threads))
+        });
+        let Batch { pieces, failure, ended } = std::mem::replace(&mut batch, next.unwrap_or_default());
+        blocks.recycle(pieces);
         let Some(parsed) = parsed else {
             break Err(StreamError::Read { line: line + 1, problem: "a reading thread stopped".into() });
         };
@@ -794,14 +784,47 @@ fn stream_blocks(
 /// The most threads a stream is parsed on.
 const MAX_THREADS: usize = 256;
 
-/// Parses a batch of pieces, one per worker, on threads when there are several; `None` if a
-/// thread failed.
-fn parse_batch(workers: &mut [Worker], shared: &Shared, batch: &[Piece], first_line: bool) -> Option<Vec<Parsed>> {
-    if batch.len() <= 1 {
-        return Some(
-            workers.iter_mut().zip(batch).map(|(worker, piece)| worker.parse(shared, piece, first_line)).collect(),
-        );
+/// Pieces read to be parsed at once, one per thread, with how the reading stopped.
+#[derive(Default)]
+struct Batch {
+    pieces: Vec<Piece>,
+    /// The reader failed after these pieces.
+    failure: Option<std::io::Error>,
+    /// The text ended with these pieces.
+    ended: bool,
+}
+
+impl Batch {
+    /// Up to `threads` pieces of `blocks`.
+    fn read<R: BufRead>(blocks: &mut Blocks<R>, threads: usize) -> Self {
+        let mut batch = Self { pieces: Vec::with_capacity(threads), ..Self::default() };
+        while batch.pieces.len() < threads {
+            match blocks.next() {
+                Ok(Some(piece)) => batch.pieces.push(piece),
+                Ok(None) => {
+                    batch.ended = true;
+                    break;
+                }
+                Err(e) => {
+                    batch.failure = Some(e);
+                    break;
+                }
+            }
+        }
+        batch
     }
+}
+
+/// Parses a batch of pieces, one per worker, on threads of their own while this thread runs
+/// `meanwhile` (which reads the next batch); the parsed pieces (`None` if a thread failed) and
+/// what `meanwhile` gave.
+fn parse_batch<T: Send>(
+    workers: &mut [Worker],
+    shared: &Shared,
+    batch: &[Piece],
+    first_line: bool,
+    meanwhile: impl FnOnce() -> Option<T>,
+) -> (Option<Vec<Parsed>>, Option<T>) {
     std::thread::scope(|scope| {
         let handles: Vec<_> = workers
             .iter_mut()
@@ -809,7 +832,8 @@ fn parse_batch(workers: &mut [Worker], shared: &Shared, batch: &[Piece], first_l
             .enumerate()
             .map(|(i, (worker, piece))| scope.spawn(move || worker.parse(shared, piece, first_line && i == 0)))
             .collect();
-        handles.into_iter().map(|h| h.join().ok()).collect()
+        let next = meanwhile();
+        (handles.into_iter().map(|h| h.join().ok()).collect(), next)
     })
 }
 
@@ -855,8 +879,7 @@ impl<R: BufRead> Blocks<R> {
     /// Takes back the blocks of parsed pieces, to read the next ones into.
     fn recycle(&mut self, pieces: Vec<Piece>) {
         for piece in pieces {
-            if let Piece::Lines(mut block) = piece {
-                block.clear();
+            if let Piece::Lines(block) = piece {
                 self.spare.push(block);
             }
         }
@@ -872,19 +895,27 @@ impl<R: BufRead> Blocks<R> {
             self.skip_line()?;
             return Ok(Some(Piece::TooLong));
         }
+        // A spare block keeps the length it had, so only bytes it never held are zeroed before
+        // it is read into; `filled` says how much of it holds text.
         let mut block = self.spare.pop().unwrap_or_default();
-        block.clear();
-        block.extend_from_slice(&self.carry);
+        let mut filled = self.carry.len();
+        if block.len() < filled {
+            block.resize(filled, 0);
+        }
+        if let Some(start) = block.get_mut(..filled) {
+            start.copy_from_slice(&self.carry);
+        }
         self.carry.clear();
         let mut target = self.size;
         // Bytes of `block` known to hold no line end.
         let mut searched = 0;
         loop {
-            let ended = match self.fill(&mut block, target) {
+            let ended = match self.fill(&mut block, &mut filled, target) {
                 Ok(ended) => ended,
                 Err(e) => {
                     // The lines read whole go on; the one being read is lost with the reader.
-                    let whole = memchr::memrchr(b'\n', &block).map_or(0, |p| p + 1);
+                    let text = block.get(..filled).unwrap_or_default();
+                    let whole = memchr::memrchr(b'\n', text).map_or(0, |p| p + 1);
                     block.truncate(whole);
                     if block.is_empty() {
                         return Err(e);
@@ -893,9 +924,10 @@ impl<R: BufRead> Blocks<R> {
                     return Ok(Some(Piece::Lines(block)));
                 }
             };
-            match memchr::memrchr(b'\n', block.get(searched..).unwrap_or_default()).map(|p| p + searched) {
+            let text = block.get(..filled).unwrap_or_default();
+            match memchr::memrchr(b'\n', text.get(searched..).unwrap_or_default()).map(|p| p + searched) {
                 Some(last) => {
-                    let rest = block.get(last + 1..).unwrap_or_default();
+                    let rest = text.get(last + 1..).unwrap_or_default();
                     if rest.len() > MAX_LINE_BYTES {
                         self.skipping = true;
                     } else {
@@ -904,39 +936,45 @@ impl<R: BufRead> Blocks<R> {
                     block.truncate(last + 1);
                     return Ok(Some(Piece::Lines(block)));
                 }
-                None if block.len() > MAX_LINE_BYTES => {
+                None if filled > MAX_LINE_BYTES => {
                     if !ended {
                         self.skip_line()?;
                     }
                     return Ok(Some(Piece::TooLong));
                 }
-                None if ended => return Ok((!block.is_empty()).then_some(Piece::Lines(block))),
+                None if ended => {
+                    block.truncate(filled);
+                    return Ok((!block.is_empty()).then_some(Piece::Lines(block)));
+                }
                 None => {
                     // A long line: read on, twice as much each time, so a line costs its length.
-                    searched = block.len();
-                    target = block.len() + self.size.max(block.len());
+                    searched = filled;
+                    target = filled + self.size.max(filled);
                 }
             }
         }
     }
 
-    /// Reads into `block` until it holds `target` bytes or the text ends; whether it ended.
-    fn fill(&mut self, block: &mut Vec<u8>, target: usize) -> std::io::Result<bool> {
-        block.reserve(target.saturating_sub(block.len()));
-        while block.len() < target {
-            let available = match self.reader.fill_buf() {
-                Ok(available) => available,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            if available.is_empty() {
-                return Ok(true);
-            }
-            let n = available.len().min(target - block.len());
-            block.extend_from_slice(available.get(..n).unwrap_or_default());
-            self.reader.consume(n);
+    /// Reads into `block` after its first `filled` bytes until it holds `target` bytes or the
+    /// text ends; whether it ended.
+    ///
+    /// It reads straight into the block, so a buffered reader with nothing buffered hands its
+    /// large reads to the file without copying them through its own buffer.
+    fn fill(&mut self, block: &mut Vec<u8>, filled: &mut usize, target: usize) -> std::io::Result<bool> {
+        if block.len() < target {
+            block.resize(target, 0);
         }
-        Ok(false)
+        loop {
+            let Some(room) = block.get_mut(*filled..target).filter(|room| !room.is_empty()) else {
+                return Ok(false);
+            };
+            match self.reader.read(room) {
+                Ok(0) => return Ok(true),
+                Ok(n) => *filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
     }
 
     /// Reads through the end of the current line, holding none of it.
@@ -1121,7 +1159,7 @@ impl Worker {
         for &end in &self.ends {
             let line = block.get(start..end).unwrap_or_default();
             start = end + 1;
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            let line = without_cr(line);
             let text = match &shared.columns {
                 Some(columns) => line.split(|&b| b == b',').nth(columns.member),
                 None => json_member_hint(line),
@@ -1139,7 +1177,7 @@ impl Worker {
             let outcome = if raw.len() > MAX_LINE_BYTES {
                 Err(LineError::TooLong { limit: MAX_LINE_BYTES })
             } else {
-                let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+                let line = without_cr(raw);
                 match &shared.columns {
                     Some(_) if is_blank(line) => continue,
                     Some(columns) => match member.and_then(|(m, _)| self.fast_csv(m, shared, columns, line)) {
@@ -1214,7 +1252,7 @@ impl Worker {
                     0 => start,
                     c => fields.get(c - 1).map_or(start, |&p| p + 1),
                 };
-                block.get(begin..end).and_then(|text| fast::uuid(text.strip_suffix(b"\r").unwrap_or(text)))
+                block.get(begin..end).and_then(|text| fast::uuid(without_cr(text)))
             } else {
                 None
             };
@@ -1240,7 +1278,7 @@ impl Worker {
                 parsed.bad.push((parsed.lines, LineError::TooLong { limit: MAX_LINE_BYTES }));
                 continue;
             }
-            let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+            let line = without_cr(raw);
             let fast = (span.member != NO_MEMBER && !(quoted && memchr::memchr(b'"', line).is_some()))
                 .then(|| {
                     let seps = seps.get(span.first_sep..=span.last_sep)?;
@@ -1457,8 +1495,9 @@ fn json_string(text: &[u8]) -> Option<(&[u8], &[u8])> {
 struct KindCache {
     /// Scratch: the task's bytes, a 0xff byte (never in UTF-8), the tool's bytes.
     key: Vec<u8>,
-    /// The first kinds met, searched in order (most files have a handful).
-    few: Vec<(Vec<u8>, u32)>,
+    /// The first kinds met, each with the hash of its key, searched in order by hash (most files
+    /// have a handful).
+    few: Vec<(u64, Vec<u8>, u32)>,
     /// The kinds met after them.
     many: HashMap<Vec<u8>, u32, BuildHasherDefault<std::collections::hash_map::DefaultHasher>>,
 }
@@ -1469,18 +1508,36 @@ const FEW_KINDS: usize = 16;
 /// The most kinds a [`KindCache`] remembers; past it, kinds are looked up in the builder.
 const MAX_CACHED_KINDS: usize = 4096;
 
+/// FNV-1a of `task`, a 0xff byte and `tool`: the hash of a [`KindCache`] key, computed without
+/// building the key.
+#[inline]
+fn kind_hash(task: &[u8], tool: &[u8]) -> u64 {
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    for &b in task.iter().chain(&[0xff]).chain(tool) {
+        hash = (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
 impl KindCache {
     /// The kind of raw `task` and `tool` texts in `builder`, each trimmed; `None` when either is
     /// not a slug (the general path then says why).
     #[inline]
     fn kind(&mut self, task: &[u8], tool: &[u8], builder: &mut EventStoreBuilder) -> Option<u32> {
+        let hash = kind_hash(task, tool);
+        // A key of the same hash is checked byte for byte.
+        let is = |key: &[u8]| {
+            key.len() == task.len() + 1 + tool.len()
+                && key.get(..task.len()).is_some_and(|k| same(k, task))
+                && key.get(task.len() + 1..).is_some_and(|k| same(k, tool))
+        };
+        if let Some((_, _, kind)) = self.few.iter().find(|(h, key, _)| *h == hash && is(key)) {
+            return Some(*kind);
+        }
         self.key.clear();
         self.key.extend_from_slice(task);
         self.key.push(0xff);
         self.key.extend_from_slice(tool);
-        if let Some((_, kind)) = self.few.iter().find(|(key, _)| *key == self.key) {
-            return Some(*kind);
-        }
         if let Some(&kind) = self.many.get(&self.key) {
             return Some(kind);
         }
@@ -1489,12 +1546,28 @@ impl KindCache {
         let tool = if tool.is_empty() { None } else { Some(ToolId::new(tool).ok()?) };
         let kind = builder.kind_number(task.as_ref(), tool.as_ref());
         if self.few.len() < FEW_KINDS {
-            self.few.push((self.key.clone(), kind));
+            self.few.push((hash, self.key.clone(), kind));
         } else if self.many.len() < MAX_CACHED_KINDS {
             self.many.insert(self.key.clone(), kind);
         }
         Some(kind)
     }
+}
+
+/// `line` without a carriage return at its end (a byte compared, not a call to `memcmp`).
+#[inline]
+fn without_cr(line: &[u8]) -> &[u8] {
+    match line.split_last() {
+        Some((b'\r', rest)) => rest,
+        _ => line,
+    }
+}
+
+/// Whether two short byte strings are equal, compared byte by byte in line rather than with a
+/// call to `memcmp`.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// `raw` as trimmed text, if UTF-8.
