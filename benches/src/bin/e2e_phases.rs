@@ -19,6 +19,20 @@ use teichaku::model::{Limits, parse_document_with_limits, validate_document_with
 
 /// The process's time on a CPU so far, every thread's, user and system (Linux `/proc/self/stat`,
 /// in clock ticks of 10 ms); 0 elsewhere.
+/// The process's resident and peak resident memory in MiB (Linux `/proc/self/status`).
+#[expect(clippy::disallowed_methods, reason = "a benchmark driver reads the kernel's statistics")]
+fn memory_mib() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|rest| rest.split_whitespace().next()?.parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
 #[expect(clippy::disallowed_methods, reason = "a benchmark driver reads the scheduler's statistics")]
 fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
@@ -52,7 +66,12 @@ fn run(dir: &str, args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     let mut cpu_before = cpu_at_start;
     let mut lap = |what: &str, since: &mut Instant| {
         let cpu = cpu_seconds();
-        println!("{what:<28} {:>8.3} s wall {:>8.3} s CPU", since.elapsed().as_secs_f64(), cpu - cpu_before);
+        let (rss, peak) = memory_mib();
+        println!(
+            "{what:<28} {:>8.3} s wall {:>8.3} s CPU {rss:>7.1} MiB resident {peak:>7.1} MiB peak",
+            since.elapsed().as_secs_f64(),
+            cpu - cpu_before
+        );
         cpu_before = cpu;
         *since = Instant::now();
     };

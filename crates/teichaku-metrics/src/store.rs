@@ -54,10 +54,9 @@ pub const MAX_EVENT_MINUTES: f64 = 30.0 * 24.0 * 60.0;
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct EventStore {
     base_day: i32,
-    day: Vec<u16>,
-    kind: Vec<u16>,
-    minutes: Vec<u32>,
-    saved: Vec<u32>,
+    /// The events of each bucket of [`1 << BUCKET_BITS`](BUCKET_BITS) members, in columns: a
+    /// bucket's columns are laid out as it is settled, in memory its own rows were freed from.
+    segments: Vec<Segment>,
     kinds: Vec<(Option<TaskCategory>, Option<ToolId>)>,
     duplicates_dropped: u64,
     /// Where each member's run of events starts: member `m`'s events are at
@@ -81,6 +80,22 @@ pub struct EventStore {
     period_duplicates_dropped: u64,
     /// Events on a member-day that a day record covers, left out (the day record counts).
     superseded_events: u64,
+}
+
+/// A segment without events.
+static EMPTY_SEGMENT: Segment =
+    Segment { first: 0, day: Vec::new(), kind: Vec::new(), minutes: Vec::new(), saved: Vec::new() };
+
+/// The events of one bucket of members in columns of equal length, by member and time.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+struct Segment {
+    /// The store's position of the segment's first event.
+    first: usize,
+    day: Vec<u16>,
+    kind: Vec<u16>,
+    minutes: Vec<u32>,
+    /// Saved minutes in hundredths, [`NO_SAVED`] where none was reported.
+    saved: Vec<u32>,
 }
 
 /// Member-day records in columns, `starts` indexing each member's run as for events.
@@ -194,12 +209,12 @@ impl EventStore {
 
     /// How many events the store holds.
     pub fn len(&self) -> usize {
-        self.day.len()
+        self.segments.iter().map(|s| s.day.len()).sum()
     }
 
     /// Whether it holds none.
     pub fn is_empty(&self) -> bool {
-        self.day.is_empty()
+        self.segments.iter().all(|s| s.day.is_empty())
     }
 
     /// Exact duplicates dropped while building.
@@ -270,10 +285,12 @@ impl EventStore {
 
     /// Heap bytes per event of the event columns, the member index and the rollup.
     pub fn bytes_per_event(&self) -> f64 {
-        let bytes = self.day.capacity() * 2
-            + self.kind.capacity() * 2
-            + self.minutes.capacity() * 4
-            + self.saved.capacity() * 4
+        let events: usize = self
+            .segments
+            .iter()
+            .map(|s| s.day.capacity() * 2 + s.kind.capacity() * 2 + s.minutes.capacity() * 4 + s.saved.capacity() * 4)
+            .sum();
+        let bytes = events
             + self.starts.capacity() * 4
             + self.rollup_starts.capacity() * 4
             + self.rollup_day.capacity() * 2
@@ -284,8 +301,8 @@ impl EventStore {
 
     /// The first and last local day holding an event.
     pub fn day_range(&self) -> Option<(NaiveDate, NaiveDate)> {
-        let first = self.day.iter().min()?;
-        let last = self.day.iter().max()?;
+        let first = self.segments.iter().filter_map(|s| s.day.iter().min()).min()?;
+        let last = self.segments.iter().filter_map(|s| s.day.iter().max()).max()?;
         Some((date_of(self.base_day + i32::from(*first))?, date_of(self.base_day + i32::from(*last))?))
     }
 
@@ -331,7 +348,8 @@ impl EventStore {
     /// ```
     pub fn column_checksum(&self) -> u64 {
         let mut sum = 0u64;
-        for (((&d, &k), &mins), &saved) in self.day.iter().zip(&self.kind).zip(&self.minutes).zip(&self.saved) {
+        let events = self.segments.iter().flat_map(|s| s.day.iter().zip(&s.kind).zip(&s.minutes).zip(&s.saved));
+        for (((&d, &k), &mins), &saved) in events {
             sum = sum
                 .wrapping_add(u64::from(d))
                 .wrapping_add(u64::from(k))
@@ -344,16 +362,18 @@ impl EventStore {
     /// Member `m`'s events as column slices, sorted by day.
     #[inline]
     pub(crate) fn member_events(&self, m: usize) -> MemberEvents<'_> {
-        let (a, b) = match (self.starts.get(m), self.starts.get(m + 1)) {
-            (Some(&a), Some(&b)) => (a as usize, b as usize),
+        let segment = self.segments.get(m >> BUCKET_BITS);
+        let (a, b) = match (self.starts.get(m), self.starts.get(m + 1), segment) {
+            (Some(&a), Some(&b), Some(segment)) => (a as usize - segment.first, b as usize - segment.first),
             _ => (0, 0),
         };
+        let segment = segment.map_or(&EMPTY_SEGMENT, |s| s);
         MemberEvents {
             base_day: self.base_day,
-            day: self.day.get(a..b).unwrap_or_default(),
-            kind: self.kind.get(a..b).unwrap_or_default(),
-            minutes: self.minutes.get(a..b).unwrap_or_default(),
-            saved: self.saved.get(a..b).unwrap_or_default(),
+            day: segment.day.get(a..b).unwrap_or_default(),
+            kind: segment.kind.get(a..b).unwrap_or_default(),
+            minutes: segment.minutes.get(a..b).unwrap_or_default(),
+            saved: segment.saved.get(a..b).unwrap_or_default(),
         }
     }
 
@@ -977,7 +997,37 @@ impl EventStoreBuilder {
                 buckets.resize_with(needed, Vec::new);
             }
         }
-        let settled = settle_buckets(buckets, threads, &renumber, base_day, &day_rows, &period_rows);
+        // The columns take each bucket's as it is settled, in bucket order, so a bucket's rows
+        // are freed before the whole store is laid out. Their capacity is a bound (events
+        // before duplicates are dropped), of which only what is written is ever touched.
+        let rollups = self.rows.len + day_rows.len();
+        let mut segments = Vec::new();
+        let mut columns = EventStore {
+            rollup_day: Vec::with_capacity(rollups),
+            rollup_events: Vec::with_capacity(rollups),
+            rollup_minutes: Vec::with_capacity(rollups),
+            ..EventStore::default()
+        };
+        let mut settled = Vec::new();
+        settle_buckets(buckets, threads, &renumber, base_day, &day_rows, &period_rows, |mut s| {
+            let first = segments.last().map_or(0, |last: &Segment| last.first + last.day.len());
+            let mut segment = Segment {
+                first,
+                day: std::mem::take(&mut s.day),
+                kind: std::mem::take(&mut s.kind),
+                minutes: std::mem::take(&mut s.minutes),
+                saved: std::mem::take(&mut s.saved),
+            };
+            segment.day.shrink_to_fit();
+            segment.kind.shrink_to_fit();
+            segment.minutes.shrink_to_fit();
+            segment.saved.shrink_to_fit();
+            segments.push(segment);
+            columns.rollup_day.extend_from_slice(&std::mem::take(&mut s.rollup_day));
+            columns.rollup_events.extend_from_slice(&std::mem::take(&mut s.rollup_events));
+            columns.rollup_minutes.extend_from_slice(&std::mem::take(&mut s.rollup_minutes));
+            settled.push(s);
+        });
 
         // A day with events or a day record inside a period of the same member would be counted
         // twice, or not knowably once: the first such event, else the first such day record.
@@ -1008,27 +1058,23 @@ impl EventStoreBuilder {
         .into_iter()
         .max()
         .unwrap_or(0);
-        let n: usize = settled.iter().map(|s| s.day.len()).sum();
-        let rollups: usize = settled.iter().map(|s| s.rollup_day.len()).sum();
         let mut store = EventStore {
             base_day,
-            day: Vec::with_capacity(n),
-            kind: Vec::with_capacity(n),
-            minutes: Vec::with_capacity(n),
-            saved: Vec::with_capacity(n),
             kinds,
             duplicates_dropped: settled.iter().map(|s| s.duplicates).sum(),
             starts: vec![0; members + 1],
             rollup_starts: vec![0; members + 1],
-            rollup_day: Vec::with_capacity(rollups),
-            rollup_events: Vec::with_capacity(rollups),
-            rollup_minutes: Vec::with_capacity(rollups),
             days: DayColumns::default(),
             periods: PeriodColumns::default(),
             day_duplicates_dropped,
             period_duplicates_dropped,
             superseded_events: settled.iter().map(|s| s.superseded).sum(),
+            segments,
+            ..columns
         };
+        store.rollup_day.shrink_to_fit();
+        store.rollup_events.shrink_to_fit();
+        store.rollup_minutes.shrink_to_fit();
         // Each bucket's counts, shifted by one (`starts[m + 1]` for member `m`), then their
         // running total: where each member's run starts.
         for s in settled {
@@ -1040,13 +1086,6 @@ impl EventStoreBuilder {
                     }
                 }
             }
-            store.day.extend_from_slice(&s.day);
-            store.kind.extend_from_slice(&s.kind);
-            store.minutes.extend_from_slice(&s.minutes);
-            store.saved.extend_from_slice(&s.saved);
-            store.rollup_day.extend_from_slice(&s.rollup_day);
-            store.rollup_events.extend_from_slice(&s.rollup_events);
-            store.rollup_minutes.extend_from_slice(&s.rollup_minutes);
         }
         running_total(&mut store.starts);
         running_total(&mut store.rollup_starts);
@@ -1108,8 +1147,9 @@ struct Settled {
     last_member: Option<u32>,
 }
 
-/// Settles every bucket, on up to `threads` threads (bucket `b` on thread `b % threads`), in
-/// bucket order.
+/// Settles every bucket and hands each to `sink` in bucket order: in waves of `threads`
+/// consecutive buckets, each on its own thread, so no more than a wave's columns are held
+/// apart from the sink's.
 fn settle_buckets(
     buckets: Vec<Vec<Vec<Row>>>,
     threads: usize,
@@ -1117,7 +1157,8 @@ fn settle_buckets(
     base_day: i32,
     day_rows: &[DayRow],
     period_rows: &[PeriodRow],
-) -> Vec<Settled> {
+    mut sink: impl FnMut(Settled),
+) {
     let threads = threads.clamp(1, buckets.len().max(1));
     let settle_one = |bucket: usize, chunks: Vec<Vec<Row>>, scratch: &mut Vec<u128>| {
         let first = (bucket << BUCKET_BITS) as u32;
@@ -1129,33 +1170,30 @@ fn settle_buckets(
         let periods = periods.get(..periods.partition_point(|p| within(p.member))).unwrap_or_default();
         settle(bucket, chunks, renumber, base_day, days, periods, scratch)
     };
-    if threads == 1 {
-        let mut scratch = Vec::new();
-        return buckets.into_iter().enumerate().map(|(b, chunks)| settle_one(b, chunks, &mut scratch)).collect();
-    }
-    let mut shares: Vec<Vec<(usize, Vec<Vec<Row>>)>> = (0..threads).map(|_| Vec::new()).collect();
-    for (b, chunks) in buckets.into_iter().enumerate() {
-        if let Some(share) = shares.get_mut(b % threads) {
-            share.push((b, chunks));
+    // Working memory, one per thread, kept from wave to wave.
+    let mut scratches: Vec<Vec<u128>> = (0..threads).map(|_| Vec::new()).collect();
+    let mut buckets = buckets.into_iter().enumerate().peekable();
+    while buckets.peek().is_some() {
+        let wave: Vec<_> = buckets.by_ref().take(threads).collect();
+        if wave.len() == 1 {
+            for ((b, chunks), scratch) in wave.into_iter().zip(&mut scratches) {
+                sink(settle_one(b, chunks, scratch));
+            }
+            continue;
         }
+        let settle_one = &settle_one;
+        let settled: Vec<Settled> = std::thread::scope(|scope| {
+            let handles: Vec<_> = wave
+                .into_iter()
+                .zip(&mut scratches)
+                .map(|((b, chunks), scratch)| scope.spawn(move || settle_one(b, chunks, scratch)))
+                .collect();
+            // A settling thread only sorts and copies; should one panic all the same, the panic
+            // is passed on rather than a store built without its bucket.
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+        });
+        settled.into_iter().for_each(&mut sink);
     }
-    let settle_one = &settle_one;
-    let mut settled: Vec<Settled> = std::thread::scope(|scope| {
-        let handles: Vec<_> = shares
-            .into_iter()
-            .map(|share| {
-                scope.spawn(move || {
-                    let mut scratch = Vec::new();
-                    share.into_iter().map(|(b, c)| settle_one(b, c, &mut scratch)).collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        // A settling thread only sorts and copies; should one panic all the same, the panic is
-        // passed on rather than a store built without its buckets.
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
-    });
-    settled.sort_unstable_by_key(|s| s.bucket);
-    settled
 }
 
 /// An event of one member as a sortable number, most significant first: the day from the
