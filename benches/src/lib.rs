@@ -20,7 +20,6 @@ pub fn date(day: i32) -> chrono::NaiveDate {
 pub fn store(data: &synthetic::Dataset) -> EventStore {
     let members = u32::try_from(data.members.len()).unwrap_or(u32::MAX);
     let mut builder = EventStoreBuilder::with_members(Default::default(), members, UtcOffset::UTC);
-    builder.reserve(data.events.len());
     for e in &data.events {
         // Synthetic events belong to the data set's members, so none is refused.
         if builder.push_local(e.member, date(e.day), u32::from(e.minute_of_day) * 60_000, e.minutes_centi).is_err() {

@@ -691,12 +691,6 @@ impl EventStoreBuilder {
         }
     }
 
-    /// Reserves room for `n` more events: events are kept in chunks taken as they fill, so this
-    /// only keeps the signature of a growing vector.
-    pub fn reserve(&mut self, n: usize) {
-        let _ = n;
-    }
-
     /// Adds one event.
     ///
     /// # Errors

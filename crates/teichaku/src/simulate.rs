@@ -230,7 +230,6 @@ pub enum SimulateError {
 /// ```
 pub fn snapshot_events(snapshot: &ValidSnapshot) -> Result<EventStoreBuilder, StoreError> {
     let mut builder = EventStoreBuilder::new(snapshot);
-    builder.reserve(snapshot.observations().usage.len());
     for (index, event) in snapshot.observations().usage.iter().enumerate() {
         builder.push(event).map_err(|error| StoreError::Event { index, error })?;
     }
@@ -286,7 +285,6 @@ pub fn simulate(
         assess_with_store(&merged, &before_store, as_of, options)?
     } else {
         let mut builder = events.clone();
-        builder.reserve(extra_usage.len());
         for (index, event) in extra_usage.iter().enumerate() {
             builder.push(event).map_err(|error| SimulateError::UsageEvent { index, error })?;
         }
