@@ -1008,6 +1008,8 @@ struct Shared {
     columns: Option<Columns>,
     members: MemberTable,
     offset_seconds: i64,
+    /// Finds `"member"` in a JSON line, built once rather than a line.
+    member_key: memchr::memmem::Finder<'static>,
 }
 
 impl Shared {
@@ -1016,7 +1018,8 @@ impl Shared {
         let members = MemberTable::new(
             builder.member_ids().filter(|&(_, n)| n < count).map(|(id, n)| (id.as_uuid().as_u128(), n)),
         );
-        Self { columns, members, offset_seconds: builder.offset_seconds() }
+        let member_key = memchr::memmem::Finder::new(b"\"member\"");
+        Self { columns, members, offset_seconds: builder.offset_seconds(), member_key }
     }
 
     /// The number of the member with this canonical uuid text, if the builder knows it.
@@ -1101,8 +1104,10 @@ struct Worker {
     seps: Vec<usize>,
     /// The lines of a CSV block.
     lines: Vec<LineSpan>,
-    /// The member uuid of each line of a CSV block, when its member field is a canonical uuid.
+    /// The member uuid of each line of a block, when its member field is a canonical uuid.
     ids: Vec<Option<u128>>,
+    /// Where each JSON line's member text lies.
+    places: Vec<(usize, usize)>,
 }
 
 /// A line of a CSV block: where it starts, where its separators are in [`Worker::seps`]
@@ -1129,6 +1134,7 @@ impl Worker {
             seps: Vec::new(),
             lines: Vec::new(),
             ids: Vec::new(),
+            places: Vec::new(),
         }
     }
 
@@ -1152,65 +1158,50 @@ impl Worker {
         }
         // The members first, in a tight loop of their own: each look-up is likely a cache miss,
         // and so many misses are waited for at once rather than one a line. Each is kept with
-        // where its text lies, so the row's own reading can check it read the same bytes (in
-        // JSON, `"member"` might also be found inside another value).
-        self.members.clear();
+        // where its text lies, so the row's own reading can check it read the same bytes
+        // (`"member"` might also be found inside another value).
+        self.ids.clear();
+        self.places.clear();
         let mut start = 0;
         for &end in &self.ends {
             let line = block.get(start..end).unwrap_or_default();
             start = end + 1;
-            let line = without_cr(line);
-            let text = match &shared.columns {
-                Some(columns) => line.split(|&b| b == b',').nth(columns.member),
-                None => json_member_hint(line),
-            };
-            let member = text.and_then(|text| Some((shared.member(text)?, place(text))));
-            self.members.push(member);
+            let text = json_member_hint(&shared.member_key, without_cr(line));
+            self.ids.push(text.and_then(fast::uuid));
+            self.places.push(text.map_or((0, 0), place));
         }
+        self.members.clear();
+        self.members.extend(self.ids.iter().zip(&self.places).map(|(id, &at)| Some((shared.members.get((*id)?)?, at))));
+        self.ids.clear();
         let (ends, members) = (std::mem::take(&mut self.ends), std::mem::take(&mut self.members));
         let mut start = 0;
         for (i, &end) in ends.iter().enumerate() {
             let raw = block.get(start..end).unwrap_or_default();
             start = end + 1;
             parsed.lines += 1;
-            let member = members.get(i).copied().flatten();
-            let outcome = if raw.len() > MAX_LINE_BYTES {
-                Err(LineError::TooLong { limit: MAX_LINE_BYTES })
-            } else {
-                let line = without_cr(raw);
-                match &shared.columns {
-                    Some(_) if is_blank(line) => continue,
-                    Some(columns) => match member.and_then(|(m, _)| self.fast_csv(m, shared, columns, line)) {
-                        Some((member, row)) => {
-                            self.builder.push_row(member, row);
-                            Ok(())
-                        }
-                        None => match self.splitter.split(line, columns.count, columns.count) {
-                            Ok(fields) => columns.push(&fields, &mut self.builder),
-                            Err(e) => Err(e),
-                        },
-                    },
-                    None => match std::str::from_utf8(line) {
-                        Err(_) => Err(LineError::NotUtf8),
-                        Ok(text) => {
-                            let text = if first_line && parsed.lines == 1 {
-                                text.trim_start_matches('\u{feff}')
-                            } else {
-                                text
-                            };
-                            if text.trim().is_empty() {
-                                continue;
-                            }
-                            match self.fast_json(shared, text, member) {
-                                Some((member, row)) => {
-                                    self.builder.push_row(member, row);
-                                    Ok(())
-                                }
-                                None => push_json(text, &mut self.builder),
-                            }
-                        }
-                    },
+            if raw.len() > MAX_LINE_BYTES {
+                parsed.bad.push((parsed.lines, LineError::TooLong { limit: MAX_LINE_BYTES }));
+                continue;
+            }
+            let mut line = without_cr(raw);
+            if first_line && parsed.lines == 1 {
+                while let Some(rest) = line.strip_prefix(BOM) {
+                    line = rest;
                 }
+            }
+            // A line the fast path reads is ASCII throughout (every byte it accepts is), so it
+            // needs no UTF-8 check of its own.
+            let member = members.get(i).copied().flatten();
+            let outcome = match self.fast_json(shared, line, member) {
+                Some((member, row)) => {
+                    self.builder.push_row(member, row);
+                    Ok(())
+                }
+                None => match std::str::from_utf8(line) {
+                    Err(_) => Err(LineError::NotUtf8),
+                    Ok(text) if text.trim().is_empty() => continue,
+                    Ok(text) => push_json(text, &mut self.builder),
+                },
             };
             match outcome {
                 Ok(()) => parsed.stored += 1,
@@ -1339,45 +1330,12 @@ impl Worker {
         Some(Row { day, millis, minutes, saved, kind: kind.min(u32::from(u16::MAX)) as u16, member: 0 })
     }
 
-    /// The row of a CSV line of `member` (found from its canonical uuid) in the plain forms (no
-    /// quote, an RFC 3339 timestamp with `Z` or an offset, plain minutes, known slugs); `None` sends the
-    /// line to the general path, which reads it or says what is wrong.
-    #[inline]
-    fn fast_csv(&mut self, member: u32, shared: &Shared, columns: &Columns, line: &[u8]) -> Option<(u32, Row)> {
-        if memchr::memchr(b'"', line).is_some() {
-            return None;
-        }
-        let mut fields: [&[u8]; CSV_COLUMNS.len()] = [&[]; CSV_COLUMNS.len()];
-        let mut count = 0;
-        let mut start = 0;
-        for end in memchr::memchr_iter(b',', line).chain(std::iter::once(line.len())) {
-            *fields.get_mut(count)? = line.get(start..end)?;
-            count += 1;
-            start = end + 1;
-        }
-        if count != columns.count {
-            return None;
-        }
-        let field = |column: Option<usize>| column.and_then(|c| fields.get(c)).copied().unwrap_or_default();
-        let (day, millis) = fast::timestamp(field(Some(columns.at)), shared.offset_seconds)?;
-        let minutes = match field(columns.minutes) {
-            [] => 0,
-            text => fast::centi(text)?,
-        };
-        let saved = match field(columns.saved) {
-            [] => NO_SAVED,
-            text => fast::centi(text)?,
-        };
-        let kind = self.kinds.kind(field(columns.task), field(columns.tool), &mut self.builder)?;
-        Some((member, Row { day, millis, minutes, saved, kind: kind.min(u32::from(u16::MAX)) as u16, member: 0 }))
-    }
-
     /// The row of a JSON line in the plain form: one flat object of the event's fields, strings
     /// without escapes, numbers plain, each field once, read as [`Worker::fast_csv`] reads its
     /// fields; `None` sends the line to `serde_json`.
     #[inline]
-    fn fast_json(&mut self, shared: &Shared, text: &str, hint: Option<(u32, (usize, usize))>) -> Option<(u32, Row)> {
-        let fields = flat_json(text.as_bytes())?;
+    fn fast_json(&mut self, shared: &Shared, text: &[u8], hint: Option<(u32, (usize, usize))>) -> Option<(u32, Row)> {
+        let fields = flat_json(text)?;
         let member_text = fields.member?;
         let member = match hint {
             Some((member, at)) if at == place(member_text) => member,
@@ -1465,8 +1423,8 @@ fn place(text: &[u8]) -> (usize, usize) {
 
 /// The text of the first string after `"member":` in a JSON line: the member's uuid if the line
 /// is a flat event (which [`flat_json`] then confirms).
-fn json_member_hint(line: &[u8]) -> Option<&[u8]> {
-    let at = memchr::memmem::find(line, b"\"member\"")?;
+fn json_member_hint<'a>(key: &memchr::memmem::Finder<'static>, line: &'a [u8]) -> Option<&'a [u8]> {
+    let at = key.find(line)?;
     let rest = skip_blanks(line.get(at + 8..)?).strip_prefix(b":")?;
     json_string(skip_blanks(rest)).map(|(text, _)| text)
 }
