@@ -296,7 +296,7 @@ pub const UNKNOWN_REACH: i64 = 366;
 /// ```
 pub fn unknown_days(reads: &[&VendorRead]) -> Vec<VendorUnknown> {
     // Each member's known spans (`None`: from the beginning), with the first row naming them.
-    let mut members: BTreeMap<String, (String, usize, u64, Vec<(Option<NaiveDate>, NaiveDate)>)> = BTreeMap::new();
+    let mut members: BTreeMap<String, (String, usize, u64, Vec<KnownSpan>)> = BTreeMap::new();
     for (r, read) in reads.iter().enumerate() {
         for k in &read.known {
             let entry =
@@ -309,7 +309,7 @@ pub fn unknown_days(reads: &[&VendorRead]) -> Vec<VendorUnknown> {
     for (member, read, line, mut spans) in members.into_values() {
         spans.sort_unstable();
         // Merge the spans that meet; `None` sorts first, so an open span starts the list.
-        let mut merged: Vec<(Option<NaiveDate>, NaiveDate)> = Vec::new();
+        let mut merged: Vec<KnownSpan> = Vec::new();
         for (from, to) in spans {
             match merged.last_mut() {
                 Some(last) if from.is_none_or(|f| f.pred_opt().is_none_or(|p| p <= last.1)) => last.1 = last.1.max(to),
@@ -346,6 +346,9 @@ pub fn unknown_days(reads: &[&VendorRead]) -> Vec<VendorUnknown> {
     }
     out
 }
+
+/// Days known, from the first (`None`: from the beginning) to the last.
+type KnownSpan = (Option<NaiveDate>, NaiveDate);
 
 /// The unknown days as a member-period record CSV (`member,start,end,active_days`, with
 /// `active_days` `unknown`), which the engine reads as any `--usage-periods` file; its line
