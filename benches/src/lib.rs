@@ -7,8 +7,8 @@ pub mod synthetic;
 
 use teichaku::metrics::{EventStore, EventStoreBuilder};
 use teichaku::model::{
-    DeploymentPattern, FORMAT_VERSION, Member, MemberId, Observations, Organisation, Role, Snapshot, Unit, UnitId,
-    UtcOffset, ValidSnapshot,
+    DeploymentPattern, FORMAT_VERSION, Member, MemberChange, MemberId, Observations, Organisation, Role, Snapshot,
+    Unit, UnitId, UtcOffset, ValidSnapshot,
 };
 
 /// The local date of a day number of the synthetic set (days since 1970-01-01).
@@ -62,6 +62,38 @@ pub fn snapshot(data: &synthetic::Dataset) -> Option<ValidSnapshot> {
     let id = teichaku::model::PlaybookId::new("sme-five-step").ok()?;
     let playbook = teichaku::model::PlaybookCatalog::playbook(&catalog, &id)?.clone();
     let _ = FORMAT_VERSION;
+    teichaku::model::validate(Snapshot { organisation, playbook, observations: Observations::default() }).ok()
+}
+
+/// A validated organisation of `n` units of one member each (following `sme-five-step`, no
+/// observations) with `n + n / 10` dated changes: member `i` is transferred to unit `i + 1` on
+/// day `i % 365` after 2026-01-01, and every tenth member is appointed ambassador on day
+/// `(i * 7) % 365`. `None` when it does not validate.
+pub fn dated_snapshot(n: usize) -> Option<ValidSnapshot> {
+    // 2026-01-01 as a day number since 1970-01-01.
+    const START: i32 = 20_454;
+    let unit = |i: usize| UnitId::from_u128(1 + (i % n.max(1)) as u128);
+    let units: Vec<Unit> = (0..n).map(|i| Unit::new(unit(i), format!("U{i}"))).collect();
+    let member = |i: usize| MemberId::from_u128(1_000_000 + i as u128);
+    let members: Vec<Member> =
+        (0..n).map(|i| Member::new(member(i), unit(i), date(START - 365 * 3)).with_role(Role::Staff)).collect();
+    let mut changes = Vec::with_capacity(n + n / 10);
+    for i in 0..n {
+        changes.push(MemberChange::new(member(i), date(START + (i % 365) as i32)).with_unit(unit(i + 1)));
+        if i % 10 == 0 {
+            changes.push(
+                MemberChange::new(member(i), date(START + ((i * 7) % 365) as i32)).with_added_role(Role::Ambassador),
+            );
+        }
+    }
+    let mut organisation =
+        Organisation::new("Dated", UtcOffset::UTC, date(START)).with_deployment_pattern(DeploymentPattern::Hybrid);
+    organisation.units = units;
+    organisation.members = members;
+    organisation.changes = changes;
+    let catalog = teichaku::Catalog::builtin();
+    let id = teichaku::model::PlaybookId::new("sme-five-step").ok()?;
+    let playbook = teichaku::model::PlaybookCatalog::playbook(&catalog, &id)?.clone();
     teichaku::model::validate(Snapshot { organisation, playbook, observations: Observations::default() }).ok()
 }
 

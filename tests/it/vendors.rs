@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use teichaku::metrics::{Figure, KpiOptions, KpiReport, Rate, ScopeFigures, kpis_with_store};
 use teichaku::model::HabitRule;
 use teichaku::{LoadOptions, Loaded};
-use teichaku_import::{GithubLogins, Vendor, VendorLineError, VendorRead, read_vendor};
+use teichaku_import::{GithubLogins, Vendor, VendorLineError, VendorRead, read_vendor, unknown_days, unknown_days_csv};
 
 use crate::support::catalog;
 
@@ -25,8 +25,8 @@ const M365: &str = include_str!("../data/vendors/m365-copilot.csv");
 /// The documented columns of the usage user detail report.
 const M365_HEADER: &str = "Report Refresh Date,Report Period,User Principal Name,Display Name,Last Activity Date,Microsoft Teams Copilot Last Activity Date,Word Copilot Last Activity Date,Excel Copilot Last Activity Date,PowerPoint Copilot Last Activity Date,Outlook Copilot Last Activity Date,OneNote Copilot Last Activity Date,Loop Copilot Last Activity Date,Copilot Chat Last Activity Date";
 
-/// Reads each export, then loads the document with their member-day records (bad lines
-/// skipped and reported), as `--usage-vendor` does.
+/// Reads each export, then loads the document with their member-day records and the days none
+/// of them tells of as unknown days (bad lines skipped and reported), as `--usage-vendor` does.
 fn load(exports: &[(Vendor, &str)], logins: &GithubLogins) -> (Loaded, Vec<VendorRead>) {
     let mut files = BTreeMap::new();
     let mut options = LoadOptions { skip_bad_lines: true, ..LoadOptions::default() };
@@ -37,6 +37,11 @@ fn load(exports: &[(Vendor, &str)], logins: &GithubLogins) -> (Loaded, Vec<Vendo
         files.insert(name.clone(), read.day_records_csv().into_bytes());
         options.extra_day_files.push(name);
         reads.push(read);
+    }
+    let unknown = unknown_days(&reads.iter().collect::<Vec<_>>());
+    if !unknown.is_empty() {
+        files.insert("unknown.csv".to_owned(), unknown_days_csv(&unknown).into_bytes());
+        options.extra_period_files.push("unknown.csv".to_owned());
     }
     (teichaku::load_with(ORG, catalog(), &files, &options).unwrap(), reads)
 }
@@ -112,7 +117,7 @@ fn a_github_day_of_completions_only_is_a_day_of_use_whose_uses_are_unknown() {
 }
 
 #[test]
-fn one_microsoft_365_snapshot_settles_weekly_and_monthly_use_only() {
+fn one_microsoft_365_snapshot_settles_weekly_and_monthly_use_only_and_habit_is_not_measurable() {
     let (loaded, reads) = load(&[(Vendor::M365Copilot, M365)], &GithubLogins::default());
     let read = &reads[0];
     // Six rows: E001's three app dates, E002's one, E004's one, the ghost's one; E003 states
@@ -121,9 +126,24 @@ fn one_microsoft_365_snapshot_settles_weekly_and_monthly_use_only() {
     assert_eq!(read.bad_lines[0].line, 7);
     let tools: Vec<_> = read.days.iter().filter(|d| d.line == 2).map(|d| d.tool.as_str()).collect();
     assert_eq!(tools, ["m365-copilot-chat", "m365-copilot-word", "m365-copilot-teams"]);
-    // The ghost (line 5) is not a member: refused by the engine, named by its line.
-    assert_eq!(loaded.usage.bad_line_count, 1);
+    // The ghost (line 5) is not a member: refused by the engine, named by its line (and its
+    // two records of unknown days too, which the command line reports as the same line).
+    assert_eq!(loaded.usage.bad_line_count, 3);
     assert_eq!(read.vendor_line(loaded.usage.bad_lines[0].line), Some(5));
+    // Known: E001 08-08..09, E002 07-25..08-09, E003 every day up to 08-09 (no use ever), E004
+    // 08-09; the 366 days before each first known day and after 08-09 are unknown days.
+    let known: Vec<_> = read.known.iter().map(|k| (k.line, k.from.map(|d| d.to_string()))).collect();
+    assert_eq!(
+        known,
+        [
+            (2, Some("2026-08-08".into())),
+            (3, Some("2026-07-25".into())),
+            (4, None),
+            (5, Some("2026-08-09".into())),
+            (6, Some("2026-08-09".into()))
+        ]
+    );
+    assert_eq!(loaded.usage.period_records, 9 - 2);
 
     let report = report(&loaded);
     let f = org(&report);
@@ -135,10 +155,18 @@ fn one_microsoft_365_snapshot_settles_weekly_and_monthly_use_only() {
     // No counts, no minutes.
     assert_eq!(f.usage.intensity, Figure::NotMeasurable);
     assert_eq!(f.usage.minutes_per_active_member, Figure::NotMeasurable);
-    // FIXME: one snapshot does not settle a 4-of-7 habit (E001's days before 08-08 other than
-    // 08-05 are unknown), but the engine has no record of unknown days and reads them as no
-    // use: it should be not measurable (docs/vendors.md says so; daily snapshots settle it).
-    assert_eq!(rate(&f.habit), (0, 5));
+    // One snapshot does not settle a 4-of-7 habit: in 08-03..09 E001 used it on 08-05 and
+    // 08-08 and the four other days before 08-08 are unknown (2 to 6 days), E004 on 08-09 and
+    // the six days before are unknown (1 to 7). So the habit rate is not measurable.
+    assert_eq!(f.habit, Figure::NotMeasurable);
+    // Nor are E001's and E004's segments; E002 (known without use since 07-25, used in the
+    // last 28 days) is occasional, E003 and E005 (a bad line, skipped) never used it.
+    let s = f.segments;
+    assert_eq!((s.habitual, s.regular, s.occasional, s.lapsed, s.never, s.not_measurable), (0, 0, 1, 0, 2, 2));
+    // E001's days in 07-27..08-02 are unknown: returning is not measurable, nor are streaks
+    // or first use.
+    assert_eq!(f.returning, Figure::NotMeasurable);
+    assert_eq!(f.usage.mean_current_streak, Figure::NotMeasurable);
 }
 
 /// The usage user detail report refreshed on `refreshed`, for E001 (last use by Teams on the
@@ -171,7 +199,8 @@ fn daily_microsoft_365_snapshots_settle_every_day_they_cover() {
     assert_eq!(rate(&f.weekly_active), (1, 5));
     assert_eq!(rate(&f.habit), (1, 5));
     assert_eq!(rate(&f.monthly_active), (2, 5));
-    // E002 was active in 07-27..08-02 and not since.
-    assert_eq!(rate(&f.returning), (0, 1));
+    // E002 was active in 07-27..08-02 and not since, but E001's days before the first snapshot
+    // (08-03) are unknown, so who returned is not measurable.
+    assert_eq!(f.returning, Figure::NotMeasurable);
     assert_eq!(f.usage.intensity, Figure::NotMeasurable);
 }

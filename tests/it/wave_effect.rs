@@ -248,3 +248,77 @@ fn the_rollout_effect_is_read_from_a_document() {
     assert!(report.waves[0].weekly_active.covers(0.0), "{:?}", report.waves[0].weekly_active);
     assert!(report.waves[0].habit.covers(0.0), "{:?}", report.waves[0].habit);
 }
+
+/// Four units of eight members: wave 0 (units 1, 2) reached on the Monday of week 20 of the 26
+/// weeks, wave 1 (units 3, 4) never. Members 0 and 1 of every unit use AI each Monday; from
+/// week 20, members 2 to 5 of the reached units too. Member 7 of unit 1 has a period record over
+/// weeks 18 to 21 with 20 active days of 28, member 7 of unit 2 one with 28 of 28.
+fn straddling_periods() -> (teichaku::model::ValidSnapshot, teichaku::metrics::EventStore, NaiveDate) {
+    let unit = |u: usize| format!("00000000-0000-0000-0000-{:012}", u);
+    let member = |u: usize, j: usize| format!("00000000-0000-0000-0000-{:012}", 1000 + u * 10 + j);
+    let monday = |w: u64| NaiveDate::from_ymd_opt(2026, 1, 5).unwrap() + Days::new(7 * w);
+    let mut usage = Vec::new();
+    for u in 1..=4 {
+        for w in 0..26 {
+            let users = if u <= 2 && w >= 20 { 6 } else { 2 };
+            for j in 0..users {
+                usage.push(
+                    json!({ "member": member(u, j), "at": format!("{}T10:00:00+09:00", monday(w)), "minutes": 5 }),
+                );
+            }
+        }
+    }
+    let completions: Vec<Value> =
+        (1..=2).map(|u| json!({ "activity": "training", "unit": unit(u), "date": monday(20).to_string() })).collect();
+    let mut doc = crate::support::small();
+    crate::support::set(
+        &mut doc,
+        "/organisation/units",
+        (1..=4).map(|u| json!({ "id": unit(u), "name": format!("Unit {u}") })).collect(),
+    );
+    let members: Vec<Value> = (1..=4)
+        .flat_map(|u| (0..8).map(move |j| (u, j)))
+        .map(|(u, j)| json!({ "id": member(u, j), "unit": unit(u), "roles": ["staff"], "joined": "2020-04-01" }))
+        .collect();
+    crate::support::set(&mut doc, "/organisation/members", members.into());
+    crate::support::set(
+        &mut doc,
+        "/organisation/waves",
+        json!([{ "name": "pilot", "units": [unit(1), unit(2)] }, { "units": [unit(3), unit(4)] }]),
+    );
+    crate::support::set(&mut doc, "/observations", json!({ "completions": completions, "usage": usage }));
+    let snapshot = crate::support::load(&doc).unwrap();
+    let mut builder = teichaku::metrics::EventStoreBuilder::new(&snapshot);
+    for event in &snapshot.observations().usage {
+        builder.push(event).unwrap();
+    }
+    for (u, active) in [(1, 20), (2, 28)] {
+        let who: teichaku::model::MemberId = member(u, 7).parse().unwrap();
+        let period = teichaku::model::PeriodRecord::new(who, monday(18), monday(21) + Days::new(6), active);
+        builder.push_period(&period).unwrap();
+    }
+    (snapshot, builder.finish().unwrap(), monday(25) + Days::new(6))
+}
+
+#[test]
+fn a_period_record_straddling_a_wave_start_is_not_attributed_to_a_week() {
+    let (snapshot, store, as_of) = straddling_periods();
+    let report = rollout_effects(&snapshot, &store, as_of);
+    let pilot = &report.waves[0];
+    assert_eq!((pilot.pre_weeks, pilot.post_weeks), (4, 6));
+    assert_eq!((pilot.treated.units, pilot.control.units), (2, 2));
+    // Unit 1's member 7: 20 active days in 28 leave each week of 18..21 open (0 to 7 days):
+    // left out of those four weeks. Pre weeks 16..19: 2/8, 2/8, 2/7, 2/7 (mean 15/56); post
+    // weeks 20..25: 6/7, 6/7, then 6/8 four times (mean 11/14): a change of 29/56.
+    // Unit 2's member 7: 28 of 28 days settle each of those weeks as active and habitual.
+    // Pre: 2/8, 2/8, 3/8, 3/8 (mean 5/16); post: 7/8, 7/8, 6/8 × 4 (mean 19/24): 23/48.
+    // The controls do not change: the effect is the mean of the two.
+    assert_eq!(pilot.member_weeks_not_measurable, 4);
+    let expected = (29.0 / 56.0 + 23.0 / 48.0) / 2.0;
+    let effect = pilot.weekly_active.effect().unwrap();
+    assert!((effect - expected).abs() < 1e-12, "{effect} against {expected}");
+    // Habit: only unit 2's member 7 in weeks 18..21: pre mean 1/16, post 2/48, a change of
+    // -1/48; unit 1's none (its member 7 left out).
+    let habit = pilot.habit.effect().unwrap();
+    assert!((habit - (-1.0 / 48.0) / 2.0).abs() < 1e-12, "{habit}");
+}

@@ -227,12 +227,14 @@ pub(crate) fn load_with_events(
     let vendors = crate::vendors::VendorFiles::read(usage)?;
     let mut day_files = names(&usage.days)?;
     day_files.extend(vendors.names());
+    let mut period_files = names(&usage.periods)?;
+    period_files.extend(vendors.period_names());
     let stream = StreamOptions { threads: crate::events::threads(), ..StreamOptions::default() };
     let options = LoadOptions {
         skip_bad_lines,
         extra_files: names(&usage.events)?,
         extra_day_files: day_files,
-        extra_period_files: names(&usage.periods)?,
+        extra_period_files: period_files,
         stream,
         outcomes,
         ..LoadOptions::default()

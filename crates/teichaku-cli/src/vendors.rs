@@ -1,7 +1,9 @@
 //! Vendors' usage exports on the command line (`--usage-vendor VENDOR=FILE`, `--github-logins`):
 //! each is read by `teichaku_import::read_vendor` into a member-day record file held in memory,
 //! loaded as a `--usage-days` file is, and every line the engine reports is named back by the
-//! vendor file and its own line.
+//! vendor file and its own line. The days no export tells of (before a Microsoft 365 user's
+//! last day of use, and around the reports) are loaded as unknown days, a member-period record
+//! file held in memory.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, Read};
@@ -9,7 +11,9 @@ use std::path::{Path, PathBuf};
 
 use teichaku::model::Lang;
 use teichaku::{LoadError, Loaded, NamedBy, UsageBadLine, UsageReport, UsageSource};
-use teichaku_import::{GithubLogins, MAX_VENDOR_BYTES, Vendor, VendorRead, read_vendor};
+use teichaku_import::{
+    GithubLogins, MAX_VENDOR_BYTES, Vendor, VendorRead, VendorUnknown, read_vendor, unknown_days, unknown_days_csv,
+};
 use teichaku_report::Message;
 
 use crate::events::{Files, UsageFiles};
@@ -36,7 +40,12 @@ pub(crate) struct VendorFiles {
     texts: BTreeMap<String, Vec<u8>>,
     /// What each name in memory was read from: the file as given, and what it gave.
     reads: BTreeMap<String, (String, VendorRead)>,
+    /// The unknown days' name in memory, and the records it holds by line.
+    unknown: Option<(String, Vec<VendorUnknown>)>,
 }
+
+/// The name in memory of the unknown days (`.csv`, so the engine reads a period record CSV).
+const UNKNOWN_DAYS: &str = "vendor-exports#unknown-days.csv";
 
 impl VendorFiles {
     /// Reads the vendor exports of `usage`, and the GitHub login list when given.
@@ -59,7 +68,32 @@ impl VendorFiles {
             files.texts.insert(name.clone(), read.day_records_csv().into_bytes());
             files.reads.insert(name, (shown, read));
         }
+        let reads: Vec<&VendorRead> = files.reads.values().map(|(_, r)| r).collect();
+        let unknown = unknown_days(&reads);
+        if !unknown.is_empty() {
+            files.texts.insert(UNKNOWN_DAYS.to_owned(), unknown_days_csv(&unknown).into_bytes());
+            files.unknown = Some((UNKNOWN_DAYS.to_owned(), unknown));
+        }
         Ok(files)
+    }
+
+    /// The name in memory of the unknown days, to load as a member-period record file.
+    pub(crate) fn period_names(&self) -> Vec<String> {
+        self.unknown.iter().map(|(name, _)| name.clone()).collect()
+    }
+
+    /// The vendor file and line behind line `line` of the file `name` in memory.
+    fn vendor_line(&self, name: &str, line: u64) -> Option<(&str, u64)> {
+        if let Some((file, read)) = self.reads.get(name) {
+            return Some((file.as_str(), read.vendor_line(line).unwrap_or(line)));
+        }
+        let (own, unknown) = self.unknown.as_ref()?;
+        if own != name {
+            return None;
+        }
+        let u = unknown.get(usize::try_from(line.checked_sub(2)?).ok()?)?;
+        let (file, _) = self.reads.values().nth(u.read)?;
+        Some((file.as_str(), u.line))
     }
 
     /// The names in memory, to load as member-day record files.
@@ -80,19 +114,20 @@ impl VendorFiles {
 
     /// Names each line of `lines` by its vendor file and line, when it comes from an export;
     /// returns how many lines were the same line again (a vendor row giving several records
-    /// refused for one reason, such as an unknown user), which are reported once.
+    /// refused for one reason, such as an unknown user, its days and its unknown days), which
+    /// are reported once, by the name in memory they came from.
     fn rename(&self, lines: &mut Vec<UsageBadLine>) -> BTreeMap<String, u64> {
-        for line in lines.iter_mut() {
-            if let Some((file, read)) = self.reads.get(&line.file) {
-                line.line = read.vendor_line(line.line).unwrap_or(line.line);
-                line.file.clone_from(file);
-            }
-        }
         let mut again: BTreeMap<String, u64> = BTreeMap::new();
         let mut kept: Vec<UsageBadLine> = Vec::with_capacity(lines.len());
-        for line in lines.drain(..) {
-            if kept.last() == Some(&line) {
-                *again.entry(line.file).or_default() += 1;
+        for mut line in lines.drain(..) {
+            let from = line.file.clone();
+            if let Some((file, number)) = self.vendor_line(&from, line.line) {
+                line.line = number;
+                file.clone_into(&mut line.file);
+            }
+            // At most `MAX_BAD_LINES_KEPT` lines are kept, so this search stays short.
+            if kept.contains(&line) {
+                *again.entry(from).or_default() += 1;
             } else {
                 kept.push(line);
             }
@@ -124,10 +159,12 @@ impl VendorFiles {
     fn add(&self, usage: &mut UsageReport, mut own: Vec<UsageBadLine>, own_count: u64) {
         let again = self.rename(&mut usage.bad_lines);
         for report in &mut usage.files {
+            let same = again.get(&report.file).copied().unwrap_or(0);
             if let Some((file, read)) = self.reads.get(&report.file) {
                 report.file.clone_from(file);
-                let same = again.get(file).copied().unwrap_or(0);
                 report.bad_lines = report.bad_lines - same + read.bad_line_count;
+            } else if self.unknown.as_ref().is_some_and(|(name, _)| *name == report.file) {
+                report.bad_lines -= same;
             }
         }
         // Each line reported again was counted.

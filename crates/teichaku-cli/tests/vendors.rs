@@ -75,6 +75,13 @@ fn microsoft_365_rows_of_an_unknown_user_are_reported_once() {
     assert_eq!(files["files"][0]["bad_lines"], 1);
     assert_eq!(report["scopes"][0]["figures"]["value"]["weekly_active"]["value"]["numerator"], 1);
     assert_eq!(report["scopes"][0]["figures"]["value"]["usage"]["intensity"], "not_measurable");
+    // The days before each user's last day of use are unknown days, loaded from memory: the
+    // ghost's are the same line again, so that file reports no bad line; M1's days in
+    // 08-03..07 are unknown, so the habit rate is not measurable.
+    assert_eq!(files["files"][1]["file"], "vendor-exports#unknown-days.csv");
+    assert_eq!(files["files"][1]["granularity"], "period");
+    assert_eq!((files["files"][1]["events"].as_u64(), files["files"][1]["bad_lines"].as_u64()), (Some(2), Some(0)));
+    assert_eq!(report["scopes"][0]["figures"]["value"]["habit"], "not_measurable");
 
     // assess reads them the same way.
     let assessed = json(teichaku().args(["assess", "org.json", "--as-of", "2026-08-09", "--format", "json"]).args([

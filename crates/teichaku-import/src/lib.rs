@@ -45,8 +45,8 @@ use teichaku_model::{
 pub use read::{Encoding, SourceFormat};
 pub use roles::{DEFAULT_POSITIONS, RoleTable, RoleTableError};
 pub use vendor::{
-    GithubLogins, MAX_VENDOR_BAD_LINES_KEPT, MAX_VENDOR_BYTES, Vendor, VendorBadLine, VendorDay, VendorError,
-    VendorLineError, VendorRead, read_vendor,
+    GithubLogins, MAX_VENDOR_BAD_LINES_KEPT, MAX_VENDOR_BYTES, UNKNOWN_REACH, Vendor, VendorBadLine, VendorDay,
+    VendorError, VendorKnown, VendorLineError, VendorRead, VendorUnknown, read_vendor, unknown_days, unknown_days_csv,
 };
 
 /// The longest member list read, in bytes.

@@ -214,10 +214,167 @@ pub struct VendorRead {
     /// Microsoft 365: no last-activity date): they say the user did not use the tool, and
     /// give no record.
     pub rows_without_use: u64,
+    /// The days each row says the user's use is known on (Microsoft 365: from the last day of
+    /// use to the refresh date; GitHub: none, as its records are every day of use), in the
+    /// order of their rows: [`unknown_days`] gives the days between and around them.
+    pub known: Vec<VendorKnown>,
     /// The rows that could not be read, at most [`MAX_VENDOR_BAD_LINES_KEPT`].
     pub bad_lines: Vec<VendorBadLine>,
     /// How many rows could not be read.
     pub bad_line_count: u64,
+}
+
+/// The days a vendor row says a user's use is known on: every day of use among them has a
+/// record, every other day had no use.
+///
+/// ```
+/// use teichaku_import::{Vendor, read_vendor};
+/// let csv = "Report Refresh Date,User Principal Name,Last Activity Date\n\
+///            2026-08-09,sato@example.jp,2026-08-07\n\
+///            2026-08-09,ito@example.jp,\n";
+/// let read = read_vendor(Vendor::M365Copilot, csv.as_bytes(), &Default::default())?;
+/// let spans: Vec<_> = read.known.iter().map(|k| (k.member.as_str(), k.from.map(|d| d.to_string()), k.to.to_string())).collect();
+/// // Sato's last day of use, then none up to the refresh date; Ito's none ever.
+/// assert_eq!(spans, [
+///     ("sato@example.jp", Some("2026-08-07".into()), "2026-08-09".into()),
+///     ("ito@example.jp", None, "2026-08-09".into()),
+/// ]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct VendorKnown {
+    /// The vendor file's line (from 1; a CSV's header is line 1).
+    pub line: u64,
+    /// The member as the row names them.
+    pub member: String,
+    /// The first day known; `None` when the row knows every day up to `to` (no use ever).
+    pub from: Option<NaiveDate>,
+    /// The last day known.
+    pub to: NaiveDate,
+}
+
+/// Days of a member whose use no vendor row tells ([`unknown_days`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct VendorUnknown {
+    /// The member as the rows name them.
+    pub member: String,
+    /// The first unknown day.
+    pub start: NaiveDate,
+    /// The last unknown day (at most [`UNKNOWN_REACH`] days after `start`, less one).
+    pub end: NaiveDate,
+    /// Which of the reads given the member's first row is in ...
+    pub read: usize,
+    /// ... and on which line.
+    pub line: u64,
+}
+
+/// How far unknown days reach before a member's first known day and after their last one,
+/// in days: the longest period record the engine takes (366), so one record of unknown days
+/// each side.
+pub const UNKNOWN_REACH: i64 = 366;
+
+/// The days of each member on which none of `reads` tells whether they used the tool: the
+/// gaps between the spans the rows know ([`VendorRead::known`]), the [`UNKNOWN_REACH`] days
+/// before the first span (unless a row knows every day before it) and those after the last.
+/// Members are grouped by their text compared case-insensitively (e-mail addresses), spans
+/// longer than [`UNKNOWN_REACH`] are cut, and a member is named by their first row.
+///
+/// One Microsoft 365 report knows each user's days from the last day of use to the refresh
+/// date, so the days before are unknown: habit and other figures whose window holds one are
+/// not measurable. Daily snapshots know every day from the first snapshot on.
+///
+/// ```
+/// use teichaku_import::{Vendor, read_vendor, unknown_days};
+/// let csv = "Report Refresh Date,User Principal Name,Last Activity Date\n2026-08-09,sato@example.jp,2026-08-07\n";
+/// let read = read_vendor(Vendor::M365Copilot, csv.as_bytes(), &Default::default())?;
+/// let unknown = unknown_days(&[&read]);
+/// let spans: Vec<_> = unknown.iter().map(|u| (u.start.to_string(), u.end.to_string())).collect();
+/// assert_eq!(spans, [("2025-08-06".into(), "2026-08-06".into()), ("2026-08-10".into(), "2027-08-10".into())]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn unknown_days(reads: &[&VendorRead]) -> Vec<VendorUnknown> {
+    // Each member's known spans (`None`: from the beginning), with the first row naming them.
+    let mut members: BTreeMap<String, (String, usize, u64, Vec<KnownSpan>)> = BTreeMap::new();
+    for (r, read) in reads.iter().enumerate() {
+        for k in &read.known {
+            let entry =
+                members.entry(k.member.to_lowercase()).or_insert_with(|| (k.member.clone(), r, k.line, Vec::new()));
+            entry.3.push((k.from, k.to));
+        }
+    }
+    let mut out = Vec::new();
+    let reach = chrono::Days::new(UNKNOWN_REACH as u64);
+    for (member, read, line, mut spans) in members.into_values() {
+        spans.sort_unstable();
+        // Merge the spans that meet; `None` sorts first, so an open span starts the list.
+        let mut merged: Vec<KnownSpan> = Vec::new();
+        for (from, to) in spans {
+            match merged.last_mut() {
+                Some(last) if from.is_none_or(|f| f.pred_opt().is_none_or(|p| p <= last.1)) => last.1 = last.1.max(to),
+                _ => merged.push((from, to)),
+            }
+        }
+        let mut gaps: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+        if let Some((Some(first), _)) = merged.first() {
+            if let (Some(start), Some(end)) = (first.checked_sub_days(reach), first.pred_opt()) {
+                gaps.push((start, end));
+            }
+        }
+        for pair in merged.windows(2) {
+            if let [(_, a), (Some(b), _)] = pair {
+                if let (Some(start), Some(end)) = (a.succ_opt(), b.pred_opt()) {
+                    gaps.push((start, end));
+                }
+            }
+        }
+        if let Some((_, last)) = merged.last() {
+            if let (Some(start), Some(end)) = (last.succ_opt(), last.checked_add_days(reach)) {
+                gaps.push((start, end));
+            }
+        }
+        for (mut start, end) in gaps {
+            while start <= end {
+                let cut =
+                    start.checked_add_days(chrono::Days::new(UNKNOWN_REACH as u64 - 1)).map_or(end, |c| c.min(end));
+                out.push(VendorUnknown { member: member.clone(), start, end: cut, read, line });
+                let Some(next) = cut.succ_opt() else { break };
+                start = next;
+            }
+        }
+    }
+    out
+}
+
+/// Days known, from the first (`None`: from the beginning) to the last.
+type KnownSpan = (Option<NaiveDate>, NaiveDate);
+
+/// The unknown days as a member-period record CSV (`member,start,end,active_days`, with
+/// `active_days` `unknown`), which the engine reads as any `--usage-periods` file; its line
+/// `n` (from 2) holds `unknown[n - 2]`.
+///
+/// ```
+/// use teichaku_import::{Vendor, read_vendor, unknown_days, unknown_days_csv};
+/// let csv = "Report Refresh Date,User Principal Name,Last Activity Date\n2026-08-09,sato@example.jp,2026-08-07\n";
+/// let read = read_vendor(Vendor::M365Copilot, csv.as_bytes(), &Default::default())?;
+/// assert_eq!(
+///     unknown_days_csv(&unknown_days(&[&read])),
+///     "member,start,end,active_days\n\
+///      sato@example.jp,2025-08-06,2026-08-06,unknown\n\
+///      sato@example.jp,2026-08-10,2027-08-10,unknown\n"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn unknown_days_csv(unknown: &[VendorUnknown]) -> String {
+    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    // Writing to a Vec cannot fail, and every field is UTF-8 text.
+    let _ = writer.write_record(["member", "start", "end", "active_days"]);
+    for u in unknown {
+        let _ = writer.write_record([u.member.as_str(), &u.start.to_string(), &u.end.to_string(), "unknown"]);
+    }
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// The member-day record CSV's header ([`VendorRead::day_records_csv`]).
@@ -414,8 +571,15 @@ pub fn read_vendor(vendor: Vendor, bytes: &[u8], logins: &GithubLogins) -> Resul
         return Err(VendorError::TooLarge { bytes: bytes.len(), limit: MAX_VENDOR_BYTES });
     }
     let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
-    let mut read =
-        VendorRead { vendor, rows: 0, days: Vec::new(), rows_without_use: 0, bad_lines: Vec::new(), bad_line_count: 0 };
+    let mut read = VendorRead {
+        vendor,
+        rows: 0,
+        days: Vec::new(),
+        rows_without_use: 0,
+        known: Vec::new(),
+        bad_lines: Vec::new(),
+        bad_line_count: 0,
+    };
     match vendor {
         Vendor::GithubCopilot => github(bytes, logins, &mut read),
         Vendor::M365Copilot => m365(bytes, &mut read)?,
@@ -574,8 +738,11 @@ fn m365(bytes: &[u8], read: &mut VendorRead) -> Result<(), VendorError> {
         };
         let line = row.position().map_or(0, |p| p.line());
         match m365_row(&row, line, refresh_at, user_at, last_at, &apps) {
-            Ok(days) if days.is_empty() => read.rows_without_use += 1,
-            Ok(days) => read.days.extend(days),
+            Ok((days, known)) => {
+                read.rows_without_use += u64::from(days.is_empty());
+                read.days.extend(days);
+                read.known.push(known);
+            }
             Err(error) => read.bad(line, error),
         }
     }
@@ -589,7 +756,7 @@ fn m365_row(
     user_at: usize,
     last_at: usize,
     apps: &[(usize, String, ToolId)],
-) -> Result<Vec<VendorDay>, VendorLineError> {
+) -> Result<(Vec<VendorDay>, VendorKnown), VendorLineError> {
     let field = |at: usize| -> Result<&str, VendorLineError> {
         std::str::from_utf8(row.get(at).unwrap_or_default()).map(str::trim).map_err(|_| VendorLineError::NotUtf8)
     };
@@ -638,10 +805,13 @@ fn m365_row(
         }
     }
     let member: String = user.chars().take(MAX_SHOWN_CHARS).collect();
-    Ok(known
+    // Known: from the last day of use (the latest date of the row) to the refresh date.
+    let span = VendorKnown { line, member: member.clone(), from: known.last().map(|(d, _)| *d), to: refreshed };
+    let days = known
         .into_iter()
         .map(|(date, tool)| VendorDay { line, member: member.clone(), date, count: None, tool: tool.clone() })
-        .collect())
+        .collect();
+    Ok((days, span))
 }
 
 #[cfg(test)]

@@ -6,8 +6,13 @@
 //! at least `max(0, a - r)` and at most `min(a, o)` usage days in the window. A question about
 //! the window ("any day?", "at least 4 days?") is settled when both bounds give the same answer,
 //! and not measurable otherwise: never guessed.
+//!
+//! Unknown days (a period whose active days are [`NO_COUNT`], from an unknown-days record) are
+//! a period of which any number of days, from none to all, may have had use: at least 0 and at
+//! most `o` usage days in the window.
 
 use crate::aggregate::PeriodSpan;
+use crate::store::NO_COUNT;
 
 /// The member's usage in the trailing 7 days is not settled.
 pub(crate) const ACTIVE_7: u16 = 1;
@@ -41,6 +46,10 @@ pub(crate) fn bounds(periods: &[PeriodSpan], from: i32, to: i32) -> (u32, u32) {
     for p in periods {
         let inside = (i64::from(p.last.min(to)) - i64::from(p.first.max(from)) + 1).max(0);
         let outside = i64::from(p.last) - i64::from(p.first) + 1 - inside;
+        if p.active == NO_COUNT {
+            hi += inside as u32;
+            continue;
+        }
         let active = i64::from(p.active);
         lo += (active - outside).max(0) as u32;
         hi += active.min(inside) as u32;
@@ -101,5 +110,14 @@ mod tests {
         assert_eq!(at_least((2, 7), 4), None);
         assert_eq!(at_least((2, 3), 4), Some(false));
         assert_eq!(bounds(&[span(0, 29, 12)], 40, 50), (0, 0));
+    }
+
+    #[test]
+    fn unknown_days_give_from_none_to_all_of_their_days_in_the_window() {
+        // Unknown days 0..=9: a window of 7 holding 3 of them may have had 0 to 3 usage days.
+        assert_eq!(bounds(&[span(0, 9, NO_COUNT)], 7, 13), (0, 3));
+        assert_eq!(any(bounds(&[span(0, 9, NO_COUNT)], 7, 13)), None);
+        assert_eq!(bounds(&[span(0, 9, NO_COUNT)], 10, 16), (0, 0));
+        assert!(touches(&[span(0, 9, NO_COUNT)], 9, 9));
     }
 }

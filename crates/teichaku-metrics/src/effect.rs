@@ -11,6 +11,7 @@ use teichaku_model::{ActivityScope, HabitRule, UnitId, ValidSnapshot};
 
 use crate::aggregate::{AggregateSpec, UsageAggregate};
 use crate::calendar::{date_of, day_number, week_start};
+use crate::coarse;
 use crate::store::EventStore;
 
 /// Weeks before a wave's start compared with the weeks after it, at most.
@@ -41,12 +42,26 @@ pub struct PanelUnit {
     pub active: Vec<u64>,
     /// Per week: of them, members with at least the habit's days of use in the week.
     pub habitual: Vec<u64>,
+    /// Per week: members present on the week's last day whose use in the week the data do not
+    /// settle (a period record or unknown days reaching past the week): left out of
+    /// `headcount`, `active` and `habitual` that week, never guessed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_measurable: Vec<u64>,
 }
 
 impl PanelUnit {
     /// A unit with its weekly series.
     pub fn new(unit: UnitId, wave: usize, start_week: Option<usize>, members: u64) -> Self {
-        Self { unit, wave, start_week, members, headcount: Vec::new(), active: Vec::new(), habitual: Vec::new() }
+        Self {
+            unit,
+            wave,
+            start_week,
+            members,
+            headcount: Vec::new(),
+            active: Vec::new(),
+            habitual: Vec::new(),
+            not_measurable: Vec::new(),
+        }
     }
 
     /// Adds a week's figures.
@@ -87,10 +102,19 @@ pub struct WaveEffect {
     /// Units left out because they are smaller than the minimum group size (or have no
     /// member in some week compared).
     pub units_left_out: u32,
+    /// Member-weeks of the units counted, in the weeks compared, left out because the data do
+    /// not settle the member's use that week ([`PanelUnit::not_measurable`]): a period record
+    /// that straddles the wave's start or spans several weeks is not attributed to a week.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub member_weeks_not_measurable: u64,
     /// The effect on the weekly-active rate (a fraction: 0.1 is ten points).
     pub weekly_active: Estimate,
     /// The effect on the habit rate.
     pub habit: Estimate,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// The units and members on one side of a comparison.
@@ -204,6 +228,7 @@ pub fn estimate_effects(weeks: &[NaiveDate], units: &[PanelUnit], min_group: u32
                 treated: Side::default(),
                 control: Side::default(),
                 units_left_out: 0,
+                member_weeks_not_measurable: 0,
                 weekly_active: Estimate::NotEnoughData { short_of },
                 habit: Estimate::NotEnoughData { short_of },
             };
@@ -246,6 +271,8 @@ pub fn estimate_effects(weeks: &[NaiveDate], units: &[PanelUnit], min_group: u32
                     };
                     mean(post_weeks.clone()) - mean(pre_weeks.clone())
                 };
+                effect.member_weeks_not_measurable +=
+                    (s - pre..end).filter_map(|w| u.not_measurable.get(w)).sum::<u64>();
                 let d = (change(&u.active), change(&u.habitual), u.members);
                 if u.wave == g { treated.push(d) } else { control.push(d) }
             }
@@ -277,7 +304,10 @@ pub fn estimate_effects(weeks: &[NaiveDate], units: &[PanelUnit], min_group: u32
 ///
 /// A unit is reached in the week of its first completion of a per-unit activity on or before
 /// `as_of`; a week's habit is at least the habit rule's days in the week (for `k` days in an
-/// `n`-day window, `⌈7k/n⌉` capped at 7; for a weeks rule, 4 days).
+/// `n`-day window, `⌈7k/n⌉` capped at 7; for a weeks rule, 4 days). A member whose period
+/// records or unknown days leave "any day of use in the week?" or "at least the habit's days?"
+/// open is left out of that week ([`PanelUnit::not_measurable`]); one they settle (a weekly
+/// period inside the week, a period active every day) counts.
 ///
 /// ```
 /// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
@@ -326,6 +356,7 @@ pub fn rollout_effects(snapshot: &ValidSnapshot, store: &EventStore, as_of: Naiv
             panel.headcount = vec![0; series];
             panel.active = vec![0; series];
             panel.habitual = vec![0; series];
+            panel.not_measurable = vec![0; series];
             units.push(panel);
         }
     }
@@ -344,12 +375,25 @@ pub fn rollout_effects(snapshot: &ValidSnapshot, store: &EventStore, as_of: Naiv
                 continue;
             }
             let days = agg.days_in(i, as_of_day - last, last - monday + 1);
+            // Period records and unknown days give bounds on the week's usage days; a week they
+            // leave open is not attributed either way.
+            let (lo, hi) = match agg.periods.get(i).map(Vec::as_slice) {
+                Some(periods) if !periods.is_empty() => coarse::bounds(periods, monday, last),
+                _ => (0, 0),
+            };
+            let bounds = (days + lo, days + hi);
+            let (Some(used), Some(habitual)) = (coarse::any(bounds), coarse::at_least(bounds, habit_days)) else {
+                if let Some(n) = panel.not_measurable.get_mut(w) {
+                    *n += 1;
+                }
+                continue;
+            };
             if let (Some(h), Some(a), Some(k)) =
                 (panel.headcount.get_mut(w), panel.active.get_mut(w), panel.habitual.get_mut(w))
             {
                 *h += 1;
-                *a += u64::from(days > 0);
-                *k += u64::from(days >= habit_days);
+                *a += u64::from(used);
+                *k += u64::from(habitual);
             }
         }
     }

@@ -309,8 +309,13 @@ pub(crate) fn day_from_csv(row: &Fields<'_>, member: MemberId) -> Result<DayReco
 /// A period record from a CSV row laid out as [`PERIOD_CSV_COLUMNS`].
 pub(crate) fn period_from_csv(row: &Fields<'_>, member: MemberId) -> Result<PeriodRecord, LineError> {
     let field = |i: usize| row.get(i).copied().flatten();
-    let active = count(field(3), "active_days")?.ok_or(LineError::MissingField { column: "active_days" })?;
-    let mut record = PeriodRecord::new(member, date(field(1), "start")?, date(field(2), "end")?, active);
+    let (start, end) = (date(field(1), "start")?, date(field(2), "end")?);
+    let mut record = if field(3).map(str::trim) == Some("unknown") {
+        PeriodRecord::unknown(member, start, end)
+    } else {
+        let active = count(field(3), "active_days")?.ok_or(LineError::MissingField { column: "active_days" })?;
+        PeriodRecord::new(member, start, end, active)
+    };
     record.count = count(field(4), "count")?;
     record.minutes = number(field(5), "minutes")?;
     Ok(record)
@@ -421,5 +426,49 @@ mod tests {
                 error: EventError::CountBelowActiveDays { count: 2, active_days: 3 }
             }
         );
+    }
+
+    #[test]
+    fn unknown_days_are_the_days_no_other_record_settles() {
+        // E001: unknown 07-01..08-09, a day record on 08-05, a known week 07-20..26; E002: two
+        // unknown spans that meet. An unknown span may give no count nor minutes.
+        let periods = "member,start,end,active_days,count,minutes
+                       E001,2026-07-01,2026-08-09,unknown,,
+                       E001,2026-07-20,2026-07-26,2,,
+                       E002,2026-07-01,2026-07-10,unknown,,
+                       E002,2026-07-08,2026-07-20,unknown,,
+                       E002,2026-08-01,2026-08-02,unknown,3,
+";
+        let mut b = builder();
+        let mut bad = Vec::new();
+        let result = stream_period_records(periods.as_bytes(), EventFormat::Csv, &mut b, |l| bad.push(l));
+        assert_eq!(result, Ok(4));
+        assert_eq!(bad[0].error, LineError::Record { member: "E002".into(), error: EventError::UnknownDaysWithUses });
+        let jsonl = "{\"member\": \"E001\", \"date\": \"2026-08-05\"}\n";
+        assert_eq!(stream_day_records(jsonl.as_bytes(), EventFormat::JsonLines, &mut b, |_| {}), Ok(1));
+        let store = b.finish().unwrap();
+        let spans = |m: usize| {
+            let p = store.member_periods(m);
+            let d = |n: i32| crate::calendar::date_of(n).unwrap().to_string();
+            (0..p.first.len()).map(|i| (d(p.first[i]), d(p.last[i]), p.active[i])).collect::<Vec<_>>()
+        };
+        let unknown = crate::store::NO_COUNT;
+        assert_eq!(
+            spans(0),
+            [
+                ("2026-07-01".into(), "2026-07-19".into(), unknown),
+                ("2026-07-20".into(), "2026-07-26".into(), 2),
+                ("2026-07-27".into(), "2026-08-04".into(), unknown),
+                ("2026-08-06".into(), "2026-08-09".into(), unknown),
+            ]
+        );
+        assert_eq!(spans(1), [("2026-07-01".into(), "2026-07-20".into(), unknown)]);
+        // In JSON, `active_days` is "unknown".
+        let jsonl = "{\"member\": \"E001\", \"start\": \"2026-09-01\", \"end\": \"2026-09-30\", \"active_days\": \"unknown\"}\n\
+                     {\"member\": \"E001\", \"start\": \"2026-09-01\", \"end\": \"2026-09-30\", \"active_days\": \"some\"}\n";
+        let mut b = builder();
+        let mut bad = Vec::new();
+        assert_eq!(stream_period_records(jsonl.as_bytes(), EventFormat::JsonLines, &mut b, |l| bad.push(l)), Ok(1));
+        assert!(matches!(&bad[0].error, LineError::Json(e) if e.contains("unknown")), "{:?}", bad[0]);
     }
 }

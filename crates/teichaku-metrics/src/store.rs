@@ -851,18 +851,33 @@ impl EventStoreBuilder {
         if days < 1 || days > i64::from(MAX_PERIOD_DAYS) {
             return Err(EventError::BadPeriod { start: record.start, end: record.end });
         }
-        if i64::from(record.active_days) > days {
-            return Err(EventError::ActiveDays { active_days: record.active_days, days: days as u32 });
+        let Some(active_days) = record.active_days else {
+            // Unknown days say nothing of uses or minutes.
+            if record.count.is_some() || record.minutes.is_some() {
+                return Err(EventError::UnknownDaysWithUses);
+            }
+            self.period_rows.push(PeriodRow {
+                member,
+                first,
+                last,
+                active: NO_COUNT,
+                count: NO_COUNT,
+                minutes: NO_COUNT,
+            });
+            return Ok(());
+        };
+        if i64::from(active_days) > days {
+            return Err(EventError::ActiveDays { active_days, days: days as u32 });
         }
         let count = match record.count {
-            Some(n) if n < record.active_days => {
-                return Err(EventError::CountBelowActiveDays { count: n, active_days: record.active_days });
+            Some(n) if n < active_days => {
+                return Err(EventError::CountBelowActiveDays { count: n, active_days });
             }
             Some(n) => n.min(NO_COUNT - 1),
             None => NO_COUNT,
         };
         let minutes = record.minutes.map(|m| centi("minutes", m)).transpose()?.unwrap_or(NO_COUNT);
-        self.period_rows.push(PeriodRow { member, first, last, active: record.active_days, count, minutes });
+        self.period_rows.push(PeriodRow { member, first, last, active: active_days, count, minutes });
         Ok(())
     }
 
@@ -949,6 +964,10 @@ impl EventStoreBuilder {
         let before = period_rows.len();
         period_rows.dedup();
         let period_duplicates_dropped = (before - period_rows.len()) as u64;
+        // Unknown days are the days of an unknown-days record that no other record of the
+        // member settles: set apart here, and laid back beside the periods once checked.
+        let unknown_rows: Vec<PeriodRow> = period_rows.iter().filter(|p| p.active == NO_COUNT).copied().collect();
+        period_rows.retain(|p| p.active != NO_COUNT);
         for pair in period_rows.windows(2) {
             if let [a, b] = pair {
                 if a.member == b.member && b.first <= a.last {
@@ -1048,6 +1067,9 @@ impl EventStoreBuilder {
             settled.iter().filter_map(|s| s.last_member).max().map_or(0, |m| m as usize + 1),
             day_rows.last().map_or(0, |r| r.member as usize + 1),
             period_rows.last().map_or(0, |r| r.member as usize + 1),
+            // A member's unknown days are either left (a piece of them) or settled by its other
+            // records, which count it already.
+            unknown_rows.iter().map(|r| r.member as usize + 1).max().unwrap_or(0),
         ]
         .into_iter()
         .max()
@@ -1083,6 +1105,27 @@ impl EventStoreBuilder {
         }
         running_total(&mut store.starts);
         running_total(&mut store.rollup_starts);
+        if !unknown_rows.is_empty() {
+            let event_days = |member: u32| {
+                let events = store.member_events(member as usize);
+                events.day.iter().map(|&d| events.base_day + i32::from(d)).collect::<Vec<_>>()
+            };
+            period_rows = with_unknown_days(period_rows, &unknown_rows, event_days, &day_rows);
+            let period_span = period_rows.iter().fold(None, |span: Option<(i32, i32)>, p| {
+                Some(span.map_or((p.first, p.last), |(lo, hi)| (lo.min(p.first), hi.max(p.last))))
+            });
+            let (span_lo, span_hi) = match period_span {
+                Some((lo, hi)) if !has_events && day_rows.is_empty() => (lo, hi),
+                Some((lo, hi)) => (lo.min(base_day), hi.max(last_day)),
+                None => (base_day, last_day),
+            };
+            if i64::from(span_hi) - i64::from(span_lo) > i64::from(MAX_DAY_SPAN) {
+                return Err(StoreError::DaySpan {
+                    first: date_of(span_lo).unwrap_or_default(),
+                    last: date_of(span_hi).unwrap_or_default(),
+                });
+            }
+        }
         if !day_rows.is_empty() {
             let d = &mut store.days;
             d.starts = vec![0; members + 1];
@@ -1360,6 +1403,74 @@ impl Rollup {
     }
 }
 
+/// The known periods `periods` with the unknown days of `unknown` beside them: each member's
+/// unknown-days records merged into spans, less every day the member's events, day records and
+/// known periods settle (those days are known: a record says what happened on them).
+fn with_unknown_days(
+    mut periods: Vec<PeriodRow>,
+    unknown: &[PeriodRow],
+    event_days: impl Fn(u32) -> Vec<i32>,
+    day_rows: &[DayRow],
+) -> Vec<PeriodRow> {
+    let mut pieces = Vec::new();
+    let mut at = 0;
+    while let Some(member) = unknown.get(at).map(|p| p.member) {
+        let run = unknown.get(at..).unwrap_or_default();
+        let end = at + run.partition_point(|p| p.member == member);
+        // The days the member's other records settle, as spans by start.
+        let mut settled: Vec<(i32, i32)> = Vec::new();
+        let own = |lo: usize, hi: usize| lo..hi.max(lo);
+        settled.extend(event_days(member).into_iter().map(|d| (d, d)));
+        let d = own(day_rows.partition_point(|d| d.member < member), day_rows.partition_point(|d| d.member <= member));
+        settled.extend(day_rows.get(d).unwrap_or_default().iter().map(|d| (d.day, d.day)));
+        let p = own(periods.partition_point(|p| p.member < member), periods.partition_point(|p| p.member <= member));
+        settled.extend(periods.get(p).unwrap_or_default().iter().map(|p| (p.first, p.last)));
+        settled.sort_unstable();
+        // The unknown-days records are sorted by start: merge those that meet.
+        let mut spans: Vec<(i32, i32)> = Vec::new();
+        for p in unknown.get(at..end).unwrap_or_default() {
+            match spans.last_mut() {
+                Some(last) if p.first <= last.1.saturating_add(1) => last.1 = last.1.max(p.last),
+                _ => spans.push((p.first, p.last)),
+            }
+        }
+        let piece = |first: i32, last: i32| PeriodRow {
+            member,
+            first,
+            last,
+            active: NO_COUNT,
+            count: NO_COUNT,
+            minutes: NO_COUNT,
+        };
+        let mut next = 0;
+        for (mut from, to) in spans {
+            while settled.get(next).is_some_and(|s| s.1 < from) {
+                next += 1;
+            }
+            let mut s = next;
+            while from <= to {
+                match settled.get(s) {
+                    Some(&(a, b)) if a <= to => {
+                        if a > from {
+                            pieces.push(piece(from, a - 1));
+                        }
+                        from = from.max(b.saturating_add(1));
+                        s += 1;
+                    }
+                    _ => {
+                        pieces.push(piece(from, to));
+                        break;
+                    }
+                }
+            }
+        }
+        at = end;
+    }
+    periods.extend(pieces);
+    periods.sort_unstable();
+    periods
+}
+
 /// Replaces each count by the sum of it and those before it.
 fn running_total(counts: &mut [u32]) {
     let mut total = 0u32;
@@ -1450,6 +1561,14 @@ pub enum EventError {
         /// The days of the period.
         days: u32,
     },
+    /// An unknown-days record ([`PeriodRecord::unknown`]) gives uses or minutes.
+    ///
+    /// ```
+    /// let e = teichaku_metrics::EventError::UnknownDaysWithUses;
+    /// assert_eq!(e.to_string(), "`active_days` is unknown, so `count` and `minutes` must be empty");
+    /// ```
+    #[error("`active_days` is unknown, so `count` and `minutes` must be empty")]
+    UnknownDaysWithUses,
     /// A period has fewer uses than active days.
     ///
     /// ```

@@ -281,7 +281,7 @@ impl DayRecord {
 ///   "member": "E001", "start": "2026-08-03", "end": "2026-08-09", "active_days": 4, "count": 30
 /// }"#)?;
 /// assert_eq!(r.member, MemberId::from_key("E001"));
-/// assert_eq!(r.active_days, 4);
+/// assert_eq!(r.active_days, Some(4));
 /// let r = PeriodRecord::new(MemberId::from_u128(7), "2026-08-01".parse()?, "2026-08-31".parse()?, 12);
 /// assert_eq!(r.minutes, None);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -298,8 +298,12 @@ pub struct PeriodRecord {
     /// The last day of the period (inclusive).
     #[serde(deserialize_with = "crate::time::day::deserialize")]
     pub end: NaiveDate,
-    /// Days of the period with use: at most its length.
-    pub active_days: u32,
+    /// Days of the period with use: at most its length; `None` (written `"unknown"`) when the
+    /// source does not know on how many of its days the member used AI, which makes its days
+    /// unknown days: every figure whose window holds one is not measurable for the member.
+    #[serde(with = "active_days")]
+    #[schemars(with = "ActiveDaysForm")]
+    pub active_days: Option<u32>,
     /// Uses in the period, at least `active_days`; unknown when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<u32>,
@@ -311,7 +315,24 @@ pub struct PeriodRecord {
 impl PeriodRecord {
     /// A record of `member` using AI on `active_days` of the days `start..=end`.
     pub fn new(member: MemberId, start: NaiveDate, end: NaiveDate, active_days: u32) -> Self {
-        Self { member, start, end, active_days, count: None, minutes: None }
+        Self { member, start, end, active_days: Some(active_days), count: None, minutes: None }
+    }
+
+    /// A record that `member`'s use of AI on the days `start..=end` is not known: the days
+    /// other records of the member give (a day record, an event, a period with active days)
+    /// are known, the others are unknown days.
+    ///
+    /// ```
+    /// use teichaku_model::{MemberId, PeriodRecord};
+    /// let r = PeriodRecord::unknown(MemberId::from_key("E001"), "2026-07-01".parse()?, "2026-08-07".parse()?);
+    /// assert_eq!(r.active_days, None);
+    /// assert_eq!(serde_json::to_value(&r)?["active_days"], "unknown");
+    /// let back: PeriodRecord = serde_json::from_str(&serde_json::to_string(&r)?)?;
+    /// assert_eq!(back, r);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn unknown(member: MemberId, start: NaiveDate, end: NaiveDate) -> Self {
+        Self { member, start, end, active_days: None, count: None, minutes: None }
     }
 
     /// With the number of uses in the period.
@@ -326,6 +347,53 @@ impl PeriodRecord {
     pub fn with_minutes(mut self, minutes: f64) -> Self {
         self.minutes = Some(minutes);
         self
+    }
+}
+
+/// `active_days` as the format writes it: a whole number, or `"unknown"`.
+#[derive(schemars::JsonSchema)]
+#[serde(untagged)]
+#[expect(dead_code, reason = "describes the JSON form of `PeriodRecord::active_days` for the schema only")]
+enum ActiveDaysForm {
+    /// Days of the period with use.
+    Days(u32),
+    /// The days' use is not known.
+    Unknown(UnknownWord),
+}
+
+/// The word `"unknown"`.
+#[derive(schemars::JsonSchema)]
+#[expect(dead_code, reason = "describes the JSON form of `PeriodRecord::active_days` for the schema only")]
+enum UnknownWord {
+    /// Not known.
+    #[serde(rename = "unknown")]
+    Unknown,
+}
+
+/// `PeriodRecord::active_days` in JSON: a whole number, or the word `"unknown"` for `None`; the
+/// field is required either way.
+mod active_days {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(value: &Option<u32>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(n) => s.serialize_u32(*n),
+            None => s.serialize_str("unknown"),
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            Days(u32),
+            Word(String),
+        }
+        match Form::deserialize(d) {
+            Ok(Form::Days(n)) => Ok(Some(n)),
+            Ok(Form::Word(w)) if w == "unknown" => Ok(None),
+            _ => Err(serde::de::Error::custom("`active_days` is a whole number of days, or \"unknown\"")),
+        }
     }
 }
 

@@ -114,7 +114,8 @@ impl ValidSnapshot {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let (member_units, holders) = member_index(org, &units);
+        let member_units: Vec<Option<usize>> = org.members.iter().map(|m| units.get(&m.unit).copied()).collect();
+        let holders = role_holders(org, &member_units);
         let Snapshot { organisation, playbook, observations } = snapshot;
         Ok(Self {
             organisation,
@@ -180,13 +181,19 @@ impl ValidSnapshot {
         // different facts, so the order among them does not matter.
         let mut due: Vec<&MemberChange> = o.changes.iter().filter(|c| c.on <= day).collect();
         due.sort_by_key(|c| c.on);
+        // Each member's unit position as before the changes, updated by the transfers alone:
+        // one lookup a change, not one a member.
+        let mut member_units = self.member_units.clone();
         for change in due {
             let position = self.shared.members.get(&change.member).copied();
             if let Some(member) = position.and_then(|i| organisation.members.get_mut(i)) {
                 change.apply_to(member);
             }
+            if let (Some(unit), Some(slot)) = (change.unit, position.and_then(|i| member_units.get_mut(i))) {
+                *slot = self.shared.units.get(&unit).copied();
+            }
         }
-        let (member_units, holders) = member_index(&organisation, &self.shared.units);
+        let holders = role_holders(&organisation, &member_units);
         Cow::Owned(Self { organisation, shared: Arc::clone(&self.shared), member_units, holders })
     }
 
@@ -442,13 +449,12 @@ impl ValidSnapshot {
 /// By member position, their unit's position; by role and unit position, the unit's own members
 /// holding the role, sorted by id.
 #[allow(clippy::type_complexity, reason = "two private lookups built together")]
-fn member_index(org: &Organisation, units: &Positions<UnitId>) -> (Vec<Option<usize>>, Vec<Vec<Vec<Holder>>>) {
+/// The members holding each role, unit by unit (by position), sorted by id: member `i` is in
+/// the unit at position `member_units[i]`.
+fn role_holders(org: &Organisation, member_units: &[Option<usize>]) -> Vec<Vec<Vec<Holder>>> {
     let mut holders = vec![vec![Vec::new(); org.units.len()]; Role::ALL.len()];
-    let mut member_units = Vec::with_capacity(org.members.len());
     for (i, m) in org.members.iter().enumerate() {
-        let unit = units.get(&m.unit).copied();
-        member_units.push(unit);
-        let Some(unit) = unit else { continue };
+        let Some(unit) = member_units.get(i).copied().flatten() else { continue };
         for role in &m.roles {
             let by_role = Role::ALL.iter().position(|r| r == role).and_then(|r| holders.get_mut(r));
             if let Some(list) = by_role.and_then(|lists| lists.get_mut(unit)) {
@@ -459,7 +465,7 @@ fn member_index(org: &Organisation, units: &Positions<UnitId>) -> (Vec<Option<us
     for list in holders.iter_mut().flatten() {
         list.sort_by_key(|h| h.id);
     }
-    (member_units, holders)
+    holders
 }
 
 /// Kahn's algorithm, always taking the ready activity that comes first in the playbook.

@@ -358,7 +358,10 @@ fn import_members<'py>(
 /// `login,member` CSV naming GitHub users' members.
 ///
 /// Returns a dict: `day_records_csv` (a member-day record file to name in the document's
-/// `usage_day_files` and hand to `assess` in `usage_files`), `days` (each record with the
+/// `usage_day_files` and hand to `assess` in `usage_files`), `unknown_days_csv` (the days the
+/// export does not tell of, a member-period record file with `active_days` `unknown`, to name
+/// in `usage_period_files`; empty of records for GitHub), `known` (the days each row knows),
+/// `days` (each record with the
 /// vendor `line` it comes from: the file's line `n` is `days[n - 2]`), `rows`,
 /// `rows_without_use`, `bad_lines` (each with `line`, `message` and `message_ja`, the same in
 /// Japanese) and `bad_line_count`.
@@ -402,6 +405,8 @@ fn read_vendor<'py>(
     let value = serde_json::json!({
         "vendor": read.vendor,
         "day_records_csv": read.day_records_csv(),
+        "unknown_days_csv": teichaku_import::unknown_days_csv(&teichaku_import::unknown_days(&[&read])),
+        "known": read.known,
         "days": read.days,
         "rows": read.rows,
         "rows_without_use": read.rows_without_use,

@@ -1,5 +1,6 @@
 """Vendors' usage exports through the binding: read as the command line reads them, then assessed."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,26 @@ def test_a_microsoft_365_report_reads_each_app_date_and_refuses_an_unknown_vendo
         teichaku.read_vendor(b"", "chatgpt")
     with pytest.raises(teichaku.DocumentError, match="no column `User Principal Name`"):
         teichaku.read_vendor(b"Report Refresh Date\n", "m365-copilot")
+
+
+def test_one_microsoft_365_report_leaves_the_days_before_each_last_use_unknown():
+    read = teichaku.read_vendor((DATA / "m365-copilot.csv").read_bytes(), "m365-copilot")
+    # One@ knows 08-08..09, two@ 07-25..08-09, three@ every day up to 08-09 (no use ever).
+    assert [(k["line"], k["from"]) for k in read["known"]][:3] == [(2, "2026-08-08"), (3, "2026-07-25"), (4, None)]
+    unknown = read["unknown_days_csv"].splitlines()
+    assert unknown[:3] == [
+        "member,start,end,active_days",
+        "four@example.jp,2025-08-08,2026-08-08,unknown",
+        "four@example.jp,2026-08-10,2027-08-10,unknown",
+    ]
+    # The ghost is no member: left out here, as the command line reports it.
+    keep = lambda text: "\n".join(l for l in text.splitlines() if not l.startswith("ghost@")) + "\n"
+    doc = json.loads((DATA / "org.json").read_text(encoding="utf-8"))
+    doc["observations"] = {"usage_day_files": ["m365.csv"], "usage_period_files": ["unknown.csv"]}
+    files = {"m365.csv": keep(read["day_records_csv"]).encode(), "unknown.csv": keep(read["unknown_days_csv"]).encode()}
+    result = teichaku.assess(doc, "2026-08-09", usage_files=files)
+    # One@ (08-08) and four@ (08-09) used it this week: exact. One@'s days before 08-08 are
+    # unknown, so the segments are not all settled.
+    assert weekly_active(result) == (2, 5)
+    organisation = next(s for s in result["kpis"]["scopes"] if s["scope"]["kind"] == "organisation")
+    assert organisation["figures"]["value"]["segments"]["not_measurable"] == 2

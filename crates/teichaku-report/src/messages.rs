@@ -535,6 +535,10 @@ impl Message for EventError {
             EventError::ActiveDays { active_days, days } => {
                 format!("`active_days` = {active_days}が、期間の日数 {days} 日を超えています")
             }
+            EventError::UnknownDaysWithUses => {
+                "`active_days` が unknown（利用の有無が不明な日）なので、`count` と `minutes` は空欄にしてください"
+                    .to_owned()
+            }
             EventError::CountBelowActiveDays { count, active_days } => format!(
                 "`count` = {count}が `active_days` = {active_days}より少なくなっています（利用した日には1回以上の利用があります）"
             ),

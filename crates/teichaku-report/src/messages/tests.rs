@@ -304,6 +304,7 @@ fn every_event_line_error_has_japanese_words() {
         EventError::BadPeriod { start: "2026-08-09".parse().unwrap(), end: "2026-08-03".parse().unwrap() },
         EventError::ActiveDays { active_days: 8, days: 7 },
         EventError::CountBelowActiveDays { count: 2, active_days: 3 },
+        EventError::UnknownDaysWithUses,
     ];
     check_all(&events, &declared(METRICS_STORE, "EventError"));
     let lines = [
