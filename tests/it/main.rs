@@ -15,6 +15,7 @@ mod html_report;
 mod ingest;
 mod japanese;
 mod metrics;
+mod org_targets;
 mod outcomes;
 mod own_keys;
 mod playbooks;

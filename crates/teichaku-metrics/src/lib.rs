@@ -83,5 +83,5 @@ pub use stream::{
     BadLine, CSV_COLUMNS, EventFormat, LineError, MAX_LINE_BYTES, StreamError, StreamOptions, stream_events,
     stream_events_with,
 };
-pub use targets::{TargetState, TargetStatus};
+pub use targets::{OutcomeTargetStatus, TargetState, TargetStatus};
 pub use weekly::{UnitActivity, UnitWeek, unit_weekly_activity};

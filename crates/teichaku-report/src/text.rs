@@ -478,7 +478,7 @@ fn review_text(snapshot: &ValidSnapshot, a: &Assessment, lang: Lang, out: &mut S
         };
         let name = match &m.measure {
             Measure::Kpi { kpi } => kpi.title(lang).to_owned(),
-            Measure::Outcome { outcome } => snapshot.playbook().outcome(outcome).map_or_else(
+            Measure::Outcome { outcome } => snapshot.outcome(outcome).map_or_else(
                 || outcome.to_string(),
                 |o| format!("{}{}{}{}", clean(o.title.get(lang)), p.id_open, clean(&o.measured_in), p.id_close),
             ),

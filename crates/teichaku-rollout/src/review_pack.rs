@@ -214,7 +214,7 @@ pub fn review_packs(
                         .map_or(Figure::Undefined, Figure::Value);
                     (value, Some(comparison))
                 };
-                let role = snapshot.playbook().outcome(outcome).map_or(Role::PromotionLead, |o| o.supplied_by);
+                let role = snapshot.outcome(outcome).map_or(Role::PromotionLead, |o| o.supplied_by);
                 measure(Measure::Outcome { outcome: outcome.clone() }, value, comparison, Source::OutcomeRecords, role)
             });
             let measures: Vec<PackMeasure> = kpi_measures.chain(outcome_measures).collect();
