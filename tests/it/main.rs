@@ -21,6 +21,7 @@ mod own_keys;
 mod playbooks;
 mod readiness;
 mod reproducible;
+mod review_days;
 mod robustness;
 mod rollout_semantics;
 mod schedule;

@@ -451,6 +451,14 @@ fn review_text(snapshot: &ValidSnapshot, a: &Assessment, lang: Lang, out: &mut S
         .playbook()
         .activity(&pack.activity)
         .map_or_else(|| pack.activity.to_string(), |x| clean(x.title.get(lang)).into_owned());
+    // A unit's review names its unit.
+    let title = match pack.scope {
+        teichaku::metrics::Scope::Unit(u) => {
+            let unit = snapshot.unit(u).map_or_else(|| u.to_string(), |x| clean(&x.name).into_owned());
+            format!("{title}{}{unit}", t(lang, " — ", "："))
+        }
+        _ => title,
+    };
     let due = pack.due.map(|d| format!("{}{} {d}", p.comma, t(lang, "due", "期日"))).unwrap_or_default();
     let _ = writeln!(
         out,

@@ -122,8 +122,8 @@ pub fn assess_with_store(
 }
 
 /// The review packs of an assessment: [`review_packs`] over `kpis` and `plan`, with the KPIs of
-/// the reviews' other days computed from `store` with `options` (`assess` calls it; a benchmark
-/// times it alone).
+/// the reviews' own days other than `as_of` computed from `store` with `options`, once a day for
+/// the scopes asked (`assess` calls it; a benchmark times it alone).
 ///
 /// ```
 /// let snapshot = teichaku::demo::snapshot();
@@ -140,10 +140,13 @@ pub fn review_packs_with_store(
     plan: &RolloutPlan,
     options: &KpiOptions,
 ) -> ReviewPacks {
-    // The next review's comparison: the organisation's KPIs on the first day of its period.
+    // The reviews' own days: the KPIs of the scopes they are held in, without the per-member
+    // figures or a comparison of their own.
     let mut then_options = options.clone();
-    then_options.scopes = vec![teichaku_metrics::Scope::Organisation];
     then_options.per_member = false;
     then_options.compare_with = None;
-    review_packs(snapshot, kpis, plan, |day| kpis_with_store(snapshot, store, day, &then_options).ok())
+    review_packs(snapshot, kpis, plan, |day, scopes| {
+        then_options.scopes = scopes.to_vec();
+        kpis_with_store(snapshot, store, day, &then_options).ok()
+    })
 }
