@@ -68,7 +68,7 @@ pub struct EffectReport {
     /// One entry per wave, in wave order.
     pub waves: Vec<WaveEffect>,
     /// One entry per per-unit intervention of the playbook whose activity was done in some
-    /// rollout unit by `as_of`, in playbook order (left out of the JSON when there is none).
+    /// rollout unit by `as_of`, by intervention id (left out of the JSON when there is none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interventions: Vec<InterventionEffect>,
 }
@@ -381,6 +381,8 @@ pub fn rollout_effects(snapshot: &ValidSnapshot, store: &EventStore, as_of: Naiv
             habit: w.habit,
         });
     }
+    // By id: the order the playbook lists its interventions in changes nothing.
+    report.interventions.sort_by(|a, b| a.intervention.cmp(&b.intervention));
     report
 }
 
