@@ -122,7 +122,7 @@ fn a_unit_under_the_minimum_shows_nothing_in_its_pack() {
     for u in [2, 3] {
         let p = pack(&a, "practice-task", Scope::Unit(unit(u)));
         let m = &p.measures[0];
-        assert_eq!((m.value.clone(), m.comparison.clone()), (Figure::Suppressed, Some(Figure::Suppressed)));
+        assert_eq!((m.value, m.comparison), (Figure::Suppressed, Some(Figure::Suppressed)));
         assert!(!m.missing, "withheld is not missing: there is nothing to supply");
         assert_eq!(p.missing, 0);
     }
