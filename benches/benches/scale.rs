@@ -53,5 +53,28 @@ fn completions(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, units, completions);
+/// The review packs' extra KPI pass against the whole `assess` it is part of, at 100,000 flat
+/// units: `assess_with_store`, then `review_packs` alone over that assessment's KPIs and plan
+/// (computing the KPIs on each review's own days, as `assess` does).
+fn packs(c: &mut Criterion) {
+    let mut group = c.benchmark_group("scale/packs");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_secs(1));
+    let as_of = AS_OF.parse().unwrap_or_default();
+    for n in [10_000, 100_000] {
+        let snapshot = snapshot(n, Shape::Flat, &builtin("sme-five-step"), 0).unwrap_or_else(|e| panic!("{e}"));
+        let store = EventStore::from_snapshot(&snapshot).unwrap_or_else(|e| panic!("{e}"));
+        group.bench_with_input(BenchmarkId::new("assess", n), &n, |b, _| {
+            b.iter(|| black_box(assess_once(&snapshot, &store)))
+        });
+        let a = assess_once(&snapshot, &store);
+        let on = snapshot.on(as_of);
+        group.bench_with_input(BenchmarkId::new("review-packs", n), &n, |b, _| {
+            b.iter(|| black_box(teichaku::review_packs_with_store(&on, &store, &a.kpis, &a.plan, &Default::default())))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, units, completions, packs);
 criterion_main!(benches);

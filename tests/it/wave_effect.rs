@@ -322,3 +322,77 @@ fn a_period_record_straddling_a_wave_start_is_not_attributed_to_a_week() {
     let habit = pilot.habit.effect().unwrap();
     assert!((habit - (-1.0 / 48.0) / 2.0).abs() < 1e-12, "{habit}");
 }
+
+/// Four units of ten members in one wave; the per-unit intervention `low-use` (carried out by
+/// the practice task) was done in units 1 and 2 on the Monday of week 4 of seven. Unit 1 has 2
+/// members active a week before and 6 after, unit 2 3 and then 6; units 3 and 4 stay at 2 and 3.
+/// Every active member uses AI on one day a week, so nobody is habitual.
+fn intervention_document() -> (Value, NaiveDate) {
+    let unit = |u: usize| format!("00000000-0000-0000-0000-{:012}", u);
+    let member = |u: usize, j: usize| format!("00000000-0000-0000-0000-{:012}", 1000 + u * 10 + j);
+    let first = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(); // a Monday
+    let active = |u: usize, w: u64| match (u, w >= 4) {
+        (1, false) | (3, _) => 2,
+        (2, false) | (4, _) => 3,
+        (_, true) => 6,
+        _ => unreachable!(),
+    };
+    let mut usage = Vec::new();
+    for u in 1..=4 {
+        for w in 0..7u64 {
+            for j in 0..active(u, w) {
+                let at = first + Days::new(7 * w + 1);
+                usage.push(json!({ "member": member(u, j), "at": format!("{at}T10:00:00+09:00"), "minutes": 5 }));
+            }
+        }
+    }
+    let treated = (first + Days::new(28)).to_string();
+    let completions: Vec<Value> =
+        [1, 2].iter().map(|&u| json!({ "activity": "practice-task", "unit": unit(u), "date": treated })).collect();
+    let mut doc = crate::support::small();
+    crate::support::set(
+        &mut doc,
+        "/organisation/units",
+        (1..=4).map(|u| json!({ "id": unit(u), "name": format!("Unit {u}") })).collect(),
+    );
+    let members: Vec<Value> = (1..=4)
+        .flat_map(|u| (0..10).map(move |j| (u, j)))
+        .map(|(u, j)| json!({ "id": member(u, j), "unit": unit(u), "roles": ["staff"], "joined": "2020-04-01" }))
+        .collect();
+    crate::support::set(&mut doc, "/organisation/members", members.into());
+    crate::support::set(&mut doc, "/organisation/waves", json!([{ "units": [unit(1), unit(2), unit(3), unit(4)] }]));
+    crate::support::push(
+        &mut doc,
+        "/playbook/inline/interventions",
+        json!({ "id": "low-use", "title": { "en": "Practice with the unit", "ja": "部署で実務課題" },
+                "scope": "per_unit", "owner": "manager", "severity": 0.5, "activity": "practice-task",
+                "when": { "kind": "compare", "kpi": "weekly_active_rate", "op": "lt", "value": 0.3 } }),
+    );
+    crate::support::set(&mut doc, "/observations", json!({ "completions": completions, "usage": usage }));
+    (doc, first + Days::new(7 * 7 - 1))
+}
+
+#[test]
+fn a_completed_intervention_has_its_effect_measured_against_the_units_without_it() {
+    let (doc, as_of) = intervention_document();
+    let snapshot = crate::support::load(&doc).unwrap();
+    let store = teichaku::metrics::EventStore::from_snapshot(&snapshot).unwrap();
+    let report = rollout_effects(&snapshot, &store, as_of);
+    let [e] = report.interventions.as_slice() else { panic!("{:#?}", report.interventions) };
+    assert_eq!((e.intervention.as_str(), e.activity.as_str()), ("low-use", "practice-task"));
+    assert_eq!(e.start, Some(NaiveDate::from_ymd_opt(2026, 6, 29).unwrap()), "week 4");
+    assert_eq!((e.pre_weeks, e.post_weeks), (4, 3));
+    assert_eq!((e.treated.units, e.treated.members, e.control.units, e.control.members), (2, 20, 2, 20));
+    // Unit 1: 0.6 − 0.2 = 0.4; unit 2: 0.6 − 0.3 = 0.3; the controls 0 and 0. The effect is
+    // 0.35; the treated variance 0.005 gives se = √(0.005 / 2) = 0.05 with df 1, t = 12.706.
+    let Estimate::Estimated { effect, low, high, std_error, df } = e.weekly_active else { panic!("{e:?}") };
+    assert!((effect - 0.35).abs() < 1e-9, "{effect}");
+    assert!((std_error - 0.05).abs() < 1e-9, "{std_error}");
+    assert_eq!(df, 1);
+    assert!((low - (0.35 - 12.706 * 0.05)).abs() < 1e-9 && (high - (0.35 + 12.706 * 0.05)).abs() < 1e-9);
+    // Nobody is habitual on either side: no effect, no spread (df = 2 + 2 − 2).
+    assert_eq!(e.habit, Estimate::Estimated { effect: 0.0, low: 0.0, high: 0.0, std_error: 0.0, df: 2 });
+    // The same in the assessment.
+    let a = teichaku::assess(&snapshot, as_of).unwrap();
+    assert_eq!(a.effects.interventions, report.interventions);
+}

@@ -1,13 +1,14 @@
 //! The measured effect of the rollout: for each wave, a difference-in-differences of the
 //! weekly-active and habit rates of its units against the units the rollout has not reached
-//! yet, over ISO weeks relative to the wave's start. `docs/metrics.md` gives the method, its
-//! assumptions and a worked example.
+//! yet, over ISO weeks relative to the wave's start; and the same for each per-unit
+//! intervention carried out, its units against those where it was not. `docs/metrics.md` gives
+//! the method, its assumptions and a worked example.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use teichaku_model::{ActivityScope, HabitRule, UnitId, ValidSnapshot};
+use teichaku_model::{ActivityId, ActivityScope, HabitRule, InterventionId, UnitId, ValidSnapshot};
 
 use crate::aggregate::{AggregateSpec, UsageAggregate};
 use crate::calendar::{date_of, day_number, week_start};
@@ -81,6 +82,52 @@ pub struct EffectReport {
     pub weeks: Vec<NaiveDate>,
     /// One entry per wave, in wave order.
     pub waves: Vec<WaveEffect>,
+    /// One entry per per-unit intervention of the playbook whose activity was done in some
+    /// rollout unit by `as_of`, by intervention id (left out of the JSON when there is none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interventions: Vec<InterventionEffect>,
+}
+
+/// One intervention's measured effect: the rollout units where its activity was done (from the
+/// week of its first completion there) against the rollout units where it was not, estimated as
+/// a wave's is ([`estimate_effects`], the intervention's units as one wave starting with the
+/// first of them, the others as the wave after it, never reached).
+///
+/// ```
+/// use teichaku_metrics::InterventionEffect;
+/// let e: InterventionEffect = serde_json::from_str(r#"{
+///   "intervention": "low-use", "activity": "office-hours", "start": "2026-06-15",
+///   "pre_weeks": 4, "post_weeks": 3, "treated": { "units": 2, "members": 20 },
+///   "control": { "units": 2, "members": 20 }, "units_left_out": 0,
+///   "weekly_active": { "kind": "not_enough_data", "short_of": "control_units" },
+///   "habit": { "kind": "not_enough_data", "short_of": "control_units" }
+/// }"#)?;
+/// assert_eq!(e.treated.units, 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct InterventionEffect {
+    /// The intervention.
+    pub intervention: InterventionId,
+    /// The activity that carries it out.
+    pub activity: ActivityId,
+    /// The Monday of the week it was first done in a rollout unit.
+    pub start: Option<NaiveDate>,
+    /// Weeks before the start compared.
+    pub pre_weeks: u32,
+    /// Weeks from the start compared.
+    pub post_weeks: u32,
+    /// The units where it was done.
+    pub treated: Side,
+    /// The units where it was not, as controls.
+    pub control: Side,
+    /// Units left out (under the minimum group size, or with no member in some week compared).
+    pub units_left_out: u32,
+    /// The effect on the weekly-active rate.
+    pub weekly_active: Estimate,
+    /// The effect on the habit rate.
+    pub habit: Estimate,
 }
 
 /// One wave's measured effect.
@@ -295,7 +342,7 @@ pub fn estimate_effects(weeks: &[NaiveDate], units: &[PanelUnit], min_group: u32
             effect
         })
         .collect();
-    EffectReport { weeks: weeks.to_vec(), waves: wave_effects }
+    EffectReport { weeks: weeks.to_vec(), waves: wave_effects, interventions: Vec::new() }
 }
 
 /// The effect of each wave of the snapshot's rollout on `as_of`, from the usage in `store`:
@@ -321,6 +368,66 @@ pub fn estimate_effects(weeks: &[NaiveDate], units: &[PanelUnit], min_group: u32
 /// ```
 pub fn rollout_effects(snapshot: &ValidSnapshot, store: &EventStore, as_of: NaiveDate) -> EffectReport {
     let snapshot = &*snapshot.on(as_of);
+    let pb = snapshot.playbook();
+    let panel = unit_panel(snapshot, store, as_of);
+    let min_group = pb.metrics.min_group_size;
+    let mut report = estimate_effects(&panel.weeks, &panel.units, min_group);
+    // Each per-unit intervention carried out somewhere: its units as one wave, the others after.
+    let week_of = |d: NaiveDate| ((week_start(day_number(d)) - panel.first_week).max(0) / 7) as usize;
+    for i in pb.interventions.iter().filter(|i| i.scope == ActivityScope::PerUnit) {
+        let Some(activity) = &i.activity else { continue };
+        let mut first: BTreeMap<usize, NaiveDate> = BTreeMap::new();
+        for c in snapshot.observations().completions.iter().filter(|c| &c.activity == activity && c.date <= as_of) {
+            if let Some(&p) = c.unit.and_then(|u| panel.panel_of.get(&u)) {
+                first.entry(p).and_modify(|d| *d = (*d).min(c.date)).or_insert(c.date);
+            }
+        }
+        if first.is_empty() {
+            continue;
+        }
+        let units: Vec<PanelUnit> = panel
+            .units
+            .iter()
+            .enumerate()
+            .map(|(p, u)| {
+                let mut u = u.clone();
+                let done = first.get(&p).copied();
+                u.wave = usize::from(done.is_none());
+                u.start_week = done.map(week_of);
+                u
+            })
+            .collect();
+        let Some(w) = estimate_effects(&panel.weeks, &units, min_group).waves.into_iter().next() else { continue };
+        report.interventions.push(InterventionEffect {
+            intervention: i.id.clone(),
+            activity: activity.clone(),
+            start: w.start,
+            pre_weeks: w.pre_weeks,
+            post_weeks: w.post_weeks,
+            treated: w.treated,
+            control: w.control,
+            units_left_out: w.units_left_out,
+            weekly_active: w.weekly_active,
+            habit: w.habit,
+        });
+    }
+    // By id: the order the playbook lists its interventions in changes nothing.
+    report.interventions.sort_by(|a, b| a.intervention.cmp(&b.intervention));
+    report
+}
+
+/// The panel of the rollout's units over [`EFFECT_SERIES_WEEKS`] ISO weeks ending with the week
+/// of `as_of`, each unit starting in the week the rollout reached it.
+struct Panel {
+    weeks: Vec<NaiveDate>,
+    /// The day number of the first week's Monday.
+    first_week: i32,
+    units: Vec<PanelUnit>,
+    /// Which panel unit each unit of the organisation counts in.
+    panel_of: BTreeMap<UnitId, usize>,
+}
+
+fn unit_panel(snapshot: &ValidSnapshot, store: &EventStore, as_of: NaiveDate) -> Panel {
     let org = snapshot.organisation();
     let pb = snapshot.playbook();
     let series = EFFECT_SERIES_WEEKS;
@@ -397,7 +504,7 @@ pub fn rollout_effects(snapshot: &ValidSnapshot, store: &EventStore, as_of: Naiv
             }
         }
     }
-    estimate_effects(&weeks, &units, pb.metrics.min_group_size)
+    Panel { weeks, first_week, units, panel_of }
 }
 
 /// The difference of the means of `t` and `c`, with a Welch interval.

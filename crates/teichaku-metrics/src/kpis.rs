@@ -93,10 +93,14 @@ pub struct KpiReport {
     /// Per-person figures, only when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<MemberKpis>>,
-    /// The playbook's KPI targets on `as_of`: each in the organisation, or in each unit for a
+    /// The KPI targets of the playbook and of the organisation on `as_of`: each in the organisation, or in each unit for a
     /// per-unit target, among the scopes of the report.
     #[serde(default)]
     pub targets: Vec<crate::TargetStatus>,
+    /// The outcome targets of the playbook and of the organisation on `as_of`, as `targets`
+    /// (left out of the JSON when there are none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outcome_targets: Vec<crate::OutcomeTargetStatus>,
 }
 
 /// The settings behind the figures.
@@ -785,6 +789,7 @@ fn report(
     };
     let scopes: Vec<ScopeKpis> = scopes.into_iter().map(|scope| ctx.scope_kpis(scope)).collect();
     let targets = crate::targets::evaluate(snapshot, &scopes, ctx.as_of_date);
+    let outcome_targets = crate::targets::evaluate_outcomes(snapshot, &scopes, ctx.as_of_date);
     let members = options.per_member.then(|| ctx.member_kpis());
     let mut task_baselines = org.task_baselines.clone();
     task_baselines
@@ -818,6 +823,7 @@ fn report(
         scopes,
         members,
         targets,
+        outcome_targets,
     })
 }
 

@@ -60,8 +60,8 @@ pub use aggregate::{AggregateSpec, HORIZON_DAYS, MAX_SERIES_WEEKS, MergeError, U
 #[cfg(feature = "arrow")]
 pub use arrow::{stream_day_batches, stream_event_batches, stream_period_batches};
 pub use effect::{
-    EFFECT_SERIES_WEEKS, EffectReport, Estimate, MIN_UNITS_PER_SIDE, POST_WEEKS, PRE_WEEKS, PanelUnit, ShortOf, Side,
-    WaveEffect, estimate_effects, rollout_effects,
+    EFFECT_SERIES_WEEKS, EffectReport, Estimate, InterventionEffect, MIN_UNITS_PER_SIDE, POST_WEEKS, PRE_WEEKS,
+    PanelUnit, ShortOf, Side, WaveEffect, estimate_effects, rollout_effects,
 };
 pub use figure::{Figure, Rate};
 pub use kpis::{
@@ -83,5 +83,5 @@ pub use stream::{
     BadLine, CSV_COLUMNS, EventFormat, LineError, MAX_LINE_BYTES, StreamError, StreamOptions, stream_events,
     stream_events_with,
 };
-pub use targets::{TargetState, TargetStatus};
+pub use targets::{OutcomeTargetStatus, TargetState, TargetStatus};
 pub use weekly::{UnitActivity, UnitWeek, unit_weekly_activity};

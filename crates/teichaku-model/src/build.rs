@@ -32,12 +32,12 @@ use chrono::NaiveDate;
 use crate::{
     Activity, ActivityId, ActivityScope, Adkar, AgeBand, Anchor, AssessmentDocument, Audience, Check, Completion,
     Condition, Consultation, ConsultationId, CriterionId, DeploymentPattern, FORMAT_VERSION, Gate, GateCriterion,
-    HourlyRate, IncidentId, Intervention, InterventionId, LiteracyTier, Localized, Member, MemberId, MemberKeys,
-    NonUserReason, Observations, Organisation, OrganisationKeys, OutcomeId, OutcomeRecord, Phase, PhaseId, Playbook,
-    PlaybookId, PlaybookSource, Proposal, ProposalId, Recurrence, Role, RuleIncident, RuleReview, RuleReviewId,
-    Severity, Snapshot, SuccessCase, SuccessCaseId, SurveyId, SurveyResponse, TaskBaseline, TaskCategory, Timestamp,
-    Timing, ToolId, TrainingRecord, TrainingTrack, Unit, UnitCoverage, UnitId, UnitKeys, UsageEvent, UtcOffset,
-    ValidSnapshot, ValidationErrors, Wave,
+    HourlyRate, IncidentId, Intervention, InterventionId, KpiTarget, LiteracyTier, Localized, Member, MemberId,
+    MemberKeys, NonUserReason, Observations, Organisation, OrganisationKeys, OutcomeId, OutcomeKpi, OutcomeRecord,
+    OutcomeTarget, Phase, PhaseId, Playbook, PlaybookId, PlaybookSource, Proposal, ProposalId, Recurrence, Role,
+    RuleIncident, RuleReview, RuleReviewId, Severity, Snapshot, SuccessCase, SuccessCaseId, SurveyId, SurveyResponse,
+    TaskBaseline, TaskCategory, Timestamp, Timing, ToolId, TrainingRecord, TrainingTrack, Unit, UnitCoverage, UnitId,
+    UnitKeys, UsageEvent, UtcOffset, ValidSnapshot, ValidationErrors, Wave,
 };
 
 impl Organisation {
@@ -63,6 +63,9 @@ impl Organisation {
             hourly_rate: None,
             changes: Vec::new(),
             tools: Vec::new(),
+            outcomes: Vec::new(),
+            kpi_targets: Vec::new(),
+            outcome_targets: Vec::new(),
             keys: OrganisationKeys::default(),
         }
     }
@@ -170,6 +173,55 @@ impl Organisation {
     #[must_use]
     pub fn with_hourly_rate(mut self, rate: HourlyRate) -> Self {
         self.hourly_rate = Some(rate);
+        self
+    }
+
+    /// With an outcome KPI of the organisation's own, beside the playbook's.
+    ///
+    /// ```
+    /// use teichaku_model::{Direction, Localized, Organisation, OutcomeId, OutcomeKpi, Role, UtcOffset};
+    /// let o = OutcomeKpi {
+    ///     id: OutcomeId::new("claims-handled")?, title: Localized::new("Claims handled", "処理件数"),
+    ///     summary: Localized::default(), measured_in: "claims".into(),
+    ///     direction: Direction::HigherIsBetter, supplied_by: Role::Manager,
+    /// };
+    /// let org = Organisation::new("X", UtcOffset::from_minutes(540)?, "2026-04-01".parse()?).with_outcome(o);
+    /// assert_eq!(org.outcomes.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_outcome(mut self, outcome: OutcomeKpi) -> Self {
+        self.outcomes.push(outcome);
+        self
+    }
+
+    /// With a KPI target of the organisation's own, judged beside the playbook's.
+    ///
+    /// ```
+    /// use teichaku_model::{KpiTarget, Organisation, UtcOffset};
+    /// let t: KpiTarget = serde_json::from_str(r#"{ "kpi": "habit_rate", "op": "at_least", "value": 0.3, "by_day": 60 }"#)?;
+    /// let org = Organisation::new("X", UtcOffset::from_minutes(540)?, "2026-04-01".parse()?).with_kpi_target(t);
+    /// assert_eq!(org.kpi_targets.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_kpi_target(mut self, target: KpiTarget) -> Self {
+        self.kpi_targets.push(target);
+        self
+    }
+
+    /// With an outcome target of the organisation's own, judged beside the playbook's.
+    ///
+    /// ```
+    /// use teichaku_model::{Organisation, OutcomeTarget, UtcOffset};
+    /// let t: OutcomeTarget = serde_json::from_str(r#"{ "outcome": "ai-cost", "op": "at_most", "value": 500000, "by_day": 90 }"#)?;
+    /// let org = Organisation::new("X", UtcOffset::from_minutes(540)?, "2026-04-01".parse()?).with_outcome_target(t);
+    /// assert_eq!(org.outcome_targets.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_outcome_target(mut self, target: OutcomeTarget) -> Self {
+        self.outcome_targets.push(target);
         self
     }
 }

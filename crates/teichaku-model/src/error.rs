@@ -136,6 +136,14 @@ pub enum Record {
     SuccessCase { index: usize, id: SuccessCaseId },
     /// `playbook.outcomes[index]`.
     OutcomeKpi { index: usize, id: OutcomeId },
+    /// `playbook.outcome_targets[index]`.
+    OutcomeTarget { index: usize, outcome: OutcomeId },
+    /// `organisation.outcomes[index]`: an outcome KPI of the organisation's own.
+    OrganisationOutcomeKpi { index: usize, id: OutcomeId },
+    /// `organisation.kpi_targets[index]`: a KPI target of the organisation's own.
+    OrganisationKpiTarget { index: usize },
+    /// `organisation.outcome_targets[index]`: an outcome target of the organisation's own.
+    OrganisationOutcomeTarget { index: usize, outcome: OutcomeId },
     /// `observations.outcomes[index]`: the outcome record at position `index` (from 0).
     Outcome { index: usize, outcome: OutcomeId },
     /// Row `row` (from 1, the header not counted) of the outcomes file the caller passed beside
@@ -206,6 +214,12 @@ impl fmt::Display for Record {
             Record::RuleReview { index, id } => write!(f, "rule review #{index} `{id}`"),
             Record::SuccessCase { index, id } => write!(f, "success case #{index} `{id}`"),
             Record::OutcomeKpi { index, id } => write!(f, "outcome KPI #{index} `{id}`"),
+            Record::OutcomeTarget { index, outcome } => write!(f, "outcome target #{index} of `{outcome}`"),
+            Record::OrganisationOutcomeKpi { index, id } => write!(f, "the organisation's outcome KPI #{index} `{id}`"),
+            Record::OrganisationKpiTarget { index } => write!(f, "the organisation's KPI target #{index}"),
+            Record::OrganisationOutcomeTarget { index, outcome } => {
+                write!(f, "the organisation's outcome target #{index} of `{outcome}`")
+            }
             Record::Outcome { index, outcome } => write!(f, "outcome record #{index} of `{outcome}`"),
             Record::OutcomeRow { row, outcome } => write!(f, "outcomes file row {row} (`{outcome}`)"),
             Record::Change { number, member, key, name } => {
@@ -376,6 +390,25 @@ pub enum ValidationError {
         declared: String,
         /// The unit the record gives.
         found: String,
+    },
+    /// An outcome KPI of the organisation's own with the id of one the playbook declares: which
+    /// declaration would hold is not guessed.
+    #[error("{record} declares outcome KPI `{outcome}`, which the playbook declares already")]
+    OutcomeDeclaredTwice {
+        /// The organisation's outcome KPI.
+        record: Record,
+        /// Its id.
+        outcome: OutcomeId,
+    },
+    /// A target of the organisation's own that names the same KPI or outcome, direction, due day,
+    /// anchor and scope as another target (the playbook's, or one of its own listed before):
+    /// which threshold would hold is not guessed.
+    #[error("{record} repeats {other}: the same measure, direction, due day, anchor and scope")]
+    TargetDeclaredTwice {
+        /// The organisation's target.
+        record: Record,
+        /// The target it repeats.
+        other: Record,
     },
     /// A reference to an activity the playbook does not have.
     #[error("{record} names unknown activity `{activity}`")]

@@ -74,7 +74,7 @@ pub use organisation::{
     AgeBand, DeploymentPattern, HourlyRate, LiteracyTier, Member, MemberChange, MemberKeys, NewTool, Organisation,
     OrganisationKeys, Role, TaskBaseline, Unit, UnitKeys, Wave,
 };
-pub use outcome::{Direction, OutcomeId, OutcomeKpi, OutcomeMeasure, OutcomeRecord, latest_outcome};
+pub use outcome::{Direction, OutcomeId, OutcomeKpi, OutcomeMeasure, OutcomeRecord, OutcomeTarget, latest_outcome};
 pub use playbook::{
     AbsoluteCondition, Activity, ActivityScope, Anchor, Audience, Check, CompareOp, Comparison, Condition, CycleLength,
     FailingRule, Gate, GateCriterion, HabitRule, Intervention, Kpi, KpiTarget, MAX_CONDITION_DEPTH, MetricSettings,

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::{MemberId, TaskCategory, ToolId, UnitId, UtcOffset};
+use crate::{KpiTarget, MemberId, OutcomeKpi, OutcomeTarget, TaskCategory, ToolId, UnitId, UtcOffset};
 
 /// A company: a tree of units, its members, and how AI is being rolled out to them.
 ///
@@ -77,6 +77,13 @@ pub struct Organisation {
     /// a tool came are held again for the members who get it (the next cycle of the method).
     #[serde(default)]
     pub tools: Vec<NewTool>,
+    /// The organisation's own outcome KPIs, beside the playbook's: business measures it records
+    /// itself. An id the playbook declares too is refused ([`crate::ValidationError::OutcomeDeclaredTwice`]).
+    pub outcomes: Vec<OutcomeKpi>,
+    /// The organisation's own KPI targets, judged beside the playbook's.
+    pub kpi_targets: Vec<KpiTarget>,
+    /// The organisation's own outcome targets, judged beside the playbook's.
+    pub outcome_targets: Vec<OutcomeTarget>,
     /// The organisation's own keys of its members and units (in a document, the `key`, `email`
     /// and `code` fields of each record).
     pub keys: OrganisationKeys,
@@ -211,6 +218,15 @@ struct OrganisationRecord {
     /// New AI tools made available after launch, each from its day.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     tools: Vec<NewTool>,
+    /// The organisation's own outcome KPIs, beside the playbook's (ids unique across both).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    outcomes: Vec<OutcomeKpi>,
+    /// The organisation's own KPI targets, judged beside the playbook's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    kpi_targets: Vec<KpiTarget>,
+    /// The organisation's own outcome targets, judged beside the playbook's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    outcome_targets: Vec<OutcomeTarget>,
 }
 
 /// A unit as a document writes it.
@@ -356,6 +372,9 @@ impl TryFrom<OrganisationRecord> for Organisation {
             hourly_rate: r.hourly_rate,
             changes: r.changes,
             tools: r.tools,
+            outcomes: r.outcomes,
+            kpi_targets: r.kpi_targets,
+            outcome_targets: r.outcome_targets,
             keys,
         })
     }
@@ -410,6 +429,9 @@ impl From<Organisation> for OrganisationRecord {
             hourly_rate: o.hourly_rate,
             changes: o.changes,
             tools: o.tools,
+            outcomes: o.outcomes,
+            kpi_targets: o.kpi_targets,
+            outcome_targets: o.outcome_targets,
         }
     }
 }

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::{Localized, Role, UnitId};
+use crate::{ActivityId, ActivityScope, Comparison, Localized, Role, UnitId};
 
 crate::slug_id! {
     /// Names an outcome KPI, such as `lead-acquisition-efficiency`.
@@ -51,6 +51,45 @@ pub struct OutcomeKpi {
 
 const fn promotion_lead() -> Role {
     Role::PromotionLead
+}
+
+/// A target for an outcome KPI: a threshold its latest record (or change from baseline) should
+/// be on the right side of, by a number of days after launch (or after an activity was first
+/// done), in the organisation or in each unit. Judged as a [`crate::KpiTarget`] is, on the
+/// latest record on or before `as_of` in the scope.
+///
+/// ```
+/// use teichaku_model::{ActivityScope, Comparison, OutcomeMeasure, OutcomeTarget};
+/// let t: OutcomeTarget = serde_json::from_str(r#"{
+///   "outcome": "new-orders", "measure": "change_from_baseline", "op": "at_least", "value": 0.1,
+///   "by_day": 180
+/// }"#)?;
+/// assert_eq!((t.measure, t.op, t.by_day, t.scope), (OutcomeMeasure::ChangeFromBaseline, Comparison::AtLeast, Some(180), ActivityScope::Organisation));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeTarget {
+    /// The outcome KPI, declared by the playbook or the organisation.
+    pub outcome: OutcomeId,
+    /// What is read from its latest record: the value (the default) or the change from baseline.
+    #[serde(default, skip_serializing_if = "OutcomeMeasure::is_value")]
+    pub measure: OutcomeMeasure,
+    /// Which side of the value is on target.
+    pub op: Comparison,
+    /// The target value, in the outcome's unit (or as a fraction, for a change from baseline).
+    pub value: f64,
+    /// Days after launch (or after `after`) by which the target should hold; `None` means at
+    /// all times (from launch, or from `after`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_day: Option<u32>,
+    /// Counts `by_day` from the first completion of this activity instead of from launch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<ActivityId>,
+    /// Where the target is judged: the organisation (the default, on the organisation's own
+    /// records) or each unit (on the unit's records).
+    #[serde(default, skip_serializing_if = "ActivityScope::is_organisation")]
+    pub scope: ActivityScope,
 }
 
 /// Which way an outcome KPI is better.

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     ActivityId, AgeBand, ConditionId, CriterionId, InterventionId, LiteracyTier, Localized, OutcomeId, OutcomeKpi,
-    OutcomeMeasure, PhaseId, PlaybookId, Role, TaskBaseline,
+    OutcomeMeasure, OutcomeTarget, PhaseId, PlaybookId, Role, TaskBaseline,
 };
 
 /// A rollout method as data.
@@ -60,6 +60,9 @@ pub struct Playbook {
     /// The business measures (outcome KPIs) the method asks the organisation to record.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outcomes: Vec<OutcomeKpi>,
+    /// Targets the method sets for its outcome KPIs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outcome_targets: Vec<OutcomeTarget>,
     /// Rules that propose an action when a condition holds.
     #[serde(default)]
     pub interventions: Vec<Intervention>,

@@ -9,7 +9,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use crate::error::{Record, ValidationError};
 use crate::validate::Snapshot;
 use crate::{
-    Activity, ActivityId, Member, MemberChange, MemberId, Observations, Organisation, Playbook, Role, Unit, UnitId,
+    Activity, ActivityId, KpiTarget, Member, MemberChange, MemberId, Observations, Organisation, OutcomeId, OutcomeKpi,
+    OutcomeTarget, Playbook, Role, Unit, UnitId,
 };
 
 /// A snapshot that passed [`crate::validate`]: every id is unique, every reference resolves, the
@@ -175,6 +176,9 @@ impl ValidSnapshot {
             hourly_rate: o.hourly_rate.clone(),
             changes: Vec::new(),
             tools: o.tools.clone(),
+            outcomes: o.outcomes.clone(),
+            kpi_targets: o.kpi_targets.clone(),
+            outcome_targets: o.outcome_targets.clone(),
             keys: o.keys.clone(),
         };
         // Validation checked that every change names a member; ties on one day change
@@ -205,6 +209,51 @@ impl ValidSnapshot {
     /// The playbook it follows.
     pub fn playbook(&self) -> &Playbook {
         &self.shared.playbook
+    }
+
+    /// The outcome KPI with id `id`, declared by the playbook or by the organisation (validation
+    /// refuses an id both declare).
+    ///
+    /// ```
+    /// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
+    /// # if false {
+    /// let snapshot = valid();
+    /// let cost = snapshot.outcome(&teichaku_model::OutcomeId::new("ai-cost")?);
+    /// println!("{:?}", cost.map(|o| &o.measured_in));
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn outcome(&self, id: &OutcomeId) -> Option<&OutcomeKpi> {
+        self.playbook().outcome(id).or_else(|| self.organisation.outcomes.iter().find(|o| &o.id == id))
+    }
+
+    /// Every KPI target judged: the playbook's, then the organisation's own; a target's position
+    /// in this sequence names it in an action.
+    ///
+    /// ```
+    /// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
+    /// # if false {
+    /// let snapshot = valid();
+    /// assert_eq!(snapshot.kpi_targets().count(), snapshot.playbook().kpi_targets.len() + snapshot.organisation().kpi_targets.len());
+    /// # }
+    /// ```
+    pub fn kpi_targets(&self) -> impl Iterator<Item = &KpiTarget> {
+        self.playbook().kpi_targets.iter().chain(&self.organisation.kpi_targets)
+    }
+
+    /// Every outcome target judged: the playbook's, then the organisation's own.
+    ///
+    /// ```
+    /// # fn valid() -> teichaku_model::ValidSnapshot { unimplemented!() }
+    /// # if false {
+    /// let snapshot = valid();
+    /// for t in snapshot.outcome_targets() {
+    ///     println!("{} {:?} {}", t.outcome, t.op, t.value);
+    /// }
+    /// # }
+    /// ```
+    pub fn outcome_targets(&self) -> impl Iterator<Item = &OutcomeTarget> {
+        self.playbook().outcome_targets.iter().chain(&self.organisation.outcome_targets)
     }
 
     /// What was observed.

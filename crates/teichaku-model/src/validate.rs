@@ -7,10 +7,10 @@ use petgraph::graph::DiGraph;
 
 use crate::error::{KeyHolder, NumberProblem, Record, ValidationError, ValidationErrors};
 use crate::{
-    ActivityScope, AssessmentDocument, Check, Condition, FORMAT_VERSION, HabitRule, Limit, Limits, MAX_CONDITION_DEPTH,
-    MAX_EVENT_MINUTES, MAX_HOURLY_RATE, MAX_MAGNITUDE, MAX_URGENCY_COEFFICIENT, MAX_WEIGHT, MemberChange, MemberId,
-    Observations, Organisation, Playbook, PlaybookCatalog, PlaybookSource, TaskBaseline, UnitId, ValidSnapshot,
-    normalise_key,
+    ActivityId, ActivityScope, AssessmentDocument, Check, Comparison, Condition, FORMAT_VERSION, HabitRule, KpiTarget,
+    Limit, Limits, MAX_CONDITION_DEPTH, MAX_EVENT_MINUTES, MAX_HOURLY_RATE, MAX_MAGNITUDE, MAX_URGENCY_COEFFICIENT,
+    MAX_WEIGHT, MemberChange, MemberId, Observations, Organisation, OutcomeId, OutcomeTarget, Playbook,
+    PlaybookCatalog, PlaybookSource, TaskBaseline, UnitId, ValidSnapshot, normalise_key,
 };
 
 /// An organisation, the playbook it follows and what was observed, before validation.
@@ -149,6 +149,7 @@ pub fn validate_with_limits(snapshot: Snapshot, limits: &Limits) -> Result<Valid
     check_changes(&snapshot.organisation, &mut errors);
     check_tools(&snapshot.organisation, &mut errors);
     check_playbook_into(&snapshot.playbook, &mut errors);
+    check_organisation_measures(&snapshot, &mut errors);
     check_observations(&snapshot, &mut errors);
     if errors.is_empty() { ValidSnapshot::build(snapshot).map_err(Into::into) } else { Err(errors.into()) }
 }
@@ -195,6 +196,9 @@ fn check_organisation_limits(org: &Organisation, limits: &Limits, errors: &mut V
     over_limit(errors, &record, Limit::TaskBaselines, limits.max_task_baselines, org.task_baselines.len());
     over_limit(errors, &record, Limit::Changes, limits.max_changes, org.changes.len());
     over_limit(errors, &record, Limit::Tools, limits.max_tools, org.tools.len());
+    over_limit(errors, &record, Limit::KpiTargets, limits.max_kpi_targets, org.kpi_targets.len());
+    over_limit(errors, &record, Limit::KpiTargets, limits.max_kpi_targets, org.outcome_targets.len());
+    over_limit(errors, &record, Limit::OutcomeKpis, limits.max_kpi_targets, org.outcomes.len());
 }
 
 fn check_playbook_limits(pb: &Playbook, units: usize, limits: &Limits, errors: &mut Vec<ValidationError>) {
@@ -211,6 +215,7 @@ fn check_playbook_limits(pb: &Playbook, units: usize, limits: &Limits, errors: &
     over_limit(errors, &record, Limit::Interventions, limits.max_interventions, pb.interventions.len());
     over_limit(errors, &record, Limit::KpiTargets, limits.max_kpi_targets, pb.kpi_targets.len());
     over_limit(errors, &record, Limit::OutcomeKpis, limits.max_kpi_targets, pb.outcomes.len());
+    over_limit(errors, &record, Limit::KpiTargets, limits.max_kpi_targets, pb.outcome_targets.len());
     over_limit(errors, &record, Limit::ScoreComponents, limits.max_score_components, pb.scoring.components.len());
     let absolute = pb.scoring.absolute_conditions.len();
     over_limit(errors, &record, Limit::AbsoluteConditions, limits.max_absolute_conditions, absolute);
@@ -745,6 +750,16 @@ fn check_playbook_into(pb: &Playbook, errors: &mut Vec<ValidationError>) {
             });
         }
     }
+    for (index, t) in pb.outcome_targets.iter().enumerate() {
+        let record = Record::OutcomeTarget { index, outcome: t.outcome.clone() };
+        magnitude(errors, &record, "value", t.value);
+        if let Some(activity) = t.after.as_ref().filter(|a| !activities.contains_key(*a)) {
+            errors.push(ValidationError::UnknownActivity { record: record.clone(), activity: activity.clone() });
+        }
+        if pb.outcome(&t.outcome).is_none() {
+            errors.push(ValidationError::UnknownOutcome { record, outcome: t.outcome.clone() });
+        }
+    }
 
     let _ = first_positions(pb.interventions.iter().map(|i| i.id.clone()), |index, id, first_index| {
         errors
@@ -889,6 +904,79 @@ fn recent(
 
 // ---------------------------------------------------------------------------------------------
 // Observations
+
+/// The organisation's own outcome KPIs and targets: each checked as the playbook's are, an
+/// outcome id the playbook declares too refused (`OutcomeDeclaredTwice`), and a target repeating
+/// another's measure, direction, due day, anchor and scope refused (`TargetDeclaredTwice`).
+fn check_organisation_measures(snapshot: &Snapshot, errors: &mut Vec<ValidationError>) {
+    let org = &snapshot.organisation;
+    let pb = &snapshot.playbook;
+    let activities: BTreeSet<&ActivityId> = pb.activities.iter().map(|a| &a.id).collect();
+    let _ = first_positions(org.outcomes.iter().map(|o| o.id.clone()), |index, id, first_index| {
+        let record = Record::OrganisationOutcomeKpi { index, id: id.clone() };
+        errors.push(ValidationError::DuplicateId { record, first_index });
+    });
+    for (index, o) in org.outcomes.iter().enumerate() {
+        if pb.outcome(&o.id).is_some() {
+            let record = Record::OrganisationOutcomeKpi { index, id: o.id.clone() };
+            errors.push(ValidationError::OutcomeDeclaredTwice { record, outcome: o.id.clone() });
+        }
+    }
+    let declared = |id: &OutcomeId| pb.outcome(id).is_some() || org.outcomes.iter().any(|o| &o.id == id);
+    let mut seen: BTreeMap<TargetKey, Record> = BTreeMap::new();
+    for (index, t) in pb.kpi_targets.iter().enumerate() {
+        seen.entry(TargetKey::of_kpi(t)).or_insert(Record::KpiTarget { index });
+    }
+    for (index, t) in pb.outcome_targets.iter().enumerate() {
+        seen.entry(TargetKey::of_outcome(t)).or_insert(Record::OutcomeTarget { index, outcome: t.outcome.clone() });
+    }
+    let mut check = |errors: &mut Vec<ValidationError>, record: Record, key: TargetKey, value: f64| {
+        magnitude(errors, &record, "value", value);
+        if let Some(activity) = key.after.as_ref().filter(|a| !activities.contains(a)) {
+            errors.push(ValidationError::UnknownActivity { record: record.clone(), activity: activity.clone() });
+        }
+        match seen.get(&key) {
+            Some(other) => errors.push(ValidationError::TargetDeclaredTwice { record, other: other.clone() }),
+            None => {
+                seen.insert(key, record);
+            }
+        }
+    };
+    for (index, t) in org.kpi_targets.iter().enumerate() {
+        check(errors, Record::OrganisationKpiTarget { index }, TargetKey::of_kpi(t), t.value);
+    }
+    for (index, t) in org.outcome_targets.iter().enumerate() {
+        let record = Record::OrganisationOutcomeTarget { index, outcome: t.outcome.clone() };
+        if !declared(&t.outcome) {
+            errors.push(ValidationError::UnknownOutcome { record: record.clone(), outcome: t.outcome.clone() });
+        }
+        check(errors, record, TargetKey::of_outcome(t), t.value);
+    }
+}
+
+/// What makes two targets the same: what they measure (a KPI by its name, an outcome by its id
+/// and measure), their direction, due day, anchor and scope.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct TargetKey {
+    measure: String,
+    at_most: bool,
+    by_day: Option<u32>,
+    after: Option<ActivityId>,
+    scope: ActivityScope,
+}
+
+impl TargetKey {
+    fn of_kpi(t: &KpiTarget) -> Self {
+        let (at_most, by_day, after, scope) = (t.op == Comparison::AtMost, t.by_day, t.after.clone(), t.scope);
+        TargetKey { measure: t.kpi.name().to_owned(), at_most, by_day, after, scope }
+    }
+
+    fn of_outcome(t: &OutcomeTarget) -> Self {
+        let measure = if t.measure.is_value() { "" } else { "/change_from_baseline" };
+        let (at_most, by_day, after, scope) = (t.op == Comparison::AtMost, t.by_day, t.after.clone(), t.scope);
+        TargetKey { measure: format!("{}{measure}", t.outcome), at_most, by_day, after, scope }
+    }
+}
 
 fn check_observations(snapshot: &Snapshot, errors: &mut Vec<ValidationError>) {
     let org = &snapshot.organisation;
@@ -1053,7 +1141,8 @@ fn check_observations(snapshot: &Snapshot, errors: &mut Vec<ValidationError>) {
 
     for (index, o) in obs.outcomes.iter().enumerate() {
         let record = Record::Outcome { index, outcome: o.outcome.clone() };
-        match pb.outcome(&o.outcome) {
+        let declared = pb.outcome(&o.outcome).or_else(|| org.outcomes.iter().find(|d| d.id == o.outcome));
+        match declared {
             None => errors.push(ValidationError::UnknownOutcome { record: record.clone(), outcome: o.outcome.clone() }),
             Some(declared) => {
                 if let Some(found) = o.measured_in.as_ref().filter(|m| **m != declared.measured_in) {

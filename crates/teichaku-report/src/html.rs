@@ -396,7 +396,7 @@ impl Ctx<'_> {
         let since = (self.a.as_of - self.snapshot.organisation().launch_date).num_days();
         let mut lines = Vec::new();
         for (kpi, class) in [(Kpi::WeeklyActiveRate, "weekly"), (Kpi::HabitRate, "habit")] {
-            let targets: Vec<_> = pb.kpi_targets.iter().filter(|x| x.kpi == kpi).collect();
+            let targets: Vec<_> = self.snapshot.kpi_targets().filter(|x| x.kpi == kpi).collect();
             let due = targets
                 .iter()
                 .filter(|x| x.by_day.is_some_and(|d| i64::from(d) >= since))
@@ -647,7 +647,8 @@ impl Ctx<'_> {
         for m in &pack.measures {
             let name = match &m.measure {
                 Measure::Kpi { kpi } => kpi.name().to_owned(),
-                Measure::Outcome { outcome } => pb
+                Measure::Outcome { outcome } => self
+                    .snapshot
                     .outcome(outcome)
                     .map_or_else(|| outcome.to_string(), |o| format!("{} [{}]", o.title.get(self.lang), o.measured_in)),
                 _ => String::new(),

@@ -103,6 +103,12 @@ impl Message for Record {
             Record::RuleReview { index, id } => format!("{}件目のルール見直し `{id}`", nth(*index)),
             Record::SuccessCase { index, id } => format!("{}件目の成功事例 `{id}`", nth(*index)),
             Record::OutcomeKpi { index, id } => format!("{}件目の成果KPI `{id}`", nth(*index)),
+            Record::OutcomeTarget { index, outcome } => format!("{}件目の成果目標（`{outcome}`）", nth(*index)),
+            Record::OrganisationOutcomeKpi { index, id } => format!("組織の{}件目の成果KPI `{id}`", nth(*index)),
+            Record::OrganisationKpiTarget { index } => format!("組織の{}件目のKPI目標", nth(*index)),
+            Record::OrganisationOutcomeTarget { index, outcome } => {
+                format!("組織の{}件目の成果目標（`{outcome}`）", nth(*index))
+            }
             Record::Outcome { index, outcome } => format!("{}件目の成果記録（`{outcome}`）", nth(*index)),
             Record::OutcomeRow { row, outcome } => format!("成果ファイルの{row}行目（`{outcome}`）"),
             Record::Change { number, member, key, name } => {
@@ -279,6 +285,12 @@ impl Message for ValidationError {
             }
             ValidationError::UnknownOutcome { record, outcome } => {
                 format!("{}が存在しない成果KPI `{outcome}`を指しています", r(record))
+            }
+            ValidationError::OutcomeDeclaredTwice { record, outcome } => {
+                format!("{}の成果KPI `{outcome}`はプレイブックでも定められています", r(record))
+            }
+            ValidationError::TargetDeclaredTwice { record, other } => {
+                format!("{}は{}と同じ指標・向き・期日・起点・範囲の目標です", r(record), r(other))
             }
             ValidationError::OutcomeUnitMismatch { record, outcome, declared, found } => format!(
                 "{}の単位は `{found}`ですが、成果KPI `{outcome}`の単位は `{declared}`と定められています",

@@ -451,6 +451,14 @@ fn review_text(snapshot: &ValidSnapshot, a: &Assessment, lang: Lang, out: &mut S
         .playbook()
         .activity(&pack.activity)
         .map_or_else(|| pack.activity.to_string(), |x| clean(x.title.get(lang)).into_owned());
+    // A unit's review names its unit.
+    let title = match pack.scope {
+        teichaku::metrics::Scope::Unit(u) => {
+            let unit = snapshot.unit(u).map_or_else(|| u.to_string(), |x| clean(&x.name).into_owned());
+            format!("{title}{}{unit}", t(lang, " — ", "："))
+        }
+        _ => title,
+    };
     let due = pack.due.map(|d| format!("{}{} {d}", p.comma, t(lang, "due", "期日"))).unwrap_or_default();
     let _ = writeln!(
         out,
@@ -478,7 +486,7 @@ fn review_text(snapshot: &ValidSnapshot, a: &Assessment, lang: Lang, out: &mut S
         };
         let name = match &m.measure {
             Measure::Kpi { kpi } => kpi.title(lang).to_owned(),
-            Measure::Outcome { outcome } => snapshot.playbook().outcome(outcome).map_or_else(
+            Measure::Outcome { outcome } => snapshot.outcome(outcome).map_or_else(
                 || outcome.to_string(),
                 |o| format!("{}{}{}{}", clean(o.title.get(lang)), p.id_open, clean(&o.measured_in), p.id_close),
             ),

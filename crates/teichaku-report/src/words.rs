@@ -22,7 +22,7 @@ use teichaku::model::{
 };
 use teichaku::rollout::{Reason, Status};
 
-use crate::format::{days, kpi_gap, kpi_value};
+use crate::format::{days, fixed, kpi_gap, kpi_value};
 use crate::text::clean;
 
 /// The English or the Japanese text, by `lang`.
@@ -380,6 +380,24 @@ pub fn reason(snapshot: &ValidSnapshot, r: &Reason, lang: Lang) -> String {
                 (Lang::Ja, None) => format!("{}の目標未達、{when}", kpi.title(lang)),
                 (_, Some(s)) => format!("{} target missed, {when}, short by {s}", kpi.title(lang)),
                 (_, None) => format!("{} target missed, {when}", kpi.title(lang)),
+            }
+        }
+        Reason::OutcomeTargetMissed { outcome, due, days_missed, shortfall, .. } => {
+            let when = match (*days_missed, lang) {
+                (0, Lang::Ja) => format!("期日 {due}（本日）"),
+                (n, Lang::Ja) => format!("期日 {due}（{}経過）", days(n as f64, lang)),
+                (0, _) => format!("due {due} (today)"),
+                (n, _) => format!("due {due} ({} ago)", days(n as f64, lang)),
+            };
+            let name = snapshot
+                .outcome(outcome)
+                .map_or_else(|| outcome.to_string(), |o| clean(o.title.get(lang)).into_owned());
+            let short = shortfall.map(|s| fixed(s, 2));
+            match (lang, short) {
+                (Lang::Ja, Some(s)) => format!("{name}の目標未達、{when}、不足 {s}"),
+                (Lang::Ja, None) => format!("{name}の目標未達、{when}"),
+                (_, Some(s)) => format!("{name} target missed, {when}, short by {s}"),
+                (_, None) => format!("{name} target missed, {when}"),
             }
         }
         Reason::NewMembers { held, members, waiting_days, .. } => {

@@ -23,8 +23,8 @@ use serde::{Deserialize, Serialize};
 use teichaku_metrics::{KpiReport, Level, Scope, TargetState};
 use teichaku_model::{
     Activity, ActivityId, ActivityScope, Audience, Check, Comparison, Condition, CriterionId, InterventionId, Kpi,
-    KpiTarget, Localized, MemberId, NewTool, PhaseId, Role, ToolId, TrainingTrack, UnitId, UrgencyCoefficients,
-    ValidSnapshot,
+    KpiTarget, Localized, MemberId, NewTool, OutcomeId, OutcomeMeasure, OutcomeTarget, PhaseId, Role, ToolId,
+    TrainingTrack, UnitId, UrgencyCoefficients, ValidSnapshot,
 };
 
 use crate::done::DoneIndex;
@@ -199,6 +199,26 @@ pub enum Reason {
         /// Days since.
         days_missed: i64,
         /// How far the value is from the threshold, when the scope shows a value.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        shortfall: Option<f64>,
+    },
+    /// An outcome target (the playbook's or the organisation's) is missed on or after its due
+    /// day: an early warning, as for a KPI target.
+    OutcomeTargetMissed {
+        /// The outcome KPI.
+        outcome: OutcomeId,
+        /// What is read from its latest record.
+        #[serde(default, skip_serializing_if = "OutcomeMeasure::is_value")]
+        measure: OutcomeMeasure,
+        /// Which side of the threshold is on target.
+        op: Comparison,
+        /// The threshold.
+        threshold: f64,
+        /// The day it fell due.
+        due: NaiveDate,
+        /// Days since.
+        days_missed: i64,
+        /// How far the figure is from the threshold, when the scope shows one.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         shortfall: Option<f64>,
     },
@@ -733,7 +753,7 @@ pub fn next_actions(
         !missed.iter().any(|o| o.kpi == t.kpi && o.scope == t.scope && o.due > t.due)
     };
     for t in missed.iter().copied().filter(|t| latest(t)) {
-        let Some((position, target)) = pb.kpi_targets.iter().enumerate().find(|(_, x)| {
+        let Some((position, target)) = snapshot.kpi_targets().enumerate().find(|(_, x)| {
             x.kpi == t.kpi && x.op == t.op && x.value == t.threshold && x.by_day == t.by_day && x.after == t.after
         }) else {
             continue;
@@ -766,6 +786,49 @@ pub fn next_actions(
         let phase = current.min(pb.phases.len().saturating_sub(1));
         let work = UrgencyTerms { sequence: k.target_missed, ..UrgencyTerms::default() };
         kpi_work(&mut out, Some(t.kpi), false, phase, unit, &reason, work, work);
+    }
+
+    // Outcome targets missed on or after their due day, likewise: one warning per outcome,
+    // measure and scope, the target fallen due last. No work comes with it: the engine knows no
+    // activity that moves a business figure.
+    let missed: Vec<&teichaku_metrics::OutcomeTargetStatus> = kpis
+        .outcome_targets
+        .iter()
+        .filter(|t| t.state == TargetState::Missed && (t.by_day.is_some() || t.after.is_some()))
+        .collect();
+    let latest = |t: &teichaku_metrics::OutcomeTargetStatus| {
+        !missed.iter().any(|o| o.outcome == t.outcome && o.measure == t.measure && o.scope == t.scope && o.due > t.due)
+    };
+    for t in missed.iter().copied().filter(|t| latest(t)) {
+        let Some((position, target)) = snapshot.outcome_targets().enumerate().find(|(_, x)| {
+            x.outcome == t.outcome
+                && x.measure == t.measure
+                && x.op == t.op
+                && x.value == t.threshold
+                && x.by_day == t.by_day
+                && x.after == t.after
+        }) else {
+            continue;
+        };
+        let scope = match t.scope {
+            Scope::Unit(u) if unit_heres.iter().any(|h| h.scope == ActionScope::Unit(u)) => ActionScope::Unit(u),
+            Scope::Organisation => ActionScope::Organisation,
+            _ => continue,
+        };
+        let Some(due) = t.due else { continue };
+        let reason = Reason::OutcomeTargetMissed {
+            outcome: t.outcome.clone(),
+            measure: t.measure,
+            op: t.op,
+            threshold: t.threshold,
+            due,
+            days_missed: t.days_missed.unwrap_or(0),
+            shortfall: t.shortfall,
+        };
+        let terms = UrgencyTerms { target: k.target_missed, ..UrgencyTerms::default() };
+        let id = outcome_target_code(target);
+        let title = outcome_target_title(target);
+        out.add(Item::OutcomeTarget(position), &id, &title, Role::PromotionLead, scope, None, reason, terms);
     }
 
     // The barrier point.
@@ -1129,6 +1192,44 @@ fn target_title(t: &KpiTarget) -> Localized {
     Localized::new(format!("Target missed: {target}{en_when}"), format!("目標未達: {target}{ja_when}"))
 }
 
+/// The code of a missed outcome target's action, after `target:`: the outcome (with
+/// `-change` for a change from baseline), then `-by-N` and `-after-ACTIVITY` as for a KPI target,
+/// such as `ai-cost-by-90`.
+fn outcome_target_code(t: &OutcomeTarget) -> String {
+    let mut code = t.outcome.as_str().to_owned();
+    if !t.measure.is_value() {
+        code.push_str("-change");
+    }
+    if let Some(day) = t.by_day {
+        code.push_str(&format!("-by-{day}"));
+    }
+    if let Some(a) = &t.after {
+        code.push_str("-after-");
+        code.push_str(a.as_str());
+    }
+    code
+}
+
+/// The title of a missed outcome target's action, such as "Target missed: ai-cost ≤ 500000 by
+/// day 90".
+fn outcome_target_title(t: &OutcomeTarget) -> Localized {
+    let op = if t.op == Comparison::AtMost { "≤" } else { "≥" };
+    let (en_when, ja_when) = match (&t.after, t.by_day) {
+        (Some(a), day) => {
+            (format!(" by day {} after {a}", day.unwrap_or(0)), format!("（{a}から{}日以内）", day.unwrap_or(0)))
+        }
+        (None, Some(day)) => (format!(" by day {day}"), format!("（導入{day}日目まで）")),
+        (None, None) => (String::new(), String::new()),
+    };
+    let (en_change, ja_change) =
+        if t.measure.is_value() { ("", "") } else { (" change from baseline", "の基準比") };
+    let target = format!("{op} {}", t.value);
+    Localized::new(
+        format!("Target missed: {}{en_change} {target}{en_when}", t.outcome),
+        format!("目標未達: {}{ja_change} {target}{ja_when}", t.outcome),
+    )
+}
+
 /// Consecutive weeks the organisation must have held retention before a recurring activity
 /// switches to its `once_retained_every_days` cadence.
 pub const RETAINED_FOR_WEEKS: usize = 4;
@@ -1221,8 +1322,12 @@ enum Item {
     Barrier(usize),
     /// An appointment of the role at this position of [`Role::ALL`].
     Appoint(usize),
-    /// The KPI target at this position of the playbook's `kpi_targets`.
+    /// The KPI target at this position of the playbook's `kpi_targets` followed by the
+    /// organisation's.
     Target(usize),
+    /// The outcome target at this position of the playbook's `outcome_targets` followed by the
+    /// organisation's.
+    OutcomeTarget(usize),
 }
 
 impl Item {
@@ -1233,7 +1338,7 @@ impl Item {
             Item::Intervention(_) => "intervention",
             Item::Barrier(_) => "barrier",
             Item::Appoint(_) => "appoint",
-            Item::Target(_) => "target",
+            Item::Target(_) | Item::OutcomeTarget(_) => "target",
         }
     }
 }

@@ -1,15 +1,18 @@
 //! Outcome KPIs in gates and conditions, and the review packs: what each review activity
 //! reports, assembled for its period and scope.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use teichaku_metrics::{Figure, KpiReport, Scope, ScopeKpis, outcome_figure};
-use teichaku_model::{ActivityId, Comparison, Kpi, OutcomeId, OutcomeMeasure, OutcomeRecord, Role, ValidSnapshot};
+use teichaku_model::{ActivityId, Comparison, Kpi, OutcomeId, OutcomeMeasure, Role, ValidSnapshot};
 
 use crate::{Observed, RolloutPlan, Status};
 
-/// The review packs of a rollout: one for every activity that reports measures (its `reports`
-/// KPIs and `reports_outcomes`), in playbook order, and which is due next.
+/// The review packs of a rollout: one for every instance of an activity that reports measures
+/// (its `reports` KPIs and `reports_outcomes`): the organisation's, or each unit's for a per-unit
+/// review, in playbook order (then the plan's unit order), and which is due next.
 #[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ReviewPacks {
@@ -20,24 +23,28 @@ pub struct ReviewPacks {
     pub next_due: Option<usize>,
 }
 
-/// What one review reports, assembled for its period in the organisation: each measure's value
-/// at the end of the period, its value at the start (for the next review due), what is missing
-/// and who must supply it.
+/// What one review reports, assembled for its own scope and period: each measure's value on the
+/// review's own day (the end of the period) in its scope, its value at the start of the period,
+/// what is missing and who must supply it.
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ReviewPack {
     /// The review activity.
     pub activity: ActivityId,
+    /// Where it is held: the organisation, or the unit of a per-unit review's instance.
+    pub scope: Scope,
     /// The role that owns the review.
     pub owner: Role,
-    /// Where the review stands (its organisation instance, or its first open unit instance).
+    /// Where the review stands in its scope.
     pub status: Status,
     /// The day it is due, when its timing sets one, or else the earliest day it can finish.
     pub due: Option<NaiveDate>,
-    /// The period reviewed: from the review's previous completion (or the launch) to `as_of`.
+    /// The period reviewed: from the day after the review's previous completion in its scope (or
+    /// the launch) to the review's own day: the day it was done, else the day it is due, at the
+    /// latest `as_of`.
     pub period: Period,
     /// The day the comparison figures are taken on (the start of the period), when they were
-    /// computed (for the next review due).
+    /// computed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compared_with: Option<NaiveDate>,
     /// Each measure, KPIs first in the order the activity lists them, then outcomes.
@@ -62,10 +69,12 @@ pub struct Period {
 pub struct PackMeasure {
     /// The measure.
     pub measure: Measure,
-    /// Its value at the end of the period: a number, undefined (missing) or withheld.
+    /// Its value in the review's scope on the review's own day (the end of the period): a
+    /// number, undefined (missing) or withheld.
     pub value: Figure<f64>,
-    /// Its value to compare with: the KPI at the start of the period, or the outcome record's
-    /// baseline (else the latest record before the period); `None` when not computed.
+    /// Its value to compare with: the KPI in the scope on the first day of the period, or the
+    /// outcome record's baseline (else the latest record before the period); `None` when not
+    /// computed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comparison: Option<Figure<f64>>,
     /// Where its figures come from.
@@ -145,22 +154,32 @@ impl Source {
     }
 }
 
-/// The review packs on `as_of`: for every activity that reports measures, its measures in the
-/// organisation over the period from its previous completion (or the launch) to `as_of`.
+/// The review packs on `as_of`: for every activity that reports measures, one pack per instance
+/// of the plan (the organisation's, or each unit's for a per-unit review), each assembled for the
+/// review's own scope and period.
 ///
-/// `compare` computes the KPIs on another day; it is called once, for the next review due, with
-/// the first day of its period, and its organisation figures become that pack's comparison
-/// (return `None` to skip it). An outcome's value is its latest organisation-wide record dated in
-/// the period; its comparison the record's baseline, else the latest record before the period.
-/// A measure of a withheld organisation is withheld, never missing.
+/// A review's own day `D` is the day it was done (its latest completion in its scope on or
+/// before `as_of`, when its instance is done), else the day it is due (else the earliest day it
+/// can finish), at the latest `as_of`. The period runs from the day after its completion before
+/// `D` in the scope (the launch, before the first) to `D`. Each KPI's value is the scope's figure
+/// on `D` and its comparison the scope's figure on the first day of the period; both are withheld
+/// where the scope is under the minimum group size on that day. An outcome's value is the
+/// scope's latest own record dated in the period (the organisation's, or the unit's), and its
+/// comparison that record's baseline, else the latest record before the period; withheld where
+/// the scope's figures are on `D`. A withheld measure is never missing.
+///
+/// `compute` gives the KPIs of some scopes on a day other than `as_of` (`kpis` is reused for
+/// `as_of`): it is called at most once per distinct day, with every scope asked for on it
+/// (return `None` to leave those figures out: the values are then undefined and the comparison
+/// not computed).
 ///
 /// ```
 /// # fn inputs() -> (teichaku_model::ValidSnapshot, teichaku_metrics::KpiReport, teichaku_rollout::RolloutPlan) { unimplemented!() }
 /// # if false {
 /// let (snapshot, kpis, plan) = inputs();
-/// let packs = teichaku_rollout::review_packs(&snapshot, &kpis, &plan, |_| None);
+/// let packs = teichaku_rollout::review_packs(&snapshot, &kpis, &plan, |_, _| None);
 /// if let Some(next) = packs.next_due.and_then(|i| packs.packs.get(i)) {
-///     println!("{}: {} measures missing", next.activity, next.missing);
+///     println!("{} in {:?}: {} measures missing", next.activity, next.scope, next.missing);
 /// }
 /// # }
 /// ```
@@ -168,91 +187,130 @@ pub fn review_packs(
     snapshot: &ValidSnapshot,
     kpis: &KpiReport,
     plan: &RolloutPlan,
-    mut compare: impl FnMut(NaiveDate) -> Option<KpiReport>,
+    mut compute: impl FnMut(NaiveDate, &[Scope]) -> Option<KpiReport>,
 ) -> ReviewPacks {
     let as_of = kpis.as_of;
     let snapshot = &*snapshot.on(as_of);
-    let org = kpis.scopes.iter().find(|s| s.scope == Scope::Organisation);
     let launch = snapshot.organisation().launch_date;
-    let mut packs: Vec<ReviewPack> = snapshot
-        .playbook()
-        .activities
-        .iter()
-        .filter(|a| !a.reports.is_empty() || !a.reports_outcomes.is_empty())
-        .map(|a| {
-            let instances: Vec<_> = plan.instances.iter().filter(|i| i.key.activity == a.id).collect();
-            let open = instances.iter().find(|i| i.status != Status::Done);
-            let shown = open.or(instances.first());
-            let last_done = snapshot
+    // Each review's instances, its scope and its own period, first; the figures they need after,
+    // one computation per distinct day.
+    struct Held<'a> {
+        activity: &'a teichaku_model::Activity,
+        scope: Scope,
+        status: Status,
+        due: Option<NaiveDate>,
+        period: Period,
+    }
+    let mut held: Vec<Held<'_>> = Vec::new();
+    for a in snapshot.playbook().activities.iter().filter(|a| !a.reports.is_empty() || !a.reports_outcomes.is_empty()) {
+        let instances: Vec<_> = plan.instances.iter().filter(|i| i.key.activity == a.id).collect();
+        let per_unit = a.scope == teichaku_model::ActivityScope::PerUnit;
+        let shown: Vec<Option<&crate::InstancePlan>> = if per_unit && !instances.is_empty() {
+            instances.iter().map(|i| Some(*i)).collect()
+        } else {
+            vec![instances.iter().find(|i| i.status != Status::Done).or(instances.first()).copied()]
+        };
+        for instance in shown {
+            let unit = instance.and_then(|i| i.key.unit).filter(|_| per_unit);
+            let mut done: Vec<NaiveDate> = snapshot
                 .observations()
                 .completions
                 .iter()
-                .filter(|c| c.activity == a.id && c.date <= as_of)
+                .filter(|c| c.activity == a.id && c.date <= as_of && (unit.is_none() || c.unit == unit))
                 .map(|c| c.date)
-                .max();
-            let from = last_done.map_or(launch, |d| d + chrono::Days::new(1)).min(as_of);
-            let period = Period { from, to: as_of };
+                .collect();
+            done.sort_unstable();
+            let status = instance.map_or(Status::Blocked, |i| i.status);
+            let due = instance.map(|i| i.due.unwrap_or(i.earliest_finish));
+            let to = match done.last() {
+                Some(&last) if status == Status::Done => last,
+                _ => due.map_or(as_of, |d| d.min(as_of)),
+            };
+            let previous = done.iter().rev().find(|&&d| d < to).copied();
+            let from = previous.map_or(launch, |d| d + chrono::Days::new(1)).min(to);
+            let scope = unit.map_or(Scope::Organisation, Scope::Unit);
+            held.push(Held { activity: a, scope, status, due, period: Period { from, to } });
+        }
+    }
+    // The figures of every (day, scope) asked for: `kpis` on `as_of`, one computation a day else.
+    let mut asked: BTreeMap<NaiveDate, BTreeSet<Scope>> = BTreeMap::new();
+    for h in &held {
+        for d in [h.period.to, h.period.from] {
+            if d != as_of {
+                asked.entry(d).or_default().insert(h.scope.clone());
+            }
+        }
+    }
+    let computed: BTreeMap<NaiveDate, Option<KpiReport>> = asked
+        .into_iter()
+        .map(|(d, scopes)| {
+            let scopes: Vec<Scope> = scopes.into_iter().collect();
+            (d, compute(d, &scopes))
+        })
+        .collect();
+    let figures = |d: NaiveDate, scope: &Scope| -> Option<&ScopeKpis> {
+        let report = if d == as_of { Some(kpis) } else { computed.get(&d).and_then(Option::as_ref) };
+        report.and_then(|r| r.scopes.iter().find(|s| &s.scope == scope))
+    };
+    let records = &snapshot.observations().outcomes;
+    let mut packs: Vec<ReviewPack> = held
+        .into_iter()
+        .map(|h| {
+            let (period, a) = (h.period, h.activity);
+            let now = figures(period.to, &h.scope);
+            let then = figures(period.from, &h.scope);
             let kpi_measures = a.reports.iter().map(|&kpi| {
-                let value = org.map_or(Figure::Undefined, |s| s.kpi(kpi));
+                let value = now.map_or(Figure::Undefined, |s| s.kpi(kpi));
+                let comparison = then.map(|s| s.kpi(kpi));
                 let (source, role) = Source::of(kpi);
-                measure(Measure::Kpi { kpi }, value, None, source, role)
+                measure(Measure::Kpi { kpi }, value, comparison, source, role)
             });
+            let unit = match h.scope {
+                Scope::Unit(u) => Some(u),
+                _ => None,
+            };
+            let shown = now.is_some_and(|s| !matches!(s.figures, Figure::Suppressed));
             let outcome_measures = a.reports_outcomes.iter().map(|outcome| {
-                let shown = org.is_some_and(|s| !matches!(s.figures, Figure::Suppressed));
-                let records = &snapshot.observations().outcomes;
-                let latest = records_in(records, outcome, period);
                 let (value, comparison) = if !shown {
                     (Figure::Suppressed, Some(Figure::Suppressed))
                 } else {
-                    let before = |to: NaiveDate| {
-                        teichaku_model::latest_outcome(records, outcome, None, to).filter(|r| r.date < period.from)
-                    };
+                    let latest = teichaku_model::latest_outcome(records, outcome, unit, period.to)
+                        .filter(|r| r.date >= period.from);
+                    let before = period
+                        .from
+                        .pred_opt()
+                        .and_then(|d| teichaku_model::latest_outcome(records, outcome, unit, d))
+                        .map(|r| r.value);
                     let value = latest.map_or(Figure::Undefined, |r| Figure::Value(r.value));
-                    let comparison = latest
-                        .and_then(|r| r.baseline)
-                        .or_else(|| period.from.pred_opt().and_then(before).map(|r| r.value))
-                        .map_or(Figure::Undefined, Figure::Value);
+                    let comparison =
+                        latest.and_then(|r| r.baseline).or(before).map_or(Figure::Undefined, Figure::Value);
                     (value, Some(comparison))
                 };
-                let role = snapshot.playbook().outcome(outcome).map_or(Role::PromotionLead, |o| o.supplied_by);
+                let role = snapshot.outcome(outcome).map_or(Role::PromotionLead, |o| o.supplied_by);
                 measure(Measure::Outcome { outcome: outcome.clone() }, value, comparison, Source::OutcomeRecords, role)
             });
             let measures: Vec<PackMeasure> = kpi_measures.chain(outcome_measures).collect();
             ReviewPack {
                 activity: a.id.clone(),
+                scope: h.scope,
                 owner: a.owner,
-                status: shown.map_or(Status::Blocked, |i| i.status),
-                due: shown.map(|i| i.due.unwrap_or(i.earliest_finish)),
+                status: h.status,
+                due: h.due,
                 period,
-                compared_with: None,
+                compared_with: then.is_some().then_some(period.from),
                 missing: measures.iter().filter(|m| m.missing).count() as u32,
                 measures,
             }
         })
         .collect();
+    packs.shrink_to_fit();
     let next_due = packs
         .iter()
         .enumerate()
         .filter(|(_, p)| p.status != Status::Done)
         .min_by_key(|(i, p)| (p.due, *i))
         .map(|(i, _)| i);
-    if let Some(pack) = next_due.and_then(|i| packs.get_mut(i)) {
-        if let Some(then) = compare(pack.period.from) {
-            let org_then = then.scopes.iter().find(|s| s.scope == Scope::Organisation);
-            for m in &mut pack.measures {
-                if let Measure::Kpi { kpi } = m.measure {
-                    m.comparison = Some(org_then.map_or(Figure::Undefined, |s| s.kpi(kpi)));
-                }
-            }
-            pack.compared_with = Some(pack.period.from);
-        }
-    }
     ReviewPacks { packs, next_due }
-}
-
-/// The latest organisation-wide record of `outcome` dated in `period`.
-fn records_in<'a>(records: &'a [OutcomeRecord], outcome: &OutcomeId, period: Period) -> Option<&'a OutcomeRecord> {
-    teichaku_model::latest_outcome(records, outcome, None, period.to).filter(|r| r.date >= period.from)
 }
 
 fn measure(

@@ -103,12 +103,7 @@ pub fn assess_with_store(
     let reached: Vec<_> = ready.reached().collect();
     let plan = plan_reaching(snapshot, as_of, &reached);
     let actions = next_actions(snapshot, &kpis, &plan, &ready, options.urgency);
-    // The next review's comparison: the organisation's KPIs on the first day of its period.
-    let mut then_options = kpi_options.clone();
-    then_options.scopes = vec![teichaku_metrics::Scope::Organisation];
-    then_options.per_member = false;
-    then_options.compare_with = None;
-    let reviews = review_packs(snapshot, &kpis, &plan, |day| kpis_with_store(snapshot, store, day, &then_options).ok());
+    let reviews = review_packs_with_store(snapshot, store, &kpis, &plan, &kpi_options);
     let effects = rollout_effects(snapshot, store, as_of);
     let pb = snapshot.playbook();
     Ok(Assessment {
@@ -123,5 +118,35 @@ pub fn assess_with_store(
         actions,
         reviews,
         effects,
+    })
+}
+
+/// The review packs of an assessment: [`review_packs`] over `kpis` and `plan`, with the KPIs of
+/// the reviews' own days other than `as_of` computed from `store` with `options`, once a day for
+/// the scopes asked (`assess` calls it; a benchmark times it alone).
+///
+/// ```
+/// let snapshot = teichaku::demo::snapshot();
+/// let store = teichaku::metrics::EventStore::from_snapshot(&snapshot)?;
+/// let a = teichaku::assess(&snapshot, teichaku::demo::AS_OF)?;
+/// let packs = teichaku::review_packs_with_store(&snapshot, &store, &a.kpis, &a.plan, &Default::default());
+/// assert_eq!(packs, a.reviews);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn review_packs_with_store(
+    snapshot: &ValidSnapshot,
+    store: &EventStore,
+    kpis: &KpiReport,
+    plan: &RolloutPlan,
+    options: &KpiOptions,
+) -> ReviewPacks {
+    // The reviews' own days: the KPIs of the scopes they are held in, without the per-member
+    // figures or a comparison of their own.
+    let mut then_options = options.clone();
+    then_options.per_member = false;
+    then_options.compare_with = None;
+    review_packs(snapshot, kpis, plan, |day, scopes| {
+        then_options.scopes = scopes.to_vec();
+        kpis_with_store(snapshot, store, day, &then_options).ok()
     })
 }

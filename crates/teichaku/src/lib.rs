@@ -45,7 +45,7 @@ mod outcomes;
 mod overview;
 mod simulate;
 
-pub use assess::{AssessOptions, Assessment, assess, assess_with_store};
+pub use assess::{AssessOptions, Assessment, assess, assess_with_store, review_packs_with_store};
 pub use complete::{CompletionNameError, completions_named};
 #[cfg(feature = "arrow")]
 pub use load::RecordBatches;

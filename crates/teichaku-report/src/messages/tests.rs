@@ -106,6 +106,10 @@ fn records() -> Vec<Record> {
         Record::OutcomeKpi { index: 0, id: OutcomeId::new("o").unwrap() },
         Record::Outcome { index: 0, outcome: OutcomeId::new("o").unwrap() },
         Record::OutcomeRow { row: 1, outcome: OutcomeId::new("o").unwrap() },
+        Record::OutcomeTarget { index: 0, outcome: OutcomeId::new("o").unwrap() },
+        Record::OrganisationOutcomeKpi { index: 0, id: OutcomeId::new("o").unwrap() },
+        Record::OrganisationKpiTarget { index: 0 },
+        Record::OrganisationOutcomeTarget { index: 0, outcome: OutcomeId::new("o").unwrap() },
         change(),
         Record::Tool { index: 0, tool: teichaku::model::ToolId::new("meeting-notes-ai").unwrap() },
     ]
@@ -150,6 +154,11 @@ fn every_validation_error_has_japanese_words() {
         ValidationError::UnknownUnit { record: member.clone(), unit: UnitId::from_u128(9) },
         ValidationError::UnknownMember { record: member.clone(), member: MemberId::from_u128(9) },
         ValidationError::UnknownOutcome { record: member.clone(), outcome: OutcomeId::new("o").unwrap() },
+        ValidationError::OutcomeDeclaredTwice { record: member.clone(), outcome: OutcomeId::new("o").unwrap() },
+        ValidationError::TargetDeclaredTwice {
+            record: Record::OrganisationKpiTarget { index: 0 },
+            other: Record::KpiTarget { index: 2 },
+        },
         ValidationError::OutcomeUnitMismatch {
             record: member.clone(),
             outcome: OutcomeId::new("o").unwrap(),
