@@ -987,20 +987,7 @@ impl EventStoreBuilder {
 
         let has_events = !self.rows.is_empty();
         // Checked first: events are sorted by their day from the first day, in 16 bits.
-        let period_span = period_rows.iter().fold(None, |span: Option<(i32, i32)>, p| {
-            Some(span.map_or((p.first, p.last), |(lo, hi)| (lo.min(p.first), hi.max(p.last))))
-        });
-        let (span_lo, span_hi) = match period_span {
-            Some((lo, hi)) if !has_events && day_rows.is_empty() => (lo, hi),
-            Some((lo, hi)) => (lo.min(base_day), hi.max(last_day)),
-            None => (base_day, last_day),
-        };
-        if i64::from(span_hi) - i64::from(span_lo) > i64::from(MAX_DAY_SPAN) {
-            return Err(StoreError::DaySpan {
-                first: date_of(span_lo).unwrap_or_default(),
-                last: date_of(span_hi).unwrap_or_default(),
-            });
-        }
+        check_span(&period_rows, has_events || !day_rows.is_empty(), (base_day, last_day))?;
         // Every bucket with events or day records (whose rollup rows are laid out with the
         // events').
         let mut buckets = self.rows.buckets;
@@ -1111,20 +1098,7 @@ impl EventStoreBuilder {
                 events.day.iter().map(|&d| events.base_day + i32::from(d)).collect::<Vec<_>>()
             };
             period_rows = with_unknown_days(period_rows, &unknown_rows, event_days, &day_rows);
-            let period_span = period_rows.iter().fold(None, |span: Option<(i32, i32)>, p| {
-                Some(span.map_or((p.first, p.last), |(lo, hi)| (lo.min(p.first), hi.max(p.last))))
-            });
-            let (span_lo, span_hi) = match period_span {
-                Some((lo, hi)) if !has_events && day_rows.is_empty() => (lo, hi),
-                Some((lo, hi)) => (lo.min(base_day), hi.max(last_day)),
-                None => (base_day, last_day),
-            };
-            if i64::from(span_hi) - i64::from(span_lo) > i64::from(MAX_DAY_SPAN) {
-                return Err(StoreError::DaySpan {
-                    first: date_of(span_lo).unwrap_or_default(),
-                    last: date_of(span_hi).unwrap_or_default(),
-                });
-            }
+            check_span(&period_rows, has_events || !day_rows.is_empty(), (base_day, last_day))?;
         }
         if !day_rows.is_empty() {
             let d = &mut store.days;
@@ -1469,6 +1443,26 @@ fn with_unknown_days(
     periods.extend(pieces);
     periods.sort_unstable();
     periods
+}
+
+/// [`StoreError::DaySpan`] when the days of the events and day records (`days`, when
+/// `dated`) and of the period records span more than [`MAX_DAY_SPAN`] days.
+fn check_span(period_rows: &[PeriodRow], dated: bool, days: (i32, i32)) -> Result<(), StoreError> {
+    let period_span = period_rows.iter().fold(None, |span: Option<(i32, i32)>, p| {
+        Some(span.map_or((p.first, p.last), |(lo, hi)| (lo.min(p.first), hi.max(p.last))))
+    });
+    let (lo, hi) = match period_span {
+        Some(span) if !dated => span,
+        Some((lo, hi)) => (lo.min(days.0), hi.max(days.1)),
+        None => days,
+    };
+    if i64::from(hi) - i64::from(lo) > i64::from(MAX_DAY_SPAN) {
+        return Err(StoreError::DaySpan {
+            first: date_of(lo).unwrap_or_default(),
+            last: date_of(hi).unwrap_or_default(),
+        });
+    }
+    Ok(())
 }
 
 /// Replaces each count by the sum of it and those before it.
