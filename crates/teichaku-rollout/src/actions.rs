@@ -1168,26 +1168,35 @@ fn trained_members(snapshot: &ValidSnapshot, as_of: NaiveDate) -> BTreeSet<Membe
 /// and `-after-ACTIVITY` for its anchor, such as `habit_rate-by-30`.
 fn target_code(t: &KpiTarget) -> String {
     let mut code = t.kpi.name().to_owned();
-    if let Some(day) = t.by_day {
-        code.push_str(&format!("-by-{day}"));
-    }
-    if let Some(a) = &t.after {
+    code.push_str(&due_code(t.by_day, t.after.as_ref()));
+    code
+}
+
+/// A target's due day and anchor in its action's code: `-by-N`, then `-after-ACTIVITY`.
+fn due_code(by_day: Option<u32>, after: Option<&ActivityId>) -> String {
+    let mut code = by_day.map(|day| format!("-by-{day}")).unwrap_or_default();
+    if let Some(a) = after {
         code.push_str("-after-");
         code.push_str(a.as_str());
     }
     code
 }
 
-/// The title of a missed target's action, such as "Target missed: habit_rate ≥ 0.2 by day 30".
-fn target_title(t: &KpiTarget) -> Localized {
-    let op = if t.op == Comparison::AtMost { "≤" } else { "≥" };
-    let (en_when, ja_when) = match (&t.after, t.by_day) {
+/// A target's due day and anchor in its action's title, in English and Japanese.
+fn due_words(by_day: Option<u32>, after: Option<&ActivityId>) -> (String, String) {
+    match (after, by_day) {
         (Some(a), day) => {
             (format!(" by day {} after {a}", day.unwrap_or(0)), format!("（{a}から{}日以内）", day.unwrap_or(0)))
         }
         (None, Some(day)) => (format!(" by day {day}"), format!("（導入{day}日目まで）")),
         (None, None) => (String::new(), String::new()),
-    };
+    }
+}
+
+/// The title of a missed target's action, such as "Target missed: habit_rate ≥ 0.2 by day 30".
+fn target_title(t: &KpiTarget) -> Localized {
+    let op = if t.op == Comparison::AtMost { "≤" } else { "≥" };
+    let (en_when, ja_when) = due_words(t.by_day, t.after.as_ref());
     let target = format!("{} {op} {}", t.kpi.name(), t.value);
     Localized::new(format!("Target missed: {target}{en_when}"), format!("目標未達: {target}{ja_when}"))
 }
@@ -1200,13 +1209,7 @@ fn outcome_target_code(t: &OutcomeTarget) -> String {
     if !t.measure.is_value() {
         code.push_str("-change");
     }
-    if let Some(day) = t.by_day {
-        code.push_str(&format!("-by-{day}"));
-    }
-    if let Some(a) = &t.after {
-        code.push_str("-after-");
-        code.push_str(a.as_str());
-    }
+    code.push_str(&due_code(t.by_day, t.after.as_ref()));
     code
 }
 
@@ -1214,13 +1217,7 @@ fn outcome_target_code(t: &OutcomeTarget) -> String {
 /// day 90".
 fn outcome_target_title(t: &OutcomeTarget) -> Localized {
     let op = if t.op == Comparison::AtMost { "≤" } else { "≥" };
-    let (en_when, ja_when) = match (&t.after, t.by_day) {
-        (Some(a), day) => {
-            (format!(" by day {} after {a}", day.unwrap_or(0)), format!("（{a}から{}日以内）", day.unwrap_or(0)))
-        }
-        (None, Some(day)) => (format!(" by day {day}"), format!("（導入{day}日目まで）")),
-        (None, None) => (String::new(), String::new()),
-    };
+    let (en_when, ja_when) = due_words(t.by_day, t.after.as_ref());
     let (en_change, ja_change) =
         if t.measure.is_value() { ("", "") } else { (" change from baseline", "の基準比") };
     let target = format!("{op} {}", t.value);
