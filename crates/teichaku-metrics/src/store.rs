@@ -471,6 +471,13 @@ const BUCKET_BITS: u32 = 12;
 /// vector doubles their memory, and chunks move between builders without being copied.
 const CHUNK_ROWS: usize = 16_384;
 
+impl PeriodRow {
+    /// Unknown days of `member` from day `first` to `last`: no active days, uses or minutes known.
+    fn unknown(member: u32, first: i32, last: i32) -> Self {
+        Self { member, first, last, active: NO_COUNT, count: NO_COUNT, minutes: NO_COUNT }
+    }
+}
+
 /// One event as the builder holds it until [`EventStoreBuilder::finish`]: 20 bytes.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub(crate) struct Row {
@@ -856,14 +863,7 @@ impl EventStoreBuilder {
             if record.count.is_some() || record.minutes.is_some() {
                 return Err(EventError::UnknownDaysWithUses);
             }
-            self.period_rows.push(PeriodRow {
-                member,
-                first,
-                last,
-                active: NO_COUNT,
-                count: NO_COUNT,
-                minutes: NO_COUNT,
-            });
+            self.period_rows.push(PeriodRow::unknown(member, first, last));
             return Ok(());
         };
         if i64::from(active_days) > days {
@@ -1408,14 +1408,7 @@ fn with_unknown_days(
                 _ => spans.push((p.first, p.last)),
             }
         }
-        let piece = |first: i32, last: i32| PeriodRow {
-            member,
-            first,
-            last,
-            active: NO_COUNT,
-            count: NO_COUNT,
-            minutes: NO_COUNT,
-        };
+        let piece = |first: i32, last: i32| PeriodRow::unknown(member, first, last);
         let mut next = 0;
         for (mut from, to) in spans {
             while settled.get(next).is_some_and(|s| s.1 < from) {
