@@ -269,3 +269,24 @@ fn stream_events_is_one_thread_of_stream_events_with() {
     let outcome = Outcome { result, bad, store: b.finish().unwrap() };
     assert_eq!(outcome, read(text.as_bytes(), EventFormat::Csv, 1, StreamOptions::default().block_bytes));
 }
+
+/// A text of several hundred kilobytes is read in blocks that start small and double (64 KiB,
+/// 128 KiB, ...) up to `block_bytes`: the same store and bad lines as small fixed blocks, with a
+/// too-long line and bad lines on either side of every growth.
+#[test]
+fn a_long_text_read_in_growing_blocks_is_read_as_in_small_ones() {
+    let one = mixed_csv();
+    let body = one.split_once('\n').map_or("", |(_, rest)| rest);
+    let mut text = one.clone();
+    for _ in 0..3 {
+        text.push_str(body);
+    }
+    assert!(text.len() > 300 << 10, "{} bytes: past the first two blocks", text.len());
+    let small = read(text.as_bytes(), EventFormat::Csv, 1, 4096);
+    assert!(!small.bad.is_empty() && small.result.as_ref().is_ok_and(|&n| n > 0), "{small:?}");
+    for threads in [1, 3] {
+        for block_bytes in [StreamOptions::default().block_bytes, 1 << 30, 100_000] {
+            assert_eq!(read(text.as_bytes(), EventFormat::Csv, threads, block_bytes), small, "{threads} threads, {block_bytes}");
+        }
+    }
+}

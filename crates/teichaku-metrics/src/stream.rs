@@ -465,7 +465,8 @@ pub struct StreamOptions {
     /// the count.
     pub threads: usize,
     /// The bytes read into a block (at least 1): the reader holds `threads` blocks at once, plus
-    /// at most one line of [`MAX_LINE_BYTES`].
+    /// at most one line of [`MAX_LINE_BYTES`]. A text's first blocks are smaller (64 KiB, doubled
+    /// after each until they reach this), so a short text allocates what it needs.
     pub block_bytes: usize,
 }
 
@@ -784,6 +785,10 @@ fn stream_blocks(
 /// The most threads a stream is parsed on.
 const MAX_THREADS: usize = 256;
 
+/// The first piece of a text is read into a block of this many bytes at most; the next ones
+/// double up to [`StreamOptions::block_bytes`].
+const FIRST_BLOCK_BYTES: usize = 64 << 10;
+
 /// Pieces read to be parsed at once, one per thread, with how the reading stopped.
 #[derive(Default)]
 struct Batch {
@@ -861,6 +866,9 @@ struct Parsed {
 struct Blocks<R> {
     reader: R,
     size: usize,
+    /// The size of the next piece: [`FIRST_BLOCK_BYTES`] (or `size` if smaller), doubled after
+    /// every piece that filled it, up to `size`, so a short text never allocates a whole block.
+    next_size: usize,
     /// The start of a line not yet ended, read with the previous piece.
     carry: Vec<u8>,
     /// The next piece is a too-long line: read through it.
@@ -873,7 +881,8 @@ struct Blocks<R> {
 
 impl<R: BufRead> Blocks<R> {
     fn new(reader: R, size: usize) -> Self {
-        Self { reader, size, carry: Vec::new(), skipping: false, failed: None, spare: Vec::new() }
+        let next_size = size.min(FIRST_BLOCK_BYTES);
+        Self { reader, size, next_size, carry: Vec::new(), skipping: false, failed: None, spare: Vec::new() }
     }
 
     /// Takes back the blocks of parsed pieces, to read the next ones into.
@@ -906,7 +915,7 @@ impl<R: BufRead> Blocks<R> {
             start.copy_from_slice(&self.carry);
         }
         self.carry.clear();
-        let mut target = self.size;
+        let mut target = self.next_size;
         // Bytes of `block` known to hold no line end.
         let mut searched = 0;
         loop {
@@ -927,6 +936,9 @@ impl<R: BufRead> Blocks<R> {
             let text = block.get(..filled).unwrap_or_default();
             match memchr::memrchr(b'\n', text.get(searched..).unwrap_or_default()).map(|p| p + searched) {
                 Some(last) => {
+                    if !ended {
+                        self.next_size = self.next_size.saturating_mul(2).min(self.size);
+                    }
                     let rest = text.get(last + 1..).unwrap_or_default();
                     if rest.len() > MAX_LINE_BYTES {
                         self.skipping = true;
@@ -949,7 +961,7 @@ impl<R: BufRead> Blocks<R> {
                 None => {
                     // A long line: read on, twice as much each time, so a line costs its length.
                     searched = filled;
-                    target = filled + self.size.max(filled);
+                    target = filled + self.next_size.max(filled);
                 }
             }
         }
