@@ -286,7 +286,11 @@ fn a_long_text_read_in_growing_blocks_is_read_as_in_small_ones() {
     assert!(!small.bad.is_empty() && small.result.as_ref().is_ok_and(|&n| n > 0), "{small:?}");
     for threads in [1, 3] {
         for block_bytes in [StreamOptions::default().block_bytes, 1 << 30, 100_000] {
-            assert_eq!(read(text.as_bytes(), EventFormat::Csv, threads, block_bytes), small, "{threads} threads, {block_bytes}");
+            assert_eq!(
+                read(text.as_bytes(), EventFormat::Csv, threads, block_bytes),
+                small,
+                "{threads} threads, {block_bytes}"
+            );
         }
     }
 }

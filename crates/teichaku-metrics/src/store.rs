@@ -467,9 +467,17 @@ pub(crate) struct PeriodRow {
 /// numbered within its bucket in 16 bits.
 const BUCKET_BITS: u32 = 12;
 
-/// Events per chunk of a bucket: events are kept in chunks of at most this many, so no growing
-/// vector doubles their memory, and chunks move between builders without being copied.
-const CHUNK_ROWS: usize = 16_384;
+/// Events in a bucket's first chunk, at most: it grows as it fills, so a bucket of a few events
+/// takes little room.
+const FIRST_CHUNK_ROWS: usize = 4096;
+
+/// Events in each further chunk of a bucket (40 MiB of address space, of which only the rows
+/// written are ever touched). Events are kept in chunks so no growing vector doubles their
+/// memory and chunks move between builders without being copied; a chunk this large is one the
+/// allocator maps on its own and gives back to the system when it is freed (glibc maps every
+/// block over 32 MiB that way, whatever its adaptive threshold has grown to), so the memory of a
+/// bucket's rows is returned as `finish` settles it, while the store's columns are laid out.
+const CHUNK_ROWS: usize = 1 << 21;
 
 impl PeriodRow {
     /// Unknown days of `member` from day `first` to `last`: no active days, uses or minutes known.
@@ -496,7 +504,7 @@ pub(crate) struct Row {
 }
 
 /// A builder's events, by bucket of [`1 << BUCKET_BITS`](BUCKET_BITS) members, each bucket in
-/// chunks of at most [`CHUNK_ROWS`] events.
+/// chunks: the first of at most [`FIRST_CHUNK_ROWS`] events, the others of [`CHUNK_ROWS`].
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Rows {
     buckets: Vec<Vec<Vec<Row>>>,
@@ -517,9 +525,9 @@ impl Rows {
         }
         let Some(chunks) = self.buckets.get_mut(bucket) else { return };
         match chunks.last_mut() {
-            Some(chunk) if chunk.len() < CHUNK_ROWS => chunk.push(row),
-            // The first chunk of a bucket grows as it fills, so a few events take little room;
-            // the next ones are taken whole.
+            // The first chunk of a bucket grows as it fills, up to `FIRST_CHUNK_ROWS`, so a few
+            // events take little room; the next ones are taken whole.
+            Some(chunk) if chunk.len() < chunk.capacity() || chunk.len() < FIRST_CHUNK_ROWS => chunk.push(row),
             last => {
                 let mut chunk = Vec::with_capacity(if last.is_some() { CHUNK_ROWS } else { 16 });
                 chunk.push(row);
@@ -1710,13 +1718,18 @@ mod tests {
         let tasks = ["email", "report", "minutes"].map(|t| TaskCategory::new(t).unwrap());
         for seed in 1..40u64 {
             let mut draw = Draw(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
-            // Members across several buckets, and events often repeated exactly.
-            let members = 1 + draw.below(3 * (1 << BUCKET_BITS)) as u32;
+            // Members across several buckets, and events often repeated exactly; one seed in
+            // five puts 15,000 events on a few members, so each partial builder's bucket fills
+            // its first chunk and goes on in a large one.
+            let crowded = seed % 5 == 0;
+            let members = 1 + draw.below(if crowded { 50 } else { 3 * (1 << BUCKET_BITS) }) as u32;
             let mut whole = EventStoreBuilder::with_members(BTreeMap::new(), members, UtcOffset::UTC);
             let mut partials = vec![whole.partial(), whole.partial(), whole.partial()];
             // (member, day, millis, minutes, saved, task) of every event pushed.
             let mut pushed = Vec::new();
-            for _ in 0..draw.below(3_000) {
+            let events = if crowded { 15_000 } else { draw.below(3_000) };
+            assert!(!crowded || events / 3 > FIRST_CHUNK_ROWS as u64);
+            for _ in 0..events {
                 let member = draw.below(u64::from(members)) as u32;
                 let (day, second) = (1 + draw.below(20), draw.below(3) * 7);
                 let at = Timestamp::from(format!("2026-08-{day:02}T09:00:{second:02}Z"));
