@@ -1166,9 +1166,10 @@ struct Settled {
     last_member: Option<u32>,
 }
 
-/// Settles every bucket and hands each to `sink` in bucket order: in waves of `threads`
-/// consecutive buckets, each on its own thread, so no more than a wave's columns are held
-/// apart from the sink's.
+/// Settles every bucket and hands each to `sink` in bucket order. `threads` threads take the
+/// buckets in order from a queue, each as soon as it is done with the last, so a slow bucket
+/// holds up no other thread; a bucket settled ahead of its turn waits for the ones before it
+/// (its columns are the store's either way, and its rows are freed).
 fn settle_buckets(
     buckets: Vec<Vec<Vec<Row>>>,
     threads: usize,
@@ -1189,30 +1190,43 @@ fn settle_buckets(
         let periods = periods.get(..periods.partition_point(|p| within(p.member))).unwrap_or_default();
         settle(bucket, chunks, renumber, base_day, days, periods, scratch)
     };
-    // Working memory, one per thread, kept from wave to wave.
-    let mut scratches: Vec<Vec<u128>> = (0..threads).map(|_| Vec::new()).collect();
-    let mut buckets = buckets.into_iter().enumerate().peekable();
-    while buckets.peek().is_some() {
-        let wave: Vec<_> = buckets.by_ref().take(threads).collect();
-        if wave.len() == 1 {
-            for ((b, chunks), scratch) in wave.into_iter().zip(&mut scratches) {
-                sink(settle_one(b, chunks, scratch));
-            }
-            continue;
+    if threads == 1 {
+        // Working memory, kept from bucket to bucket.
+        let mut scratch = Vec::new();
+        for (b, chunks) in buckets.into_iter().enumerate() {
+            sink(settle_one(b, chunks, &mut scratch));
         }
-        let settle_one = &settle_one;
-        let settled: Vec<Settled> = std::thread::scope(|scope| {
-            let handles: Vec<_> = wave
-                .into_iter()
-                .zip(&mut scratches)
-                .map(|((b, chunks), scratch)| scope.spawn(move || settle_one(b, chunks, scratch)))
-                .collect();
-            // A settling thread only sorts and copies; should one panic all the same, the panic
-            // is passed on rather than a store built without its bucket.
-            handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
-        });
-        settled.into_iter().for_each(&mut sink);
+        return;
     }
+    let queue = std::sync::Mutex::new(buckets.into_iter().enumerate());
+    let (sender, receiver) = std::sync::mpsc::channel::<Settled>();
+    // A settling thread only sorts and copies; should one panic all the same, the scope passes
+    // the panic on once the others are joined, rather than a store built without its bucket.
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let (sender, queue, settle_one) = (sender.clone(), &queue, &settle_one);
+            scope.spawn(move || {
+                let mut scratch = Vec::new();
+                loop {
+                    let next = queue.lock().ok().and_then(|mut q| q.next());
+                    let Some((b, chunks)) = next else { break };
+                    if sender.send(settle_one(b, chunks, &mut scratch)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        let mut early = BTreeMap::new();
+        let mut next = 0;
+        for settled in receiver {
+            early.insert(settled.bucket, settled);
+            while let Some(s) = early.remove(&next) {
+                sink(s);
+                next += 1;
+            }
+        }
+    });
 }
 
 /// An event of one member as a sortable number, most significant first: the day from the
