@@ -611,15 +611,20 @@ impl Splitter {
     pub(crate) fn new() -> Self {
         Self {
             reader: csv_core::ReaderBuilder::new().terminator(csv_core::Terminator::Any(b'\n')).build(),
-            output: vec![0; MAX_LINE_BYTES + 1],
+            // Taken on the first line split: a text whose lines all take the fast paths never
+            // needs them.
+            output: Vec::new(),
             ends: Vec::new(),
-            input: Vec::with_capacity(MAX_LINE_BYTES + 1),
+            input: Vec::new(),
         }
     }
 
     /// The fields of `line` (at most [`MAX_LINE_BYTES`], without its line end), up to `max`
     /// fields: more is [`LineError::FieldCount`] with the number found, as is fewer than `min`.
     pub(crate) fn split(&mut self, line: &[u8], min: usize, max: usize) -> Result<Vec<&str>, LineError> {
+        if self.output.len() <= MAX_LINE_BYTES {
+            self.output.resize(MAX_LINE_BYTES + 1, 0);
+        }
         self.input.clear();
         self.input.extend_from_slice(line);
         self.input.push(b'\n');
