@@ -57,14 +57,17 @@ for engine in duckdb polars; do
   time_runs "$engine-csv" "$python" benches/peer/e2e.py run --engine "$engine" --threads "$threads" \
     --data "$data" --format csv --out "$out/$engine-csv.txt"
 done
+# DuckDB reading the same Parquet file as teichaku.
+time_runs duckdb-parquet "$python" benches/peer/e2e.py run --engine duckdb --threads "$threads" \
+  --data "$data" --format parquet --out "$out/duckdb-parquet.txt"
 
-for name in teichaku-jsonl teichaku-parquet duckdb-csv polars-csv; do
+for name in teichaku-jsonl teichaku-parquet duckdb-csv polars-csv duckdb-parquet; do
   if ! cmp -s "$out/teichaku-csv.txt" "$out/$name.txt"; then
     echo "results DIFFER: compare $out/teichaku-csv.txt with $out/$name.txt" >&2
     exit 1
   fi
 done
-echo "results: teichaku (CSV, JSON Lines and Parquet), DuckDB and Polars agree (identical weekly-active and habit figures)"
+echo "results: teichaku (CSV, JSON Lines and Parquet), DuckDB (CSV and Parquet) and Polars agree (identical weekly-active and habit figures)"
 
 "$python" - "$out" "$events" "$threads" <<'PY'
 import statistics, sys
@@ -72,7 +75,7 @@ out, events, threads = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 def median(name):
     rows = [line.split() for line in open(f"{out}/{name}.times") if line.strip()]
     return statistics.median(float(r[0]) for r in rows), statistics.median(int(r[1]) for r in rows)
-names = ["teichaku-csv", "teichaku-jsonl", "teichaku-parquet", "duckdb-csv", "polars-csv", "wc"]
+names = ["teichaku-csv", "teichaku-jsonl", "teichaku-parquet", "duckdb-csv", "polars-csv", "duckdb-parquet", "wc"]
 m = {n: median(n) for n in names}
 print(f"\n{events:,} events, {threads} threads, median of the runs, whole process")
 print(f"{'':16} {'wall s':>8} {'peak MiB':>9} {'bytes/event':>12}")
@@ -86,4 +89,5 @@ print(f"Polars / teichaku (CSV):      {m['polars-csv'][0] / t:5.2f}x")
 print(f"teichaku (CSV) / wc -l:       {t / m['wc'][0]:5.2f}x")
 print(f"teichaku JSON Lines / CSV:    {m['teichaku-jsonl'][0] / t:5.2f}x")
 print(f"teichaku Parquet / CSV:       {m['teichaku-parquet'][0] / t:5.2f}x")
+print(f"DuckDB / teichaku (Parquet):  {m['duckdb-parquet'][0] / m['teichaku-parquet'][0]:5.2f}x")
 PY

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """The end-to-end job, from the user's file to the figures, for the peers: one whole process a run.
 
-    e2e.py run --engine duckdb|polars --threads N --data DIR --format csv|jsonl --out FILE
+    e2e.py run --engine duckdb|polars --threads N --data DIR --format csv|jsonl|parquet --out FILE
     e2e.py canon --data DIR --report KPIS.json --out FILE
 
 `run` reads DIR/members.csv and DIR/events.csv (or events.jsonl), as written by
-`export-e2e`, parses the timestamps, and computes per unit and ISO week the members active that
+`export-e2e`, or DIR/events.parquet (the same events written by Polars, as `compare-e2e.sh`
+writes them: the members as text, the timestamps as UTC instants), parses the timestamps, and computes per unit and ISO week the members active that
 week, and per unit the habitual members (at least 4 distinct days in the 7 days to `as_of`);
 it writes them in the canonical form below. `canon` turns the JSON report of
 `teichaku kpis DIR/doc.json --as-of AS_OF --events DIR/events.csv --format json` into the same
@@ -63,6 +64,8 @@ def run_duckdb(args, meta):
     columns = "{'member': 'UUID', 'at': 'TIMESTAMPTZ', 'minutes': 'DOUBLE', 'task': 'VARCHAR'}"
     if args.format == "csv":
         source = f"read_csv('{data}/events.csv', header = true, columns = {columns})"
+    elif args.format == "parquet":
+        source = f"(SELECT CAST(member AS UUID) AS member, \"at\" FROM read_parquet('{data}/events.parquet'))"
     else:
         source = f"read_json('{data}/events.jsonl', format = 'newline_delimited', columns = {columns})"
     first, as_of = meta["first_day"], meta["as_of"]
@@ -102,12 +105,15 @@ def run_polars(args, meta):
     data = args.data
     first, as_of = meta["first_day"], meta["as_of"]
     schema = {"member": pl.Utf8, "at": pl.Utf8, "minutes": pl.Float64, "task": pl.Utf8}
+    day = (pl.col("at").str.to_datetime("%Y-%m-%dT%H:%M:%S%#z", time_zone="UTC").dt.epoch("d")).cast(pl.Int32)
     if args.format == "csv":
         events = pl.scan_csv(f"{data}/events.csv", schema=schema)
+    elif args.format == "parquet":
+        events = pl.scan_parquet(f"{data}/events.parquet")
+        day = pl.col("at").dt.epoch("d").cast(pl.Int32)
     else:
         events = pl.scan_ndjson(f"{data}/events.jsonl", schema=schema)
     members = pl.scan_csv(f"{data}/members.csv", schema={"member": pl.Utf8, "unit": pl.Int32})
-    day = (pl.col("at").str.to_datetime("%Y-%m-%dT%H:%M:%S%#z", time_zone="UTC").dt.epoch("d")).cast(pl.Int32)
     d = events.select(pl.col("member"), day.alias("day")).unique().filter(pl.col("day").is_between(first, as_of))
     weekly = (
         d.with_columns((pl.col("day") - (pl.col("day") + 3) % 7).alias("week"))
@@ -161,7 +167,7 @@ def main():
     parser.add_argument("--engine", choices=["duckdb", "polars"])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--data", required=True)
-    parser.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+    parser.add_argument("--format", choices=["csv", "jsonl", "parquet"], default="csv")
     parser.add_argument("--report")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()

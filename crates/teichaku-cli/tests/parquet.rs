@@ -189,3 +189,40 @@ fn a_bad_parquet_row_is_named_by_its_number_and_a_bad_column_by_its_name() {
     assert_eq!(code, 1);
     assert!(err.contains("broken.parquet"), "{err}");
 }
+
+#[test]
+fn row_groups_read_on_several_threads_give_the_report_and_bad_rows_of_one() {
+    // 240 events in row groups of 50, every 37th with an unknown member and every 53rd without
+    // a timestamp, so bad rows fall in several row groups.
+    let rows = rows();
+    let members: Vec<String> =
+        rows.iter().enumerate().map(|(i, r)| if i % 37 == 5 { "E999".into() } else { r.0.clone() }).collect();
+    let at: Vec<Option<i64>> = rows.iter().enumerate().map(|(i, r)| (i % 53 != 8).then_some(r.1)).collect();
+    let task: DictionaryArray<Int32Type> = rows.iter().map(|r| r.3).collect();
+    let batch = RecordBatch::try_from_iter([
+        ("member", Arc::new(StringArray::from_iter_values(members.iter())) as ArrayRef),
+        ("at", Arc::new(TimestampMillisecondArray::from(at).with_timezone("UTC"))),
+        ("minutes", Arc::new(Float64Array::from_iter_values(rows.iter().map(|r| r.2.unwrap_or(f64::NAN))))),
+        ("task", Arc::new(task)),
+        ("tool", Arc::new(StringArray::from_iter(rows.iter().map(|r| r.4)))),
+    ])
+    .unwrap();
+    let dir = folder(&[("events.parquet", parquet(&batch, Compression::SNAPPY))]);
+    let run = |threads: &str| {
+        let output = teichaku()
+            .current_dir(dir.path())
+            .env("TEICHAKU_THREADS", threads)
+            .args(["kpis", "doc.json", "--as-of", "2026-04-20", "--min-group-size", "1"])
+            .args(["--events", "events.parquet", "--skip-bad-lines"])
+            .output()
+            .unwrap();
+        (output.status.code(), String::from_utf8(output.stdout).unwrap(), String::from_utf8(output.stderr).unwrap())
+    };
+    let one = run("1");
+    assert_eq!(one.0, Some(0), "{}", one.2);
+    assert!(one.1.contains("events.parquet:6:"), "{}", one.1);
+    assert!(one.1.contains("events.parquet:9:"), "{}", one.1);
+    for threads in ["2", "3", "8"] {
+        assert_eq!(run(threads), one, "{threads} threads");
+    }
+}

@@ -37,7 +37,7 @@ use teichaku_model::{DayRecord, PeriodRecord};
 
 use crate::records::{self, DAY_CSV_COLUMNS, Fields, PERIOD_CSV_COLUMNS};
 use crate::store::EventStoreBuilder;
-use crate::stream::{BadLine, CSV_COLUMNS, Columns, LineError, StreamError};
+use crate::stream::{BadLine, CSV_COLUMNS, Columns, LineError, StreamError, StreamOptions};
 
 /// Streams usage events (the columns of [`CSV_COLUMNS`], `member` and `at` required) from Arrow
 /// record batches into `builder`, handing each row that cannot be stored to `on_bad_row` with
@@ -73,12 +73,72 @@ use crate::stream::{BadLine, CSV_COLUMNS, Columns, LineError, StreamError};
 pub fn stream_event_batches<E: fmt::Display>(
     batches: impl IntoIterator<Item = Result<RecordBatch, E>>,
     builder: &mut EventStoreBuilder,
+    on_bad_row: impl FnMut(BadLine),
+) -> Result<u64, StreamError> {
+    stream_event_batches_with(batches, builder, &StreamOptions::default(), on_bad_row)
+}
+
+/// [`stream_event_batches`] on `options.threads` threads: up to that many batches are read at
+/// once, each into a partial builder of its own thread, while the caller's thread takes the
+/// next ones from `batches` (`options.block_bytes` is not used). The rows handed over as bad,
+/// in order and numbered, and the store built are the same whatever the count.
+///
+/// Typed columns are read on a fast path: timestamps as instants, numbers as numbers, a member
+/// found by its canonical uuid or once per distinct key or dictionary value, kinds once per
+/// distinct text. A row it cannot settle (a missing or out-of-range value, an unknown member, a
+/// column of text in another form) is read as [`stream_event_batches`] reads every row, which
+/// stores it or says what is wrong.
+///
+/// # Errors
+///
+/// As [`stream_event_batches`].
+///
+/// ```
+/// use std::sync::Arc;
+/// use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray, TimestampMicrosecondArray};
+/// use teichaku_metrics::{EventStoreBuilder, StreamOptions, stream_event_batches_with};
+/// use teichaku_model::{MemberId, UtcOffset};
+///
+/// let member = MemberId::from_u128(7);
+/// let mut builder = EventStoreBuilder::with_members([(member, 0)].into(), 1, UtcOffset::UTC);
+/// let batches = (0..4_i64).map(|day| {
+///     let at = TimestampMicrosecondArray::from(vec![(1_785_747_600 + day * 86_400) * 1_000_000; 2]).with_timezone("UTC");
+///     RecordBatch::try_from_iter([
+///         ("member", Arc::new(StringArray::from(vec![member.to_string(), "E404".into()])) as ArrayRef),
+///         ("at", Arc::new(at) as ArrayRef),
+///         ("minutes", Arc::new(Float64Array::from(vec![12.5, 3.0])) as ArrayRef),
+///     ])
+/// });
+/// let options = StreamOptions { threads: 2, ..StreamOptions::default() };
+/// let mut bad = Vec::new();
+/// let stored = stream_event_batches_with(batches, &mut builder, &options, |b| bad.push(b.line))?;
+/// assert_eq!((stored, bad), (4, vec![2, 4, 6, 8]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn stream_event_batches_with<E: fmt::Display>(
+    batches: impl IntoIterator<Item = Result<RecordBatch, E>>,
+    builder: &mut EventStoreBuilder,
+    options: &StreamOptions,
+    mut on_bad_row: impl FnMut(BadLine),
+) -> Result<u64, StreamError> {
+    let columns = Columns::of(&CSV_COLUMNS)?;
+    typed::stream_events(batches, builder, &columns, options.threads, &mut on_bad_row)
+}
+
+/// What each of the event columns ([`CSV_COLUMNS`]) holds.
+const EVENT_ROLES: [Role; 6] = [Role::Key, Role::Instant, Role::Number, Role::Text, Role::Text, Role::Number];
+
+/// Every row of `batches` read on the general path alone (the fast path's tests compare the
+/// two).
+#[cfg(test)]
+fn stream_event_batches_general<E: fmt::Display>(
+    batches: impl IntoIterator<Item = Result<RecordBatch, E>>,
+    builder: &mut EventStoreBuilder,
     mut on_bad_row: impl FnMut(BadLine),
 ) -> Result<u64, StreamError> {
     // The fields of a row are laid out as `CSV_COLUMNS`, an absent column as an empty field.
     let columns = Columns::of(&CSV_COLUMNS)?;
-    let roles = [Role::Key, Role::Instant, Role::Number, Role::Text, Role::Text, Role::Number];
-    stream_batches(batches, (&CSV_COLUMNS, 2, &roles), builder, &mut on_bad_row, &|fields, builder| {
+    stream_batches(batches, (&CSV_COLUMNS, 2, &EVENT_ROLES), builder, &mut on_bad_row, &|fields, builder| {
         let record: Vec<&str> = fields.iter().map(|f| f.unwrap_or_default()).collect();
         columns.push(&record, builder)
     })
@@ -322,6 +382,10 @@ fn cells_of(array: &dyn Array, role: Role) -> Option<Cells<'_>> {
         DataType::Dictionary(..) => {
             let dictionary = array.as_any_dictionary_opt()?;
             let values = cells_of(dictionary.values().as_ref(), role)?;
+            if dictionary.values().is_empty() {
+                // No values, so every key is null (and `normalized_keys` would panic).
+                return Some(Box::new(|_| None));
+            }
             let keys = dictionary.normalized_keys();
             let valid = dictionary.keys();
             Box::new(move |row| if valid.is_valid(row) { values(*keys.get(row)?) } else { None })
@@ -369,6 +433,8 @@ fn cells_of(array: &dyn Array, role: Role) -> Option<Cells<'_>> {
     };
     Some(cells)
 }
+
+mod typed;
 
 #[cfg(test)]
 mod tests;

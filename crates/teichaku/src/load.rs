@@ -437,7 +437,7 @@ pub fn load_with<'t>(
             let stored = match granularity {
                 Granularity::Day => teichaku_metrics::stream_day_batches(batches, &mut builder, on_bad),
                 Granularity::Period => teichaku_metrics::stream_period_batches(batches, &mut builder, on_bad),
-                _ => teichaku_metrics::stream_event_batches(batches, &mut builder, on_bad),
+                _ => teichaku_metrics::stream_event_batches_with(batches, &mut builder, &options.stream, on_bad),
             }
             .map_err(|error| LoadError::UsageFile { file: file.clone(), error })?;
             report.stored(file, granularity, stored, before);

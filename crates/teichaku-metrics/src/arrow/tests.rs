@@ -234,3 +234,286 @@ fn period_records_read_as_their_csv_text() {
     assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), [2, 3]);
     assert_eq!(bad[0].error, LineError::MissingField { column: "active_days" });
 }
+
+/// A reproducible stream of numbers (splitmix64), for the seeded equivalence tests.
+struct Draw(u64);
+
+impl Draw {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    fn pick<T: Clone>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len() as u64) as usize].clone()
+    }
+}
+
+/// One event row as the equivalence tests write it in every column type.
+#[derive(Clone)]
+struct EventRow {
+    member: Option<String>,
+    /// Nanoseconds since 1970-01-01 (UTC for a zoned column, wall-clock for a naive one).
+    at: Option<i64>,
+    minutes: Option<f64>,
+    saved: Option<f64>,
+    task: Option<&'static str>,
+    tool: Option<&'static str>,
+}
+
+/// Members by uuid (numbers 0 to 4), by key, and one numbered past the member count.
+fn mixed_builder() -> EventStoreBuilder {
+    let mut members: std::collections::BTreeMap<MemberId, u32> =
+        (0..5).map(|n| (MemberId::from_u128(n + 1), n as u32)).collect();
+    members.insert(MemberId::from_key("E001"), 5);
+    members.insert(MemberId::from_key("e002@example.com"), 6);
+    members.insert(MemberId::from_key("4711"), 7);
+    members.insert(MemberId::from_u128(99), 9);
+    EventStoreBuilder::with_members(members, 9, UtcOffset::from_minutes(540).unwrap())
+}
+
+/// `n` rows, some of them bad; the instants past the fast path's years are before them for an
+/// even `seed`, after them for an odd one (both would span more days than a store holds).
+fn random_rows(draw: &mut Draw, n: usize, seed: u64) -> Vec<EventRow> {
+    let members: Vec<Option<String>> = vec![
+        Some(MemberId::from_u128(1).to_string()),
+        Some(MemberId::from_u128(2).to_string()),
+        Some(MemberId::from_u128(3).to_string().to_uppercase()),
+        Some(MemberId::from_u128(4).to_string()),
+        Some(MemberId::from_u128(5).to_string()),
+        Some(MemberId::from_u128(77).to_string()),
+        Some(MemberId::from_u128(99).to_string()),
+        Some("E001".into()),
+        Some(" E001 ".into()),
+        Some("E002@example.com".into()),
+        Some("4711".into()),
+        Some("nobody".into()),
+        Some(String::new()),
+        None,
+    ];
+    let tasks = [Some("mail"), Some("chat"), Some(" mail "), Some("Not A Slug"), Some(""), None];
+    let tools = [Some("copilot"), Some("Bad Tool"), None, None];
+    // 2026-08-03T00:00:00Z in nanoseconds.
+    let base = 1_785_715_200_000_000_000_i64;
+    let second = 1_000_000_000_i64;
+    (0..n)
+        .map(|_| {
+            let at = match draw.below(40) {
+                0 => None,
+                // Before or after the years the fast path reads.
+                1 | 2 if seed % 2 == 0 => {
+                    Some(-2_208_988_800 * second - draw.below(40 * 86_400 * second as u64) as i64)
+                }
+                1 | 2 => {
+                    Some(7_258_118_400 * second + draw.below(40 * 86_400 * second as u64) as i64 - 86_400 * second)
+                }
+                3 if seed % 2 == 0 => Some(-second),
+                _ => Some(base + draw.below(91 * 86_400 * second as u64) as i64),
+            };
+            let number = |draw: &mut Draw| match draw.below(30) {
+                0 => None,
+                1 => Some(f64::NAN),
+                2 => Some(-1.5),
+                3 => Some(50_000.0),
+                4 => Some(f64::INFINITY),
+                5 => Some(43_200.0),
+                6 => Some(-0.0),
+                7 => Some((draw.below(1_000_000) as f64) / 1_000.0),
+                _ => Some((draw.below(10_000) as f64) / 100.0),
+            };
+            EventRow {
+                member: draw.pick(&members),
+                at,
+                minutes: number(draw),
+                saved: if draw.below(3) == 0 { number(draw) } else { None },
+                task: draw.pick(&tasks),
+                tool: draw.pick(&tools),
+            }
+        })
+        .collect()
+}
+
+/// The text column of `values` in one of Arrow's layouts (`layout` 0 to 4).
+fn text_column(values: &[Option<String>], layout: u64) -> ArrayRef {
+    let refs: Vec<Option<&str>> = values.iter().map(|v| v.as_deref()).collect();
+    match layout {
+        0 => Arc::new(StringArray::from(refs)),
+        1 => Arc::new(LargeStringArray::from(refs)),
+        2 => Arc::new(StringViewArray::from(refs)),
+        3 => Arc::new(refs.into_iter().collect::<DictionaryArray<Int8Type>>()),
+        _ => Arc::new(refs.into_iter().collect::<DictionaryArray<arrow_array::types::Int32Type>>()),
+    }
+}
+
+/// The minutes of `values` in one of the column types (`kind` 0 to 4).
+fn number_column(values: &[Option<f64>], kind: u64) -> ArrayRef {
+    match kind {
+        0 => Arc::new(Float64Array::from(values.to_vec())),
+        1 => Arc::new(Float32Array::from(values.iter().map(|v| v.map(|v| v as f32)).collect::<Vec<_>>())),
+        2 => Arc::new(Int64Array::from(
+            values.iter().map(|v| v.filter(|v| v.is_finite()).map(|v| v as i64)).collect::<Vec<_>>(),
+        )),
+        3 => Arc::new(UInt32Array::from(
+            values.iter().map(|v| v.filter(|v| v.is_finite()).map(|v| v as u32)).collect::<Vec<_>>(),
+        )),
+        _ => Arc::new(StringArray::from(values.iter().map(|v| v.map(|v| format!("{v}"))).collect::<Vec<_>>())),
+    }
+}
+
+/// The timestamps of `values` (nanoseconds) in one of the column types: a unit, zoned or not,
+/// or RFC 3339 text.
+fn instant_column(values: &[Option<i64>], kind: u64) -> ArrayRef {
+    let zone = match kind % 3 {
+        0 => Some("UTC"),
+        1 => Some("Asia/Tokyo"),
+        _ => None,
+    };
+    let scaled = |per: i64| values.iter().map(|v| v.map(|v| v.div_euclid(per))).collect::<Vec<_>>();
+    match kind / 3 {
+        0 => Arc::new(arrow_array::TimestampSecondArray::from(scaled(1_000_000_000)).with_timezone_opt(zone)),
+        1 => Arc::new(TimestampMillisecondArray::from(scaled(1_000_000)).with_timezone_opt(zone)),
+        2 => Arc::new(arrow_array::TimestampMicrosecondArray::from(scaled(1_000)).with_timezone_opt(zone)),
+        3 => Arc::new(TimestampNanosecondArray::from(scaled(1)).with_timezone_opt(zone)),
+        _ => {
+            let text = |v: i64| {
+                let at =
+                    chrono::DateTime::from_timestamp(v.div_euclid(1_000_000_000), v.rem_euclid(1_000_000_000) as u32)?;
+                Some(match zone {
+                    Some("UTC") => at.format("%Y-%m-%dT%H:%M:%S%.fZ").to_string(),
+                    Some(_) => at.format("%Y-%m-%dT%H:%M:%S%.f+00:00").to_string(),
+                    None => at.naive_utc().format("%Y-%m-%dT%H:%M:%S%.f").to_string(),
+                })
+            };
+            Arc::new(StringArray::from(values.iter().map(|v| v.and_then(text)).collect::<Vec<_>>()))
+        }
+    }
+}
+
+/// `rows` as batches of random sizes, each with its own column types and order, some columns
+/// left out.
+fn random_batches(draw: &mut Draw, rows: &[EventRow]) -> Vec<RecordBatch> {
+    let mut batches = Vec::new();
+    let mut start = 0;
+    while start < rows.len() {
+        let end = (start + 1 + draw.below(60) as usize).min(rows.len());
+        let part = &rows[start..end];
+        let mut columns: Vec<(&str, ArrayRef)> = vec![
+            ("member", text_column(&part.iter().map(|r| r.member.clone()).collect::<Vec<_>>(), draw.below(5))),
+            ("at", instant_column(&part.iter().map(|r| r.at).collect::<Vec<_>>(), draw.below(15))),
+            ("minutes", number_column(&part.iter().map(|r| r.minutes).collect::<Vec<_>>(), draw.below(5))),
+        ];
+        let texts = |pick: fn(&EventRow) -> Option<&'static str>| {
+            part.iter().map(|r| pick(r).map(str::to_owned)).collect::<Vec<_>>()
+        };
+        if draw.below(4) > 0 {
+            columns.push(("task", text_column(&texts(|r| r.task), draw.below(5))));
+        }
+        if draw.below(3) == 0 {
+            columns.push(("tool", text_column(&texts(|r| r.tool), draw.below(5))));
+        }
+        if draw.below(3) == 0 {
+            columns.push((
+                "saved_minutes",
+                number_column(&part.iter().map(|r| r.saved).collect::<Vec<_>>(), draw.below(5)),
+            ));
+        }
+        for i in (1..columns.len()).rev() {
+            columns.swap(i, draw.below(i as u64 + 1) as usize);
+        }
+        batches.push(batch(columns));
+        start = end;
+    }
+    batches
+}
+
+/// What a reading gave: the count stored (or the error), the bad rows, the store.
+fn outcome(
+    read: impl FnOnce(&mut EventStoreBuilder, &mut Vec<BadLine>) -> Result<u64, StreamError>,
+) -> (Result<u64, StreamError>, Vec<BadLine>, Result<crate::EventStore, crate::StoreError>) {
+    let mut b = mixed_builder();
+    let mut bad = Vec::new();
+    let stored = read(&mut b, &mut bad);
+    (stored, bad, b.finish())
+}
+
+#[test]
+fn the_typed_path_gives_the_general_paths_store_and_bad_rows_for_every_column_type() {
+    for seed in 0..40 {
+        let mut draw = Draw(seed);
+        let rows = random_rows(&mut draw, 400, seed);
+        let batches = random_batches(&mut draw, &rows);
+        let general = outcome(|b, bad| stream_event_batches_general(ok(batches.clone()), b, |l| bad.push(l)));
+        assert!(general.0.as_ref().is_ok_and(|&n| n > 0), "seed {seed}: {:?}", general.0);
+        assert!(!general.1.is_empty(), "seed {seed}");
+        assert!(general.2.as_ref().is_ok_and(|s| !s.is_empty()), "seed {seed}: {:?}", general.2.as_ref().err());
+        for threads in [1, 3] {
+            let options = StreamOptions { threads, ..StreamOptions::default() };
+            let typed = outcome(|b, bad| stream_event_batches_with(ok(batches.clone()), b, &options, |l| bad.push(l)));
+            assert_eq!(typed.0, general.0, "seed {seed}, {threads} threads");
+            // Compared as text, as a NaN in an error is not equal to itself.
+            assert_eq!(format!("{:?}", typed.1), format!("{:?}", general.1), "seed {seed}, {threads} threads");
+            assert!(typed.2 == general.2, "seed {seed}, {threads} threads: the stores differ");
+        }
+    }
+}
+
+#[test]
+fn the_typed_path_stops_where_the_general_one_does() {
+    let mut draw = Draw(7);
+    let rows = random_rows(&mut draw, 300, 7);
+    let batches: Vec<Result<RecordBatch, String>> = random_batches(&mut draw, &rows).into_iter().map(Ok).collect();
+    let odd = batch(vec![("member", text_column(&[Some("E001".into())], 0)), ("colour", text_column(&[None], 0))]);
+    let failed = Err("page gone".to_owned());
+    for (at, stop) in [(3, Ok(odd)), (6, failed.clone()), (0, failed)] {
+        let mut these = batches.clone();
+        these.insert(at, stop);
+        let general = outcome(|b, bad| stream_event_batches_general(these.clone(), b, |l| bad.push(l)));
+        assert!(general.0.is_err());
+        for threads in [1, 2, 3, 8] {
+            let options = StreamOptions { threads, ..StreamOptions::default() };
+            let typed = outcome(|b, bad| stream_event_batches_with(these.clone(), b, &options, |l| bad.push(l)));
+            assert_eq!(typed.0, general.0, "{threads} threads");
+            assert_eq!(format!("{:?}", typed.1), format!("{:?}", general.1), "{threads} threads");
+            assert!(typed.2 == general.2, "{threads} threads: the stores differ");
+        }
+    }
+}
+
+#[test]
+fn the_fast_paths_years_are_those_of_its_constant() {
+    let first = chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc();
+    let last = chrono::NaiveDate::from_ymd_opt(2199, 12, 31).unwrap().and_hms_opt(23, 59, 59).unwrap().and_utc();
+    assert_eq!(typed::INSTANT_SECONDS, first.timestamp()..=last.timestamp());
+}
+
+#[test]
+fn timestamps_past_what_a_text_can_say_are_bad_rows_on_both_paths() {
+    let n = 6;
+    let seconds = arrow_array::TimestampSecondArray::from(vec![
+        i64::MAX,
+        i64::MIN,
+        300_000_000_000,
+        -70_000_000_000,
+        1_785_747_600,
+        -2_208_988_801,
+    ]);
+    for zoned in [true, false] {
+        let at = if zoned { seconds.clone().with_timezone("UTC") } else { seconds.clone() };
+        let rows = batch(vec![
+            ("member", text_column(&vec![Some("E001".to_owned()); n], 0)),
+            ("at", Arc::new(at) as ArrayRef),
+        ]);
+        let general = outcome(|b, bad| stream_event_batches_general(ok(vec![rows.clone()]), b, |l| bad.push(l)));
+        let typed = outcome(|b, bad| stream_event_batches(ok(vec![rows]), b, |l| bad.push(l)));
+        assert!(general.1.len() >= 2, "zoned {zoned}: {:?}", general.1);
+        assert_eq!((typed.0, typed.1), (general.0, general.1));
+        assert!(typed.2 == general.2);
+    }
+}

@@ -1,0 +1,801 @@
+//! The typed fast path of the Arrow event reader: timestamps read as instants, numbers as
+//! numbers, members found by uuid or once per distinct key, kinds cached, on several threads.
+//!
+//! A row the fast path cannot settle (a null where a value is required, a value out of range, an
+//! unknown member, a type it does not read) goes to the general path of [`super`], which reads
+//! its values as the CSV reader reads their text: it stores the row or says what is wrong, so the
+//! store and the bad rows are those of the general path alone.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::hash::BuildHasherDefault;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, TimestampMicrosecondType,
+    TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType, UInt8Type, UInt16Type, UInt32Type,
+    UInt64Type,
+};
+use arrow_array::{Array, GenericStringArray, RecordBatch, StringViewArray};
+use arrow_schema::{DataType, TimeUnit};
+use teichaku_model::{MemberId, TaskCategory, ToolId};
+
+use super::{Cells, EVENT_ROLES, batch_cells};
+use crate::fast;
+use crate::store::{EventStoreBuilder, MAX_EVENT_MINUTES, NO_SAVED, Row};
+use crate::stream::{BadLine, CSV_COLUMNS, Columns, LineError, StreamError};
+
+/// Streams event batches on `threads` threads: up to `threads` batches are parsed at once, each
+/// into the partial builder of its thread, while the caller's thread takes the next ones from
+/// `batches`; the bad rows are handed over in order and numbered across the batches, and the
+/// partial builders absorbed into `builder` at the end, also when the stream stops.
+pub(super) fn stream_events<E: fmt::Display>(
+    batches: impl IntoIterator<Item = Result<RecordBatch, E>>,
+    builder: &mut EventStoreBuilder,
+    columns: &Columns,
+    threads: usize,
+    on_bad_row: &mut dyn FnMut(BadLine),
+) -> Result<u64, StreamError> {
+    let threads = threads.clamp(1, MAX_THREADS);
+    let shared = Shared::new(builder, columns);
+    let mut workers: Vec<Worker> = (0..threads).map(|_| Worker::new(builder.partial())).collect();
+    let mut batches = batches.into_iter();
+    let mut rows = 0u64;
+    let mut stored = 0u64;
+    let mut group = Group::read(&mut batches, threads, rows);
+    let result = loop {
+        let more = group.stop.is_none() && !group.ended;
+        let after = rows + group.rows;
+        let (parsed, next) = if threads == 1 {
+            let parsed = group.batches.iter().map(|b| workers.first_mut().map(|w| w.parse(&shared, b))).collect();
+            (parsed, more.then(|| Group::read(&mut batches, threads, after)))
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = workers
+                    .iter_mut()
+                    .zip(&group.batches)
+                    .map(|(worker, batch)| {
+                        let shared = &shared;
+                        scope.spawn(move || worker.parse(shared, batch))
+                    })
+                    .collect();
+                let next = more.then(|| Group::read(&mut batches, threads, after));
+                let parsed: Vec<Option<Parsed>> = handles.into_iter().map(|h| h.join().ok()).collect();
+                (parsed, next)
+            })
+        };
+        let mut failed = None;
+        for p in parsed {
+            let Some(p) = p else {
+                failed = Some(StreamError::Read { line: rows + 1, problem: "a reading thread stopped".into() });
+                break;
+            };
+            for (at, error) in p.bad {
+                on_bad_row(BadLine { line: rows + at, error });
+            }
+            rows += p.rows;
+            stored += p.stored;
+        }
+        if let Some(e) = failed.or(group.stop) {
+            break Err(e);
+        }
+        if group.ended {
+            break Ok(stored);
+        }
+        group = next.unwrap_or_default();
+    };
+    for worker in workers {
+        builder.absorb(worker.builder);
+    }
+    result
+}
+
+/// The most threads a stream is parsed on.
+const MAX_THREADS: usize = 256;
+
+/// Batches taken to be parsed at once, one per thread, with why the taking stopped.
+#[derive(Default)]
+struct Group {
+    batches: Vec<RecordBatch>,
+    /// Their rows.
+    rows: u64,
+    /// The batch after them failed or has unusable columns.
+    stop: Option<StreamError>,
+    /// The batches ended with these.
+    ended: bool,
+}
+
+impl Group {
+    /// Up to `threads` batches, the first after `rows_before` rows; a batch whose columns are
+    /// unusable ends the group with its error, as the general path stops on it.
+    fn read<E: fmt::Display>(
+        batches: &mut impl Iterator<Item = Result<RecordBatch, E>>,
+        threads: usize,
+        rows_before: u64,
+    ) -> Self {
+        let mut group = Self { batches: Vec::with_capacity(threads), ..Self::default() };
+        while group.batches.len() < threads {
+            let line = rows_before + group.rows + 1;
+            match batches.next() {
+                None => {
+                    group.ended = true;
+                    break;
+                }
+                Some(Err(e)) => {
+                    group.stop = Some(StreamError::Read { line, problem: e.to_string() });
+                    break;
+                }
+                Some(Ok(batch)) => {
+                    if let Err(e) = batch_cells(&batch, &CSV_COLUMNS, 2, &EVENT_ROLES) {
+                        group.stop = Some(e);
+                        break;
+                    }
+                    group.rows += batch.num_rows() as u64;
+                    group.batches.push(batch);
+                }
+            }
+        }
+        group
+    }
+}
+
+/// What one batch gave.
+#[derive(Default)]
+struct Parsed {
+    rows: u64,
+    stored: u64,
+    /// The bad rows, by their number within the batch (from 1).
+    bad: Vec<(u64, LineError)>,
+}
+
+/// What every thread reads with: the CSV columns, members by uuid, the organisation's offset.
+struct Shared<'a> {
+    columns: &'a Columns,
+    members: UuidTable,
+    offset_seconds: i64,
+    member_count: u32,
+}
+
+impl<'a> Shared<'a> {
+    fn new(builder: &EventStoreBuilder, columns: &'a Columns) -> Self {
+        let count = builder.member_count();
+        let members =
+            UuidTable::new(builder.member_ids().filter(|&(_, n)| n < count).map(|(id, n)| (id.as_uuid().as_u128(), n)));
+        Self { columns, members, offset_seconds: builder.offset_seconds(), member_count: count }
+    }
+}
+
+/// A member not found by the fast path.
+const NO_MEMBER: u32 = u32::MAX;
+
+/// A dictionary value not yet looked up.
+const UNSEEN: u32 = u32::MAX - 1;
+
+/// The most member keys and kinds a worker remembers by their text.
+const MAX_CACHED: usize = 1 << 20;
+
+type Fnv = BuildHasherDefault<FnvHasher>;
+
+/// One thread's reading state: its partial builder, members by key text and kinds by text.
+struct Worker {
+    builder: EventStoreBuilder,
+    keys: HashMap<Box<str>, u32, Fnv>,
+    numbers: HashMap<i128, u32, Fnv>,
+    kinds: KindCache,
+    /// Each row's member in the batch, [`NO_MEMBER`] when the fast path did not find it.
+    members: Vec<u32>,
+}
+
+impl Worker {
+    fn new(builder: EventStoreBuilder) -> Self {
+        Self {
+            builder,
+            keys: HashMap::default(),
+            numbers: HashMap::default(),
+            kinds: KindCache::default(),
+            members: Vec::new(),
+        }
+    }
+
+    /// Parses one batch: each row on the fast path, or the general path when the fast one
+    /// cannot settle it.
+    fn parse(&mut self, shared: &Shared<'_>, batch: &RecordBatch) -> Parsed {
+        let n = batch.num_rows();
+        let mut parsed = Parsed { rows: n as u64, ..Parsed::default() };
+        let column = |name: &str| batch.column_by_name(name).map(|a| a.as_ref());
+        self.find_members(shared, column("member"), n);
+        let at = Instants::of(column("at"));
+        let minutes = Numbers::of(column("minutes"));
+        let saved = Numbers::of(column("saved_minutes"));
+        let task = Texts::of_column(column("task"));
+        let tool = Texts::of_column(column("tool"));
+        let mut kinds = DictKinds::of(&task, &tool);
+        let mut general: Option<Vec<Option<Cells<'_>>>> = None;
+        let members = std::mem::take(&mut self.members);
+        for (row, &member) in members.iter().enumerate() {
+            let fast = (member != NO_MEMBER)
+                .then(|| {
+                    let (day, millis) = at.local(row, shared.offset_seconds)?;
+                    let minutes = minutes.centi(row, 0)?;
+                    let saved = saved.centi(row, NO_SAVED)?;
+                    let kind = kinds.kind(row, &task, &tool, &mut self.kinds, &mut self.builder)?;
+                    Some(Row { day, millis, minutes, saved, kind: kind.min(u32::from(u16::MAX)) as u16, member: 0 })
+                })
+                .flatten();
+            let outcome = match fast {
+                Some(r) => {
+                    self.builder.push_row(member, r);
+                    Ok(())
+                }
+                None => self.general(shared, batch, &mut general, row),
+            };
+            match outcome {
+                Ok(()) => parsed.stored += 1,
+                Err(error) => parsed.bad.push((row as u64 + 1, error)),
+            }
+        }
+        self.members = members;
+        parsed
+    }
+
+    /// Reads row `row` on the general path, as the CSV reader reads its values' text.
+    fn general<'b>(
+        &mut self,
+        shared: &Shared<'_>,
+        batch: &'b RecordBatch,
+        cells: &mut Option<Vec<Option<Cells<'b>>>>,
+        row: usize,
+    ) -> Result<(), LineError> {
+        let cells = match cells {
+            Some(cells) => cells,
+            // The columns were checked before the batch was handed over, so this does not fail.
+            None => cells.insert(batch_cells(batch, &CSV_COLUMNS, 2, &EVENT_ROLES).unwrap_or_default()),
+        };
+        let texts: Vec<Option<std::borrow::Cow<'_, str>>> =
+            cells.iter().map(|c| c.as_ref().and_then(|c| c(row))).collect();
+        let record: Vec<&str> = texts.iter().map(|t| t.as_deref().unwrap_or_default()).collect();
+        shared.columns.push(&record, &mut self.builder)
+    }
+
+    /// Fills [`Worker::members`] with each row's member number: canonical uuids looked up in
+    /// the table (parsed first, then looked up in a loop of their own, so that the cache misses
+    /// overlap), other keys once per distinct text or dictionary value.
+    fn find_members(&mut self, shared: &Shared<'_>, array: Option<&dyn Array>, n: usize) {
+        self.members.clear();
+        self.members.resize(n, NO_MEMBER);
+        let Some(array) = array else { return };
+        let count = shared.member_count;
+        let builder = &self.builder;
+        let keys = &mut self.keys;
+        let mut by_text = |text: &str| -> u32 {
+            if let Some(&m) = keys.get(text) {
+                return m;
+            }
+            let m = member_of_key(text, builder, count);
+            if m != NO_MEMBER && keys.len() < MAX_CACHED {
+                keys.insert(text.into(), m);
+            }
+            m
+        };
+        let mut by_uuid_or_text = |text: &str| match fast::uuid(text.as_bytes()) {
+            Some(id) => shared.members.get(id).unwrap_or(NO_MEMBER),
+            None => by_text(text),
+        };
+        if let Some(texts) = Strings::of(array) {
+            // Uuids first, then their look-ups.
+            let mut ids: Vec<Option<u128>> = Vec::with_capacity(n);
+            ids.extend((0..n).map(|row| texts.get(row).and_then(|t| fast::uuid(t.as_bytes()))));
+            for ((slot, id), row) in self.members.iter_mut().zip(&ids).zip(0..) {
+                *slot = match id {
+                    Some(id) => shared.members.get(*id).unwrap_or(NO_MEMBER),
+                    None => texts.get(row).map_or(NO_MEMBER, &mut by_text),
+                };
+            }
+        } else if let Some(dictionary) = array.as_any_dictionary_opt() {
+            // Without values every key is null (and `normalized_keys` would panic).
+            let Some(values) = Strings::of(dictionary.values().as_ref()).filter(|v| v.len() > 0) else { return };
+            let valid = dictionary.keys();
+            let mut found = vec![UNSEEN; values.len()];
+            for ((slot, key), row) in self.members.iter_mut().zip(dictionary.normalized_keys()).zip(0..) {
+                if !valid.is_valid(row) {
+                    continue;
+                }
+                let Some(m) = found.get_mut(key) else { continue };
+                if *m == UNSEEN {
+                    *m = values.get(key).map_or(NO_MEMBER, &mut by_uuid_or_text);
+                }
+                *slot = *m;
+            }
+        } else {
+            let numbers = &mut self.numbers;
+            let Some(integers) = Integers::of(array) else { return };
+            for (row, slot) in self.members.iter_mut().enumerate() {
+                let Some(value) = integers.get(row) else { continue };
+                *slot = match numbers.get(&value) {
+                    Some(&m) => m,
+                    None => {
+                        let m = member_of_key(&value.to_string(), builder, count);
+                        if m != NO_MEMBER && numbers.len() < MAX_CACHED {
+                            numbers.insert(value, m);
+                        }
+                        m
+                    }
+                };
+            }
+        }
+    }
+}
+
+/// The number of the member keyed `text` (trimmed, a uuid or the organisation's own key), as
+/// the general path finds it; [`NO_MEMBER`] when it does not (the general path says why).
+fn member_of_key(text: &str, builder: &EventStoreBuilder, count: u32) -> u32 {
+    let text = text.trim();
+    if text.is_empty() {
+        return NO_MEMBER;
+    }
+    let Ok(id) = MemberId::from_ref(text) else { return NO_MEMBER };
+    builder.member_number(&id).ok().filter(|&m| m < count).unwrap_or(NO_MEMBER)
+}
+
+/// A text column of any of Arrow's three layouts.
+enum Strings<'a> {
+    Small(&'a GenericStringArray<i32>),
+    Large(&'a GenericStringArray<i64>),
+    View(&'a StringViewArray),
+}
+
+impl<'a> Strings<'a> {
+    fn of(array: &'a dyn Array) -> Option<Self> {
+        Some(match array.data_type() {
+            DataType::Utf8 => Self::Small(array.as_string::<i32>()),
+            DataType::LargeUtf8 => Self::Large(array.as_string::<i64>()),
+            DataType::Utf8View => Self::View(array.as_string_view()),
+            _ => return None,
+        })
+    }
+
+    /// The text of row `row`, `None` if null.
+    #[inline(always)]
+    fn get(&self, row: usize) -> Option<&'a str> {
+        match self {
+            Self::Small(a) => (row < a.len() && a.is_valid(row)).then(|| a.value(row)),
+            Self::Large(a) => (row < a.len() && a.is_valid(row)).then(|| a.value(row)),
+            Self::View(a) => (row < a.len() && a.is_valid(row)).then(|| a.value(row)),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Self::Small(a) => a.len(),
+            Self::Large(a) => a.len(),
+            Self::View(a) => a.len(),
+        }
+    }
+}
+
+/// An integer column of any width, as wide integers.
+struct Integers<'a> {
+    array: &'a dyn Array,
+}
+
+impl<'a> Integers<'a> {
+    fn of(array: &'a dyn Array) -> Option<Self> {
+        array.data_type().is_integer().then_some(Self { array })
+    }
+
+    /// The value of row `row`, `None` if null.
+    fn get(&self, row: usize) -> Option<i128> {
+        let a = self.array;
+        if row >= a.len() || !a.is_valid(row) {
+            return None;
+        }
+        Some(match a.data_type() {
+            DataType::Int8 => i128::from(a.as_primitive::<Int8Type>().value(row)),
+            DataType::Int16 => i128::from(a.as_primitive::<Int16Type>().value(row)),
+            DataType::Int32 => i128::from(a.as_primitive::<Int32Type>().value(row)),
+            DataType::Int64 => i128::from(a.as_primitive::<Int64Type>().value(row)),
+            DataType::UInt8 => i128::from(a.as_primitive::<UInt8Type>().value(row)),
+            DataType::UInt16 => i128::from(a.as_primitive::<UInt16Type>().value(row)),
+            DataType::UInt32 => i128::from(a.as_primitive::<UInt32Type>().value(row)),
+            DataType::UInt64 => i128::from(a.as_primitive::<UInt64Type>().value(row)),
+            _ => return None,
+        })
+    }
+}
+
+/// The first and last seconds (1900-01-01T00:00:00 and 2199-12-31T23:59:59) of the instants
+/// the fast path reads; the general path reads the others.
+pub(super) const INSTANT_SECONDS: std::ops::RangeInclusive<i64> = -2_208_988_800..=7_258_118_399;
+
+/// The `at` column as the fast path reads it.
+enum Instants<'a> {
+    /// Arrow timestamps: the values, in units of `1 / per_second` seconds; with a time zone
+    /// instants, without one wall-clock times in the organisation's offset.
+    Stamps { values: &'a [i64], array: &'a dyn Array, per_second: i64, zoned: bool },
+    /// RFC 3339 text.
+    Text(Strings<'a>),
+    /// Anything else, read by the general path.
+    Other,
+}
+
+impl<'a> Instants<'a> {
+    fn of(array: Option<&'a dyn Array>) -> Self {
+        let Some(array) = array else { return Self::Other };
+        match array.data_type() {
+            DataType::Timestamp(unit, zone) => {
+                let (values, per_second): (&[i64], i64) = match unit {
+                    TimeUnit::Second => (array.as_primitive::<TimestampSecondType>().values(), 1),
+                    TimeUnit::Millisecond => (array.as_primitive::<TimestampMillisecondType>().values(), 1_000),
+                    TimeUnit::Microsecond => (array.as_primitive::<TimestampMicrosecondType>().values(), 1_000_000),
+                    TimeUnit::Nanosecond => (array.as_primitive::<TimestampNanosecondType>().values(), 1_000_000_000),
+                };
+                Self::Stamps { values, array, per_second, zoned: zone.is_some() }
+            }
+            _ => Strings::of(array).map_or(Self::Other, Self::Text),
+        }
+    }
+
+    /// Row `row`'s local day number and milliseconds into it, in an organisation
+    /// `offset_seconds` east of UTC.
+    #[inline]
+    fn local(&self, row: usize, offset_seconds: i64) -> Option<(i32, u32)> {
+        match self {
+            Self::Stamps { values, array, per_second, zoned } => {
+                let value = *values.get(row)?;
+                if !array.is_valid(row) {
+                    return None;
+                }
+                let seconds = value.div_euclid(*per_second);
+                if !INSTANT_SECONDS.contains(&seconds) {
+                    return None;
+                }
+                let nanos = value.rem_euclid(*per_second) * (1_000_000_000 / per_second);
+                let local = if *zoned { seconds + offset_seconds } else { seconds };
+                let day = i32::try_from(local.div_euclid(86_400)).ok()?;
+                let millis = local.rem_euclid(86_400) * 1_000 + nanos / 1_000_000;
+                Some((day, u32::try_from(millis).ok()?.min(86_399_999)))
+            }
+            Self::Text(texts) => fast::timestamp(texts.get(row)?.as_bytes(), offset_seconds),
+            Self::Other => None,
+        }
+    }
+}
+
+/// A minutes column as the fast path reads it.
+enum Numbers<'a> {
+    /// No such column: every value missing.
+    Absent,
+    Float64 {
+        values: &'a [f64],
+        array: &'a dyn Array,
+    },
+    /// Floats of 32 bits, integers: read one value at a time.
+    Other(&'a dyn Array),
+    /// Text with at most two decimals.
+    Text(Strings<'a>),
+    /// A type read by the general path.
+    Unread,
+}
+
+impl<'a> Numbers<'a> {
+    fn of(array: Option<&'a dyn Array>) -> Self {
+        let Some(array) = array else { return Self::Absent };
+        match array.data_type() {
+            DataType::Float64 => Self::Float64 { values: array.as_primitive::<Float64Type>().values(), array },
+            DataType::Float32 => Self::Other(array),
+            t if t.is_integer() => Self::Other(array),
+            _ => Strings::of(array).map_or(Self::Unread, Self::Text),
+        }
+    }
+
+    /// Row `row`'s minutes in hundredths, `missing` for a missing value; `None` when the
+    /// general path must read it.
+    #[inline]
+    fn centi(&self, row: usize, missing: u32) -> Option<u32> {
+        let value = match self {
+            Self::Absent => return Some(missing),
+            Self::Float64 { values, array } => {
+                let value = *values.get(row)?;
+                if !array.is_valid(row) || value.is_nan() {
+                    return Some(missing);
+                }
+                value
+            }
+            Self::Other(array) => {
+                if row >= array.len() {
+                    return None;
+                }
+                if !array.is_valid(row) {
+                    return Some(missing);
+                }
+                match array.data_type() {
+                    // As the general path writes it, then reads the text.
+                    DataType::Float32 => {
+                        let value = array.as_primitive::<Float32Type>().value(row);
+                        if value.is_nan() {
+                            return Some(missing);
+                        }
+                        value.to_string().parse::<f64>().ok()?
+                    }
+                    // Rust's conversion rounds to the nearest float as reading the digits does.
+                    _ => Integers::of(*array)?.get(row)? as f64,
+                }
+            }
+            Self::Text(texts) => match texts.get(row) {
+                None | Some("") => return Some(missing),
+                Some(text) => return fast::centi(text.as_bytes()),
+            },
+            Self::Unread => return None,
+        };
+        // As `EventStoreBuilder::push_parts` reads it.
+        (0.0..=MAX_EVENT_MINUTES).contains(&value).then(|| (value * 100.0).round() as u32)
+    }
+}
+
+/// A task or tool column as the fast path reads it.
+enum Texts<'a> {
+    Absent,
+    Plain(Strings<'a>),
+    /// Dictionary-encoded text: each row's key, the values.
+    Dictionary {
+        keys: Vec<usize>,
+        array: &'a dyn Array,
+        values: Strings<'a>,
+    },
+    /// A type read by the general path.
+    Unread,
+}
+
+impl<'a> Texts<'a> {
+    fn of_column(array: Option<&'a dyn Array>) -> Self {
+        let Some(array) = array else { return Self::Absent };
+        if let Some(strings) = Strings::of(array) {
+            return Self::Plain(strings);
+        }
+        let Some(dictionary) = array.as_any_dictionary_opt() else { return Self::Unread };
+        match Strings::of(dictionary.values().as_ref()) {
+            // Without values every key is null: every value missing.
+            Some(values) if values.len() == 0 => Self::Absent,
+            Some(values) => Self::Dictionary { keys: dictionary.normalized_keys(), array, values },
+            None => Self::Unread,
+        }
+    }
+
+    /// Row `row`'s text, empty when missing; `None` when the general path must read it.
+    #[inline(always)]
+    fn get(&self, row: usize) -> Option<&'a [u8]> {
+        match self {
+            Self::Absent => Some(&[]),
+            Self::Plain(strings) => Some(strings.get(row).map_or(&[][..], str::as_bytes)),
+            Self::Dictionary { keys, array, values } => {
+                if !array.is_valid(row) {
+                    return Some(&[]);
+                }
+                Some(values.get(*keys.get(row)?).map_or(&[][..], str::as_bytes))
+            }
+            Self::Unread => None,
+        }
+    }
+
+    /// Row `row`'s place among the column's distinct values (0 for a missing value, then
+    /// 1 + the dictionary key), with their number; `None` unless the column is absent or a
+    /// dictionary.
+    #[inline]
+    fn place(&self, row: usize) -> Option<usize> {
+        match self {
+            Self::Absent => Some(0),
+            Self::Dictionary { keys, array, .. } => Some(if array.is_valid(row) { keys.get(row)? + 1 } else { 0 }),
+            _ => None,
+        }
+    }
+
+    fn places(&self) -> Option<usize> {
+        match self {
+            Self::Absent => Some(1),
+            Self::Dictionary { values, .. } => Some(values.len() + 1),
+            _ => None,
+        }
+    }
+}
+
+/// Kinds by the places of a batch's task and tool values, when both columns are absent or
+/// dictionaries (then a row's kind is one look-up); otherwise kinds by text.
+struct DictKinds {
+    /// By task place times the tool places plus tool place: [`UNSEEN`], [`NO_MEMBER`] for a
+    /// pair the general path must read, or the kind.
+    kinds: Option<(Vec<u32>, usize)>,
+}
+
+/// The most (task, tool) pairs of dictionary values a batch's kinds are kept for.
+const MAX_DICT_KINDS: usize = 1 << 16;
+
+impl DictKinds {
+    fn of(task: &Texts<'_>, tool: &Texts<'_>) -> Self {
+        let kinds = match (task.places(), tool.places()) {
+            (Some(a), Some(b)) if a.saturating_mul(b) <= MAX_DICT_KINDS => Some((vec![UNSEEN; a * b], b)),
+            _ => None,
+        };
+        Self { kinds }
+    }
+
+    /// Row `row`'s kind in `builder`, `None` when its task or tool is not a slug.
+    #[inline]
+    fn kind(
+        &mut self,
+        row: usize,
+        task: &Texts<'_>,
+        tool: &Texts<'_>,
+        cache: &mut KindCache,
+        builder: &mut EventStoreBuilder,
+    ) -> Option<u32> {
+        let Some((kinds, width)) = &mut self.kinds else {
+            return cache.kind(task.get(row)?, tool.get(row)?, builder);
+        };
+        let slot = kinds.get_mut(task.place(row)? * *width + tool.place(row)?)?;
+        if *slot == UNSEEN {
+            *slot = cache.kind(task.get(row)?, tool.get(row)?, builder).unwrap_or(NO_MEMBER);
+        }
+        (*slot != NO_MEMBER).then_some(*slot)
+    }
+}
+
+/// Task-and-tool kinds by their raw text, so a row's kind costs a comparison or a hash, not a
+/// slug check and a map of owned names.
+#[derive(Default)]
+struct KindCache {
+    /// Scratch: the task's bytes, a 0xff byte (never in UTF-8), the tool's bytes.
+    key: Vec<u8>,
+    /// The first kinds met, each with the hash of its key, searched in order by hash.
+    few: Vec<(u64, Vec<u8>, u32)>,
+    /// The kinds met after them.
+    many: HashMap<Vec<u8>, u32, Fnv>,
+}
+
+/// The kinds a [`KindCache`] searches in order before it hashes.
+const FEW_KINDS: usize = 16;
+
+impl KindCache {
+    /// The kind of raw `task` and `tool` texts (empty for none) in `builder`, each trimmed;
+    /// `None` when either is not a slug (the general path then says why).
+    #[inline]
+    fn kind(&mut self, task: &[u8], tool: &[u8], builder: &mut EventStoreBuilder) -> Option<u32> {
+        let hash = kind_hash(task, tool);
+        let is = |key: &[u8]| {
+            key.len() == task.len() + 1 + tool.len()
+                && key.get(..task.len()).is_some_and(|k| same(k, task))
+                && key.get(task.len() + 1..).is_some_and(|k| same(k, tool))
+        };
+        if let Some((_, _, kind)) = self.few.iter().find(|(h, key, _)| *h == hash && is(key)) {
+            return Some(*kind);
+        }
+        self.key.clear();
+        self.key.extend_from_slice(task);
+        self.key.push(0xff);
+        self.key.extend_from_slice(tool);
+        if let Some(&kind) = self.many.get(&self.key) {
+            return Some(kind);
+        }
+        let (task, tool) = (trimmed(task)?, trimmed(tool)?);
+        let task = if task.is_empty() { None } else { Some(TaskCategory::new(task).ok()?) };
+        let tool = if tool.is_empty() { None } else { Some(ToolId::new(tool).ok()?) };
+        let kind = builder.kind_number(task.as_ref(), tool.as_ref());
+        if self.few.len() < FEW_KINDS {
+            self.few.push((hash, self.key.clone(), kind));
+        } else if self.many.len() < MAX_CACHED {
+            self.many.insert(self.key.clone(), kind);
+        }
+        Some(kind)
+    }
+}
+
+/// Whether two short byte strings are equal, compared byte by byte in line rather than with a
+/// call to `memcmp`.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// `raw` as text, trimmed; `None` if it is not UTF-8.
+fn trimmed(raw: &[u8]) -> Option<&str> {
+    std::str::from_utf8(raw).ok().map(str::trim)
+}
+
+/// FNV-1a of `task`, a 0xff byte and `tool`: the hash of a [`KindCache`] key, computed without
+/// building the key.
+#[inline]
+fn kind_hash(task: &[u8], tool: &[u8]) -> u64 {
+    let mut hasher = FnvHasher::default();
+    for &b in task.iter().chain(&[0xff]).chain(tool) {
+        hasher.byte(b);
+    }
+    hasher.0
+}
+
+/// FNV-1a: a fixed hash (no random seed) for the caches of short keys.
+struct FnvHasher(u64);
+
+impl Default for FnvHasher {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl FnvHasher {
+    #[inline]
+    fn byte(&mut self, b: u8) {
+        self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+}
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.byte(b);
+        }
+    }
+}
+
+/// Member numbers by uuid, in one flat open-addressing table at most half full: a look-up reads
+/// one slot (the uuid and the number side by side). The hash is fixed (no random seed).
+struct UuidTable {
+    /// The uuid's high and low halves and the number; [`EMPTY`] in the number marks a free slot.
+    slots: Vec<[u64; 3]>,
+    mask: usize,
+}
+
+/// The number word of a free [`UuidTable`] slot.
+const EMPTY: u64 = u64::MAX;
+
+impl UuidTable {
+    fn new(members: impl Iterator<Item = (u128, u32)>) -> Self {
+        let members: Vec<(u128, u32)> = members.collect();
+        let size = (members.len() * 2).next_power_of_two().max(16);
+        let mut table = Self { slots: vec![[0, 0, EMPTY]; size], mask: size - 1 };
+        for (id, number) in members {
+            let (high, low) = halves(id);
+            let mut at = table.home(id);
+            while let Some(slot) = table.slots.get_mut(at) {
+                if slot[2] == EMPTY || (slot[0], slot[1]) == (high, low) {
+                    *slot = [high, low, u64::from(number)];
+                    break;
+                }
+                at = (at + 1) & table.mask;
+            }
+        }
+        table
+    }
+
+    #[inline]
+    fn home(&self, id: u128) -> usize {
+        let (high, low) = halves(id);
+        let folded = high ^ low.rotate_left(32);
+        ((folded ^ (folded >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & self.mask
+    }
+
+    #[inline]
+    fn get(&self, id: u128) -> Option<u32> {
+        let (high, low) = halves(id);
+        let mut at = self.home(id);
+        // At most half the slots are taken, so a free one ends every probe.
+        loop {
+            let &[h, l, number] = self.slots.get(at)?;
+            if number == EMPTY {
+                return None;
+            }
+            if h == high && l == low {
+                return u32::try_from(number).ok();
+            }
+            at = (at + 1) & self.mask;
+        }
+    }
+}
+
+/// A uuid's high and low 64 bits.
+#[inline]
+fn halves(id: u128) -> (u64, u64) {
+    ((id >> 64) as u64, id as u64)
+}
