@@ -46,6 +46,7 @@ mod effect;
 mod fast;
 mod figure;
 mod kpis;
+mod lookup;
 mod outcomes;
 mod partial;
 mod records;

@@ -18,10 +18,11 @@ use arrow_array::types::{
 };
 use arrow_array::{Array, GenericStringArray, RecordBatch, StringViewArray};
 use arrow_schema::{DataType, TimeUnit};
-use teichaku_model::{MemberId, TaskCategory, ToolId};
+use teichaku_model::MemberId;
 
 use super::{Cells, EVENT_ROLES, batch_cells};
 use crate::fast;
+use crate::lookup::{KindCache, MemberTable};
 use crate::store::{EventStoreBuilder, MAX_EVENT_MINUTES, NO_SAVED, Row};
 use crate::stream::{BadLine, CSV_COLUMNS, Columns, LineError, StreamError};
 
@@ -151,7 +152,7 @@ struct Parsed {
 /// What every thread reads with: the CSV columns, members by uuid, the organisation's offset.
 struct Shared<'a> {
     columns: &'a Columns,
-    members: UuidTable,
+    members: MemberTable,
     offset_seconds: i64,
     member_count: u32,
 }
@@ -159,8 +160,9 @@ struct Shared<'a> {
 impl<'a> Shared<'a> {
     fn new(builder: &EventStoreBuilder, columns: &'a Columns) -> Self {
         let count = builder.member_count();
-        let members =
-            UuidTable::new(builder.member_ids().filter(|&(_, n)| n < count).map(|(id, n)| (id.as_uuid().as_u128(), n)));
+        let members = MemberTable::new(
+            builder.member_ids().filter(|&(_, n)| n < count).map(|(id, n)| (id.as_uuid().as_u128(), n)),
+        );
         Self { columns, members, offset_seconds: builder.offset_seconds(), member_count: count }
     }
 }
@@ -639,78 +641,6 @@ impl DictKinds {
     }
 }
 
-/// Task-and-tool kinds by their raw text, so a row's kind costs a comparison or a hash, not a
-/// slug check and a map of owned names.
-#[derive(Default)]
-struct KindCache {
-    /// Scratch: the task's bytes, a 0xff byte (never in UTF-8), the tool's bytes.
-    key: Vec<u8>,
-    /// The first kinds met, each with the hash of its key, searched in order by hash.
-    few: Vec<(u64, Vec<u8>, u32)>,
-    /// The kinds met after them.
-    many: HashMap<Vec<u8>, u32, Fnv>,
-}
-
-/// The kinds a [`KindCache`] searches in order before it hashes.
-const FEW_KINDS: usize = 16;
-
-impl KindCache {
-    /// The kind of raw `task` and `tool` texts (empty for none) in `builder`, each trimmed;
-    /// `None` when either is not a slug (the general path then says why).
-    #[inline]
-    fn kind(&mut self, task: &[u8], tool: &[u8], builder: &mut EventStoreBuilder) -> Option<u32> {
-        let hash = kind_hash(task, tool);
-        let is = |key: &[u8]| {
-            key.len() == task.len() + 1 + tool.len()
-                && key.get(..task.len()).is_some_and(|k| same(k, task))
-                && key.get(task.len() + 1..).is_some_and(|k| same(k, tool))
-        };
-        if let Some((_, _, kind)) = self.few.iter().find(|(h, key, _)| *h == hash && is(key)) {
-            return Some(*kind);
-        }
-        self.key.clear();
-        self.key.extend_from_slice(task);
-        self.key.push(0xff);
-        self.key.extend_from_slice(tool);
-        if let Some(&kind) = self.many.get(&self.key) {
-            return Some(kind);
-        }
-        let (task, tool) = (trimmed(task)?, trimmed(tool)?);
-        let task = if task.is_empty() { None } else { Some(TaskCategory::new(task).ok()?) };
-        let tool = if tool.is_empty() { None } else { Some(ToolId::new(tool).ok()?) };
-        let kind = builder.kind_number(task.as_ref(), tool.as_ref());
-        if self.few.len() < FEW_KINDS {
-            self.few.push((hash, self.key.clone(), kind));
-        } else if self.many.len() < MAX_CACHED {
-            self.many.insert(self.key.clone(), kind);
-        }
-        Some(kind)
-    }
-}
-
-/// Whether two short byte strings are equal, compared byte by byte in line rather than with a
-/// call to `memcmp`.
-#[inline]
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
-}
-
-/// `raw` as text, trimmed; `None` if it is not UTF-8.
-fn trimmed(raw: &[u8]) -> Option<&str> {
-    std::str::from_utf8(raw).ok().map(str::trim)
-}
-
-/// FNV-1a of `task`, a 0xff byte and `tool`: the hash of a [`KindCache`] key, computed without
-/// building the key.
-#[inline]
-fn kind_hash(task: &[u8], tool: &[u8]) -> u64 {
-    let mut hasher = FnvHasher::default();
-    for &b in task.iter().chain(&[0xff]).chain(tool) {
-        hasher.byte(b);
-    }
-    hasher.0
-}
-
 /// FNV-1a: a fixed hash (no random seed) for the caches of short keys.
 struct FnvHasher(u64);
 
@@ -737,65 +667,4 @@ impl std::hash::Hasher for FnvHasher {
             self.byte(b);
         }
     }
-}
-
-/// Member numbers by uuid, in one flat open-addressing table at most half full: a look-up reads
-/// one slot (the uuid and the number side by side). The hash is fixed (no random seed).
-struct UuidTable {
-    /// The uuid's high and low halves and the number; [`EMPTY`] in the number marks a free slot.
-    slots: Vec<[u64; 3]>,
-    mask: usize,
-}
-
-/// The number word of a free [`UuidTable`] slot.
-const EMPTY: u64 = u64::MAX;
-
-impl UuidTable {
-    fn new(members: impl Iterator<Item = (u128, u32)>) -> Self {
-        let members: Vec<(u128, u32)> = members.collect();
-        let size = (members.len() * 2).next_power_of_two().max(16);
-        let mut table = Self { slots: vec![[0, 0, EMPTY]; size], mask: size - 1 };
-        for (id, number) in members {
-            let (high, low) = halves(id);
-            let mut at = table.home(id);
-            while let Some(slot) = table.slots.get_mut(at) {
-                if slot[2] == EMPTY || (slot[0], slot[1]) == (high, low) {
-                    *slot = [high, low, u64::from(number)];
-                    break;
-                }
-                at = (at + 1) & table.mask;
-            }
-        }
-        table
-    }
-
-    #[inline]
-    fn home(&self, id: u128) -> usize {
-        let (high, low) = halves(id);
-        let folded = high ^ low.rotate_left(32);
-        ((folded ^ (folded >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & self.mask
-    }
-
-    #[inline]
-    fn get(&self, id: u128) -> Option<u32> {
-        let (high, low) = halves(id);
-        let mut at = self.home(id);
-        // At most half the slots are taken, so a free one ends every probe.
-        loop {
-            let &[h, l, number] = self.slots.get(at)?;
-            if number == EMPTY {
-                return None;
-            }
-            if h == high && l == low {
-                return u32::try_from(number).ok();
-            }
-            at = (at + 1) & self.mask;
-        }
-    }
-}
-
-/// A uuid's high and low 64 bits.
-#[inline]
-fn halves(id: u128) -> (u64, u64) {
-    ((id >> 64) as u64, id as u64)
 }

@@ -1,0 +1,240 @@
+//! Look-ups the event readers share: member numbers by uuid in a flat table, and task-and-tool
+//! kinds by their raw text, so a row costs one probe and a hash rather than a general map and a
+//! slug check.
+
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+use teichaku_model::{TaskCategory, ToolId};
+
+use crate::store::EventStoreBuilder;
+
+/// Member numbers by uuid, in one flat open-addressing table at most half full: a look-up reads
+/// one slot (the uuid and the number side by side), so a file of shuffled members costs one
+/// cache miss a row, not the two of a general hash map. The hash is fixed (no random seed).
+pub(crate) struct MemberTable {
+    /// The uuid's high and low halves and the number; [`EMPTY`] in the number marks a free slot.
+    slots: Vec<[u64; 3]>,
+    mask: usize,
+}
+
+/// The number word of a free [`MemberTable`] slot.
+pub(crate) const EMPTY: u64 = u64::MAX;
+
+impl MemberTable {
+    pub(crate) fn new(members: impl Iterator<Item = (u128, u32)>) -> Self {
+        let members: Vec<(u128, u32)> = members.collect();
+        let size = (members.len() * 2).next_power_of_two().max(16);
+        let mut table = Self { slots: vec![[0, 0, EMPTY]; size], mask: size - 1 };
+        for (id, number) in members {
+            let mut at = table.home(id);
+            while let Some(slot) = table.slots.get_mut(at) {
+                if slot[2] == EMPTY || (slot[0], slot[1]) == halves(id) {
+                    *slot = [halves(id).0, halves(id).1, u64::from(number)];
+                    break;
+                }
+                at = (at + 1) & table.mask;
+            }
+        }
+        table
+    }
+
+    #[inline]
+    fn home(&self, id: u128) -> usize {
+        let (high, low) = halves(id);
+        let folded = high ^ low.rotate_left(32);
+        ((folded ^ (folded >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & self.mask
+    }
+
+    #[inline]
+    pub(crate) fn get(&self, id: u128) -> Option<u32> {
+        let (high, low) = halves(id);
+        let mut at = self.home(id);
+        // At most half the slots are taken, so a free one ends every probe.
+        loop {
+            let &[h, l, number] = self.slots.get(at)?;
+            if number == EMPTY {
+                return None;
+            }
+            if h == high && l == low {
+                return u32::try_from(number).ok();
+            }
+            at = (at + 1) & self.mask;
+        }
+    }
+}
+
+/// A uuid's high and low 64 bits.
+#[inline]
+pub(crate) fn halves(id: u128) -> (u64, u64) {
+    ((id >> 64) as u64, id as u64)
+}
+
+/// Task-and-tool kinds by their raw text, so a row's kind costs a comparison or a hash, not a
+/// slug check and a map of owned names.
+#[derive(Default)]
+pub(crate) struct KindCache {
+    /// Scratch: the task's bytes, a 0xff byte (never in UTF-8), the tool's bytes.
+    key: Vec<u8>,
+    /// Kinds by the top bits of their key's hash, each with that hash and its key: the first
+    /// kind met of each slot (most files have a handful of kinds, which then take a slot each).
+    slots: Vec<Option<(u64, Vec<u8>, u32)>>,
+    /// The kinds met whose slot was taken.
+    many: HashMap<Vec<u8>, u32, BuildHasherDefault<std::collections::hash_map::DefaultHasher>>,
+}
+
+/// The slots of a [`KindCache`], as a power of two.
+pub(crate) const KIND_SLOT_BITS: u32 = 6;
+
+/// The most kinds a [`KindCache`] remembers; past it, kinds are looked up in the builder.
+pub(crate) const MAX_CACHED_KINDS: usize = 4096;
+
+/// The hash of a [`KindCache`] key (`task`, a 0xff byte, `tool`), computed from the two texts
+/// eight bytes at a time without building the key: a slug is a word or two, so a row's kind
+/// costs a few multiplications rather than one a byte. Keys of equal hash are compared byte for
+/// byte, so the hash only has to spread the few kinds of a file.
+#[inline]
+pub(crate) fn kind_hash(task: &[u8], tool: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mix = |hash: u64, word: u64| (hash ^ word).wrapping_mul(K).rotate_left(29);
+    let mut hash = ((task.len() as u64) << 32 | tool.len() as u64).wrapping_mul(K);
+    for text in [task, tool] {
+        let mut words = text.chunks_exact(8);
+        for word in words.by_ref() {
+            hash = mix(hash, word_at(word, 0));
+        }
+        // The bytes left, read as whole words that overlap those already read (no copy, so no
+        // load waits on a store).
+        let n = text.len();
+        let tail = match words.remainder().len() {
+            0 => 0,
+            _ if n >= 8 => word_at(text, n - 8),
+            _ if n >= 4 => u64::from(half_at(text, 0)) | u64::from(half_at(text, n - 4)) << 32,
+            _ => text.iter().fold(0, |word, &b| word << 8 | u64::from(b)),
+        };
+        hash = mix(hash, tail);
+    }
+    hash
+}
+
+/// The eight bytes of `text` from `at`, little-endian (0 past its end).
+#[inline]
+pub(crate) fn word_at(text: &[u8], at: usize) -> u64 {
+    text.get(at..at + 8).and_then(|w| w.try_into().ok()).map_or(0, u64::from_le_bytes)
+}
+
+/// The four bytes of `text` from `at`, little-endian (0 past its end).
+#[inline]
+pub(crate) fn half_at(text: &[u8], at: usize) -> u32 {
+    text.get(at..at + 4).and_then(|w| w.try_into().ok()).map_or(0, u32::from_le_bytes)
+}
+
+impl KindCache {
+    /// The kind of raw `task` and `tool` texts in `builder`, each trimmed; `None` when either is
+    /// not a slug (the general path then says why).
+    #[inline]
+    pub(crate) fn kind(&mut self, task: &[u8], tool: &[u8], builder: &mut EventStoreBuilder) -> Option<u32> {
+        let hash = kind_hash(task, tool);
+        // A key of the same hash is checked byte for byte.
+        let is = |key: &[u8]| {
+            key.len() == task.len() + 1 + tool.len()
+                && key.get(..task.len()).is_some_and(|k| same(k, task))
+                && key.get(task.len() + 1..).is_some_and(|k| same(k, tool))
+        };
+        let slot = (hash >> (u64::BITS - KIND_SLOT_BITS)) as usize;
+        if self.slots.is_empty() {
+            self.slots.resize(1 << KIND_SLOT_BITS, None);
+        }
+        if let Some(Some((h, key, kind))) = self.slots.get(slot) {
+            if *h == hash && is(key) {
+                return Some(*kind);
+            }
+        }
+        self.key.clear();
+        self.key.extend_from_slice(task);
+        self.key.push(0xff);
+        self.key.extend_from_slice(tool);
+        if let Some(&kind) = self.many.get(&self.key) {
+            return Some(kind);
+        }
+        let (task, tool) = (trimmed_text(task)?, trimmed_text(tool)?);
+        let task = if task.is_empty() { None } else { Some(TaskCategory::new(task).ok()?) };
+        let tool = if tool.is_empty() { None } else { Some(ToolId::new(tool).ok()?) };
+        let kind = builder.kind_number(task.as_ref(), tool.as_ref());
+        if let Some(free @ None) = self.slots.get_mut(slot) {
+            *free = Some((hash, self.key.clone(), kind));
+        } else if self.many.len() < MAX_CACHED_KINDS {
+            self.many.insert(self.key.clone(), kind);
+        }
+        Some(kind)
+    }
+}
+
+/// Whether two short byte strings are equal, compared byte by byte in line rather than with a
+/// call to `memcmp`.
+#[inline]
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// `raw` as trimmed text, if UTF-8.
+pub(crate) fn trimmed_text(raw: &[u8]) -> Option<&str> {
+    std::str::from_utf8(raw).ok().map(str::trim)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use teichaku_model::{MemberId, UtcOffset};
+
+    fn builder() -> EventStoreBuilder {
+        EventStoreBuilder::with_members([(MemberId::from_u128(1), 0)].into(), 1, UtcOffset::UTC)
+    }
+
+    /// The cache gives every task and tool the builder's own kind, whatever their length, when
+    /// there are more kinds than slots (so slots are shared and the rest go to the map) and when
+    /// texts differ only past their first word or only in their blanks.
+    #[test]
+    fn the_kind_cache_gives_the_builders_kinds() {
+        let mut cache = KindCache::default();
+        let mut b = builder();
+        let mut texts: Vec<String> = (0..300).map(|i| format!("{}{i}", "t".repeat(i % 19))).collect();
+        texts.extend(["a", "ab", "abc", "abcd", "abcdefgh", "abcdefgi", "abcdefghi", "abcdefghj"].map(String::from));
+        let tools = ["", "x", "tool-12345678"];
+        let mut expected = Vec::new();
+        for round in 0..2 {
+            for (i, task) in texts.iter().enumerate() {
+                let tool = tools[i % 3];
+                let raw_task = if round == 1 && i % 7 == 0 { format!(" {task} ") } else { task.clone() };
+                let kind = cache.kind(raw_task.as_bytes(), tool.as_bytes(), &mut b).unwrap();
+                let task = TaskCategory::new(task).unwrap();
+                let tool = (!tool.is_empty()).then(|| ToolId::new(tool).unwrap());
+                let own = b.kind_number(Some(&task), tool.as_ref());
+                assert_eq!(kind, own, "{task:?} {tool:?}");
+                if round == 0 {
+                    expected.push(kind);
+                } else {
+                    assert_eq!(Some(&kind), expected.get(i));
+                }
+            }
+        }
+        assert!(!cache.many.is_empty(), "some kinds met a taken slot");
+        assert_eq!(cache.kind(b"not a slug", b"", &mut b), None);
+    }
+
+    /// Every member is found under its uuid and no other uuid finds one, in tables whose probes
+    /// run into each other.
+    #[test]
+    fn the_member_table_finds_each_member_and_nothing_else() {
+        for n in [0u32, 1, 7, 100, 5_000] {
+            let id = |i: u32| u128::from(i).wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835) ^ 0x0190;
+            let table = MemberTable::new((0..n).map(|i| (id(i), i * 3)));
+            for i in 0..n {
+                assert_eq!(table.get(id(i)), Some(i * 3));
+            }
+            for i in n..n + 200 {
+                assert_eq!(table.get(id(i)), None);
+            }
+        }
+    }
+}
