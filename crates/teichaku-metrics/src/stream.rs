@@ -460,12 +460,13 @@ pub fn stream_events(
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StreamOptions {
-    /// Threads that parse blocks at once (1 parses on the caller's thread; at most 256). The
+    /// Threads that parse blocks (at most 256) while the caller's thread reads the next. The
     /// store built and the bad lines handed over, in order and numbered, are the same whatever
     /// the count.
     pub threads: usize,
-    /// The bytes read into a block (at least 1): the reader holds `threads` blocks at once, plus
-    /// at most one line of [`MAX_LINE_BYTES`]. A text's first blocks are smaller (64 KiB, doubled
+    /// The bytes read into a block (at least 1): the reader holds at most `2 × threads + 1`
+    /// blocks at once (one being parsed by each thread, one read ahead, and the parsed ones not
+    /// yet taken back), plus at most one line of [`MAX_LINE_BYTES`]. A text's first blocks are smaller (64 KiB, doubled
     /// after each until they reach this), so a short text allocates what it needs.
     pub block_bytes: usize,
 }
@@ -743,9 +744,10 @@ pub(crate) const BOM: &[u8] = "\u{feff}".as_bytes();
 /// `builder` at the end, also when the stream stops.
 ///
 /// This thread reads the next block while the threads parse and hands it to the first that is
-/// free, so no thread waits for another to finish its block and no more than `threads + 1`
-/// blocks are in hand at once (a queue of blocks read ahead was measured: a few per cent faster
-/// and about one block a thread more memory). A block parsed ahead of its turn waits for the
+/// free, so no thread waits for another to finish its block, and no more than `2 × threads + 1`
+/// blocks are held at once (one parsed by each thread, one read ahead, the parsed ones not yet
+/// taken back; a queue of blocks read ahead was measured: a few per cent faster and about one
+/// block a thread more memory). A block parsed ahead of its turn waits for the
 /// ones before it, so lines are numbered as they come in the text.
 fn stream_blocks(
     reader: impl BufRead,
