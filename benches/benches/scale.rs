@@ -5,7 +5,7 @@
 //! should stay flat from one size to the next.
 //!
 //! `cargo bench -p teichaku-benches --bench scale`, or one group: `-- scale/units`,
-//! `-- scale/completions`.
+//! `-- scale/completions`, `-- scale/packs`, `-- scale/playbooks` (every built-in playbook).
 
 #![allow(missing_docs, reason = "criterion generates the entry point")]
 
@@ -76,5 +76,28 @@ fn packs(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, units, completions, packs);
+/// `assess` of every built-in playbook at 1,000 and 10,000 flat units: four of the five have
+/// per-unit reviews (a review pack a unit) and per-unit actions grouped over every unit, which
+/// once cost the square of the units (each pack searched every scope of the report, each grouped
+/// action every reason before it); time per unit should stay flat.
+fn playbooks(c: &mut Criterion) {
+    let mut group = c.benchmark_group("scale/playbooks");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_secs(1));
+    for id in
+        ["sme-five-step", "three-phase-cycle", "five-step-self-driving", "exec-led-design", "seven-step-motivation"]
+    {
+        for n in [1_000, 10_000] {
+            let snapshot = snapshot(n, Shape::Flat, &builtin(id), 0).unwrap_or_else(|e| panic!("{e}"));
+            let store = EventStore::from_snapshot(&snapshot).unwrap_or_else(|e| panic!("{e}"));
+            group.throughput(Throughput::Elements(n as u64));
+            group.bench_with_input(BenchmarkId::new(id, n), &n, |b, _| {
+                b.iter(|| black_box(assess_once(&snapshot, &store)))
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, units, completions, packs, playbooks);
 criterion_main!(benches);

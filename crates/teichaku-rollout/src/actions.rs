@@ -16,7 +16,7 @@
 //! `kpi_severity × severity`, and `−phase_distance × phases ahead of the current one`.
 //! Ties are broken by code, then scope, so the order is deterministic.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -1270,12 +1270,22 @@ fn held_retained(organisation: &teichaku_metrics::ScopeKpis, bar: f64) -> bool {
 fn group(actions: Vec<Action>) -> Vec<Action> {
     let mut out: Vec<Action> = Vec::with_capacity(actions.len());
     let mut by_code: BTreeMap<String, usize> = BTreeMap::new();
+    // Each grouped action's reasons by their text, so a reason is checked against the few of the
+    // same text rather than every reason of the group (an action grouped over thousands of units
+    // can carry one reason a unit).
+    let mut seen: Vec<HashMap<String, Vec<usize>>> = Vec::new();
     for a in actions {
-        let Some(first) = by_code.get(&a.code).and_then(|&i| out.get_mut(i)) else {
+        let Some(at) = by_code.get(&a.code).copied() else {
             by_code.insert(a.code.clone(), out.len());
+            let mut texts: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, r) in a.reasons.iter().enumerate() {
+                texts.entry(reason_text(r)).or_default().push(i);
+            }
+            seen.push(texts);
             out.push(a);
             continue;
         };
+        let (Some(first), Some(texts)) = (out.get_mut(at), seen.get_mut(at)) else { continue };
         if let ActionScope::Unit(u) = first.scope {
             first.units.push(u);
             first.scope = ActionScope::Organisation;
@@ -1285,7 +1295,9 @@ fn group(actions: Vec<Action>) -> Vec<Action> {
         }
         first.members.extend(a.members);
         for r in a.reasons {
-            if !first.reasons.contains(&r) {
+            let same_text = texts.entry(reason_text(&r)).or_default();
+            if !same_text.iter().any(|&i| first.reasons.get(i) == Some(&r)) {
+                same_text.push(first.reasons.len());
                 first.reasons.push(r);
             }
         }
@@ -1308,6 +1320,12 @@ fn group(actions: Vec<Action>) -> Vec<Action> {
         a.members.dedup();
     }
     out
+}
+
+/// A reason's text for [`group`]'s look-up: equal reasons have equal texts (a zero's sign, which
+/// equality ignores, is left out), and reasons of one text are then compared as values.
+fn reason_text(r: &Reason) -> String {
+    format!("{r:?}").replace("-0.0", "0.0")
 }
 
 /// What an action proposes, by its position in the playbook: an activity, an intervention, or

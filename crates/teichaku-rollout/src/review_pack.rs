@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use teichaku_metrics::{Figure, KpiReport, Scope, ScopeKpis, outcome_figure};
-use teichaku_model::{ActivityId, Comparison, Kpi, OutcomeId, OutcomeMeasure, Role, ValidSnapshot};
+use teichaku_model::{ActivityId, Comparison, Kpi, OutcomeId, OutcomeMeasure, Role, UnitId, ValidSnapshot};
 
 use crate::{Observed, RolloutPlan, Status};
 
@@ -201,6 +201,13 @@ pub fn review_packs(
         due: Option<NaiveDate>,
         period: Period,
     }
+    // Completions up to `as_of` by activity and unit (`None`: recorded without one), so each
+    // instance finds its own in one look-up rather than a pass over every completion (a per-unit
+    // review has one instance a unit).
+    let mut completed: BTreeMap<(&ActivityId, Option<UnitId>), Vec<NaiveDate>> = BTreeMap::new();
+    for c in snapshot.observations().completions.iter().filter(|c| c.date <= as_of) {
+        completed.entry((&c.activity, c.unit)).or_default().push(c.date);
+    }
     let mut held: Vec<Held<'_>> = Vec::new();
     for a in snapshot.playbook().activities.iter().filter(|a| !a.reports.is_empty() || !a.reports_outcomes.is_empty()) {
         let instances: Vec<_> = plan.instances.iter().filter(|i| i.key.activity == a.id).collect();
@@ -212,13 +219,15 @@ pub fn review_packs(
         };
         for instance in shown {
             let unit = instance.and_then(|i| i.key.unit).filter(|_| per_unit);
-            let mut done: Vec<NaiveDate> = snapshot
-                .observations()
-                .completions
-                .iter()
-                .filter(|c| c.activity == a.id && c.date <= as_of && (unit.is_none() || c.unit == unit))
-                .map(|c| c.date)
-                .collect();
+            let mut done: Vec<NaiveDate> = match unit {
+                Some(u) => completed.get(&(&a.id, Some(u))).cloned().unwrap_or_default(),
+                // The whole organisation's: the activity's completions in any unit or none.
+                None => completed
+                    .range((&a.id, None)..)
+                    .take_while(|((id, _), _)| *id == &a.id)
+                    .flat_map(|(_, days)| days.iter().copied())
+                    .collect(),
+            };
             done.sort_unstable();
             let status = instance.map_or(Status::Blocked, |i| i.status);
             let due = instance.map(|i| i.due.unwrap_or(i.earliest_finish));
@@ -248,9 +257,21 @@ pub fn review_packs(
             (d, compute(d, &scopes))
         })
         .collect();
+    // Each report's scopes by scope (the first of a scope, as a search would find), so a pack
+    // finds its figures in one look-up rather than a pass over every scope of the organisation.
+    fn by_scope(r: &KpiReport) -> BTreeMap<Scope, &ScopeKpis> {
+        let mut index = BTreeMap::new();
+        for s in &r.scopes {
+            index.entry(s.scope.clone()).or_insert(s);
+        }
+        index
+    }
+    let now_index = by_scope(kpis);
+    let then_index: BTreeMap<NaiveDate, BTreeMap<Scope, &ScopeKpis>> =
+        computed.iter().filter_map(|(d, r)| Some((*d, by_scope(r.as_ref()?)))).collect();
     let figures = |d: NaiveDate, scope: &Scope| -> Option<&ScopeKpis> {
-        let report = if d == as_of { Some(kpis) } else { computed.get(&d).and_then(Option::as_ref) };
-        report.and_then(|r| r.scopes.iter().find(|s| &s.scope == scope))
+        let index = if d == as_of { Some(&now_index) } else { then_index.get(&d) };
+        index.and_then(|i| i.get(scope)).copied()
     };
     let records = &snapshot.observations().outcomes;
     let mut packs: Vec<ReviewPack> = held
