@@ -1645,3 +1645,55 @@ impl<'p> Locator<'p> {
         self.plan.instances.get(at as usize).filter(|i| &i.key == key)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn missed(unit: u128, shortfall: f64) -> Action {
+        let due = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap_or_default();
+        Action {
+            code: "target:habit_rate-by-30".to_owned(),
+            title: Localized { en: "Target missed".to_owned(), ja: "目標未達".to_owned() },
+            owner: Role::PromotionLead,
+            members: Vec::new(),
+            scope: ActionScope::Unit(UnitId::from_u128(unit)),
+            units: Vec::new(),
+            audience: Vec::new(),
+            due: Some(due),
+            reasons: vec![Reason::TargetMissed {
+                kpi: Kpi::HabitRate,
+                op: Comparison::AtLeast,
+                threshold: 0.2,
+                due,
+                days_missed: 3,
+                shortfall: Some(shortfall),
+            }],
+            urgency: 0.0,
+            urgency_terms: UrgencyTerms::default(),
+        }
+    }
+
+    /// Grouping keeps one of each reason as equality sees it: 0 and −0 are one shortfall, 0.05 and
+    /// −0.05 two, and a reason met in a thousand units once.
+    #[test]
+    fn grouped_actions_keep_each_reason_once_as_equality_sees_it() {
+        let grouped = group(vec![missed(1, 0.0), missed(2, -0.0), missed(3, 0.05), missed(4, -0.05)]);
+        assert_eq!(grouped.len(), 1);
+        let shortfalls: Vec<Option<f64>> = grouped[0]
+            .reasons
+            .iter()
+            .map(|r| match r {
+                Reason::TargetMissed { shortfall, .. } => *shortfall,
+                _ => None,
+            })
+            .collect();
+        assert_eq!(shortfalls, [Some(0.0), Some(0.05), Some(-0.05)]);
+        assert_eq!(grouped[0].units.len(), 4);
+        assert_eq!(grouped[0].scope, ActionScope::Organisation);
+
+        let many = group((0..1000).map(|u| missed(u, 0.1)).collect());
+        assert_eq!(many[0].reasons.len(), 1);
+        assert_eq!(many[0].units.len(), 1000);
+    }
+}
