@@ -5,7 +5,8 @@
 //! should stay flat from one size to the next.
 //!
 //! `cargo bench -p teichaku-benches --bench scale`, or one group: `-- scale/units`,
-//! `-- scale/completions`, `-- scale/packs`, `-- scale/playbooks` (every built-in playbook).
+//! `-- scale/completions`, `-- scale/shown` (five members a unit, every unit scored),
+//! `-- scale/packs`, `-- scale/playbooks` (every built-in playbook).
 
 #![allow(missing_docs, reason = "criterion generates the entry point")]
 
@@ -14,7 +15,7 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use teichaku::metrics::EventStore;
-use teichaku_benches::scale::{AS_OF, Shape, builtin, snapshot};
+use teichaku_benches::scale::{AS_OF, Shape, builtin, snapshot, staffed};
 
 fn assess_once(snapshot: &teichaku::model::ValidSnapshot, store: &EventStore) -> teichaku::Assessment {
     let as_of = AS_OF.parse().unwrap_or_default();
@@ -47,6 +48,26 @@ fn completions(c: &mut Criterion) {
         let store = EventStore::from_snapshot(&snapshot).unwrap_or_else(|e| panic!("{e}"));
         group.throughput(Throughput::Elements(n as u64));
         group.bench_with_input(BenchmarkId::new("flat-10000-units", n), &n, |b, _| {
+            b.iter(|| black_box(assess_once(&snapshot, &store)))
+        });
+    }
+    group.finish();
+}
+
+/// 10,000 units of five members each (every unit shown and scored) with 1,000, 10,000 and
+/// 100,000 per-unit completions: each unit's score reads `sme-five-step`'s absolute conditions
+/// (`activity_done`, `activity_recent`), which once searched every completion for each unit
+/// (20,000 units and a million completions: 141 s of CPU; now an index look-up).
+fn shown(c: &mut Criterion) {
+    let mut group = c.benchmark_group("scale/shown");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_secs(1));
+    for n in [1_000, 10_000, 100_000] {
+        let text = staffed(10_000, 5, Shape::Flat, &builtin("sme-five-step"), n, 0);
+        let snapshot = teichaku::load(&text, &teichaku::Catalog::builtin()).unwrap_or_else(|e| panic!("{e}"));
+        let store = EventStore::from_snapshot(&snapshot).unwrap_or_else(|e| panic!("{e}"));
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::new("flat-10000-units-of-5", n), &n, |b, _| {
             b.iter(|| black_box(assess_once(&snapshot, &store)))
         });
     }
@@ -99,5 +120,5 @@ fn playbooks(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, units, completions, packs, playbooks);
+criterion_group!(benches, units, completions, shown, packs, playbooks);
 criterion_main!(benches);

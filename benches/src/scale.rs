@@ -64,7 +64,31 @@ pub fn sme_doubled() -> String {
 /// unit gets one activity's completion before any gets the next; and `events` more usage events
 /// (see [`TASKS`]), event `k` by member `k % units` on day `k / units % 200` after launch.
 pub fn document(units: usize, shape: Shape, playbook: &str, completions: usize, events: usize) -> String {
-    let mut out = String::with_capacity(units * 400 + completions * 120 + events * 120);
+    staffed(units, 1, shape, playbook, completions, events)
+}
+
+/// [`document`] with `per_unit` members in each unit (at least one): the first as in
+/// [`document`], the others staff who joined with them and use nothing. At five a unit (the
+/// default minimum group size) every unit shows its figures and is scored, so each unit's score
+/// reads its absolute conditions (`sme-five-step`'s read its completions).
+///
+/// ```
+/// let text = teichaku_benches::scale::staffed(3, 5, teichaku_benches::scale::Shape::Flat,
+///     &teichaku_benches::scale::builtin("sme-five-step"), 6, 0);
+/// let doc: serde_json::Value = serde_json::from_str(&text)?;
+/// assert_eq!(doc["organisation"]["members"].as_array().map(Vec::len), Some(15));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn staffed(
+    units: usize,
+    per_unit: usize,
+    shape: Shape,
+    playbook: &str,
+    completions: usize,
+    events: usize,
+) -> String {
+    let per_unit = per_unit.max(1);
+    let mut out = String::with_capacity(units * 300 * per_unit + completions * 120 + events * 120);
     out.push_str(r#"{"version":1,"organisation":{"name":"Scale","utc_offset":"+09:00","launch_date":"2026-04-01","deployment_pattern":"hybrid","units":["#);
     for i in 0..units {
         let sep = if i == 0 { "" } else { "," };
@@ -91,6 +115,14 @@ pub fn document(units: usize, shape: Shape, playbook: &str, completions: usize, 
             uuid(0x2_0000_0000 + i as u64),
             unit_id(i)
         );
+        for k in 1..per_unit {
+            let _ = write!(
+                out,
+                r#",{{"id":"{}","unit":"{}","roles":["staff"],"joined":"2020-04-01"}}"#,
+                uuid(0x3_0000_0000 + (i * per_unit + k) as u64),
+                unit_id(i)
+            );
+        }
     }
     let _ = write!(out, r#"]}},"playbook":{playbook},"observations":{{"usage":["#);
     let mut first = true;

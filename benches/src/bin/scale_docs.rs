@@ -1,17 +1,18 @@
 //! Writes a scale document (see `teichaku_benches::scale`) for the command line to read.
 //!
 //! ```text
-//! scale-docs FILE --units N [--deep] [--playbook ID | --doubled] [--completions C] [--events E]
+//! scale-docs FILE --units N [--members-per-unit M] [--deep] [--playbook ID | --doubled] [--completions C] [--events E]
 //! ```
 //!
 //! `--playbook` names a built-in playbook (default `sme-five-step`); `--doubled` puts
-//! `sme-five-step` inline with each per-unit activity twice (20 instances per unit).
+//! `sme-five-step` inline with each per-unit activity twice (20 instances per unit);
+//! `--members-per-unit` (default 1) staffs each unit (five: every unit shown and scored).
 
 #![allow(clippy::print_stderr, reason = "a benchmark driver reports on its terminal")]
 
 use std::process::ExitCode;
 
-use teichaku_benches::scale::{Shape, builtin, document, sme_doubled};
+use teichaku_benches::scale::{Shape, builtin, sme_doubled, staffed};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -19,7 +20,7 @@ fn main() -> ExitCode {
     let number = |name: &str| value(name).and_then(|v| v.replace('_', "").parse::<usize>().ok());
     let (Some(file), Some(units)) = (args.first(), number("--units")) else {
         eprintln!(
-            "usage: scale-docs FILE --units N [--deep] [--playbook ID | --doubled] [--completions C] [--events E]"
+            "usage: scale-docs FILE --units N [--members-per-unit M] [--deep] [--playbook ID | --doubled] [--completions C] [--events E]"
         );
         return ExitCode::FAILURE;
     };
@@ -29,7 +30,9 @@ fn main() -> ExitCode {
     } else {
         builtin(&value("--playbook").unwrap_or_else(|| "sme-five-step".to_owned()))
     };
-    let text = document(units, shape, &playbook, number("--completions").unwrap_or(0), number("--events").unwrap_or(0));
+    let per_unit = number("--members-per-unit").unwrap_or(1);
+    let (completions, events) = (number("--completions").unwrap_or(0), number("--events").unwrap_or(0));
+    let text = staffed(units, per_unit, shape, &playbook, completions, events);
     #[expect(clippy::disallowed_methods, reason = "a benchmark driver writes the document it makes")]
     let written = std::fs::write(file, text);
     if let Err(e) = written {

@@ -1,7 +1,7 @@
 //! Outcome KPIs as a scope shows them: the latest recorded value, withheld with the scope.
 
 use chrono::NaiveDate;
-use teichaku_model::{OutcomeId, OutcomeMeasure, ValidSnapshot, latest_outcome};
+use teichaku_model::{OutcomeId, OutcomeMeasure, ValidSnapshot};
 
 use crate::{Figure, Scope};
 
@@ -41,7 +41,8 @@ pub fn outcome_figure(
         Scope::Unit(u) => Some(*u),
         Scope::Role(_) => return Figure::Undefined,
     };
-    latest_outcome(&snapshot.observations().outcomes, outcome, unit, as_of)
+    snapshot
+        .latest_outcome(outcome, unit, as_of)
         .and_then(|r| r.measure(measure))
         .map_or(Figure::Undefined, Figure::Value)
 }

@@ -241,26 +241,18 @@ pub(crate) fn holds(condition: &Condition, values: &KpiValues, scope: &Scope, ct
         Condition::RoleCount { role, op, value } => Some(op.holds(ctx.role_count(scope, *role) as f64, *value)),
         Condition::ActivityDone { activity } => {
             let per_unit = ctx.snapshot.activity(activity).is_some_and(|a| a.scope == ActivityScope::PerUnit);
-            Some(ctx.snapshot.observations().completions.iter().any(|c| {
-                &c.activity == activity
-                    && c.date <= ctx.as_of_date
-                    && match (scope, per_unit) {
-                        (Scope::Unit(u), true) => c.unit == Some(*u),
-                        _ => true,
-                    }
-            }))
+            // A unit's own completions for a per-unit activity; any completion else.
+            let days = match (scope, per_unit) {
+                (Scope::Unit(u), true) => ctx.snapshot.completion_days(activity, Some(*u)),
+                _ => ctx.snapshot.all_completion_days(activity),
+            };
+            Some(days.first().is_some_and(|&d| d <= ctx.as_of_date))
         }
         Condition::ActivityRecent { activity, within_days } => {
             // Organisation-wide (validated): the newest completion on or before `as_of` counts.
-            let last = ctx
-                .snapshot
-                .observations()
-                .completions
-                .iter()
-                .filter(|c| &c.activity == activity && c.date <= ctx.as_of_date)
-                .map(|c| c.date)
-                .max();
-            Some(last.is_some_and(|d| (ctx.as_of_date - d).num_days() < i64::from(*within_days)))
+            let days = ctx.snapshot.all_completion_days(activity);
+            let last = days.get(..days.partition_point(|&d| d <= ctx.as_of_date)).and_then(<[_]>::last);
+            Some(last.is_some_and(|&d| (ctx.as_of_date - d).num_days() < i64::from(*within_days)))
         }
         Condition::Outcome { outcome, op, value, measure } => {
             match crate::outcome_figure(ctx.snapshot, scope, true, outcome, *measure, ctx.as_of_date) {

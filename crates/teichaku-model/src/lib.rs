@@ -47,6 +47,7 @@ mod observation;
 mod organisation;
 mod outcome;
 mod playbook;
+mod records;
 mod snapshot;
 mod text;
 mod time;

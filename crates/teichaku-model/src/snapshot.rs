@@ -10,7 +10,7 @@ use crate::error::{Record, ValidationError};
 use crate::validate::Snapshot;
 use crate::{
     Activity, ActivityId, KpiTarget, Member, MemberChange, MemberId, Observations, Organisation, OutcomeId, OutcomeKpi,
-    OutcomeTarget, Playbook, Role, Unit, UnitId,
+    OutcomeRecord, OutcomeTarget, Playbook, Role, Unit, UnitId,
 };
 
 /// A snapshot that passed [`crate::validate`]: every id is unique, every reference resolves, the
@@ -52,6 +52,8 @@ struct Shared {
     activities: BTreeMap<ActivityId, usize>,
     activity_order: Vec<usize>,
     usage_local: Vec<NaiveDateTime>,
+    /// Completion days and outcome records grouped for look-ups, built on first use.
+    records: crate::records::Lazy<crate::records::RecordIndex>,
 }
 
 /// Positions in a list by id, for lookups only (never iterated, so the map's order shows
@@ -130,6 +132,7 @@ impl ValidSnapshot {
                 activities,
                 activity_order,
                 usage_local,
+                records: crate::records::Lazy::default(),
             }),
             member_units,
             holders,
@@ -259,6 +262,86 @@ impl ValidSnapshot {
     /// What was observed.
     pub fn observations(&self) -> &Observations {
         &self.shared.observations
+    }
+
+    fn records(&self) -> &crate::records::RecordIndex {
+        let shared = &*self.shared;
+        shared.records.get_or_init(|| {
+            crate::records::RecordIndex::new(
+                &shared.observations.completions,
+                |id| shared.activities.get(id).copied(),
+                &shared.observations.outcomes,
+            )
+        })
+    }
+
+    /// The days `activity` was completed in `unit` (`None`: completions that name no unit), in
+    /// order, from an index built on first use: a hash look-up however many completions there
+    /// are. An unknown activity has none.
+    ///
+    /// ```
+    /// use teichaku_model::{ActivityId, UnitId, ValidSnapshot};
+    /// # fn valid() -> ValidSnapshot { unimplemented!() }
+    /// # if false {
+    /// let snapshot = valid();
+    /// let kickoff = ActivityId::new("kickoff")?;
+    /// let first = snapshot.completion_days(&kickoff, None).first();
+    /// println!("kick-off first held on {first:?}");
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn completion_days(&self, activity: &ActivityId, unit: Option<UnitId>) -> &[NaiveDate] {
+        match self.shared.activities.get(activity) {
+            Some(&a) => self.records().completion_days(a, unit),
+            None => &[],
+        }
+    }
+
+    /// The days `activity` was completed, in any unit or none, in order (as
+    /// [`ValidSnapshot::completion_days`], over every unit).
+    ///
+    /// ```
+    /// use teichaku_model::{ActivityId, ValidSnapshot};
+    /// # fn valid() -> ValidSnapshot { unimplemented!() }
+    /// # if false {
+    /// let snapshot = valid();
+    /// let as_of = "2026-12-01".parse()?;
+    /// let days = snapshot.all_completion_days(&ActivityId::new("weekly-review")?);
+    /// let latest = days.get(..days.partition_point(|&d| d <= as_of)).and_then(<[_]>::last);
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn all_completion_days(&self, activity: &ActivityId) -> &[NaiveDate] {
+        match self.shared.activities.get(activity) {
+            Some(&a) => self.records().all_completion_days(a),
+            None => &[],
+        }
+    }
+
+    /// The latest record of `outcome` for `unit` (`None`: the organisation's) dated on or before
+    /// `as_of`: the record [`crate::latest_outcome`] finds in the observations, found by a
+    /// binary search in an index built on first use.
+    ///
+    /// ```
+    /// use teichaku_model::{OutcomeId, ValidSnapshot};
+    /// # fn valid() -> ValidSnapshot { unimplemented!() }
+    /// # if false {
+    /// let snapshot = valid();
+    /// let overtime = OutcomeId::new("overtime-hours")?;
+    /// let as_of = "2026-12-01".parse()?;
+    /// let latest = snapshot.latest_outcome(&overtime, None, as_of);
+    /// assert_eq!(latest, teichaku_model::latest_outcome(&snapshot.observations().outcomes, &overtime, None, as_of));
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn latest_outcome(
+        &self,
+        outcome: &OutcomeId,
+        unit: Option<UnitId>,
+        as_of: NaiveDate,
+    ) -> Option<&OutcomeRecord> {
+        let records = &self.shared.observations.outcomes;
+        self.records().latest_outcome(records, outcome, unit, as_of).and_then(|i| records.get(i))
     }
 
     /// The unit with id `id`.

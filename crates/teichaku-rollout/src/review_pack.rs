@@ -273,7 +273,6 @@ pub fn review_packs(
         let index = if d == as_of { Some(&now_index) } else { then_index.get(&d) };
         index.and_then(|i| i.get(scope)).copied()
     };
-    let records = &snapshot.observations().outcomes;
     let mut packs: Vec<ReviewPack> = held
         .into_iter()
         .map(|h| {
@@ -295,13 +294,9 @@ pub fn review_packs(
                 let (value, comparison) = if !shown {
                     (Figure::Suppressed, Some(Figure::Suppressed))
                 } else {
-                    let latest = teichaku_model::latest_outcome(records, outcome, unit, period.to)
-                        .filter(|r| r.date >= period.from);
-                    let before = period
-                        .from
-                        .pred_opt()
-                        .and_then(|d| teichaku_model::latest_outcome(records, outcome, unit, d))
-                        .map(|r| r.value);
+                    let latest = snapshot.latest_outcome(outcome, unit, period.to).filter(|r| r.date >= period.from);
+                    let before =
+                        period.from.pred_opt().and_then(|d| snapshot.latest_outcome(outcome, unit, d)).map(|r| r.value);
                     let value = latest.map_or(Figure::Undefined, |r| Figure::Value(r.value));
                     let comparison =
                         latest.and_then(|r| r.baseline).or(before).map_or(Figure::Undefined, Figure::Value);
