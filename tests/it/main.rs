@@ -25,6 +25,7 @@ mod review_days;
 mod robustness;
 mod rollout_semantics;
 mod schedule;
+mod scope_kpis;
 mod shards;
 mod support;
 mod targets;

@@ -47,6 +47,9 @@ pub struct AggregateSpec {
     joined: Vec<i32>,
     left: Vec<i32>,
     baseline_centi: Vec<Option<u32>>,
+    /// By member position: whether the member's usage is read (`None`: every member's). The
+    /// others' state stays empty, their events uncounted.
+    keep: Option<Vec<bool>>,
 }
 
 impl AggregateSpec {
@@ -62,7 +65,22 @@ impl AggregateSpec {
         eat(u64::from(self.detail));
         self.joined.iter().chain(&self.left).for_each(|&d| eat(d as u64));
         self.baseline_centi.iter().for_each(|b| eat(b.map_or(u64::MAX, u64::from)));
+        if let Some(keep) = &self.keep {
+            keep.iter().enumerate().filter(|(_, k)| **k).for_each(|(m, _)| eat(m as u64));
+        }
         h
+    }
+
+    /// This spec reading only the members whose position `keep` marks (the rest as if they had
+    /// no usage, their events uncounted): for the figures of some scopes alone.
+    pub(crate) fn keeping(mut self, keep: Vec<bool>) -> Self {
+        self.keep = Some(keep);
+        self
+    }
+
+    /// Whether the member at position `m` is read.
+    fn keeps(&self, m: usize) -> bool {
+        self.keep.as_ref().is_none_or(|k| k.get(m).copied().unwrap_or(false))
     }
 
     /// Everything the KPIs need, for the snapshot's members, with a weekly series of
@@ -85,6 +103,7 @@ impl AggregateSpec {
             joined: members.iter().map(|m| day_number(m.joined)).collect(),
             left: members.iter().map(|m| m.left.map_or(i32::MAX, day_number)).collect(),
             baseline_centi,
+            keep: None,
         }
     }
 
@@ -98,6 +117,7 @@ impl AggregateSpec {
             joined: vec![i32::MIN; members],
             left: vec![i32::MAX; members],
             baseline_centi: Vec::new(),
+            keep: None,
         }
     }
 }
@@ -193,6 +213,7 @@ impl UsageAggregate {
             joined: vec![i32::MIN; members],
             left: vec![i32::MAX; members],
             baseline_centi: Vec::new(),
+            keep: None,
         };
         Self::empty(&spec)
     }
@@ -309,7 +330,7 @@ impl UsageAggregate {
         let weeks = spec.series_weeks as usize;
         let members = member_range(store, &range);
         let mut cumulative = [0u64; 64];
-        for m in members {
+        for m in members.filter(|&m| spec.keeps(m)) {
             self.add_periods(store, spec, m);
             let rollup = store.rollup(m);
             let base = rollup.base_day;
@@ -405,7 +426,7 @@ impl UsageAggregate {
         // The kinds a member used in the trailing 28 days, one bit per kind, cleared after each
         // member: a kind already seen costs one test, not a search.
         let mut seen = vec![0u64; store.kind_count().div_ceil(64)];
-        for m in member_range(store, &range) {
+        for m in member_range(store, &range).filter(|&m| spec.keeps(m)) {
             let (Some(&joined), Some(&left)) = (spec.joined.get(m), spec.left.get(m)) else { continue };
             if with_days {
                 self.add_day_records(store, spec, m, joined, left);

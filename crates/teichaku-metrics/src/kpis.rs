@@ -684,6 +684,87 @@ pub fn kpis_with_store(
     kpis_from_aggregate(snapshot, store, &agg, options)
 }
 
+/// The figures of `options.scopes` on `as_of`, as [`kpis_with_store`] reports them, reading only
+/// the usage they depend on: when every scope asked is a unit, the events of the members of those
+/// units and the units under them, and of the organisation's executives (whose commitment every
+/// scope shows); every member's otherwise. Whether a scope shows its figures is decided as for the
+/// whole report, from the headcounts of every unit. For figures of a few units on many days (a
+/// review pack a unit, each on its own day), each day costs what those units used.
+///
+/// # Errors
+///
+/// [`KpiError::UnknownUnit`] when a requested scope names an unknown unit.
+///
+/// ```
+/// use teichaku_metrics::{EventStore, KpiOptions, Scope, kpis_with_store, scope_kpis_with_store};
+/// # fn setup() -> (teichaku_model::ValidSnapshot, EventStore, teichaku_model::UnitId) { unimplemented!() }
+/// # if false {
+/// let (snapshot, store, unit) = setup();
+/// let mut options = KpiOptions::default();
+/// options.scopes = vec![Scope::Unit(unit)];
+/// let as_of = "2026-10-01".parse()?;
+/// let alone = scope_kpis_with_store(&snapshot, &store, as_of, &options)?;
+/// assert_eq!(alone, kpis_with_store(&snapshot, &store, as_of, &options)?.scopes);
+/// # }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn scope_kpis_with_store(
+    snapshot: &ValidSnapshot,
+    store: &EventStore,
+    as_of: NaiveDate,
+    options: &KpiOptions,
+) -> Result<Vec<ScopeKpis>, KpiError> {
+    let spec = AggregateSpec::new(snapshot, store, as_of, options.series_weeks);
+    let spec = match readers(snapshot, as_of, &options.scopes) {
+        Some(keep) => spec.keeping(keep),
+        None => spec,
+    };
+    let agg = UsageAggregate::compute_parallel(store, &spec, options.threads);
+    Ok(kpis_from_aggregate(snapshot, store, &agg, options)?.scopes)
+}
+
+/// By member position, the members whose usage the figures of `scopes` on `as_of` read, when
+/// they are all units: the members of those units and of every unit under them, and the
+/// executives; `None` (every member) for no scopes, the organisation or a role.
+fn readers(snapshot: &ValidSnapshot, as_of: NaiveDate, scopes: &[Scope]) -> Option<Vec<bool>> {
+    let mut asked = Vec::with_capacity(scopes.len());
+    for scope in scopes {
+        match scope {
+            Scope::Unit(u) => asked.push(*u),
+            _ => return None,
+        }
+    }
+    if asked.is_empty() {
+        return None;
+    }
+    // The organisation of that day, as the report reads it: units and roles after the changes.
+    let snapshot = &*snapshot.on(as_of);
+    let tree = crate::scope::UnitTree::new(snapshot);
+    let mut under = vec![false; tree.len()];
+    for u in asked.iter().filter_map(|&u| tree.position(u)) {
+        if let Some(slot) = under.get_mut(u) {
+            *slot = true;
+        }
+    }
+    for &u in tree.parents_first() {
+        let parent_under = tree.parent(u).and_then(|p| under.get(p).copied()).unwrap_or(false);
+        if let Some(slot) = under.get_mut(u) {
+            *slot |= parent_under;
+        }
+    }
+    let keep = snapshot
+        .organisation()
+        .members
+        .iter()
+        .enumerate()
+        .map(|(m, member)| {
+            member.has_role(Role::Executive)
+                || snapshot.member_unit_position(m).is_some_and(|u| under.get(u).copied().unwrap_or(false))
+        })
+        .collect();
+    Some(keep)
+}
+
 /// The KPIs from an aggregate already computed (and possibly merged from shards).
 ///
 /// # Errors

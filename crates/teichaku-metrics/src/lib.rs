@@ -68,7 +68,7 @@ pub use figure::{Figure, Rate};
 pub use kpis::{
     Cohort, Consultations, EventCounts, Executives, FirstUse, Incidents, KpiError, KpiOptions, KpiReport, KpiSettings,
     KpiValues, MemberKpis, Proposals, ScopeFigures, ScopeKpis, Segment, Segments, SuccessCases, Surveys, TimeSaved,
-    Training, Usage, WeekFigures, kpis, kpis_from_aggregate, kpis_from_partial, kpis_with_store,
+    Training, Usage, WeekFigures, kpis, kpis_from_aggregate, kpis_from_partial, kpis_with_store, scope_kpis_with_store,
 };
 pub use outcomes::outcome_figure;
 pub use partial::{

@@ -168,10 +168,10 @@ impl Source {
 /// comparison that record's baseline, else the latest record before the period; withheld where
 /// the scope's figures are on `D`. A withheld measure is never missing.
 ///
-/// `compute` gives the KPIs of some scopes on a day other than `as_of` (`kpis` is reused for
-/// `as_of`): it is called at most once per distinct day, with every scope asked for on it
-/// (return `None` to leave those figures out: the values are then undefined and the comparison
-/// not computed).
+/// `compute` gives the figures of some scopes on a day other than `as_of` (`kpis` is reused for
+/// `as_of`; `teichaku_metrics::scope_kpis_with_store` computes them): it is called at most once
+/// per distinct day, with every scope asked for on it (return `None` to leave those figures out:
+/// the values are then undefined and the comparison not computed).
 ///
 /// ```
 /// # fn inputs() -> (teichaku_model::ValidSnapshot, teichaku_metrics::KpiReport, teichaku_rollout::RolloutPlan) { unimplemented!() }
@@ -187,7 +187,7 @@ pub fn review_packs(
     snapshot: &ValidSnapshot,
     kpis: &KpiReport,
     plan: &RolloutPlan,
-    mut compute: impl FnMut(NaiveDate, &[Scope]) -> Option<KpiReport>,
+    mut compute: impl FnMut(NaiveDate, &[Scope]) -> Option<Vec<ScopeKpis>>,
 ) -> ReviewPacks {
     let as_of = kpis.as_of;
     let snapshot = &*snapshot.on(as_of);
@@ -250,7 +250,7 @@ pub fn review_packs(
             }
         }
     }
-    let computed: BTreeMap<NaiveDate, Option<KpiReport>> = asked
+    let computed: BTreeMap<NaiveDate, Option<Vec<ScopeKpis>>> = asked
         .into_iter()
         .map(|(d, scopes)| {
             let scopes: Vec<Scope> = scopes.into_iter().collect();
@@ -259,16 +259,16 @@ pub fn review_packs(
         .collect();
     // Each report's scopes by scope (the first of a scope, as a search would find), so a pack
     // finds its figures in one look-up rather than a pass over every scope of the organisation.
-    fn by_scope(r: &KpiReport) -> BTreeMap<Scope, &ScopeKpis> {
+    fn by_scope(scopes: &[ScopeKpis]) -> BTreeMap<Scope, &ScopeKpis> {
         let mut index = BTreeMap::new();
-        for s in &r.scopes {
+        for s in scopes {
             index.entry(s.scope.clone()).or_insert(s);
         }
         index
     }
-    let now_index = by_scope(kpis);
+    let now_index = by_scope(&kpis.scopes);
     let then_index: BTreeMap<NaiveDate, BTreeMap<Scope, &ScopeKpis>> =
-        computed.iter().filter_map(|(d, r)| Some((*d, by_scope(r.as_ref()?)))).collect();
+        computed.iter().filter_map(|(d, r)| Some((*d, by_scope(r.as_deref()?)))).collect();
     let figures = |d: NaiveDate, scope: &Scope| -> Option<&ScopeKpis> {
         let index = if d == as_of { Some(&now_index) } else { then_index.get(&d) };
         index.and_then(|i| i.get(scope)).copied()

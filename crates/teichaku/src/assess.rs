@@ -2,7 +2,9 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use teichaku_metrics::{EffectReport, EventStore, KpiError, KpiOptions, KpiReport, kpis_with_store, rollout_effects};
+use teichaku_metrics::{
+    EffectReport, EventStore, KpiError, KpiOptions, KpiReport, kpis_with_store, rollout_effects, scope_kpis_with_store,
+};
 use teichaku_model::{PlaybookId, UrgencyCoefficients, ValidSnapshot};
 use teichaku_rollout::{
     ActionPlan, ReadinessReport, ReviewPacks, RolloutPlan, next_actions, plan_reaching, readiness, review_packs,
@@ -147,6 +149,6 @@ pub fn review_packs_with_store(
     then_options.compare_with = None;
     review_packs(snapshot, kpis, plan, |day, scopes| {
         then_options.scopes = scopes.to_vec();
-        kpis_with_store(snapshot, store, day, &then_options).ok()
+        scope_kpis_with_store(snapshot, store, day, &then_options).ok()
     })
 }
