@@ -127,3 +127,20 @@ fn a_unit_under_the_minimum_shows_nothing_in_its_pack() {
         assert_eq!(p.missing, 0);
     }
 }
+
+#[test]
+fn the_page_and_the_text_report_name_the_unit_of_the_next_review() {
+    let snapshot = load(&document(2)).unwrap();
+    let a = teichaku::assess(&snapshot, day("2026-04-25")).unwrap();
+    // Support's practice task, due on 04-12 and not done, is the review due next.
+    let next = a.reviews.next_due.and_then(|i| a.reviews.packs.get(i)).unwrap();
+    assert_eq!((next.activity.as_str(), &next.scope), ("practice-task", &Scope::Unit(unit(3))));
+    let page = teichaku_report::html(&snapshot, &a, teichaku::model::Lang::En, 10);
+    let heading = page.lines().find(|l| l.starts_with("<h2>Next review:")).unwrap();
+    assert!(heading.contains(" — Support ("), "{heading}");
+    let page = teichaku_report::html(&snapshot, &a, teichaku::model::Lang::Ja, 10);
+    let heading = page.lines().find(|l| l.starts_with("<h2>次の振り返り:")).unwrap();
+    assert!(heading.contains("：Support ("), "{heading}");
+    let text = teichaku_report::assessment_text(&snapshot, &a, 10, teichaku::model::Lang::En);
+    assert!(text.lines().any(|l| l.starts_with("Next review: ") && l.contains(" — Support")), "{text}");
+}

@@ -627,6 +627,11 @@ impl Ctx<'_> {
         let title = pb
             .activity(&pack.activity)
             .map_or_else(|| pack.activity.to_string(), |x| x.title.get(self.lang).to_owned());
+        // A unit's review names its unit, as the text report does.
+        let title = match pack.scope {
+            Scope::Unit(u) => format!("{title}{}{}", self.t(" — ", "："), self.unit_name(u)),
+            _ => title,
+        };
         let _ = writeln!(
             out,
             "<section id=\"review\">\n<h2>{}: {} ({} – {})</h2>\n<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>",
