@@ -4,7 +4,8 @@
 
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use teichaku::metrics::{EventStore, KpiOptions, Scope, kpis_with_store, scope_kpis_with_store};
+use teichaku::metrics::{EventStore, Figure, KpiOptions, Scope, kpis_with_store, scope_kpis_with_store};
+use teichaku::model::{HabitRule, Kpi};
 
 use crate::support::{load, small};
 
@@ -104,6 +105,7 @@ proptest! {
         min_group in 1u32..6,
         as_of in 70u32..190,
         compare in proptest::option::of(0u32..60),
+        habit in proptest::option::of((any::<bool>(), 1u32..5, 4u32..30)),
     ) {
         let doc = document(&parents, &members, &changes);
         // A change that removes a role the member does not hold is refused: such a draw is skipped.
@@ -117,9 +119,29 @@ proptest! {
         options.scopes = scopes;
         options.min_group_size = Some(min_group);
         options.compare_with = compare.map(|c| as_of - chrono::Days::new(u64::from(c) + 1));
+        // The playbook's habit rule, or one in days or in weeks.
+        options.habit = habit.map(|(in_weeks, k, window)| {
+            if in_weeks {
+                HabitRule::WeeksInWindow { weeks: k, window: window / 4 + k }
+            } else {
+                HabitRule::DaysInWindow { days: k, window: window + k }
+            }
+        });
         let whole = kpis_with_store(&snapshot, &store, as_of, &options).unwrap().scopes;
         let alone = scope_kpis_with_store(&snapshot, &store, as_of, &options).unwrap();
-        prop_assert_eq!(alone, whole);
+        prop_assert_eq!(&alone, &whole);
+        // Without the weekly series (as review packs ask), every KPI value and what is shown stay.
+        options.series_weeks = 0;
+        let lean = scope_kpis_with_store(&snapshot, &store, as_of, &options).unwrap();
+        prop_assert_eq!(lean.len(), whole.len());
+        for (l, w) in lean.iter().zip(&whole) {
+            prop_assert_eq!(&l.scope, &w.scope);
+            prop_assert_eq!(l.headcount, w.headcount);
+            prop_assert_eq!(matches!(l.figures, Figure::Suppressed), matches!(w.figures, Figure::Suppressed));
+            for kpi in Kpi::ALL {
+                prop_assert_eq!(l.kpi(kpi), w.kpi(kpi), "{:?}", kpi);
+            }
+        }
     }
 }
 

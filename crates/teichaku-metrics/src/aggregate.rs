@@ -161,6 +161,9 @@ pub struct UsageAggregate {
     pub(crate) counted: u64,
     pub(crate) after_as_of: u64,
     pub(crate) outside_membership: u64,
+    /// By member position: whether the member's usage was read (`None`: every member's), as the
+    /// spec said ([`AggregateSpec::keeping`]).
+    keep: Option<Vec<bool>>,
 }
 
 /// Two aggregates of different shapes cannot be merged.
@@ -199,6 +202,7 @@ impl UsageAggregate {
             counted: 0,
             after_as_of: 0,
             outside_membership: 0,
+            keep: spec.keep.clone(),
         }
     }
 
@@ -638,6 +642,11 @@ impl UsageAggregate {
     }
 
     /// The as-of day number.
+    /// Whether member `m`'s usage was read: figures of a member not read are not to be used.
+    pub(crate) fn reads(&self, m: usize) -> bool {
+        self.keep.as_ref().is_none_or(|k| k.get(m).copied().unwrap_or(false))
+    }
+
     pub(crate) fn as_of_day(&self) -> i32 {
         self.as_of
     }

@@ -739,17 +739,31 @@ fn readers(snapshot: &ValidSnapshot, as_of: NaiveDate, scopes: &[Scope]) -> Opti
     }
     // The organisation of that day, as the report reads it: units and roles after the changes.
     let snapshot = &*snapshot.on(as_of);
-    let tree = crate::scope::UnitTree::new(snapshot);
-    let mut under = vec![false; tree.len()];
-    for u in asked.iter().filter_map(|&u| tree.position(u)) {
+    // Whether each unit is an asked one or under one: settled by walking up from each unit to the
+    // first unit already settled, and settling the units passed, so each unit is walked once
+    // however deep the tree (validation ruled out cycles).
+    let units = snapshot.organisation().units.len();
+    let mut under: Vec<Option<bool>> = vec![None; units];
+    for u in asked.iter().filter_map(|&u| snapshot.unit_position(u)) {
         if let Some(slot) = under.get_mut(u) {
-            *slot = true;
+            *slot = Some(true);
         }
     }
-    for &u in tree.parents_first() {
-        let parent_under = tree.parent(u).and_then(|p| under.get(p).copied()).unwrap_or(false);
-        if let Some(slot) = under.get_mut(u) {
-            *slot |= parent_under;
+    let mut path = Vec::new();
+    for start in 0..units {
+        let mut at = Some(start);
+        let found = loop {
+            let Some(u) = at else { break false };
+            if let Some(known) = under.get(u).copied().flatten() {
+                break known;
+            }
+            path.push(u);
+            at = snapshot.parent_position(u);
+        };
+        for u in path.drain(..) {
+            if let Some(slot) = under.get_mut(u) {
+                *slot = Some(found);
+            }
         }
     }
     let keep = snapshot
@@ -759,7 +773,7 @@ fn readers(snapshot: &ValidSnapshot, as_of: NaiveDate, scopes: &[Scope]) -> Opti
         .enumerate()
         .map(|(m, member)| {
             member.has_role(Role::Executive)
-                || snapshot.member_unit_position(m).is_some_and(|u| under.get(u).copied().unwrap_or(false))
+                || snapshot.member_unit_position(m).is_some_and(|u| under.get(u).copied().flatten().unwrap_or(false))
         })
         .collect();
     Some(keep)
@@ -1446,7 +1460,14 @@ impl<'a> Ctx<'a> {
             keeps_weeks.iter().map(|&keeps| if keeps { Totals::empty(weeks) } else { Totals::default() }).collect();
         let mut by_role: BTreeMap<Role, Totals> = Role::ALL.iter().map(|&r| (r, Totals::empty(weeks))).collect();
         let mut organisation = Totals::empty(weeks);
-        for (m, member) in org.members.iter().enumerate() {
+        // Units something was added to (a member, or a withheld child's weeks), and after the pass
+        // up the tree, every unit above one: the others' totals stay as made, all zero, and are
+        // not carried up the tree (a wide organisation of units under the minimum, or the figures
+        // of some units alone, where most units hold no member read).
+        let mut touched = vec![false; by_unit.len()];
+        // A member whose usage was not read (figures of some units alone) counts in no scope
+        // asked: only their own unit's totals, which nothing reads, would hold them.
+        for (m, member) in org.members.iter().enumerate().filter(|&(m, _)| agg.reads(m)) {
             // The member's roles as bits in the order of `Role::ALL`, read once.
             let roles = member
                 .roles
@@ -1456,7 +1477,13 @@ impl<'a> Ctx<'a> {
                 if let Some(t) = by_unit.get_mut(u) {
                     self.add_member(t, m, member, roles, &until, cohort_windows.as_ref());
                 }
+                if let Some(slot) = touched.get_mut(u) {
+                    *slot = true;
+                }
                 if !keeps_weeks.get(u).copied().unwrap_or(true) {
+                    if let Some(slot) = tree.parent(u).and_then(|p| touched.get_mut(p)) {
+                        *slot = true;
+                    }
                     let into = match tree.parent(u) {
                         Some(p) => by_unit.get_mut(p).map(|t| &mut t.weeks),
                         None => Some(&mut organisation.weeks),
@@ -1475,10 +1502,24 @@ impl<'a> Ctx<'a> {
         // Up the tree once, children before parents: each unit's totals become those of its
         // subtree, and the days to first use are merged into one running median per subtree, the
         // smaller set into the larger, so a deep tree costs no more than a flat one.
-        let mut medians: Vec<MedianSet> =
-            by_unit.iter_mut().map(|t| MedianSet::of(std::mem::take(&mut t.to_first))).collect();
+        let mut medians: Vec<MedianSet> = by_unit
+            .iter_mut()
+            .zip(&touched)
+            .map(
+                |(t, &touched)| {
+                    if touched { MedianSet::of(std::mem::take(&mut t.to_first)) } else { MedianSet::default() }
+                },
+            )
+            .collect();
         let mut org_median = MedianSet::default();
         for &u in tree.parents_first().iter().rev() {
+            // Nothing under it was added to: its totals are zero, as made, and add nothing above.
+            if !touched.get(u).copied().unwrap_or(true) {
+                continue;
+            }
+            if let Some(slot) = tree.parent(u).and_then(|p| touched.get_mut(p)) {
+                *slot = true;
+            }
             let set = medians.get_mut(u).map(std::mem::take).unwrap_or_default();
             // Taken out while it is added to its parent (a unit is never its own parent), and put
             // back: no copy of its weeks.

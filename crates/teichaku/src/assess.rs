@@ -147,6 +147,8 @@ pub fn review_packs_with_store(
     let mut then_options = options.clone();
     then_options.per_member = false;
     then_options.compare_with = None;
+    // A pack reads each scope's KPI values and whether it is shown, never the weekly series.
+    then_options.series_weeks = 0;
     review_packs(snapshot, kpis, plan, |day, scopes| {
         then_options.scopes = scopes.to_vec();
         scope_kpis_with_store(snapshot, store, day, &then_options).ok()
