@@ -689,7 +689,8 @@ pub fn kpis_with_store(
 /// units and the units under them, and of the organisation's executives (whose commitment every
 /// scope shows); every member's otherwise. Whether a scope shows its figures is decided as for the
 /// whole report, from the headcounts of every unit. For figures of a few units on many days (a
-/// review pack a unit, each on its own day), each day costs what those units used.
+/// review pack a unit, each on its own day), each day reads only those units' events (it still
+/// walks every member and unit once, for the privacy rule and the totals).
 ///
 /// # Errors
 ///
