@@ -80,7 +80,7 @@ impl AggregateSpec {
 
     /// Whether the member at position `m` is read.
     fn keeps(&self, m: usize) -> bool {
-        self.keep.as_ref().is_none_or(|k| k.get(m).copied().unwrap_or(false))
+        kept(self.keep.as_deref(), m)
     }
 
     /// Everything the KPIs need, for the snapshot's members, with a weekly series of
@@ -644,7 +644,7 @@ impl UsageAggregate {
     /// The as-of day number.
     /// Whether member `m`'s usage was read: figures of a member not read are not to be used.
     pub(crate) fn reads(&self, m: usize) -> bool {
-        self.keep.as_ref().is_none_or(|k| k.get(m).copied().unwrap_or(false))
+        kept(self.keep.as_deref(), m)
     }
 
     pub(crate) fn as_of_day(&self) -> i32 {
@@ -711,6 +711,11 @@ fn member_range(store: &EventStore, range: &Range<usize>) -> Range<usize> {
     let ends_store = range.end >= len && (range.start < len || range.start == 0);
     let end = if ends_store { store.member_bound() } else { starts.partition_point(|&s| (s as usize) < range.end) };
     first..end.min(store.member_bound())
+}
+
+/// Whether member `m` is read under `keep` (`None`: every member).
+fn kept(keep: Option<&[bool]>, m: usize) -> bool {
+    keep.is_none_or(|k| k.get(m).copied().unwrap_or(false))
 }
 
 fn add_all<T: Copy + std::ops::AddAssign>(a: &mut [T], b: &[T]) {

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use teichaku_metrics::{Figure, KpiReport, Scope, ScopeKpis, outcome_figure};
-use teichaku_model::{ActivityId, Comparison, Kpi, OutcomeId, OutcomeMeasure, Role, UnitId, ValidSnapshot};
+use teichaku_model::{ActivityId, Comparison, Kpi, OutcomeId, OutcomeMeasure, Role, ValidSnapshot};
 
 use crate::{Observed, RolloutPlan, Status};
 
@@ -201,13 +201,6 @@ pub fn review_packs(
         due: Option<NaiveDate>,
         period: Period,
     }
-    // Completions up to `as_of` by activity and unit (`None`: recorded without one), so each
-    // instance finds its own in one look-up rather than a pass over every completion (a per-unit
-    // review has one instance a unit).
-    let mut completed: BTreeMap<(&ActivityId, Option<UnitId>), Vec<NaiveDate>> = BTreeMap::new();
-    for c in snapshot.observations().completions.iter().filter(|c| c.date <= as_of) {
-        completed.entry((&c.activity, c.unit)).or_default().push(c.date);
-    }
     let mut held: Vec<Held<'_>> = Vec::new();
     for a in snapshot.playbook().activities.iter().filter(|a| !a.reports.is_empty() || !a.reports_outcomes.is_empty()) {
         let instances: Vec<_> = plan.instances.iter().filter(|i| i.key.activity == a.id).collect();
@@ -219,16 +212,14 @@ pub fn review_packs(
         };
         for instance in shown {
             let unit = instance.and_then(|i| i.key.unit).filter(|_| per_unit);
-            let mut done: Vec<NaiveDate> = match unit {
-                Some(u) => completed.get(&(&a.id, Some(u))).cloned().unwrap_or_default(),
-                // The whole organisation's: the activity's completions in any unit or none.
-                None => completed
-                    .range((&a.id, None)..)
-                    .take_while(|((id, _), _)| *id == &a.id)
-                    .flat_map(|(_, days)| days.iter().copied())
-                    .collect(),
+            // The unit's own completions up to `as_of`, or the organisation's (in any unit or
+            // none), in order: one look-up in the snapshot's index, not a pass over every
+            // completion (a per-unit review has one instance a unit).
+            let days = match unit {
+                Some(u) => snapshot.completion_days(&a.id, Some(u)),
+                None => snapshot.all_completion_days(&a.id),
             };
-            done.sort_unstable();
+            let done = days.get(..days.partition_point(|&d| d <= as_of)).unwrap_or_default();
             let status = instance.map_or(Status::Blocked, |i| i.status);
             let due = instance.map(|i| i.due.unwrap_or(i.earliest_finish));
             let to = match done.last() {
