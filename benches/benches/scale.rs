@@ -6,7 +6,8 @@
 //!
 //! `cargo bench -p teichaku-benches --bench scale`, or one group: `-- scale/units`,
 //! `-- scale/completions`, `-- scale/shown` (five members a unit, every unit scored),
-//! `-- scale/packs`, `-- scale/playbooks` (every built-in playbook).
+//! `-- scale/records` (five members a unit, with survey answers, proposals, consultations,
+//! incidents and success cases), `-- scale/packs`, `-- scale/playbooks` (every built-in playbook).
 
 #![allow(missing_docs, reason = "criterion generates the entry point")]
 
@@ -15,7 +16,7 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use teichaku::metrics::EventStore;
-use teichaku_benches::scale::{AS_OF, Shape, builtin, snapshot, staffed};
+use teichaku_benches::scale::{AS_OF, Shape, builtin, snapshot, staffed, with_records};
 
 fn assess_once(snapshot: &teichaku::model::ValidSnapshot, store: &EventStore) -> teichaku::Assessment {
     let as_of = AS_OF.parse().unwrap_or_default();
@@ -74,6 +75,26 @@ fn shown(c: &mut Criterion) {
     group.finish();
 }
 
+/// 10,000 units of five members each (every unit shown) with 1,000, 10,000 and 100,000 records
+/// (survey answers, proposals, consultations, incidents, success cases): each shown scope's
+/// record figures once searched every record (20,000 units and 100,000 members with a record of
+/// each kind each: 748 s; now sums gathered once and carried up the tree).
+fn records(c: &mut Criterion) {
+    let mut group = c.benchmark_group("scale/records");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_secs(1));
+    for n in [1_000, 10_000, 100_000] {
+        let text = with_records(&staffed(10_000, 5, Shape::Flat, &builtin("sme-five-step"), 0, 0), n);
+        let snapshot = teichaku::load(&text, &teichaku::Catalog::builtin()).unwrap_or_else(|e| panic!("{e}"));
+        let store = EventStore::from_snapshot(&snapshot).unwrap_or_else(|e| panic!("{e}"));
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::new("flat-10000-units-of-5", n), &n, |b, _| {
+            b.iter(|| black_box(assess_once(&snapshot, &store)))
+        });
+    }
+    group.finish();
+}
+
 /// The review packs' extra KPI pass against the whole `assess` it is part of, at 100,000 flat
 /// units: `assess_with_store`, then `review_packs` alone over that assessment's KPIs and plan
 /// (computing the KPIs on each review's own days, as `assess` does).
@@ -120,5 +141,5 @@ fn playbooks(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, units, completions, shown, packs, playbooks);
+criterion_group!(benches, units, completions, shown, records, packs, playbooks);
 criterion_main!(benches);

@@ -163,6 +163,51 @@ pub fn staffed(
     out
 }
 
+/// `text` (a document of this module) with `records` more records on its members, in turn:
+/// record `k` is a survey answer, a proposal, a consultation (resolved for every other one), an
+/// incident or a success case (`k % 5`) of member `k / 5 % members` (so five records a member
+/// give each member one of each), dated `k % 28` days before [`AS_OF`], so every record counts
+/// on that day. A scope's survey, proposal, consultation,
+/// incident and success-case figures read them.
+///
+/// ```
+/// let text = teichaku_benches::scale::staffed(3, 5, teichaku_benches::scale::Shape::Flat,
+///     &teichaku_benches::scale::builtin("sme-five-step"), 0, 0);
+/// let doc: serde_json::Value = serde_json::from_str(&teichaku_benches::scale::with_records(&text, 10))?;
+/// assert_eq!(doc["observations"]["surveys"].as_array().map(Vec::len), Some(2));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn with_records(text: &str, records: usize) -> String {
+    let Ok(mut doc) = serde_json::from_str::<serde_json::Value>(text) else { return text.to_owned() };
+    let members: Vec<serde_json::Value> = doc["organisation"]["members"]
+        .as_array()
+        .map(|list| list.iter().map(|m| m["id"].clone()).collect())
+        .unwrap_or_default();
+    let as_of = AS_OF.parse::<chrono::NaiveDate>().unwrap_or_default();
+    let mut lists: [Vec<serde_json::Value>; 5] = Default::default();
+    for k in 0..records {
+        let Some(member) = members.get(k / 5 % members.len().max(1)).cloned() else { break };
+        let id = uuid(0x5_0000_0000 + k as u64);
+        let day = (as_of - chrono::Days::new((k % 28) as u64)).to_string();
+        let record = match k % 5 {
+            0 => serde_json::json!({ "id": id, "date": day, "member": member,
+                                     "satisfaction": 1 + k % 5, "uses_ai": k % 3 > 0 }),
+            1 => serde_json::json!({ "id": id, "member": member, "submitted": day }),
+            2 if k % 2 == 0 => serde_json::json!({ "id": id, "member": member, "opened": day, "resolved": AS_OF }),
+            2 => serde_json::json!({ "id": id, "member": member, "opened": day }),
+            3 => serde_json::json!({ "id": id, "member": member, "date": day, "severity": "low" }),
+            _ => serde_json::json!({ "id": id, "member": member, "date": day }),
+        };
+        if let Some(list) = lists.get_mut(k % 5) {
+            list.push(record);
+        }
+    }
+    for (kind, list) in ["surveys", "proposals", "consultations", "incidents", "success_cases"].into_iter().zip(lists) {
+        doc["observations"][kind] = serde_json::Value::Array(list);
+    }
+    doc.to_string()
+}
+
 /// [`document`] read and validated with the built-in playbooks.
 ///
 /// # Errors

@@ -20,6 +20,7 @@ mod outcomes;
 mod own_keys;
 mod playbooks;
 mod readiness;
+mod record_figures;
 mod reproducible;
 mod review_days;
 mod robustness;

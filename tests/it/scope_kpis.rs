@@ -9,23 +9,23 @@ use teichaku::model::{HabitRule, Kpi};
 
 use crate::support::{load, small};
 
-fn uuid(n: u128) -> String {
+pub(crate) fn uuid(n: u128) -> String {
     format!("00000000-0000-0000-0000-{n:012x}")
 }
 
-fn date(day: u32) -> String {
+pub(crate) fn date(day: u32) -> String {
     (chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new(u64::from(day))).to_string()
 }
 
 /// A member: unit, role (0 staff, 1 manager, 2 executive, 3 ambassador), the day joined and the
 /// days after it they left, and the days (from 2026-03-01) they used AI.
-type MemberSpec = (usize, u8, u32, Option<u32>, Vec<u8>);
+pub(crate) type MemberSpec = (usize, u8, u32, Option<u32>, Vec<u8>);
 
 /// A dated change: member, day (within the member's tenure, modulo its length), and what (even:
 /// moved to unit `value`; odd: given the executive role, or relieved of it).
-type ChangeSpec = (usize, u32, u8, usize);
+pub(crate) type ChangeSpec = (usize, u32, u8, usize);
 
-fn document(parents: &[usize], members: &[MemberSpec], changes: &[ChangeSpec]) -> Value {
+pub(crate) fn document(parents: &[usize], members: &[MemberSpec], changes: &[ChangeSpec]) -> Value {
     let mut doc = small();
     let unit = |i: usize| uuid(0x10 + i as u128);
     let n_units = parents.len() + 1;

@@ -1,18 +1,20 @@
 //! Writes a scale document (see `teichaku_benches::scale`) for the command line to read.
 //!
 //! ```text
-//! scale-docs FILE --units N [--members-per-unit M] [--deep] [--playbook ID | --doubled] [--completions C] [--events E]
+//! scale-docs FILE --units N [--members-per-unit M] [--deep] [--playbook ID | --doubled] [--completions C] [--events E] [--records R]
 //! ```
 //!
 //! `--playbook` names a built-in playbook (default `sme-five-step`); `--doubled` puts
 //! `sme-five-step` inline with each per-unit activity twice (20 instances per unit);
-//! `--members-per-unit` (default 1) staffs each unit (five: every unit shown and scored).
+//! `--members-per-unit` (default 1) staffs each unit (five: every unit shown and scored);
+//! `--records` adds survey answers, proposals, consultations, incidents and success cases
+//! (`teichaku_benches::scale::with_records`).
 
 #![allow(clippy::print_stderr, reason = "a benchmark driver reports on its terminal")]
 
 use std::process::ExitCode;
 
-use teichaku_benches::scale::{Shape, builtin, sme_doubled, staffed};
+use teichaku_benches::scale::{Shape, builtin, sme_doubled, staffed, with_records};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -20,7 +22,7 @@ fn main() -> ExitCode {
     let number = |name: &str| value(name).and_then(|v| v.replace('_', "").parse::<usize>().ok());
     let (Some(file), Some(units)) = (args.first(), number("--units")) else {
         eprintln!(
-            "usage: scale-docs FILE --units N [--members-per-unit M] [--deep] [--playbook ID | --doubled] [--completions C] [--events E]"
+            "usage: scale-docs FILE --units N [--members-per-unit M] [--deep] [--playbook ID | --doubled] [--completions C] [--events E] [--records R]"
         );
         return ExitCode::FAILURE;
     };
@@ -32,7 +34,10 @@ fn main() -> ExitCode {
     };
     let per_unit = number("--members-per-unit").unwrap_or(1);
     let (completions, events) = (number("--completions").unwrap_or(0), number("--events").unwrap_or(0));
-    let text = staffed(units, per_unit, shape, &playbook, completions, events);
+    let mut text = staffed(units, per_unit, shape, &playbook, completions, events);
+    if let Some(records) = number("--records").filter(|&r| r > 0) {
+        text = with_records(&text, records);
+    }
     #[expect(clippy::disallowed_methods, reason = "a benchmark driver writes the document it makes")]
     let written = std::fs::write(file, text);
     if let Err(e) = written {

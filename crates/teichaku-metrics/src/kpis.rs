@@ -1018,6 +1018,87 @@ struct Totals {
     executives_unknown: [u64; 3],
     /// Members of the cohort whose transition the data does not settle.
     cohort_unknown: u64,
+    /// What the scope's survey answers, proposals, consultations, incidents and success cases add
+    /// up (`None` while none is counted, so a unit without records costs no more than before).
+    records: Option<Box<RecordTotals>>,
+}
+
+/// The record-based figures of a scope as sums: gathered in one pass over each kind of record,
+/// each record added to the unit and the roles it belongs to, then summed up the tree with the
+/// member-based totals. Each figure is a count, a sum, a latest date or a median of days, so a
+/// scope reads its own sums rather than searching every record of the document.
+#[derive(Clone, Debug, Default)]
+struct RecordTotals {
+    /// Survey answers counted: each present member's latest in the trailing 28 days, and every
+    /// anonymous one in them.
+    respondents: u64,
+    /// Sum and number of the satisfaction scores given, and of the quality scores.
+    satisfaction: (u64, u64),
+    quality: (u64, u64),
+    /// Answers from non-users, and of them, by reason in [`NON_USER_REASONS`] order.
+    non_users: u64,
+    reasons: [u64; 3],
+    /// Present members with an ADKAR answer up to `as_of`, and their latest answers' barriers in
+    /// [`BARRIERS`] order.
+    adkar_members: u64,
+    barriers: [u64; 6],
+    proposals_submitted: u64,
+    proposals_implemented: u64,
+    consultations_opened: u64,
+    consultations_resolved: u64,
+    /// Days to resolve each consultation resolved by `as_of`: a running median.
+    resolve_days: MedianSet,
+    /// Its median, settled once the scope's sums are complete.
+    resolve_median: Option<f64>,
+    incidents: u64,
+    incidents_28: u64,
+    cases_shared: u64,
+    cases_complete: u64,
+    last_case: Option<NaiveDate>,
+}
+
+/// The reasons a non-user gives, in the order [`RecordTotals::reasons`] counts them.
+const NON_USER_REASONS: [NonUserReason; 3] =
+    [NonUserReason::Anxious, NonUserReason::Skeptical, NonUserReason::Uninterested];
+
+/// The barrier keys of the ADKAR figure, in the order [`RecordTotals::barriers`] counts them.
+const BARRIERS: [&str; 6] = ["awareness", "desire", "knowledge", "ability", "reinforcement", "none"];
+
+impl RecordTotals {
+    /// Adds `other`'s sums in; its days to resolve stay with it ([`RecordTotals::settle_days`]
+    /// hands them over).
+    fn add(&mut self, other: &RecordTotals) {
+        let sum = |a: &mut u64, b: u64| *a += b;
+        sum(&mut self.respondents, other.respondents);
+        sum(&mut self.satisfaction.0, other.satisfaction.0);
+        sum(&mut self.satisfaction.1, other.satisfaction.1);
+        sum(&mut self.quality.0, other.quality.0);
+        sum(&mut self.quality.1, other.quality.1);
+        sum(&mut self.non_users, other.non_users);
+        for (a, b) in self.reasons.iter_mut().zip(other.reasons) {
+            *a += b;
+        }
+        sum(&mut self.adkar_members, other.adkar_members);
+        for (a, b) in self.barriers.iter_mut().zip(other.barriers) {
+            *a += b;
+        }
+        sum(&mut self.proposals_submitted, other.proposals_submitted);
+        sum(&mut self.proposals_implemented, other.proposals_implemented);
+        sum(&mut self.consultations_opened, other.consultations_opened);
+        sum(&mut self.consultations_resolved, other.consultations_resolved);
+        sum(&mut self.incidents, other.incidents);
+        sum(&mut self.incidents_28, other.incidents_28);
+        sum(&mut self.cases_shared, other.cases_shared);
+        sum(&mut self.cases_complete, other.cases_complete);
+        self.last_case = self.last_case.max(other.last_case);
+    }
+
+    /// Settles this scope's median days to resolve and hands its days over (to be absorbed by
+    /// the scope above it).
+    fn settle_days(&mut self) -> MedianSet {
+        self.resolve_median = self.resolve_days.median();
+        std::mem::take(&mut self.resolve_days)
+    }
 }
 
 impl Totals {
@@ -1085,11 +1166,81 @@ impl Totals {
         }
         self.cohort_unknown += other.cohort_unknown;
         self.segments.not_measurable += other.segments.not_measurable;
+        if let Some(records) = &other.records {
+            self.records_mut().add(records);
+        }
+    }
+
+    /// The record sums, made on first use.
+    fn records_mut(&mut self) -> &mut RecordTotals {
+        self.records.get_or_insert_default()
     }
 
     /// Whether some present member's figure of `flag` is not settled.
     fn unknown(&self, flag: u16) -> bool {
         self.unknown.get(flag.trailing_zeros() as usize).is_some_and(|&n| n > 0)
+    }
+}
+
+/// Where a record is counted: in a unit's own totals (summed up the tree into every unit above
+/// it and the organisation), else the organisation's own; and in the totals of each role set in
+/// `roles` (bit `i` for `Role::ALL[i]`).
+#[derive(Clone, Copy, Debug)]
+struct Home {
+    unit: Option<usize>,
+    roles: u8,
+}
+
+/// The totals records are added to, before they are summed up the tree.
+struct RecordSink<'b> {
+    by_unit: &'b mut [Totals],
+    organisation: &'b mut Totals,
+    by_role: &'b mut BTreeMap<Role, Totals>,
+    /// By unit position: whether something was added (so the unit is summed up the tree).
+    touched: &'b mut [bool],
+}
+
+impl RecordSink<'_> {
+    /// Adds a record at `home` (nowhere for `None`) with `add`.
+    fn add(&mut self, home: Option<Home>, add: impl Fn(&mut RecordTotals)) {
+        let Some(home) = home else { return };
+        match home.unit.and_then(|u| Some((u, self.by_unit.get_mut(u)?))) {
+            Some((u, totals)) => {
+                add(totals.records_mut());
+                if let Some(slot) = self.touched.get_mut(u) {
+                    *slot = true;
+                }
+            }
+            None => add(self.organisation.records_mut()),
+        }
+        for (i, role) in Role::ALL.iter().enumerate() {
+            if home.roles >> i & 1 == 1 {
+                if let Some(totals) = self.by_role.get_mut(role) {
+                    add(totals.records_mut());
+                }
+            }
+        }
+    }
+}
+
+/// Adds one survey answer to `r`.
+fn answer(r: &mut RecordTotals, s: &teichaku_model::SurveyResponse) {
+    r.respondents += 1;
+    if let Some(v) = s.satisfaction {
+        r.satisfaction.0 += u64::from(v);
+        r.satisfaction.1 += 1;
+    }
+    if let Some(v) = s.quality {
+        r.quality.0 += u64::from(v);
+        r.quality.1 += 1;
+    }
+    if s.uses_ai == Some(false) || s.non_user_reason.is_some() {
+        r.non_users += 1;
+        if let Some(i) = s.non_user_reason.and_then(|reason| NON_USER_REASONS.iter().position(|&x| x == reason)) {
+            if let Some(n) = r.reasons.get_mut(i) {
+                *n += 1;
+            }
+        }
     }
 }
 
@@ -1500,6 +1651,12 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        self.add_records(&mut RecordSink {
+            by_unit: &mut by_unit,
+            organisation: &mut organisation,
+            by_role: &mut by_role,
+            touched: &mut touched,
+        });
         // Up the tree once, children before parents: each unit's totals become those of its
         // subtree, and the days to first use are merged into one running median per subtree, the
         // smaller set into the larger, so a deep tree costs no more than a flat one.
@@ -1532,9 +1689,15 @@ impl<'a> Ctx<'a> {
                 Some(parent_set) => parent_set.absorb(set),
                 None => org_median.absorb(set),
             }
-            match parent.and_then(|p| by_unit.get_mut(p)) {
-                Some(parent) => parent.add(&child),
-                None => organisation.add(&child),
+            // The subtree's days to resolve are complete: its median settled, the days handed up.
+            let days = child.records.as_mut().map(|r| r.settle_days());
+            let above = match parent.and_then(|p| by_unit.get_mut(p)) {
+                Some(parent) => parent,
+                None => &mut organisation,
+            };
+            above.add(&child);
+            if let Some(days) = days {
+                above.records_mut().resolve_days.absorb(days);
             }
             if let Some(slot) = by_unit.get_mut(u) {
                 *slot = child;
@@ -1542,12 +1705,127 @@ impl<'a> Ctx<'a> {
         }
         organisation.first_used = org_median.len() as u64;
         organisation.first_median = org_median.median();
+        for t in by_role.values_mut().chain([&mut organisation]) {
+            if let Some(records) = t.records.as_mut() {
+                records.settle_days();
+            }
+        }
         for t in by_role.values_mut() {
             t.first_used = t.to_first.len() as u64;
             t.first_median = median(&mut t.to_first);
         }
         self.totals = TotalsIndex { by_unit, organisation, by_role };
         self
+    }
+
+    /// One pass over each kind of record: each is added to the totals of the unit it belongs
+    /// to (its member's unit, or its own unit when it names no member), of each role its member
+    /// holds, or of the organisation alone (a record naming neither). The figures the records
+    /// give are then sums up the tree ([`RecordTotals`]), as the members' are.
+    fn add_records(&self, sink: &mut RecordSink<'_>) {
+        let obs = self.snapshot.observations();
+        let as_of = self.as_of_date;
+        let window_start = as_of.checked_sub_days(chrono::Days::new(27)).unwrap_or(NaiveDate::MIN);
+        // Survey answers: each present member's latest in the trailing 28 days, and their latest
+        // ADKAR answer up to `as_of`, by member position; every anonymous answer in the window.
+        let mut latest: BTreeMap<usize, &teichaku_model::SurveyResponse> = BTreeMap::new();
+        let mut adkar: BTreeMap<usize, &teichaku_model::SurveyResponse> = BTreeMap::new();
+        let later = |old: Option<&&teichaku_model::SurveyResponse>, s: &teichaku_model::SurveyResponse| {
+            old.is_none_or(|old| (old.date, old.id) < (s.date, s.id))
+        };
+        for s in obs.surveys.iter().filter(|s| s.date <= as_of) {
+            let in_window = s.date >= window_start;
+            match s.member {
+                Some(id) => {
+                    let Some(m) = self.snapshot.member_position(id) else { continue };
+                    let present = self.snapshot.member(id).is_some_and(|member| member.is_present_on(as_of));
+                    if !present || !self.agg.reads(m) {
+                        continue;
+                    }
+                    if in_window && later(latest.get(&m), s) {
+                        latest.insert(m, s);
+                    }
+                    if s.adkar.is_some() && later(adkar.get(&m), s) {
+                        adkar.insert(m, s);
+                    }
+                }
+                None if in_window => sink.add(self.home(None, s.unit), |r| answer(r, s)),
+                None => {}
+            }
+        }
+        for s in latest.values() {
+            sink.add(self.home(s.member, s.unit), |r| answer(r, s));
+        }
+        for s in adkar.values() {
+            let barrier = match s.adkar.and_then(|a| a.barrier()) {
+                Some(AdkarElement::Awareness) => 0,
+                Some(AdkarElement::Desire) => 1,
+                Some(AdkarElement::Knowledge) => 2,
+                Some(AdkarElement::Ability) => 3,
+                Some(_) => 4,
+                None => 5,
+            };
+            sink.add(self.home(s.member, None), |r| {
+                r.adkar_members += 1;
+                if let Some(n) = r.barriers.get_mut(barrier) {
+                    *n += 1;
+                }
+            });
+        }
+        for p in obs.proposals.iter().filter(|p| p.submitted <= as_of) {
+            let implemented = p.implemented.is_some_and(|d| d <= as_of);
+            sink.add(self.home(Some(p.member), None), |r| {
+                r.proposals_submitted += 1;
+                r.proposals_implemented += u64::from(implemented);
+            });
+        }
+        for c in obs.consultations.iter().filter(|c| c.opened <= as_of) {
+            let days = c.resolved.filter(|&d| d <= as_of).map(|d| (d - c.opened).num_days() as i32);
+            sink.add(self.home(Some(c.member), None), |r| {
+                r.consultations_opened += 1;
+                if let Some(days) = days {
+                    r.consultations_resolved += 1;
+                    r.resolve_days.insert(days);
+                }
+            });
+        }
+        for i in obs.incidents.iter().filter(|i| i.date <= as_of) {
+            let recent = i.date >= window_start;
+            sink.add(self.home(i.member, i.unit), |r| {
+                r.incidents += 1;
+                r.incidents_28 += u64::from(recent);
+            });
+        }
+        for c in obs.success_cases.iter().filter(|c| c.date <= as_of) {
+            let complete = c.is_complete();
+            sink.add(self.home(Some(c.member), None), |r| {
+                r.cases_shared += 1;
+                r.cases_complete += u64::from(complete);
+                r.last_case = r.last_case.max(Some(c.date));
+            });
+        }
+    }
+
+    /// Where a record naming `member` (else `unit`) is counted: its member's unit and roles, its
+    /// own unit, the organisation alone when it names neither; `None` when it names a member or
+    /// a unit the organisation does not have, or a member whose usage was not read (figures of
+    /// some units alone: no scope asked holds them).
+    fn home(&self, member: Option<teichaku_model::MemberId>, unit: Option<UnitId>) -> Option<Home> {
+        let tree = self.disclosure.tree();
+        match (member, unit) {
+            (Some(id), _) => {
+                self.snapshot.member_position(id).filter(|&m| self.agg.reads(m))?;
+                let member = self.snapshot.member(id)?;
+                let roles = Role::ALL
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| member.has_role(**r))
+                    .fold(0u8, |bits, (i, _)| bits | 1 << i);
+                Some(Home { unit: tree.position(member.unit), roles })
+            }
+            (None, Some(u)) => Some(Home { unit: Some(tree.position(u)?), roles: 0 }),
+            (None, None) => Some(Home { unit: None, roles: 0 }),
+        }
     }
 
     /// Adds member `m`'s weekly counts alone to `weeks`, as [`Ctx::add_member`] does to a
@@ -1700,11 +1978,6 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Whether the member with id `id` is present on `as_of`.
-    fn present_on_as_of(&self, id: &teichaku_model::MemberId) -> bool {
-        self.snapshot.member(*id).is_some_and(|m| m.is_present_on(self.as_of_date))
-    }
-
     fn scope_kpis(&self, scope: Scope) -> ScopeKpis {
         let empty = Totals::empty(0);
         let totals = self.totals_of(&scope).unwrap_or(&empty);
@@ -1788,125 +2061,31 @@ impl<'a> Ctx<'a> {
 
         let executives = executives_of(t, self.as_of, min_group);
 
-        let tree = self.disclosure.tree();
-        let top = match scope {
-            Scope::Unit(u) => tree.position(*u),
-            _ => None,
-        };
-        // Whether a unit's records belong to the scope: every unit for the organisation, the
-        // unit and those below it for a unit, none for a role.
-        let unit_in_scope = |u: &UnitId| match scope {
-            Scope::Organisation => tree.position(*u).is_some(),
-            Scope::Unit(_) => top.zip(tree.position(*u)).is_some_and(|(top, u)| tree.is_under(u, top)),
-            _ => false,
-        };
-        let in_scope = InScope { snapshot: self.snapshot, scope, unit_in_scope: &unit_in_scope };
-        let obs = self.snapshot.observations();
-        let as_of = self.as_of_date;
-        let since = |days: i64| as_of.checked_sub_days(chrono::Days::new(days as u64)).unwrap_or(NaiveDate::MIN);
-        // From the last occurrence on or before `as_of`; `None` when there was none.
-        let days_since = |last: Option<NaiveDate>| last.map(|d| (as_of - d).num_days().max(0));
-
-        // Surveys: the latest answer per member in the trailing 28 days; anonymous ones each count.
-        let window_start = since(27);
-        let mut latest: BTreeMap<Option<teichaku_model::MemberId>, Vec<&teichaku_model::SurveyResponse>> =
-            BTreeMap::new();
-        for s in &obs.surveys {
-            let in_window = s.date >= window_start && s.date <= as_of;
-            let belongs = match (s.member, s.unit) {
-                (Some(m), _) => in_scope.contains(&m) && self.present_on_as_of(&m),
-                (None, Some(u)) => unit_in_scope(&u),
-                (None, None) => matches!(scope, Scope::Organisation),
-            };
-            if in_window && belongs {
-                let entry = latest.entry(s.member).or_default();
-                match s.member {
-                    Some(_) => {
-                        if entry.first().is_none_or(|old| (old.date, old.id) < (s.date, s.id)) {
-                            *entry = vec![s];
-                        }
-                    }
-                    None => entry.push(s),
-                }
-            }
-        }
-        let answers: Vec<&teichaku_model::SurveyResponse> = latest.into_values().flatten().collect();
-        let respondents = answers.len() as u64;
-        let mean = |values: Vec<u8>| {
-            let k = values.len() as u64;
-            Figure::of_group(
-                (k > 0).then(|| values.iter().map(|&v| f64::from(v)).sum::<f64>() / k as f64),
-                k,
-                min_group,
-            )
-        };
-        let non_users: Vec<_> =
-            answers.iter().filter(|s| s.uses_ai == Some(false) || s.non_user_reason.is_some()).collect();
-        let nu = non_users.len() as u64;
+        // The records' figures, from the sums gathered once for every scope (`RecordTotals`).
+        let none = RecordTotals::default();
+        let r = t.records.as_deref().unwrap_or(&none);
+        let mean = |(sum, k): (u64, u64)| Figure::of_group((k > 0).then(|| sum as f64 / k as f64), k, min_group);
+        let nu = r.non_users;
         let reasons = (nu > 0).then(|| {
-            [NonUserReason::Anxious, NonUserReason::Skeptical, NonUserReason::Uninterested]
-                .into_iter()
-                .map(|r| (r, non_users.iter().filter(|s| s.non_user_reason == Some(r)).count() as f64 / nu as f64))
-                .collect::<BTreeMap<_, _>>()
+            NON_USER_REASONS.iter().zip(r.reasons).map(|(&reason, n)| (reason, n as f64 / nu as f64)).collect()
         });
-        let mut adkar_latest: BTreeMap<teichaku_model::MemberId, &teichaku_model::SurveyResponse> = BTreeMap::new();
-        for s in obs.surveys.iter().filter(|s| s.date <= as_of && s.adkar.is_some()) {
-            if let Some(m) = s.member.filter(|m| in_scope.contains(m) && self.present_on_as_of(m)) {
-                let keep = adkar_latest.get(&m).is_none_or(|old| (old.date, old.id) < (s.date, s.id));
-                if keep {
-                    adkar_latest.insert(m, s);
-                }
-            }
-        }
-        let mut barriers: BTreeMap<String, u64> =
-            ["awareness", "desire", "knowledge", "ability", "reinforcement", "none"]
-                .iter()
-                .map(|k| ((*k).to_owned(), 0))
-                .collect();
-        for s in adkar_latest.values() {
-            let key = match s.adkar.and_then(|a| a.barrier()) {
-                Some(AdkarElement::Awareness) => "awareness",
-                Some(AdkarElement::Desire) => "desire",
-                Some(AdkarElement::Knowledge) => "knowledge",
-                Some(AdkarElement::Ability) => "ability",
-                Some(_) => "reinforcement",
-                None => "none",
-            };
-            *barriers.entry(key.to_owned()).or_default() += 1;
-        }
+        let barriers: BTreeMap<String, u64> =
+            BARRIERS.iter().zip(r.barriers).map(|(&key, n)| (key.to_owned(), n)).collect();
         let surveys = Surveys {
-            respondents,
-            satisfaction_mean: mean(answers.iter().filter_map(|s| s.satisfaction).collect()),
-            quality_mean: mean(answers.iter().filter_map(|s| s.quality).collect()),
+            respondents: r.respondents,
+            satisfaction_mean: mean(r.satisfaction),
+            quality_mean: mean(r.quality),
             non_users: nu,
             non_user_reasons: Figure::of_group(reasons, nu, min_group),
-            adkar_barriers: Figure::of_group(Some(barriers), adkar_latest.len() as u64, min_group),
+            adkar_barriers: Figure::of_group(Some(barriers), r.adkar_members, min_group),
         };
-
-        let submitted = obs.proposals.iter().filter(|p| in_scope.contains(&p.member) && p.submitted <= as_of);
-        let submitted_n = submitted.clone().count() as u64;
-        let implemented_n = submitted.filter(|p| p.implemented.is_some_and(|d| d <= as_of)).count() as u64;
-        let opened: Vec<_> =
-            obs.consultations.iter().filter(|c| in_scope.contains(&c.member) && c.opened <= as_of).collect();
-        let mut resolve_days: Vec<i32> = opened
-            .iter()
-            .filter_map(|c| c.resolved.filter(|&r| r <= as_of).map(|r| (r - c.opened).num_days() as i32))
-            .collect();
-        let resolved_n = resolve_days.len() as u64;
         let consultations = Consultations {
-            opened: opened.len() as u64,
-            resolved: resolved_n,
-            unresolved: opened.len() as u64 - resolved_n,
-            median_days_to_resolve: Figure::of_group(median(&mut resolve_days), u64::MAX, 0),
+            opened: r.consultations_opened,
+            resolved: r.consultations_resolved,
+            unresolved: r.consultations_opened - r.consultations_resolved,
+            median_days_to_resolve: Figure::of_group(r.resolve_median, u64::MAX, 0),
         };
-        let incident_in_scope = |i: &&teichaku_model::RuleIncident| match (i.member, i.unit) {
-            (Some(m), _) => in_scope.contains(&m),
-            (None, Some(u)) => unit_in_scope(&u),
-            (None, None) => matches!(scope, Scope::Organisation),
-        };
-        let incidents: Vec<_> = obs.incidents.iter().filter(incident_in_scope).filter(|i| i.date <= as_of).collect();
-        let cases: Vec<_> =
-            obs.success_cases.iter().filter(|c| in_scope.contains(&c.member) && c.date <= as_of).collect();
+        let days_since = |last: Option<NaiveDate>| last.map(|d| (self.as_of_date - d).num_days().max(0));
 
         let (measured, estimated, unmeasured) = (t.saved_measured, t.saved_estimated, t.unmeasured);
         let hours = (measured + estimated) as f64 / 6000.0;
@@ -1924,19 +2103,20 @@ impl<'a> Ctx<'a> {
             executives,
             surveys,
             proposals: Proposals {
-                submitted: submitted_n,
-                implemented: implemented_n,
-                implementation_rate: Figure::of_group(Rate::new(implemented_n, submitted_n), u64::MAX, 0),
+                submitted: r.proposals_submitted,
+                implemented: r.proposals_implemented,
+                implementation_rate: Figure::of_group(
+                    Rate::new(r.proposals_implemented, r.proposals_submitted),
+                    u64::MAX,
+                    0,
+                ),
             },
             consultations,
-            incidents: Incidents {
-                last_28_days: incidents.iter().filter(|i| i.date >= window_start).count() as u64,
-                total: incidents.len() as u64,
-            },
+            incidents: Incidents { last_28_days: r.incidents_28, total: r.incidents },
             success_cases: SuccessCases {
-                shared: cases.len() as u64,
-                complete: cases.iter().filter(|c| c.is_complete()).count() as u64,
-                days_since_last: days_since(cases.iter().map(|c| c.date).max()),
+                shared: r.cases_shared,
+                complete: r.cases_complete,
+                days_since_last: days_since(r.last_case),
             },
             days_since_rule_review: self.days_since_rule_review,
             training: Training {
@@ -2115,26 +2295,6 @@ impl<'a> Ctx<'a> {
     pub(crate) fn role_count(&self, scope: &Scope, role: Role) -> u64 {
         let Some(i) = Role::ALL.iter().position(|&r| r == role) else { return 0 };
         self.totals_of(scope).and_then(|t| t.present_by_role.get(i)).copied().unwrap_or(0)
-    }
-}
-
-/// Whether a member (by id) is in the scope: ids resolve through the snapshot's index, then the
-/// member's unit or roles decide.
-struct InScope<'a> {
-    snapshot: &'a ValidSnapshot,
-    scope: &'a Scope,
-    /// Whether a unit is in a unit scope (the unit or below it).
-    unit_in_scope: &'a dyn Fn(&UnitId) -> bool,
-}
-
-impl InScope<'_> {
-    fn contains(&self, id: &teichaku_model::MemberId) -> bool {
-        let Some(member) = self.snapshot.member(*id) else { return false };
-        match self.scope {
-            Scope::Organisation => true,
-            Scope::Unit(_) => (self.unit_in_scope)(&member.unit),
-            Scope::Role(role) => member.has_role(*role),
-        }
     }
 }
 

@@ -119,8 +119,7 @@ pub fn active_members(snapshot: &ValidSnapshot, scope: &Scope, from: NaiveDate, 
 }
 
 /// The unit tree as arrays over unit positions (in the organisation's unit list), built once with
-/// explicit stacks: parents before children, and each unit's subtree as an interval of the
-/// depth-first order, so "unit `v` is under unit `u`" is two comparisons however deep the tree.
+/// explicit stacks: parents before children, however deep the tree.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct UnitTree {
     /// Position of each unit id: looked up, never walked, so a hash map with a fixed hasher (no
@@ -130,8 +129,6 @@ pub(crate) struct UnitTree {
     parent: Vec<Option<usize>>,
     /// Positions in depth-first preorder (parents before children; roots and children in list order).
     order: Vec<usize>,
-    /// By position: where the unit comes in `order`, and where its subtree ends there.
-    span: Vec<(usize, usize)>,
 }
 
 impl UnitTree {
@@ -154,20 +151,7 @@ impl UnitTree {
             order.push(u);
             stack.extend(children.get(u).into_iter().flatten().rev());
         }
-        let mut span = vec![(0, 0); units.len()];
-        for (at, &u) in order.iter().enumerate() {
-            if let Some(s) = span.get_mut(u) {
-                *s = (at, at + 1);
-            }
-        }
-        // Children after parents in `order`: walking it backwards closes every subtree before its parent's.
-        for &u in order.iter().rev() {
-            let end = span.get(u).map_or(0, |s| s.1);
-            if let Some(s) = parent.get(u).copied().flatten().and_then(|p| span.get_mut(p)) {
-                s.1 = s.1.max(end);
-            }
-        }
-        Self { index, parent, order, span }
+        Self { index, parent, order }
     }
 
     /// The position of unit `id`.
@@ -183,14 +167,6 @@ impl UnitTree {
     /// Unit positions, each after its parent.
     pub(crate) fn parents_first(&self) -> &[usize] {
         &self.order
-    }
-
-    /// Whether the unit at `unit` is the unit at `top` or below it.
-    pub(crate) fn is_under(&self, unit: usize, top: usize) -> bool {
-        match (self.span.get(unit), self.span.get(top)) {
-            (Some(&(at, _)), Some(&(from, to))) => from <= at && at < to,
-            _ => false,
-        }
     }
 
     /// How many units there are.
