@@ -146,6 +146,34 @@ fn a_missed_target_ranks_below_the_barrier_point_and_above_generic_interventions
 }
 
 #[test]
+fn a_per_unit_target_is_due_from_the_unit_s_first_completion_up_to_as_of_and_an_organisation_one_from_any() {
+    // Training in Sales on days 9 (small.json) and 20, in Support on day 5 (listed first), in
+    // Head office on day 50: per unit, each unit's own first; for the organisation, the first
+    // anywhere.
+    let per_unit = json!([{ "kpi": "weekly_active_rate", "op": "at_least", "value": 0.4, "by_day": 30,
+                            "after": "training", "scope": "per_unit" }]);
+    let mut d = collapse(per_unit);
+    set(&mut d, "/playbook/inline/metrics", json!({ "min_group_size": 1 }));
+    let training =
+        |unit: u128, on: u64| json!({ "activity": "training", "unit": id(unit), "date": day(on).to_string() });
+    let mut completions = vec![training(SUPPORT, 5)];
+    completions.extend(d["observations"]["completions"].as_array().unwrap().iter().cloned());
+    completions.extend([training(SALES, 20), training(HEAD_OFFICE, 50)]);
+    set(&mut d, "/observations/completions", Value::Array(completions));
+    let due = |a: &Assessment, scope: Scope| a.kpis.targets.iter().find(|t| t.scope == scope).and_then(|t| t.due);
+    let unit = |u: u128| Scope::Unit(crate::support::unit(u));
+    let a = on(&d, 45);
+    assert_eq!(due(&a, unit(SALES)), Some(day(39)), "Sales' first training, not its latest");
+    assert_eq!(due(&a, unit(SUPPORT)), Some(day(35)));
+    // Head office trains after `as_of`: not yet.
+    assert_eq!(due(&a, unit(HEAD_OFFICE)), None);
+    assert_eq!(due(&on(&d, 50), unit(HEAD_OFFICE)), Some(day(80)));
+    // The same target for the organisation: from the first training anywhere (Support, day 5).
+    set(&mut d, "/playbook/inline/kpi_targets/0/scope", json!("organisation"));
+    assert_eq!(due(&on(&d, 45), Scope::Organisation), Some(day(35)));
+}
+
+#[test]
 fn a_target_after_an_activity_per_unit_is_due_from_the_unit_s_completion_and_never_shows_a_withheld_unit() {
     // Training is done in Sales on 2026-04-10 (small.json, day 9): 30 days on, day 39.
     let target = json!([{ "kpi": "weekly_active_rate", "op": "at_least", "value": 0.4, "by_day": 30,

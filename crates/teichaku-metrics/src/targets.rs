@@ -253,18 +253,13 @@ pub(crate) fn evaluate_outcomes(
 }
 
 /// The first completion of `activity` on or before `as_of`: in the unit, for a per-unit activity
-/// judged in a unit; anywhere otherwise.
+/// judged in a unit; anywhere otherwise. A look-up in the snapshot's index of completions, not a
+/// search of every completion for each scope judged.
 fn first_done(snapshot: &ValidSnapshot, activity: &ActivityId, scope: &Scope, as_of: NaiveDate) -> Option<NaiveDate> {
     let per_unit = snapshot.activity(activity).is_some_and(|a| a.scope == ActivityScope::PerUnit);
-    snapshot
-        .observations()
-        .completions
-        .iter()
-        .filter(|c| &c.activity == activity && c.date <= as_of)
-        .filter(|c| match (scope, per_unit) {
-            (Scope::Unit(u), true) => c.unit == Some(*u),
-            _ => true,
-        })
-        .map(|c| c.date)
-        .min()
+    let days = match (scope, per_unit) {
+        (Scope::Unit(u), true) => snapshot.completion_days(activity, Some(*u)),
+        _ => snapshot.all_completion_days(activity),
+    };
+    days.first().copied().filter(|&d| d <= as_of)
 }
