@@ -7,7 +7,7 @@ use chrono::Days;
 use teichaku::Assessment;
 use teichaku::metrics::{Figure, Rate, Scope, ScopeKpis};
 use teichaku::model::{Check, Comparison, Kpi, Lang, Role, UnitId, ValidSnapshot};
-use teichaku::rollout::{Action, ActionScope, GateReadiness, Observed, Reason, WaveBlock};
+use teichaku::rollout::{Action, ActionScope, GateReadiness, Observed, Reason, UnitReadiness, WaveBlock};
 
 use crate::format::{esc, kpi_value, num, pct};
 use crate::schedule::rows;
@@ -496,6 +496,9 @@ impl Ctx<'_> {
         let phases: Vec<String> = pb.phases.iter().map(|p| p.title.get(lang).to_owned()).collect();
         gantt(out, &rows(self.snapshot, plan, lang), &phases, self.a.as_of, lang);
         let _ = writeln!(out, "<h3>{}</h3>", self.t("Wave map", "ウェーブ図"));
+        // Each unit's readiness by unit, looked up once a unit of a wave rather than searched.
+        let readiness: std::collections::BTreeMap<UnitId, &UnitReadiness> =
+            self.a.readiness.units.iter().rev().map(|x| (x.unit, x)).collect();
         let columns: Vec<WaveColumn> = self
             .a
             .readiness
@@ -524,11 +527,12 @@ impl Ctx<'_> {
                         .collect();
                     (format!("{} ({})", self.t("blocked", "保留"), reasons.join(", ")), "blocked")
                 };
+                let ahead: std::collections::BTreeSet<UnitId> = w.ahead.iter().copied().collect();
                 let units = w
                     .units
                     .iter()
                     .map(|&u| {
-                        let own = self.a.readiness.units.iter().find(|x| x.unit == u);
+                        let own = readiness.get(&u).copied();
                         let note = match own.map(|x| &x.phase) {
                             Some(Some(p)) => {
                                 let i = pb.phases.iter().position(|q| &q.id == p).unwrap_or(0);
@@ -537,7 +541,7 @@ impl Ctx<'_> {
                             Some(None) => self.t("all passed", "全通過").to_owned(),
                             None => String::new(),
                         };
-                        let note = if w.ahead.contains(&u) {
+                        let note = if ahead.contains(&u) {
                             format!("{} · {}", self.t("ahead", "先行"), note)
                         } else {
                             note
