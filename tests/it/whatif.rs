@@ -271,3 +271,44 @@ fn the_rollout_as_dot_shows_every_instance_by_status() {
     assert!(ja.contains("label=\"研修\\nSupport\""), "{ja}");
     assert!(ja.contains("legend_blocked [label=\"待ち\""));
 }
+
+#[test]
+fn an_appointment_names_the_first_present_member_by_id_without_the_role_in_each_unit() {
+    // Support (106, 107 who leaves on 06-01, and 108) has no ambassador: appointing one names
+    // its first present member by id.
+    let appointed = |doc: &serde_json::Value, on: &str| {
+        let snapshot = load(doc).unwrap();
+        let a = assess(&snapshot, day(on)).unwrap();
+        best_single_action(&snapshot, &a)
+            .unwrap()
+            .into_iter()
+            .filter(|u| u.code == "appoint:ambassador")
+            .flat_map(|u| u.appointed)
+            .collect::<Vec<_>>()
+    };
+    let ambassador = teichaku::model::Role::Ambassador;
+    let mut doc = small();
+    assert_eq!(appointed(&doc, "2026-04-05"), [(member(0x106), ambassador)]);
+    // 106 has left by 04-05: the next by id, 107, though 108 joined earlier.
+    set(&mut doc, "/organisation/members/5/left", json!("2026-04-02"));
+    assert_eq!(appointed(&doc, "2026-04-05"), [(member(0x107), ambassador)]);
+    // And after 107 leaves too, 108.
+    assert_eq!(appointed(&doc, "2026-06-02"), [(member(0x108), ambassador)]);
+    // A desk under Support, with a member whose id comes before Support's own: Support's
+    // appointment may name anyone in Support or under it.
+    let mut desk = doc.clone();
+    crate::support::push(
+        &mut desk,
+        "/organisation/units",
+        json!({ "id": unit(4), "name": "Support desk", "parent": unit(3) }),
+    );
+    crate::support::push(
+        &mut desk,
+        "/organisation/members",
+        json!({ "id": member(0xf1), "unit": unit(4), "roles": ["staff"], "joined": "2020-04-01" }),
+    );
+    assert_eq!(appointed(&desk, "2026-04-05"), [(member(0xf1), ambassador)]);
+    // Once 108 is Support's ambassador, nobody is to be appointed.
+    set(&mut doc, "/organisation/members/7/roles", json!(["ambassador", "staff"]));
+    assert_eq!(appointed(&doc, "2026-06-02"), []);
+}

@@ -24,7 +24,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use teichaku_metrics::{EventError, EventStore, EventStoreBuilder, KpiError, KpiReport, Scope, StoreError};
 use teichaku_model::{
-    Completion, MemberId, Observations, PhaseId, Record, Role, Snapshot, ValidSnapshot, ValidationError,
+    Completion, MemberId, Observations, PhaseId, Record, Role, Snapshot, UnitId, ValidSnapshot, ValidationError,
     ValidationErrors, validate,
 };
 use teichaku_rollout::{
@@ -388,8 +388,10 @@ pub fn best_single_action(snapshot: &ValidSnapshot, assessment: &Assessment) -> 
             continue;
         }
         let mut copy = base.clone();
+        // The copy lists the members in the snapshot's order: each found by the snapshot's index,
+        // not by a search of every member for each appointment.
         for &(member, role) in &appointed {
-            if let Some(m) = copy.organisation.members.iter_mut().find(|m| m.id == member) {
+            if let Some(m) = snapshot.member_position(member).and_then(|i| copy.organisation.members.get_mut(i)) {
                 m.roles.insert(role);
             }
         }
@@ -668,13 +670,22 @@ fn appointment(snapshot: &ValidSnapshot, action: &Action, as_of: NaiveDate) -> V
         }
         _ => vec![None],
     };
-    let present: Vec<_> =
-        snapshot.organisation().members.iter().filter(|m| m.is_present_on(as_of) && !m.roles.contains(&role)).collect();
+    // The first present member by id without the role, in each unit and in the organisation:
+    // gathered once, so a grouped action over many units looks up each of its units rather than
+    // searching every member for each.
+    let mut first_in: BTreeMap<UnitId, MemberId> = BTreeMap::new();
+    let mut first = None;
+    for m in snapshot.organisation().members.iter().filter(|m| m.is_present_on(as_of) && !m.roles.contains(&role)) {
+        first_in.entry(m.unit).and_modify(|id| *id = (*id).min(m.id)).or_insert(m.id);
+        first = Some(first.map_or(m.id, |id: MemberId| id.min(m.id)));
+    }
     scopes
         .into_iter()
         .filter_map(|units| {
-            let member =
-                present.iter().filter(|m| units.as_ref().is_none_or(|u| u.contains(&m.unit))).map(|m| m.id).min()?;
+            let member = match units {
+                Some(units) => units.iter().filter_map(|u| first_in.get(u)).min().copied(),
+                None => first,
+            }?;
             Some((member, role))
         })
         .collect()
