@@ -9,7 +9,7 @@
 //! `-- scale/records` (five members a unit, with survey answers, proposals, consultations,
 //! incidents and success cases), `-- scale/packs`, `-- scale/playbooks` (every built-in playbook),
 //! `-- scale/report` (the HTML report of units in two waves), `-- scale/whatif` (the best single
-//! action of units in two waves).
+//! action of units in two waves), `-- scale/waves` (`assess` of flat and deep units in two waves).
 
 #![allow(missing_docs, reason = "criterion generates the entry point")]
 
@@ -145,8 +145,13 @@ fn playbooks(c: &mut Criterion) {
 
 /// `n` flat units of one member in two waves: a pilot of a tenth, then the rest.
 fn two_waves(n: usize) -> teichaku::model::ValidSnapshot {
+    two_waves_shaped(n, Shape::Flat)
+}
+
+/// `n` units of one member of `shape` in two waves: a pilot of a tenth, then the rest.
+fn two_waves_shaped(n: usize, shape: Shape) -> teichaku::model::ValidSnapshot {
     let mut doc: serde_json::Value =
-        serde_json::from_str(&staffed(n, 1, Shape::Flat, &builtin("sme-five-step"), 0, 0)).unwrap_or_default();
+        serde_json::from_str(&staffed(n, 1, shape, &builtin("sme-five-step"), 0, 0)).unwrap_or_default();
     let units: Vec<serde_json::Value> = doc["organisation"]["units"]
         .as_array()
         .map(|list| list.iter().map(|u| u["id"].clone()).collect())
@@ -179,6 +184,26 @@ fn whatif(c: &mut Criterion) {
     group.finish();
 }
 
+/// `assess` of 10,000 and 100,000 units in two waves, flat and as one chain: the rollout effect's
+/// panels once gave each wave unit every unit below it one by one, so a chain cost the square of
+/// its length (20,000 units: 16 s for the whole command, now 0.7 s).
+fn waves(c: &mut Criterion) {
+    let mut group = c.benchmark_group("scale/waves");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_secs(1));
+    for n in [10_000, 100_000] {
+        for (shape, name) in [(Shape::Flat, "flat"), (Shape::Deep, "deep")] {
+            let snapshot = two_waves_shaped(n, shape);
+            let store = EventStore::from_snapshot(&snapshot).unwrap_or_else(|e| panic!("{e}"));
+            group.throughput(Throughput::Elements(n as u64));
+            group.bench_with_input(BenchmarkId::new(name, n), &n, |b, _| {
+                b.iter(|| black_box(assess_once(&snapshot, &store)))
+            });
+        }
+    }
+    group.finish();
+}
+
 /// The HTML report of 10,000 and 100,000 flat units in two waves (a pilot of a tenth, then the
 /// rest), rendered from an assessment made beforehand: its wave map once searched every unit's
 /// readiness for each unit of a wave (100,000 units: 26 s for the whole command, now 5.5 s).
@@ -198,5 +223,5 @@ fn report(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, units, completions, shown, records, packs, playbooks, report, whatif);
+criterion_group!(benches, units, completions, shown, records, packs, playbooks, waves, report, whatif);
 criterion_main!(benches);

@@ -427,6 +427,43 @@ struct Panel {
     panel_of: BTreeMap<UnitId, usize>,
 }
 
+/// Which panel each unit counts in, by unit position: the smallest of those `opens` gives it and
+/// the units above it (`parent` of a position), as panels are numbered in wave order and the
+/// first wave's unit above a unit takes it. Settled from the top down, walking up from each unit
+/// only to the first unit already settled, so each unit is walked once however deep the tree
+/// (validation ruled out cycles).
+fn first_panels(parent: impl Fn(usize) -> Option<usize>, opens: &[Option<usize>]) -> Vec<Option<usize>> {
+    let mut settled: Vec<Option<Option<usize>>> = vec![None; opens.len()];
+    let mut path = Vec::new();
+    for start in 0..opens.len() {
+        let mut at = Some(start);
+        let mut above = None;
+        while let Some(u) = at {
+            match settled.get(u).copied().flatten() {
+                Some(panel) => {
+                    above = panel;
+                    break;
+                }
+                None => {
+                    path.push(u);
+                    at = parent(u);
+                }
+            }
+        }
+        for u in path.drain(..).rev() {
+            let panel = match (opens.get(u).copied().flatten(), above) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            if let Some(slot) = settled.get_mut(u) {
+                *slot = Some(panel);
+            }
+            above = panel;
+        }
+    }
+    settled.into_iter().map(Option::flatten).collect()
+}
+
 fn unit_panel(snapshot: &ValidSnapshot, store: &EventStore, as_of: NaiveDate) -> Panel {
     let org = snapshot.organisation();
     let pb = snapshot.playbook();
@@ -450,14 +487,16 @@ fn unit_panel(snapshot: &ValidSnapshot, store: &EventStore, as_of: NaiveDate) ->
             reached.entry(unit).and_modify(|d| *d = (*d).min(c.date)).or_insert(c.date);
         }
     }
-    // Each rollout unit's panel, and which panel each unit of the organisation counts in.
+    // Each rollout unit's panel, and which panel each unit of the organisation counts in: the
+    // first opened (in wave order) by it or a unit above it.
     let mut units = Vec::new();
-    let mut panel_of: BTreeMap<UnitId, usize> = BTreeMap::new();
+    // By unit position: the panel the unit opens (its first, should a unit be listed twice).
+    let mut opens: Vec<Option<usize>> = vec![None; org.units.len()];
     for (g, wave) in org.waves.iter().enumerate() {
         for &unit in &wave.units {
             let start = reached.get(&unit).map(|&d| ((week_start(day_number(d)) - first_week).max(0) / 7) as usize);
-            for below in snapshot.units_under(unit) {
-                panel_of.entry(below).or_insert(units.len());
+            if let Some(slot) = snapshot.unit_position(unit).and_then(|u| opens.get_mut(u)) {
+                slot.get_or_insert(units.len());
             }
             let mut panel = PanelUnit::new(unit, g, start, 0);
             panel.headcount = vec![0; series];
@@ -467,6 +506,12 @@ fn unit_panel(snapshot: &ValidSnapshot, store: &EventStore, as_of: NaiveDate) ->
             units.push(panel);
         }
     }
+    let panel_of: BTreeMap<UnitId, usize> = org
+        .units
+        .iter()
+        .zip(first_panels(|u| snapshot.parent_position(u), &opens))
+        .filter_map(|(unit, panel)| Some((unit.id, panel?)))
+        .collect();
     let last_days: Vec<(i32, i32, Option<NaiveDate>)> = (0..series as i32)
         .map(|w| {
             let monday = first_week + 7 * w;
@@ -552,6 +597,65 @@ fn t_975(df: u32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The panel of each unit by walking up from it to the root, taking the smallest opened.
+    fn walked(parent: &[Option<usize>], opens: &[Option<usize>]) -> Vec<Option<usize>> {
+        (0..opens.len())
+            .map(|start| {
+                let (mut at, mut best) = (Some(start), None);
+                while let Some(u) = at {
+                    best = match (best, opens[u]) {
+                        (Some(a), Some(b)) => Some(std::cmp::min(a, b)),
+                        (a, b) => a.or(b),
+                    };
+                    at = parent[u];
+                }
+                best
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_unit_counts_in_the_first_panel_opened_by_it_or_above_it_as_a_walk_up_finds() {
+        // Trees listed in a shuffled order (a parent may come after its children), a chain of 2,000
+        // among them, some units opening panels in any order of depth.
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n.max(1) as u64) as usize
+        };
+        for case in 0..300 {
+            let n = if case == 0 { 2000 } else { 1 + next(60) };
+            // Parents by a random order: unit `order[i]` hangs under one of `order[..i]`, or is a root.
+            let mut order: Vec<usize> = (0..n).collect();
+            for i in (1..n).rev() {
+                order.swap(i, next(i + 1));
+            }
+            let mut parent = vec![None; n];
+            for i in 1..n {
+                if case == 0 || next(5) > 0 {
+                    parent[order[i]] = Some(order[if case == 0 { i - 1 } else { next(i) }]);
+                }
+            }
+            let mut opens = vec![None; n];
+            let mut panel = 0;
+            for _ in 0..next(n + 1) {
+                let u = next(n);
+                if opens[u].is_none() {
+                    opens[u] = Some(panel);
+                    panel += 1;
+                }
+            }
+            let fast = first_panels(|u| parent[u], &opens);
+            assert_eq!(fast, walked(&parent, &opens), "case {case}: parents {parent:?}, opens {opens:?}");
+        }
+        // A unit opening an earlier panel than the unit above it keeps its own; one opening a later
+        // panel counts in the one above.
+        let parent = [None, Some(0), Some(1)];
+        assert_eq!(first_panels(|u| parent[u], &[Some(1), Some(0), Some(2)]), [Some(1), Some(0), Some(0)]);
+    }
 
     #[test]
     fn t_quantiles_follow_the_table_and_approach_the_normal() {
