@@ -16,7 +16,8 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use teichaku::metrics::EventStore;
 use teichaku_benches::scale::{AS_OF, Shape, builtin, snapshot, staffed, with_records};
 
@@ -25,34 +26,42 @@ fn assess_once(snapshot: &teichaku::model::ValidSnapshot, store: &EventStore) ->
     teichaku::assess_with_store(snapshot, store, as_of, &Default::default()).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn units(c: &mut Criterion) {
-    let mut group = c.benchmark_group("scale/units");
+/// A group of few samples (each iteration takes up to seconds).
+fn slow_group<'a>(c: &'a mut Criterion, name: &str) -> BenchmarkGroup<'a, WallTime> {
+    let mut group = c.benchmark_group(name);
     group.sample_size(10);
     group.warm_up_time(Duration::from_secs(1));
+    group
+}
+
+/// Benches `assess_with_store` of `snapshot` as `id` at size `n` (its throughput).
+fn bench_assess(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    id: &str,
+    n: usize,
+    snapshot: &teichaku::model::ValidSnapshot,
+) {
+    let store = EventStore::from_snapshot(snapshot).unwrap_or_else(|e| panic!("{e}"));
+    group.throughput(Throughput::Elements(n as u64));
+    group.bench_with_input(BenchmarkId::new(id, n), &n, |b, _| b.iter(|| black_box(assess_once(snapshot, &store))));
+}
+
+fn units(c: &mut Criterion) {
+    let mut group = slow_group(c, "scale/units");
     for n in [1_000, 10_000, 100_000] {
         for (shape, name) in [(Shape::Flat, "flat"), (Shape::Deep, "deep")] {
             let snapshot = snapshot(n, shape, &builtin("sme-five-step"), 0).unwrap_or_else(|e| panic!("{e}"));
-            let store = EventStore::from_snapshot(&snapshot).unwrap_or_else(|e| panic!("{e}"));
-            group.throughput(Throughput::Elements(n as u64));
-            group.bench_with_input(BenchmarkId::new(name, n), &n, |b, _| {
-                b.iter(|| black_box(assess_once(&snapshot, &store)))
-            });
+            bench_assess(&mut group, name, n, &snapshot);
         }
     }
     group.finish();
 }
 
 fn completions(c: &mut Criterion) {
-    let mut group = c.benchmark_group("scale/completions");
-    group.sample_size(10);
-    group.warm_up_time(Duration::from_secs(1));
+    let mut group = slow_group(c, "scale/completions");
     for n in [1_000, 10_000, 100_000] {
         let snapshot = snapshot(10_000, Shape::Flat, &builtin("sme-five-step"), n).unwrap_or_else(|e| panic!("{e}"));
-        let store = EventStore::from_snapshot(&snapshot).unwrap_or_else(|e| panic!("{e}"));
-        group.throughput(Throughput::Elements(n as u64));
-        group.bench_with_input(BenchmarkId::new("flat-10000-units", n), &n, |b, _| {
-            b.iter(|| black_box(assess_once(&snapshot, &store)))
-        });
+        bench_assess(&mut group, "flat-10000-units", n, &snapshot);
     }
     group.finish();
 }
@@ -62,17 +71,11 @@ fn completions(c: &mut Criterion) {
 /// (`activity_done`, `activity_recent`), which once searched every completion for each unit
 /// (20,000 units and a million completions: 141 s of CPU; now an index look-up).
 fn shown(c: &mut Criterion) {
-    let mut group = c.benchmark_group("scale/shown");
-    group.sample_size(10);
-    group.warm_up_time(Duration::from_secs(1));
+    let mut group = slow_group(c, "scale/shown");
     for n in [1_000, 10_000, 100_000] {
         let text = staffed(10_000, 5, Shape::Flat, &builtin("sme-five-step"), n, 0);
         let snapshot = teichaku::load(&text, &teichaku::Catalog::builtin()).unwrap_or_else(|e| panic!("{e}"));
-        let store = EventStore::from_snapshot(&snapshot).unwrap_or_else(|e| panic!("{e}"));
-        group.throughput(Throughput::Elements(n as u64));
-        group.bench_with_input(BenchmarkId::new("flat-10000-units-of-5", n), &n, |b, _| {
-            b.iter(|| black_box(assess_once(&snapshot, &store)))
-        });
+        bench_assess(&mut group, "flat-10000-units-of-5", n, &snapshot);
     }
     group.finish();
 }
@@ -82,17 +85,11 @@ fn shown(c: &mut Criterion) {
 /// record figures once searched every record (20,000 units and 100,000 members with a record of
 /// each kind each: 748 s; now sums gathered once and carried up the tree).
 fn records(c: &mut Criterion) {
-    let mut group = c.benchmark_group("scale/records");
-    group.sample_size(10);
-    group.warm_up_time(Duration::from_secs(1));
+    let mut group = slow_group(c, "scale/records");
     for n in [1_000, 10_000, 100_000] {
         let text = with_records(&staffed(10_000, 5, Shape::Flat, &builtin("sme-five-step"), 0, 0), n);
         let snapshot = teichaku::load(&text, &teichaku::Catalog::builtin()).unwrap_or_else(|e| panic!("{e}"));
-        let store = EventStore::from_snapshot(&snapshot).unwrap_or_else(|e| panic!("{e}"));
-        group.throughput(Throughput::Elements(n as u64));
-        group.bench_with_input(BenchmarkId::new("flat-10000-units-of-5", n), &n, |b, _| {
-            b.iter(|| black_box(assess_once(&snapshot, &store)))
-        });
+        bench_assess(&mut group, "flat-10000-units-of-5", n, &snapshot);
     }
     group.finish();
 }
@@ -101,9 +98,7 @@ fn records(c: &mut Criterion) {
 /// units: `assess_with_store`, then `review_packs` alone over that assessment's KPIs and plan
 /// (computing the KPIs on each review's own days, as `assess` does).
 fn packs(c: &mut Criterion) {
-    let mut group = c.benchmark_group("scale/packs");
-    group.sample_size(10);
-    group.warm_up_time(Duration::from_secs(1));
+    let mut group = slow_group(c, "scale/packs");
     let as_of = AS_OF.parse().unwrap_or_default();
     for n in [10_000, 100_000] {
         let snapshot = snapshot(n, Shape::Flat, &builtin("sme-five-step"), 0).unwrap_or_else(|e| panic!("{e}"));
@@ -125,9 +120,7 @@ fn packs(c: &mut Criterion) {
 /// once cost the square of the units (each pack searched every scope of the report, each grouped
 /// action every reason before it); time per unit should stay flat.
 fn playbooks(c: &mut Criterion) {
-    let mut group = c.benchmark_group("scale/playbooks");
-    group.sample_size(10);
-    group.warm_up_time(Duration::from_secs(1));
+    let mut group = slow_group(c, "scale/playbooks");
     for id in
         ["sme-five-step", "three-phase-cycle", "five-step-self-driving", "exec-led-design", "seven-step-motivation"]
     {
@@ -169,9 +162,7 @@ fn two_waves_shaped(n: usize, shape: Shape) -> teichaku::model::ValidSnapshot {
 /// searched every member for each unit, and each appointment again in the copy (100,000 units:
 /// 61 s for the whole command, now 6 s).
 fn whatif(c: &mut Criterion) {
-    let mut group = c.benchmark_group("scale/whatif");
-    group.sample_size(10);
-    group.warm_up_time(Duration::from_secs(1));
+    let mut group = slow_group(c, "scale/whatif");
     for n in [10_000, 100_000] {
         let snapshot = two_waves(n);
         let store = EventStore::from_snapshot(&snapshot).unwrap_or_else(|e| panic!("{e}"));
@@ -188,17 +179,10 @@ fn whatif(c: &mut Criterion) {
 /// panels once gave each wave unit every unit below it one by one, so a chain cost the square of
 /// its length (20,000 units: 16 s for the whole command, now 0.7 s).
 fn waves(c: &mut Criterion) {
-    let mut group = c.benchmark_group("scale/waves");
-    group.sample_size(10);
-    group.warm_up_time(Duration::from_secs(1));
+    let mut group = slow_group(c, "scale/waves");
     for n in [10_000, 100_000] {
         for (shape, name) in [(Shape::Flat, "flat"), (Shape::Deep, "deep")] {
-            let snapshot = two_waves_shaped(n, shape);
-            let store = EventStore::from_snapshot(&snapshot).unwrap_or_else(|e| panic!("{e}"));
-            group.throughput(Throughput::Elements(n as u64));
-            group.bench_with_input(BenchmarkId::new(name, n), &n, |b, _| {
-                b.iter(|| black_box(assess_once(&snapshot, &store)))
-            });
+            bench_assess(&mut group, name, n, &two_waves_shaped(n, shape));
         }
     }
     group.finish();
@@ -208,9 +192,7 @@ fn waves(c: &mut Criterion) {
 /// rest), rendered from an assessment made beforehand: its wave map once searched every unit's
 /// readiness for each unit of a wave (100,000 units: 26 s for the whole command, now 5.5 s).
 fn report(c: &mut Criterion) {
-    let mut group = c.benchmark_group("scale/report");
-    group.sample_size(10);
-    group.warm_up_time(Duration::from_secs(1));
+    let mut group = slow_group(c, "scale/report");
     for n in [10_000, 100_000] {
         let snapshot = two_waves(n);
         let store = EventStore::from_snapshot(&snapshot).unwrap_or_else(|e| panic!("{e}"));

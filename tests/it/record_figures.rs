@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use teichaku::metrics::{EventStore, Figure, KpiOptions, Scope, ScopeFigures, kpis_with_store, scope_kpis_with_store};
 use teichaku::model::{AdkarElement, NonUserReason, UnitId, ValidSnapshot};
 
-use crate::scope_kpis::{ChangeSpec, MemberSpec, date, document, uuid};
+use crate::scope_kpis::{date, document, organisations, uuid};
 use crate::support::load;
 
 /// Who a record names: a member (by index, the first being the document's executive), a unit
@@ -309,20 +309,13 @@ proptest! {
 
     #[test]
     fn each_scope_counts_the_records_a_search_of_every_record_finds(
-        parents in proptest::collection::vec(0usize..8, 1..8),
-        members in proptest::collection::vec(
-            (0usize..9, 0u8..4, 0u32..150, proptest::option::weighted(0.2, 0u32..120),
-             proptest::collection::vec(0u8..120, 0..4)),
-            4..40),
-        changes in proptest::collection::vec((0usize..40, 0u32..400, 0u8..2, 0usize..9), 0..8),
+        (parents, members, changes) in organisations(4),
         records in proptest::collection::vec(
             (0u8..5, names(), 0u32..200, proptest::option::of(0u32..40), any::<[u8; 5]>()), 0..80),
         asked in proptest::collection::vec(0usize..9, 1..4),
         min_group in 1u32..4,
         as_of in 70u32..200,
     ) {
-        let members: Vec<MemberSpec> = members;
-        let changes: Vec<ChangeSpec> = changes;
         let doc = with_records(document(&parents, &members, &changes), &records);
         let snapshot = load(&doc).unwrap();
         let store = EventStore::from_snapshot(&snapshot).unwrap();

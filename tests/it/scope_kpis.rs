@@ -90,17 +90,29 @@ pub(crate) fn document(parents: &[usize], members: &[MemberSpec], changes: &[Cha
     doc
 }
 
+/// Organisations as [`document`] takes them: up to 8 nested units, 4 to 39 members with fewer
+/// than `uses` days of use each, and up to 7 dated changes.
+pub(crate) fn organisations(uses: usize) -> impl Strategy<Value = (Vec<usize>, Vec<MemberSpec>, Vec<ChangeSpec>)> {
+    let member = (
+        0usize..9,
+        0u8..4,
+        0u32..150,
+        proptest::option::weighted(0.2, 0u32..120),
+        proptest::collection::vec(0u8..120, 0..uses),
+    );
+    (
+        proptest::collection::vec(0usize..8, 1..8),
+        proptest::collection::vec(member, 4..40),
+        proptest::collection::vec((0usize..40, 0u32..400, 0u8..2, 0usize..9), 0..8),
+    )
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
     fn the_figures_of_some_units_are_those_of_the_whole_report(
-        parents in proptest::collection::vec(0usize..8, 1..8),
-        members in proptest::collection::vec(
-            (0usize..9, 0u8..4, 0u32..150, proptest::option::weighted(0.2, 0u32..120),
-             proptest::collection::vec(0u8..120, 0..12)),
-            4..40),
-        changes in proptest::collection::vec((0usize..40, 0u32..400, 0u8..2, 0usize..9), 0..8),
+        (parents, members, changes) in organisations(12),
         asked in proptest::collection::vec(0usize..9, 1..4),
         min_group in 1u32..6,
         as_of in 70u32..190,
