@@ -429,39 +429,14 @@ struct Panel {
 
 /// Which panel each unit counts in, by unit position: the smallest of those `opens` gives it and
 /// the units above it (`parent` of a position), as panels are numbered in wave order and the
-/// first wave's unit above a unit takes it. Settled from the top down, walking up from each unit
-/// only to the first unit already settled, so each unit is walked once however deep the tree
-/// (validation ruled out cycles).
+/// first wave's unit above a unit takes it; settled from the top down, each unit walked once.
 fn first_panels(parent: impl Fn(usize) -> Option<usize>, opens: &[Option<usize>]) -> Vec<Option<usize>> {
-    let mut settled: Vec<Option<Option<usize>>> = vec![None; opens.len()];
-    let mut path = Vec::new();
-    for start in 0..opens.len() {
-        let mut at = Some(start);
-        let mut above = None;
-        while let Some(u) = at {
-            match settled.get(u).copied().flatten() {
-                Some(panel) => {
-                    above = panel;
-                    break;
-                }
-                None => {
-                    path.push(u);
-                    at = parent(u);
-                }
-            }
+    crate::scope::from_the_top(opens.len(), parent, |u, above: Option<Option<usize>>| {
+        match (opens.get(u).copied().flatten(), above.flatten()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         }
-        for u in path.drain(..).rev() {
-            let panel = match (opens.get(u).copied().flatten(), above) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            if let Some(slot) = settled.get_mut(u) {
-                *slot = Some(panel);
-            }
-            above = panel;
-        }
-    }
-    settled.into_iter().map(Option::flatten).collect()
+    })
 }
 
 fn unit_panel(snapshot: &ValidSnapshot, store: &EventStore, as_of: NaiveDate) -> Panel {

@@ -740,33 +740,19 @@ fn readers(snapshot: &ValidSnapshot, as_of: NaiveDate, scopes: &[Scope]) -> Opti
     }
     // The organisation of that day, as the report reads it: units and roles after the changes.
     let snapshot = &*snapshot.on(as_of);
-    // Whether each unit is an asked one or under one: settled by walking up from each unit to the
-    // first unit already settled, and settling the units passed, so each unit is walked once
-    // however deep the tree (validation ruled out cycles).
+    // Whether each unit is an asked one or under one, settled from the top down.
     let units = snapshot.organisation().units.len();
-    let mut under: Vec<Option<bool>> = vec![None; units];
+    let mut is_asked = vec![false; units];
     for u in asked.iter().filter_map(|&u| snapshot.unit_position(u)) {
-        if let Some(slot) = under.get_mut(u) {
-            *slot = Some(true);
+        if let Some(slot) = is_asked.get_mut(u) {
+            *slot = true;
         }
     }
-    let mut path = Vec::new();
-    for start in 0..units {
-        let mut at = Some(start);
-        let found = loop {
-            let Some(u) = at else { break false };
-            if let Some(known) = under.get(u).copied().flatten() {
-                break known;
-            }
-            path.push(u);
-            at = snapshot.parent_position(u);
-        };
-        for u in path.drain(..) {
-            if let Some(slot) = under.get_mut(u) {
-                *slot = Some(found);
-            }
-        }
-    }
+    let under = crate::scope::from_the_top(
+        units,
+        |u| snapshot.parent_position(u),
+        |u, above: Option<bool>| is_asked.get(u).copied().unwrap_or(false) || above.unwrap_or(false),
+    );
     let keep = snapshot
         .organisation()
         .members
@@ -774,7 +760,7 @@ fn readers(snapshot: &ValidSnapshot, as_of: NaiveDate, scopes: &[Scope]) -> Opti
         .enumerate()
         .map(|(m, member)| {
             member.has_role(Role::Executive)
-                || snapshot.member_unit_position(m).is_some_and(|u| under.get(u).copied().flatten().unwrap_or(false))
+                || snapshot.member_unit_position(m).is_some_and(|u| under.get(u).copied().unwrap_or(false))
         })
         .collect();
     Some(keep)

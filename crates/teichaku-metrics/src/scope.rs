@@ -175,6 +175,43 @@ impl UnitTree {
     }
 }
 
+/// A value for each of `units` unit positions, settled from the top of the tree down: `settle`
+/// makes a unit's value from its position and its parent's value (`None` for a root). Each unit
+/// is walked up only to the first unit already settled, so each is walked once however deep the
+/// tree, in any order of the unit list (validation ruled out cycles).
+pub(crate) fn from_the_top<T: Copy>(
+    units: usize,
+    parent: impl Fn(usize) -> Option<usize>,
+    settle: impl Fn(usize, Option<T>) -> T,
+) -> Vec<T> {
+    let mut settled: Vec<Option<T>> = vec![None; units];
+    let mut path = Vec::new();
+    for start in 0..units {
+        let mut at = Some(start);
+        let mut above = None;
+        while let Some(u) = at {
+            match settled.get(u).copied().flatten() {
+                Some(value) => {
+                    above = Some(value);
+                    break;
+                }
+                None => {
+                    path.push(u);
+                    at = parent(u);
+                }
+            }
+        }
+        for u in path.drain(..).rev() {
+            let value = settle(u, above);
+            if let Some(slot) = settled.get_mut(u) {
+                *slot = Some(value);
+            }
+            above = Some(value);
+        }
+    }
+    settled.into_iter().flatten().collect()
+}
+
 /// Which scopes may show their figures: the privacy rule, decided once for a computation and
 /// applied before anything else sees a figure (`docs/metrics.md`, "Privacy").
 ///
