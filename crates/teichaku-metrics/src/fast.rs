@@ -191,7 +191,8 @@ fn days_since_epoch(year: u32, month: u32, day: u32) -> Option<i64> {
 /// [`MAX_EVENT_MINUTES`]; `None` for any other form (a sign, an exponent, blanks, more decimals).
 #[inline]
 pub(crate) fn centi(text: &[u8]) -> Option<u32> {
-    let (whole, fraction) = match memchr::memchr(b'.', text) {
+    // A byte loop rather than `memchr`: the text is a few bytes, shorter than the call.
+    let (whole, fraction) = match text.iter().position(|&b| b == b'.') {
         Some(dot) => (text.get(..dot)?, text.get(dot + 1..)?),
         None => (text, &[][..]),
     };

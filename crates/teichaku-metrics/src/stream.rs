@@ -535,7 +535,17 @@ pub(crate) struct Columns {
     task: Option<usize>,
     tool: Option<usize>,
     saved: Option<usize>,
+    /// The width each column's field has in its usual plain form, by position: a canonical uuid
+    /// member (36 bytes) and a timestamp to the second in UTC (`2026-08-20T13:09:00Z`, 20
+    /// bytes); 0 for the others, whose end [`split_plain`] searches for.
+    widths: [usize; CSV_COLUMNS.len()],
 }
+
+/// The width of a canonical uuid's text.
+const UUID_WIDTH: usize = 36;
+
+/// The width of an RFC 3339 timestamp to the second ending in `Z`.
+const UTC_SECONDS_WIDTH: usize = 20;
 
 impl Columns {
     pub(crate) fn of(headers: &[&str]) -> Result<Self, StreamError> {
@@ -552,10 +562,17 @@ impl Columns {
                 return Err(StreamError::RepeatedColumn { column: (*name).to_owned() });
             }
         }
+        let mut widths = [0; CSV_COLUMNS.len()];
+        for (column, width) in [(member, UUID_WIDTH), (at, UTC_SECONDS_WIDTH)] {
+            if let Some(w) = widths.get_mut(column) {
+                *w = width;
+            }
+        }
         Ok(Self {
             count: names.len(),
             member,
             at,
+            widths,
             minutes: column("minutes"),
             task: column("task"),
             tool: column("tool"),
@@ -674,6 +691,44 @@ impl Splitter {
         }
         Ok(texts)
     }
+}
+
+/// Splits a line without quotes (and without its line end) into its fields: pushes where each
+/// of the `widths.len()` fields ends (`offset` plus its position in the line) onto `ends`, or
+/// returns `false`, leaving `ends` as it was, when the line has another number of fields.
+///
+/// A field whose column has a usual width (see [`Columns::widths`]) is taken at that width when
+/// a comma (or, for the last field, the line's end) follows it there, without reading its bytes;
+/// any other field ends at the first comma after its start. The fields taken by width are the
+/// member and the timestamp, whose fast parsers accept no comma: if such a field held one, the
+/// line's fields would differ from the general split, but its fast parse fails and the line goes
+/// to the general path, so a line is never read from fields other than its own.
+#[inline]
+fn split_plain(line: &[u8], offset: usize, widths: &[usize], ends: &mut Vec<usize>) -> bool {
+    let mark = ends.len();
+    let last = widths.len().saturating_sub(1);
+    let mut start = 0;
+    for (column, &width) in widths.iter().enumerate() {
+        let at_width = start + width;
+        let by_width =
+            width > 0 && if column == last { at_width == line.len() } else { line.get(at_width) == Some(&b',') };
+        let end = if by_width {
+            at_width
+        } else {
+            let rest = line.get(start..).unwrap_or_default();
+            match (rest.iter().position(|&b| b == b','), column == last) {
+                (Some(comma), false) => start + comma,
+                (None, true) => line.len(),
+                _ => {
+                    ends.truncate(mark);
+                    return false;
+                }
+            }
+        };
+        ends.push(offset + end);
+        start = end + 1;
+    }
+    true
 }
 
 /// Whether a line holds nothing but blanks: it is skipped, in both formats.
@@ -1086,7 +1141,7 @@ struct Worker {
     /// Each line's member, if its member field is a known canonical uuid, with where the uuid's
     /// text starts in the line.
     members: Vec<Option<(u32, (usize, usize))>>,
-    /// Where the commas and line ends of a CSV block are.
+    /// Where the fields of each plain line of a CSV block end (its commas and its end).
     seps: Vec<usize>,
     /// The lines of a CSV block.
     lines: Vec<LineSpan>,
@@ -1096,15 +1151,19 @@ struct Worker {
     places: Vec<(usize, usize)>,
 }
 
-/// A line of a CSV block: where it starts, where its separators are in [`Worker::seps`]
-/// (`first_sep..=last_sep`, the last its end), and its member ([`NO_MEMBER`] when the line has
-/// not one field for each column or its member field is not a known canonical uuid).
+/// A line of a CSV block: where it starts and ends (its `\n`, or the block's end), where its
+/// fields' ends are in [`Worker::seps`] (`first_sep..first_sep + count`; [`NO_FIELDS`] when the
+/// line has a quote or not one field for each column), and its member ([`NO_MEMBER`] when it
+/// has no fields or its member field is not a known canonical uuid).
 struct LineSpan {
     start: usize,
+    end: usize,
     first_sep: usize,
-    last_sep: usize,
     member: u32,
 }
+
+/// Marks a [`LineSpan`] that was not split into fields.
+const NO_FIELDS: usize = usize::MAX;
 
 /// Marks a [`LineSpan`] without a known member.
 const NO_MEMBER: u32 = u32::MAX;
@@ -1198,46 +1257,43 @@ impl Worker {
         parsed
     }
 
-    /// Parses a block of CSV lines. The block is scanned once for its commas and line ends
-    /// (`memchr2`), and once for a quote; the members of all lines are then looked up in a loop
-    /// of their own (each look-up is likely a cache miss, and so many misses are waited for at
-    /// once rather than one a line), and each line in the plain forms is read from its fields
-    /// straight into a row. Any other line goes through the general path, which reads it or
-    /// says what is wrong.
+    /// Parses a block of CSV lines. The block is scanned once for its line ends (`memchr`) and
+    /// once for a quote; each line without a quote is split into its fields ([`split_plain`]),
+    /// and the members of all lines are then looked up in a loop of their own (each look-up is
+    /// likely a cache miss, and so many misses are waited for at once rather than one a line).
+    /// Each line in the plain forms is read from its fields straight into a row. Any other line
+    /// goes through the general path, which reads it or says what is wrong.
     fn parse_csv(&mut self, shared: &Shared, columns: &Columns, block: &[u8]) -> Parsed {
         let mut parsed = Parsed::default();
         let quoted = memchr::memchr(b'"', block).is_some();
-        self.seps.clear();
-        self.seps.extend(memchr::memchr2_iter(b',', b'\n', block));
-        if block.last() != Some(&b'\n') {
-            self.seps.push(block.len());
-        }
-        // Each line: where it starts, where its separators start in `seps`, its member.
+        let widths = columns.widths.get(..columns.count).unwrap_or_default();
+        // Each line: where it starts and ends, where its fields' ends start in `seps`, its member.
         self.lines.clear();
-        let (mut start, mut first_sep) = (0, 0);
-        let mut commas = 0;
-        for (i, &at) in self.seps.iter().enumerate() {
-            if block.get(at) == Some(&b',') {
-                commas += 1;
-                continue;
-            }
-            // A line ends at `at`: its fields end at `seps[first_sep..=i]`.
-            let fields = self.seps.get(first_sep..=i).unwrap_or_default();
-            let id = if commas + 1 == columns.count {
-                let end = fields.get(columns.member).copied().unwrap_or(start);
-                let begin = match columns.member {
-                    0 => start,
-                    c => fields.get(c - 1).map_or(start, |&p| p + 1),
-                };
-                block.get(begin..end).and_then(|text| fast::uuid(without_cr(text)))
-            } else {
-                None
-            };
+        self.seps.clear();
+        let unterminated = (block.last() != Some(&b'\n')).then_some(block.len());
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', block).chain(unterminated) {
+            let raw = block.get(start..end).unwrap_or_default();
+            let line = without_cr(raw);
+            let first_sep = self.seps.len();
+            let plain = raw.len() <= MAX_LINE_BYTES
+                && !(quoted && memchr::memchr(b'"', line).is_some())
+                && split_plain(line, start, widths, &mut self.seps);
+            let id = plain
+                .then(|| {
+                    let ends = self.seps.get(first_sep..)?;
+                    let field_end = *ends.get(columns.member)?;
+                    let field_start = match columns.member {
+                        0 => start,
+                        c => ends.get(c - 1)? + 1,
+                    };
+                    fast::uuid(block.get(field_start..field_end)?)
+                })
+                .flatten();
             self.ids.push(id);
-            self.lines.push(LineSpan { start, first_sep, last_sep: i, member: NO_MEMBER });
-            start = at + 1;
-            first_sep = i + 1;
-            commas = 0;
+            let first_sep = if plain { first_sep } else { NO_FIELDS };
+            self.lines.push(LineSpan { start, end, first_sep, member: NO_MEMBER });
+            start = end + 1;
         }
         // The look-ups in a loop of their own, with nothing else between them.
         for (span, id) in self.lines.iter_mut().zip(&self.ids) {
@@ -1249,16 +1305,15 @@ impl Worker {
         let (lines, seps) = (std::mem::take(&mut self.lines), std::mem::take(&mut self.seps));
         for span in &lines {
             parsed.lines += 1;
-            let end = seps.get(span.last_sep).copied().unwrap_or(block.len());
-            let raw = block.get(span.start..end).unwrap_or_default();
+            let raw = block.get(span.start..span.end).unwrap_or_default();
             if raw.len() > MAX_LINE_BYTES {
                 parsed.bad.push((parsed.lines, LineError::TooLong { limit: MAX_LINE_BYTES }));
                 continue;
             }
             let line = without_cr(raw);
-            let fast = (span.member != NO_MEMBER && !(quoted && memchr::memchr(b'"', line).is_some()))
+            let fast = (span.member != NO_MEMBER)
                 .then(|| {
-                    let seps = seps.get(span.first_sep..=span.last_sep)?;
+                    let seps = seps.get(span.first_sep..span.first_sep + columns.count)?;
                     self.plain_csv(shared, columns, line, span.start, seps)
                 })
                 .flatten();
@@ -1577,6 +1632,96 @@ mod tests {
     }
 
     const M1: &str = "00000000-0000-0000-0000-000000000001";
+
+    /// Every CSV line reads as the general path reads it, whatever the columns' order and
+    /// wherever the commas fall: in particular a comma just where a member or a timestamp
+    /// usually ends, a comma inside a field of that width, and a field short or over.
+    #[test]
+    fn every_csv_line_reads_as_the_general_path_reads_it() {
+        // Each column's usual values, and odd pieces put anywhere.
+        let usual = |column: &str| -> &[&str] {
+            match column {
+                "member" => &[M1, "00000000-0000-0000-0000-000000000002", "00000000-0000-0000-0000-00000000000A"],
+                "at" => &[
+                    "2026-08-03T09:00:00Z",
+                    "2026-08-04T23:59:59Z",
+                    "2026-08-03T09:00:00+09:00",
+                    "2026-08-03T09:00:00.5Z",
+                ],
+                "minutes" | "saved_minutes" => &["5", "1.25", ""],
+                _ => &["mail", "code", ""],
+            }
+        };
+        let odd = [
+            "00000000-0000-0000-0000-00000000000,",
+            "00000000-0000,0000-0000-000000000001",
+            "00000000-0000-0000-0000-0000000000012",
+            "2026-08-03T09:00,00Z",
+            "2026-08-03T09:00:00Z,",
+            "2026-08-03T09:00:0Z",
+            "",
+            " ",
+            "x,y",
+            ",",
+        ];
+        let headers: [&[&str]; 5] = [
+            &["member", "at", "minutes", "task"],
+            &["at", "member"],
+            &["task", "at", "minutes", "member"],
+            &["member", "at", "minutes", "task", "tool", "saved_minutes"],
+            &["minutes", "member", "at"],
+        ];
+        // A fixed linear congruential sequence: the same lines every run.
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |bound: usize| {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % bound
+        };
+        for header in headers {
+            let columns = Columns::of(header).unwrap();
+            let mut text = header.join(",");
+            let mut lines = Vec::new();
+            for _ in 0..4000 {
+                let count = if next(5) == 0 { header.len() - 1 + next(3) } else { header.len() };
+                let line: Vec<&str> = (0..count)
+                    .map(|c| match header.get(c) {
+                        Some(column) if next(6) != 0 => usual(column)[next(usual(column).len())],
+                        _ => odd[next(odd.len())],
+                    })
+                    .collect();
+                lines.push(line.join(","));
+            }
+            for line in &lines {
+                text.push('\n');
+                text.push_str(line);
+            }
+            let (result, bad, fast) = run(text.as_bytes(), EventFormat::Csv);
+            let mut reference = builder();
+            let mut splitter = Splitter::new();
+            let (mut stored, mut expected_bad) = (0, Vec::new());
+            for (i, line) in lines.iter().enumerate() {
+                if is_blank(line.as_bytes()) {
+                    continue;
+                }
+                let outcome = splitter
+                    .split(line.as_bytes(), columns.count, columns.count)
+                    .and_then(|fields| columns.push(&fields, &mut reference));
+                match outcome {
+                    Ok(()) => stored += 1,
+                    Err(error) => expected_bad.push((i as u64 + 2, error.to_string())),
+                }
+            }
+            assert!(
+                stored > 500 && expected_bad.len() > 500,
+                "{header:?}: {stored} stored, {} bad",
+                expected_bad.len()
+            );
+            assert_eq!(result, Ok(stored), "{header:?}");
+            let bad: Vec<(u64, String)> = bad.iter().map(|b| (b.line, b.error.to_string())).collect();
+            assert_eq!(bad, expected_bad, "{header:?}");
+            assert_eq!(fast.finish().unwrap(), reference.finish().unwrap(), "{header:?}");
+        }
+    }
 
     #[test]
     fn csv_columns_in_any_order_with_a_byte_order_mark() {
