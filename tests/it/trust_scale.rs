@@ -150,3 +150,48 @@ fn loading_a_document_of_usage_events_stays_within_twice_its_size() {
         assert!(grown < size, "loading a {size}-byte document grew the peak memory by {grown} bytes");
     });
 }
+
+/// A line of the text report lists at most eight units (or their reasons) and then says how many
+/// more there are, in English and in Japanese: with thousands of units, a grouped action or a
+/// wave would otherwise print every unit's name on one line. The JSON report keeps them all.
+#[test]
+fn a_report_line_lists_eight_units_and_counts_the_rest() {
+    use teichaku::model::Lang;
+    // A pilot of three units, then the other 36 in one wave, which waits for an ambassador in each.
+    let mut doc: serde_json::Value = serde_json::from_str(&flat(40, "sme-five-step")).unwrap();
+    let units: Vec<String> = (1..40).map(|i| uuid(0x1_0000_0000 + i)).collect();
+    doc["organisation"]["waves"] =
+        json!([{ "name": "pilot", "units": units[..3] }, { "name": "all", "units": units[3..] }]);
+    let snapshot = teichaku::load(&doc.to_string(), catalog()).unwrap();
+    let a = teichaku::assess(&snapshot, "2026-11-01".parse().unwrap()).unwrap();
+    let wave = a.readiness.waves.get(1).unwrap();
+    assert_eq!(wave.units.len(), 36);
+    let reasons_more = wave.blocked_by.len() - 8;
+    assert!(reasons_more > 20, "each unit of the wave waits for its ambassador: {:?}", wave.blocked_by.len());
+    assert!(
+        a.actions.actions.iter().take(10).any(|x| x.units.len() > 8),
+        "an action grouped over more than eight units"
+    );
+    for lang in [Lang::En, Lang::Ja] {
+        let report = teichaku_report::assessment_text(&snapshot, &a, 10, lang);
+        let wave_line = report.lines().find(|l| l.contains("U4")).unwrap();
+        let said = match lang {
+            Lang::Ja => ["ほか28件）".to_owned(), format!("不在／ほか{reasons_more}件")],
+            _ => [" and 28 more)".to_owned(), format!("ambassador; {reasons_more} more")],
+        };
+        assert!(said.iter().all(|s| wave_line.contains(s.as_str())), "{said:?}: {wave_line}");
+        for line in report.lines() {
+            let names =
+                (1..40).filter(|i| line.contains(&format!("U{i},")) || line.contains(&format!("U{i}、"))).count();
+            assert!(names <= 8, "{names} units on one line: {line}");
+        }
+        for action in a.actions.actions.iter().take(10).filter(|x| x.units.len() > 8) {
+            let more = action.units.len() - 8;
+            let said = match lang {
+                Lang::Ja => format!("ほか{more}件"),
+                _ => format!(" and {more} more"),
+            };
+            assert!(report.contains(&said), "{said:?} in\n{report}");
+        }
+    }
+}

@@ -38,6 +38,34 @@ fn punct(lang: Lang) -> Punct {
     }
 }
 
+/// The most items a list of units (or of their reasons) shows on one line of the text report;
+/// past it, the line says how many more there are. An organisation of thousands of units would
+/// otherwise print every unit's name on one line; the JSON report keeps every one.
+pub(crate) const LISTED: usize = 8;
+
+/// The first [`LISTED`] of `count` names joined by `separator`, then how many more there are
+/// ("A, B and 3 more", 「A、Bほか3件」). `names` is read no further than it is shown.
+fn listed(names: impl Iterator<Item = String>, count: usize, separator: &str, lang: Lang) -> String {
+    let shown = names.take(LISTED).collect::<Vec<_>>().join(separator);
+    match (count.saturating_sub(LISTED), lang) {
+        (0, _) => shown,
+        (more, Lang::Ja) => format!("{shown}ほか{more}件"),
+        (more, _) => format!("{shown} and {more} more"),
+    }
+}
+
+/// The first [`LISTED`] of `count` sentences joined by `separator`, and how many more there are
+/// as one more sentence ("A; B; 3 more", 「A／B／ほか3件」).
+fn listed_sentences(sentences: impl Iterator<Item = String>, count: usize, separator: &str, lang: Lang) -> String {
+    let mut shown: Vec<String> = sentences.take(LISTED).collect();
+    match (count.saturating_sub(LISTED), lang) {
+        (0, _) => {}
+        (more, Lang::Ja) => shown.push(format!("ほか{more}件")),
+        (more, _) => shown.push(format!("{more} more")),
+    }
+    shown.join(separator)
+}
+
 /// `text` safe to print on one line of a text report: control characters (a line break, a
 /// carriage return, an escape sequence's ESC), the Unicode line and paragraph separators and the
 /// bidirectional overrides are written as `\u{..}` escapes, so a name from a document can
@@ -186,43 +214,40 @@ pub fn assessment_text(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lan
     }
     for w in a.readiness.waves.iter().skip(1) {
         let state = if w.may_start { t(lang, "may start", "開始可能") } else { t(lang, "blocked", "保留") };
-        let names: Vec<String> = w.units.iter().map(|u| unit(snapshot, *u)).collect();
+        let names = listed(w.units.iter().map(|u| unit(snapshot, *u)), w.units.len(), p.comma, lang);
         let name = match lang {
             Lang::Ja => crate::words::wave(w.wave, lang),
             _ => format!("Wave {}", w.wave + 1),
         };
-        let _ = write!(out, "{name}{}{}{}{}{state}", p.open, names.join(p.comma), p.close, p.colon);
-        let reasons: Vec<String> = w
-            .blocked_by
-            .iter()
-            .map(|b| match (b, lang) {
-                (WaveBlock::RoleMissing { unit: u, role, .. }, Lang::Ja) => {
-                    format!("{}に{}が不在", unit(snapshot, *u), role.title(lang))
-                }
-                (WaveBlock::RoleMissing { unit: u, role, .. }, _) => {
-                    format!("{} has no {}", unit(snapshot, *u), role.title(lang))
-                }
-                (WaveBlock::PreviousWave { wave }, Lang::Ja) => {
-                    format!("{}がまだ開始できない", crate::words::wave(*wave, lang))
-                }
-                (WaveBlock::PreviousWave { wave }, _) => format!("wave {} may not start yet", wave + 1),
-                (WaveBlock::PreviousWaveGate { unit: u, .. }, Lang::Ja) => {
-                    format!("{}が最初の移行条件を満たしていない", unit(snapshot, *u))
-                }
-                (WaveBlock::PreviousWaveGate { unit: u, .. }, _) => {
-                    format!("{} has not passed the first gate", unit(snapshot, *u))
-                }
-                _ => String::new(),
-            })
-            .collect();
-        if !reasons.is_empty() {
-            let _ = write!(out, " — {}", reasons.join(p.semi));
+        let _ = write!(out, "{name}{}{names}{}{}{state}", p.open, p.close, p.colon);
+        let reasons = w.blocked_by.iter().map(|b| match (b, lang) {
+            (WaveBlock::RoleMissing { unit: u, role, .. }, Lang::Ja) => {
+                format!("{}に{}が不在", unit(snapshot, *u), role.title(lang))
+            }
+            (WaveBlock::RoleMissing { unit: u, role, .. }, _) => {
+                format!("{} has no {}", unit(snapshot, *u), role.title(lang))
+            }
+            (WaveBlock::PreviousWave { wave }, Lang::Ja) => {
+                format!("{}がまだ開始できない", crate::words::wave(*wave, lang))
+            }
+            (WaveBlock::PreviousWave { wave }, _) => format!("wave {} may not start yet", wave + 1),
+            (WaveBlock::PreviousWaveGate { unit: u, .. }, Lang::Ja) => {
+                format!("{}が最初の移行条件を満たしていない", unit(snapshot, *u))
+            }
+            (WaveBlock::PreviousWaveGate { unit: u, .. }, _) => {
+                format!("{} has not passed the first gate", unit(snapshot, *u))
+            }
+            _ => String::new(),
+        });
+        if !w.blocked_by.is_empty() {
+            let reasons = listed_sentences(reasons, w.blocked_by.len(), p.semi, lang);
+            let _ = write!(out, " — {reasons}");
         }
         if !w.ahead.is_empty() {
-            let names: Vec<String> = w.ahead.iter().map(|u| unit(snapshot, *u)).collect();
+            let names = listed(w.ahead.iter().map(|u| unit(snapshot, *u)), w.ahead.len(), p.comma, lang);
             let _ = match lang {
-                Lang::Ja => write!(out, "（利用が広がっている{}は先行して開始）", names.join(p.comma)),
-                _ => write!(out, " (ahead, use already rises: {})", names.join(p.comma)),
+                Lang::Ja => write!(out, "（利用が広がっている{names}は先行して開始）"),
+                _ => write!(out, " (ahead, use already rises: {names})"),
             };
         }
         out.push('\n');
@@ -573,7 +598,7 @@ fn actions_text(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang: Lang
         let scope = match action.scope {
             ActionScope::Unit(u) => unit(snapshot, u),
             _ if !action.units.is_empty() => {
-                action.units.iter().map(|&u| unit(snapshot, u)).collect::<Vec<_>>().join(p.comma)
+                listed(action.units.iter().map(|&u| unit(snapshot, u)), action.units.len(), p.comma, lang)
             }
             _ => t(lang, "organisation", "全社").to_owned(),
         };
@@ -614,13 +639,17 @@ fn actions_text(snapshot: &ValidSnapshot, a: &Assessment, top: usize, lang: Lang
                 units.push(unit(snapshot, u));
             }
         }
-        let reasons: Vec<String> =
-            merged
-                .into_iter()
-                .map(|(text, units)| {
-                    if units.is_empty() { text } else { format!("{text}{}{}{}", p.open, units.join(p.comma), p.close) }
-                })
-                .collect();
+        let reasons: Vec<String> = merged
+            .into_iter()
+            .map(|(text, units)| {
+                if units.is_empty() {
+                    text
+                } else {
+                    let count = units.len();
+                    format!("{text}{}{}{}", p.open, listed(units.into_iter(), count, p.comma, lang), p.close)
+                }
+            })
+            .collect();
         let _ = writeln!(out, "      {}", reasons.join(p.semi));
     }
 }
