@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use teichaku_model::{IdBuildHasher, Role, ValidSnapshot};
 
 use crate::aggregate::{AggregateSpec, DailyAggregate, UsageAggregate};
-use crate::kpis::{Ctx, Given, Read, first_trained, rule_reviews, tenure};
+use crate::kpis::{Ctx, Given, Read, RecordIndex, first_trained, rule_reviews, tenure};
 use crate::scope::{Disclosure, UnitTree};
 use crate::{EventStore, KpiError, KpiOptions, Scope, ScopeKpis, kpis_from_aggregate};
 
@@ -60,6 +60,7 @@ struct Shared<'a> {
     tenure: Vec<(i32, i32)>,
     first_trained: Vec<i32>,
     rule_reviews: Vec<NaiveDate>,
+    records: RecordIndex,
     kind_numbers: (Vec<Option<u32>>, Vec<Option<u32>>),
     /// The days of the dated changes, ascending: two days with none after the first and on or
     /// before the second see one organisation (the members' units and roles).
@@ -179,7 +180,7 @@ impl<'a> KpiDays<'a> {
             tenure: Cow::Borrowed(&shared.tenure),
             first_trained: Cow::Borrowed(&shared.first_trained),
             rule_reviews: Cow::Borrowed(&shared.rule_reviews),
-            read: Some(Read { members: &members, units, numbers: kept, parents }),
+            read: Some(Read { members: &members, units, numbers: kept, parents, records: &shared.records }),
         };
         let ctx = Ctx::new(day, shared.kind_numbers.clone(), agg, options, given);
         Ok(scopes.iter().map(|scope| ctx.scope_kpis(scope.clone())).collect())
@@ -208,6 +209,7 @@ impl<'a> Shared<'a> {
             tenure: tenure(snapshot),
             first_trained: first_trained(snapshot),
             rule_reviews: rule_reviews(snapshot),
+            records: RecordIndex::new(snapshot),
             kind_numbers: store.kind_numbers(),
             change_days,
             group_days,

@@ -972,6 +972,101 @@ pub(crate) struct Read<'a> {
     pub(crate) numbers: HashMap<usize, usize, IdBuildHasher>,
     /// By number: the parent's number.
     pub(crate) parents: Vec<Option<usize>>,
+    /// The records of each member and unit.
+    pub(crate) records: &'a RecordIndex,
+}
+
+/// The records of each member (survey answers, proposals, consultations, incidents and success
+/// cases naming them) and of each unit (those naming a unit and no member), by position, as
+/// `(kind, index in its list)`: kind 0 to 4 in that order. Records naming neither, or a member or
+/// unit the organisation does not have, are in no list.
+#[derive(Debug)]
+pub(crate) struct RecordIndex {
+    /// The member at `m` has `by_member[member_start[m]..member_start[m + 1]]`.
+    member_start: Vec<usize>,
+    by_member: Vec<(u8, u32)>,
+    /// The unit at `u` has `by_unit[unit_start[u]..unit_start[u + 1]]`.
+    unit_start: Vec<usize>,
+    by_unit: Vec<(u8, u32)>,
+}
+
+impl RecordIndex {
+    pub(crate) fn new(snapshot: &ValidSnapshot) -> Self {
+        let obs = snapshot.observations();
+        let mut member: Vec<(usize, (u8, u32))> = Vec::new();
+        let mut unit: Vec<(usize, (u8, u32))> = Vec::new();
+        let mut add = |kind: u8, i: usize, m: Option<teichaku_model::MemberId>, u: Option<UnitId>| {
+            let entry = (kind, i as u32);
+            match (m, u) {
+                (Some(m), _) => member.extend(snapshot.member_position(m).map(|m| (m, entry))),
+                (None, Some(u)) => unit.extend(snapshot.unit_position(u).map(|u| (u, entry))),
+                (None, None) => {}
+            }
+        };
+        obs.surveys.iter().enumerate().for_each(|(i, r)| add(0, i, r.member, r.unit));
+        obs.proposals.iter().enumerate().for_each(|(i, r)| add(1, i, Some(r.member), None));
+        obs.consultations.iter().enumerate().for_each(|(i, r)| add(2, i, Some(r.member), None));
+        obs.incidents.iter().enumerate().for_each(|(i, r)| add(3, i, r.member, r.unit));
+        obs.success_cases.iter().enumerate().for_each(|(i, r)| add(4, i, Some(r.member), None));
+        let (member_start, by_member) = runs(member, snapshot.organisation().members.len());
+        let (unit_start, by_unit) = runs(unit, snapshot.organisation().units.len());
+        Self { member_start, by_member, unit_start, by_unit }
+    }
+
+    /// The records naming the member at position `m`.
+    fn of_member(&self, m: usize) -> &[(u8, u32)] {
+        run(&self.member_start, &self.by_member, m)
+    }
+
+    /// The records naming the unit at position `u` and no member.
+    fn of_unit(&self, u: usize) -> &[(u8, u32)] {
+        run(&self.unit_start, &self.by_unit, u)
+    }
+}
+
+/// `entries` (each under a key below `keys`) grouped by key, in the order given within a key:
+/// key `k`'s are `list[start[k]..start[k + 1]]`.
+fn runs<T: Copy>(mut entries: Vec<(usize, T)>, keys: usize) -> (Vec<usize>, Vec<T>) {
+    entries.sort_by_key(|&(k, _)| k);
+    let mut start = Vec::with_capacity(keys + 1);
+    let mut at = 0;
+    for k in 0..=keys {
+        at += entries.get(at..).unwrap_or_default().iter().take_while(|&&(key, _)| key < k).count();
+        start.push(at);
+    }
+    (start, entries.into_iter().map(|(_, t)| t).collect())
+}
+
+/// Run `k` of a list grouped by [`runs`].
+fn run<'l, T>(start: &[usize], list: &'l [T], k: usize) -> &'l [T] {
+    match (start.get(k), start.get(k + 1)) {
+        (Some(&a), Some(&b)) => list.get(a..b).unwrap_or_default(),
+        _ => &[],
+    }
+}
+
+/// Records of each kind picked from a [`RecordIndex`].
+#[derive(Default)]
+struct Selected<'o> {
+    surveys: Vec<&'o teichaku_model::SurveyResponse>,
+    proposals: Vec<&'o teichaku_model::Proposal>,
+    consultations: Vec<&'o teichaku_model::Consultation>,
+    incidents: Vec<&'o teichaku_model::RuleIncident>,
+    success_cases: Vec<&'o teichaku_model::SuccessCase>,
+}
+
+impl<'o> Selected<'o> {
+    /// Adds record `i` of `kind` (as a [`RecordIndex`] numbers them) of `obs`.
+    fn add(&mut self, obs: &'o teichaku_model::Observations, kind: u8, i: u32) {
+        let i = i as usize;
+        match kind {
+            0 => self.surveys.extend(obs.surveys.get(i)),
+            1 => self.proposals.extend(obs.proposals.get(i)),
+            2 => self.consultations.extend(obs.consultations.get(i)),
+            3 => self.incidents.extend(obs.incidents.get(i)),
+            _ => self.success_cases.extend(obs.success_cases.get(i)),
+        }
+    }
 }
 
 /// The units a computation keeps totals for, as [`Ctx::with_totals`] walks them: every unit
@@ -1790,6 +1885,39 @@ impl<'a> Ctx<'a> {
     /// give are then sums up the tree ([`RecordTotals`]), as the members' are.
     fn add_records(&self, sink: &mut RecordSink<'_>) {
         let obs = self.snapshot.observations();
+        let Some(read) = &self.read else {
+            let (s, p, c) = (obs.surveys.iter(), obs.proposals.iter(), obs.consultations.iter());
+            return self.add_these(sink, s, p, c, obs.incidents.iter(), obs.success_cases.iter());
+        };
+        // The figures of some units alone: the records of the members read and of the units
+        // kept, found in the index rather than by a pass over every record. A record of neither
+        // (the organisation's alone, or another unit's) is in no scope asked.
+        let mut lists = Selected::default();
+        let members = read.members.iter().map(|&m| read.records.of_member(m));
+        for &(kind, i) in members.chain(read.units.iter().map(|&u| read.records.of_unit(u))).flatten() {
+            lists.add(obs, kind, i);
+        }
+        let Selected { surveys, proposals, consultations, incidents, success_cases } = lists;
+        self.add_these(
+            sink,
+            surveys.into_iter(),
+            proposals.into_iter(),
+            consultations.into_iter(),
+            incidents.into_iter(),
+            success_cases.into_iter(),
+        );
+    }
+
+    /// [`Ctx::add_records`] over these records of each kind.
+    fn add_these<'r>(
+        &self,
+        sink: &mut RecordSink<'_>,
+        surveys: impl Iterator<Item = &'r teichaku_model::SurveyResponse>,
+        proposals: impl Iterator<Item = &'r teichaku_model::Proposal>,
+        consultations: impl Iterator<Item = &'r teichaku_model::Consultation>,
+        incidents: impl Iterator<Item = &'r teichaku_model::RuleIncident>,
+        success_cases: impl Iterator<Item = &'r teichaku_model::SuccessCase>,
+    ) {
         let as_of = self.as_of_date;
         let window_start = as_of.checked_sub_days(chrono::Days::new(27)).unwrap_or(NaiveDate::MIN);
         // Survey answers: each present member's latest in the trailing 28 days, and their latest
@@ -1799,7 +1927,7 @@ impl<'a> Ctx<'a> {
         let later = |old: Option<&&teichaku_model::SurveyResponse>, s: &teichaku_model::SurveyResponse| {
             old.is_none_or(|old| (old.date, old.id) < (s.date, s.id))
         };
-        for s in obs.surveys.iter().filter(|s| s.date <= as_of) {
+        for s in surveys.filter(|s| s.date <= as_of) {
             let in_window = s.date >= window_start;
             match s.member {
                 Some(id) => {
@@ -1838,14 +1966,14 @@ impl<'a> Ctx<'a> {
                 }
             });
         }
-        for p in obs.proposals.iter().filter(|p| p.submitted <= as_of) {
+        for p in proposals.filter(|p| p.submitted <= as_of) {
             let implemented = p.implemented.is_some_and(|d| d <= as_of);
             sink.add(self.home(Some(p.member), None), |r| {
                 r.proposals_submitted += 1;
                 r.proposals_implemented += u64::from(implemented);
             });
         }
-        for c in obs.consultations.iter().filter(|c| c.opened <= as_of) {
+        for c in consultations.filter(|c| c.opened <= as_of) {
             let days = c.resolved.filter(|&d| d <= as_of).map(|d| (d - c.opened).num_days() as i32);
             sink.add(self.home(Some(c.member), None), |r| {
                 r.consultations_opened += 1;
@@ -1855,14 +1983,14 @@ impl<'a> Ctx<'a> {
                 }
             });
         }
-        for i in obs.incidents.iter().filter(|i| i.date <= as_of) {
+        for i in incidents.filter(|i| i.date <= as_of) {
             let recent = i.date >= window_start;
             sink.add(self.home(i.member, i.unit), |r| {
                 r.incidents += 1;
                 r.incidents_28 += u64::from(recent);
             });
         }
-        for c in obs.success_cases.iter().filter(|c| c.date <= as_of) {
+        for c in success_cases.filter(|c| c.date <= as_of) {
             let complete = c.is_complete();
             sink.add(self.home(Some(c.member), None), |r| {
                 r.cases_shared += 1;
