@@ -2,7 +2,7 @@
 //! sharing what the days have in common, so a day of some units costs what those units read.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -137,15 +137,17 @@ impl<'a> KpiDays<'a> {
         }
         let Some((_, rule)) = &shared.rule else { return Ok(Vec::new()) };
         let tree = &*shared.tree;
-        // The asked units with every unit under them, their members and the executives.
-        let mut under: Vec<usize> = asked.iter().filter_map(|&u| tree.position(u)).collect();
+        // The asked units with every unit under them (each walked once, however the asked units
+        // nest), their members and the executives.
+        let mut seen: HashSet<usize, IdBuildHasher> = HashSet::default();
+        let mut under: Vec<usize> =
+            asked.iter().filter_map(|&u| tree.position(u)).filter(|&u| seen.insert(u)).collect();
         let mut next = 0;
         while let Some(&u) = under.get(next) {
-            under.extend_from_slice(tree.children(Some(u)));
+            under.extend(tree.children(Some(u)).iter().copied().filter(|&c| seen.insert(c)));
             next += 1;
         }
         under.sort_unstable();
-        under.dedup();
         let mut members: Vec<usize> = organisation.executives.clone();
         for &u in &under {
             if let (Some(&a), Some(&b)) = (organisation.start.get(u), organisation.start.get(u + 1)) {
