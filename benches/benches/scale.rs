@@ -7,7 +7,8 @@
 //! `cargo bench -p teichaku-benches --bench scale`, or one group: `-- scale/units`,
 //! `-- scale/completions`, `-- scale/shown` (five members a unit, every unit scored),
 //! `-- scale/records` (five members a unit, with survey answers, proposals, consultations,
-//! incidents and success cases), `-- scale/packs`, `-- scale/playbooks` (every built-in playbook),
+//! incidents and success cases), `-- scale/packs`, `-- scale/review_days` (a review pack a unit,
+//! each on a day of its own), `-- scale/playbooks` (every built-in playbook),
 //! `-- scale/report` (the HTML report of units in two waves), `-- scale/whatif` (the best single
 //! action of units in two waves), `-- scale/waves` (`assess` of flat and deep units in two waves).
 
@@ -19,7 +20,7 @@ use std::time::Duration;
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use teichaku::metrics::EventStore;
-use teichaku_benches::scale::{AS_OF, Shape, builtin, snapshot, staffed, with_records};
+use teichaku_benches::scale::{AS_OF, Shape, builtin, snapshot, staffed, with_records, with_reviews_spread};
 
 fn assess_once(snapshot: &teichaku::model::ValidSnapshot, store: &EventStore) -> teichaku::Assessment {
     let as_of = AS_OF.parse().unwrap_or_default();
@@ -136,6 +137,34 @@ fn playbooks(c: &mut Criterion) {
     group.finish();
 }
 
+/// `assess` of 1,000 and 10,000 flat units following `exec-led-design`, each unit's weekly PDCA
+/// review done on a day of its own (unit `i` on the `i`-th day after launch), on 2053-12-01 when
+/// every one is past: the review packs ask for the figures of about two days a unit, each day of
+/// its own unit alone. Each day once cost a pass over the whole organisation (its privacy rule,
+/// a usage state for every member, totals for every unit), so the whole cost the square of the
+/// units (10,000 units: 16 s of CPU for the whole command, now 0.5 s); time per unit should stay
+/// flat.
+fn review_days(c: &mut Criterion) {
+    let mut group = slow_group(c, "scale/review_days");
+    let as_of = "2053-12-01".parse().unwrap_or_default();
+    for n in [1_000, 10_000] {
+        let text = staffed(n, 1, Shape::Flat, &builtin("exec-led-design"), 0, 0);
+        let text = with_reviews_spread(&text, "weekly-pdca-review");
+        let snapshot = teichaku::load(&text, &teichaku::Catalog::builtin()).unwrap_or_else(|e| panic!("{e}"));
+        let store = EventStore::from_snapshot(&snapshot).unwrap_or_else(|e| panic!("{e}"));
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::new("flat-exec-led-design", n), &n, |b, _| {
+            b.iter(|| {
+                black_box(
+                    teichaku::assess_with_store(&snapshot, &store, as_of, &Default::default())
+                        .unwrap_or_else(|e| panic!("{e}")),
+                )
+            })
+        });
+    }
+    group.finish();
+}
+
 /// `n` flat units of one member in two waves: a pilot of a tenth, then the rest.
 fn two_waves(n: usize) -> teichaku::model::ValidSnapshot {
     two_waves_shaped(n, Shape::Flat)
@@ -205,5 +234,5 @@ fn report(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, units, completions, shown, records, packs, playbooks, waves, report, whatif);
+criterion_group!(benches, units, completions, shown, records, packs, review_days, playbooks, waves, report, whatif);
 criterion_main!(benches);

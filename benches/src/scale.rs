@@ -208,6 +208,36 @@ pub fn with_records(text: &str, records: usize) -> String {
     doc.to_string()
 }
 
+/// `text` (a document of this module) with one completion of the per-unit activity `activity`
+/// in each unit, unit `i` done on the `i`-th day after launch (2026-04-01): every unit reviews
+/// on a day of its own, so review packs ask for as many distinct days as there are units
+/// (`weekly-pdca-review` of `exec-led-design`; assess with `--as-of 2053-12-01` to have 10,000
+/// of them in the past).
+///
+/// ```
+/// let text = teichaku_benches::scale::staffed(3, 1, teichaku_benches::scale::Shape::Flat,
+///     &teichaku_benches::scale::builtin("exec-led-design"), 0, 0);
+/// let doc: serde_json::Value =
+///     serde_json::from_str(&teichaku_benches::scale::with_reviews_spread(&text, "weekly-pdca-review"))?;
+/// assert_eq!(doc["observations"]["completions"][2]["date"], "2026-04-03");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn with_reviews_spread(text: &str, activity: &str) -> String {
+    let Ok(mut doc) = serde_json::from_str::<serde_json::Value>(text) else { return text.to_owned() };
+    let units: Vec<serde_json::Value> = doc["organisation"]["units"]
+        .as_array()
+        .map(|list| list.iter().map(|u| u["id"].clone()).collect())
+        .unwrap_or_default();
+    let launch = chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap_or_default();
+    let mut completions = doc["observations"]["completions"].as_array().cloned().unwrap_or_default();
+    for (i, unit) in units.into_iter().enumerate() {
+        let day = launch + chrono::Days::new(i as u64);
+        completions.push(serde_json::json!({ "activity": activity, "unit": unit, "date": day.to_string() }));
+    }
+    doc["observations"]["completions"] = serde_json::Value::Array(completions);
+    doc.to_string()
+}
+
 /// [`document`] read and validated with the built-in playbooks.
 ///
 /// # Errors

@@ -14,6 +14,7 @@ mod granularity;
 mod html_report;
 mod ingest;
 mod japanese;
+mod kpi_days;
 mod metrics;
 mod org_targets;
 mod outcomes;

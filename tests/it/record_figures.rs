@@ -19,13 +19,13 @@ use crate::support::load;
 /// Who a record names: a member (by index, the first being the document's executive), a unit
 /// alone (by index), or neither.
 #[derive(Clone, Debug)]
-enum Names {
+pub(crate) enum Names {
     Member(usize),
     Unit(usize),
     Neither,
 }
 
-fn names() -> impl Strategy<Value = Names> {
+pub(crate) fn names() -> impl Strategy<Value = Names> {
     prop_oneof![
         6 => (0usize..41).prop_map(Names::Member),
         2 => (0usize..9).prop_map(Names::Unit),
@@ -35,11 +35,11 @@ fn names() -> impl Strategy<Value = Names> {
 
 /// A record: its kind (0 survey, 1 proposal, 2 consultation, 3 incident, 4 success case), who it
 /// names, its day, a second day after it (implemented, resolved), and a few small values.
-type RecordSpec = (u8, Names, u32, Option<u32>, [u8; 5]);
+pub(crate) type RecordSpec = (u8, Names, u32, Option<u32>, [u8; 5]);
 
 /// The document of `scope_kpis::document` with `records` added (a record that must name a
 /// member names the executive when it names none).
-fn with_records(mut doc: Value, records: &[RecordSpec]) -> Value {
+pub(crate) fn with_records(mut doc: Value, records: &[RecordSpec]) -> Value {
     let members = doc["organisation"]["members"].as_array().unwrap().len();
     let units = doc["organisation"]["units"].as_array().unwrap().len();
     let member = |k: usize| uuid(0x100 + (k % members) as u128);

@@ -1,20 +1,22 @@
 //! Writes a scale document (see `teichaku_benches::scale`) for the command line to read.
 //!
 //! ```text
-//! scale-docs FILE --units N [--members-per-unit M] [--deep] [--playbook ID | --doubled] [--completions C] [--events E] [--records R]
+//! scale-docs FILE --units N [--members-per-unit M] [--deep] [--playbook ID | --doubled] [--completions C] [--events E] [--records R] [--reviews-spread]
 //! ```
 //!
 //! `--playbook` names a built-in playbook (default `sme-five-step`); `--doubled` puts
 //! `sme-five-step` inline with each per-unit activity twice (20 instances per unit);
 //! `--members-per-unit` (default 1) staffs each unit (five: every unit shown and scored);
 //! `--records` adds survey answers, proposals, consultations, incidents and success cases
-//! (`teichaku_benches::scale::with_records`).
+//! (`teichaku_benches::scale::with_records`); `--reviews-spread` adds one `weekly-pdca-review`
+//! completion a unit, unit `i` on the `i`-th day after launch (a review pack a unit, each on a
+//! day of its own: `teichaku_benches::scale::with_reviews_spread`, for `exec-led-design`).
 
 #![allow(clippy::print_stderr, reason = "a benchmark driver reports on its terminal")]
 
 use std::process::ExitCode;
 
-use teichaku_benches::scale::{Shape, builtin, sme_doubled, staffed, with_records};
+use teichaku_benches::scale::{Shape, builtin, sme_doubled, staffed, with_records, with_reviews_spread};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -22,7 +24,7 @@ fn main() -> ExitCode {
     let number = |name: &str| value(name).and_then(|v| v.replace('_', "").parse::<usize>().ok());
     let (Some(file), Some(units)) = (args.first(), number("--units")) else {
         eprintln!(
-            "usage: scale-docs FILE --units N [--members-per-unit M] [--deep] [--playbook ID | --doubled] [--completions C] [--events E] [--records R]"
+            "usage: scale-docs FILE --units N [--members-per-unit M] [--deep] [--playbook ID | --doubled] [--completions C] [--events E] [--records R] [--reviews-spread]"
         );
         return ExitCode::FAILURE;
     };
@@ -37,6 +39,9 @@ fn main() -> ExitCode {
     let mut text = staffed(units, per_unit, shape, &playbook, completions, events);
     if let Some(records) = number("--records").filter(|&r| r > 0) {
         text = with_records(&text, records);
+    }
+    if args.iter().any(|a| a == "--reviews-spread") {
+        text = with_reviews_spread(&text, "weekly-pdca-review");
     }
     #[expect(clippy::disallowed_methods, reason = "a benchmark driver writes the document it makes")]
     let written = std::fs::write(file, text);

@@ -56,18 +56,17 @@ impl AggregateSpec {
     /// A fingerprint of everything besides the events that the state depends on, so aggregates
     /// made under different memberships or baselines refuse to merge (FNV-1a, stable everywhere).
     fn fingerprint(&self) -> u64 {
+        let kept = self.keep.as_ref().map(|keep| keep.iter().enumerate().filter(|(_, k)| **k).map(|(m, _)| m));
+        fingerprint_kept(self.base_fingerprint(), kept.into_iter().flatten())
+    }
+
+    /// The fingerprint of everything but the members kept: what [`Self::fingerprint`] goes on
+    /// from with the positions of the members kept, in order.
+    fn base_fingerprint(&self) -> u64 {
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        let mut eat = |x: u64| {
-            for b in x.to_le_bytes() {
-                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-            }
-        };
-        eat(u64::from(self.detail));
-        self.joined.iter().chain(&self.left).for_each(|&d| eat(d as u64));
-        self.baseline_centi.iter().for_each(|b| eat(b.map_or(u64::MAX, u64::from)));
-        if let Some(keep) = &self.keep {
-            keep.iter().enumerate().filter(|(_, k)| **k).for_each(|(m, _)| eat(m as u64));
-        }
+        eat(&mut h, u64::from(self.detail));
+        self.joined.iter().chain(&self.left).for_each(|&d| eat(&mut h, d as u64));
+        self.baseline_centi.iter().for_each(|b| eat(&mut h, b.map_or(u64::MAX, u64::from)));
         h
     }
 
@@ -329,90 +328,94 @@ impl UsageAggregate {
     /// It works member by member: a member belongs to the range that holds their first event,
     /// so any split of `0..len` into consecutive ranges still visits every member exactly once.
     fn add_core(&mut self, store: &EventStore, spec: &AggregateSpec, range: Range<usize>) {
-        let as_of = spec.as_of;
-        let as_of_week = week_start(as_of);
-        let weeks = spec.series_weeks as usize;
         let members = member_range(store, &range);
         let mut cumulative = [0u64; 64];
         for m in members.filter(|&m| spec.keeps(m)) {
-            self.add_periods(store, spec, m);
-            let rollup = store.rollup(m);
-            let base = rollup.base_day;
-            let days = rollup.day;
-            let (Some(&first_stored), Some(&last_stored)) = (days.first(), days.last()) else { continue };
-            let events: u64 = rollup.events.iter().map(|&e| u64::from(e)).sum();
-            let (Some(&joined), Some(&left)) = (spec.joined.get(m), spec.left.get(m)) else {
-                self.outside_membership += events;
-                continue;
-            };
-            // Days ascend: find the ones that count by binary search (unless all of them do),
-            // so the loop below has no branch on membership or `as_of`.
-            let (first_run, last_run) = (base + i32::from(first_stored), base + i32::from(last_stored));
-            let (lo, hi, counted) = if joined <= first_run && last_run < left && last_run <= as_of {
-                (0, days.len(), events)
-            } else {
-                let hi_as_of = days.partition_point(|&d| base + i32::from(d) <= as_of);
-                let lo = days.partition_point(|&d| base + i32::from(d) < joined).min(hi_as_of);
-                let hi = days.partition_point(|&d| base + i32::from(d) < left).min(hi_as_of).max(lo);
-                let count = |r: Range<usize>| {
-                    rollup.events.get(r).unwrap_or_default().iter().map(|&e| u64::from(e)).sum::<u64>()
-                };
-                let counted = count(lo..hi);
-                let after = count(hi_as_of..days.len());
-                self.after_as_of += after;
-                self.outside_membership += events - counted - after;
-                (lo, hi, counted)
-            };
-            let (Some(counted_days), Some(counted_minutes)) = (days.get(lo..hi), rollup.minutes.get(lo..hi)) else {
-                continue;
-            };
-            let (Some(&first_counted), Some(&last_counted)) = (counted_days.first(), counted_days.last()) else {
-                continue;
-            };
-            let (Some(first_day), Some(last_day), Some(used)) =
-                (self.first_day.get_mut(m), self.last_day.get_mut(m), self.days.get_mut(m))
-            else {
-                continue;
-            };
-            self.counted += counted;
-            *first_day = (*first_day).min(base + i32::from(first_counted));
-            *last_day = (*last_day).max(base + i32::from(last_counted));
-            // Two spare words past the horizon: a `back` beyond it lands in one, dropped below.
-            let mut words = [0u64; WORDS + 2];
-            words.iter_mut().zip(used.iter()).for_each(|(w, &u)| *w = u);
-            // Minutes go into a running total stored (not added) under the day's week; a week's
-            // minutes are the difference of the running totals afterwards. Only weeks marked in
-            // `seen` are read, and those were written for this member.
-            let (mut seen, mut total) = (0u64, 0u64);
-            for (&d, &mins) in counted_days.iter().zip(counted_minutes) {
-                let day = base + i32::from(d);
-                let back = (as_of - day).min(OUTSIDE_HORIZON) as u32;
-                // `& 7` keeps the word within the eight, so this never fails.
-                if let Some(word) = words.get_mut((back >> 6) as usize & 7) {
-                    *word |= 1u64 << (back & 63);
-                }
-                // Counted days are on or before `as_of`, so on or before the Sunday ending its week:
-                // the difference is not negative and, unsigned, the division is cheaper and the
-                // compiler sees `week` below 64.
-                let week = (((as_of_week + 6 - day) as u32) / 7).min(63) as usize;
-                total += mins;
-                if let Some(running) = cumulative.get_mut(week) {
-                    *running = total;
-                }
-                seen |= 1u64 << week;
+            self.add_core_member(store, spec, m, &mut cumulative);
+        }
+    }
+
+    /// [`Self::add_core`] for member `m`: `cumulative` is scratch space of the running minutes.
+    fn add_core_member(&mut self, store: &EventStore, spec: &AggregateSpec, m: usize, cumulative: &mut [u64; 64]) {
+        let as_of = spec.as_of;
+        let as_of_week = week_start(as_of);
+        let weeks = spec.series_weeks as usize;
+        self.add_periods(store, spec, m);
+        let rollup = store.rollup(m);
+        let base = rollup.base_day;
+        let days = rollup.day;
+        let (Some(&first_stored), Some(&last_stored)) = (days.first(), days.last()) else { return };
+        let events: u64 = rollup.events.iter().map(|&e| u64::from(e)).sum();
+        let (Some(&joined), Some(&left)) = (spec.joined.get(m), spec.left.get(m)) else {
+            self.outside_membership += events;
+            return;
+        };
+        // Days ascend: find the ones that count by binary search (unless all of them do),
+        // so the loop below has no branch on membership or `as_of`.
+        let (first_run, last_run) = (base + i32::from(first_stored), base + i32::from(last_stored));
+        let (lo, hi, counted) = if joined <= first_run && last_run < left && last_run <= as_of {
+            (0, days.len(), events)
+        } else {
+            let hi_as_of = days.partition_point(|&d| base + i32::from(d) <= as_of);
+            let lo = days.partition_point(|&d| base + i32::from(d) < joined).min(hi_as_of);
+            let hi = days.partition_point(|&d| base + i32::from(d) < left).min(hi_as_of).max(lo);
+            let count =
+                |r: Range<usize>| rollup.events.get(r).unwrap_or_default().iter().map(|&e| u64::from(e)).sum::<u64>();
+            let counted = count(lo..hi);
+            let after = count(hi_as_of..days.len());
+            self.after_as_of += after;
+            self.outside_membership += events - counted - after;
+            (lo, hi, counted)
+        };
+        let (Some(counted_days), Some(counted_minutes)) = (days.get(lo..hi), rollup.minutes.get(lo..hi)) else {
+            return;
+        };
+        let (Some(&first_counted), Some(&last_counted)) = (counted_days.first(), counted_days.last()) else {
+            return;
+        };
+        let (Some(first_day), Some(last_day), Some(used)) =
+            (self.first_day.get_mut(m), self.last_day.get_mut(m), self.days.get_mut(m))
+        else {
+            return;
+        };
+        self.counted += counted;
+        *first_day = (*first_day).min(base + i32::from(first_counted));
+        *last_day = (*last_day).max(base + i32::from(last_counted));
+        // Two spare words past the horizon: a `back` beyond it lands in one, dropped below.
+        let mut words = [0u64; WORDS + 2];
+        words.iter_mut().zip(used.iter()).for_each(|(w, &u)| *w = u);
+        // Minutes go into a running total stored (not added) under the day's week; a week's
+        // minutes are the difference of the running totals afterwards. Only weeks marked in
+        // `seen` are read, and those were written for this member.
+        let (mut seen, mut total) = (0u64, 0u64);
+        for (&d, &mins) in counted_days.iter().zip(counted_minutes) {
+            let day = base + i32::from(d);
+            let back = (as_of - day).min(OUTSIDE_HORIZON) as u32;
+            // `& 7` keeps the word within the eight, so this never fails.
+            if let Some(word) = words.get_mut((back >> 6) as usize & 7) {
+                *word |= 1u64 << (back & 63);
             }
-            used.iter_mut().zip(&words).for_each(|(u, &w)| *u = w);
-            let Some(week_minutes) = self.week_minutes.get_mut(m * weeks..(m + 1) * weeks) else { continue };
-            let mut before = 0u64;
-            while seen != 0 {
-                let wk = 63 - seen.leading_zeros() as usize;
-                seen &= !(1u64 << wk);
-                let running = cumulative.get(wk).copied().unwrap_or(before);
-                if let Some(slot) = week_minutes.get_mut(wk) {
-                    *slot += running - before;
-                }
-                before = running;
+            // Counted days are on or before `as_of`, so on or before the Sunday ending its week:
+            // the difference is not negative and, unsigned, the division is cheaper and the
+            // compiler sees `week` below 64.
+            let week = (((as_of_week + 6 - day) as u32) / 7).min(63) as usize;
+            total += mins;
+            if let Some(running) = cumulative.get_mut(week) {
+                *running = total;
             }
+            seen |= 1u64 << week;
+        }
+        used.iter_mut().zip(&words).for_each(|(u, &w)| *u = w);
+        let Some(week_minutes) = self.week_minutes.get_mut(m * weeks..(m + 1) * weeks) else { return };
+        let mut before = 0u64;
+        while seen != 0 {
+            let wk = 63 - seen.leading_zeros() as usize;
+            seen &= !(1u64 << wk);
+            let running = cumulative.get(wk).copied().unwrap_or(before);
+            if let Some(slot) = week_minutes.get_mut(wk) {
+                *slot += running - before;
+            }
+            before = running;
         }
     }
 
@@ -425,70 +428,82 @@ impl UsageAggregate {
     /// search, and each loop below reads only the columns it needs.
     fn add_detailed(&mut self, store: &EventStore, spec: &AggregateSpec, range: Range<usize>) {
         self.add_core(store, spec, range.clone());
-        let as_of = spec.as_of;
         let with_days = store.day_records() > 0;
         // The kinds a member used in the trailing 28 days, one bit per kind, cleared after each
         // member: a kind already seen costs one test, not a search.
         let mut seen = vec![0u64; store.kind_count().div_ceil(64)];
         for m in member_range(store, &range).filter(|&m| spec.keeps(m)) {
-            let (Some(&joined), Some(&left)) = (spec.joined.get(m), spec.left.get(m)) else { continue };
-            if with_days {
-                self.add_day_records(store, spec, m, joined, left);
-            }
-            let events = store.member_events(m);
-            let end = events.first_on_or_after(left.min(as_of.saturating_add(1)));
-            let start = events.first_on_or_after(joined).min(end);
-            if start == end {
-                continue;
-            }
-            let from_7 = events.first_on_or_after(as_of - 6).clamp(start, end);
-            if let (Some(count), Some(minutes)) = (self.events_7.get_mut(m), self.minutes_7.get_mut(m)) {
-                *count += (end - from_7) as u32;
-                *minutes +=
-                    events.minutes.get(from_7..end).unwrap_or_default().iter().map(|&x| u64::from(x)).sum::<u64>();
-            }
-            let from_28 = events.first_on_or_after(as_of - 27).clamp(start, end);
-            if let Some(kinds) = self.kinds_28.get_mut(m) {
-                let fresh = kinds.len();
-                for &kind in events.kind.get(from_28..end).unwrap_or_default() {
-                    let (word, bit) = (usize::from(kind) / 64, 1u64 << (kind % 64));
-                    match seen.get_mut(word) {
-                        Some(w) if *w & bit != 0 => {}
-                        Some(w) => {
-                            *w |= bit;
+            self.add_detailed_member(store, spec, m, with_days, &mut seen);
+        }
+    }
+
+    /// [`Self::add_detailed`] for member `m` (after the core): `seen` is scratch space, one bit
+    /// per kind, all clear.
+    fn add_detailed_member(
+        &mut self,
+        store: &EventStore,
+        spec: &AggregateSpec,
+        m: usize,
+        with_days: bool,
+        seen: &mut [u64],
+    ) {
+        let as_of = spec.as_of;
+        let (Some(&joined), Some(&left)) = (spec.joined.get(m), spec.left.get(m)) else { return };
+        if with_days {
+            self.add_day_records(store, spec, m, joined, left);
+        }
+        let events = store.member_events(m);
+        let end = events.first_on_or_after(left.min(as_of.saturating_add(1)));
+        let start = events.first_on_or_after(joined).min(end);
+        if start == end {
+            return;
+        }
+        let from_7 = events.first_on_or_after(as_of - 6).clamp(start, end);
+        if let (Some(count), Some(minutes)) = (self.events_7.get_mut(m), self.minutes_7.get_mut(m)) {
+            *count += (end - from_7) as u32;
+            *minutes += events.minutes.get(from_7..end).unwrap_or_default().iter().map(|&x| u64::from(x)).sum::<u64>();
+        }
+        let from_28 = events.first_on_or_after(as_of - 27).clamp(start, end);
+        if let Some(kinds) = self.kinds_28.get_mut(m) {
+            let fresh = kinds.len();
+            for &kind in events.kind.get(from_28..end).unwrap_or_default() {
+                let (word, bit) = (usize::from(kind) / 64, 1u64 << (kind % 64));
+                match seen.get_mut(word) {
+                    Some(w) if *w & bit != 0 => {}
+                    Some(w) => {
+                        *w |= bit;
+                        kinds.push(kind);
+                    }
+                    // A kind past the store's count cannot occur; kept as a search to stay exact.
+                    None => {
+                        if !kinds.contains(&kind) {
                             kinds.push(kind);
                         }
-                        // A kind past the store's count cannot occur; kept as a search to stay exact.
-                        None => {
-                            if !kinds.contains(&kind) {
-                                kinds.push(kind);
-                            }
-                        }
                     }
                 }
-                for &kind in kinds.get(fresh..).unwrap_or_default() {
-                    if let Some(w) = seen.get_mut(usize::from(kind) / 64) {
-                        *w &= !(1u64 << (kind % 64));
-                    }
+            }
+            for &kind in kinds.get(fresh..).unwrap_or_default() {
+                if let Some(w) = seen.get_mut(usize::from(kind) / 64) {
+                    *w &= !(1u64 << (kind % 64));
                 }
-                kinds.sort_unstable();
-                kinds.dedup();
             }
-            let (Some(saved), Some(kind), Some(minutes)) =
-                (events.saved.get(start..end), events.kind.get(start..end), events.minutes.get(start..end))
-            else {
-                continue;
-            };
-            let (measured, estimated, unmeasured) = time_saved(saved, kind, minutes, &spec.baseline_centi);
-            if let Some(slot) = self.saved_measured.get_mut(m) {
-                *slot += measured;
-            }
-            if let Some(slot) = self.saved_estimated.get_mut(m) {
-                *slot += estimated;
-            }
-            if let Some(slot) = self.unmeasured.get_mut(m) {
-                *slot += unmeasured;
-            }
+            kinds.sort_unstable();
+            kinds.dedup();
+        }
+        let (Some(saved), Some(kind), Some(minutes)) =
+            (events.saved.get(start..end), events.kind.get(start..end), events.minutes.get(start..end))
+        else {
+            return;
+        };
+        let (measured, estimated, unmeasured) = time_saved(saved, kind, minutes, &spec.baseline_centi);
+        if let Some(slot) = self.saved_measured.get_mut(m) {
+            *slot += measured;
+        }
+        if let Some(slot) = self.saved_estimated.get_mut(m) {
+            *slot += estimated;
+        }
+        if let Some(slot) = self.unmeasured.get_mut(m) {
+            *slot += unmeasured;
         }
     }
 
@@ -586,6 +601,38 @@ impl UsageAggregate {
         }
     }
 
+    /// Member `m`'s state back to before any event (`weeks` in the series).
+    fn reset(&mut self, m: usize, weeks: usize) {
+        let zero = |slot: Option<&mut u64>| slot.into_iter().for_each(|x| *x = 0);
+        if let Some(days) = self.days.get_mut(m) {
+            *days = [0; WORDS];
+        }
+        if let Some(first) = self.first_day.get_mut(m) {
+            *first = i32::MAX;
+        }
+        if let Some(last) = self.last_day.get_mut(m) {
+            *last = i32::MIN;
+        }
+        if let Some(week_minutes) = self.week_minutes.get_mut(m * weeks..(m + 1) * weeks) {
+            week_minutes.fill(0);
+        }
+        zero(self.minutes_7.get_mut(m));
+        zero(self.saved_measured.get_mut(m));
+        zero(self.saved_estimated.get_mut(m));
+        for slot in [self.events_7.get_mut(m), self.unmeasured.get_mut(m)] {
+            slot.into_iter().for_each(|x| *x = 0);
+        }
+        for slot in [self.uncounted_7.get_mut(m), self.untimed_7.get_mut(m)] {
+            slot.into_iter().for_each(|x| *x = 0);
+        }
+        if let Some(kinds) = self.kinds_28.get_mut(m) {
+            kinds.clear();
+        }
+        if let Some(periods) = self.periods.get_mut(m) {
+            periods.clear();
+        }
+    }
+
     /// Whether member `m` used AI on the day `back` days before `as_of`.
     #[inline]
     #[cfg(test)]
@@ -667,6 +714,76 @@ impl UsageAggregate {
     }
 }
 
+/// The usage of some members on one day after another (the figures of a few units on many days,
+/// as review packs ask for them): the state is made once, for every member, and each day resets
+/// only the members the day before read and fills in only its own, so a day costs what its
+/// members used, not a state for every member of the organisation. Each day's state equals
+/// [`UsageAggregate::compute`] over the whole store of a spec keeping those members.
+#[derive(Debug)]
+pub(crate) struct DailyAggregate {
+    spec: AggregateSpec,
+    /// [`AggregateSpec::base_fingerprint`] of `spec`, which no day changes.
+    base: u64,
+    state: UsageAggregate,
+    /// The members the last day read, ascending.
+    members: Vec<usize>,
+    /// One bit per kind of event, all clear between members ([`UsageAggregate::add_detailed`]).
+    seen: Vec<u64>,
+}
+
+impl DailyAggregate {
+    /// No day yet, for the members of `snapshot` and the events of `store`, with a weekly
+    /// series of `series_weeks` weeks.
+    pub(crate) fn new(snapshot: &ValidSnapshot, store: &EventStore, series_weeks: u32) -> Self {
+        let launch = snapshot.organisation().launch_date;
+        let spec = AggregateSpec::new(snapshot, store, launch, series_weeks);
+        let spec = spec.keeping(vec![false; snapshot.organisation().members.len()]);
+        let base = spec.base_fingerprint();
+        let state = UsageAggregate::empty(&spec);
+        let seen = vec![0u64; store.kind_count().div_ceil(64)];
+        Self { spec, base, state, members: Vec::new(), seen }
+    }
+
+    /// The state on `as_of` of the members at positions `members` (ascending, each once) alone.
+    pub(crate) fn on(&mut self, store: &EventStore, as_of: NaiveDate, members: &[usize]) -> &UsageAggregate {
+        let weeks = self.spec.series_weeks as usize;
+        for m in std::mem::take(&mut self.members) {
+            self.state.reset(m, weeks);
+            for keep in [&mut self.spec.keep, &mut self.state.keep].into_iter().flatten() {
+                if let Some(slot) = keep.get_mut(m) {
+                    *slot = false;
+                }
+            }
+        }
+        let count = self.spec.joined.len();
+        self.members.extend(members.iter().copied().filter(|&m| m < count));
+        for &m in &self.members {
+            for keep in [&mut self.spec.keep, &mut self.state.keep].into_iter().flatten() {
+                if let Some(slot) = keep.get_mut(m) {
+                    *slot = true;
+                }
+            }
+        }
+        self.spec.as_of = day_number(as_of);
+        let state = &mut self.state;
+        state.as_of = self.spec.as_of;
+        state.fingerprint = fingerprint_kept(self.base, self.members.iter().copied());
+        state.counted = 0;
+        state.after_as_of = 0;
+        state.outside_membership = 0;
+        // As a pass over the whole store visits them: the members up to the store's bound.
+        let with_days = store.day_records() > 0;
+        let mut cumulative = [0u64; 64];
+        for &m in self.members.iter().filter(|&&m| m < store.member_bound()) {
+            state.add_core_member(store, &self.spec, m, &mut cumulative);
+            if self.spec.detail {
+                state.add_detailed_member(store, &self.spec, m, with_days, &mut self.seen);
+            }
+        }
+        &self.state
+    }
+}
+
 /// The time saved by events with the columns `saved`, `kind` and `minutes`: reported (in
 /// hundredths of a minute), estimated from the kinds' baselines where none was reported, and the
 /// number of events with neither.
@@ -711,6 +828,20 @@ fn member_range(store: &EventStore, range: &Range<usize>) -> Range<usize> {
     let ends_store = range.end >= len && (range.start < len || range.start == 0);
     let end = if ends_store { store.member_bound() } else { starts.partition_point(|&s| (s as usize) < range.end) };
     first..end.min(store.member_bound())
+}
+
+/// Feeds `x` to the FNV-1a hash `h`.
+fn eat(h: &mut u64, x: u64) {
+    for b in x.to_le_bytes() {
+        *h = (*h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+}
+
+/// The fingerprint `base` ([`AggregateSpec::base_fingerprint`]) goes on to with the positions of
+/// the members kept, in order.
+fn fingerprint_kept(mut base: u64, kept: impl Iterator<Item = usize>) -> u64 {
+    kept.for_each(|m| eat(&mut base, m as u64));
+    base
 }
 
 /// Whether member `m` is read under `keep` (`None`: every member).

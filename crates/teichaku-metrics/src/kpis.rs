@@ -1,12 +1,13 @@
 //! Every KPI of a scope on `as_of`, from the aggregate and the other observations.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use teichaku_model::{
-    AdkarElement, AgeBand, HabitRule, HourlyRate, Kpi, LiteracyTier, NonUserReason, PlaybookId, Role, TaskBaseline,
-    UnitId, ValidSnapshot,
+    AdkarElement, AgeBand, HabitRule, HourlyRate, IdBuildHasher, Kpi, LiteracyTier, NonUserReason, PlaybookId, Role,
+    TaskBaseline, UnitId, ValidSnapshot,
 };
 
 use crate::Scope;
@@ -15,7 +16,7 @@ use crate::aggregate::{AggregateSpec, UsageAggregate, WindowMask};
 use crate::calendar::{date_of, day_number, week_start};
 use crate::coarse;
 use crate::figure::{Figure, Rate, rate_figure};
-use crate::scope::Disclosure;
+use crate::scope::{Disclosure, UnitTree};
 use crate::score::{ScoreReport, retention_score};
 use crate::store::{EventStore, StoreError};
 
@@ -689,8 +690,8 @@ pub fn kpis_with_store(
 /// units and the units under them, and of the organisation's executives (whose commitment every
 /// scope shows); every member's otherwise. Whether a scope shows its figures is decided as for the
 /// whole report, from the headcounts of every unit. For figures of a few units on many days (a
-/// review pack a unit, each on its own day), each day reads only those units' events (it still
-/// walks every member and unit once, for the privacy rule and the totals).
+/// review pack a unit, each on its own day), [`crate::KpiDays`] shares what the days have in
+/// common, so each day costs what its units read; this is one day of it.
 ///
 /// # Errors
 ///
@@ -715,55 +716,7 @@ pub fn scope_kpis_with_store(
     as_of: NaiveDate,
     options: &KpiOptions,
 ) -> Result<Vec<ScopeKpis>, KpiError> {
-    let spec = AggregateSpec::new(snapshot, store, as_of, options.series_weeks);
-    let spec = match readers(snapshot, as_of, &options.scopes) {
-        Some(keep) => spec.keeping(keep),
-        None => spec,
-    };
-    let agg = UsageAggregate::compute_parallel(store, &spec, options.threads);
-    Ok(kpis_from_aggregate(snapshot, store, &agg, options)?.scopes)
-}
-
-/// By member position, the members whose usage the figures of `scopes` on `as_of` read, when
-/// they are all units: the members of those units and of every unit under them, and the
-/// executives; `None` (every member) for no scopes, the organisation or a role.
-fn readers(snapshot: &ValidSnapshot, as_of: NaiveDate, scopes: &[Scope]) -> Option<Vec<bool>> {
-    let mut asked = Vec::with_capacity(scopes.len());
-    for scope in scopes {
-        match scope {
-            Scope::Unit(u) => asked.push(*u),
-            _ => return None,
-        }
-    }
-    if asked.is_empty() {
-        return None;
-    }
-    // The organisation of that day, as the report reads it: units and roles after the changes.
-    let snapshot = &*snapshot.on(as_of);
-    // Whether each unit is an asked one or under one, settled from the top down.
-    let units = snapshot.organisation().units.len();
-    let mut is_asked = vec![false; units];
-    for u in asked.iter().filter_map(|&u| snapshot.unit_position(u)) {
-        if let Some(slot) = is_asked.get_mut(u) {
-            *slot = true;
-        }
-    }
-    let under = crate::scope::from_the_top(
-        units,
-        |u| snapshot.parent_position(u),
-        |u, above: Option<bool>| is_asked.get(u).copied().unwrap_or(false) || above.unwrap_or(false),
-    );
-    let keep = snapshot
-        .organisation()
-        .members
-        .iter()
-        .enumerate()
-        .map(|(m, member)| {
-            member.has_role(Role::Executive)
-                || snapshot.member_unit_position(m).is_some_and(|u| under.get(u).copied().unwrap_or(false))
-        })
-        .collect();
-    Some(keep)
+    crate::KpiDays::new(snapshot, store, options).scope_kpis(as_of, &options.scopes)
 }
 
 /// The KPIs from an aggregate already computed (and possibly merged from shards).
@@ -853,7 +806,8 @@ fn report(
     let snapshot = resolved.as_deref().unwrap_or(snapshot);
     let pb = snapshot.playbook();
     let org = snapshot.organisation();
-    let ctx = Ctx::new(snapshot, kind_numbers, agg, options);
+    let given = Given::of(snapshot, date_of(agg.as_of_day()).unwrap_or_default(), options);
+    let ctx = Ctx::new(snapshot, kind_numbers, agg, options, given);
     let scopes = if options.scopes.is_empty() {
         let mut all = vec![Scope::Organisation];
         all.extend(org.units.iter().map(|u| Scope::Unit(u.id)));
@@ -921,15 +875,15 @@ pub(crate) struct Ctx<'a> {
     pub(crate) min_group: u32,
     lapsed_after: i32,
     launch: i32,
-    /// By member position: whether the member completed a training by `as_of`.
-    trained: Vec<bool>,
+    /// By member position: the day number of the member's first training (`i32::MAX`: none).
+    first_trained: Cow<'a, [i32]>,
     /// The earlier date of cohort transitions.
     compare_with: Option<NaiveDate>,
     /// The organisation's executives, withheld under the minimum group size: executive
     /// commitment is judged organisation-wide, whatever the scope.
     org_executives_shown: Option<Executives>,
     /// Which scopes show their figures.
-    disclosure: Disclosure,
+    disclosure: Cow<'a, Disclosure>,
     /// Which scopes show each week of the series (0 is the week holding `as_of`): the rule on
     /// the week's last counted day, starting from `disclosure`.
     week_disclosure: Vec<Disclosure>,
@@ -937,13 +891,224 @@ pub(crate) struct Ctx<'a> {
     cohort_disclosure: Option<Disclosure>,
     /// Days since the rules were last reviewed (`None`: never), the same in every scope.
     days_since_rule_review: Option<i64>,
-    /// What each member did, worked out once for every scope.
+    /// What each member read did, worked out once for every scope: by member position, or by
+    /// place in `read`'s members.
     facts: Vec<MemberFacts>,
-    /// The totals of each unit with its descendants, of the organisation and of each role.
+    /// The totals of each unit with its descendants (by unit position, or by number in `read`'s
+    /// units), of the organisation and of each role.
     totals: TotalsIndex,
     /// By member position: the day numbers of joining and of leaving (`i32::MAX` for members who
     /// have not left), so presence is two integer comparisons.
-    tenure: Vec<(i32, i32)>,
+    tenure: Cow<'a, [(i32, i32)]>,
+    /// The members read and the units totals are kept for, when not every one (the figures of
+    /// some units alone).
+    read: Option<Read<'a>>,
+}
+
+/// What a computation is given besides the aggregate and the options: made for the one call, or
+/// kept by [`crate::KpiDays`] for every day it is asked about.
+pub(crate) struct Given<'a> {
+    /// The privacy rule of `as_of`.
+    pub(crate) disclosure: Cow<'a, Disclosure>,
+    /// By member position: the day numbers of joining and leaving.
+    pub(crate) tenure: Cow<'a, [(i32, i32)]>,
+    /// By member position: the day number of the first training (`i32::MAX`: none).
+    pub(crate) first_trained: Cow<'a, [i32]>,
+    /// The dates the rules were reviewed on, ascending.
+    pub(crate) rule_reviews: Cow<'a, [NaiveDate]>,
+    /// The members read and the units kept, when not every one.
+    pub(crate) read: Option<Read<'a>>,
+}
+
+impl Given<'_> {
+    /// Everything for one computation on `as_of` of `snapshot` (as it is on `as_of`).
+    fn of(snapshot: &ValidSnapshot, as_of: NaiveDate, options: &KpiOptions) -> Self {
+        let min_group = options.min_group_size.unwrap_or(snapshot.playbook().metrics.min_group_size).max(1);
+        Given {
+            disclosure: Cow::Owned(Disclosure::new(snapshot, as_of, min_group)),
+            tenure: Cow::Owned(tenure(snapshot)),
+            first_trained: Cow::Owned(first_trained(snapshot)),
+            rule_reviews: Cow::Owned(rule_reviews(snapshot)),
+            read: None,
+        }
+    }
+}
+
+/// By member position: the day numbers of joining and of leaving (`i32::MAX` for members who
+/// have not left).
+pub(crate) fn tenure(snapshot: &ValidSnapshot) -> Vec<(i32, i32)> {
+    let members = &snapshot.organisation().members;
+    members.iter().map(|m| (day_number(m.joined), m.left.map_or(i32::MAX, day_number))).collect()
+}
+
+/// By member position: the day number of the member's first training (`i32::MAX`: none), so
+/// whether a member was trained by a day is one comparison.
+pub(crate) fn first_trained(snapshot: &ValidSnapshot) -> Vec<i32> {
+    let mut first = vec![i32::MAX; snapshot.organisation().members.len()];
+    for t in &snapshot.observations().trainings {
+        if let Some(slot) = snapshot.member_position(t.member).and_then(|i| first.get_mut(i)) {
+            *slot = (*slot).min(day_number(t.date));
+        }
+    }
+    first
+}
+
+/// The dates the rules were reviewed on, ascending.
+pub(crate) fn rule_reviews(snapshot: &ValidSnapshot) -> Vec<NaiveDate> {
+    let mut dates: Vec<NaiveDate> = snapshot.observations().rule_reviews.iter().map(|r| r.date).collect();
+    dates.sort_unstable();
+    dates
+}
+
+/// The members whose usage a computation reads and the units it keeps totals for, when not every
+/// one: the members of some units with those under them and the executives, and the units of
+/// all of them with every unit above, numbered parents first.
+pub(crate) struct Read<'a> {
+    /// Positions of the members read, ascending.
+    pub(crate) members: &'a [usize],
+    /// By number: the unit's position, parents before children.
+    pub(crate) units: Vec<usize>,
+    /// By position: the unit's number, for the units kept.
+    pub(crate) numbers: HashMap<usize, usize, IdBuildHasher>,
+    /// By number: the parent's number.
+    pub(crate) parents: Vec<Option<usize>>,
+    /// The records of each member and unit.
+    pub(crate) records: &'a RecordIndex,
+}
+
+/// The records of each member (survey answers, proposals, consultations, incidents and success
+/// cases naming them) and of each unit (those naming a unit and no member), by position, as
+/// `(kind, index in its list)`: kind 0 to 4 in that order. Records naming neither, or a member or
+/// unit the organisation does not have, are in no list.
+#[derive(Debug)]
+pub(crate) struct RecordIndex {
+    /// The member at `m` has `by_member[member_start[m]..member_start[m + 1]]`.
+    member_start: Vec<usize>,
+    by_member: Vec<(u8, u32)>,
+    /// The unit at `u` has `by_unit[unit_start[u]..unit_start[u + 1]]`.
+    unit_start: Vec<usize>,
+    by_unit: Vec<(u8, u32)>,
+}
+
+impl RecordIndex {
+    pub(crate) fn new(snapshot: &ValidSnapshot) -> Self {
+        let obs = snapshot.observations();
+        let mut member: Vec<(usize, (u8, u32))> = Vec::new();
+        let mut unit: Vec<(usize, (u8, u32))> = Vec::new();
+        let mut add = |kind: u8, i: usize, m: Option<teichaku_model::MemberId>, u: Option<UnitId>| {
+            let entry = (kind, i as u32);
+            match (m, u) {
+                (Some(m), _) => member.extend(snapshot.member_position(m).map(|m| (m, entry))),
+                (None, Some(u)) => unit.extend(snapshot.unit_position(u).map(|u| (u, entry))),
+                (None, None) => {}
+            }
+        };
+        obs.surveys.iter().enumerate().for_each(|(i, r)| add(0, i, r.member, r.unit));
+        obs.proposals.iter().enumerate().for_each(|(i, r)| add(1, i, Some(r.member), None));
+        obs.consultations.iter().enumerate().for_each(|(i, r)| add(2, i, Some(r.member), None));
+        obs.incidents.iter().enumerate().for_each(|(i, r)| add(3, i, r.member, r.unit));
+        obs.success_cases.iter().enumerate().for_each(|(i, r)| add(4, i, Some(r.member), None));
+        let (member_start, by_member) = runs(member, snapshot.organisation().members.len());
+        let (unit_start, by_unit) = runs(unit, snapshot.organisation().units.len());
+        Self { member_start, by_member, unit_start, by_unit }
+    }
+
+    /// The records naming the member at position `m`.
+    fn of_member(&self, m: usize) -> &[(u8, u32)] {
+        run(&self.member_start, &self.by_member, m)
+    }
+
+    /// The records naming the unit at position `u` and no member.
+    fn of_unit(&self, u: usize) -> &[(u8, u32)] {
+        run(&self.unit_start, &self.by_unit, u)
+    }
+}
+
+/// `entries` (each under a key below `keys`) grouped by key, in the order given within a key:
+/// key `k`'s are `list[start[k]..start[k + 1]]`.
+fn runs<T: Copy>(mut entries: Vec<(usize, T)>, keys: usize) -> (Vec<usize>, Vec<T>) {
+    entries.sort_by_key(|&(k, _)| k);
+    let mut start = Vec::with_capacity(keys + 1);
+    let mut at = 0;
+    for k in 0..=keys {
+        at += entries.get(at..).unwrap_or_default().iter().take_while(|&&(key, _)| key < k).count();
+        start.push(at);
+    }
+    (start, entries.into_iter().map(|(_, t)| t).collect())
+}
+
+/// Run `k` of a list grouped by [`runs`].
+fn run<'l, T>(start: &[usize], list: &'l [T], k: usize) -> &'l [T] {
+    match (start.get(k), start.get(k + 1)) {
+        (Some(&a), Some(&b)) => list.get(a..b).unwrap_or_default(),
+        _ => &[],
+    }
+}
+
+/// Records of each kind picked from a [`RecordIndex`].
+#[derive(Default)]
+struct Selected<'o> {
+    surveys: Vec<&'o teichaku_model::SurveyResponse>,
+    proposals: Vec<&'o teichaku_model::Proposal>,
+    consultations: Vec<&'o teichaku_model::Consultation>,
+    incidents: Vec<&'o teichaku_model::RuleIncident>,
+    success_cases: Vec<&'o teichaku_model::SuccessCase>,
+}
+
+impl<'o> Selected<'o> {
+    /// Adds record `i` of `kind` (as a [`RecordIndex`] numbers them) of `obs`.
+    fn add(&mut self, obs: &'o teichaku_model::Observations, kind: u8, i: u32) {
+        let i = i as usize;
+        match kind {
+            0 => self.surveys.extend(obs.surveys.get(i)),
+            1 => self.proposals.extend(obs.proposals.get(i)),
+            2 => self.consultations.extend(obs.consultations.get(i)),
+            3 => self.incidents.extend(obs.incidents.get(i)),
+            _ => self.success_cases.extend(obs.success_cases.get(i)),
+        }
+    }
+}
+
+/// The units a computation keeps totals for, as [`Ctx::with_totals`] walks them: every unit
+/// (numbered by position) or the units of a [`Read`].
+struct Units<'c> {
+    tree: &'c UnitTree,
+    read: Option<&'c Read<'c>>,
+}
+
+impl Units<'_> {
+    fn len(&self) -> usize {
+        self.read.map_or(self.tree.len(), |r| r.units.len())
+    }
+
+    /// The number of the unit at `position` (`None`: not kept).
+    fn number(&self, position: usize) -> Option<usize> {
+        match self.read {
+            None => (position < self.tree.len()).then_some(position),
+            Some(r) => r.numbers.get(&position).copied(),
+        }
+    }
+
+    /// The position of the unit numbered `number`.
+    fn position(&self, number: usize) -> usize {
+        self.read.map_or(number, |r| r.units.get(number).copied().unwrap_or(usize::MAX))
+    }
+
+    /// The number of the parent of the unit numbered `number`.
+    fn parent(&self, number: usize) -> Option<usize> {
+        match self.read {
+            None => self.tree.parent(number),
+            Some(r) => r.parents.get(number).copied().flatten(),
+        }
+    }
+
+    /// Every number, each after its parent's.
+    fn parents_first(&self) -> Cow<'_, [usize]> {
+        match self.read {
+            None => Cow::Borrowed(self.tree.parents_first()),
+            Some(r) => Cow::Owned((0..r.units.len()).collect()),
+        }
+    }
 }
 
 /// A week of the series as each member is read through it: how far back it ends, its days, and
@@ -1168,8 +1333,8 @@ impl Totals {
     }
 }
 
-/// Where a record is counted: in a unit's own totals (summed up the tree into every unit above
-/// it and the organisation), else the organisation's own; and in the totals of each role set in
+/// Where a record is counted: in a unit's own totals (by position; summed up the tree into every
+/// unit above it and the organisation), else the organisation's own; and in the totals of each role set in
 /// `roles` (bit `i` for `Role::ALL[i]`).
 #[derive(Clone, Copy, Debug)]
 struct Home {
@@ -1179,6 +1344,8 @@ struct Home {
 
 /// The totals records are added to, before they are summed up the tree.
 struct RecordSink<'b> {
+    /// The units kept: `by_unit` and `touched` are by their numbers.
+    units: &'b Units<'b>,
     by_unit: &'b mut [Totals],
     organisation: &'b mut Totals,
     by_role: &'b mut BTreeMap<Role, Totals>,
@@ -1190,7 +1357,15 @@ impl RecordSink<'_> {
     /// Adds a record at `home` (nowhere for `None`) with `add`.
     fn add(&mut self, home: Option<Home>, add: impl Fn(&mut RecordTotals)) {
         let Some(home) = home else { return };
-        match home.unit.and_then(|u| Some((u, self.by_unit.get_mut(u)?))) {
+        // A unit not kept (figures of some units alone) is in no scope asked.
+        let number = match home.unit {
+            Some(u) => match self.units.number(u) {
+                Some(number) => Some(number),
+                None => return,
+            },
+            None => None,
+        };
+        match number.and_then(|u| Some((u, self.by_unit.get_mut(u)?))) {
             Some((u, totals)) => {
                 add(totals.records_mut());
                 if let Some(slot) = self.touched.get_mut(u) {
@@ -1284,15 +1459,17 @@ struct MemberFacts {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(
+    pub(crate) fn new(
         snapshot: &'a ValidSnapshot,
         kind_numbers: (Vec<Option<u32>>, Vec<Option<u32>>),
         agg: &'a UsageAggregate,
         options: &KpiOptions,
+        given: Given<'a>,
     ) -> Self {
         let pb = snapshot.playbook();
         let as_of = agg.as_of_day();
         let as_of_date = date_of(as_of).unwrap_or_default();
+        let Given { disclosure, tenure, first_trained, rule_reviews, read } = given;
         Self {
             snapshot,
             kind_numbers,
@@ -1303,37 +1480,20 @@ impl<'a> Ctx<'a> {
             min_group: options.min_group_size.unwrap_or(pb.metrics.min_group_size).max(1),
             lapsed_after: pb.metrics.lapsed_after_days.max(1) as i32,
             launch: day_number(snapshot.organisation().launch_date),
-            trained: {
-                let mut trained = vec![false; snapshot.organisation().members.len()];
-                for t in snapshot.observations().trainings.iter().filter(|t| t.date <= as_of_date) {
-                    if let Some(slot) = snapshot.member_position(t.member).and_then(|i| trained.get_mut(i)) {
-                        *slot = true;
-                    }
-                }
-                trained
-            },
+            first_trained,
             compare_with: options.compare_with,
             org_executives_shown: None,
-            disclosure: Disclosure::new(
-                snapshot,
-                as_of_date,
-                options.min_group_size.unwrap_or(pb.metrics.min_group_size).max(1),
-            ),
+            disclosure,
             days_since_rule_review: {
-                let last =
-                    snapshot.observations().rule_reviews.iter().map(|r| r.date).filter(|&d| d <= as_of_date).max();
-                last.map(|d| (as_of_date - d).num_days().max(0))
+                let last = rule_reviews.get(..rule_reviews.partition_point(|&d| d <= as_of_date)).and_then(<[_]>::last);
+                last.map(|&d| (as_of_date - d).num_days().max(0))
             },
             week_disclosure: Vec::new(),
             cohort_disclosure: None,
             facts: Vec::new(),
             totals: TotalsIndex::default(),
-            tenure: snapshot
-                .organisation()
-                .members
-                .iter()
-                .map(|m| (day_number(m.joined), m.left.map_or(i32::MAX, day_number)))
-                .collect(),
+            tenure,
+            read,
         }
         .with_week_disclosure()
         .with_facts()
@@ -1364,8 +1524,17 @@ impl<'a> Ctx<'a> {
         // without building sets of names.
         let (kind_task, kind_tool) = std::mem::take(&mut self.kind_numbers);
         let (last_7, last_28, previous_7) = (WindowMask::new(0, 7), WindowMask::new(0, 28), WindowMask::new(7, 7));
-        self.facts = (0..agg.member_count())
-            .map(|m| {
+        let every: Vec<usize>;
+        let members: &[usize] = match &self.read {
+            Some(read) => read.members,
+            None => {
+                every = (0..agg.member_count()).collect();
+                &every
+            }
+        };
+        self.facts = members
+            .iter()
+            .map(|&m| {
                 let segment = self.segment(m);
                 let coarse_member = agg.periods.get(m).is_some_and(|p| !p.is_empty());
                 if segment == Segment::Never && !coarse_member {
@@ -1579,20 +1748,18 @@ impl<'a> Ctx<'a> {
         let cohort_back = cohort_back.filter(|&b| b > 0 && b + 7 <= i64::from(crate::HORIZON_DAYS)).map(|b| b as i32);
         let cohort_windows = cohort_back.map(|b| (WindowMask::new(b, 7), self.as_of - b));
         let tree = self.disclosure.tree();
+        // The units kept (every unit, or those of the members read with every unit above), by
+        // number: positions for every unit.
+        let units = Units { tree, read: self.read.as_ref() };
         // A unit's weekly counts are read only when its figures are shown, or to sum them into its
         // parent's. A withheld unit without units under it (most units of a wide organisation,
         // each under the minimum) keeps none: its members' weeks are counted in its parent's (or
         // the organisation's) own, which its subtree's sum then holds just the same.
-        let mut has_children = vec![false; org.units.len()];
-        for u in 0..tree.len() {
-            if let Some(slot) = tree.parent(u).and_then(|p| has_children.get_mut(p)) {
-                *slot = true;
-            }
-        }
-        let keeps_weeks: Vec<bool> = has_children
-            .iter()
-            .enumerate()
-            .map(|(u, &children)| children || self.disclosure.shows_unit_at(u))
+        let keeps_weeks: Vec<bool> = (0..units.len())
+            .map(|u| {
+                let position = units.position(u);
+                !tree.children(Some(position)).is_empty() || self.disclosure.shows_unit_at(position)
+            })
             .collect();
         let mut by_unit: Vec<Totals> =
             keeps_weeks.iter().map(|&keeps| if keeps { Totals::empty(weeks) } else { Totals::default() }).collect();
@@ -1605,39 +1772,47 @@ impl<'a> Ctx<'a> {
         let mut touched = vec![false; by_unit.len()];
         // A member whose usage was not read (figures of some units alone) counts in no scope
         // asked: only their own unit's totals, which nothing reads, would hold them.
-        for (m, member) in org.members.iter().enumerate().filter(|&(m, _)| agg.reads(m)) {
+        let read: Box<dyn Iterator<Item = usize>> = match &self.read {
+            Some(read) => Box::new(read.members.iter().copied()),
+            None => Box::new((0..org.members.len()).filter(|&m| agg.reads(m))),
+        };
+        for (i, m) in read.enumerate() {
+            let Some(member) = org.members.get(m) else { continue };
+            // Its facts, by position or by place among the members read.
+            let facts = self.facts.get(if self.read.is_some() { i } else { m }).copied().unwrap_or_default();
             // The member's roles as bits in the order of `Role::ALL`, read once.
             let roles = member
                 .roles
                 .iter()
                 .fold(0u8, |bits, &role| bits | Role::ALL.iter().position(|&r| r == role).map_or(0, |i| 1 << i));
-            if let Some(u) = self.snapshot.member_unit_position(m) {
+            if let Some(u) = self.snapshot.member_unit_position(m).and_then(|u| units.number(u)) {
                 if let Some(t) = by_unit.get_mut(u) {
-                    self.add_member(t, m, member, roles, &until, cohort_windows.as_ref());
+                    self.add_member(t, m, member, roles, &facts, &until, cohort_windows.as_ref());
                 }
                 if let Some(slot) = touched.get_mut(u) {
                     *slot = true;
                 }
                 if !keeps_weeks.get(u).copied().unwrap_or(true) {
-                    if let Some(slot) = tree.parent(u).and_then(|p| touched.get_mut(p)) {
+                    if let Some(slot) = units.parent(u).and_then(|p| touched.get_mut(p)) {
                         *slot = true;
                     }
-                    let into = match tree.parent(u) {
+                    let into = match units.parent(u) {
                         Some(p) => by_unit.get_mut(p).map(|t| &mut t.weeks),
                         None => Some(&mut organisation.weeks),
                     };
                     if let Some(weeks) = into {
-                        self.add_member_weeks(weeks, m, &until);
+                        self.add_member_weeks(weeks, m, &facts, &until);
                     }
                 }
             }
             for role in &member.roles {
                 if let Some(t) = by_role.get_mut(role) {
-                    self.add_member(t, m, member, roles, &until, cohort_windows.as_ref());
+                    self.add_member(t, m, member, roles, &facts, &until, cohort_windows.as_ref());
                 }
             }
         }
         self.add_records(&mut RecordSink {
+            units: &units,
             by_unit: &mut by_unit,
             organisation: &mut organisation,
             by_role: &mut by_role,
@@ -1656,12 +1831,12 @@ impl<'a> Ctx<'a> {
             )
             .collect();
         let mut org_median = MedianSet::default();
-        for &u in tree.parents_first().iter().rev() {
+        for &u in units.parents_first().iter().rev() {
             // Nothing under it was added to: its totals are zero, as made, and add nothing above.
             if !touched.get(u).copied().unwrap_or(true) {
                 continue;
             }
-            if let Some(slot) = tree.parent(u).and_then(|p| touched.get_mut(p)) {
+            if let Some(slot) = units.parent(u).and_then(|p| touched.get_mut(p)) {
                 *slot = true;
             }
             let set = medians.get_mut(u).map(std::mem::take).unwrap_or_default();
@@ -1670,7 +1845,7 @@ impl<'a> Ctx<'a> {
             let Some(mut child) = by_unit.get_mut(u).map(std::mem::take) else { continue };
             child.first_used = set.len() as u64;
             child.first_median = set.median();
-            let parent = tree.parent(u);
+            let parent = units.parent(u);
             match parent.and_then(|p| medians.get_mut(p)) {
                 Some(parent_set) => parent_set.absorb(set),
                 None => org_median.absorb(set),
@@ -1710,6 +1885,39 @@ impl<'a> Ctx<'a> {
     /// give are then sums up the tree ([`RecordTotals`]), as the members' are.
     fn add_records(&self, sink: &mut RecordSink<'_>) {
         let obs = self.snapshot.observations();
+        let Some(read) = &self.read else {
+            let (s, p, c) = (obs.surveys.iter(), obs.proposals.iter(), obs.consultations.iter());
+            return self.add_these(sink, s, p, c, obs.incidents.iter(), obs.success_cases.iter());
+        };
+        // The figures of some units alone: the records of the members read and of the units
+        // kept, found in the index rather than by a pass over every record. A record of neither
+        // (the organisation's alone, or another unit's) is in no scope asked.
+        let mut lists = Selected::default();
+        let members = read.members.iter().map(|&m| read.records.of_member(m));
+        for &(kind, i) in members.chain(read.units.iter().map(|&u| read.records.of_unit(u))).flatten() {
+            lists.add(obs, kind, i);
+        }
+        let Selected { surveys, proposals, consultations, incidents, success_cases } = lists;
+        self.add_these(
+            sink,
+            surveys.into_iter(),
+            proposals.into_iter(),
+            consultations.into_iter(),
+            incidents.into_iter(),
+            success_cases.into_iter(),
+        );
+    }
+
+    /// [`Ctx::add_records`] over these records of each kind.
+    fn add_these<'r>(
+        &self,
+        sink: &mut RecordSink<'_>,
+        surveys: impl Iterator<Item = &'r teichaku_model::SurveyResponse>,
+        proposals: impl Iterator<Item = &'r teichaku_model::Proposal>,
+        consultations: impl Iterator<Item = &'r teichaku_model::Consultation>,
+        incidents: impl Iterator<Item = &'r teichaku_model::RuleIncident>,
+        success_cases: impl Iterator<Item = &'r teichaku_model::SuccessCase>,
+    ) {
         let as_of = self.as_of_date;
         let window_start = as_of.checked_sub_days(chrono::Days::new(27)).unwrap_or(NaiveDate::MIN);
         // Survey answers: each present member's latest in the trailing 28 days, and their latest
@@ -1719,7 +1927,7 @@ impl<'a> Ctx<'a> {
         let later = |old: Option<&&teichaku_model::SurveyResponse>, s: &teichaku_model::SurveyResponse| {
             old.is_none_or(|old| (old.date, old.id) < (s.date, s.id))
         };
-        for s in obs.surveys.iter().filter(|s| s.date <= as_of) {
+        for s in surveys.filter(|s| s.date <= as_of) {
             let in_window = s.date >= window_start;
             match s.member {
                 Some(id) => {
@@ -1758,14 +1966,14 @@ impl<'a> Ctx<'a> {
                 }
             });
         }
-        for p in obs.proposals.iter().filter(|p| p.submitted <= as_of) {
+        for p in proposals.filter(|p| p.submitted <= as_of) {
             let implemented = p.implemented.is_some_and(|d| d <= as_of);
             sink.add(self.home(Some(p.member), None), |r| {
                 r.proposals_submitted += 1;
                 r.proposals_implemented += u64::from(implemented);
             });
         }
-        for c in obs.consultations.iter().filter(|c| c.opened <= as_of) {
+        for c in consultations.filter(|c| c.opened <= as_of) {
             let days = c.resolved.filter(|&d| d <= as_of).map(|d| (d - c.opened).num_days() as i32);
             sink.add(self.home(Some(c.member), None), |r| {
                 r.consultations_opened += 1;
@@ -1775,14 +1983,14 @@ impl<'a> Ctx<'a> {
                 }
             });
         }
-        for i in obs.incidents.iter().filter(|i| i.date <= as_of) {
+        for i in incidents.filter(|i| i.date <= as_of) {
             let recent = i.date >= window_start;
             sink.add(self.home(i.member, i.unit), |r| {
                 r.incidents += 1;
                 r.incidents_28 += u64::from(recent);
             });
         }
-        for c in obs.success_cases.iter().filter(|c| c.date <= as_of) {
+        for c in success_cases.filter(|c| c.date <= as_of) {
             let complete = c.is_complete();
             sink.add(self.home(Some(c.member), None), |r| {
                 r.cases_shared += 1;
@@ -1816,14 +2024,13 @@ impl<'a> Ctx<'a> {
 
     /// Adds member `m`'s weekly counts alone to `weeks`, as [`Ctx::add_member`] does to a
     /// scope's: for a unit that keeps no weeks of its own, into its parent's.
-    fn add_member_weeks(&self, weeks: &mut [WeekCounts], m: usize, until: &[i32]) {
+    fn add_member_weeks(&self, weeks: &mut [WeekCounts], m: usize, facts: &MemberFacts, until: &[i32]) {
         let agg = self.agg;
         let (joined, left) = self.tenure.get(m).copied().unwrap_or((i32::MAX, i32::MIN));
         if agg.first_day.get(m).is_none() || agg.last_day.get(m).is_none() {
             return;
         }
-        let facts = self.facts.get(m).copied().unwrap_or_default();
-        self.member_weeks(weeks, m, joined, left, &facts, until);
+        self.member_weeks(weeks, m, joined, left, facts, until);
     }
 
     /// Adds member `m` (who joined on day `joined` and left on `left`, with `facts`) to the
@@ -1852,13 +2059,15 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Adds member `m` to `t`.
+    /// Adds member `m` (with `facts`) to `t`.
+    #[allow(clippy::too_many_arguments, reason = "the member's parts, each read once per member")]
     fn add_member(
         &self,
         t: &mut Totals,
         m: usize,
         member: &teichaku_model::Member,
         roles: u8,
+        facts: &MemberFacts,
         until: &[i32],
         cohort: Option<&(WindowMask, i32)>,
     ) {
@@ -1870,7 +2079,7 @@ impl<'a> Ctx<'a> {
             for (i, slot) in t.present_by_role.iter_mut().enumerate() {
                 *slot += u64::from(roles >> i & 1);
             }
-            let trained = self.trained.get(m).copied().unwrap_or(false);
+            let trained = self.first_trained.get(m).is_some_and(|&first| first <= self.as_of);
             t.trained += u64::from(trained);
             t.untrained_senior_beginners += u64::from(
                 member.age_band == Some(AgeBand::Age60Plus)
@@ -1884,7 +2093,7 @@ impl<'a> Ctx<'a> {
             t.saved_estimated += agg.saved_estimated.get(m).copied().unwrap_or(0);
             t.unmeasured += agg.unmeasured.get(m).map_or(0, |&u| u64::from(u));
         }
-        let facts = self.facts.get(m).copied().unwrap_or_default();
+        let facts = *facts;
         self.member_weeks(&mut t.weeks, m, joined, left, &facts, until);
         if !present {
             return;
@@ -1959,12 +2168,15 @@ impl<'a> Ctx<'a> {
     fn totals_of(&self, scope: &Scope) -> Option<&Totals> {
         match scope {
             Scope::Organisation => Some(&self.totals.organisation),
-            Scope::Unit(u) => self.disclosure.tree().position(*u).and_then(|u| self.totals.by_unit.get(u)),
+            Scope::Unit(u) => {
+                let units = Units { tree: self.disclosure.tree(), read: self.read.as_ref() };
+                units.tree.position(*u).and_then(|u| units.number(u)).and_then(|u| self.totals.by_unit.get(u))
+            }
             Scope::Role(r) => self.totals.by_role.get(r),
         }
     }
 
-    fn scope_kpis(&self, scope: Scope) -> ScopeKpis {
+    pub(crate) fn scope_kpis(&self, scope: Scope) -> ScopeKpis {
         let empty = Totals::empty(0);
         let totals = self.totals_of(&scope).unwrap_or(&empty);
         let headcount = totals.present;
@@ -2192,7 +2404,11 @@ impl<'a> Ctx<'a> {
             .enumerate()
             .filter(|(i, _)| *i < agg.member_count())
             .map(|(m, member)| {
-                let facts = self.facts.get(m).copied().unwrap_or_default();
+                let place = match &self.read {
+                    Some(read) => read.members.binary_search(&m).ok(),
+                    None => Some(m),
+                };
+                let facts = place.and_then(|i| self.facts.get(i)).copied().unwrap_or_default();
                 MemberKpis {
                     member: member.id,
                     days_7: facts.days_7,

@@ -42,6 +42,7 @@ mod aggregate;
 mod arrow;
 mod calendar;
 mod coarse;
+mod days;
 mod effect;
 mod fast;
 mod figure;
@@ -60,6 +61,7 @@ mod weekly;
 pub use aggregate::{AggregateSpec, HORIZON_DAYS, MAX_SERIES_WEEKS, MergeError, UsageAggregate};
 #[cfg(feature = "arrow")]
 pub use arrow::{stream_day_batches, stream_event_batches, stream_event_batches_with, stream_period_batches};
+pub use days::KpiDays;
 pub use effect::{
     EFFECT_SERIES_WEEKS, EffectReport, Estimate, InterventionEffect, MIN_UNITS_PER_SIDE, POST_WEEKS, PRE_WEEKS,
     PanelUnit, ShortOf, Side, WaveEffect, estimate_effects, rollout_effects,

@@ -129,6 +129,13 @@ pub(crate) struct UnitTree {
     parent: Vec<Option<usize>>,
     /// Positions in depth-first preorder (parents before children; roots and children in list order).
     order: Vec<usize>,
+    /// By position: the unit's place in `order`.
+    rank: Vec<usize>,
+    /// The children of each unit, in list order, one run after another: unit `u`'s are
+    /// `children[child_start[u]..child_start[u + 1]]`; the roots, in list order, are `roots`.
+    child_start: Vec<usize>,
+    children: Vec<usize>,
+    roots: Vec<usize>,
 }
 
 impl UnitTree {
@@ -146,12 +153,24 @@ impl UnitTree {
             }
         }
         let mut order = Vec::with_capacity(units.len());
-        let mut stack: Vec<usize> = roots.into_iter().rev().collect();
+        let mut stack: Vec<usize> = roots.iter().rev().copied().collect();
         while let Some(u) = stack.pop() {
             order.push(u);
             stack.extend(children.get(u).into_iter().flatten().rev());
         }
-        Self { index, parent, order }
+        let mut rank = vec![0; units.len()];
+        for (i, &u) in order.iter().enumerate() {
+            if let Some(slot) = rank.get_mut(u) {
+                *slot = i;
+            }
+        }
+        let mut child_start = Vec::with_capacity(units.len() + 1);
+        child_start.push(0);
+        for list in &children {
+            child_start.push(child_start.last().copied().unwrap_or(0) + list.len());
+        }
+        let children = children.concat();
+        Self { index, parent, order, rank, child_start, children, roots }
     }
 
     /// The position of unit `id`.
@@ -172,6 +191,21 @@ impl UnitTree {
     /// How many units there are.
     pub(crate) fn len(&self) -> usize {
         self.parent.len()
+    }
+
+    /// The place of the unit at `unit` in [`UnitTree::parents_first`].
+    pub(crate) fn rank(&self, unit: usize) -> usize {
+        self.rank.get(unit).copied().unwrap_or(usize::MAX)
+    }
+
+    /// The positions of the units directly under the unit at `unit` (the roots for `None`), in
+    /// list order.
+    pub(crate) fn children(&self, unit: Option<usize>) -> &[usize] {
+        let Some(u) = unit else { return &self.roots };
+        match (self.child_start.get(u), self.child_start.get(u + 1)) {
+            (Some(&a), Some(&b)) => self.children.get(a..b).unwrap_or_default(),
+            _ => &[],
+        }
     }
 }
 
@@ -290,7 +324,17 @@ impl Disclosure {
     pub fn new(snapshot: &ValidSnapshot, as_of: NaiveDate, min_group: u32) -> Self {
         // The groups of `as_of`: units and roles after the dated changes up to it.
         let snapshot = &*snapshot.on(as_of);
-        let tree = std::sync::Arc::new(UnitTree::new(snapshot));
+        Self::with_tree(std::sync::Arc::new(UnitTree::new(snapshot)), snapshot, as_of, min_group)
+    }
+
+    /// [`Disclosure::new`] with the unit tree of `snapshot` made beforehand, for `snapshot` as it
+    /// is on `as_of` (after the dated changes up to it).
+    pub(crate) fn with_tree(
+        tree: std::sync::Arc<UnitTree>,
+        snapshot: &ValidSnapshot,
+        as_of: NaiveDate,
+        min_group: u32,
+    ) -> Self {
         let min = u64::from(min_group.max(1));
         let present = Self::decide(std::sync::Arc::clone(&tree), snapshot, |m| m.is_present_on(as_of), min, None);
         // Time saved covers every member who was one on some day up to `as_of`, those who have
@@ -381,6 +425,9 @@ impl Disclosure {
     /// members on some day of it. Weeks whose groups are those of a week decided before (nobody
     /// joined or left in between, the usual case) reuse its rule rather than deciding again.
     pub(crate) fn weeks(&self, snapshot: &ValidSnapshot, weeks: &[(NaiveDate, NaiveDate)]) -> Vec<Self> {
+        if weeks.is_empty() {
+            return Vec::new();
+        }
         // The groups and rule of the last few distinct groupings seen, of either kind.
         let mut seen: Vec<(GroupCounts, Self)> = Vec::new();
         let mut rule = |counts: GroupCounts| -> Self {
@@ -466,15 +513,6 @@ impl Disclosure {
                 *shown &= *started;
             }
         }
-        // Children of each parent (None: the organisation), in list order.
-        let mut children: Vec<Vec<usize>> = vec![Vec::new(); tree.len()];
-        let mut top = Vec::new();
-        for u in 0..tree.len() {
-            match tree.parent(u).and_then(|p| children.get_mut(p)) {
-                Some(list) => list.push(u),
-                None => top.push(u),
-            }
-        }
         let headcount = |u: usize| unit_headcount.get(u).copied().unwrap_or(0);
         let complement = |kids: &[usize], whole: u64, shown: &mut Vec<bool>| {
             let mut rest = whole
@@ -500,8 +538,9 @@ impl Disclosure {
                 rest += headcount(k);
             }
         };
+        // Children of each parent (None: the organisation), in list order.
         if organisation_shown {
-            complement(&top, org_headcount, &mut unit_shown);
+            complement(tree.children(None), org_headcount, &mut unit_shown);
         }
         for &u in tree.parents_first() {
             let parent_shown =
@@ -513,9 +552,7 @@ impl Disclosure {
                 continue;
             }
             if unit_shown.get(u).copied().unwrap_or(false) {
-                if let Some(kids) = children.get(u) {
-                    complement(kids, headcount(u), &mut unit_shown);
-                }
+                complement(tree.children(Some(u)), headcount(u), &mut unit_shown);
             }
         }
         let role_count =

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use teichaku_metrics::{
-    EffectReport, EventStore, KpiError, KpiOptions, KpiReport, kpis_with_store, rollout_effects, scope_kpis_with_store,
+    EffectReport, EventStore, KpiDays, KpiError, KpiOptions, KpiReport, kpis_with_store, rollout_effects,
 };
 use teichaku_model::{PlaybookId, UrgencyCoefficients, ValidSnapshot};
 use teichaku_rollout::{
@@ -125,7 +125,7 @@ pub fn assess_with_store(
 
 /// The review packs of an assessment: [`review_packs`] over `kpis` and `plan`, with the KPIs of
 /// the reviews' own days other than `as_of` computed from `store` with `options`, once a day for
-/// the scopes asked (`assess` calls it; a benchmark times it alone).
+/// the scopes asked, through one [`KpiDays`] (`assess` calls it; a benchmark times it alone).
 ///
 /// ```
 /// let snapshot = teichaku::demo::snapshot();
@@ -149,8 +149,8 @@ pub fn review_packs_with_store(
     then_options.compare_with = None;
     // A pack reads each scope's KPI values and whether it is shown, never the weekly series.
     then_options.series_weeks = 0;
-    review_packs(snapshot, kpis, plan, |day, scopes| {
-        then_options.scopes = scopes.to_vec();
-        scope_kpis_with_store(snapshot, store, day, &then_options).ok()
-    })
+    // One computation a day, sharing what the days have in common (the privacy rule while
+    // nobody joins, leaves or moves, and the usage state of every member).
+    let mut days = KpiDays::new(snapshot, store, &then_options);
+    review_packs(snapshot, kpis, plan, |day, scopes| days.scope_kpis(day, scopes).ok())
 }
