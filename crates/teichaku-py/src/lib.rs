@@ -488,7 +488,11 @@ fn subject_input<'py>(
     let mut input = calls::SubjectInput { id: String::new(), group: None, roles: Vec::new(), facts: Vec::new() };
     let mut has_id = false;
     let mut has_facts = false;
-    for (key, value) in dict.iter() {
+    // From a snapshot of its items: reading the facts may run Python code (a numpy scalar's
+    // `item()`, an `int` subclass's `__float__`) that changes the subject dict.
+    let size = dict.len();
+    for item in dict.items().iter() {
+        let (key, value): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item.extract()?;
         let key = names.name(&key).ok_or_else(|| wrong("has a key that is not a str".to_owned()))?;
         match key.as_str() {
             "id" => {
@@ -516,6 +520,12 @@ fn subject_input<'py>(
                 has_facts = true;
             }
             other => return Err(wrong(format!("has unknown key {other:?}"))),
+        }
+        if dict.len() != size {
+            let message =
+                format!("subject #{index} changed while its {key:?} was read: pass a dict that stays as it is");
+            let fields = Map::from_iter([("subject".to_owned(), index.into()), ("key".to_owned(), key.into())]);
+            return Err(raise(subject.py(), Failure::one(Kind::Evaluation, "changed_while_read", message, fields)));
         }
     }
     match (has_id, has_facts) {
