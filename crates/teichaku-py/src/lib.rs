@@ -18,6 +18,7 @@
 mod batch;
 mod calls;
 mod convert;
+mod dicts;
 mod more;
 mod objects;
 mod problems;
@@ -240,6 +241,26 @@ fn evaluate_batch<'py>(
         return Err(PyValueError::new_err(
             "evaluate_batch returns a table (arrow=True) or columns (columns=True), not both",
         ));
+    }
+    if !table::is_table(subjects) {
+        let source = rubric_source(rubric)?;
+        let compiled = match py.detach(|| calls::compile_rubric(&source)) {
+            Ok(compiled) => compiled,
+            Err(failure) => {
+                // The subjects' types are checked before the rubric is reported, as for a table.
+                batch::BatchInput::of(subjects)?;
+                return Err(raise(py, failure));
+            }
+        };
+        if !(arrow || columns) {
+            let subjects = dicts::read(&compiled, subjects, Vec::new())?;
+            let report = py.detach(|| teichaku::rules::evaluate_batch(&compiled, &subjects));
+            return convert::batch_to_python(py, report);
+        }
+        let capacity = subjects.cast_exact::<pyo3::types::PyList>().map_or(0, |list| list.len());
+        let read = dicts::read(&compiled, subjects, results::ResultColumns::new(&compiled, capacity))?;
+        let table = py.detach(|| batch::finished(read)).map_err(|f| raise(py, f))?;
+        return if arrow { table.into_pyarrow(py) } else { table.into_columns(py) };
     }
     let (source, input) = more::batch_args(rubric, subjects)?;
     let compiled = py.detach(|| calls::compile_rubric(&source)).map_err(|f| raise(py, f))?;
