@@ -15,8 +15,9 @@ MODE is how the subjects go in and the results come out:
     frame-only       the DataFrame read, nothing evaluated
 
 Each mode prints one line: the seconds `evaluate_batch` took (the call alone, the subjects
-already in memory) and the CPU seconds of its thread (the call runs on the calling thread only,
-so on a busy machine this is the steadier figure), the subjects evaluated, and for a table its
+already in memory), the CPU seconds of the calling thread (on a busy machine the steadier
+figure) and of the whole process over the call (with the worker thread that scores subject
+dicts while the calling thread reads the next ones), the subjects evaluated, and for a table its
 bytes a subject (`table.nbytes / n`). Run it under `/usr/bin/time -f "%e s %M KB"` for the whole process
 (batch.sh does, beside the command line on the same file).
 
@@ -101,9 +102,9 @@ def main():
     if output == "arrow":
         import pyarrow  # noqa: F401  (imported before the clock starts, as a caller would have it)
     form = {"arrow": {"arrow": True}, "columns": {"columns": True}}.get(output, {})
-    start, cpu = time.perf_counter(), time.thread_time()
+    start, cpu, all_cpu = time.perf_counter(), time.thread_time(), time.process_time()
     result = teichaku.evaluate_batch(RUBRIC, subjects, **form)
-    seconds, cpu = time.perf_counter() - start, time.thread_time() - cpu
+    seconds, cpu, all_cpu = time.perf_counter() - start, time.thread_time() - cpu, time.process_time() - all_cpu
     if output == "arrow":
         n = result.num_rows
         evaluated = result["status"].to_pylist().count("evaluated")
@@ -113,7 +114,10 @@ def main():
         evaluated, extra = result["evaluated"], ""
     else:
         n, evaluated, extra = len(result["results"]), result["evaluated"], ""
-    print(f"{mode}: evaluate_batch {seconds:.3f} s ({cpu:.3f} s of CPU) for {n} subjects ({evaluated} evaluated){extra}")
+    print(
+        f"{mode}: evaluate_batch {seconds:.3f} s ({cpu:.3f} s of CPU, {all_cpu:.3f} s with its worker) "
+        f"for {n} subjects ({evaluated} evaluated){extra}"
+    )
 
 
 if __name__ == "__main__":

@@ -36,12 +36,7 @@ impl BatchInput {
         if table::is_table(subjects) {
             return table::batches(subjects).map(BatchInput::Table);
         }
-        if subjects.is_instance_of::<PyString>() || subjects.is_instance_of::<PyDict>() {
-            return Err(PyTypeError::new_err(format!(
-                "subjects must be a list of subject dicts, not {}",
-                convert::type_name(subjects)
-            )));
-        }
+        check_iterable(subjects)?;
         let mut rows = Vec::new();
         let mut names = convert::FactNames::default();
         for (index, subject) in subjects.try_iter()?.enumerate() {
@@ -104,7 +99,27 @@ impl BatchInput {
     }
 }
 
-fn finished(columns: ResultColumns<'_>) -> Result<ResultTable, Failure> {
+/// Refuses a str or a dict given as the subjects (each is iterable, but not of subject dicts).
+///
+/// # Errors
+///
+/// `TypeError` naming the type given.
+pub(crate) fn check_iterable(subjects: &Bound<'_, PyAny>) -> PyResult<()> {
+    if subjects.is_instance_of::<PyString>() || subjects.is_instance_of::<PyDict>() {
+        return Err(PyTypeError::new_err(format!(
+            "subjects must be a list of subject dicts, not {}",
+            convert::type_name(subjects)
+        )));
+    }
+    Ok(())
+}
+
+/// The finished table of `columns`.
+///
+/// # Errors
+///
+/// `unwritable_results` when Arrow cannot make the columns into a table.
+pub(crate) fn finished(columns: ResultColumns<'_>) -> Result<ResultTable, Failure> {
     columns.finish().map_err(|e| {
         let message = format!("the results cannot be made into a table: {e}");
         Failure::one(Kind::Evaluation, "unwritable_results", message, Map::new())

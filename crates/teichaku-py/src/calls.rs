@@ -237,34 +237,66 @@ pub(crate) fn evaluate_batch(rubric: &CompiledRubric, subjects: &[SubjectInput])
 /// the whole batch, each problem tagged with the subject's position and id.
 pub(crate) fn subjects(rubric: &CompiledRubric, subjects: &[SubjectInput]) -> Result<Vec<Subject>, Failure> {
     let mut rows = Vec::with_capacity(subjects.len());
-    let mut failed: Vec<(usize, &str, Failure)> = Vec::new();
+    let mut failed = Misshapen::default();
     for (index, subject) in subjects.iter().enumerate() {
-        let facts = facts(rubric, &subject.facts);
-        let roles = roles(&subject.roles);
-        match (facts, roles) {
-            (Ok(facts), Ok(roles)) => {
-                let mut row = Subject::new(subject.id.clone(), facts).with_roles(roles);
-                row.group = subject.group.clone();
-                rows.push(row);
-            }
-            (facts, roles) => {
-                for failure in [facts.err(), roles.err()].into_iter().flatten() {
-                    failed.push((index, subject.id.as_str(), failure));
-                }
-            }
+        match self::subject(rubric, subject) {
+            Ok(row) => rows.push(row),
+            Err(problems) => failed.add(index, &subject.id, problems),
         }
     }
-    if failed.is_empty() {
-        return Ok(rows);
+    failed.into_failure().map_or(Ok(rows), Err)
+}
+
+/// One subject as the engine reads it, or what is wrong with its shape: its facts' problems,
+/// then its roles'.
+pub(crate) fn subject(rubric: &CompiledRubric, subject: &SubjectInput) -> Result<Subject, Vec<Failure>> {
+    match (facts(rubric, &subject.facts), roles(&subject.roles)) {
+        (Ok(facts), Ok(roles)) => {
+            let mut row = Subject::new(subject.id.clone(), facts).with_roles(roles);
+            row.group = subject.group.clone();
+            Ok(row)
+        }
+        (facts, roles) => Err([facts.err(), roles.err()].into_iter().flatten().collect()),
     }
-    let message = format!(
-        "{} subjects cannot be evaluated: {}",
-        failed.iter().map(|(i, ..)| i).collect::<std::collections::BTreeSet<_>>().len(),
-        failed.iter().map(|(i, id, f)| format!("subject #{i} `{id}`: {}", f.message)).collect::<Vec<_>>().join("; ")
-    );
-    let problems =
-        failed.into_iter().flat_map(|(i, id, f)| f.tag("subject", json!(i)).tag("id", json!(id)).problems).collect();
-    Err(Failure { kind: Kind::Evaluation, message, problems })
+}
+
+/// The subjects of a batch whose shape is wrong, gathered in order: one failure for them all.
+#[derive(Default)]
+pub(crate) struct Misshapen(Vec<(usize, String, Failure)>);
+
+impl Misshapen {
+    /// Notes the problems of the subject at `index`.
+    pub(crate) fn add(&mut self, index: usize, id: &str, problems: Vec<Failure>) {
+        self.0.extend(problems.into_iter().map(|failure| (index, id.to_owned(), failure)));
+    }
+
+    /// Whether no subject has been noted.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The failure of the batch, every problem tagged with its subject's position and id;
+    /// `None` when no subject was noted.
+    pub(crate) fn into_failure(self) -> Option<Failure> {
+        let failed = self.0;
+        if failed.is_empty() {
+            return None;
+        }
+        let message = format!(
+            "{} subjects cannot be evaluated: {}",
+            failed.iter().map(|(i, ..)| i).collect::<std::collections::BTreeSet<_>>().len(),
+            failed
+                .iter()
+                .map(|(i, id, f)| format!("subject #{i} `{id}`: {}", f.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+        let problems = failed
+            .into_iter()
+            .flat_map(|(i, id, f)| f.tag("subject", json!(i)).tag("id", json!(id)).problems)
+            .collect();
+        Some(Failure { kind: Kind::Evaluation, message, problems })
+    }
 }
 
 /// The roles named, or `None` when a name is not a role.

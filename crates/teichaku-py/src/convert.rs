@@ -147,7 +147,8 @@ fn numpy_or_pandas(value: Bound<'_, PyAny>) -> PyResult<FactInput> {
     })
 }
 
-fn number(value: &Bound<'_, PyAny>) -> FactInput {
+/// A number fact's value: an `int` or `float` as a float, NaN as a missing fact.
+pub(crate) fn number(value: &Bound<'_, PyAny>) -> FactInput {
     match value.extract::<f64>() {
         Ok(x) if x.is_nan() => FactInput::Missing,
         Ok(x) => FactInput::Value(FactValue::Number(x)),
@@ -203,10 +204,11 @@ pub(crate) fn batch_to_python(py: Python<'_>, mut report: BatchReport) -> PyResu
 }
 
 /// The cyclic garbage collector, disabled while this lives if it was enabled.
-struct GcPause<'py>(Option<Bound<'py, PyModule>>);
+pub(crate) struct GcPause<'py>(Option<Bound<'py, PyModule>>);
 
 impl<'py> GcPause<'py> {
-    fn new(py: Python<'py>) -> PyResult<Self> {
+    /// Disables the collector until the pause is dropped.
+    pub(crate) fn new(py: Python<'py>) -> PyResult<Self> {
         let gc = py.import("gc")?;
         if gc.call_method0("isenabled")?.is_truthy()? {
             gc.call_method0("disable")?;

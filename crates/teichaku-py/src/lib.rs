@@ -18,6 +18,7 @@
 mod batch;
 mod calls;
 mod convert;
+mod dicts;
 mod more;
 mod objects;
 mod problems;
@@ -240,6 +241,26 @@ fn evaluate_batch<'py>(
         return Err(PyValueError::new_err(
             "evaluate_batch returns a table (arrow=True) or columns (columns=True), not both",
         ));
+    }
+    if !table::is_table(subjects) {
+        let source = rubric_source(rubric)?;
+        let compiled = match py.detach(|| calls::compile_rubric(&source)) {
+            Ok(compiled) => compiled,
+            Err(failure) => {
+                // The subjects' types are checked before the rubric is reported, as for a table.
+                batch::BatchInput::of(subjects)?;
+                return Err(raise(py, failure));
+            }
+        };
+        if !(arrow || columns) {
+            let subjects = dicts::read(&compiled, subjects, Vec::new())?;
+            let report = py.detach(|| teichaku::rules::evaluate_batch(&compiled, &subjects));
+            return convert::batch_to_python(py, report);
+        }
+        let capacity = subjects.cast_exact::<pyo3::types::PyList>().map_or(0, |list| list.len());
+        let read = dicts::read(&compiled, subjects, results::ResultColumns::new(&compiled, capacity))?;
+        let table = py.detach(|| batch::finished(read)).map_err(|f| raise(py, f))?;
+        return if arrow { table.into_pyarrow(py) } else { table.into_columns(py) };
     }
     let (source, input) = more::batch_args(rubric, subjects)?;
     let compiled = py.detach(|| calls::compile_rubric(&source)).map_err(|f| raise(py, f))?;
@@ -488,7 +509,11 @@ fn subject_input<'py>(
     let mut input = calls::SubjectInput { id: String::new(), group: None, roles: Vec::new(), facts: Vec::new() };
     let mut has_id = false;
     let mut has_facts = false;
-    for (key, value) in dict.iter() {
+    // From a snapshot of its items: reading the facts may run Python code (a numpy scalar's
+    // `item()`, an `int` subclass's `__float__`) that changes the subject dict.
+    let size = dict.len();
+    for item in dict.items().iter() {
+        let (key, value): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item.extract()?;
         let key = names.name(&key).ok_or_else(|| wrong("has a key that is not a str".to_owned()))?;
         match key.as_str() {
             "id" => {
@@ -516,6 +541,12 @@ fn subject_input<'py>(
                 has_facts = true;
             }
             other => return Err(wrong(format!("has unknown key {other:?}"))),
+        }
+        if dict.len() != size {
+            let message =
+                format!("subject #{index} changed while its {key:?} was read: pass a dict that stays as it is");
+            let fields = Map::from_iter([("subject".to_owned(), index.into()), ("key".to_owned(), key.into())]);
+            return Err(raise(subject.py(), Failure::one(Kind::Evaluation, "changed_while_read", message, fields)));
         }
     }
     match (has_id, has_facts) {

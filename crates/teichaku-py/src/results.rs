@@ -5,14 +5,17 @@
 //! builders, so no explanation is kept per subject: about 120 bytes a subject in the table,
 //! against several kilobytes for the explained report.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-use arrow_array::builder::{Float64Builder, StringBuilder};
+use arrow_array::builder::{ArrayBuilder, Float64Builder, StringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::types::Float64Type;
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
+use foldhash::fast::RandomState;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFloat, PyList, PyString};
 use pyo3_arrow::PyTable;
@@ -36,7 +39,7 @@ pub(crate) struct ResultColumns<'r> {
     rubric: &'r CompiledRubric,
     evaluation: Evaluation,
     /// Each id seen.
-    seen: HashSet<String>,
+    seen: Seen,
     subject: StringBuilder,
     group: StringBuilder,
     status: StringBuilder,
@@ -77,7 +80,7 @@ impl<'r> ResultColumns<'r> {
         Self {
             rubric,
             evaluation: Evaluation::buffer_for(rubric),
-            seen: HashSet::with_capacity(capacity),
+            seen: Seen::with_capacity(capacity),
             subject: texts(),
             group: texts(),
             status: texts(),
@@ -101,7 +104,7 @@ impl<'r> ResultColumns<'r> {
     pub(crate) fn push(&mut self, row: &Row<'_>) {
         self.subject.append_value(row.id);
         self.group.append_option(row.group);
-        if !self.seen.insert(row.id.to_owned()) {
+        if !self.seen.insert(row.id, &self.subject) {
             self.counts.duplicates += 1;
             return self.no_evaluation("duplicate_subject", None);
         }
@@ -242,6 +245,65 @@ impl ResultTable {
     }
 }
 
+/// The ids of a batch seen so far, without a copy of each: an id's hash to the row of the first
+/// id with that hash (its text read back from the `subject` column), and by their text the rare
+/// ids whose hash an earlier, different id had.
+struct Seen {
+    rows: HashMap<u64, usize, BuildHasherDefault<Hashed>>,
+    collided: HashSet<String>,
+    hasher: RandomState,
+}
+
+impl Seen {
+    fn with_capacity(capacity: usize) -> Self {
+        Self {
+            rows: HashMap::with_capacity_and_hasher(capacity, BuildHasherDefault::default()),
+            collided: HashSet::new(),
+            hasher: RandomState::default(),
+        }
+    }
+
+    /// Whether `id`, just appended to `subjects`, is new.
+    fn insert(&mut self, id: &str, subjects: &StringBuilder) -> bool {
+        let row = subjects.len().saturating_sub(1);
+        match self.rows.entry(self.hasher.hash_one(id)) {
+            Entry::Vacant(vacant) => {
+                vacant.insert(row);
+                true
+            }
+            Entry::Occupied(first) if text_at(subjects, *first.get()) == Some(id.as_bytes()) => false,
+            Entry::Occupied(_) => self.collided.insert(id.to_owned()),
+        }
+    }
+}
+
+/// The text of `row` of a column being built.
+fn text_at(column: &StringBuilder, row: usize) -> Option<&[u8]> {
+    let offsets = column.offsets_slice();
+    let (start, end) = (*offsets.get(row)?, *offsets.get(row + 1)?);
+    column.values_slice().get(usize::try_from(start).ok()?..usize::try_from(end).ok()?)
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct Hashed(u64);
+
+impl Hasher for Hashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, hash: u64) {
+        self.0 = hash;
+    }
+}
+
 /// A column as a Python list; `unique` when its values are not worth sharing (the subjects).
 fn list<'py>(py: Python<'py>, array: &dyn Array, unique: bool) -> PyResult<Bound<'py, PyList>> {
     let none = py.None().into_bound(py);
@@ -249,7 +311,7 @@ fn list<'py>(py: Python<'py>, array: &dyn Array, unique: bool) -> PyResult<Bound
     match array.data_type() {
         DataType::Float64 => {
             let values = array.as_primitive::<Float64Type>();
-            let mut shared: HashMap<u64, Bound<'py, PyFloat>> = HashMap::new();
+            let mut shared: HashMap<u64, Bound<'py, PyFloat>, RandomState> = HashMap::default();
             for value in values.iter() {
                 items.push(match value {
                     None => none.clone(),
@@ -259,7 +321,7 @@ fn list<'py>(py: Python<'py>, array: &dyn Array, unique: bool) -> PyResult<Bound
         }
         _ => {
             let values = array.as_string::<i32>();
-            let mut shared: HashMap<&str, Bound<'py, PyString>> = HashMap::new();
+            let mut shared: HashMap<&str, Bound<'py, PyString>, RandomState> = HashMap::default();
             for value in values.iter() {
                 items.push(match value {
                     None => none.clone(),

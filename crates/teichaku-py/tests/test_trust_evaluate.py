@@ -59,6 +59,29 @@ def test_a_value_that_changes_the_facts_dict_is_an_evaluation_error_naming_the_f
     assert raised.value.problems[0]["fact"] == "usage_days_28"
 
 
+class GrowingInt(int):
+    """An int whose float value adds a key to the subject dict its facts sit in."""
+
+    victim: dict = {}
+
+    def __float__(self):
+        self.victim["extra"] = 1
+        return float(int(self))
+
+
+def test_a_value_that_changes_its_subject_dict_is_an_evaluation_error_naming_the_subject(full_marks):
+    # The subject dict was read with pyo3's dict iterator, which panicked (PanicException).
+    subject = {"id": "e-1", "facts": {**full_marks, "usage_days_28": GrowingInt(16)}, "group": "g"}
+    GrowingInt.victim = subject
+    for form in ({}, {"columns": True}):
+        with pytest.raises(teichaku.EvaluationError) as raised:
+            teichaku.evaluate_batch("ai-use-in-appraisal", [{"id": "e-0", "facts": full_marks}, subject], **form)
+        [problem] = raised.value.problems
+        assert (problem["error"], problem["subject"], problem["key"]) == ("changed_while_read", 1, "facts")
+        assert problem["message"] == 'subject #1 changed while its "facts" was read: pass a dict that stays as it is'
+        del subject["extra"]
+
+
 def test_every_result_names_the_rubric_content_and_the_engine(full_marks, rubric):
     e = teichaku.evaluate("ai-use-in-appraisal", full_marks)
     assert e["engine_version"] == teichaku.ENGINE_VERSION
