@@ -195,18 +195,33 @@ impl<'r> ResultColumns<'r> {
     }
 }
 
+/// The keys of a results table's schema metadata, in the order a pyarrow table lists them.
+const METADATA_KEYS: [&str; 4] = ["rubric_id", "rubric_revision", "rubric_hash", "engine_version"];
+
 impl ResultTable {
     /// The table as a pyarrow Table, read through its Arrow C stream by
     /// `pyarrow.RecordBatchReader.from_stream` (pyarrow 15 and later; `pyarrow.table` before,
     /// which imports pandas when it is installed, a third of a second).
+    ///
+    /// The schema's metadata lists its keys in the order [`METADATA_KEYS`] gives: Arrow keeps
+    /// them in a hash map, whose order changes from one map to the next, so the same results
+    /// would otherwise serialise (`pyarrow.ipc`, Parquet) to different bytes.
     pub(crate) fn into_pyarrow(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
         let schema = self.batch.schema();
+        let ordered = PyDict::new(py);
+        for key in METADATA_KEYS {
+            if let Some(value) = schema.metadata().get(key) {
+                ordered.set_item(key, value)?;
+            }
+        }
         let table = PyTable::try_new(vec![self.batch], schema)?;
         let reader = py.import("pyarrow")?.getattr("RecordBatchReader")?;
-        if !reader.hasattr("from_stream")? {
-            return table.into_pyarrow(py);
-        }
-        reader.call_method1("from_stream", (table,))?.call_method0("read_all")
+        let table = if reader.hasattr("from_stream")? {
+            reader.call_method1("from_stream", (table,))?.call_method0("read_all")?
+        } else {
+            table.into_pyarrow(py)?
+        };
+        table.call_method1("replace_schema_metadata", (ordered,))
     }
 
     /// The table as a dict: the rubric's `rubric_id`, `rubric_revision` and `rubric_hash`, the
@@ -219,7 +234,7 @@ impl ResultTable {
         let out = PyDict::new(py);
         let schema = self.batch.schema();
         let metadata = schema.metadata();
-        for key in ["rubric_id", "rubric_revision", "rubric_hash", "engine_version"] {
+        for key in METADATA_KEYS {
             let value = metadata.get(key).map(String::as_str).unwrap_or_default();
             match value.parse::<u32>() {
                 Ok(revision) if key == "rubric_revision" => out.set_item(key, revision)?,

@@ -4,8 +4,6 @@ two give the same results and the same errors, in order, across chunks."""
 
 import gc
 import math
-import threading
-import time
 
 import pytest
 
@@ -200,32 +198,15 @@ def test_a_str_that_is_not_utf8_raises_as_before(full_marks):
         teichaku.evaluate_batch(BUILTIN, [{"id": "e-\ud800", "facts": full_marks}], columns=True)
 
 
-def test_the_interpreter_runs_other_threads_while_subject_dicts_are_read_and_scored():
+def test_the_interpreter_runs_other_threads_while_subject_dicts_are_read_and_scored(while_ticking):
     """Between chunks the reading lets the interpreter go: a thread that wakes every millisecond
     keeps waking. Read whole before anything was scored, the subjects left it one gap of nearly
     half the call (0.45 s of 0.95 s)."""
     pytest.importorskip("pyarrow")
     subjects = [plain(i) for i in range(200_000)]
     teichaku.evaluate_batch(BUILTIN, subjects[:1000], arrow=True)  # warm up
-    stamps = []
-    done = threading.Event()
-
-    def tick():
-        while not done.is_set():
-            stamps.append(time.perf_counter())
-            time.sleep(0.001)
-
-    ticker = threading.Thread(target=tick)
-    ticker.start()
-    time.sleep(0.05)
-    start = time.perf_counter()
-    results = teichaku.evaluate_batch(BUILTIN, subjects, arrow=True)
-    end = time.perf_counter()
-    done.set()
-    ticker.join()
+    results, wakes, longest, seconds = while_ticking(lambda: teichaku.evaluate_batch(BUILTIN, subjects, arrow=True))
     assert results.num_rows == 200_000
-    during = [start] + [s for s in stamps if start < s < end] + [end]
-    longest = max(b - a for a, b in zip(during, during[1:]))
-    assert len(during) > 10, f"the other thread woke {len(during) - 2} times in {end - start:.3f} s"
-    assert longest < (end - start) / 4, f"the other thread waited {longest:.3f} s of {end - start:.3f} s"
+    assert wakes > 8, f"the other thread woke {wakes} times in {seconds:.3f} s"
+    assert longest < seconds / 4, f"the other thread waited {longest:.3f} s of {seconds:.3f} s"
 
