@@ -10,7 +10,7 @@ use teichaku_model::{IdBuildHasher, Role, ValidSnapshot};
 
 use crate::aggregate::{AggregateSpec, DailyAggregate, UsageAggregate};
 use crate::kpis::{Ctx, Given, Read, RecordIndex, first_trained, rule_reviews, tenure};
-use crate::scope::{Disclosure, UnitTree};
+use crate::scope::{Group, LiveRule, UnitTree, role_bits};
 use crate::{EventStore, KpiError, KpiOptions, Scope, ScopeKpis, kpis_from_aggregate};
 
 /// The figures of some scopes on many days, as [`crate::kpis_with_store`] reports them on each:
@@ -18,11 +18,13 @@ use crate::{EventStore, KpiError, KpiOptions, Scope, ScopeKpis, kpis_from_aggreg
 /// read (their members' usage, and the executives', whose commitment every scope shows), not a
 /// pass over the whole organisation.
 ///
-/// The privacy rule (which scopes show their figures) is still decided from every unit's
-/// headcount, exactly as for the whole report, but once for each state of the membership: the
-/// headcounts change only on the days members join, leave or move (or change roles), so the days
-/// between two such days share one rule. The state of each member's usage is made once and only
-/// the members a day reads are reset and filled in again.
+/// The privacy rule (which scopes show their figures) is the one the whole report decides from
+/// every unit's headcount, but it is decided once and then kept up to date: the headcounts change
+/// only on the days members join, leave or move (or change roles), so the days between two such
+/// days share one rule, and from one day to the next the members who joined or left in between
+/// are counted in or out along their units' paths to the top (a move or a change of roles, or
+/// many members at once, decides it afresh). The state of each member's usage is made once and
+/// only the members a day reads are reset and filled in again.
 ///
 /// A day asking for the organisation or a role reads every member's usage, as
 /// [`crate::kpis_with_store`] does. [`crate::scope_kpis_with_store`] is one day of it.
@@ -68,11 +70,24 @@ struct Shared<'a> {
     /// The days members join or leave and the days of the changes, ascending: two days with none
     /// of them after the first and on or before the second have the same groups, so one rule.
     group_days: Vec<NaiveDate>,
+    /// Members by the day they join, and by the day they leave: `(day, position)`, ascending.
+    joins: Vec<(NaiveDate, usize)>,
+    leaves: Vec<(NaiveDate, usize)>,
     /// The organisation of the last day asked, with the number of change days up to it.
     organisation: Option<(usize, Organisation<'a>)>,
-    /// The privacy rule of the last day asked, with the number of group days up to it.
-    rule: Option<(usize, Disclosure)>,
+    /// The privacy rule of the last day asked.
+    rule: Option<KeptRule>,
     usage: DailyAggregate,
+}
+
+/// The privacy rule of a day, kept up to date from day to day as members join and leave.
+#[derive(Debug)]
+struct KeptRule {
+    /// The day it is the rule of, with the numbers of group days and change days up to it.
+    day: NaiveDate,
+    groups: usize,
+    changes: usize,
+    live: LiveRule,
 }
 
 /// The organisation as it is on some day, with its members by unit.
@@ -95,7 +110,7 @@ impl<'a> KpiDays<'a> {
 
     /// The figures of `scopes` on `as_of` (every scope when empty), as the report of
     /// [`crate::kpis_with_store`] with these scopes holds them. Days may come in any order;
-    /// in date order, each state of the membership is decided once.
+    /// in date order, each state of the membership is reached from the one before.
     ///
     /// # Errors
     ///
@@ -131,11 +146,21 @@ impl<'a> KpiDays<'a> {
         let Some((_, organisation)) = &shared.organisation else { return Ok(Vec::new()) };
         let day = &*organisation.snapshot;
         let groups = shared.group_days.partition_point(|&d| d <= as_of);
-        if shared.rule.as_ref().is_none_or(|(n, _)| *n != groups) {
-            let min_group = options.min_group_size.unwrap_or(snapshot.playbook().metrics.min_group_size).max(1);
-            shared.rule = Some((groups, Disclosure::with_tree(Arc::clone(&shared.tree), day, as_of, min_group)));
-        }
-        let Some((_, rule)) = &shared.rule else { return Ok(Vec::new()) };
+        let min_group = options.min_group_size.unwrap_or(snapshot.playbook().metrics.min_group_size).max(1);
+        shared.rule = Some(match shared.rule.take() {
+            Some(kept) if kept.groups == groups => kept,
+            // Nobody moved or changed roles in between: only those who joined or left between
+            // the two days count in or out.
+            Some(kept) if kept.changes == changes => shared.follow(kept, day, as_of, groups),
+            _ => KeptRule {
+                day: as_of,
+                groups,
+                changes,
+                live: LiveRule::on(Arc::clone(&shared.tree), day, as_of, min_group),
+            },
+        });
+        let Some(KeptRule { live, .. }) = &shared.rule else { return Ok(Vec::new()) };
+        let rule = live.rule();
         let tree = &*shared.tree;
         // The asked units with every unit under them (each walked once, however the asked units
         // nest), their members and the executives.
@@ -206,6 +231,11 @@ impl<'a> Shared<'a> {
             .collect();
         group_days.sort_unstable();
         group_days.dedup();
+        let mut joins: Vec<(NaiveDate, usize)> = org.members.iter().enumerate().map(|(i, m)| (m.joined, i)).collect();
+        let mut leaves: Vec<(NaiveDate, usize)> =
+            org.members.iter().enumerate().filter_map(|(i, m)| Some((m.left?, i))).collect();
+        joins.sort_unstable();
+        leaves.sort_unstable();
         Self {
             tree: Arc::new(UnitTree::new(snapshot)),
             tenure: tenure(snapshot),
@@ -215,10 +245,56 @@ impl<'a> Shared<'a> {
             kind_numbers: store.kind_numbers(),
             change_days,
             group_days,
+            joins,
+            leaves,
             organisation: None,
             rule: None,
             usage: DailyAggregate::new(snapshot, store, options.series_weeks),
         }
+    }
+}
+
+impl Shared<'_> {
+    /// The rule of `kept` moved to `as_of`, a day of the same organisation (`day`): each member
+    /// who joined or left between the two days is counted in or out of the groups where that
+    /// changed, and the parents on their paths decide again. When they are many, the rule is
+    /// decided afresh, which costs a pass over every member and unit.
+    fn follow(&self, kept: KeptRule, day: &ValidSnapshot, as_of: NaiveDate, groups: usize) -> KeptRule {
+        let KeptRule { day: was, changes, mut live, .. } = kept;
+        let (from, to) = if was <= as_of { (was, as_of) } else { (as_of, was) };
+        // The members whose joining or leaving day is after `from` and on or before `to`.
+        let mut members: Vec<usize> = Vec::new();
+        for days in [&self.joins, &self.leaves] {
+            let start = days.partition_point(|&(d, _)| d <= from);
+            let end = days.partition_point(|&(d, _)| d <= to);
+            members.extend(days.get(start..end).unwrap_or_default().iter().map(|&(_, m)| m));
+        }
+        let everyone = &day.organisation().members;
+        if members.len() > everyone.len() / 4 + day.organisation().units.len() / 4 {
+            let min = u32::try_from(live.min()).unwrap_or(u32::MAX);
+            return KeptRule {
+                day: as_of,
+                groups,
+                changes,
+                live: LiveRule::on(Arc::clone(&self.tree), day, as_of, min),
+            };
+        }
+        members.sort_unstable();
+        members.dedup();
+        for m in members {
+            let Some(member) = everyone.get(m) else { continue };
+            let (unit, roles) = (day.member_unit_position(m), role_bits(member));
+            let (present, now) = (member.is_present_on(was), member.is_present_on(as_of));
+            if present != now {
+                live.count(Group::Present, unit, roles, now);
+            }
+            let (ever, now) = (member.joined <= was, member.joined <= as_of);
+            if ever != now {
+                live.count(Group::Ever, unit, roles, now);
+            }
+        }
+        live.settle();
+        KeptRule { day: as_of, groups, changes, live }
     }
 }
 

@@ -6,6 +6,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use teichaku_model::{Member, MemberId, Role, UnitId, ValidSnapshot};
 
+mod live;
+
+pub(crate) use live::{Group, LiveRule};
+
 /// Whom a figure is about.
 ///
 /// ```
@@ -144,6 +148,21 @@ impl UnitTree {
         let index: std::collections::HashMap<UnitId, usize, _> =
             units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
         let parent: Vec<Option<usize>> = (0..units.len()).map(|i| snapshot.parent_position(i)).collect();
+        Self::with_parents(index, parent)
+    }
+
+    /// The tree of units whose parents' positions are `parent` (each parent before its children
+    /// in no particular order; validation ruled out cycles), with no ids.
+    #[cfg(test)]
+    pub(crate) fn from_parents(parent: Vec<Option<usize>>) -> Self {
+        Self::with_parents(std::collections::HashMap::default(), parent)
+    }
+
+    fn with_parents(
+        index: std::collections::HashMap<UnitId, usize, teichaku_model::IdBuildHasher>,
+        parent: Vec<Option<usize>>,
+    ) -> Self {
+        let units = &parent;
         let mut children: Vec<Vec<usize>> = vec![Vec::new(); units.len()];
         let mut roots = Vec::new();
         for (i, p) in parent.iter().enumerate() {
@@ -306,17 +325,51 @@ impl GroupCounts {
             if let Some(count) = snapshot.member_unit_position(i).and_then(|u| own.get_mut(u)) {
                 *count += 1;
             }
-            // The roles the member holds, read from its own (short) set.
-            let bits = member
-                .roles
-                .iter()
-                .fold(0usize, |b, role| b | Role::ALL.iter().position(|r| r == role).map_or(0, |i| 1 << i));
-            if let Some(count) = by_roles.get_mut(bits) {
+            if let Some(count) = by_roles.get_mut(role_bits(member)) {
                 *count += 1;
             }
         }
         Self { own, by_roles }
     }
+}
+
+/// The roles `member` holds as the bits [`GroupCounts`] counts members by (bit `i` for
+/// `Role::ALL[i]`), read from the member's own (short) set.
+pub(crate) fn role_bits(member: &Member) -> usize {
+    member.roles.iter().fold(0usize, |b, role| b | Role::ALL.iter().position(|r| r == role).map_or(0, |i| 1 << i))
+}
+
+/// Which roles a rule shows, in [`Role::ALL`] order, from the members counted by the roles they
+/// hold: primary suppression, then complementary suppression with the roles as children of the
+/// organisation (present members holding none of the shown roles must be none or at least the
+/// minimum). No role is shown when the organisation is not; `started` is the rule a role must
+/// also pass.
+fn roles_shown(by_roles: &[u64; 32], organisation_shown: bool, min: u64, started: impl Fn(Role) -> bool) -> [bool; 5] {
+    let small = |n: u64| n > 0 && n < min;
+    let role_count =
+        |i: usize| by_roles.iter().enumerate().filter(|(bits, _)| bits >> i & 1 == 1).map(|(_, n)| n).sum::<u64>();
+    let mut role_shown = [false; 5];
+    for (i, shown) in role_shown.iter_mut().enumerate() {
+        *shown = organisation_shown && !small(role_count(i)) && Role::ALL.get(i).is_none_or(|&r| started(r));
+    }
+    if organisation_shown {
+        let outside = |shown: &[bool; 5]| {
+            let mask = shown.iter().enumerate().filter(|(_, s)| **s).fold(0usize, |b, (i, _)| b | 1 << i);
+            by_roles.iter().enumerate().filter(|(bits, _)| bits & mask == 0).map(|(_, n)| n).sum::<u64>()
+        };
+        let mut candidates: Vec<usize> =
+            (0..5).filter(|&i| role_shown.get(i) == Some(&true) && role_count(i) > 0).collect();
+        candidates.sort_by_key(|&i| (role_count(i), i));
+        for i in candidates {
+            if !small(outside(&role_shown)) {
+                break;
+            }
+            if let Some(s) = role_shown.get_mut(i) {
+                *s = false;
+            }
+        }
+    }
+    role_shown
 }
 
 impl Disclosure {
@@ -555,31 +608,7 @@ impl Disclosure {
                 complement(tree.children(Some(u)), headcount(u), &mut unit_shown);
             }
         }
-        let role_count =
-            |i: usize| by_roles.iter().enumerate().filter(|(bits, _)| bits >> i & 1 == 1).map(|(_, n)| n).sum::<u64>();
-        let mut role_shown = [false; 5];
-        for (i, shown) in role_shown.iter_mut().enumerate() {
-            *shown = organisation_shown
-                && !small(role_count(i))
-                && Role::ALL.get(i).is_none_or(|&r| started(&Scope::Role(r)));
-        }
-        if organisation_shown {
-            let outside = |shown: &[bool; 5]| {
-                let mask = shown.iter().enumerate().filter(|(_, s)| **s).fold(0usize, |b, (i, _)| b | 1 << i);
-                by_roles.iter().enumerate().filter(|(bits, _)| bits & mask == 0).map(|(_, n)| n).sum::<u64>()
-            };
-            let mut candidates: Vec<usize> =
-                (0..5).filter(|&i| role_shown.get(i) == Some(&true) && role_count(i) > 0).collect();
-            candidates.sort_by_key(|&i| (role_count(i), i));
-            for i in candidates {
-                if !small(outside(&role_shown)) {
-                    break;
-                }
-                if let Some(s) = role_shown.get_mut(i) {
-                    *s = false;
-                }
-            }
-        }
+        let role_shown = roles_shown(by_roles, organisation_shown, min, |r| started(&Scope::Role(r)));
         Self { tree, min, unit_headcount, unit_shown, organisation_shown, role_shown }
     }
 
