@@ -8,7 +8,7 @@
 //! `-- scale/completions`, `-- scale/shown` (five members a unit, every unit scored),
 //! `-- scale/records` (five members a unit, with survey answers, proposals, consultations,
 //! incidents and success cases), `-- scale/packs`, `-- scale/review_days` (a review pack a unit,
-//! each on a day of its own), `-- scale/playbooks` (every built-in playbook),
+//! each on a day of its own; `-joining`: each unit's member joining on that day), `-- scale/playbooks` (every built-in playbook),
 //! `-- scale/report` (the HTML report of units in two waves), `-- scale/whatif` (the best single
 //! action of units in two waves), `-- scale/waves` (`assess` of flat and deep units in two waves).
 
@@ -20,7 +20,9 @@ use std::time::Duration;
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use teichaku::metrics::EventStore;
-use teichaku_benches::scale::{AS_OF, Shape, builtin, snapshot, staffed, with_records, with_reviews_spread};
+use teichaku_benches::scale::{
+    AS_OF, Shape, builtin, snapshot, staffed, with_joining_spread, with_records, with_reviews_spread,
+};
 
 fn assess_once(snapshot: &teichaku::model::ValidSnapshot, store: &EventStore) -> teichaku::Assessment {
     let as_of = AS_OF.parse().unwrap_or_default();
@@ -143,17 +145,25 @@ fn playbooks(c: &mut Criterion) {
 /// its own unit alone. Each day once cost a pass over the whole organisation (its privacy rule,
 /// a usage state for every member, totals for every unit), so the whole cost the square of the
 /// units (10,000 units: 16 s of CPU for the whole command, now 0.5 s); time per unit should stay
-/// flat.
+/// flat. The `-joining` cases have each unit's member join on its review day, so every day has
+/// groups of its own: each decided the privacy rule afresh over every unit (10,000 units: 4.7 s
+/// of CPU for the command), which is now kept up to date along the joining members' paths.
 fn review_days(c: &mut Criterion) {
     let mut group = slow_group(c, "scale/review_days");
     let as_of = "2053-12-01".parse().unwrap_or_default();
-    for n in [1_000, 10_000] {
+    for (name, joining, n) in [
+        ("flat-exec-led-design", false, 1_000),
+        ("flat-exec-led-design", false, 10_000),
+        ("flat-exec-led-design-joining", true, 1_000),
+        ("flat-exec-led-design-joining", true, 10_000),
+    ] {
         let text = staffed(n, 1, Shape::Flat, &builtin("exec-led-design"), 0, 0);
         let text = with_reviews_spread(&text, "weekly-pdca-review");
+        let text = if joining { with_joining_spread(&text) } else { text };
         let snapshot = teichaku::load(&text, &teichaku::Catalog::builtin()).unwrap_or_else(|e| panic!("{e}"));
         let store = EventStore::from_snapshot(&snapshot).unwrap_or_else(|e| panic!("{e}"));
         group.throughput(Throughput::Elements(n as u64));
-        group.bench_with_input(BenchmarkId::new("flat-exec-led-design", n), &n, |b, _| {
+        group.bench_with_input(BenchmarkId::new(name, n), &n, |b, _| {
             b.iter(|| {
                 black_box(
                     teichaku::assess_with_store(&snapshot, &store, as_of, &Default::default())

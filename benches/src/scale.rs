@@ -238,6 +238,37 @@ pub fn with_reviews_spread(text: &str, activity: &str) -> String {
     doc.to_string()
 }
 
+/// `text` with every member but the first two joining on the day [`with_reviews_spread`] gives
+/// their unit's review (unit `i`: the `i`-th day after launch, 2026-04-01), so that every review
+/// day has groups of its own and the privacy rule changes from one to the next.
+///
+/// ```
+/// let text = teichaku_benches::scale::staffed(3, 1, teichaku_benches::scale::Shape::Flat,
+///     &teichaku_benches::scale::builtin("exec-led-design"), 0, 0);
+/// let doc: serde_json::Value =
+///     serde_json::from_str(&teichaku_benches::scale::with_joining_spread(&text))?;
+/// assert_eq!(doc["organisation"]["members"][2]["joined"], "2026-04-03");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn with_joining_spread(text: &str) -> String {
+    let Ok(mut doc) = serde_json::from_str::<serde_json::Value>(text) else { return text.to_owned() };
+    let units: std::collections::HashMap<String, u64> = doc["organisation"]["units"]
+        .as_array()
+        .map(|list| {
+            list.iter().enumerate().map(|(i, u)| (u["id"].as_str().unwrap_or("").to_owned(), i as u64)).collect()
+        })
+        .unwrap_or_default();
+    let launch = chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap_or_default();
+    if let Some(members) = doc["organisation"]["members"].as_array_mut() {
+        for member in members.iter_mut().skip(2) {
+            if let Some(&i) = member["unit"].as_str().and_then(|u| units.get(u)) {
+                member["joined"] = serde_json::Value::String((launch + chrono::Days::new(i)).to_string());
+            }
+        }
+    }
+    doc.to_string()
+}
+
 /// [`document`] read and validated with the built-in playbooks.
 ///
 /// # Errors
