@@ -228,3 +228,58 @@ fn the_drawn_plan_numbers_waves_as_the_text_report_does() {
     );
     assert!(dot.contains("  rankdir=LR;\n") && dot.contains("  size=\"7.5,10.5\";\n"));
 }
+
+/// small.json with 30 teams added, 15 under Sales and 15 under Support (one member each), so the
+/// page has 34 scopes: the organisation, Head office, Sales, Support and the teams. It draws
+/// `TREND_CHARTS` of them (the organisation and the three units above the teams, then the first
+/// teams in report order) and counts the others in its note, in both languages; every unit keeps
+/// its row in the KPI table.
+#[test]
+fn a_large_organisation_gets_charts_for_the_top_of_its_tree_and_a_count_of_the_rest() {
+    let mut doc = small();
+    for k in 0..30u32 {
+        let parent =
+            if k < 15 { "00000000-0000-0000-0000-000000000002" } else { "00000000-0000-0000-0000-000000000003" };
+        let id = format!("00000000-0000-0000-0000-0000000010{k:02}");
+        push(&mut doc, "/organisation/units", json!({ "id": id, "name": format!("Team {k}"), "parent": parent }));
+        push(
+            &mut doc,
+            "/organisation/members",
+            json!({ "id": format!("00000000-0000-0000-0000-0000000020{k:02}"), "unit": id, "roles": ["staff"], "joined": "2020-04-01" }),
+        );
+    }
+    let snapshot = load(&doc).unwrap();
+    let a = teichaku::assess(&snapshot, "2026-04-20".parse().unwrap()).unwrap();
+    let charts = |page: &str| -> Vec<String> {
+        let trends = page.split("<section id=\"trends\">").nth(1).unwrap().split("</section>").next().unwrap();
+        trends
+            .split("<svg class=\"trend\"")
+            .skip(1)
+            .map(|c| c.split("aria-label=\"").nth(1).unwrap().split(" (").next().unwrap().to_owned())
+            .collect()
+    };
+    let page = html(&snapshot, &a, Lang::En, 10);
+    let drawn = charts(&page);
+    let left = 34 - teichaku_report::TREND_CHARTS;
+    let mut expected: Vec<String> = ["Organisation", "Head office", "Sales", "Support"].map(String::from).to_vec();
+    expected.extend((0..teichaku_report::TREND_CHARTS - 4).map(|k| format!("Team {k}")));
+    assert_eq!(drawn, expected);
+    assert!(page.contains(&format!("The charts of {left} more units are left out")), "the note counts the rest");
+    for k in 0..30 {
+        assert!(page.contains(&format!("<tr><td>Team {k}</td>")), "Team {k} keeps its row in the KPI table");
+    }
+    let ja = html(&snapshot, &a, Lang::Ja, 10);
+    assert_eq!(charts(&ja).len(), teichaku_report::TREND_CHARTS);
+    assert!(ja.contains(&format!("ほか{left}部署のグラフは省略しました")), "the Japanese note counts the rest");
+}
+
+/// Up to `TREND_CHARTS` scopes, every one is drawn and the note says nothing of leaving any out.
+#[test]
+fn a_small_organisation_gets_a_chart_for_every_scope() {
+    let snapshot = load(&small()).unwrap();
+    let a = teichaku::assess(&snapshot, "2026-04-20".parse().unwrap()).unwrap();
+    let page = html(&snapshot, &a, Lang::En, 10);
+    let trends = page.split("<section id=\"trends\">").nth(1).unwrap().split("</section>").next().unwrap();
+    assert_eq!(trends.matches("<svg class=\"trend\"").count(), 4, "the organisation and its three units");
+    assert!(!trends.contains("left out"));
+}

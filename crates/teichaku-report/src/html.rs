@@ -14,6 +14,45 @@ use crate::schedule::rows;
 use crate::svg::{BarRow, TargetLine, WaveColumn, bars, capitalise, gantt, trend, waves};
 use crate::words::{component, level, role, t, undefined, withheld};
 
+/// The most trend charts a page draws: the organisation's and those of the units nearest the top
+/// of the tree (ties in report order); the page's note counts the units left out, whose figures
+/// stay in its KPI table.
+///
+/// ```
+/// // An organisation of five divisions of ten departments each: the organisation, the five
+/// // divisions and the first eighteen departments get a chart, 32 departments do not.
+/// assert_eq!(1 + 5 + 50 - teichaku_report::TREND_CHARTS, 32);
+/// ```
+pub const TREND_CHARTS: usize = 24;
+
+/// The depth of each unit by position (0 at the top), each walked up only to the first unit
+/// already known, so in one pass however deep the tree.
+fn unit_depths(snapshot: &ValidSnapshot) -> Vec<usize> {
+    let units = snapshot.organisation().units.len();
+    let mut depth: Vec<Option<usize>> = vec![None; units];
+    let mut path = Vec::new();
+    for start in 0..units {
+        let mut at = Some(start);
+        let mut above = None;
+        while let Some(u) = at {
+            if let Some(d) = depth.get(u).copied().flatten() {
+                above = Some(d);
+                break;
+            }
+            path.push(u);
+            at = snapshot.parent_position(u);
+        }
+        for u in path.drain(..).rev() {
+            let d = above.map_or(0, |a| a + 1);
+            if let Some(slot) = depth.get_mut(u) {
+                *slot = Some(d);
+            }
+            above = Some(d);
+        }
+    }
+    depth.into_iter().map(Option::unwrap_or_default).collect()
+}
+
 /// The id of every chart the page draws, in page order: the phases, the current gate's criteria,
 /// the retention score's components, the weekly trends, the Gantt chart and the wave map.
 pub const CHART_IDS: [&str; 6] =
@@ -114,6 +153,28 @@ impl Ctx<'_> {
             Scope::Role(r) => role(*r, self.lang).to_owned(),
             _ => self.t("Organisation", "全社").to_owned(),
         }
+    }
+
+    /// The scopes of [`Page::scopes`] that get a trend chart, in report order, and how many are
+    /// left out: all of them up to [`TREND_CHARTS`], else the organisation and the units nearest
+    /// the top of the tree (ties in report order). Tens of thousands of charts (about 4 KB each)
+    /// make a page nobody reads and few browsers open; the KPI table keeps every unit.
+    fn charted(&self) -> (Vec<&ScopeKpis>, usize) {
+        let scopes: Vec<&ScopeKpis> = self.scopes().collect();
+        if scopes.len() <= TREND_CHARTS {
+            return (scopes, 0);
+        }
+        let depth = unit_depths(self.snapshot);
+        let depth_of = |s: &ScopeKpis| match s.scope {
+            Scope::Unit(u) => self.snapshot.unit_position(u).and_then(|p| depth.get(p)).map_or(usize::MAX, |d| d + 1),
+            _ => 0,
+        };
+        let mut ranked: Vec<(usize, usize)> = scopes.iter().enumerate().map(|(i, s)| (depth_of(s), i)).collect();
+        ranked.sort_unstable();
+        let mut kept: Vec<usize> = ranked.iter().take(TREND_CHARTS).map(|&(_, i)| i).collect();
+        kept.sort_unstable();
+        let left = scopes.len() - kept.len();
+        (kept.into_iter().filter_map(|i| scopes.get(i).copied()).collect(), left)
     }
 
     /// The organisation's and each unit's KPIs, in report order (roles left out).
@@ -455,19 +516,33 @@ impl Ctx<'_> {
             let _ = write!(out, " <span class=\"key target {}\"></span>{}", target.class, esc(&target.tooltip));
         }
         out.push_str("</p>\n<div id=\"chart-trends\" class=\"multiples\">\n");
-        for s in self.scopes() {
+        let (charted, left) = self.charted();
+        for s in charted {
             let name = format!("{} ({})", self.scope_name(&s.scope), s.headcount);
             let weeks = s.figures.value().map(|f| f.weekly.as_slice());
             trend(out, &name, weeks, &targets, lang);
         }
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "</div>\n<p class=\"note\">{}</p>\n</section>",
+            "</div>\n<p class=\"note\">{}",
             self.t(
                 "One chart per scope, oldest week on the left; a gap is a week whose figures are withheld or undefined.",
                 "範囲ごとに1つのグラフ（左が古い週）。途切れた箇所は非表示またはデータなしの週です。"
             )
         );
+        if left > 0 {
+            let _ = match lang {
+                Lang::Ja => write!(
+                    out,
+                    "ほか{left}部署のグラフは省略しました（全社と上位の部署から{TREND_CHARTS}件を表示）。各部署の数値は下の指標表に、週ごとの推移は <code>--format json</code> の出力にあります。"
+                ),
+                _ => write!(
+                    out,
+                    " The charts of {left} more units are left out ({TREND_CHARTS} drawn: the organisation and the units nearest the top); the KPI table below has every unit's figures, and <code>--format json</code> their weekly series."
+                ),
+            };
+        }
+        out.push_str("</p>\n</section>\n");
     }
 
     fn rollout(&self, out: &mut String) {
