@@ -233,7 +233,8 @@ fn the_drawn_plan_numbers_waves_as_the_text_report_does() {
 /// page has 34 scopes: the organisation, Head office, Sales, Support and the teams. It draws
 /// `TREND_CHARTS` of them (the organisation and the three units above the teams, then the first
 /// teams in report order) and counts the others in its note, in both languages; every unit keeps
-/// its row in the KPI table.
+/// its row in the KPI table. The teams, in a wave of their own, fill its column of the wave map up
+/// to `WAVE_MAP_UNITS`, and a last line counts the others.
 #[test]
 fn a_large_organisation_gets_charts_for_the_top_of_its_tree_and_a_count_of_the_rest() {
     let mut doc = small();
@@ -248,6 +249,8 @@ fn a_large_organisation_gets_charts_for_the_top_of_its_tree_and_a_count_of_the_r
             json!({ "id": format!("00000000-0000-0000-0000-0000000020{k:02}"), "unit": id, "roles": ["staff"], "joined": "2020-04-01" }),
         );
     }
+    let teams: Vec<String> = (0..30u32).map(|k| format!("00000000-0000-0000-0000-0000000010{k:02}")).collect();
+    push(&mut doc, "/organisation/waves", json!({ "name": "teams", "units": teams }));
     let snapshot = load(&doc).unwrap();
     let a = teichaku::assess(&snapshot, "2026-04-20".parse().unwrap()).unwrap();
     let charts = |page: &str| -> Vec<String> {
@@ -271,6 +274,17 @@ fn a_large_organisation_gets_charts_for_the_top_of_its_tree_and_a_count_of_the_r
     let ja = html(&snapshot, &a, Lang::Ja, 10);
     assert_eq!(charts(&ja).len(), teichaku_report::TREND_CHARTS);
     assert!(ja.contains(&format!("ほか{left}部署のグラフは省略しました")), "the Japanese note counts the rest");
+    // The teams' wave shows its first `WAVE_MAP_UNITS` units and counts the rest.
+    let shown = teichaku_report::WAVE_MAP_UNITS;
+    let wave_map =
+        |page: &str| page.split("id=\"chart-waves\"").nth(1).unwrap().split("</svg>").next().unwrap().to_owned();
+    let map = wave_map(&page);
+    let column = map.split("<g class=\"wave ").last().unwrap();
+    let names: Vec<&str> = column.split("<title>").skip(1).map(|t| t.split(':').next().unwrap()).collect();
+    let expected: Vec<String> = (0..shown).map(|k| format!("Team {k}")).collect();
+    assert_eq!(names, expected);
+    assert!(column.contains(&format!(">… and {} more</text>", 30 - shown)), "{column}");
+    assert!(wave_map(&ja).contains(&format!(">ほか{}部署</text>", 30 - shown)));
 }
 
 /// Up to `TREND_CHARTS` scopes, every one is drawn and the note says nothing of leaving any out.

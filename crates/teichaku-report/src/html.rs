@@ -25,6 +25,15 @@ use crate::words::{component, level, role, t, undefined, withheld};
 /// ```
 pub const TREND_CHARTS: usize = 24;
 
+/// The most units a wave's column of the wave map shows, in the wave's order; the column ends
+/// with how many more the wave has (the JSON report lists them all).
+///
+/// ```
+/// // A wave of 9,000 units shows its first twenty and "… and 8980 more".
+/// assert_eq!(9_000 - teichaku_report::WAVE_MAP_UNITS, 8_980);
+/// ```
+pub const WAVE_MAP_UNITS: usize = 20;
+
 /// The depth of each unit by position (0 at the top), each walked up only to the first unit
 /// already known, so in one pass however deep the tree.
 fn unit_depths(snapshot: &ValidSnapshot) -> Vec<usize> {
@@ -603,9 +612,11 @@ impl Ctx<'_> {
                     (format!("{} ({})", self.t("blocked", "保留"), reasons.join(", ")), "blocked")
                 };
                 let ahead: std::collections::BTreeSet<UnitId> = w.ahead.iter().copied().collect();
+                let more = w.units.len().saturating_sub(WAVE_MAP_UNITS);
                 let units = w
                     .units
                     .iter()
+                    .take(WAVE_MAP_UNITS)
                     .map(|&u| {
                         let own = readiness.get(&u).copied();
                         let note = match own.map(|x| &x.phase) {
@@ -624,7 +635,7 @@ impl Ctx<'_> {
                         (self.unit_name(u), note)
                     })
                     .collect();
-                WaveColumn { wave: w.wave, state, class, units }
+                WaveColumn { wave: w.wave, state, class, units, more }
             })
             .collect();
         waves(out, &columns, lang);
@@ -889,6 +900,7 @@ svg .grid { stroke: #e0e0e0; stroke-width: 1; }
 .waves .blocked .unit rect { fill: #eeeeee; stroke: #bdbdbd; }
 .waves .blocked .column { stroke-dasharray: 4 3; }
 .waves .note { font-size: 9px; fill: #555; }
+.waves .more { font-size: 9.5px; fill: #555; font-style: italic; }
 .owner ol { margin: 2px 0 8px; padding-left: 22px; }
 .owner li { margin-bottom: 3px; }
 .why { color: #555; font-size: 9pt; }

@@ -39,7 +39,7 @@ mod whatif;
 pub mod words;
 
 pub use gantt::gantt_mermaid;
-pub use html::{CHART_IDS, TREND_CHARTS, html};
+pub use html::{CHART_IDS, TREND_CHARTS, WAVE_MAP_UNITS, html};
 pub use markdown::playbook_markdown;
 pub use messages::{Message, json_problem};
 pub use text::{assessment_text, clean, clean_lines, kpis_text, playbook_text, playbooks_text, provenance};

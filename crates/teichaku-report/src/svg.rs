@@ -356,6 +356,8 @@ pub(crate) struct WaveColumn {
     pub(crate) class: &'static str,
     /// Each unit's name and what to show beside it.
     pub(crate) units: Vec<(String, String)>,
+    /// The wave's units not shown, counted on a last line.
+    pub(crate) more: usize,
 }
 
 /// The wave map: one column per wave (four to a band), each unit a box in it.
@@ -366,7 +368,9 @@ pub(crate) fn waves(out: &mut String, columns: &[WaveColumn], lang: Lang) {
     let bands: Vec<&[WaveColumn]> = columns.chunks(per_band).collect();
     let band_heights: Vec<f64> = bands
         .iter()
-        .map(|b| 40.0 + unit_h * b.iter().map(|c| c.units.len()).max().unwrap_or(0) as f64 + 10.0)
+        .map(|b| {
+            40.0 + unit_h * b.iter().map(|c| c.units.len() + usize::from(c.more > 0)).max().unwrap_or(0) as f64 + 10.0
+        })
         .collect();
     let height = band_heights.iter().sum::<f64>().max(20.0);
     open(
@@ -413,6 +417,20 @@ pub(crate) fn waves(out: &mut String, columns: &[WaveColumn], lang: Lang) {
                     coord(x + col_w - 14.0),
                     coord(uy + 12.0),
                     esc(note)
+                );
+            }
+            if c.more > 0 {
+                let uy = y0 + 40.0 + unit_h * c.units.len() as f64;
+                let more = match lang {
+                    Lang::Ja => format!("ほか{}部署", c.more),
+                    _ => format!("… and {} more", c.more),
+                };
+                let _ = writeln!(
+                    out,
+                    "<text class=\"more\" x=\"{}\" y=\"{}\">{}</text>",
+                    coord(x + 8.0),
+                    coord(uy + 12.0),
+                    esc(&more)
                 );
             }
             out.push_str("</g>\n");
