@@ -77,7 +77,7 @@ pub use partial::{
     MAX_PARTIAL_BYTES, MAX_PARTIAL_PERIODS, PARTIAL_FORMAT_VERSION, PartialError, USAGE_PARTIAL_FORMAT, UsagePartial,
 };
 pub use records::{DAY_CSV_COLUMNS, PERIOD_CSV_COLUMNS, stream_day_records, stream_period_records};
-pub use scope::{Disclosure, Scope, active_members, headcount, member_positions, members_in_scope};
+pub use scope::{Disclosure, Scope, active_members, from_the_top, headcount, member_positions, members_in_scope};
 pub use score::{AbsoluteCheck, ComponentPoints, Level, ScoreReport};
 pub use store::{
     EventError, EventStore, EventStoreBuilder, MAX_DAY_SPAN, MAX_EVENT_MINUTES, MAX_KINDS, MAX_PERIOD_DAYS, StoreError,

@@ -231,8 +231,15 @@ impl UnitTree {
 /// A value for each of `units` unit positions, settled from the top of the tree down: `settle`
 /// makes a unit's value from its position and its parent's value (`None` for a root). Each unit
 /// is walked up only to the first unit already settled, so each is walked once however deep the
-/// tree, in any order of the unit list (validation ruled out cycles).
-pub(crate) fn from_the_top<T: Copy>(
+/// tree, in any order of the unit list (validation ruled out cycles), without recursion.
+///
+/// ```
+/// // Each unit's depth: unit 2 under unit 0, unit 1 under unit 2, unit 3 at the top.
+/// let parents = [None, Some(2), Some(0), None];
+/// let depth = teichaku_metrics::from_the_top(4, |u| parents[u], |_, above: Option<usize>| above.map_or(0, |d| d + 1));
+/// assert_eq!(depth, vec![0, 2, 1, 0]);
+/// ```
+pub fn from_the_top<T: Copy>(
     units: usize,
     parent: impl Fn(usize) -> Option<usize>,
     settle: impl Fn(usize, Option<T>) -> T,

@@ -34,34 +34,6 @@ pub const TREND_CHARTS: usize = 24;
 /// ```
 pub const WAVE_MAP_UNITS: usize = 20;
 
-/// The depth of each unit by position (0 at the top), each walked up only to the first unit
-/// already known, so in one pass however deep the tree.
-fn unit_depths(snapshot: &ValidSnapshot) -> Vec<usize> {
-    let units = snapshot.organisation().units.len();
-    let mut depth: Vec<Option<usize>> = vec![None; units];
-    let mut path = Vec::new();
-    for start in 0..units {
-        let mut at = Some(start);
-        let mut above = None;
-        while let Some(u) = at {
-            if let Some(d) = depth.get(u).copied().flatten() {
-                above = Some(d);
-                break;
-            }
-            path.push(u);
-            at = snapshot.parent_position(u);
-        }
-        for u in path.drain(..).rev() {
-            let d = above.map_or(0, |a| a + 1);
-            if let Some(slot) = depth.get_mut(u) {
-                *slot = Some(d);
-            }
-            above = Some(d);
-        }
-    }
-    depth.into_iter().map(Option::unwrap_or_default).collect()
-}
-
 /// The id of every chart the page draws, in page order: the phases, the current gate's criteria,
 /// the retention score's components, the weekly trends, the Gantt chart and the wave map.
 pub const CHART_IDS: [&str; 6] =
@@ -173,7 +145,11 @@ impl Ctx<'_> {
         if scopes.len() <= TREND_CHARTS {
             return (scopes, 0);
         }
-        let depth = unit_depths(self.snapshot);
+        let depth = teichaku::metrics::from_the_top(
+            self.snapshot.organisation().units.len(),
+            |u| self.snapshot.parent_position(u),
+            |_, above: Option<usize>| above.map_or(0, |d| d + 1),
+        );
         let depth_of = |s: &ScopeKpis| match s.scope {
             Scope::Unit(u) => self.snapshot.unit_position(u).and_then(|p| depth.get(p)).map_or(usize::MAX, |d| d + 1),
             _ => 0,
