@@ -581,7 +581,8 @@ impl EventStoreBuilder {
             u32::try_from(list.len()).unwrap_or(u32::MAX),
             snapshot.organisation().utc_offset,
         );
-        let keys = &snapshot.organisation().keys;
+        // Through an index: the keys' own look-up reads their list through for each member.
+        let keys = snapshot.organisation().keys.index();
         builder.labels =
             Arc::new(list.iter().map(|m| keys.label(m.id).map_or_else(|| m.id.to_string(), str::to_owned)).collect());
         builder

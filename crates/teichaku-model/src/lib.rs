@@ -72,8 +72,8 @@ pub use observation::{
     UsageEvent,
 };
 pub use organisation::{
-    AgeBand, DeploymentPattern, HourlyRate, LiteracyTier, Member, MemberChange, MemberKeys, NewTool, Organisation,
-    OrganisationKeys, Role, TaskBaseline, Unit, UnitKeys, Wave,
+    AgeBand, DeploymentPattern, HourlyRate, KeysIndex, LiteracyTier, Member, MemberChange, MemberKeys, NewTool,
+    Organisation, OrganisationKeys, Role, TaskBaseline, Unit, UnitKeys, Wave,
 };
 pub use outcome::{Direction, OutcomeId, OutcomeKpi, OutcomeMeasure, OutcomeRecord, OutcomeTarget, latest_outcome};
 pub use playbook::{

@@ -122,6 +122,68 @@ pub struct MemberKeys {
     pub email: Option<String>,
 }
 
+impl MemberKeys {
+    /// The text reports name the member by: its key, else its e-mail address.
+    ///
+    /// ```
+    /// use teichaku_model::{MemberId, MemberKeys};
+    /// let keys = MemberKeys { member: MemberId::from_u128(7), key: None, email: Some("ito@example.jp".into()) };
+    /// assert_eq!(keys.label(), Some("ito@example.jp"));
+    /// ```
+    pub fn label(&self) -> Option<&str> {
+        self.key.as_deref().or(self.email.as_deref())
+    }
+}
+
+/// The keys of an organisation's members and the codes of its units by id, made once by
+/// [`OrganisationKeys::index`] for many look-ups.
+///
+/// ```
+/// use teichaku_model::{MemberId, MemberKeys, OrganisationKeys};
+/// let keys = OrganisationKeys {
+///     members: vec![MemberKeys { member: MemberId::from_u128(7), key: Some("E007".into()), email: None }],
+///     units: vec![],
+/// };
+/// assert_eq!(keys.index().member(MemberId::from_u128(7)).and_then(|k| k.key.as_deref()), Some("E007"));
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct KeysIndex<'a> {
+    members: BTreeMap<MemberId, &'a MemberKeys>,
+    units: BTreeMap<UnitId, &'a str>,
+}
+
+impl<'a> KeysIndex<'a> {
+    /// The keys of `member`, if it has any, as [`OrganisationKeys::member`] finds them.
+    ///
+    /// ```
+    /// # use teichaku_model::{MemberId, OrganisationKeys};
+    /// assert!(OrganisationKeys::default().index().member(MemberId::from_u128(7)).is_none());
+    /// ```
+    pub fn member(&self, member: MemberId) -> Option<&'a MemberKeys> {
+        self.members.get(&member).copied()
+    }
+
+    /// The text reports name `member` by, as [`OrganisationKeys::label`] gives it.
+    ///
+    /// ```
+    /// # use teichaku_model::{MemberId, OrganisationKeys};
+    /// assert_eq!(OrganisationKeys::default().index().label(MemberId::from_u128(7)), None);
+    /// ```
+    pub fn label(&self, member: MemberId) -> Option<&'a str> {
+        self.member(member).and_then(MemberKeys::label)
+    }
+
+    /// The code of `unit`, as [`OrganisationKeys::unit_code`] gives it.
+    ///
+    /// ```
+    /// # use teichaku_model::{OrganisationKeys, UnitId};
+    /// assert_eq!(OrganisationKeys::default().index().unit_code(UnitId::from_u128(1)), None);
+    /// ```
+    pub fn unit_code(&self, unit: UnitId) -> Option<&'a str> {
+        self.units.get(&unit).copied()
+    }
+}
+
 /// A unit's own code.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct UnitKeys {
@@ -137,20 +199,55 @@ impl OrganisationKeys {
         self.members.is_empty() && self.units.is_empty()
     }
 
-    /// The keys of `member`, if it has any.
+    /// The keys of `member`, if it has any (the first entry for it). This reads the list
+    /// through: for the keys of many members, make an [`OrganisationKeys::index`] once.
     pub fn member(&self, member: MemberId) -> Option<&MemberKeys> {
         self.members.iter().find(|k| k.member == member)
     }
 
     /// The text reports name `member` by: its key, else its e-mail address, else `None` (the
-    /// uuid is then shown).
+    /// uuid is then shown). This reads the list through: for many members, use
+    /// [`KeysIndex::label`].
     pub fn label(&self, member: MemberId) -> Option<&str> {
-        self.member(member).and_then(|k| k.key.as_deref().or(k.email.as_deref()))
+        self.member(member).and_then(MemberKeys::label)
     }
 
-    /// The code of `unit`, if it has one.
+    /// The code of `unit`, if it has one. This reads the list through: for many units, use
+    /// [`KeysIndex::unit_code`].
     pub fn unit_code(&self, unit: UnitId) -> Option<&str> {
         self.units.iter().find(|k| k.unit == unit).map(|k| k.code.as_str())
+    }
+
+    /// The keys by member and the codes by unit, for many look-ups: each then costs a search of
+    /// a tree rather than a reading of the lists, so naming every member of a large organisation
+    /// takes time in proportion to its size, not to its square. An index answers as the lists
+    /// do: where an id appears twice, its first entry.
+    ///
+    /// ```
+    /// use teichaku_model::{MemberId, MemberKeys, OrganisationKeys, UnitId, UnitKeys};
+    /// let member = |n: u128, key: &str| MemberKeys { member: MemberId::from_u128(n), key: Some(key.into()), email: None };
+    /// let keys = OrganisationKeys {
+    ///     members: vec![member(7, "E007"), member(8, "E008"), member(7, "E107")],
+    ///     units: vec![UnitKeys { unit: UnitId::from_u128(1), code: "本社/営業部".into() }],
+    /// };
+    /// let index = keys.index();
+    /// assert_eq!(index.label(MemberId::from_u128(7)), Some("E007"));
+    /// assert_eq!(index.label(MemberId::from_u128(9)), None);
+    /// assert_eq!(index.unit_code(UnitId::from_u128(1)), Some("本社/営業部"));
+    /// for n in 0..10 {
+    ///     assert_eq!(index.label(MemberId::from_u128(n)), keys.label(MemberId::from_u128(n)));
+    /// }
+    /// ```
+    pub fn index(&self) -> KeysIndex<'_> {
+        let mut members = BTreeMap::new();
+        for k in &self.members {
+            members.entry(k.member).or_insert(k);
+        }
+        let mut units = BTreeMap::new();
+        for k in &self.units {
+            units.entry(k.unit).or_insert(k.code.as_str());
+        }
+        KeysIndex { members, units }
     }
 
     /// Each id a reference by key may arrive as ([`MemberId::from_key`] of a key or e-mail

@@ -1,5 +1,6 @@
 //! Validation: from a document to a [`ValidSnapshot`], or every problem found.
 
+use std::cell::LazyCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
@@ -7,10 +8,10 @@ use petgraph::graph::DiGraph;
 
 use crate::error::{KeyHolder, NumberProblem, Record, ValidationError, ValidationErrors};
 use crate::{
-    ActivityId, ActivityScope, AssessmentDocument, Check, Comparison, Condition, FORMAT_VERSION, HabitRule, KpiTarget,
-    Limit, Limits, MAX_CONDITION_DEPTH, MAX_EVENT_MINUTES, MAX_HOURLY_RATE, MAX_MAGNITUDE, MAX_URGENCY_COEFFICIENT,
-    MAX_WEIGHT, MemberChange, MemberId, Observations, Organisation, OutcomeId, OutcomeTarget, Playbook,
-    PlaybookCatalog, PlaybookSource, TaskBaseline, UnitId, ValidSnapshot, normalise_key,
+    ActivityId, ActivityScope, AssessmentDocument, Check, Comparison, Condition, FORMAT_VERSION, HabitRule, KeysIndex,
+    KpiTarget, Limit, Limits, MAX_CONDITION_DEPTH, MAX_EVENT_MINUTES, MAX_HOURLY_RATE, MAX_MAGNITUDE,
+    MAX_URGENCY_COEFFICIENT, MAX_WEIGHT, MemberChange, MemberId, Observations, Organisation, OutcomeId, OutcomeTarget,
+    Playbook, PlaybookCatalog, PlaybookSource, TaskBaseline, UnitId, ValidSnapshot, normalise_key,
 };
 
 /// An organisation, the playbook it follows and what was observed, before validation.
@@ -307,37 +308,44 @@ fn resolve_keys(snapshot: &mut Snapshot) {
 /// No two members share a key or e-mail address (as compared: an e-mail address without regard
 /// to ASCII case), no two units a code, and every key names a record of the organisation.
 fn check_keys(org: &Organisation, errors: &mut Vec<ValidationError>) {
-    let member_index: BTreeMap<MemberId, usize> =
-        org.members.iter().enumerate().rev().map(|(i, m)| (m.id, i)).collect();
+    // Which member each keys entry belongs to: the n-th entry of an id to the n-th member with
+    // that id (the first when there are more entries than members), found by walking the
+    // members and the entries each sorted by id, rather than by a search an entry.
+    let mut positions: Vec<(MemberId, usize)> = org.members.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
+    positions.sort_unstable();
+    let mut entries: Vec<(MemberId, usize)> = org.keys.members.iter().enumerate().map(|(j, k)| (k.member, j)).collect();
+    entries.sort_unstable();
+    let mut holder: Vec<Option<usize>> = vec![None; entries.len()];
+    let mut at = 0;
+    let mut nth = 0;
+    for (i, &(id, j)) in entries.iter().enumerate() {
+        nth = if i > 0 && entries.get(i - 1).is_some_and(|&(before, _)| before == id) { nth + 1 } else { 0 };
+        while positions.get(at).is_some_and(|&(held, _)| held < id) {
+            at += 1;
+        }
+        let held = positions.get(at..).unwrap_or_default();
+        let held = held.get(..held.partition_point(|&(h, _)| h == id)).unwrap_or_default();
+        if let (Some(&(_, first)), Some(slot)) = (held.first(), holder.get_mut(j)) {
+            *slot = Some(held.get(nth).map_or(first, |&(_, p)| p));
+        }
+    }
+    let keys = LazyCell::new(|| org.keys.index());
     let label = |index: usize| {
         let member = org.members.get(index);
-        let keys = member.and_then(|m| org.keys.member(m.id));
         KeyHolder {
             index,
-            key: keys.and_then(|k| k.key.clone().or_else(|| k.email.clone())),
+            key: member.and_then(|m| keys.label(m.id)).map(str::to_owned),
             name: member.and_then(|m| m.name.clone()),
         }
     };
     // Members are matched to their keys in order, so two members with one derived id (the same
     // key twice) are both found.
     let mut taken: BTreeMap<String, usize> = BTreeMap::new();
-    let mut next_of: BTreeMap<MemberId, usize> = BTreeMap::new();
-    for k in &org.keys.members {
-        let Some(&first) = member_index.get(&k.member) else {
+    for (k, index) in org.keys.members.iter().zip(holder) {
+        let Some(index) = index else {
             errors.push(ValidationError::UnknownMember { record: Record::Organisation, member: k.member });
             continue;
         };
-        // The n-th keys entry of an id belongs to the n-th member with that id.
-        let nth = next_of.entry(k.member).or_insert(0);
-        let index = org
-            .members
-            .iter()
-            .enumerate()
-            .skip(first)
-            .filter(|(_, m)| m.id == k.member)
-            .nth(*nth)
-            .map_or(first, |(i, _)| i);
-        *nth += 1;
         let texts: BTreeSet<String> = k.key.iter().chain(&k.email).map(|t| normalise_key(t).into_owned()).collect();
         for text in texts {
             match taken.get(&text) {
@@ -382,37 +390,41 @@ fn check_keys(org: &Organisation, errors: &mut Vec<ValidationError>) {
 
 /// `organisation.members[index]` as a problem names it: by its key (or e-mail address), when it
 /// has one, and its name.
-fn member_record(org: &Organisation, index: usize, member: &crate::Member) -> Record {
-    let key = org.keys.label(member.id).map(str::to_owned);
+fn member_record(keys: &KeysIndex<'_>, index: usize, member: &crate::Member) -> Record {
+    let key = keys.label(member.id).map(str::to_owned);
     Record::Member { index, id: member.id, key, name: member.name.clone() }
 }
 
 /// `organisation.units[index]` as a problem names it: by its code, when it has one, and its name.
-fn unit_record(org: &Organisation, index: usize, id: UnitId) -> Record {
-    let code = org.keys.unit_code(id).map(str::to_owned);
+fn unit_record(org: &Organisation, keys: &KeysIndex<'_>, index: usize, id: UnitId) -> Record {
+    let code = keys.unit_code(id).map(str::to_owned);
     Record::Unit { index, id, code, name: org.units.get(index).map(|u| u.name.clone()) }
 }
 
 /// Whether `id` of the member at `index` is the id derived from its own key, repeated because
 /// the key is: [`check_keys`] reports it as a repeated key, by key and name.
-fn repeats_derived_id(org: &Organisation, id: MemberId) -> bool {
-    org.keys
-        .member(id)
-        .and_then(|k| k.key.as_deref().or(k.email.as_deref()))
-        .is_some_and(|key| MemberId::from_key(key) == id)
+fn repeats_derived_id(keys: &KeysIndex<'_>, id: MemberId) -> bool {
+    keys.label(id).is_some_and(|key| MemberId::from_key(key) == id)
 }
 
 // ---------------------------------------------------------------------------------------------
 // Organisation
 
 fn check_organisation(org: &Organisation, errors: &mut Vec<ValidationError>) {
+    // The keys by id, made at the first problem that names a record by its key: each look-up in
+    // the keys' own lists reads them through, which for a problem a member would take time in
+    // the square of the members.
+    let keys = LazyCell::new(|| org.keys.index());
     let units = first_positions(org.units.iter().map(|u| u.id), |index, id, first_index| {
-        errors.push(ValidationError::DuplicateId { record: unit_record(org, index, *id), first_index });
+        errors.push(ValidationError::DuplicateId { record: unit_record(org, &keys, index, *id), first_index });
     });
     for (index, unit) in org.units.iter().enumerate() {
         if let Some(parent) = unit.parent {
             if !units.contains_key(&parent) {
-                errors.push(ValidationError::UnknownUnit { record: unit_record(org, index, unit.id), unit: parent });
+                errors.push(ValidationError::UnknownUnit {
+                    record: unit_record(org, &keys, index, unit.id),
+                    unit: parent,
+                });
             }
         }
     }
@@ -428,8 +440,8 @@ fn check_organisation(org: &Organisation, errors: &mut Vec<ValidationError>) {
     let mut seen: BTreeMap<MemberId, usize> = BTreeMap::new();
     for (index, member) in org.members.iter().enumerate() {
         // Made only for a problem: finding a member's key takes a search.
-        let record = || member_record(org, index, member);
-        if let Some(&first_index) = seen.get(&member.id).filter(|_| !repeats_derived_id(org, member.id)) {
+        let record = || member_record(&keys, index, member);
+        if let Some(&first_index) = seen.get(&member.id).filter(|_| !repeats_derived_id(&keys, member.id)) {
             // `first_index` is a position in this same list, so the member is always found.
             let first_unit = org.members.get(first_index).map_or(member.unit, |m| m.unit);
             errors.push(if first_unit == member.unit {
