@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
-use teichaku_model::{TaskCategory, ToolId};
+use teichaku_model::{MemberId, TaskCategory, ToolId};
 
 use crate::store::EventStoreBuilder;
 
@@ -16,27 +16,55 @@ pub(crate) struct MemberTable {
     /// The uuid's high and low halves and the number; [`EMPTY`] in the number marks a free slot.
     slots: Vec<[u64; 3]>,
     mask: usize,
+    /// Slots taken.
+    len: usize,
 }
 
 /// The number word of a free [`MemberTable`] slot.
 pub(crate) const EMPTY: u64 = u64::MAX;
 
+impl Default for MemberTable {
+    fn default() -> Self {
+        Self::with_slots(16)
+    }
+}
+
 impl MemberTable {
     pub(crate) fn new(members: impl Iterator<Item = (u128, u32)>) -> Self {
         let members: Vec<(u128, u32)> = members.collect();
-        let size = (members.len() * 2).next_power_of_two().max(16);
-        let mut table = Self { slots: vec![[0, 0, EMPTY]; size], mask: size - 1 };
+        let mut table = Self::with_slots((members.len() * 2).next_power_of_two().max(16));
         for (id, number) in members {
-            let mut at = table.home(id);
-            while let Some(slot) = table.slots.get_mut(at) {
-                if slot[2] == EMPTY || (slot[0], slot[1]) == halves(id) {
-                    *slot = [halves(id).0, halves(id).1, u64::from(number)];
-                    break;
-                }
-                at = (at + 1) & table.mask;
-            }
+            table.insert(id, number);
         }
         table
+    }
+
+    /// An empty table of `size` slots, a power of two.
+    fn with_slots(size: usize) -> Self {
+        Self { slots: vec![[0, 0, EMPTY]; size], mask: size - 1, len: 0 }
+    }
+
+    /// Numbers `id` `number` (a number already given to `id` is replaced), doubling the table
+    /// first if it would be more than half full.
+    pub(crate) fn insert(&mut self, id: u128, number: u32) {
+        if (self.len + 1) * 2 > self.slots.len() {
+            let mut bigger = Self::with_slots(self.slots.len() * 2);
+            for &[h, l, n] in &self.slots {
+                if n != EMPTY {
+                    bigger.insert((u128::from(h) << 64) | u128::from(l), n as u32);
+                }
+            }
+            *self = bigger;
+        }
+        let mut at = self.home(id);
+        while let Some(slot) = self.slots.get_mut(at) {
+            if slot[2] == EMPTY || (slot[0], slot[1]) == halves(id) {
+                self.len += usize::from(slot[2] == EMPTY);
+                *slot = [halves(id).0, halves(id).1, u64::from(number)];
+                break;
+            }
+            at = (at + 1) & self.mask;
+        }
     }
 
     #[inline]
@@ -64,11 +92,122 @@ impl MemberTable {
     }
 }
 
+/// The number of the member keyed `text` (trimmed, a uuid or the organisation's own key, such as
+/// an employee number), as the general path finds it; `None` when it does not (the general path
+/// then says why).
+pub(crate) fn member_of_key(text: &str, builder: &EventStoreBuilder, count: u32) -> Option<u32> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let id = MemberId::from_ref(text).ok()?;
+    builder.member_number(&id).ok().filter(|&m| m < count)
+}
+
+/// Members found by the text a reader's member field holds when it is not a canonical uuid
+/// (an employee number, an e-mail address), remembered by those exact bytes: the general path
+/// derives the key's id (a SHA-1) and searches a tree for it, once a distinct text here rather
+/// than once a row. Only texts that name a member are kept, at most [`MAX_KEYED_MEMBERS`].
+#[derive(Default)]
+pub(crate) struct KeyedMembers {
+    /// Texts of up to [`SHORT_TEXT`] bytes (most employee numbers), as [`packed_text`] numbers
+    /// them, in a flat table: a look-up reads one slot, with no text elsewhere to compare.
+    short: MemberTable,
+    /// Longer texts (e-mail addresses).
+    long: HashMap<Box<[u8]>, u32, Fnv>,
+}
+
+/// The most texts a [`KeyedMembers`] remembers; past it, other texts are found each time.
+pub(crate) const MAX_KEYED_MEMBERS: usize = 1 << 20;
+
+/// The longest text a [`KeyedMembers`] keeps in its flat table.
+const SHORT_TEXT: usize = 15;
+
+/// A text of up to [`SHORT_TEXT`] bytes as one number: its bytes in order, then its length in
+/// the last byte, so that two texts have the same number exactly when they are equal.
+#[inline]
+pub(crate) fn packed_text(raw: &[u8]) -> Option<u128> {
+    let mut bytes = [0u8; 16];
+    bytes.get_mut(..raw.len()).filter(|_| raw.len() <= SHORT_TEXT)?.copy_from_slice(raw);
+    if let Some(length) = bytes.last_mut() {
+        *length = raw.len() as u8;
+    }
+    Some(u128::from_le_bytes(bytes))
+}
+
+impl KeyedMembers {
+    /// A short text as [`KeyedMembers::short`] looks it up, `None` for a longer one.
+    #[inline]
+    pub(crate) fn packed(raw: &[u8]) -> Option<u128> {
+        packed_text(raw)
+    }
+
+    /// The member of a short text met before, by its [`KeyedMembers::packed`] number.
+    #[inline]
+    pub(crate) fn short(&self, packed: u128) -> Option<u32> {
+        self.short.get(packed)
+    }
+
+    /// The number of the member whose field holds `raw`, as [`member_of_key`] finds it.
+    #[inline]
+    pub(crate) fn get(&mut self, raw: &[u8], builder: &EventStoreBuilder) -> Option<u32> {
+        let packed = packed_text(raw);
+        let known = match packed {
+            Some(p) => self.short.get(p),
+            None => self.long.get(raw).copied(),
+        };
+        if known.is_some() {
+            return known;
+        }
+        let m = member_of_key(std::str::from_utf8(raw).ok()?, builder, builder.member_count())?;
+        if self.short.len + self.long.len() < MAX_KEYED_MEMBERS {
+            match packed {
+                Some(p) => self.short.insert(p, m),
+                None => {
+                    self.long.insert(raw.into(), m);
+                }
+            }
+        }
+        Some(m)
+    }
+}
+
 /// A uuid's high and low 64 bits.
 #[inline]
 pub(crate) fn halves(id: u128) -> (u64, u64) {
     ((id >> 64) as u64, id as u64)
 }
+
+/// FNV-1a: a fixed hash (no random seed) for the caches of short keys.
+pub(crate) struct FnvHasher(u64);
+
+impl Default for FnvHasher {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl FnvHasher {
+    #[inline]
+    fn byte(&mut self, b: u8) {
+        self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+}
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.byte(b);
+        }
+    }
+}
+
+/// Hash maps of short keys, by [`FnvHasher`].
+pub(crate) type Fnv = BuildHasherDefault<FnvHasher>;
 
 /// Task-and-tool kinds by their raw text, so a row's kind costs a comparison or a hash, not a
 /// slug check and a map of owned names.
@@ -236,5 +375,74 @@ mod tests {
                 assert_eq!(table.get(id(i)), None);
             }
         }
+    }
+
+    /// A table grown one number at a time, past several doublings, finds every number given
+    /// (the last given to an id, when one is given twice) and nothing else, and never fills more
+    /// than half its slots.
+    #[test]
+    fn a_member_table_grows_as_numbers_are_given() {
+        let mut table = MemberTable::default();
+        for i in 0..3_000u32 {
+            table.insert(u128::from(i) << 64 | u128::from(i % 7), i);
+            assert!(table.len * 2 <= table.slots.len(), "{} of {} slots", table.len, table.slots.len());
+        }
+        table.insert(5 << 64 | 5, 99);
+        assert_eq!(table.len, 3_000);
+        for i in 0..3_000u32 {
+            let expected = if i == 5 { 99 } else { i };
+            assert_eq!(table.get(u128::from(i) << 64 | u128::from(i % 7)), Some(expected));
+            assert_eq!(table.get(u128::from(i) << 64 | u128::from(i % 7 + 7)), None);
+        }
+    }
+
+    /// Two short texts are numbered alike exactly when they are the same text, trailing zero
+    /// bytes and all; longer texts are not numbered.
+    #[test]
+    fn short_texts_are_numbered_one_to_one() {
+        let texts: [&[u8]; 10] =
+            [b"", b"\0", b"\0\0", b"E1", b"E1\0", b"E10", b"1E", b"E0123456789ABCD", b"E0123456789ABC\x0f", b"\xff"];
+        for a in texts {
+            for b in texts {
+                assert_eq!(packed_text(a) == packed_text(b), a == b, "{a:?} {b:?}");
+            }
+        }
+        assert_eq!(packed_text(b"E0123456789ABCDE"), None);
+    }
+
+    /// The keys finder gives each text the member the general path gives it, from the flat
+    /// table for short texts met before and the map for longer ones, and remembers only texts
+    /// that name a member.
+    #[test]
+    fn keyed_members_are_found_as_the_general_path_finds_them() {
+        let members = [
+            (MemberId::from_u128(1), 0),
+            (MemberId::from_key("E001"), 0),
+            (MemberId::from_key("ito@example.jp"), 1),
+            (MemberId::from_key("an-employee-number-of-many-bytes"), 1),
+        ];
+        let builder = EventStoreBuilder::with_members(members.into(), 2, UtcOffset::UTC);
+        let mut keyed = KeyedMembers::default();
+        let texts: [&[u8]; 9] = [
+            b"E001",
+            b" E001 ",
+            b"ito@example.jp",
+            b"Ito@Example.JP",
+            b"an-employee-number-of-many-bytes",
+            b"00000000000000000000000000000001",
+            b"E002",
+            b"",
+            b"\xff",
+        ];
+        for round in 0..2 {
+            for text in texts {
+                let general = std::str::from_utf8(text).ok().and_then(|t| member_of_key(t, &builder, 2));
+                assert_eq!(keyed.get(text, &builder), general, "{text:?}, round {round}");
+                if let Some(packed) = KeyedMembers::packed(text) {
+                    assert_eq!(keyed.short(packed), general, "{text:?} is remembered when it names a member");
+                }
+            }
+        }
+        assert_eq!((keyed.short.len, keyed.long.len()), (4, 2));
     }
 }

@@ -28,7 +28,7 @@ use std::io::BufRead;
 use teichaku_model::{MemberId, TaskCategory, Timestamp, ToolId, UsageEvent};
 
 use crate::fast;
-use crate::lookup::{KindCache, MemberTable};
+use crate::lookup::{KeyedMembers, KindCache, MemberTable};
 use crate::store::{EventError, EventStoreBuilder, NO_SAVED, Row};
 
 /// The longest line read, in bytes, in either format (a usage event takes about 150). A longer
@@ -1123,12 +1123,6 @@ impl Shared {
         let member_key = memchr::memmem::Finder::new(b"\"member\"");
         Self { columns, members, offset_seconds: builder.offset_seconds(), member_key }
     }
-
-    /// The number of the member with this canonical uuid text, if the builder knows it.
-    #[inline]
-    fn member(&self, text: &[u8]) -> Option<u32> {
-        self.members.get(fast::uuid(text)?)
-    }
 }
 
 /// One thread's reading state: its partial builder, CSV splitter and task-and-tool cache.
@@ -1136,6 +1130,8 @@ struct Worker {
     builder: EventStoreBuilder,
     splitter: Splitter,
     kinds: KindCache,
+    /// Members by the text of their key, for member fields that are not canonical uuids.
+    keyed: KeyedMembers,
     /// Where each line of the block ends.
     ends: Vec<usize>,
     /// Each line's member, if its member field is a known canonical uuid, with where the uuid's
@@ -1145,8 +1141,8 @@ struct Worker {
     seps: Vec<usize>,
     /// The lines of a CSV block.
     lines: Vec<LineSpan>,
-    /// The member uuid of each line of a block, when its member field is a canonical uuid.
-    ids: Vec<Option<u128>>,
+    /// What the member field of each line of a block holds.
+    ids: Vec<MemberText>,
     /// Where each JSON line's member text lies.
     places: Vec<(usize, usize)>,
 }
@@ -1162,6 +1158,46 @@ struct LineSpan {
     member: u32,
 }
 
+/// What a plain CSV line's member field holds, as the look-ups take it.
+#[derive(Clone, Copy)]
+enum MemberText {
+    /// A canonical uuid.
+    Uuid(u128),
+    /// A short text (an employee number), as [`KeyedMembers`] numbers it.
+    Short(u128),
+    /// A longer text without a comma (an e-mail address).
+    Long,
+    /// No field (the line goes to the general path), or one with a comma (taken at the width of
+    /// a uuid: no field of the line's own).
+    Unread,
+}
+
+impl MemberText {
+    #[inline]
+    fn of(text: &[u8]) -> Self {
+        if let Some(id) = fast::uuid(text) {
+            return Self::Uuid(id);
+        }
+        if memchr::memchr(b',', text).is_some() {
+            return Self::Unread;
+        }
+        KeyedMembers::packed(text).map_or(Self::Long, Self::Short)
+    }
+}
+
+/// The text of a split line's member field, when it holds no comma: a field taken at the width
+/// of a uuid might (see [`split_plain`]), and is then no field of the line's own.
+fn member_field<'b>(block: &'b [u8], span: &LineSpan, seps: &[usize], columns: &Columns) -> Option<&'b [u8]> {
+    let ends = seps.get(span.first_sep..)?;
+    let end = *ends.get(columns.member)?;
+    let start = match columns.member {
+        0 => span.start,
+        c => ends.get(c - 1)? + 1,
+    };
+    let text = block.get(start..end)?;
+    memchr::memchr(b',', text).is_none().then_some(text)
+}
+
 /// Marks a [`LineSpan`] that was not split into fields.
 const NO_FIELDS: usize = usize::MAX;
 
@@ -1174,6 +1210,7 @@ impl Worker {
             builder,
             splitter: Splitter::new(),
             kinds: KindCache::default(),
+            keyed: KeyedMembers::default(),
             ends: Vec::new(),
             members: Vec::new(),
             seps: Vec::new(),
@@ -1212,11 +1249,19 @@ impl Worker {
             let line = block.get(start..end).unwrap_or_default();
             start = end + 1;
             let text = json_member_hint(&shared.member_key, without_cr(line));
-            self.ids.push(text.and_then(fast::uuid));
+            self.ids.push(text.map_or(MemberText::Unread, MemberText::of));
             self.places.push(text.map_or((0, 0), place));
         }
         self.members.clear();
-        self.members.extend(self.ids.iter().zip(&self.places).map(|(id, &at)| Some((shared.members.get((*id)?)?, at))));
+        let keyed = &self.keyed;
+        self.members.extend(self.ids.iter().zip(&self.places).map(|(id, &at)| {
+            let member = match *id {
+                MemberText::Uuid(id) => shared.members.get(id),
+                MemberText::Short(packed) => keyed.short(packed),
+                MemberText::Long | MemberText::Unread => None,
+            };
+            Some((member?, at))
+        }));
         self.ids.clear();
         let (ends, members) = (std::mem::take(&mut self.ends), std::mem::take(&mut self.members));
         let mut start = 0;
@@ -1287,18 +1332,39 @@ impl Worker {
                         0 => start,
                         c => ends.get(c - 1)? + 1,
                     };
-                    fast::uuid(block.get(field_start..field_end)?)
+                    Some(MemberText::of(block.get(field_start..field_end)?))
                 })
                 .flatten();
-            self.ids.push(id);
+            self.ids.push(id.unwrap_or(MemberText::Unread));
             let first_sep = if plain { first_sep } else { NO_FIELDS };
             self.lines.push(LineSpan { start, end, first_sep, member: NO_MEMBER });
             start = end + 1;
         }
-        // The look-ups in a loop of their own, with nothing else between them.
+        // The look-ups in a loop of their own, with nothing else between them: uuids in the
+        // member table, short keys (employee numbers) in the keys this thread has met.
+        let mut unmet = false;
         for (span, id) in self.lines.iter_mut().zip(&self.ids) {
-            if let Some(member) = id.and_then(|id| shared.members.get(id)) {
-                span.member = member;
+            let found = match *id {
+                MemberText::Uuid(id) => shared.members.get(id),
+                MemberText::Short(packed) => self.keyed.short(packed),
+                MemberText::Long => None,
+                MemberText::Unread => continue,
+            };
+            match found {
+                Some(member) => span.member = member,
+                None => unmet |= !matches!(id, MemberText::Uuid(_)),
+            }
+        }
+        // A key not met before (or a long one) is found as the general path finds it, once a
+        // distinct text.
+        if unmet {
+            for (span, id) in self.lines.iter_mut().zip(&self.ids) {
+                if span.member == NO_MEMBER && matches!(id, MemberText::Short(_) | MemberText::Long) {
+                    let text = member_field(block, span, &self.seps, columns);
+                    if let Some(member) = text.and_then(|text| self.keyed.get(text, &self.builder)) {
+                        span.member = member;
+                    }
+                }
             }
         }
         self.ids.clear();
@@ -1380,7 +1446,15 @@ impl Worker {
         let member_text = fields.member?;
         let member = match hint {
             Some((member, at)) if at == place(member_text) => member,
-            _ => shared.member(member_text)?,
+            _ => match fast::uuid(member_text) {
+                Some(id) => shared.members.get(id)?,
+                // `serde` reads a member as written, the key finder trims it: a key with blanks
+                // about it is left to `serde`, which says what is wrong with it.
+                None if std::str::from_utf8(member_text).is_ok_and(|t| t.trim().len() == t.len()) => {
+                    self.keyed.get(member_text, &self.builder)?
+                }
+                None => return None,
+            },
         };
         let (day, millis) = fast::timestamp(fields.at?, shared.offset_seconds)?;
         let minutes = fields.minutes.map_or(Some(0), fast::centi)?;
@@ -1721,6 +1795,149 @@ mod tests {
             assert_eq!(bad, expected_bad, "{header:?}");
             assert_eq!(fast.finish().unwrap(), reference.finish().unwrap(), "{header:?}");
         }
+    }
+
+    /// A builder whose members are named by the organisation's keys as well: an employee number,
+    /// an e-mail address, keys of 15 and 16 bytes (the longest kept in the flat table, and the
+    /// shortest beyond it), one as long as a uuid, and one of that length with a comma.
+    fn keyed_builder() -> EventStoreBuilder {
+        let mut members: std::collections::BTreeMap<MemberId, u32> = [(member(1), 0), (member(2), 1)].into();
+        for (key, number) in [
+            ("E001", 0),
+            ("ito@example.jp", 1),
+            ("E0123456789ABCD", 0),
+            ("E0123456789ABCDE", 1),
+            ("employee-number-0000000000000000001", 0),
+            ("社員0001", 1),
+            // As long as a uuid, with a comma: a plain line cannot hold it as one field.
+            ("K,0000000000000000000000000000000001", 0),
+        ] {
+            members.insert(MemberId::from_key(key), number);
+        }
+        EventStoreBuilder::with_members(members, 2, UtcOffset::UTC)
+    }
+
+    /// Every member field, however it names its member (a canonical uuid, another form of one,
+    /// an employee number, an e-mail address in any case, blanks about it, a key that is no
+    /// member's, one with a comma or a quote, bytes that are not UTF-8), reads as the general
+    /// path reads it, in CSV and in JSON Lines, on one thread and in small blocks on three.
+    #[test]
+    fn every_keyed_member_reads_as_the_general_path_reads_it() {
+        let names: &[&[u8]] = &[
+            b"E001",
+            b"E001",
+            b"ito@example.jp",
+            b"ITO@Example.JP",
+            b"E0123456789ABCD",
+            b"E0123456789ABCDE",
+            b"employee-number-0000000000000000001",
+            "社員0001".as_bytes(),
+            b" E001",
+            b"E001 ",
+            "E001\u{3000}".as_bytes(),
+            b"e001",
+            b"E002",
+            b"E0123456789ABCDX",
+            b"00000000-0000-0000-0000-000000000001",
+            b"00000000000000000000000000000002",
+            b"{00000000-0000-0000-0000-000000000001}",
+            b"00000000-0000-0000-0000-000000000009",
+            b"E0,01",
+            b"K,0000000000000000000000000000000001",
+            b"\"E001\"",
+            b"\xffE001",
+            b"",
+        ];
+        let times = ["2026-08-03T09:00:00Z", "2026-08-04T12:30:00+09:00"];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |bound: usize| {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % bound
+        };
+        let (mut csv, mut json) = (b"at,member,minutes,task".to_vec(), Vec::new());
+        let mut rows = Vec::new();
+        for i in 0..3000 {
+            let name = names[next(names.len())];
+            let at = times[next(times.len())];
+            // Each row's own minutes, so that no two are the same event.
+            let minutes = format!("{}.{:02}", i / 100, i % 100);
+            csv.extend_from_slice(format!("\n{at},").as_bytes());
+            csv.extend_from_slice(name);
+            csv.extend_from_slice(format!(",{minutes},mail").as_bytes());
+            json.extend_from_slice(b"{\"member\":\"");
+            json.extend_from_slice(name);
+            json.extend_from_slice(
+                format!("\",\"at\":\"{at}\",\"minutes\":{minutes},\"task\":\"mail\"}}\n").as_bytes(),
+            );
+            rows.push((name, at, minutes));
+        }
+        // The general path of each format, a line at a time.
+        let columns = Columns::of(&["at", "member", "minutes", "task"]).unwrap();
+        let (mut csv_reference, mut json_reference) = (keyed_builder(), keyed_builder());
+        let (mut csv_bad, mut json_bad) = (Vec::new(), Vec::new());
+        let mut splitter = Splitter::new();
+        let csv_lines: Vec<&[u8]> = csv.split(|&b| b == b'\n').skip(1).collect();
+        for (i, line) in csv_lines.iter().enumerate() {
+            let outcome =
+                splitter.split(line, columns.count, columns.count).and_then(|f| columns.push(&f, &mut csv_reference));
+            if let Err(e) = outcome {
+                csv_bad.push((i as u64 + 2, e.to_string()));
+            }
+        }
+        for (i, line) in json.split(|&b| b == b'\n').filter(|l| !l.is_empty()).enumerate() {
+            let outcome = match std::str::from_utf8(line) {
+                Ok(text) => push_json(text, &mut json_reference),
+                Err(_) => Err(LineError::NotUtf8),
+            };
+            if let Err(e) = outcome {
+                json_bad.push((i as u64 + 1, e.to_string()));
+            }
+        }
+        assert!(csv_bad.len() > 300 && csv_bad.len() < 2000, "{} bad CSV lines", csv_bad.len());
+        assert!(json_bad.len() > 300 && json_bad.len() < 2000, "{} bad JSON lines", json_bad.len());
+        let csv_store = csv_reference.finish().unwrap();
+        let json_store = json_reference.finish().unwrap();
+        for options in [StreamOptions::default(), StreamOptions { threads: 3, block_bytes: 512 }] {
+            for (format, text, bad, store) in [
+                (EventFormat::Csv, &csv, &csv_bad, &csv_store),
+                (EventFormat::JsonLines, &json, &json_bad, &json_store),
+            ] {
+                let mut b = keyed_builder();
+                let mut found = Vec::new();
+                let result = stream_events_with(&text[..], format, &mut b, &options, |l| found.push(l));
+                let found: Vec<(u64, String)> = found.iter().map(|l| (l.line, l.error.to_string())).collect();
+                assert_eq!(result, Ok(3000 - bad.len() as u64), "{format:?} {options:?}");
+                assert_eq!(&found, bad, "{format:?} {options:?}");
+                assert_eq!(&b.finish().unwrap(), store, "{format:?} {options:?}");
+            }
+        }
+        // The keys found their members: each member's events, and nothing else, were stored (in
+        // CSV, a quoted key is the key).
+        let expected = |m: &[&[u8]]| rows.iter().filter(|(n, ..)| m.contains(n)).count();
+        assert_eq!(
+            csv_store.member_events(0).day.len(),
+            expected(&[
+                b"E001",
+                b"\"E001\"",
+                b" E001",
+                b"E001 ",
+                "E001\u{3000}".as_bytes(),
+                b"E0123456789ABCD",
+                b"employee-number-0000000000000000001",
+                b"00000000-0000-0000-0000-000000000001",
+                b"{00000000-0000-0000-0000-000000000001}",
+            ])
+        );
+        assert_eq!(
+            csv_store.member_events(1).day.len(),
+            expected(&[
+                b"ito@example.jp",
+                b"ITO@Example.JP",
+                b"E0123456789ABCDE",
+                "社員0001".as_bytes(),
+                b"00000000000000000000000000000002",
+            ])
+        );
     }
 
     #[test]

@@ -8,7 +8,6 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::BuildHasherDefault;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
@@ -18,11 +17,10 @@ use arrow_array::types::{
 };
 use arrow_array::{Array, GenericStringArray, RecordBatch, StringViewArray};
 use arrow_schema::{DataType, TimeUnit};
-use teichaku_model::MemberId;
 
 use super::{Cells, EVENT_ROLES, batch_cells};
 use crate::fast;
-use crate::lookup::{KindCache, MemberTable};
+use crate::lookup::{Fnv, KeyedMembers, KindCache, MemberTable, member_of_key};
 use crate::store::{EventStoreBuilder, MAX_EVENT_MINUTES, NO_SAVED, Row};
 use crate::stream::{BadLine, CSV_COLUMNS, Columns, LineError, StreamError};
 
@@ -176,12 +174,10 @@ const UNSEEN: u32 = u32::MAX - 1;
 /// The most member keys and kinds a worker remembers by their text.
 const MAX_CACHED: usize = 1 << 20;
 
-type Fnv = BuildHasherDefault<FnvHasher>;
-
 /// One thread's reading state: its partial builder, members by key text and kinds by text.
 struct Worker {
     builder: EventStoreBuilder,
-    keys: HashMap<Box<str>, u32, Fnv>,
+    keyed: KeyedMembers,
     numbers: HashMap<i128, u32, Fnv>,
     kinds: KindCache,
     /// Each row's member in the batch, [`NO_MEMBER`] when the fast path did not find it.
@@ -192,7 +188,7 @@ impl Worker {
     fn new(builder: EventStoreBuilder) -> Self {
         Self {
             builder,
-            keys: HashMap::default(),
+            keyed: KeyedMembers::default(),
             numbers: HashMap::default(),
             kinds: KindCache::default(),
             members: Vec::new(),
@@ -268,17 +264,8 @@ impl Worker {
         let Some(array) = array else { return };
         let count = shared.member_count;
         let builder = &self.builder;
-        let keys = &mut self.keys;
-        let mut by_text = |text: &str| -> u32 {
-            if let Some(&m) = keys.get(text) {
-                return m;
-            }
-            let m = member_of_key(text, builder, count);
-            if m != NO_MEMBER && keys.len() < MAX_CACHED {
-                keys.insert(text.into(), m);
-            }
-            m
-        };
+        let keyed = &mut self.keyed;
+        let mut by_text = |text: &str| -> u32 { keyed.get(text.as_bytes(), builder).unwrap_or(NO_MEMBER) };
         let mut by_uuid_or_text = |text: &str| match fast::uuid(text.as_bytes()) {
             Some(id) => shared.members.get(id).unwrap_or(NO_MEMBER),
             None => by_text(text),
@@ -316,7 +303,7 @@ impl Worker {
                 *slot = match numbers.get(&value) {
                     Some(&m) => m,
                     None => {
-                        let m = member_of_key(&value.to_string(), builder, count);
+                        let m = member_of_key(&value.to_string(), builder, count).unwrap_or(NO_MEMBER);
                         if m != NO_MEMBER && numbers.len() < MAX_CACHED {
                             numbers.insert(value, m);
                         }
@@ -326,17 +313,6 @@ impl Worker {
             }
         }
     }
-}
-
-/// The number of the member keyed `text` (trimmed, a uuid or the organisation's own key), as
-/// the general path finds it; [`NO_MEMBER`] when it does not (the general path says why).
-fn member_of_key(text: &str, builder: &EventStoreBuilder, count: u32) -> u32 {
-    let text = text.trim();
-    if text.is_empty() {
-        return NO_MEMBER;
-    }
-    let Ok(id) = MemberId::from_ref(text) else { return NO_MEMBER };
-    builder.member_number(&id).ok().filter(|&m| m < count).unwrap_or(NO_MEMBER)
 }
 
 /// A text column of any of Arrow's three layouts.
@@ -638,33 +614,5 @@ impl DictKinds {
             *slot = cache.kind(task.get(row)?, tool.get(row)?, builder).unwrap_or(NO_MEMBER);
         }
         (*slot != NO_MEMBER).then_some(*slot)
-    }
-}
-
-/// FNV-1a: a fixed hash (no random seed) for the caches of short keys.
-struct FnvHasher(u64);
-
-impl Default for FnvHasher {
-    fn default() -> Self {
-        Self(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl FnvHasher {
-    #[inline]
-    fn byte(&mut self, b: u8) {
-        self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-    }
-}
-
-impl std::hash::Hasher for FnvHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.byte(b);
-        }
     }
 }
