@@ -9,6 +9,8 @@
 #
 # Defaults: target/peer-e2e, 10000000 events (100,000 members, 50 units, 13 weeks), 3 runs, 2
 # threads. PYTHON (default python3) must have polars and duckdb (benches/peer/requirements.txt).
+# MEMBER_KEYS=1 names the members by employee numbers (E000000, ...) instead of uuids, in the
+# document, the members file and the event files (export-e2e --member-keys).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-target/peer-e2e}
@@ -22,8 +24,15 @@ cargo build --release --quiet -p teichaku-benches --bin export-e2e
 cargo build --release --quiet -p teichaku-cli
 bin=${CARGO_TARGET_DIR:-target}/release
 data="$out/data"
-if [ ! -f "$data/meta.json" ] || [ "$(sed 's/.*"events":\([0-9]*\).*/\1/' "$data/meta.json")" != "$events" ]; then
-  "$bin/export-e2e" --events "$events" "$data"
+keys=false
+keys_flag=()
+if [ "${MEMBER_KEYS:-0}" = 1 ]; then
+  keys=true
+  keys_flag=(--member-keys)
+fi
+if [ ! -f "$data/meta.json" ] || [ "$(sed 's/.*"events":\([0-9]*\).*/\1/' "$data/meta.json")" != "$events" ] \
+  || [ "$(grep -o '"member_keys":[a-z]*' "$data/meta.json" | cut -d: -f2)" != "$keys" ]; then
+  "$bin/export-e2e" --events "$events" "${keys_flag[@]}" "$data"
 fi
 as_of=$(sed 's/.*"as_of_date":"\([^"]*\)".*/\1/' "$data/meta.json")
 # The same events as Parquet (Snappy, timestamps as UTC instants), written by Polars.

@@ -61,17 +61,19 @@ def run_duckdb(args, meta):
     con.execute(f"SET threads = {args.threads}")
     assert con.execute("SELECT current_setting('threads')").fetchone()[0] == args.threads
     data = args.data
-    columns = "{'member': 'UUID', 'at': 'TIMESTAMPTZ', 'minutes': 'DOUBLE', 'task': 'VARCHAR'}"
+    # Members named by employee numbers (export-e2e --member-keys) are text; uuids are UUIDs.
+    member = "VARCHAR" if meta.get("member_keys") else "UUID"
+    columns = f"{{'member': '{member}', 'at': 'TIMESTAMPTZ', 'minutes': 'DOUBLE', 'task': 'VARCHAR'}}"
     if args.format == "csv":
         source = f"read_csv('{data}/events.csv', header = true, columns = {columns})"
     elif args.format == "parquet":
-        source = f"(SELECT CAST(member AS UUID) AS member, \"at\" FROM read_parquet('{data}/events.parquet'))"
+        source = f"(SELECT CAST(member AS {member}) AS member, \"at\" FROM read_parquet('{data}/events.parquet'))"
     else:
         source = f"read_json('{data}/events.jsonl', format = 'newline_delimited', columns = {columns})"
     first, as_of = meta["first_day"], meta["as_of"]
     query = f"""
     WITH m AS (SELECT member, unit FROM read_csv('{data}/members.csv', header = true,
-                                                  columns = {{'member': 'UUID', 'unit': 'INTEGER'}})),
+                                                  columns = {{'member': '{member}', 'unit': 'INTEGER'}})),
          d AS (SELECT DISTINCT member, CAST(floor(epoch("at") / 86400) AS INTEGER) AS day FROM {source}),
          k AS (SELECT member, day FROM d WHERE day BETWEEN {first} AND {as_of}),
          w AS (SELECT member, day - ((day + 3) % 7) AS week FROM k GROUP BY ALL),

@@ -4,7 +4,7 @@
 //! Lines file of the same events.
 //!
 //! ```text
-//! export-e2e [--events N] [--members M] DIR
+//! export-e2e [--events N] [--members M] [--member-keys] DIR
 //! ```
 //!
 //! Writes into `DIR` (created if missing):
@@ -20,6 +20,11 @@
 //!
 //! The events are those of `synthetic::generate` with the standard seed, units and weeks:
 //! 10,000,000 events of 100,000 members by default.
+//!
+//! With `--member-keys`, members are named as most companies' files name them, by an employee
+//! number (`E000000`, `E000001`, …): the document gives each member a `key` and no uuid, and
+//! `members.csv`, `events.csv` and `events.jsonl` hold the numbers where they held uuids
+//! (`meta.json` says `"member_keys":true`). The events and figures are otherwise the same.
 
 #![allow(clippy::print_stdout, clippy::print_stderr, reason = "a command-line tool reports to its terminal")]
 
@@ -31,13 +36,15 @@ use std::process::ExitCode;
 
 use teichaku_benches::{date, synthetic};
 
-const USAGE: &str = "usage: export-e2e [--events N] [--members M] DIR";
+const USAGE: &str = "usage: export-e2e [--events N] [--members M] [--member-keys] DIR";
 
 /// The task slugs of the events, picked by event.
 const TASKS: [&str; 8] = ["mail", "summary", "code", "search", "translation", "meeting", "analysis", "writing"];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let keys = args.iter().any(|a| a == "--member-keys");
+    let args: Vec<String> = args.into_iter().filter(|a| a != "--member-keys").collect();
     let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
     let number = |flag: &str, default: u64| value(flag).map_or(Some(default), |v| v.replace('_', "").parse().ok());
     let (Some(events), Some(members)) = (number("--events", 10_000_000), number("--members", 100_000)) else {
@@ -56,7 +63,7 @@ fn main() -> ExitCode {
         synthetic::STANDARD_WEEKS,
         events,
     );
-    match export(&dir, &data) {
+    match export(&dir, &data, keys) {
         Ok(()) => {
             eprintln!(
                 "export-e2e: wrote {} members and {} events to {}",
@@ -102,9 +109,11 @@ fn minutes_text(centi: u32) -> String {
 }
 
 #[expect(clippy::disallowed_methods, reason = "the export tool writes the data set for the peer comparison")]
-fn export(dir: &Path, data: &synthetic::Dataset) -> io::Result<()> {
+fn export(dir: &Path, data: &synthetic::Dataset, keys: bool) -> io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let ids: Vec<String> = (0..data.members.len() as u32).map(member_uuid).collect();
+    let name: fn(u32) -> String = if keys { |i| format!("E{i:06}") } else { member_uuid };
+    let ids: Vec<String> = (0..data.members.len() as u32).map(name).collect();
+    let field = if keys { "key" } else { "id" };
 
     let mut doc = String::with_capacity(ids.len() * 120);
     doc.push_str(r#"{"version":1,"organisation":{"name":"End to end","utc_offset":"+00:00","#);
@@ -118,7 +127,7 @@ fn export(dir: &Path, data: &synthetic::Dataset) -> io::Result<()> {
         let sep = if i == 0 { "" } else { "," };
         let _ = write!(
             doc,
-            r#"{sep}{{"id":"{id}","unit":"{}","roles":["staff"],"joined":"{}"}}"#,
+            r#"{sep}{{"{field}":"{id}","unit":"{}","roles":["staff"],"joined":"{}"}}"#,
             unit_uuid(u32::from(m.unit)),
             date(data.first_day - 365)
         );
@@ -153,7 +162,7 @@ fn export(dir: &Path, data: &synthetic::Dataset) -> io::Result<()> {
     jsonl.flush()?;
 
     let meta = format!(
-        "{{\"members\":{},\"units\":{},\"events\":{},\"first_day\":{},\"as_of\":{},\"first_date\":\"{}\",\"as_of_date\":\"{}\"}}\n",
+        "{{\"members\":{},\"units\":{},\"events\":{},\"first_day\":{},\"as_of\":{},\"first_date\":\"{}\",\"as_of_date\":\"{}\",\"member_keys\":{keys}}}\n",
         data.members.len(),
         data.units,
         data.events.len(),
