@@ -7,6 +7,7 @@ use std::hash::BuildHasherDefault;
 
 use teichaku_model::{MemberId, TaskCategory, ToolId};
 
+use crate::fast;
 use crate::store::EventStoreBuilder;
 
 /// Member numbers by uuid, in one flat open-addressing table at most half full: a look-up reads
@@ -136,16 +137,21 @@ pub(crate) fn packed_text(raw: &[u8]) -> Option<u128> {
 }
 
 impl KeyedMembers {
-    /// A short text as [`KeyedMembers::short`] looks it up, `None` for a longer one.
+    /// A short text as [`KeyedMembers::find`] looks it up, `None` for a longer one.
     #[inline]
     pub(crate) fn packed(raw: &[u8]) -> Option<u128> {
         packed_text(raw)
     }
 
-    /// The member of a short text met before, by its [`KeyedMembers::packed`] number.
+    /// The member of `text` without finding anything anew: a uuid in `uuids`, a short text if met
+    /// before; `None` for the rest, which [`KeyedMembers::get`] then finds.
     #[inline]
-    pub(crate) fn short(&self, packed: u128) -> Option<u32> {
-        self.short.get(packed)
+    pub(crate) fn find(&self, uuids: &MemberTable, text: MemberText) -> Option<u32> {
+        match text {
+            MemberText::Uuid(id) => uuids.get(id),
+            MemberText::Short(packed) => self.short.get(packed),
+            MemberText::Long | MemberText::Unread => None,
+        }
     }
 
     /// The number of the member whose field holds `raw`, as [`member_of_key`] finds it.
@@ -169,6 +175,30 @@ impl KeyedMembers {
             }
         }
         Some(m)
+    }
+}
+
+/// What a reader's member field holds, as the look-ups take it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum MemberText {
+    /// A canonical uuid.
+    Uuid(u128),
+    /// A short text (an employee number), as [`KeyedMembers::packed`] numbers it.
+    Short(u128),
+    /// A longer text (an e-mail address).
+    Long,
+    /// Nothing the fast path reads: the row goes to the general path.
+    Unread,
+}
+
+impl MemberText {
+    /// What `text` is.
+    #[inline]
+    pub(crate) fn of(text: &[u8]) -> Self {
+        match fast::uuid(text) {
+            Some(id) => Self::Uuid(id),
+            None => KeyedMembers::packed(text).map_or(Self::Long, Self::Short),
+        }
     }
 }
 
@@ -439,7 +469,8 @@ mod tests {
                 let general = std::str::from_utf8(text).ok().and_then(|t| member_of_key(t, &builder, 2));
                 assert_eq!(keyed.get(text, &builder), general, "{text:?}, round {round}");
                 if let Some(packed) = KeyedMembers::packed(text) {
-                    assert_eq!(keyed.short(packed), general, "{text:?} is remembered when it names a member");
+                    let remembered = keyed.find(&MemberTable::default(), MemberText::Short(packed));
+                    assert_eq!(remembered, general, "{text:?} is remembered when it names a member");
                 }
             }
         }

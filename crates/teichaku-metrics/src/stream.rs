@@ -28,7 +28,7 @@ use std::io::BufRead;
 use teichaku_model::{MemberId, TaskCategory, Timestamp, ToolId, UsageEvent};
 
 use crate::fast;
-use crate::lookup::{KeyedMembers, KindCache, MemberTable};
+use crate::lookup::{KeyedMembers, KindCache, MemberTable, MemberText};
 use crate::store::{EventError, EventStoreBuilder, NO_SAVED, Row};
 
 /// The longest line read, in bytes, in either format (a usage event takes about 150). A longer
@@ -1158,30 +1158,14 @@ struct LineSpan {
     member: u32,
 }
 
-/// What a plain CSV line's member field holds, as the look-ups take it.
-#[derive(Clone, Copy)]
-enum MemberText {
-    /// A canonical uuid.
-    Uuid(u128),
-    /// A short text (an employee number), as [`KeyedMembers`] numbers it.
-    Short(u128),
-    /// A longer text without a comma (an e-mail address).
-    Long,
-    /// No field (the line goes to the general path), or one with a comma (taken at the width of
-    /// a uuid: no field of the line's own).
-    Unread,
-}
-
-impl MemberText {
-    #[inline]
-    fn of(text: &[u8]) -> Self {
-        if let Some(id) = fast::uuid(text) {
-            return Self::Uuid(id);
-        }
-        if memchr::memchr(b',', text).is_some() {
-            return Self::Unread;
-        }
-        KeyedMembers::packed(text).map_or(Self::Long, Self::Short)
+/// What a plain CSV line's member field holds, as the look-ups take it: [`MemberText::Unread`]
+/// when it holds a comma (a field taken at the width of a uuid might: it is then no field of the
+/// line's own, and the line goes to the general path).
+#[inline]
+fn csv_member_text(text: &[u8]) -> MemberText {
+    match MemberText::of(text) {
+        MemberText::Short(_) | MemberText::Long if memchr::memchr(b',', text).is_some() => MemberText::Unread,
+        found => found,
     }
 }
 
@@ -1254,14 +1238,8 @@ impl Worker {
         }
         self.members.clear();
         let keyed = &self.keyed;
-        self.members.extend(self.ids.iter().zip(&self.places).map(|(id, &at)| {
-            let member = match *id {
-                MemberText::Uuid(id) => shared.members.get(id),
-                MemberText::Short(packed) => keyed.short(packed),
-                MemberText::Long | MemberText::Unread => None,
-            };
-            Some((member?, at))
-        }));
+        self.members
+            .extend(self.ids.iter().zip(&self.places).map(|(id, &at)| Some((keyed.find(&shared.members, *id)?, at))));
         self.ids.clear();
         let (ends, members) = (std::mem::take(&mut self.ends), std::mem::take(&mut self.members));
         let mut start = 0;
@@ -1332,7 +1310,7 @@ impl Worker {
                         0 => start,
                         c => ends.get(c - 1)? + 1,
                     };
-                    Some(MemberText::of(block.get(field_start..field_end)?))
+                    Some(csv_member_text(block.get(field_start..field_end)?))
                 })
                 .flatten();
             self.ids.push(id.unwrap_or(MemberText::Unread));
@@ -1344,12 +1322,10 @@ impl Worker {
         // member table, short keys (employee numbers) in the keys this thread has met.
         let mut unmet = false;
         for (span, id) in self.lines.iter_mut().zip(&self.ids) {
-            let found = match *id {
-                MemberText::Uuid(id) => shared.members.get(id),
-                MemberText::Short(packed) => self.keyed.short(packed),
-                MemberText::Long => None,
-                MemberText::Unread => continue,
-            };
+            if matches!(id, MemberText::Unread) {
+                continue;
+            }
+            let found = self.keyed.find(&shared.members, *id);
             match found {
                 Some(member) => span.member = member,
                 None => unmet |= !matches!(id, MemberText::Uuid(_)),

@@ -20,7 +20,7 @@ use arrow_schema::{DataType, TimeUnit};
 
 use super::{Cells, EVENT_ROLES, batch_cells};
 use crate::fast;
-use crate::lookup::{Fnv, KeyedMembers, KindCache, MemberTable, member_of_key};
+use crate::lookup::{Fnv, KeyedMembers, KindCache, MemberTable, MemberText, member_of_key};
 use crate::store::{EventStoreBuilder, MAX_EVENT_MINUTES, NO_SAVED, Row};
 use crate::stream::{BadLine, CSV_COLUMNS, Columns, LineError, StreamError};
 
@@ -262,6 +262,26 @@ impl Worker {
         self.members.clear();
         self.members.resize(n, NO_MEMBER);
         let Some(array) = array else { return };
+        if let Some(texts) = Strings::of(array) {
+            // What each row's text is first, then the look-ups of uuids and of keys met before in
+            // a loop of their own (so that their cache misses overlap), then the keys not met.
+            let found: Vec<MemberText> =
+                (0..n).map(|row| texts.get(row).map_or(MemberText::Unread, |t| MemberText::of(t.as_bytes()))).collect();
+            let mut unmet = false;
+            for (slot, &text) in self.members.iter_mut().zip(&found) {
+                *slot = self.keyed.find(&shared.members, text).unwrap_or(NO_MEMBER);
+                unmet |= *slot == NO_MEMBER && matches!(text, MemberText::Short(_) | MemberText::Long);
+            }
+            if unmet {
+                for ((slot, text), row) in self.members.iter_mut().zip(&found).zip(0..) {
+                    if *slot == NO_MEMBER && matches!(text, MemberText::Short(_) | MemberText::Long) {
+                        let text = texts.get(row).unwrap_or_default();
+                        *slot = self.keyed.get(text.as_bytes(), &self.builder).unwrap_or(NO_MEMBER);
+                    }
+                }
+            }
+            return;
+        }
         let count = shared.member_count;
         let builder = &self.builder;
         let keyed = &mut self.keyed;
@@ -270,17 +290,7 @@ impl Worker {
             Some(id) => shared.members.get(id).unwrap_or(NO_MEMBER),
             None => by_text(text),
         };
-        if let Some(texts) = Strings::of(array) {
-            // Uuids first, then their look-ups.
-            let mut ids: Vec<Option<u128>> = Vec::with_capacity(n);
-            ids.extend((0..n).map(|row| texts.get(row).and_then(|t| fast::uuid(t.as_bytes()))));
-            for ((slot, id), row) in self.members.iter_mut().zip(&ids).zip(0..) {
-                *slot = match id {
-                    Some(id) => shared.members.get(*id).unwrap_or(NO_MEMBER),
-                    None => texts.get(row).map_or(NO_MEMBER, &mut by_text),
-                };
-            }
-        } else if let Some(dictionary) = array.as_any_dictionary_opt() {
+        if let Some(dictionary) = array.as_any_dictionary_opt() {
             // Without values every key is null (and `normalized_keys` would panic).
             let Some(values) = Strings::of(dictionary.values().as_ref()).filter(|v| v.len() > 0) else { return };
             let valid = dictionary.keys();
