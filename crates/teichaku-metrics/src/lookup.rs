@@ -24,6 +24,12 @@ pub(crate) struct MemberTable {
 /// The number word of a free [`MemberTable`] slot.
 pub(crate) const EMPTY: u64 = u64::MAX;
 
+/// The most slots a [`MemberTable`] look-up reads. At most half full, a table of ids spread by
+/// its hash has runs this long with a chance far below one in a million million; ids made to
+/// collide are left to the general path past it, so that no input makes a look-up read the table
+/// through (and filling the table take time in the square of its ids).
+const MAX_PROBES: usize = 64;
+
 impl Default for MemberTable {
     fn default() -> Self {
         Self::with_slots(16)
@@ -58,11 +64,14 @@ impl MemberTable {
             *self = bigger;
         }
         let mut at = self.home(id);
-        while let Some(slot) = self.slots.get_mut(at) {
+        // An id whose run of taken slots is longer than a look-up reads is left out: it is then
+        // found by the general path, and ids made to share a slot cost no more than that.
+        for _ in 0..MAX_PROBES {
+            let Some(slot) = self.slots.get_mut(at) else { return };
             if slot[2] == EMPTY || (slot[0], slot[1]) == halves(id) {
                 self.len += usize::from(slot[2] == EMPTY);
                 *slot = [halves(id).0, halves(id).1, u64::from(number)];
-                break;
+                return;
             }
             at = (at + 1) & self.mask;
         }
@@ -79,8 +88,10 @@ impl MemberTable {
     pub(crate) fn get(&self, id: u128) -> Option<u32> {
         let (high, low) = halves(id);
         let mut at = self.home(id);
-        // At most half the slots are taken, so a free one ends every probe.
-        loop {
+        // At most half the slots are taken, so a free one ends a probe of ids spread by the hash;
+        // ids made to share a slot (the hash is fixed, and an input can aim at it) end it after
+        // [`MAX_PROBES`] slots, and are then found by the general path.
+        for _ in 0..MAX_PROBES {
             let &[h, l, number] = self.slots.get(at)?;
             if number == EMPTY {
                 return None;
@@ -90,6 +101,7 @@ impl MemberTable {
             }
             at = (at + 1) & self.mask;
         }
+        None
     }
 }
 
@@ -424,6 +436,23 @@ mod tests {
             assert_eq!(table.get(u128::from(i) << 64 | u128::from(i % 7)), Some(expected));
             assert_eq!(table.get(u128::from(i) << 64 | u128::from(i % 7 + 7)), None);
         }
+    }
+
+    /// Ids made to share one slot (the same `high ^ low.rotate_left(32)`, which is all the hash
+    /// reads) are found up to [`MAX_PROBES`] of them and left out past it, so a look-up reads at
+    /// most that many slots; ids spread by the hash are all found.
+    #[test]
+    fn ids_made_to_collide_are_left_out_past_the_longest_probe() {
+        let colliding = |i: u64| (u128::from(i) << 64) | u128::from((i ^ 0x5eed).rotate_right(32));
+        let table = MemberTable::new((0..1_000u32).map(|i| (colliding(u64::from(i)), i)));
+        let homes: std::collections::BTreeSet<usize> = (0..1_000).map(|i| table.home(colliding(i))).collect();
+        assert_eq!(homes.len(), 1, "the ids share one slot");
+        for i in 0..1_000u32 {
+            let expected = (i < MAX_PROBES as u32).then_some(i);
+            assert_eq!(table.get(colliding(u64::from(i))), expected, "id {i}");
+        }
+        assert_eq!(table.get(colliding(5_000)), None);
+        assert_eq!(table.len, MAX_PROBES);
     }
 
     /// Two short texts are numbered alike exactly when they are the same text, trailing zero

@@ -1916,6 +1916,40 @@ mod tests {
         );
     }
 
+    /// Members whose uuids were made to share one slot of the member table are read past the
+    /// table's longest probe by the general path: every event is stored as the general path
+    /// stores it.
+    #[test]
+    fn members_made_to_collide_in_the_member_table_are_all_read() {
+        let colliding = |i: u64| (u128::from(i) << 64) | u128::from((i ^ 0x5eed).rotate_right(32));
+        let ids: Vec<MemberId> = (0..300).map(|i| MemberId::from_u128(colliding(i))).collect();
+        let builder = || {
+            let members = ids.iter().zip(0..).map(|(&id, n)| (id, n)).collect();
+            EventStoreBuilder::with_members(members, 300, UtcOffset::UTC)
+        };
+        let mut text = String::from("member,at,minutes,task\n");
+        for (j, (i, id)) in ids.iter().enumerate().cycle().take(3_000).enumerate() {
+            let at = format!("2026-08-{:02}T{:02}:{:02}:00Z", 3 + j / 1440, j / 60 % 24, j % 60);
+            text.push_str(&format!("{id},{at},{}.5,mail\n", i % 40));
+        }
+        let mut reference = builder();
+        let columns = Columns::of(&["member", "at", "minutes", "task"]).unwrap();
+        let mut splitter = Splitter::new();
+        for line in text.lines().skip(1) {
+            let fields = splitter.split(line.as_bytes(), 4, 4).unwrap();
+            columns.push(&fields, &mut reference).unwrap();
+        }
+        let expected = reference.finish().unwrap();
+        for options in [StreamOptions::default(), StreamOptions { threads: 2, block_bytes: 4096 }] {
+            let mut b = builder();
+            let result = stream_events_with(text.as_bytes(), EventFormat::Csv, &mut b, &options, |l| panic!("{l}"));
+            assert_eq!(result, Ok(3_000));
+            let store = b.finish().unwrap();
+            assert_eq!(store, expected, "{options:?}");
+            assert!((0..300).all(|m| store.member_events(m).day.len() == 10), "each member's ten events");
+        }
+    }
+
     #[test]
     fn csv_columns_in_any_order_with_a_byte_order_mark() {
         let text =
