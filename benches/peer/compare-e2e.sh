@@ -3,7 +3,10 @@
 # teichaku's command line, DuckDB and Polars, on one data set written by `export-e2e`. Each
 # command runs RUNS times under /usr/bin/time; the medians of wall time and peak memory are
 # printed with the ratios that docs/performance.md records, after checking that every engine gives
-# the same weekly-active and habit figures byte for byte.
+# the same weekly-active and habit figures byte for byte. The floor (`floor-e2e`: a bare reader
+# of the same CSV and Parquet files that only splits, parses and looks up the members, or only
+# decodes) is timed beside them, so that the ratios can be read against what any reader of these
+# files could reach on this machine.
 #
 #   benches/peer/compare-e2e.sh [OUT_DIR] [EVENTS] [RUNS] [THREADS]
 #
@@ -20,7 +23,7 @@ threads=${4:-2}
 python=${PYTHON:-python3}
 mkdir -p "$out"
 
-cargo build --release --quiet -p teichaku-benches --bin export-e2e
+cargo build --release --quiet -p teichaku-benches --bin export-e2e --bin floor-e2e
 cargo build --release --quiet -p teichaku-cli
 bin=${CARGO_TARGET_DIR:-target}/release
 data="$out/data"
@@ -69,6 +72,14 @@ done
 # DuckDB reading the same Parquet file as teichaku.
 time_runs duckdb-parquet "$python" benches/peer/e2e.py run --engine duckdb --threads "$threads" \
   --data "$data" --format parquet --out "$out/duckdb-parquet.txt"
+# The floor: a bare reader of the same files, on as many threads; it must have read every event.
+for format in csv parquet; do
+  time_runs "floor-$format" "$bin/floor-e2e" "$format" "$data" "$threads"
+  if [ "$(cat "$out/floor-$format.stdout")" != "$events" ]; then
+    echo "floor-e2e $format read $(cat "$out/floor-$format.stdout") events, not $events" >&2
+    exit 1
+  fi
+done
 
 for name in teichaku-jsonl teichaku-parquet duckdb-csv polars-csv duckdb-parquet; do
   if ! cmp -s "$out/teichaku-csv.txt" "$out/$name.txt"; then
@@ -84,19 +95,30 @@ out, events, threads = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 def median(name):
     rows = [line.split() for line in open(f"{out}/{name}.times") if line.strip()]
     return statistics.median(float(r[0]) for r in rows), statistics.median(int(r[1]) for r in rows)
-names = ["teichaku-csv", "teichaku-jsonl", "teichaku-parquet", "duckdb-csv", "polars-csv", "duckdb-parquet", "wc"]
+names = ["teichaku-csv", "teichaku-jsonl", "teichaku-parquet", "duckdb-csv", "polars-csv", "duckdb-parquet",
+         "floor-csv", "floor-parquet", "wc"]
 m = {n: median(n) for n in names}
 print(f"\n{events:,} events, {threads} threads, median of the runs, whole process")
 print(f"{'':16} {'wall s':>8} {'peak MiB':>9} {'bytes/event':>12}")
 for n in names:
     wall, kb = m[n]
     print(f"{n:16} {wall:8.2f} {kb / 1024:9.0f} {kb * 1024 / events:12.1f}")
-t = m["teichaku-csv"][0]
+def ratio(label, a, b):
+    # /usr/bin/time gives hundredths: a job on a small file can read 0.00 s.
+    value = f"{m[a][0] / m[b][0]:5.2f}x" if m[b][0] > 0 else "  n/a (0.00 s)"
+    print(f"{label:30}{value}")
 print()
-print(f"DuckDB / teichaku (CSV):      {m['duckdb-csv'][0] / t:5.2f}x")
-print(f"Polars / teichaku (CSV):      {m['polars-csv'][0] / t:5.2f}x")
-print(f"teichaku (CSV) / wc -l:       {t / m['wc'][0]:5.2f}x")
-print(f"teichaku JSON Lines / CSV:    {m['teichaku-jsonl'][0] / t:5.2f}x")
-print(f"teichaku Parquet / CSV:       {m['teichaku-parquet'][0] / t:5.2f}x")
-print(f"DuckDB / teichaku (Parquet):  {m['duckdb-parquet'][0] / m['teichaku-parquet'][0]:5.2f}x")
+ratio("DuckDB / teichaku (CSV):", "duckdb-csv", "teichaku-csv")
+ratio("Polars / teichaku (CSV):", "polars-csv", "teichaku-csv")
+ratio("teichaku (CSV) / wc -l:", "teichaku-csv", "wc")
+ratio("teichaku JSON Lines / CSV:", "teichaku-jsonl", "teichaku-csv")
+ratio("teichaku Parquet / CSV:", "teichaku-parquet", "teichaku-csv")
+ratio("DuckDB / teichaku (Parquet):", "duckdb-parquet", "teichaku-parquet")
+print("\nThe floor (floor-e2e, a bare reader: no document, no checks, no sort, no figures):")
+ratio("DuckDB / floor (CSV):", "duckdb-csv", "floor-csv")
+ratio("Polars / floor (CSV):", "polars-csv", "floor-csv")
+ratio("floor (CSV) / wc -l:", "floor-csv", "wc")
+ratio("teichaku / floor (CSV):", "teichaku-csv", "floor-csv")
+ratio("DuckDB / floor (Parquet):", "duckdb-parquet", "floor-parquet")
+ratio("teichaku / floor (Parquet):", "teichaku-parquet", "floor-parquet")
 PY
