@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The end-to-end comparison: from the user's event file to the figures, whole process, for
 # teichaku's command line, DuckDB and Polars, on one data set written by `export-e2e`. Each
-# command runs RUNS times under /usr/bin/time; the medians of wall time and peak memory are
+# command runs RUNS times under /usr/bin/time; the medians of wall time, CPU time (user and
+# system, every thread) and peak memory are
 # printed with the ratios that docs/performance.md records, after checking that every engine gives
 # the same weekly-active and habit figures byte for byte. The floor (`floor-e2e`: a bare reader
 # of the same CSV and Parquet files that only splits, parses and looks up the members, or only
@@ -48,13 +49,14 @@ pl.scan_csv(f"{data}/events.csv", try_parse_dates=True).sink_parquet(f"{data}/ev
 PY
 fi
 
-# time NAME COMMAND...: runs it RUNS times, keeps "wall_s max_rss_kb" a line in $out/NAME.times.
+# time NAME COMMAND...: runs it RUNS times, keeps "wall_s max_rss_kb user_s system_s" a line in
+# $out/NAME.times.
 time_runs() {
   local name=$1
   shift
   : > "$out/$name.times"
   for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -o "$out/$name.time1" "$@" > "$out/$name.stdout"
+    /usr/bin/time -f "%e %M %U %S" -o "$out/$name.time1" "$@" > "$out/$name.stdout"
     cat "$out/$name.time1" >> "$out/$name.times"
   done
 }
@@ -94,15 +96,16 @@ import statistics, sys
 out, events, threads = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 def median(name):
     rows = [line.split() for line in open(f"{out}/{name}.times") if line.strip()]
-    return statistics.median(float(r[0]) for r in rows), statistics.median(int(r[1]) for r in rows)
+    cpu = statistics.median(float(r[2]) + float(r[3]) if len(r) > 3 else float("nan") for r in rows)
+    return statistics.median(float(r[0]) for r in rows), statistics.median(int(r[1]) for r in rows), cpu
 names = ["teichaku-csv", "teichaku-jsonl", "teichaku-parquet", "duckdb-csv", "polars-csv", "duckdb-parquet",
          "floor-csv", "floor-parquet", "wc"]
 m = {n: median(n) for n in names}
 print(f"\n{events:,} events, {threads} threads, median of the runs, whole process")
-print(f"{'':16} {'wall s':>8} {'peak MiB':>9} {'bytes/event':>12}")
+print(f"{'':16} {'wall s':>8} {'CPU s':>7} {'peak MiB':>9} {'bytes/event':>12}")
 for n in names:
-    wall, kb = m[n]
-    print(f"{n:16} {wall:8.2f} {kb / 1024:9.0f} {kb * 1024 / events:12.1f}")
+    wall, kb, cpu = m[n]
+    print(f"{n:16} {wall:8.2f} {cpu:7.2f} {kb / 1024:9.0f} {kb * 1024 / events:12.1f}")
 def ratio(label, a, b):
     # /usr/bin/time gives hundredths: a job on a small file can read 0.00 s.
     value = f"{m[a][0] / m[b][0]:5.2f}x" if m[b][0] > 0 else "  n/a (0.00 s)"
