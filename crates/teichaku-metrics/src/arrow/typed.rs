@@ -397,9 +397,9 @@ pub(super) const INSTANT_SECONDS: std::ops::RangeInclusive<i64> = -2_208_988_800
 
 /// The `at` column as the fast path reads it.
 enum Instants<'a> {
-    /// Arrow timestamps: the values, in units of `1 / per_second` seconds; with a time zone
+    /// Arrow timestamps: the values, in `unit`; with a time zone
     /// instants, without one wall-clock times in the organisation's offset.
-    Stamps { values: &'a [i64], array: &'a dyn Array, per_second: i64, zoned: bool },
+    Stamps { values: &'a [i64], array: &'a dyn Array, unit: TimeUnit, zoned: bool },
     /// RFC 3339 text.
     Text(Strings<'a>),
     /// Anything else, read by the general path.
@@ -411,13 +411,13 @@ impl<'a> Instants<'a> {
         let Some(array) = array else { return Self::Other };
         match array.data_type() {
             DataType::Timestamp(unit, zone) => {
-                let (values, per_second): (&[i64], i64) = match unit {
-                    TimeUnit::Second => (array.as_primitive::<TimestampSecondType>().values(), 1),
-                    TimeUnit::Millisecond => (array.as_primitive::<TimestampMillisecondType>().values(), 1_000),
-                    TimeUnit::Microsecond => (array.as_primitive::<TimestampMicrosecondType>().values(), 1_000_000),
-                    TimeUnit::Nanosecond => (array.as_primitive::<TimestampNanosecondType>().values(), 1_000_000_000),
+                let values: &[i64] = match unit {
+                    TimeUnit::Second => array.as_primitive::<TimestampSecondType>().values(),
+                    TimeUnit::Millisecond => array.as_primitive::<TimestampMillisecondType>().values(),
+                    TimeUnit::Microsecond => array.as_primitive::<TimestampMicrosecondType>().values(),
+                    TimeUnit::Nanosecond => array.as_primitive::<TimestampNanosecondType>().values(),
                 };
-                Self::Stamps { values, array, per_second, zoned: zone.is_some() }
+                Self::Stamps { values, array, unit: *unit, zoned: zone.is_some() }
             }
             _ => Strings::of(array).map_or(Self::Other, Self::Text),
         }
@@ -428,25 +428,41 @@ impl<'a> Instants<'a> {
     #[inline]
     fn local(&self, row: usize, offset_seconds: i64) -> Option<(i32, u32)> {
         match self {
-            Self::Stamps { values, array, per_second, zoned } => {
+            Self::Stamps { values, array, unit, zoned } => {
                 let value = *values.get(row)?;
                 if !array.is_valid(row) {
                     return None;
                 }
-                let seconds = value.div_euclid(*per_second);
-                if !INSTANT_SECONDS.contains(&seconds) {
-                    return None;
+                let offset = if *zoned { offset_seconds } else { 0 };
+                // Each unit on its own, so that every division is by a constant (a
+                // multiplication) rather than by a number read at run time, a row.
+                match unit {
+                    TimeUnit::Second => stamp_local::<1>(value, offset),
+                    TimeUnit::Millisecond => stamp_local::<1_000>(value, offset),
+                    TimeUnit::Microsecond => stamp_local::<1_000_000>(value, offset),
+                    TimeUnit::Nanosecond => stamp_local::<1_000_000_000>(value, offset),
                 }
-                let nanos = value.rem_euclid(*per_second) * (1_000_000_000 / per_second);
-                let local = if *zoned { seconds + offset_seconds } else { seconds };
-                let day = i32::try_from(local.div_euclid(86_400)).ok()?;
-                let millis = local.rem_euclid(86_400) * 1_000 + nanos / 1_000_000;
-                Some((day, u32::try_from(millis).ok()?.min(86_399_999)))
             }
             Self::Text(texts) => fast::timestamp(texts.get(row)?.as_bytes(), offset_seconds),
             Self::Other => None,
         }
     }
+}
+
+/// The local day number and milliseconds into it of a timestamp `value` in units of
+/// `1 / PER_SECOND` seconds (1, 1,000, 1,000,000 or 1,000,000,000), `offset_seconds` east of
+/// UTC; `None` outside [`INSTANT_SECONDS`].
+#[inline(always)]
+fn stamp_local<const PER_SECOND: i64>(value: i64, offset_seconds: i64) -> Option<(i32, u32)> {
+    let seconds = value.div_euclid(PER_SECOND);
+    if !INSTANT_SECONDS.contains(&seconds) {
+        return None;
+    }
+    let nanos = value.rem_euclid(PER_SECOND) * (1_000_000_000 / PER_SECOND);
+    let local = seconds + offset_seconds;
+    let day = i32::try_from(local.div_euclid(86_400)).ok()?;
+    let millis = local.rem_euclid(86_400) * 1_000 + nanos / 1_000_000;
+    Some((day, u32::try_from(millis).ok()?.min(86_399_999)))
 }
 
 /// A minutes column as the fast path reads it.
