@@ -17,7 +17,8 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, Timelike};
 use teichaku_model::{
-    DayRecord, MemberId, PeriodRecord, TaskCategory, Timestamp, ToolId, UsageEvent, UtcOffset, ValidSnapshot,
+    DayRecord, Member, MemberId, OrganisationKeys, PeriodRecord, TaskCategory, Timestamp, ToolId, UsageEvent,
+    UtcOffset, ValidSnapshot,
 };
 
 use crate::calendar::{date_of, day_number};
@@ -563,6 +564,21 @@ impl Rows {
     }
 }
 
+/// How messages name each of `members`: its key, else its e-mail address, else its uuid. When
+/// `keys` has one entry a member, in the members' order (as a document whose members all have
+/// keys gives them), each member's entry is read in place; otherwise through an index (the keys'
+/// own look-up reads their list through for each member).
+fn member_labels(members: &[Member], keys: &OrganisationKeys) -> Vec<String> {
+    let label = |m: &Member, k: Option<&str>| k.map_or_else(|| m.id.to_string(), str::to_owned);
+    let aligned =
+        keys.members.len() == members.len() && keys.members.iter().zip(members).all(|(k, m)| k.member == m.id);
+    if aligned {
+        return members.iter().zip(&keys.members).map(|(m, k)| label(m, k.label())).collect();
+    }
+    let index = keys.index();
+    members.iter().map(|m| label(m, index.label(m.id))).collect()
+}
+
 impl EventStoreBuilder {
     /// A builder for events of the snapshot's members, read in its organisation's offset; member
     /// `i` is the `i`-th of the organisation's member list. A member is found by its id and by
@@ -581,10 +597,7 @@ impl EventStoreBuilder {
             u32::try_from(list.len()).unwrap_or(u32::MAX),
             snapshot.organisation().utc_offset,
         );
-        // Through an index: the keys' own look-up reads their list through for each member.
-        let keys = snapshot.organisation().keys.index();
-        builder.labels =
-            Arc::new(list.iter().map(|m| keys.label(m.id).map_or_else(|| m.id.to_string(), str::to_owned)).collect());
+        builder.labels = Arc::new(member_labels(list, &snapshot.organisation().keys));
         builder
     }
 
@@ -1714,6 +1727,39 @@ mod tests {
         assert_eq!(store.member_bound(), 3);
         assert_eq!(store.member_events(2).minutes, &[500]);
         assert_eq!(store.member_events(3).minutes, &[] as &[u32]);
+    }
+
+    #[test]
+    fn members_are_labelled_as_the_keys_own_look_up_labels_them() {
+        use teichaku_model::{MemberKeys, UnitId};
+        let day = NaiveDate::from_ymd_opt(2026, 8, 3).unwrap_or_default();
+        let member = |n: u128| Member::new(MemberId::from_u128(n), UnitId::from_u128(1), day);
+        let keys = |n: u128, key: Option<&str>, email: Option<&str>| MemberKeys {
+            member: MemberId::from_u128(n),
+            key: key.map(str::to_owned),
+            email: email.map(str::to_owned),
+        };
+        let members: Vec<Member> = (0..5).map(member).collect();
+        let aligned: Vec<MemberKeys> = vec![
+            keys(0, Some("E0"), None),
+            keys(1, None, Some("one@example.jp")),
+            keys(2, Some("E2"), Some("two@example.jp")),
+            keys(3, None, None),
+            keys(4, Some("E4"), None),
+        ];
+        let mut shuffled = aligned.clone();
+        shuffled.swap(0, 4);
+        let mut repeated = aligned.clone();
+        repeated.insert(0, keys(4, Some("first"), None));
+        repeated.pop();
+        let mut missing = aligned.clone();
+        missing.remove(2);
+        for list in [aligned, shuffled, repeated, missing, vec![]] {
+            let keys = OrganisationKeys { members: list, units: vec![] };
+            let expected: Vec<String> =
+                members.iter().map(|m| keys.label(m.id).map_or_else(|| m.id.to_string(), str::to_owned)).collect();
+            assert_eq!(member_labels(&members, &keys), expected, "{:?}", keys.members);
+        }
     }
 
     /// A small deterministic generator (xorshift), so the test below draws many stores.

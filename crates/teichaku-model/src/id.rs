@@ -190,9 +190,25 @@ pub fn normalise_key(key: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The UUID v5 of `kind:key` (the key normalised) in [`KEY_NAMESPACE`]. The name is written on
+/// the stack when it fits (keys are at most [`MAX_KEY_BYTES`]; documents derive an id for each of
+/// their members), else on the heap.
 fn derive_uuid(kind: &str, key: &str) -> Uuid {
-    let name = format!("{kind}:{}", normalise_key(key));
-    Uuid::new_v5(&KEY_NAMESPACE, name.as_bytes())
+    let key = normalise_key(key);
+    let mut buffer = [0u8; 320];
+    let length = kind.len() + 1 + key.len();
+    match buffer.get_mut(..length) {
+        Some(name) => {
+            let (head, tail) = name.split_at_mut(kind.len());
+            head.copy_from_slice(kind.as_bytes());
+            if let Some((colon, rest)) = tail.split_first_mut() {
+                *colon = b':';
+                rest.copy_from_slice(key.as_bytes());
+            }
+            Uuid::new_v5(&KEY_NAMESPACE, name)
+        }
+        None => Uuid::new_v5(&KEY_NAMESPACE, format!("{kind}:{key}").as_bytes()),
+    }
 }
 
 /// Defines a slug newtype id: `a-z0-9._-`, 1 to 64 bytes, with `Display`, `FromStr`,
@@ -634,5 +650,23 @@ mod id_hasher_tests {
         let h = IdBuildHasher::default().hash_one(UnitId::from_u128(42));
         assert_eq!(h, IdBuildHasher::default().hash_one(UnitId::from_u128(42)));
         assert_ne!(h, IdBuildHasher::default().hash_one(UnitId::from_u128(43)));
+    }
+}
+
+#[cfg(test)]
+mod derive_tests {
+    use super::{KEY_NAMESPACE, Uuid, derive_uuid, normalise_key};
+
+    #[test]
+    fn names_on_the_stack_and_on_the_heap_derive_as_the_written_name() {
+        // Keys up to past the stack buffer (kinds and keys of any length, e-mail case folded).
+        for n in [0, 1, 15, 16, 255, 256, 300, 313, 314, 315, 316, 400, 1000] {
+            for key in ["e".repeat(n), format!("{}@X.JP", "a".repeat(n)), "社".repeat(n / 3)] {
+                for kind in ["member", "unit"] {
+                    let written = format!("{kind}:{}", normalise_key(&key));
+                    assert_eq!(derive_uuid(kind, &key), Uuid::new_v5(&KEY_NAMESPACE, written.as_bytes()), "{kind} {n}");
+                }
+            }
+        }
     }
 }

@@ -349,7 +349,8 @@ pub(crate) mod day {
 
     /// `YYYY-MM-DD`, or a message naming the text and the form.
     pub(crate) fn parse(text: &str) -> Result<NaiveDate, String> {
-        let shown: String = text.chars().take(32).collect();
+        // The text as a message shows it, made only for a message.
+        let shown = || text.chars().take(32).collect::<String>();
         let b = text.as_bytes();
         let digits = |r: std::ops::Range<usize>| -> Option<u32> {
             let part = text.get(r)?;
@@ -358,8 +359,8 @@ pub(crate) mod day {
         let form = b.len() == 10 && b.get(4) == Some(&b'-') && b.get(7) == Some(&b'-');
         match (form, digits(0..4), digits(5..7), digits(8..10)) {
             (true, Some(y @ 1..=9999), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d)
-                .ok_or_else(|| format!("{shown:?} is not a day: there is no such date; expected YYYY-MM-DD")),
-            _ => Err(format!("{shown:?} is not a date: expected YYYY-MM-DD, a year from 0001 to 9999")),
+                .ok_or_else(|| format!("{:?} is not a day: there is no such date; expected YYYY-MM-DD", shown())),
+            _ => Err(format!("{:?} is not a date: expected YYYY-MM-DD, a year from 0001 to 9999", shown())),
         }
     }
 }
