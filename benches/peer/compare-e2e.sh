@@ -110,18 +110,25 @@ def ratio(label, a, b):
     # /usr/bin/time gives hundredths: a job on a small file can read 0.00 s.
     value = f"{m[a][0] / m[b][0]:5.2f}x" if m[b][0] > 0 else "  n/a (0.00 s)"
     print(f"{label:30}{value}")
+ratios = [
+    ("DuckDB / teichaku (CSV):", "duckdb-csv", "teichaku-csv"),
+    ("Polars / teichaku (CSV):", "polars-csv", "teichaku-csv"),
+    ("teichaku (CSV) / wc -l:", "teichaku-csv", "wc"),
+    ("teichaku JSON Lines / CSV:", "teichaku-jsonl", "teichaku-csv"),
+    ("teichaku Parquet / CSV:", "teichaku-parquet", "teichaku-csv"),
+    ("DuckDB / teichaku (Parquet):", "duckdb-parquet", "teichaku-parquet"),
+    None,
+    ("DuckDB / floor (CSV):", "duckdb-csv", "floor-csv"),
+    ("Polars / floor (CSV):", "polars-csv", "floor-csv"),
+    ("floor (CSV) / wc -l:", "floor-csv", "wc"),
+    ("teichaku / floor (CSV):", "teichaku-csv", "floor-csv"),
+    ("DuckDB / floor (Parquet):", "duckdb-parquet", "floor-parquet"),
+    ("teichaku / floor (Parquet):", "teichaku-parquet", "floor-parquet"),
+]
 print()
-ratio("DuckDB / teichaku (CSV):", "duckdb-csv", "teichaku-csv")
-ratio("Polars / teichaku (CSV):", "polars-csv", "teichaku-csv")
-ratio("teichaku (CSV) / wc -l:", "teichaku-csv", "wc")
-ratio("teichaku JSON Lines / CSV:", "teichaku-jsonl", "teichaku-csv")
-ratio("teichaku Parquet / CSV:", "teichaku-parquet", "teichaku-csv")
-ratio("DuckDB / teichaku (Parquet):", "duckdb-parquet", "teichaku-parquet")
-print("\nThe floor (floor-e2e, a bare reader: no document, no checks, no sort, no figures):")
-ratio("DuckDB / floor (CSV):", "duckdb-csv", "floor-csv")
-ratio("Polars / floor (CSV):", "polars-csv", "floor-csv")
-ratio("floor (CSV) / wc -l:", "floor-csv", "wc")
-ratio("teichaku / floor (CSV):", "teichaku-csv", "floor-csv")
-ratio("DuckDB / floor (Parquet):", "duckdb-parquet", "floor-parquet")
-ratio("teichaku / floor (Parquet):", "teichaku-parquet", "floor-parquet")
+for row in ratios:
+    if row is None:
+        print("\nThe floor (floor-e2e, a bare reader: no document, no checks, no sort, no figures):")
+    else:
+        ratio(*row)
 PY
